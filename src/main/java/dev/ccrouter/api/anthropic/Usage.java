@@ -1,0 +1,40 @@
+package dev.ccrouter.api.anthropic;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * Anthropic usage. {@code inputTokens} counts only what came after the last cache breakpoint:
+ * the whole prompt is {@code inputTokens + cacheCreationInputTokens + cacheReadInputTokens}.
+ *
+ * @param cacheCreation5m part of the cache writes that asked for the 5-minute TTL
+ * @param cacheCreation1h part of the cache writes that asked for the 1-hour TTL
+ */
+public record Usage(long inputTokens,
+                    long outputTokens,
+                    long cacheCreationInputTokens,
+                    long cacheReadInputTokens,
+                    long cacheCreation5m,
+                    long cacheCreation1h) {
+
+    public static final Usage ZERO = new Usage(0, 0, 0, 0, 0, 0);
+
+    /** Usage before the upstream has said anything: an input estimate and no output yet. */
+    public static Usage estimate(long inputTokens) {
+        return new Usage(inputTokens, 0, 0, 0, 0, 0);
+    }
+
+    /** The {@code usage} object of a Message or a {@code message_delta}. */
+    public ObjectNode toJson() {
+        ObjectNode node = JsonNodeFactory.instance.objectNode();
+        node.put("input_tokens", inputTokens);
+        node.put("cache_creation_input_tokens", cacheCreationInputTokens);
+        node.put("cache_read_input_tokens", cacheReadInputTokens);
+        ObjectNode creation = node.putObject("cache_creation");
+        creation.put("ephemeral_5m_input_tokens", cacheCreation5m);
+        creation.put("ephemeral_1h_input_tokens", cacheCreation1h);
+        node.put("output_tokens", outputTokens);
+        node.put("service_tier", "standard");
+        return node;
+    }
+}
