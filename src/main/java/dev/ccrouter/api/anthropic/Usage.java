@@ -34,7 +34,22 @@ public record Usage(long inputTokens,
         creation.put("ephemeral_5m_input_tokens", cacheCreation5m);
         creation.put("ephemeral_1h_input_tokens", cacheCreation1h);
         node.put("output_tokens", outputTokens);
+        node.putNull("output_tokens_details");
+        node.putNull("server_tool_use");
         node.put("service_tier", "standard");
+        node.putNull("inference_geo");
+        return node;
+    }
+
+    /** The cumulative {@code usage} of a {@code message_delta} event: totals, not increments. */
+    public ObjectNode toDeltaJson() {
+        ObjectNode node = JsonNodeFactory.instance.objectNode();
+        node.put("input_tokens", inputTokens);
+        node.put("cache_creation_input_tokens", cacheCreationInputTokens);
+        node.put("cache_read_input_tokens", cacheReadInputTokens);
+        node.put("output_tokens", outputTokens);
+        node.putNull("output_tokens_details");
+        node.putNull("server_tool_use");
         return node;
     }
 }

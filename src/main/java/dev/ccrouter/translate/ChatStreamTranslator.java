@@ -1,0 +1,389 @@
+package dev.ccrouter.translate;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ccrouter.api.anthropic.AnthropicError;
+import dev.ccrouter.api.anthropic.ErrorType;
+import dev.ccrouter.api.anthropic.EventSink;
+import dev.ccrouter.api.anthropic.Usage;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The stream state machine: OpenAI chat chunks in, Anthropic stream events out, one upstream response at a time.
+ *
+ * <p>Guarantees, whatever the upstream sends: {@code message_start} first; content blocks with dense indexes from 0,
+ * never interleaved, each started, delta'd and stopped; a thinking block's {@code signature_delta} before its stop,
+ * even when the upstream's signature arrives after the answer text began (that text is held back until the signature
+ * or the next non-text event); tool calls kept apart per upstream index (a new id at a reused index is a new call);
+ * then exactly one {@code message_delta} with the final cumulative usage and {@code message_stop} — or, when the
+ * upstream fails or drops, {@code event: error} and nothing after it. Never a fake {@code end_turn}.
+ *
+ * <p>Tool arguments are collected whole and each {@code tool_use} block is emitted when the upstream finishes,
+ * because only then can broken JSON be repaired before the client's SDK parses it, and because parallel calls may
+ * interleave their fragments. Tool calls only run after the message ends, so nothing waits longer for it.
+ *
+ * <p>Not thread-safe: one reader feeds it; the sink serializes writes.
+ */
+public final class ChatStreamTranslator {
+    private static final String ANTHROPIC_REASONING_FORMAT = "anthropic-claude-v1";
+    private static final String REDACTED_PLACEHOLDER = "[REDACTED]";
+
+    private enum OpenBlock { NONE, THINKING, TEXT }
+
+    private final ObjectMapper json;
+    private final ResponseContext context;
+    private final EventSink sink;
+    private final ToolArguments toolArguments;
+    private final UpstreamErrors errors;
+
+    private int nextIndex;
+    private OpenBlock open = OpenBlock.NONE;
+    private int openIndex = -1;
+    private String signature;
+    private boolean signatureExpected;
+    private final StringBuilder heldText = new StringBuilder();
+    private final List<ToolCall> toolCalls = new ArrayList<>();
+    private final Map<Integer, ToolCall> toolCallsByIndex = new HashMap<>();
+    private String finishReason;
+    private JsonNode finishChoice;
+    private JsonNode usage;
+    private long outputChars;
+    private boolean started;
+    private boolean ended;
+
+    public ChatStreamTranslator(ObjectMapper json, ResponseContext context, EventSink sink) {
+        this.json = json;
+        this.context = context;
+        this.sink = sink;
+        this.toolArguments = new ToolArguments(json);
+        this.errors = new UpstreamErrors(json);
+    }
+
+    /** Emits {@code message_start}; call once the upstream has accepted the request. */
+    public void start() {
+        if (started) {
+            return;
+        }
+        started = true;
+        ObjectNode message = json.createObjectNode();
+        message.put("id", context.messageId());
+        message.put("type", "message");
+        message.put("role", "assistant");
+        message.put("model", context.requestedModel());
+        message.putArray("content");
+        message.putNull("stop_reason");
+        message.putNull("stop_sequence");
+        message.putNull("stop_details");
+        message.putNull("container");
+        message.set("usage", new Usage(context.estimatedInputTokens(), 1, 0, 0, 0, 0).toJson());
+        ObjectNode event = event("message_start");
+        event.set("message", message);
+        sink.event("message_start", event);
+    }
+
+    /** Whether the stream has ended, normally or with an error; later input is ignored. */
+    public boolean ended() {
+        return ended;
+    }
+
+    /** One parsed upstream {@code data:} payload. */
+    public void onChunk(JsonNode chunk) {
+        if (ended) {
+            return;
+        }
+        start();
+        JsonNode error = chunk.get("error");
+        if (error != null && !error.isNull()) {
+            onFailure(errors.fromStreamError(error));
+            return;
+        }
+        JsonNode chunkUsage = chunk.get("usage");
+        if (chunkUsage != null && chunkUsage.isObject()) {
+            usage = chunkUsage;
+        }
+        for (JsonNode choice : chunk.path("choices")) {
+            if (choice.path("index").asInt(0) != 0) {
+                continue;
+            }
+            onDelta(choice.path("delta"));
+            JsonNode reason = choice.get("finish_reason");
+            if (reason != null && reason.isTextual()) {
+                if ("error".equals(reason.asText())) {
+                    onFailure(errors.fromStreamError(json.nullNode()));
+                    return;
+                }
+                finishReason = reason.asText();
+                finishChoice = choice;
+            }
+        }
+        // OpenRouter sends usage in a last chunk after the finish reason; once both are here the answer is complete.
+        if (finishReason != null && usage != null) {
+            finish();
+        }
+    }
+
+    /** The upstream's {@code data: [DONE]}. */
+    public void onDone() {
+        if (!ended) {
+            start();
+            finish();
+        }
+    }
+
+    /** The upstream body ended. Without a finish reason that is a dropped connection, not an answer. */
+    public void onEndOfStream() {
+        if (ended) {
+            return;
+        }
+        start();
+        if (finishReason != null) {
+            finish();
+        } else {
+            onFailure(AnthropicError.of(ErrorType.API,
+                    "The upstream closed the stream before the response was complete."));
+        }
+    }
+
+    /** Ends the stream with {@code event: error}: what the client has is incomplete, and it must know. */
+    public void onFailure(AnthropicError error) {
+        if (ended) {
+            return;
+        }
+        start();
+        ended = true;
+        sink.event("error", error.toEnvelope());
+    }
+
+    private void onDelta(JsonNode delta) {
+        JsonNode details = delta.get("reasoning_details");
+        if (details != null && details.isArray() && !details.isEmpty()) {
+            for (JsonNode detail : details) {
+                onReasoningDetail(detail);
+            }
+        } else {
+            String reasoning = delta.path("reasoning").asText("");
+            if (!reasoning.isEmpty()) {
+                onThinking(reasoning, null);
+            }
+        }
+        JsonNode content = delta.get("content");
+        if (content != null && content.isTextual() && !content.asText().isEmpty()) {
+            onText(content.asText());
+        }
+        for (JsonNode call : delta.path("tool_calls")) {
+            onToolCallFragment(call);
+        }
+    }
+
+    private void onReasoningDetail(JsonNode detail) {
+        String type = detail.path("type").asText();
+        if (ANTHROPIC_REASONING_FORMAT.equals(detail.path("format").asText())) {
+            signatureExpected = true;
+        }
+        switch (type) {
+            case "reasoning.text" -> onThinking(detail.path("text").asText(""), detail.path("signature").asText(""));
+            case "reasoning.summary" -> onThinking(detail.path("summary").asText(""), null);
+            case "reasoning.encrypted" -> onRedactedThinking(detail.path("data").asText(""));
+            default -> { }
+        }
+    }
+
+    private void onThinking(String text, String newSignature) {
+        if (!text.isEmpty()) {
+            if (open != OpenBlock.THINKING) {
+                closeOpenBlock();
+                openBlock(OpenBlock.THINKING, thinkingShell());
+            }
+            ObjectNode delta = json.createObjectNode();
+            delta.put("type", "thinking_delta");
+            delta.put("thinking", text);
+            blockDelta(delta);
+            outputChars += text.length();
+        }
+        if (newSignature != null && !newSignature.isEmpty() && open == OpenBlock.THINKING) {
+            // The signature ends the thinking block; answer text held back for it can now follow.
+            signature = newSignature;
+            closeOpenBlock();
+            flushHeldText();
+        }
+    }
+
+    private void onRedactedThinking(String data) {
+        if (data.isEmpty() || REDACTED_PLACEHOLDER.equals(data)) {
+            return;
+        }
+        settleThinking();
+        closeOpenBlock();
+        ObjectNode shell = json.createObjectNode();
+        shell.put("type", "redacted_thinking");
+        shell.put("data", data);
+        openBlock(OpenBlock.NONE, shell);
+        stopBlock(nextIndex - 1);
+    }
+
+    private void onText(String text) {
+        outputChars += text.length();
+        if (open == OpenBlock.THINKING && signatureExpected && signature == null) {
+            heldText.append(text);
+            return;
+        }
+        appendText(text);
+    }
+
+    private void appendText(String text) {
+        if (open != OpenBlock.TEXT) {
+            closeOpenBlock();
+            ObjectNode shell = json.createObjectNode();
+            shell.put("type", "text");
+            shell.put("text", "");
+            openBlock(OpenBlock.TEXT, shell);
+        }
+        ObjectNode delta = json.createObjectNode();
+        delta.put("type", "text_delta");
+        delta.put("text", text);
+        blockDelta(delta);
+    }
+
+    private void onToolCallFragment(JsonNode fragment) {
+        settleThinking();
+        int index = fragment.path("index").asInt(toolCalls.size());
+        String id = fragment.hasNonNull("id") ? fragment.get("id").asText() : null;
+        ToolCall call = toolCallsByIndex.get(index);
+        if (call == null || id != null && !id.isEmpty() && call.id != null && !call.id.equals(id)) {
+            call = new ToolCall(id);
+            toolCalls.add(call);
+            toolCallsByIndex.put(index, call);
+        } else if (call.id == null && id != null && !id.isEmpty()) {
+            call.id = id;
+        }
+        JsonNode function = fragment.path("function");
+        String name = function.path("name").asText("");
+        if (call.name == null && !name.isEmpty()) {
+            call.name = name;
+        }
+        String arguments = function.path("arguments").asText("");
+        call.arguments.append(arguments);
+        outputChars += arguments.length();
+    }
+
+    private void finish() {
+        settleThinking();
+        closeOpenBlock();
+        for (ToolCall call : toolCalls) {
+            ObjectNode shell = json.createObjectNode();
+            shell.put("type", "tool_use");
+            shell.put("id", call.id != null && !call.id.isEmpty() ? call.id : context.toolUseIds().get());
+            shell.put("name", context.toolNames().clientName(call.name == null ? "" : call.name));
+            shell.putObject("input");
+            openBlock(OpenBlock.NONE, shell);
+            ObjectNode delta = json.createObjectNode();
+            delta.put("type", "input_json_delta");
+            delta.put("partial_json", toolArguments.parse(call.arguments.toString()).toString());
+            ObjectNode event = event("content_block_delta");
+            event.put("index", nextIndex - 1);
+            event.set("delta", delta);
+            sink.event("content_block_delta", event);
+            stopBlock(nextIndex - 1);
+        }
+        StopReason stop = StopReason.of(finishChoice, finishReason, !toolCalls.isEmpty(), context.stopSequences());
+        Usage finalUsage = usage != null
+                ? context.usage().map(usage)
+                : new Usage(context.estimatedInputTokens(), (outputChars + 3) / 4, 0, 0, 0, 0);
+
+        ObjectNode messageDelta = event("message_delta");
+        ObjectNode delta = messageDelta.putObject("delta");
+        delta.put("stop_reason", stop.reason());
+        delta.put("stop_sequence", stop.sequence());
+        delta.putNull("stop_details");
+        delta.putNull("container");
+        messageDelta.set("usage", finalUsage.toDeltaJson());
+        sink.event("message_delta", messageDelta);
+        sink.event("message_stop", event("message_stop"));
+        ended = true;
+    }
+
+    /** A thinking block still waiting for its signature is closed without it; held-back text is released. */
+    private void settleThinking() {
+        if (open == OpenBlock.THINKING) {
+            closeOpenBlock();
+        }
+        flushHeldText();
+    }
+
+    private void flushHeldText() {
+        if (!heldText.isEmpty()) {
+            String text = heldText.toString();
+            heldText.setLength(0);
+            appendText(text);
+        }
+    }
+
+    private ObjectNode thinkingShell() {
+        ObjectNode shell = json.createObjectNode();
+        shell.put("type", "thinking");
+        shell.put("thinking", "");
+        shell.put("signature", "");
+        return shell;
+    }
+
+    private void openBlock(OpenBlock kind, ObjectNode shell) {
+        ObjectNode event = event("content_block_start");
+        event.put("index", nextIndex);
+        event.set("content_block", shell);
+        sink.event("content_block_start", event);
+        open = kind;
+        openIndex = nextIndex;
+        nextIndex++;
+        if (kind == OpenBlock.THINKING) {
+            signature = null;
+        }
+    }
+
+    private void blockDelta(ObjectNode delta) {
+        ObjectNode event = event("content_block_delta");
+        event.put("index", openIndex);
+        event.set("delta", delta);
+        sink.event("content_block_delta", event);
+    }
+
+    private void closeOpenBlock() {
+        if (open == OpenBlock.NONE) {
+            return;
+        }
+        if (open == OpenBlock.THINKING && signature != null) {
+            ObjectNode delta = json.createObjectNode();
+            delta.put("type", "signature_delta");
+            delta.put("signature", signature);
+            blockDelta(delta);
+        }
+        stopBlock(openIndex);
+        open = OpenBlock.NONE;
+    }
+
+    private void stopBlock(int index) {
+        ObjectNode event = event("content_block_stop");
+        event.put("index", index);
+        sink.event("content_block_stop", event);
+    }
+
+    private ObjectNode event(String type) {
+        ObjectNode event = json.createObjectNode();
+        event.put("type", type);
+        return event;
+    }
+
+    /** One upstream tool call being collected. */
+    private static final class ToolCall {
+        private String id;
+        private String name;
+        private final StringBuilder arguments = new StringBuilder();
+
+        private ToolCall(String id) {
+            this.id = id;
+        }
+    }
+}

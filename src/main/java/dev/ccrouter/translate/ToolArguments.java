@@ -1,0 +1,144 @@
+package dev.ccrouter.translate;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayDeque;
+import java.util.Deque;
+
+/**
+ * Turns an OpenAI {@code function.arguments} string into the JSON object Anthropic's {@code tool_use.input} must be.
+ * Models emit broken JSON now and then (cut off by {@code max_tokens}, wrapped in a code fence, a trailing comma);
+ * a broken input makes the client's SDK fail the whole message, so it is repaired where the intent is clear and
+ * otherwise handed to the tool as {@code {"_invalid_arguments": "<raw>"}} — never silently replaced by {@code {}}, so
+ * the tool reports the problem to the model, which can try again.
+ */
+final class ToolArguments {
+    static final String INVALID_FIELD = "_invalid_arguments";
+
+    private final ObjectMapper json;
+
+    ToolArguments(ObjectMapper json) {
+        this.json = json;
+    }
+
+    ObjectNode parse(String raw) {
+        String text = raw == null ? "" : raw.strip();
+        if (text.isEmpty()) {
+            return json.createObjectNode();
+        }
+        ObjectNode parsed = asObject(tryParse(text));
+        if (parsed == null) {
+            parsed = asObject(tryParse(repair(stripCodeFence(text))));
+        }
+        if (parsed != null) {
+            return parsed;
+        }
+        ObjectNode invalid = json.createObjectNode();
+        invalid.put(INVALID_FIELD, raw);
+        return invalid;
+    }
+
+    /** An object as is; a JSON string that itself holds an object (double-encoded arguments) unwrapped. */
+    private ObjectNode asObject(JsonNode node) {
+        if (node instanceof ObjectNode object) {
+            return object;
+        }
+        if (node != null && node.isTextual()) {
+            JsonNode inner = tryParse(node.asText().strip());
+            return inner instanceof ObjectNode object ? object : null;
+        }
+        return null;
+    }
+
+    private JsonNode tryParse(String text) {
+        try {
+            return json.readTree(text);
+        } catch (JsonProcessingException e) {
+            return null;
+        }
+    }
+
+    private static String stripCodeFence(String text) {
+        if (!text.startsWith("```")) {
+            return text;
+        }
+        int firstLineEnd = text.indexOf('\n');
+        int close = text.lastIndexOf("```");
+        if (firstLineEnd < 0 || close <= firstLineEnd) {
+            return text;
+        }
+        return text.substring(firstLineEnd + 1, close).strip();
+    }
+
+    /**
+     * Completes JSON that was cut off: closes an open string, drops a dangling comma or colon, closes open
+     * brackets in order, and removes trailing commas before a closing bracket.
+     */
+    static String repair(String text) {
+        StringBuilder out = new StringBuilder(text.length() + 8);
+        Deque<Character> open = new ArrayDeque<>();
+        boolean inString = false;
+        boolean escaped = false;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (inString) {
+                out.append(c);
+                if (escaped) {
+                    escaped = false;
+                } else if (c == '\\') {
+                    escaped = true;
+                } else if (c == '"') {
+                    inString = false;
+                }
+                continue;
+            }
+            switch (c) {
+                case '"' -> inString = true;
+                case '{' -> open.push('}');
+                case '[' -> open.push(']');
+                case '}', ']' -> {
+                    dropTrailing(out, ',');
+                    if (!open.isEmpty()) {
+                        open.pop();
+                    }
+                }
+                default -> { }
+            }
+            out.append(c);
+        }
+        if (inString) {
+            if (escaped) {
+                out.setLength(out.length() - 1);
+            }
+            out.append('"');
+        }
+        dropTrailing(out, ',');
+        if (endsWith(out, ':')) {
+            out.append("null");
+        }
+        while (!open.isEmpty()) {
+            out.append(open.pop());
+        }
+        return out.toString();
+    }
+
+    private static void dropTrailing(StringBuilder out, char c) {
+        int end = out.length();
+        while (end > 0 && Character.isWhitespace(out.charAt(end - 1))) {
+            end--;
+        }
+        if (end > 0 && out.charAt(end - 1) == c) {
+            out.setLength(end - 1);
+        }
+    }
+
+    private static boolean endsWith(StringBuilder out, char c) {
+        int end = out.length();
+        while (end > 0 && Character.isWhitespace(out.charAt(end - 1))) {
+            end--;
+        }
+        return end > 0 && out.charAt(end - 1) == c;
+    }
+}

@@ -1,0 +1,142 @@
+package dev.ccrouter.translate;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ccrouter.api.anthropic.AnthropicError;
+import dev.ccrouter.api.anthropic.ErrorType;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Upstream failures in Anthropic's terms. Claude Code reads error wording (context overflow drives compaction,
+ * capability rejections trigger retries without the feature), so the upstream's message is kept verbatim inside the
+ * Anthropic envelope; only context-length errors are reworded to Anthropic's exact phrasing when the numbers are known.
+ */
+public final class UpstreamErrors {
+    private static final int MAX_MESSAGE_CHARS = 2000;
+    private static final Pattern MAX_CONTEXT = Pattern.compile("maximum context length is (\\d+)");
+    private static final Pattern REQUESTED = Pattern.compile("(?:resulted in|requested about|requested) (\\d+) tokens");
+    private static final Pattern INPUT_PART = Pattern.compile("(\\d+) of text input");
+    private static final Pattern OUTPUT_PART = Pattern.compile("(\\d+) in the output");
+
+    private final ObjectMapper json;
+
+    public UpstreamErrors(ObjectMapper json) {
+        this.json = json;
+    }
+
+    /** A non-2xx answer from {@code /chat/completions}, before any stream started. */
+    public AnthropicError fromResponse(int status, byte[] body, String retryAfter) {
+        JsonNode error = errorObject(body);
+        String message = message(error, body, status);
+        String errorType = error == null ? "" : error.path("metadata").path("error_type").asText("");
+        ErrorType type = typeFor(status, errorType);
+        if (type == ErrorType.INVALID_REQUEST) {
+            message = contextLengthWording(message);
+        }
+        int anthropicStatus = switch (type) {
+            case OVERLOADED, RATE_LIMIT, AUTHENTICATION, BILLING, PERMISSION, NOT_FOUND, REQUEST_TOO_LARGE, INVALID_REQUEST,
+                 TIMEOUT -> type.status();
+            case API -> status >= 500 ? status : 500;
+        };
+        return new AnthropicError(anthropicStatus, type, message, type == ErrorType.RATE_LIMIT || type == ErrorType.OVERLOADED
+                ? retryAfter : null);
+    }
+
+    /** An error chunk inside a stream that had already started (HTTP 200 sent): overloaded or a plain API error. */
+    public AnthropicError fromStreamError(JsonNode error) {
+        String message = error.isTextual() ? error.asText() : error.path("message").asText("");
+        if (message.isBlank()) {
+            message = "The upstream reported an error during the stream.";
+        }
+        String code = error.path("code").asText("");
+        String errorType = error.path("metadata").path("error_type").asText("");
+        boolean overloaded = switch (code) {
+            case "429", "502", "503", "529", "rate_limit_exceeded", "overloaded", "server_overloaded" -> true;
+            default -> errorType.equals("provider_overloaded") || errorType.equals("provider_unavailable")
+                    || errorType.equals("rate_limit_exceeded");
+        };
+        return AnthropicError.of(overloaded ? ErrorType.OVERLOADED : ErrorType.API, truncate(message));
+    }
+
+    private static ErrorType typeFor(int status, String errorType) {
+        switch (errorType) {
+            case "provider_overloaded": return ErrorType.OVERLOADED;
+            case "rate_limit_exceeded": return ErrorType.RATE_LIMIT;
+            case "context_length_exceeded", "max_tokens_exceeded", "token_limit_exceeded": return ErrorType.INVALID_REQUEST;
+            case "timeout": return ErrorType.TIMEOUT;
+            default: break;
+        }
+        return switch (status) {
+            case 401 -> ErrorType.AUTHENTICATION;
+            case 402 -> ErrorType.BILLING;
+            case 403 -> ErrorType.PERMISSION;
+            case 404 -> ErrorType.NOT_FOUND;
+            case 408, 504 -> ErrorType.TIMEOUT;
+            case 413 -> ErrorType.REQUEST_TOO_LARGE;
+            case 429 -> ErrorType.RATE_LIMIT;
+            case 503, 529 -> ErrorType.OVERLOADED;
+            default -> status >= 500 ? ErrorType.API : ErrorType.INVALID_REQUEST;
+        };
+    }
+
+    /**
+     * Rewords a context overflow the way Anthropic says it, which Claude Code's auto-compaction recognises:
+     * {@code prompt is too long: N tokens > M maximum}, or, when the prompt fits but the output does not,
+     * {@code input length and `max_tokens` exceed context limit: I + O > M} (Claude Code then retries with less output).
+     */
+    static String contextLengthWording(String message) {
+        Long max = number(MAX_CONTEXT, message);
+        if (max == null) {
+            return message;
+        }
+        Long input = number(INPUT_PART, message);
+        Long output = number(OUTPUT_PART, message);
+        if (input != null && output != null && input <= max) {
+            return "input length and `max_tokens` exceed context limit: " + input + " + " + output + " > " + max
+                    + ", decrease input length or `max_tokens` and try again";
+        }
+        Long requested = input != null ? input : number(REQUESTED, message);
+        if (requested == null) {
+            return message;
+        }
+        return "prompt is too long: " + requested + " tokens > " + max + " maximum";
+    }
+
+    private static Long number(Pattern pattern, String text) {
+        Matcher m = pattern.matcher(text);
+        return m.find() ? Long.valueOf(m.group(1)) : null;
+    }
+
+    private JsonNode errorObject(byte[] body) {
+        try {
+            JsonNode root = json.readTree(body);
+            if (root == null || !root.isObject()) {
+                return null;
+            }
+            JsonNode error = root.get("error");
+            return error != null ? error : root;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static String message(JsonNode error, byte[] body, int status) {
+        String message = null;
+        if (error != null) {
+            message = error.isTextual() ? error.asText() : error.path("message").asText(null);
+        } else if (body.length > 0) {
+            message = new String(body, StandardCharsets.UTF_8).strip();
+        }
+        if (message == null || message.isBlank()) {
+            message = "The upstream answered HTTP " + status + " without an error message.";
+        }
+        return truncate(message);
+    }
+
+    private static String truncate(String message) {
+        return message.length() <= MAX_MESSAGE_CHARS ? message : message.substring(0, MAX_MESSAGE_CHARS) + "…";
+    }
+}
