@@ -1,0 +1,29 @@
+package dev.ccrouter.server;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.http.ServerRequestHeaders;
+
+/**
+ * The client's API key, which is the upstream key: Claude Code sends it as {@code x-api-key}
+ * ({@code ANTHROPIC_API_KEY}) or {@code Authorization: Bearer} ({@code ANTHROPIC_AUTH_TOKEN}); either is accepted.
+ */
+final class ClientCredentials {
+    private static final io.helidon.http.HeaderName X_API_KEY = HeaderNames.create("x-api-key");
+
+    private ClientCredentials() {
+    }
+
+    /** The key, or null when the request carries none. */
+    static String apiKey(ServerRequestHeaders headers) {
+        String key = headers.first(X_API_KEY).map(String::strip).orElse("");
+        if (!key.isEmpty()) {
+            return key;
+        }
+        String authorization = headers.first(HeaderNames.AUTHORIZATION).map(String::strip).orElse("");
+        if (authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            String token = authorization.substring(7).strip();
+            return token.isEmpty() ? null : token;
+        }
+        return null;
+    }
+}

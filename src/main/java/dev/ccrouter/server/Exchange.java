@@ -1,0 +1,24 @@
+package dev.ccrouter.server;
+
+import dev.ccrouter.api.anthropic.AnthropicError;
+import dev.ccrouter.api.anthropic.Usage;
+
+/** What happened to one {@code /v1/messages} request, filled in as it goes; read by the access log. Never holds a key. */
+final class Exchange {
+    final String requestId;
+    final long startNanos;
+    String model = "";
+    String upstreamModel = "";
+    boolean stream;
+    int status;
+    int upstreamStatus;
+    Usage usage;
+    AnthropicError error;
+    String streamError;
+    boolean clientGone;
+
+    Exchange(String requestId, long startNanos) {
+        this.requestId = requestId;
+        this.startNanos = startNanos;
+    }
+}

@@ -1,0 +1,326 @@
+package dev.ccrouter.server;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ccrouter.api.anthropic.AnthropicError;
+import dev.ccrouter.api.anthropic.ErrorType;
+import dev.ccrouter.api.anthropic.Usage;
+import dev.ccrouter.api.openai.SseLineReader;
+import dev.ccrouter.route.ModelRouter;
+import dev.ccrouter.translate.ChatRequest;
+import dev.ccrouter.translate.ChatResponseTranslator;
+import dev.ccrouter.translate.ChatStreamTranslator;
+import dev.ccrouter.translate.InvalidRequestException;
+import dev.ccrouter.translate.MessagesRequestTranslator;
+import dev.ccrouter.translate.ResponseContext;
+import dev.ccrouter.translate.TokenEstimator;
+import dev.ccrouter.translate.UpstreamErrors;
+import dev.ccrouter.translate.UpstreamFailureException;
+import dev.ccrouter.translate.UpstreamTarget;
+import dev.ccrouter.translate.UsageMapper;
+import dev.ccrouter.upstream.UpstreamClient;
+import dev.ccrouter.upstream.UpstreamException;
+import dev.ccrouter.upstream.UpstreamResponse;
+import io.helidon.http.HeaderName;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.Handler;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+
+/**
+ * {@code POST /v1/messages}: parse once, translate once, forward, and translate the answer back — streamed event by
+ * event as the upstream produces it, or whole. Every failure reaches the client in Anthropic's shape: an HTTP error
+ * before the stream starts, {@code event: error} after.
+ */
+final class MessagesHandler implements Handler {
+    private static final HeaderName SESSION_ID = HeaderNames.create("x-claude-code-session-id");
+    private static final int MAX_UPSTREAM_BODY = 64 * 1024 * 1024;
+    private static final int MAX_UPSTREAM_ERROR_BODY = 1024 * 1024;
+
+    private final ObjectMapper json;
+    private final RequestBodies bodies;
+    private final ErrorResponses errors;
+    private final ModelRouter router;
+    private final MessagesRequestTranslator requestTranslator;
+    private final ChatResponseTranslator responseTranslator;
+    private final TokenEstimator estimator;
+    private final UpstreamErrors upstreamErrors;
+    private final UpstreamClient upstream;
+    private final Duration pingInterval;
+    private final Duration livenessCheck;
+    private final AccessLog accessLog;
+
+    MessagesHandler(ObjectMapper json, RequestBodies bodies, ErrorResponses errors, ModelRouter router,
+                    UpstreamClient upstream, Duration pingInterval, Duration livenessCheck, AccessLog accessLog) {
+        this.json = json;
+        this.bodies = bodies;
+        this.errors = errors;
+        this.router = router;
+        this.upstream = upstream;
+        this.pingInterval = pingInterval;
+        this.livenessCheck = livenessCheck;
+        this.accessLog = accessLog;
+        this.requestTranslator = new MessagesRequestTranslator(json);
+        this.responseTranslator = new ChatResponseTranslator(json);
+        this.estimator = new TokenEstimator();
+        this.upstreamErrors = new UpstreamErrors(json);
+    }
+
+    @Override
+    public void handle(ServerRequest req, ServerResponse res) {
+        Exchange exchange = new Exchange(Ids.next("req_"), System.nanoTime());
+        res.header(ErrorResponses.REQUEST_ID, exchange.requestId);
+        try {
+            serve(req, res, exchange);
+        } catch (RequestFailure failure) {
+            exchange.error = failure.error;
+            errors.send(res, failure.error, exchange.requestId);
+        } finally {
+            accessLog.log(exchange);
+        }
+    }
+
+    private void serve(ServerRequest req, ServerResponse res, Exchange exchange) {
+        String apiKey = ClientCredentials.apiKey(req.headers());
+        if (apiKey == null) {
+            throw new RequestFailure(AnthropicError.of(ErrorType.AUTHENTICATION,
+                    "No API key: send it as x-api-key or Authorization: Bearer (ANTHROPIC_API_KEY or ANTHROPIC_AUTH_TOKEN)."));
+        }
+        JsonNode body = parseBody(req);
+        exchange.model = body.path("model").asText("");
+        UpstreamTarget target = router.route(exchange.model);
+        exchange.upstreamModel = target.upstreamModel();
+        ChatRequest chat;
+        try {
+            chat = requestTranslator.translate(body, target, req.headers().first(SESSION_ID).orElse(null));
+        } catch (InvalidRequestException e) {
+            throw new RequestFailure(AnthropicError.invalidRequest(e.getMessage()));
+        }
+        exchange.stream = chat.stream();
+        ResponseContext context = new ResponseContext(Ids.next("msg_"), exchange.model, chat.toolNames(),
+                chat.stopSequences(), UsageMapper.tokens(chat.cacheTtl1h()), estimator.estimate(body),
+                () -> Ids.next("toolu_"));
+
+        UpstreamResponse response;
+        try {
+            response = upstream.chatCompletions(writeBytes(chat.body()), apiKey, chat.stream());
+        } catch (UpstreamException e) {
+            throw new RequestFailure(e.error());
+        }
+        try (response) {
+            exchange.upstreamStatus = response.status();
+            if (response.status() / 100 != 2) {
+                throw new RequestFailure(upstreamErrors.fromResponse(response.status(),
+                        readQuietly(response, MAX_UPSTREAM_ERROR_BODY), response.header("retry-after")));
+            }
+            if (chat.stream() && isEventStream(response)) {
+                stream(res, response, context, exchange);
+            } else {
+                JsonNode completion = parseUpstreamJson(response);
+                if (chat.stream()) {
+                    streamWhole(res, completion, context, exchange);
+                } else {
+                    respondWhole(res, completion, context, exchange);
+                }
+            }
+        }
+    }
+
+    private void stream(ServerResponse res, UpstreamResponse response, ResponseContext context, Exchange exchange) {
+        startEventStream(res, exchange);
+        try (ClientStream client = new ClientStream(json, res.outputStream(), pingInterval, livenessCheck, response::close)) {
+            ChatStreamTranslator translator = new ChatStreamTranslator(json, context, recording(client, exchange));
+            translator.start();
+            client.flush();
+            client.startKeeper();
+            SseLineReader reader = new SseLineReader(response.body());
+            try {
+                String data;
+                while (!translator.ended() && !client.clientGone() && (data = reader.next()) != null) {
+                    if (SseLineReader.DONE.equals(data)) {
+                        translator.onDone();
+                    } else {
+                        translator.onChunk(parseChunk(data));
+                    }
+                    client.flush();
+                }
+                if (!translator.ended() && !client.clientGone()) {
+                    translator.onEndOfStream();
+                }
+            } catch (MalformedChunk e) {
+                translator.onFailure(AnthropicError.of(ErrorType.API,
+                        "The upstream sent a stream chunk that is not JSON: " + e.getMessage()));
+            } catch (IOException | UncheckedIOException e) {
+                if (!client.clientGone()) {
+                    translator.onFailure(AnthropicError.of(
+                            UpstreamClient.isTimeout(e) ? ErrorType.TIMEOUT : ErrorType.API,
+                            "The upstream connection failed during the stream: " + describe(e)));
+                }
+            }
+            exchange.clientGone = client.clientGone();
+            client.flush();
+        }
+    }
+
+    /** A streaming request answered by an upstream that does not stream: the whole answer as one stream. */
+    private void streamWhole(ServerResponse res, JsonNode completion, ResponseContext context, Exchange exchange) {
+        ObjectNode chunk = json.createObjectNode();
+        JsonNode choice = completion.path("choices").path(0);
+        ObjectNode streamedChoice = chunk.putArray("choices").addObject();
+        streamedChoice.put("index", 0);
+        streamedChoice.set("delta", choice.path("message"));
+        streamedChoice.set("finish_reason", choice.path("finish_reason"));
+        if (choice.has("native_finish_reason")) {
+            streamedChoice.set("native_finish_reason", choice.get("native_finish_reason"));
+        }
+        if (completion.has("usage")) {
+            chunk.set("usage", completion.get("usage"));
+        }
+        if (completion.has("error")) {
+            chunk.set("error", completion.get("error"));
+        }
+        startEventStream(res, exchange);
+        try (ClientStream client = new ClientStream(json, res.outputStream(), pingInterval, livenessCheck, () -> { })) {
+            ChatStreamTranslator translator = new ChatStreamTranslator(json, context, recording(client, exchange));
+            translator.onChunk(chunk);
+            translator.onDone();
+            client.flush();
+        }
+    }
+
+    private void respondWhole(ServerResponse res, JsonNode completion, ResponseContext context, Exchange exchange) {
+        ObjectNode message;
+        try {
+            message = responseTranslator.translate(completion, context);
+        } catch (UpstreamFailureException e) {
+            throw new RequestFailure(e.error());
+        }
+        exchange.usage = usageOf(message.path("usage"));
+        exchange.status = 200;
+        res.header(HeaderNames.CONTENT_TYPE, "application/json");
+        res.send(writeBytes(message));
+    }
+
+    private void startEventStream(ServerResponse res, Exchange exchange) {
+        exchange.status = 200;
+        res.header(HeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8");
+        res.header(HeaderNames.CACHE_CONTROL, "no-cache");
+        res.header(HeaderNames.create("X-Accel-Buffering"), "no");
+    }
+
+    /** Notes the final usage (for the access log) and any error as they pass to the client. */
+    private static dev.ccrouter.api.anthropic.EventSink recording(ClientStream client, Exchange exchange) {
+        return (type, data) -> {
+            if (type.equals("message_delta")) {
+                exchange.usage = usageOf(data.path("usage"));
+            } else if (type.equals("error")) {
+                exchange.streamError = data.path("error").path("type").asText();
+            }
+            client.event(type, data);
+        };
+    }
+
+    private static Usage usageOf(JsonNode usage) {
+        return new Usage(usage.path("input_tokens").asLong(), usage.path("output_tokens").asLong(),
+                usage.path("cache_creation_input_tokens").asLong(), usage.path("cache_read_input_tokens").asLong(), 0, 0);
+    }
+
+    private JsonNode parseBody(ServerRequest req) {
+        byte[] raw;
+        try {
+            raw = bodies.read(req);
+        } catch (RequestBodies.TooLarge e) {
+            throw new RequestFailure(e.error);
+        }
+        if (raw.length == 0) {
+            throw new RequestFailure(AnthropicError.invalidRequest("Request body is empty: expected a JSON object."));
+        }
+        JsonNode body;
+        try {
+            body = json.readTree(raw);
+        } catch (JsonProcessingException e) {
+            throw new RequestFailure(AnthropicError.invalidRequest("Request body is not valid JSON: "
+                    + e.getOriginalMessage() + " (line " + e.getLocation().getLineNr()
+                    + ", column " + e.getLocation().getColumnNr() + ")"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (body == null || !body.isObject()) {
+            throw new RequestFailure(AnthropicError.invalidRequest("Request body must be a JSON object."));
+        }
+        return body;
+    }
+
+    private JsonNode parseChunk(String data) throws MalformedChunk {
+        try {
+            return json.readTree(data);
+        } catch (JsonProcessingException e) {
+            throw new MalformedChunk(e.getOriginalMessage());
+        }
+    }
+
+    private JsonNode parseUpstreamJson(UpstreamResponse response) {
+        try {
+            byte[] raw = response.readBody(MAX_UPSTREAM_BODY);
+            JsonNode node = json.readTree(raw);
+            if (node == null || !node.isObject()) {
+                throw new IOException("not a JSON object");
+            }
+            return node;
+        } catch (IOException | UncheckedIOException e) {
+            throw new RequestFailure(new AnthropicError(502, ErrorType.API,
+                    "The upstream returned a response that could not be read as JSON: " + describe(e), null));
+        }
+    }
+
+    private static byte[] readQuietly(UpstreamResponse response, int limit) {
+        try {
+            return response.readBody(limit);
+        } catch (IOException | UncheckedIOException e) {
+            return new byte[0];
+        }
+    }
+
+    private static boolean isEventStream(UpstreamResponse response) {
+        String type = response.header("content-type");
+        return type == null || !type.toLowerCase().startsWith("application/json");
+    }
+
+    private byte[] writeBytes(JsonNode node) {
+        try {
+            return json.writeValueAsBytes(node);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a JSON tree is always serializable", e);
+        }
+    }
+
+    private static String describe(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = root.getMessage();
+        return message == null || message.isBlank() ? root.getClass().getSimpleName() : message;
+    }
+
+    /** A failure answered as an HTTP error (only possible before the stream started). */
+    private static final class RequestFailure extends RuntimeException {
+        private final AnthropicError error;
+
+        RequestFailure(AnthropicError error) {
+            super(error.message(), null, false, false);
+            this.error = error;
+        }
+    }
+
+    private static final class MalformedChunk extends Exception {
+        MalformedChunk(String message) {
+            super(message, null, false, false);
+        }
+    }
+}

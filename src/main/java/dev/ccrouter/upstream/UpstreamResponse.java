@@ -1,0 +1,48 @@
+package dev.ccrouter.upstream;
+
+import io.helidon.webclient.api.HttpClientResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/** One response from the upstream: status, headers, and a body to read as it arrives. Close it to cancel. */
+public final class UpstreamResponse implements AutoCloseable {
+    private final HttpClientResponse response;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    UpstreamResponse(HttpClientResponse response) {
+        this.response = response;
+    }
+
+    public int status() {
+        return response.status().code();
+    }
+
+    /** A header's first value, or null. */
+    public String header(String name) {
+        return response.headers().first(io.helidon.http.HeaderNames.create(name)).orElse(null);
+    }
+
+    /** The body as it arrives; reading blocks only the calling (virtual) thread. */
+    public InputStream body() {
+        return response.inputStream();
+    }
+
+    /** Reads a whole (non-streaming) body, up to {@code limit} bytes. */
+    public byte[] readBody(int limit) throws IOException {
+        try (InputStream in = body()) {
+            return in.readNBytes(limit);
+        }
+    }
+
+    /**
+     * Releases the connection. Called while the body is still being read (the client went away) it aborts the
+     * transfer, which is what stops generation — and billing — at most providers.
+     */
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            response.close();
+        }
+    }
+}

@@ -1,0 +1,147 @@
+package dev.ccrouter.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.ServerResponse;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
+
+/**
+ * An in-process OpenAI-compatible upstream for server tests: it records every request to {@code /v1/chat/completions}
+ * and answers with the {@link Script} the test set.
+ */
+public final class FakeUpstream implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final WebServer server;
+    private final List<Recorded> requests = new CopyOnWriteArrayList<>();
+    private final AtomicReference<Script> script = new AtomicReference<>(json(200, "{}"));
+
+    /** One request as the upstream received it; header names are lower-case. */
+    public record Recorded(JsonNode body, Map<String, String> headers) {
+    }
+
+    /** How the upstream answers one request. */
+    @FunctionalInterface
+    public interface Script {
+        void answer(Recorded request, ServerResponse res) throws Exception;
+    }
+
+    private FakeUpstream() {
+        server = WebServer.builder()
+                .host("127.0.0.1")
+                .port(0)
+                .connectionOptions(options -> options.tcpNoDelay(true))
+                .routing(routing -> routing.post("/v1/chat/completions", (req, res) -> {
+                    byte[] raw = req.content().as(byte[].class);
+                    Map<String, String> headers = req.headers().stream().collect(Collectors.toMap(
+                            h -> h.name().toLowerCase(), h -> h.get(), (a, b) -> a));
+                    Recorded recorded = new Recorded(JSON.readTree(raw), headers);
+                    requests.add(recorded);
+                    script.get().answer(recorded, res);
+                }))
+                .build()
+                .start();
+    }
+
+    public static FakeUpstream start() {
+        return new FakeUpstream();
+    }
+
+    /** The base URL to give the gateway as its upstream. */
+    public String baseUrl() {
+        return "http://127.0.0.1:" + server.port() + "/v1";
+    }
+
+    public void answer(Script next) {
+        script.set(next);
+    }
+
+    public List<Recorded> requests() {
+        return requests;
+    }
+
+    public Recorded lastRequest() {
+        return requests.getLast();
+    }
+
+    @Override
+    public void close() {
+        server.stop();
+    }
+
+    /** A plain JSON answer. */
+    public static Script json(int status, String body, String... headerPairs) {
+        return (request, res) -> {
+            res.status(Status.create(status));
+            for (int i = 0; i + 1 < headerPairs.length; i += 2) {
+                res.header(headerPairs[i], headerPairs[i + 1]);
+            }
+            res.header(HeaderNames.CONTENT_TYPE, "application/json");
+            res.send(body.getBytes(StandardCharsets.UTF_8));
+        };
+    }
+
+    /** An SSE answer: each payload becomes one {@code data:} event, flushed on its own; then the body ends. */
+    public static Script sse(String... payloads) {
+        return (request, res) -> {
+            res.header(HeaderNames.CONTENT_TYPE, "text/event-stream");
+            try (OutputStream out = res.outputStream()) {
+                for (String payload : payloads) {
+                    writeEvent(out, payload);
+                }
+            }
+        };
+    }
+
+    /** An SSE answer written exactly as given (comments, partial lines, anything), in one piece. */
+    public static Script raw(String transcript) {
+        return (request, res) -> {
+            res.header(HeaderNames.CONTENT_TYPE, "text/event-stream");
+            try (OutputStream out = res.outputStream()) {
+                out.write(transcript.getBytes(StandardCharsets.UTF_8));
+            }
+        };
+    }
+
+    /**
+     * Streams the given payloads, then holds the connection open, writing an SSE comment every 20 ms, until the
+     * gateway closes it; {@code cancelled} opens at that moment. It gives up after 30 s so a broken test ends.
+     */
+    public static Script streamUntilCancelled(CountDownLatch cancelled, String... payloads) {
+        return (request, res) -> {
+            res.header(HeaderNames.CONTENT_TYPE, "text/event-stream");
+            OutputStream out = res.outputStream();
+            try {
+                for (String payload : payloads) {
+                    writeEvent(out, payload);
+                }
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                while (System.nanoTime() < deadline) {
+                    out.write(": still generating\n\n".getBytes(StandardCharsets.US_ASCII));
+                    out.flush();
+                    Thread.sleep(20); // pacing of the fake model's output, not synchronization
+                }
+            } catch (IOException | RuntimeException e) {
+                // Helidon reports the gateway's closed connection as an unchecked ServerConnectionException.
+                cancelled.countDown();
+            }
+        };
+    }
+
+    private static void writeEvent(OutputStream out, String payload) throws IOException {
+        out.write(("data: " + payload + "\n\n").getBytes(StandardCharsets.UTF_8));
+        out.flush();
+    }
+}
