@@ -20,9 +20,13 @@ public final class RunningGateway implements AutoCloseable {
     }
 
     public static RunningGateway start(FakeUpstream upstream, UnaryOperator<GatewayConfig> adjust) {
+        return start(upstream.baseUrl(), adjust);
+    }
+
+    public static RunningGateway start(String upstreamBaseUrl, UnaryOperator<GatewayConfig> adjust) {
         GatewayConfig config = new ConfigLoader(Map.of()).load(ConfigLoader.Flags.NONE)
                 .withPort(0)
-                .withUpstream(URI.create(upstream.baseUrl()));
+                .withUpstream(URI.create(upstreamBaseUrl));
         return new RunningGateway(new GatewayServer(adjust.apply(config)).start());
     }
 
