@@ -147,7 +147,9 @@ final class MessagesHandler implements Handler {
                     } else {
                         translator.onChunk(parseChunk(data));
                     }
-                    client.flush();
+                    if (!reader.hasBufferedEvent()) {
+                        client.flush();
+                    }
                 }
                 if (!translator.ended() && !client.clientGone()) {
                     translator.onEndOfStream();
@@ -164,6 +166,9 @@ final class MessagesHandler implements Handler {
             }
             exchange.clientGone = client.clientGone();
             client.flush();
+            if (translator.ended() && !client.clientGone()) {
+                response.finishReading();
+            }
         }
     }
 

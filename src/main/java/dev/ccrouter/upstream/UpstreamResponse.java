@@ -36,6 +36,22 @@ public final class UpstreamResponse implements AutoCloseable {
     }
 
     /**
+     * Reads what little is left after the last event (the chunked terminator), so the keep-alive connection goes back
+     * to the pool instead of being closed: a new TCP connection per request would cost more than the whole
+     * translation. Gives up (and the connection is closed) if more than a few KB remain.
+     */
+    public void finishReading() {
+        try (InputStream in = body()) {
+            byte[] rest = in.readNBytes(16 * 1024);
+            if (rest.length == 16 * 1024) {
+                close();
+            }
+        } catch (IOException | RuntimeException e) {
+            close();
+        }
+    }
+
+    /**
      * Releases the connection. Called while the body is still being read (the client went away) it aborts the
      * transfer, which is what stops generation — and billing — at most providers.
      */

@@ -1,0 +1,127 @@
+package dev.ccrouter.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ccrouter.route.ModelRouter;
+import dev.ccrouter.testing.ClaudeCodeBodies;
+import dev.ccrouter.testing.RunningGateway;
+import dev.ccrouter.translate.MessagesRequestTranslator;
+import dev.ccrouter.config.ConfigLoader;
+import dev.ccrouter.config.GatewayConfig;
+import io.helidon.common.socket.SocketOptions;
+import io.helidon.http.HeaderNames;
+import io.helidon.webclient.api.HttpClientResponse;
+import io.helidon.webclient.api.WebClient;
+import io.helidon.webserver.WebServer;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Map;
+
+/**
+ * Added latency of the gateway over calling the upstream directly. A local upstream answers instantly; one client
+ * (keep-alive, TCP_NODELAY) alternates a direct call (the already-translated OpenAI body to the upstream) with a call
+ * through the gateway (the Anthropic body), and the difference of the latency percentiles is what the gateway adds.
+ *
+ * <pre>
+ * mvn -B -q -DskipTests test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt -Dmdep.includeScope=test
+ * java -cp target/classes:target/test-classes:$(cat target/cp.txt) dev.ccrouter.bench.AddedLatency [iterations]
+ * </pre>
+ */
+public final class AddedLatency {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final byte[] SSE_ANSWER = ("""
+            data: {"id":"gen-1","choices":[{"index":0,"delta":{"role":"assistant","content":"Hi"}}]}
+
+            data: {"id":"gen-1","choices":[{"index":0,"delta":{"content":" there."},"finish_reason":"stop"}]}
+
+            data: {"id":"gen-1","choices":[],"usage":{"prompt_tokens":20000,"completion_tokens":3,"prompt_tokens_details":{"cached_tokens":19000}}}
+
+            data: [DONE]
+
+            """).getBytes(StandardCharsets.UTF_8);
+
+    public static void main(String[] args) throws Exception {
+        int iterations = args.length > 0 ? Integer.parseInt(args[0]) : 5000;
+        WebServer upstream = WebServer.builder().host("127.0.0.1").port(0)
+                .connectionOptions(o -> o.tcpNoDelay(true))
+                .routing(r -> r.post("/v1/chat/completions", (req, res) -> {
+                    try (InputStream in = req.content().inputStream()) {
+                        in.transferTo(OutputStream.nullOutputStream());
+                    }
+                    res.header(HeaderNames.CONTENT_TYPE, "text/event-stream");
+                    try (OutputStream out = res.outputStream()) {
+                        out.write(SSE_ANSWER);
+                    }
+                }))
+                .build().start();
+        String upstreamUrl = "http://127.0.0.1:" + upstream.port() + "/v1";
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        ch.qos.logback.classic.Logger access = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("ccrouter.access");
+        access.setLevel(ch.qos.logback.classic.Level.WARN);
+        try (RunningGateway gateway = RunningGateway.start(upstreamUrl, c -> c)) {
+            WebClient client = WebClient.builder()
+                    .socketOptions(SocketOptions.builder().tcpNoDelay(true).build())
+                    .build();
+            GatewayConfig config = new ConfigLoader(Map.of()).load(ConfigLoader.Flags.NONE);
+            ModelRouter router = new ModelRouter(config.models(), config.maxOutputTokens());
+            MessagesRequestTranslator translator = new MessagesRequestTranslator(JSON);
+
+            for (boolean big : new boolean[] {false, true}) {
+                ObjectNode anthropic = big
+                        ? ClaudeCodeBodies.toolRoundTrip("claude-sonnet-5", 80_000, true)
+                        : ClaudeCodeBodies.small("claude-sonnet-5", true);
+                byte[] viaBody = JSON.writeValueAsBytes(anthropic);
+                byte[] directBody = JSON.writeValueAsBytes(
+                        translator.translate(anthropic, router.route("claude-sonnet-5"), null).body());
+                String direct = upstreamUrl + "/chat/completions";
+                String via = gateway.baseUrl() + "/v1/messages";
+                long[] directNanos = new long[iterations];
+                long[] viaNanos = new long[iterations];
+                for (int i = -iterations; i < iterations; i++) { // the first half warms up
+                    long d = call(client, direct, directBody);
+                    long v = call(client, via, viaBody);
+                    if (i >= 0) {
+                        directNanos[i] = d;
+                        viaNanos[i] = v;
+                    }
+                }
+                report(big ? "Claude Code body (" + viaBody.length / 1024 + " KB)" : "small body (" + viaBody.length + " B)",
+                        directNanos, viaNanos);
+            }
+        } finally {
+            upstream.stop();
+        }
+    }
+
+    private static long call(WebClient client, String url, byte[] body) throws Exception {
+        long start = System.nanoTime();
+        try (HttpClientResponse response = client.post(url)
+                .header(HeaderNames.CONTENT_TYPE, "application/json")
+                .header(HeaderNames.create("x-api-key"), "sk-bench")
+                .header(HeaderNames.AUTHORIZATION, "Bearer sk-bench")
+                .submit(body)) {
+            if (response.status().code() != 200) {
+                throw new IllegalStateException(url + " answered " + response.status());
+            }
+            response.inputStream().transferTo(OutputStream.nullOutputStream());
+        }
+        return System.nanoTime() - start;
+    }
+
+    private static void report(String label, long[] direct, long[] via) {
+        Arrays.sort(direct);
+        Arrays.sort(via);
+        System.out.printf("%s, %d requests each%n", label, direct.length);
+        System.out.printf("  %-8s %9s %9s %9s%n", "", "p50 ms", "p90 ms", "p99 ms");
+        System.out.printf("  %-8s %9.3f %9.3f %9.3f%n", "direct", ms(direct, 0.50), ms(direct, 0.90), ms(direct, 0.99));
+        System.out.printf("  %-8s %9.3f %9.3f %9.3f%n", "gateway", ms(via, 0.50), ms(via, 0.90), ms(via, 0.99));
+        System.out.printf("  %-8s %9.3f %9.3f %9.3f%n", "added", ms(via, 0.50) - ms(direct, 0.50),
+                ms(via, 0.90) - ms(direct, 0.90), ms(via, 0.99) - ms(direct, 0.99));
+    }
+
+    private static double ms(long[] sorted, double quantile) {
+        return sorted[Math.min(sorted.length - 1, (int) Math.floor(quantile * sorted.length))] / 1e6;
+    }
+}
