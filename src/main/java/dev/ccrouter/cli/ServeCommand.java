@@ -33,6 +33,11 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--data-dir", description = "Data directory (CCROUTER_DATA_DIR, default ~/.ccrouter).")
     Path dataDir;
 
+    @Option(names = "--exit-when-ready", hidden = true,
+            description = "Start, answer /health once, and exit 0 (checks a configuration; the launcher trains its "
+                    + "class-data archive this way).")
+    boolean exitWhenReady;
+
     @Override
     public Integer call() throws InterruptedException {
         GatewayConfig settings;
@@ -49,6 +54,10 @@ final class ServeCommand implements Callable<Integer> {
             System.err.println("ccrouter: could not start on " + settings.host() + ":" + settings.port() + ": "
                     + rootMessage(e));
             return 1;
+        }
+        if (exitWhenReady) {
+            server.close();
+            return 0;
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
