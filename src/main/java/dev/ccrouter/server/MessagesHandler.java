@@ -108,7 +108,9 @@ final class MessagesHandler implements Handler {
 
         UpstreamResponse response;
         try {
-            response = upstream.chatCompletions(writeBytes(chat.body()), apiKey, chat.stream());
+            response = upstream.chatCompletions(writeBytes(chat.body()), apiKey, chat.stream(),
+                    new UpstreamClient.Attribution(req.headers().first(UpstreamClient.HTTP_REFERER).orElse(null),
+                            req.headers().first(UpstreamClient.X_TITLE).orElse(null)));
         } catch (UpstreamException e) {
             throw new RequestFailure(e.error());
         }

@@ -4,6 +4,7 @@ import dev.ccrouter.api.anthropic.AnthropicError;
 import dev.ccrouter.api.anthropic.ErrorType;
 import dev.ccrouter.config.GatewayConfig;
 import io.helidon.common.socket.SocketOptions;
+import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
 import io.helidon.webclient.api.HttpClientRequest;
@@ -23,6 +24,9 @@ import java.util.concurrent.TimeoutException;
  * response arrived is retried once: it is usually a pooled connection the upstream had already closed.
  */
 public final class UpstreamClient {
+    public static final HeaderName HTTP_REFERER = HeaderNames.create("HTTP-Referer");
+    public static final HeaderName X_TITLE = HeaderNames.create("X-Title");
+
     private final WebClient client;
     private final URI chatCompletions;
     private final String upstreamName;
@@ -47,39 +51,47 @@ public final class UpstreamClient {
                 .build();
     }
 
+    /** OpenRouter's app attribution, from the client when it sent it, else from the configuration. */
+    public record Attribution(String httpReferer, String title) {
+        public static final Attribution NONE = new Attribution(null, null);
+    }
+
     /**
      * Posts a chat completion request.
      *
-     * @param apiKey    the client's key, sent as {@code Authorization: Bearer}
-     * @param stream    whether the body asks for SSE
+     * @param apiKey      the client's key, sent as {@code Authorization: Bearer}
+     * @param stream      whether the body asks for SSE
+     * @param attribution the client's {@code HTTP-Referer} / {@code X-Title}, each null when it sent none
      * @throws UpstreamException when the upstream cannot be reached or does not answer in time
      */
-    public UpstreamResponse chatCompletions(byte[] body, String apiKey, boolean stream) {
+    public UpstreamResponse chatCompletions(byte[] body, String apiKey, boolean stream, Attribution attribution) {
         try {
-            return new UpstreamResponse(request(apiKey, stream).submit(body));
+            return new UpstreamResponse(request(apiKey, stream, attribution).submit(body));
         } catch (UncheckedIOException | IllegalStateException first) {
             if (isTimeout(first)) {
                 throw timeout(first);
             }
             try {
-                return new UpstreamResponse(request(apiKey, stream).submit(body));
+                return new UpstreamResponse(request(apiKey, stream, attribution).submit(body));
             } catch (RuntimeException second) {
                 throw isTimeout(second) ? timeout(second) : unreachable(second);
             }
         }
     }
 
-    private HttpClientRequest request(String apiKey, boolean stream) {
+    private HttpClientRequest request(String apiKey, boolean stream, Attribution attribution) {
         HttpClientRequest request = client.method(Method.POST)
                 .uri(chatCompletions)
                 .header(HeaderNames.AUTHORIZATION, "Bearer " + apiKey)
                 .header(HeaderNames.CONTENT_TYPE, "application/json")
                 .header(HeaderNames.ACCEPT, stream ? "text/event-stream" : "application/json");
-        if (httpReferer != null) {
-            request.header(HeaderNames.create("HTTP-Referer"), httpReferer);
+        String referer = attribution.httpReferer() != null ? attribution.httpReferer() : httpReferer;
+        String title = attribution.title() != null ? attribution.title() : appTitle;
+        if (referer != null) {
+            request.header(HTTP_REFERER, referer);
         }
-        if (appTitle != null) {
-            request.header(HeaderNames.create("X-Title"), appTitle);
+        if (title != null) {
+            request.header(X_TITLE, title);
         }
         return request;
     }

@@ -71,6 +71,15 @@ class GatewayEdgesTest {
     }
 
     @Test
+    void clientAttributionHeadersAreForwarded() throws Exception {
+        upstream.answer(FakeUpstream.json(200, "{\"choices\":[{\"index\":0,\"message\":{\"content\":\"ok\"},\"finish_reason\":\"stop\"}]}"));
+        SseCapture.post(gateway.baseUrl() + "/v1/messages", BODY, "x-api-key", "k",
+                "HTTP-Referer", "https://example.dev/app", "X-Title", "My App");
+        assertThat(upstream.lastRequest().headers()).containsEntry("http-referer", "https://example.dev/app")
+                .containsEntry("x-title", "My App");
+    }
+
+    @Test
     void malformedJsonIs400() throws Exception {
         HttpResponse<String> response = SseCapture.post(gateway.baseUrl() + "/v1/messages", "{\"model\": ", "x-api-key", "k");
         assertThat(response.statusCode()).isEqualTo(400);
