@@ -10,6 +10,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A fake OpenAI-compatible model that behaves like a small coding agent, for driving the real Claude Code CLI through
@@ -24,24 +25,44 @@ import java.util.List;
  * </ul>
  * Run standalone: {@code java -cp … dev.ccrouter.testing.ScriptedModel 18080} serves {@code /v1/chat/completions}.
  */
-public final class ScriptedModel {
+public final class ScriptedModel implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private ScriptedModel() {
-    }
+    private final WebServer server;
+    private final List<JsonNode> requests = new CopyOnWriteArrayList<>();
 
     public static void main(String[] args) throws InterruptedException {
         int port = args.length > 0 ? Integer.parseInt(args[0]) : 18080;
-        WebServer server = start(port);
-        System.out.println("scripted model on http://127.0.0.1:" + server.port() + "/v1");
+        ScriptedModel model = start(port);
+        System.out.println("scripted model on " + model.baseUrl());
         Thread.currentThread().join();
     }
 
-    public static WebServer start(int port) {
-        return WebServer.builder().host("127.0.0.1").port(port)
+    public static ScriptedModel start(int port) {
+        return new ScriptedModel(port);
+    }
+
+    /** Base URL to give the gateway as its upstream. */
+    public String baseUrl() {
+        return "http://127.0.0.1:" + server.port() + "/v1";
+    }
+
+    /** Every chat completion request received, in order. */
+    public List<JsonNode> requests() {
+        return requests;
+    }
+
+    @Override
+    public void close() {
+        server.stop();
+    }
+
+    private ScriptedModel(int port) {
+        server = WebServer.builder().host("127.0.0.1").port(port)
                 .connectionOptions(o -> o.tcpNoDelay(true))
                 .routing(r -> r.post("/v1/chat/completions", (req, res) -> {
                     JsonNode request = JSON.readTree(req.content().as(byte[].class));
+                    requests.add(request);
                     List<ObjectNode> chunks = answer(request.path("messages"));
                     if (request.path("stream").asBoolean(false)) {
                         res.header(HeaderNames.CONTENT_TYPE, "text/event-stream");
@@ -127,10 +148,13 @@ public final class ScriptedModel {
         return false;
     }
 
+    /** The prompt: the last text part of the last user message (earlier parts are Claude Code's reminders). */
     private static String lastUserText(JsonNode messages) {
         for (int i = messages.size() - 1; i >= 0; i--) {
-            if (messages.path(i).path("role").asText().equals("user")) {
-                return text(messages.path(i).path("content"));
+            JsonNode message = messages.path(i);
+            if (message.path("role").asText().equals("user")) {
+                JsonNode content = message.path("content");
+                return content.isArray() ? content.path(content.size() - 1).path("text").asText("") : content.asText("");
             }
         }
         return "";

@@ -1,0 +1,159 @@
+package dev.ccrouter.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ccrouter.testing.RunningGateway;
+import dev.ccrouter.testing.ScriptedModel;
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.StreamSupport;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The real Claude Code CLI ({@code claude -p}) through the real gateway to a scripted model. It runs when a
+ * {@code claude} binary is found ({@code CCROUTER_CLAUDE_BIN} or the PATH); {@code .ci/run} installs the pinned
+ * version and sets {@code CCROUTER_REQUIRE_CLAUDE=1}, which turns a missing binary into a failure instead of a skip.
+ */
+class ClaudeCodeEndToEndTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    static ScriptedModel model;
+    static RunningGateway gateway;
+    static String claude;
+
+    /** One HOME for all runs, as a user has: Claude Code's first start in a new HOME is several seconds slower. */
+    @TempDir
+    static Path home;
+
+    @TempDir
+    Path work;
+
+    @BeforeAll
+    static void start() {
+        claude = findClaude();
+        if (claude == null && "1".equals(System.getenv("CCROUTER_REQUIRE_CLAUDE"))) {
+            throw new IllegalStateException("CCROUTER_REQUIRE_CLAUDE=1 but no claude binary was found");
+        }
+        Assumptions.assumeTrue(claude != null, "Claude Code is not installed (npm install -g @anthropic-ai/claude-code)");
+        model = ScriptedModel.start(0);
+        gateway = RunningGateway.start(model.baseUrl(), config -> config);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (gateway != null) {
+            gateway.close();
+            model.close();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"haiku", "sonnet", "opus"})
+    void textTurn(String family) throws Exception {
+        JsonNode result = run(family, "Say hi");
+        assertThat(result.path("result").asText()).isEqualTo("Hello from the scripted model.");
+        JsonNode sent = model.requests().getLast();
+        assertThat(sent.path("model").asText()).startsWith("anthropic/claude-" + family);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"haiku", "sonnet", "opus"})
+    void bashToolRoundTrip(String family) throws Exception {
+        int before = model.requests().size();
+        JsonNode result = run(family, "Please use bash to print the marker");
+        assertThat(result.path("result").asText()).isEqualTo("Tool results: ccrouter-bash-ok");
+        JsonNode followUp = model.requests().getLast();
+        assertThat(model.requests().size() - before).isEqualTo(2);
+        assertThat(roles(followUp)).endsWith("assistant", "tool");
+        JsonNode toolMessage = followUp.path("messages").path(followUp.path("messages").size() - 1);
+        assertThat(toolMessage.path("tool_call_id").asText()).isEqualTo("call_b1");
+        JsonNode firstRequest = model.requests().get(before);
+        assertThat(roles(firstRequest)).as("the mid-conversation system message arrived").contains("system");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"haiku", "sonnet", "opus"})
+    void readToolRoundTrip(String family) throws Exception {
+        Path file = work.resolve("notes.txt");
+        Files.writeString(file, "ccrouter-read-ok\n");
+        JsonNode result = run(family, "Now read " + file.toAbsolutePath());
+        assertThat(result.path("result").asText()).startsWith("Tool results:").contains("ccrouter-read-ok");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"haiku", "sonnet", "opus"})
+    void parallelToolCalls(String family) throws Exception {
+        int before = model.requests().size();
+        JsonNode result = run(family, "Run two commands in parallel");
+        assertThat(result.path("result").asText()).isEqualTo("Tool results: parallel-one parallel-two");
+        JsonNode followUp = model.requests().getLast();
+        assertThat(model.requests().size() - before).isEqualTo(2);
+        assertThat(roles(followUp)).endsWith("assistant", "tool", "tool");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"haiku", "sonnet", "opus"})
+    void thinkingAnswer(String family) throws Exception {
+        JsonNode result = run(family, "Think before you answer");
+        assertThat(result.path("result").asText()).isEqualTo("Thought about it: 42.");
+    }
+
+    private JsonNode run(String family, String prompt) throws IOException, InterruptedException {
+        if (!Files.exists(home.resolve(".claude.json"))) {
+            Files.writeString(home.resolve(".claude.json"), "{\"hasCompletedOnboarding\":true}");
+        }
+        ProcessBuilder builder = new ProcessBuilder(claude, "-p", prompt, "--output-format", "json", "--model", family)
+                .directory(work.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))) // -p waits for piped stdin otherwise
+                .redirectError(work.resolve("claude.stderr").toFile());
+        Map<String, String> env = builder.environment();
+        env.keySet().removeIf(name -> name.startsWith("ANTHROPIC_") || name.startsWith("CLAUDE"));
+        env.put("HOME", home.toString());
+        env.put("ANTHROPIC_BASE_URL", gateway.baseUrl());
+        env.put("ANTHROPIC_API_KEY", "sk-test-e2e");
+        env.put("CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC", "1");
+        env.put("DISABLE_TELEMETRY", "1");
+        env.put("DISABLE_AUTOUPDATER", "1");
+        env.put("DISABLE_ERROR_REPORTING", "1");
+        Process process = builder.start();
+        byte[] output = process.getInputStream().readAllBytes();
+        assertThat(process.waitFor(120, TimeUnit.SECONDS)).as("claude finished").isTrue();
+        String stdout = new String(output, StandardCharsets.UTF_8);
+        assertThat(process.exitValue()).as("claude exit code; stdout: %s; stderr: %s", stdout,
+                Files.readString(work.resolve("claude.stderr"))).isZero();
+        JsonNode result = JSON.readTree(stdout);
+        assertThat(result.path("is_error").asBoolean(true)).as("claude result: %s", stdout).isFalse();
+        return result;
+    }
+
+    private static List<String> roles(JsonNode request) {
+        return StreamSupport.stream(request.path("messages").spliterator(), false)
+                .map(message -> message.path("role").asText()).toList();
+    }
+
+    private static String findClaude() {
+        String configured = System.getenv("CCROUTER_CLAUDE_BIN");
+        if (configured != null && new File(configured).canExecute()) {
+            return configured;
+        }
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+            File candidate = new File(dir, "claude");
+            if (candidate.canExecute()) {
+                return candidate.getAbsolutePath();
+            }
+        }
+        return null;
+    }
+}
