@@ -1,0 +1,131 @@
+package dev.ccrouter.translate;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * Typed reads of client JSON that fail with Anthropic's (pydantic) wording, e.g. {@code Field required} or
+ * {@code Input should be a valid integer}. JSON {@code null} counts as absent everywhere: the SDKs send
+ * {@code null} for unset optional fields.
+ */
+final class Fields {
+    static final String REQUIRED = "Field required";
+    static final String NOT_STRING = "Input should be a valid string";
+    static final String NOT_OBJECT = "Input should be a valid dictionary";
+    static final String NOT_LIST = "Input should be a valid list";
+    static final String NOT_STRING_OR_LIST = "Input should be a valid string or a valid list";
+    static final String NOT_INTEGER = "Input should be a valid integer";
+    static final String NOT_NUMBER = "Input should be a valid number";
+    static final String NOT_BOOLEAN = "Input should be a valid boolean";
+
+    private Fields() {
+    }
+
+    /** The field's value, or null when it is missing or JSON {@code null}. */
+    static JsonNode optional(JsonNode owner, String field) {
+        JsonNode value = owner.get(field);
+        return value == null || value.isNull() ? null : value;
+    }
+
+    static JsonNode required(JsonNode owner, String field) {
+        JsonNode value = optional(owner, field);
+        if (value == null) {
+            throw FieldProblem.at(field, REQUIRED);
+        }
+        return value;
+    }
+
+    static String requiredString(JsonNode owner, String field) {
+        JsonNode value = required(owner, field);
+        if (!value.isTextual()) {
+            throw FieldProblem.at(field, NOT_STRING);
+        }
+        return value.textValue();
+    }
+
+    static String optionalString(JsonNode owner, String field) {
+        JsonNode value = optional(owner, field);
+        if (value == null) {
+            return null;
+        }
+        if (!value.isTextual()) {
+            throw FieldProblem.at(field, NOT_STRING);
+        }
+        return value.textValue();
+    }
+
+    static JsonNode requiredObject(JsonNode owner, String field) {
+        JsonNode value = required(owner, field);
+        if (!value.isObject()) {
+            throw FieldProblem.at(field, NOT_OBJECT);
+        }
+        return value;
+    }
+
+    static JsonNode optionalObject(JsonNode owner, String field) {
+        JsonNode value = optional(owner, field);
+        if (value != null && !value.isObject()) {
+            throw FieldProblem.at(field, NOT_OBJECT);
+        }
+        return value;
+    }
+
+    static JsonNode optionalArray(JsonNode owner, String field) {
+        JsonNode value = optional(owner, field);
+        if (value != null && !value.isArray()) {
+            throw FieldProblem.at(field, NOT_LIST);
+        }
+        return value;
+    }
+
+    static long requiredInteger(JsonNode owner, String field) {
+        JsonNode value = required(owner, field);
+        if (!isInteger(value)) {
+            throw FieldProblem.at(field, NOT_INTEGER);
+        }
+        return value.longValue();
+    }
+
+    static JsonNode optionalInteger(JsonNode owner, String field) {
+        JsonNode value = optional(owner, field);
+        if (value != null && !isInteger(value)) {
+            throw FieldProblem.at(field, NOT_INTEGER);
+        }
+        return value;
+    }
+
+    static JsonNode optionalNumber(JsonNode owner, String field) {
+        JsonNode value = optional(owner, field);
+        if (value != null && !value.isNumber()) {
+            throw FieldProblem.at(field, NOT_NUMBER);
+        }
+        return value;
+    }
+
+    static boolean optionalBoolean(JsonNode owner, String field) {
+        JsonNode value = optional(owner, field);
+        if (value == null) {
+            return false;
+        }
+        if (!value.isBoolean()) {
+            throw FieldProblem.at(field, NOT_BOOLEAN);
+        }
+        return value.booleanValue();
+    }
+
+    /** Pydantic's literal-error wording: {@code Input should be 'a', 'b' or 'c'}. */
+    static String oneOf(String... literals) {
+        StringBuilder text = new StringBuilder("Input should be ");
+        for (int i = 0; i < literals.length; i++) {
+            if (i > 0) {
+                text.append(i == literals.length - 1 ? " or " : ", ");
+            }
+            text.append('\'').append(literals[i]).append('\'');
+        }
+        return text.toString();
+    }
+
+    /** 32000 and 32000.0 are integers; 1.5, "1" and 1e30 are not. */
+    private static boolean isInteger(JsonNode value) {
+        return value.isNumber() && value.canConvertToExactIntegral() && value.canConvertToLong();
+    }
+}

@@ -1,0 +1,281 @@
+package dev.ccrouter.translate;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * Translates an Anthropic {@code POST /v1/messages} body into an OpenAI {@code /chat/completions} body for one
+ * {@link UpstreamTarget}, validating it on the way (one pass over the client's tree, no re-parsing).
+ *
+ * <h2>Validation</h2>
+ * Bodies that cannot be translated raise {@link InvalidRequestException} with Anthropic's pydantic-style wording and
+ * a dot-separated field path, e.g. {@code max_tokens: Field required}, {@code messages: Input should be a valid list},
+ * {@code messages.1.content.0.text: Input should be a valid string}. The first problem found is reported. JSON
+ * {@code null} counts as an absent field. Unknown top-level fields and unknown fields of known blocks are tolerated
+ * and dropped.
+ *
+ * <h2>Content block policy</h2>
+ * <ul>
+ *   <li>Translated: {@code text}, {@code image}, {@code document}, {@code search_result}, {@code tool_result} (user
+ *       turns); {@code text}, {@code tool_use}, {@code thinking}, {@code redacted_thinking} (assistant turns);
+ *       {@code text} (system). A known block in the wrong role is a 400.</li>
+ *   <li>Dropped silently: server-tool history ({@code server_tool_use}, {@code mcp_tool_use},
+ *       {@code mcp_tool_result}, {@code container_upload} and every {@code *_tool_result} such as
+ *       {@code web_search_tool_result}), because an OpenAI upstream can neither express nor re-run it; and
+ *       {@code tool_reference} inside tool results.</li>
+ *   <li>Anything else is a 400 naming the path:
+ *       {@code messages.1.content.0.type: Input should be 'text', 'image', …}.</li>
+ *   <li>Files API references ({@code source.type: "file"}) are a 400: other providers cannot resolve them.</li>
+ *   <li>Empty text never becomes a part (upstreams reject empty text); a message left with nothing is dropped.</li>
+ * </ul>
+ *
+ * <h2>Conversation</h2>
+ * <ul>
+ *   <li>{@code system} becomes the first message, always as text parts. Claude Code's attribution block
+ *       ({@code x-anthropic-billing-header: …}) is kept verbatim like any other text: since Claude Code 2.1.181 it is
+ *       stable for a conversation, so it does not break prefix caching, and keeping the prompt unedited means the
+ *       gateway never guesses at what is "really" prompt. (Older clients change it per request; they should set
+ *       {@code CLAUDE_CODE_ATTRIBUTION_HEADER=0}.)</li>
+ *   <li>{@code role:"system"} messages stay system messages at their position (a request may end with one); one that
+ *       falls between a tool call and its result moves behind the tool messages, where OpenAI allows it.</li>
+ *   <li>An assistant turn is one message: texts joined by a blank line (text parts instead when one carries a cache
+ *       marker), {@code tool_calls} with compact-JSON arguments, signed thinking as {@code reasoning_details} in
+ *       order ({@code reasoning.text} / {@code reasoning.encrypted}, format {@code anthropic-claude-v1}); unsigned
+ *       thinking is dropped and duplicates are sent once.</li>
+ *   <li>Each {@code tool_result} becomes a {@code role:"tool"} message right after the assistant message; the
+ *       rest of that user turn follows as one user message. Result text blocks are joined by a newline (text parts
+ *       when a cache marker must survive). {@code is_error: true} prefixes the text with {@code Error: } (OpenAI has
+ *       no error flag). Images and PDFs in a result open the following user message, behind
+ *       {@code Attachments from tool result <id>:}, since tool messages carry text only.</li>
+ *   <li>Pairing repair: a {@code tool_use} without a result in the next user turn gets a tool message
+ *       {@value ConversationTranslator#INTERRUPTED}; a {@code tool_result} answering no call of the preceding
+ *       assistant message becomes user text {@code [tool_result for <id>]: <content>}. Tool ids are kept.</li>
+ * </ul>
+ *
+ * <h2>Parameters</h2>
+ * <ul>
+ *   <li>{@code max_tokens} is forwarded clamped to the model's output limit; {@code 0} (Anthropic's cache pre-warm)
+ *       becomes {@code 1}, the smallest request every upstream accepts.</li>
+ *   <li>{@code stop_sequences} → {@code stop}, truncated to OpenAI's four (the first four); the full list stays in
+ *       {@link ChatRequest#stopSequences()} to name the one that matched.</li>
+ *   <li>{@code metadata.user_id} → {@code user} as the first 32 hex digits of its SHA-256: the raw value can hold
+ *       account ids and must not leave the gateway.</li>
+ *   <li>{@code tools}: see {@link ToolTranslator} (server tools such as {@code web_search_*} are dropped: mapping
+ *       them to OpenRouter's paid web plugin would need a per-provider switch this record does not carry).
+ *       {@code thinking}: see {@link ThinkingTranslator}. {@code output_config.format} json_schema →
+ *       {@code response_format}.</li>
+ *   <li>{@code cache_control}: kept on text, image and file parts, tool messages and tools as
+ *       {@code {type:"ephemeral"}} (+ {@code ttl} where supported), all dropped for models without caching; at most
+ *       four breakpoints, the latest kept (see {@link CacheMarkers}). Top-level {@code cache_control} is forwarded
+ *       and counts as one of the four.</li>
+ *   <li>Dropped: {@code context_management}, {@code container}, {@code inference_geo}, {@code service_tier},
+ *       {@code speed}, {@code mcp_servers} and everything unknown.</li>
+ * </ul>
+ * The body's keys are written in one fixed order, so equal requests give equal bytes.
+ *
+ * <p>Thread-safe: all per-request state lives in objects created by {@link #translate}.
+ */
+public final class MessagesRequestTranslator {
+    /** OpenAI accepts at most four stop sequences. */
+    static final int STOP_LIMIT = 4;
+    /** OpenRouter's limit for {@code session_id}. */
+    static final int SESSION_ID_LIMIT = 256;
+    private static final int USER_HASH_HEX_DIGITS = 32;
+
+    private final JsonNodeFactory nodes;
+
+    public MessagesRequestTranslator(ObjectMapper json) {
+        this.nodes = json.getNodeFactory();
+    }
+
+    /**
+     * @param anthropicBody the client's body
+     * @param target        where it goes
+     * @param sessionId     the client's {@code X-Claude-Code-Session-Id}, or null
+     * @throws InvalidRequestException when the body is not a valid Messages request
+     */
+    public ChatRequest translate(JsonNode anthropicBody, UpstreamTarget target, String sessionId) {
+        try {
+            return translateValid(anthropicBody, target, sessionId);
+        } catch (FieldProblem problem) {
+            throw problem.toInvalidRequest();
+        }
+    }
+
+    private ChatRequest translateValid(JsonNode request, UpstreamTarget target, String sessionId) {
+        if (request == null || !request.isObject()) {
+            throw FieldProblem.here(Fields.NOT_OBJECT);
+        }
+        ModelCapabilities caps = target.capabilities();
+        String model = Fields.requiredString(request, "model");
+        if (model.isEmpty()) {
+            throw FieldProblem.at("model", "String should have at least 1 character");
+        }
+        long requestedMaxTokens = Fields.requiredInteger(request, "max_tokens");
+        if (requestedMaxTokens < 0) {
+            throw FieldProblem.at("max_tokens", "Input should be greater than or equal to 0");
+        }
+        JsonNode messages = Fields.required(request, "messages");
+        if (!messages.isArray()) {
+            throw FieldProblem.at("messages", Fields.NOT_LIST);
+        }
+        if (messages.isEmpty()) {
+            throw FieldProblem.at("messages", "List should have at least 1 item after validation, not 0");
+        }
+        boolean stream = Fields.optionalBoolean(request, "stream");
+        JsonNode temperature = Fields.optionalNumber(request, "temperature");
+        JsonNode topP = Fields.optionalNumber(request, "top_p");
+        JsonNode topK = Fields.optionalInteger(request, "top_k");
+        List<String> stopSequences = stopSequences(request);
+        String user = hashedUser(Fields.optionalObject(request, "metadata"));
+
+        CacheMarkers markers = new CacheMarkers(caps, nodes);
+        ToolNames toolNames = new ToolNames(caps.toolNameLimit());
+        ToolTranslator toolTranslator = new ToolTranslator(nodes, caps, markers, toolNames);
+        JsonNode clientTools = Fields.optionalArray(request, "tools");
+        ArrayNode tools = clientTools == null ? null : toolTranslator.tools(clientTools);
+        JsonNode clientChoice = Fields.optional(request, "tool_choice");
+        ToolTranslator.Choice choice = clientChoice == null ? ToolTranslator.Choice.NONE
+                : toolTranslator.toolChoice(clientChoice);
+
+        ArrayNode chatMessages = new ConversationTranslator(nodes, markers, toolNames)
+                .translate(Fields.optional(request, "system"), messages);
+
+        int maxTokens = maxTokens(requestedMaxTokens, caps);
+        JsonNode outputConfig = Fields.optionalObject(request, "output_config");
+        ObjectNode reasoning = ThinkingTranslator.reasoning(
+                Fields.optional(request, "thinking"), outputConfig, maxTokens, nodes);
+        ObjectNode responseFormat = outputConfig == null ? null : responseFormat(outputConfig, caps);
+        ObjectNode automaticCache = markers.markerOf(request);
+        boolean cacheTtl1h = CacheMarkers.enforceLimit(tools, chatMessages, automaticCache);
+
+        ObjectNode body = nodes.objectNode();
+        body.put("model", target.upstreamModel());
+        body.set("messages", chatMessages);
+        setIfPresent(body, "tools", tools);
+        setIfPresent(body, "tool_choice", choice.toolChoice());
+        if (choice.parallelToolCalls() != null) {
+            body.put("parallel_tool_calls", choice.parallelToolCalls());
+        }
+        body.put("max_tokens", maxTokens);
+        if (!stopSequences.isEmpty()) {
+            ArrayNode stop = body.putArray("stop");
+            stopSequences.stream().limit(STOP_LIMIT).forEach(stop::add);
+        }
+        setIfPresent(body, "temperature", temperature);
+        setIfPresent(body, "top_p", topP);
+        setIfPresent(body, "top_k", topK);
+        setIfPresent(body, "reasoning", reasoning);
+        setIfPresent(body, "response_format", responseFormat);
+        if (user != null) {
+            body.put("user", user);
+        }
+        if (sessionId != null && !sessionId.isEmpty()) {
+            body.put("session_id", truncate(sessionId, SESSION_ID_LIMIT));
+        }
+        setIfPresent(body, "cache_control", automaticCache);
+        if (stream) {
+            body.put("stream", true);
+            // Plain OpenAI sends usage in streams only when asked; OpenRouter always does and ignores this.
+            body.putObject("stream_options").put("include_usage", true);
+        }
+        return new ChatRequest(body, toolNames.map(), stream, stopSequences, cacheTtl1h);
+    }
+
+    private static int maxTokens(long requested, ModelCapabilities caps) {
+        long forwarded = Math.max(requested, 1);
+        if (caps.maxOutputTokens() != null) {
+            forwarded = Math.min(forwarded, caps.maxOutputTokens());
+        }
+        return (int) Math.min(forwarded, Integer.MAX_VALUE);
+    }
+
+    private static List<String> stopSequences(JsonNode request) {
+        JsonNode stop = Fields.optionalArray(request, "stop_sequences");
+        if (stop == null || stop.isEmpty()) {
+            return List.of();
+        }
+        List<String> sequences = new ArrayList<>(stop.size());
+        for (int i = 0; i < stop.size(); i++) {
+            JsonNode sequence = stop.get(i);
+            if (!sequence.isTextual()) {
+                throw FieldProblem.at(Integer.toString(i), Fields.NOT_STRING).under("stop_sequences");
+            }
+            sequences.add(sequence.textValue());
+        }
+        return List.copyOf(sequences);
+    }
+
+    private static String hashedUser(JsonNode metadata) {
+        if (metadata == null) {
+            return null;
+        }
+        String userId;
+        try {
+            userId = Fields.optionalString(metadata, "user_id");
+        } catch (FieldProblem problem) {
+            throw problem.under("metadata");
+        }
+        if (userId == null || userId.isEmpty()) {
+            return null;
+        }
+        return HexFormat.of().formatHex(sha256(userId)).substring(0, USER_HASH_HEX_DIGITS);
+    }
+
+    /** {@code output_config.format} {@code {type:"json_schema", schema}} → an OpenAI strict json_schema response format. */
+    private ObjectNode responseFormat(JsonNode outputConfig, ModelCapabilities caps) {
+        try {
+            JsonNode format = Fields.optionalObject(outputConfig, "format");
+            if (format == null) {
+                return null;
+            }
+            try {
+                if (!"json_schema".equals(Fields.requiredString(format, "type"))) {
+                    throw FieldProblem.at("type", Fields.oneOf("json_schema"));
+                }
+                JsonNode schema = Fields.requiredObject(format, "schema");
+                ObjectNode responseFormat = nodes.objectNode().put("type", "json_schema");
+                ObjectNode jsonSchema = responseFormat.putObject("json_schema").put("name", "output");
+                jsonSchema.set("schema", JsonSchemas.sanitize(schema, caps.schemaKeywordsToStrip(), nodes));
+                jsonSchema.put("strict", true);
+                return responseFormat;
+            } catch (FieldProblem problem) {
+                throw problem.under("format");
+            }
+        } catch (FieldProblem problem) {
+            throw problem.under("output_config");
+        }
+    }
+
+    private static void setIfPresent(ObjectNode body, String field, JsonNode value) {
+        if (value != null) {
+            body.set(field, value);
+        }
+    }
+
+    /** Cuts to {@code limit} chars without splitting a surrogate pair. */
+    static String truncate(String value, int limit) {
+        if (value.length() <= limit) {
+            return value;
+        }
+        int end = Character.isHighSurrogate(value.charAt(limit - 1)) ? limit - 1 : limit;
+        return value.substring(0, end);
+    }
+
+    private static byte[] sha256(String value) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package dev.ccrouter.translate;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * Anthropic {@code thinking} (+ {@code output_config.effort}) as OpenRouter {@code reasoning}.
+ *
+ * <ul>
+ *   <li>{@code enabled} with {@code budget_tokens: B} → {@code {max_tokens: B}}. Upstreams require the budget to stay
+ *       below {@code max_tokens}; when the forwarded {@code max_tokens} was clamped below it, the budget becomes
+ *       {@code max_tokens - 1} (no reasoning at all when that leaves nothing).</li>
+ *   <li>{@code adaptive} → {@code {enabled: true, effort: E}} with the client's effort as it is, or
+ *       {@code {enabled: true}} without one.</li>
+ *   <li>{@code disabled} or absent → no {@code reasoning} (effort alone does not switch reasoning on).</li>
+ * </ul>
+ * {@code display} is ignored: even {@code "omitted"} must not become {@code exclude}, because Claude Code needs the
+ * signed reasoning back to replay it.
+ */
+final class ThinkingTranslator {
+    private ThinkingTranslator() {
+    }
+
+    /** The {@code reasoning} object, or null to send none. */
+    static ObjectNode reasoning(JsonNode thinking, JsonNode outputConfig, int maxTokens, JsonNodeFactory nodes) {
+        String effort = null;
+        if (outputConfig != null) {
+            try {
+                effort = Fields.optionalString(outputConfig, "effort");
+            } catch (FieldProblem problem) {
+                throw problem.under("output_config");
+            }
+        }
+        if (thinking == null) {
+            return null;
+        }
+        try {
+            return reasoningOf(thinking, effort, maxTokens, nodes);
+        } catch (FieldProblem problem) {
+            throw problem.under("thinking");
+        }
+    }
+
+    private static ObjectNode reasoningOf(JsonNode thinking, String effort, int maxTokens, JsonNodeFactory nodes) {
+        if (!thinking.isObject()) {
+            throw FieldProblem.here(Fields.NOT_OBJECT);
+        }
+        return switch (Fields.requiredString(thinking, "type")) {
+            case "enabled" -> {
+                int budget = (int) Math.max(0, Math.min(Fields.requiredInteger(thinking, "budget_tokens"), maxTokens - 1L));
+                yield budget < 1 ? null : nodes.objectNode().put("max_tokens", budget);
+            }
+            case "adaptive" -> {
+                ObjectNode reasoning = nodes.objectNode().put("enabled", true);
+                yield effort == null ? reasoning : reasoning.put("effort", effort);
+            }
+            case "disabled" -> null;
+            default -> throw FieldProblem.at("type", Fields.oneOf("enabled", "disabled", "adaptive"));
+        };
+    }
+}

@@ -1,0 +1,122 @@
+package dev.ccrouter.translate;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * {@code tools} and {@code tool_choice} as OpenAI functions. Client tool order is kept: tool definitions head the
+ * cached prefix, so any reordering would cost a full cache miss.
+ */
+final class ToolTranslator {
+    private final JsonNodeFactory nodes;
+    private final ModelCapabilities caps;
+    private final CacheMarkers markers;
+    private final ToolNames toolNames;
+    /** Client names of the tools actually forwarded, to check what {@code tool_choice} may force. */
+    private final Set<String> forwarded = new HashSet<>();
+
+    /** What {@code tool_choice} becomes: the OpenAI {@code tool_choice} and {@code parallel_tool_calls}, each maybe null. */
+    record Choice(JsonNode toolChoice, Boolean parallelToolCalls) {
+        static final Choice NONE = new Choice(null, null);
+    }
+
+    ToolTranslator(JsonNodeFactory nodes, ModelCapabilities caps, CacheMarkers markers, ToolNames toolNames) {
+        this.nodes = nodes;
+        this.caps = caps;
+        this.markers = markers;
+        this.toolNames = toolNames;
+    }
+
+    /**
+     * The function tools, or null when none is forwarded. Server tools (a {@code type} other than {@code custom})
+     * run on Anthropic's side and have no OpenAI equivalent: they are dropped. Beta fields ({@code strict},
+     * {@code defer_loading}, {@code eager_input_streaming}, {@code input_examples}) are dropped with the rest of
+     * the unknown fields.
+     */
+    ArrayNode tools(JsonNode tools) {
+        ArrayNode functions = nodes.arrayNode(tools.size());
+        for (int i = 0; i < tools.size(); i++) {
+            try {
+                ObjectNode function = tool(tools.get(i));
+                if (function != null) {
+                    functions.add(function);
+                }
+            } catch (FieldProblem problem) {
+                throw problem.under(i).under("tools");
+            }
+        }
+        return functions.isEmpty() ? null : functions;
+    }
+
+    private ObjectNode tool(JsonNode tool) {
+        if (!tool.isObject()) {
+            throw FieldProblem.here(Fields.NOT_OBJECT);
+        }
+        String type = Fields.optionalString(tool, "type");
+        if (type != null && !type.equals("custom")) {
+            return null;
+        }
+        String name = Fields.requiredString(tool, "name");
+        String description = Fields.optionalString(tool, "description");
+        JsonNode schema = Fields.requiredObject(tool, "input_schema");
+        ObjectNode marker = markers.markerOf(tool);
+
+        ObjectNode entry = nodes.objectNode().put("type", "function");
+        ObjectNode function = entry.putObject("function").put("name", toolNames.upstream(name));
+        if (description != null) {
+            function.put("description", description);
+        }
+        function.set("parameters", JsonSchemas.sanitize(schema, caps.schemaKeywordsToStrip(), nodes));
+        if (marker != null) {
+            entry.set("cache_control", marker);
+        }
+        forwarded.add(name);
+        return entry;
+    }
+
+    /**
+     * {@code auto}/{@code any}/{@code none} become {@code "auto"}/{@code "required"}/{@code "none"}, a named tool a
+     * function choice. Without forwarded tools, or when the named tool was not forwarded (a dropped server tool),
+     * nothing is sent: OpenAI rejects a choice that names no function of the request.
+     */
+    Choice toolChoice(JsonNode choice) {
+        try {
+            return choiceOf(choice);
+        } catch (FieldProblem problem) {
+            throw problem.under("tool_choice");
+        }
+    }
+
+    private Choice choiceOf(JsonNode choice) {
+        if (!choice.isObject()) {
+            throw FieldProblem.here(Fields.NOT_OBJECT);
+        }
+        String type = Fields.requiredString(choice, "type");
+        JsonNode upstream = switch (type) {
+            case "auto" -> TextNode.valueOf("auto");
+            case "any" -> TextNode.valueOf("required");
+            case "none" -> TextNode.valueOf("none");
+            case "tool" -> named(Fields.requiredString(choice, "name"));
+            default -> throw FieldProblem.at("type", Fields.oneOf("auto", "any", "tool", "none"));
+        };
+        boolean serial = Fields.optionalBoolean(choice, "disable_parallel_tool_use");
+        if (forwarded.isEmpty() || upstream == null) {
+            return Choice.NONE;
+        }
+        return new Choice(upstream, serial ? Boolean.FALSE : null);
+    }
+
+    private ObjectNode named(String clientName) {
+        if (!forwarded.contains(clientName)) {
+            return null;
+        }
+        ObjectNode named = nodes.objectNode().put("type", "function");
+        named.putObject("function").put("name", toolNames.upstream(clientName));
+        return named;
+    }
+}
