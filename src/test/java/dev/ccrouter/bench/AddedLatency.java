@@ -31,31 +31,9 @@ import java.util.Map;
  */
 public final class AddedLatency {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final byte[] SSE_ANSWER = ("""
-            data: {"id":"gen-1","choices":[{"index":0,"delta":{"role":"assistant","content":"Hi"}}]}
-
-            data: {"id":"gen-1","choices":[{"index":0,"delta":{"content":" there."},"finish_reason":"stop"}]}
-
-            data: {"id":"gen-1","choices":[],"usage":{"prompt_tokens":20000,"completion_tokens":3,"prompt_tokens_details":{"cached_tokens":19000}}}
-
-            data: [DONE]
-
-            """).getBytes(StandardCharsets.UTF_8);
-
     public static void main(String[] args) throws Exception {
         int iterations = args.length > 0 ? Integer.parseInt(args[0]) : 5000;
-        WebServer upstream = WebServer.builder().host("127.0.0.1").port(0)
-                .connectionOptions(o -> o.tcpNoDelay(true))
-                .routing(r -> r.post("/v1/chat/completions", (req, res) -> {
-                    try (InputStream in = req.content().inputStream()) {
-                        in.transferTo(OutputStream.nullOutputStream());
-                    }
-                    res.header(HeaderNames.CONTENT_TYPE, "text/event-stream");
-                    try (OutputStream out = res.outputStream()) {
-                        out.write(SSE_ANSWER);
-                    }
-                }))
-                .build().start();
+        WebServer upstream = InstantUpstream.start(0);
         String upstreamUrl = "http://127.0.0.1:" + upstream.port() + "/v1";
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
         ch.qos.logback.classic.Logger access = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("ccrouter.access");
