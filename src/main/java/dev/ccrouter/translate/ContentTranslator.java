@@ -26,10 +26,10 @@ final class ContentTranslator {
     /** Appends the parts for a user-side block whose type is one of {@code text, image, document, search_result}. */
     void userBlock(String type, JsonNode block, List<ObjectNode> sink) {
         switch (type) {
-            case "text" -> addIfPresent(sink, text(block));
+            case "text" -> ContentBlocks.addIfPresent(sink, text(block));
             case "image" -> sink.add(image(block));
             case "document" -> document(block, sink);
-            case "search_result" -> addIfPresent(sink, searchResult(block));
+            case "search_result" -> ContentBlocks.addIfPresent(sink, searchResult(block));
             default -> throw new IllegalArgumentException("not a user content block: " + type);
         }
     }
@@ -83,7 +83,8 @@ final class ContentTranslator {
                 case "base64" -> sink.add(withMarker(filePart(title,
                         dataUrl(Fields.requiredString(source, "media_type"), Fields.requiredString(source, "data"))), marker));
                 case "url" -> sink.add(withMarker(filePart(title, Fields.requiredString(source, "url")), marker));
-                case "text" -> addIfPresent(sink, textPart(titled(title, Fields.requiredString(source, "data")), marker));
+                case "text" -> ContentBlocks.addIfPresent(sink,
+                        textPart(titled(title, Fields.requiredString(source, "data")), marker));
                 case "content" -> contentDocument(source, title, marker, sink);
                 default -> throw FieldProblem.at("type", Fields.oneOf("base64", "text", "content", "url"));
             }
@@ -96,16 +97,16 @@ final class ContentTranslator {
         JsonNode content = Fields.required(source, "content");
         int first = sink.size();
         if (title != null) {
-            addIfPresent(sink, textPart(title, null));
+            ContentBlocks.addIfPresent(sink, textPart(title, null));
         }
         if (content.isTextual()) {
-            addIfPresent(sink, textPart(content.textValue(), null));
+            ContentBlocks.addIfPresent(sink, textPart(content.textValue(), null));
         } else if (content.isArray()) {
             for (int i = 0; i < content.size(); i++) {
                 try {
                     JsonNode item = content.get(i);
-                    switch (ConversationTranslator.blockType(item)) {
-                        case "text" -> addIfPresent(sink, text(item));
+                    switch (ContentBlocks.type(item)) {
+                        case "text" -> ContentBlocks.addIfPresent(sink, text(item));
                         case "image" -> sink.add(image(item));
                         default -> throw FieldProblem.at("type", Fields.oneOf("text", "image"));
                     }
@@ -133,7 +134,7 @@ final class ContentTranslator {
         for (int i = 0; i < content.size(); i++) {
             try {
                 JsonNode item = content.get(i);
-                if (!"text".equals(ConversationTranslator.blockType(item))) {
+                if (!"text".equals(ContentBlocks.type(item))) {
                     throw FieldProblem.at("type", Fields.oneOf("text"));
                 }
                 text.append("\n\n").append(Fields.requiredString(item, "text"));
@@ -165,11 +166,5 @@ final class ContentTranslator {
             part.set("cache_control", marker);
         }
         return part;
-    }
-
-    private static void addIfPresent(List<ObjectNode> sink, ObjectNode part) {
-        if (part != null) {
-            sink.add(part);
-        }
     }
 }

@@ -61,6 +61,22 @@ class MessagesRequestTranslatorTest {
     }
 
     @Test
+    void keepsTheLastFourBreakpoints() {
+        ChatRequest chat = translate(CACHING, """
+                {"model": "m", "max_tokens": 10,
+                 "tools": [{"name": "A", "input_schema": {}, "cache_control": {"type": "ephemeral"}}],
+                 "system": [{"type": "text", "text": "s", "cache_control": {"type": "ephemeral"}}],
+                 "messages": [{"role": "user", "content": [
+                   {"type": "text", "text": "1", "cache_control": {"type": "ephemeral"}},
+                   {"type": "image", "source": {"type": "url", "url": "https://example.com/2.png"}, "cache_control": {"type": "ephemeral"}},
+                   {"type": "text", "text": "3", "cache_control": {"type": "ephemeral"}}]}]}""");
+
+        assertThat(chat.body().findParents("cache_control")).hasSize(4);
+        assertThat(chat.body().at("/tools/0").has("cache_control")).isFalse();
+        assertThat(chat.body().at("/messages/0/content/0").has("cache_control")).isTrue();
+    }
+
+    @Test
     void noOneHourCachingWhenOneBreakpointIsFiveMinutes() {
         ChatRequest chat = translate(CACHING, """
                 {"model": "m", "max_tokens": 10, "cache_control": {"type": "ephemeral", "ttl": "1h"},

@@ -53,7 +53,7 @@ class TokenEstimatorTest {
 
     @ParameterizedTest
     @CsvSource({"hello, 5", "héllo, 6", "你好, 6", "😀, 4", "'', 0"})
-    void measuresUtf8WithoutEncoding(String text, long bytes) {
+    void measuresUtf8Length(String text, long bytes) {
         assertThat(TokenEstimator.utf8Length(text)).isEqualTo(bytes);
     }
 

@@ -1,0 +1,137 @@
+package dev.ccrouter.translate;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * One Anthropic assistant turn as one OpenAI assistant message: its texts as {@code content}, its {@code tool_use}
+ * blocks as {@code tool_calls}, its signed thinking as OpenRouter {@code reasoning_details} in original order.
+ */
+final class AssistantTurnTranslator {
+    private static final String REASONING_FORMAT = "anthropic-claude-v1";
+    /** Separate text blocks were separate paragraphs to the model; a blank line keeps them apart. */
+    private static final String TEXT_SEPARATOR = "\n\n";
+
+    private final JsonNodeFactory nodes;
+    private final ContentTranslator content;
+    private final ToolNames toolNames;
+
+    AssistantTurnTranslator(JsonNodeFactory nodes, ContentTranslator content, ToolNames toolNames) {
+        this.nodes = nodes;
+        this.content = content;
+        this.toolNames = toolNames;
+    }
+
+    /**
+     * The assistant message for a turn's content (string or blocks), or null when it has nothing an upstream could
+     * replay: only empty text, or only thinking (which Anthropic ignores outside the current tool loop anyway).
+     */
+    ObjectNode translate(JsonNode body) {
+        if (body.isTextual()) {
+            return body.textValue().isEmpty() ? null
+                    : nodes.objectNode().put("role", "assistant").put("content", body.textValue());
+        }
+        List<ObjectNode> texts = new ArrayList<>();
+        ArrayNode toolCalls = null;
+        ReasoningDetails reasoning = null;
+        for (int i = 0; i < body.size(); i++) {
+            try {
+                JsonNode block = body.get(i);
+                String type = ContentBlocks.type(block);
+                switch (type) {
+                    case "text" -> ContentBlocks.addIfPresent(texts, content.text(block));
+                    case "tool_use" -> {
+                        if (toolCalls == null) {
+                            toolCalls = nodes.arrayNode();
+                        }
+                        toolCalls.add(toolCall(block));
+                    }
+                    case "thinking", "redacted_thinking" -> {
+                        if (reasoning == null) {
+                            reasoning = new ReasoningDetails(nodes.arrayNode());
+                        }
+                        reasoning.add(type, block);
+                    }
+                    case "image", "document", "search_result", "tool_result" -> throw FieldProblem.at("type",
+                            "'" + type + "' blocks are only allowed in user messages");
+                    default -> {
+                        if (!ContentBlocks.isServerToolHistory(type)) {
+                            throw FieldProblem.at("type", ContentBlocks.UNKNOWN_TYPE);
+                        }
+                    }
+                }
+            } catch (FieldProblem problem) {
+                throw problem.under(i);
+            }
+        }
+        if (texts.isEmpty() && toolCalls == null) {
+            return null;
+        }
+        ObjectNode message = nodes.objectNode().put("role", "assistant");
+        if (texts.isEmpty()) {
+            message.putNull("content");
+        } else if (texts.stream().anyMatch(text -> text.has("cache_control"))) {
+            message.putArray("content").addAll(texts); // a string cannot carry the marker
+        } else {
+            message.put("content", ContentBlocks.joinTexts(texts, TEXT_SEPARATOR));
+        }
+        if (toolCalls != null) {
+            message.set("tool_calls", toolCalls);
+        }
+        if (reasoning != null && !reasoning.details.isEmpty()) {
+            message.set("reasoning_details", reasoning.details);
+        }
+        return message;
+    }
+
+    private ObjectNode toolCall(JsonNode block) {
+        String id = Fields.requiredString(block, "id");
+        String name = Fields.requiredString(block, "name");
+        JsonNode input = Fields.requiredObject(block, "input");
+        ObjectNode call = nodes.objectNode().put("id", id).put("type", "function");
+        // JsonNode.toString() is compact JSON whatever the injected mapper's pretty-printing says.
+        call.putObject("function").put("name", toolNames.upstream(name)).put("arguments", input.toString());
+        return call;
+    }
+
+    /**
+     * Thinking blocks as reasoning details. Unsigned thinking (a stream cut before its signature) is dropped, and a
+     * block seen twice is sent once: OpenRouter and Anthropic reject both ("Invalid signature in thinking block",
+     * "Duplicate item found").
+     */
+    private final class ReasoningDetails {
+        final ArrayNode details;
+        final Set<String> seen = new HashSet<>();
+
+        ReasoningDetails(ArrayNode details) {
+            this.details = details;
+        }
+
+        void add(String type, JsonNode block) {
+            ObjectNode detail = nodes.objectNode();
+            String identity;
+            if (type.equals("thinking")) {
+                String text = Fields.requiredString(block, "thinking");
+                String signature = Fields.optionalString(block, "signature");
+                if (signature == null || signature.isEmpty()) {
+                    return;
+                }
+                detail.put("type", "reasoning.text").put("text", text).put("signature", signature);
+                identity = "t" + signature + '\u0000' + text;
+            } else {
+                String data = Fields.requiredString(block, "data");
+                detail.put("type", "reasoning.encrypted").put("data", data);
+                identity = "r" + data;
+            }
+            if (seen.add(identity)) {
+                details.add(detail.put("format", REASONING_FORMAT).put("index", details.size()));
+            }
+        }
+    }
+}

@@ -1,0 +1,53 @@
+package dev.ccrouter.translate;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+
+/** What every block reader needs: a block's validated type, the block-type policy, and joining text parts. */
+final class ContentBlocks {
+    /** The error for a block type the gateway does not know. */
+    static final String UNKNOWN_TYPE = Fields.oneOf(
+            "text", "image", "document", "search_result", "tool_use", "tool_result", "thinking", "redacted_thinking");
+
+    private ContentBlocks() {
+    }
+
+    /** The validated {@code type} of a content block. */
+    static String type(JsonNode block) {
+        if (!block.isObject()) {
+            throw FieldProblem.here(Fields.NOT_OBJECT);
+        }
+        return Fields.requiredString(block, "type");
+    }
+
+    /**
+     * Blocks recording Anthropic server-side tool runs (web search, code execution, MCP connector, …). An
+     * OpenAI-compatible upstream can neither express nor re-run them, so they are left out of the history.
+     */
+    static boolean isServerToolHistory(String type) {
+        return type.equals("server_tool_use") || type.equals("mcp_tool_use") || type.equals("mcp_tool_result")
+                || type.equals("container_upload") || type.endsWith("_tool_result");
+    }
+
+    /** The texts of text parts, joined by {@code separator}. */
+    static String joinTexts(List<ObjectNode> textParts, String separator) {
+        if (textParts.size() == 1) {
+            return textParts.get(0).get("text").textValue();
+        }
+        StringBuilder joined = new StringBuilder();
+        for (ObjectNode part : textParts) {
+            if (!joined.isEmpty()) {
+                joined.append(separator);
+            }
+            joined.append(part.get("text").textValue());
+        }
+        return joined.toString();
+    }
+
+    static void addIfPresent(List<ObjectNode> sink, ObjectNode part) {
+        if (part != null) {
+            sink.add(part);
+        }
+    }
+}
