@@ -126,11 +126,20 @@ public final class ChatStreamTranslator {
         }
     }
 
-    /** The upstream's {@code data: [DONE]}. */
+    /**
+     * The upstream's {@code data: [DONE]}. Every complete answer carries a finish reason before it; without one the
+     * upstream gave up (or sent nothing at all), and an {@code end_turn} would pass a cut-off answer as whole.
+     */
     public void onDone() {
-        if (!ended) {
-            start();
+        if (ended) {
+            return;
+        }
+        start();
+        if (finishReason != null) {
             finish();
+        } else {
+            onFailure(AnthropicError.of(ErrorType.API,
+                    "The upstream ended the stream without a finish reason; the response may be incomplete."));
         }
     }
 
