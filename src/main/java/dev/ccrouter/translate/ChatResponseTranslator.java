@@ -74,7 +74,10 @@ public final class ChatResponseTranslator {
         return result;
     }
 
-    /** {@code reasoning_details} when present (they carry signatures), else the plain {@code reasoning} text. */
+    /**
+     * {@code reasoning_details} when present (they carry signatures), else the plain {@code reasoning} text
+     * ({@code reasoning_content} on DeepSeek-style servers).
+     */
     private void addThinking(JsonNode message, ArrayNode content) {
         JsonNode details = message.get("reasoning_details");
         if (details != null && details.isArray() && !details.isEmpty()) {
@@ -103,6 +106,9 @@ public final class ChatResponseTranslator {
             return;
         }
         String reasoning = message.path("reasoning").asText("");
+        if (reasoning.isEmpty()) {
+            reasoning = message.path("reasoning_content").asText("");
+        }
         if (!reasoning.isEmpty()) {
             addThinkingBlock(content, reasoning, "");
         }

@@ -174,7 +174,11 @@ public final class ChatStreamTranslator {
                 onReasoningDetail(detail);
             }
         } else {
+            // OpenRouter, Groq and Ollama say "reasoning"; DeepSeek, Moonshot and older vLLM say "reasoning_content".
             String reasoning = delta.path("reasoning").asText("");
+            if (reasoning.isEmpty()) {
+                reasoning = delta.path("reasoning_content").asText("");
+            }
             if (!reasoning.isEmpty()) {
                 onThinking(reasoning, null);
             }
