@@ -65,8 +65,12 @@ final class Fixtures {
     }
 
     static JsonNode readJson(Path file) {
+        return readJson(read(file));
+    }
+
+    static JsonNode readJson(String text) {
         try {
-            return JSON.readTree(read(file));
+            return JSON.readTree(text);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
