@@ -49,7 +49,9 @@ public final class ChatResponseTranslator {
             block.put("type", "tool_use");
             block.put("id", call.hasNonNull("id") ? call.get("id").asText() : context.toolUseIds().get());
             block.put("name", context.toolNames().clientName(function.path("name").asText()));
-            block.set("input", toolArguments.parse(function.path("arguments").asText("")));
+            // Some servers (Ollama among them) send the arguments as an object rather than a JSON string.
+            JsonNode arguments = function.path("arguments");
+            block.set("input", arguments.isObject() ? arguments : toolArguments.parse(arguments.asText("")));
             hasToolCalls = true;
         }
 

@@ -278,7 +278,8 @@ public final class ChatStreamTranslator {
         if (call.name == null && !name.isEmpty()) {
             call.name = name;
         }
-        String arguments = function.path("arguments").asText("");
+        JsonNode argumentsNode = function.path("arguments");
+        String arguments = argumentsNode.isObject() ? argumentsNode.toString() : argumentsNode.asText("");
         call.arguments.append(arguments);
         outputChars += arguments.length();
     }
