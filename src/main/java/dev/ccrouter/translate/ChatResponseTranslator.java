@@ -60,7 +60,7 @@ public final class ChatResponseTranslator {
         JsonNode usageNode = completion.get("usage");
         Usage usage = usageNode != null && usageNode.isObject()
                 ? context.usage().map(usageNode)
-                : Usage.estimate(context.estimatedInputTokens());
+                : new Usage(context.estimatedInputTokens(), estimatedOutputTokens(content), 0, 0, 0, 0);
 
         ObjectNode result = json.createObjectNode();
         result.put("id", context.messageId());
@@ -128,6 +128,20 @@ public final class ChatResponseTranslator {
         block.put("type", "thinking");
         block.put("thinking", thinking);
         block.put("signature", signature);
+    }
+
+    /** Without upstream usage: about four characters a token, as the stream translator estimates. */
+    private static long estimatedOutputTokens(ArrayNode content) {
+        long chars = 0;
+        for (JsonNode block : content) {
+            chars += switch (block.path("type").asText()) {
+                case "text" -> block.path("text").asText().length();
+                case "thinking" -> block.path("thinking").asText().length();
+                case "tool_use" -> block.path("input").toString().length();
+                default -> 0;
+            };
+        }
+        return (chars + 3) / 4;
     }
 
     /** OpenAI content is a string, null, or (from some servers) an array of text parts. */
