@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ccrouter.api.anthropic.AnthropicError;
+import dev.ccrouter.api.anthropic.ErrorType;
 import dev.ccrouter.api.anthropic.Usage;
 
 /**
@@ -23,13 +25,17 @@ public final class ChatResponseTranslator {
 
     /**
      * @throws UpstreamFailureException when the 200 body reports a failure (OpenRouter returns mid-generation
-     *                                  failures as {@code finish_reason: "error"} with an {@code error} object)
+     *                                  failures as {@code finish_reason: "error"} with an {@code error} object), or
+     *                                  holds no choice at all, which is no answer either
      */
     public ObjectNode translate(JsonNode completion, ResponseContext context) {
         JsonNode choice = completion.path("choices").path(0);
         JsonNode error = completion.hasNonNull("error") ? completion.get("error") : choice.get("error");
         if (error != null && !error.isNull() || "error".equals(choice.path("finish_reason").asText())) {
             throw new UpstreamFailureException(errors.fromStreamError(error == null ? json.nullNode() : error));
+        }
+        if (!choice.isObject()) {
+            throw new UpstreamFailureException(AnthropicError.of(ErrorType.API, "The upstream answered without a choice."));
         }
         JsonNode message = choice.path("message");
 
