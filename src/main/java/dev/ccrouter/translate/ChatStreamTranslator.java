@@ -113,7 +113,9 @@ public final class ChatStreamTranslator {
             JsonNode reason = choice.get("finish_reason");
             if (reason != null && reason.isTextual()) {
                 if ("error".equals(reason.asText())) {
-                    onFailure(errors.fromStreamError(json.nullNode()));
+                    // The error object sits at the top (handled above) or, like in whole responses, on the choice.
+                    JsonNode choiceError = choice.get("error");
+                    onFailure(errors.fromStreamError(choiceError != null ? choiceError : json.nullNode()));
                     return;
                 }
                 finishReason = reason.asText();
