@@ -18,8 +18,8 @@ import java.util.Map;
  * <p>Guarantees, whatever the upstream sends: {@code message_start} first; content blocks with dense indexes from 0,
  * never interleaved, each started, delta'd and stopped; a thinking block's {@code signature_delta} before its stop,
  * even when the upstream's signature arrives after the answer text or a tool call began (text is held back until the
- * signature, a redacted block or the end of the answer); tool calls kept apart per upstream index (a new id at a reused index is a new call);
- * then exactly one {@code message_delta} with the final cumulative usage and {@code message_stop} — or, when the
+ * signature, a redacted block or the end of the answer); tool calls kept apart per upstream index (a new id at a
+ * reused index is a new call); then exactly one {@code message_delta} with the final cumulative usage and {@code message_stop} — or, when the
  * upstream fails or drops, {@code event: error} and nothing after it. Never a fake {@code end_turn}.
  *
  * <p>Tool arguments are collected whole and each {@code tool_use} block is emitted when the upstream finishes,
