@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ccrouter.api.anthropic.AnthropicError;
+import dev.ccrouter.api.anthropic.ErrorType;
 import dev.ccrouter.api.anthropic.Usage;
 
 /**
@@ -23,13 +25,17 @@ public final class ChatResponseTranslator {
 
     /**
      * @throws UpstreamFailureException when the 200 body reports a failure (OpenRouter returns mid-generation
-     *                                  failures as {@code finish_reason: "error"} with an {@code error} object)
+     *                                  failures as {@code finish_reason: "error"} with an {@code error} object), or
+     *                                  holds no choice at all, which is no answer either
      */
     public ObjectNode translate(JsonNode completion, ResponseContext context) {
         JsonNode choice = completion.path("choices").path(0);
         JsonNode error = completion.hasNonNull("error") ? completion.get("error") : choice.get("error");
         if (error != null && !error.isNull() || "error".equals(choice.path("finish_reason").asText())) {
             throw new UpstreamFailureException(errors.fromStreamError(error == null ? json.nullNode() : error));
+        }
+        if (!choice.isObject()) {
+            throw new UpstreamFailureException(AnthropicError.of(ErrorType.API, "The upstream answered without a choice."));
         }
         JsonNode message = choice.path("message");
 
@@ -49,7 +55,9 @@ public final class ChatResponseTranslator {
             block.put("type", "tool_use");
             block.put("id", call.hasNonNull("id") ? call.get("id").asText() : context.toolUseIds().get());
             block.put("name", context.toolNames().clientName(function.path("name").asText()));
-            block.set("input", toolArguments.parse(function.path("arguments").asText("")));
+            // Some servers (Ollama among them) send the arguments as an object rather than a JSON string.
+            JsonNode arguments = function.path("arguments");
+            block.set("input", arguments.isObject() ? arguments : toolArguments.parse(arguments.asText("")));
             hasToolCalls = true;
         }
 
@@ -58,7 +66,7 @@ public final class ChatResponseTranslator {
         JsonNode usageNode = completion.get("usage");
         Usage usage = usageNode != null && usageNode.isObject()
                 ? context.usage().map(usageNode)
-                : Usage.estimate(context.estimatedInputTokens());
+                : new Usage(context.estimatedInputTokens(), estimatedOutputTokens(content), 0, 0, 0, 0);
 
         ObjectNode result = json.createObjectNode();
         result.put("id", context.messageId());
@@ -74,7 +82,10 @@ public final class ChatResponseTranslator {
         return result;
     }
 
-    /** {@code reasoning_details} when present (they carry signatures), else the plain {@code reasoning} text. */
+    /**
+     * {@code reasoning_details} when present (they carry signatures), else the plain {@code reasoning} text
+     * ({@code reasoning_content} on DeepSeek-style servers).
+     */
     private void addThinking(JsonNode message, ArrayNode content) {
         JsonNode details = message.get("reasoning_details");
         if (details != null && details.isArray() && !details.isEmpty()) {
@@ -103,6 +114,9 @@ public final class ChatResponseTranslator {
             return;
         }
         String reasoning = message.path("reasoning").asText("");
+        if (reasoning.isEmpty()) {
+            reasoning = message.path("reasoning_content").asText("");
+        }
         if (!reasoning.isEmpty()) {
             addThinkingBlock(content, reasoning, "");
         }
@@ -120,6 +134,20 @@ public final class ChatResponseTranslator {
         block.put("type", "thinking");
         block.put("thinking", thinking);
         block.put("signature", signature);
+    }
+
+    /** Without upstream usage: about four characters a token, as the stream translator estimates. */
+    private static long estimatedOutputTokens(ArrayNode content) {
+        long chars = 0;
+        for (JsonNode block : content) {
+            chars += switch (block.path("type").asText()) {
+                case "text" -> block.path("text").asText().length();
+                case "thinking" -> block.path("thinking").asText().length();
+                case "tool_use" -> block.path("input").toString().length();
+                default -> 0;
+            };
+        }
+        return (chars + 3) / 4;
     }
 
     /** OpenAI content is a string, null, or (from some servers) an array of text parts. */

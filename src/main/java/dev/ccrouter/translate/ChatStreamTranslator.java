@@ -17,9 +17,9 @@ import java.util.Map;
  *
  * <p>Guarantees, whatever the upstream sends: {@code message_start} first; content blocks with dense indexes from 0,
  * never interleaved, each started, delta'd and stopped; a thinking block's {@code signature_delta} before its stop,
- * even when the upstream's signature arrives after the answer text began (that text is held back until the signature
- * or the next non-text event); tool calls kept apart per upstream index (a new id at a reused index is a new call);
- * then exactly one {@code message_delta} with the final cumulative usage and {@code message_stop} — or, when the
+ * even when the upstream's signature arrives after the answer text or a tool call began (text is held back until the
+ * signature, a redacted block or the end of the answer); tool calls kept apart per upstream index (a new id at a
+ * reused index is a new call); then exactly one {@code message_delta} with the final cumulative usage and {@code message_stop} — or, when the
  * upstream fails or drops, {@code event: error} and nothing after it. Never a fake {@code end_turn}.
  *
  * <p>Tool arguments are collected whole and each {@code tool_use} block is emitted when the upstream finishes,
@@ -113,7 +113,9 @@ public final class ChatStreamTranslator {
             JsonNode reason = choice.get("finish_reason");
             if (reason != null && reason.isTextual()) {
                 if ("error".equals(reason.asText())) {
-                    onFailure(errors.fromStreamError(json.nullNode()));
+                    // The error object sits at the top (handled above) or, like in whole responses, on the choice.
+                    JsonNode choiceError = choice.get("error");
+                    onFailure(errors.fromStreamError(choiceError != null ? choiceError : json.nullNode()));
                     return;
                 }
                 finishReason = reason.asText();
@@ -126,11 +128,20 @@ public final class ChatStreamTranslator {
         }
     }
 
-    /** The upstream's {@code data: [DONE]}. */
+    /**
+     * The upstream's {@code data: [DONE]}. Every complete answer carries a finish reason before it; without one the
+     * upstream gave up (or sent nothing at all), and an {@code end_turn} would pass a cut-off answer as whole.
+     */
     public void onDone() {
-        if (!ended) {
-            start();
+        if (ended) {
+            return;
+        }
+        start();
+        if (finishReason != null) {
             finish();
+        } else {
+            onFailure(AnthropicError.of(ErrorType.API,
+                    "The upstream ended the stream without a finish reason; the response may be incomplete."));
         }
     }
 
@@ -165,7 +176,11 @@ public final class ChatStreamTranslator {
                 onReasoningDetail(detail);
             }
         } else {
+            // OpenRouter, Groq and Ollama say "reasoning"; DeepSeek, Moonshot and older vLLM say "reasoning_content".
             String reasoning = delta.path("reasoning").asText("");
+            if (reasoning.isEmpty()) {
+                reasoning = delta.path("reasoning_content").asText("");
+            }
             if (!reasoning.isEmpty()) {
                 onThinking(reasoning, null);
             }
@@ -249,7 +264,7 @@ public final class ChatStreamTranslator {
     }
 
     private void onToolCallFragment(JsonNode fragment) {
-        settleThinking();
+        // Tool calls are emitted at the end, so a thinking block stays open here: its signature may still follow.
         int index = fragment.path("index").asInt(toolCalls.size());
         String id = fragment.hasNonNull("id") ? fragment.get("id").asText() : null;
         ToolCall call = toolCallsByIndex.get(index);
@@ -265,7 +280,8 @@ public final class ChatStreamTranslator {
         if (call.name == null && !name.isEmpty()) {
             call.name = name;
         }
-        String arguments = function.path("arguments").asText("");
+        JsonNode argumentsNode = function.path("arguments");
+        String arguments = argumentsNode.isObject() ? argumentsNode.toString() : argumentsNode.asText("");
         call.arguments.append(arguments);
         outputChars += arguments.length();
     }

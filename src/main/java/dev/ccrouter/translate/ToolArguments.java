@@ -73,14 +73,17 @@ final class ToolArguments {
     }
 
     /**
-     * Completes JSON that was cut off: closes an open string, drops a dangling comma or colon, closes open
-     * brackets in order, and removes trailing commas before a closing bracket.
+     * Completes JSON that was cut off: closes an open string, drops a dangling comma or an object key that never got
+     * its colon, gives a dangling colon a {@code null} value, closes open brackets in order, and removes trailing
+     * commas before a closing bracket.
      */
     static String repair(String text) {
         StringBuilder out = new StringBuilder(text.length() + 8);
         Deque<Character> open = new ArrayDeque<>();
         boolean inString = false;
         boolean escaped = false;
+        boolean expectKey = false;
+        int keyStart = -1;
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
             if (inString) {
@@ -95,18 +98,36 @@ final class ToolArguments {
                 continue;
             }
             switch (c) {
-                case '"' -> inString = true;
-                case '{' -> open.push('}');
+                case '"' -> {
+                    inString = true;
+                    if (expectKey) {
+                        keyStart = out.length();
+                        expectKey = false;
+                    }
+                }
+                case '{' -> {
+                    open.push('}');
+                    expectKey = true;
+                }
                 case '[' -> open.push(']');
+                case ',' -> expectKey = !open.isEmpty() && open.peek() == '}';
+                case ':' -> keyStart = -1;
                 case '}', ']' -> {
                     dropTrailing(out, ',');
                     if (!open.isEmpty()) {
                         open.pop();
                     }
+                    expectKey = false;
+                    keyStart = -1;
                 }
                 default -> { }
             }
             out.append(c);
+        }
+        if (keyStart >= 0) {
+            // Cut off in or right after an object key: the key has no value, so it goes.
+            out.setLength(keyStart);
+            inString = false;
         }
         if (inString) {
             if (escaped) {

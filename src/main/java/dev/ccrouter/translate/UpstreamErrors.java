@@ -18,8 +18,8 @@ public final class UpstreamErrors {
     private static final int MAX_MESSAGE_CHARS = 2000;
     private static final Pattern MAX_CONTEXT = Pattern.compile("maximum context length is (\\d+)");
     private static final Pattern REQUESTED = Pattern.compile("(?:resulted in|requested about|requested) (\\d+) tokens");
-    private static final Pattern INPUT_PART = Pattern.compile("(\\d+) of text input");
-    private static final Pattern OUTPUT_PART = Pattern.compile("(\\d+) in the output");
+    private static final Pattern INPUT_PART = Pattern.compile("(\\d+) (?:of text input|in the messages)");
+    private static final Pattern OUTPUT_PART = Pattern.compile("(\\d+) (?:in the output|in the completion)");
 
     private final ObjectMapper json;
 
@@ -92,17 +92,19 @@ public final class UpstreamErrors {
         if (max == null) {
             return message;
         }
-        Long input = number(INPUT_PART, message);
+        Long requested = number(REQUESTED, message);
         Long output = number(OUTPUT_PART, message);
+        // The input is all that was requested but the output: OpenRouter counts text, tool and image input apart.
+        Long input = requested != null && output != null ? Long.valueOf(requested - output) : number(INPUT_PART, message);
         if (input != null && output != null && input <= max) {
             return "input length and `max_tokens` exceed context limit: " + input + " + " + output + " > " + max
                     + ", decrease input length or `max_tokens` and try again";
         }
-        Long requested = input != null ? input : number(REQUESTED, message);
-        if (requested == null) {
+        Long prompt = input != null ? input : requested;
+        if (prompt == null) {
             return message;
         }
-        return "prompt is too long: " + requested + " tokens > " + max + " maximum";
+        return "prompt is too long: " + prompt + " tokens > " + max + " maximum";
     }
 
     private static Long number(Pattern pattern, String text) {
@@ -127,7 +129,9 @@ public final class UpstreamErrors {
         String message = null;
         if (error != null) {
             message = error.isTextual() ? error.asText() : error.path("message").asText(null);
-        } else if (body.length > 0) {
+        }
+        if ((message == null || message.isBlank()) && body.length > 0) {
+            // Not JSON, or JSON of another shape ({"detail": …}): the body itself is the upstream's wording.
             message = new String(body, StandardCharsets.UTF_8).strip();
         }
         if (message == null || message.isBlank()) {

@@ -1,0 +1,87 @@
+package dev.ccrouter.translate;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ccrouter.api.anthropic.AnthropicError;
+import dev.ccrouter.testing.AnthropicStreamGrammar;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Golden non-stream fixtures: {@code fixtures/response/<case>.openai.json} (a whole chat completion) must translate to
+ * exactly the Message in {@code <case>.anthropic.json} (JSON tree equality), or, for a 200 body that reports a
+ * failure, to the error in {@code <case>.error.json} ({@code status}, {@code retry_after}, {@code body}).
+ */
+class ChatResponseTranslatorFixturesTest {
+    private static final String FOLDER = "response";
+    private static final String UPSTREAM = ".openai.json";
+    private static final String EXPECTED = ".anthropic.json";
+    private static final String EXPECTED_ERROR = ".error.json";
+
+    static List<String> cases() {
+        return Fixtures.cases(FOLDER, UPSTREAM);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void translatesTheCompletionExactly(String name) {
+        JsonNode completion = Fixtures.readJson(Fixtures.file(FOLDER, name + UPSTREAM));
+        ResponseContext context = Fixtures.context(FOLDER, name);
+        JsonNode actual;
+        boolean failed;
+        try {
+            actual = new ChatResponseTranslator(Fixtures.JSON).translate(completion, context);
+            failed = false;
+        } catch (UpstreamFailureException e) {
+            actual = errorJson(e.error());
+            failed = true;
+        }
+        Path expectedFile = Fixtures.file(FOLDER, name + (failed ? EXPECTED_ERROR : EXPECTED));
+        Path otherFile = Fixtures.file(FOLDER, name + (failed ? EXPECTED : EXPECTED_ERROR));
+        if (Fixtures.UPDATE) {
+            Fixtures.write(expectedFile, pretty(actual));
+        }
+        assertTrue(Files.exists(expectedFile), "missing " + expectedFile + " (run with -Dfixtures.update=true, then review it)");
+        assertFalse(Files.exists(otherFile), "expected " + otherFile + " but the translation gave " + expectedFile);
+        JsonNode expected = Fixtures.readJson(expectedFile);
+        if (!failed) {
+            AnthropicStreamGrammar.checkMessage(expected);
+        }
+        // Through text and back, so that a long and an int of the same value compare equal, as on the wire.
+        assertEquals(expected, Fixtures.readJson(pretty(actual)));
+    }
+
+    @Test
+    void everyExpectedFileHasACompletion() {
+        List<String> expected = new ArrayList<>(Fixtures.cases(FOLDER, EXPECTED));
+        expected.addAll(Fixtures.cases(FOLDER, EXPECTED_ERROR));
+        assertEquals(cases(), expected.stream().sorted().toList());
+    }
+
+    private static JsonNode errorJson(AnthropicError error) {
+        ObjectNode node = Fixtures.JSON.createObjectNode();
+        node.put("status", error.status());
+        node.put("retry_after", error.retryAfter());
+        node.set("body", error.toEnvelope());
+        return node;
+    }
+
+    private static String pretty(JsonNode node) {
+        try {
+            return Fixtures.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(node) + "\n";
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

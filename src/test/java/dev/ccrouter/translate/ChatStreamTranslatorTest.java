@@ -1,0 +1,284 @@
+package dev.ccrouter.translate;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ccrouter.api.anthropic.AnthropicError;
+import dev.ccrouter.api.anthropic.ErrorType;
+import dev.ccrouter.testing.AnthropicStreamGrammar;
+import dev.ccrouter.testing.AnthropicStreamGrammar.Frame;
+import dev.ccrouter.testing.AnthropicStreamGrammar.Outcome;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The translator's lifecycle as the server drives it, and its guarantees over many generated upstream streams. */
+class ChatStreamTranslatorTest {
+    private final List<Frame> frames = new ArrayList<>();
+    private final ChatStreamTranslator translator = new ChatStreamTranslator(Fixtures.JSON,
+            Fixtures.context("stream", "none"), (type, data) -> frames.add(new Frame(type, data.deepCopy())));
+
+    private static JsonNode chunk(String delta, String finishReason) {
+        ObjectNode chunk = Fixtures.JSON.createObjectNode();
+        chunk.put("object", "chat.completion.chunk");
+        ObjectNode choice = chunk.putArray("choices").addObject();
+        choice.put("index", 0);
+        choice.set("delta", Fixtures.readJson(delta));
+        choice.put("finish_reason", finishReason);
+        return chunk;
+    }
+
+    private List<String> events() {
+        return frames.stream().map(Frame::event).toList();
+    }
+
+    @Test
+    void startsOnceAndFirst() {
+        translator.start();
+        translator.start();
+        translator.onChunk(chunk("{\"content\":\"Hi\"}", null));
+        translator.start();
+        assertEquals(List.of("message_start", "content_block_start", "content_block_delta"), events());
+    }
+
+    @Test
+    void aChunkBeforeStartStillOpensWithMessageStart() {
+        translator.onChunk(chunk("{\"content\":\"Hi\"}", "stop"));
+        translator.onDone();
+        assertEquals("message_start", frames.get(0).event());
+        assertTrue(AnthropicStreamGrammar.check(frames).completed());
+    }
+
+    @Test
+    void aFailureReportedByTheServerEndsTheStreamAndLaterInputIsIgnored() {
+        translator.start();
+        translator.onChunk(chunk("{\"content\":\"Partial\"}", null));
+        translator.onFailure(AnthropicError.of(ErrorType.TIMEOUT, "The upstream sent nothing for 300 seconds."));
+        translator.onChunk(chunk("{\"content\":\" more\"}", "stop"));
+        translator.onDone();
+        translator.onEndOfStream();
+        translator.onFailure(AnthropicError.of(ErrorType.API, "second"));
+        assertTrue(translator.ended());
+        assertEquals(List.of("message_start", "content_block_start", "content_block_delta", "error"), events());
+        assertEquals("{\"type\":\"error\",\"error\":{\"type\":\"timeout_error\",\"message\":\"The upstream sent nothing for 300 seconds.\"}}",
+                frames.get(3).data().toString());
+        AnthropicStreamGrammar.check(frames);
+    }
+
+    @Test
+    void aFailureBeforeAnyChunkStillFollowsMessageStart() {
+        translator.onFailure(AnthropicError.of(ErrorType.OVERLOADED, "Overloaded"));
+        assertEquals(List.of("message_start", "error"), events());
+        assertFalse(AnthropicStreamGrammar.check(frames).completed());
+    }
+
+    @Test
+    void nothingFollowsMessageStop() {
+        translator.start();
+        translator.onChunk(chunk("{\"content\":\"Done\"}", "stop"));
+        translator.onDone();
+        int count = frames.size();
+        translator.onFailure(AnthropicError.of(ErrorType.API, "late"));
+        translator.onEndOfStream();
+        translator.onChunk(chunk("{\"content\":\"late\"}", null));
+        assertEquals(count, frames.size());
+        assertEquals("message_stop", frames.get(count - 1).event());
+    }
+
+    @Test
+    void otherChoicesThanTheFirstAreIgnored() {
+        translator.start();
+        JsonNode both = Fixtures.readJson("{\"choices\":[{\"index\":1,\"delta\":{\"content\":\"B\"},\"finish_reason\":\"length\"},"
+                + "{\"index\":0,\"delta\":{\"content\":\"A\"},\"finish_reason\":null}]}");
+        translator.onChunk(both);
+        translator.onChunk(chunk("{}", "stop"));
+        translator.onDone();
+        Outcome outcome = AnthropicStreamGrammar.check(frames);
+        assertEquals("[{\"type\":\"text\",\"text\":\"A\"}]", outcome.message().path("content").toString());
+        assertEquals("end_turn", outcome.message().path("stop_reason").asText());
+    }
+
+    // ---- generated streams: whatever the upstream sends, the grammar holds and nothing is lost or mixed ----
+
+    private static final String[] ARGUMENTS = {
+        "{\"command\":\"echo \\\"a,b\\\" | wc -c\",\"description\":\"Count\"}",
+        "{\"file_path\":\"/tmp/ü.txt\",\"limit\":10}",
+        "{\"pattern\":\"[{}]\",\"glob\":\"**/*.java\",\"-n\":true}",
+        "{}",
+        "",
+    };
+    private static final String[] NAMES = {"Bash", "Read", "Grep"};
+
+    static IntStream seeds() {
+        return IntStream.range(0, 400);
+    }
+
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("seeds")
+    void generatedStreamsKeepEveryGuarantee(int seed) {
+        Random random = new Random(seed);
+        boolean reasoning = random.nextInt(3) > 0;
+        boolean signed = reasoning && random.nextBoolean();
+        boolean reusedIndex = random.nextInt(4) == 0;
+        int calls = random.nextInt(4);
+        List<List<String>> pieces = new ArrayList<>();
+        for (int k = 0; k < calls; k++) {
+            pieces.add(split(ARGUMENTS[random.nextInt(ARGUMENTS.length)], random));
+        }
+
+        List<JsonNode> chunks = new ArrayList<>();
+        StringBuilder thinking = new StringBuilder();
+        StringBuilder text = new StringBuilder();
+        String signature = signed ? "Sig" + seed : null;
+        if (reasoning) {
+            for (int i = 0, n = 1 + random.nextInt(4); i < n; i++) {
+                String part = "think" + i + " ";
+                thinking.append(part);
+                chunks.add(reasoningChunk(part, null, signed));
+            }
+        }
+        // Phase two: answer text, tool-call fragments (interleaved across calls unless the server reuses index 0),
+        // empty deltas, and the late signature somewhere among them.
+        List<JsonNode> answer = new ArrayList<>();
+        int[] next = new int[calls];
+        int started = 0;
+        int textParts = random.nextInt(4);
+        int emitted = 0;
+        while (true) {
+            List<Integer> open = new ArrayList<>();
+            for (int k = 0; k < started; k++) {
+                if (next[k] < pieces.get(k).size() && (!reusedIndex || k == started - 1)) {
+                    open.add(k);
+                }
+            }
+            boolean canStart = started < calls && (!reusedIndex || started == 0 || next[started - 1] == pieces.get(started - 1).size());
+            boolean canText = emitted < textParts;
+            if (open.isEmpty() && !canStart && !canText) {
+                break;
+            }
+            int pick = random.nextInt(3);
+            if (pick == 0 && canText) {
+                String part = "text" + emitted + " ";
+                text.append(part);
+                answer.add(chunk(Fixtures.JSON.createObjectNode().put("content", part).toString(), null));
+                emitted++;
+            } else if (pick == 1 && canStart) {
+                answer.add(toolChunk(started, reusedIndex ? 0 : started, true, pieces.get(started).get(0)));
+                next[started] = 1;
+                started++;
+            } else if (!open.isEmpty()) {
+                int k = open.get(random.nextInt(open.size()));
+                answer.add(toolChunk(k, reusedIndex ? 0 : k, false, pieces.get(k).get(next[k]++)));
+            }
+            if (random.nextInt(6) == 0) {
+                answer.add(chunk("{\"role\":\"assistant\",\"content\":\"\"}", null));
+            }
+        }
+        if (signed) {
+            answer.add(random.nextInt(answer.size() + 1), reasoningChunk("", signature, true));
+        }
+        chunks.addAll(answer);
+
+        // The end: a normal finish (with or without usage, [DONE] or not), an error chunk, or a drop.
+        int ending = random.nextInt(6);
+        String finish = new String[] {"stop", "tool_calls", "length"}[random.nextInt(3)];
+        boolean usage = random.nextBoolean();
+        for (JsonNode c : chunks) {
+            translator.onChunk(c);
+        }
+        switch (ending) {
+            case 0, 1, 2 -> {
+                translator.onChunk(chunk("{}", finish));
+                if (usage) {
+                    translator.onChunk(Fixtures.readJson("{\"choices\":[],\"usage\":{\"prompt_tokens\":900,\"completion_tokens\":77,"
+                            + "\"prompt_tokens_details\":{\"cached_tokens\":100,\"cache_write_tokens\":50}}}"));
+                }
+                if (ending != 2) {
+                    translator.onDone();
+                }
+                translator.onEndOfStream();
+            }
+            case 3 -> translator.onChunk(Fixtures.readJson("{\"error\":{\"code\":502,\"message\":\"Provider returned error\","
+                    + "\"metadata\":{\"error_type\":\"provider_overloaded\"}},\"choices\":[{\"index\":0,\"delta\":{\"content\":\"\"},"
+                    + "\"finish_reason\":\"error\"}]}"));
+            case 4 -> translator.onEndOfStream();
+            default -> {
+                translator.onDone();
+                translator.onEndOfStream();
+            }
+        }
+
+        assertTrue(translator.ended());
+        Outcome outcome = AnthropicStreamGrammar.check(frames);
+        if (ending >= 3) {
+            assertNull(outcome.message());
+            assertEquals(ending == 3 ? "overloaded_error" : "api_error", outcome.error().path("error").path("type").asText());
+            return;
+        }
+        // Completed: exactly [thinking?][text?][tool_use…], with everything the upstream sent, unmixed.
+        ArrayNode expected = Fixtures.JSON.createArrayNode();
+        if (reasoning) {
+            expected.addObject().put("type", "thinking").put("thinking", thinking.toString()).put("signature", signed ? signature : "");
+        }
+        if (!text.isEmpty()) {
+            expected.addObject().put("type", "text").put("text", text.toString());
+        }
+        for (int k = 0; k < calls; k++) {
+            ObjectNode tool = expected.addObject().put("type", "tool_use").put("id", "call_" + k).put("name", NAMES[k % NAMES.length]);
+            tool.set("input", new ToolArguments(Fixtures.JSON).parse(String.join("", pieces.get(k))));
+        }
+        assertEquals(expected, outcome.message().path("content"));
+        String stop = "length".equals(finish) ? "max_tokens" : calls > 0 ? "tool_use" : "end_turn";
+        assertEquals(stop, outcome.message().path("stop_reason").asText());
+        assertEquals(usage ? 750 : Fixtures.ESTIMATED_INPUT_TOKENS, outcome.message().path("usage").path("input_tokens").asLong());
+    }
+
+    private static List<String> split(String arguments, Random random) {
+        List<String> parts = new ArrayList<>();
+        int at = 0;
+        while (at < arguments.length()) {
+            int end = Math.min(arguments.length(), at + 1 + random.nextInt(12));
+            parts.add(arguments.substring(at, end));
+            at = end;
+        }
+        if (parts.isEmpty() || random.nextBoolean()) {
+            parts.add(0, "");
+        }
+        return parts;
+    }
+
+    private static JsonNode reasoningChunk(String text, String signature, boolean anthropic) {
+        ObjectNode delta = Fixtures.JSON.createObjectNode();
+        delta.put("role", "assistant").put("content", "").put("reasoning", text);
+        if (anthropic) {
+            ObjectNode detail = delta.putArray("reasoning_details").addObject();
+            detail.put("type", "reasoning.text").put("text", text).put("signature", signature)
+                    .put("format", "anthropic-claude-v1").put("index", 0);
+        }
+        return chunk(delta.toString(), null);
+    }
+
+    private static JsonNode toolChunk(int call, int index, boolean first, String arguments) {
+        ObjectNode delta = Fixtures.JSON.createObjectNode();
+        ObjectNode fragment = delta.putArray("tool_calls").addObject();
+        fragment.put("index", index);
+        if (first) {
+            fragment.put("id", "call_" + call).put("type", "function");
+        }
+        ObjectNode function = fragment.putObject("function");
+        if (first) {
+            function.put("name", NAMES[call % NAMES.length]);
+        }
+        function.put("arguments", arguments);
+        return chunk(delta.toString(), null);
+    }
+}
