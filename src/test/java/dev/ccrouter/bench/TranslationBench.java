@@ -1,0 +1,80 @@
+package dev.ccrouter.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ccrouter.config.ConfigLoader;
+import dev.ccrouter.config.GatewayConfig;
+import dev.ccrouter.route.ModelRouter;
+import dev.ccrouter.testing.ClaudeCodeBodies;
+import dev.ccrouter.translate.MessagesRequestTranslator;
+import dev.ccrouter.translate.TokenEstimator;
+import dev.ccrouter.translate.UpstreamTarget;
+import java.io.IOException;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The request path's CPU work on a Claude Code-shaped body: parse, translate, estimate, serialize.
+ * {@code java -cp target/classes:target/test-classes:$(cat target/cp.txt) org.openjdk.jmh.Main TranslationBench}
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(1)
+public class TranslationBench {
+    @Param({"80000"})
+    int bodyBytes;
+
+    ObjectMapper json;
+    byte[] raw;
+    JsonNode parsed;
+    UpstreamTarget target;
+    MessagesRequestTranslator translator;
+    TokenEstimator estimator;
+
+    @Setup
+    public void setUp() throws IOException {
+        json = new ObjectMapper();
+        raw = json.writeValueAsBytes(ClaudeCodeBodies.toolRoundTrip("claude-sonnet-5", bodyBytes, true));
+        parsed = json.readTree(raw);
+        GatewayConfig config = new ConfigLoader(Map.of()).load(ConfigLoader.Flags.NONE);
+        target = new ModelRouter(config.models(), config.maxOutputTokens()).route("claude-sonnet-5");
+        translator = new MessagesRequestTranslator(json);
+        estimator = new TokenEstimator();
+    }
+
+    @Benchmark
+    public JsonNode parse() throws IOException {
+        return json.readTree(raw);
+    }
+
+    @Benchmark
+    public Object translate() {
+        return translator.translate(parsed, target, "session");
+    }
+
+    @Benchmark
+    public long estimate() {
+        return estimator.estimate(parsed);
+    }
+
+    @Benchmark
+    public byte[] wholeRequestPath() throws IOException {
+        JsonNode body = json.readTree(raw);
+        estimator.estimate(body);
+        return json.writeValueAsBytes(translator.translate(body, target, "session").body());
+    }
+}
