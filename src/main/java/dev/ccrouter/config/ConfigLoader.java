@@ -85,6 +85,7 @@ public final class ConfigLoader {
     private void applyEnvironment(ObjectNode tree) {
         setIfPresent(tree, "server", "port", env.get("CCROUTER_PORT"));
         setIfPresent(tree, "server", "host", env.get("CCROUTER_HOST"));
+        setIfPresent(tree, "server", "public_url", env.get("CCROUTER_PUBLIC_URL"));
         setIfPresent(tree, "upstream", "base_url", env.get("OPENROUTER_BASE_URL"));
         setIfPresent(tree, "models", "haiku", env.get("CCROUTER_MODEL_HAIKU"));
         setIfPresent(tree, "models", "sonnet", env.get("CCROUTER_MODEL_SONNET"));
@@ -128,7 +129,8 @@ public final class ConfigLoader {
                 Duration.ofSeconds(longInRange(upstream, "read_timeout_seconds",
                         "upstream.read_timeout_seconds", 1, 86400)),
                 optionalText(upstream, "http_referer"),
-                optionalText(upstream, "title"));
+                optionalText(upstream, "title"),
+                publicUrl(optionalText(server, "public_url")));
     }
 
     private static Map<String, Integer> outputLimits(JsonNode node) {
@@ -155,6 +157,15 @@ public final class ConfigLoader {
         } catch (URISyntaxException e) {
             throw new ConfigException("upstream base URL (OPENROUTER_BASE_URL / --upstream) is not a URL: '" + text + "'");
         }
+    }
+
+    private static PublicUrl publicUrl(String text) {
+        if (text == null) {
+            return null;
+        }
+        return PublicUrl.parse(text).orElseThrow(() -> new ConfigException("server.public_url (CCROUTER_PUBLIC_URL) "
+                + "must be an http(s) URL made of letters, digits and . - _ ~ / : such as https://ccrouter.example.com, "
+                + "got '" + text + "'"));
     }
 
     private static Path expandHome(String path) {

@@ -27,6 +27,27 @@ class ConfigLoaderTest {
         assertThat(config.pingInterval()).isEqualTo(Duration.ofSeconds(10));
         assertThat(config.models()).isEqualTo(new GatewayConfig.ModelMapping(
                 "anthropic/claude-haiku-4.5", "anthropic/claude-sonnet-4.6", "anthropic/claude-opus-4.6"));
+        assertThat(config.publicUrl()).as("taken from each request's headers").isNull();
+    }
+
+    @Test
+    void publicUrlComesFromFileOrEnvironmentWithoutItsTrailingSlash() throws IOException {
+        Path file = dir.resolve("ccrouter.yaml");
+        Files.writeString(file, "server:\n  public_url: https://file.example.com\n");
+        assertThat(new ConfigLoader(Map.of("CCROUTER_CONFIG", file.toString())).load(ConfigLoader.Flags.NONE).publicUrl())
+                .isEqualTo(new PublicUrl("https://file.example.com"));
+        assertThat(new ConfigLoader(Map.of("CCROUTER_CONFIG", file.toString(),
+                "CCROUTER_PUBLIC_URL", "https://ccrouter.example.com/team/")).load(ConfigLoader.Flags.NONE).publicUrl())
+                .isEqualTo(new PublicUrl("https://ccrouter.example.com/team"));
+    }
+
+    @Test
+    void publicUrlThatCouldNotBeEmbeddedInAScriptIsRefused() {
+        assertThatThrownBy(() -> new ConfigLoader(Map.of("CCROUTER_PUBLIC_URL", "https://x.example.com/$(id)"))
+                .load(ConfigLoader.Flags.NONE))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("server.public_url (CCROUTER_PUBLIC_URL) must be an http(s) URL made of letters, digits and "
+                        + ". - _ ~ / : such as https://ccrouter.example.com, got 'https://x.example.com/$(id)'");
     }
 
     @Test
