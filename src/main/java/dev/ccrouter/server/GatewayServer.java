@@ -45,6 +45,7 @@ public final class GatewayServer implements AutoCloseable {
                 .get("/v1/models", models::list)
                 .get("/v1/models/{+id}", models::one)
                 .get("/health", (req, res) -> sendJson(res, "{\"status\":\"ok\"}"))
+                .get("/install.sh", new InstallScriptHandler(InstallScript.load(), config.publicUrl()))
                 .head("/", (req, res) -> res.send())
                 .get("/", (req, res) -> sendJson(res, "{\"name\":\"ccrouter\",\"messages\":\"/v1/messages\"}"))
                 .any((req, res) -> errors.send(res, AnthropicError.of(ErrorType.NOT_FOUND,

@@ -1,0 +1,201 @@
+package dev.ccrouter.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ccrouter.config.PublicUrl;
+import dev.ccrouter.testing.RunningGateway;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * {@code GET /install.sh} from the real server: which URL it writes into the script, and what it refuses. Requests go
+ * over a plain socket because the JDK's HTTP client will not send a {@code Host} of the test's choosing.
+ */
+class InstallScriptEndpointTest {
+    static RunningGateway gateway;
+    static RunningGateway configuredGateway;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void start() {
+        gateway = RunningGateway.start("http://127.0.0.1:9/v1", config -> config);
+        configuredGateway = RunningGateway.start("http://127.0.0.1:9/v1",
+                config -> config.withPublicUrl(new PublicUrl("https://ccrouter.example.com/team")));
+    }
+
+    @AfterAll
+    static void stop() {
+        gateway.close();
+        configuredGateway.close();
+    }
+
+    record Reply(int status, Map<String, String> headers, String body) {
+        /** The value the script assigns to INSTANCE_URL. */
+        String instanceUrl() {
+            return body.lines().filter(line -> line.startsWith("INSTANCE_URL="))
+                    .map(line -> line.substring("INSTANCE_URL=".length())).findFirst().orElseThrow();
+        }
+    }
+
+    /**
+     * One HTTP/1.1 request with exactly these headers (name, value, name, value …). The body is read by its
+     * {@code content-length}: the server answers {@code Connection: close} but leaves the closing to the client.
+     */
+    static Reply get(int port, String... headers) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            StringBuilder request = new StringBuilder("GET /install.sh HTTP/1.1\r\n");
+            for (int i = 0; i + 1 < headers.length; i += 2) {
+                request.append(headers[i]).append(": ").append(headers[i + 1]).append("\r\n");
+            }
+            request.append("Connection: close\r\n\r\n");
+            OutputStream out = socket.getOutputStream();
+            out.write(request.toString().getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream()));
+            String[] head = readHead(in).split("\r\n");
+            Map<String, String> names = new LinkedHashMap<>();
+            for (int i = 1; i < head.length; i++) {
+                int colon = head[i].indexOf(':');
+                names.put(head[i].substring(0, colon).toLowerCase(Locale.ROOT), head[i].substring(colon + 1).strip());
+            }
+            byte[] body = new byte[Integer.parseInt(names.get("content-length"))];
+            in.readFully(body);
+            return new Reply(Integer.parseInt(head[0].split(" ")[1]), names, new String(body, StandardCharsets.UTF_8));
+        }
+    }
+
+    private static String readHead(InputStream in) throws IOException {
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        int matched = 0;
+        while (matched < 4) {
+            int b = in.read();
+            if (b < 0) {
+                throw new EOFException("connection closed inside the response head: " + head);
+            }
+            head.write(b);
+            matched = b == "\r\n\r\n".charAt(matched) ? matched + 1 : b == '\r' ? 1 : 0;
+        }
+        String text = head.toString(StandardCharsets.UTF_8);
+        return text.substring(0, text.length() - 4);
+    }
+
+    @Test
+    void hostHeaderGivesAnHttpUrlInAShellScriptThatIsNeverCached() throws IOException {
+        Reply reply = get(gateway.port(), "Host", "ccrouter.lan:8787");
+        assertThat(reply.status()).isEqualTo(200);
+        assertThat(reply.headers()).containsEntry("content-type", "text/x-shellscript; charset=utf-8")
+                .containsEntry("cache-control", "no-store");
+        assertThat(reply.instanceUrl()).isEqualTo("'http://ccrouter.lan:8787'");
+    }
+
+    @ParameterizedTest(name = "{0} / {1} / {2} → {3}")
+    @CsvSource(delimiter = '|', value = {
+            "https       | ccrouter.example.com                  | 127.0.0.1:8787 | https://ccrouter.example.com",
+            "https, http | ccrouter.example.com, proxy.local:80  | 127.0.0.1:8787 | https://ccrouter.example.com",
+            "HTTPS       |                                       | gw.example.com | https://gw.example.com",
+            "            | gw.example.com:8443                   | 127.0.0.1:8787 | http://gw.example.com:8443",
+            "http        | [2001:db8::1]:8787                    | 127.0.0.1:8787 | http://[2001:db8::1]:8787",
+    })
+    void forwardedHeadersWinOverHost(String proto, String forwardedHost, String host, String expected) throws IOException {
+        Reply reply = get(gateway.port(), "Host", host, "X-Forwarded-Proto", proto == null ? "" : proto,
+                "X-Forwarded-Host", forwardedHost == null ? "" : forwardedHost);
+        assertThat(reply.status()).isEqualTo(200);
+        assertThat(reply.instanceUrl()).isEqualTo("'" + expected + "'");
+    }
+
+    @Test
+    void configuredPublicUrlWinsOverEveryHeader() throws IOException {
+        Reply reply = get(configuredGateway.port(), "Host", "127.0.0.1", "X-Forwarded-Proto", "http",
+                "X-Forwarded-Host", "evil.example.com");
+        assertThat(reply.status()).isEqualTo(200);
+        assertThat(reply.instanceUrl()).isEqualTo("'https://ccrouter.example.com/team'");
+    }
+
+    @ParameterizedTest(name = "{0}: {1}")
+    @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+            "X-Forwarded-Host  | x.example.com'; touch /tmp/ccrouter-pwned; '",
+            "X-Forwarded-Host  | x.example.com$(touch /tmp/ccrouter-pwned)",
+            "X-Forwarded-Host  | x.example.com/path",
+            "X-Forwarded-Host  | user@x.example.com",
+            "X-Forwarded-Proto | javascript",
+            "X-Forwarded-Proto | https`id`",
+    })
+    void headersThatAreNotAPlainUrlGetAScriptThatOnlyExplains(String header, String value) throws Exception {
+        Reply reply = get(gateway.port(), "Host", "127.0.0.1:8787", header, value);
+        assertThat(reply.status()).isEqualTo(400);
+        assertThat(reply.headers()).containsEntry("content-type", "text/x-shellscript; charset=utf-8");
+        assertThat(reply.body()).doesNotContain(value);
+
+        Path script = dir.resolve("refusal.sh");
+        Files.writeString(script, reply.body());
+        Process bash = new ProcessBuilder("bash", script.toString()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        String stderr = new String(bash.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(bash.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(bash.exitValue()).isEqualTo(1);
+        assertThat(stderr).isEqualTo("ccrouter: this server cannot tell its own public URL from the request (Host, "
+                + "X-Forwarded-Host and X-Forwarded-Proto are missing or not a plain host name and http/https); its "
+                + "operator can set server.public_url (CCROUTER_PUBLIC_URL).\n");
+    }
+
+    @Test
+    void malformedHostIsRefusedByTheServerBeforeAnyScriptIsMade() throws IOException {
+        Reply reply = get(gateway.port(), "Host", "x.example.com;id");
+        assertThat(reply.status()).isEqualTo(400);
+        assertThat(reply.body()).doesNotContain("INSTANCE_URL");
+    }
+
+    /** What the server lets through to the handler is checked again there. */
+    @ParameterizedTest(name = "{0} / {1} / {2}")
+    @CsvSource(delimiter = '|', value = {
+            "      |                  |                   ",
+            "      |                  | x.example.com:0   ",
+            "      |                  | x.example.com:1/a ",
+            "ftp   |                  | x.example.com     ",
+            "https | ,x.example.com   | y.example.com     ",
+    })
+    void headerValuesThatDoNotMakeAUrlGiveNone(String proto, String forwardedHost, String host) {
+        assertThat(InstallScriptHandler.fromHeaders(proto, forwardedHost, host)).isEmpty();
+    }
+
+    @Test
+    void scriptIsTheTemplateWithOnlyTheUrlFilledIn() throws IOException {
+        String template;
+        try (InputStream in = InstallScript.class.getResourceAsStream(InstallScript.RESOURCE)) {
+            template = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        Reply reply = get(gateway.port(), "Host", "gw.example.com");
+        assertThat(reply.body()).isEqualTo(template.replace(InstallScript.PLACEHOLDER, "http://gw.example.com"));
+    }
+
+    @Test
+    void scriptIsValidBash() throws Exception {
+        Path script = dir.resolve("install.sh");
+        Files.writeString(script, get(gateway.port(), "Host", "gw.example.com").body());
+        Process check = new ProcessBuilder("bash", "-n", script.toString()).redirectErrorStream(true).start();
+        String output = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(check.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(check.exitValue()).as(output).isZero();
+    }
+}
