@@ -158,8 +158,10 @@ normalize_provider() {
 
 choose_provider() {
   if [ -n "$provider" ]; then
-    provider=$(normalize_provider "$provider") ||
+    local known
+    known=$(normalize_provider "$provider") ||
       die_usage "unknown provider '$provider': use gateway, moonshot or moonshot-cn"
+    provider=$known
     return
   fi
   if [ -z "$interactive" ]; then
