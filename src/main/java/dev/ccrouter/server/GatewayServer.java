@@ -60,6 +60,9 @@ public final class GatewayServer implements AutoCloseable {
                 .routing(routing)
                 .build()
                 .start();
+        if (!server.isRunning()) { // Helidon logs a failed bind and returns instead of throwing
+            throw new IllegalStateException("cannot listen there (address in use, or not this machine's)");
+        }
         LOG.info("ccrouter listening on http://{}:{} → upstream {}", config.host(), server.port(), config.upstreamBaseUrl());
         return this;
     }

@@ -1,0 +1,24 @@
+package dev.ccrouter.server;
+
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.ccrouter.config.ConfigLoader;
+import dev.ccrouter.config.GatewayConfig;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** A gateway that cannot listen says so, instead of serving nothing on port -1 until killed. */
+class GatewayServerStartTest {
+
+    @Test
+    void portInUseFailsTheStart() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            GatewayConfig config = new ConfigLoader(Map.of()).load(ConfigLoader.Flags.NONE).withPort(taken.getLocalPort());
+            assertThatThrownBy(() -> new GatewayServer(config).start())
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessage("cannot listen there (address in use, or not this machine's)");
+        }
+    }
+}
