@@ -1,0 +1,155 @@
+package dev.ccrouter.cli;
+
+import dev.ccrouter.config.ConfigException;
+import dev.ccrouter.config.ConfigLoader;
+import dev.ccrouter.config.GatewayConfig;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Unmatched;
+
+/**
+ * {@code ccrouter code [claude args…]}: Claude Code through the local gateway. It starts a gateway in the background
+ * when none answers on the configured port, points Claude Code at it with the key, runs {@code claude} on this
+ * terminal with every other argument, and exits with its status.
+ */
+@Command(name = "code",
+        customSynopsis = "ccrouter code [--help] [claude arguments…]",
+        description = {"Run Claude Code through the gateway on the configured port (CCROUTER_PORT, default 8787), "
+                + "starting one in the background when none answers.",
+                "Every argument goes to claude: ccrouter code -p \"explain this repo\" --model sonnet.",
+                "Claude Code's own help: ccrouter code -- --help.",
+                "Key: OPENROUTER_API_KEY (else ANTHROPIC_AUTH_TOKEN or ANTHROPIC_API_KEY). Models: the gateway's "
+                        + "mapping (CCROUTER_MODEL_OPUS/SONNET/HAIKU) or claude's --model.",
+                "Claude Code: CCROUTER_CLAUDE_BIN, else claude on the PATH. A started gateway logs to "
+                        + "<data dir>/ccrouter.log and keeps its pid in <data dir>/ccrouter.pid."})
+final class CodeCommand implements Callable<Integer> {
+    /** What a shell returns for a command it cannot find. */
+    static final int NOT_INSTALLED = 127;
+    /** What a shell returns for a command it found but could not run. */
+    static final int CANNOT_RUN = 126;
+    /** How long Claude Code gets to finish by itself when this process is told to stop. */
+    private static final long CLAUDE_GRACE_SECONDS = 5;
+
+    @Option(names = "--help", usageHelp = true, description = "This help.")
+    boolean help;
+
+    @Unmatched
+    List<String> claudeArgs = new ArrayList<>();
+
+    private CommandSpec spec;
+    private final Map<String, String> env;
+
+    CodeCommand() {
+        this(System.getenv());
+    }
+
+    CodeCommand(Map<String, String> env) {
+        this.env = env;
+    }
+
+    /** Everything from the first argument that is not this command's own goes to claude untouched, {@code --} too. */
+    @Spec
+    void spec(CommandSpec spec) {
+        this.spec = spec;
+        spec.parser().stopAtUnmatched(true);
+    }
+
+    @Override
+    public Integer call() throws InterruptedException {
+        PrintWriter err = spec.commandLine().getErr();
+        Optional<Path> claude;
+        try {
+            claude = ClaudeBinary.find(env);
+        } catch (IllegalArgumentException e) {
+            return fail(err, e.getMessage(), NOT_INSTALLED);
+        }
+        if (claude.isEmpty()) {
+            return fail(err, ClaudeBinary.NOT_INSTALLED, NOT_INSTALLED);
+        }
+        Optional<String> key = ClaudeEnvironment.key(env);
+        if (key.isEmpty()) {
+            return fail(err, ClaudeEnvironment.NO_KEY, 2);
+        }
+        GatewayConfig config;
+        try {
+            config = new ConfigLoader(env).load(ConfigLoader.Flags.NONE);
+        } catch (ConfigException e) {
+            return fail(err, e.getMessage(), 2);
+        }
+
+        LocalGateway gateway = new LocalGateway(config, env);
+        switch (gateway.health()) {
+            case SERVING -> {
+                if (env.keySet().stream().anyMatch(name -> name.startsWith("CCROUTER_MODEL_"))) {
+                    err.println("ccrouter: using the gateway already running on " + gateway.baseUrl()
+                            + "; CCROUTER_MODEL_* apply to a gateway when it starts");
+                }
+            }
+            case NOTHING -> {
+                try {
+                    LocalGateway.Started started = gateway.start();
+                    err.println("ccrouter: started a gateway on " + gateway.baseUrl() + " (pid " + started.pid()
+                            + ", log " + started.log() + "); it keeps running for later sessions: kill "
+                            + started.pid() + " stops it");
+                } catch (LocalGateway.StartFailure e) {
+                    return fail(err, e.getMessage(), 1);
+                }
+            }
+            case SOMETHING_ELSE -> {
+                return fail(err, "something other than ccrouter answers on " + gateway.baseUrl()
+                        + " (no 200 from /health): stop it, or choose another port with CCROUTER_PORT", 1);
+            }
+        }
+        err.flush();
+        try {
+            return runClaude(claude.get(), ClaudeEnvironment.forGateway(env, gateway.baseUrl(), key.get()));
+        } catch (IOException e) {
+            return fail(err, "could not run " + claude.get() + ": " + e.getMessage(), CANNOT_RUN);
+        }
+    }
+
+    private int runClaude(Path claude, Map<String, String> claudeEnv) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add(claude.toString());
+        command.addAll(claudeArgs);
+        ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
+        builder.environment().clear();
+        builder.environment().putAll(claudeEnv);
+        Process process = builder.start();
+        // Ctrl-C reaches Claude Code too, as it shares the terminal: let it finish rather than leave it orphaned.
+        Thread stopClaude = new Thread(() -> {
+            try {
+                if (!process.waitFor(CLAUDE_GRACE_SECONDS, TimeUnit.SECONDS)) {
+                    process.destroy();
+                }
+            } catch (InterruptedException e) {
+                process.destroy();
+            }
+        }, "ccrouter-code-stop-claude");
+        Runtime.getRuntime().addShutdownHook(stopClaude);
+        int exitCode = process.waitFor();
+        try {
+            Runtime.getRuntime().removeShutdownHook(stopClaude);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook is running already, and finds Claude Code gone
+        }
+        return exitCode;
+    }
+
+    private static int fail(PrintWriter err, String message, int exitCode) {
+        err.println("ccrouter: " + message);
+        err.flush();
+        return exitCode;
+    }
+}

@@ -1,0 +1,191 @@
+package dev.ccrouter.cli;
+
+import dev.ccrouter.config.GatewayConfig;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The gateway {@code ccrouter code} sends Claude Code to: whatever answers {@code /health} on the configured port, or
+ * else a {@code ccrouter serve} it starts in the background and leaves running for the next session.
+ */
+final class LocalGateway {
+    static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(1);
+    private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(2);
+    private static final Duration POLL = Duration.ofMillis(100);
+    /** Listen addresses that mean "every interface": clients on this machine reach them through the loopback. */
+    private static final Set<String> WILDCARDS = Set.of("", "0.0.0.0", "::", "[::]", "*");
+
+    private final GatewayConfig config;
+    private final Map<String, String> env;
+    private final String host;
+    private final URI baseUrl;
+
+    /** What answers on the port. */
+    enum Health { SERVING, NOTHING, SOMETHING_ELSE }
+
+    /** A gateway this command started: its process id and where it logs. */
+    record Started(long pid, Path log, Path pidFile) {
+    }
+
+    /** The gateway could not be started; the message says why, for the user. */
+    static final class StartFailure extends Exception {
+        StartFailure(String message) {
+            super(message);
+        }
+    }
+
+    /** @param env the environment the gateway is configured from; a started one gets exactly this */
+    LocalGateway(GatewayConfig config, Map<String, String> env) {
+        this.config = config;
+        this.env = env;
+        String listen = config.host().startsWith("[") && config.host().endsWith("]")
+                ? config.host().substring(1, config.host().length() - 1) : config.host();
+        this.host = WILDCARDS.contains(config.host()) ? "127.0.0.1" : listen;
+        this.baseUrl = URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + config.port());
+    }
+
+    URI baseUrl() {
+        return baseUrl;
+    }
+
+    /**
+     * One {@code GET /health} over a plain socket: the JDK's HTTP client costs about half a second to set up, which
+     * every {@code ccrouter code} would pay before Claude Code even starts.
+     */
+    Health health() {
+        try (Socket socket = new Socket()) {
+            try {
+                socket.connect(new InetSocketAddress(host, config.port()), (int) CONNECT_TIMEOUT.toMillis());
+            } catch (ConnectException | SocketTimeoutException e) {
+                return Health.NOTHING;
+            }
+            socket.setSoTimeout((int) PROBE_TIMEOUT.toMillis());
+            OutputStream out = socket.getOutputStream();
+            out.write(("GET /health HTTP/1.1\r\nHost: " + baseUrl.getAuthority() + "\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            String status = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))
+                    .readLine();
+            return status != null && status.matches("HTTP/1\\.[01] 200( .*)?") ? Health.SERVING : Health.SOMETHING_ELSE;
+        } catch (IOException e) {
+            return Health.SOMETHING_ELSE;
+        }
+    }
+
+    /**
+     * Starts {@code ccrouter serve} with this JVM and class path, detached from the terminal, and waits until it
+     * answers. It ignores the terminal's Ctrl-C, hang-up and stop signals (they are meant for Claude Code, which
+     * shares the terminal), writes to {@code <data dir>/ccrouter.log} and leaves its pid in
+     * {@code <data dir>/ccrouter.pid}.
+     */
+    Started start() throws StartFailure {
+        if (config.port() == 0) {
+            throw new StartFailure("the configured port is 0 (any free port), which Claude Code could not find: "
+                    + "set CCROUTER_PORT");
+        }
+        Path dataDir = config.dataDir();
+        Path log = dataDir.resolve("ccrouter.log");
+        Path pidFile = dataDir.resolve("ccrouter.pid");
+        Process process;
+        try {
+            Files.createDirectories(dataDir);
+            Files.writeString(log, "--- " + Instant.now() + " ccrouter code starts a gateway on " + baseUrl + "\n",
+                    StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE,
+                    java.nio.file.StandardOpenOption.APPEND);
+            ProcessBuilder builder = new ProcessBuilder(serveCommand())
+                    .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                    .redirectErrorStream(true);
+            builder.environment().clear();
+            builder.environment().putAll(env);
+            process = builder.start();
+            Files.writeString(pidFile, process.pid() + "\n");
+        } catch (IOException e) {
+            throw new StartFailure("could not start a gateway: " + e.getMessage());
+        }
+        awaitHealthy(process, log);
+        return new Started(process.pid(), log, pidFile);
+    }
+
+    private List<String> serveCommand() {
+        List<String> command = new ArrayList<>();
+        if (Files.isExecutable(Path.of("/bin/sh"))) {
+            // Ignored signals stay ignored across exec, and the JVM does not install its handlers for them.
+            command.addAll(List.of("/bin/sh", "-c", "trap '' INT HUP TSTP; exec \"$@\"", "ccrouter-gateway"));
+        }
+        command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:+UseSerialGC", "-cp", absoluteClassPath(), Main.class.getName(),
+                "serve", "--host", config.host(), "--port", String.valueOf(config.port())));
+        return command;
+    }
+
+    /** The class path with absolute entries, so that the gateway does not depend on where it was started from. */
+    private static String absoluteClassPath() {
+        List<String> entries = new ArrayList<>();
+        for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+            entries.add(entry.isEmpty() ? entry : Path.of(entry).toAbsolutePath().toString());
+        }
+        return String.join(java.io.File.pathSeparator, entries);
+    }
+
+    private void awaitHealthy(Process process, Path log) throws StartFailure {
+        Instant deadline = Instant.now().plus(START_TIMEOUT);
+        while (true) {
+            if (!process.isAlive()) {
+                throw new StartFailure("the gateway stopped while starting (exit " + process.exitValue() + "); the end of "
+                        + log + ":\n" + tail(log));
+            }
+            if (health() == Health.SERVING) {
+                return;
+            }
+            if (Instant.now().isAfter(deadline)) {
+                process.destroy();
+                throw new StartFailure("the gateway did not answer on " + baseUrl + " within "
+                        + START_TIMEOUT.toSeconds() + " s; see " + log);
+            }
+            try {
+                process.onExit().get(POLL.toMillis(), TimeUnit.MILLISECONDS); // returns early if it dies
+            } catch (TimeoutException | ExecutionException e) {
+                // still starting
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new StartFailure("interrupted while waiting for the gateway to start");
+            }
+        }
+    }
+
+    /** The last few lines of the log: enough to show why a start failed. */
+    private static String tail(Path log) {
+        try (RandomAccessFile file = new RandomAccessFile(log.toFile(), "r")) {
+            long from = Math.max(0, file.length() - 2048);
+            byte[] bytes = new byte[(int) (file.length() - from)];
+            file.seek(from);
+            file.readFully(bytes);
+            String text = new String(bytes, StandardCharsets.UTF_8);
+            return from == 0 ? text : text.substring(text.indexOf('\n') + 1);
+        } catch (IOException e) {
+            return "(unreadable: " + e.getMessage() + ")";
+        }
+    }
+}

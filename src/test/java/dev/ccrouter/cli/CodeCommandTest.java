@@ -1,0 +1,229 @@
+package dev.ccrouter.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ccrouter.testing.FakeUpstream;
+import dev.ccrouter.testing.RunningGateway;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import picocli.CommandLine;
+
+/**
+ * {@code ccrouter code} with a stand-in {@code claude} that records its arguments and its ANTHROPIC_* / CLAUDE_*
+ * environment, against a real gateway: one already running, or one the command starts.
+ */
+class CodeCommandTest {
+    static final String KEY = "sk-or-v1-code-command-test";
+
+    @TempDir
+    Path dir;
+
+    Path bin;
+    Path dataDir;
+    Map<String, String> env;
+    StringWriter err;
+    RunningGateway gateway;
+    Long startedPid;
+
+    @BeforeEach
+    void standIns() throws IOException {
+        bin = Files.createDirectories(dir.resolve("bin"));
+        dataDir = dir.resolve("data");
+        writeProgram(bin.resolve("claude"), """
+                #!/bin/sh
+                printf '%s\\n' "$@" > "$STUB_DIR/claude-args"
+                PATH=/usr/bin:/bin
+                env | grep -E '^(ANTHROPIC_|CLAUDE_)' | sort > "$STUB_DIR/claude-env"
+                exit "${STUB_EXIT:-0}"
+                """);
+        env = new HashMap<>(Map.of("PATH", bin.toString(), "HOME", dir.toString(), "STUB_DIR", dir.toString(),
+                "CCROUTER_DATA_DIR", dataDir.toString(), "OPENROUTER_BASE_URL", "http://127.0.0.1:9/v1"));
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        if (gateway != null) {
+            gateway.close();
+        }
+        if (startedPid != null) {
+            ProcessHandle.of(startedPid).ifPresent(process -> {
+                process.destroy();
+                process.onExit().orTimeout(30, TimeUnit.SECONDS).join();
+            });
+        }
+    }
+
+    private static void writeProgram(Path file, String text) throws IOException {
+        Files.writeString(file, text);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+
+    private int code(String... args) {
+        err = new StringWriter();
+        return new CommandLine(new CodeCommand(env)).setErr(new PrintWriter(err)).execute(args);
+    }
+
+    private void runningGateway() {
+        gateway = RunningGateway.start("http://127.0.0.1:9/v1", config -> config);
+        env.put("CCROUTER_PORT", String.valueOf(gateway.port()));
+    }
+
+    private List<String> claudeArgs() throws IOException {
+        return Files.readAllLines(dir.resolve("claude-args"));
+    }
+
+    private String claudeEnv() throws IOException {
+        return Files.readString(dir.resolve("claude-env"));
+    }
+
+    @Test
+    void everyArgumentGoesToClaudeWhichTalksToTheRunningGateway() throws Exception {
+        runningGateway();
+        env.putAll(Map.of("OPENROUTER_API_KEY", KEY, "ANTHROPIC_API_KEY", "sk-ant-mine", "ANTHROPIC_MODEL", "kimi-k2.5",
+                "ANTHROPIC_DEFAULT_HAIKU_MODEL", "kimi-k2-turbo-preview", "ANTHROPIC_SMALL_FAST_MODEL", "x",
+                "ANTHROPIC_CUSTOM_HEADERS", "X-Team: core", "CLAUDE_CODE_MAX_OUTPUT_TOKENS", "8192", "STUB_EXIT", "3"));
+
+        int exit = code("-p", "hello world", "--model", "sonnet", "--", "--help", "--version");
+
+        assertThat(exit).as("claude's own exit status").isEqualTo(3);
+        assertThat(claudeArgs()).containsExactly("-p", "hello world", "--model", "sonnet", "--", "--help", "--version");
+        assertThat(claudeEnv()).isEqualTo("""
+                ANTHROPIC_API_KEY=
+                ANTHROPIC_AUTH_TOKEN=%s
+                ANTHROPIC_BASE_URL=http://127.0.0.1:%d
+                ANTHROPIC_CUSTOM_HEADERS=X-Team: core
+                CLAUDE_CODE_MAX_OUTPUT_TOKENS=8192
+                """.formatted(KEY, gateway.port()));
+        assertThat(err.toString()).isEmpty();
+        assertThat(dataDir).as("no second gateway was started").doesNotExist();
+    }
+
+    @Test
+    void ownHelpOnlyWhenItComesFirst() throws Exception {
+        runningGateway();
+        env.put("OPENROUTER_API_KEY", KEY);
+
+        assertThat(code("fix the bug", "--help")).isZero();
+        assertThat(claudeArgs()).containsExactly("fix the bug", "--help");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"ANTHROPIC_AUTH_TOKEN, sk-from-token", "ANTHROPIC_API_KEY, sk-from-api-key"})
+    void keyMayComeFromWhatClaudeCodeItselfReads(String variable, String key) throws Exception {
+        runningGateway();
+        env.put(variable, key);
+
+        assertThat(code("-p", "hi")).isZero();
+        assertThat(claudeEnv()).contains("ANTHROPIC_AUTH_TOKEN=" + key + "\n", "ANTHROPIC_API_KEY=\n");
+    }
+
+    @Test
+    void missingClaudeIsSaidPlainlyWithTheShellsNotFoundStatus() throws Exception {
+        env.put("PATH", Files.createDirectories(dir.resolve("empty")).toString());
+        env.put("OPENROUTER_API_KEY", KEY);
+
+        assertThat(code("-p", "hi")).isEqualTo(127);
+        assertThat(err.toString()).isEqualTo("ccrouter: Claude Code is not installed: npm install -g "
+                + "@anthropic-ai/claude-code (or set CCROUTER_CLAUDE_BIN to the claude program)\n");
+        assertThat(dataDir).as("no gateway was started for nothing").doesNotExist();
+    }
+
+    @Test
+    void claudeBinaryChosenByEnvironmentWinsAndMustExist() throws Exception {
+        runningGateway();
+        env.put("OPENROUTER_API_KEY", KEY);
+        Path pinned = dir.resolve("pinned-claude");
+        writeProgram(pinned, "#!/bin/sh\necho pinned > \"$STUB_DIR/claude-args\"\n");
+        env.put("CCROUTER_CLAUDE_BIN", pinned.toString());
+
+        assertThat(code("-p", "hi")).isZero();
+        assertThat(claudeArgs()).containsExactly("pinned");
+
+        env.put("CCROUTER_CLAUDE_BIN", dir.resolve("nowhere").toString());
+        assertThat(code("-p", "hi")).isEqualTo(127);
+        assertThat(err.toString()).isEqualTo("ccrouter: CCROUTER_CLAUDE_BIN=" + dir.resolve("nowhere")
+                + " is not an executable file\n");
+    }
+
+    @Test
+    void missingKeyIsSaidBeforeAnythingStarts() {
+        assertThat(code("-p", "hi")).isEqualTo(2);
+        assertThat(err.toString()).isEqualTo("ccrouter: no API key: export OPENROUTER_API_KEY=sk-or-… (or "
+                + "ANTHROPIC_AUTH_TOKEN / ANTHROPIC_API_KEY) and run this again\n");
+        assertThat(dir.resolve("claude-args")).doesNotExist();
+        assertThat(dataDir).doesNotExist();
+    }
+
+    @Test
+    void somethingElseOnThePortIsNotTakenForAGateway() {
+        try (FakeUpstream other = FakeUpstream.start()) {
+            int port = Integer.parseInt(other.baseUrl().replaceAll(".*:(\\d+).*", "$1"));
+            env.put("CCROUTER_PORT", String.valueOf(port));
+            env.put("OPENROUTER_API_KEY", KEY);
+
+            assertThat(code("-p", "hi")).isEqualTo(1);
+            assertThat(err.toString()).isEqualTo("ccrouter: something other than ccrouter answers on http://127.0.0.1:"
+                    + port + " (no 200 from /health): stop it, or choose another port with CCROUTER_PORT\n");
+            assertThat(dir.resolve("claude-args")).doesNotExist();
+        }
+    }
+
+    @Test
+    void startsAGatewayWhenNoneAnswersAndLeavesItForTheNextRun() throws Exception {
+        int port = freePort();
+        env.putAll(Map.of("CCROUTER_PORT", String.valueOf(port), "OPENROUTER_API_KEY", KEY));
+
+        assertThat(code("-p", "hi")).as(() -> err.toString()).isZero();
+
+        Matcher started = Pattern.compile("ccrouter: started a gateway on http://127\\.0\\.0\\.1:" + port
+                + " \\(pid (\\d+), log " + Pattern.quote(dataDir.resolve("ccrouter.log").toString())
+                + "\\); it keeps running for later sessions: kill \\1 stops it\n").matcher(err.toString());
+        assertThat(started.matches()).as(err.toString()).isTrue();
+        startedPid = Long.parseLong(started.group(1));
+        assertThat(Files.readString(dataDir.resolve("ccrouter.pid"))).isEqualTo(startedPid + "\n");
+        assertThat(claudeEnv()).contains("ANTHROPIC_BASE_URL=http://127.0.0.1:" + port + "\n");
+        assertThat(Files.readString(dataDir.resolve("ccrouter.log")))
+                .contains("ccrouter listening on http://127.0.0.1:" + port);
+
+        assertThat(code("-p", "again")).isZero();
+        assertThat(err.toString()).as("the second run finds the first one's gateway").isEmpty();
+        assertThat(claudeArgs()).containsExactly("-p", "again");
+        assertThat(ProcessHandle.of(startedPid)).hasValueSatisfying(process -> assertThat(process.isAlive()).isTrue());
+    }
+
+    @Test
+    void gatewayThatCannotStartIsReportedWithTheEndOfItsLog() throws Exception {
+        // TEST-NET-1 is no address of this machine: nothing answers there and nothing can listen there.
+        env.putAll(Map.of("CCROUTER_HOST", "192.0.2.1", "CCROUTER_PORT", "8787", "OPENROUTER_API_KEY", KEY));
+
+        assertThat(code("-p", "hi")).isEqualTo(1);
+
+        assertThat(err.toString()).startsWith("ccrouter: the gateway stopped while starting (exit 1); the end of "
+                + dataDir.resolve("ccrouter.log") + ":\n").endsWith("ccrouter: could not start on 192.0.2.1:8787: "
+                + "cannot listen there (address in use, or not this machine's)\n\n");
+        assertThat(dir.resolve("claude-args")).doesNotExist();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
