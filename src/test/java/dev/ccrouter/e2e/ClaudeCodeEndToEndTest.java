@@ -146,7 +146,7 @@ class ClaudeCodeEndToEndTest {
                 .map(message -> message.path("role").asText()).toList();
     }
 
-    private static String findClaude() {
+    static String findClaude() {
         String configured = System.getenv("CCROUTER_CLAUDE_BIN");
         if (configured != null && new File(configured).canExecute()) {
             return configured;
