@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ccrouter.testing.ClaudeCli;
 import dev.ccrouter.testing.RunningGateway;
 import dev.ccrouter.testing.ScriptedModel;
 import java.io.File;
@@ -16,7 +17,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -42,11 +42,7 @@ class ClaudeCodeEndToEndTest {
 
     @BeforeAll
     static void start() {
-        claude = findClaude();
-        if (claude == null && "1".equals(System.getenv("CCROUTER_REQUIRE_CLAUDE"))) {
-            throw new IllegalStateException("CCROUTER_REQUIRE_CLAUDE=1 but no claude binary was found");
-        }
-        Assumptions.assumeTrue(claude != null, "Claude Code is not installed (npm install -g @anthropic-ai/claude-code)");
+        claude = ClaudeCli.require();
         model = ScriptedModel.start(0);
         gateway = RunningGateway.start(model.baseUrl(), config -> config);
     }
@@ -144,19 +140,5 @@ class ClaudeCodeEndToEndTest {
     private static List<String> roles(JsonNode request) {
         return StreamSupport.stream(request.path("messages").spliterator(), false)
                 .map(message -> message.path("role").asText()).toList();
-    }
-
-    static String findClaude() {
-        String configured = System.getenv("CCROUTER_CLAUDE_BIN");
-        if (configured != null && new File(configured).canExecute()) {
-            return configured;
-        }
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-            File candidate = new File(dir, "claude");
-            if (candidate.canExecute()) {
-                return candidate.getAbsolutePath();
-            }
-        }
-        return null;
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ccrouter.cli.Main;
+import dev.ccrouter.testing.ClaudeCli;
 import dev.ccrouter.testing.RunningGateway;
 import dev.ccrouter.testing.ScriptedModel;
 import java.io.File;
@@ -21,15 +22,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The two ways in, with the real Claude Code CLI and a scripted model behind the gateway: {@code ccrouter code -p …}
- * (as its own process, starting its own gateway), and the configuration {@code /install.sh} writes. Skipped like
- * {@link ClaudeCodeEndToEndTest} when no {@code claude} is installed, unless {@code CCROUTER_REQUIRE_CLAUDE=1}.
+ * (as its own process, starting its own gateway), and the configuration {@code /install.sh} writes. Needs
+ * {@link ClaudeCli}.
  */
 class CodeCommandEndToEndTest {
     static final ObjectMapper JSON = new ObjectMapper();
@@ -45,11 +45,7 @@ class CodeCommandEndToEndTest {
 
     @BeforeAll
     static void start() throws IOException {
-        claude = ClaudeCodeEndToEndTest.findClaude();
-        if (claude == null && "1".equals(System.getenv("CCROUTER_REQUIRE_CLAUDE"))) {
-            throw new IllegalStateException("CCROUTER_REQUIRE_CLAUDE=1 but no claude binary was found");
-        }
-        Assumptions.assumeTrue(claude != null, "Claude Code is not installed (npm install -g @anthropic-ai/claude-code)");
+        claude = ClaudeCli.require();
         model = ScriptedModel.start(0);
     }
 

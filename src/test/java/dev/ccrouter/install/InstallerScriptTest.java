@@ -10,12 +10,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -24,38 +21,44 @@ import org.junit.jupiter.params.provider.MethodSource;
  * The installer as served by a running gateway, run non-interactively in an {@link InstallerSandbox}: what it writes
  * to the shell's rc file and to {@code ~/.claude.json}, what it installs, and how it refuses bad input.
  */
-class InstallerScriptTest {
-    static final String KEY = "sk-or-v1-0123456789abcdef0123456789abcdef";
+class InstallerScriptTest extends InstallerRuns {
     static final String MOONSHOT_KEY = "sk-moonshot0123456789abcdefABCDEF";
     static final ObjectMapper JSON = new ObjectMapper();
+    /** The block for the gateway with default models, in bash/zsh/sh syntax; formatted with the URL and the key. */
+    static final String GATEWAY_BLOCK = """
+            # >>> ccrouter >>>
+            # Claude Code → the ccrouter gateway at %1$s, with an OpenRouter key.
+            # Written by %1$s/install.sh; run it again to change this block, or delete the block (both marker
+            # lines included) to undo.
+            export OPENROUTER_API_KEY='%2$s'
+            export ANTHROPIC_BASE_URL='%1$s'
+            export ANTHROPIC_AUTH_TOKEN="$OPENROUTER_API_KEY"
+            export ANTHROPIC_API_KEY=''
+            export ANTHROPIC_MODEL='anthropic/claude-opus-4.6'
+            export ANTHROPIC_DEFAULT_HAIKU_MODEL='anthropic/claude-haiku-4.5'
+            export ANTHROPIC_SMALL_FAST_MODEL='anthropic/claude-haiku-4.5'
+            # <<< ccrouter <<<
+            """;
 
-    static ServedInstaller served;
-    static String url;
-    static Path script;
-
-    @TempDir
-    static Path shared;
-
-    @TempDir
-    Path dir;
-
-    InstallerSandbox sandbox;
-
-    @BeforeAll
-    static void serveTheScript() throws Exception {
-        served = ServedInstaller.fetch(shared);
-        url = served.url;
-        script = served.script;
-    }
-
-    @AfterAll
-    static void stop() {
-        served.close();
-    }
+    /** The block for Moonshot (global) with default models, in bash/zsh/sh syntax; formatted with URL and key. */
+    static final String MOONSHOT_BLOCK = """
+            # >>> ccrouter >>>
+            # Claude Code → Moonshot (global), https://api.moonshot.ai/anthropic.
+            # Written by %1$s/install.sh; run it again to change this block, or delete the block (both marker
+            # lines included) to undo.
+            export MOONSHOT_API_KEY='%2$s'
+            export ANTHROPIC_BASE_URL='https://api.moonshot.ai/anthropic'
+            export ANTHROPIC_AUTH_TOKEN="$MOONSHOT_API_KEY"
+            export ANTHROPIC_API_KEY=''
+            export ANTHROPIC_MODEL='kimi-k2.5'
+            export ANTHROPIC_DEFAULT_HAIKU_MODEL='kimi-k2-turbo-preview'
+            export ANTHROPIC_SMALL_FAST_MODEL='kimi-k2-turbo-preview'
+            # <<< ccrouter <<<
+            """;
 
     @BeforeEach
-    void sandbox() throws IOException {
-        sandbox = new InstallerSandbox(dir).node("v20.11.1").npm().claude();
+    void standIns() throws IOException {
+        sandbox.node("v20.11.1").npm().claude();
     }
 
     @Test
@@ -68,20 +71,7 @@ class InstallerScriptTest {
         InstallerSandbox.Run run = sandbox.env("CCROUTER_KEY", KEY).run(script);
 
         assertThat(run.exitCode()).as(run.output()).isZero();
-        assertThat(Files.readString(sandbox.home.resolve(".bashrc"))).isEqualTo("""
-                # >>> ccrouter >>>
-                # Claude Code → the ccrouter gateway at %1$s, with an OpenRouter key.
-                # Written by %1$s/install.sh; run it again to change this block, or delete the block (both marker
-                # lines included) to undo.
-                export OPENROUTER_API_KEY='%2$s'
-                export ANTHROPIC_BASE_URL='%1$s'
-                export ANTHROPIC_AUTH_TOKEN="$OPENROUTER_API_KEY"
-                export ANTHROPIC_API_KEY=''
-                export ANTHROPIC_MODEL='anthropic/claude-opus-4.6'
-                export ANTHROPIC_DEFAULT_HAIKU_MODEL='anthropic/claude-haiku-4.5'
-                export ANTHROPIC_SMALL_FAST_MODEL='anthropic/claude-haiku-4.5'
-                # <<< ccrouter <<<
-                """.formatted(url, KEY));
+        assertThat(Files.readString(sandbox.home.resolve(".bashrc"))).isEqualTo(GATEWAY_BLOCK.formatted(url, KEY));
         assertThat(Files.readString(sandbox.home.resolve(".claude.json"))).isEqualTo("{\n  \"hasCompletedOnboarding\": true\n}\n");
         assertThat(sandbox.homeFiles()).containsExactly(".bashrc", ".claude.json");
         assertThat(sandbox.calls()).containsExactly("uname -s", "node --version", "node --version", "claude --version");
@@ -112,20 +102,7 @@ class InstallerScriptTest {
 
     static Stream<Arguments> shells() {
         return Stream.of(
-                Arguments.of("/usr/bin/zsh", "--provider=moonshot", ".zshrc", """
-                        # >>> ccrouter >>>
-                        # Claude Code → Moonshot (global), https://api.moonshot.ai/anthropic.
-                        # Written by %1$s/install.sh; run it again to change this block, or delete the block (both marker
-                        # lines included) to undo.
-                        export MOONSHOT_API_KEY='%2$s'
-                        export ANTHROPIC_BASE_URL='https://api.moonshot.ai/anthropic'
-                        export ANTHROPIC_AUTH_TOKEN="$MOONSHOT_API_KEY"
-                        export ANTHROPIC_API_KEY=''
-                        export ANTHROPIC_MODEL='kimi-k2.5'
-                        export ANTHROPIC_DEFAULT_HAIKU_MODEL='kimi-k2-turbo-preview'
-                        export ANTHROPIC_SMALL_FAST_MODEL='kimi-k2-turbo-preview'
-                        # <<< ccrouter <<<
-                        """),
+                Arguments.of("/usr/bin/zsh", "--provider=moonshot", ".zshrc", MOONSHOT_BLOCK),
                 Arguments.of("/usr/local/bin/fish", "--provider=moonshot-cn", ".config/fish/config.fish", """
                         # >>> ccrouter >>>
                         # Claude Code → Moonshot (China), https://api.moonshot.cn/anthropic.
@@ -140,20 +117,7 @@ class InstallerScriptTest {
                         set -gx ANTHROPIC_SMALL_FAST_MODEL 'kimi-k2-turbo-preview'
                         # <<< ccrouter <<<
                         """),
-                Arguments.of("/bin/dash", "--provider=gateway", ".profile", """
-                        # >>> ccrouter >>>
-                        # Claude Code → the ccrouter gateway at %1$s, with an OpenRouter key.
-                        # Written by %1$s/install.sh; run it again to change this block, or delete the block (both marker
-                        # lines included) to undo.
-                        export OPENROUTER_API_KEY='%2$s'
-                        export ANTHROPIC_BASE_URL='%1$s'
-                        export ANTHROPIC_AUTH_TOKEN="$OPENROUTER_API_KEY"
-                        export ANTHROPIC_API_KEY=''
-                        export ANTHROPIC_MODEL='anthropic/claude-opus-4.6'
-                        export ANTHROPIC_DEFAULT_HAIKU_MODEL='anthropic/claude-haiku-4.5'
-                        export ANTHROPIC_SMALL_FAST_MODEL='anthropic/claude-haiku-4.5'
-                        # <<< ccrouter <<<
-                        """));
+                Arguments.of("/bin/dash", "--provider=gateway", ".profile", GATEWAY_BLOCK));
     }
 
     @ParameterizedTest(name = "SHELL={0} {1} → ~/{2}")
@@ -176,18 +140,7 @@ class InstallerScriptTest {
                 "--yes");
 
         assertThat(run.exitCode()).as(run.output()).isZero();
-        assertThat(Files.readString(rc)).isEqualTo("""
-                # >>> ccrouter >>>
-                # Claude Code → Moonshot (global), https://api.moonshot.ai/anthropic.
-                # Written by %1$s/install.sh; run it again to change this block, or delete the block (both marker
-                # lines included) to undo.
-                export MOONSHOT_API_KEY='%2$s'
-                export ANTHROPIC_BASE_URL='https://api.moonshot.ai/anthropic'
-                export ANTHROPIC_AUTH_TOKEN="$MOONSHOT_API_KEY"
-                export ANTHROPIC_API_KEY=''
-                export ANTHROPIC_MODEL='kimi-k2-thinking'
-                export ANTHROPIC_DEFAULT_HAIKU_MODEL='kimi-k2-turbo-preview'
-                export ANTHROPIC_SMALL_FAST_MODEL='kimi-k2-turbo-preview'
+        String aliases = """
                 alias cc-openrouter='env ANTHROPIC_BASE_URL="%1$s" ANTHROPIC_AUTH_TOKEN="$OPENROUTER_API_KEY" \
                 ANTHROPIC_API_KEY= ANTHROPIC_MODEL="anthropic/claude-opus-4.6" \
                 ANTHROPIC_DEFAULT_HAIKU_MODEL="anthropic/claude-haiku-4.5" \
@@ -200,8 +153,10 @@ class InstallerScriptTest {
                 ANTHROPIC_DEFAULT_HAIKU_MODEL="kimi-k2-turbo-preview" ANTHROPIC_SMALL_FAST_MODEL="kimi-k2-turbo-preview" claude'
                 alias cc-anthropic='env -u ANTHROPIC_BASE_URL -u ANTHROPIC_AUTH_TOKEN -u ANTHROPIC_API_KEY \
                 -u ANTHROPIC_MODEL -u ANTHROPIC_DEFAULT_HAIKU_MODEL -u ANTHROPIC_SMALL_FAST_MODEL claude'
-                # <<< ccrouter <<<
-                """.formatted(url, MOONSHOT_KEY));
+                """.formatted(url);
+        assertThat(Files.readString(rc)).isEqualTo(MOONSHOT_BLOCK.formatted(url, MOONSHOT_KEY)
+                .replace("export ANTHROPIC_MODEL='kimi-k2.5'", "export ANTHROPIC_MODEL='kimi-k2-thinking'")
+                .replace("# <<< ccrouter <<<\n", aliases + "# <<< ccrouter <<<\n"));
         assertThat(sandbox.homeFiles()).containsExactly(".claude.json", "my.rc");
     }
 

@@ -9,12 +9,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -24,34 +21,11 @@ import org.junit.jupiter.params.provider.MethodSource;
  * {@link InstallerSandbox}, refusing bad input before it changes anything, {@code curl … | bash}, and the questions it
  * asks on a terminal.
  */
-class InstallerSetupTest {
-    static final String KEY = "sk-or-v1-0123456789abcdef0123456789abcdef";
-
-    static ServedInstaller served;
-    static Path script;
-
-    @TempDir
-    static Path shared;
-
-    @TempDir
-    Path dir;
-
-    InstallerSandbox sandbox;
-
-    @BeforeAll
-    static void serveTheScript() throws Exception {
-        served = ServedInstaller.fetch(shared);
-        script = served.script;
-    }
-
-    @AfterAll
-    static void stop() {
-        served.close();
-    }
+class InstallerSetupTest extends InstallerRuns {
 
     @BeforeEach
-    void sandbox() throws IOException {
-        sandbox = new InstallerSandbox(dir).env("CCROUTER_KEY", KEY);
+    void key() {
+        sandbox.env("CCROUTER_KEY", KEY);
     }
 
     @Test
@@ -150,7 +124,6 @@ class InstallerSetupTest {
     }
 
     static Stream<Arguments> badInput() {
-        String url = served.url;
         return Stream.of(
                 Arguments.of(List.of("--provider", "openai"), Map.of(),
                         "unknown provider 'openai': use gateway, moonshot or moonshot-cn"),
@@ -203,8 +176,8 @@ class InstallerSetupTest {
         InstallerSandbox.Run run = sandbox.run(script, "--help");
 
         assertThat(run.exitCode()).isZero();
-        assertThat(run.stdout()).startsWith("ccrouter installer: Claude Code through " + served.url + " (or Moonshot).\n")
-                .contains("curl -fsSL " + served.url + "/install.sh | bash -s -- [options]");
+        assertThat(run.stdout()).startsWith("ccrouter installer: Claude Code through " + url + " (or Moonshot).\n")
+                .contains("curl -fsSL " + url + "/install.sh | bash -s -- [options]");
         assertThat(sandbox.homeFiles()).isEmpty();
     }
 
@@ -216,17 +189,17 @@ class InstallerSetupTest {
         String bash = sandbox.tools.resolve("bash").toString();
 
         InstallerSandbox.Run run = sandbox.run(List.of(bash, "-c",
-                "curl -fsSL " + served.url + "/install.sh | CCROUTER_KEY=" + KEY + " bash -s -- --yes"));
+                "curl -fsSL " + url + "/install.sh | CCROUTER_KEY=" + KEY + " bash -s -- --yes"));
 
         assertThat(run.exitCode()).as(run.output()).isZero();
-        assertThat(run.stdout()).contains("==> The gateway answers at " + served.url + "\n");
+        assertThat(run.stdout()).contains("==> The gateway answers at " + url + "\n");
         assertThat(Files.readAllLines(sandbox.home.resolve(".bashrc"))).contains(
-                "export ANTHROPIC_BASE_URL='" + served.url + "'", "export OPENROUTER_API_KEY='" + KEY + "'");
+                "export ANTHROPIC_BASE_URL='" + url + "'", "export OPENROUTER_API_KEY='" + KEY + "'");
         assertThat(Files.readString(sandbox.home.resolve(".claude.json"))).isEqualTo("{\n  \"hasCompletedOnboarding\": true\n}\n");
         assertThat(run.output()).doesNotContain(KEY);
 
         InstallerSandbox.Run withoutKey = sandbox.run(List.of(bash, "-c",
-                "curl -fsSL " + served.url + "/install.sh | bash"));
+                "curl -fsSL " + url + "/install.sh | bash"));
         assertThat(withoutKey.exitCode()).isEqualTo(2);
         assertThat(withoutKey.stderr()).startsWith("ccrouter install: no API key, and stdin is not a terminal to ask on.");
     }

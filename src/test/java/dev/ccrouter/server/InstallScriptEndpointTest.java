@@ -8,6 +8,7 @@ import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -15,7 +16,9 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -148,13 +151,9 @@ class InstallScriptEndpointTest {
         assertThat(reply.headers()).containsEntry("content-type", "text/x-shellscript; charset=utf-8");
         assertThat(reply.body()).doesNotContain(value);
 
-        Path script = dir.resolve("refusal.sh");
-        Files.writeString(script, reply.body());
-        Process bash = new ProcessBuilder("bash", script.toString()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
-        String stderr = new String(bash.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(bash.waitFor(10, TimeUnit.SECONDS)).isTrue();
-        assertThat(bash.exitValue()).isEqualTo(1);
-        assertThat(stderr).isEqualTo("ccrouter: this server cannot tell its own public URL from the request (Host, "
+        Bash refusal = bash(reply.body());
+        assertThat(refusal.exitCode()).isEqualTo(1);
+        assertThat(refusal.output()).isEqualTo("ccrouter: this server cannot tell its own public URL from the request (Host, "
                 + "X-Forwarded-Host and X-Forwarded-Proto are missing or not a plain host name and http/https); its "
                 + "operator can set server.public_url (CCROUTER_PUBLIC_URL).\n");
     }
@@ -191,11 +190,23 @@ class InstallScriptEndpointTest {
 
     @Test
     void scriptIsValidBash() throws Exception {
-        Path script = dir.resolve("install.sh");
-        Files.writeString(script, get(gateway.port(), "Host", "gw.example.com").body());
-        Process check = new ProcessBuilder("bash", "-n", script.toString()).redirectErrorStream(true).start();
-        String output = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(check.waitFor(10, TimeUnit.SECONDS)).isTrue();
-        assertThat(check.exitValue()).as(output).isZero();
+        Bash check = bash(get(gateway.port(), "Host", "gw.example.com").body(), "-n");
+        assertThat(check.exitCode()).as(check.output()).isZero();
+    }
+
+    record Bash(int exitCode, String output) {
+    }
+
+    /** {@code bash [option] script}, with no input; the output is stdout and stderr together. */
+    private Bash bash(String script, String... options) throws Exception {
+        Path file = Files.writeString(Files.createTempFile(dir, "script", ".sh"), script);
+        List<String> command = new ArrayList<>(List.of("bash"));
+        command.addAll(List.of(options));
+        command.add(file.toString());
+        Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        return new Bash(process.exitValue(), output);
     }
 }
