@@ -77,7 +77,7 @@ mask() {
 }
 
 # ---------------------------------------------------------------------------------------------------------------
-# Input: flags, then environment, then (on a terminal) questions.
+# Input: flags (which win over the environment), then questions on a terminal for whatever is still missing.
 
 parse_args() {
   provider=${CCROUTER_PROVIDER:-}

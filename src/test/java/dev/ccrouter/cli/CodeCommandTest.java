@@ -116,6 +116,16 @@ class CodeCommandTest {
     }
 
     @Test
+    void modelMappingForARunningGatewayIsSaidToBeItsOwn() throws Exception {
+        runningGateway();
+        env.putAll(Map.of("OPENROUTER_API_KEY", KEY, "CCROUTER_MODEL_OPUS", "deepseek/deepseek-chat"));
+
+        assertThat(code("-p", "hi")).isZero();
+        assertThat(err.toString()).isEqualTo("ccrouter: using the gateway already running on http://127.0.0.1:"
+                + gateway.port() + "; CCROUTER_MODEL_* apply to a gateway when it starts\n");
+    }
+
+    @Test
     void ownHelpOnlyWhenItComesFirst() throws Exception {
         runningGateway();
         env.put("OPENROUTER_API_KEY", KEY);
