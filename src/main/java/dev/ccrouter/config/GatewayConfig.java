@@ -22,6 +22,8 @@ import java.util.Map;
  * @param readTimeout      longest silence tolerated from the upstream while waiting for or reading a response
  * @param httpReferer      sent upstream as {@code HTTP-Referer} (OpenRouter app attribution); null to omit
  * @param appTitle         sent upstream as {@code X-Title}; null to omit
+ * @param publicUrl        the URL users reach this instance at, without a trailing slash ({@code server.public_url},
+ *                         {@code CCROUTER_PUBLIC_URL}); null to derive it from each request's headers
  */
 public record GatewayConfig(String host,
                             int port,
@@ -34,7 +36,8 @@ public record GatewayConfig(String host,
                             Duration connectTimeout,
                             Duration readTimeout,
                             String httpReferer,
-                            String appTitle) {
+                            String appTitle,
+                            String publicUrl) {
 
     /**
      * The upstream model id for each family name Claude Code uses ({@code ANTHROPIC_DEFAULT_*_MODEL} aliases and dated
@@ -45,21 +48,26 @@ public record GatewayConfig(String host,
 
     public GatewayConfig withPort(int newPort) {
         return new GatewayConfig(host, newPort, upstreamBaseUrl, dataDir, maxBodyBytes, models, maxOutputTokens,
-                pingInterval, connectTimeout, readTimeout, httpReferer, appTitle);
+                pingInterval, connectTimeout, readTimeout, httpReferer, appTitle, publicUrl);
     }
 
     public GatewayConfig withUpstream(URI baseUrl) {
         return new GatewayConfig(host, port, baseUrl, dataDir, maxBodyBytes, models, maxOutputTokens,
-                pingInterval, connectTimeout, readTimeout, httpReferer, appTitle);
+                pingInterval, connectTimeout, readTimeout, httpReferer, appTitle, publicUrl);
     }
 
     public GatewayConfig withPingInterval(Duration interval) {
         return new GatewayConfig(host, port, upstreamBaseUrl, dataDir, maxBodyBytes, models, maxOutputTokens,
-                interval, connectTimeout, readTimeout, httpReferer, appTitle);
+                interval, connectTimeout, readTimeout, httpReferer, appTitle, publicUrl);
     }
 
     public GatewayConfig withMaxBodyBytes(long limit) {
         return new GatewayConfig(host, port, upstreamBaseUrl, dataDir, limit, models, maxOutputTokens,
-                pingInterval, connectTimeout, readTimeout, httpReferer, appTitle);
+                pingInterval, connectTimeout, readTimeout, httpReferer, appTitle, publicUrl);
+    }
+
+    public GatewayConfig withPublicUrl(String url) {
+        return new GatewayConfig(host, port, upstreamBaseUrl, dataDir, maxBodyBytes, models, maxOutputTokens,
+                pingInterval, connectTimeout, readTimeout, httpReferer, appTitle, url);
     }
 }

@@ -83,4 +83,27 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> new ConfigLoader(Map.of()).load(new ConfigLoader.Flags(null, null, null, broken, null)))
                 .hasMessageStartingWith("config file " + broken + " is not valid YAML: ");
     }
+
+    @Test
+    void publicUrlIsOptionalAndLosesItsTrailingSlash() throws IOException {
+        assertThat(new ConfigLoader(Map.of()).load(ConfigLoader.Flags.NONE).publicUrl()).isNull();
+        assertThat(new ConfigLoader(Map.of("CCROUTER_PUBLIC_URL", "https://cc.example.com/"))
+                .load(ConfigLoader.Flags.NONE).publicUrl()).isEqualTo("https://cc.example.com");
+        Path file = dir.resolve("public.yaml");
+        Files.writeString(file, "server:\n  public_url: http://[::1]:8787/team-a/ccrouter\n");
+        assertThat(new ConfigLoader(Map.of("CCROUTER_CONFIG", file.toString())).load(ConfigLoader.Flags.NONE).publicUrl())
+                .isEqualTo("http://[::1]:8787/team-a/ccrouter");
+    }
+
+    @Test
+    void publicUrlMayHoldNothingAShellOrHtmlWouldInterpret() {
+        for (String bad : new String[] {"cc.example.com", "ftp://cc.example.com", "https://cc.example.com/?a=1",
+                "https://user@cc.example.com", "https://cc.example.com/$(id)", "https://cc.example.com\"><b>",
+                "https://cc.example.com/a b"}) {
+            assertThatThrownBy(() -> new ConfigLoader(Map.of("CCROUTER_PUBLIC_URL", bad)).load(ConfigLoader.Flags.NONE))
+                    .as(bad)
+                    .hasMessage("server.public_url (CCROUTER_PUBLIC_URL) must be an http(s) URL made of letters, "
+                            + "digits and . - _ ~ / only, such as https://ccrouter.example.com, got '" + bad + "'");
+        }
+    }
 }
