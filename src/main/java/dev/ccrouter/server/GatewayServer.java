@@ -38,6 +38,7 @@ public final class GatewayServer implements AutoCloseable {
                 config.pingInterval(), LIVENESS_CHECK, new AccessLog());
         CountTokensHandler countTokens = new CountTokensHandler(json, bodies, errors);
         ModelsHandler models = new ModelsHandler(json, errors, config.models());
+        WebPages pages = WebPages.load(config);
 
         HttpRouting.Builder routing = HttpRouting.builder()
                 .post("/v1/messages", messages)
@@ -46,7 +47,9 @@ public final class GatewayServer implements AutoCloseable {
                 .get("/v1/models/{+id}", models::one)
                 .get("/health", (req, res) -> sendJson(res, "{\"status\":\"ok\"}"))
                 .head("/", (req, res) -> res.send())
-                .get("/", (req, res) -> sendJson(res, "{\"name\":\"ccrouter\",\"messages\":\"/v1/messages\"}"))
+                .get("/", pages::landing)
+                .get("/terms", pages::terms)
+                .get("/privacy", pages::privacy)
                 .any((req, res) -> errors.send(res, AnthropicError.of(ErrorType.NOT_FOUND,
                         "Not found: " + req.prologue().method().text() + " " + req.path().path()), Ids.next("req_")))
                 .error(Exception.class, (req, res, e) -> internalError(req, res, e, errors));
