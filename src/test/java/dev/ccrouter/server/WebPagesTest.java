@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ccrouter.testing.FakeUpstream;
 import dev.ccrouter.testing.RunningGateway;
+import dev.ccrouter.testing.SetupCommands;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -15,9 +16,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Base64;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -29,8 +27,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** The landing, terms and privacy pages as the real server sends them, for each way it learns its own URL. */
 class WebPagesTest {
     static final HttpClient HTTP = HttpClient.newHttpClient();
-    static final Pattern COMMAND = Pattern.compile("<code id=\"(cmd-[a-z-]+)\">(.*?)</code>", Pattern.DOTALL);
-    static final Pattern BASE_URL_SETTING = Pattern.compile("ANTHROPIC_BASE_URL[=:] ?(\\S+)");
     static FakeUpstream upstream;
     static RunningGateway gateway;
 
@@ -64,13 +60,13 @@ class WebPagesTest {
 
     @Test
     void commandsUseTheHostTheBrowserAskedFor() throws Exception {
-        assertCommandsFor(get(gateway, "/").body(), gateway.baseUrl());
+        SetupCommands.assertShownFor(get(gateway, "/").body(), gateway.baseUrl());
     }
 
     @Test
     void commandsUseTheUrlAReverseProxyForwards() throws Exception {
         String body = get(gateway, "/", "X-Forwarded-Proto", "https", "X-Forwarded-Host", "cc.example.com, 10.0.0.7").body();
-        assertCommandsFor(body, "https://cc.example.com");
+        SetupCommands.assertShownFor(body, "https://cc.example.com");
     }
 
     @Test
@@ -78,7 +74,7 @@ class WebPagesTest {
         try (RunningGateway configured = RunningGateway.start(upstream,
                 config -> config.withPublicUrl("https://ccrouter.example.com/team"))) {
             String body = get(configured, "/", "X-Forwarded-Proto", "http", "X-Forwarded-Host", "proxy.example.com").body();
-            assertCommandsFor(body, "https://ccrouter.example.com/team");
+            SetupCommands.assertShownFor(body, "https://ccrouter.example.com/team");
         }
     }
 
@@ -87,7 +83,7 @@ class WebPagesTest {
     void hostileHostHeaderIsNeverEchoed(String host) throws Exception {
         String response = rawGet("/", host);
         assertThat(response).startsWith("HTTP/1.1 200 OK").doesNotContain(host);
-        assertCommandsFor(response, "http://127.0.0.1:" + gateway.port());
+        SetupCommands.assertShownFor(response, "http://127.0.0.1:" + gateway.port());
     }
 
     @Test
@@ -101,7 +97,7 @@ class WebPagesTest {
         String body = get(gateway, "/", "X-Forwarded-Host", "x\"><img src=x onerror=alert(1)>",
                 "X-Forwarded-Proto", "javascript").body();
         assertThat(body).doesNotContain("onerror", "javascript:");
-        assertCommandsFor(body, gateway.baseUrl());
+        SetupCommands.assertShownFor(body, gateway.baseUrl());
     }
 
     @Test
@@ -129,36 +125,6 @@ class WebPagesTest {
         HttpResponse<Void> head = HTTP.send(HttpRequest.newBuilder(URI.create(gateway.baseUrl() + "/"))
                 .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
         assertThat(head.statusCode()).isEqualTo(200);
-    }
-
-    /** Every command block as the page shows it, by id. */
-    static Map<String, String> commands(String html) {
-        Map<String, String> commands = new LinkedHashMap<>();
-        Matcher command = COMMAND.matcher(html);
-        while (command.find()) {
-            commands.put(command.group(1), command.group(2));
-        }
-        return commands;
-    }
-
-    static void assertCommandsFor(String html, String url) {
-        Map<String, String> commands = commands(html);
-        assertThat(commands).containsOnlyKeys("cmd-install", "cmd-install-quiet", "cmd-manual", "cmd-models",
-                "cmd-aliases", "cmd-actions", "cmd-actions-step");
-        assertThat(commands.get("cmd-install")).isEqualTo("bash -c \"$(curl -fsSL " + url + "/install.sh)\"");
-        assertThat(commands.get("cmd-install-quiet"))
-                .isEqualTo("curl -fsSL " + url + "/install.sh | OPENROUTER_API_KEY=sk-or-v1-… bash");
-        assertThat(commands.get("cmd-manual")).isEqualTo("export ANTHROPIC_BASE_URL=" + url + "\n"
-                + "export ANTHROPIC_AUTH_TOKEN=sk-or-v1-…\n"
-                + "export ANTHROPIC_API_KEY=\"\"\n"
-                + "claude");
-        assertThat(commands.get("cmd-aliases").lines().skip(1).map(line -> line.substring(0, line.indexOf('=')))
-                .toList()).containsExactly("alias claude-or", "alias claude-kimi", "alias claude-deepseek");
-        // Wherever a command points Claude Code somewhere, it is at this instance.
-        List<String> baseUrls = commands.values().stream()
-                .flatMap(text -> BASE_URL_SETTING.matcher(text).results().map(result -> result.group(1))).toList();
-        assertThat(baseUrls).hasSize(6).containsOnly(url);
-        assertThat(html).contains("<a href=\"" + url + "/install.sh\">" + url + "/install.sh</a>");
     }
 
     static String inline(String element, String html) {
