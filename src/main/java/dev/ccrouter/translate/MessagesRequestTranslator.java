@@ -40,11 +40,10 @@ import java.util.List;
  *
  * <h2>Conversation</h2>
  * <ul>
- *   <li>{@code system} becomes the first message, always as text parts. Claude Code's attribution block
- *       ({@code x-anthropic-billing-header: …}) is kept verbatim like any other text: since Claude Code 2.1.181 it is
- *       stable for a conversation, so it does not break prefix caching, and keeping the prompt unedited means the
- *       gateway never guesses at what is "really" prompt. (Older clients change it per request; they should set
- *       {@code CLAUDE_CODE_ATTRIBUTION_HEADER=0}.)</li>
+ *   <li>{@code system} becomes the first message, always as text parts. Claude Code's attribution block (a text
+ *       block beginning {@code x-anthropic-billing-header:}) is left out, as Anthropic's API leaves it out: it is
+ *       billing metadata at the very start of the prompt, and a version of it that changes (every request before
+ *       Claude Code 2.1.181; its {@code cch} hash) would make every prompt-cache lookup miss.</li>
  *   <li>{@code role:"system"} messages stay system messages at their position (a request may end with one); one that
  *       falls between a tool call and its result moves behind the tool messages, where OpenAI allows it.</li>
  *   <li>An assistant turn is one message: texts joined by a blank line (text parts instead when one carries a cache

@@ -217,6 +217,28 @@ class MessagesRequestTranslatorTest {
     // ---- conversation edge cases -------------------------------------------------------------------------------
 
     @Test
+    void leavesClaudeCodesAttributionBlockOutOfTheSystemPrompt() {
+        ChatRequest chat = translate(PLAIN, """
+                {"model": "m", "max_tokens": 10,
+                 "system": [{"type": "text", "text": "x-anthropic-billing-header: cc_version=2.1.197.a3c; cc_entrypoint=cli; cch=4e1f2;"},
+                            {"type": "text", "text": "You are Claude Code."}],
+                 "messages": [{"role": "user", "content": "hi"}]}""");
+
+        assertThat(chat.body().path("messages").path(0).toString())
+                .isEqualTo("{\"role\":\"system\",\"content\":[{\"type\":\"text\",\"text\":\"You are Claude Code.\"}]}");
+    }
+
+    @Test
+    void aSystemPromptOfOnlyTheAttributionBlockSendsNoSystemMessage() {
+        ChatRequest chat = translate(PLAIN, """
+                {"model": "m", "max_tokens": 10,
+                 "system": [{"type": "text", "text": "x-anthropic-billing-header: cc_version=2.1.197.a3c; cc_entrypoint=cli;"}],
+                 "messages": [{"role": "user", "content": "hi"}]}""");
+
+        assertThat(chat.body().path("messages").toString()).isEqualTo("[{\"role\":\"user\",\"content\":\"hi\"}]");
+    }
+
+    @Test
     void answersAToolCallThatEndsTheConversation() {
         ChatRequest chat = translate(PLAIN, """
                 {"model": "m", "max_tokens": 10, "messages": [
