@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ccrouter.api.anthropic.AnthropicError;
+import dev.ccrouter.api.anthropic.CacheTtls;
 import dev.ccrouter.api.anthropic.ErrorType;
 import dev.ccrouter.api.anthropic.Usage;
 import dev.ccrouter.api.openai.SseLineReader;
@@ -103,7 +104,7 @@ final class MessagesHandler implements Handler {
         }
         exchange.stream = chat.stream();
         ResponseContext context = new ResponseContext(Ids.next("msg_"), exchange.model, chat.toolNames(),
-                chat.stopSequences(), UsageMapper.tokens(chat.cacheTtl1h()), estimator.estimate(body),
+                chat.stopSequences(), UsageMapper.tokens(chat.cacheTtls() == CacheTtls.ONE_HOUR), estimator.estimate(body),
                 () -> Ids.next("toolu_"));
 
         UpstreamResponse response;

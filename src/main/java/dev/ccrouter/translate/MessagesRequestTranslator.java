@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ccrouter.api.anthropic.CacheTtls;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -75,7 +76,8 @@ import java.util.List;
  *   <li>{@code cache_control}: kept on text, image and file parts, tool messages and tools as
  *       {@code {type:"ephemeral"}} (+ {@code ttl} where supported), all dropped for models without caching; at most
  *       four breakpoints, the latest kept (see {@link CacheMarkers}). Top-level {@code cache_control} is forwarded
- *       and counts as one of the four.</li>
+ *       and counts as one of the four. For Claude models a request without any breakpoint gets two, at the end of
+ *       the system prompt and on the last message, as Claude Code places them.</li>
  *   <li>Dropped: {@code context_management}, {@code container}, {@code inference_geo}, {@code service_tier},
  *       {@code speed}, {@code mcp_servers} and everything unknown.</li>
  * </ul>
@@ -155,7 +157,7 @@ public final class MessagesRequestTranslator {
                 Fields.optional(request, "thinking"), outputConfig, maxTokens, nodes);
         ObjectNode responseFormat = outputConfig == null ? null : responseFormat(outputConfig, caps);
         ObjectNode automaticCache = markers.markerOf(request);
-        boolean cacheTtl1h = CacheMarkers.enforceLimit(tools, chatMessages, automaticCache);
+        CacheTtls cacheTtls = markers.settle(tools, chatMessages, automaticCache);
 
         ObjectNode body = nodes.objectNode();
         body.put("model", target.upstreamModel());
@@ -187,7 +189,7 @@ public final class MessagesRequestTranslator {
             // Plain OpenAI sends usage in streams only when asked; OpenRouter always does and ignores this.
             body.putObject("stream_options").put("include_usage", true);
         }
-        return new ChatRequest(body, toolNames.map(), stream, stopSequences, cacheTtl1h);
+        return new ChatRequest(body, toolNames.map(), stream, stopSequences, cacheTtls);
     }
 
     private static int maxTokens(long requested, ModelCapabilities caps) {
