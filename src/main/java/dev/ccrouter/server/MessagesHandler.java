@@ -235,7 +235,7 @@ final class MessagesHandler implements Handler {
 
     private static Usage usageOf(JsonNode usage) {
         return new Usage(usage.path("input_tokens").asLong(), usage.path("output_tokens").asLong(),
-                usage.path("cache_creation_input_tokens").asLong(), usage.path("cache_read_input_tokens").asLong(), 0, 0);
+                usage.path("cache_creation_input_tokens").asLong(), usage.path("cache_read_input_tokens").asLong(), 0, 0, 0);
     }
 
     private JsonNode parseBody(ServerRequest req) {

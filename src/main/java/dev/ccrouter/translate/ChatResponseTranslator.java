@@ -66,7 +66,7 @@ public final class ChatResponseTranslator {
         JsonNode usageNode = completion.get("usage");
         Usage usage = usageNode != null && usageNode.isObject()
                 ? context.usage().map(usageNode)
-                : new Usage(context.estimatedInputTokens(), estimatedOutputTokens(content), 0, 0, 0, 0);
+                : Usage.estimate(context.estimatedInputTokens(), estimatedOutputTokens(content));
 
         ObjectNode result = json.createObjectNode();
         result.put("id", context.messageId());

@@ -20,7 +20,7 @@ public interface UsageMapper {
             long writes = prompt.path("cache_write_tokens").asLong(0);
             long input = Math.max(0, promptTokens - cached - writes);
             long output = usage.path("completion_tokens").asLong(0);
-            return new Usage(input, output, writes, cached, cacheTtl1h ? 0 : writes, cacheTtl1h ? writes : 0);
+            return new Usage(input, output, writes, cached, cacheTtl1h ? 0 : writes, cacheTtl1h ? writes : 0, 0);
         };
     }
 }
