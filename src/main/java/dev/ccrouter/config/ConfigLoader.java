@@ -23,7 +23,7 @@ import java.util.Set;
 public final class ConfigLoader {
     private static final String DEFAULTS = "/ccrouter/defaults.yaml";
     private static final Set<String> TOP_LEVEL_KEYS =
-            Set.of("server", "upstream", "models", "max_output_tokens", "stream", "data_dir");
+            Set.of("server", "upstream", "models", "max_output_tokens", "stream", "pricing", "data_dir");
 
     private final ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
     private final Map<String, String> env;
@@ -128,7 +128,9 @@ public final class ConfigLoader {
                 Duration.ofSeconds(longInRange(upstream, "read_timeout_seconds",
                         "upstream.read_timeout_seconds", 1, 86400)),
                 optionalText(upstream, "http_referer"),
-                optionalText(upstream, "title"));
+                optionalText(upstream, "title"),
+                Duration.ofMinutes(longInRange(tree.path("pricing"), "refresh_minutes",
+                        "pricing.refresh_minutes", 0, 7 * 24 * 60)));
     }
 
     private static Map<String, Integer> outputLimits(JsonNode node) {

@@ -22,6 +22,8 @@ import java.util.Map;
  * @param readTimeout      longest silence tolerated from the upstream while waiting for or reading a response
  * @param httpReferer      sent upstream as {@code HTTP-Referer} (OpenRouter app attribution); null to omit
  * @param appTitle         sent upstream as {@code X-Title}; null to omit
+ * @param pricingRefresh   how often the price catalog ({@code <upstream>/models}) is fetched again; zero never
+ *                         fetches it (the saved copy or the bundled snapshot then prices everything)
  */
 public record GatewayConfig(String host,
                             int port,
@@ -34,7 +36,8 @@ public record GatewayConfig(String host,
                             Duration connectTimeout,
                             Duration readTimeout,
                             String httpReferer,
-                            String appTitle) {
+                            String appTitle,
+                            Duration pricingRefresh) {
 
     /**
      * The upstream model id for each family name Claude Code uses ({@code ANTHROPIC_DEFAULT_*_MODEL} aliases and dated
@@ -45,21 +48,31 @@ public record GatewayConfig(String host,
 
     public GatewayConfig withPort(int newPort) {
         return new GatewayConfig(host, newPort, upstreamBaseUrl, dataDir, maxBodyBytes, models, maxOutputTokens,
-                pingInterval, connectTimeout, readTimeout, httpReferer, appTitle);
+                pingInterval, connectTimeout, readTimeout, httpReferer, appTitle, pricingRefresh);
     }
 
     public GatewayConfig withUpstream(URI baseUrl) {
         return new GatewayConfig(host, port, baseUrl, dataDir, maxBodyBytes, models, maxOutputTokens,
-                pingInterval, connectTimeout, readTimeout, httpReferer, appTitle);
+                pingInterval, connectTimeout, readTimeout, httpReferer, appTitle, pricingRefresh);
     }
 
     public GatewayConfig withPingInterval(Duration interval) {
         return new GatewayConfig(host, port, upstreamBaseUrl, dataDir, maxBodyBytes, models, maxOutputTokens,
-                interval, connectTimeout, readTimeout, httpReferer, appTitle);
+                interval, connectTimeout, readTimeout, httpReferer, appTitle, pricingRefresh);
     }
 
     public GatewayConfig withMaxBodyBytes(long limit) {
         return new GatewayConfig(host, port, upstreamBaseUrl, dataDir, limit, models, maxOutputTokens,
-                pingInterval, connectTimeout, readTimeout, httpReferer, appTitle);
+                pingInterval, connectTimeout, readTimeout, httpReferer, appTitle, pricingRefresh);
+    }
+
+    public GatewayConfig withDataDir(Path dir) {
+        return new GatewayConfig(host, port, upstreamBaseUrl, dir, maxBodyBytes, models, maxOutputTokens,
+                pingInterval, connectTimeout, readTimeout, httpReferer, appTitle, pricingRefresh);
+    }
+
+    public GatewayConfig withPricingRefresh(Duration every) {
+        return new GatewayConfig(host, port, upstreamBaseUrl, dataDir, maxBodyBytes, models, maxOutputTokens,
+                pingInterval, connectTimeout, readTimeout, httpReferer, appTitle, every);
     }
 }
