@@ -62,7 +62,7 @@ public final class PricingCatalog implements AutoCloseable {
     private final Map<String, ModelPricing> bundled;
     private final AtomicReference<Map<String, ModelPricing>> models;
     private final CountDownLatch closed = new CountDownLatch(1);
-    private final HttpClient http;
+    private HttpClient http;
     private String lastProblem;
     private boolean refreshed;
     private Thread refresher;
@@ -79,10 +79,6 @@ public final class PricingCatalog implements AutoCloseable {
         this.modelsUrl = modelsUrl;
         this.persisted = dataDir.resolve(PERSISTED);
         this.refreshEvery = refreshEvery;
-        this.http = HttpClient.newBuilder()
-                .connectTimeout(CONNECT_TIMEOUT)
-                .followRedirects(HttpClient.Redirect.NORMAL)
-                .build();
         Snapshot snapshot = readBundled();
         this.bundled = snapshot.models();
         Snapshot saved = readPersisted();
@@ -125,6 +121,9 @@ public final class PricingCatalog implements AutoCloseable {
         try {
             catalog = fetch();
         } catch (IOException | TimeoutException | ExecutionException | RuntimeException e) {
+            if (closed.getCount() == 0) {
+                return false; // the gateway is stopping: not a problem worth a warning
+            }
             problem("could not read the model catalog at " + where() + " (" + reason(e) + ")");
             return false;
         }
@@ -148,13 +147,31 @@ public final class PricingCatalog implements AutoCloseable {
     public void close() {
         closed.countDown();
         Thread thread;
+        HttpClient client;
         synchronized (this) {
             thread = refresher;
+            client = http;
         }
         if (thread != null) {
             thread.interrupt();
         }
-        http.shutdownNow();
+        if (client != null) {
+            client.shutdownNow();
+        }
+    }
+
+    /** The HTTP client, built on first use: on the refresher's thread, not on the gateway's start (it costs ~0.3 s). */
+    private synchronized HttpClient http() {
+        if (closed.getCount() == 0) {
+            throw new IllegalStateException("the catalog is closed");
+        }
+        if (http == null) {
+            http = HttpClient.newBuilder()
+                    .connectTimeout(CONNECT_TIMEOUT)
+                    .followRedirects(HttpClient.Redirect.NORMAL)
+                    .build();
+        }
+        return http;
     }
 
     private JsonNode fetch() throws IOException, InterruptedException, TimeoutException, ExecutionException {
@@ -164,7 +181,7 @@ public final class PricingCatalog implements AutoCloseable {
                 .GET()
                 .build();
         // sendAsync + a bounded wait: a catalog that trickles in slowly cannot hold the refresher past the timeout.
-        Future<HttpResponse<byte[]>> pending = http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray());
+        Future<HttpResponse<byte[]>> pending = http().sendAsync(request, HttpResponse.BodyHandlers.ofByteArray());
         HttpResponse<byte[]> response;
         try {
             response = pending.get(FETCH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
