@@ -58,6 +58,11 @@ public record GatewayConfig(String host,
                 interval, connectTimeout, readTimeout, httpReferer, appTitle);
     }
 
+    public GatewayConfig withReadTimeout(Duration timeout) {
+        return new GatewayConfig(host, port, upstreamBaseUrl, dataDir, maxBodyBytes, models, maxOutputTokens,
+                pingInterval, connectTimeout, timeout, httpReferer, appTitle);
+    }
+
     public GatewayConfig withMaxBodyBytes(long limit) {
         return new GatewayConfig(host, port, upstreamBaseUrl, dataDir, limit, models, maxOutputTokens,
                 pingInterval, connectTimeout, readTimeout, httpReferer, appTitle);
