@@ -61,6 +61,11 @@ public record GatewayConfig(String host,
                 interval, connectTimeout, readTimeout, httpReferer, appTitle, pricingRefresh);
     }
 
+    public GatewayConfig withReadTimeout(Duration timeout) {
+        return new GatewayConfig(host, port, upstreamBaseUrl, dataDir, maxBodyBytes, models, maxOutputTokens,
+                pingInterval, connectTimeout, timeout, httpReferer, appTitle, pricingRefresh);
+    }
+
     public GatewayConfig withMaxBodyBytes(long limit) {
         return new GatewayConfig(host, port, upstreamBaseUrl, dataDir, limit, models, maxOutputTokens,
                 pingInterval, connectTimeout, readTimeout, httpReferer, appTitle, pricingRefresh);

@@ -53,7 +53,9 @@ public final class ChatResponseTranslator {
             JsonNode function = call.path("function");
             ObjectNode block = content.addObject();
             block.put("type", "tool_use");
-            block.put("id", call.hasNonNull("id") ? call.get("id").asText() : context.toolUseIds().get());
+            block.put("id", call.hasNonNull("id")
+                    ? ToolCallIds.toClient(call.get("id").asText())
+                    : context.toolUseIds().get());
             block.put("name", context.toolNames().clientName(function.path("name").asText()));
             // Some servers (Ollama among them) send the arguments as an object rather than a JSON string.
             JsonNode arguments = function.path("arguments");

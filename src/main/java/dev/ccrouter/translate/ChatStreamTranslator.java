@@ -292,7 +292,9 @@ public final class ChatStreamTranslator {
         for (ToolCall call : toolCalls) {
             ObjectNode shell = json.createObjectNode();
             shell.put("type", "tool_use");
-            shell.put("id", call.id != null && !call.id.isEmpty() ? call.id : context.toolUseIds().get());
+            shell.put("id", call.id != null && !call.id.isEmpty()
+                    ? ToolCallIds.toClient(call.id)
+                    : context.toolUseIds().get());
             shell.put("name", context.toolNames().clientName(call.name == null ? "" : call.name));
             shell.putObject("input");
             openBlock(OpenBlock.NONE, shell);

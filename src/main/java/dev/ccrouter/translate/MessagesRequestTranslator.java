@@ -58,7 +58,9 @@ import java.util.List;
  *       {@code Attachments from tool result <id>:}, since tool messages carry text only.</li>
  *   <li>Pairing repair: a {@code tool_use} without a result in the next user turn gets a tool message
  *       {@value ConversationTranslator#INTERRUPTED}; a {@code tool_result} answering no call of the preceding
- *       assistant message becomes user text {@code [tool_result for <id>]: <content>}. Tool ids are kept.</li>
+ *       assistant message becomes user text {@code [tool_result for <id>]: <content>}. Tool ids are kept, except
+ *       the gateway's own encoding of ids the upstream issued outside Anthropic's alphabet, which is decoded
+ *       ({@link ToolCallIds}).</li>
  * </ul>
  *
  * <h2>Parameters</h2>
