@@ -24,7 +24,7 @@ import java.util.regex.Pattern;
 public final class ConfigLoader {
     private static final String DEFAULTS = "/ccrouter/defaults.yaml";
     private static final Set<String> TOP_LEVEL_KEYS =
-            Set.of("server", "upstream", "models", "max_output_tokens", "stream", "data_dir");
+            Set.of("server", "upstream", "models", "max_output_tokens", "stream", "pricing", "data_dir");
     /**
      * The public URL is pasted into shell commands and HTML, so it may hold only characters that need no quoting in
      * either: a scheme, a host name or bracketed IPv6 address, a port, and a path of plain segments.
@@ -137,6 +137,8 @@ public final class ConfigLoader {
                         "upstream.read_timeout_seconds", 1, 86400)),
                 optionalText(upstream, "http_referer"),
                 optionalText(upstream, "title"),
+                Duration.ofMinutes(longInRange(tree.path("pricing"), "refresh_minutes",
+                        "pricing.refresh_minutes", 0, 7 * 24 * 60)),
                 publicUrl(optionalText(server, "public_url")));
     }
 

@@ -25,6 +25,7 @@ class ConfigLoaderTest {
         assertThat(config.dataDir()).isEqualTo(Path.of(System.getProperty("user.home"), ".ccrouter"));
         assertThat(config.maxBodyBytes()).isEqualTo(32L * 1024 * 1024);
         assertThat(config.pingInterval()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(config.pricingRefresh()).isEqualTo(Duration.ofMinutes(60));
         assertThat(config.models()).isEqualTo(new GatewayConfig.ModelMapping(
                 "anthropic/claude-haiku-4.5", "anthropic/claude-sonnet-4.6", "anthropic/claude-opus-4.6"));
     }
@@ -40,6 +41,8 @@ class ConfigLoaderTest {
                   haiku: deepseek/deepseek-chat
                 max_output_tokens:
                   deepseek/deepseek-chat: 4096
+                pricing:
+                  refresh_minutes: 0
                 """);
         Map<String, String> env = Map.of("CCROUTER_CONFIG", file.toString(), "CCROUTER_PORT", "9100",
                 "OPENROUTER_BASE_URL", "http://127.0.0.1:8000/v1/", "CCROUTER_MODEL_OPUS", "moonshotai/kimi-k2",
@@ -54,6 +57,7 @@ class ConfigLoaderTest {
         assertThat(config.maxOutputTokens()).containsEntry("deepseek/deepseek-chat", 4096)
                 .containsEntry("moonshotai/kimi-k2", 16384);
         assertThat(config.dataDir()).isEqualTo(dir);
+        assertThat(config.pricingRefresh()).isZero();
     }
 
     @Test
@@ -77,7 +81,7 @@ class ConfigLoaderTest {
         Files.writeString(typo, "modles:\n  haiku: x\n");
         assertThatThrownBy(() -> new ConfigLoader(Map.of("CCROUTER_CONFIG", typo.toString())).load(ConfigLoader.Flags.NONE))
                 .hasMessage("config file " + typo + ": unknown setting 'modles' (known: data_dir, max_output_tokens, "
-                        + "models, server, stream, upstream)");
+                        + "models, pricing, server, stream, upstream)");
         Path broken = dir.resolve("broken.yaml");
         Files.writeString(broken, "server: [unclosed\n");
         assertThatThrownBy(() -> new ConfigLoader(Map.of()).load(new ConfigLoader.Flags(null, null, null, broken, null)))
