@@ -2,8 +2,8 @@
 # ccrouter installer: sets up Claude Code to use a ccrouter gateway (with an OpenRouter key) or Moonshot's
 # Anthropic-compatible API. A ccrouter instance serves this file at /install.sh with its own URL filled in below.
 #
-#   bash -c "$(curl -fsSL <instance>/install.sh)"                              asks its questions
-#   curl -fsSL <instance>/install.sh | CCROUTER_KEY=sk-or-… bash -s -- --yes   asks nothing
+#   bash -c "$(curl -fsSL <instance>/install.sh)"                          asks its questions
+#   curl -fsSL <instance>/install.sh | OPENROUTER_API_KEY=sk-or-v1-… bash   asks nothing
 #
 # It installs Node.js 18+ when missing (apt-get, dnf or brew), installs Claude Code with npm, marks Claude Code's
 # onboarding complete in ~/.claude.json, and writes one block of environment variables to your shell's rc file

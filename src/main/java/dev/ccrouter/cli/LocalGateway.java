@@ -23,6 +23,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.regex.Pattern;
 
 /**
  * The gateway {@code ccrouter code} sends Claude Code to: whatever answers {@code /health} on the configured port, or
@@ -33,6 +34,8 @@ final class LocalGateway {
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(1);
     private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(2);
     private static final Duration POLL = Duration.ofMillis(100);
+    private static final int REASON_LINES = 12;
+    private static final Pattern STACK_FRAME = Pattern.compile("\\s+(at |\\.\\.\\. \\d+ (common frames )?(omitted|more))");
     /** Listen addresses that mean "every interface": clients on this machine reach them through the loopback. */
     private static final Set<String> WILDCARDS = Set.of("", "0.0.0.0", "::", "[::]", "*");
 
@@ -108,8 +111,10 @@ final class LocalGateway {
         Path log = dataDir.resolve("ccrouter.log");
         Path pidFile = dataDir.resolve("ccrouter.pid");
         Process process;
+        long startOfThisRun;
         try {
             Files.createDirectories(dataDir);
+            startOfThisRun = Files.exists(log) ? Files.size(log) : 0;
             Files.writeString(log, "--- " + Instant.now() + " ccrouter code starts a gateway on " + baseUrl + "\n",
                     StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE,
                     java.nio.file.StandardOpenOption.APPEND);
@@ -124,7 +129,7 @@ final class LocalGateway {
         } catch (IOException e) {
             throw new StartFailure("could not start a gateway: " + e.getMessage());
         }
-        awaitHealthy(process, log);
+        awaitHealthy(process, log, startOfThisRun);
         return new Started(process.pid(), log, pidFile);
     }
 
@@ -149,12 +154,12 @@ final class LocalGateway {
         return String.join(java.io.File.pathSeparator, entries);
     }
 
-    private void awaitHealthy(Process process, Path log) throws StartFailure {
+    private void awaitHealthy(Process process, Path log, long startOfThisRun) throws StartFailure {
         Instant deadline = Instant.now().plus(START_TIMEOUT);
         while (true) {
             if (!process.isAlive()) {
-                throw new StartFailure("the gateway stopped while starting (exit " + process.exitValue() + "); the end of "
-                        + log + ":\n" + tail(log));
+                throw new StartFailure("the gateway stopped while starting (exit " + process.exitValue() + "); from "
+                        + log + ":\n" + whyItStopped(log, startOfThisRun));
             }
             if (health() == Health.SERVING) {
                 return;
@@ -175,17 +180,21 @@ final class LocalGateway {
         }
     }
 
-    /** The last few lines of the log: enough to show why a start failed. */
-    private static String tail(Path log) {
+    /**
+     * What this start wrote to the log, without stack frames, at most the last {@value #REASON_LINES} lines: the
+     * reason ({@code ccrouter: could not start on …}) and the exception lines, not a screenful of frames.
+     */
+    private static String whyItStopped(Path log, long startOfThisRun) {
         try (RandomAccessFile file = new RandomAccessFile(log.toFile(), "r")) {
-            long from = Math.max(0, file.length() - 2048);
-            byte[] bytes = new byte[(int) (file.length() - from)];
-            file.seek(from);
+            byte[] bytes = new byte[(int) Math.min(file.length() - startOfThisRun, 1 << 20)];
+            file.seek(file.length() - bytes.length);
             file.readFully(bytes);
-            String text = new String(bytes, StandardCharsets.UTF_8);
-            return from == 0 ? text : text.substring(text.indexOf('\n') + 1);
+            List<String> lines = new String(bytes, StandardCharsets.UTF_8).lines()
+                    .filter(line -> !STACK_FRAME.matcher(line).lookingAt() && !line.isBlank())
+                    .toList();
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - REASON_LINES), lines.size())) + "\n";
         } catch (IOException e) {
-            return "(unreadable: " + e.getMessage() + ")";
+            return "(unreadable: " + e.getMessage() + ")\n";
         }
     }
 }

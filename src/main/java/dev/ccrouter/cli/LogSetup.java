@@ -1,5 +1,6 @@
 package dev.ccrouter.cli;
 
+import ch.qos.logback.classic.AsyncAppender;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
@@ -10,7 +11,8 @@ import ch.qos.logback.core.spi.ContextAwareBase;
 
 /**
  * Logging set up in code rather than {@code logback.xml}: parsing XML costs about a third of a second of start-up.
- * One line per event on stderr; {@code CCROUTER_LOG_LEVEL} sets the level (default INFO; WARN silences the access
+ * One line per event on stderr, written asynchronously (a full queue drops lines rather than stall requests);
+ * {@code CCROUTER_LOG_LEVEL} sets the level (default INFO; WARN silences the access
  * log). Helidon's own INFO chatter is kept at WARN.
  */
 public final class LogSetup extends ContextAwareBase implements Configurator {
@@ -29,9 +31,19 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
         stderr.setEncoder(encoder);
         stderr.start();
 
+        // Requests never wait for the terminal: lines are queued and written by logback's own thread.
+        AsyncAppender async = new AsyncAppender();
+        async.setContext(context);
+        async.setName("async-stderr");
+        async.setQueueSize(8192);
+        async.setDiscardingThreshold(0);
+        async.setNeverBlock(true);
+        async.addAppender(stderr);
+        async.start();
+
         ch.qos.logback.classic.Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         root.setLevel(Level.toLevel(System.getenv("CCROUTER_LOG_LEVEL"), Level.INFO));
-        root.addAppender(stderr);
+        root.addAppender(async);
         context.getLogger("io.helidon").setLevel(Level.WARN);
         return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
     }

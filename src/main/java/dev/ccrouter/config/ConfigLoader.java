@@ -15,6 +15,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Builds a {@link GatewayConfig}: embedded defaults, then the YAML file ({@code CCROUTER_CONFIG} or {@code --config}),
@@ -23,7 +24,13 @@ import java.util.Set;
 public final class ConfigLoader {
     private static final String DEFAULTS = "/ccrouter/defaults.yaml";
     private static final Set<String> TOP_LEVEL_KEYS =
-            Set.of("server", "upstream", "models", "max_output_tokens", "stream", "data_dir");
+            Set.of("server", "upstream", "models", "max_output_tokens", "stream", "pricing", "data_dir");
+    /**
+     * The public URL is pasted into shell commands and HTML, so it may hold only characters that need no quoting in
+     * either: a scheme, a host name or bracketed IPv6 address, a port, and a path of plain segments.
+     */
+    private static final Pattern PUBLIC_URL =
+            Pattern.compile("https?://([A-Za-z0-9.-]+|\\[[0-9A-Fa-f:.]+])(:[0-9]{1,5})?(/[A-Za-z0-9._~-]+)*/?");
 
     private final ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
     private final Map<String, String> env;
@@ -130,7 +137,20 @@ public final class ConfigLoader {
                         "upstream.read_timeout_seconds", 1, 86400)),
                 optionalText(upstream, "http_referer"),
                 optionalText(upstream, "title"),
+                Duration.ofMinutes(longInRange(tree.path("pricing"), "refresh_minutes",
+                        "pricing.refresh_minutes", 0, 7 * 24 * 60)),
                 publicUrl(optionalText(server, "public_url")));
+    }
+
+    static String publicUrl(String text) {
+        if (text == null) {
+            return null;
+        }
+        if (!PUBLIC_URL.matcher(text).matches()) {
+            throw new ConfigException("server.public_url (CCROUTER_PUBLIC_URL) must be an http(s) URL made of letters, "
+                    + "digits and . - _ ~ / only, such as https://ccrouter.example.com, got '" + text + "'");
+        }
+        return text.endsWith("/") ? text.substring(0, text.length() - 1) : text;
     }
 
     private static Map<String, Integer> outputLimits(JsonNode node) {
@@ -157,15 +177,6 @@ public final class ConfigLoader {
         } catch (URISyntaxException e) {
             throw new ConfigException("upstream base URL (OPENROUTER_BASE_URL / --upstream) is not a URL: '" + text + "'");
         }
-    }
-
-    private static PublicUrl publicUrl(String text) {
-        if (text == null) {
-            return null;
-        }
-        return PublicUrl.parse(text).orElseThrow(() -> new ConfigException("server.public_url (CCROUTER_PUBLIC_URL) "
-                + "must be an http(s) URL made of letters, digits and . - _ ~ / : such as https://ccrouter.example.com, "
-                + "got '" + text + "'"));
     }
 
     private static Path expandHome(String path) {

@@ -22,8 +22,10 @@ import java.util.Map;
  * @param readTimeout      longest silence tolerated from the upstream while waiting for or reading a response
  * @param httpReferer      sent upstream as {@code HTTP-Referer} (OpenRouter app attribution); null to omit
  * @param appTitle         sent upstream as {@code X-Title}; null to omit
- * @param publicUrl        where users reach this gateway, written into {@code /install.sh} ({@code server.public_url},
- *                         {@code CCROUTER_PUBLIC_URL}); null to take it from each request's headers
+ * @param pricingRefresh   how often the price catalog ({@code <upstream>/models}) is fetched again; zero never
+ *                         fetches it (the saved copy or the bundled snapshot then prices everything)
+ * @param publicUrl        the URL users reach this instance at, without a trailing slash ({@code server.public_url},
+ *                         {@code CCROUTER_PUBLIC_URL}); null to derive it from each request's headers
  */
 public record GatewayConfig(String host,
                             int port,
@@ -37,7 +39,8 @@ public record GatewayConfig(String host,
                             Duration readTimeout,
                             String httpReferer,
                             String appTitle,
-                            PublicUrl publicUrl) {
+                            Duration pricingRefresh,
+                            String publicUrl) {
 
     /**
      * The upstream model id for each family name Claude Code uses ({@code ANTHROPIC_DEFAULT_*_MODEL} aliases and dated
@@ -48,26 +51,41 @@ public record GatewayConfig(String host,
 
     public GatewayConfig withPort(int newPort) {
         return new GatewayConfig(host, newPort, upstreamBaseUrl, dataDir, maxBodyBytes, models, maxOutputTokens,
-                pingInterval, connectTimeout, readTimeout, httpReferer, appTitle, publicUrl);
+                pingInterval, connectTimeout, readTimeout, httpReferer, appTitle, pricingRefresh, publicUrl);
     }
 
     public GatewayConfig withUpstream(URI baseUrl) {
         return new GatewayConfig(host, port, baseUrl, dataDir, maxBodyBytes, models, maxOutputTokens,
-                pingInterval, connectTimeout, readTimeout, httpReferer, appTitle, publicUrl);
+                pingInterval, connectTimeout, readTimeout, httpReferer, appTitle, pricingRefresh, publicUrl);
     }
 
     public GatewayConfig withPingInterval(Duration interval) {
         return new GatewayConfig(host, port, upstreamBaseUrl, dataDir, maxBodyBytes, models, maxOutputTokens,
-                interval, connectTimeout, readTimeout, httpReferer, appTitle, publicUrl);
+                interval, connectTimeout, readTimeout, httpReferer, appTitle, pricingRefresh, publicUrl);
     }
 
-    public GatewayConfig withPublicUrl(PublicUrl url) {
+    public GatewayConfig withReadTimeout(Duration timeout) {
         return new GatewayConfig(host, port, upstreamBaseUrl, dataDir, maxBodyBytes, models, maxOutputTokens,
-                pingInterval, connectTimeout, readTimeout, httpReferer, appTitle, url);
+                pingInterval, connectTimeout, timeout, httpReferer, appTitle, pricingRefresh, publicUrl);
     }
 
     public GatewayConfig withMaxBodyBytes(long limit) {
         return new GatewayConfig(host, port, upstreamBaseUrl, dataDir, limit, models, maxOutputTokens,
-                pingInterval, connectTimeout, readTimeout, httpReferer, appTitle, publicUrl);
+                pingInterval, connectTimeout, readTimeout, httpReferer, appTitle, pricingRefresh, publicUrl);
+    }
+
+    public GatewayConfig withDataDir(Path dir) {
+        return new GatewayConfig(host, port, upstreamBaseUrl, dir, maxBodyBytes, models, maxOutputTokens,
+                pingInterval, connectTimeout, readTimeout, httpReferer, appTitle, pricingRefresh, publicUrl);
+    }
+
+    public GatewayConfig withPricingRefresh(Duration every) {
+        return new GatewayConfig(host, port, upstreamBaseUrl, dataDir, maxBodyBytes, models, maxOutputTokens,
+                pingInterval, connectTimeout, readTimeout, httpReferer, appTitle, every, publicUrl);
+    }
+
+    public GatewayConfig withPublicUrl(String url) {
+        return new GatewayConfig(host, port, upstreamBaseUrl, dataDir, maxBodyBytes, models, maxOutputTokens,
+                pingInterval, connectTimeout, readTimeout, httpReferer, appTitle, pricingRefresh, url);
     }
 }

@@ -51,8 +51,9 @@ public final class ModelRouter {
     }
 
     /**
-     * Prompt caching by explicit breakpoints exists for Anthropic models (with 1-hour TTLs) and Gemini (5-minute
-     * semantics only); other providers cache automatically or not at all, and some reject the markers.
+     * Prompt caching by explicit breakpoints exists for Anthropic models (with 1-hour TTLs; breakpoints are placed
+     * for clients that send none, since Claude caches nothing without one) and Gemini (5-minute semantics only);
+     * other providers cache automatically or not at all, and some reject the markers.
      */
     ModelCapabilities capabilities(String upstreamModel) {
         String lower = upstreamModel.toLowerCase(Locale.ROOT);
@@ -60,12 +61,12 @@ public final class ModelRouter {
         boolean gemini = lower.startsWith("google/gemini") || lower.startsWith("~google/gemini");
         ModelCapabilities base;
         if (anthropic) {
-            base = ModelCapabilities.CACHING;
+            base = ModelCapabilities.CLAUDE;
         } else if (gemini) {
-            base = new ModelCapabilities(true, false, null, ModelCapabilities.OPENAI_TOOL_NAME_LIMIT,
+            base = new ModelCapabilities(true, false, false, null, ModelCapabilities.OPENAI_TOOL_NAME_LIMIT,
                     SCHEMA_KEYWORDS_PLAIN_PROVIDERS_REJECT);
         } else {
-            base = new ModelCapabilities(false, false, null, ModelCapabilities.OPENAI_TOOL_NAME_LIMIT,
+            base = new ModelCapabilities(false, false, false, null, ModelCapabilities.OPENAI_TOOL_NAME_LIMIT,
                     SCHEMA_KEYWORDS_PLAIN_PROVIDERS_REJECT);
         }
         return base.withMaxOutputTokens(outputLimits.get(upstreamModel));

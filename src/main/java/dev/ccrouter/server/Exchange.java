@@ -1,7 +1,7 @@
 package dev.ccrouter.server;
 
 import dev.ccrouter.api.anthropic.AnthropicError;
-import dev.ccrouter.api.anthropic.Usage;
+import dev.ccrouter.billing.Bill;
 
 /** What happened to one {@code /v1/messages} request, filled in as it goes; read by the access log. Never holds a key. */
 final class Exchange {
@@ -12,7 +12,7 @@ final class Exchange {
     boolean stream;
     int status;
     int upstreamStatus;
-    Usage usage;
+    Bill bill;
     AnthropicError error;
     String streamError;
     boolean clientGone;

@@ -3,6 +3,7 @@ package dev.ccrouter.server;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ccrouter.api.anthropic.AnthropicError;
 import dev.ccrouter.api.anthropic.ErrorType;
+import dev.ccrouter.billing.PricingCatalog;
 import dev.ccrouter.config.GatewayConfig;
 import dev.ccrouter.route.ModelRouter;
 import dev.ccrouter.upstream.UpstreamClient;
@@ -11,6 +12,7 @@ import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import java.net.URI;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,6 +26,7 @@ public final class GatewayServer implements AutoCloseable {
     private final GatewayConfig config;
     private final ObjectMapper json = new ObjectMapper();
     private WebServer server;
+    private PricingCatalog pricing;
 
     public GatewayServer(GatewayConfig config) {
         this.config = config;
@@ -34,10 +37,14 @@ public final class GatewayServer implements AutoCloseable {
         RequestBodies bodies = new RequestBodies(config.maxBodyBytes());
         ModelRouter router = new ModelRouter(config.models(), config.maxOutputTokens());
         UpstreamClient upstream = new UpstreamClient(config);
+        // Reads local files only; the catalog is fetched in the background once the server is up.
+        pricing = new PricingCatalog(URI.create(config.upstreamBaseUrl() + "/models"), config.dataDir(),
+                config.pricingRefresh());
         MessagesHandler messages = new MessagesHandler(json, bodies, errors, router, upstream,
-                config.pingInterval(), LIVENESS_CHECK, new AccessLog());
+                config.pingInterval(), LIVENESS_CHECK, new AccessLog(), pricing);
         CountTokensHandler countTokens = new CountTokensHandler(json, bodies, errors);
         ModelsHandler models = new ModelsHandler(json, errors, config.models());
+        WebPages pages = WebPages.load(config);
 
         HttpRouting.Builder routing = HttpRouting.builder()
                 .post("/v1/messages", messages)
@@ -45,9 +52,11 @@ public final class GatewayServer implements AutoCloseable {
                 .get("/v1/models", models::list)
                 .get("/v1/models/{+id}", models::one)
                 .get("/health", (req, res) -> sendJson(res, "{\"status\":\"ok\"}"))
-                .get("/install.sh", new InstallScriptHandler(InstallScript.load(), config.publicUrl()))
+                .get("/install.sh", new InstallScriptHandler(InstallScript.load(), config))
                 .head("/", (req, res) -> res.send())
-                .get("/", (req, res) -> sendJson(res, "{\"name\":\"ccrouter\",\"messages\":\"/v1/messages\"}"))
+                .get("/", pages::landing)
+                .get("/terms", pages::terms)
+                .get("/privacy", pages::privacy)
                 .any((req, res) -> errors.send(res, AnthropicError.of(ErrorType.NOT_FOUND,
                         "Not found: " + req.prologue().method().text() + " " + req.path().path()), Ids.next("req_")))
                 .error(Exception.class, (req, res, e) -> internalError(req, res, e, errors));
@@ -64,6 +73,7 @@ public final class GatewayServer implements AutoCloseable {
             throw new IllegalStateException("cannot listen there (address in use, or not this machine's)");
         }
         LOG.info("ccrouter listening on http://{}:{} → upstream {}", config.host(), server.port(), config.upstreamBaseUrl());
+        pricing.startRefreshing();
         return this;
     }
 
@@ -76,6 +86,9 @@ public final class GatewayServer implements AutoCloseable {
     public void close() {
         if (server != null) {
             server.stop();
+        }
+        if (pricing != null) {
+            pricing.close();
         }
     }
 

@@ -1,6 +1,5 @@
 package dev.ccrouter.server;
 
-import dev.ccrouter.config.PublicUrl;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -36,8 +35,11 @@ final class InstallScript {
         }
     }
 
-    /** The script for users of {@code instance}; {@link PublicUrl} guarantees the URL cannot break out of its quotes. */
-    byte[] render(PublicUrl instance) {
-        return (beforeUrl + instance.value() + afterUrl).getBytes(StandardCharsets.UTF_8);
+    /**
+     * The script for users of {@code instanceUrl}, which lands inside single quotes: {@link InstanceUrl} only gives
+     * URLs made of characters that mean nothing to a shell there.
+     */
+    byte[] render(String instanceUrl) {
+        return (beforeUrl + instanceUrl + afterUrl).getBytes(StandardCharsets.UTF_8);
     }
 }

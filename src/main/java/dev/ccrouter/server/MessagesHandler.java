@@ -1,13 +1,19 @@
 package dev.ccrouter.server;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ccrouter.api.anthropic.AnthropicError;
 import dev.ccrouter.api.anthropic.ErrorType;
+import dev.ccrouter.api.anthropic.EventSink;
 import dev.ccrouter.api.anthropic.Usage;
 import dev.ccrouter.api.openai.SseLineReader;
+import dev.ccrouter.billing.Bill;
+import dev.ccrouter.billing.PricingCatalog;
+import dev.ccrouter.billing.UsageAccounting;
 import dev.ccrouter.route.ModelRouter;
 import dev.ccrouter.translate.ChatRequest;
 import dev.ccrouter.translate.ChatResponseTranslator;
@@ -36,11 +42,18 @@ import java.time.Duration;
  * {@code POST /v1/messages}: parse once, translate once, forward, and translate the answer back — streamed event by
  * event as the upstream produces it, or whole. Every failure reaches the client in Anthropic's shape: an HTTP error
  * before the stream starts, {@code event: error} after.
+ *
+ * <p>Usage and cost are computed once per response, by {@link UsageAccounting} when the upstream's final usage
+ * arrives; that one {@link Bill} fills the body's or the {@code message_delta}'s usage, the billing headers (whole
+ * responses), the {@code : ccrouter-billing} comment after {@code message_stop} (streams) and the access log.
+ * Prices come from the catalog's in-memory snapshot: nothing here waits for them.
  */
 final class MessagesHandler implements Handler {
     private static final HeaderName SESSION_ID = HeaderNames.create("x-claude-code-session-id");
     private static final int MAX_UPSTREAM_BODY = 64 * 1024 * 1024;
     private static final int MAX_UPSTREAM_ERROR_BODY = 1024 * 1024;
+    /** Starts the SSE comment line that carries a stream's bill; SDKs ignore comment lines. */
+    static final String BILLING_COMMENT = "ccrouter-billing ";
 
     private final ObjectMapper json;
     private final RequestBodies bodies;
@@ -54,10 +67,15 @@ final class MessagesHandler implements Handler {
     private final Duration pingInterval;
     private final Duration livenessCheck;
     private final AccessLog accessLog;
+    private final PricingCatalog pricing;
+    private final ObjectWriter billingWriter;
 
     MessagesHandler(ObjectMapper json, RequestBodies bodies, ErrorResponses errors, ModelRouter router,
-                    UpstreamClient upstream, Duration pingInterval, Duration livenessCheck, AccessLog accessLog) {
+                    UpstreamClient upstream, Duration pingInterval, Duration livenessCheck, AccessLog accessLog,
+                    PricingCatalog pricing) {
         this.json = json;
+        this.pricing = pricing;
+        this.billingWriter = json.writer().with(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
         this.bodies = bodies;
         this.errors = errors;
         this.router = router;
@@ -102,9 +120,12 @@ final class MessagesHandler implements Handler {
             throw new RequestFailure(AnthropicError.invalidRequest(e.getMessage()));
         }
         exchange.stream = chat.stream();
+        UsageMapper accounting = upstreamUsage -> {
+            exchange.bill = UsageAccounting.account(upstreamUsage, chat.cacheTtls(), pricing.find(target.upstreamModel()));
+            return exchange.bill.usage();
+        };
         ResponseContext context = new ResponseContext(Ids.next("msg_"), exchange.model, chat.toolNames(),
-                chat.stopSequences(), UsageMapper.tokens(chat.cacheTtl1h()), estimator.estimate(body),
-                () -> Ids.next("toolu_"));
+                chat.stopSequences(), accounting, estimator.estimate(body), () -> Ids.next("toolu_"));
 
         UpstreamResponse response;
         try {
@@ -207,8 +228,11 @@ final class MessagesHandler implements Handler {
         } catch (UpstreamFailureException e) {
             throw new RequestFailure(e.error());
         }
-        exchange.usage = usageOf(message.path("usage"));
+        if (exchange.bill == null) {
+            exchange.bill = UsageAccounting.unreported(estimateOf(message.path("usage")));
+        }
         exchange.status = 200;
+        BillingHeaders.add(res, exchange.bill);
         res.header(HeaderNames.CONTENT_TYPE, "application/json");
         res.send(writeBytes(message));
     }
@@ -220,21 +244,37 @@ final class MessagesHandler implements Handler {
         res.header(HeaderNames.create("X-Accel-Buffering"), "no");
     }
 
-    /** Notes the final usage (for the access log) and any error as they pass to the client. */
-    private static dev.ccrouter.api.anthropic.EventSink recording(ClientStream client, Exchange exchange) {
+    /**
+     * Passes events to the client, noting any error for the access log, and ends a complete stream with the bill
+     * as an SSE comment after {@code message_stop}, in the same write.
+     */
+    private EventSink recording(ClientStream client, Exchange exchange) {
         return (type, data) -> {
-            if (type.equals("message_delta")) {
-                exchange.usage = usageOf(data.path("usage"));
+            if (type.equals("message_delta") && exchange.bill == null) {
+                exchange.bill = UsageAccounting.unreported(estimateOf(data.path("usage")));
             } else if (type.equals("error")) {
                 exchange.streamError = data.path("error").path("type").asText();
             }
             client.event(type, data);
+            if (type.equals("message_stop") && exchange.bill != null) {
+                client.comment(BILLING_COMMENT + billingJson(exchange));
+            }
         };
     }
 
-    private static Usage usageOf(JsonNode usage) {
-        return new Usage(usage.path("input_tokens").asLong(), usage.path("output_tokens").asLong(),
-                usage.path("cache_creation_input_tokens").asLong(), usage.path("cache_read_input_tokens").asLong(), 0, 0);
+    private String billingJson(Exchange exchange) {
+        ObjectNode line = json.createObjectNode().put("request_id", exchange.requestId);
+        line.setAll(exchange.bill.toJson());
+        try {
+            return billingWriter.writeValueAsString(line);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a JSON tree is always serializable", e);
+        }
+    }
+
+    /** The translator's own estimate, used when the upstream reported no usage (so its bill has no cost). */
+    private static Usage estimateOf(JsonNode usage) {
+        return Usage.estimate(usage.path("input_tokens").asLong(), usage.path("output_tokens").asLong());
     }
 
     private JsonNode parseBody(ServerRequest req) {

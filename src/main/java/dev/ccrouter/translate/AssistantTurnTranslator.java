@@ -91,7 +91,7 @@ final class AssistantTurnTranslator {
     }
 
     private ObjectNode toolCall(JsonNode block) {
-        String id = Fields.requiredString(block, "id");
+        String id = ToolCallIds.toUpstream(Fields.requiredString(block, "id"));
         String name = Fields.requiredString(block, "name");
         JsonNode input = Fields.requiredObject(block, "input");
         ObjectNode call = nodes.objectNode().put("id", id).put("type", "function");

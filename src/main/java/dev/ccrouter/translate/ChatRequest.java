@@ -1,6 +1,7 @@
 package dev.ccrouter.translate;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ccrouter.api.anthropic.CacheTtls;
 import java.util.List;
 
 /**
@@ -10,11 +11,11 @@ import java.util.List;
  * @param toolNames     how tool names were shortened, to map them back
  * @param stream        whether the client asked for a stream
  * @param stopSequences the client's stop sequences, to tell which one matched
- * @param cacheTtl1h    every cache breakpoint in the request asked for {@code ttl: "1h"} (cache writes are then 1-hour writes)
+ * @param cacheTtls     the TTLs of the cache breakpoints sent upstream, which price the cache writes
  */
 public record ChatRequest(ObjectNode body,
                           ToolNameMap toolNames,
                           boolean stream,
                           List<String> stopSequences,
-                          boolean cacheTtl1h) {
+                          CacheTtls cacheTtls) {
 }

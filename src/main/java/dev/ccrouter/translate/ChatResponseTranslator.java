@@ -53,7 +53,9 @@ public final class ChatResponseTranslator {
             JsonNode function = call.path("function");
             ObjectNode block = content.addObject();
             block.put("type", "tool_use");
-            block.put("id", call.hasNonNull("id") ? call.get("id").asText() : context.toolUseIds().get());
+            block.put("id", call.hasNonNull("id")
+                    ? ToolCallIds.toClient(call.get("id").asText())
+                    : context.toolUseIds().get());
             block.put("name", context.toolNames().clientName(function.path("name").asText()));
             // Some servers (Ollama among them) send the arguments as an object rather than a JSON string.
             JsonNode arguments = function.path("arguments");
@@ -66,7 +68,7 @@ public final class ChatResponseTranslator {
         JsonNode usageNode = completion.get("usage");
         Usage usage = usageNode != null && usageNode.isObject()
                 ? context.usage().map(usageNode)
-                : new Usage(context.estimatedInputTokens(), estimatedOutputTokens(content), 0, 0, 0, 0);
+                : Usage.estimate(context.estimatedInputTokens(), estimatedOutputTokens(content));
 
         ObjectNode result = json.createObjectNode();
         result.put("id", context.messageId());

@@ -79,7 +79,7 @@ public final class ChatStreamTranslator {
         message.putNull("stop_sequence");
         message.putNull("stop_details");
         message.putNull("container");
-        message.set("usage", new Usage(context.estimatedInputTokens(), 1, 0, 0, 0, 0).toJson());
+        message.set("usage", Usage.estimate(context.estimatedInputTokens(), 1).toJson());
         ObjectNode event = event("message_start");
         event.set("message", message);
         sink.event("message_start", event);
@@ -292,7 +292,9 @@ public final class ChatStreamTranslator {
         for (ToolCall call : toolCalls) {
             ObjectNode shell = json.createObjectNode();
             shell.put("type", "tool_use");
-            shell.put("id", call.id != null && !call.id.isEmpty() ? call.id : context.toolUseIds().get());
+            shell.put("id", call.id != null && !call.id.isEmpty()
+                    ? ToolCallIds.toClient(call.id)
+                    : context.toolUseIds().get());
             shell.put("name", context.toolNames().clientName(call.name == null ? "" : call.name));
             shell.putObject("input");
             openBlock(OpenBlock.NONE, shell);
@@ -308,7 +310,7 @@ public final class ChatStreamTranslator {
         StopReason stop = StopReason.of(finishChoice, finishReason, !toolCalls.isEmpty(), context.stopSequences());
         Usage finalUsage = usage != null
                 ? context.usage().map(usage)
-                : new Usage(context.estimatedInputTokens(), (outputChars + 3) / 4, 0, 0, 0, 0);
+                : Usage.estimate(context.estimatedInputTokens(), (outputChars + 3) / 4);
 
         ObjectNode messageDelta = event("message_delta");
         ObjectNode delta = messageDelta.putObject("delta");

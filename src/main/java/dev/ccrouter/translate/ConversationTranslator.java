@@ -22,6 +22,8 @@ import java.util.Set;
 final class ConversationTranslator {
     /** Content of the tool message invented for a call the client never answered. */
     static final String INTERRUPTED = "Tool call was interrupted: no result was recorded.";
+    /** How Claude Code's attribution block begins; Anthropic's API removes it before the model sees the prompt. */
+    static final String ATTRIBUTION_PREFIX = "x-anthropic-billing-header:";
 
     private final JsonNodeFactory nodes;
     private final ContentTranslator content;
@@ -59,12 +61,18 @@ final class ConversationTranslator {
         return out;
     }
 
+    /**
+     * The top-level system prompt as the first message. Claude Code's attribution block is left out, as Anthropic's
+     * own API leaves it out: it is billing metadata, not instructions, and it sits at the very start of the prompt,
+     * where any change to it (clients before 2.1.181 changed it every request) would make every prompt-cache
+     * lookup miss, on every provider. Dropping it makes the cached prefix independent of the client's version.
+     */
     private void systemPrompt(JsonNode system) {
         List<ObjectNode> parts = new ArrayList<>();
         if (system.isTextual()) {
             ContentBlocks.addIfPresent(parts, content.textPart(system.textValue(), null));
         } else if (system.isArray()) {
-            textBlocks(system, parts);
+            textBlocks(system, parts, true);
         } else {
             throw FieldProblem.here(Fields.NOT_STRING_OR_LIST);
         }
@@ -117,7 +125,7 @@ final class ConversationTranslator {
             system = nodes.objectNode().put("role", "system").put("content", body.textValue());
         } else {
             List<ObjectNode> parts = new ArrayList<>();
-            textBlocks(body, parts);
+            textBlocks(body, parts, false);
             if (parts.isEmpty()) {
                 return;
             }
@@ -130,14 +138,18 @@ final class ConversationTranslator {
         }
     }
 
-    private void textBlocks(JsonNode blocks, List<ObjectNode> parts) {
+    private void textBlocks(JsonNode blocks, List<ObjectNode> parts, boolean dropAttribution) {
         for (int i = 0; i < blocks.size(); i++) {
             try {
                 JsonNode block = blocks.get(i);
                 if (!"text".equals(ContentBlocks.type(block))) {
                     throw FieldProblem.at("type", Fields.oneOf("text"));
                 }
-                ContentBlocks.addIfPresent(parts, content.text(block));
+                ObjectNode part = content.text(block);
+                if (dropAttribution && part != null && part.path("text").asText().startsWith(ATTRIBUTION_PREFIX)) {
+                    continue;
+                }
+                ContentBlocks.addIfPresent(parts, part);
             } catch (FieldProblem problem) {
                 throw problem.under(i);
             }

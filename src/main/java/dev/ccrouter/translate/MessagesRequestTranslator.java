@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ccrouter.api.anthropic.CacheTtls;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -40,11 +41,10 @@ import java.util.List;
  *
  * <h2>Conversation</h2>
  * <ul>
- *   <li>{@code system} becomes the first message, always as text parts. Claude Code's attribution block
- *       ({@code x-anthropic-billing-header: …}) is kept verbatim like any other text: since Claude Code 2.1.181 it is
- *       stable for a conversation, so it does not break prefix caching, and keeping the prompt unedited means the
- *       gateway never guesses at what is "really" prompt. (Older clients change it per request; they should set
- *       {@code CLAUDE_CODE_ATTRIBUTION_HEADER=0}.)</li>
+ *   <li>{@code system} becomes the first message, always as text parts. Claude Code's attribution block (a text
+ *       block beginning {@code x-anthropic-billing-header:}) is left out, as Anthropic's API leaves it out: it is
+ *       billing metadata at the very start of the prompt, and a version of it that changes (every request before
+ *       Claude Code 2.1.181; its {@code cch} hash) would make every prompt-cache lookup miss.</li>
  *   <li>{@code role:"system"} messages stay system messages at their position (a request may end with one); one that
  *       falls between a tool call and its result moves behind the tool messages, where OpenAI allows it.</li>
  *   <li>An assistant turn is one message: texts joined by a blank line (text parts instead when one carries a cache
@@ -58,7 +58,9 @@ import java.util.List;
  *       {@code Attachments from tool result <id>:}, since tool messages carry text only.</li>
  *   <li>Pairing repair: a {@code tool_use} without a result in the next user turn gets a tool message
  *       {@value ConversationTranslator#INTERRUPTED}; a {@code tool_result} answering no call of the preceding
- *       assistant message becomes user text {@code [tool_result for <id>]: <content>}. Tool ids are kept.</li>
+ *       assistant message becomes user text {@code [tool_result for <id>]: <content>}. Tool ids are kept, except
+ *       the gateway's own encoding of ids the upstream issued outside Anthropic's alphabet, which is decoded
+ *       ({@link ToolCallIds}).</li>
  * </ul>
  *
  * <h2>Parameters</h2>
@@ -76,7 +78,8 @@ import java.util.List;
  *   <li>{@code cache_control}: kept on text, image and file parts, tool messages and tools as
  *       {@code {type:"ephemeral"}} (+ {@code ttl} where supported), all dropped for models without caching; at most
  *       four breakpoints, the latest kept (see {@link CacheMarkers}). Top-level {@code cache_control} is forwarded
- *       and counts as one of the four.</li>
+ *       and counts as one of the four. For Claude models a request without any breakpoint gets two, at the end of
+ *       the system prompt and on the last message, as Claude Code places them.</li>
  *   <li>Dropped: {@code context_management}, {@code container}, {@code inference_geo}, {@code service_tier},
  *       {@code speed}, {@code mcp_servers} and everything unknown.</li>
  * </ul>
@@ -156,7 +159,7 @@ public final class MessagesRequestTranslator {
                 Fields.optional(request, "thinking"), outputConfig, maxTokens, nodes);
         ObjectNode responseFormat = outputConfig == null ? null : responseFormat(outputConfig, caps);
         ObjectNode automaticCache = markers.markerOf(request);
-        boolean cacheTtl1h = CacheMarkers.enforceLimit(tools, chatMessages, automaticCache);
+        CacheTtls cacheTtls = markers.settle(tools, chatMessages, automaticCache);
 
         ObjectNode body = nodes.objectNode();
         body.put("model", target.upstreamModel());
@@ -188,7 +191,7 @@ public final class MessagesRequestTranslator {
             // Plain OpenAI sends usage in streams only when asked; OpenRouter always does and ignores this.
             body.putObject("stream_options").put("include_usage", true);
         }
-        return new ChatRequest(body, toolNames.map(), stream, stopSequences, cacheTtl1h);
+        return new ChatRequest(body, toolNames.map(), stream, stopSequences, cacheTtls);
     }
 
     private static int maxTokens(long requested, ModelCapabilities caps) {

@@ -35,7 +35,7 @@ final class ToolResultTranslator {
     }
 
     ToolResult read(JsonNode block) {
-        String id = Fields.requiredString(block, "tool_use_id");
+        String id = ToolCallIds.toUpstream(Fields.requiredString(block, "tool_use_id"));
         boolean isError = Fields.optionalBoolean(block, "is_error");
         ObjectNode marker = markers.markerOf(block);
         List<ObjectNode> texts = new ArrayList<>(1);

@@ -27,18 +27,23 @@ import java.util.Map;
  * <pre>
  * mvn -B -q -DskipTests test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt -Dmdep.includeScope=test
  * java -cp target/classes:target/test-classes:$(cat target/cp.txt) dev.ccrouter.bench.AddedLatency [iterations]
+ * # or against separately started processes (see docs/benchmarks.md):
+ * java -cp … dev.ccrouter.bench.AddedLatency 5000 http://127.0.0.1:8787 http://127.0.0.1:18081/v1
  * </pre>
  */
 public final class AddedLatency {
     private static final ObjectMapper JSON = new ObjectMapper();
     public static void main(String[] args) throws Exception {
         int iterations = args.length > 0 ? Integer.parseInt(args[0]) : 5000;
-        WebServer upstream = InstantUpstream.start(0);
-        String upstreamUrl = "http://127.0.0.1:" + upstream.port() + "/v1";
-        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        String externalGateway = args.length > 2 ? args[1] : null;
+        String externalUpstream = args.length > 2 ? args[2] : null;
+        WebServer upstream = externalUpstream == null ? InstantUpstream.start(0) : null;
+        String upstreamUrl = externalUpstream != null ? externalUpstream : "http://127.0.0.1:" + upstream.port() + "/v1";
         ch.qos.logback.classic.Logger access = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("ccrouter.access");
         access.setLevel(ch.qos.logback.classic.Level.WARN);
-        try (RunningGateway gateway = RunningGateway.start(upstreamUrl, c -> c)) {
+        RunningGateway inProcess = externalGateway == null ? RunningGateway.start(upstreamUrl, c -> c) : null;
+        String gatewayUrl = externalGateway != null ? externalGateway : inProcess.baseUrl();
+        try {
             WebClient client = WebClient.builder()
                     .socketOptions(SocketOptions.builder().tcpNoDelay(true).build())
                     .build();
@@ -54,7 +59,7 @@ public final class AddedLatency {
                 byte[] directBody = JSON.writeValueAsBytes(
                         translator.translate(anthropic, router.route("claude-sonnet-5"), null).body());
                 String direct = upstreamUrl + "/chat/completions";
-                String via = gateway.baseUrl() + "/v1/messages";
+                String via = gatewayUrl + "/v1/messages";
                 long[] directNanos = new long[iterations];
                 long[] viaNanos = new long[iterations];
                 for (int i = -iterations; i < iterations; i++) { // the first half warms up
@@ -69,7 +74,12 @@ public final class AddedLatency {
                         directNanos, viaNanos);
             }
         } finally {
-            upstream.stop();
+            if (inProcess != null) {
+                inProcess.close();
+            }
+            if (upstream != null) {
+                upstream.stop();
+            }
         }
     }
 

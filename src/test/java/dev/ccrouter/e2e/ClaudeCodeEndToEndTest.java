@@ -64,6 +64,21 @@ class ClaudeCodeEndToEndTest {
         assertThat(sent.path("model").asText()).startsWith("anthropic/claude-" + family);
     }
 
+    /**
+     * The scripted model reports OpenRouter-style usage without a cache-write count (see
+     * {@link ScriptedModel#usage}); the gateway infers the 150 writes from the charged cost, and Claude Code's own
+     * report shows the exact figures it would have had from Anthropic.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"haiku", "sonnet", "opus"})
+    void claudeCodeReportsTheExactUsage(String family) throws Exception {
+        JsonNode usage = run(family, "Say hi").path("usage");
+        assertThat(usage.path("input_tokens").asLong()).as("usage: %s", usage).isEqualTo(50);
+        assertThat(usage.path("cache_creation_input_tokens").asLong()).isEqualTo(150);
+        assertThat(usage.path("cache_read_input_tokens").asLong()).isEqualTo(1000);
+        assertThat(usage.path("output_tokens").asLong()).isEqualTo(25);
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"haiku", "sonnet", "opus"})
     void bashToolRoundTrip(String family) throws Exception {

@@ -181,7 +181,10 @@ class InstallerSetupTest extends InstallerRuns {
         assertThat(sandbox.homeFiles()).isEmpty();
     }
 
-    /** The "done": {@code curl … | bash} in a fresh HOME leaves a configuration pointing at this instance. */
+    /**
+     * The issue's "done", in the words of the landing page: {@code curl … | OPENROUTER_API_KEY=… bash} in a fresh HOME
+     * leaves a configuration pointing at this instance.
+     */
     @Test
     void curlPipedToBashConfiguresThisInstance() throws Exception {
         Assumptions.assumeTrue(Files.exists(sandbox.tools.resolve("curl")), "curl is not installed here");
@@ -189,7 +192,7 @@ class InstallerSetupTest extends InstallerRuns {
         String bash = sandbox.tools.resolve("bash").toString();
 
         InstallerSandbox.Run run = sandbox.run(List.of(bash, "-c",
-                "curl -fsSL " + url + "/install.sh | CCROUTER_KEY=" + KEY + " bash -s -- --yes"));
+                "curl -fsSL " + url + "/install.sh | OPENROUTER_API_KEY=" + KEY + " bash"));
 
         assertThat(run.exitCode()).as(run.output()).isZero();
         assertThat(run.stdout()).contains("==> The gateway answers at " + url + "\n");

@@ -41,6 +41,9 @@ class ModelRouterTest {
         assertThat(router.route("anthropic/claude-sonnet-4.5").capabilities().cacheTtl()).isTrue();
         assertThat(router.route("google/gemini-2.5-pro").capabilities().cacheControl()).isTrue();
         assertThat(router.route("google/gemini-2.5-pro").capabilities().cacheTtl()).isFalse();
+        // Breakpoints are placed for clients that send none only where the model is Claude.
+        assertThat(router.route("anthropic/claude-sonnet-4.5").capabilities().autoCacheBreakpoints()).isTrue();
+        assertThat(router.route("google/gemini-2.5-pro").capabilities().autoCacheBreakpoints()).isFalse();
         var deepseek = router.route("deepseek/deepseek-chat").capabilities();
         assertThat(deepseek.cacheControl()).isFalse();
         assertThat(deepseek.maxOutputTokens()).isEqualTo(8192);

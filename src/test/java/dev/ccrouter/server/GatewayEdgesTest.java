@@ -89,6 +89,34 @@ class GatewayEdgesTest {
     }
 
     @Test
+    void wrongFieldTypeIs400NamingTheField() throws Exception {
+        int before = upstream.requests().size();
+        HttpResponse<String> response = SseCapture.post(gateway.baseUrl() + "/v1/messages",
+                BODY.replace("\"max_tokens\":100", "\"max_tokens\":\"lots\""), "x-api-key", "k");
+        assertThat(response.statusCode()).isEqualTo(400);
+        JsonNode error = error(response);
+        assertThat(error.path("type").asText()).isEqualTo("invalid_request_error");
+        assertThat(error.path("message").asText()).isEqualTo("max_tokens: Input should be a valid integer");
+        assertThat(upstream.requests()).hasSize(before);
+    }
+
+    @Test
+    void silentUpstreamIsATimeoutError() throws Exception {
+        try (FakeUpstream silent = FakeUpstream.start();
+             RunningGateway impatient = RunningGateway.start(silent, config -> config.withReadTimeout(Duration.ofSeconds(1)))) {
+            CountDownLatch release = new CountDownLatch(1);
+            silent.answer((request, res) -> release.await(10, java.util.concurrent.TimeUnit.SECONDS));
+            HttpResponse<String> response = SseCapture.post(impatient.baseUrl() + "/v1/messages", BODY, "x-api-key", "k");
+            release.countDown();
+            assertThat(response.statusCode()).isEqualTo(504);
+            JsonNode error = error(response);
+            assertThat(error.path("type").asText()).isEqualTo("timeout_error");
+            assertThat(error.path("message").asText()).isEqualTo(
+                    "The upstream at " + silent.baseUrl() + " did not answer in time.");
+        }
+    }
+
+    @Test
     void nonObjectBodyIs400() throws Exception {
         HttpResponse<String> response = SseCapture.post(gateway.baseUrl() + "/v1/messages", "[1,2]", "x-api-key", "k");
         assertThat(response.statusCode()).isEqualTo(400);

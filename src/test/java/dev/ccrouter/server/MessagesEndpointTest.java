@@ -6,17 +6,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.anthropic.client.AnthropicClient;
 import com.anthropic.client.okhttp.AnthropicOkHttpClient;
 import com.anthropic.core.JsonValue;
-import com.anthropic.core.http.StreamResponse;
 import com.anthropic.errors.AnthropicServiceException;
-import com.anthropic.helpers.MessageAccumulator;
 import com.anthropic.models.messages.ContentBlock;
 import com.anthropic.models.messages.Message;
 import com.anthropic.models.messages.MessageCreateParams;
-import com.anthropic.models.messages.RawMessageStreamEvent;
 import com.anthropic.models.messages.StopReason;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ccrouter.testing.FakeUpstream;
 import dev.ccrouter.testing.RunningGateway;
+import dev.ccrouter.testing.SdkStreams;
 import dev.ccrouter.testing.SseCapture;
 import java.net.http.HttpResponse;
 import java.util.List;
@@ -53,16 +51,7 @@ class MessagesEndpointTest {
     }
 
     static Message streamed(MessageCreateParams params) {
-        MessageAccumulator accumulator = MessageAccumulator.create();
-        try (StreamResponse<RawMessageStreamEvent> stream = client.messages().createStreaming(params)) {
-            stream.stream().forEach(event -> {
-                event.validate();
-                accumulator.accumulate(event);
-            });
-        }
-        Message message = accumulator.message();
-        message.validate();
-        return message;
+        return SdkStreams.streamed(client, params);
     }
 
     static String chunk(String delta) {

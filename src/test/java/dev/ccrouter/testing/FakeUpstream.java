@@ -19,7 +19,8 @@ import java.util.stream.Collectors;
 
 /**
  * An in-process OpenAI-compatible upstream for server tests: it records every request to {@code /v1/chat/completions}
- * and answers with the {@link Script} the test set.
+ * and answers with the {@link Script} the test set. {@code GET /v1/models} (the price catalog) answers 404 unless a
+ * test sets {@link #models(Script)}.
  */
 public final class FakeUpstream implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -27,6 +28,8 @@ public final class FakeUpstream implements AutoCloseable {
     private final WebServer server;
     private final List<Recorded> requests = new CopyOnWriteArrayList<>();
     private final AtomicReference<Script> script = new AtomicReference<>(json(200, "{}"));
+    private final AtomicReference<Script> models = new AtomicReference<>(
+            json(404, "{\"error\":{\"code\":404,\"message\":\"Not Found\"}}"));
 
     /** One request as the upstream received it; header names are lower-case. */
     public record Recorded(JsonNode body, Map<String, String> headers) {
@@ -50,7 +53,8 @@ public final class FakeUpstream implements AutoCloseable {
                     Recorded recorded = new Recorded(JSON.readTree(raw), headers);
                     requests.add(recorded);
                     script.get().answer(recorded, res);
-                }))
+                })
+                .get("/v1/models", (req, res) -> models.get().answer(null, res)))
                 .build()
                 .start();
     }
@@ -66,6 +70,11 @@ public final class FakeUpstream implements AutoCloseable {
 
     public void answer(Script next) {
         script.set(next);
+    }
+
+    /** How {@code GET /v1/models} answers from now on (its {@code request} argument is null). */
+    public void models(Script next) {
+        models.set(next);
     }
 
     public List<Recorded> requests() {
@@ -90,6 +99,18 @@ public final class FakeUpstream implements AutoCloseable {
             }
             res.header(HeaderNames.CONTENT_TYPE, "application/json");
             res.send(body.getBytes(StandardCharsets.UTF_8));
+        };
+    }
+
+    /**
+     * Opens {@code started}, holds the answer until {@code release} opens (a slow or hanging upstream; it gives up
+     * after 60 s so a broken test ends), then answers as {@code then}.
+     */
+    public static Script held(CountDownLatch started, CountDownLatch release, Script then) {
+        return (request, res) -> {
+            started.countDown();
+            release.await(60, TimeUnit.SECONDS);
+            then.answer(request, res);
         };
     }
 

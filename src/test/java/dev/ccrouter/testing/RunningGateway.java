@@ -3,16 +3,27 @@ package dev.ccrouter.testing;
 import dev.ccrouter.config.ConfigLoader;
 import dev.ccrouter.config.GatewayConfig;
 import dev.ccrouter.server.GatewayServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.Map;
+import java.util.stream.Stream;
 import java.util.function.UnaryOperator;
 
-/** The real gateway on an ephemeral port, pointed at a {@link FakeUpstream}, configured from the embedded defaults. */
+/**
+ * The real gateway on an ephemeral port, pointed at a {@link FakeUpstream}, configured from the embedded defaults
+ * with a fresh data directory of its own (deleted on close), so no test reads or writes the user's {@code ~/.ccrouter}.
+ */
 public final class RunningGateway implements AutoCloseable {
     private final GatewayServer server;
+    private final Path dataDir;
 
-    private RunningGateway(GatewayServer server) {
+    private RunningGateway(GatewayServer server, Path dataDir) {
         this.server = server;
+        this.dataDir = dataDir;
     }
 
     public static RunningGateway start(FakeUpstream upstream) {
@@ -24,10 +35,17 @@ public final class RunningGateway implements AutoCloseable {
     }
 
     public static RunningGateway start(String upstreamBaseUrl, UnaryOperator<GatewayConfig> adjust) {
+        Path dataDir;
+        try {
+            dataDir = Files.createTempDirectory("ccrouter-test-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         GatewayConfig config = new ConfigLoader(Map.of()).load(ConfigLoader.Flags.NONE)
                 .withPort(0)
-                .withUpstream(URI.create(upstreamBaseUrl));
-        return new RunningGateway(new GatewayServer(adjust.apply(config)).start());
+                .withUpstream(URI.create(upstreamBaseUrl))
+                .withDataDir(dataDir);
+        return new RunningGateway(new GatewayServer(adjust.apply(config)).start(), dataDir);
     }
 
     public String baseUrl() {
@@ -38,8 +56,18 @@ public final class RunningGateway implements AutoCloseable {
         return server.port();
     }
 
+    /** This gateway's data directory. */
+    public Path dataDir() {
+        return dataDir;
+    }
+
     @Override
     public void close() {
         server.close();
+        try (Stream<Path> files = Files.walk(dataDir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

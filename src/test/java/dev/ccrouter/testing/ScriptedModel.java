@@ -7,9 +7,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.WebServer;
 import java.io.OutputStream;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -64,6 +66,7 @@ public final class ScriptedModel implements AutoCloseable {
                     JsonNode request = JSON.readTree(req.content().as(byte[].class));
                     requests.add(request);
                     List<ObjectNode> chunks = answer(request.path("messages"));
+                    chunks.getLast().set("usage", usage(request.path("model").asText()));
                     if (request.path("stream").asBoolean(false)) {
                         res.header(HeaderNames.CONTENT_TYPE, "text/event-stream");
                         try (OutputStream out = res.outputStream()) {
@@ -129,11 +132,32 @@ public final class ScriptedModel implements AutoCloseable {
         }
         ObjectNode usage = JSON.createObjectNode();
         usage.putArray("choices");
-        usage.putObject("usage").put("prompt_tokens", 1200).put("completion_tokens", 25)
-                .putObject("prompt_tokens_details").put("cached_tokens", 1000);
+        usage.set("usage", usage(""));
         chunks.add(usage);
         return chunks;
     }
+
+    /**
+     * The usage of every answer, as OpenRouter reports it for a Claude model: 1 200 prompt tokens, 1 000 of them
+     * read from the cache and 150 written to it for 5 minutes (a count OpenRouter does not always report: the
+     * gateway infers it from the cost), 50 after the last breakpoint, 25 output tokens. The cost is what that
+     * costs at the model's list price (none for other models).
+     */
+    static ObjectNode usage(String model) {
+        ObjectNode usage = JSON.createObjectNode().put("prompt_tokens", 1200).put("completion_tokens", 25);
+        usage.putObject("prompt_tokens_details").put("cached_tokens", 1000);
+        String cost = COSTS.get(model);
+        if (cost != null) {
+            usage.put("cost", new BigDecimal(cost));
+        }
+        return usage;
+    }
+
+    /** 50 input, 150 five-minute writes, 1 000 reads and 25 output tokens at each model's price per token. */
+    static final Map<String, String> COSTS = Map.of(
+            "anthropic/claude-opus-4.6", "0.0023125",     // 50×5e-6 + 150×6.25e-6 + 1000×0.5e-6 + 25×25e-6
+            "anthropic/claude-sonnet-4.6", "0.0013875",   // 50×3e-6 + 150×3.75e-6 + 1000×0.3e-6 + 25×15e-6
+            "anthropic/claude-haiku-4.5", "0.0004625");   // 50×1e-6 + 150×1.25e-6 + 1000×0.1e-6 + 25×5e-6
 
     private static boolean isAfterToolResults(JsonNode messages) {
         for (int i = messages.size() - 1; i >= 0; i--) {

@@ -3,6 +3,7 @@ package dev.ccrouter.translate;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ccrouter.api.anthropic.SseFrames;
+import dev.ccrouter.api.anthropic.Usage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -78,7 +79,9 @@ final class Fixtures {
 
     /**
      * The fixed context of a case; {@code <case>.context.json} may set {@code requestedModel}, {@code stopSequences},
-     * {@code toolNames} (client tool names, shortened past 64 characters) and {@code cacheTtl1h}.
+     * {@code toolNames} (client tool names, shortened past 64 characters) and {@code cacheTtl1h}. Usage is mapped
+     * by {@link #tokenUsage}: the translators' job is to hand the final usage object over and place the result;
+     * what the numbers are is billing's, tested there.
      */
     static ResponseContext context(String folder, String name) {
         Path file = file(folder, name + ".context.json");
@@ -90,9 +93,20 @@ final class Fixtures {
                 options.path("requestedModel").asText(DEFAULT_MODEL),
                 ToolNameMap.forNames(toolNames, TOOL_NAME_LIMIT),
                 stopSequences,
-                UsageMapper.tokens(options.path("cacheTtl1h").asBoolean(false)),
+                tokenUsage(options.path("cacheTtl1h").asBoolean(false)),
                 ESTIMATED_INPUT_TOKENS,
                 () -> "toolu_gen_" + ids.incrementAndGet());
+    }
+
+    /** A stand-in for billing's accounting: OpenRouter token semantics, writes as reported, no prices. */
+    static UsageMapper tokenUsage(boolean cacheTtl1h) {
+        return usage -> {
+            long prompt = usage.path("prompt_tokens").asLong(0);
+            long cached = usage.path("prompt_tokens_details").path("cached_tokens").asLong(0);
+            long writes = usage.path("prompt_tokens_details").path("cache_write_tokens").asLong(0);
+            return new Usage(Math.max(0, prompt - cached - writes), usage.path("completion_tokens").asLong(0),
+                    writes, cached, cacheTtl1h ? 0 : writes, cacheTtl1h ? writes : 0, 0);
+        };
     }
 
     private static List<String> strings(JsonNode array) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.ccrouter.api.anthropic.CacheTtls;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -38,7 +39,7 @@ class MessagesRequestTranslatorTest {
         assertThat(chat.stopSequences())
                 .containsExactly("</answer>", "\n\nHuman:", "STOP", "END", "###", "<|end|>");
         assertThat(chat.stream()).isFalse();
-        assertThat(chat.cacheTtl1h()).isFalse();
+        assertThat(chat.cacheTtls()).isEqualTo(CacheTtls.NONE);
     }
 
     @Test
@@ -50,14 +51,15 @@ class MessagesRequestTranslatorTest {
         assertThat(chat.stream()).isTrue();
         assertThat(chat.toolNames()).isSameAs(ToolNameMap.IDENTITY);
         assertThat(chat.stopSequences()).isEmpty();
-        assertThat(chat.cacheTtl1h()).isFalse();
+        assertThat(chat.cacheTtls()).isEqualTo(CacheTtls.FIVE_MINUTES);
     }
 
     @Test
     void oneHourCachingWhenEveryForwardedBreakpointAsksForIt() {
         RequestFixtures fixture = RequestFixtures.load("cache-markers");
 
-        assertThat(translator.translate(fixture.request(), fixture.target(), null).cacheTtl1h()).isTrue();
+        assertThat(translator.translate(fixture.request(), fixture.target(), null).cacheTtls())
+                .isEqualTo(CacheTtls.ONE_HOUR);
     }
 
     @Test
@@ -77,24 +79,24 @@ class MessagesRequestTranslatorTest {
     }
 
     @Test
-    void noOneHourCachingWhenOneBreakpointIsFiveMinutes() {
+    void mixedTtlsWhenOneBreakpointIsFiveMinutes() {
         ChatRequest chat = translate(CACHING, """
                 {"model": "m", "max_tokens": 10, "cache_control": {"type": "ephemeral", "ttl": "1h"},
                  "messages": [{"role": "user", "content": [{"type": "text", "text": "a", "cache_control": {"type": "ephemeral"}}]}]}""");
 
-        assertThat(chat.cacheTtl1h()).isFalse();
+        assertThat(chat.cacheTtls()).isEqualTo(CacheTtls.MIXED);
     }
 
     @Test
     void noOneHourCachingWhereTheModelHasNoTtl() {
         UpstreamTarget noTtl = new UpstreamTarget("claude", "google/gemini-2.5-pro",
-                new ModelCapabilities(true, false, null, 64, Set.of()));
+                new ModelCapabilities(true, false, false, null, 64, Set.of()));
 
         ChatRequest chat = translate(noTtl, """
                 {"model": "m", "max_tokens": 10,
                  "messages": [{"role": "user", "content": [{"type": "text", "text": "a", "cache_control": {"type": "ephemeral", "ttl": "1h"}}]}]}""");
 
-        assertThat(chat.cacheTtl1h()).isFalse();
+        assertThat(chat.cacheTtls()).isEqualTo(CacheTtls.FIVE_MINUTES);
         assertThat(chat.body().at("/messages/0/content/0/cache_control").toString()).isEqualTo("{\"type\":\"ephemeral\"}");
     }
 
@@ -104,8 +106,93 @@ class MessagesRequestTranslatorTest {
                 {"model": "m", "max_tokens": 10, "cache_control": {"type": "ephemeral", "ttl": "1h"},
                  "messages": [{"role": "user", "content": [{"type": "text", "text": "a", "cache_control": {"type": "ephemeral", "ttl": "1h"}}]}]}""");
 
-        assertThat(chat.cacheTtl1h()).isFalse();
+        assertThat(chat.cacheTtls()).isEqualTo(CacheTtls.NONE);
         assertThat(chat.body().findValues("cache_control")).isEmpty();
+    }
+
+    // ---- breakpoints placed for Claude models --------------------------------------------------------------------
+
+    private static final UpstreamTarget CLAUDE =
+            new UpstreamTarget("claude", "anthropic/claude-sonnet-4.6", ModelCapabilities.CLAUDE);
+
+    @Test
+    void placesBreakpointsAtTheEndOfTheSystemPromptAndOnTheLastMessage() {
+        ChatRequest chat = translate(CLAUDE, """
+                {"model": "m", "max_tokens": 10, "system": [{"type": "text", "text": "a"}, {"type": "text", "text": "b"}],
+                 "messages": [{"role": "user", "content": "first"}, {"role": "assistant", "content": "reply"},
+                              {"role": "user", "content": "second"}]}""");
+
+        assertThat(chat.body().path("messages").toString()).isEqualTo("""
+                [{"role":"system","content":[{"type":"text","text":"a"},\
+                {"type":"text","text":"b","cache_control":{"type":"ephemeral"}}]},\
+                {"role":"user","content":"first"},{"role":"assistant","content":"reply"},\
+                {"role":"user","content":[{"type":"text","text":"second","cache_control":{"type":"ephemeral"}}]}]""");
+        assertThat(chat.cacheTtls()).isEqualTo(CacheTtls.FIVE_MINUTES);
+    }
+
+    @Test
+    void placesTheMessageBreakpointOnTheLastPartThatCanCarryIt() {
+        // The conversation ends on a tool call: its invented tool message is the last message.
+        ChatRequest chat = translate(CLAUDE, """
+                {"model": "m", "max_tokens": 10, "messages": [
+                  {"role": "user", "content": [{"type": "text", "text": "look"},
+                    {"type": "image", "source": {"type": "url", "url": "https://example.com/a.png"}}]},
+                  {"role": "assistant", "content": [
+                    {"type": "thinking", "thinking": "hm", "signature": "sig"},
+                    {"type": "tool_use", "id": "toolu_1", "name": "Read", "input": {}}]}]}""");
+
+        assertThat(chat.body().findParents("cache_control")).hasSize(1);
+        assertThat(chat.body().at("/messages/2").toString()).isEqualTo("""
+                {"role":"tool","tool_call_id":"toolu_1","content":[{"type":"text",\
+                "text":"Tool call was interrupted: no result was recorded.","cache_control":{"type":"ephemeral"}}]}""");
+        assertThat(chat.body().at("/messages/1").has("content")).isTrue();
+        assertThat(chat.body().at("/messages/1/reasoning_details/0").has("cache_control")).isFalse();
+    }
+
+    @Test
+    void skipsAMessageWithoutContentForTheLastThatHasSome() {
+        ChatRequest chat = translate(CLAUDE, """
+                {"model": "m", "max_tokens": 10, "messages": [
+                  {"role": "user", "content": [{"type": "text", "text": "look"},
+                    {"type": "image", "source": {"type": "url", "url": "https://example.com/a.png"}}]},
+                  {"role": "assistant", "content": [{"type": "thinking", "thinking": "hm", "signature": "sig"}]}]}""");
+
+        assertThat(chat.body().findParents("cache_control")).hasSize(1);
+        assertThat(chat.body().at("/messages/0/content/1/cache_control").toString()).isEqualTo("{\"type\":\"ephemeral\"}");
+    }
+
+    @Test
+    void keepsTheClientsOwnBreakpointsAndPlacesNone() {
+        ChatRequest chat = translate(CLAUDE, """
+                {"model": "m", "max_tokens": 10, "system": "s",
+                 "tools": [{"name": "A", "input_schema": {}, "cache_control": {"type": "ephemeral", "ttl": "1h"}}],
+                 "messages": [{"role": "user", "content": "hi"}]}""");
+
+        assertThat(chat.body().findParents("cache_control")).hasSize(1);
+        assertThat(chat.cacheTtls()).isEqualTo(CacheTtls.ONE_HOUR);
+    }
+
+    @Test
+    void automaticCachingCountsAsTheClientsBreakpoint() {
+        ChatRequest chat = translate(CLAUDE, """
+                {"model": "m", "max_tokens": 10, "cache_control": {"type": "ephemeral"},
+                 "messages": [{"role": "user", "content": "hi"}]}""");
+
+        assertThat(chat.body().path("messages").toString()).isEqualTo("[{\"role\":\"user\",\"content\":\"hi\"}]");
+        assertThat(chat.cacheTtls()).isEqualTo(CacheTtls.FIVE_MINUTES);
+    }
+
+    @Test
+    void placesNothingForModelsThatAreNotClaude() {
+        ChatRequest gemini = translate(new UpstreamTarget("claude", "google/gemini-2.5-pro",
+                new ModelCapabilities(true, false, false, null, 64, Set.of())), """
+                {"model": "m", "max_tokens": 10, "system": "s", "messages": [{"role": "user", "content": "hi"}]}""");
+        ChatRequest plain = translate(PLAIN, """
+                {"model": "m", "max_tokens": 10, "system": "s", "messages": [{"role": "user", "content": "hi"}]}""");
+
+        assertThat(gemini.body().findParents("cache_control")).isEmpty();
+        assertThat(gemini.cacheTtls()).isEqualTo(CacheTtls.NONE);
+        assertThat(plain.body().findParents("cache_control")).isEmpty();
     }
 
     // ---- tool_choice -------------------------------------------------------------------------------------------
@@ -217,6 +304,28 @@ class MessagesRequestTranslatorTest {
     // ---- conversation edge cases -------------------------------------------------------------------------------
 
     @Test
+    void leavesClaudeCodesAttributionBlockOutOfTheSystemPrompt() {
+        ChatRequest chat = translate(PLAIN, """
+                {"model": "m", "max_tokens": 10,
+                 "system": [{"type": "text", "text": "x-anthropic-billing-header: cc_version=2.1.197.a3c; cc_entrypoint=cli; cch=4e1f2;"},
+                            {"type": "text", "text": "You are Claude Code."}],
+                 "messages": [{"role": "user", "content": "hi"}]}""");
+
+        assertThat(chat.body().path("messages").path(0).toString())
+                .isEqualTo("{\"role\":\"system\",\"content\":[{\"type\":\"text\",\"text\":\"You are Claude Code.\"}]}");
+    }
+
+    @Test
+    void aSystemPromptOfOnlyTheAttributionBlockSendsNoSystemMessage() {
+        ChatRequest chat = translate(PLAIN, """
+                {"model": "m", "max_tokens": 10,
+                 "system": [{"type": "text", "text": "x-anthropic-billing-header: cc_version=2.1.197.a3c; cc_entrypoint=cli;"}],
+                 "messages": [{"role": "user", "content": "hi"}]}""");
+
+        assertThat(chat.body().path("messages").toString()).isEqualTo("[{\"role\":\"user\",\"content\":\"hi\"}]");
+    }
+
+    @Test
     void answersAToolCallThatEndsTheConversation() {
         ChatRequest chat = translate(PLAIN, """
                 {"model": "m", "max_tokens": 10, "messages": [
@@ -297,7 +406,7 @@ class MessagesRequestTranslatorTest {
     @Test
     void stripsSchemaKeywordsFromTheResponseFormatToo() {
         UpstreamTarget strict = new UpstreamTarget("claude", "deepseek/deepseek-chat",
-                new ModelCapabilities(false, false, null, 64, Set.of("$schema", "additionalProperties")));
+                new ModelCapabilities(false, false, false, null, 64, Set.of("$schema", "additionalProperties")));
 
         ChatRequest chat = translate(strict, """
                 {"model": "m", "max_tokens": 10, "messages": [{"role": "user", "content": "hi"}],

@@ -76,6 +76,7 @@ record RequestFixtures(String name, JsonNode request, UpstreamTarget target, Str
         ModelCapabilities caps = new ModelCapabilities(
                 caching,
                 spec.path("cacheTtl").asBoolean(caching),
+                spec.path("autoCacheBreakpoints").asBoolean(false),
                 spec.hasNonNull("maxOutputTokens") ? spec.get("maxOutputTokens").intValue() : null,
                 spec.path("toolNameLimit").asInt(ModelCapabilities.OPENAI_TOOL_NAME_LIMIT),
                 Set.copyOf(strip));

@@ -9,19 +9,22 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  *
  * @param cacheCreation5m part of the cache writes that asked for the 5-minute TTL
  * @param cacheCreation1h part of the cache writes that asked for the 1-hour TTL
+ * @param thinkingTokens  part of {@code outputTokens} the model spent reasoning (0 when the upstream did not say);
+ *                        shown as {@code output_tokens_details.thinking_tokens}
  */
 public record Usage(long inputTokens,
                     long outputTokens,
                     long cacheCreationInputTokens,
                     long cacheReadInputTokens,
                     long cacheCreation5m,
-                    long cacheCreation1h) {
+                    long cacheCreation1h,
+                    long thinkingTokens) {
 
-    public static final Usage ZERO = new Usage(0, 0, 0, 0, 0, 0);
+    public static final Usage ZERO = new Usage(0, 0, 0, 0, 0, 0, 0);
 
-    /** Usage before the upstream has said anything: an input estimate and no output yet. */
-    public static Usage estimate(long inputTokens) {
-        return new Usage(inputTokens, 0, 0, 0, 0, 0);
+    /** Usage the gateway estimated because the upstream has not counted (yet): no cache figures, no details. */
+    public static Usage estimate(long inputTokens, long outputTokens) {
+        return new Usage(inputTokens, outputTokens, 0, 0, 0, 0, 0);
     }
 
     /** The {@code usage} object of a Message or a {@code message_delta}. */
@@ -34,7 +37,7 @@ public record Usage(long inputTokens,
         creation.put("ephemeral_5m_input_tokens", cacheCreation5m);
         creation.put("ephemeral_1h_input_tokens", cacheCreation1h);
         node.put("output_tokens", outputTokens);
-        node.putNull("output_tokens_details");
+        putOutputDetails(node);
         node.putNull("server_tool_use");
         node.put("service_tier", "standard");
         node.putNull("inference_geo");
@@ -48,8 +51,16 @@ public record Usage(long inputTokens,
         node.put("cache_creation_input_tokens", cacheCreationInputTokens);
         node.put("cache_read_input_tokens", cacheReadInputTokens);
         node.put("output_tokens", outputTokens);
-        node.putNull("output_tokens_details");
+        putOutputDetails(node);
         node.putNull("server_tool_use");
         return node;
+    }
+
+    private void putOutputDetails(ObjectNode node) {
+        if (thinkingTokens > 0) {
+            node.putObject("output_tokens_details").put("thinking_tokens", thinkingTokens);
+        } else {
+            node.putNull("output_tokens_details");
+        }
     }
 }

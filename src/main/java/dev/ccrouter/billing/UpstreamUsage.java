@@ -1,0 +1,42 @@
+package dev.ccrouter.billing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.math.BigDecimal;
+
+/**
+ * An OpenAI {@code usage} object read with OpenRouter's documented semantics: {@code prompt_tokens} counts the
+ * whole prompt, cache reads ({@code cached_tokens}) and cache writes ({@code cache_write_tokens}) included;
+ * {@code completion_tokens} includes {@code reasoning_tokens}; {@code cost} is what was charged in credits (1 credit
+ * = 1 USD), except with {@code is_byok}, where it is OpenRouter's fee and the provider's charge is
+ * {@code cost_details.upstream_inference_cost}. Counts that are absent, malformed or negative read as 0.
+ *
+ * @param cacheWriteTokens null when the upstream did not report cache writes (0 is a report)
+ * @param cost             null when the upstream reported no cost
+ */
+record UpstreamUsage(long promptTokens,
+                     long completionTokens,
+                     long cachedTokens,
+                     Long cacheWriteTokens,
+                     long reasoningTokens,
+                     BigDecimal cost,
+                     boolean byok,
+                     BigDecimal upstreamInferenceCost) {
+
+    static UpstreamUsage of(JsonNode usage) {
+        JsonNode prompt = usage.path("prompt_tokens_details");
+        JsonNode writes = prompt.get("cache_write_tokens");
+        return new UpstreamUsage(
+                count(usage.get("prompt_tokens")),
+                count(usage.get("completion_tokens")),
+                count(prompt.get("cached_tokens")),
+                writes == null || writes.isNull() ? null : count(writes),
+                count(usage.path("completion_tokens_details").get("reasoning_tokens")),
+                Money.parse(usage.get("cost")),
+                usage.path("is_byok").asBoolean(false),
+                Money.parse(usage.path("cost_details").get("upstream_inference_cost")));
+    }
+
+    private static long count(JsonNode value) {
+        return value == null ? 0 : Math.max(0, value.asLong(0));
+    }
+}
