@@ -16,6 +16,7 @@ import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.UnknownHostException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -27,7 +28,7 @@ public final class UpstreamClient {
     public static final HeaderName HTTP_REFERER = HeaderNames.create("HTTP-Referer");
     public static final HeaderName X_TITLE = HeaderNames.create("X-Title");
 
-    private final WebClient client;
+    private final CompletableFuture<WebClient> client;
     private final URI chatCompletions;
     private final String upstreamName;
     private final String httpReferer;
@@ -38,7 +39,9 @@ public final class UpstreamClient {
         this.upstreamName = describe(config.upstreamBaseUrl());
         this.httpReferer = config.httpReferer();
         this.appTitle = config.appTitle();
-        this.client = WebClient.builder()
+        // Building the client loads the JDK's trust store for TLS, a third of a second at start-up: it is built on
+        // its own thread while the server starts, and the first request waits for it only if it comes that early.
+        this.client = CompletableFuture.supplyAsync(() -> WebClient.builder()
                 .connectTimeout(config.connectTimeout())
                 .readTimeout(config.readTimeout())
                 .followRedirects(false)
@@ -48,7 +51,7 @@ public final class UpstreamClient {
                         .connectTimeout(config.connectTimeout())
                         .readTimeout(config.readTimeout())
                         .build())
-                .build();
+                .build(), task -> Thread.ofPlatform().daemon().name("ccrouter-upstream-init").start(task));
     }
 
     /** OpenRouter's app attribution, from the client when it sent it, else from the configuration. */
@@ -80,7 +83,7 @@ public final class UpstreamClient {
     }
 
     private HttpClientRequest request(String apiKey, boolean stream, Attribution attribution) {
-        HttpClientRequest request = client.method(Method.POST)
+        HttpClientRequest request = client.join().method(Method.POST)
                 .uri(chatCompletions)
                 .header(HeaderNames.AUTHORIZATION, "Bearer " + apiKey)
                 .header(HeaderNames.CONTENT_TYPE, "application/json")
