@@ -133,20 +133,15 @@ public final class ChatStreamTranslator {
      * upstream gave up (or sent nothing at all), and an {@code end_turn} would pass a cut-off answer as whole.
      */
     public void onDone() {
-        if (ended) {
-            return;
-        }
-        start();
-        if (finishReason != null) {
-            finish();
-        } else {
-            onFailure(AnthropicError.of(ErrorType.API,
-                    "The upstream ended the stream without a finish reason; the response may be incomplete."));
-        }
+        finishOrFail("The upstream ended the stream without a finish reason; the response may be incomplete.");
     }
 
     /** The upstream body ended. Without a finish reason that is a dropped connection, not an answer. */
     public void onEndOfStream() {
+        finishOrFail("The upstream closed the stream before the response was complete.");
+    }
+
+    private void finishOrFail(String incompleteMessage) {
         if (ended) {
             return;
         }
@@ -154,8 +149,7 @@ public final class ChatStreamTranslator {
         if (finishReason != null) {
             finish();
         } else {
-            onFailure(AnthropicError.of(ErrorType.API,
-                    "The upstream closed the stream before the response was complete."));
+            onFailure(AnthropicError.of(ErrorType.API, incompleteMessage));
         }
     }
 

@@ -68,6 +68,24 @@ class MessagesEndpointTest {
     }
 
     @Test
+    void textStreamArrivesAsAnthropicEvents() {
+        upstream.answer(FakeUpstream.sse(
+                chunk("{\"role\":\"assistant\",\"content\":\"Hel\"}"),
+                "{\"id\":\"gen-1\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"lo\"},\"finish_reason\":\"stop\"}]}",
+                usage(12, 2), "[DONE]"));
+
+        Message message = streamed(params("claude-sonnet-5"));
+
+        assertThat(message.content()).hasSize(1);
+        assertThat(message.content().get(0).asText().text()).isEqualTo("Hello");
+        assertThat(message.model().asString()).isEqualTo("claude-sonnet-5");
+        assertThat(message.usage().inputTokens()).isEqualTo(12);
+        assertThat(message.usage().outputTokens()).isEqualTo(2);
+        assertThat(upstream.lastRequest().body().path("model").asText()).isEqualTo("anthropic/claude-sonnet-4.6");
+        assertThat(upstream.lastRequest().headers().get("authorization")).isEqualTo("Bearer sk-test");
+    }
+
+    @Test
     void oneToolCallBecomesAToolUseBlockWithParsedInput() {
         upstream.answer(FakeUpstream.sse(
                 chunk("{\"role\":\"assistant\",\"content\":\"Running them.\"}"),
