@@ -93,18 +93,18 @@ final class MessagesHandler implements Handler {
     public void handle(ServerRequest req, ServerResponse res) {
         Exchange exchange = new Exchange(Ids.next("req_"), System.nanoTime());
         res.header(ErrorResponses.REQUEST_ID, exchange.requestId);
+        String apiKey = ClientCredentials.apiKey(req.headers());
         try {
-            serve(req, res, exchange);
+            serve(req, res, exchange, apiKey);
         } catch (RequestFailure failure) {
             exchange.error = failure.error;
-            errors.send(res, failure.error, exchange.requestId);
+            errors.send(res, SecretRedaction.redact(failure.error, apiKey), exchange.requestId);
         } finally {
             accessLog.log(exchange);
         }
     }
 
-    private void serve(ServerRequest req, ServerResponse res, Exchange exchange) {
-        String apiKey = ClientCredentials.apiKey(req.headers());
+    private void serve(ServerRequest req, ServerResponse res, Exchange exchange, String apiKey) {
         if (apiKey == null) {
             throw new RequestFailure(AnthropicError.of(ErrorType.AUTHENTICATION,
                     "No API key: send it as x-api-key or Authorization: Bearer (ANTHROPIC_API_KEY or ANTHROPIC_AUTH_TOKEN)."));
@@ -142,11 +142,11 @@ final class MessagesHandler implements Handler {
                         readQuietly(response, MAX_UPSTREAM_ERROR_BODY), response.header("retry-after")));
             }
             if (chat.stream() && isEventStream(response)) {
-                stream(res, response, context, exchange);
+                stream(res, response, context, exchange, apiKey);
             } else {
                 JsonNode completion = parseUpstreamJson(response);
                 if (chat.stream()) {
-                    streamWhole(res, completion, context, exchange);
+                    streamWhole(res, completion, context, exchange, apiKey);
                 } else {
                     respondWhole(res, completion, context, exchange);
                 }
@@ -154,10 +154,11 @@ final class MessagesHandler implements Handler {
         }
     }
 
-    private void stream(ServerResponse res, UpstreamResponse response, ResponseContext context, Exchange exchange) {
+    private void stream(ServerResponse res, UpstreamResponse response, ResponseContext context, Exchange exchange,
+                        String apiKey) {
         startEventStream(res, exchange);
         try (ClientStream client = new ClientStream(json, res.outputStream(), pingInterval, livenessCheck, response::close)) {
-            ChatStreamTranslator translator = new ChatStreamTranslator(json, context, recording(client, exchange));
+            ChatStreamTranslator translator = new ChatStreamTranslator(json, context, recording(client, exchange, apiKey));
             translator.start();
             client.flush();
             client.startKeeper();
@@ -196,7 +197,8 @@ final class MessagesHandler implements Handler {
     }
 
     /** A streaming request answered by an upstream that does not stream: the whole answer as one stream. */
-    private void streamWhole(ServerResponse res, JsonNode completion, ResponseContext context, Exchange exchange) {
+    private void streamWhole(ServerResponse res, JsonNode completion, ResponseContext context, Exchange exchange,
+                             String apiKey) {
         ObjectNode chunk = json.createObjectNode();
         JsonNode choice = completion.path("choices").path(0);
         ObjectNode streamedChoice = chunk.putArray("choices").addObject();
@@ -214,7 +216,7 @@ final class MessagesHandler implements Handler {
         }
         startEventStream(res, exchange);
         try (ClientStream client = new ClientStream(json, res.outputStream(), pingInterval, livenessCheck, () -> { })) {
-            ChatStreamTranslator translator = new ChatStreamTranslator(json, context, recording(client, exchange));
+            ChatStreamTranslator translator = new ChatStreamTranslator(json, context, recording(client, exchange, apiKey));
             translator.onChunk(chunk);
             translator.onDone();
             client.flush();
@@ -248,12 +250,13 @@ final class MessagesHandler implements Handler {
      * Passes events to the client, noting any error for the access log, and ends a complete stream with the bill
      * as an SSE comment after {@code message_stop}, in the same write.
      */
-    private EventSink recording(ClientStream client, Exchange exchange) {
+    private EventSink recording(ClientStream client, Exchange exchange, String apiKey) {
         return (type, data) -> {
             if (type.equals("message_delta") && exchange.bill == null) {
                 exchange.bill = UsageAccounting.unreported(estimateOf(data.path("usage")));
             } else if (type.equals("error")) {
                 exchange.streamError = data.path("error").path("type").asText();
+                SecretRedaction.redact(data, apiKey);
             }
             client.event(type, data);
             if (type.equals("message_stop") && exchange.bill != null) {

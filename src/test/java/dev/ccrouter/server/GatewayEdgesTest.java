@@ -80,6 +80,23 @@ class GatewayEdgesTest {
     }
 
     @Test
+    void upstreamMessagesNeverEchoTheClientsKey() throws Exception {
+        upstream.answer(FakeUpstream.json(401,
+                "{\"error\":{\"code\":401,\"message\":\"Incorrect API key provided: sk-or-v1-secret-123.\"}}"));
+        HttpResponse<String> response = SseCapture.post(gateway.baseUrl() + "/v1/messages", BODY,
+                "x-api-key", "sk-or-v1-secret-123");
+        assertThat(response.statusCode()).isEqualTo(401);
+        assertThat(error(response).path("message").asText()).isEqualTo("Incorrect API key provided: [redacted].");
+        assertThat(response.body()).doesNotContain("sk-or-v1-secret-123");
+
+        upstream.answer(FakeUpstream.sse("{\"error\":{\"code\":\"server_error\",\"message\":\"key sk-or-v1-secret-123 "
+                + "was revoked\"},\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"error\"}]}"));
+        HttpResponse<String> stream = SseCapture.post(gateway.baseUrl() + "/v1/messages",
+                BODY.replace("\"max_tokens\"", "\"stream\":true,\"max_tokens\""), "x-api-key", "sk-or-v1-secret-123");
+        assertThat(stream.body()).contains("key [redacted] was revoked").doesNotContain("sk-or-v1-secret-123");
+    }
+
+    @Test
     void malformedJsonIs400() throws Exception {
         HttpResponse<String> response = SseCapture.post(gateway.baseUrl() + "/v1/messages", "{\"model\": ", "x-api-key", "k");
         assertThat(response.statusCode()).isEqualTo(400);
