@@ -4,6 +4,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * Everything the gateway is configured with, after defaults, the YAML file, the environment and flags were applied
@@ -49,43 +50,82 @@ public record GatewayConfig(String host,
     public record ModelMapping(String haiku, String sonnet, String opus) {
     }
 
-    public GatewayConfig withPort(int newPort) {
-        return new GatewayConfig(host, newPort, upstreamBaseUrl, dataDir, maxBodyBytes, models, maxOutputTokens,
-                pingInterval, connectTimeout, readTimeout, httpReferer, appTitle, pricingRefresh, publicUrl);
+    public GatewayConfig withPort(int value) {
+        return edit(draft -> draft.port = value);
     }
 
-    public GatewayConfig withUpstream(URI baseUrl) {
-        return new GatewayConfig(host, port, baseUrl, dataDir, maxBodyBytes, models, maxOutputTokens,
-                pingInterval, connectTimeout, readTimeout, httpReferer, appTitle, pricingRefresh, publicUrl);
+    public GatewayConfig withUpstream(URI value) {
+        return edit(draft -> draft.upstreamBaseUrl = value);
     }
 
-    public GatewayConfig withPingInterval(Duration interval) {
-        return new GatewayConfig(host, port, upstreamBaseUrl, dataDir, maxBodyBytes, models, maxOutputTokens,
-                interval, connectTimeout, readTimeout, httpReferer, appTitle, pricingRefresh, publicUrl);
+    public GatewayConfig withPingInterval(Duration value) {
+        return edit(draft -> draft.pingInterval = value);
     }
 
-    public GatewayConfig withReadTimeout(Duration timeout) {
-        return new GatewayConfig(host, port, upstreamBaseUrl, dataDir, maxBodyBytes, models, maxOutputTokens,
-                pingInterval, connectTimeout, timeout, httpReferer, appTitle, pricingRefresh, publicUrl);
+    public GatewayConfig withReadTimeout(Duration value) {
+        return edit(draft -> draft.readTimeout = value);
     }
 
-    public GatewayConfig withMaxBodyBytes(long limit) {
-        return new GatewayConfig(host, port, upstreamBaseUrl, dataDir, limit, models, maxOutputTokens,
-                pingInterval, connectTimeout, readTimeout, httpReferer, appTitle, pricingRefresh, publicUrl);
+    public GatewayConfig withMaxBodyBytes(long value) {
+        return edit(draft -> draft.maxBodyBytes = value);
     }
 
-    public GatewayConfig withDataDir(Path dir) {
-        return new GatewayConfig(host, port, upstreamBaseUrl, dir, maxBodyBytes, models, maxOutputTokens,
-                pingInterval, connectTimeout, readTimeout, httpReferer, appTitle, pricingRefresh, publicUrl);
+    public GatewayConfig withDataDir(Path value) {
+        return edit(draft -> draft.dataDir = value);
     }
 
-    public GatewayConfig withPricingRefresh(Duration every) {
-        return new GatewayConfig(host, port, upstreamBaseUrl, dataDir, maxBodyBytes, models, maxOutputTokens,
-                pingInterval, connectTimeout, readTimeout, httpReferer, appTitle, every, publicUrl);
+    public GatewayConfig withPricingRefresh(Duration value) {
+        return edit(draft -> draft.pricingRefresh = value);
     }
 
-    public GatewayConfig withPublicUrl(String url) {
-        return new GatewayConfig(host, port, upstreamBaseUrl, dataDir, maxBodyBytes, models, maxOutputTokens,
-                pingInterval, connectTimeout, readTimeout, httpReferer, appTitle, pricingRefresh, url);
+    public GatewayConfig withPublicUrl(String value) {
+        return edit(draft -> draft.publicUrl = value);
+    }
+
+    /** A copy with one change: the fields are listed once here instead of once per {@code with…} method. */
+    private GatewayConfig edit(Consumer<Draft> change) {
+        Draft draft = new Draft(this);
+        change.accept(draft);
+        return draft.build();
+    }
+
+    /** The record's fields, open to change while a copy is made. */
+    private static final class Draft {
+        private final String host;
+        private int port;
+        private URI upstreamBaseUrl;
+        private Path dataDir;
+        private long maxBodyBytes;
+        private final ModelMapping models;
+        private final Map<String, Integer> maxOutputTokens;
+        private Duration pingInterval;
+        private final Duration connectTimeout;
+        private Duration readTimeout;
+        private final String httpReferer;
+        private final String appTitle;
+        private Duration pricingRefresh;
+        private String publicUrl;
+
+        private Draft(GatewayConfig config) {
+            host = config.host;
+            port = config.port;
+            upstreamBaseUrl = config.upstreamBaseUrl;
+            dataDir = config.dataDir;
+            maxBodyBytes = config.maxBodyBytes;
+            models = config.models;
+            maxOutputTokens = config.maxOutputTokens;
+            pingInterval = config.pingInterval;
+            connectTimeout = config.connectTimeout;
+            readTimeout = config.readTimeout;
+            httpReferer = config.httpReferer;
+            appTitle = config.appTitle;
+            pricingRefresh = config.pricingRefresh;
+            publicUrl = config.publicUrl;
+        }
+
+        private GatewayConfig build() {
+            return new GatewayConfig(host, port, upstreamBaseUrl, dataDir, maxBodyBytes, models, maxOutputTokens,
+                    pingInterval, connectTimeout, readTimeout, httpReferer, appTitle, pricingRefresh, publicUrl);
+        }
     }
 }
