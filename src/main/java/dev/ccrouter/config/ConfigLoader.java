@@ -139,7 +139,8 @@ public final class ConfigLoader {
                 optionalText(upstream, "title"),
                 Duration.ofMinutes(longInRange(tree.path("pricing"), "refresh_minutes",
                         "pricing.refresh_minutes", 0, 7 * 24 * 60)),
-                publicUrl(optionalText(server, "public_url")));
+                publicUrl(optionalText(server, "public_url")),
+                java.util.List.of(), RouteSettings.NONE, AuthSettings.OPEN);
     }
 
     static String publicUrl(String text) {

@@ -3,6 +3,7 @@ package dev.ccrouter.config;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -27,6 +28,10 @@ import java.util.function.Consumer;
  *                         fetches it (the saved copy or the bundled snapshot then prices everything)
  * @param publicUrl        the URL users reach this instance at, without a trailing slash ({@code server.public_url},
  *                         {@code CCROUTER_PUBLIC_URL}); null to derive it from each request's headers
+ * @param providers        the configured providers; empty: one OpenRouter-style provider at {@code upstreamBaseUrl}
+ *                         that forwards the client's key
+ * @param routes           which provider and model serve which kind of request
+ * @param auth             client keys the gateway itself asks for
  */
 public record GatewayConfig(String host,
                             int port,
@@ -41,7 +46,10 @@ public record GatewayConfig(String host,
                             String httpReferer,
                             String appTitle,
                             Duration pricingRefresh,
-                            String publicUrl) {
+                            String publicUrl,
+                            List<ProviderSettings> providers,
+                            RouteSettings routes,
+                            AuthSettings auth) {
 
     /**
      * The upstream model id for each family name Claude Code uses ({@code ANTHROPIC_DEFAULT_*_MODEL} aliases and dated
@@ -105,6 +113,9 @@ public record GatewayConfig(String host,
         private final String appTitle;
         private Duration pricingRefresh;
         private String publicUrl;
+        private final List<ProviderSettings> providers;
+        private final RouteSettings routes;
+        private final AuthSettings auth;
 
         private Draft(GatewayConfig config) {
             host = config.host;
@@ -121,11 +132,14 @@ public record GatewayConfig(String host,
             appTitle = config.appTitle;
             pricingRefresh = config.pricingRefresh;
             publicUrl = config.publicUrl;
+            providers = config.providers;
+            routes = config.routes;
+            auth = config.auth;
         }
 
         private GatewayConfig build() {
             return new GatewayConfig(host, port, upstreamBaseUrl, dataDir, maxBodyBytes, models, maxOutputTokens,
-                    pingInterval, connectTimeout, readTimeout, httpReferer, appTitle, pricingRefresh, publicUrl);
+                    pingInterval, connectTimeout, readTimeout, httpReferer, appTitle, pricingRefresh, publicUrl, providers, routes, auth);
         }
     }
 }

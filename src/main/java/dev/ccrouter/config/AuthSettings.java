@@ -1,0 +1,33 @@
+package dev.ccrouter.config;
+
+import java.util.List;
+
+/**
+ * The {@code auth:} section.
+ *
+ * @param keys      when not empty, clients must present one of these keys (x-api-key or Bearer) and providers use
+ *                  their own keys; a client's gateway key is never forwarded
+ * @param adminKeys keys that open the dashboard and metrics from other than loopback
+ */
+public record AuthSettings(List<ClientKey> keys, List<String> adminKeys) {
+
+    public static final AuthSettings OPEN = new AuthSettings(List.of(), List.of());
+
+    /** Whether clients must present a gateway key. */
+    public boolean required() {
+        return !keys.isEmpty();
+    }
+
+    /**
+     * One client key; written as a plain string (the key) or as a mapping.
+     *
+     * @param name the key's name in logs and the ledger (never the key itself); null: a short hash of the key
+     */
+    public record ClientKey(String name,
+                            String key,
+                            java.math.BigDecimal budgetUsdPerDay,
+                            java.math.BigDecimal budgetUsdPerMonth,
+                            Integer requestsPerMinute,
+                            Integer tokensPerMinute) {
+    }
+}

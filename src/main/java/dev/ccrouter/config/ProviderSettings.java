@@ -1,0 +1,40 @@
+package dev.ccrouter.config;
+
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One configured provider ({@code providers:} list item).
+ *
+ * @param name     how routes name it: {@code name,model}
+ * @param preset   a built-in preset (base URL, auth, protocol, capabilities), e.g. {@code deepseek}, {@code ollama};
+ *                 {@code openai-compatible} when absent
+ * @param baseUrl  overrides the preset's base URL ({@code /chat/completions} hangs off it); null: the preset's
+ * @param apiKeys  the provider's own keys, used round-robin; empty: the client's key is forwarded
+ * @param protocol {@code openai} or {@code anthropic}; null: the preset's
+ * @param models   per-model capability overrides, by upstream model id
+ */
+public record ProviderSettings(String name,
+                               String preset,
+                               URI baseUrl,
+                               List<String> apiKeys,
+                               String protocol,
+                               Map<String, ModelSettings> models) {
+
+    /**
+     * Capability overrides for one model; every field is optional (null: the preset's or the catalog's value).
+     *
+     * @param maxOutputTokens        {@code max_tokens} above it is clamped
+     * @param contextWindow          requests estimated above it get {@code prompt is too long} before any call
+     * @param images                 whether the model takes image input
+     * @param cacheControl           whether Anthropic-style {@code cache_control} markers are forwarded
+     * @param schemaKeywordsToStrip  JSON-Schema keywords removed from tool parameters
+     */
+    public record ModelSettings(Integer maxOutputTokens,
+                                Integer contextWindow,
+                                Boolean images,
+                                Boolean cacheControl,
+                                List<String> schemaKeywordsToStrip) {
+    }
+}
