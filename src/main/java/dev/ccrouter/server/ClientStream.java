@@ -4,8 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.ccrouter.api.anthropic.EventSink;
 import dev.ccrouter.api.anthropic.SseFrames;
+import dev.ccrouter.relay.ClientChannel;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -22,7 +22,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * comment, which every client ignores, because a write is the only way to learn that the client has gone — and a
  * client that has gone must cancel the upstream call at once, or the provider keeps generating and billing.
  */
-final class ClientStream implements EventSink, AutoCloseable {
+final class ClientStream implements ClientChannel, AutoCloseable {
     private static final byte[] LIVENESS_COMMENT = ":\n\n".getBytes(StandardCharsets.US_ASCII);
 
     private final ObjectMapper json;
@@ -69,7 +69,8 @@ final class ClientStream implements EventSink, AutoCloseable {
     }
 
     /** Sends every event framed since the last flush. */
-    void flush() {
+    @Override
+    public void flush() {
         lock.lock();
         try {
             if (pending.size() > 0) {
@@ -92,7 +93,8 @@ final class ClientStream implements EventSink, AutoCloseable {
         }
     }
 
-    boolean clientGone() {
+    @Override
+    public boolean clientGone() {
         return clientGone;
     }
 

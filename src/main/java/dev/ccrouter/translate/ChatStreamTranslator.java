@@ -54,6 +54,8 @@ public final class ChatStreamTranslator {
     private long outputChars;
     private boolean started;
     private boolean ended;
+    private AnthropicError failure;
+    private Usage finalUsage;
 
     public ChatStreamTranslator(ObjectMapper json, ResponseContext context, EventSink sink) {
         this.json = json;
@@ -101,8 +103,8 @@ public final class ChatStreamTranslator {
             onFailure(errors.fromStreamError(error));
             return;
         }
-        JsonNode chunkUsage = chunk.get("usage");
-        if (chunkUsage != null && chunkUsage.isObject()) {
+        JsonNode chunkUsage = usageOf(chunk);
+        if (chunkUsage != null) {
             usage = chunkUsage;
         }
         for (JsonNode choice : chunk.path("choices")) {
@@ -126,6 +128,15 @@ public final class ChatStreamTranslator {
         if (finishReason != null && usage != null) {
             finish();
         }
+    }
+
+    /**
+     * A whole (non-streaming) completion, fed as the one chunk that would have carried all of it, then the end:
+     * how a whole answer reaches a streaming client, and how {@link ChatResponseTranslator} folds a Message.
+     */
+    public void onCompletion(JsonNode completion) {
+        onChunk(CompletionChunk.of(completion));
+        onDone();
     }
 
     /**
@@ -160,7 +171,30 @@ public final class ChatStreamTranslator {
         }
         start();
         ended = true;
+        failure = error;
         sink.event("error", error.toEnvelope());
+    }
+
+    /** The error the stream ended with, or null. */
+    public AnthropicError failure() {
+        return failure;
+    }
+
+    /** The usage sent in {@code message_delta}, once the stream finished normally; else null. */
+    public Usage finalUsage() {
+        return finalUsage;
+    }
+
+    /**
+     * The chunk's usage object: where OpenAI puts it, or under {@code x_groq} (Groq reports it there in every
+     * stream, and at the top only when asked).
+     */
+    private static JsonNode usageOf(JsonNode chunk) {
+        JsonNode usage = chunk.get("usage");
+        if (usage == null || !usage.isObject()) {
+            usage = chunk.path("x_groq").get("usage");
+        }
+        return usage != null && usage.isObject() ? usage : null;
     }
 
     private void onDelta(JsonNode delta) {
@@ -182,9 +216,43 @@ public final class ChatStreamTranslator {
         JsonNode content = delta.get("content");
         if (content != null && content.isTextual() && !content.asText().isEmpty()) {
             onText(content.asText());
+        } else if (content != null && content.isArray()) {
+            onContentParts(content);
+        }
+        JsonNode refusal = delta.get("refusal");
+        if (refusal != null && refusal.isTextual() && !refusal.asText().isEmpty()) {
+            onText(refusal.asText()); // OpenAI's refusal text: what the model said instead of an answer
         }
         for (JsonNode call : delta.path("tool_calls")) {
             onToolCallFragment(call);
+        }
+    }
+
+    /**
+     * Content as typed parts, as some servers send it: {@code text} parts are text; {@code thinking} parts (Mistral's
+     * reasoning models) are thinking, their text given directly or as a list of text parts.
+     */
+    private void onContentParts(JsonNode parts) {
+        for (JsonNode part : parts) {
+            switch (part.path("type").asText()) {
+                case "text" -> {
+                    String text = part.path("text").asText("");
+                    if (!text.isEmpty()) {
+                        onText(text);
+                    }
+                }
+                case "thinking" -> {
+                    JsonNode thinking = part.path("thinking");
+                    StringBuilder text = new StringBuilder(thinking.isTextual() ? thinking.asText() : "");
+                    for (JsonNode inner : thinking) {
+                        text.append(inner.path("text").asText(""));
+                    }
+                    if (!text.isEmpty()) {
+                        onThinking(text.toString(), null);
+                    }
+                }
+                default -> { }
+            }
         }
     }
 
@@ -259,8 +327,8 @@ public final class ChatStreamTranslator {
 
     private void onToolCallFragment(JsonNode fragment) {
         // Tool calls are emitted at the end, so a thinking block stays open here: its signature may still follow.
-        int index = fragment.path("index").asInt(toolCalls.size());
         String id = fragment.hasNonNull("id") ? fragment.get("id").asText() : null;
+        int index = fragment.path("index").isIntegralNumber() ? fragment.get("index").asInt() : indexOfUnindexed(id);
         ToolCall call = toolCallsByIndex.get(index);
         if (call == null || id != null && !id.isEmpty() && call.id != null && !call.id.equals(id)) {
             call = new ToolCall(id);
@@ -278,6 +346,25 @@ public final class ChatStreamTranslator {
         String arguments = argumentsNode.isObject() ? argumentsNode.toString() : argumentsNode.asText("");
         call.arguments.append(arguments);
         outputChars += arguments.length();
+    }
+
+    /**
+     * Some servers send tool-call fragments without {@code index}: a fragment continues the latest call, unless it
+     * brings an id of its own that differs, which starts a new one.
+     */
+    private int indexOfUnindexed(String id) {
+        int latest = -1;
+        for (Map.Entry<Integer, ToolCall> entry : toolCallsByIndex.entrySet()) {
+            if (entry.getValue() == (toolCalls.isEmpty() ? null : toolCalls.getLast())) {
+                latest = entry.getKey();
+            }
+        }
+        if (latest < 0) {
+            return toolCallsByIndex.size();
+        }
+        ToolCall current = toolCallsByIndex.get(latest);
+        boolean newCall = id != null && !id.isEmpty() && current.id != null && !current.id.equals(id);
+        return newCall ? toolCallsByIndex.keySet().stream().mapToInt(Integer::intValue).max().orElse(-1) + 1 : latest;
     }
 
     private void finish() {
@@ -313,6 +400,7 @@ public final class ChatStreamTranslator {
         delta.putNull("stop_details");
         delta.putNull("container");
         messageDelta.set("usage", finalUsage.toDeltaJson());
+        this.finalUsage = finalUsage;
         sink.event("message_delta", messageDelta);
         sink.event("message_stop", event("message_stop"));
         ended = true;
