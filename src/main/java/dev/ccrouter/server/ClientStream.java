@@ -1,10 +1,8 @@
 package dev.ccrouter.server;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ccrouter.api.anthropic.SseFrames;
+import dev.ccrouter.api.anthropic.StreamEvent;
 import dev.ccrouter.relay.ClientChannel;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -53,16 +51,11 @@ final class ClientStream implements ClientChannel, AutoCloseable {
     }
 
     @Override
-    public void event(String type, ObjectNode data) {
-        byte[] body;
-        try {
-            body = json.writeValueAsBytes(data);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("stream events are always serializable", e);
-        }
+    public void event(StreamEvent event) {
+        byte[] body = event.toBytes(json.getFactory());
         lock.lock();
         try {
-            SseFrames.append(pending, type, body);
+            SseFrames.append(pending, event.type(), body);
         } finally {
             lock.unlock();
         }
@@ -110,8 +103,7 @@ final class ClientStream implements ClientChannel, AutoCloseable {
                 }
                 long now = System.nanoTime();
                 if (now - lastEventNanos >= pingNanos) {
-                    ObjectNode ping = JsonNodeFactory.instance.objectNode().put("type", "ping");
-                    event("ping", ping);
+                    event(new StreamEvent.Ping());
                     flush();
                 } else if (now - lastWriteNanos >= livenessNanos) {
                     write(LIVENESS_COMMENT);

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ccrouter.api.anthropic.AnthropicError;
 import dev.ccrouter.api.anthropic.ErrorType;
 import dev.ccrouter.api.anthropic.EventSink;
+import dev.ccrouter.api.anthropic.StreamEvent;
 import dev.ccrouter.api.anthropic.Usage;
 import dev.ccrouter.billing.Bill;
 import dev.ccrouter.billing.PricingCatalog;
@@ -285,15 +286,18 @@ final class MessagesHandler implements Handler {
      * as an SSE comment after {@code message_stop}, in the same write.
      */
     private EventSink recording(ClientStream client, Exchange exchange, String apiKey) {
-        return (type, data) -> {
-            if (type.equals("message_delta") && exchange.bill == null) {
-                exchange.bill = UsageAccounting.unreported(estimateOf(data.path("usage")));
-            } else if (type.equals("error")) {
-                exchange.streamError = data.path("error").path("type").asText();
-                SecretRedaction.redact(data, apiKey);
+        return event -> {
+            switch (event) {
+                case StreamEvent.MessageDelta delta when exchange.bill == null ->
+                        exchange.bill = UsageAccounting.unreported(delta.usage());
+                case StreamEvent.Error error -> {
+                    exchange.streamError = error.error().type().wireName();
+                    event = new StreamEvent.Error(SecretRedaction.redact(error.error(), apiKey));
+                }
+                default -> { }
             }
-            client.event(type, data);
-            if (type.equals("message_stop") && exchange.bill != null) {
+            client.event(event);
+            if (event instanceof StreamEvent.MessageStop && exchange.bill != null) {
                 client.comment(BILLING_COMMENT + billingJson(exchange));
             }
         };

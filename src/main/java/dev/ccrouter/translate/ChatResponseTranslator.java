@@ -35,8 +35,6 @@ public final class ChatResponseTranslator {
         if (machine.failure() != null) {
             throw new UpstreamFailureException(machine.failure());
         }
-        ObjectNode message = fold.message();
-        message.set("usage", machine.finalUsage().toJson());
-        return message;
+        return fold.message();
     }
 }

@@ -2,10 +2,12 @@ package dev.ccrouter.translate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ccrouter.api.anthropic.AnthropicError;
+import dev.ccrouter.api.anthropic.ContentBlock;
+import dev.ccrouter.api.anthropic.ContentDelta;
 import dev.ccrouter.api.anthropic.ErrorType;
 import dev.ccrouter.api.anthropic.EventSink;
+import dev.ccrouter.api.anthropic.StreamEvent;
 import dev.ccrouter.api.anthropic.Usage;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -71,20 +73,8 @@ public final class ChatStreamTranslator {
             return;
         }
         started = true;
-        ObjectNode message = json.createObjectNode();
-        message.put("id", context.messageId());
-        message.put("type", "message");
-        message.put("role", "assistant");
-        message.put("model", context.requestedModel());
-        message.putArray("content");
-        message.putNull("stop_reason");
-        message.putNull("stop_sequence");
-        message.putNull("stop_details");
-        message.putNull("container");
-        message.set("usage", Usage.estimate(context.estimatedInputTokens(), 1).toJson());
-        ObjectNode event = event("message_start");
-        event.set("message", message);
-        sink.event("message_start", event);
+        sink.event(new StreamEvent.MessageStart(context.messageId(), context.requestedModel(),
+                Usage.estimate(context.estimatedInputTokens(), 1)));
     }
 
     /** Whether the stream has ended, normally or with an error; later input is ignored. */
@@ -172,7 +162,7 @@ public final class ChatStreamTranslator {
         start();
         ended = true;
         failure = error;
-        sink.event("error", error.toEnvelope());
+        sink.event(new StreamEvent.Error(error));
     }
 
     /** The error the stream ended with, or null. */
@@ -273,12 +263,9 @@ public final class ChatStreamTranslator {
         if (!text.isEmpty()) {
             if (open != OpenBlock.THINKING) {
                 closeOpenBlock();
-                openBlock(OpenBlock.THINKING, thinkingShell());
+                openBlock(OpenBlock.THINKING, new ContentBlock.Thinking());
             }
-            ObjectNode delta = json.createObjectNode();
-            delta.put("type", "thinking_delta");
-            delta.put("thinking", text);
-            blockDelta(delta);
+            blockDelta(new ContentDelta.Thinking(text));
             outputChars += text.length();
         }
         if (newSignature != null && !newSignature.isEmpty() && open == OpenBlock.THINKING) {
@@ -295,10 +282,7 @@ public final class ChatStreamTranslator {
         }
         settleThinking();
         closeOpenBlock();
-        ObjectNode shell = json.createObjectNode();
-        shell.put("type", "redacted_thinking");
-        shell.put("data", data);
-        openBlock(OpenBlock.NONE, shell);
+        openBlock(OpenBlock.NONE, new ContentBlock.RedactedThinking(data));
         stopBlock(nextIndex - 1);
     }
 
@@ -314,15 +298,9 @@ public final class ChatStreamTranslator {
     private void appendText(String text) {
         if (open != OpenBlock.TEXT) {
             closeOpenBlock();
-            ObjectNode shell = json.createObjectNode();
-            shell.put("type", "text");
-            shell.put("text", "");
-            openBlock(OpenBlock.TEXT, shell);
+            openBlock(OpenBlock.TEXT, new ContentBlock.Text());
         }
-        ObjectNode delta = json.createObjectNode();
-        delta.put("type", "text_delta");
-        delta.put("text", text);
-        blockDelta(delta);
+        blockDelta(new ContentDelta.Text(text));
     }
 
     private void onToolCallFragment(JsonNode fragment) {
@@ -371,21 +349,11 @@ public final class ChatStreamTranslator {
         settleThinking();
         closeOpenBlock();
         for (ToolCall call : toolCalls) {
-            ObjectNode shell = json.createObjectNode();
-            shell.put("type", "tool_use");
-            shell.put("id", call.id != null && !call.id.isEmpty()
-                    ? ToolCallIds.toClient(call.id)
-                    : context.toolUseIds().get());
-            shell.put("name", context.toolNames().clientName(call.name == null ? "" : call.name));
-            shell.putObject("input");
-            openBlock(OpenBlock.NONE, shell);
-            ObjectNode delta = json.createObjectNode();
-            delta.put("type", "input_json_delta");
-            delta.put("partial_json", toolArguments.parse(call.arguments.toString()).toString());
-            ObjectNode event = event("content_block_delta");
-            event.put("index", nextIndex - 1);
-            event.set("delta", delta);
-            sink.event("content_block_delta", event);
+            String id = call.id != null && !call.id.isEmpty() ? ToolCallIds.toClient(call.id) : context.toolUseIds().get();
+            openBlock(OpenBlock.NONE, new ContentBlock.ToolUse(id,
+                    context.toolNames().clientName(call.name == null ? "" : call.name)));
+            sink.event(new StreamEvent.ContentBlockDelta(nextIndex - 1,
+                    new ContentDelta.InputJson(toolArguments.parse(call.arguments.toString()).toString())));
             stopBlock(nextIndex - 1);
         }
         StopReason stop = StopReason.of(finishChoice, finishReason, !toolCalls.isEmpty(), context.stopSequences());
@@ -393,16 +361,9 @@ public final class ChatStreamTranslator {
                 ? context.usage().map(usage)
                 : Usage.estimate(context.estimatedInputTokens(), (outputChars + 3) / 4);
 
-        ObjectNode messageDelta = event("message_delta");
-        ObjectNode delta = messageDelta.putObject("delta");
-        delta.put("stop_reason", stop.reason());
-        delta.put("stop_sequence", stop.sequence());
-        delta.putNull("stop_details");
-        delta.putNull("container");
-        messageDelta.set("usage", finalUsage.toDeltaJson());
         this.finalUsage = finalUsage;
-        sink.event("message_delta", messageDelta);
-        sink.event("message_stop", event("message_stop"));
+        sink.event(new StreamEvent.MessageDelta(stop.reason(), stop.sequence(), finalUsage));
+        sink.event(new StreamEvent.MessageStop());
         ended = true;
     }
 
@@ -422,19 +383,8 @@ public final class ChatStreamTranslator {
         }
     }
 
-    private ObjectNode thinkingShell() {
-        ObjectNode shell = json.createObjectNode();
-        shell.put("type", "thinking");
-        shell.put("thinking", "");
-        shell.put("signature", "");
-        return shell;
-    }
-
-    private void openBlock(OpenBlock kind, ObjectNode shell) {
-        ObjectNode event = event("content_block_start");
-        event.put("index", nextIndex);
-        event.set("content_block", shell);
-        sink.event("content_block_start", event);
+    private void openBlock(OpenBlock kind, ContentBlock shell) {
+        sink.event(new StreamEvent.ContentBlockStart(nextIndex, shell));
         open = kind;
         openIndex = nextIndex;
         nextIndex++;
@@ -443,11 +393,8 @@ public final class ChatStreamTranslator {
         }
     }
 
-    private void blockDelta(ObjectNode delta) {
-        ObjectNode event = event("content_block_delta");
-        event.put("index", openIndex);
-        event.set("delta", delta);
-        sink.event("content_block_delta", event);
+    private void blockDelta(ContentDelta delta) {
+        sink.event(new StreamEvent.ContentBlockDelta(openIndex, delta));
     }
 
     private void closeOpenBlock() {
@@ -455,25 +402,14 @@ public final class ChatStreamTranslator {
             return;
         }
         if (open == OpenBlock.THINKING && signature != null) {
-            ObjectNode delta = json.createObjectNode();
-            delta.put("type", "signature_delta");
-            delta.put("signature", signature);
-            blockDelta(delta);
+            blockDelta(new ContentDelta.Signature(signature));
         }
         stopBlock(openIndex);
         open = OpenBlock.NONE;
     }
 
     private void stopBlock(int index) {
-        ObjectNode event = event("content_block_stop");
-        event.put("index", index);
-        sink.event("content_block_stop", event);
-    }
-
-    private ObjectNode event(String type) {
-        ObjectNode event = json.createObjectNode();
-        event.put("type", type);
-        return event;
+        sink.event(new StreamEvent.ContentBlockStop(index));
     }
 
     /** One upstream tool call being collected. */

@@ -1,10 +1,16 @@
 package dev.ccrouter.translate;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.TokenBuffer;
+import dev.ccrouter.api.anthropic.ContentBlock;
+import dev.ccrouter.api.anthropic.ContentDelta;
 import dev.ccrouter.api.anthropic.EventSink;
+import dev.ccrouter.api.anthropic.StreamEvent;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -16,57 +22,71 @@ import java.util.Map;
  */
 final class MessageFold implements EventSink {
     private final ObjectMapper json;
-    private ObjectNode message;
-    private ArrayNode content;
+    private final ObjectNode message;
+    private final ArrayNode content;
     private final Map<Integer, ObjectNode> blocks = new HashMap<>();
     private final Map<Integer, StringBuilder> partialJson = new HashMap<>();
 
     MessageFold(ObjectMapper json) {
         this.json = json;
+        this.message = json.createObjectNode();
+        this.content = json.createArrayNode();
     }
 
     @Override
-    public void event(String type, ObjectNode data) {
-        switch (type) {
-            case "message_start" -> {
-                message = data.get("message").deepCopy();
-                content = message.putArray("content");
+    public void event(StreamEvent event) {
+        switch (event) {
+            case StreamEvent.MessageStart start -> {
+                message.put("id", start.id());
+                message.put("type", "message");
+                message.put("role", "assistant");
+                message.put("model", start.model());
+                message.set("content", content);
             }
-            case "content_block_start" -> startBlock(data.get("index").asInt(), data.get("content_block"));
-            case "content_block_delta" -> applyDelta(data.get("index").asInt(), data.get("delta"));
-            case "content_block_stop" -> stopBlock(data.get("index").asInt());
-            case "message_delta" -> {
-                JsonNode delta = data.get("delta");
-                message.set("stop_reason", delta.get("stop_reason"));
-                message.set("stop_sequence", delta.get("stop_sequence"));
+            case StreamEvent.ContentBlockStart start -> startBlock(start.index(), start.block());
+            case StreamEvent.ContentBlockDelta delta -> applyDelta(delta.index(), delta.delta());
+            case StreamEvent.ContentBlockStop stop -> stopBlock(stop.index());
+            case StreamEvent.MessageDelta delta -> {
+                message.put("stop_reason", delta.stopReason());
+                message.put("stop_sequence", delta.stopSequence());
+                message.putNull("stop_details");
+                message.putNull("container");
+                message.set("usage", delta.usage().toJson());
             }
-            default -> { } // message_stop, ping, error: nothing to fold; the driver looks at the outcome
+            case StreamEvent.MessageStop stop -> { }
+            case StreamEvent.Ping ping -> { }
+            case StreamEvent.Error error -> { } // the driver reads the machine's failure
         }
     }
 
-    /** The folded message; its usage is set by the caller from the final usage. */
+    /** The folded message. */
     ObjectNode message() {
         return message;
     }
 
-    private void startBlock(int index, JsonNode shell) {
-        ObjectNode block = shell.deepCopy();
-        if ("text".equals(block.path("type").asText())) {
+    private void startBlock(int index, ContentBlock shell) {
+        ObjectNode block;
+        try (TokenBuffer buffer = new TokenBuffer(json, false)) {
+            shell.write(buffer);
+            block = json.readTree(buffer.asParser());
+        } catch (IOException e) {
+            throw new UncheckedIOException("a block shell in memory is always readable", e);
+        }
+        if (shell instanceof ContentBlock.Text) {
             block.putNull("citations"); // whole messages always carry it; stream starts leave it out
         }
         content.add(block);
         blocks.put(index, block);
     }
 
-    private void applyDelta(int index, JsonNode delta) {
+    private void applyDelta(int index, ContentDelta delta) {
         ObjectNode block = blocks.get(index);
-        switch (delta.path("type").asText()) {
-            case "text_delta" -> append(block, "text", delta.path("text").asText());
-            case "thinking_delta" -> append(block, "thinking", delta.path("thinking").asText());
-            case "signature_delta" -> block.put("signature", delta.path("signature").asText());
-            case "input_json_delta" -> partialJson.computeIfAbsent(index, i -> new StringBuilder())
-                    .append(delta.path("partial_json").asText());
-            default -> { }
+        switch (delta) {
+            case ContentDelta.Text text -> append(block, "text", text.value());
+            case ContentDelta.Thinking thinking -> append(block, "thinking", thinking.value());
+            case ContentDelta.Signature signature -> block.put("signature", signature.value());
+            case ContentDelta.InputJson input ->
+                    partialJson.computeIfAbsent(index, i -> new StringBuilder()).append(input.value());
         }
     }
 
@@ -75,8 +95,8 @@ final class MessageFold implements EventSink {
         if (input != null) {
             try {
                 blocks.get(index).set("input", json.readTree(input.toString()));
-            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                throw new IllegalStateException("the stream translator emits tool input as valid JSON", e);
+            } catch (JsonProcessingException e) {
+                throw new UncheckedIOException("the stream translator emits tool input as valid JSON", e);
             }
         }
     }
