@@ -10,14 +10,13 @@ import dev.ccrouter.translate.ChatStreamTranslator;
 import dev.ccrouter.upstream.UpstreamClient;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 
 /**
  * The loop between an upstream's SSE body and a streaming client: each {@code data:} line is parsed once and fed to
  * the stream machine, and what it emitted is flushed when no further event is already buffered (one write per
  * upstream arrival, not per event). Every way the upstream can stop — {@code [DONE]}, end of body, a chunk that is not
- * JSON, a read error or timeout — ends the client's stream with {@code message_stop} or {@code event: error}; a
- * client that left stops the loop at once.
+ * JSON, a read error of any kind, a timeout — ends the client's stream with {@code message_stop} or
+ * {@code event: error}, never by just stopping; a client that left stops the loop at once.
  */
 public final class StreamRelay {
     private final ObjectMapper json;
@@ -52,11 +51,13 @@ public final class StreamRelay {
         } catch (MalformedChunk e) {
             translator.onFailure(AnthropicError.of(ErrorType.API,
                     "The upstream sent a stream chunk that is not JSON: " + e.getMessage()));
-        } catch (IOException | UncheckedIOException e) {
+        } catch (IOException | RuntimeException e) { // Helidon reports broken framing and resets unchecked
             if (!client.clientGone()) {
-                translator.onFailure(AnthropicError.of(
-                        UpstreamClient.isTimeout(e) ? ErrorType.TIMEOUT : ErrorType.API,
-                        "The upstream connection failed during the stream: " + rootCause(e)));
+                translator.onFailure(UpstreamClient.isTimeout(e)
+                        ? AnthropicError.of(ErrorType.TIMEOUT,
+                                "The upstream sent nothing for longer than the read timeout during the stream.")
+                        : AnthropicError.of(ErrorType.API,
+                                "The upstream connection failed during the stream: " + rootCause(e)));
             }
         }
         client.flush();

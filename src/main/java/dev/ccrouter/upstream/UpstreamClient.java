@@ -11,7 +11,6 @@ import io.helidon.webclient.api.HttpClientRequest;
 import io.helidon.webclient.api.WebClient;
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.net.URI;
@@ -31,8 +30,10 @@ public final class UpstreamClient {
     private final CompletableFuture<WebClient> client;
     private final String httpReferer;
     private final String appTitle;
+    private final java.time.Duration readTimeout;
 
     public UpstreamClient(GatewayConfig config) {
+        this.readTimeout = config.readTimeout();
         this.httpReferer = config.httpReferer();
         this.appTitle = config.appTitle();
         // Building the client loads the JDK's trust store for TLS, a third of a second at start-up: it is built on
@@ -75,13 +76,13 @@ public final class UpstreamClient {
      */
     public UpstreamResponse post(Call call, byte[] body) {
         try {
-            return new UpstreamResponse(request(call).submit(body));
-        } catch (UncheckedIOException | IllegalStateException first) {
+            return new UpstreamResponse(request(call).submit(body), readTimeout);
+        } catch (RuntimeException first) { // Helidon reports I/O failures unchecked, in several types
             if (isTimeout(first)) {
                 throw timeout(call, first);
             }
             try {
-                return new UpstreamResponse(request(call).submit(body));
+                return new UpstreamResponse(request(call).submit(body), readTimeout);
             } catch (RuntimeException second) {
                 throw isTimeout(second) ? timeout(call, second) : unreachable(call, second);
             }

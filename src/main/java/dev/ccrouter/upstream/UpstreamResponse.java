@@ -3,15 +3,19 @@ package dev.ccrouter.upstream;
 import io.helidon.webclient.api.HttpClientResponse;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /** One response from the upstream: status, headers, and a body to read as it arrives. Close it to cancel. */
 public final class UpstreamResponse implements AutoCloseable {
     private final HttpClientResponse response;
+    private final Duration readTimeout;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private SilenceWatch.WatchedBody body;
 
-    UpstreamResponse(HttpClientResponse response) {
+    UpstreamResponse(HttpClientResponse response, Duration readTimeout) {
         this.response = response;
+        this.readTimeout = readTimeout;
     }
 
     public int status() {
@@ -23,9 +27,15 @@ public final class UpstreamResponse implements AutoCloseable {
         return response.headers().first(io.helidon.http.HeaderNames.create(name)).orElse(null);
     }
 
-    /** The body as it arrives; reading blocks only the calling (virtual) thread. */
+    /**
+     * The body as it arrives; reading blocks only the calling (virtual) thread. A read that waits longer than the
+     * read timeout fails with a {@link java.net.SocketTimeoutException}.
+     */
     public InputStream body() {
-        return response.inputStream();
+        if (body == null) {
+            body = SilenceWatch.watch(response.inputStream(), readTimeout, this::close);
+        }
+        return body;
     }
 
     /** Reads a whole (non-streaming) body, up to {@code limit} bytes. */
@@ -58,6 +68,9 @@ public final class UpstreamResponse implements AutoCloseable {
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
+            if (body != null) {
+                body.release();
+            }
             response.close();
         }
     }
