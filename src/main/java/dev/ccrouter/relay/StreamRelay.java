@@ -28,8 +28,9 @@ public final class StreamRelay {
     /**
      * Relays until the stream ends or the client leaves.
      *
-     * @return whether the translator reached its end (normally or with an error) while the client was still there:
-     *         then the rest of the upstream body is only its terminator, and the connection can be reused
+     * @return whether the stream finished normally while the client was still there: then the rest of the upstream
+     *         body is only its terminator, and the connection can be reused (after a failure the upstream may have
+     *         nothing more to say, and waiting for it would hold the client)
      */
     public boolean relay(InputStream upstreamBody, ChatStreamTranslator translator, ClientChannel client) {
         SseLineReader reader = new SseLineReader(upstreamBody);
@@ -49,11 +50,11 @@ public final class StreamRelay {
                 translator.onEndOfStream();
             }
         } catch (MalformedChunk e) {
-            translator.onFailure(AnthropicError.of(ErrorType.API,
+            translator.onUpstreamBroken(AnthropicError.of(ErrorType.API,
                     "The upstream sent a stream chunk that is not JSON: " + e.getMessage()));
         } catch (IOException | RuntimeException e) { // Helidon reports broken framing and resets unchecked
             if (!client.clientGone()) {
-                translator.onFailure(UpstreamClient.isTimeout(e)
+                translator.onUpstreamBroken(UpstreamClient.isTimeout(e)
                         ? AnthropicError.of(ErrorType.TIMEOUT,
                                 "The upstream sent nothing for longer than the read timeout during the stream.")
                         : AnthropicError.of(ErrorType.API,
@@ -61,7 +62,7 @@ public final class StreamRelay {
             }
         }
         client.flush();
-        return translator.ended() && !client.clientGone();
+        return translator.ended() && translator.failure() == null && !client.clientGone();
     }
 
     private JsonNode parse(String data) throws MalformedChunk {

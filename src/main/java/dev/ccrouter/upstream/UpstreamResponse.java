@@ -1,46 +1,41 @@
 package dev.ccrouter.upstream;
 
-import io.helidon.webclient.api.HttpClientResponse;
 import java.io.IOException;
 import java.io.InputStream;
-import java.time.Duration;
-import java.util.concurrent.atomic.AtomicBoolean;
 
-/** One response from the upstream: status, headers, and a body to read as it arrives. Close it to cancel. */
+/** One response from a provider: status, headers, and a body to read as it arrives. Close it to cancel. */
 public final class UpstreamResponse implements AutoCloseable {
-    private final HttpClientResponse response;
-    private final Duration readTimeout;
-    private final AtomicBoolean closed = new AtomicBoolean();
-    private SilenceWatch.WatchedBody body;
+    /** What may be left after the last event (the chunked terminator, a blank line): read to reuse the connection. */
+    private static final int LEFTOVER_LIMIT = 16 * 1024;
 
-    UpstreamResponse(HttpClientResponse response, Duration readTimeout) {
-        this.response = response;
-        this.readTimeout = readTimeout;
+    private final ResponseHead head;
+    private final ResponseBody body;
+
+    UpstreamResponse(ResponseHead head, ResponseBody body) {
+        this.head = head;
+        this.body = body;
     }
 
     public int status() {
-        return response.status().code();
+        return head.status();
     }
 
     /** A header's first value, or null. */
     public String header(String name) {
-        return response.headers().first(io.helidon.http.HeaderNames.create(name)).orElse(null);
+        return head.header(name);
     }
 
     /**
-     * The body as it arrives; reading blocks only the calling (virtual) thread. A read that waits longer than the
-     * read timeout fails with a {@link java.net.SocketTimeoutException}.
+     * The body as it arrives; reading blocks only the calling (virtual) thread, and a read that waits longer than
+     * the read timeout fails with a {@link java.net.SocketTimeoutException}.
      */
     public InputStream body() {
-        if (body == null) {
-            body = SilenceWatch.watch(response.inputStream(), readTimeout, this::close);
-        }
         return body;
     }
 
     /** Reads a whole (non-streaming) body, up to {@code limit} bytes. */
     public byte[] readBody(int limit) throws IOException {
-        try (InputStream in = body()) {
+        try (InputStream in = body) {
             return in.readNBytes(limit);
         }
     }
@@ -51,9 +46,9 @@ public final class UpstreamResponse implements AutoCloseable {
      * translation. Gives up (and the connection is closed) if more than a few KB remain.
      */
     public void finishReading() {
-        try (InputStream in = body()) {
-            byte[] rest = in.readNBytes(16 * 1024);
-            if (rest.length == 16 * 1024) {
+        try {
+            byte[] rest = body.readNBytes(LEFTOVER_LIMIT);
+            if (rest.length == LEFTOVER_LIMIT || !body.ended()) {
                 close();
             }
         } catch (IOException | RuntimeException e) {
@@ -67,11 +62,6 @@ public final class UpstreamResponse implements AutoCloseable {
      */
     @Override
     public void close() {
-        if (closed.compareAndSet(false, true)) {
-            if (body != null) {
-                body.release();
-            }
-            response.close();
-        }
+        body.close();
     }
 }

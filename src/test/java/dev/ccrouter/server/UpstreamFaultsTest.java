@@ -195,10 +195,19 @@ class UpstreamFaultsTest {
         assertThat(error.path("message").asText()).startsWith("The upstream connection failed during the stream: ");
     }
 
+    /** Where the finish reason's line ends: a cut before it leaves the answer unfinished. */
+    private static final int FINISH_LINE_END = TRANSCRIPT.indexOf("\"finish_reason\":\"stop\"}]}") + 25;
+    /** Where the finish reason's event ends, blank line included: a cut after it leaves the answer finished. */
+    private static final int FINISH_EVENT_END = FINISH_LINE_END + 2;
+
+    /**
+     * Every 9th byte up to the end of the usage chunk (after it the answer is whole: [DONE] is optional), leaving out
+     * the two bytes between the finish reason's line and its blank line, where a cut may read either way.
+     */
     static List<Integer> cutPoints() {
-        int length = TRANSCRIPT.getBytes(StandardCharsets.UTF_8).length;
-        // Every 9th byte up to the end of the usage chunk; after it the answer is complete ([DONE] is optional).
-        return IntStream.range(0, TRANSCRIPT.indexOf("data: [DONE]")).filter(i -> i % 9 == 0).boxed().toList();
+        return IntStream.range(0, TRANSCRIPT.indexOf("data: [DONE]"))
+                .filter(i -> i % 9 == 0 && (i < FINISH_LINE_END || i >= FINISH_EVENT_END))
+                .boxed().toList();
     }
 
     @ParameterizedTest(name = "cut after {0} bytes, length-delimited")
@@ -212,7 +221,7 @@ class UpstreamFaultsTest {
             socket.close();
         });
 
-        assertCutShort(post(STREAM));
+        assertCutShort(cut, post(STREAM));
     }
 
     @ParameterizedTest(name = "cut after {0} bytes, chunked")
@@ -225,7 +234,7 @@ class UpstreamFaultsTest {
             socket.close();
         });
 
-        assertCutShort(post(STREAM));
+        assertCutShort(cut, post(STREAM));
     }
 
     @ParameterizedTest(name = "cut after {0} bytes, delimited by the connection's end")
@@ -238,7 +247,7 @@ class UpstreamFaultsTest {
             socket.close();
         });
 
-        assertCutShort(post(STREAM));
+        assertCutShort(cut, post(STREAM));
     }
 
     @Test
@@ -275,11 +284,21 @@ class UpstreamFaultsTest {
 
     // ---- helpers ------------------------------------------------------------------------------------------------
 
-    private static void assertCutShort(HttpResponse<String> response) throws Exception {
+    /**
+     * Cut before the finish reason, the answer is unfinished and the stream ends with an error; cut after it, the
+     * answer stands whole (the usage is estimated when its chunk was lost).
+     */
+    private static void assertCutShort(int cut, HttpResponse<String> response) throws Exception {
         assertThat(response.statusCode()).isEqualTo(200);
         AnthropicStreamGrammar.Outcome outcome = AnthropicStreamGrammar.check(response.body());
-        assertThat(outcome.completed()).as("a cut-off stream must not look complete:\n" + response.body()).isFalse();
-        assertThat(outcome.error().path("error").path("type").asText()).isEqualTo("api_error");
+        if (cut < FINISH_LINE_END) {
+            assertThat(outcome.completed()).as("a cut-off stream must not look complete:\n" + response.body()).isFalse();
+            assertThat(outcome.error().path("error").path("type").asText()).isEqualTo("api_error");
+        } else {
+            assertThat(outcome.completed()).as("a finished answer stands:\n" + response.body()).isTrue();
+            assertThat(outcome.message().path("content").path(0).path("text").asText()).isEqualTo("Hello there.");
+            assertThat(outcome.message().path("stop_reason").asText()).isEqualTo("end_turn");
+        }
     }
 
     private static void assertEndsWithError(String body, String type, String message) throws Exception {
