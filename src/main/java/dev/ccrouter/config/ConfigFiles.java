@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.Consumer;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
  * Reads a configuration file into the tree of ccrouter's settings: YAML as it is, or a claude-code-router
@@ -60,12 +61,26 @@ final class ConfigFiles {
         try {
             return mapper.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).readTree(text);
         } catch (JsonProcessingException e) {
+            if (e.getCause() instanceof MarkedYAMLException yaml && yaml.getProblemMark() != null) {
+                throw new ConfigException("config file " + file + " line " + (yaml.getProblemMark().getLine() + 1)
+                        + ", column " + (yaml.getProblemMark().getColumn() + 1) + ": not valid YAML: "
+                        + yaml.getProblem() + context(yaml));
+            }
             JsonLocation at = e.getLocation();
             String where = at == null || at.getLineNr() < 1 ? ""
                     : " line " + at.getLineNr() + ", column " + at.getColumnNr();
             throw new ConfigException("config file " + file + where + ": not valid " + format + ": "
                     + firstLine(e.getOriginalMessage()));
         }
+    }
+
+    /** SnakeYAML's context names the construct the problem is in, and where that began. */
+    private static String context(MarkedYAMLException yaml) {
+        if (yaml.getContext() == null || yaml.getContextMark() == null) {
+            return "";
+        }
+        return " (" + yaml.getContext() + " that begins at line " + (yaml.getContextMark().getLine() + 1)
+                + ", column " + (yaml.getContextMark().getColumn() + 1) + ")";
     }
 
     private static String firstLine(String message) {

@@ -58,6 +58,20 @@ public record GatewayConfig(String host,
     public record ModelMapping(String haiku, String sonnet, String opus) {
     }
 
+    /**
+     * The providers routes may name: the configured ones, and {@code openrouter} at {@code upstreamBaseUrl},
+     * forwarding the client's key, unless one of that name is configured.
+     */
+    public List<ProviderSettings> allProviders() {
+        if (providers.stream().anyMatch(provider -> provider.name().equals(ConfigValidator.IMPLICIT_PROVIDER))) {
+            return providers;
+        }
+        List<ProviderSettings> all = new java.util.ArrayList<>(providers);
+        all.add(new ProviderSettings(ConfigValidator.IMPLICIT_PROVIDER, "openrouter", upstreamBaseUrl, List.of(),
+                null, Map.of()));
+        return List.copyOf(all);
+    }
+
     public GatewayConfig withPort(int value) {
         return edit(draft -> draft.port = value);
     }
