@@ -104,7 +104,7 @@ final class CcrConfig {
         String url = ccr.path("api_base_url").asText("");
         Optional<String> preset = presetOf(ccr.path("transformer").path("use"));
         if (preset.isEmpty()) {
-            preset = hostOf(url).flatMap(Presets::byHost);
+            preset = hostOf(url).flatMap(Presets::byUrl);
         }
         provider.put("preset", preset.orElse(Presets.DEFAULT));
         if (!url.isEmpty() && CHAT_COMPLETIONS.matcher(url).find()) {

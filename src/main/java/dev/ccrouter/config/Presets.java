@@ -43,8 +43,22 @@ public final class Presets {
         return DEFAULT.equals(preset);
     }
 
-    /** The preset whose official endpoint this URL points at, if any. */
-    static Optional<String> byHost(URI url) {
-        return Optional.ofNullable(url.getHost()).map(HOSTS::get);
+    /** Local servers recognisable by their default port alone. */
+    private static final Map<Integer, String> LOCAL_PORTS = Map.of(11434, "ollama", 1234, "lmstudio");
+
+    /** The preset whose official endpoint (or local server's default port) this URL points at, if any. */
+    static Optional<String> byUrl(URI url) {
+        if (url.getHost() == null) {
+            return Optional.empty();
+        }
+        if (LOCAL_PORTS.containsKey(url.getPort()) && isLocal(url.getHost())) {
+            return Optional.of(LOCAL_PORTS.get(url.getPort()));
+        }
+        return Optional.ofNullable(HOSTS.get(url.getHost()));
+    }
+
+    private static boolean isLocal(String host) {
+        return host.equals("localhost") || host.equals("127.0.0.1") || host.equals("[::1]")
+                || host.equals("host.docker.internal");
     }
 }
