@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,6 +38,7 @@ public final class ConfigWatcher implements AutoCloseable {
     private final Duration debounce;
     private final WatchService watch;
     private final Thread thread;
+    private final AtomicInteger reads = new AtomicInteger();
     private GatewayConfig current;
     private String lastProblem;
 
@@ -114,27 +116,39 @@ public final class ConfigWatcher implements AutoCloseable {
         return concerns;
     }
 
+    /** How many times the file was read after a change, valid or not. */
+    int reads() {
+        return reads.get();
+    }
+
     private void reload() {
-        GatewayConfig next;
         try {
-            next = loader.load(flags);
+            apply(loader.load(flags));
+            lastProblem = null;
         } catch (ConfigException e) {
-            String problem = "configuration not reloaded, still serving the previous one: " + e.getMessage();
-            if (!problem.equals(lastProblem)) {
-                onRejected.accept(problem);
-            }
-            lastProblem = problem;
-            return;
+            reject(e.getMessage());
         } catch (RuntimeException e) {
-            onRejected.accept("configuration not reloaded, still serving the previous one: " + e);
-            return;
+            reject(e.toString());
+        } finally {
+            reads.incrementAndGet();
         }
-        lastProblem = null;
+    }
+
+    private void apply(GatewayConfig next) {
         if (!Objects.equals(next, current)) {
             current = next;
             LOG.info("configuration reloaded from {}", file);
             onChange.accept(next);
         }
+    }
+
+    /** One line per distinct problem: a broken file is not reported again for each unrelated event. */
+    private void reject(String why) {
+        String problem = "configuration not reloaded, still serving the previous one: " + why;
+        if (!problem.equals(lastProblem)) {
+            onRejected.accept(problem);
+        }
+        lastProblem = problem;
     }
 
     @Override
