@@ -131,8 +131,10 @@ public final class ConfigLoader {
         }
         normalize(tree);
         Provenance provenance = new Provenance(file, fileTree, overrides);
+        ConfigValidator validator = new ConfigValidator(provenance);
+        validator.checkValues(tree);
         ConfigFile bound = ConfigBinder.bind(tree, provenance);
-        new ConfigValidator(provenance).validate(tree, bound);
+        validator.checkAcrossSettings(bound);
         return bound;
     }
 

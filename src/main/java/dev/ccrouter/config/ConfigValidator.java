@@ -24,8 +24,13 @@ final class ConfigValidator {
         this.provenance = provenance;
     }
 
-    void validate(JsonNode tree, ConfigFile config) {
+    /** Each value against its row of the table; before binding, so that an out-of-range number is named too. */
+    void checkValues(JsonNode tree) {
         checkValues(tree, ConfigPath.ROOT);
+    }
+
+    /** What spans settings, once the values are bound. */
+    void checkAcrossSettings(ConfigFile config) {
         checkProviders(config.providers());
         checkRoutes(config.routes(), providerNames(config.providers()));
         checkAuth(config.auth());

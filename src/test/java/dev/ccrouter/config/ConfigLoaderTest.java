@@ -118,6 +118,9 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> loadFile(types, Map.of()))
                 .hasMessage("stream.ping_interval_seconds in " + types + " must be a whole number from 1 to 3600, "
                         + "got 'soon'");
+        Path huge = write("huge.yaml", "server:\n  port: 99999999999\n");
+        assertThatThrownBy(() -> loadFile(huge, Map.of()))
+                .hasMessage("server.port in " + huge + " must be a whole number from 0 to 65535, got '99999999999'");
         Path list = write("list.yaml", "providers:\n  name: deepseek\n");
         assertThatThrownBy(() -> loadFile(list, Map.of()))
                 .hasMessage("providers in " + list + " must be a list, got 'a mapping'");
