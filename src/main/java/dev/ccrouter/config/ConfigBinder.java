@@ -47,7 +47,7 @@ final class ConfigBinder {
             ConfigPath path = pathOf(e);
             String valid = Settings.forPath(path).map(setting -> setting.rule().valid())
                     .orElseGet(() -> describe(e.getTargetType()));
-            boolean echo = Settings.forPath(path).map(setting -> setting.rule().echoesValue()).orElse(true);
+            boolean echo = Settings.mayShow(path);
             JsonNode value = path.find(tree);
             String got = e instanceof InvalidFormatException format ? String.valueOf(format.getValue())
                     : value == null ? "nothing" : value.isValueNode() ? value.asText() : kind(value);

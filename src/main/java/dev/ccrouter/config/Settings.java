@@ -111,8 +111,10 @@ public final class Settings {
         return ALL.stream().filter(setting -> setting.path().equals(pattern)).findFirst();
     }
 
-    static Optional<Setting> byEnv(String variable) {
-        return ALL.stream().filter(setting -> variable.equals(setting.env())).findFirst();
+    /** Whether a value found at this path may be shown in a message: not a key, nor a list of keys. */
+    static boolean mayShow(ConfigPath path) {
+        return forPath(path).or(() -> forPath(path.index(0))).map(setting -> setting.rule().echoesValue())
+                .orElse(true);
     }
 
     /** The README's settings table. */

@@ -233,6 +233,15 @@ class ProvidersAndRoutesConfigTest {
     }
 
     @Test
+    void aKeyIsNeverShownInAnError() {
+        assertThatThrownBy(() -> load("providers:\n  - {name: a, preset: groq, api_keys: sk-secret-0123456789}\n",
+                Map.of()))
+                .hasMessage("providers[0].api_keys in " + file() + " must be a list");
+        assertThatThrownBy(() -> load("auth:\n  admin_keys: [[sk-secret-0123456789]]\n", Map.of()))
+                .hasMessage("auth.admin_keys[0] in " + file() + " must be a key that is not empty (or ${ENV_VAR})");
+    }
+
+    @Test
     void anUnsetVariableIsAnErrorNamingIt() {
         assertThatThrownBy(() -> load("providers:\n  - {name: box, base_url: '${BOX_URL}/v1'}\n", Map.of()))
                 .hasMessage("providers[0].base_url in " + file() + " refers to ${BOX_URL}, which is not set in the "
