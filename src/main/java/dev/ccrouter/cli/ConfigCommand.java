@@ -7,6 +7,8 @@ import dev.ccrouter.config.Settings;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
@@ -41,37 +43,31 @@ final class ConfigCommand implements Runnable {
             + "environment) with every key masked.", "FILE defaults to CCROUTER_CONFIG."})
     int check(@Parameters(arity = "0..1", paramLabel = "FILE", description = "YAML, or claude-code-router's config.json")
               Path file) {
-        PrintWriter err = spec.commandLine().getErr();
-        try {
-            String yaml = new ConfigLoader(env, warning -> err.println("ccrouter: warning: " + warning))
-                    .effectiveYaml(new ConfigLoader.Flags(null, null, null, file, null));
-            spec.commandLine().getOut().print(yaml);
-            return 0;
-        } catch (ConfigException e) {
-            err.println("ccrouter: " + e.getMessage());
-            return BAD_CONFIGURATION;
-        } finally {
-            err.flush();
-            spec.commandLine().getOut().flush();
-        }
+        return print(warnings -> new ConfigLoader(env, warnings)
+                .effectiveYaml(new ConfigLoader.Flags(null, null, null, file, null)));
     }
 
     @Command(name = "import-ccr", description = {"Write the ccrouter YAML equivalent to a claude-code-router "
             + "config.json to standard output.", "FILE defaults to ~/.claude-code-router/config.json."})
     int importCcr(@Parameters(arity = "0..1", paramLabel = "FILE") Path file) {
-        PrintWriter err = spec.commandLine().getErr();
         Path source = file != null ? file : Path.of(env.getOrDefault("HOME", System.getProperty("user.home")),
                 ".claude-code-router", "config.json");
+        return print(warnings -> ConfigImport.fromClaudeCodeRouter(source, warnings));
+    }
+
+    /** Prints what the configuration code produces, its warnings on stderr; a bad configuration exits 2. */
+    private int print(Function<Consumer<String>, String> produce) {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
         try {
-            spec.commandLine().getOut().print(ConfigImport.fromClaudeCodeRouter(source,
-                    warning -> err.println("ccrouter: warning: " + warning)));
+            out.print(produce.apply(warning -> err.println("ccrouter: warning: " + warning)));
             return 0;
         } catch (ConfigException e) {
             err.println("ccrouter: " + e.getMessage());
             return BAD_CONFIGURATION;
         } finally {
             err.flush();
-            spec.commandLine().getOut().flush();
+            out.flush();
         }
     }
 
