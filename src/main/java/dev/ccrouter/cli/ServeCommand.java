@@ -87,14 +87,7 @@ final class ServeCommand implements Callable<Integer> {
             server.close();
             return 0;
         }
-        Optional<ConfigWatcher> watcher;
-        try {
-            watcher = ConfigWatcher.start(loader, flags, settings, ServeCommand::reconfigure);
-        } catch (IOException e) {
-            LOG.warn("the configuration file cannot be watched, changes need a restart: {}", e.getMessage());
-            watcher = Optional.empty();
-        }
-        Optional<ConfigWatcher> watching = watcher;
+        Optional<ConfigWatcher> watching = watch(loader, flags, settings);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             watching.ifPresent(ConfigWatcher::close);
@@ -103,6 +96,15 @@ final class ServeCommand implements Callable<Integer> {
         }, "ccrouter-shutdown"));
         stopped.await();
         return 0;
+    }
+
+    private static Optional<ConfigWatcher> watch(ConfigLoader loader, ConfigLoader.Flags flags, GatewayConfig settings) {
+        try {
+            return ConfigWatcher.start(loader, flags, settings, ServeCommand::reconfigure);
+        } catch (IOException e) {
+            LOG.warn("the configuration file cannot be watched, changes need a restart: {}", e.getMessage());
+            return Optional.empty();
+        }
     }
 
     /** A valid new configuration. Until the server can swap it in while serving, it applies at the next start. */

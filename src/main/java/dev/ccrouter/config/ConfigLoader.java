@@ -10,6 +10,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -222,7 +223,7 @@ public final class ConfigLoader {
                 List.copyOf(model.schemaKeywordsToStrip()))));
         return new ProviderSettings(provider.name(), provider.preset(),
                 provider.baseUrl() == null ? null : withoutTrailingSlash(provider.baseUrl()),
-                List.copyOf(provider.apiKeys()), provider.protocol(), java.util.Collections.unmodifiableMap(models));
+                List.copyOf(provider.apiKeys()), provider.protocol(), Collections.unmodifiableMap(models));
     }
 
     private static RouteSettings immutable(RouteSettings routes) {
@@ -231,7 +232,7 @@ public final class ConfigLoader {
                 list.stream().map(Targets::normalize).toList()));
         return new RouteSettings(target(routes.defaultRoute()), target(routes.background()), target(routes.think()),
                 target(routes.longContext()), routes.longContextThreshold(), target(routes.webSearch()),
-                target(routes.image()), java.util.Collections.unmodifiableMap(fallbacks));
+                target(routes.image()), Collections.unmodifiableMap(fallbacks));
     }
 
     private static String target(String target) {

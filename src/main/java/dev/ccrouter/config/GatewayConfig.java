@@ -3,6 +3,7 @@ package dev.ccrouter.config;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -66,7 +67,7 @@ public record GatewayConfig(String host,
         if (providers.stream().anyMatch(provider -> provider.name().equals(ConfigValidator.IMPLICIT_PROVIDER))) {
             return providers;
         }
-        List<ProviderSettings> all = new java.util.ArrayList<>(providers);
+        List<ProviderSettings> all = new ArrayList<>(providers);
         all.add(new ProviderSettings(ConfigValidator.IMPLICIT_PROVIDER, "openrouter", upstreamBaseUrl, List.of(),
                 null, Map.of()));
         return List.copyOf(all);
