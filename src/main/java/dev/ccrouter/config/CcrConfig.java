@@ -70,7 +70,14 @@ final class CcrConfig {
                 ignoredSettings.add(name);
             }
         }
-        copy(ccr, "HOST", settings, "server", "host");
+        boolean hasGatewayKey = !ccr.path("APIKEY").asText("").isEmpty();
+        if (hasGatewayKey) {
+            copy(ccr, "HOST", settings, "server", "host");
+        } else if (!ccr.path("HOST").asText("").isEmpty()) {
+            // As claude-code-router does: without a gateway key, anyone reaching the port would spend the keys.
+            notes.add("HOST " + ccr.get("HOST").asText() + " is ignored without APIKEY, as claude-code-router does; "
+                    + "the gateway listens on 127.0.0.1");
+        }
         copy(ccr, "PORT", settings, "server", "port");
         JsonNode timeout = ccr.get("API_TIMEOUT_MS");
         if (timeout != null && timeout.canConvertToLong()) {
@@ -78,9 +85,8 @@ final class CcrConfig {
         } else if (timeout != null) {
             section(settings, "upstream").set("read_timeout_seconds", timeout);
         }
-        JsonNode apiKey = ccr.get("APIKEY");
-        if (apiKey != null && !apiKey.asText().isEmpty()) {
-            section(settings, "auth").putArray("keys").add(apiKey.asText());
+        if (hasGatewayKey) {
+            section(settings, "auth").putArray("keys").add(ccr.get("APIKEY").asText());
         }
         ArrayNode providers = settings.putArray("providers");
         ccr.path("Providers").forEach(provider -> providers.add(provider(provider)));

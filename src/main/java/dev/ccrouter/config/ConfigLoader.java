@@ -65,7 +65,24 @@ public final class ConfigLoader {
     }
 
     public GatewayConfig load(Flags flags) {
-        return gatewayConfig(read(flags));
+        GatewayConfig config = gatewayConfig(read(flags));
+        warnIfOthersCanSpendTheKeys(config);
+        return config;
+    }
+
+    /**
+     * Listening beyond the loopback with providers' own keys and no client keys lets anyone who reaches the port
+     * spend them. Allowed (a proxy in front may authenticate), but said.
+     */
+    private void warnIfOthersCanSpendTheKeys(GatewayConfig config) {
+        boolean loopback = config.host().equals("localhost") || config.host().startsWith("127.")
+                || config.host().equals("::1") || config.host().equals("[::1]");
+        List<String> withKeys = config.providers().stream().filter(provider -> !provider.forwardsClientKey())
+                .map(ProviderSettings::name).toList();
+        if (!loopback && !config.auth().required() && !withKeys.isEmpty()) {
+            warnings.accept("server.host is " + config.host() + " and auth.keys is empty: anyone who reaches port "
+                    + config.port() + " spends the keys of " + String.join(", ", withKeys) + "; set auth.keys");
+        }
     }
 
     /** The file these flags and this environment configure from, if any. */

@@ -83,6 +83,18 @@ class ClaudeCodeRouterConfigTest {
     }
 
     @Test
+    void withoutAnApiKeyTheHostStaysLoopbackAsInClaudeCodeRouter() throws IOException {
+        Path file = Files.writeString(dir.resolve("config.json"), """
+                {"HOST": "0.0.0.0", "Providers": [{"name": "deepseek", "api_key": "sk-deepseek-0123456789",
+                  "api_base_url": "https://api.deepseek.com/chat/completions", "models": ["deepseek-chat"]}],
+                 "Router": {"default": "deepseek,deepseek-chat"}}
+                """);
+        assertThat(load(file, Map.of()).host()).isEqualTo("127.0.0.1");
+        assertThat(warnings).containsExactly(file + ": HOST 0.0.0.0 is ignored without APIKEY, as claude-code-router "
+                + "does; the gateway listens on 127.0.0.1");
+    }
+
+    @Test
     void anUnsetVariableIsNamedAsInYamlFiles() {
         assertThatThrownBy(() -> load(DASHSCOPE, Map.of("DASHSCOPE_API_KEY", "sk-dashscope-0123456789")))
                 .hasMessage("providers[1].api_keys in " + DASHSCOPE + ": none of its keys is set "

@@ -242,6 +242,18 @@ class ProvidersAndRoutesConfigTest {
     }
 
     @Test
+    void listeningBeyondLoopbackWithProviderKeysAndNoClientKeysIsWarnedAbout() throws IOException {
+        String yaml = "providers:\n  - {name: deepseek, preset: deepseek, api_keys: [sk-deepseek-0123456789]}\n";
+        load(yaml, Map.of("CCROUTER_HOST", "0.0.0.0"));
+        assertThat(warnings).containsExactly("server.host is 0.0.0.0 and auth.keys is empty: anyone who reaches port "
+                + "8787 spends the keys of deepseek; set auth.keys");
+        warnings.clear();
+        load(yaml, Map.of());
+        load(yaml + "auth:\n  keys: [gw-0123456789]\n", Map.of("CCROUTER_HOST", "0.0.0.0"));
+        assertThat(warnings).isEmpty();
+    }
+
+    @Test
     void anUnsetVariableIsAnErrorNamingIt() {
         assertThatThrownBy(() -> load("providers:\n  - {name: box, base_url: '${BOX_URL}/v1'}\n", Map.of()))
                 .hasMessage("providers[0].base_url in " + file() + " refers to ${BOX_URL}, which is not set in the "
