@@ -10,6 +10,10 @@ import java.math.BigDecimal;
  * = 1 USD), except with {@code is_byok}, where it is OpenRouter's fee and the provider's charge is
  * {@code cost_details.upstream_inference_cost}. Counts that are absent, malformed or negative read as 0.
  *
+ * <p>Cache hits are read wherever a provider puts them: {@code prompt_tokens_details.cached_tokens} (OpenAI,
+ * OpenRouter, Groq, Qwen, Z.ai, vLLM), {@code prompt_cache_hit_tokens} (DeepSeek) or a top-level
+ * {@code cached_tokens} (Moonshot). Every one of them counts tokens that {@code prompt_tokens} includes.
+ *
  * @param cacheWriteTokens null when the upstream did not report cache writes (0 is a report)
  * @param cost             null when the upstream reported no cost
  */
@@ -28,12 +32,22 @@ record UpstreamUsage(long promptTokens,
         return new UpstreamUsage(
                 count(usage.get("prompt_tokens")),
                 count(usage.get("completion_tokens")),
-                count(prompt.get("cached_tokens")),
+                cachedTokens(usage, prompt),
                 writes == null || writes.isNull() ? null : count(writes),
                 count(usage.path("completion_tokens_details").get("reasoning_tokens")),
                 Money.parse(usage.get("cost")),
                 usage.path("is_byok").asBoolean(false),
                 Money.parse(usage.path("cost_details").get("upstream_inference_cost")));
+    }
+
+    private static long cachedTokens(JsonNode usage, JsonNode promptDetails) {
+        for (JsonNode hits : new JsonNode[] {promptDetails.get("cached_tokens"), usage.get("prompt_cache_hit_tokens"),
+                usage.get("cached_tokens")}) {
+            if (hits != null && hits.isNumber()) {
+                return count(hits);
+            }
+        }
+        return 0;
     }
 
     private static long count(JsonNode value) {

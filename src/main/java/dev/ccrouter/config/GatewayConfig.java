@@ -101,6 +101,26 @@ public record GatewayConfig(String host,
         return edit(draft -> draft.pricingRefresh = value);
     }
 
+    public GatewayConfig withModels(ModelMapping value) {
+        return edit(draft -> draft.models = value);
+    }
+
+    public GatewayConfig withMaxOutputTokens(Map<String, Integer> value) {
+        return edit(draft -> draft.maxOutputTokens = Map.copyOf(value));
+    }
+
+    public GatewayConfig withProviders(List<ProviderSettings> value) {
+        return edit(draft -> draft.providers = List.copyOf(value));
+    }
+
+    public GatewayConfig withRoutes(RouteSettings value) {
+        return edit(draft -> draft.routes = value);
+    }
+
+    public GatewayConfig withAuth(AuthSettings value) {
+        return edit(draft -> draft.auth = value);
+    }
+
     public GatewayConfig withPublicUrl(String value) {
         return edit(draft -> draft.publicUrl = value);
     }
@@ -119,8 +139,8 @@ public record GatewayConfig(String host,
         private URI upstreamBaseUrl;
         private Path dataDir;
         private long maxBodyBytes;
-        private final ModelMapping models;
-        private final Map<String, Integer> maxOutputTokens;
+        private ModelMapping models;
+        private Map<String, Integer> maxOutputTokens;
         private Duration pingInterval;
         private final Duration connectTimeout;
         private Duration readTimeout;
@@ -128,9 +148,9 @@ public record GatewayConfig(String host,
         private final String appTitle;
         private Duration pricingRefresh;
         private String publicUrl;
-        private final List<ProviderSettings> providers;
-        private final RouteSettings routes;
-        private final AuthSettings auth;
+        private List<ProviderSettings> providers;
+        private RouteSettings routes;
+        private AuthSettings auth;
 
         private Draft(GatewayConfig config) {
             host = config.host;

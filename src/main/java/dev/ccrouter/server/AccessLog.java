@@ -23,6 +23,9 @@ final class AccessLog {
                 .append(" status=").append(exchange.error != null ? exchange.error.status() : exchange.status)
                 .append(" model=").append(exchange.model)
                 .append(" upstream_model=").append(exchange.upstreamModel)
+                .append(" route=").append(exchange.route)
+                .append(" provider=").append(exchange.provider)
+                .append(" fallbacks=").append(exchange.fallbacks)
                 .append(" stream=").append(exchange.stream)
                 .append(" upstream_status=").append(exchange.upstreamStatus)
                 .append(" ms=").append(micros / 1000).append('.').append(String.format("%03d", micros % 1000));

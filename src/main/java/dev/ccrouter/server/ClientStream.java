@@ -1,11 +1,9 @@
 package dev.ccrouter.server;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.ccrouter.api.anthropic.EventSink;
 import dev.ccrouter.api.anthropic.SseFrames;
+import dev.ccrouter.api.anthropic.StreamEvent;
+import dev.ccrouter.relay.ClientChannel;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -22,7 +20,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * comment, which every client ignores, because a write is the only way to learn that the client has gone — and a
  * client that has gone must cancel the upstream call at once, or the provider keeps generating and billing.
  */
-final class ClientStream implements EventSink, AutoCloseable {
+final class ClientStream implements ClientChannel, AutoCloseable {
     private static final byte[] LIVENESS_COMMENT = ":\n\n".getBytes(StandardCharsets.US_ASCII);
 
     private final ObjectMapper json;
@@ -53,23 +51,19 @@ final class ClientStream implements EventSink, AutoCloseable {
     }
 
     @Override
-    public void event(String type, ObjectNode data) {
-        byte[] body;
-        try {
-            body = json.writeValueAsBytes(data);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("stream events are always serializable", e);
-        }
+    public void event(StreamEvent event) {
+        byte[] body = event.toBytes(json.getFactory());
         lock.lock();
         try {
-            SseFrames.append(pending, type, body);
+            SseFrames.append(pending, event.type(), body);
         } finally {
             lock.unlock();
         }
     }
 
     /** Sends every event framed since the last flush. */
-    void flush() {
+    @Override
+    public void flush() {
         lock.lock();
         try {
             if (pending.size() > 0) {
@@ -92,7 +86,8 @@ final class ClientStream implements EventSink, AutoCloseable {
         }
     }
 
-    boolean clientGone() {
+    @Override
+    public boolean clientGone() {
         return clientGone;
     }
 
@@ -108,8 +103,7 @@ final class ClientStream implements EventSink, AutoCloseable {
                 }
                 long now = System.nanoTime();
                 if (now - lastEventNanos >= pingNanos) {
-                    ObjectNode ping = JsonNodeFactory.instance.objectNode().put("type", "ping");
-                    event("ping", ping);
+                    event(new StreamEvent.Ping());
                     flush();
                 } else if (now - lastWriteNanos >= livenessNanos) {
                     write(LIVENESS_COMMENT);

@@ -9,6 +9,11 @@ final class Exchange {
     final long startNanos;
     String model = "";
     String upstreamModel = "";
+    /** The route that matched ({@code default}, {@code background}, …) and the {@code provider,model} that answered. */
+    String route = "";
+    String provider = "";
+    /** Targets tried after the first one failed before any byte reached the client. */
+    int fallbacks;
     boolean stream;
     int status;
     int upstreamStatus;

@@ -5,7 +5,7 @@ import dev.ccrouter.api.anthropic.AnthropicError;
 import dev.ccrouter.api.anthropic.ErrorType;
 import dev.ccrouter.billing.PricingCatalog;
 import dev.ccrouter.config.GatewayConfig;
-import dev.ccrouter.route.ModelRouter;
+import dev.ccrouter.route.Router;
 import dev.ccrouter.upstream.UpstreamClient;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.WebServer;
@@ -35,7 +35,7 @@ public final class GatewayServer implements AutoCloseable {
     public GatewayServer start() {
         ErrorResponses errors = new ErrorResponses(json);
         RequestBodies bodies = new RequestBodies(config.maxBodyBytes());
-        ModelRouter router = new ModelRouter(config.models(), config.maxOutputTokens());
+        Router router = new Router(config);
         UpstreamClient upstream = new UpstreamClient(config);
         // Reads local files only; the catalog is fetched in the background once the server is up.
         pricing = new PricingCatalog(URI.create(config.upstreamBaseUrl() + "/models"), config.dataDir(),

@@ -9,12 +9,17 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ccrouter.api.anthropic.AnthropicError;
 import dev.ccrouter.api.anthropic.ErrorType;
 import dev.ccrouter.api.anthropic.EventSink;
+import dev.ccrouter.api.anthropic.StreamEvent;
 import dev.ccrouter.api.anthropic.Usage;
-import dev.ccrouter.api.openai.SseLineReader;
 import dev.ccrouter.billing.Bill;
 import dev.ccrouter.billing.PricingCatalog;
 import dev.ccrouter.billing.UsageAccounting;
-import dev.ccrouter.route.ModelRouter;
+import dev.ccrouter.billing.ModelPricing;
+import dev.ccrouter.relay.StreamRelay;
+import dev.ccrouter.route.Provider;
+import dev.ccrouter.route.RouteDecision;
+import dev.ccrouter.route.RouteDecision.Candidate;
+import dev.ccrouter.route.Router;
 import dev.ccrouter.translate.ChatRequest;
 import dev.ccrouter.translate.ChatResponseTranslator;
 import dev.ccrouter.translate.ChatStreamTranslator;
@@ -24,7 +29,6 @@ import dev.ccrouter.translate.ResponseContext;
 import dev.ccrouter.translate.TokenEstimator;
 import dev.ccrouter.translate.UpstreamErrors;
 import dev.ccrouter.translate.UpstreamFailureException;
-import dev.ccrouter.translate.UpstreamTarget;
 import dev.ccrouter.translate.UsageMapper;
 import dev.ccrouter.upstream.UpstreamClient;
 import dev.ccrouter.upstream.UpstreamException;
@@ -37,6 +41,7 @@ import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * {@code POST /v1/messages}: parse once, translate once, forward, and translate the answer back — streamed event by
@@ -58,7 +63,11 @@ final class MessagesHandler implements Handler {
     private final ObjectMapper json;
     private final RequestBodies bodies;
     private final ErrorResponses errors;
-    private final ModelRouter router;
+    private static final HeaderName ROUTE = HeaderNames.create("X-CCRouter-Route");
+    private static final HeaderName PROVIDER = HeaderNames.create("X-CCRouter-Provider");
+
+    private final Router router;
+    private final StreamRelay relay;
     private final MessagesRequestTranslator requestTranslator;
     private final ChatResponseTranslator responseTranslator;
     private final TokenEstimator estimator;
@@ -70,7 +79,7 @@ final class MessagesHandler implements Handler {
     private final PricingCatalog pricing;
     private final ObjectWriter billingWriter;
 
-    MessagesHandler(ObjectMapper json, RequestBodies bodies, ErrorResponses errors, ModelRouter router,
+    MessagesHandler(ObjectMapper json, RequestBodies bodies, ErrorResponses errors, Router router,
                     UpstreamClient upstream, Duration pingInterval, Duration livenessCheck, AccessLog accessLog,
                     PricingCatalog pricing) {
         this.json = json;
@@ -79,6 +88,7 @@ final class MessagesHandler implements Handler {
         this.bodies = bodies;
         this.errors = errors;
         this.router = router;
+        this.relay = new StreamRelay(json);
         this.upstream = upstream;
         this.pingInterval = pingInterval;
         this.livenessCheck = livenessCheck;
@@ -111,31 +121,23 @@ final class MessagesHandler implements Handler {
         }
         JsonNode body = parseBody(req);
         exchange.model = body.path("model").asText("");
-        UpstreamTarget target = router.route(exchange.model);
-        exchange.upstreamModel = target.upstreamModel();
-        ChatRequest chat;
-        try {
-            chat = requestTranslator.translate(body, target, req.headers().first(SESSION_ID).orElse(null));
-        } catch (InvalidRequestException e) {
-            throw new RequestFailure(AnthropicError.invalidRequest(e.getMessage()));
-        }
+        long estimate = estimator.estimate(body);
+        RouteDecision decision = router.decide(body, estimate);
+        exchange.route = decision.route();
+        Answer answer = firstAnswer(decision, body, estimate, req, apiKey, exchange);
+        Candidate candidate = answer.candidate;
+        ChatRequest chat = answer.chat;
+        res.header(ROUTE, decision.route());
+        res.header(PROVIDER, candidate.label());
         exchange.stream = chat.stream();
         UsageMapper accounting = upstreamUsage -> {
-            exchange.bill = UsageAccounting.account(upstreamUsage, chat.cacheTtls(), pricing.find(target.upstreamModel()));
+            exchange.bill = UsageAccounting.account(upstreamUsage, chat.cacheTtls(), prices(candidate));
             return exchange.bill.usage();
         };
         ResponseContext context = new ResponseContext(Ids.next("msg_"), exchange.model, chat.toolNames(),
-                chat.stopSequences(), accounting, estimator.estimate(body), () -> Ids.next("toolu_"));
+                chat.stopSequences(), accounting, estimate, () -> Ids.next("toolu_"));
 
-        UpstreamResponse response;
-        try {
-            response = upstream.chatCompletions(writeBytes(chat.body()), apiKey, chat.stream(),
-                    new UpstreamClient.Attribution(req.headers().first(UpstreamClient.HTTP_REFERER).orElse(null),
-                            req.headers().first(UpstreamClient.X_TITLE).orElse(null)));
-        } catch (UpstreamException e) {
-            throw new RequestFailure(e.error());
-        }
-        try (response) {
+        try (UpstreamResponse response = answer.response) {
             exchange.upstreamStatus = response.status();
             if (response.status() / 100 != 2) {
                 throw new RequestFailure(upstreamErrors.fromResponse(response.status(),
@@ -154,6 +156,82 @@ final class MessagesHandler implements Handler {
         }
     }
 
+    /**
+     * The first target of the route that answers: a target that cannot be reached, times out, or answers 408, 429,
+     * 5xx or 529 gives way to the next one (nothing has reached the client yet); the last one's answer, whatever it
+     * is, is the answer. A target whose context window cannot hold the request is skipped.
+     */
+    private Answer firstAnswer(RouteDecision decision, JsonNode body, long estimate, ServerRequest req, String apiKey,
+                               Exchange exchange) {
+        String sessionId = req.headers().first(SESSION_ID).orElse(null);
+        UpstreamClient.Attribution attribution = new UpstreamClient.Attribution(
+                req.headers().first(UpstreamClient.HTTP_REFERER).orElse(null),
+                req.headers().first(UpstreamClient.X_TITLE).orElse(null));
+        List<Candidate> targets = fitting(decision.targets(), estimate);
+        for (int i = 0; i < targets.size(); i++) {
+            Candidate candidate = targets.get(i);
+            boolean last = i == targets.size() - 1;
+            exchange.provider = candidate.label();
+            exchange.upstreamModel = candidate.target().upstreamModel();
+            if (candidate.provider().anthropicWire()) {
+                throw new RequestFailure(AnthropicError.invalidRequest("Provider '" + candidate.provider().name()
+                        + "' speaks Anthropic's protocol, which this gateway does not forward yet."));
+            }
+            ChatRequest chat;
+            try {
+                chat = requestTranslator.translate(body, candidate.target(), sessionId);
+            } catch (InvalidRequestException e) {
+                throw new RequestFailure(AnthropicError.invalidRequest(e.getMessage()));
+            }
+            Provider provider = candidate.provider();
+            UpstreamClient.Call call = new UpstreamClient.Call(provider.endpoint(), provider.authHeader(),
+                    provider.authValue(provider.credential(apiKey)), chat.stream(), attribution);
+            UpstreamResponse response;
+            try {
+                response = upstream.post(call, writeBytes(chat.body()));
+            } catch (UpstreamException e) {
+                if (last) {
+                    throw new RequestFailure(e.error());
+                }
+                exchange.fallbacks++;
+                continue;
+            }
+            if (!last && worthAnotherTarget(response.status())) {
+                response.close();
+                exchange.fallbacks++;
+                continue;
+            }
+            return new Answer(candidate, chat, response);
+        }
+        throw new IllegalStateException("a route always has a target");
+    }
+
+    /** The targets whose context window can hold the request; when none can, Claude Code's own wording, so it compacts. */
+    private static List<Candidate> fitting(List<Candidate> targets, long estimate) {
+        List<Candidate> fitting = targets.stream()
+                .filter(c -> c.target().capabilities().contextWindow() == null
+                        || estimate <= c.target().capabilities().contextWindow())
+                .toList();
+        if (fitting.isEmpty()) {
+            int window = targets.getFirst().target().capabilities().contextWindow();
+            throw new RequestFailure(AnthropicError.invalidRequest(
+                    "prompt is too long: " + estimate + " tokens > " + window + " maximum"));
+        }
+        return fitting;
+    }
+
+    private static boolean worthAnotherTarget(int status) {
+        return status == 408 || status == 429 || status >= 500;
+    }
+
+    private ModelPricing prices(Candidate candidate) {
+        return candidate.provider().pricedByCatalog() ? pricing.find(candidate.target().upstreamModel()) : null;
+    }
+
+    /** The target that answered, the request as translated for it, and its response. */
+    private record Answer(Candidate candidate, ChatRequest chat, UpstreamResponse response) {
+    }
+
     private void stream(ServerResponse res, UpstreamResponse response, ResponseContext context, Exchange exchange,
                         String apiKey) {
         startEventStream(res, exchange);
@@ -162,35 +240,9 @@ final class MessagesHandler implements Handler {
             translator.start();
             client.flush();
             client.startKeeper();
-            SseLineReader reader = new SseLineReader(response.body());
-            try {
-                String data;
-                while (!translator.ended() && !client.clientGone() && (data = reader.next()) != null) {
-                    if (SseLineReader.DONE.equals(data)) {
-                        translator.onDone();
-                    } else {
-                        translator.onChunk(parseChunk(data));
-                    }
-                    if (!reader.hasBufferedEvent()) {
-                        client.flush();
-                    }
-                }
-                if (!translator.ended() && !client.clientGone()) {
-                    translator.onEndOfStream();
-                }
-            } catch (MalformedChunk e) {
-                translator.onFailure(AnthropicError.of(ErrorType.API,
-                        "The upstream sent a stream chunk that is not JSON: " + e.getMessage()));
-            } catch (IOException | UncheckedIOException e) {
-                if (!client.clientGone()) {
-                    translator.onFailure(AnthropicError.of(
-                            UpstreamClient.isTimeout(e) ? ErrorType.TIMEOUT : ErrorType.API,
-                            "The upstream connection failed during the stream: " + describe(e)));
-                }
-            }
+            boolean complete = relay.relay(response.body(), translator, client);
             exchange.clientGone = client.clientGone();
-            client.flush();
-            if (translator.ended() && !client.clientGone()) {
+            if (complete) {
                 response.finishReading();
             }
         }
@@ -199,26 +251,9 @@ final class MessagesHandler implements Handler {
     /** A streaming request answered by an upstream that does not stream: the whole answer as one stream. */
     private void streamWhole(ServerResponse res, JsonNode completion, ResponseContext context, Exchange exchange,
                              String apiKey) {
-        ObjectNode chunk = json.createObjectNode();
-        JsonNode choice = completion.path("choices").path(0);
-        ObjectNode streamedChoice = chunk.putArray("choices").addObject();
-        streamedChoice.put("index", 0);
-        streamedChoice.set("delta", choice.path("message"));
-        streamedChoice.set("finish_reason", choice.path("finish_reason"));
-        if (choice.has("native_finish_reason")) {
-            streamedChoice.set("native_finish_reason", choice.get("native_finish_reason"));
-        }
-        if (completion.has("usage")) {
-            chunk.set("usage", completion.get("usage"));
-        }
-        if (completion.has("error")) {
-            chunk.set("error", completion.get("error"));
-        }
         startEventStream(res, exchange);
         try (ClientStream client = new ClientStream(json, res.outputStream(), pingInterval, livenessCheck, () -> { })) {
-            ChatStreamTranslator translator = new ChatStreamTranslator(json, context, recording(client, exchange, apiKey));
-            translator.onChunk(chunk);
-            translator.onDone();
+            new ChatStreamTranslator(json, context, recording(client, exchange, apiKey)).onCompletion(completion);
             client.flush();
         }
     }
@@ -251,15 +286,18 @@ final class MessagesHandler implements Handler {
      * as an SSE comment after {@code message_stop}, in the same write.
      */
     private EventSink recording(ClientStream client, Exchange exchange, String apiKey) {
-        return (type, data) -> {
-            if (type.equals("message_delta") && exchange.bill == null) {
-                exchange.bill = UsageAccounting.unreported(estimateOf(data.path("usage")));
-            } else if (type.equals("error")) {
-                exchange.streamError = data.path("error").path("type").asText();
-                SecretRedaction.redact(data, apiKey);
+        return event -> {
+            switch (event) {
+                case StreamEvent.MessageDelta delta when exchange.bill == null ->
+                        exchange.bill = UsageAccounting.unreported(delta.usage());
+                case StreamEvent.Error error -> {
+                    exchange.streamError = error.error().type().wireName();
+                    event = new StreamEvent.Error(SecretRedaction.redact(error.error(), apiKey));
+                }
+                default -> { }
             }
-            client.event(type, data);
-            if (type.equals("message_stop") && exchange.bill != null) {
+            client.event(event);
+            if (event instanceof StreamEvent.MessageStop && exchange.bill != null) {
                 client.comment(BILLING_COMMENT + billingJson(exchange));
             }
         };
@@ -306,14 +344,6 @@ final class MessagesHandler implements Handler {
         return body;
     }
 
-    private JsonNode parseChunk(String data) throws MalformedChunk {
-        try {
-            return json.readTree(data);
-        } catch (JsonProcessingException e) {
-            throw new MalformedChunk(e.getOriginalMessage());
-        }
-    }
-
     private JsonNode parseUpstreamJson(UpstreamResponse response) {
         try {
             byte[] raw = response.readBody(MAX_UPSTREAM_BODY);
@@ -324,7 +354,7 @@ final class MessagesHandler implements Handler {
             return node;
         } catch (IOException | UncheckedIOException e) {
             throw new RequestFailure(new AnthropicError(502, ErrorType.API,
-                    "The upstream returned a response that could not be read as JSON: " + describe(e), null));
+                    "The upstream returned a response that could not be read as JSON: " + StreamRelay.rootCause(e), null));
         }
     }
 
@@ -349,15 +379,6 @@ final class MessagesHandler implements Handler {
         }
     }
 
-    private static String describe(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        String message = root.getMessage();
-        return message == null || message.isBlank() ? root.getClass().getSimpleName() : message;
-    }
-
     /** A failure answered as an HTTP error (only possible before the stream started). */
     private static final class RequestFailure extends RuntimeException {
         private final AnthropicError error;
@@ -365,12 +386,6 @@ final class MessagesHandler implements Handler {
         RequestFailure(AnthropicError error) {
             super(error.message(), null, false, false);
             this.error = error;
-        }
-    }
-
-    private static final class MalformedChunk extends Exception {
-        MalformedChunk(String message) {
-            super(message, null, false, false);
         }
     }
 }

@@ -1,6 +1,5 @@
 package dev.ccrouter.server;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ccrouter.api.anthropic.AnthropicError;
 
 /**
@@ -20,13 +19,6 @@ final class SecretRedaction {
         String message = redact(error.message(), secret);
         return message.equals(error.message()) ? error
                 : new AnthropicError(error.status(), error.type(), message, error.retryAfter());
-    }
-
-    /** Redacts {@code error.message} of an {@code error} event in place. */
-    static void redact(ObjectNode errorEvent, String secret) {
-        if (errorEvent.path("error") instanceof ObjectNode error && error.path("message").isTextual()) {
-            error.put("message", redact(error.get("message").asText(), secret));
-        }
     }
 
     static String redact(String text, String secret) {

@@ -11,7 +11,8 @@ import java.util.Set;
 
 /**
  * One Anthropic assistant turn as one OpenAI assistant message: its texts as {@code content}, its {@code tool_use}
- * blocks as {@code tool_calls}, its signed thinking as OpenRouter {@code reasoning_details} in original order.
+ * blocks as {@code tool_calls}, its thinking as the provider's dialect replays it: signed thinking as OpenRouter
+ * {@code reasoning_details} in original order, or all thinking text as {@code reasoning_content}.
  */
 final class AssistantTurnTranslator {
     private static final String REASONING_FORMAT = "anthropic-claude-v1";
@@ -21,11 +22,14 @@ final class AssistantTurnTranslator {
     private final JsonNodeFactory nodes;
     private final ContentTranslator content;
     private final ToolNames toolNames;
+    private final Dialect.ReasoningReplay replay;
 
-    AssistantTurnTranslator(JsonNodeFactory nodes, ContentTranslator content, ToolNames toolNames) {
+    AssistantTurnTranslator(JsonNodeFactory nodes, ContentTranslator content, ToolNames toolNames,
+                            Dialect.ReasoningReplay replay) {
         this.nodes = nodes;
         this.content = content;
         this.toolNames = toolNames;
+        this.replay = replay;
     }
 
     /**
@@ -40,6 +44,7 @@ final class AssistantTurnTranslator {
         List<ObjectNode> texts = new ArrayList<>();
         ArrayNode toolCalls = null;
         ReasoningDetails reasoning = null;
+        StringBuilder reasoningContent = new StringBuilder();
         for (int i = 0; i < body.size(); i++) {
             try {
                 JsonNode block = body.get(i);
@@ -57,6 +62,9 @@ final class AssistantTurnTranslator {
                             reasoning = new ReasoningDetails(nodes.arrayNode());
                         }
                         reasoning.add(type, block);
+                        if (type.equals("thinking")) {
+                            reasoningContent.append(Fields.requiredString(block, "thinking"));
+                        }
                     }
                     case "image", "document", "search_result", "tool_result" -> throw FieldProblem.at("type",
                             "'" + type + "' blocks are only allowed in user messages");
@@ -84,8 +92,19 @@ final class AssistantTurnTranslator {
         if (toolCalls != null) {
             message.set("tool_calls", toolCalls);
         }
-        if (reasoning != null && !reasoning.details.isEmpty()) {
-            message.set("reasoning_details", reasoning.details);
+        switch (replay) {
+            case REASONING_DETAILS -> {
+                if (reasoning != null && !reasoning.details.isEmpty()) {
+                    message.set("reasoning_details", reasoning.details);
+                }
+            }
+            case REASONING_CONTENT -> {
+                // DeepSeek and Z.ai answer 400 when a tool-calling turn comes back without it, even empty.
+                if (!reasoningContent.isEmpty() || toolCalls != null) {
+                    message.put("reasoning_content", reasoningContent.toString());
+                }
+            }
+            case NONE -> { }
         }
         return message;
     }

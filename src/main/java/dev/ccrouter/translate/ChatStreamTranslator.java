@@ -2,10 +2,12 @@ package dev.ccrouter.translate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ccrouter.api.anthropic.AnthropicError;
+import dev.ccrouter.api.anthropic.ContentBlock;
+import dev.ccrouter.api.anthropic.ContentDelta;
 import dev.ccrouter.api.anthropic.ErrorType;
 import dev.ccrouter.api.anthropic.EventSink;
+import dev.ccrouter.api.anthropic.StreamEvent;
 import dev.ccrouter.api.anthropic.Usage;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -54,6 +56,8 @@ public final class ChatStreamTranslator {
     private long outputChars;
     private boolean started;
     private boolean ended;
+    private AnthropicError failure;
+    private Usage finalUsage;
 
     public ChatStreamTranslator(ObjectMapper json, ResponseContext context, EventSink sink) {
         this.json = json;
@@ -69,20 +73,8 @@ public final class ChatStreamTranslator {
             return;
         }
         started = true;
-        ObjectNode message = json.createObjectNode();
-        message.put("id", context.messageId());
-        message.put("type", "message");
-        message.put("role", "assistant");
-        message.put("model", context.requestedModel());
-        message.putArray("content");
-        message.putNull("stop_reason");
-        message.putNull("stop_sequence");
-        message.putNull("stop_details");
-        message.putNull("container");
-        message.set("usage", Usage.estimate(context.estimatedInputTokens(), 1).toJson());
-        ObjectNode event = event("message_start");
-        event.set("message", message);
-        sink.event("message_start", event);
+        sink.event(new StreamEvent.MessageStart(context.messageId(), context.requestedModel(),
+                Usage.estimate(context.estimatedInputTokens(), 1)));
     }
 
     /** Whether the stream has ended, normally or with an error; later input is ignored. */
@@ -101,8 +93,8 @@ public final class ChatStreamTranslator {
             onFailure(errors.fromStreamError(error));
             return;
         }
-        JsonNode chunkUsage = chunk.get("usage");
-        if (chunkUsage != null && chunkUsage.isObject()) {
+        JsonNode chunkUsage = usageOf(chunk);
+        if (chunkUsage != null) {
             usage = chunkUsage;
         }
         for (JsonNode choice : chunk.path("choices")) {
@@ -126,6 +118,15 @@ public final class ChatStreamTranslator {
         if (finishReason != null && usage != null) {
             finish();
         }
+    }
+
+    /**
+     * A whole (non-streaming) completion, fed as the one chunk that would have carried all of it, then the end:
+     * how a whole answer reaches a streaming client, and how {@link ChatResponseTranslator} folds a Message.
+     */
+    public void onCompletion(JsonNode completion) {
+        onChunk(CompletionChunk.of(completion));
+        onDone();
     }
 
     /**
@@ -160,7 +161,30 @@ public final class ChatStreamTranslator {
         }
         start();
         ended = true;
-        sink.event("error", error.toEnvelope());
+        failure = error;
+        sink.event(new StreamEvent.Error(error));
+    }
+
+    /** The error the stream ended with, or null. */
+    public AnthropicError failure() {
+        return failure;
+    }
+
+    /** The usage sent in {@code message_delta}, once the stream finished normally; else null. */
+    public Usage finalUsage() {
+        return finalUsage;
+    }
+
+    /**
+     * The chunk's usage object: where OpenAI puts it, or under {@code x_groq} (Groq reports it there in every
+     * stream, and at the top only when asked).
+     */
+    private static JsonNode usageOf(JsonNode chunk) {
+        JsonNode usage = chunk.get("usage");
+        if (usage == null || !usage.isObject()) {
+            usage = chunk.path("x_groq").get("usage");
+        }
+        return usage != null && usage.isObject() ? usage : null;
     }
 
     private void onDelta(JsonNode delta) {
@@ -182,9 +206,43 @@ public final class ChatStreamTranslator {
         JsonNode content = delta.get("content");
         if (content != null && content.isTextual() && !content.asText().isEmpty()) {
             onText(content.asText());
+        } else if (content != null && content.isArray()) {
+            onContentParts(content);
+        }
+        JsonNode refusal = delta.get("refusal");
+        if (refusal != null && refusal.isTextual() && !refusal.asText().isEmpty()) {
+            onText(refusal.asText()); // OpenAI's refusal text: what the model said instead of an answer
         }
         for (JsonNode call : delta.path("tool_calls")) {
             onToolCallFragment(call);
+        }
+    }
+
+    /**
+     * Content as typed parts, as some servers send it: {@code text} parts are text; {@code thinking} parts (Mistral's
+     * reasoning models) are thinking, their text given directly or as a list of text parts.
+     */
+    private void onContentParts(JsonNode parts) {
+        for (JsonNode part : parts) {
+            switch (part.path("type").asText()) {
+                case "text" -> {
+                    String text = part.path("text").asText("");
+                    if (!text.isEmpty()) {
+                        onText(text);
+                    }
+                }
+                case "thinking" -> {
+                    JsonNode thinking = part.path("thinking");
+                    StringBuilder text = new StringBuilder(thinking.isTextual() ? thinking.asText() : "");
+                    for (JsonNode inner : thinking) {
+                        text.append(inner.path("text").asText(""));
+                    }
+                    if (!text.isEmpty()) {
+                        onThinking(text.toString(), null);
+                    }
+                }
+                default -> { }
+            }
         }
     }
 
@@ -205,12 +263,9 @@ public final class ChatStreamTranslator {
         if (!text.isEmpty()) {
             if (open != OpenBlock.THINKING) {
                 closeOpenBlock();
-                openBlock(OpenBlock.THINKING, thinkingShell());
+                openBlock(OpenBlock.THINKING, new ContentBlock.Thinking());
             }
-            ObjectNode delta = json.createObjectNode();
-            delta.put("type", "thinking_delta");
-            delta.put("thinking", text);
-            blockDelta(delta);
+            blockDelta(new ContentDelta.Thinking(text));
             outputChars += text.length();
         }
         if (newSignature != null && !newSignature.isEmpty() && open == OpenBlock.THINKING) {
@@ -227,10 +282,7 @@ public final class ChatStreamTranslator {
         }
         settleThinking();
         closeOpenBlock();
-        ObjectNode shell = json.createObjectNode();
-        shell.put("type", "redacted_thinking");
-        shell.put("data", data);
-        openBlock(OpenBlock.NONE, shell);
+        openBlock(OpenBlock.NONE, new ContentBlock.RedactedThinking(data));
         stopBlock(nextIndex - 1);
     }
 
@@ -246,21 +298,15 @@ public final class ChatStreamTranslator {
     private void appendText(String text) {
         if (open != OpenBlock.TEXT) {
             closeOpenBlock();
-            ObjectNode shell = json.createObjectNode();
-            shell.put("type", "text");
-            shell.put("text", "");
-            openBlock(OpenBlock.TEXT, shell);
+            openBlock(OpenBlock.TEXT, new ContentBlock.Text());
         }
-        ObjectNode delta = json.createObjectNode();
-        delta.put("type", "text_delta");
-        delta.put("text", text);
-        blockDelta(delta);
+        blockDelta(new ContentDelta.Text(text));
     }
 
     private void onToolCallFragment(JsonNode fragment) {
         // Tool calls are emitted at the end, so a thinking block stays open here: its signature may still follow.
-        int index = fragment.path("index").asInt(toolCalls.size());
         String id = fragment.hasNonNull("id") ? fragment.get("id").asText() : null;
+        int index = fragment.path("index").isIntegralNumber() ? fragment.get("index").asInt() : indexOfUnindexed(id);
         ToolCall call = toolCallsByIndex.get(index);
         if (call == null || id != null && !id.isEmpty() && call.id != null && !call.id.equals(id)) {
             call = new ToolCall(id);
@@ -280,25 +326,34 @@ public final class ChatStreamTranslator {
         outputChars += arguments.length();
     }
 
+    /**
+     * Some servers send tool-call fragments without {@code index}: a fragment continues the latest call, unless it
+     * brings an id of its own that differs, which starts a new one.
+     */
+    private int indexOfUnindexed(String id) {
+        int latest = -1;
+        for (Map.Entry<Integer, ToolCall> entry : toolCallsByIndex.entrySet()) {
+            if (entry.getValue() == (toolCalls.isEmpty() ? null : toolCalls.getLast())) {
+                latest = entry.getKey();
+            }
+        }
+        if (latest < 0) {
+            return toolCallsByIndex.size();
+        }
+        ToolCall current = toolCallsByIndex.get(latest);
+        boolean newCall = id != null && !id.isEmpty() && current.id != null && !current.id.equals(id);
+        return newCall ? toolCallsByIndex.keySet().stream().mapToInt(Integer::intValue).max().orElse(-1) + 1 : latest;
+    }
+
     private void finish() {
         settleThinking();
         closeOpenBlock();
         for (ToolCall call : toolCalls) {
-            ObjectNode shell = json.createObjectNode();
-            shell.put("type", "tool_use");
-            shell.put("id", call.id != null && !call.id.isEmpty()
-                    ? ToolCallIds.toClient(call.id)
-                    : context.toolUseIds().get());
-            shell.put("name", context.toolNames().clientName(call.name == null ? "" : call.name));
-            shell.putObject("input");
-            openBlock(OpenBlock.NONE, shell);
-            ObjectNode delta = json.createObjectNode();
-            delta.put("type", "input_json_delta");
-            delta.put("partial_json", toolArguments.parse(call.arguments.toString()).toString());
-            ObjectNode event = event("content_block_delta");
-            event.put("index", nextIndex - 1);
-            event.set("delta", delta);
-            sink.event("content_block_delta", event);
+            String id = call.id != null && !call.id.isEmpty() ? ToolCallIds.toClient(call.id) : context.toolUseIds().get();
+            openBlock(OpenBlock.NONE, new ContentBlock.ToolUse(id,
+                    context.toolNames().clientName(call.name == null ? "" : call.name)));
+            sink.event(new StreamEvent.ContentBlockDelta(nextIndex - 1,
+                    new ContentDelta.InputJson(toolArguments.parse(call.arguments.toString()).toString())));
             stopBlock(nextIndex - 1);
         }
         StopReason stop = StopReason.of(finishChoice, finishReason, !toolCalls.isEmpty(), context.stopSequences());
@@ -306,15 +361,9 @@ public final class ChatStreamTranslator {
                 ? context.usage().map(usage)
                 : Usage.estimate(context.estimatedInputTokens(), (outputChars + 3) / 4);
 
-        ObjectNode messageDelta = event("message_delta");
-        ObjectNode delta = messageDelta.putObject("delta");
-        delta.put("stop_reason", stop.reason());
-        delta.put("stop_sequence", stop.sequence());
-        delta.putNull("stop_details");
-        delta.putNull("container");
-        messageDelta.set("usage", finalUsage.toDeltaJson());
-        sink.event("message_delta", messageDelta);
-        sink.event("message_stop", event("message_stop"));
+        this.finalUsage = finalUsage;
+        sink.event(new StreamEvent.MessageDelta(stop.reason(), stop.sequence(), finalUsage));
+        sink.event(new StreamEvent.MessageStop());
         ended = true;
     }
 
@@ -334,19 +383,8 @@ public final class ChatStreamTranslator {
         }
     }
 
-    private ObjectNode thinkingShell() {
-        ObjectNode shell = json.createObjectNode();
-        shell.put("type", "thinking");
-        shell.put("thinking", "");
-        shell.put("signature", "");
-        return shell;
-    }
-
-    private void openBlock(OpenBlock kind, ObjectNode shell) {
-        ObjectNode event = event("content_block_start");
-        event.put("index", nextIndex);
-        event.set("content_block", shell);
-        sink.event("content_block_start", event);
+    private void openBlock(OpenBlock kind, ContentBlock shell) {
+        sink.event(new StreamEvent.ContentBlockStart(nextIndex, shell));
         open = kind;
         openIndex = nextIndex;
         nextIndex++;
@@ -355,11 +393,8 @@ public final class ChatStreamTranslator {
         }
     }
 
-    private void blockDelta(ObjectNode delta) {
-        ObjectNode event = event("content_block_delta");
-        event.put("index", openIndex);
-        event.set("delta", delta);
-        sink.event("content_block_delta", event);
+    private void blockDelta(ContentDelta delta) {
+        sink.event(new StreamEvent.ContentBlockDelta(openIndex, delta));
     }
 
     private void closeOpenBlock() {
@@ -367,25 +402,14 @@ public final class ChatStreamTranslator {
             return;
         }
         if (open == OpenBlock.THINKING && signature != null) {
-            ObjectNode delta = json.createObjectNode();
-            delta.put("type", "signature_delta");
-            delta.put("signature", signature);
-            blockDelta(delta);
+            blockDelta(new ContentDelta.Signature(signature));
         }
         stopBlock(openIndex);
         open = OpenBlock.NONE;
     }
 
     private void stopBlock(int index) {
-        ObjectNode event = event("content_block_stop");
-        event.put("index", index);
-        sink.event("content_block_stop", event);
-    }
-
-    private ObjectNode event(String type) {
-        ObjectNode event = json.createObjectNode();
-        event.put("type", type);
-        return event;
+        sink.event(new StreamEvent.ContentBlockStop(index));
     }
 
     /** One upstream tool call being collected. */

@@ -33,10 +33,11 @@ final class ConversationTranslator {
     private final Set<String> openCalls = new LinkedHashSet<>();
     private final List<ObjectNode> heldSystemMessages = new ArrayList<>(0);
 
-    ConversationTranslator(JsonNodeFactory nodes, CacheMarkers markers, ToolNames toolNames) {
+    ConversationTranslator(JsonNodeFactory nodes, CacheMarkers markers, ToolNames toolNames,
+                           Dialect.ReasoningReplay replay) {
         this.nodes = nodes;
         this.content = new ContentTranslator(nodes, markers);
-        this.assistantTurns = new AssistantTurnTranslator(nodes, content, toolNames);
+        this.assistantTurns = new AssistantTurnTranslator(nodes, content, toolNames, replay);
         this.toolResults = new ToolResultTranslator(nodes, markers, content);
         this.out = nodes.arrayNode();
     }

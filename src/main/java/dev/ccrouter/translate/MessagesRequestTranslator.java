@@ -88,8 +88,6 @@ import java.util.List;
  * <p>Thread-safe: all per-request state lives in objects created by {@link #translate}.
  */
 public final class MessagesRequestTranslator {
-    /** OpenAI accepts at most four stop sequences. */
-    static final int STOP_LIMIT = 4;
     /** OpenRouter's limit for {@code session_id}. */
     static final int SESSION_ID_LIMIT = 256;
     private static final int USER_HASH_HEX_DIGITS = 32;
@@ -150,13 +148,13 @@ public final class MessagesRequestTranslator {
         ToolTranslator.Choice choice = clientChoice == null ? ToolTranslator.Choice.NONE
                 : toolTranslator.toolChoice(clientChoice);
 
-        ArrayNode chatMessages = new ConversationTranslator(nodes, markers, toolNames)
+        ArrayNode chatMessages = new ConversationTranslator(nodes, markers, toolNames, target.dialect().reasoningReplay())
                 .translate(Fields.optional(request, "system"), messages);
 
         int maxTokens = maxTokens(requestedMaxTokens, caps);
         JsonNode outputConfig = Fields.optionalObject(request, "output_config");
-        ObjectNode reasoning = ThinkingTranslator.reasoning(
-                Fields.optional(request, "thinking"), outputConfig, maxTokens, nodes);
+        JsonNode thinking = Fields.optional(request, "thinking");
+        ObjectNode reasoning = ThinkingTranslator.reasoning(thinking, outputConfig, maxTokens, nodes);
         ObjectNode responseFormat = outputConfig == null ? null : responseFormat(outputConfig, caps);
         ObjectNode automaticCache = markers.markerOf(request);
         CacheTtls cacheTtls = markers.settle(tools, chatMessages, automaticCache);
@@ -169,27 +167,30 @@ public final class MessagesRequestTranslator {
         if (choice.parallelToolCalls() != null) {
             body.put("parallel_tool_calls", choice.parallelToolCalls());
         }
-        body.put("max_tokens", maxTokens);
+        Dialect dialect = target.dialect();
+        body.put(dialect.maxTokensField(), maxTokens);
         if (!stopSequences.isEmpty()) {
             ArrayNode stop = body.putArray("stop");
-            stopSequences.stream().limit(STOP_LIMIT).forEach(stop::add);
+            stopSequences.stream().limit(caps.stopSequenceLimit()).forEach(stop::add);
         }
         setIfPresent(body, "temperature", temperature);
         setIfPresent(body, "top_p", topP);
         setIfPresent(body, "top_k", topK);
-        setIfPresent(body, "reasoning", reasoning);
+        ThinkingTranslator.request(body, reasoning, thinking, dialect.reasoningRequest());
         setIfPresent(body, "response_format", responseFormat);
         if (user != null) {
             body.put("user", user);
         }
-        if (sessionId != null && !sessionId.isEmpty()) {
+        if (dialect.sessionId() && sessionId != null && !sessionId.isEmpty()) {
             body.put("session_id", truncate(sessionId, SESSION_ID_LIMIT));
         }
         setIfPresent(body, "cache_control", automaticCache);
         if (stream) {
             body.put("stream", true);
-            // Plain OpenAI sends usage in streams only when asked; OpenRouter always does and ignores this.
-            body.putObject("stream_options").put("include_usage", true);
+            if (dialect.streamUsageOption()) {
+                // Plain OpenAI sends usage in streams only when asked; OpenRouter always does and ignores this.
+                body.putObject("stream_options").put("include_usage", true);
+            }
         }
         return new ChatRequest(body, toolNames.map(), stream, stopSequences, cacheTtls);
     }

@@ -3,40 +3,61 @@ package dev.ccrouter.translate;
 import java.util.Set;
 
 /**
- * What one upstream model accepts. Provider differences are data: {@code route} picks a record, the translators obey it.
+ * What one upstream model accepts. Provider differences are data: {@code route} builds this record from a preset, the
+ * price catalog's metadata and the configuration; the translators obey it.
  *
  * @param cacheControl          keep Anthropic {@code cache_control} markers on content parts and tools
  * @param cacheTtl              keep their {@code ttl} (only some providers honour 1-hour caching)
  * @param autoCacheBreakpoints  when the client sent no breakpoint at all, place them where Claude Code would (end of
  *                              the system prompt, last message): Claude models cache nothing without one
  * @param maxOutputTokens       the model's output limit; {@code max_tokens} above it is clamped (null: unknown, no clamp)
+ * @param contextWindow         the model's context in tokens; a request estimated above it is refused before any
+ *                              upstream call, in Claude Code's {@code prompt is too long} wording (null: unknown)
  * @param toolNameLimit         longest function name the upstream accepts
  * @param schemaKeywordsToStrip JSON-Schema keywords removed from tool parameters at every depth
+ * @param stopSequenceLimit     how many stop sequences the upstream accepts (the first ones are sent)
  */
 public record ModelCapabilities(boolean cacheControl,
                                 boolean cacheTtl,
                                 boolean autoCacheBreakpoints,
                                 Integer maxOutputTokens,
+                                Integer contextWindow,
                                 int toolNameLimit,
-                                Set<String> schemaKeywordsToStrip) {
+                                Set<String> schemaKeywordsToStrip,
+                                int stopSequenceLimit) {
 
     /** OpenAI function names are limited to 64 characters; Anthropic allows 128. */
     public static final int OPENAI_TOOL_NAME_LIMIT = 64;
+    /** OpenAI accepts at most four stop sequences. */
+    public static final int OPENAI_STOP_LIMIT = 4;
+
+    /** Any OpenAI-compatible model: no cache markers, plain JSON Schema, OpenAI's limits. */
+    public static final ModelCapabilities PLAIN = new ModelCapabilities(false, false, false, null, null,
+            OPENAI_TOOL_NAME_LIMIT, Set.of(), OPENAI_STOP_LIMIT);
 
     /** A model with prompt caching by explicit breakpoints and 1-hour TTLs, which caches only what it is told to. */
-    public static final ModelCapabilities CACHING =
-            new ModelCapabilities(true, true, false, null, OPENAI_TOOL_NAME_LIMIT, Set.of());
+    public static final ModelCapabilities CACHING = PLAIN.withCaching(true, true, false);
 
     /** A Claude model: {@link #CACHING}, and breakpoints are placed for clients that send none. */
-    public static final ModelCapabilities CLAUDE =
-            new ModelCapabilities(true, true, true, null, OPENAI_TOOL_NAME_LIMIT, Set.of());
+    public static final ModelCapabilities CLAUDE = PLAIN.withCaching(true, true, true);
 
-    /** Any other OpenAI-compatible model: no cache markers, plain JSON Schema. */
-    public static final ModelCapabilities PLAIN =
-            new ModelCapabilities(false, false, false, null, OPENAI_TOOL_NAME_LIMIT, Set.of());
+    public ModelCapabilities withCaching(boolean markers, boolean ttl, boolean autoBreakpoints) {
+        return new ModelCapabilities(markers, ttl, autoBreakpoints, maxOutputTokens, contextWindow, toolNameLimit,
+                schemaKeywordsToStrip, stopSequenceLimit);
+    }
 
     public ModelCapabilities withMaxOutputTokens(Integer limit) {
-        return new ModelCapabilities(cacheControl, cacheTtl, autoCacheBreakpoints, limit, toolNameLimit,
-                schemaKeywordsToStrip);
+        return new ModelCapabilities(cacheControl, cacheTtl, autoCacheBreakpoints, limit, contextWindow, toolNameLimit,
+                schemaKeywordsToStrip, stopSequenceLimit);
+    }
+
+    public ModelCapabilities withContextWindow(Integer tokens) {
+        return new ModelCapabilities(cacheControl, cacheTtl, autoCacheBreakpoints, maxOutputTokens, tokens,
+                toolNameLimit, schemaKeywordsToStrip, stopSequenceLimit);
+    }
+
+    public ModelCapabilities withSchemaKeywordsToStrip(Set<String> keywords) {
+        return new ModelCapabilities(cacheControl, cacheTtl, autoCacheBreakpoints, maxOutputTokens, contextWindow,
+                toolNameLimit, Set.copyOf(keywords), stopSequenceLimit);
     }
 }

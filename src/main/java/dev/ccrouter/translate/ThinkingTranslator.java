@@ -22,6 +22,52 @@ final class ThinkingTranslator {
     private ThinkingTranslator() {
     }
 
+    /** Below this budget a thinking request reads as low effort, below {@link #HIGH_BUDGET} as medium, else high. */
+    static final int MEDIUM_BUDGET = 4096;
+    static final int HIGH_BUDGET = 16384;
+
+    /**
+     * Writes the thinking request in the provider's dialect: OpenRouter's {@code reasoning} object as it is;
+     * {@code reasoning_effort} from its effort, or from its budget ({@value #MEDIUM_BUDGET} tokens and more is
+     * medium, {@value #HIGH_BUDGET} and more high); {@code thinking: {type}} enabled when reasoning was asked for and
+     * disabled when the client disabled it (left to the provider's default when the client said nothing).
+     */
+    static void request(ObjectNode body, ObjectNode reasoning, JsonNode thinking, Dialect.ReasoningRequest style) {
+        switch (style) {
+            case REASONING_OBJECT -> {
+                if (reasoning != null) {
+                    body.set("reasoning", reasoning);
+                }
+            }
+            case REASONING_EFFORT -> {
+                if (reasoning != null) {
+                    body.put("reasoning_effort", effort(reasoning));
+                }
+            }
+            case THINKING_TYPE -> {
+                if (reasoning != null) {
+                    body.putObject("thinking").put("type", "enabled");
+                } else if (thinking != null && "disabled".equals(thinking.path("type").asText())) {
+                    body.putObject("thinking").put("type", "disabled");
+                }
+            }
+            case NONE -> { }
+        }
+    }
+
+    private static String effort(ObjectNode reasoning) {
+        String effort = reasoning.path("effort").asText("");
+        if (!effort.isEmpty()) {
+            return switch (effort) {
+                case "low", "medium", "high" -> effort;
+                case "minimal" -> "low";
+                default -> "high"; // xhigh, max: the highest level plain servers know
+            };
+        }
+        int budget = reasoning.path("max_tokens").asInt(MEDIUM_BUDGET);
+        return budget >= HIGH_BUDGET ? "high" : budget >= MEDIUM_BUDGET ? "medium" : "low";
+    }
+
     /** The {@code reasoning} object, or null to send none. */
     static ObjectNode reasoning(JsonNode thinking, JsonNode outputConfig, int maxTokens, JsonNodeFactory nodes) {
         String effort = null;

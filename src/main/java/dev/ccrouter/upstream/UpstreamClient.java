@@ -29,14 +29,10 @@ public final class UpstreamClient {
     public static final HeaderName X_TITLE = HeaderNames.create("X-Title");
 
     private final CompletableFuture<WebClient> client;
-    private final URI chatCompletions;
-    private final String upstreamName;
     private final String httpReferer;
     private final String appTitle;
 
     public UpstreamClient(GatewayConfig config) {
-        this.chatCompletions = URI.create(config.upstreamBaseUrl() + "/chat/completions");
-        this.upstreamName = describe(config.upstreamBaseUrl());
         this.httpReferer = config.httpReferer();
         this.appTitle = config.appTitle();
         // Building the client loads the JDK's trust store for TLS, a third of a second at start-up: it is built on
@@ -60,34 +56,48 @@ public final class UpstreamClient {
     }
 
     /**
-     * Posts a chat completion request.
+     * One POST to a provider.
      *
-     * @param apiKey      the client's key, sent as {@code Authorization: Bearer}
+     * @param url         the endpoint ({@code …/chat/completions}, or {@code …/messages} for Anthropic-wire providers)
+     * @param authHeader  the header that carries the key ({@code Authorization} with a {@code Bearer } value, or
+     *                    {@code x-api-key}); null to send none
+     * @param authValue   its value
      * @param stream      whether the body asks for SSE
      * @param attribution the client's {@code HTTP-Referer} / {@code X-Title}, each null when it sent none
+     */
+    public record Call(URI url, String authHeader, String authValue, boolean stream, Attribution attribution) {
+    }
+
+    /**
+     * Posts a request body.
+     *
      * @throws UpstreamException when the upstream cannot be reached or does not answer in time
      */
-    public UpstreamResponse chatCompletions(byte[] body, String apiKey, boolean stream, Attribution attribution) {
+    public UpstreamResponse post(Call call, byte[] body) {
         try {
-            return new UpstreamResponse(request(apiKey, stream, attribution).submit(body));
+            return new UpstreamResponse(request(call).submit(body));
         } catch (UncheckedIOException | IllegalStateException first) {
             if (isTimeout(first)) {
-                throw timeout(first);
+                throw timeout(call, first);
             }
             try {
-                return new UpstreamResponse(request(apiKey, stream, attribution).submit(body));
+                return new UpstreamResponse(request(call).submit(body));
             } catch (RuntimeException second) {
-                throw isTimeout(second) ? timeout(second) : unreachable(second);
+                throw isTimeout(second) ? timeout(call, second) : unreachable(call, second);
             }
         }
     }
 
-    private HttpClientRequest request(String apiKey, boolean stream, Attribution attribution) {
+    private HttpClientRequest request(Call call) {
+        Attribution attribution = call.attribution();
         HttpClientRequest request = client.join().method(Method.POST)
-                .uri(chatCompletions)
-                .header(HeaderNames.AUTHORIZATION, "Bearer " + apiKey)
-                .header(HeaderNames.CONTENT_TYPE, "application/json")
-                .header(HeaderNames.ACCEPT, stream ? "text/event-stream" : "application/json");
+                .uri(call.url())
+                .header(HeaderNames.CONTENT_TYPE, "application/json");
+        if (call.authHeader() != null) {
+            request.header(HeaderNames.create(call.authHeader()), call.authValue());
+        }
+        request
+                .header(HeaderNames.ACCEPT, call.stream() ? "text/event-stream" : "application/json");
         String referer = attribution.httpReferer() != null ? attribution.httpReferer() : httpReferer;
         String title = attribution.title() != null ? attribution.title() : appTitle;
         if (referer != null) {
@@ -99,14 +109,14 @@ public final class UpstreamClient {
         return request;
     }
 
-    private UpstreamException unreachable(Throwable e) {
+    private static UpstreamException unreachable(Call call, Throwable e) {
         return new UpstreamException(new AnthropicError(502, ErrorType.API,
-                "Could not reach the upstream at " + upstreamName + ": " + reason(e), null), e);
+                "Could not reach the upstream at " + describe(call.url()) + ": " + reason(e), null), e);
     }
 
-    private UpstreamException timeout(Throwable e) {
+    private static UpstreamException timeout(Call call, Throwable e) {
         return new UpstreamException(AnthropicError.of(ErrorType.TIMEOUT,
-                "The upstream at " + upstreamName + " did not answer in time."), e);
+                "The upstream at " + describe(call.url()) + " did not answer in time."), e);
     }
 
     /** Whether a failure was the upstream going quiet for longer than the read timeout. */
@@ -139,7 +149,7 @@ public final class UpstreamClient {
                 : root instanceof IOException ? message : root.getClass().getSimpleName() + ": " + message;
     }
 
-    /** The base URL without any user-info, so credentials in it can never reach a message. */
+    /** The URL without any user-info or query, so credentials in it can never reach a message. */
     private static String describe(URI base) {
         return base.getScheme() + "://" + base.getHost() + (base.getPort() > 0 ? ":" + base.getPort() : "") + base.getPath();
     }

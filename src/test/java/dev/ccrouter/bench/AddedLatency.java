@@ -2,7 +2,7 @@ package dev.ccrouter.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.ccrouter.route.ModelRouter;
+import dev.ccrouter.route.Router;
 import dev.ccrouter.testing.ClaudeCodeBodies;
 import dev.ccrouter.testing.RunningGateway;
 import dev.ccrouter.translate.MessagesRequestTranslator;
@@ -48,7 +48,7 @@ public final class AddedLatency {
                     .socketOptions(SocketOptions.builder().tcpNoDelay(true).build())
                     .build();
             GatewayConfig config = new ConfigLoader(Map.of()).load(ConfigLoader.Flags.NONE);
-            ModelRouter router = new ModelRouter(config.models(), config.maxOutputTokens());
+            Router router = new Router(config);
             MessagesRequestTranslator translator = new MessagesRequestTranslator(JSON);
 
             for (boolean big : new boolean[] {false, true}) {
@@ -57,7 +57,7 @@ public final class AddedLatency {
                         : ClaudeCodeBodies.small("claude-sonnet-5", true);
                 byte[] viaBody = JSON.writeValueAsBytes(anthropic);
                 byte[] directBody = JSON.writeValueAsBytes(
-                        translator.translate(anthropic, router.route("claude-sonnet-5"), null).body());
+                        translator.translate(anthropic, router.decide(anthropic, 0).first().target(), null).body());
                 String direct = upstreamUrl + "/chat/completions";
                 String via = gatewayUrl + "/v1/messages";
                 long[] directNanos = new long[iterations];

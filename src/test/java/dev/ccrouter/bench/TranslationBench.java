@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ccrouter.config.ConfigLoader;
 import dev.ccrouter.config.GatewayConfig;
-import dev.ccrouter.route.ModelRouter;
+import dev.ccrouter.route.Router;
 import dev.ccrouter.testing.ClaudeCodeBodies;
 import dev.ccrouter.translate.MessagesRequestTranslator;
 import dev.ccrouter.translate.TokenEstimator;
@@ -51,7 +51,7 @@ public class TranslationBench {
         raw = json.writeValueAsBytes(ClaudeCodeBodies.toolRoundTrip("claude-sonnet-5", bodyBytes, true));
         parsed = json.readTree(raw);
         GatewayConfig config = new ConfigLoader(Map.of()).load(ConfigLoader.Flags.NONE);
-        target = new ModelRouter(config.models(), config.maxOutputTokens()).route("claude-sonnet-5");
+        target = new Router(config).decide(parsed, 0).first().target();
         translator = new MessagesRequestTranslator(json);
         estimator = new TokenEstimator();
     }

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -250,6 +251,18 @@ class UsageAccountingTest {
 
         assertMoney(bill.byokFee(), "0.00167625");
         assertMoney(bill.upstreamCost(), "0.033525");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "DeepSeek  | {\"prompt_tokens\": 52000, \"completion_tokens\": 300, \"prompt_cache_hit_tokens\": 48000, \"prompt_cache_miss_tokens\": 4000}",
+            "Moonshot  | {\"prompt_tokens\": 52000, \"completion_tokens\": 300, \"cached_tokens\": 48000}",
+            "OpenAI    | {\"prompt_tokens\": 52000, \"completion_tokens\": 300, \"prompt_tokens_details\": {\"cached_tokens\": 48000}}",
+    })
+    void cacheHitsAreReadWhereverTheProviderReportsThem(String provider, String usage) {
+        Bill bill = UsageAccounting.account(json(usage), CacheTtls.NONE, null);
+
+        assertThat(bill.usage()).isEqualTo(new Usage(4000, 300, 0, 48000, 0, 0, 0));
     }
 
     @Test

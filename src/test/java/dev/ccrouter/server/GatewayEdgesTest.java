@@ -129,7 +129,7 @@ class GatewayEdgesTest {
             JsonNode error = error(response);
             assertThat(error.path("type").asText()).isEqualTo("timeout_error");
             assertThat(error.path("message").asText()).isEqualTo(
-                    "The upstream at " + silent.baseUrl() + " did not answer in time.");
+                    "The upstream at " + silent.baseUrl() + "/chat/completions did not answer in time.");
         }
     }
 
@@ -170,7 +170,7 @@ class GatewayEdgesTest {
             JsonNode error = error(response);
             assertThat(error.path("type").asText()).isEqualTo("api_error");
             assertThat(error.path("message").asText()).isEqualTo(
-                    "Could not reach the upstream at " + goneUrl + ": connection refused");
+                    "Could not reach the upstream at " + goneUrl + "/chat/completions: connection refused");
         }
     }
 

@@ -28,6 +28,10 @@ import java.util.regex.Pattern;
 public final class AnthropicStreamGrammar {
     /** One SSE frame: the {@code event:} name and the parsed {@code data:} JSON. */
     public record Frame(String event, JsonNode data) {
+        /** The frame a client would read for an event the gateway built. */
+        public static Frame of(dev.ccrouter.api.anthropic.StreamEvent event) {
+            return new Frame(event.type(), event.toJson(JSON));
+        }
     }
 
     /**

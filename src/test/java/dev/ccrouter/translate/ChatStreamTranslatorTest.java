@@ -25,7 +25,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class ChatStreamTranslatorTest {
     private final List<Frame> frames = new ArrayList<>();
     private final ChatStreamTranslator translator = new ChatStreamTranslator(Fixtures.JSON,
-            Fixtures.context("stream", "none"), (type, data) -> frames.add(new Frame(type, data.deepCopy())));
+            Fixtures.context("stream", "none"), event -> frames.add(Frame.of(event)));
 
     private static JsonNode chunk(String delta, String finishReason) {
         ObjectNode chunk = Fixtures.JSON.createObjectNode();

@@ -118,16 +118,8 @@ final class Fixtures {
     /** Runs an upstream SSE transcript through a fresh translator and returns the Anthropic SSE text it wrote. */
     static String translateStream(String upstreamSse, ResponseContext context) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ChatStreamTranslator translator = new ChatStreamTranslator(JSON, context, (type, data) -> {
-            if (!type.equals(data.path("type").asText())) {
-                throw new AssertionError("sink got event " + type + " with data.type " + data.path("type"));
-            }
-            try {
-                SseFrames.append(out, type, JSON.writeValueAsBytes(data));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        });
+        ChatStreamTranslator translator = new ChatStreamTranslator(JSON, context,
+                event -> SseFrames.append(out, event.type(), event.toBytes(JSON.getFactory())));
         translator.start();
         UpstreamSse.feed(upstreamSse, translator);
         if (!translator.ended()) {

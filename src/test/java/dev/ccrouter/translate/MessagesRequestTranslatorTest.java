@@ -90,7 +90,7 @@ class MessagesRequestTranslatorTest {
     @Test
     void noOneHourCachingWhereTheModelHasNoTtl() {
         UpstreamTarget noTtl = new UpstreamTarget("claude", "google/gemini-2.5-pro",
-                new ModelCapabilities(true, false, false, null, 64, Set.of()));
+                ModelCapabilities.PLAIN.withCaching(true, false, false));
 
         ChatRequest chat = translate(noTtl, """
                 {"model": "m", "max_tokens": 10,
@@ -185,7 +185,7 @@ class MessagesRequestTranslatorTest {
     @Test
     void placesNothingForModelsThatAreNotClaude() {
         ChatRequest gemini = translate(new UpstreamTarget("claude", "google/gemini-2.5-pro",
-                new ModelCapabilities(true, false, false, null, 64, Set.of())), """
+                ModelCapabilities.PLAIN.withCaching(true, false, false)), """
                 {"model": "m", "max_tokens": 10, "system": "s", "messages": [{"role": "user", "content": "hi"}]}""");
         ChatRequest plain = translate(PLAIN, """
                 {"model": "m", "max_tokens": 10, "system": "s", "messages": [{"role": "user", "content": "hi"}]}""");
@@ -406,7 +406,7 @@ class MessagesRequestTranslatorTest {
     @Test
     void stripsSchemaKeywordsFromTheResponseFormatToo() {
         UpstreamTarget strict = new UpstreamTarget("claude", "deepseek/deepseek-chat",
-                new ModelCapabilities(false, false, false, null, 64, Set.of("$schema", "additionalProperties")));
+                ModelCapabilities.PLAIN.withSchemaKeywordsToStrip(Set.of("$schema", "additionalProperties")));
 
         ChatRequest chat = translate(strict, """
                 {"model": "m", "max_tokens": 10, "messages": [{"role": "user", "content": "hi"}],

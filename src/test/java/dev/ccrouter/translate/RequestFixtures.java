@@ -78,8 +78,10 @@ record RequestFixtures(String name, JsonNode request, UpstreamTarget target, Str
                 spec.path("cacheTtl").asBoolean(caching),
                 spec.path("autoCacheBreakpoints").asBoolean(false),
                 spec.hasNonNull("maxOutputTokens") ? spec.get("maxOutputTokens").intValue() : null,
+                spec.hasNonNull("contextWindow") ? spec.get("contextWindow").intValue() : null,
                 spec.path("toolNameLimit").asInt(ModelCapabilities.OPENAI_TOOL_NAME_LIMIT),
-                Set.copyOf(strip));
+                Set.copyOf(strip),
+                spec.path("stopSequenceLimit").asInt(ModelCapabilities.OPENAI_STOP_LIMIT));
         String model = spec.path("upstreamModel").asText();
         return new UpstreamTarget(model, model, caps);
     }

@@ -34,7 +34,7 @@ class ToolCallIdsTest {
     void kimiIdsSurviveAToolRoundTrip() {
         List<Frame> frames = new ArrayList<>();
         ChatStreamTranslator stream = new ChatStreamTranslator(Fixtures.JSON, Fixtures.context("stream", "none"),
-                (type, data) -> frames.add(new Frame(type, data.deepCopy())));
+                event -> frames.add(Frame.of(event)));
         stream.onChunk(Fixtures.readJson("""
                 {"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"id":"functions.Bash:0","type":"function",
                 "function":{"name":"Bash","arguments":"{\\"command\\":\\"ls\\"}"}}]},"finish_reason":"tool_calls"}]}"""));

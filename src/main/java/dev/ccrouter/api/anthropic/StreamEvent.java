@@ -1,0 +1,177 @@
+package dev.ccrouter.api.anthropic;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/**
+ * The events of an Anthropic Messages stream, as the gateway builds them. Each writes its own {@code data:} JSON, in
+ * Anthropic's field order, straight to a generator: no tree is built on the way to the socket.
+ */
+public sealed interface StreamEvent {
+
+    /** The {@code event:} name, equal to the JSON's {@code type}. */
+    String type();
+
+    /** Writes the event's JSON object. */
+    void write(JsonGenerator out) throws IOException;
+
+    /** The event's JSON as compact UTF-8 bytes. */
+    default byte[] toBytes(JsonFactory factory) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(128);
+        try (JsonGenerator out = factory.createGenerator(bytes)) {
+            write(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing to memory cannot fail", e);
+        }
+        return bytes.toByteArray();
+    }
+
+    /** The event's JSON as a tree, for tests and tools that inspect events. */
+    default ObjectNode toJson(ObjectMapper json) {
+        try {
+            return (ObjectNode) json.readTree(toBytes(json.getFactory()));
+        } catch (IOException e) {
+            throw new UncheckedIOException("the gateway's own JSON is always readable", e);
+        }
+    }
+
+    /**
+     * The message shell that opens a stream: no content yet, no stop reason, and the input estimate as usage.
+     *
+     * @param model the model the client asked for, echoed back
+     */
+    record MessageStart(String id, String model, Usage usage) implements StreamEvent {
+        public String type() {
+            return "message_start";
+        }
+
+        public void write(JsonGenerator out) throws IOException {
+            out.writeStartObject();
+            out.writeStringField("type", type());
+            out.writeObjectFieldStart("message");
+            out.writeStringField("id", id);
+            out.writeStringField("type", "message");
+            out.writeStringField("role", "assistant");
+            out.writeStringField("model", model);
+            out.writeArrayFieldStart("content");
+            out.writeEndArray();
+            out.writeNullField("stop_reason");
+            out.writeNullField("stop_sequence");
+            out.writeNullField("stop_details");
+            out.writeNullField("container");
+            out.writeFieldName("usage");
+            out.writeTree(usage.toJson());
+            out.writeEndObject();
+            out.writeEndObject();
+        }
+    }
+
+    record ContentBlockStart(int index, ContentBlock block) implements StreamEvent {
+        public String type() {
+            return "content_block_start";
+        }
+
+        public void write(JsonGenerator out) throws IOException {
+            out.writeStartObject();
+            out.writeStringField("type", type());
+            out.writeNumberField("index", index);
+            out.writeFieldName("content_block");
+            block.write(out);
+            out.writeEndObject();
+        }
+    }
+
+    record ContentBlockDelta(int index, ContentDelta delta) implements StreamEvent {
+        public String type() {
+            return "content_block_delta";
+        }
+
+        public void write(JsonGenerator out) throws IOException {
+            out.writeStartObject();
+            out.writeStringField("type", type());
+            out.writeNumberField("index", index);
+            out.writeFieldName("delta");
+            delta.write(out);
+            out.writeEndObject();
+        }
+    }
+
+    record ContentBlockStop(int index) implements StreamEvent {
+        public String type() {
+            return "content_block_stop";
+        }
+
+        public void write(JsonGenerator out) throws IOException {
+            out.writeStartObject();
+            out.writeStringField("type", type());
+            out.writeNumberField("index", index);
+            out.writeEndObject();
+        }
+    }
+
+    /**
+     * The end of the answer: why it stopped, and the final cumulative usage.
+     *
+     * @param stopSequence the matched stop sequence, or null
+     */
+    record MessageDelta(String stopReason, String stopSequence, Usage usage) implements StreamEvent {
+        public String type() {
+            return "message_delta";
+        }
+
+        public void write(JsonGenerator out) throws IOException {
+            out.writeStartObject();
+            out.writeStringField("type", type());
+            out.writeObjectFieldStart("delta");
+            out.writeStringField("stop_reason", stopReason);
+            out.writeStringField("stop_sequence", stopSequence);
+            out.writeNullField("stop_details");
+            out.writeNullField("container");
+            out.writeEndObject();
+            out.writeFieldName("usage");
+            out.writeTree(usage.toDeltaJson());
+            out.writeEndObject();
+        }
+    }
+
+    record MessageStop() implements StreamEvent {
+        public String type() {
+            return "message_stop";
+        }
+
+        public void write(JsonGenerator out) throws IOException {
+            out.writeStartObject();
+            out.writeStringField("type", type());
+            out.writeEndObject();
+        }
+    }
+
+    /** Sent while the upstream is quiet, so clients know the connection lives. */
+    record Ping() implements StreamEvent {
+        public String type() {
+            return "ping";
+        }
+
+        public void write(JsonGenerator out) throws IOException {
+            out.writeStartObject();
+            out.writeStringField("type", type());
+            out.writeEndObject();
+        }
+    }
+
+    /** The stream failed: nothing follows. */
+    record Error(AnthropicError error) implements StreamEvent {
+        public String type() {
+            return "error";
+        }
+
+        public void write(JsonGenerator out) throws IOException {
+            out.writeTree(error.toEnvelope());
+        }
+    }
+}

@@ -1,0 +1,89 @@
+package dev.ccrouter.relay;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ccrouter.api.anthropic.AnthropicError;
+import dev.ccrouter.api.anthropic.ErrorType;
+import dev.ccrouter.api.openai.SseLineReader;
+import dev.ccrouter.translate.ChatStreamTranslator;
+import dev.ccrouter.upstream.UpstreamClient;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+
+/**
+ * The loop between an upstream's SSE body and a streaming client: each {@code data:} line is parsed once and fed to
+ * the stream machine, and what it emitted is flushed when no further event is already buffered (one write per
+ * upstream arrival, not per event). Every way the upstream can stop — {@code [DONE]}, end of body, a chunk that is not
+ * JSON, a read error or timeout — ends the client's stream with {@code message_stop} or {@code event: error}; a
+ * client that left stops the loop at once.
+ */
+public final class StreamRelay {
+    private final ObjectMapper json;
+
+    public StreamRelay(ObjectMapper json) {
+        this.json = json;
+    }
+
+    /**
+     * Relays until the stream ends or the client leaves.
+     *
+     * @return whether the translator reached its end (normally or with an error) while the client was still there:
+     *         then the rest of the upstream body is only its terminator, and the connection can be reused
+     */
+    public boolean relay(InputStream upstreamBody, ChatStreamTranslator translator, ClientChannel client) {
+        SseLineReader reader = new SseLineReader(upstreamBody);
+        try {
+            String data;
+            while (!translator.ended() && !client.clientGone() && (data = reader.next()) != null) {
+                if (SseLineReader.DONE.equals(data)) {
+                    translator.onDone();
+                } else {
+                    translator.onChunk(parse(data));
+                }
+                if (!reader.hasBufferedEvent()) {
+                    client.flush();
+                }
+            }
+            if (!translator.ended() && !client.clientGone()) {
+                translator.onEndOfStream();
+            }
+        } catch (MalformedChunk e) {
+            translator.onFailure(AnthropicError.of(ErrorType.API,
+                    "The upstream sent a stream chunk that is not JSON: " + e.getMessage()));
+        } catch (IOException | UncheckedIOException e) {
+            if (!client.clientGone()) {
+                translator.onFailure(AnthropicError.of(
+                        UpstreamClient.isTimeout(e) ? ErrorType.TIMEOUT : ErrorType.API,
+                        "The upstream connection failed during the stream: " + rootCause(e)));
+            }
+        }
+        client.flush();
+        return translator.ended() && !client.clientGone();
+    }
+
+    private JsonNode parse(String data) throws MalformedChunk {
+        try {
+            return json.readTree(data);
+        } catch (JsonProcessingException e) {
+            throw new MalformedChunk(e.getOriginalMessage());
+        }
+    }
+
+    /** The innermost cause's message, for people; never a stack trace. */
+    public static String rootCause(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = root.getMessage();
+        return message == null || message.isBlank() ? root.getClass().getSimpleName() : message;
+    }
+
+    private static final class MalformedChunk extends Exception {
+        MalformedChunk(String message) {
+            super(message, null, false, false);
+        }
+    }
+}

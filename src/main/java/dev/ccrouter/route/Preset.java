@@ -1,0 +1,103 @@
+package dev.ccrouter.route;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.net.URI;
+import java.util.List;
+
+/**
+ * A provider preset, read from {@code ccrouter/presets/<name>.yaml}: where the provider lives, how it authenticates,
+ * how it speaks, what its models accept and where prices come from. Adding a provider means adding such a file.
+ *
+ * @param description  one line for people
+ * @param baseUrl      null when the user must give one (local servers, plain OpenAI-compatible)
+ * @param protocol     {@code openai} (translated) or {@code anthropic} (forwarded as it is)
+ * @param auth         how the key is sent
+ * @param prices       where the bill's prices come from
+ * @param dialect      how requests are written
+ * @param capabilities the defaults for every model of the provider
+ * @param models       overrides for models whose id matches a pattern; the first match wins
+ */
+record Preset(String description,
+              URI baseUrl,
+              Protocol protocol,
+              Auth auth,
+              PriceSource prices,
+              DialectSpec dialect,
+              CapabilitySpec capabilities,
+              List<ModelSpec> models) {
+
+    enum Protocol {
+        @JsonProperty("openai") OPENAI,
+        @JsonProperty("anthropic") ANTHROPIC
+    }
+
+    /** How the key goes upstream. */
+    enum Auth {
+        /** {@code Authorization: Bearer <key>} */
+        @JsonProperty("bearer") BEARER,
+        /** {@code x-api-key: <key>} (Anthropic-style endpoints) */
+        @JsonProperty("x-api-key") X_API_KEY,
+        /** no key (local servers) */
+        @JsonProperty("none") NONE
+    }
+
+    /** Where prices come from. */
+    enum PriceSource {
+        /** OpenRouter's {@code /models} catalog, by upstream model id */
+        @JsonProperty("openrouter-catalog") OPENROUTER_CATALOG,
+        /** the preset's own price table */
+        @JsonProperty("table") TABLE,
+        /** none: the bill says "no price" */
+        @JsonProperty("none") NONE
+    }
+
+    /** The dialect as written in the file; see {@link dev.ccrouter.translate.Dialect}. */
+    record DialectSpec(String reasoningRequest,
+                       String reasoningReplay,
+                       boolean sessionId,
+                       boolean streamUsageOption,
+                       String maxTokensField) {
+    }
+
+    /** Capability settings; null fields keep what was there before. */
+    record CapabilitySpec(Boolean cacheControl,
+                          Boolean cacheTtl,
+                          Boolean autoCacheBreakpoints,
+                          Integer maxOutputTokens,
+                          Integer contextWindow,
+                          Integer toolNameLimit,
+                          List<String> schemaKeywordsToStrip,
+                          Integer stopSequenceLimit) {
+    }
+
+    /** Capability settings for the models whose id matches one of {@code match} ({@code *} matches anything). */
+    record ModelSpec(List<String> match,
+                     Boolean cacheControl,
+                     Boolean cacheTtl,
+                     Boolean autoCacheBreakpoints,
+                     Integer maxOutputTokens,
+                     Integer contextWindow,
+                     Integer toolNameLimit,
+                     List<String> schemaKeywordsToStrip,
+                     Integer stopSequenceLimit) {
+
+        boolean matches(String model) {
+            return match.stream().anyMatch(pattern -> glob(pattern, model));
+        }
+
+        CapabilitySpec capabilities() {
+            return new CapabilitySpec(cacheControl, cacheTtl, autoCacheBreakpoints, maxOutputTokens, contextWindow,
+                    toolNameLimit, schemaKeywordsToStrip, stopSequenceLimit);
+        }
+
+        /** {@code *} matches any run of characters; everything else matches itself, ignoring case. */
+        private static boolean glob(String pattern, String text) {
+            String[] literals = pattern.toLowerCase(java.util.Locale.ROOT).split("\\*", -1);
+            StringBuilder regex = new StringBuilder();
+            for (int i = 0; i < literals.length; i++) {
+                regex.append(i > 0 ? ".*" : "").append(java.util.regex.Pattern.quote(literals[i]));
+            }
+            return text.toLowerCase(java.util.Locale.ROOT).matches(regex.toString());
+        }
+    }
+}

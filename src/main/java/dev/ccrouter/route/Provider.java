@@ -1,0 +1,88 @@
+package dev.ccrouter.route;
+
+import dev.ccrouter.translate.Dialect;
+import dev.ccrouter.translate.ModelCapabilities;
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One configured provider, its preset applied: where requests go, how they authenticate and are written, and what
+ * each of its models accepts.
+ *
+ * @param name          how routes name it
+ * @param baseUrl       {@code /chat/completions} hangs off it
+ * @param anthropicWire the provider serves Anthropic's {@code /v1/messages}: requests are forwarded as they are
+ * @param auth          how a key is sent
+ * @param apiKeys       the provider's own keys; empty: the client's key is forwarded
+ * @param dialect       how requests are written
+ * @param pricedByCatalog whether OpenRouter's catalog prices its models
+ */
+public record Provider(String name,
+                       URI baseUrl,
+                       boolean anthropicWire,
+                       Preset.Auth auth,
+                       List<String> apiKeys,
+                       Dialect dialect,
+                       boolean pricedByCatalog,
+                       Preset preset,
+                       Map<String, Preset.CapabilitySpec> modelOverrides) {
+
+    /** What {@code model} accepts: the preset's defaults, its model patterns, then the configuration's overrides. */
+    public ModelCapabilities capabilities(String model) {
+        ModelCapabilities caps = apply(ModelCapabilities.PLAIN, preset.capabilities());
+        if (preset.models() != null) {
+            for (Preset.ModelSpec spec : preset.models()) {
+                if (spec.matches(model)) {
+                    caps = apply(caps, spec.capabilities());
+                    break;
+                }
+            }
+        }
+        return apply(caps, modelOverrides.get(model));
+    }
+
+    /** The credential to send: the provider's own key, or the client's when it has none. */
+    public String credential(String clientKey) {
+        return apiKeys.isEmpty() ? clientKey : apiKeys.getFirst();
+    }
+
+    /** Where requests are posted: {@code /chat/completions}, or {@code /messages} on an Anthropic-wire provider. */
+    public URI endpoint() {
+        return URI.create(baseUrl + (anthropicWire ? "/messages" : "/chat/completions"));
+    }
+
+    /** The header that carries a key, or null when the provider takes none. */
+    public String authHeader() {
+        return switch (auth) {
+            case BEARER -> "Authorization";
+            case X_API_KEY -> "x-api-key";
+            case NONE -> null;
+        };
+    }
+
+    /** The header's value for a key. */
+    public String authValue(String key) {
+        return auth == Preset.Auth.BEARER ? "Bearer " + key : key;
+    }
+
+    static ModelCapabilities apply(ModelCapabilities caps, Preset.CapabilitySpec spec) {
+        if (spec == null) {
+            return caps;
+        }
+        return new ModelCapabilities(
+                or(spec.cacheControl(), caps.cacheControl()),
+                or(spec.cacheTtl(), caps.cacheTtl()),
+                or(spec.autoCacheBreakpoints(), caps.autoCacheBreakpoints()),
+                spec.maxOutputTokens() != null ? spec.maxOutputTokens() : caps.maxOutputTokens(),
+                spec.contextWindow() != null ? spec.contextWindow() : caps.contextWindow(),
+                or(spec.toolNameLimit(), caps.toolNameLimit()),
+                spec.schemaKeywordsToStrip() != null ? Set.copyOf(spec.schemaKeywordsToStrip()) : caps.schemaKeywordsToStrip(),
+                or(spec.stopSequenceLimit(), caps.stopSequenceLimit()));
+    }
+
+    private static <T> T or(T value, T fallback) {
+        return value != null ? value : fallback;
+    }
+}

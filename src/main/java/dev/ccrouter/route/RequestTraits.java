@@ -1,0 +1,60 @@
+package dev.ccrouter.route;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/** What routing reads from a Messages body, tolerantly: the request is validated later, by the translator. */
+final class RequestTraits {
+    private RequestTraits() {
+    }
+
+    /** A server tool of the {@code web_search_*} family (Claude Code's WebSearch). */
+    static boolean hasWebSearch(JsonNode request) {
+        for (JsonNode tool : request.path("tools")) {
+            if (tool.path("type").asText("").startsWith("web_search")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Thinking explicitly requested with a token budget ({@code type: enabled}). */
+    static boolean thinksWithBudget(JsonNode request) {
+        JsonNode thinking = request.path("thinking");
+        return "enabled".equals(thinking.path("type").asText()) && thinking.path("budget_tokens").asLong(0) > 0;
+    }
+
+    /** The latest user turn holds an image, directly or inside a tool result. */
+    static boolean latestUserTurnHasImage(JsonNode request) {
+        JsonNode messages = request.path("messages");
+        for (int i = messages.size() - 1; i >= 0; i--) {
+            JsonNode message = messages.get(i);
+            if ("user".equals(message.path("role").asText())) {
+                return containsImage(message.path("content"));
+            }
+        }
+        return false;
+    }
+
+    private static boolean containsImage(JsonNode blocks) {
+        for (JsonNode block : blocks) {
+            String type = block.path("type").asText();
+            if (type.equals("image") || type.equals("tool_result") && containsImage(block.path("content"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The system prompt's text, joined; empty when there is none. */
+    static String systemText(JsonNode request) {
+        JsonNode system = request.path("system");
+        if (system.isTextual()) {
+            return system.asText();
+        }
+        StringBuilder text = new StringBuilder();
+        for (JsonNode block : system) {
+            text.append(block.path("text").asText("")).append('\n');
+        }
+        return text.toString();
+    }
+}

@@ -1,0 +1,190 @@
+package dev.ccrouter.route;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ccrouter.config.GatewayConfig;
+import dev.ccrouter.config.ProviderSettings;
+import dev.ccrouter.config.RouteSettings;
+import dev.ccrouter.translate.Dialect;
+import dev.ccrouter.translate.ModelCapabilities;
+import dev.ccrouter.translate.UpstreamTarget;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Decides where a request goes, in claude-code-router's order: an explicit {@code provider,model}; long context by
+ * the request's token estimate; a subagent's model tag; background (Claude's haiku family); a {@code web_search}
+ * server tool; thinking with a budget; an image in the latest user turn; else the default route. Without a default
+ * route, Claude family names map to the {@code models} setting on OpenRouter and other ids pass through, as before
+ * providers were configurable. Each decision carries the route's fallbacks.
+ */
+public final class Router {
+    /** The provider that always exists: OpenRouter at {@code upstream.base_url}, unless configured otherwise. */
+    public static final String DEFAULT_PROVIDER = "openrouter";
+    private static final String SUBAGENT_TAG_OPEN = "<CCR-SUBAGENT-MODEL>";
+    private static final String SUBAGENT_TAG_CLOSE = "</CCR-SUBAGENT-MODEL>";
+
+    private final Map<String, Provider> providers;
+    private final RouteSettings routes;
+    private final GatewayConfig.ModelMapping families;
+    private final Map<String, Integer> outputLimits;
+
+    public Router(GatewayConfig config) {
+        Presets presets = new Presets();
+        Map<String, Provider> byName = new LinkedHashMap<>();
+        for (ProviderSettings settings : config.providers()) {
+            byName.put(settings.name(), provider(settings, presets));
+        }
+        byName.computeIfAbsent(DEFAULT_PROVIDER, name -> provider(new ProviderSettings(name, DEFAULT_PROVIDER,
+                config.upstreamBaseUrl(), List.of(), null, Map.of()), presets));
+        this.providers = Map.copyOf(byName);
+        this.routes = config.routes();
+        this.families = config.models();
+        this.outputLimits = config.maxOutputTokens();
+    }
+
+    /**
+     * @param request         the client's Messages body
+     * @param estimatedTokens the request's input token estimate
+     */
+    public RouteDecision decide(JsonNode request, long estimatedTokens) {
+        String requested = request.path("model").asText("");
+        String model = stripContextSuffix(requested.strip());
+        ModelRef explicit = ModelRef.parse(model);
+        if (explicit != null && providers.containsKey(explicit.provider())) {
+            return decision("explicit", requested, explicit);
+        }
+        if (routes.longContext() != null && estimatedTokens > routes.longContextThreshold()) {
+            return decision("long_context", requested, ModelRef.parse(routes.longContext()));
+        }
+        ModelRef subagent = subagentModel(request);
+        if (subagent != null && providers.containsKey(subagent.provider())) {
+            return decision("subagent", requested, subagent);
+        }
+        if (routes.background() != null && isFamily(model, "haiku")) {
+            return decision("background", requested, ModelRef.parse(routes.background()));
+        }
+        if (routes.webSearch() != null && RequestTraits.hasWebSearch(request)) {
+            return decision("web_search", requested, ModelRef.parse(routes.webSearch()));
+        }
+        if (routes.think() != null && RequestTraits.thinksWithBudget(request)) {
+            return decision("think", requested, ModelRef.parse(routes.think()));
+        }
+        if (routes.image() != null && RequestTraits.latestUserTurnHasImage(request)) {
+            return decision("image", requested, ModelRef.parse(routes.image()));
+        }
+        if (routes.defaultRoute() != null) {
+            return decision("default", requested, ModelRef.parse(routes.defaultRoute()));
+        }
+        return decision("family", requested, new ModelRef(DEFAULT_PROVIDER, familyModel(model)));
+    }
+
+    /** The upstream ids the family mapping serves, for {@code GET /v1/models}. */
+    public List<String> familyModels() {
+        return new ArrayList<>(new LinkedHashSet<>(List.of(families.opus(), families.sonnet(), families.haiku())));
+    }
+
+    /** The configured providers by name, the implicit OpenRouter one included. */
+    public Map<String, Provider> providers() {
+        return providers;
+    }
+
+    private RouteDecision decision(String route, String requested, ModelRef primary) {
+        List<RouteDecision.Candidate> targets = new ArrayList<>();
+        targets.add(candidate(requested, primary));
+        for (String fallback : routes.fallbacks().getOrDefault(primary.toString(), List.of())) {
+            ModelRef ref = ModelRef.parse(fallback);
+            if (ref != null && providers.containsKey(ref.provider())) {
+                targets.add(candidate(requested, ref));
+            }
+        }
+        return new RouteDecision(route, List.copyOf(targets));
+    }
+
+    private RouteDecision.Candidate candidate(String requested, ModelRef ref) {
+        Provider provider = providers.get(ref.provider());
+        if (provider == null) { // the configuration is validated at load; this is a bug, not bad input
+            throw new IllegalStateException("route names an unknown provider: " + ref.provider());
+        }
+        ModelCapabilities caps = provider.capabilities(ref.model());
+        Integer limit = outputLimits.get(ref.model());
+        if (limit != null) {
+            caps = caps.withMaxOutputTokens(limit);
+        }
+        return new RouteDecision.Candidate(provider,
+                new UpstreamTarget(requested, ref.model(), caps, provider.dialect()));
+    }
+
+    String familyModel(String model) {
+        if (model.contains("/")) {
+            return model;
+        }
+        if (isFamily(model, "haiku")) {
+            return families.haiku();
+        }
+        if (isFamily(model, "sonnet")) {
+            return families.sonnet();
+        }
+        if (isFamily(model, "opus")) {
+            return families.opus();
+        }
+        return model;
+    }
+
+    /** Any dated or versioned Claude id ({@code claude-haiku-4-5-20251001}, {@code claude-sonnet-5}) or a bare alias. */
+    private static boolean isFamily(String model, String family) {
+        String lower = model.toLowerCase(Locale.ROOT);
+        return lower.equals(family) || lower.startsWith("claude") && lower.contains(family);
+    }
+
+    /** Claude Code marks 1M-context variants as {@code claude-sonnet-5[1m]}; the suffix is not part of any id. */
+    private static String stripContextSuffix(String model) {
+        int bracket = model.indexOf('[');
+        return bracket > 0 && model.endsWith("]") ? model.substring(0, bracket) : model;
+    }
+
+    /**
+     * claude-code-router's convention: a subagent's prompt names its model as
+     * {@code <CCR-SUBAGENT-MODEL>provider,model</CCR-SUBAGENT-MODEL>} at the start of its system prompt.
+     */
+    private static ModelRef subagentModel(JsonNode request) {
+        String system = RequestTraits.systemText(request);
+        int open = system.indexOf(SUBAGENT_TAG_OPEN);
+        int close = open < 0 ? -1 : system.indexOf(SUBAGENT_TAG_CLOSE, open);
+        return close < 0 ? null : ModelRef.parse(system.substring(open + SUBAGENT_TAG_OPEN.length(), close));
+    }
+
+    private static Provider provider(ProviderSettings settings, Presets presets) {
+        String presetName = settings.preset() != null ? settings.preset() : "openai-compatible";
+        Preset preset = presets.named(presetName);
+        URI baseUrl = settings.baseUrl() != null ? settings.baseUrl() : preset.baseUrl();
+        if (baseUrl == null) {
+            throw new IllegalArgumentException("providers." + settings.name() + ".base_url must be set: the "
+                    + presetName + " preset has no default address");
+        }
+        boolean anthropicWire = settings.protocol() != null ? "anthropic".equals(settings.protocol())
+                : preset.protocol() == Preset.Protocol.ANTHROPIC;
+        Map<String, Preset.CapabilitySpec> overrides = new LinkedHashMap<>();
+        settings.models().forEach((model, over) -> overrides.put(model, new Preset.CapabilitySpec(
+                over.cacheControl(), null, null, over.maxOutputTokens(), over.contextWindow(), null,
+                over.schemaKeywordsToStrip(), null)));
+        return new Provider(settings.name(), baseUrl, anthropicWire, preset.auth(), List.copyOf(settings.apiKeys()),
+                dialect(preset.dialect()), preset.prices() == Preset.PriceSource.OPENROUTER_CATALOG, preset,
+                Map.copyOf(overrides));
+    }
+
+    private static Dialect dialect(Preset.DialectSpec spec) {
+        if (spec == null) {
+            return Dialect.OPENAI_COMPATIBLE;
+        }
+        return new Dialect(
+                Dialect.ReasoningRequest.valueOf(spec.reasoningRequest().toUpperCase(Locale.ROOT)),
+                Dialect.ReasoningReplay.valueOf(spec.reasoningReplay().toUpperCase(Locale.ROOT)),
+                spec.sessionId(), spec.streamUsageOption(),
+                spec.maxTokensField() != null ? spec.maxTokensField() : "max_tokens");
+    }
+}

@@ -1,0 +1,58 @@
+package dev.ccrouter.translate;
+
+/**
+ * How one provider speaks OpenAI chat, beyond what every OpenAI-compatible server shares. It is data: {@code route}
+ * fills it from a preset file, and the translators obey it; no translator asks which provider it talks to.
+ *
+ * <p>Reading responses needs no switch: the stream machine reads every known spelling (reasoning as
+ * {@code reasoning}, {@code reasoning_content}, {@code reasoning_details} or typed content parts; usage at the top or
+ * under {@code x_groq}; cache hits as {@code cached_tokens} or {@code prompt_cache_hit_tokens}), since none of them
+ * means something else elsewhere. Writing requests is where providers disagree, and that is what this record says.
+ *
+ * @param reasoningRequest  how a request asks for thinking
+ * @param reasoningReplay   how earlier thinking goes back in the conversation history
+ * @param sessionId         send Claude Code's session id as {@code session_id} (OpenRouter's sticky routing)
+ * @param streamUsageOption ask for usage in streams with {@code stream_options.include_usage} (plain OpenAI servers
+ *                          send none otherwise; some reject the option)
+ * @param maxTokensField    the output limit's field name: {@code max_tokens}, or {@code max_completion_tokens} for
+ *                          servers that took the newer name only
+ */
+public record Dialect(ReasoningRequest reasoningRequest,
+                      ReasoningReplay reasoningReplay,
+                      boolean sessionId,
+                      boolean streamUsageOption,
+                      String maxTokensField) {
+
+    /** How a request asks for thinking. */
+    public enum ReasoningRequest {
+        /** OpenRouter's {@code reasoning: {max_tokens | enabled, effort}} object. */
+        REASONING_OBJECT,
+        /** {@code reasoning_effort: low|medium|high} (OpenAI, Groq, Gemini, xAI, Ollama…); a budget maps to a level. */
+        REASONING_EFFORT,
+        /** {@code thinking: {type: enabled|disabled}} (DeepSeek, Moonshot, Z.ai). */
+        THINKING_TYPE,
+        /** The provider has no switch: thinking requests are dropped. */
+        NONE
+    }
+
+    /** How an assistant turn's earlier thinking goes back upstream. */
+    public enum ReasoningReplay {
+        /** OpenRouter's {@code reasoning_details}, signed blocks only, in their order. */
+        REASONING_DETAILS,
+        /**
+         * {@code reasoning_content} on the assistant message: DeepSeek and Z.ai require it on every turn that called
+         * tools (an empty string when the client kept no thinking), Moonshot keeps it on every turn.
+         */
+        REASONING_CONTENT,
+        /** Thinking is not sent back. */
+        NONE
+    }
+
+    /** OpenRouter: its reasoning object and details, sticky sessions, usage in every stream. */
+    public static final Dialect OPENROUTER =
+            new Dialect(ReasoningRequest.REASONING_OBJECT, ReasoningReplay.REASONING_DETAILS, true, true, "max_tokens");
+
+    /** A plain OpenAI-compatible server. */
+    public static final Dialect OPENAI_COMPATIBLE =
+            new Dialect(ReasoningRequest.REASONING_EFFORT, ReasoningReplay.NONE, false, true, "max_tokens");
+}
