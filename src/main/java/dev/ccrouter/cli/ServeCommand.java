@@ -37,7 +37,7 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--upstream", description = "Upstream base URL (OPENROUTER_BASE_URL, default https://openrouter.ai/api/v1).")
     String upstream;
 
-    @Option(names = "--config", description = "YAML config file (CCROUTER_CONFIG).")
+    @Option(names = "--config", description = "YAML config file, or claude-code-router's config.json (CCROUTER_CONFIG).")
     Path config;
 
     @Option(names = "--data-dir", description = "Data directory (CCROUTER_DATA_DIR, default ~/.ccrouter).")

@@ -108,7 +108,7 @@ public final class ConfigLoader {
         tree.path("providers").forEach(provider -> maskAll(provider.path("api_keys")));
         StringBuilder yaml = new StringBuilder("# defaults < " + configFile(flags).map(Path::toString)
                 .orElse("(no file)") + " < environment < flags\n");
-        if (config.providers().stream().noneMatch(p -> p.name().equals(ConfigValidator.IMPLICIT_PROVIDER))) {
+        if (config.providers().stream().noneMatch(p -> p.name().equals(GatewayConfig.IMPLICIT_PROVIDER))) {
             yaml.append("# provider openrouter: implicit, at upstream.base_url, forwards the client's key\n");
         }
         try {

@@ -15,9 +15,6 @@ import java.util.TreeSet;
  * is thrown as a {@link ConfigException} naming the setting, where it came from, and what would be valid.
  */
 final class ConfigValidator {
-    /** Always there, at {@code upstream.base_url}, unless a provider of that name is configured. */
-    static final String IMPLICIT_PROVIDER = "openrouter";
-
     private final Provenance provenance;
 
     ConfigValidator(Provenance provenance) {
@@ -84,7 +81,7 @@ final class ConfigValidator {
     private static Set<String> providerNames(List<ProviderSettings> providers) {
         Set<String> names = new TreeSet<>();
         providers.forEach(provider -> names.add(provider.name()));
-        names.add(IMPLICIT_PROVIDER);
+        names.add(GatewayConfig.IMPLICIT_PROVIDER);
         return names;
     }
 

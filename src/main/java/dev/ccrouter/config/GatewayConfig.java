@@ -52,6 +52,9 @@ public record GatewayConfig(String host,
                             RouteSettings routes,
                             AuthSettings auth) {
 
+    /** The provider that always exists, at {@code upstreamBaseUrl}, unless one of that name is configured. */
+    public static final String IMPLICIT_PROVIDER = "openrouter";
+
     /**
      * The upstream model id for each family name Claude Code uses ({@code ANTHROPIC_DEFAULT_*_MODEL} aliases and dated
      * ids such as {@code claude-haiku-4-5-20251001}).
@@ -64,11 +67,11 @@ public record GatewayConfig(String host,
      * forwarding the client's key, unless one of that name is configured.
      */
     public List<ProviderSettings> allProviders() {
-        if (providers.stream().anyMatch(provider -> provider.name().equals(ConfigValidator.IMPLICIT_PROVIDER))) {
+        if (providers.stream().anyMatch(provider -> provider.name().equals(IMPLICIT_PROVIDER))) {
             return providers;
         }
         List<ProviderSettings> all = new ArrayList<>(providers);
-        all.add(new ProviderSettings(ConfigValidator.IMPLICIT_PROVIDER, "openrouter", upstreamBaseUrl, List.of(),
+        all.add(new ProviderSettings(IMPLICIT_PROVIDER, "openrouter", upstreamBaseUrl, List.of(),
                 null, Map.of()));
         return List.copyOf(all);
     }
