@@ -78,4 +78,13 @@ class ConfigWatcherTest {
         assertThat(changes).isEmpty();
         assertThat(rejections).isEmpty();
     }
+
+    @Test
+    void aDeletedFileKeepsTheOldConfiguration() throws IOException {
+        Files.delete(file);
+        await().atMost(Duration.ofSeconds(10)).until(() -> !rejections.isEmpty());
+        assertThat(rejections).containsExactly("configuration not reloaded, still serving the previous one: config "
+                + "file " + file + " does not exist (CCROUTER_CONFIG / --config)");
+        assertThat(changes).isEmpty();
+    }
 }
