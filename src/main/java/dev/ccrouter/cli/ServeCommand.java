@@ -3,6 +3,8 @@ package dev.ccrouter.cli;
 import dev.ccrouter.config.ConfigException;
 import dev.ccrouter.config.ConfigLoader;
 import dev.ccrouter.config.GatewayConfig;
+import dev.ccrouter.config.LedgerSettings;
+import dev.ccrouter.ledger.LedgerUnavailableException;
 import dev.ccrouter.server.GatewayServer;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -41,15 +43,22 @@ final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         GatewayConfig settings;
+        LedgerSettings ledger;
         try {
-            settings = new ConfigLoader(System.getenv()).load(new ConfigLoader.Flags(port, host, upstream, config, dataDir));
+            ConfigLoader loader = new ConfigLoader(System.getenv());
+            ConfigLoader.Flags flags = new ConfigLoader.Flags(port, host, upstream, config, dataDir);
+            settings = loader.load(flags);
+            ledger = loader.loadLedger(flags);
         } catch (ConfigException e) {
             System.err.println("ccrouter: " + e.getMessage());
             return 2;
         }
         GatewayServer server;
         try {
-            server = new GatewayServer(settings).start();
+            server = new GatewayServer(settings, ledger).start();
+        } catch (LedgerUnavailableException e) {
+            System.err.println("ccrouter: " + e.getMessage());
+            return 2;
         } catch (RuntimeException e) {
             System.err.println("ccrouter: could not start on " + settings.host() + ":" + settings.port() + ": "
                     + rootMessage(e));

@@ -24,7 +24,7 @@ import java.util.regex.Pattern;
 public final class ConfigLoader {
     private static final String DEFAULTS = "/ccrouter/defaults.yaml";
     private static final Set<String> TOP_LEVEL_KEYS =
-            Set.of("server", "upstream", "models", "max_output_tokens", "stream", "pricing", "data_dir");
+            Set.of("server", "upstream", "models", "max_output_tokens", "stream", "pricing", "data_dir", "ledger");
     /**
      * The public URL is pasted into shell commands and HTML, so it may hold only characters that need no quoting in
      * either: a scheme, a host name or bracketed IPv6 address, a port, and a path of plain segments.
@@ -45,6 +45,17 @@ public final class ConfigLoader {
     }
 
     public GatewayConfig load(Flags flags) {
+        return build(tree(flags));
+    }
+
+    /** The {@code ledger:} section, from the same sources as {@link #load}. */
+    public LedgerSettings loadLedger(Flags flags) {
+        ObjectNode tree = tree(flags);
+        return LedgerSettings.from(tree.path("ledger"),
+                expandHome(requiredText(tree, "data_dir (CCROUTER_DATA_DIR)", "data_dir")));
+    }
+
+    private ObjectNode tree(Flags flags) {
         ObjectNode tree = readDefaults();
         Path file = flags.config() != null ? flags.config() : pathOrNull(env.get("CCROUTER_CONFIG"));
         if (file != null) {
@@ -52,7 +63,7 @@ public final class ConfigLoader {
         }
         applyEnvironment(tree);
         applyFlags(tree, flags);
-        return build(tree);
+        return tree;
     }
 
     private ObjectNode readDefaults() {

@@ -1,0 +1,43 @@
+package dev.ccrouter.ledger;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+
+/**
+ * Sums over a set of ledger rows.
+ *
+ * @param cacheWriteTokens  5-minute and 1-hour cache writes together
+ * @param costUsd           the computed cost of the rows that have one
+ * @param unpricedRequests  rows without a computed cost (no price, or no usage reported): not in {@code costUsd}
+ * @param cacheSavingsUsd   what the cache reads would have cost as uncached input, minus what they cost
+ */
+public record UsageTotals(long requests, long inputTokens, long outputTokens, long cacheReadTokens,
+                          long cacheWriteTokens, BigDecimal costUsd, long unpricedRequests,
+                          BigDecimal cacheSavingsUsd) {
+
+    public static final UsageTotals ZERO = new UsageTotals(0, 0, 0, 0, 0, BigDecimal.ZERO, 0, BigDecimal.ZERO);
+
+    /** Decimal places of the cache-hit ratio. */
+    private static final int RATIO_SCALE = 4;
+
+    /** Cache reads as a share of the whole prompt (0 to 1), or null when there was no prompt. */
+    public BigDecimal cacheHitRatio() {
+        long prompt = inputTokens + cacheReadTokens + cacheWriteTokens;
+        return prompt == 0 ? null : BigDecimal.valueOf(cacheReadTokens)
+                .divide(BigDecimal.valueOf(prompt), RATIO_SCALE, RoundingMode.HALF_EVEN);
+    }
+
+    public long totalTokens() {
+        return inputTokens + outputTokens + cacheReadTokens + cacheWriteTokens;
+    }
+
+    public UsageTotals plus(LedgerEntry entry) {
+        LedgerEntry.Tokens tokens = entry.tokens();
+        LedgerEntry.Spend spend = entry.spend();
+        return new UsageTotals(requests + 1, inputTokens + tokens.input(), outputTokens + tokens.output(),
+                cacheReadTokens + tokens.cacheRead(), cacheWriteTokens + tokens.cacheWrite(),
+                spend.computed() == null ? costUsd : costUsd.add(spend.computed()),
+                unpricedRequests + (spend.computed() == null ? 1 : 0),
+                spend.cacheSavings() == null ? cacheSavingsUsd : cacheSavingsUsd.add(spend.cacheSavings()));
+    }
+}
