@@ -23,6 +23,10 @@ public final class Ledger implements AutoCloseable {
         writer.record(entry);
     }
 
+    public LedgerSettings settings() {
+        return database.settings();
+    }
+
     public LedgerStore store() {
         return database.store();
     }

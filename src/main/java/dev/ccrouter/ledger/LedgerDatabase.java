@@ -7,7 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
+import java.sql.Driver;
 import java.sql.SQLException;
 import java.util.Properties;
 import org.flywaydb.core.Flyway;
@@ -75,8 +75,13 @@ public final class LedgerDatabase implements AutoCloseable {
      * line). The caller closes it.
      */
     public static Connection connect(LedgerSettings settings) throws SQLException {
-        DriverManager.setLoginTimeout(CONNECT_SECONDS);
-        return DriverManager.getConnection(settings.url(), driverProperties(settings));
+        // The driver itself rather than DriverManager, which would load every driver on the class path first.
+        Driver driver = settings.isPostgres() ? new org.postgresql.Driver() : new org.sqlite.JDBC();
+        Connection connection = driver.connect(settings.url(), driverProperties(settings));
+        if (connection == null) {
+            throw new SQLException("not a URL for this driver: " + settings.displayUrl());
+        }
+        return connection;
     }
 
     public LedgerSettings settings() {

@@ -27,7 +27,8 @@ public final class LedgerStore {
     private static final String TOTALS = "SELECT COUNT(*), COALESCE(SUM(input_tokens), 0), "
             + "COALESCE(SUM(output_tokens), 0), COALESCE(SUM(cache_read_tokens), 0), "
             + "COALESCE(SUM(cache_write_5m_tokens + cache_write_1h_tokens), 0), COALESCE(SUM(cost_e10), 0), "
-            + "SUM(CASE WHEN cost_e10 IS NULL THEN 1 ELSE 0 END), COALESCE(SUM(cache_savings_e10), 0) FROM ledger_entry";
+            + "SUM(CASE WHEN cost_e10 IS NULL AND input_tokens + output_tokens + cache_read_tokens + cache_write_5m_tokens "
+            + "+ cache_write_1h_tokens > 0 THEN 1 ELSE 0 END), COALESCE(SUM(cache_savings_e10), 0) FROM ledger_entry";
 
     /** Where connections come from: a pool, or one plain connection. */
     @FunctionalInterface

@@ -50,15 +50,21 @@ public final class LedgerWriter implements AutoCloseable {
         thread.start();
     }
 
-    /** Queues the row; never blocks. A full queue drops it (counted, and said once per burst). */
-    public void record(LedgerEntry entry) {
+    /**
+     * Queues the row; never blocks. A full queue drops it (counted, and said once per burst).
+     *
+     * @return whether the row was queued (rows queued before {@link #close} are all written, database permitting)
+     */
+    public boolean record(LedgerEntry entry) {
         if (closing.getCount() == 0 || !queue.offer(entry)) {
             dropped.incrementAndGet();
             if (dropping.compareAndSet(false, true)) {
                 LOG.warn("ledger queue full ({} rows waiting for the database): dropping rows until it catches up",
                         queue.size() + inHandCount);
             }
+            return false;
         }
+        return true;
     }
 
     /** Rows waiting to be written. */

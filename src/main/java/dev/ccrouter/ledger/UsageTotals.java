@@ -8,7 +8,8 @@ import java.math.RoundingMode;
  *
  * @param cacheWriteTokens  5-minute and 1-hour cache writes together
  * @param costUsd           the computed cost of the rows that have one
- * @param unpricedRequests  rows without a computed cost (no price, or no usage reported): not in {@code costUsd}
+ * @param unpricedRequests  rows with tokens but without a computed cost (no price for the model, or no usage
+ *                          reported): their cost is not in {@code costUsd}
  * @param cacheSavingsUsd   what the cache reads would have cost as uncached input, minus what they cost
  */
 public record UsageTotals(long requests, long inputTokens, long outputTokens, long cacheReadTokens,
@@ -37,7 +38,7 @@ public record UsageTotals(long requests, long inputTokens, long outputTokens, lo
         return new UsageTotals(requests + 1, inputTokens + tokens.input(), outputTokens + tokens.output(),
                 cacheReadTokens + tokens.cacheRead(), cacheWriteTokens + tokens.cacheWrite(),
                 spend.computed() == null ? costUsd : costUsd.add(spend.computed()),
-                unpricedRequests + (spend.computed() == null ? 1 : 0),
+                unpricedRequests + (spend.computed() == null && tokens.total() > 0 ? 1 : 0),
                 spend.cacheSavings() == null ? cacheSavingsUsd : cacheSavingsUsd.add(spend.cacheSavings()));
     }
 }

@@ -8,11 +8,11 @@ import java.util.function.BiFunction;
 public enum UsageView {
     DAILY("date", (entry, zone) -> DateTimeFormatter.ISO_LOCAL_DATE.format(entry.time().atZone(zone))),
     MONTHLY("month", (entry, zone) -> DateTimeFormatter.ofPattern("yyyy-MM").format(entry.time().atZone(zone))),
-    SESSION("session", (entry, zone) -> orNone(entry.sessionId())),
+    SESSION("session_id", (entry, zone) -> orNone(entry.sessionId())),
     MODEL("model", (entry, zone) -> entry.billedModel()),
-    KEY("key", (entry, zone) -> orNone(entry.clientKeyId()));
+    KEY("key_id", (entry, zone) -> orNone(entry.clientKeyId()));
 
-    /** What a row of this view is called (the first column, and {@code key_name} in JSON). */
+    /** What a row of this view is keyed by: its field in {@code usage --json}. */
     private final String column;
     private final BiFunction<LedgerEntry, ZoneId, String> key;
 
