@@ -37,7 +37,7 @@ public record UsageReport(UsageView view, ZoneId zone, Instant since, Instant un
             String key = view.keyOf(entry, zone);
             groups.merge(key, UsageTotals.ZERO.plus(entry), (sum, one) -> sum.plus(entry));
             models.computeIfAbsent(key, k -> new TreeMap<>())
-                    .merge(entry.billedModel(), UsageTotals.ZERO.plus(entry), (sum, one) -> sum.plus(entry));
+                    .merge(UsageView.MODEL.keyOf(entry, zone), UsageTotals.ZERO.plus(entry), (sum, one) -> sum.plus(entry));
             total[0] = total[0].plus(entry);
         });
         List<Row> rows = new ArrayList<>();

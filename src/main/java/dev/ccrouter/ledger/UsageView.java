@@ -9,7 +9,7 @@ public enum UsageView {
     DAILY("date", (entry, zone) -> DateTimeFormatter.ISO_LOCAL_DATE.format(entry.time().atZone(zone))),
     MONTHLY("month", (entry, zone) -> DateTimeFormatter.ofPattern("yyyy-MM").format(entry.time().atZone(zone))),
     SESSION("session_id", (entry, zone) -> orNone(entry.sessionId())),
-    MODEL("model", (entry, zone) -> entry.billedModel()),
+    MODEL("model", (entry, zone) -> orNone(entry.billedModel())),
     KEY("key_id", (entry, zone) -> orNone(entry.clientKeyId()));
 
     /** What a row of this view is keyed by: its field in {@code usage --json}. */

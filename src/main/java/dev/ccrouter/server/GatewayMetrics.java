@@ -51,7 +51,7 @@ final class GatewayMetrics implements AutoCloseable {
     /** Counts one finished request. */
     void record(LedgerEntry entry) {
         String provider = orNone(entry.provider());
-        String model = entry.billedModel();
+        String model = orNone(entry.billedModel());
         Counter.builder("ccrouter.requests").description("Requests to /v1/messages")
                 .tag("provider", provider).tag("model", model).tag("status", String.valueOf(entry.httpStatus()))
                 .register(registry).increment();
@@ -103,6 +103,6 @@ final class GatewayMetrics implements AutoCloseable {
     }
 
     private static String orNone(String value) {
-        return value == null ? NONE : value;
+        return value == null || value.isBlank() ? NONE : value;
     }
 }
