@@ -9,8 +9,10 @@ import dev.ccrouter.config.LedgerSettings;
 import dev.ccrouter.cli.LedgerCli;
 import java.math.BigDecimal;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -151,6 +153,24 @@ abstract class LedgerContract {
 
                     1 request(s) have no computed cost (no price for the model, or no usage reported) and are not in Cost.
                     """);
+        }
+    }
+
+    @Test
+    void statuslineShowsTheSessionAndToday() throws Exception {
+        String claudeCodeInput = """
+                {"hook_event_name":"Status","cwd":"/home/me/project","model":{"id":"claude-sonnet-4-6",
+                 "display_name":"Sonnet 4.6"},"workspace":{"current_dir":"/home/me/project",
+                 "project_dir":"/home/me/project"},"cost":{"total_cost_usd":0.05},"session_id":"s-1",
+                 "version":"2.1.0","output_style":{"name":"default"}}""";
+        Clock noonDecember1 = Clock.fixed(Instant.parse("2026-12-01T12:00:00Z"), ZoneOffset.UTC);
+        try (Ledger ledger = seeded()) {
+            LedgerCli.Result result = LedgerCli.statusline(ledger.settings(), claudeCodeInput, noonDecember1);
+            assertThat(result.exitCode()).isZero();
+            assertThat(result.out()).isEqualTo("ccrouter · session $0.0515 · 55.5k tokens · cache 87% · today $0.0012\n");
+
+            LedgerCli.Result noSession = LedgerCli.statusline(ledger.settings(), "{\"model\":{}}", noonDecember1);
+            assertThat(noSession.out()).isEqualTo("ccrouter · today $0.0012\n");
         }
     }
 
