@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.ccrouter.billing.Money;
 import dev.ccrouter.ledger.UsageReport;
 import dev.ccrouter.ledger.UsageTotals;
 import java.time.LocalDate;
@@ -34,34 +33,21 @@ final class UsageJson {
         for (UsageReport.Row row : report.rows()) {
             ObjectNode json = rows.addObject();
             json.put(report.view().column(), row.key());
-            totals(json, row.totals());
+            row.totals().writeTo(json);
             ArrayNode models = json.putArray("models");
             row.models().forEach(models::add);
             if (breakdown) {
                 ArrayNode byModel = json.putArray("breakdown");
                 for (Map.Entry<String, UsageTotals> model : row.byModel().entrySet()) {
-                    totals(byModel.addObject().put("model", model.getKey()), model.getValue());
+                    model.getValue().writeTo(byModel.addObject().put("model", model.getKey()));
                 }
             }
         }
-        totals(root.putObject("totals"), report.totals());
+        report.totals().writeTo(root.putObject("totals"));
         try {
             return JSON.writeValueAsString(root);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a JSON tree is always serializable", e);
         }
-    }
-
-    private static void totals(ObjectNode json, UsageTotals totals) {
-        json.put("requests", totals.requests());
-        json.put("input_tokens", totals.inputTokens());
-        json.put("output_tokens", totals.outputTokens());
-        json.put("cache_creation_input_tokens", totals.cacheWriteTokens());
-        json.put("cache_read_input_tokens", totals.cacheReadTokens());
-        json.put("total_tokens", totals.totalTokens());
-        json.put("cost_usd", Money.shown(totals.costUsd()));
-        json.put("unpriced_requests", totals.unpricedRequests());
-        json.put("cache_hit_ratio", totals.cacheHitRatio());
-        json.put("cache_savings_usd", Money.shown(totals.cacheSavingsUsd()));
     }
 }

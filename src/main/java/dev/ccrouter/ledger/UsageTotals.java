@@ -1,5 +1,7 @@
 package dev.ccrouter.ledger;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ccrouter.billing.Money;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 
@@ -30,6 +32,24 @@ public record UsageTotals(long requests, long inputTokens, long outputTokens, lo
 
     public long totalTokens() {
         return inputTokens + outputTokens + cacheReadTokens + cacheWriteTokens;
+    }
+
+    /**
+     * Puts these sums into {@code json} with the field names of {@code ccrouter usage --json} (docs/ledger.md);
+     * amounts as exact decimals, to be written in plain notation.
+     */
+    public ObjectNode writeTo(ObjectNode json) {
+        json.put("requests", requests);
+        json.put("input_tokens", inputTokens);
+        json.put("output_tokens", outputTokens);
+        json.put("cache_creation_input_tokens", cacheWriteTokens);
+        json.put("cache_read_input_tokens", cacheReadTokens);
+        json.put("total_tokens", totalTokens());
+        json.put("cost_usd", Money.shown(costUsd));
+        json.put("unpriced_requests", unpricedRequests);
+        json.put("cache_hit_ratio", cacheHitRatio());
+        json.put("cache_savings_usd", Money.shown(cacheSavingsUsd));
+        return json;
     }
 
     public UsageTotals plus(LedgerEntry entry) {

@@ -34,7 +34,7 @@ public enum UsageView {
         return this == DAILY || this == MONTHLY;
     }
 
-    String keyOf(LedgerEntry entry, ZoneId zone) {
+    public String keyOf(LedgerEntry entry, ZoneId zone) {
         return key.apply(entry, zone);
     }
 

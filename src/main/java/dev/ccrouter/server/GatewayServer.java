@@ -82,8 +82,14 @@ public final class GatewayServer implements AutoCloseable {
                 .head("/", (req, res) -> res.send())
                 .get("/", pages::landing)
                 .get("/terms", pages::terms)
-                .get("/privacy", pages::privacy)
-                .any((req, res) -> errors.send(res, AnthropicError.of(ErrorType.NOT_FOUND,
+                .get("/privacy", pages::privacy);
+        if (ledger != null) {
+            DashboardHandler dashboard = new DashboardHandler(ledger.store(), errors, json);
+            routing.get("/dashboard", LoopbackOnly.guard(dashboard::asset, errors))
+                    .get("/dashboard/data", LoopbackOnly.guard(dashboard::data, errors))
+                    .get("/dashboard/{file}", LoopbackOnly.guard(dashboard::asset, errors));
+        }
+        routing.any((req, res) -> errors.send(res, AnthropicError.of(ErrorType.NOT_FOUND,
                         "Not found: " + req.prologue().method().text() + " " + req.path().path()), Ids.next("req_")))
                 .error(Exception.class, (req, res, e) -> internalError(req, res, e, errors));
 

@@ -20,11 +20,11 @@ import java.util.List;
  * </pre>
  * 23:30 UTC on November 30 is already December 1 in Europe/Berlin.
  */
-final class SeededLedger {
-    static final String SONNET = "anthropic/claude-sonnet-4.6";
-    static final String DEEPSEEK = "deepseek/deepseek-chat";
+public final class SeededLedger {
+    public static final String SONNET = "anthropic/claude-sonnet-4.6";
+    public static final String DEEPSEEK = "deepseek/deepseek-chat";
 
-    static final List<LedgerEntry> ENTRIES = List.of(
+    public static final List<LedgerEntry> ENTRIES = List.of(
             entry("2026-11-30T10:00:00Z", "req_1", "key_a", "s-1", "claude-sonnet-4-6", SONNET, true, 200, null,
                     "end_turn", new LedgerEntry.Tokens(500, 300, 48000, 3500, 0, 120, false),
                     new LedgerEntry.Spend(usd("0.033525"), usd("0.033525"), usd("0"), usd("0.1296")), 420L, 5300),
