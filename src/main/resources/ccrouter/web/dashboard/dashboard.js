@@ -42,8 +42,17 @@
     select.value = chosen;
   }
 
+  // Days are UTC midnights of the ledger's dates: ticks fall on them, labelled with the date, half a day of margin.
+  var DAY = 86400;
+  var dayAxis = { space: 70, incrs: [DAY, 7 * DAY, 30 * DAY],
+                  values: function (u, ticks) { return ticks.map(function (t) { return new Date(t * 1000).toISOString().slice(0, 10); }); } };
+  var dayScale = { time: true, range: function (u, min, max) { return [min - DAY / 2, max + DAY / 2]; } };
+
   function chart(id, options, data) {
     var box = document.getElementById(id);
+    options.tzDate = function (ts) { return uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC'); };
+    options.scales.x = dayScale;
+    options.axes[0] = dayAxis;
     options.width = Math.max(box.clientWidth, 300);
     options.height = 240;
     if (charts[id]) { charts[id].destroy(); }
@@ -54,14 +63,14 @@
     var days = data.days;
     var x = days.map(function (d) { return daySeconds(d.date); });
     chart('cost-per-day', {
-      scales: { x: { time: true }, y: { range: function (u, min, max) { return [0, Math.max(max, 0.0001)]; } } },
+      scales: { y: { range: function (u, min, max) { return [0, Math.max(max, 0.0001)]; } } },
       axes: [{}, { values: function (u, ticks) { return ticks.map(function (t) { return '$' + t.toFixed(4); }); }, size: 70 }],
       series: [{}, { label: 'Cost (USD)', fill: 'rgba(217,119,87,0.6)', stroke: '#d97757',
                      paths: uPlot.paths.bars({ size: [0.6, 60] }), points: { show: false },
                      value: function (u, v) { return dollars(v); } }]
     }, [x, days.map(function (d) { return Number(d.cost_usd); })]);
     chart('cache-per-day', {
-      scales: { x: { time: true }, pct: { range: [0, 100] }, usd: { range: function (u, min, max) { return [0, Math.max(max, 0.0001)]; } } },
+      scales: { pct: { range: [0, 100] }, usd: { range: function (u, min, max) { return [0, Math.max(max, 0.0001)]; } } },
       axes: [{}, { scale: 'pct', values: function (u, t) { return t.map(function (v) { return v + '%'; }); } },
              { scale: 'usd', side: 1, size: 70, grid: { show: false },
                values: function (u, t) { return t.map(function (v) { return '$' + v.toFixed(4); }); } }],
