@@ -9,13 +9,14 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Driver;
 import java.sql.SQLException;
+import java.util.Map;
 import java.util.Properties;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 
 /**
- * The ledger's database, SQLite or PostgreSQL, with its schema brought up to date (Flyway, one migration folder per
- * database, the same tables in both). SQLite runs in WAL mode so that {@code ccrouter usage} reads while a gateway
+ * The ledger's database, SQLite or PostgreSQL, with its schema brought up to date (Flyway; one set of migrations
+ * for both, whose only difference, the auto-numbered key, is a placeholder). SQLite runs in WAL mode so that {@code ccrouter usage} reads while a gateway
  * writes; PostgreSQL is shared by every instance of a fleet.
  */
 public final class LedgerDatabase implements AutoCloseable {
@@ -59,7 +60,9 @@ public final class LedgerDatabase implements AutoCloseable {
         try {
             Flyway.configure()
                     .dataSource(pool)
-                    .locations("classpath:ccrouter/db/" + (settings.isPostgres() ? "postgresql" : "sqlite"))
+                    .locations("classpath:ccrouter/db/ledger")
+                    .placeholders(Map.of("id_column", settings.isPostgres()
+                            ? "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY" : "INTEGER PRIMARY KEY AUTOINCREMENT"))
                     .load()
                     .migrate();
         } catch (FlywayException e) {

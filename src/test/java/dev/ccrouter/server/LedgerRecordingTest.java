@@ -53,10 +53,7 @@ class LedgerRecordingTest {
 
     @Test
     void aStreamedAnswerIsOneRowWithItsExactBill() throws Exception {
-        upstream.answer(FakeUpstream.sse(
-                "{\"id\":\"gen-1\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"All green.\"},\"finish_reason\":\"stop\"}]}",
-                "{\"id\":\"gen-1\",\"choices\":[],\"usage\":" + BillingEndToEndTest.USAGE + "}",
-                "[DONE]"));
+        upstream.answer(billedStream());
         HttpResponse<String> response = SseCapture.post(gateway.baseUrl() + "/v1/messages",
                 BillingEndToEndTest.REQUEST.formatted("\"stream\":true,"),
                 "x-api-key", "sk-or-secret-key", "x-claude-code-session-id", SESSION);
@@ -108,10 +105,7 @@ class LedgerRecordingTest {
 
     @Test
     void metricsCountTheSameRequestsInPrometheusText() throws Exception {
-        upstream.answer(FakeUpstream.sse(
-                "{\"id\":\"gen-1\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"All green.\"},\"finish_reason\":\"stop\"}]}",
-                "{\"id\":\"gen-1\",\"choices\":[],\"usage\":" + BillingEndToEndTest.USAGE + "}",
-                "[DONE]"));
+        upstream.answer(billedStream());
         for (int i = 0; i < 2; i++) {
             assertThat(SseCapture.post(gateway.baseUrl() + "/v1/messages",
                     BillingEndToEndTest.REQUEST.formatted("\"stream\":true,"), "x-api-key", "sk-test").statusCode())
@@ -147,6 +141,14 @@ class LedgerRecordingTest {
         assertThat(value(samples, "ccrouter_ledger_queue_depth_rows", Map.of())).isPresent();
         assertThat(value(samples, "ccrouter_ledger_dropped_rows_total", Map.of())).contains(0.0);
         assertThat(samples).anyMatch(sample -> sample.name().equals("jvm_memory_used_bytes"));
+    }
+
+    /** A stream that ends with {@link BillingEndToEndTest#USAGE}: $0.033525, 48 000 cache reads. */
+    private static FakeUpstream.Script billedStream() {
+        return FakeUpstream.sse(
+                "{\"id\":\"gen-1\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"All green.\"},\"finish_reason\":\"stop\"}]}",
+                "{\"id\":\"gen-1\",\"choices\":[],\"usage\":" + BillingEndToEndTest.USAGE + "}",
+                "[DONE]");
     }
 
     record Sample(String name, Map<String, String> labels, double value) {

@@ -1,8 +1,9 @@
--- One row per request that reached the gateway. Kept identical to postgresql/V1__ledger.sql but for the id column.
+-- One row per request that reached the gateway: the same table on SQLite and PostgreSQL (${id_column} is each one's
+-- auto-numbered key, set by LedgerDatabase).
 -- Times are epoch milliseconds (UTC); amounts are whole 10^-10 USD (the precision of every amount ccrouter shows),
 -- so sums are exact in SQL on both databases; NULL amounts are unknown, never zero.
 CREATE TABLE ledger_entry (
-    id                    INTEGER PRIMARY KEY AUTOINCREMENT,
+    id                    ${id_column},
     ts                    BIGINT  NOT NULL,
     request_id            TEXT    NOT NULL,
     client_key_id         TEXT,
