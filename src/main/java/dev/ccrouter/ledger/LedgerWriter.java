@@ -33,13 +33,16 @@ public final class LedgerWriter implements AutoCloseable {
     private final LedgerStore store;
     private final Duration interval;
     private final BlockingQueue<LedgerEntry> queue;
+    /** The batch being written (or retried while the database is down); the writer thread's alone. */
     private final List<LedgerEntry> inHand = new ArrayList<>();
     private final CountDownLatch closing = new CountDownLatch(1);
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong written = new AtomicLong();
     private final AtomicBoolean dropping = new AtomicBoolean();
     private final Thread thread;
+    /** {@code inHand.size()}, for other threads. */
     private volatile int inHandCount;
+    /** The last write failed (the writer thread's alone): the next success says the database is back. */
     private boolean failing;
 
     public LedgerWriter(LedgerStore store, int queueSize, Duration interval) {
