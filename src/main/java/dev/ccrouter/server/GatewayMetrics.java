@@ -32,10 +32,11 @@ final class GatewayMetrics implements AutoCloseable {
     private final JvmGcMetrics gc = new JvmGcMetrics();
 
     GatewayMetrics(IntSupplier openStreams, LedgerWriter ledger) {
-        Gauge.builder("ccrouter.open.streams", openStreams, IntSupplier::getAsInt)
+        // Strong references: Micrometer holds a gauge's object weakly, and nothing else holds these.
+        Gauge.builder("ccrouter.open.streams", openStreams, IntSupplier::getAsInt).strongReference(true)
                 .description("Event streams being sent to clients").register(registry);
         if (ledger != null) {
-            Gauge.builder("ccrouter.ledger.queue.depth", ledger, LedgerWriter::depth)
+            Gauge.builder("ccrouter.ledger.queue.depth", ledger, LedgerWriter::depth).strongReference(true)
                     .description("Ledger rows waiting to be written").baseUnit("rows").register(registry);
             FunctionCounter.builder("ccrouter.ledger.dropped", ledger, LedgerWriter::dropped)
                     .description("Ledger rows dropped because the queue was full").baseUnit("rows").register(registry);
