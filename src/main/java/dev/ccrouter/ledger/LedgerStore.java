@@ -96,7 +96,7 @@ public final class LedgerStore {
         });
     }
 
-    /** The number of rows: for tests and the writer's checks. */
+    /** The number of rows. */
     public long count() throws SQLException {
         return totals(TOTALS, query -> { }).requests();
     }

@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import org.assertj.core.api.recursive.comparison.RecursiveComparisonConfiguration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,7 +46,7 @@ abstract class LedgerContract {
             List<LedgerEntry> read = new ArrayList<>();
             ledger.store().forEach(null, null, read::add);
             assertThat(read).usingRecursiveFieldByFieldElementComparator(
-                    org.assertj.core.api.recursive.comparison.RecursiveComparisonConfiguration.builder()
+                    RecursiveComparisonConfiguration.builder()
                             .withComparatorForType(BigDecimal::compareTo, BigDecimal.class).build())
                     .containsExactlyElementsOf(SeededLedger.ENTRIES);
         }

@@ -1,6 +1,8 @@
 package dev.ccrouter.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.offset;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 import dev.ccrouter.config.LedgerSettings;
@@ -16,6 +18,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -94,8 +97,8 @@ class LedgerRecordingTest {
         assertThat(rows).extracting(LedgerEntry::httpStatus, LedgerEntry::errorType, LedgerEntry::clientKeyId,
                         LedgerEntry::upstreamModel)
                 .containsExactly(
-                        org.assertj.core.groups.Tuple.tuple(401, "authentication_error", null, null),
-                        org.assertj.core.groups.Tuple.tuple(429, "rate_limit_error", ClientKeyId.of("sk-test"),
+                        tuple(401, "authentication_error", null, null),
+                        tuple(429, "rate_limit_error", ClientKeyId.of("sk-test"),
                                 "anthropic/claude-sonnet-4.6"));
         assertThat(rows).allSatisfy(row -> {
             assertThat(row.tokens()).isEqualTo(LedgerEntry.Tokens.NONE);
@@ -132,7 +135,7 @@ class LedgerRecordingTest {
         assertThat(value(samples, "ccrouter_tokens_total", Map.of("model", sonnet, "kind", "cache_write")))
                 .contains(7000.0);
         assertThat(value(samples, "ccrouter_cost_usd_total", Map.of("model", sonnet)).orElseThrow())
-                .isCloseTo(0.06705, org.assertj.core.data.Offset.offset(1e-12));
+                .isCloseTo(0.06705, offset(1e-12));
         assertThat(value(samples, "ccrouter_request_duration_seconds_count",
                 Map.of("provider", "127.0.0.1", "model", sonnet))).contains(2.0);
         assertThat(value(samples, "ccrouter_time_to_first_byte_seconds_bucket",
@@ -191,7 +194,7 @@ class LedgerRecordingTest {
         List<LedgerEntry> rows = new ArrayList<>();
         try {
             ledger.forEach(null, null, rows::add);
-        } catch (java.sql.SQLException e) {
+        } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
         return rows;
