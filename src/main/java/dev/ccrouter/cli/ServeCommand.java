@@ -4,6 +4,8 @@ import dev.ccrouter.config.ConfigException;
 import dev.ccrouter.config.ConfigLoader;
 import dev.ccrouter.config.ConfigWatcher;
 import dev.ccrouter.config.GatewayConfig;
+import dev.ccrouter.config.LedgerSettings;
+import dev.ccrouter.ledger.LedgerUnavailableException;
 import dev.ccrouter.server.GatewayServer;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -67,8 +69,10 @@ final class ServeCommand implements Callable<Integer> {
         ConfigLoader loader = new ConfigLoader(env);
         ConfigLoader.Flags flags = new ConfigLoader.Flags(port, host, upstream, config, dataDir);
         GatewayConfig settings;
+        LedgerSettings ledger;
         try {
             settings = loader.load(flags);
+            ledger = loader.loadLedger(flags);
         } catch (ConfigException e) {
             err.println("ccrouter: " + e.getMessage());
             err.flush();
@@ -76,7 +80,10 @@ final class ServeCommand implements Callable<Integer> {
         }
         GatewayServer server;
         try {
-            server = new GatewayServer(settings).start();
+            server = new GatewayServer(settings, ledger).start();
+        } catch (LedgerUnavailableException e) {
+            System.err.println("ccrouter: " + e.getMessage());
+            return 2;
         } catch (RuntimeException e) {
             err.println("ccrouter: could not start on " + settings.host() + ":" + settings.port() + ": "
                     + rootMessage(e));

@@ -17,7 +17,8 @@ record ConfigFile(Server server,
                   String dataDir,
                   AuthSettings auth,
                   List<ProviderSettings> providers,
-                  RouteSettings routes) {
+                  RouteSettings routes,
+                  Ledger ledger) {
 
     record Server(String host, Integer port, Long maxBodyBytes, String publicUrl) {
     }
@@ -33,5 +34,9 @@ record ConfigFile(Server server,
     }
 
     record Pricing(Integer refreshMinutes) {
+    }
+
+    /** See {@link LedgerSettings}; an empty {@code url} means SQLite in the data directory. */
+    record Ledger(Boolean enabled, String url, Integer queueSize, Integer batchIntervalMs) {
     }
 }

@@ -85,6 +85,19 @@ public final class ConfigLoader {
         }
     }
 
+    /** The {@code ledger:} section, its empty URL resolved to SQLite in the data directory. */
+    public LedgerSettings loadLedger(Flags flags) {
+        ConfigFile file = read(flags);
+        ConfigFile.Ledger ledger = file.ledger();
+        LedgerSettings defaults = LedgerSettings.defaults(gatewayConfig(file).dataDir());
+        String url = blankToNull(ledger.url());
+        return new LedgerSettings(ledger.enabled() == null || ledger.enabled(),
+                url == null ? defaults.url() : url.strip(),
+                ledger.queueSize() == null ? defaults.queueSize() : ledger.queueSize(),
+                ledger.batchIntervalMs() == null ? defaults.batchInterval()
+                        : Duration.ofMillis(ledger.batchIntervalMs()));
+    }
+
     /** The file these flags and this environment configure from, if any. */
     public Optional<Path> configFile(Flags flags) {
         if (flags.config() != null) {

@@ -197,6 +197,26 @@ sealed interface Rule {
         }
     }
 
+    /** Where the ledger lives; it may hold a database password, so it is never echoed. */
+    record JdbcUrl() implements Rule {
+        @Override
+        public String valid() {
+            return "a jdbc:sqlite: or jdbc:postgresql: URL, or empty for SQLite in the data directory";
+        }
+
+        @Override
+        public boolean accepts(JsonNode value) {
+            String text = value.asText().strip();
+            return value.isValueNode()
+                    && (text.isEmpty() || text.startsWith("jdbc:sqlite:") || text.startsWith("jdbc:postgresql:"));
+        }
+
+        @Override
+        public boolean echoesValue() {
+            return false;
+        }
+    }
+
     /** Documented only: its items are checked by their own rows. */
     record Structure(String valid) implements Rule {
         @Override

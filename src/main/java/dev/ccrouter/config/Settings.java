@@ -100,7 +100,15 @@ public final class Settings {
                     "requests carrying a `web_search` server tool"),
             new Setting("routes.image", null, null, TARGET, "`default`", "requests whose latest user turn has an image"),
             new Setting("routes.fallbacks.<target>[]", null, null, TARGET, "none",
-                    "targets tried in order when the target fails before the first byte"));
+                    "targets tried in order when the target fails before the first byte"),
+            new Setting("ledger.enabled", null, null, new Rule.TrueOrFalse(), null,
+                    "keep one row per request (what `ccrouter usage`, the status line and the dashboard read)"),
+            new Setting("ledger.url", "CCROUTER_LEDGER_URL", null, new Rule.JdbcUrl(), "SQLite `<data_dir>/ledger.db`",
+                    "`jdbc:postgresql://host/db?user=…&password=…` to share one ledger between instances"),
+            new Setting("ledger.queue_size", null, null, new Rule.WholeNumber(1, 10_000_000), null,
+                    "rows waiting for the database at most; beyond it rows are dropped and counted"),
+            new Setting("ledger.batch_interval_ms", null, null, new Rule.WholeNumber(10, 60_000), null,
+                    "rows reach the database at least this often (a `kill -9` loses at most this much)"));
 
     private Settings() {
     }

@@ -3,6 +3,7 @@ package dev.ccrouter.server;
 import dev.ccrouter.billing.Bill;
 import dev.ccrouter.billing.Money;
 import java.math.BigDecimal;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -13,7 +14,30 @@ import org.slf4j.LoggerFactory;
 final class AccessLog {
     private static final Logger LOG = LoggerFactory.getLogger("ccrouter.access");
 
+    /** Told about every finished exchange (the ledger, the metrics), whatever the log level. */
+    @FunctionalInterface
+    interface Listener {
+        void finished(Exchange exchange);
+    }
+
+    private final List<Listener> listeners;
+
+    AccessLog(List<Listener> listeners) {
+        this.listeners = List.copyOf(listeners);
+    }
+
+    AccessLog() {
+        this(List.of());
+    }
+
     void log(Exchange exchange) {
+        for (Listener listener : listeners) {
+            try {
+                listener.finished(exchange);
+            } catch (RuntimeException e) { // bookkeeping never fails a request
+                LOG.warn("{} could not be recorded: {}", exchange.requestId, e.toString());
+            }
+        }
         if (!LOG.isInfoEnabled()) {
             return;
         }

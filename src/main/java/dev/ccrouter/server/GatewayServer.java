@@ -5,6 +5,10 @@ import dev.ccrouter.api.anthropic.AnthropicError;
 import dev.ccrouter.api.anthropic.ErrorType;
 import dev.ccrouter.billing.PricingCatalog;
 import dev.ccrouter.config.GatewayConfig;
+import dev.ccrouter.config.LedgerSettings;
+import dev.ccrouter.ledger.Ledger;
+import dev.ccrouter.ledger.LedgerEntry;
+import dev.ccrouter.ledger.LedgerUnavailableException;
 import dev.ccrouter.route.Router;
 import dev.ccrouter.upstream.UpstreamClient;
 import io.helidon.http.HeaderNames;
@@ -14,6 +18,8 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,41 +30,67 @@ public final class GatewayServer implements AutoCloseable {
     static final Duration LIVENESS_CHECK = Duration.ofMillis(250);
 
     private final GatewayConfig config;
+    private final LedgerSettings ledgerSettings;
     private final ObjectMapper json = new ObjectMapper();
     private WebServer server;
     private PricingCatalog pricing;
     private UpstreamClient upstream;
+    private Ledger ledger;
+    private GatewayMetrics metrics;
 
+    /** A gateway keeping its ledger in {@code <data_dir>/ledger.db}. */
     public GatewayServer(GatewayConfig config) {
-        this.config = config;
+        this(config, LedgerSettings.defaults(config.dataDir()));
     }
 
+    public GatewayServer(GatewayConfig config, LedgerSettings ledger) {
+        this.config = config;
+        this.ledgerSettings = ledger;
+    }
+
+    /**
+     * @throws LedgerUnavailableException when the ledger's database cannot be reached (before listening)
+     */
     public GatewayServer start() {
         ErrorResponses errors = new ErrorResponses(json);
+        ledger = ledgerSettings.enabled() ? Ledger.open(ledgerSettings) : null;
         RequestBodies bodies = new RequestBodies(config.maxBodyBytes());
         Router router = new Router(config);
         upstream = new UpstreamClient(config);
         // Reads local files only; the catalog is fetched in the background once the server is up.
         pricing = new PricingCatalog(URI.create(config.upstreamBaseUrl() + "/models"), config.dataDir(),
                 config.pricingRefresh());
+        RequestFacts.Current requestFacts = new RequestFacts.Current();
+        metrics = new GatewayMetrics(requestFacts::openStreams, ledger == null ? null : ledger.writer());
+        List<Consumer<LedgerEntry>> recorders = ledger == null ? List.of(metrics::record)
+                : List.of(ledger::record, metrics::record);
+        AccessLog accessLog = new AccessLog(List.of(
+                new LedgerEntries(requestFacts, pricing, recorders)));
         MessagesHandler messages = new MessagesHandler(json, bodies, errors, router, upstream,
-                config.pingInterval(), LIVENESS_CHECK, new AccessLog(), pricing);
+                config.pingInterval(), LIVENESS_CHECK, accessLog, pricing);
         CountTokensHandler countTokens = new CountTokensHandler(json, bodies, errors);
         ModelsHandler models = new ModelsHandler(json, errors, config.models());
         WebPages pages = WebPages.load(config);
 
         HttpRouting.Builder routing = HttpRouting.builder()
-                .post("/v1/messages", messages)
+                .post("/v1/messages", requestFacts.around(messages))
                 .post("/v1/messages/count_tokens", countTokens)
                 .get("/v1/models", models::list)
                 .get("/v1/models/{+id}", models::one)
                 .get("/health", (req, res) -> sendJson(res, "{\"status\":\"ok\"}"))
+                .get("/metrics", LoopbackOnly.guard(metrics::scrape, errors))
                 .get("/install.sh", new InstallScriptHandler(InstallScript.load(), config))
                 .head("/", (req, res) -> res.send())
                 .get("/", pages::landing)
                 .get("/terms", pages::terms)
-                .get("/privacy", pages::privacy)
-                .any((req, res) -> errors.send(res, AnthropicError.of(ErrorType.NOT_FOUND,
+                .get("/privacy", pages::privacy);
+        if (ledger != null) {
+            DashboardHandler dashboard = new DashboardHandler(ledger.store(), errors, json);
+            routing.get("/dashboard", LoopbackOnly.guard(dashboard::asset, errors))
+                    .get("/dashboard/data", LoopbackOnly.guard(dashboard::data, errors))
+                    .get("/dashboard/{file}", LoopbackOnly.guard(dashboard::asset, errors));
+        }
+        routing.any((req, res) -> errors.send(res, AnthropicError.of(ErrorType.NOT_FOUND,
                         "Not found: " + req.prologue().method().text() + " " + req.path().path()), Ids.next("req_")))
                 .error(Exception.class, (req, res, e) -> internalError(req, res, e, errors));
 
@@ -71,6 +103,10 @@ public final class GatewayServer implements AutoCloseable {
                 .build()
                 .start();
         if (!server.isRunning()) { // Helidon logs a failed bind and returns instead of throwing
+            pricing.close();
+            if (ledger != null) {
+                ledger.close();
+            }
             throw new IllegalStateException("cannot listen there (address in use, or not this machine's)");
         }
         LOG.info("ccrouter listening on http://{}:{} → upstream {}", config.host(), server.port(), config.upstreamBaseUrl());
@@ -83,6 +119,7 @@ public final class GatewayServer implements AutoCloseable {
         return server.port();
     }
 
+    /** Stops listening, lets requests in flight finish, then writes the ledger's last rows. */
     @Override
     public void close() {
         if (server != null) {
@@ -93,6 +130,12 @@ public final class GatewayServer implements AutoCloseable {
         }
         if (upstream != null) {
             upstream.close();
+        }
+        if (ledger != null) {
+            ledger.close();
+        }
+        if (metrics != null) {
+            metrics.close();
         }
     }
 

@@ -277,6 +277,7 @@ final class MessagesHandler implements Handler {
             exchange.bill = UsageAccounting.unreported(estimateOf(message.path("usage")));
         }
         exchange.status = 200;
+        exchange.stopReason = message.path("stop_reason").asText(null);
         BillingHeaders.add(res, exchange.bill);
         res.header(HeaderNames.CONTENT_TYPE, "application/json");
         res.send(writeBytes(message));
@@ -296,8 +297,12 @@ final class MessagesHandler implements Handler {
     private EventSink recording(ClientStream client, Exchange exchange, String apiKey) {
         return event -> {
             switch (event) {
-                case StreamEvent.MessageDelta delta when exchange.bill == null ->
+                case StreamEvent.MessageDelta delta -> {
+                    exchange.stopReason = delta.stopReason();
+                    if (exchange.bill == null) {
                         exchange.bill = UsageAccounting.unreported(delta.usage());
+                    }
+                }
                 case StreamEvent.Error error -> {
                     exchange.streamError = error.error().type().wireName();
                     event = new StreamEvent.Error(SecretRedaction.redact(error.error(), apiKey));

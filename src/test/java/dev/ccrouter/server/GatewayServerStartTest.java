@@ -6,16 +6,22 @@ import dev.ccrouter.config.ConfigLoader;
 import dev.ccrouter.config.GatewayConfig;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** A gateway that cannot listen says so, instead of serving nothing on port -1 until killed. */
 class GatewayServerStartTest {
+    @TempDir
+    Path dataDir;
 
     @Test
     void portInUseFailsTheStart() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            GatewayConfig config = new ConfigLoader(Map.of()).load(ConfigLoader.Flags.NONE).withPort(taken.getLocalPort());
+            // A data directory of its own: the gateway opens its ledger there before it tries the port.
+            GatewayConfig config = new ConfigLoader(Map.of()).load(ConfigLoader.Flags.NONE)
+                    .withPort(taken.getLocalPort()).withDataDir(dataDir);
             assertThatThrownBy(() -> new GatewayServer(config).start())
                     .isInstanceOf(IllegalStateException.class)
                     .hasMessage("cannot listen there (address in use, or not this machine's)");
