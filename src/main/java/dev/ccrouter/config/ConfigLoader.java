@@ -11,7 +11,9 @@ import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -139,7 +141,34 @@ public final class ConfigLoader {
                 optionalText(upstream, "title"),
                 Duration.ofMinutes(longInRange(tree.path("pricing"), "refresh_minutes",
                         "pricing.refresh_minutes", 0, 7 * 24 * 60)),
-                publicUrl(optionalText(server, "public_url")));
+                publicUrl(optionalText(server, "public_url")),
+                edge(server));
+    }
+
+    private static GatewayConfig.Edge edge(JsonNode server) {
+        return new GatewayConfig.Edge(
+                Duration.ofSeconds(longInRange(server, "header_timeout_seconds", "server.header_timeout_seconds", 1, 3600)),
+                Duration.ofSeconds(longInRange(server, "body_timeout_seconds", "server.body_timeout_seconds", 1, 86400)),
+                Duration.ofSeconds(longInRange(server, "idle_timeout_seconds", "server.idle_timeout_seconds", 1, 86400)),
+                intInRange(server, "max_connections", "server.max_connections", 1, 1_000_000),
+                intInRange(server, "max_connections_per_client", "server.max_connections_per_client", 1, 1_000_000),
+                textList(server, "trusted_proxies"),
+                textList(server, "cors_origins"));
+    }
+
+    /** A YAML list, or a comma-separated string (as an environment variable would give it). */
+    private static List<String> textList(JsonNode section, String field) {
+        JsonNode value = section.path(field);
+        List<String> items = new ArrayList<>();
+        if (value.isArray()) {
+            value.forEach(item -> items.add(item.asText().strip()));
+        } else if (value.isValueNode()) {
+            for (String item : value.asText().split(",")) {
+                items.add(item.strip());
+            }
+        }
+        items.removeIf(String::isEmpty);
+        return items;
     }
 
     static String publicUrl(String text) {

@@ -3,6 +3,7 @@ package dev.ccrouter.config;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -27,6 +28,7 @@ import java.util.function.Consumer;
  *                         fetches it (the saved copy or the bundled snapshot then prices everything)
  * @param publicUrl        the URL users reach this instance at, without a trailing slash ({@code server.public_url},
  *                         {@code CCROUTER_PUBLIC_URL}); null to derive it from each request's headers
+ * @param edge             limits and trust at the listening socket ({@code server.*}, see {@link Edge})
  */
 public record GatewayConfig(String host,
                             int port,
@@ -41,7 +43,28 @@ public record GatewayConfig(String host,
                             String httpReferer,
                             String appTitle,
                             Duration pricingRefresh,
-                            String publicUrl) {
+                            String publicUrl,
+                            Edge edge) {
+
+    /**
+     * What the listening socket tolerates and trusts.
+     *
+     * @param headerTimeout           a request head must arrive within this of its first byte (408 otherwise)
+     * @param bodyTimeout             a request body must arrive within this once its handler starts reading (408)
+     * @param idleTimeout             a connection with no request in progress is closed after this
+     * @param maxConnections          open client connections in all; beyond, 503 {@code overloaded_error} (lowered
+     *                                to what the process's descriptor limit allows)
+     * @param maxConnectionsPerClient open connections from one address; beyond, 429 {@code rate_limit_error}
+     * @param trustedProxies          addresses whose {@code X-Forwarded-*} headers are believed; empty: nobody's
+     * @param corsOrigins             origins that get CORS headers; empty: no CORS headers at all
+     */
+    public record Edge(Duration headerTimeout, Duration bodyTimeout, Duration idleTimeout, int maxConnections,
+                       int maxConnectionsPerClient, List<String> trustedProxies, List<String> corsOrigins) {
+        public Edge {
+            trustedProxies = List.copyOf(trustedProxies);
+            corsOrigins = List.copyOf(corsOrigins);
+        }
+    }
 
     /**
      * The upstream model id for each family name Claude Code uses ({@code ANTHROPIC_DEFAULT_*_MODEL} aliases and dated
@@ -82,6 +105,10 @@ public record GatewayConfig(String host,
         return edit(draft -> draft.publicUrl = value);
     }
 
+    public GatewayConfig withEdge(Edge value) {
+        return edit(draft -> draft.edge = value);
+    }
+
     /** A copy with one change: the fields are listed once here instead of once per {@code with…} method. */
     private GatewayConfig edit(Consumer<Draft> change) {
         Draft draft = new Draft(this);
@@ -105,6 +132,7 @@ public record GatewayConfig(String host,
         private final String appTitle;
         private Duration pricingRefresh;
         private String publicUrl;
+        private Edge edge;
 
         private Draft(GatewayConfig config) {
             host = config.host;
@@ -121,11 +149,12 @@ public record GatewayConfig(String host,
             appTitle = config.appTitle;
             pricingRefresh = config.pricingRefresh;
             publicUrl = config.publicUrl;
+            edge = config.edge;
         }
 
         private GatewayConfig build() {
             return new GatewayConfig(host, port, upstreamBaseUrl, dataDir, maxBodyBytes, models, maxOutputTokens,
-                    pingInterval, connectTimeout, readTimeout, httpReferer, appTitle, pricingRefresh, publicUrl);
+                    pingInterval, connectTimeout, readTimeout, httpReferer, appTitle, pricingRefresh, publicUrl, edge);
         }
     }
 }

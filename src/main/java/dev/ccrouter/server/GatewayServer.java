@@ -12,6 +12,7 @@ import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.helidon.webserver.http1.Http1Config;
 import java.net.URI;
 import java.time.Duration;
 import org.slf4j.Logger;
@@ -27,6 +28,7 @@ public final class GatewayServer implements AutoCloseable {
     private final ObjectMapper json = new ObjectMapper();
     private WebServer server;
     private PricingCatalog pricing;
+    private EdgeGuard edge;
 
     public GatewayServer(GatewayConfig config) {
         this.config = config;
@@ -34,7 +36,9 @@ public final class GatewayServer implements AutoCloseable {
 
     public GatewayServer start() {
         ErrorResponses errors = new ErrorResponses(json);
-        RequestBodies bodies = new RequestBodies(config.maxBodyBytes());
+        DescriptorBudget budget = DescriptorBudget.of(config.edge().maxConnections());
+        edge = new EdgeGuard(config.edge(), budget.admitted());
+        RequestBodies bodies = new RequestBodies(config.maxBodyBytes(), edge);
         ModelRouter router = new ModelRouter(config.models(), config.maxOutputTokens());
         UpstreamClient upstream = new UpstreamClient(config);
         // Reads local files only; the catalog is fetched in the background once the server is up.
@@ -47,6 +51,7 @@ public final class GatewayServer implements AutoCloseable {
         WebPages pages = WebPages.load(config);
 
         HttpRouting.Builder routing = HttpRouting.builder()
+                .addFilter(edge.filter(errors))
                 .post("/v1/messages", messages)
                 .post("/v1/messages/count_tokens", countTokens)
                 .get("/v1/models", models::list)
@@ -65,6 +70,9 @@ public final class GatewayServer implements AutoCloseable {
                 .host(config.host())
                 .port(config.port())
                 .maxPayloadSize(-1)
+                .maxTcpConnections(budget.accepted())
+                .protocolsDiscoverServices(false)
+                .addConnectionSelector(edge.selector(Http1Config.create()))
                 .connectionOptions(options -> options.tcpNoDelay(true))
                 .routing(routing)
                 .build()
@@ -89,6 +97,9 @@ public final class GatewayServer implements AutoCloseable {
         }
         if (pricing != null) {
             pricing.close();
+        }
+        if (edge != null) {
+            edge.close();
         }
     }
 
