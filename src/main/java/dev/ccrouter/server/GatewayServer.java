@@ -63,7 +63,9 @@ public final class GatewayServer implements AutoCloseable {
                 .get("/terms", pages::terms)
                 .get("/privacy", pages::privacy)
                 .any((req, res) -> errors.send(res, AnthropicError.of(ErrorType.NOT_FOUND,
-                        "Not found: " + req.prologue().method().text() + " " + req.path().path()), Ids.next("req_")))
+                        "Not found: " + req.prologue().method().text() + " "
+                                + SecretRedaction.path(req.path().path(), ClientCredentials.apiKey(req.headers()))),
+                        Ids.next("req_")))
                 .error(Exception.class, (req, res, e) -> internalError(req, res, e, errors));
 
         server = WebServer.builder()
