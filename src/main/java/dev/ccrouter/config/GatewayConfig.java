@@ -64,6 +64,16 @@ public record GatewayConfig(String host,
             trustedProxies = List.copyOf(trustedProxies);
             corsOrigins = List.copyOf(corsOrigins);
         }
+
+        public Edge withTrustedProxies(List<String> value) {
+            return new Edge(headerTimeout, bodyTimeout, idleTimeout, maxConnections, maxConnectionsPerClient, value,
+                    corsOrigins);
+        }
+
+        public Edge withCorsOrigins(List<String> value) {
+            return new Edge(headerTimeout, bodyTimeout, idleTimeout, maxConnections, maxConnectionsPerClient,
+                    trustedProxies, value);
+        }
     }
 
     /**

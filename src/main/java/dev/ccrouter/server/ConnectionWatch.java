@@ -31,6 +31,8 @@ final class ConnectionWatch {
         HANDLING,
         /** A handler is reading the body. */
         BODY,
+        /** The last response went out; the connection closes at the next check, whatever bytes are left unread. */
+        CLOSING,
         /** Cut off: a 408 is on its way and the socket is about to close. */
         EXPIRED
     }
@@ -103,11 +105,15 @@ final class ConnectionWatch {
         }
     }
 
-    /** The response is complete; a refused connection closes now, an admitted one waits for its next request. */
-    synchronized void handlerFinished(long now) {
+    /**
+     * The response is complete. A refused connection, or one whose client asked for {@code Connection: close}, is
+     * closed now (Helidon 4.5 leaves that to the client); others wait for their next request.
+     */
+    synchronized void handlerFinished(long now, boolean clientAskedToClose) {
         if (phase == Phase.HANDLING || phase == Phase.BODY) {
-            phase = Phase.IDLE;
-            deadline = admitted() ? now + timeouts.idleNanos() : now;
+            boolean closing = !admitted() || clientAskedToClose;
+            phase = closing ? Phase.CLOSING : Phase.IDLE;
+            deadline = closing ? now : now + timeouts.idleNanos();
         }
     }
 

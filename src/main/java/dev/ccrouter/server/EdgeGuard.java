@@ -4,6 +4,7 @@ import dev.ccrouter.api.anthropic.AnthropicError;
 import dev.ccrouter.api.anthropic.ErrorType;
 import dev.ccrouter.config.GatewayConfig;
 import io.helidon.common.buffers.BufferData;
+import io.helidon.http.HeaderValues;
 import io.helidon.http.HttpPrologue;
 import io.helidon.webserver.ConnectionContext;
 import io.helidon.webserver.http.Filter;
@@ -121,7 +122,7 @@ final class EdgeGuard implements ReadDeadlines, AutoCloseable {
                     errors.send(res, watch.refusal(), Ids.next("req_"));
                 }
             } finally {
-                watch.handlerFinished(System.nanoTime());
+                watch.handlerFinished(System.nanoTime(), req.headers().contains(HeaderValues.CONNECTION_CLOSE));
             }
         };
     }

@@ -52,6 +52,7 @@ public final class GatewayServer implements AutoCloseable {
 
         HttpRouting.Builder routing = HttpRouting.builder()
                 .addFilter(edge.filter(errors))
+                .addFilter(new BrowserGuard(config, errors))
                 .post("/v1/messages", messages)
                 .post("/v1/messages/count_tokens", countTokens)
                 .get("/v1/models", models::list)

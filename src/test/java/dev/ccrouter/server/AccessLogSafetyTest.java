@@ -1,6 +1,7 @@
 package dev.ccrouter.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -8,6 +9,7 @@ import ch.qos.logback.core.read.ListAppender;
 import dev.ccrouter.testing.FakeUpstream;
 import dev.ccrouter.testing.RunningGateway;
 import dev.ccrouter.testing.SseCapture;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -42,13 +44,18 @@ class AccessLogSafetyTest {
         String json = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode().put("model", model)
                 .put("max_tokens", 10).set("messages", new com.fasterxml.jackson.databind.ObjectMapper()
                         .readTree("[{\"role\":\"user\",\"content\":\"hi\"}]")).toString();
-        int before = accessLog.list.size();
         String requestId = SseCapture.post(gateway.baseUrl() + "/v1/messages", json, "x-api-key", "sk-test")
                 .headers().firstValue("request-id").orElseThrow();
-        List<String> lines = accessLog.list.subList(before, accessLog.list.size()).stream()
-                .map(ILoggingEvent::getFormattedMessage).filter(line -> line.startsWith(requestId)).toList();
-        assertThat(lines).hasSize(1);
-        return lines.getFirst();
+        // The line is written once the response has gone out, so it may trail the client's view by a moment.
+        await().atMost(Duration.ofSeconds(5)).until(() -> linesStartingWith(requestId).size() == 1);
+        return linesStartingWith(requestId).getFirst();
+    }
+
+    static List<String> linesStartingWith(String requestId) {
+        synchronized (accessLog.list) {
+            return List.copyOf(accessLog.list).stream().map(ILoggingEvent::getFormattedMessage)
+                    .filter(line -> line.startsWith(requestId)).toList();
+        }
     }
 
     @Test
