@@ -7,6 +7,7 @@ import dev.ccrouter.server.GatewayServer;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -60,11 +61,20 @@ final class ServeCommand implements Callable<Integer> {
             return 0;
         }
         CountDownLatch stopped = new CountDownLatch(1);
+        AtomicBoolean listenerLost = new AtomicBoolean();
+        server.onListenerLost(() -> {
+            listenerLost.set(true);
+            stopped.countDown();
+        });
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();
             stopped.countDown();
         }, "ccrouter-shutdown"));
         stopped.await();
+        if (listenerLost.get()) {
+            System.err.println("ccrouter: the listening socket stopped; exiting so that a supervisor can restart it");
+            return 1;
+        }
         return 0;
     }
 

@@ -10,6 +10,8 @@ import dev.ccrouter.upstream.UpstreamClient;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.helidon.webserver.http1.Http1Config;
@@ -29,6 +31,8 @@ public final class GatewayServer implements AutoCloseable {
     private WebServer server;
     private PricingCatalog pricing;
     private EdgeGuard edge;
+    private volatile boolean closing;
+    private volatile Runnable onListenerLost = () -> { };
 
     public GatewayServer(GatewayConfig config) {
         this.config = config;
@@ -67,7 +71,8 @@ public final class GatewayServer implements AutoCloseable {
                         "Not found: " + req.prologue().method().text() + " "
                                 + SecretRedaction.path(req.path().path(), ClientCredentials.apiKey(req.headers()))),
                         Ids.next("req_")))
-                .error(Exception.class, (req, res, e) -> internalError(req, res, e, errors));
+                .error(Exception.class, (req, res, e) -> internalError(req, res, e, errors))
+                .register(new ListenerWatch());
 
         server = WebServer.builder()
                 .host(config.host())
@@ -88,6 +93,15 @@ public final class GatewayServer implements AutoCloseable {
         return this;
     }
 
+    /**
+     * What to do if the listening socket stops while the server was not asked to close (Helidon ends its accept loop
+     * for good on an unexpected error): {@code serve} exits non-zero so that a supervisor restarts it, instead of
+     * living on without a listener.
+     */
+    public void onListenerLost(Runnable action) {
+        this.onListenerLost = action;
+    }
+
     /** The bound port (useful when configured as 0). */
     public int port() {
         return server.port();
@@ -95,6 +109,7 @@ public final class GatewayServer implements AutoCloseable {
 
     @Override
     public void close() {
+        closing = true;
         if (server != null) {
             server.stop();
         }
@@ -103,6 +118,21 @@ public final class GatewayServer implements AutoCloseable {
         }
         if (edge != null) {
             edge.close();
+        }
+    }
+
+    /** Told by Helidon when the listener stops, whether asked to or not. */
+    private final class ListenerWatch implements HttpService {
+        @Override
+        public void routing(HttpRules rules) {
+        }
+
+        @Override
+        public void afterStop() {
+            if (!closing) {
+                LOG.error("the listening socket stopped unexpectedly; no new connection can be accepted");
+                onListenerLost.run();
+            }
         }
     }
 
