@@ -95,6 +95,8 @@ public final class ConfigLoader {
         setIfPresent(tree, "server", "port", env.get("CCROUTER_PORT"));
         setIfPresent(tree, "server", "host", env.get("CCROUTER_HOST"));
         setIfPresent(tree, "server", "public_url", env.get("CCROUTER_PUBLIC_URL"));
+        setIfPresent(tree, "server", "trusted_proxies", env.get("CCROUTER_TRUSTED_PROXIES"));
+        setIfPresent(tree, "server", "cors_origins", env.get("CCROUTER_CORS_ORIGINS"));
         setIfPresent(tree, "upstream", "base_url", env.get("OPENROUTER_BASE_URL"));
         setIfPresent(tree, "models", "haiku", env.get("CCROUTER_MODEL_HAIKU"));
         setIfPresent(tree, "models", "sonnet", env.get("CCROUTER_MODEL_SONNET"));
