@@ -4,6 +4,7 @@ import dev.ccrouter.api.anthropic.AnthropicError;
 import dev.ccrouter.api.anthropic.ErrorType;
 import dev.ccrouter.config.GatewayConfig;
 import io.helidon.common.buffers.BufferData;
+import io.helidon.common.concurrency.limits.Limit;
 import io.helidon.http.HeaderValues;
 import io.helidon.http.HttpPrologue;
 import io.helidon.webserver.ConnectionContext;
@@ -212,7 +213,7 @@ final class EdgeGuard implements ReadDeadlines, AutoCloseable {
         }
 
         @Override
-        public void handle(io.helidon.common.concurrency.limits.Limit limit) throws InterruptedException {
+        public void handle(Limit limit) throws InterruptedException {
             watches.add(watch);
             current.set(watch);
             try {
