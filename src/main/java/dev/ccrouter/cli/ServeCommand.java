@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -96,12 +97,21 @@ final class ServeCommand implements Callable<Integer> {
         }
         Optional<ConfigWatcher> watching = watch(loader, flags, settings);
         CountDownLatch stopped = new CountDownLatch(1);
+        AtomicBoolean listenerLost = new AtomicBoolean();
+        server.onListenerLost(() -> {
+            listenerLost.set(true);
+            stopped.countDown();
+        });
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             watching.ifPresent(ConfigWatcher::close);
             server.close();
             stopped.countDown();
         }, "ccrouter-shutdown"));
         stopped.await();
+        if (listenerLost.get()) {
+            System.err.println("ccrouter: the listening socket stopped; exiting so that a supervisor can restart it");
+            return 1;
+        }
         return 0;
     }
 

@@ -20,7 +20,17 @@ record ConfigFile(Server server,
                   RouteSettings routes,
                   Ledger ledger) {
 
-    record Server(String host, Integer port, Long maxBodyBytes, String publicUrl) {
+    record Server(String host,
+                  Integer port,
+                  Long maxBodyBytes,
+                  String publicUrl,
+                  Integer headerTimeoutSeconds,
+                  Integer bodyTimeoutSeconds,
+                  Integer idleTimeoutSeconds,
+                  Integer maxConnections,
+                  Integer maxConnectionsPerClient,
+                  List<String> trustedProxies,
+                  List<String> corsOrigins) {
     }
 
     record Upstream(String baseUrl,

@@ -174,12 +174,24 @@ public final class ConfigLoader {
         if (value == null || value.isBlank()) {
             return;
         }
-        ConfigPath path = ConfigPath.parse(setting.path());
+        // A list setting ("…[]") takes its items from a comma-separated value, as an environment variable gives it.
+        boolean list = setting.path().endsWith("[]");
+        ConfigPath path = ConfigPath.parse(list ? setting.path().substring(0, setting.path().length() - 2)
+                : setting.path());
         ObjectNode section = tree;
         for (String key : path.parent().segments()) {
             section = section.get(key) instanceof ObjectNode existing ? existing : section.putObject(key);
         }
-        section.put(path.segments().getLast(), value.strip());
+        if (list) {
+            ArrayNode items = section.putArray(path.segments().getLast());
+            for (String item : value.split(",")) {
+                if (!item.isBlank()) {
+                    items.add(item.strip());
+                }
+            }
+        } else {
+            section.put(path.segments().getLast(), value.strip());
+        }
         overrides.put(path, name);
     }
 
@@ -243,7 +255,11 @@ public final class ConfigLoader {
                         .orElse(null),
                 file.providers().stream().map(ConfigLoader::immutable).toList(),
                 immutable(file.routes()),
-                immutable(file.auth()));
+                immutable(file.auth()),
+                new GatewayConfig.Edge(Duration.ofSeconds(server.headerTimeoutSeconds()),
+                        Duration.ofSeconds(server.bodyTimeoutSeconds()), Duration.ofSeconds(server.idleTimeoutSeconds()),
+                        server.maxConnections(), server.maxConnectionsPerClient(), server.trustedProxies(),
+                        server.corsOrigins()));
     }
 
     private static ProviderSettings immutable(ProviderSettings provider) {

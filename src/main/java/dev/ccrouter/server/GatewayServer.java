@@ -14,8 +14,11 @@ import dev.ccrouter.upstream.UpstreamClient;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.helidon.webserver.http1.Http1Config;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -37,6 +40,9 @@ public final class GatewayServer implements AutoCloseable {
     private UpstreamClient upstream;
     private Ledger ledger;
     private GatewayMetrics metrics;
+    private EdgeGuard edge;
+    private volatile boolean closing;
+    private volatile Runnable onListenerLost = () -> { };
 
     /** A gateway keeping its ledger in {@code <data_dir>/ledger.db}. */
     public GatewayServer(GatewayConfig config) {
@@ -54,7 +60,9 @@ public final class GatewayServer implements AutoCloseable {
     public GatewayServer start() {
         ErrorResponses errors = new ErrorResponses(json);
         ledger = ledgerSettings.enabled() ? Ledger.open(ledgerSettings) : null;
-        RequestBodies bodies = new RequestBodies(config.maxBodyBytes());
+        DescriptorBudget budget = DescriptorBudget.of(config.edge().maxConnections());
+        edge = new EdgeGuard(config.edge(), budget.admitted());
+        RequestBodies bodies = new RequestBodies(config.maxBodyBytes(), edge);
         Router router = new Router(config);
         upstream = new UpstreamClient(config);
         // Reads local files only; the catalog is fetched in the background once the server is up.
@@ -73,6 +81,8 @@ public final class GatewayServer implements AutoCloseable {
         WebPages pages = WebPages.load(config);
 
         HttpRouting.Builder routing = HttpRouting.builder()
+                .addFilter(edge.filter(errors))
+                .addFilter(new BrowserGuard(config, errors))
                 .post("/v1/messages", requestFacts.around(messages))
                 .post("/v1/messages/count_tokens", countTokens)
                 .get("/v1/models", models::list)
@@ -91,13 +101,19 @@ public final class GatewayServer implements AutoCloseable {
                     .get("/dashboard/{file}", LoopbackOnly.guard(dashboard::asset, errors));
         }
         routing.any((req, res) -> errors.send(res, AnthropicError.of(ErrorType.NOT_FOUND,
-                        "Not found: " + req.prologue().method().text() + " " + req.path().path()), Ids.next("req_")))
-                .error(Exception.class, (req, res, e) -> internalError(req, res, e, errors));
+                        "Not found: " + req.prologue().method().text() + " "
+                                + SecretRedaction.path(req.path().path(), ClientCredentials.apiKey(req.headers()))),
+                        Ids.next("req_")))
+                .error(Exception.class, (req, res, e) -> internalError(req, res, e, errors))
+                .register(new ListenerWatch());
 
         server = WebServer.builder()
                 .host(config.host())
                 .port(config.port())
                 .maxPayloadSize(-1)
+                .maxTcpConnections(budget.accepted())
+                .protocolsDiscoverServices(false)
+                .addConnectionSelector(edge.selector(Http1Config.create()))
                 .connectionOptions(options -> options.tcpNoDelay(true))
                 .routing(routing)
                 .build()
@@ -114,6 +130,15 @@ public final class GatewayServer implements AutoCloseable {
         return this;
     }
 
+    /**
+     * What to do if the listening socket stops while the server was not asked to close (Helidon ends its accept loop
+     * for good on an unexpected error): {@code serve} exits non-zero so that a supervisor restarts it, instead of
+     * living on without a listener.
+     */
+    public void onListenerLost(Runnable action) {
+        this.onListenerLost = action;
+    }
+
     /** The bound port (useful when configured as 0). */
     public int port() {
         return server.port();
@@ -122,6 +147,7 @@ public final class GatewayServer implements AutoCloseable {
     /** Stops listening, lets requests in flight finish, then writes the ledger's last rows. */
     @Override
     public void close() {
+        closing = true;
         if (server != null) {
             server.stop();
         }
@@ -136,6 +162,24 @@ public final class GatewayServer implements AutoCloseable {
         }
         if (metrics != null) {
             metrics.close();
+        }
+        if (edge != null) {
+            edge.close();
+        }
+    }
+
+    /** Told by Helidon when the listener stops, whether asked to or not. */
+    private final class ListenerWatch implements HttpService {
+        @Override
+        public void routing(HttpRules rules) {
+        }
+
+        @Override
+        public void afterStop() {
+            if (!closing) {
+                LOG.error("the listening socket stopped unexpectedly; no new connection can be accepted");
+                onListenerLost.run();
+            }
         }
     }
 

@@ -332,29 +332,11 @@ final class MessagesHandler implements Handler {
     }
 
     private JsonNode parseBody(ServerRequest req) {
-        byte[] raw;
         try {
-            raw = bodies.read(req);
-        } catch (RequestBodies.TooLarge e) {
+            return bodies.readJsonObject(req);
+        } catch (RequestBodies.Rejected e) {
             throw new RequestFailure(e.error);
         }
-        if (raw.length == 0) {
-            throw new RequestFailure(AnthropicError.invalidRequest("Request body is empty: expected a JSON object."));
-        }
-        JsonNode body;
-        try {
-            body = json.readTree(raw);
-        } catch (JsonProcessingException e) {
-            throw new RequestFailure(AnthropicError.invalidRequest("Request body is not valid JSON: "
-                    + e.getOriginalMessage() + " (line " + e.getLocation().getLineNr()
-                    + ", column " + e.getLocation().getColumnNr() + ")"));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        if (body == null || !body.isObject()) {
-            throw new RequestFailure(AnthropicError.invalidRequest("Request body must be a JSON object."));
-        }
-        return body;
     }
 
     private JsonNode parseUpstreamJson(UpstreamResponse response) {

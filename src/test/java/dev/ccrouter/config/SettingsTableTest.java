@@ -29,7 +29,8 @@ class SettingsTableTest {
         Map<String, String> values = Map.of("CCROUTER_HOST", "0.0.0.0", "CCROUTER_PORT", "9001",
                 "CCROUTER_PUBLIC_URL", "https://cc.example.com", "OPENROUTER_BASE_URL", "http://127.0.0.1:9/v1",
                 "CCROUTER_MODEL_HAIKU", "h/h", "CCROUTER_MODEL_SONNET", "s/s", "CCROUTER_MODEL_OPUS", "o/o",
-                "CCROUTER_DATA_DIR", "/var/lib/ccrouter", "CCROUTER_LEDGER_URL", "jdbc:postgresql://db/ledger");
+                "CCROUTER_DATA_DIR", "/var/lib/ccrouter", "CCROUTER_LEDGER_URL", "jdbc:postgresql://db/ledger",
+                "CCROUTER_TRUSTED_PROXIES", "10.0.0.1, 192.168.0.0/16", "CCROUTER_CORS_ORIGINS", "https://app.example.com");
         List<String> inTable = Settings.ALL.stream().map(Setting::env).filter(env -> env != null).toList();
         assertThat(values.keySet()).containsExactlyInAnyOrderElementsOf(inTable);
 
@@ -41,6 +42,8 @@ class SettingsTableTest {
                         "o/o", "/var/lib/ccrouter");
         assertThat(new ConfigLoader(new HashMap<>(values)).loadLedger(ConfigLoader.Flags.NONE).url())
                 .isEqualTo("jdbc:postgresql://db/ledger");
+        assertThat(config.edge().trustedProxies()).containsExactly("10.0.0.1", "192.168.0.0/16");
+        assertThat(config.edge().corsOrigins()).containsExactly("https://app.example.com");
     }
 
     @Test

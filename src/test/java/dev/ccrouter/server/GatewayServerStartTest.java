@@ -1,5 +1,6 @@
 package dev.ccrouter.server;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ccrouter.config.ConfigLoader;
@@ -7,7 +8,9 @@ import dev.ccrouter.config.GatewayConfig;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,5 +29,17 @@ class GatewayServerStartTest {
                     .isInstanceOf(IllegalStateException.class)
                     .hasMessage("cannot listen there (address in use, or not this machine's)");
         }
+    }
+
+    /** Helidon reports every listener stop alike; only one the server did not ask for may end {@code serve}. */
+    @Test
+    void aDeliberateCloseIsNotALostListener(@TempDir Path dir) {
+        GatewayConfig config = new ConfigLoader(Map.of()).load(ConfigLoader.Flags.NONE)
+                .withPort(0).withDataDir(dir).withPricingRefresh(Duration.ZERO);
+        GatewayServer server = new GatewayServer(config).start();
+        AtomicBoolean lost = new AtomicBoolean();
+        server.onListenerLost(() -> lost.set(true));
+        server.close();
+        assertThat(lost).isFalse();
     }
 }
