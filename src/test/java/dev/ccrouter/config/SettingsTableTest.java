@@ -26,11 +26,18 @@ class SettingsTableTest {
 
     @Test
     void everyEnvironmentVariableInTheTableSetsItsSetting() {
-        Map<String, String> values = Map.of("CCROUTER_HOST", "0.0.0.0", "CCROUTER_PORT", "9001",
-                "CCROUTER_PUBLIC_URL", "https://cc.example.com", "OPENROUTER_BASE_URL", "http://127.0.0.1:9/v1",
-                "CCROUTER_MODEL_HAIKU", "h/h", "CCROUTER_MODEL_SONNET", "s/s", "CCROUTER_MODEL_OPUS", "o/o",
-                "CCROUTER_DATA_DIR", "/var/lib/ccrouter", "CCROUTER_LEDGER_URL", "jdbc:postgresql://db/ledger",
-                "CCROUTER_TRUSTED_PROXIES", "10.0.0.1, 192.168.0.0/16", "CCROUTER_CORS_ORIGINS", "https://app.example.com");
+        Map<String, String> values = Map.ofEntries(
+                Map.entry("CCROUTER_HOST", "0.0.0.0"),
+                Map.entry("CCROUTER_PORT", "9001"),
+                Map.entry("CCROUTER_PUBLIC_URL", "https://cc.example.com"),
+                Map.entry("OPENROUTER_BASE_URL", "http://127.0.0.1:9/v1"),
+                Map.entry("CCROUTER_MODEL_HAIKU", "h/h"),
+                Map.entry("CCROUTER_MODEL_SONNET", "s/s"),
+                Map.entry("CCROUTER_MODEL_OPUS", "o/o"),
+                Map.entry("CCROUTER_DATA_DIR", "/var/lib/ccrouter"),
+                Map.entry("CCROUTER_LEDGER_URL", "jdbc:postgresql://db/ledger"),
+                Map.entry("CCROUTER_TRUSTED_PROXIES", "10.0.0.1, 192.168.0.0/16"),
+                Map.entry("CCROUTER_CORS_ORIGINS", "https://app.example.com"));
         List<String> inTable = Settings.ALL.stream().map(Setting::env).filter(env -> env != null).toList();
         assertThat(values.keySet()).containsExactlyInAnyOrderElementsOf(inTable);
 
