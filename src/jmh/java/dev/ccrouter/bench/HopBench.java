@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ccrouter.config.ConfigLoader;
 import dev.ccrouter.config.GatewayConfig;
 import dev.ccrouter.route.ModelRouter;
-import dev.ccrouter.testing.ClaudeCodeBodies;
+import dev.ccrouter.training.ClaudeCodeBodies;
 import dev.ccrouter.translate.MessagesRequestTranslator;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -74,6 +74,7 @@ public final class HopBench {
             String mode = stream ? "stream" : "json";
             Files.write(out.resolve("small-" + mode + ".anthropic.json"), body.anthropic());
             Files.write(out.resolve("small-" + mode + ".openai.json"), body.openAi());
+            Files.write(out.resolve("claude-code-" + mode + ".anthropic.json"), body(true, stream).anthropic());
         }
     }
 

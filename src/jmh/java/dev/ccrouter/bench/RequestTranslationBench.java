@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ccrouter.config.ConfigLoader;
 import dev.ccrouter.config.GatewayConfig;
 import dev.ccrouter.route.ModelRouter;
-import dev.ccrouter.testing.ClaudeCodeBodies;
+import dev.ccrouter.training.ClaudeCodeBodies;
 import dev.ccrouter.translate.MessagesRequestTranslator;
 import dev.ccrouter.translate.TokenEstimator;
 import dev.ccrouter.translate.UpstreamTarget;

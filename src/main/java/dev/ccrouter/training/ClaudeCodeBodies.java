@@ -1,4 +1,4 @@
-package dev.ccrouter.testing;
+package dev.ccrouter.training;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 /**
  * Request bodies shaped like Claude Code's (claude-code.md): a 3-block system with the attribution block, a
  * mid-conversation system message, 24 tools whose schemas carry {@code $schema}, a tool round trip, cache markers on
- * the last block. Deterministic, so benchmarks and tests see the same bytes every run.
+ * the last block. Deterministic, so the AOT training run and the benchmarks see the same bytes every run.
  */
 public final class ClaudeCodeBodies {
     private static final ObjectMapper JSON = new ObjectMapper();
