@@ -20,8 +20,9 @@ RUN groupadd --system --gid 10001 ccrouter \
 COPY --from=build /build/target/ccrouter.jar /app/ccrouter.jar
 # A class-data-sharing archive of what a start loads, made by one trial start on a free port (with a throwaway data
 # directory): the container then starts in about half the time. Made by this image's own JVM, so it matches;
-# -Xshare:auto would ignore it otherwise.
-RUN java -XX:ArchiveClassesAtExit=/app/ccrouter.jsa -Xlog:cds=off -Xlog:cds+dynamic=off \
+# -Xshare:auto would ignore it otherwise. The collector is named as in ENTRYPOINT: without a heap or collector flag the
+# jar restarts itself with bounded settings (cli/BoundedHeap), and the archive would hold only the first JVM's classes.
+RUN java -XX:+UseSerialGC -XX:MaxRAMPercentage=75 -XX:ArchiveClassesAtExit=/app/ccrouter.jsa -Xlog:cds=off -Xlog:cds+dynamic=off \
       -jar /app/ccrouter.jar serve --port 0 --data-dir /tmp/cds-training --exit-when-ready \
  && rm -rf /tmp/cds-training
 

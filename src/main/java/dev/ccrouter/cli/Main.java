@@ -1,5 +1,6 @@
 package dev.ccrouter.cli;
 
+import java.util.OptionalInt;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -14,10 +15,16 @@ import picocli.CommandLine.Command;
 public final class Main implements Runnable {
 
     public static void main(String[] args) {
+        OptionalInt bounded = BoundedHeap.relaunchIfUnbounded(System.getenv());
+        System.exit(bounded.isPresent() ? bounded.getAsInt() : execute(args));
+    }
+
+    /** Runs one command in this JVM and returns its exit status (the AOT training run starts the gateway so). */
+    public static int execute(String... args) {
         // Helidon logs through java.util.logging; route it to SLF4J so there is one log format.
         SLF4JBridgeHandler.removeHandlersForRootLogger();
         SLF4JBridgeHandler.install();
-        System.exit(new CommandLine(new Main()).execute(args));
+        return new CommandLine(new Main()).execute(args);
     }
 
     @Override

@@ -1,4 +1,4 @@
-package dev.ccrouter.testing;
+package dev.ccrouter.training;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 /**
  * Request bodies shaped like Claude Code's (claude-code.md): a 3-block system with the attribution block, a
  * mid-conversation system message, 24 tools whose schemas carry {@code $schema}, a tool round trip, cache markers on
- * the last block. Deterministic, so benchmarks and tests see the same bytes every run.
+ * the last block. Deterministic, so the AOT training run and the benchmarks see the same bytes every run.
  */
 public final class ClaudeCodeBodies {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -93,20 +93,16 @@ public final class ClaudeCodeBodies {
     }
 
     private static String prose(int chars) {
-        String sentence = "Use the dedicated tools for file operations instead of shell commands when you can. ";
-        StringBuilder text = new StringBuilder(chars + sentence.length());
-        while (text.length() < chars) {
-            text.append(sentence);
-        }
-        return text.substring(0, chars);
+        return repeated("Use the dedicated tools for file operations instead of shell commands when you can. ", chars);
     }
 
     private static String testOutput(int chars) {
-        String line = "[INFO] Tests run: 12, Failures: 0, Errors: 0, Skipped: 0, Time elapsed: 0.42 s -- in dev.example.SomeTest\n";
-        StringBuilder text = new StringBuilder(chars + line.length());
-        while (text.length() < chars) {
-            text.append(line);
-        }
-        return text.substring(0, chars);
+        return repeated("[INFO] Tests run: 12, Failures: 0, Errors: 0, Skipped: 0, Time elapsed: 0.42 s -- in dev.example.SomeTest\n",
+                chars);
+    }
+
+    /** {@code unit} repeated and cut to exactly {@code chars} characters. */
+    private static String repeated(String unit, int chars) {
+        return unit.repeat(chars / unit.length() + 1).substring(0, chars);
     }
 }

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ccrouter.config.ConfigLoader;
 import dev.ccrouter.config.GatewayConfig;
 import dev.ccrouter.route.Router;
-import dev.ccrouter.testing.ClaudeCodeBodies;
+import dev.ccrouter.training.ClaudeCodeBodies;
 import dev.ccrouter.translate.MessagesRequestTranslator;
 import dev.ccrouter.translate.TokenEstimator;
 import dev.ccrouter.translate.UpstreamTarget;
@@ -25,8 +25,9 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The request path's CPU work on a Claude Code-shaped body: parse, translate, estimate, serialize.
- * {@code java -cp target/classes:target/test-classes:$(cat target/cp.txt) org.openjdk.jmh.Main TranslationBench}
+ * The request path's CPU work on Claude Code-shaped bodies of 10, 80 and 400 KB: parse, translate, estimate,
+ * serialize. A thin wrapper over {@link MessagesRequestTranslator#translate} and {@link TokenEstimator#estimate}, so
+ * that it follows their signatures easily. Run with {@code bench/jmh RequestTranslationBench} (see docs/benchmarks.md).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -34,8 +35,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
 @Fork(1)
-public class TranslationBench {
-    @Param({"80000"})
+public class RequestTranslationBench {
+    @Param({"10000", "80000", "400000"})
     int bodyBytes;
 
     ObjectMapper json;

@@ -1,0 +1,109 @@
+package dev.ccrouter.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ccrouter.api.anthropic.SseFrames;
+import dev.ccrouter.api.anthropic.Usage;
+import dev.ccrouter.translate.ChatStreamTranslator;
+import dev.ccrouter.translate.ResponseContext;
+import dev.ccrouter.translate.ToolNameMap;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Threads;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Stream translation on one core: an upstream's {@code data:} payloads (a 200-token answer followed by a tool call,
+ * usage last) parsed, translated by {@link ChatStreamTranslator} and framed as Anthropic SSE bytes, as the gateway
+ * does per upstream chunk. Scores are chunks per second (one operation = one upstream chunk).
+ *
+ * <p>Thin on purpose: it only calls the translator's public constructor, {@code start}, {@code onChunk} and
+ * {@code onDone}, and {@link SseFrames#append}, so it follows their signatures easily.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(1)
+@Threads(1)
+public class StreamTranslationBench {
+    static final int TEXT_CHUNKS = 200;
+    static final int CHUNKS = TEXT_CHUNKS + 5;
+
+    ObjectMapper json;
+    List<byte[]> chunks;
+    ByteArrayOutputStream out;
+
+    @Setup
+    public void setUp() {
+        json = new ObjectMapper();
+        out = new ByteArrayOutputStream(64 * 1024);
+        chunks = upstreamChunks();
+        if (chunks.size() != CHUNKS) {
+            throw new IllegalStateException("expected " + CHUNKS + " chunks, built " + chunks.size());
+        }
+    }
+
+    /** Bytes of each upstream {@code data:} payload to Anthropic SSE bytes, the whole per-chunk path. */
+    @Benchmark
+    @OperationsPerInvocation(CHUNKS)
+    public int chunksToSseBytes() throws IOException {
+        out.reset();
+        ChatStreamTranslator translator = new ChatStreamTranslator(json, context(), (type, data) -> {
+            try {
+                SseFrames.append(out, type, json.writeValueAsBytes(data));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        translator.start();
+        for (byte[] chunk : chunks) {
+            translator.onChunk(json.readTree(chunk));
+        }
+        translator.onDone();
+        return out.size();
+    }
+
+    private static ResponseContext context() {
+        int[] ids = {0};
+        return new ResponseContext("msg_bench", "claude-sonnet-5", ToolNameMap.forNames(List.of("Bash"), 64),
+                List.of(), usage -> new Usage(usage.path("prompt_tokens").asLong(), usage.path("completion_tokens").asLong(),
+                        0, 0, 0, 0, 0),
+                20_000, () -> "toolu_bench_" + ++ids[0]);
+    }
+
+    private static List<byte[]> upstreamChunks() {
+        List<String> data = new ArrayList<>();
+        data.add("{\"id\":\"gen-1\",\"model\":\"anthropic/claude-sonnet-4.6\",\"choices\":[{\"index\":0,"
+                + "\"delta\":{\"role\":\"assistant\",\"content\":\"\"}}]}");
+        for (int i = 0; i < TEXT_CHUNKS - 1; i++) {
+            data.add("{\"id\":\"gen-1\",\"model\":\"anthropic/claude-sonnet-4.6\",\"choices\":[{\"index\":0,"
+                    + "\"delta\":{\"content\":\" word" + i + "\"}}]}");
+        }
+        data.add("{\"id\":\"gen-1\",\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,"
+                + "\"id\":\"toolu_1\",\"type\":\"function\",\"function\":{\"name\":\"Bash\",\"arguments\":\"\"}}]}}]}");
+        data.add("{\"id\":\"gen-1\",\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,"
+                + "\"function\":{\"arguments\":\"{\\\"command\\\":\"}}]}}]}");
+        data.add("{\"id\":\"gen-1\",\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,"
+                + "\"function\":{\"arguments\":\"\\\"ls -la\\\"}\"}}]}}]}");
+        data.add("{\"id\":\"gen-1\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"tool_calls\"}]}");
+        data.add("{\"id\":\"gen-1\",\"choices\":[],\"usage\":{\"prompt_tokens\":20000,\"completion_tokens\":230,"
+                + "\"prompt_tokens_details\":{\"cached_tokens\":19000}}}");
+        return data.stream().map(s -> s.getBytes(StandardCharsets.UTF_8)).toList();
+    }
+}

@@ -1,0 +1,129 @@
+package dev.ccrouter.training;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ccrouter.cli.Main;
+import io.helidon.http.HeaderNames;
+import io.helidon.webclient.api.HttpClientResponse;
+import io.helidon.webclient.api.WebClient;
+import io.helidon.webserver.WebServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+/**
+ * The training run of JDK 25's ahead-of-time cache (JEP 483/514/515): the launcher runs it once per build as
+ * {@code java -XX:AOTCacheOutput=target/ccrouter.aot -cp ccrouter.jar dev.ccrouter.training.AotTraining}, and later
+ * starts map the classes it loaded and linked and begin with its method profiles, so the first requests of a fresh
+ * gateway run compiled code sooner.
+ *
+ * <p>The workload is what a Claude Code session does, replayed against an in-process upstream on 127.0.0.1: the
+ * gateway started through {@code ccrouter serve} exactly as users start it, then per turn a token count, a small
+ * non-streaming Haiku call (Claude Code's title and topic requests) and two streaming Sonnet turns, one with the 80 KB
+ * first request that carries the tool definitions, answered in turn with text and with a tool call.
+ */
+public final class AotTraining {
+    /** Enough turns for the hot methods to be profiled and compiled (a few seconds on 2 cores). */
+    private static final int TURNS = 200;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private AotTraining() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        WebServer upstream = TrainingUpstream.start();
+        Path dataDir = Files.createTempDirectory("ccrouter-aot-training");
+        int port = freePort();
+        Thread gateway = Thread.ofPlatform().name("aot-training-gateway").daemon().start(() -> Main.execute(
+                "serve", "--port", Integer.toString(port), "--data-dir", dataDir.toString(),
+                "--upstream", "http://127.0.0.1:" + upstream.port() + "/v1"));
+        int status = 1;
+        try {
+            replay(WebClient.builder().baseUri("http://127.0.0.1:" + port).build(), gateway);
+            status = 0;
+        } finally {
+            upstream.stop();
+            delete(dataDir);
+            System.exit(status); // stops the gateway through its shutdown hook; the JVM then writes the cache
+        }
+    }
+
+    private static void replay(WebClient client, Thread gateway) throws IOException, InterruptedException {
+        awaitHealthy(client, gateway);
+        byte[] firstTurn = bytes(ClaudeCodeBodies.toolRoundTrip("claude-sonnet-4-5-20250929", 80_000, true));
+        byte[] laterTurn = bytes(ClaudeCodeBodies.toolRoundTrip("claude-sonnet-4-5-20250929", 10_000, true));
+        byte[] countTokens = bytes(ClaudeCodeBodies.toolRoundTrip("claude-sonnet-4-5-20250929", 10_000, false));
+        byte[] title = bytes(ClaudeCodeBodies.small("claude-haiku-4-5-20251001", false));
+        for (int turn = 0; turn < TURNS; turn++) {
+            post(client, "/v1/messages/count_tokens", countTokens);
+            post(client, "/v1/messages", title);
+            post(client, "/v1/messages", firstTurn);
+            post(client, "/v1/messages", laterTurn);
+        }
+        get(client, "/v1/models");
+    }
+
+    private static void awaitHealthy(WebClient client, Thread gateway) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline && gateway.isAlive()) {
+            try (HttpClientResponse response = client.get("/health").request()) {
+                if (response.status().code() == 200) {
+                    return;
+                }
+            } catch (RuntimeException notYet) {
+                // not listening yet
+            }
+            Thread.sleep(20); // polling a server that is starting; nothing to wait on instead
+        }
+        throw new IllegalStateException("the gateway did not start for the training run");
+    }
+
+    private static void post(WebClient client, String path, byte[] body) throws IOException {
+        try (HttpClientResponse response = client.post(path)
+                .header(HeaderNames.CONTENT_TYPE, "application/json")
+                .header(HeaderNames.create("x-api-key"), "sk-training")
+                .header(HeaderNames.create("anthropic-version"), "2023-06-01")
+                .submit(body)) {
+            check(response, path);
+            response.inputStream().transferTo(OutputStream.nullOutputStream());
+        }
+    }
+
+    private static void get(WebClient client, String path) {
+        try (HttpClientResponse response = client.get(path).request()) {
+            check(response, path);
+        }
+    }
+
+    private static void check(HttpClientResponse response, String path) {
+        if (response.status().code() != 200) {
+            throw new IllegalStateException("training request " + path + " answered " + response.status()
+                    + ": " + response.as(String.class));
+        }
+    }
+
+    private static byte[] bytes(ObjectNode body) throws IOException {
+        return JSON.writeValueAsBytes(body);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static void delete(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
