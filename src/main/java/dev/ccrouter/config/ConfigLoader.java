@@ -24,7 +24,7 @@ import java.util.regex.Pattern;
 public final class ConfigLoader {
     private static final String DEFAULTS = "/ccrouter/defaults.yaml";
     private static final Set<String> TOP_LEVEL_KEYS =
-            Set.of("server", "upstream", "models", "max_output_tokens", "stream", "pricing", "data_dir");
+            Set.of("server", "upstream", "models", "max_output_tokens", "stream", "pricing", "data_dir", "operator");
     /**
      * The public URL is pasted into shell commands and HTML, so it may hold only characters that need no quoting in
      * either: a scheme, a host name or bracketed IPv6 address, a port, and a path of plain segments.
@@ -93,6 +93,10 @@ public final class ConfigLoader {
         setIfPresent(tree, "server", "port", env.get("CCROUTER_PORT"));
         setIfPresent(tree, "server", "host", env.get("CCROUTER_HOST"));
         setIfPresent(tree, "server", "public_url", env.get("CCROUTER_PUBLIC_URL"));
+        setIfPresent(tree, "server", "shutdown_grace_seconds", env.get("CCROUTER_SHUTDOWN_GRACE_SECONDS"));
+        setIfPresent(tree, "operator", "name", env.get("CCROUTER_OPERATOR_NAME"));
+        setIfPresent(tree, "operator", "contact", env.get("CCROUTER_OPERATOR_CONTACT"));
+        setIfPresent(tree, "operator", "source_url", env.get("CCROUTER_SOURCE_URL"));
         setIfPresent(tree, "upstream", "base_url", env.get("OPENROUTER_BASE_URL"));
         setIfPresent(tree, "models", "haiku", env.get("CCROUTER_MODEL_HAIKU"));
         setIfPresent(tree, "models", "sonnet", env.get("CCROUTER_MODEL_SONNET"));
@@ -139,7 +143,12 @@ public final class ConfigLoader {
                 optionalText(upstream, "title"),
                 Duration.ofMinutes(longInRange(tree.path("pricing"), "refresh_minutes",
                         "pricing.refresh_minutes", 0, 7 * 24 * 60)),
-                publicUrl(optionalText(server, "public_url")));
+                publicUrl(optionalText(server, "public_url")),
+                Duration.ofSeconds(longInRange(server, "shutdown_grace_seconds",
+                        "server.shutdown_grace_seconds (CCROUTER_SHUTDOWN_GRACE_SECONDS)", 0, 3600)),
+                new GatewayConfig.Operator(optionalText(tree.path("operator"), "name"),
+                        optionalText(tree.path("operator"), "contact"),
+                        optionalText(tree.path("operator"), "source_url")));
     }
 
     static String publicUrl(String text) {

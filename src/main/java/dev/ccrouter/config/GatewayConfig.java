@@ -27,6 +27,9 @@ import java.util.function.Consumer;
  *                         fetches it (the saved copy or the bundled snapshot then prices everything)
  * @param publicUrl        the URL users reach this instance at, without a trailing slash ({@code server.public_url},
  *                         {@code CCROUTER_PUBLIC_URL}); null to derive it from each request's headers
+ * @param shutdownGrace    how long a stop (SIGTERM) lets requests in flight finish before they are cut off
+ *                         ({@code server.shutdown_grace_seconds}, {@code CCROUTER_SHUTDOWN_GRACE_SECONDS})
+ * @param operator         who runs this instance, as the web pages name them
  */
 public record GatewayConfig(String host,
                             int port,
@@ -41,13 +44,26 @@ public record GatewayConfig(String host,
                             String httpReferer,
                             String appTitle,
                             Duration pricingRefresh,
-                            String publicUrl) {
+                            String publicUrl,
+                            Duration shutdownGrace,
+                            Operator operator) {
 
     /**
      * The upstream model id for each family name Claude Code uses ({@code ANTHROPIC_DEFAULT_*_MODEL} aliases and dated
      * ids such as {@code claude-haiku-4-5-20251001}).
      */
     public record ModelMapping(String haiku, String sonnet, String opus) {
+    }
+
+    /**
+     * Who runs the instance, shown on its web pages; each part may be null (unnamed).
+     *
+     * @param name      a person or organisation ({@code operator.name}, {@code CCROUTER_OPERATOR_NAME})
+     * @param contact   an e-mail address or URL to reach them ({@code operator.contact}, {@code CCROUTER_OPERATOR_CONTACT})
+     * @param sourceUrl where the source this instance runs can be read ({@code operator.source_url},
+     *                  {@code CCROUTER_SOURCE_URL})
+     */
+    public record Operator(String name, String contact, String sourceUrl) {
     }
 
     public GatewayConfig withPort(int value) {
@@ -82,6 +98,14 @@ public record GatewayConfig(String host,
         return edit(draft -> draft.publicUrl = value);
     }
 
+    public GatewayConfig withShutdownGrace(Duration value) {
+        return edit(draft -> draft.shutdownGrace = value);
+    }
+
+    public GatewayConfig withOperator(Operator value) {
+        return edit(draft -> draft.operator = value);
+    }
+
     /** A copy with one change: the fields are listed once here instead of once per {@code with…} method. */
     private GatewayConfig edit(Consumer<Draft> change) {
         Draft draft = new Draft(this);
@@ -105,6 +129,8 @@ public record GatewayConfig(String host,
         private final String appTitle;
         private Duration pricingRefresh;
         private String publicUrl;
+        private Duration shutdownGrace;
+        private Operator operator;
 
         private Draft(GatewayConfig config) {
             host = config.host;
@@ -121,11 +147,14 @@ public record GatewayConfig(String host,
             appTitle = config.appTitle;
             pricingRefresh = config.pricingRefresh;
             publicUrl = config.publicUrl;
+            shutdownGrace = config.shutdownGrace;
+            operator = config.operator;
         }
 
         private GatewayConfig build() {
             return new GatewayConfig(host, port, upstreamBaseUrl, dataDir, maxBodyBytes, models, maxOutputTokens,
-                    pingInterval, connectTimeout, readTimeout, httpReferer, appTitle, pricingRefresh, publicUrl);
+                    pingInterval, connectTimeout, readTimeout, httpReferer, appTitle, pricingRefresh, publicUrl,
+                    shutdownGrace, operator);
         }
     }
 }

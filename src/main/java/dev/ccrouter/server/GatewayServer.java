@@ -7,7 +7,6 @@ import dev.ccrouter.billing.PricingCatalog;
 import dev.ccrouter.config.GatewayConfig;
 import dev.ccrouter.route.ModelRouter;
 import dev.ccrouter.upstream.UpstreamClient;
-import io.helidon.http.HeaderNames;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
@@ -27,6 +26,7 @@ public final class GatewayServer implements AutoCloseable {
     private final ObjectMapper json = new ObjectMapper();
     private WebServer server;
     private PricingCatalog pricing;
+    private GatewayStatus status;
 
     public GatewayServer(GatewayConfig config) {
         this.config = config;
@@ -45,13 +45,15 @@ public final class GatewayServer implements AutoCloseable {
         CountTokensHandler countTokens = new CountTokensHandler(json, bodies, errors);
         ModelsHandler models = new ModelsHandler(json, errors, config.models());
         WebPages pages = WebPages.load(config);
+        status = new GatewayStatus(json, config);
 
         HttpRouting.Builder routing = HttpRouting.builder()
+                .addFilter(status)
                 .post("/v1/messages", messages)
                 .post("/v1/messages/count_tokens", countTokens)
                 .get("/v1/models", models::list)
                 .get("/v1/models/{+id}", models::one)
-                .get("/health", (req, res) -> sendJson(res, "{\"status\":\"ok\"}"))
+                .get("/health", status::health)
                 .get("/install.sh", new InstallScriptHandler(InstallScript.load(), config))
                 .head("/", (req, res) -> res.send())
                 .get("/", pages::landing)
@@ -65,6 +67,10 @@ public final class GatewayServer implements AutoCloseable {
                 .host(config.host())
                 .port(config.port())
                 .maxPayloadSize(-1)
+                // On stop Helidon closes the listening socket at once, then lets running requests finish this long.
+                .shutdownGracePeriod(config.shutdownGrace())
+                // The command that started the server stops it, and says so: no second hook racing it.
+                .shutdownHook(false)
                 .connectionOptions(options -> options.tcpNoDelay(true))
                 .routing(routing)
                 .build()
@@ -82,19 +88,31 @@ public final class GatewayServer implements AutoCloseable {
         return server.port();
     }
 
+    /** This build's version, from the jar's manifest; {@code dev} when run from classes. */
+    public static String version() {
+        String version = GatewayServer.class.getPackage().getImplementationVersion();
+        return version == null ? "dev" : version;
+    }
+
+    /**
+     * Stops accepting connections, lets the requests in flight (streams included) finish for up to the configured
+     * grace period, cuts off the rest, and logs one line saying how it went.
+     */
     @Override
     public void close() {
         if (server != null) {
+            long begun = System.nanoTime();
+            int running = status.inFlight();
             server.stop();
+            int cutOff = status.inFlight();
+            LOG.info("ccrouter stopped in {} ms: {} of {} requests in flight finished, {} cut off after the {} s grace "
+                    + "period", (System.nanoTime() - begun) / 1_000_000, running - cutOff, running, cutOff,
+                    config.shutdownGrace().toSeconds());
+            server = null;
         }
         if (pricing != null) {
             pricing.close();
         }
-    }
-
-    private static void sendJson(ServerResponse res, String body) {
-        res.header(HeaderNames.CONTENT_TYPE, "application/json");
-        res.send(body);
     }
 
     /** Whatever went wrong inside, the client gets the Anthropic envelope, never a stack trace. */
