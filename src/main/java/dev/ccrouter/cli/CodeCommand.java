@@ -32,7 +32,10 @@ import picocli.CommandLine.Unmatched;
                 "Key: OPENROUTER_API_KEY (else ANTHROPIC_AUTH_TOKEN or ANTHROPIC_API_KEY). Models: the gateway's "
                         + "mapping (CCROUTER_MODEL_OPUS/SONNET/HAIKU) or claude's --model.",
                 "Claude Code: CCROUTER_CLAUDE_BIN, else claude on the PATH. A started gateway logs to "
-                        + "<data dir>/ccrouter.log and keeps its pid in <data dir>/ccrouter.pid."})
+                        + "<data dir>/ccrouter.log and keeps its pid in <data dir>/ccrouter.pid; one started earlier "
+                        + "with another upstream or model mapping is restarted. ccrouter stop stops it.",
+                "To resume a conversation through the gateway: ccrouter code --resume (claude --resume alone "
+                        + "bypasses it)."})
 final class CodeCommand implements Callable<Integer> {
     /** What a shell returns for a command it cannot find. */
     static final int NOT_INSTALLED = 127;
@@ -89,27 +92,11 @@ final class CodeCommand implements Callable<Integer> {
         }
 
         LocalGateway gateway = new LocalGateway(config, env);
-        switch (gateway.health()) {
-            case SERVING -> {
-                if (env.keySet().stream().anyMatch(name -> name.startsWith("CCROUTER_MODEL_"))) {
-                    err.println("ccrouter: using the gateway already running on " + gateway.baseUrl()
-                            + "; CCROUTER_MODEL_* apply to a gateway when it starts");
-                }
-            }
-            case NOTHING -> {
-                try {
-                    LocalGateway.Started started = gateway.start();
-                    err.println("ccrouter: started a gateway on " + gateway.baseUrl() + " (pid " + started.pid()
-                            + ", log " + started.log() + "); it keeps running for later sessions: kill "
-                            + started.pid() + " stops it");
-                } catch (LocalGateway.StartFailure e) {
-                    return fail(err, e.getMessage(), 1);
-                }
-            }
-            case SOMETHING_ELSE -> {
-                return fail(err, "something other than ccrouter answers on " + gateway.baseUrl()
-                        + " (no 200 from /health): stop it, or choose another port with CCROUTER_PORT", 1);
-            }
+        try {
+            BackgroundGateway.announcement(new BackgroundGateway(config, gateway).ensure(), gateway)
+                    .ifPresent(line -> err.println("ccrouter: " + line));
+        } catch (LocalGateway.StartFailure e) {
+            return fail(err, e.getMessage(), 1);
         }
         err.flush();
         try {

@@ -7,6 +7,8 @@ import dev.ccrouter.server.GatewayServer;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import ch.qos.logback.classic.LoggerContext;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -59,9 +61,16 @@ final class ServeCommand implements Callable<Integer> {
             server.close();
             return 0;
         }
+        System.err.println("ccrouter: point Claude Code at it with  ANTHROPIC_BASE_URL="
+                + new LocalGateway(settings.withPort(server.port()), System.getenv()).baseUrl()
+                + " ANTHROPIC_AUTH_TOKEN=<your OpenRouter key> ANTHROPIC_API_KEY= claude  (or run: ccrouter code)");
         CountDownLatch stopped = new CountDownLatch(1);
+        // SIGTERM or Ctrl-C: the server drains (see GatewayServer.close), then the log queue is written out.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();
+            if (LoggerFactory.getILoggerFactory() instanceof LoggerContext logging) {
+                logging.stop();
+            }
             stopped.countDown();
         }, "ccrouter-shutdown"));
         stopped.await();

@@ -116,13 +116,36 @@ class CodeCommandTest {
     }
 
     @Test
-    void modelMappingForARunningGatewayIsSaidToBeItsOwn() throws Exception {
+    void aGatewayStartedElsewhereWithAnotherMappingIsNotUsedAndSaysWhy() throws Exception {
         runningGateway();
         env.putAll(Map.of("OPENROUTER_API_KEY", KEY, "CCROUTER_MODEL_OPUS", "deepseek/deepseek-chat"));
 
-        assertThat(code("-p", "hi")).isZero();
-        assertThat(err.toString()).isEqualTo("ccrouter: using the gateway already running on http://127.0.0.1:"
-                + gateway.port() + "; CCROUTER_MODEL_* apply to a gateway when it starts\n");
+        assertThat(code("-p", "hi")).isEqualTo(1);
+        assertThat(err.toString()).isEqualTo("ccrouter: the gateway on http://127.0.0.1:" + gateway.port() + " (pid "
+                + ProcessHandle.current().pid() + ") has other settings (opus: anthropic/claude-opus-4.6 → "
+                + "deepseek/deepseek-chat) and was not started by ccrouter start or ccrouter code, so it is left "
+                + "alone: stop it where it was started, or choose another port with CCROUTER_PORT\n");
+        assertThat(dir.resolve("claude-args")).doesNotExist();
+    }
+
+    @Test
+    void theBackgroundGatewayIsRestartedWhenAnotherUpstreamIsAskedFor() throws Exception {
+        int port = freePort();
+        env.putAll(Map.of("CCROUTER_PORT", String.valueOf(port), "OPENROUTER_API_KEY", KEY));
+        assertThat(code("-p", "hi")).as(() -> err.toString()).isZero();
+        startedPid = Long.parseLong(Files.readString(dataDir.resolve("ccrouter.pid")).strip());
+        long firstPid = startedPid;
+
+        env.put("OPENROUTER_BASE_URL", "http://127.0.0.1:7/v1");
+        assertThat(code("-p", "again")).as(() -> err.toString()).isZero();
+
+        startedPid = Long.parseLong(Files.readString(dataDir.resolve("ccrouter.pid")).strip());
+        assertThat(err.toString()).isEqualTo("ccrouter: restarted the gateway on http://127.0.0.1:" + port
+                + " with the settings asked for (upstream: http://127.0.0.1:9/v1 → http://127.0.0.1:7/v1): pid "
+                + startedPid + ", log " + dataDir.resolve("ccrouter.log") + "\n");
+        assertThat(startedPid).isNotEqualTo(firstPid);
+        assertThat(ProcessHandle.of(firstPid)).as("the old gateway is gone").isEmpty();
+        assertThat(claudeArgs()).containsExactly("-p", "again");
     }
 
     @Test
@@ -204,7 +227,7 @@ class CodeCommandTest {
 
         Matcher started = Pattern.compile("ccrouter: started a gateway on http://127\\.0\\.0\\.1:" + port
                 + " \\(pid (\\d+), log " + Pattern.quote(dataDir.resolve("ccrouter.log").toString())
-                + "\\); it keeps running for later sessions: kill \\1 stops it\n").matcher(err.toString());
+                + "\\); it keeps running for later sessions: ccrouter stop stops it\n").matcher(err.toString());
         assertThat(started.matches()).as(err.toString()).isTrue();
         startedPid = Long.parseLong(started.group(1));
         assertThat(Files.readString(dataDir.resolve("ccrouter.pid"))).isEqualTo(startedPid + "\n");
