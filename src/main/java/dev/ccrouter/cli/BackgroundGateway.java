@@ -9,9 +9,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The gateway that {@code ccrouter start} and {@code ccrouter code} leave running in the background: at most one per
@@ -23,6 +21,7 @@ final class BackgroundGateway {
     /** How much longer than its grace period a stopping gateway gets before it is killed. */
     private static final Duration STOP_MARGIN = Duration.ofSeconds(5);
     private static final Duration PID_FILE_SLACK = Duration.ofSeconds(1);
+    private static final Duration EXIT_POLL = Duration.ofMillis(10);
 
     private final GatewayConfig config;
     private final LocalGateway local;
@@ -134,17 +133,33 @@ final class BackgroundGateway {
         return Duration.ofNanos(System.nanoTime() - begun);
     }
 
+    /**
+     * Polled rather than {@code onExit()}: for a process that is not this JVM's child (the gateway an earlier command
+     * started), the JDK polls with growing pauses and reports an exit up to two seconds late.
+     */
     private static boolean exited(ProcessHandle process, Duration wait) {
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (process.isAlive() && !isZombie(process.pid())) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            LockSupport.parkNanos(EXIT_POLL.toNanos());
+        }
+        return true;
+    }
+
+    /**
+     * A gateway started by an earlier command was adopted by init when that command exited; once it exits, it stays
+     * a zombie — "alive" to the JDK — until init reaps it, which took about two seconds here. It has exited all the
+     * same (Linux; elsewhere there is no /proc to ask and the JDK's answer stands).
+     */
+    private static boolean isZombie(long pid) {
         try {
-            process.onExit().get(wait.toMillis(), TimeUnit.MILLISECONDS);
-            return true;
-        } catch (TimeoutException e) {
+            String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
+            // pid (command) state …: the command may hold spaces and parentheses, the state follows the last ')'
+            return stat.substring(stat.lastIndexOf(')') + 1).strip().startsWith("Z");
+        } catch (IOException | RuntimeException e) {
             return false;
-        } catch (ExecutionException e) {
-            return !process.isAlive();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return !process.isAlive();
         }
     }
 

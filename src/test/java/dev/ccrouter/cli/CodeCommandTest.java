@@ -1,6 +1,7 @@
 package dev.ccrouter.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.ccrouter.testing.FakeUpstream;
 import dev.ccrouter.testing.RunningGateway;
@@ -11,6 +12,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -144,7 +146,8 @@ class CodeCommandTest {
                 + " with the settings asked for (upstream: http://127.0.0.1:9/v1 → http://127.0.0.1:7/v1): pid "
                 + startedPid + ", log " + dataDir.resolve("ccrouter.log") + "\n");
         assertThat(startedPid).isNotEqualTo(firstPid);
-        assertThat(ProcessHandle.of(firstPid)).as("the old gateway is gone").isEmpty();
+        await().as("the old gateway is gone").atMost(Duration.ofSeconds(5))
+                .until(() -> ProcessHandle.of(firstPid).isEmpty());
         assertThat(claudeArgs()).containsExactly("-p", "again");
     }
 
