@@ -146,7 +146,7 @@ class CodeCommandTest {
                 + " with the settings asked for (upstream: http://127.0.0.1:9/v1 → http://127.0.0.1:7/v1): pid "
                 + startedPid + ", log " + dataDir.resolve("ccrouter.log") + "\n");
         assertThat(startedPid).isNotEqualTo(firstPid);
-        await().as("the old gateway is gone").atMost(Duration.ofSeconds(5))
+        await("the old gateway is gone").atMost(Duration.ofSeconds(5))
                 .until(() -> ProcessHandle.of(firstPid).isEmpty());
         assertThat(claudeArgs()).containsExactly("-p", "again");
     }
