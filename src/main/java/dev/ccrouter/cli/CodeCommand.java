@@ -41,6 +41,12 @@ final class CodeCommand implements Callable<Integer> {
     static final int NOT_INSTALLED = 127;
     /** What a shell returns for a command it found but could not run. */
     static final int CANNOT_RUN = 126;
+    /**
+     * Said after an interactive session: Claude Code's own parting advice, {@code claude --resume <id>}, would reach
+     * Anthropic (or whatever the shell configures) rather than this gateway.
+     */
+    static final String RESUME_HINT = "ccrouter: to pick this conversation up again through the gateway: "
+            + "ccrouter code --resume (or --continue)";
     /** How long Claude Code gets to finish by itself when this process is told to stop. */
     private static final long CLAUDE_GRACE_SECONDS = 5;
 
@@ -100,7 +106,12 @@ final class CodeCommand implements Callable<Integer> {
         }
         err.flush();
         try {
-            return runClaude(claude.get(), ClaudeEnvironment.forGateway(env, gateway.baseUrl(), key.get()));
+            int exitCode = runClaude(claude.get(), ClaudeEnvironment.forGateway(env, gateway.baseUrl(), key.get()));
+            if (interactive()) {
+                err.println(RESUME_HINT);
+                err.flush();
+            }
+            return exitCode;
         } catch (IOException e) {
             return fail(err, "could not run " + claude.get() + ": " + e.getMessage(), CANNOT_RUN);
         }
@@ -132,6 +143,11 @@ final class CodeCommand implements Callable<Integer> {
             // the hook is running already, and finds Claude Code gone
         }
         return exitCode;
+    }
+
+    /** A session on the terminal, not a one-shot {@code -p} answer. */
+    private boolean interactive() {
+        return claudeArgs.stream().noneMatch(arg -> arg.equals("-p") || arg.equals("--print"));
     }
 
     private static int fail(PrintWriter err, String message, int exitCode) {

@@ -152,6 +152,19 @@ class CodeCommandTest {
     }
 
     @Test
+    void anInteractiveSessionEndsWithHowToResumeItThroughTheGateway() throws Exception {
+        runningGateway();
+        env.put("OPENROUTER_API_KEY", KEY);
+
+        assertThat(code("--model", "opus")).isZero();
+        assertThat(err.toString()).isEqualTo("ccrouter: to pick this conversation up again through the gateway: "
+                + "ccrouter code --resume (or --continue)\n");
+
+        assertThat(code("--print", "hi")).isZero();
+        assertThat(err.toString()).as("a one-shot answer has no conversation to resume").isEmpty();
+    }
+
+    @Test
     void ownHelpOnlyWhenItComesFirst() throws Exception {
         runningGateway();
         env.put("OPENROUTER_API_KEY", KEY);
