@@ -10,12 +10,14 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -83,6 +85,27 @@ class LandingPageBrowserTest {
         assertThat(copied).isEqualTo(SetupCommands.in(page.dom()));
     }
 
+    /**
+     * No sideways scrolling of the page on a phone or a desktop: long commands scroll inside their own boxes. Headless
+     * Chromium lays a page out no narrower than 500 px, so that width stands in for a phone here; screenshots at 390
+     * and 1280 px go to target/screenshots for a look.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {500, 1280})
+    void thePageFitsItsWidthWithoutScrollingSideways(int width) throws Exception {
+        Rendered page = render("/#selftest", "--window-size=" + width + ",900");
+        assertThat(page.dom()).contains("data-viewport=\"" + width + "\"")
+                .containsPattern("data-overflow=\"(0|-\\d+)\"");
+        assertThat(page.console()).as("browser console").isEmpty();
+
+        Path screenshots = Files.createDirectories(Path.of("target", "screenshots"));
+        for (int shot : new int[] {390, 1280}) {
+            Path png = screenshots.resolve("landing-" + shot + ".png").toAbsolutePath();
+            render("/", "--window-size=" + shot + ",2600", "--hide-scrollbars", "--screenshot=" + png);
+            assertThat(Files.size(png)).as(png.toString()).isPositive();
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"/terms", "/privacy"})
     void termsAndPrivacyRenderWithoutComplaint(String path) throws Exception {
@@ -91,13 +114,18 @@ class LandingPageBrowserTest {
         assertThat(page.dom()).contains("data-copy-buttons=\"0\"", "<code>" + gateway.baseUrl() + "</code>");
     }
 
-    private Rendered render(String path) throws IOException, InterruptedException {
+    private Rendered render(String path, String... flags) throws IOException, InterruptedException {
         Path dom = work.resolve("dom.html");
         Path log = work.resolve("chromium.log");
-        ProcessBuilder builder = new ProcessBuilder(chromium, "--headless", "--no-sandbox", "--disable-gpu",
+        List<String> command = new ArrayList<>(List.of(chromium, "--headless", "--no-sandbox", "--disable-gpu",
                 "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--user-data-dir=" + work.resolve("profile"), "--enable-logging=stderr", "--v=0",
-                "--dump-dom", gateway.baseUrl() + path)
+                "--disable-sync", "--user-data-dir=" + work.resolve("profile"), "--enable-logging=stderr", "--v=0"));
+        command.addAll(List.of(flags));
+        if (Stream.of(flags).noneMatch(flag -> flag.startsWith("--screenshot"))) {
+            command.add("--dump-dom");
+        }
+        command.add(gateway.baseUrl() + path);
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .redirectOutput(dom.toFile())
                 .redirectError(log.toFile());
