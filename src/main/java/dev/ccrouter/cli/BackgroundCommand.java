@@ -55,6 +55,12 @@ abstract class BackgroundCommand implements Callable<Integer> {
         return spec.commandLine().getErr();
     }
 
+    /** SIGTERM to the background gateway, waiting for it to finish; says how long that took. */
+    void stop(BackgroundGateway background, ProcessHandle process) {
+        long millis = background.stop(process).toMillis();
+        out().println("ccrouter: stopped the background gateway (pid " + process.pid() + ") in " + millis + " ms");
+    }
+
     /** Starts the background gateway when none answers, restarts it when its settings differ. */
     int ensure(LocalGateway local, BackgroundGateway background) {
         try {

@@ -20,10 +20,7 @@ final class RestartCommand extends BackgroundCommand {
 
     @Override
     int run(GatewayConfig config, LocalGateway local, BackgroundGateway background) {
-        background.running().ifPresent(process -> {
-            long millis = background.stop(process).toMillis();
-            out().println("ccrouter: stopped the background gateway (pid " + process.pid() + ") in " + millis + " ms");
-        });
+        background.running().ifPresent(process -> stop(background, process));
         return ensure(local, background);
     }
 }

@@ -26,9 +26,7 @@ final class StopCommand extends BackgroundCommand {
             out().println("ccrouter: no background gateway is running" + StatusCommand.foreign(local, background));
             return 0;
         }
-        long pid = running.get().pid();
-        long millis = background.stop(running.get()).toMillis();
-        out().println("ccrouter: stopped the background gateway (pid " + pid + ") in " + millis + " ms");
+        stop(background, running.get());
         return 0;
     }
 }

@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -96,12 +97,16 @@ class BackgroundGatewayTest {
         assertThat(run(StartCommand::new)).isZero();
         assertThat(out).isEqualTo("ccrouter: a gateway with these settings already runs on " + url + "\n");
 
+        // Both lines are written by then: the request's, and the price fetch's (the fake upstream has no catalog).
+        await().atMost(Duration.ofSeconds(10)).until(() -> Files.readString(Path.of(log)).contains(" ccrouter.access ")
+                && Files.readString(Path.of(log)).contains("could not read the model catalog"));
+        List<String> logLines = Files.readAllLines(Path.of(log));
         assertThat(run(LogsCommand::new, "-n", "1")).isZero();
-        assertThat(out).as("the last line: the request's access line").hasLineCount(1)
-                .contains(" INFO  ccrouter.access req_", " status=200 model=claude-sonnet-5 ");
+        assertThat(out).isEqualTo(logLines.getLast() + "\n");
         assertThat(run(LogsCommand::new)).isZero();
         assertThat(out).contains("starting a background gateway on " + url + "\n",
-                "ccrouter listening on " + url + " → upstream " + first.baseUrl() + "\n");
+                "ccrouter listening on " + url + " → upstream " + first.baseUrl() + "\n",
+                " INFO  ccrouter.access req_", " status=200 model=claude-sonnet-5 ");
 
         env.put("OPENROUTER_BASE_URL", second.baseUrl());
         assertThat(run(StartCommand::new)).as(err).isZero();

@@ -81,7 +81,7 @@ class ConfigLoaderTest {
         Files.writeString(typo, "modles:\n  haiku: x\n");
         assertThatThrownBy(() -> new ConfigLoader(Map.of("CCROUTER_CONFIG", typo.toString())).load(ConfigLoader.Flags.NONE))
                 .hasMessage("config file " + typo + ": unknown setting 'modles' (known: data_dir, max_output_tokens, "
-                        + "models, pricing, server, stream, upstream)");
+                        + "models, operator, pricing, server, stream, upstream)");
         Path broken = dir.resolve("broken.yaml");
         Files.writeString(broken, "server: [unclosed\n");
         assertThatThrownBy(() -> new ConfigLoader(Map.of()).load(new ConfigLoader.Flags(null, null, null, broken, null)))

@@ -20,8 +20,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * {@code x-should-retry} before the status, so a wrong key fails at once instead of after ten retries.
  */
 class ShouldRetryHeaderTest {
-    static final String BODY = "{\"model\":\"claude-sonnet-5\",\"max_tokens\":100,"
-            + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+    static final String BODY = GatewayEdgesTest.BODY;
     static FakeUpstream upstream;
     static RunningGateway gateway;
 
