@@ -6,8 +6,9 @@
 #   curl -fsSL <instance>/install.sh | OPENROUTER_API_KEY=sk-or-v1-… bash   asks nothing
 #
 # It installs Node.js 18+ when missing (apt-get, dnf or brew), installs Claude Code with npm, marks Claude Code's
-# onboarding complete in ~/.claude.json, and writes one block of environment variables to your shell's rc file
-# (a timestamped backup is kept; a second run replaces the block). Run it with --help for every option.
+# onboarding complete in ~/.claude.json, keeps the key in a file of its own that only you can read, and writes one
+# block of environment variables to your shell's rc file (a timestamped backup is kept; a second run replaces the
+# block) — or, with --claude-settings, only to Claude Code's own ~/.claude/settings.json. --help lists every option.
 # Written for bash 3.2 and later (macOS ships 3.2): no associative arrays, no ${var,,}, no mapfile.
 set -euo pipefail
 
@@ -18,11 +19,14 @@ BLOCK_BEGIN='# >>> ccrouter >>>'
 BLOCK_END='# <<< ccrouter <<<'
 NODE_MIN_MAJOR=18
 CLAUDE_PACKAGE='@anthropic-ai/claude-code'
+# The Claude Code release this gateway is tested with; --claude-version installs another (or "latest").
+CLAUDE_CODE_VERSION='2.1.197'
 
-# Defaults per provider. For the gateway they are OpenRouter ids: the same models the gateway maps Claude Code's
-# default (opus) and background (haiku) names to out of the box.
-GATEWAY_MODEL='anthropic/claude-opus-4.6'
-GATEWAY_SMALL_MODEL='anthropic/claude-haiku-4.5'
+# Defaults per provider. For the gateway they are Claude names, which the gateway maps to the OpenRouter models its
+# operator chose: Claude Code knows them, so its model picker and /cost name and price the right model (an OpenRouter
+# id such as anthropic/claude-opus-4.6 reads to it as the retired Claude Opus 4, priced at three times the rate).
+GATEWAY_MODEL='claude-opus-4-6'
+GATEWAY_SMALL_MODEL='claude-haiku-4-5'
 MOONSHOT_MODEL='kimi-k2.5'
 MOONSHOT_SMALL_MODEL='kimi-k2-turbo-preview'
 MOONSHOT_URL='https://api.moonshot.ai/anthropic'
@@ -33,6 +37,7 @@ MOONSHOT_CN_URL='https://api.moonshot.cn/anthropic'
 URL_PATTERN='^https?://([A-Za-z0-9][A-Za-z0-9.-]*|\[[0-9A-Fa-f:.]+\])(:[0-9]{1,5})?(/[A-Za-z0-9._~/-]*)?$'
 KEY_PATTERN='^[A-Za-z0-9._~+/=-]{8,512}$'
 MODEL_PATTERN='^[A-Za-z0-9._~:@+/-]{1,200}(\[[a-z0-9]{1,8}\])?$'
+VERSION_PATTERN='^([0-9]+\.[0-9]+\.[0-9]+|latest|stable)$'
 
 usage() {
   cat <<EOF
@@ -50,6 +55,10 @@ Usage: bash install.sh [options]         (or: curl -fsSL ${INSTANCE_URL}/install
   --url URL          the gateway's URL (default: ${INSTANCE_URL})                        [CCROUTER_URL]
   --shell-rc FILE    the rc file to write (default: from \$SHELL: ~/.bashrc, ~/.zshrc,
                      ~/.config/fish/config.fish, else ~/.profile)                          [CCROUTER_SHELL_RC]
+  --claude-settings  configure Claude Code alone, in the "env" of ~/.claude/settings.json (kept private: 0600),
+                     instead of exporting variables to every program of every shell    [CCROUTER_CLAUDE_SETTINGS=1]
+  --claude-version V Claude Code version to install when it is missing
+                     (default ${CLAUDE_CODE_VERSION}, the one this gateway is tested with; or latest) [CCROUTER_CLAUDE_VERSION]
   --aliases          also write cc-openrouter, cc-moonshot, cc-moonshot-cn and cc-anthropic aliases
                      to the rc file                                                         [CCROUTER_ALIASES=1]
   --yes, -y          ask nothing: take defaults for everything not given                    [CCROUTER_YES=1]
@@ -90,6 +99,9 @@ parse_args() {
   assume_yes=${CCROUTER_YES:-}
   skip_node=${CCROUTER_SKIP_NODE:-}
   skip_claude=${CCROUTER_SKIP_CLAUDE:-}
+  claude_settings=${CCROUTER_CLAUDE_SETTINGS:-}
+  claude_version=${CCROUTER_CLAUDE_VERSION:-$CLAUDE_CODE_VERSION}
+  [ "$claude_settings" = 0 ] && claude_settings=
   [ "$write_aliases" = 0 ] && write_aliases=
   [ "$assume_yes" = 0 ] && assume_yes=
   [ "$skip_node" = 0 ] && skip_node=
@@ -101,11 +113,11 @@ parse_args() {
     shift
     value=
     case $arg in
-      --provider=* | --key=* | --model=* | --small-model=* | --url=* | --shell-rc=*)
+      --provider=* | --key=* | --model=* | --small-model=* | --url=* | --shell-rc=* | --claude-version=*)
         value=${arg#*=}
         arg=${arg%%=*}
         ;;
-      --provider | --key | --model | --small-model | --url | --shell-rc)
+      --provider | --key | --model | --small-model | --url | --shell-rc | --claude-version)
         [ $# -gt 0 ] || die_usage "$arg needs a value (see --help)"
         value=$1
         shift
@@ -118,6 +130,8 @@ parse_args() {
       --small-model) small_model=$value ;;
       --url) gateway_url=$value ;;
       --shell-rc) shell_rc=$value ;;
+      --claude-version) claude_version=$value ;;
+      --claude-settings) claude_settings=1 ;;
       --aliases) write_aliases=1 ;;
       --yes | -y) assume_yes=1 ;;
       --skip-node) skip_node=1 ;;
@@ -131,6 +145,8 @@ parse_args() {
       *) die_usage "unexpected argument (not shown, in case it is a key): values go after an option such as --key (see --help)" ;;
     esac
   done
+  matches "$claude_version" "$VERSION_PATTERN" ||
+    die_usage "--claude-version must be a version such as $CLAUDE_CODE_VERSION, or latest"
 }
 
 # Interactive only when a person can answer: stdin is a terminal and --yes was not given.
@@ -301,6 +317,13 @@ choose_rc_file() {
     *.fish) rc_syntax=fish ;;
     *) rc_syntax=posix ;;
   esac
+  # The key lives apart from the rc file (which dotfile managers share and backups copy), readable by you alone.
+  key_dir=${XDG_CONFIG_HOME:-$HOME/.config}/ccrouter
+  if [ "$rc_syntax" = fish ]; then key_file=$key_dir/keys.fish; else key_file=$key_dir/keys.sh; fi
+  case $key_file in
+    *$'\n'* | *"'"*) die_usage "cannot write the key file $key_file: its path holds a quote or a line break" ;;
+  esac
+  settings_file=$HOME/.claude/settings.json
 }
 
 confirm() {
@@ -311,7 +334,11 @@ confirm() {
   say "  key               $(mask "$key")"
   say "  main model        $main_model"
   say "  small/fast model  $small_model"
-  say "  settings go to    $rc_file"
+  if [ -n "$claude_settings" ]; then
+    say "  settings go to    $settings_file (Claude Code only)"
+  else
+    say "  settings go to    $rc_file (the key to $key_file)"
+  fi
   ask "Go ahead? [Y/n] " y
   case $reply in
     y | Y | yes | Yes | YES) ;;
@@ -404,14 +431,14 @@ ensure_claude() {
   fi
   command -v npm >/dev/null 2>&1 ||
     die "npm is missing, so Claude Code cannot be installed: install Node.js $NODE_MIN_MAJOR+ with npm, then run this again"
-  step "Installing Claude Code (npm install -g $CLAUDE_PACKAGE)"
+  step "Installing Claude Code $claude_version (npm install -g $CLAUDE_PACKAGE@$claude_version)"
   # npm writes global packages under its prefix; with a system Node.js that is /usr (root's), with nvm or brew the user's.
   local prefix
   prefix=$(npm prefix -g 2>/dev/null </dev/null) || prefix=
   if [ -n "$prefix" ] && [ -d "$prefix" ] && [ ! -w "$prefix" ] && [ "$(id -u)" != 0 ]; then
-    run_as_root npm install -g "$CLAUDE_PACKAGE"
+    run_as_root npm install -g "$CLAUDE_PACKAGE@$claude_version"
   else
-    run npm install -g "$CLAUDE_PACKAGE"
+    run npm install -g "$CLAUDE_PACKAGE@$claude_version"
   fi
   hash -r
   if command -v claude >/dev/null 2>&1; then
@@ -478,7 +505,87 @@ mark_onboarding_complete() {
 }
 
 # ---------------------------------------------------------------------------------------------------------------
-# The rc block.
+# --claude-settings: the same variables in the "env" of Claude Code's own settings, for Claude Code alone. The file
+# holds other settings too (permissions, hooks), so it is merged; it holds the key, so it is made private.
+
+NODE_SETTINGS='
+const fs = require("fs");
+const [file, baseUrl, model, smallModel] = process.argv.slice(1);
+const text = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "";
+const data = text.trim() === "" ? {} : JSON.parse(text);
+if (data === null || typeof data !== "object" || Array.isArray(data)) throw new Error("not a JSON object");
+const env = data.env !== null && typeof data.env === "object" && !Array.isArray(data.env) ? data.env : {};
+Object.assign(env, {ANTHROPIC_BASE_URL: baseUrl, ANTHROPIC_AUTH_TOKEN: process.env.CCROUTER_SETTINGS_KEY,
+  ANTHROPIC_API_KEY: "", ANTHROPIC_MODEL: model, ANTHROPIC_DEFAULT_HAIKU_MODEL: smallModel,
+  ANTHROPIC_SMALL_FAST_MODEL: smallModel});
+data.env = env;
+fs.writeFileSync(file, JSON.stringify(data, null, 2) + "\n", {mode: 0o600});
+'
+PYTHON_SETTINGS='
+import json, os, sys
+path, base_url, model, small_model = sys.argv[1:5]
+text = open(path, encoding="utf-8").read() if os.path.exists(path) else ""
+data = json.loads(text) if text.strip() else {}
+if not isinstance(data, dict):
+    sys.exit("not a JSON object")
+env = data.get("env") if isinstance(data.get("env"), dict) else {}
+env.update({"ANTHROPIC_BASE_URL": base_url, "ANTHROPIC_AUTH_TOKEN": os.environ["CCROUTER_SETTINGS_KEY"],
+            "ANTHROPIC_API_KEY": "", "ANTHROPIC_MODEL": model, "ANTHROPIC_DEFAULT_HAIKU_MODEL": small_model,
+            "ANTHROPIC_SMALL_FAST_MODEL": small_model})
+data["env"] = env
+with open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w", encoding="utf-8") as f:
+    json.dump(data, f, indent=2, ensure_ascii=False)
+    f.write("\n")
+'
+
+write_claude_settings() {
+  local backup='' tool
+  if command -v node >/dev/null 2>&1; then tool=node; elif command -v python3 >/dev/null 2>&1; then tool=python3; else
+    die "neither node nor python3 is here to write $settings_file as JSON; run this again without --claude-settings"
+  fi
+  mkdir -p "$(dirname "$settings_file")"
+  if [ -e "$settings_file" ]; then
+    backup=$(backup_path "$settings_file")
+    cp -p "$settings_file" "$backup"
+    chmod 600 "$backup"
+  fi
+  if [ "$tool" = node ]; then
+    CCROUTER_SETTINGS_KEY=$key node -e "$NODE_SETTINGS" "$settings_file" "$base_url" "$main_model" "$small_model" </dev/null ||
+      die "could not update $settings_file (is it valid JSON?)"
+  else
+    CCROUTER_SETTINGS_KEY=$key python3 -c "$PYTHON_SETTINGS" "$settings_file" "$base_url" "$main_model" "$small_model" </dev/null ||
+      die "could not update $settings_file (is it valid JSON?)"
+  fi
+  chmod 600 "$settings_file"
+  step "Wrote Claude Code's settings to $settings_file (readable by you alone${backup:+; backup: $backup})"
+}
+
+# ---------------------------------------------------------------------------------------------------------------
+# The key file and the rc block.
+
+# One line per provider's key: a run for another provider keeps the earlier one's (the cc-* aliases read both).
+write_key_file() {
+  local old_umask
+  old_umask=$(umask)
+  umask 077
+  mkdir -p "$key_dir"
+  key_new=$(mktemp "${TMPDIR:-/tmp}/ccrouter-keys.XXXXXX")
+  if [ -f "$key_file" ]; then
+    grep -v -e "^export $key_var=" -e "^set -gx $key_var " "$key_file" >"$key_new" || true
+  else
+    say "# API keys for Claude Code, read by the ccrouter block of your shell's rc file. Keep this file private." >"$key_new"
+  fi
+  set_line "$key_var" "$key" >>"$key_new"
+  if [ -f "$key_file" ] && cmp -s "$key_new" "$key_file"; then
+    chmod 600 "$key_file"
+    step "$key_file already holds this key"
+  else
+    cat "$key_new" >"$key_file"
+    chmod 600 "$key_file"
+    step "Saved the key in $key_file (readable by you alone)"
+  fi
+  umask "$old_umask"
+}
 
 backup_path() {
   local base candidate n=1
@@ -541,7 +648,11 @@ render_block() {
   say "# Claude Code → $provider_label."
   say "# Written by $(installer_name); run it again to change this block, or delete the block (both marker"
   say "# lines included) to undo."
-  set_line "$key_var" "$key"
+  if [ "$rc_syntax" = fish ]; then
+    printf "test -r '%s'; and source '%s'\n" "$key_file" "$key_file"
+  else
+    printf "[ -r '%s' ] && . '%s'\n" "$key_file" "$key_file"
+  fi
   set_line ANTHROPIC_BASE_URL "$base_url"
   if [ "$rc_syntax" = fish ]; then
     printf 'set -gx ANTHROPIC_AUTH_TOKEN $%s\n' "$key_var"
@@ -606,7 +717,14 @@ print_summary() {
   local source_cmd="source $rc_file"
   say ""
   say "Done: Claude Code uses $provider_label"
-  say "  key $(mask "$key") in \$$key_var, main model $main_model, small/fast model $small_model."
+  if [ -n "$claude_settings" ]; then
+    say "  key $(mask "$key"), main model $main_model, small/fast model $small_model, in $settings_file."
+    say "Start claude: it reads these settings itself; other programs and your shell see none of them."
+    say ""
+    say "To undo: delete the ANTHROPIC_* entries under \"env\" in $settings_file."
+    return
+  fi
+  say "  key $(mask "$key") in \$$key_var (kept in $key_file), main model $main_model, small/fast model $small_model."
   say "Open a new terminal, or run this in the current one, then start claude:"
   say "  $source_cmd"
   say ""
@@ -619,14 +737,16 @@ print_summary() {
     switch_aliases | sed 's/^/  /'
   fi
   say ""
-  say "To undo: delete the lines from '$BLOCK_BEGIN' to '$BLOCK_END' in $rc_file${rc_backup:+ (the file before this run: $rc_backup)}."
+  say "To undo: delete the lines from '$BLOCK_BEGIN' to '$BLOCK_END' in $rc_file${rc_backup:+ (the file before this run: $rc_backup)},"
+  say "and $key_file."
 }
 
 main() {
   block_file=
   new_file=
   rc_backup=
-  trap 'rm -f "$block_file" "$new_file"' EXIT
+  key_new=
+  trap 'rm -f "$block_file" "$new_file" "$key_new"' EXIT
   parse_args "$@"
   decide_interactive
   choose_provider
@@ -638,7 +758,12 @@ main() {
   ensure_node
   ensure_claude
   mark_onboarding_complete
-  write_rc_block
+  if [ -n "$claude_settings" ]; then
+    write_claude_settings
+  else
+    write_key_file
+    write_rc_block
+  fi
   check_gateway
   print_summary
 }

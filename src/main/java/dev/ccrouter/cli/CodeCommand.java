@@ -32,12 +32,21 @@ import picocli.CommandLine.Unmatched;
                 "Key: OPENROUTER_API_KEY (else ANTHROPIC_AUTH_TOKEN or ANTHROPIC_API_KEY). Models: the gateway's "
                         + "mapping (CCROUTER_MODEL_OPUS/SONNET/HAIKU) or claude's --model.",
                 "Claude Code: CCROUTER_CLAUDE_BIN, else claude on the PATH. A started gateway logs to "
-                        + "<data dir>/ccrouter.log and keeps its pid in <data dir>/ccrouter.pid."})
+                        + "<data dir>/ccrouter.log and keeps its pid in <data dir>/ccrouter.pid; one started earlier "
+                        + "with another upstream or model mapping is restarted. ccrouter stop stops it.",
+                "To resume a conversation through the gateway: ccrouter code --resume (claude --resume alone "
+                        + "bypasses it)."})
 final class CodeCommand implements Callable<Integer> {
     /** What a shell returns for a command it cannot find. */
     static final int NOT_INSTALLED = 127;
     /** What a shell returns for a command it found but could not run. */
     static final int CANNOT_RUN = 126;
+    /**
+     * Said after an interactive session: Claude Code's own parting advice, {@code claude --resume <id>}, would reach
+     * Anthropic (or whatever the shell configures) rather than this gateway.
+     */
+    static final String RESUME_HINT = "ccrouter: to pick this conversation up again through the gateway: "
+            + "ccrouter code --resume (or --continue)";
     /** How long Claude Code gets to finish by itself when this process is told to stop. */
     private static final long CLAUDE_GRACE_SECONDS = 5;
 
@@ -89,31 +98,20 @@ final class CodeCommand implements Callable<Integer> {
         }
 
         LocalGateway gateway = new LocalGateway(config, env);
-        switch (gateway.health()) {
-            case SERVING -> {
-                if (env.keySet().stream().anyMatch(name -> name.startsWith("CCROUTER_MODEL_"))) {
-                    err.println("ccrouter: using the gateway already running on " + gateway.baseUrl()
-                            + "; CCROUTER_MODEL_* apply to a gateway when it starts");
-                }
-            }
-            case NOTHING -> {
-                try {
-                    LocalGateway.Started started = gateway.start();
-                    err.println("ccrouter: started a gateway on " + gateway.baseUrl() + " (pid " + started.pid()
-                            + ", log " + started.log() + "); it keeps running for later sessions: kill "
-                            + started.pid() + " stops it");
-                } catch (LocalGateway.StartFailure e) {
-                    return fail(err, e.getMessage(), 1);
-                }
-            }
-            case SOMETHING_ELSE -> {
-                return fail(err, "something other than ccrouter answers on " + gateway.baseUrl()
-                        + " (no 200 from /health): stop it, or choose another port with CCROUTER_PORT", 1);
-            }
+        try {
+            BackgroundGateway.announcement(new BackgroundGateway(config, gateway).ensure(), gateway)
+                    .ifPresent(line -> err.println("ccrouter: " + line));
+        } catch (LocalGateway.StartFailure e) {
+            return fail(err, e.getMessage(), 1);
         }
         err.flush();
         try {
-            return runClaude(claude.get(), ClaudeEnvironment.forGateway(env, gateway.baseUrl(), key.get()));
+            int exitCode = runClaude(claude.get(), ClaudeEnvironment.forGateway(env, gateway.baseUrl(), key.get()));
+            if (interactive()) {
+                err.println(RESUME_HINT);
+                err.flush();
+            }
+            return exitCode;
         } catch (IOException e) {
             return fail(err, "could not run " + claude.get() + ": " + e.getMessage(), CANNOT_RUN);
         }
@@ -145,6 +143,11 @@ final class CodeCommand implements Callable<Integer> {
             // the hook is running already, and finds Claude Code gone
         }
         return exitCode;
+    }
+
+    /** A session on the terminal, not a one-shot {@code -p} answer. */
+    private boolean interactive() {
+        return claudeArgs.stream().noneMatch(arg -> arg.equals("-p") || arg.equals("--print"));
     }
 
     private static int fail(PrintWriter err, String message, int exitCode) {

@@ -1,10 +1,12 @@
 package dev.ccrouter.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ccrouter.config.GatewayConfig;
+import java.io.BufferedInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.RandomAccessFile;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
@@ -23,6 +25,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -35,6 +38,9 @@ final class LocalGateway {
     private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(2);
     private static final Duration POLL = Duration.ofMillis(100);
     private static final int REASON_LINES = 12;
+    private static final int MAX_HEALTH_BYTES = 64 * 1024;
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern CONTENT_LENGTH = Pattern.compile("(?im)^content-length:\\s*(\\d{1,9})\\s*$");
     private static final Pattern STACK_FRAME = Pattern.compile("\\s+(at |\\.\\.\\. \\d+ (common frames )?(omitted|more))");
     /** Listen addresses that mean "every interface": clients on this machine reach them through the loopback. */
     private static final Set<String> WILDCARDS = Set.of("", "0.0.0.0", "::", "[::]", "*");
@@ -44,8 +50,20 @@ final class LocalGateway {
     private final String host;
     private final URI baseUrl;
 
-    /** What answers on the port. */
-    enum Health { SERVING, NOTHING, SOMETHING_ELSE }
+    /** What answers on the port: a ccrouter gateway (what it says about itself), nothing, or something else. */
+    sealed interface Answer {
+    }
+
+    /** A ccrouter gateway, as its {@code /health} describes it. */
+    record Serving(String version, long pid, String upstream, long uptimeSeconds, long requestsServed,
+                   GatewayConfig.ModelMapping models) implements Answer {
+    }
+
+    record Nothing() implements Answer {
+    }
+
+    record SomethingElse() implements Answer {
+    }
 
     /** A gateway this command started: its process id and where it logs. */
     record Started(long pid, Path log, Path pidFile) {
@@ -72,28 +90,69 @@ final class LocalGateway {
         return baseUrl;
     }
 
+    /** Where a background gateway keeps its process id: one background gateway per data directory. */
+    Path pidFile() {
+        return config.dataDir().resolve("ccrouter.pid");
+    }
+
+    /** Where a background gateway writes its log. */
+    Path log() {
+        return config.dataDir().resolve("ccrouter.log");
+    }
+
     /**
      * One {@code GET /health} over a plain socket: the JDK's HTTP client costs about half a second to set up, which
      * every {@code ccrouter code} would pay before Claude Code even starts.
      */
-    Health health() {
+    Answer probe() {
         try (Socket socket = new Socket()) {
             try {
                 socket.connect(new InetSocketAddress(host, config.port()), (int) CONNECT_TIMEOUT.toMillis());
             } catch (ConnectException | SocketTimeoutException e) {
-                return Health.NOTHING;
+                return new Nothing();
             }
             socket.setSoTimeout((int) PROBE_TIMEOUT.toMillis());
             OutputStream out = socket.getOutputStream();
             out.write(("GET /health HTTP/1.1\r\nHost: " + baseUrl.getAuthority() + "\r\nConnection: close\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
             out.flush();
-            String status = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))
-                    .readLine();
-            return status != null && status.matches("HTTP/1\\.[01] 200( .*)?") ? Health.SERVING : Health.SOMETHING_ELSE;
+            // Read by Content-Length: the server may keep the connection open a while after answering.
+            InputStream in = new BufferedInputStream(socket.getInputStream());
+            String head = head(in);
+            Matcher length = CONTENT_LENGTH.matcher(head);
+            if (!head.matches("(?s)HTTP/1\\.[01] 200( .*)?") || !length.find()
+                    || Integer.parseInt(length.group(1)) > MAX_HEALTH_BYTES) {
+                return new SomethingElse();
+            }
+            return serving(JSON.readTree(in.readNBytes(Integer.parseInt(length.group(1)))));
         } catch (IOException e) {
-            return Health.SOMETHING_ELSE;
+            return new SomethingElse();
         }
+    }
+
+    /** The status line and headers, up to the blank line. */
+    private static String head(InputStream in) throws IOException {
+        StringBuilder head = new StringBuilder();
+        int next;
+        while (head.length() < MAX_HEALTH_BYTES && (next = in.read()) >= 0) {
+            head.append((char) next);
+            int length = head.length();
+            if (next == '\n' && length >= 4 && head.charAt(length - 3) == '\n') {
+                break; // \r\n\r\n
+            }
+        }
+        return head.toString();
+    }
+
+    private static Answer serving(JsonNode health) {
+        if (!"ok".equals(health.path("status").asText()) || !health.has("pid")) {
+            return new SomethingElse();
+        }
+        JsonNode models = health.path("models");
+        return new Serving(health.path("version").asText(), health.path("pid").asLong(),
+                health.path("upstream").asText(), health.path("uptime_seconds").asLong(),
+                health.path("requests_served").asLong(), new GatewayConfig.ModelMapping(models.path("haiku").asText(),
+                models.path("sonnet").asText(), models.path("opus").asText()));
     }
 
     /**
@@ -108,14 +167,14 @@ final class LocalGateway {
                     + "set CCROUTER_PORT");
         }
         Path dataDir = config.dataDir();
-        Path log = dataDir.resolve("ccrouter.log");
-        Path pidFile = dataDir.resolve("ccrouter.pid");
+        Path log = log();
+        Path pidFile = pidFile();
         Process process;
         long startOfThisRun;
         try {
             Files.createDirectories(dataDir);
             startOfThisRun = Files.exists(log) ? Files.size(log) : 0;
-            Files.writeString(log, "--- " + Instant.now() + " ccrouter code starts a gateway on " + baseUrl + "\n",
+            Files.writeString(log, "--- " + Instant.now() + " starting a background gateway on " + baseUrl + "\n",
                     StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE,
                     java.nio.file.StandardOpenOption.APPEND);
             ProcessBuilder builder = new ProcessBuilder(serveCommand())
@@ -161,7 +220,7 @@ final class LocalGateway {
                 throw new StartFailure("the gateway stopped while starting (exit " + process.exitValue() + "); from "
                         + log + ":\n" + whyItStopped(log, startOfThisRun));
             }
-            if (health() == Health.SERVING) {
+            if (probe() instanceof Serving) {
                 return;
             }
             if (Instant.now().isAfter(deadline)) {

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import ch.qos.logback.classic.LoggerContext;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -95,6 +96,9 @@ final class ServeCommand implements Callable<Integer> {
             server.close();
             return 0;
         }
+        System.err.println("ccrouter: point Claude Code at it with  ANTHROPIC_BASE_URL="
+                + new LocalGateway(settings.withPort(server.port()), System.getenv()).baseUrl()
+                + " ANTHROPIC_AUTH_TOKEN=<your OpenRouter key> ANTHROPIC_API_KEY= claude  (or run: ccrouter code)");
         Optional<ConfigWatcher> watching = watch(loader, flags, settings);
         CountDownLatch stopped = new CountDownLatch(1);
         AtomicBoolean listenerLost = new AtomicBoolean();
@@ -102,9 +106,13 @@ final class ServeCommand implements Callable<Integer> {
             listenerLost.set(true);
             stopped.countDown();
         });
+        // SIGTERM or Ctrl-C: the server drains (see GatewayServer.close), then the log queue is written out.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             watching.ifPresent(ConfigWatcher::close);
             server.close();
+            if (LoggerFactory.getILoggerFactory() instanceof LoggerContext logging) {
+                logging.stop();
+            }
             stopped.countDown();
         }, "ccrouter-shutdown"));
         stopped.await();

@@ -1,5 +1,6 @@
 package dev.ccrouter.cli;
 
+import dev.ccrouter.server.GatewayServer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -13,8 +14,7 @@ final class VersionCommand implements Runnable {
     }
 
     static String version() {
-        String version = Main.class.getPackage().getImplementationVersion();
-        return version == null ? "dev" : version;
+        return GatewayServer.version();
     }
 
     /** Feeds {@code ccrouter --version}. */

@@ -18,7 +18,8 @@ record ConfigFile(Server server,
                   AuthSettings auth,
                   List<ProviderSettings> providers,
                   RouteSettings routes,
-                  Ledger ledger) {
+                  Ledger ledger,
+                  Operator operator) {
 
     record Server(String host,
                   Integer port,
@@ -30,7 +31,8 @@ record ConfigFile(Server server,
                   Integer maxConnections,
                   Integer maxConnectionsPerClient,
                   List<String> trustedProxies,
-                  List<String> corsOrigins) {
+                  List<String> corsOrigins,
+                  Integer shutdownGraceSeconds) {
     }
 
     record Upstream(String baseUrl,
@@ -44,6 +46,10 @@ record ConfigFile(Server server,
     }
 
     record Pricing(Integer refreshMinutes) {
+    }
+
+    /** See {@link GatewayConfig.Operator}. */
+    record Operator(String name, String contact, String sourceUrl) {
     }
 
     /** See {@link LedgerSettings}; an empty {@code url} means SQLite in the data directory. */

@@ -259,7 +259,10 @@ public final class ConfigLoader {
                 new GatewayConfig.Edge(Duration.ofSeconds(server.headerTimeoutSeconds()),
                         Duration.ofSeconds(server.bodyTimeoutSeconds()), Duration.ofSeconds(server.idleTimeoutSeconds()),
                         server.maxConnections(), server.maxConnectionsPerClient(), server.trustedProxies(),
-                        server.corsOrigins()));
+                        server.corsOrigins()),
+                Duration.ofSeconds(server.shutdownGraceSeconds()),
+                new GatewayConfig.Operator(blankToNull(file.operator().name()), blankToNull(file.operator().contact()),
+                        blankToNull(file.operator().sourceUrl())));
     }
 
     private static ProviderSettings immutable(ProviderSettings provider) {

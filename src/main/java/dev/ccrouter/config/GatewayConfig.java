@@ -34,6 +34,9 @@ import java.util.function.Consumer;
  * @param routes           which provider and model serve which kind of request
  * @param auth             client keys the gateway itself asks for
  * @param edge             limits and trust at the listening socket ({@code server.*}, see {@link Edge})
+ * @param shutdownGrace    how long a stop (SIGTERM) lets requests in flight finish before they are cut off
+ *                         ({@code server.shutdown_grace_seconds}, {@code CCROUTER_SHUTDOWN_GRACE_SECONDS})
+ * @param operator         who runs this instance, as the web pages name them
  */
 public record GatewayConfig(String host,
                             int port,
@@ -52,7 +55,9 @@ public record GatewayConfig(String host,
                             List<ProviderSettings> providers,
                             RouteSettings routes,
                             AuthSettings auth,
-                            Edge edge) {
+                            Edge edge,
+                            Duration shutdownGrace,
+                            Operator operator) {
 
     /** The provider that always exists, at {@code upstreamBaseUrl}, unless one of that name is configured. */
     public static final String IMPLICIT_PROVIDER = "openrouter";
@@ -106,6 +111,17 @@ public record GatewayConfig(String host,
         all.add(new ProviderSettings(IMPLICIT_PROVIDER, "openrouter", upstreamBaseUrl, List.of(),
                 null, Map.of()));
         return List.copyOf(all);
+    }
+
+    /**
+     * Who runs the instance, shown on its web pages; each part may be null (unnamed).
+     *
+     * @param name      a person or organisation ({@code operator.name}, {@code CCROUTER_OPERATOR_NAME})
+     * @param contact   an e-mail address or URL to reach them ({@code operator.contact}, {@code CCROUTER_OPERATOR_CONTACT})
+     * @param sourceUrl where the source this instance runs can be read ({@code operator.source_url},
+     *                  {@code CCROUTER_SOURCE_URL})
+     */
+    public record Operator(String name, String contact, String sourceUrl) {
     }
 
     public GatewayConfig withPort(int value) {
@@ -164,6 +180,14 @@ public record GatewayConfig(String host,
         return edit(draft -> draft.edge = value);
     }
 
+    public GatewayConfig withShutdownGrace(Duration value) {
+        return edit(draft -> draft.shutdownGrace = value);
+    }
+
+    public GatewayConfig withOperator(Operator value) {
+        return edit(draft -> draft.operator = value);
+    }
+
     /** A copy with one change: the fields are listed once here instead of once per {@code with…} method. */
     private GatewayConfig edit(Consumer<Draft> change) {
         Draft draft = new Draft(this);
@@ -191,6 +215,8 @@ public record GatewayConfig(String host,
         private RouteSettings routes;
         private AuthSettings auth;
         private Edge edge;
+        private Duration shutdownGrace;
+        private Operator operator;
 
         private Draft(GatewayConfig config) {
             host = config.host;
@@ -211,12 +237,14 @@ public record GatewayConfig(String host,
             routes = config.routes;
             auth = config.auth;
             edge = config.edge;
+            shutdownGrace = config.shutdownGrace;
+            operator = config.operator;
         }
 
         private GatewayConfig build() {
             return new GatewayConfig(host, port, upstreamBaseUrl, dataDir, maxBodyBytes, models, maxOutputTokens,
                     pingInterval, connectTimeout, readTimeout, httpReferer, appTitle, pricingRefresh, publicUrl, providers, routes, auth,
-                    edge);
+                    edge, shutdownGrace, operator);
         }
     }
 }

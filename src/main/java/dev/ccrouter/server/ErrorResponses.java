@@ -9,9 +9,17 @@ import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerResponse;
 
-/** Writes an {@link AnthropicError} as an HTTP response: the Anthropic envelope, its status, {@code retry-after}. */
+/**
+ * Writes an {@link AnthropicError} as an HTTP response: the Anthropic envelope, its status, {@code retry-after}, and
+ * {@code x-should-retry}.
+ */
 final class ErrorResponses {
     static final HeaderName REQUEST_ID = HeaderNames.create("request-id");
+    /**
+     * Anthropic's SDKs, and so Claude Code, obey this header before anything else. Without it they retry by status
+     * alone, and Claude Code would retry a wrong key ten times over three minutes before saying so.
+     */
+    static final HeaderName SHOULD_RETRY = HeaderNames.create("x-should-retry");
 
     private final ObjectMapper json;
 
@@ -25,6 +33,7 @@ final class ErrorResponses {
         res.status(Status.create(error.status(), reasonPhrase(error.status())));
         res.header(REQUEST_ID, requestId);
         res.header(HeaderNames.CONTENT_TYPE, "application/json");
+        res.header(SHOULD_RETRY, String.valueOf(retryMayHelp(error.status())));
         if (error.retryAfter() != null) {
             res.header(HeaderNames.RETRY_AFTER, error.retryAfter());
         }
@@ -33,6 +42,14 @@ final class ErrorResponses {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("an error envelope is always serializable", e);
         }
+    }
+
+    /**
+     * What the SDKs would retry by status (timeout, conflict, rate limit, server trouble, overload): the same request
+     * may succeed later. A bad request, key, permission, path or size gets the same answer every time.
+     */
+    static boolean retryMayHelp(int status) {
+        return status == 408 || status == 409 || status == 429 || status >= 500;
     }
 
     /** Anthropic's 529 has no standard phrase; the SDKs read only the code. */

@@ -11,7 +11,6 @@ import dev.ccrouter.ledger.LedgerEntry;
 import dev.ccrouter.ledger.LedgerUnavailableException;
 import dev.ccrouter.route.Router;
 import dev.ccrouter.upstream.UpstreamClient;
-import io.helidon.http.HeaderNames;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.HttpRules;
@@ -43,6 +42,7 @@ public final class GatewayServer implements AutoCloseable {
     private EdgeGuard edge;
     private volatile boolean closing;
     private volatile Runnable onListenerLost = () -> { };
+    private GatewayStatus status;
 
     /** A gateway keeping its ledger in {@code <data_dir>/ledger.db}. */
     public GatewayServer(GatewayConfig config) {
@@ -79,15 +79,17 @@ public final class GatewayServer implements AutoCloseable {
         CountTokensHandler countTokens = new CountTokensHandler(json, bodies, errors);
         ModelsHandler models = new ModelsHandler(json, errors, config.models());
         WebPages pages = WebPages.load(config);
+        status = new GatewayStatus(json, config);
 
         HttpRouting.Builder routing = HttpRouting.builder()
                 .addFilter(edge.filter(errors))
                 .addFilter(new BrowserGuard(config, errors))
+                .addFilter(status)
                 .post("/v1/messages", requestFacts.around(messages))
                 .post("/v1/messages/count_tokens", countTokens)
                 .get("/v1/models", models::list)
                 .get("/v1/models/{+id}", models::one)
-                .get("/health", (req, res) -> sendJson(res, "{\"status\":\"ok\"}"))
+                .get("/health", status::health)
                 .get("/metrics", LoopbackOnly.guard(metrics::scrape, errors))
                 .get("/install.sh", new InstallScriptHandler(InstallScript.load(), config))
                 .head("/", (req, res) -> res.send())
@@ -114,6 +116,10 @@ public final class GatewayServer implements AutoCloseable {
                 .maxTcpConnections(budget.accepted())
                 .protocolsDiscoverServices(false)
                 .addConnectionSelector(edge.selector(Http1Config.create()))
+                // On stop Helidon closes the listening socket at once, then lets running requests finish this long.
+                .shutdownGracePeriod(config.shutdownGrace())
+                // The command that started the server stops it, and says so: no second hook racing it.
+                .shutdownHook(false)
                 .connectionOptions(options -> options.tcpNoDelay(true))
                 .routing(routing)
                 .build()
@@ -144,12 +150,28 @@ public final class GatewayServer implements AutoCloseable {
         return server.port();
     }
 
-    /** Stops listening, lets requests in flight finish, then writes the ledger's last rows. */
+    /** This build's version, from the jar's manifest; {@code dev} when run from classes. */
+    public static String version() {
+        String version = GatewayServer.class.getPackage().getImplementationVersion();
+        return version == null ? "dev" : version;
+    }
+
+    /**
+     * Stops accepting connections, lets the requests in flight (streams included) finish for up to the configured
+     * grace period, cuts off the rest, logs one line saying how it went, then writes the ledger's last rows.
+     */
     @Override
     public void close() {
         closing = true;
         if (server != null) {
+            long begun = System.nanoTime();
+            int running = status.inFlight();
             server.stop();
+            int cutOff = status.inFlight();
+            LOG.info("ccrouter stopped in {} ms: {} of {} requests in flight finished, {} cut off after the {} s grace "
+                    + "period", (System.nanoTime() - begun) / 1_000_000, running - cutOff, running, cutOff,
+                    config.shutdownGrace().toSeconds());
+            server = null;
         }
         if (pricing != null) {
             pricing.close();
@@ -181,11 +203,6 @@ public final class GatewayServer implements AutoCloseable {
                 onListenerLost.run();
             }
         }
-    }
-
-    private static void sendJson(ServerResponse res, String body) {
-        res.header(HeaderNames.CONTENT_TYPE, "application/json");
-        res.send(body);
     }
 
     /** Whatever went wrong inside, the client gets the Anthropic envelope, never a stack trace. */

@@ -7,7 +7,9 @@ import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.net.URI;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * The pages people open in a browser: the landing page at {@code /} with setup commands for this instance's URL, and
@@ -16,6 +18,14 @@ import java.util.Map;
  */
 final class WebPages {
     private static final String TEMPLATES = "/ccrouter/web/";
+    private static final String LOOPBACK_WARNING = "@LOOPBACK_WARNING@";
+    private static final String WARNING = "<p class=\"warning\" id=\"loopback-warning\"><strong>This address is "
+            + "this machine's own.</strong> The commands below work only here: other computers and CI runners cannot "
+            + "reach it. Set <code>server.public_url</code> (<code>CCROUTER_PUBLIC_URL</code>) to the address others "
+            + "use.</p>";
+    private static final Pattern EMAIL = Pattern.compile("[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\\.[A-Za-z]{2,}");
+    private static final Pattern SAFE_HREF =
+            Pattern.compile("(https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~/%-]*)?|mailto:[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+)");
 
     private final GatewayConfig config;
     private final HtmlPage landing;
@@ -36,7 +46,10 @@ final class WebPages {
                 "@MODEL_OPUS@", HtmlPage.escape(config.models().opus()),
                 "@MODEL_SONNET@", HtmlPage.escape(config.models().sonnet()),
                 "@MODEL_HAIKU@", HtmlPage.escape(config.models().haiku()),
-                "@UPSTREAM_HOST@", HtmlPage.escape(config.upstreamBaseUrl().getHost()));
+                "@UPSTREAM_HOST@", HtmlPage.escape(config.upstreamBaseUrl().getHost()),
+                "@OPERATOR@", operator(config.operator()),
+                "@SOURCE@", config.operator().sourceUrl() == null ? ""
+                        : " (" + link(config.operator().sourceUrl(), "source") + ")");
         return new WebPages(config,
                 HtmlPage.assemble(layout, "ccrouter — Claude Code on OpenRouter", template("landing.html"), instance),
                 HtmlPage.assemble(layout, "ccrouter — Terms of use", template("terms.html"), instance),
@@ -63,7 +76,38 @@ final class WebPages {
         // The body depends on these request headers: a cache in front must neither share nor keep it.
         res.header(HeaderNames.CACHE_CONTROL, "no-cache");
         res.header(HeaderNames.VARY, "Host, X-Forwarded-Host, X-Forwarded-Proto");
-        res.send(page.render(InstanceUrl.from(req, config)).getBytes(StandardCharsets.UTF_8));
+        String instanceUrl = InstanceUrl.from(req, config);
+        res.send(page.render(instanceUrl).replace(LOOPBACK_WARNING, isLoopback(instanceUrl) ? WARNING : "")
+                .getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * A loopback URL works for someone on the machine itself and for nobody else: not for a colleague, and not for
+     * a CI runner, whose commands on this page would silently point at themselves.
+     */
+    static boolean isLoopback(String instanceUrl) {
+        String host = URI.create(instanceUrl).getHost();
+        return host != null && (host.equals("localhost") || host.endsWith(".localhost") || host.startsWith("127.")
+                || host.equals("[::1]") || host.equals("::1"));
+    }
+
+    /** "its operator", else the configured name, with a link to the contact when it is an e-mail address or URL. */
+    static String operator(GatewayConfig.Operator operator) {
+        String name = operator.name() == null ? "its operator" : HtmlPage.escape(operator.name());
+        if (operator.contact() == null) {
+            return name;
+        }
+        String contact = operator.contact();
+        String href = EMAIL.matcher(contact).matches() ? "mailto:" + contact : contact;
+        return name + " (" + link(href, contact) + ")";
+    }
+
+    /** A link when {@code href} is a plain http(s) or mailto address, else just the escaped text. */
+    private static String link(String href, String text) {
+        if (!SAFE_HREF.matcher(href).matches()) {
+            return HtmlPage.escape(text);
+        }
+        return "<a href=\"" + HtmlPage.escape(href) + "\">" + HtmlPage.escape(text) + "</a>";
     }
 
     private static String template(String name) {

@@ -1,6 +1,7 @@
 package dev.ccrouter.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.ccrouter.testing.FakeUpstream;
 import dev.ccrouter.testing.RunningGateway;
@@ -11,6 +12,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -116,13 +118,50 @@ class CodeCommandTest {
     }
 
     @Test
-    void modelMappingForARunningGatewayIsSaidToBeItsOwn() throws Exception {
+    void aGatewayStartedElsewhereWithAnotherMappingIsNotUsedAndSaysWhy() throws Exception {
         runningGateway();
         env.putAll(Map.of("OPENROUTER_API_KEY", KEY, "CCROUTER_MODEL_OPUS", "deepseek/deepseek-chat"));
 
-        assertThat(code("-p", "hi")).isZero();
-        assertThat(err.toString()).isEqualTo("ccrouter: using the gateway already running on http://127.0.0.1:"
-                + gateway.port() + "; CCROUTER_MODEL_* apply to a gateway when it starts\n");
+        assertThat(code("-p", "hi")).isEqualTo(1);
+        assertThat(err.toString()).isEqualTo("ccrouter: the gateway on http://127.0.0.1:" + gateway.port() + " (pid "
+                + ProcessHandle.current().pid() + ") has other settings (opus: anthropic/claude-opus-4.6 → "
+                + "deepseek/deepseek-chat) and was not started by ccrouter start or ccrouter code, so it is left "
+                + "alone: stop it where it was started, or choose another port with CCROUTER_PORT\n");
+        assertThat(dir.resolve("claude-args")).doesNotExist();
+    }
+
+    @Test
+    void theBackgroundGatewayIsRestartedWhenAnotherUpstreamIsAskedFor() throws Exception {
+        int port = freePort();
+        env.putAll(Map.of("CCROUTER_PORT", String.valueOf(port), "OPENROUTER_API_KEY", KEY));
+        assertThat(code("-p", "hi")).as(() -> err.toString()).isZero();
+        startedPid = Long.parseLong(Files.readString(dataDir.resolve("ccrouter.pid")).strip());
+        long firstPid = startedPid;
+
+        env.put("OPENROUTER_BASE_URL", "http://127.0.0.1:7/v1");
+        assertThat(code("-p", "again")).as(() -> err.toString()).isZero();
+
+        startedPid = Long.parseLong(Files.readString(dataDir.resolve("ccrouter.pid")).strip());
+        assertThat(err.toString()).isEqualTo("ccrouter: restarted the gateway on http://127.0.0.1:" + port
+                + " with the settings asked for (upstream: http://127.0.0.1:9/v1 → http://127.0.0.1:7/v1): pid "
+                + startedPid + ", log " + dataDir.resolve("ccrouter.log") + "\n");
+        assertThat(startedPid).isNotEqualTo(firstPid);
+        await("the old gateway is gone").atMost(Duration.ofSeconds(5))
+                .until(() -> ProcessHandle.of(firstPid).isEmpty());
+        assertThat(claudeArgs()).containsExactly("-p", "again");
+    }
+
+    @Test
+    void anInteractiveSessionEndsWithHowToResumeItThroughTheGateway() throws Exception {
+        runningGateway();
+        env.put("OPENROUTER_API_KEY", KEY);
+
+        assertThat(code("--model", "opus")).isZero();
+        assertThat(err.toString()).isEqualTo("ccrouter: to pick this conversation up again through the gateway: "
+                + "ccrouter code --resume (or --continue)\n");
+
+        assertThat(code("--print", "hi")).isZero();
+        assertThat(err.toString()).as("a one-shot answer has no conversation to resume").isEmpty();
     }
 
     @Test
@@ -204,7 +243,7 @@ class CodeCommandTest {
 
         Matcher started = Pattern.compile("ccrouter: started a gateway on http://127\\.0\\.0\\.1:" + port
                 + " \\(pid (\\d+), log " + Pattern.quote(dataDir.resolve("ccrouter.log").toString())
-                + "\\); it keeps running for later sessions: kill \\1 stops it\n").matcher(err.toString());
+                + "\\); it keeps running for later sessions: ccrouter stop stops it\n").matcher(err.toString());
         assertThat(started.matches()).as(err.toString()).isTrue();
         startedPid = Long.parseLong(started.group(1));
         assertThat(Files.readString(dataDir.resolve("ccrouter.pid"))).isEqualTo(startedPid + "\n");

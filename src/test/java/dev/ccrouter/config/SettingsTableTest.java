@@ -37,7 +37,11 @@ class SettingsTableTest {
                 Map.entry("CCROUTER_DATA_DIR", "/var/lib/ccrouter"),
                 Map.entry("CCROUTER_LEDGER_URL", "jdbc:postgresql://db/ledger"),
                 Map.entry("CCROUTER_TRUSTED_PROXIES", "10.0.0.1, 192.168.0.0/16"),
-                Map.entry("CCROUTER_CORS_ORIGINS", "https://app.example.com"));
+                Map.entry("CCROUTER_CORS_ORIGINS", "https://app.example.com"),
+                Map.entry("CCROUTER_SHUTDOWN_GRACE_SECONDS", "3"),
+                Map.entry("CCROUTER_OPERATOR_NAME", "Example Ltd"),
+                Map.entry("CCROUTER_OPERATOR_CONTACT", "ops@example.com"),
+                Map.entry("CCROUTER_SOURCE_URL", "https://git.example.com/ccrouter"));
         List<String> inTable = Settings.ALL.stream().map(Setting::env).filter(env -> env != null).toList();
         assertThat(values.keySet()).containsExactlyInAnyOrderElementsOf(inTable);
 
@@ -51,6 +55,9 @@ class SettingsTableTest {
                 .isEqualTo("jdbc:postgresql://db/ledger");
         assertThat(config.edge().trustedProxies()).containsExactly("10.0.0.1", "192.168.0.0/16");
         assertThat(config.edge().corsOrigins()).containsExactly("https://app.example.com");
+        assertThat(config.shutdownGrace()).isEqualTo(java.time.Duration.ofSeconds(3));
+        assertThat(config.operator()).isEqualTo(new GatewayConfig.Operator("Example Ltd", "ops@example.com",
+                "https://git.example.com/ccrouter"));
     }
 
     @Test

@@ -138,7 +138,7 @@ class CodeCommandEndToEndTest {
             String answer = run(userHome, "bash", "-c", "source ~/.bashrc && claude -p 'Say hi' --output-format json");
             assertThat(JSON.readTree(answer).path("result").asText()).isEqualTo("Hello from the scripted model.");
             assertThat(model.requests().getLast().path("model").asText())
-                    .as("the installer's main model, passed through").isEqualTo("anthropic/claude-opus-4.6");
+                    .as("the installer's main model, a Claude name the gateway maps").isEqualTo("anthropic/claude-opus-4.6");
         }
     }
 

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -24,29 +25,29 @@ import org.junit.jupiter.params.provider.MethodSource;
 class InstallerScriptTest extends InstallerRuns {
     static final String MOONSHOT_KEY = "sk-moonshot0123456789abcdefABCDEF";
     static final ObjectMapper JSON = new ObjectMapper();
-    /** The block for the gateway with default models, in bash/zsh/sh syntax; formatted with the URL and the key. */
+    /** The block for the gateway with default models, in bash/zsh/sh syntax; formatted with the URL and the home. */
     static final String GATEWAY_BLOCK = """
             # >>> ccrouter >>>
             # Claude Code → the ccrouter gateway at %1$s, with an OpenRouter key.
             # Written by %1$s/install.sh; run it again to change this block, or delete the block (both marker
             # lines included) to undo.
-            export OPENROUTER_API_KEY='%2$s'
+            [ -r '%2$s/.config/ccrouter/keys.sh' ] && . '%2$s/.config/ccrouter/keys.sh'
             export ANTHROPIC_BASE_URL='%1$s'
             export ANTHROPIC_AUTH_TOKEN="$OPENROUTER_API_KEY"
             export ANTHROPIC_API_KEY=''
-            export ANTHROPIC_MODEL='anthropic/claude-opus-4.6'
-            export ANTHROPIC_DEFAULT_HAIKU_MODEL='anthropic/claude-haiku-4.5'
-            export ANTHROPIC_SMALL_FAST_MODEL='anthropic/claude-haiku-4.5'
+            export ANTHROPIC_MODEL='claude-opus-4-6'
+            export ANTHROPIC_DEFAULT_HAIKU_MODEL='claude-haiku-4-5'
+            export ANTHROPIC_SMALL_FAST_MODEL='claude-haiku-4-5'
             # <<< ccrouter <<<
             """;
 
-    /** The block for Moonshot (global) with default models, in bash/zsh/sh syntax; formatted with URL and key. */
+    /** The block for Moonshot (global) with default models, in bash/zsh/sh syntax; formatted with URL and home. */
     static final String MOONSHOT_BLOCK = """
             # >>> ccrouter >>>
             # Claude Code → Moonshot (global), https://api.moonshot.ai/anthropic.
             # Written by %1$s/install.sh; run it again to change this block, or delete the block (both marker
             # lines included) to undo.
-            export MOONSHOT_API_KEY='%2$s'
+            [ -r '%2$s/.config/ccrouter/keys.sh' ] && . '%2$s/.config/ccrouter/keys.sh'
             export ANTHROPIC_BASE_URL='https://api.moonshot.ai/anthropic'
             export ANTHROPIC_AUTH_TOKEN="$MOONSHOT_API_KEY"
             export ANTHROPIC_API_KEY=''
@@ -55,6 +56,9 @@ class InstallerScriptTest extends InstallerRuns {
             export ANTHROPIC_SMALL_FAST_MODEL='kimi-k2-turbo-preview'
             # <<< ccrouter <<<
             """;
+
+    static final String KEY_FILE_HEADER =
+            "# API keys for Claude Code, read by the ccrouter block of your shell's rc file. Keep this file private.\n";
 
     @BeforeEach
     void standIns() throws IOException {
@@ -71,14 +75,42 @@ class InstallerScriptTest extends InstallerRuns {
         InstallerSandbox.Run run = sandbox.env("CCROUTER_KEY", KEY).run(script);
 
         assertThat(run.exitCode()).as(run.output()).isZero();
-        assertThat(Files.readString(sandbox.home.resolve(".bashrc"))).isEqualTo(GATEWAY_BLOCK.formatted(url, KEY));
+        assertThat(Files.readString(sandbox.home.resolve(".bashrc"))).isEqualTo(GATEWAY_BLOCK.formatted(url, sandbox.home));
+        Path keys = sandbox.home.resolve(".config/ccrouter/keys.sh");
+        assertThat(Files.readString(keys)).isEqualTo(KEY_FILE_HEADER + "export OPENROUTER_API_KEY='" + KEY + "'\n");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(keys))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(keys.getParent()))).isEqualTo("rwx------");
         assertThat(Files.readString(sandbox.home.resolve(".claude.json"))).isEqualTo("{\n  \"hasCompletedOnboarding\": true\n}\n");
-        assertThat(sandbox.homeFiles()).containsExactly(".bashrc", ".claude.json");
+        assertThat(sandbox.homeFiles()).containsExactly(".bashrc", ".claude.json", ".config/ccrouter/keys.sh");
         assertThat(sandbox.calls()).containsExactly("uname -s", "node --version", "node --version", "claude --version");
         assertThat(run.stdout()).contains("==> The gateway answers at " + url + "\n")
-                .contains("  key sk-or-…cdef in $OPENROUTER_API_KEY, main model anthropic/claude-opus-4.6, small/fast "
-                        + "model anthropic/claude-haiku-4.5.\n")
+                .contains("  key sk-or-…cdef in $OPENROUTER_API_KEY (kept in " + keys + "), main model claude-opus-4-6, "
+                        + "small/fast model claude-haiku-4-5.\n")
                 .contains("  source " + sandbox.home.resolve(".bashrc") + "\n");
+        assertThat(run.output()).doesNotContain(KEY);
+    }
+
+    @Test
+    void claudeSettingsModeConfiguresClaudeCodeAloneInItsPrivateSettingsFile() throws Exception {
+        Path settings = Files.createDirectories(sandbox.home.resolve(".claude")).resolve("settings.json");
+        Files.writeString(settings, "{\"permissions\":{\"allow\":[\"Bash(ls)\"]},\"env\":{\"DISABLE_TELEMETRY\":\"1\"}}");
+
+        InstallerSandbox.Run run = sandbox.env("CCROUTER_KEY", KEY).run(script, "--claude-settings");
+
+        assertThat(run.exitCode()).as(run.output()).isZero();
+        assertThat(JSON.readTree(settings.toFile())).isEqualTo(JSON.readTree("""
+                {"permissions": {"allow": ["Bash(ls)"]},
+                 "env": {"DISABLE_TELEMETRY": "1", "ANTHROPIC_BASE_URL": "%s", "ANTHROPIC_AUTH_TOKEN": "%s",
+                         "ANTHROPIC_API_KEY": "", "ANTHROPIC_MODEL": "claude-opus-4-6",
+                         "ANTHROPIC_DEFAULT_HAIKU_MODEL": "claude-haiku-4-5", "ANTHROPIC_SMALL_FAST_MODEL": "claude-haiku-4-5"}}
+                """.formatted(url, KEY)));
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(settings))).isEqualTo("rw-------");
+        List<String> files = sandbox.homeFiles();
+        assertThat(files).as("no rc file, no key file: the shell sees nothing").hasSize(3)
+                .contains(".claude.json", ".claude/settings.json")
+                .anySatisfy(file -> assertThat(file).startsWith(".claude/settings.json.ccrouter-backup-"));
+        assertThat(run.stdout()).contains("Start claude: it reads these settings itself; other programs and your shell "
+                + "see none of them.\n");
         assertThat(run.output()).doesNotContain(KEY);
     }
 
@@ -94,9 +126,9 @@ class InstallerScriptTest extends InstallerRuns {
                 ANTHROPIC_API_KEY=
                 ANTHROPIC_AUTH_TOKEN=%s
                 ANTHROPIC_BASE_URL=%s
-                ANTHROPIC_DEFAULT_HAIKU_MODEL=anthropic/claude-haiku-4.5
-                ANTHROPIC_MODEL=anthropic/claude-opus-4.6
-                ANTHROPIC_SMALL_FAST_MODEL=anthropic/claude-haiku-4.5
+                ANTHROPIC_DEFAULT_HAIKU_MODEL=claude-haiku-4-5
+                ANTHROPIC_MODEL=claude-opus-4-6
+                ANTHROPIC_SMALL_FAST_MODEL=claude-haiku-4-5
                 """.formatted(KEY, url));
     }
 
@@ -108,7 +140,7 @@ class InstallerScriptTest extends InstallerRuns {
                         # Claude Code → Moonshot (China), https://api.moonshot.cn/anthropic.
                         # Written by %1$s/install.sh; run it again to change this block, or delete the block (both marker
                         # lines included) to undo.
-                        set -gx MOONSHOT_API_KEY '%2$s'
+                        test -r '%2$s/.config/ccrouter/keys.fish'; and source '%2$s/.config/ccrouter/keys.fish'
                         set -gx ANTHROPIC_BASE_URL 'https://api.moonshot.cn/anthropic'
                         set -gx ANTHROPIC_AUTH_TOKEN $MOONSHOT_API_KEY
                         set -gx ANTHROPIC_API_KEY ''
@@ -127,8 +159,12 @@ class InstallerScriptTest extends InstallerRuns {
         InstallerSandbox.Run run = sandbox.env("SHELL", shell).env("CCROUTER_KEY", key).run(script, provider);
 
         assertThat(run.exitCode()).as(run.output()).isZero();
-        assertThat(Files.readString(sandbox.home.resolve(rcFile))).isEqualTo(block.formatted(url, key));
-        assertThat(sandbox.homeFiles()).containsExactly(".claude.json", rcFile);
+        assertThat(Files.readString(sandbox.home.resolve(rcFile))).isEqualTo(block.formatted(url, sandbox.home));
+        String keyFile = rcFile.endsWith(".fish") ? ".config/ccrouter/keys.fish" : ".config/ccrouter/keys.sh";
+        assertThat(Files.readString(sandbox.home.resolve(keyFile))).isEqualTo(KEY_FILE_HEADER + (rcFile.endsWith(".fish")
+                ? "set -gx MOONSHOT_API_KEY '" + key + "'\n"
+                : "export " + (provider.contains("moonshot") ? "MOONSHOT" : "OPENROUTER") + "_API_KEY='" + key + "'\n"));
+        assertThat(sandbox.homeFiles()).containsExactlyInAnyOrder(".claude.json", rcFile, keyFile);
         assertThat(run.output()).doesNotContain(key);
     }
 
@@ -142,9 +178,9 @@ class InstallerScriptTest extends InstallerRuns {
         assertThat(run.exitCode()).as(run.output()).isZero();
         String aliases = """
                 alias cc-openrouter='env ANTHROPIC_BASE_URL="%1$s" ANTHROPIC_AUTH_TOKEN="$OPENROUTER_API_KEY" \
-                ANTHROPIC_API_KEY= ANTHROPIC_MODEL="anthropic/claude-opus-4.6" \
-                ANTHROPIC_DEFAULT_HAIKU_MODEL="anthropic/claude-haiku-4.5" \
-                ANTHROPIC_SMALL_FAST_MODEL="anthropic/claude-haiku-4.5" claude'
+                ANTHROPIC_API_KEY= ANTHROPIC_MODEL="claude-opus-4-6" \
+                ANTHROPIC_DEFAULT_HAIKU_MODEL="claude-haiku-4-5" \
+                ANTHROPIC_SMALL_FAST_MODEL="claude-haiku-4-5" claude'
                 alias cc-moonshot='env ANTHROPIC_BASE_URL="https://api.moonshot.ai/anthropic" \
                 ANTHROPIC_AUTH_TOKEN="$MOONSHOT_API_KEY" ANTHROPIC_API_KEY= ANTHROPIC_MODEL="kimi-k2-thinking" \
                 ANTHROPIC_DEFAULT_HAIKU_MODEL="kimi-k2-turbo-preview" ANTHROPIC_SMALL_FAST_MODEL="kimi-k2-turbo-preview" claude'
@@ -154,10 +190,10 @@ class InstallerScriptTest extends InstallerRuns {
                 alias cc-anthropic='env -u ANTHROPIC_BASE_URL -u ANTHROPIC_AUTH_TOKEN -u ANTHROPIC_API_KEY \
                 -u ANTHROPIC_MODEL -u ANTHROPIC_DEFAULT_HAIKU_MODEL -u ANTHROPIC_SMALL_FAST_MODEL claude'
                 """.formatted(url);
-        assertThat(Files.readString(rc)).isEqualTo(MOONSHOT_BLOCK.formatted(url, MOONSHOT_KEY)
+        assertThat(Files.readString(rc)).isEqualTo(MOONSHOT_BLOCK.formatted(url, sandbox.home)
                 .replace("export ANTHROPIC_MODEL='kimi-k2.5'", "export ANTHROPIC_MODEL='kimi-k2-thinking'")
                 .replace("# <<< ccrouter <<<\n", aliases + "# <<< ccrouter <<<\n"));
-        assertThat(sandbox.homeFiles()).containsExactly(".claude.json", "my.rc");
+        assertThat(sandbox.homeFiles()).containsExactly(".claude.json", ".config/ccrouter/keys.sh", "my.rc");
     }
 
     @Test
@@ -202,7 +238,7 @@ class InstallerScriptTest extends InstallerRuns {
         sandbox.env("OPENROUTER_API_KEY", KEY).run(List.of(installed.get().toString(), "-c",
                 ". ~/" + rcFile + "; eval cc-openrouter -p hi"));
         assertThat(sandbox.claudeEnvironment()).contains("ANTHROPIC_BASE_URL=" + url + "\n",
-                "ANTHROPIC_AUTH_TOKEN=" + KEY + "\n", "ANTHROPIC_MODEL=anthropic/claude-opus-4.6\n");
+                "ANTHROPIC_AUTH_TOKEN=" + KEY + "\n", "ANTHROPIC_MODEL=claude-opus-4-6\n");
         assertThat(sandbox.calls()).last().isEqualTo("claude -p hi");
     }
 
@@ -221,7 +257,7 @@ class InstallerScriptTest extends InstallerRuns {
         InstallerSandbox.Run second = sandbox.run(script, "--model", "deepseek/deepseek-chat");
         assertThat(second.exitCode()).as(second.output()).isZero();
         String afterSecond = Files.readString(rc);
-        assertThat(afterSecond).isEqualTo(afterFirst.replace("export ANTHROPIC_MODEL='anthropic/claude-opus-4.6'",
+        assertThat(afterSecond).isEqualTo(afterFirst.replace("export ANTHROPIC_MODEL='claude-opus-4-6'",
                 "export ANTHROPIC_MODEL='deepseek/deepseek-chat'") + "alias ll='ls -l'\n");
         assertThat(Pattern.compile("^# >>> ccrouter >>>$", Pattern.MULTILINE).matcher(afterSecond).results()).hasSize(1);
 

@@ -92,13 +92,27 @@ class InstallerSetupTest extends InstallerRuns {
         InstallerSandbox.Run run = sandbox.run(script);
 
         assertThat(run.exitCode()).as(run.output()).isZero();
-        assertThat(sandbox.calls()).containsSubsequence("npm prefix -g", "npm install -g @anthropic-ai/claude-code",
-                "claude --version");
+        assertThat(sandbox.calls()).containsSubsequence("npm prefix -g",
+                "npm install -g @anthropic-ai/claude-code@2.1.197", "claude --version");
         assertThat(run.stdout()).contains("""
-                ==> Installing Claude Code (npm install -g @anthropic-ai/claude-code)
-                    $ npm install -g @anthropic-ai/claude-code
+                ==> Installing Claude Code 2.1.197 (npm install -g @anthropic-ai/claude-code@2.1.197)
+                    $ npm install -g @anthropic-ai/claude-code@2.1.197
                 ==> Claude Code is installed: 2.1.197 (Claude Code)
                 """);
+    }
+
+    @Test
+    void anotherClaudeCodeVersionCanBeAskedFor() throws Exception {
+        sandbox.node("v22.3.0").npm();
+
+        InstallerSandbox.Run run = sandbox.run(script, "--claude-version", "latest");
+        InstallerSandbox.Run bad = sandbox.run(script, "--claude-version", "2.1; rm -rf ~");
+
+        assertThat(run.exitCode()).as(run.output()).isZero();
+        assertThat(sandbox.calls()).contains("npm install -g @anthropic-ai/claude-code@latest");
+        assertThat(bad.exitCode()).isEqualTo(2);
+        assertThat(bad.stderr()).isEqualTo("ccrouter install: --claude-version must be a version such as 2.1.197, "
+                + "or latest\n");
     }
 
     static Stream<Arguments> skips() {
@@ -120,7 +134,7 @@ class InstallerSetupTest extends InstallerRuns {
                 ==> Not checking Node.js (--skip-node)
                 ==> Not installing Claude Code (--skip-claude)
                 """);
-        assertThat(sandbox.homeFiles()).containsExactly(".bashrc", ".claude.json");
+        assertThat(sandbox.homeFiles()).containsExactly(".bashrc", ".claude.json", ".config/ccrouter/keys.sh");
     }
 
     static Stream<Arguments> badInput() {
@@ -141,7 +155,7 @@ class InstallerSetupTest extends InstallerRuns {
                         "the API key does not look like one: 8 to 512 letters, digits or . _ ~ + / = -"),
                 Arguments.of(List.of("--model", "x;rm -rf ~"), Map.of(),
                         "Main model 'x;rm -rf ~' is not a model id: letters, digits and . _ ~ : @ + / - (for example "
-                                + "anthropic/claude-opus-4.6)"),
+                                + "claude-opus-4-6)"),
                 Arguments.of(List.of("--provider", "moonshot", "--small-model", "kimi k2"), Map.of(),
                         "Small/fast model 'kimi k2' is not a model id: letters, digits and . _ ~ : @ + / - (for example "
                                 + "kimi-k2-turbo-preview)"),
@@ -196,8 +210,9 @@ class InstallerSetupTest extends InstallerRuns {
 
         assertThat(run.exitCode()).as(run.output()).isZero();
         assertThat(run.stdout()).contains("==> The gateway answers at " + url + "\n");
-        assertThat(Files.readAllLines(sandbox.home.resolve(".bashrc"))).contains(
-                "export ANTHROPIC_BASE_URL='" + url + "'", "export OPENROUTER_API_KEY='" + KEY + "'");
+        assertThat(Files.readAllLines(sandbox.home.resolve(".bashrc"))).contains("export ANTHROPIC_BASE_URL='" + url + "'");
+        assertThat(Files.readAllLines(sandbox.home.resolve(".config/ccrouter/keys.sh")))
+                .contains("export OPENROUTER_API_KEY='" + KEY + "'");
         assertThat(Files.readString(sandbox.home.resolve(".claude.json"))).isEqualTo("{\n  \"hasCompletedOnboarding\": true\n}\n");
         assertThat(run.output()).doesNotContain(KEY);
 
@@ -226,8 +241,9 @@ class InstallerSetupTest extends InstallerRuns {
         assertThat(run.stdout()).contains("Choice [1]: Please answer 1, 2 or 3.",
                 "That does not look like an API key", "Main model [kimi-k2.5]: Small/fast model [kimi-k2-turbo-preview]: ",
                 "  key               sk-moo…CDEF\r\n", "Go ahead? [Y/n] ");
+        assertThat(Files.readAllLines(sandbox.home.resolve(".config/ccrouter/keys.sh")))
+                .contains("export MOONSHOT_API_KEY='" + key + "'");
         assertThat(Files.readAllLines(sandbox.home.resolve(".bashrc"))).contains(
-                "export MOONSHOT_API_KEY='" + key + "'",
                 "export ANTHROPIC_BASE_URL='https://api.moonshot.ai/anthropic'",
                 "export ANTHROPIC_MODEL='kimi-k2.5'",
                 "export ANTHROPIC_DEFAULT_HAIKU_MODEL='kimi-k2-thinking-turbo'");

@@ -100,7 +100,7 @@ class BrowserSafetyTest {
     @ValueSource(strings = {"localhost", "LOCALHOST:8787", "127.0.0.1", "127.0.0.1:1", "[::1]", "[::1]:8787",
             "cc.example.com", "cc.example.com:443"})
     void loopbackNamesAndThePublicHostAreServed(String host) {
-        assertThat(exchange(gateway, "GET", "/health", host)).startsWith("HTTP/1.1 200 ").endsWith("{\"status\":\"ok\"}");
+        assertThat(exchange(gateway, "GET", "/health", host)).startsWith("HTTP/1.1 200 ").contains("{\"status\":\"ok\",");
     }
 
     @Test

@@ -95,9 +95,9 @@ class EdgeLimitsTest {
     @Test
     void aKeepAliveConnectionIsServedThenClosedQuietlyWhenIdle() {
         RawClient client = connect("127.0.0.1").send(HEALTH);
-        assertThat(client.readUntil("{\"status\":\"ok\"}", Duration.ofSeconds(5))).startsWith("HTTP/1.1 200 OK");
+        assertThat(client.readUntil("\"}}", Duration.ofSeconds(5))).startsWith("HTTP/1.1 200 OK");
         client.send(HEALTH);
-        assertThat(client.readUntil("{\"status\":\"ok\"}", Duration.ofSeconds(5))).startsWith("HTTP/1.1 200 OK");
+        assertThat(client.readUntil("\"}}", Duration.ofSeconds(5))).startsWith("HTTP/1.1 200 OK");
         assertThat(client.readUntilClosed(Duration.ofSeconds(6))).isEmpty();
     }
 

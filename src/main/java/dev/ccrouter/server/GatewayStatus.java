@@ -1,0 +1,72 @@
+package dev.ccrouter.server;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ccrouter.config.GatewayConfig;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.Filter;
+import io.helidon.webserver.http.FilterChain;
+import io.helidon.webserver.http.RoutingRequest;
+import io.helidon.webserver.http.RoutingResponse;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * What the gateway says about itself on {@code GET /health}, for {@code ccrouter status} and for {@code ccrouter code}
+ * deciding whether a running gateway is the one it was asked for: version, process, upstream, model mapping, uptime
+ * and API requests served. It also counts the requests in flight, which a stop waits for.
+ */
+final class GatewayStatus implements Filter {
+    private final ObjectMapper json;
+    private final GatewayConfig config;
+    private final Instant started = Instant.now();
+    private final AtomicLong served = new AtomicLong();
+    private final AtomicInteger inFlight = new AtomicInteger();
+
+    GatewayStatus(ObjectMapper json, GatewayConfig config) {
+        this.json = json;
+        this.config = config;
+    }
+
+    /**
+     * Counts every request while it runs (a stream until its last event), and API calls as their answer starts: a
+     * client that got its answer sees itself counted.
+     */
+    @Override
+    public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
+        inFlight.incrementAndGet();
+        if (req.path().path().startsWith("/v1/")) {
+            res.beforeSend(served::incrementAndGet);
+        }
+        try {
+            chain.proceed();
+        } finally {
+            inFlight.decrementAndGet();
+        }
+    }
+
+    int inFlight() {
+        return inFlight.get();
+    }
+
+    void health(ServerRequest req, ServerResponse res) {
+        ObjectNode body = json.createObjectNode()
+                .put("status", "ok")
+                .put("version", GatewayServer.version())
+                .put("pid", ProcessHandle.current().pid())
+                .put("upstream", config.upstreamBaseUrl().toString())
+                .put("uptime_seconds", Duration.between(started, Instant.now()).toSeconds())
+                .put("requests_served", served.get());
+        body.putObject("models")
+                .put("haiku", config.models().haiku())
+                .put("sonnet", config.models().sonnet())
+                .put("opus", config.models().opus());
+        res.header(HeaderNames.CONTENT_TYPE, "application/json");
+        res.header(HeaderNames.CACHE_CONTROL, "no-store");
+        res.send(body.toString());
+    }
+}

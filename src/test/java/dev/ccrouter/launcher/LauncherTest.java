@@ -1,0 +1,134 @@
+package dev.ccrouter.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The {@code ./ccrouter} launcher as a user meets it on these machines: the default {@code java} on the PATH is older
+ * than 21 (or absent), the launcher is reached through a symlink on the PATH, and it runs from another folder. A copy of
+ * the launcher sits in a throwaway checkout with a stand-in {@code mvn} that records how it was called (and, asked to
+ * package, builds a tiny jar that says how it was run), so the test checks the launcher's own decisions without
+ * building ccrouter inside its own build.
+ */
+class LauncherTest {
+    @TempDir
+    Path root;
+
+    Path checkout;
+    Path mavenCalls;
+    Path symlinkDir;
+    Path elsewhere;
+    Path fakeBin;
+
+    @BeforeEach
+    void checkout() throws IOException {
+        checkout = Files.createDirectories(root.resolve("checkout"));
+        Files.copy(Path.of("ccrouter"), checkout.resolve("ccrouter"));
+        Files.writeString(checkout.resolve("pom.xml"), "<project/>\n");
+        Files.createDirectories(checkout.resolve("src/main"));
+        Files.writeString(checkout.resolve("src/main/Source.txt"), "sources\n");
+        mavenCalls = root.resolve("maven-calls.txt");
+        fakeBin = Files.createDirectories(root.resolve("fake-bin"));
+        Path mvn = fakeBin.resolve("mvn");
+        Files.writeString(mvn, """
+                #!/usr/bin/env bash
+                # Records the call; "package" builds target/ccrouter.jar from one class that prints how it was run.
+                printf 'cwd=%s\\nargs=%s\\njava_home=%s\\nmaven_opts=%s\\n' "$PWD" "$*" "$JAVA_HOME" "$MAVEN_OPTS" \\
+                  >> "$MAVEN_CALLS"
+                case " $* " in
+                  *" package "*)
+                    mkdir -p target/classes
+                    printf '%s' 'public class Said { public static void main(String[] a) {
+                      System.out.println("jar ran: " + String.join(" ", a) + " on Java " + Runtime.version().feature()); } }' \\
+                      > target/Said.java
+                    "$JAVA_HOME/bin/javac" -d target/classes target/Said.java
+                    "$JAVA_HOME/bin/jar" --create --file target/ccrouter.jar --main-class Said -C target/classes . ;;
+                esac
+                """);
+        Files.setPosixFilePermissions(mvn, PosixFilePermissions.fromString("rwxr-xr-x"));
+        symlinkDir = Files.createDirectories(root.resolve("bin"));
+        Files.createSymbolicLink(symlinkDir.resolve("ccrouter"), checkout.resolve("ccrouter"));
+        elsewhere = Files.createDirectories(root.resolve("somewhere-else"));
+    }
+
+    @Test
+    void testCommandRunsMavenVerifyInTheRealCheckoutWithAJdk21EvenWhenTheDefaultJavaIsOlder() throws Exception {
+        Run run = launch("test", "-Dtest=Nothing");
+
+        assertThat(run.exitCode()).as(run.output()).isZero();
+        assertThat(run.output()).contains("ccrouter: testing with the JDK at ");
+        List<String> call = Files.readAllLines(mavenCalls);
+        assertThat(call).hasSize(4);
+        assertThat(call.get(0)).isEqualTo("cwd=" + checkout.toRealPath());
+        assertThat(call.get(1)).isEqualTo("args=-B --no-transfer-progress verify -Dtest=Nothing");
+        Path javaHome = Path.of(call.get(2).substring("java_home=".length()));
+        int major = jdkMajor(javaHome);
+        assertThat(major).as("the JDK Maven runs on").isGreaterThanOrEqualTo(21);
+        assertThat(call.get(3)).startsWith("maven_opts=-Djansi.noreset=true");
+        if (major >= 23) {
+            assertThat(call.get(3)).contains("--sun-misc-unsafe-memory-access=allow");
+        } else {
+            assertThat(call.get(3)).doesNotContain("--sun-misc-unsafe-memory-access");
+        }
+    }
+
+    @Test
+    void servingCommandsBuildTheJarInTheRealCheckoutOnceAndRunIt() throws Exception {
+        Run first = launch("version");
+
+        assertThat(first.exitCode()).as(first.output()).isZero();
+        assertThat(first.output()).contains("ccrouter: building target/ccrouter.jar (first run or sources changed)")
+                .containsPattern("jar ran: version on Java (2[1-9]|[3-9][0-9])");
+        assertThat(Files.readAllLines(mavenCalls)).containsSubsequence(
+                "cwd=" + checkout.toRealPath(), "args=-B --no-transfer-progress -q -DskipTests package");
+
+        Run second = launch("serve", "--port", "0");
+
+        assertThat(second.output()).as("an up-to-date jar is not built again").doesNotContain("building")
+                .contains("jar ran: serve --port 0");
+        assertThat(Files.readAllLines(mavenCalls).stream().filter(line -> line.startsWith("args=")))
+                .containsExactly("args=-B --no-transfer-progress -q -DskipTests package");
+    }
+
+    record Run(int exitCode, String output) {
+    }
+
+    /**
+     * The launcher through its symlink, from another folder, with no JAVA_HOME and only the system folders (where
+     * {@code java}, if any, is the distribution's default) and the stand-in Maven on the PATH.
+     */
+    private Run launch(String... args) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of(symlinkDir.resolve("ccrouter").toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(elsewhere.toFile()).redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        Map<String, String> env = builder.environment();
+        env.remove("JAVA_HOME");
+        env.remove("MAVEN_OPTS");
+        env.remove("CCROUTER_JAVA_OPTS");
+        env.put("PATH", fakeBin + File.pathSeparator + "/usr/local/bin:/usr/bin:/bin");
+        env.put("MAVEN_CALLS", mavenCalls.toString());
+        Process process = builder.start();
+        String output = new String(process.getInputStream().readAllBytes());
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        return new Run(process.exitValue(), output);
+    }
+
+    private static int jdkMajor(Path javaHome) throws IOException {
+        return Files.readAllLines(javaHome.resolve("release")).stream()
+                .filter(line -> line.startsWith("JAVA_VERSION=\""))
+                .map(line -> Integer.parseInt(line.replaceAll("JAVA_VERSION=\"(\\d+).*", "$1")))
+                .findFirst().orElse(0);
+    }
+}
