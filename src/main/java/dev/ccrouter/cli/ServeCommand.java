@@ -50,6 +50,9 @@ final class ServeCommand implements Callable<Integer> {
         GatewayServer server;
         try {
             server = new GatewayServer(settings).start();
+        } catch (ConfigException e) { // a setting only the providers' construction can judge, such as auth.keys
+            System.err.println("ccrouter: " + e.getMessage());
+            return 2;
         } catch (RuntimeException e) {
             System.err.println("ccrouter: could not start on " + settings.host() + ":" + settings.port() + ": "
                     + rootMessage(e));

@@ -1,5 +1,6 @@
 package dev.ccrouter.config;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -15,6 +16,8 @@ import java.util.Map;
  * @param webSearch            requests that carry a {@code web_search} server tool
  * @param image                requests whose latest user turn holds an image
  * @param fallbacks            for a target, the targets to try next, in order, before the first byte reaches the client
+ * @param cooldown             how long a target that failed is skipped, and a provider key that was refused (401/429
+ *                             without {@code retry-after}) rests ({@code routes.cooldown_seconds})
  */
 public record RouteSettings(String defaultRoute,
                             String background,
@@ -23,10 +26,24 @@ public record RouteSettings(String defaultRoute,
                             int longContextThreshold,
                             String webSearch,
                             String image,
-                            Map<String, List<String>> fallbacks) {
+                            Map<String, List<String>> fallbacks,
+                            Duration cooldown) {
 
     public static final int DEFAULT_LONG_CONTEXT_THRESHOLD = 60_000;
+    public static final Duration DEFAULT_COOLDOWN = Duration.ofSeconds(30);
 
     public static final RouteSettings NONE =
             new RouteSettings(null, null, null, null, DEFAULT_LONG_CONTEXT_THRESHOLD, null, null, Map.of());
+
+    /** Routes with the default cooldown. */
+    public RouteSettings(String defaultRoute, String background, String think, String longContext,
+                         int longContextThreshold, String webSearch, String image, Map<String, List<String>> fallbacks) {
+        this(defaultRoute, background, think, longContext, longContextThreshold, webSearch, image, fallbacks,
+                DEFAULT_COOLDOWN);
+    }
+
+    public RouteSettings withCooldown(Duration value) {
+        return new RouteSettings(defaultRoute, background, think, longContext, longContextThreshold, webSearch, image,
+                fallbacks, value);
+    }
 }

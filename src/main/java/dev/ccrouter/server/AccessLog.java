@@ -26,6 +26,7 @@ final class AccessLog {
                 .append(" route=").append(exchange.route)
                 .append(" provider=").append(exchange.provider)
                 .append(" fallbacks=").append(exchange.fallbacks)
+                .append(" retries=").append(exchange.retries)
                 .append(" stream=").append(exchange.stream)
                 .append(" upstream_status=").append(exchange.upstreamStatus)
                 .append(" ms=").append(micros / 1000).append('.').append(String.format("%03d", micros % 1000));

@@ -14,6 +14,8 @@ final class Exchange {
     String provider = "";
     /** Targets tried after the first one failed before any byte reached the client. */
     int fallbacks;
+    /** Calls repeated on the same target with another of its provider's keys, after a 401 or 429. */
+    int retries;
     boolean stream;
     int status;
     int upstreamStatus;

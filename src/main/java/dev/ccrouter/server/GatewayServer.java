@@ -40,10 +40,11 @@ public final class GatewayServer implements AutoCloseable {
         // Reads local files only; the catalog is fetched in the background once the server is up.
         pricing = new PricingCatalog(URI.create(config.upstreamBaseUrl() + "/models"), config.dataDir(),
                 config.pricingRefresh());
+        ClientAuth auth = new ClientAuth(config.auth());
         MessagesHandler messages = new MessagesHandler(json, bodies, errors, router, upstream,
-                config.pingInterval(), LIVENESS_CHECK, new AccessLog(), pricing);
-        CountTokensHandler countTokens = new CountTokensHandler(json, bodies, errors);
-        ModelsHandler models = new ModelsHandler(json, errors, config.models());
+                config.pingInterval(), LIVENESS_CHECK, new AccessLog(), pricing, auth);
+        CountTokensHandler countTokens = new CountTokensHandler(json, bodies, errors, auth, router);
+        ModelsHandler models = new ModelsHandler(json, errors, config.models(), router, auth);
         WebPages pages = WebPages.load(config);
 
         HttpRouting.Builder routing = HttpRouting.builder()
