@@ -274,8 +274,8 @@ final class MessagesHandler implements Handler {
             throw new RequestFailure(AnthropicError.invalidRequest("This request uses the web_search server tool "
                     + "(Claude Code's WebSearch), which provider '" + decision.first().provider().name()
                     + "' (route " + decision.route() + ") cannot run. "
-                    + (router.routes().webSearch() == null ? "Set routes.web_search" : "Point routes.web_search")
-                    + " at an OpenRouter model, such as openrouter,anthropic/claude-sonnet-4.6."));
+                    + (router.routes().webSearch() == null ? "Set routes.web_search to" : "Point routes.web_search at")
+                    + " an OpenRouter model, such as openrouter,anthropic/claude-sonnet-4.6."));
         }
         return able;
     }
