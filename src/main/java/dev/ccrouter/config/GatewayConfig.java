@@ -3,6 +3,7 @@ package dev.ccrouter.config;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -51,11 +52,28 @@ public record GatewayConfig(String host,
                             RouteSettings routes,
                             AuthSettings auth) {
 
+    /** The provider that always exists, at {@code upstreamBaseUrl}, unless one of that name is configured. */
+    public static final String IMPLICIT_PROVIDER = "openrouter";
+
     /**
      * The upstream model id for each family name Claude Code uses ({@code ANTHROPIC_DEFAULT_*_MODEL} aliases and dated
      * ids such as {@code claude-haiku-4-5-20251001}).
      */
     public record ModelMapping(String haiku, String sonnet, String opus) {
+    }
+
+    /**
+     * The providers routes may name: the configured ones, and {@code openrouter} at {@code upstreamBaseUrl},
+     * forwarding the client's key, unless one of that name is configured.
+     */
+    public List<ProviderSettings> allProviders() {
+        if (providers.stream().anyMatch(provider -> provider.name().equals(IMPLICIT_PROVIDER))) {
+            return providers;
+        }
+        List<ProviderSettings> all = new ArrayList<>(providers);
+        all.add(new ProviderSettings(IMPLICIT_PROVIDER, "openrouter", upstreamBaseUrl, List.of(),
+                null, Map.of()));
+        return List.copyOf(all);
     }
 
     public GatewayConfig withPort(int value) {

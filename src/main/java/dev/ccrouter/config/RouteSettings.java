@@ -1,5 +1,6 @@
 package dev.ccrouter.config;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -16,10 +17,10 @@ import java.util.Map;
  * @param webSearch            requests that carry a {@code web_search} server tool
  * @param image                requests whose latest user turn holds an image
  * @param fallbacks            for a target, the targets to try next, in order, before the first byte reaches the client
- * @param cooldown             how long a target that failed is skipped, and a provider key that was refused (401/429
- *                             without {@code retry-after}) rests ({@code routes.cooldown_seconds})
+ * @param cooldownSeconds      how long a target that failed is skipped, and a provider key that was refused (401/429
+ *                             without {@code retry-after}) rests; null: {@value #DEFAULT_COOLDOWN_SECONDS}
  */
-public record RouteSettings(String defaultRoute,
+public record RouteSettings(@JsonProperty("default") String defaultRoute,
                             String background,
                             String think,
                             String longContext,
@@ -27,10 +28,14 @@ public record RouteSettings(String defaultRoute,
                             String webSearch,
                             String image,
                             Map<String, List<String>> fallbacks,
-                            Duration cooldown) {
+                            Integer cooldownSeconds) {
+
+    public RouteSettings {
+        fallbacks = fallbacks == null ? Map.of() : fallbacks;
+    }
 
     public static final int DEFAULT_LONG_CONTEXT_THRESHOLD = 60_000;
-    public static final Duration DEFAULT_COOLDOWN = Duration.ofSeconds(30);
+    public static final int DEFAULT_COOLDOWN_SECONDS = 30;
 
     public static final RouteSettings NONE =
             new RouteSettings(null, null, null, null, DEFAULT_LONG_CONTEXT_THRESHOLD, null, null, Map.of());
@@ -39,11 +44,16 @@ public record RouteSettings(String defaultRoute,
     public RouteSettings(String defaultRoute, String background, String think, String longContext,
                          int longContextThreshold, String webSearch, String image, Map<String, List<String>> fallbacks) {
         this(defaultRoute, background, think, longContext, longContextThreshold, webSearch, image, fallbacks,
-                DEFAULT_COOLDOWN);
+                DEFAULT_COOLDOWN_SECONDS);
+    }
+
+    /** How long a failed target is skipped and a refused key rests. */
+    public Duration cooldown() {
+        return Duration.ofSeconds(cooldownSeconds != null ? cooldownSeconds : DEFAULT_COOLDOWN_SECONDS);
     }
 
     public RouteSettings withCooldown(Duration value) {
         return new RouteSettings(defaultRoute, background, think, longContext, longContextThreshold, webSearch, image,
-                fallbacks, value);
+                fallbacks, Math.toIntExact(value.toSeconds()));
     }
 }

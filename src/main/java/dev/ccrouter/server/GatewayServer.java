@@ -27,6 +27,7 @@ public final class GatewayServer implements AutoCloseable {
     private final ObjectMapper json = new ObjectMapper();
     private WebServer server;
     private PricingCatalog pricing;
+    private UpstreamClient upstream;
 
     public GatewayServer(GatewayConfig config) {
         this.config = config;
@@ -36,7 +37,7 @@ public final class GatewayServer implements AutoCloseable {
         ErrorResponses errors = new ErrorResponses(json);
         RequestBodies bodies = new RequestBodies(config.maxBodyBytes());
         Router router = new Router(config);
-        UpstreamClient upstream = new UpstreamClient(config);
+        upstream = new UpstreamClient(config);
         // Reads local files only; the catalog is fetched in the background once the server is up.
         pricing = new PricingCatalog(URI.create(config.upstreamBaseUrl() + "/models"), config.dataDir(),
                 config.pricingRefresh());
@@ -90,6 +91,9 @@ public final class GatewayServer implements AutoCloseable {
         }
         if (pricing != null) {
             pricing.close();
+        }
+        if (upstream != null) {
+            upstream.close();
         }
     }
 

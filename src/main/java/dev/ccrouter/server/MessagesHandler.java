@@ -47,6 +47,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * {@code POST /v1/messages}: parse once, translate once, forward, and translate the answer back — streamed event by
@@ -155,9 +156,16 @@ final class MessagesHandler implements Handler {
 
         try (UpstreamResponse response = answer.response) {
             exchange.upstreamStatus = response.status();
+            if (response.status() / 100 == 3) {
+                throw new RequestFailure(UpstreamErrors.redirect(response.status(), response.header("location")));
+            }
             if (response.status() / 100 != 2) {
                 throw new RequestFailure(upstreamErrors.fromResponse(response.status(),
                         readQuietly(response, MAX_UPSTREAM_ERROR_BODY), response.header("retry-after")));
+            }
+            if (chat.stream() && !isEventStream(response) && !isJson(response)) {
+                throw new RequestFailure(upstreamErrors.notAnEventStream(response.header("content-type"),
+                        readQuietly(response, MAX_UPSTREAM_ERROR_BODY)));
             }
             if (chat.stream() && isEventStream(response)) {
                 stream(res, response, context, exchange, secrets);
@@ -421,12 +429,19 @@ final class MessagesHandler implements Handler {
     private JsonNode parseUpstreamJson(UpstreamResponse response) {
         try {
             byte[] raw = response.readBody(MAX_UPSTREAM_BODY);
+            if (raw.length == 0) {
+                throw new IOException("the body is empty");
+            }
             JsonNode node = json.readTree(raw);
             if (node == null || !node.isObject()) {
                 throw new IOException("not a JSON object");
             }
             return node;
-        } catch (IOException | UncheckedIOException e) {
+        } catch (IOException | RuntimeException e) { // Helidon reports broken framing and resets unchecked
+            if (UpstreamClient.isTimeout(e)) {
+                throw new RequestFailure(AnthropicError.of(ErrorType.TIMEOUT,
+                        "The upstream stopped sending its answer for longer than the read timeout."));
+            }
             throw new RequestFailure(new AnthropicError(502, ErrorType.API,
                     "The upstream returned a response that could not be read as JSON: " + StreamRelay.rootCause(e), null));
         }
@@ -440,9 +455,15 @@ final class MessagesHandler implements Handler {
         }
     }
 
+    /** An event stream, or a body without a content type (some local servers send none): read as SSE. */
     private static boolean isEventStream(UpstreamResponse response) {
         String type = response.header("content-type");
-        return type == null || !type.toLowerCase().startsWith("application/json");
+        return type == null || type.toLowerCase(Locale.ROOT).startsWith("text/event-stream");
+    }
+
+    private static boolean isJson(UpstreamResponse response) {
+        String type = response.header("content-type");
+        return type != null && type.toLowerCase(Locale.ROOT).startsWith("application/json");
     }
 
     private byte[] writeBytes(JsonNode node) {

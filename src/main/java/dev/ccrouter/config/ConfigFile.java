@@ -1,0 +1,37 @@
+package dev.ccrouter.config;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The configuration file as bound by Jackson, one record per section; unknown keys are rejected at every depth. It
+ * holds what was written (after defaults, environment and flags were merged in and {@code ${VAR}} resolved), before
+ * {@link ConfigValidator} checks it and {@link ConfigLoader} turns it into a {@link GatewayConfig}.
+ */
+record ConfigFile(Server server,
+                  Upstream upstream,
+                  GatewayConfig.ModelMapping models,
+                  Map<String, Integer> maxOutputTokens,
+                  Stream stream,
+                  Pricing pricing,
+                  String dataDir,
+                  AuthSettings auth,
+                  List<ProviderSettings> providers,
+                  RouteSettings routes) {
+
+    record Server(String host, Integer port, Long maxBodyBytes, String publicUrl) {
+    }
+
+    record Upstream(String baseUrl,
+                    Integer connectTimeoutSeconds,
+                    Integer readTimeoutSeconds,
+                    String httpReferer,
+                    String title) {
+    }
+
+    record Stream(Integer pingIntervalSeconds) {
+    }
+
+    record Pricing(Integer refreshMinutes) {
+    }
+}
