@@ -30,7 +30,9 @@ import java.util.Set;
  */
 public final class Router {
     /** The provider that always exists: OpenRouter at {@code upstream.base_url}, unless configured otherwise. */
-    public static final String DEFAULT_PROVIDER = "openrouter";
+    public static final String DEFAULT_PROVIDER = GatewayConfig.IMPLICIT_PROVIDER;
+    /** The preset whose providers run web searches with OpenRouter's web plugin. */
+    private static final String OPENROUTER_PRESET = "openrouter";
     private static final String SUBAGENT_TAG_OPEN = "<CCR-SUBAGENT-MODEL>";
     private static final String SUBAGENT_TAG_CLOSE = "</CCR-SUBAGENT-MODEL>";
 
@@ -54,16 +56,11 @@ public final class Router {
         Presets presets = new Presets();
         Map<String, Provider> byName = new LinkedHashMap<>();
         Set<String> searching = new LinkedHashSet<>();
-        for (ProviderSettings settings : config.providers()) {
+        for (ProviderSettings settings : config.allProviders()) {
             byName.put(settings.name(), provider(settings, presets));
-            if (DEFAULT_PROVIDER.equals(settings.preset())) {
+            if (OPENROUTER_PRESET.equals(settings.preset())) {
                 searching.add(settings.name());
             }
-        }
-        if (!byName.containsKey(DEFAULT_PROVIDER)) {
-            byName.put(DEFAULT_PROVIDER, provider(new ProviderSettings(DEFAULT_PROVIDER, DEFAULT_PROVIDER,
-                    config.upstreamBaseUrl(), List.of(), null, Map.of()), presets));
-            searching.add(DEFAULT_PROVIDER);
         }
         this.providers = Map.copyOf(byName);
         this.routes = config.routes();
