@@ -2,6 +2,8 @@ package dev.ccrouter.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -45,6 +47,18 @@ public record RouteSettings(@JsonProperty("default") String defaultRoute,
                          int longContextThreshold, String webSearch, String image, Map<String, List<String>> fallbacks) {
         this(defaultRoute, background, think, longContext, longContextThreshold, webSearch, image, fallbacks,
                 DEFAULT_COOLDOWN_SECONDS);
+    }
+
+    /** Each route slot by its setting name ({@code default}, {@code background}, …), in the table's order; unset: null. */
+    public Map<String, String> slots() {
+        Map<String, String> slots = new LinkedHashMap<>();
+        slots.put("default", defaultRoute);
+        slots.put("background", background);
+        slots.put("think", think);
+        slots.put("long_context", longContext);
+        slots.put("web_search", webSearch);
+        slots.put("image", image);
+        return Collections.unmodifiableMap(slots);
     }
 
     /** How long a failed target is skipped and a refused key rests. */

@@ -69,12 +69,7 @@ final class ModelsHandler {
                 targets.computeIfAbsent(target, t -> new LinkedHashSet<>()).add(slot);
             }
         };
-        add.accept("default", routes.defaultRoute());
-        add.accept("background", routes.background());
-        add.accept("think", routes.think());
-        add.accept("long_context", routes.longContext());
-        add.accept("web_search", routes.webSearch());
-        add.accept("image", routes.image());
+        routes.slots().forEach(add);
         routes.fallbacks().forEach((primary, fallbacks) ->
                 fallbacks.forEach(fallback -> add.accept("fallback of " + primary, fallback)));
         return targets;
