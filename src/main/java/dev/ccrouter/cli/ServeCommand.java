@@ -83,7 +83,8 @@ final class ServeCommand implements Callable<Integer> {
         GatewayServer server;
         try {
             server = new GatewayServer(settings, ledger).start();
-        } catch (LedgerUnavailableException e) {
+        } catch (LedgerUnavailableException | ConfigException e) {
+            // an unreachable ledger, or a setting only the providers' construction can judge (such as auth.keys)
             System.err.println("ccrouter: " + e.getMessage());
             return 2;
         } catch (RuntimeException e) {

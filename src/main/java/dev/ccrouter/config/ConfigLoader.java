@@ -281,7 +281,7 @@ public final class ConfigLoader {
                 list.stream().map(Targets::normalize).toList()));
         return new RouteSettings(target(routes.defaultRoute()), target(routes.background()), target(routes.think()),
                 target(routes.longContext()), routes.longContextThreshold(), target(routes.webSearch()),
-                target(routes.image()), Collections.unmodifiableMap(fallbacks));
+                target(routes.image()), Collections.unmodifiableMap(fallbacks), routes.cooldownSeconds());
     }
 
     private static String target(String target) {

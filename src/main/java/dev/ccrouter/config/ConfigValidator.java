@@ -3,7 +3,6 @@ package dev.ccrouter.config;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.HashSet;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -86,14 +85,7 @@ final class ConfigValidator {
     }
 
     private void checkRoutes(RouteSettings routes, Set<String> providers) {
-        Map<String, String> slots = new LinkedHashMap<>();
-        slots.put("default", routes.defaultRoute());
-        slots.put("background", routes.background());
-        slots.put("think", routes.think());
-        slots.put("long_context", routes.longContext());
-        slots.put("web_search", routes.webSearch());
-        slots.put("image", routes.image());
-        slots.forEach((slot, target) -> checkTarget(ConfigPath.of("routes", slot), target, providers));
+        routes.slots().forEach((slot, target) -> checkTarget(ConfigPath.of("routes", slot), target, providers));
         routes.fallbacks().forEach((target, fallbacks) -> {
             ConfigPath path = ConfigPath.of("routes", "fallbacks", target);
             if (Targets.parse(target).isEmpty()) {

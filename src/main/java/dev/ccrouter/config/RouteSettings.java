@@ -1,6 +1,9 @@
 package dev.ccrouter.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -16,6 +19,8 @@ import java.util.Map;
  * @param webSearch            requests that carry a {@code web_search} server tool
  * @param image                requests whose latest user turn holds an image
  * @param fallbacks            for a target, the targets to try next, in order, before the first byte reaches the client
+ * @param cooldownSeconds      how long a target that failed is skipped, and a provider key that was refused (401/429
+ *                             without {@code retry-after}) rests; null: {@value #DEFAULT_COOLDOWN_SECONDS}
  */
 public record RouteSettings(@JsonProperty("default") String defaultRoute,
                             String background,
@@ -24,14 +29,45 @@ public record RouteSettings(@JsonProperty("default") String defaultRoute,
                             int longContextThreshold,
                             String webSearch,
                             String image,
-                            Map<String, List<String>> fallbacks) {
+                            Map<String, List<String>> fallbacks,
+                            Integer cooldownSeconds) {
 
     public RouteSettings {
         fallbacks = fallbacks == null ? Map.of() : fallbacks;
     }
 
     public static final int DEFAULT_LONG_CONTEXT_THRESHOLD = 60_000;
+    public static final int DEFAULT_COOLDOWN_SECONDS = 30;
 
     public static final RouteSettings NONE =
             new RouteSettings(null, null, null, null, DEFAULT_LONG_CONTEXT_THRESHOLD, null, null, Map.of());
+
+    /** Routes with the default cooldown. */
+    public RouteSettings(String defaultRoute, String background, String think, String longContext,
+                         int longContextThreshold, String webSearch, String image, Map<String, List<String>> fallbacks) {
+        this(defaultRoute, background, think, longContext, longContextThreshold, webSearch, image, fallbacks,
+                DEFAULT_COOLDOWN_SECONDS);
+    }
+
+    /** Each route slot by its setting name ({@code default}, {@code background}, …), in the table's order; unset: null. */
+    public Map<String, String> slots() {
+        Map<String, String> slots = new LinkedHashMap<>();
+        slots.put("default", defaultRoute);
+        slots.put("background", background);
+        slots.put("think", think);
+        slots.put("long_context", longContext);
+        slots.put("web_search", webSearch);
+        slots.put("image", image);
+        return Collections.unmodifiableMap(slots);
+    }
+
+    /** How long a failed target is skipped and a refused key rests. */
+    public Duration cooldown() {
+        return Duration.ofSeconds(cooldownSeconds != null ? cooldownSeconds : DEFAULT_COOLDOWN_SECONDS);
+    }
+
+    public RouteSettings withCooldown(Duration value) {
+        return new RouteSettings(defaultRoute, background, think, longContext, longContextThreshold, webSearch, image,
+                fallbacks, Math.toIntExact(value.toSeconds()));
+    }
 }

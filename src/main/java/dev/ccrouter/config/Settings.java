@@ -119,6 +119,9 @@ public final class Settings {
             new Setting("routes.image", null, null, TARGET, "`default`", "requests whose latest user turn has an image"),
             new Setting("routes.fallbacks.<target>[]", null, null, TARGET, "none",
                     "targets tried in order when the target fails before the first byte"),
+            new Setting("routes.cooldown_seconds", null, null, POSITIVE, null,
+                    "how long a target that failed is skipped, and a refused provider key rests"),
+
             new Setting("operator.name", "CCROUTER_OPERATOR_NAME", null, new Rule.OptionalText(), "not named",
                     "who runs this instance, named on its web pages"),
             new Setting("operator.contact", "CCROUTER_OPERATOR_CONTACT", null, new Rule.OptionalText(), "none",

@@ -1,6 +1,7 @@
 package dev.ccrouter.route;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.ccrouter.config.ConfigException;
 import dev.ccrouter.config.GatewayConfig;
 import dev.ccrouter.config.ProviderSettings;
 import dev.ccrouter.config.RouteSettings;
@@ -8,12 +9,14 @@ import dev.ccrouter.translate.Dialect;
 import dev.ccrouter.translate.ModelCapabilities;
 import dev.ccrouter.translate.UpstreamTarget;
 import java.net.URI;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Decides where a request goes, in claude-code-router's order: an explicit {@code provider,model}; long context by
@@ -21,10 +24,15 @@ import java.util.Map;
  * server tool; thinking with a budget; an image in the latest user turn; else the default route. Without a default
  * route, Claude family names map to the {@code models} setting on OpenRouter and other ids pass through, as before
  * providers were configurable. Each decision carries the route's fallbacks.
+ *
+ * <p>It also keeps what the gateway learns about its targets while it runs: which are cooling down after a failure
+ * ({@link TargetCooldowns}) and each provider's key pool ({@link KeyPool}).
  */
 public final class Router {
     /** The provider that always exists: OpenRouter at {@code upstream.base_url}, unless configured otherwise. */
-    public static final String DEFAULT_PROVIDER = "openrouter";
+    public static final String DEFAULT_PROVIDER = GatewayConfig.IMPLICIT_PROVIDER;
+    /** The preset whose providers run web searches with OpenRouter's web plugin. */
+    private static final String OPENROUTER_PRESET = "openrouter";
     private static final String SUBAGENT_TAG_OPEN = "<CCR-SUBAGENT-MODEL>";
     private static final String SUBAGENT_TAG_CLOSE = "</CCR-SUBAGENT-MODEL>";
 
@@ -32,19 +40,47 @@ public final class Router {
     private final RouteSettings routes;
     private final GatewayConfig.ModelMapping families;
     private final Map<String, Integer> outputLimits;
+    private final Map<String, KeyPool> keyPools;
+    private final Set<String> webSearchProviders;
+    private final TargetCooldowns cooldowns;
 
     public Router(GatewayConfig config) {
+        this(config, Clock.systemUTC());
+    }
+
+    /**
+     * @throws ConfigException when clients must present a gateway key ({@code auth.keys}) and a provider that takes
+     *                         keys has none of its own: the client's gateway key is never forwarded
+     */
+    public Router(GatewayConfig config, Clock clock) {
         Presets presets = new Presets();
         Map<String, Provider> byName = new LinkedHashMap<>();
-        for (ProviderSettings settings : config.providers()) {
+        Set<String> searching = new LinkedHashSet<>();
+        for (ProviderSettings settings : config.allProviders()) {
             byName.put(settings.name(), provider(settings, presets));
+            if (OPENROUTER_PRESET.equals(settings.preset())) {
+                searching.add(settings.name());
+            }
         }
-        byName.computeIfAbsent(DEFAULT_PROVIDER, name -> provider(new ProviderSettings(name, DEFAULT_PROVIDER,
-                config.upstreamBaseUrl(), List.of(), null, Map.of()), presets));
         this.providers = Map.copyOf(byName);
         this.routes = config.routes();
         this.families = config.models();
         this.outputLimits = config.maxOutputTokens();
+        this.webSearchProviders = Set.copyOf(searching);
+        this.cooldowns = new TargetCooldowns(routes.cooldown(), clock);
+        Map<String, KeyPool> pools = new LinkedHashMap<>();
+        for (Provider provider : byName.values()) {
+            if (!provider.apiKeys().isEmpty()) {
+                pools.put(provider.name(), new KeyPool(provider.apiKeys(), routes.cooldown(), clock));
+            } else if (config.auth().required() && provider.auth() != Preset.Auth.NONE) {
+                throw new ConfigException("providers." + provider.name() + ".api_keys must be set: with auth.keys "
+                        + "the gateway uses each provider's own keys and never forwards a client's key"
+                        + (provider.name().equals(DEFAULT_PROVIDER)
+                        ? " (for the built-in openrouter provider, add it under providers: with api_keys: "
+                        + "[\"${OPENROUTER_API_KEY}\"])" : ""));
+            }
+        }
+        this.keyPools = Map.copyOf(pools);
     }
 
     /**
@@ -86,6 +122,29 @@ public final class Router {
     /** The upstream ids the family mapping serves, for {@code GET /v1/models}. */
     public List<String> familyModels() {
         return new ArrayList<>(new LinkedHashSet<>(List.of(families.opus(), families.sonnet(), families.haiku())));
+    }
+
+    /** The provider's own keys, or null when it forwards the client's key (or takes none). */
+    public KeyPool keys(Provider provider) {
+        return keyPools.get(provider.name());
+    }
+
+    /** Which targets are cooling down after a failure. */
+    public TargetCooldowns cooldowns() {
+        return cooldowns;
+    }
+
+    /**
+     * Whether the provider can run Anthropic's {@code web_search} server tool for the client: OpenRouter can, with
+     * its web plugin; a plain OpenAI-compatible provider has no such thing.
+     */
+    public boolean runsWebSearch(Provider provider) {
+        return webSearchProviders.contains(provider.name());
+    }
+
+    /** The configured routes, for {@code GET /v1/models}. */
+    public RouteSettings routes() {
+        return routes;
     }
 
     /** The configured providers by name, the implicit OpenRouter one included. */

@@ -56,6 +56,7 @@ final class AccessLog {
                 .append(" route=").append(field(exchange.route))
                 .append(" provider=").append(field(exchange.provider))
                 .append(" fallbacks=").append(exchange.fallbacks)
+                .append(" retries=").append(exchange.retries)
                 .append(" stream=").append(exchange.stream)
                 .append(" upstream_status=").append(exchange.upstreamStatus)
                 .append(" ms=").append(micros / 1000).append('.').append(String.format("%03d", micros % 1000));

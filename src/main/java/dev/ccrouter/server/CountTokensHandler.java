@@ -3,6 +3,8 @@ package dev.ccrouter.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ccrouter.api.anthropic.AnthropicError;
+import dev.ccrouter.route.RouteDecision;
+import dev.ccrouter.route.Router;
 import dev.ccrouter.translate.TokenEstimator;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.Handler;
@@ -13,16 +15,23 @@ import java.io.IOException;
 /**
  * {@code POST /v1/messages/count_tokens}: a local estimate (see {@link TokenEstimator} for how it is made and how far
  * off it can be). OpenAI-compatible upstreams have no counting endpoint, and Claude Code only uses the number for
- * {@code /context}; answering locally costs nothing and needs no upstream call.
+ * {@code /context}; answering locally costs nothing and needs no upstream call. The body is routed like a message
+ * would be, and the response names the route and target in the same {@code X-CCRouter-Route} and
+ * {@code X-CCRouter-Provider} headers, so a client can see which model the count is for. Under {@code auth.keys} it
+ * needs a gateway key like every API endpoint.
  */
 final class CountTokensHandler implements Handler {
     private final ObjectMapper json;
     private final RequestBodies bodies;
     private final ErrorResponses errors;
     private final TokenEstimator estimator = new TokenEstimator();
+    private final ClientAuth auth;
+    private final Router router;
 
-    CountTokensHandler(ObjectMapper json, RequestBodies bodies, ErrorResponses errors) {
+    CountTokensHandler(ObjectMapper json, RequestBodies bodies, ErrorResponses errors, ClientAuth auth, Router router) {
         this.json = json;
+        this.auth = auth;
+        this.router = router;
         this.bodies = bodies;
         this.errors = errors;
     }
@@ -31,6 +40,12 @@ final class CountTokensHandler implements Handler {
     public void handle(ServerRequest req, ServerResponse res) throws IOException {
         String requestId = Ids.next("req_");
         res.header(ErrorResponses.REQUEST_ID, requestId);
+        try {
+            auth.checkGatewayKey(req.headers());
+        } catch (ClientAuth.Refused refused) {
+            errors.send(res, refused.error, requestId);
+            return;
+        }
         JsonNode body;
         try {
             body = bodies.readJsonObject(req);
@@ -42,7 +57,11 @@ final class CountTokensHandler implements Handler {
             errors.send(res, AnthropicError.invalidRequest("messages: Field required"), requestId);
             return;
         }
+        long estimate = estimator.estimate(body);
+        RouteDecision decision = router.decide(body, estimate);
+        res.header(MessagesHandler.ROUTE, decision.route());
+        res.header(MessagesHandler.PROVIDER, decision.first().label());
         res.header(HeaderNames.CONTENT_TYPE, "application/json");
-        res.send(json.writeValueAsBytes(json.createObjectNode().put("input_tokens", estimator.estimate(body))));
+        res.send(json.writeValueAsBytes(json.createObjectNode().put("input_tokens", estimate)));
     }
 }

@@ -16,6 +16,8 @@ final class Exchange {
     int fallbacks;
     /** Why the answer ended ({@code end_turn}, {@code tool_use}, …); null when it did not end normally. */
     String stopReason;
+    /** Calls repeated on the same target with another of its provider's keys, after a 401 or 429. */
+    int retries;
     boolean stream;
     int status;
     int upstreamStatus;

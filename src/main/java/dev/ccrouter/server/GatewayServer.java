@@ -74,10 +74,11 @@ public final class GatewayServer implements AutoCloseable {
                 : List.of(ledger::record, metrics::record);
         AccessLog accessLog = new AccessLog(List.of(
                 new LedgerEntries(requestFacts, pricing, recorders)));
+        ClientAuth auth = new ClientAuth(config.auth());
         MessagesHandler messages = new MessagesHandler(json, bodies, errors, router, upstream,
-                config.pingInterval(), LIVENESS_CHECK, accessLog, pricing);
-        CountTokensHandler countTokens = new CountTokensHandler(json, bodies, errors);
-        ModelsHandler models = new ModelsHandler(json, errors, config.models());
+                config.pingInterval(), LIVENESS_CHECK, accessLog, pricing, auth);
+        CountTokensHandler countTokens = new CountTokensHandler(json, bodies, errors, auth, router);
+        ModelsHandler models = new ModelsHandler(json, errors, config.models(), router, auth);
         WebPages pages = WebPages.load(config);
         status = new GatewayStatus(json, config);
 

@@ -16,10 +16,12 @@ import dev.ccrouter.billing.PricingCatalog;
 import dev.ccrouter.billing.UsageAccounting;
 import dev.ccrouter.billing.ModelPricing;
 import dev.ccrouter.relay.StreamRelay;
+import dev.ccrouter.route.KeyPool;
 import dev.ccrouter.route.Provider;
 import dev.ccrouter.route.RouteDecision;
 import dev.ccrouter.route.RouteDecision.Candidate;
 import dev.ccrouter.route.Router;
+import dev.ccrouter.route.TargetCooldowns;
 import dev.ccrouter.translate.ChatRequest;
 import dev.ccrouter.translate.ChatResponseTranslator;
 import dev.ccrouter.translate.ChatStreamTranslator;
@@ -30,6 +32,7 @@ import dev.ccrouter.translate.TokenEstimator;
 import dev.ccrouter.translate.UpstreamErrors;
 import dev.ccrouter.translate.UpstreamFailureException;
 import dev.ccrouter.translate.UsageMapper;
+import dev.ccrouter.translate.WebSearch;
 import dev.ccrouter.upstream.UpstreamClient;
 import dev.ccrouter.upstream.UpstreamException;
 import dev.ccrouter.upstream.UpstreamResponse;
@@ -40,7 +43,9 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -64,8 +69,8 @@ final class MessagesHandler implements Handler {
     private final ObjectMapper json;
     private final RequestBodies bodies;
     private final ErrorResponses errors;
-    private static final HeaderName ROUTE = HeaderNames.create("X-CCRouter-Route");
-    private static final HeaderName PROVIDER = HeaderNames.create("X-CCRouter-Provider");
+    static final HeaderName ROUTE = HeaderNames.create("X-CCRouter-Route");
+    static final HeaderName PROVIDER = HeaderNames.create("X-CCRouter-Provider");
 
     private final Router router;
     private final StreamRelay relay;
@@ -79,11 +84,14 @@ final class MessagesHandler implements Handler {
     private final AccessLog accessLog;
     private final PricingCatalog pricing;
     private final ObjectWriter billingWriter;
+    private final ClientAuth auth;
+    private final Clock clock = Clock.systemUTC();
 
     MessagesHandler(ObjectMapper json, RequestBodies bodies, ErrorResponses errors, Router router,
                     UpstreamClient upstream, Duration pingInterval, Duration livenessCheck, AccessLog accessLog,
-                    PricingCatalog pricing) {
+                    PricingCatalog pricing, ClientAuth auth) {
         this.json = json;
+        this.auth = auth;
         this.pricing = pricing;
         this.billingWriter = json.writer().with(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
         this.bodies = bodies;
@@ -104,28 +112,35 @@ final class MessagesHandler implements Handler {
     public void handle(ServerRequest req, ServerResponse res) {
         Exchange exchange = new Exchange(Ids.next("req_"), System.nanoTime());
         res.header(ErrorResponses.REQUEST_ID, exchange.requestId);
-        String apiKey = ClientCredentials.apiKey(req.headers());
+        // Every key this request touched (the client's, the provider's): none may leave in an error message.
+        List<String> secrets = new ArrayList<>(2);
         try {
-            serve(req, res, exchange, apiKey);
+            secrets.add(ClientCredentials.apiKey(req.headers()));
+            String forwardedKey = auth.admit(req.headers());
+            serve(req, res, exchange, forwardedKey, secrets);
+        } catch (ClientAuth.Refused refused) {
+            exchange.error = refused.error;
+            errors.send(res, refused.error, exchange.requestId);
         } catch (RequestFailure failure) {
             exchange.error = failure.error;
-            errors.send(res, SecretRedaction.redact(failure.error, apiKey), exchange.requestId);
+            errors.send(res, SecretRedaction.redact(failure.error, secrets), exchange.requestId);
         } finally {
             accessLog.log(exchange);
         }
     }
 
-    private void serve(ServerRequest req, ServerResponse res, Exchange exchange, String apiKey) {
-        if (apiKey == null) {
-            throw new RequestFailure(AnthropicError.of(ErrorType.AUTHENTICATION,
-                    "No API key: send it as x-api-key or Authorization: Bearer (ANTHROPIC_API_KEY or ANTHROPIC_AUTH_TOKEN)."));
-        }
+    /**
+     * @param clientKey the key to forward to providers without keys of their own; null under {@code auth.keys}
+     * @param secrets   collects the provider key used, for redaction
+     */
+    private void serve(ServerRequest req, ServerResponse res, Exchange exchange, String clientKey,
+                       List<String> secrets) {
         JsonNode body = parseBody(req);
         exchange.model = body.path("model").asText("");
         long estimate = estimator.estimate(body);
         RouteDecision decision = router.decide(body, estimate);
         exchange.route = decision.route();
-        Answer answer = firstAnswer(decision, body, estimate, req, apiKey, exchange);
+        Answer answer = firstAnswer(decision, body, estimate, req, clientKey, exchange, secrets);
         Candidate candidate = answer.candidate;
         ChatRequest chat = answer.chat;
         res.header(ROUTE, decision.route());
@@ -136,7 +151,8 @@ final class MessagesHandler implements Handler {
             return exchange.bill.usage();
         };
         ResponseContext context = new ResponseContext(Ids.next("msg_"), exchange.model, chat.toolNames(),
-                chat.stopSequences(), accounting, estimate, () -> Ids.next("toolu_"));
+                chat.stopSequences(), accounting, estimate, () -> Ids.next("toolu_"),
+                WebSearch.tool(body) != null ? WebSearch.query(body) : null);
 
         try (UpstreamResponse response = answer.response) {
             exchange.upstreamStatus = response.status();
@@ -152,11 +168,11 @@ final class MessagesHandler implements Handler {
                         readQuietly(response, MAX_UPSTREAM_ERROR_BODY)));
             }
             if (chat.stream() && isEventStream(response)) {
-                stream(res, response, context, exchange, apiKey);
+                stream(res, response, context, exchange, secrets);
             } else {
                 JsonNode completion = parseUpstreamJson(response);
                 if (chat.stream()) {
-                    streamWhole(res, completion, context, exchange, apiKey);
+                    streamWhole(res, completion, context, exchange, secrets);
                 } else {
                     respondWhole(res, completion, context, exchange);
                 }
@@ -165,17 +181,21 @@ final class MessagesHandler implements Handler {
     }
 
     /**
-     * The first target of the route that answers: a target that cannot be reached, times out, or answers 408, 429,
-     * 5xx or 529 gives way to the next one (nothing has reached the client yet); the last one's answer, whatever it
-     * is, is the answer. A target whose context window cannot hold the request is skipped.
+     * The first target of the route that answers. A target that cannot be reached, times out, or answers 408, 429,
+     * 5xx or 529 gives way to the next one (nothing has reached the client yet) and cools down, so that later requests
+     * skip it; the last one's answer, whatever it is, is the answer. Targets cooling down are skipped (unless all
+     * are), and so is a target whose context window cannot hold the request, or that cannot run a web search the
+     * request asks for.
      */
-    private Answer firstAnswer(RouteDecision decision, JsonNode body, long estimate, ServerRequest req, String apiKey,
-                               Exchange exchange) {
+    private Answer firstAnswer(RouteDecision decision, JsonNode body, long estimate, ServerRequest req,
+                               String clientKey, Exchange exchange, List<String> secrets) {
         String sessionId = req.headers().first(SESSION_ID).orElse(null);
         UpstreamClient.Attribution attribution = new UpstreamClient.Attribution(
                 req.headers().first(UpstreamClient.HTTP_REFERER).orElse(null),
                 req.headers().first(UpstreamClient.X_TITLE).orElse(null));
-        List<Candidate> targets = fitting(decision.targets(), estimate);
+        JsonNode webSearch = WebSearch.tool(body);
+        TargetCooldowns cooldowns = router.cooldowns();
+        List<Candidate> targets = cooldowns.usable(fitting(searching(decision, webSearch), estimate));
         for (int i = 0; i < targets.size(); i++) {
             Candidate candidate = targets.get(i);
             boolean last = i == targets.size() - 1;
@@ -191,27 +211,81 @@ final class MessagesHandler implements Handler {
             } catch (InvalidRequestException e) {
                 throw new RequestFailure(AnthropicError.invalidRequest(e.getMessage()));
             }
-            Provider provider = candidate.provider();
-            UpstreamClient.Call call = new UpstreamClient.Call(provider.endpoint(), provider.authHeader(),
-                    provider.authValue(provider.credential(apiKey)), chat.stream(), attribution);
+            if (webSearch != null) {
+                chat.body().set("plugins", WebSearch.plugins(webSearch, json.getNodeFactory()));
+            }
             UpstreamResponse response;
             try {
-                response = upstream.post(call, writeBytes(chat.body()));
+                response = post(candidate, chat, clientKey, attribution, exchange, secrets);
             } catch (UpstreamException e) {
+                cooldowns.failed(candidate);
                 if (last) {
                     throw new RequestFailure(e.error());
                 }
                 exchange.fallbacks++;
                 continue;
             }
-            if (!last && worthAnotherTarget(response.status())) {
-                response.close();
-                exchange.fallbacks++;
-                continue;
+            if (!worthAnotherTarget(response.status())) {
+                cooldowns.answered(candidate);
+            } else {
+                cooldowns.failed(candidate);
+                if (!last) {
+                    response.close();
+                    exchange.fallbacks++;
+                    continue;
+                }
             }
             return new Answer(candidate, chat, response);
         }
         throw new IllegalStateException("a route always has a target");
+    }
+
+    /**
+     * One target's call. A provider with keys of its own uses the next key of its pool; a key refused (401) or
+     * rate-limited (429) rests, and the call is retried with the next ready key. Without keys of its own, the
+     * client's key is forwarded.
+     */
+    private UpstreamResponse post(Candidate candidate, ChatRequest chat, String clientKey,
+                                  UpstreamClient.Attribution attribution, Exchange exchange, List<String> secrets) {
+        Provider provider = candidate.provider();
+        KeyPool pool = router.keys(provider);
+        byte[] body = writeBytes(chat.body());
+        for (int attempt = 1; ; attempt++) {
+            String key = pool != null ? pool.next() : clientKey;
+            secrets.add(key);
+            String header = key != null ? provider.authHeader() : null;
+            UpstreamResponse response = upstream.post(new UpstreamClient.Call(provider.endpoint(), header,
+                    header != null ? provider.authValue(key) : null, chat.stream(), attribution), body);
+            int status = response.status();
+            if (pool == null || status != 401 && status != 429) {
+                return response;
+            }
+            pool.rest(key, RetryAfter.parse(response.header("retry-after"), clock));
+            if (attempt >= pool.size() || !pool.anyReady()) {
+                return response;
+            }
+            response.close();
+            exchange.retries++;
+        }
+    }
+
+    /**
+     * With a {@code web_search} server tool, the targets that can run it; when none can, a 400 that says which
+     * route to set.
+     */
+    private List<Candidate> searching(RouteDecision decision, JsonNode webSearch) {
+        if (webSearch == null) {
+            return decision.targets();
+        }
+        List<Candidate> able = decision.targets().stream().filter(c -> router.runsWebSearch(c.provider())).toList();
+        if (able.isEmpty()) {
+            throw new RequestFailure(AnthropicError.invalidRequest("This request uses the web_search server tool "
+                    + "(Claude Code's WebSearch), which provider '" + decision.first().provider().name()
+                    + "' (route " + decision.route() + ") cannot run. "
+                    + (router.routes().webSearch() == null ? "Set routes.web_search to" : "Point routes.web_search at")
+                    + " an OpenRouter model, such as openrouter,anthropic/claude-sonnet-4.6."));
+        }
+        return able;
     }
 
     /** The targets whose context window can hold the request; when none can, Claude Code's own wording, so it compacts. */
@@ -241,10 +315,10 @@ final class MessagesHandler implements Handler {
     }
 
     private void stream(ServerResponse res, UpstreamResponse response, ResponseContext context, Exchange exchange,
-                        String apiKey) {
+                        List<String> secrets) {
         startEventStream(res, exchange);
         try (ClientStream client = new ClientStream(json, res.outputStream(), pingInterval, livenessCheck, response::close)) {
-            ChatStreamTranslator translator = new ChatStreamTranslator(json, context, recording(client, exchange, apiKey));
+            ChatStreamTranslator translator = new ChatStreamTranslator(json, context, recording(client, exchange, secrets));
             translator.start();
             client.flush();
             client.startKeeper();
@@ -258,10 +332,10 @@ final class MessagesHandler implements Handler {
 
     /** A streaming request answered by an upstream that does not stream: the whole answer as one stream. */
     private void streamWhole(ServerResponse res, JsonNode completion, ResponseContext context, Exchange exchange,
-                             String apiKey) {
+                             List<String> secrets) {
         startEventStream(res, exchange);
         try (ClientStream client = new ClientStream(json, res.outputStream(), pingInterval, livenessCheck, () -> { })) {
-            new ChatStreamTranslator(json, context, recording(client, exchange, apiKey)).onCompletion(completion);
+            new ChatStreamTranslator(json, context, recording(client, exchange, secrets)).onCompletion(completion);
             client.flush();
         }
     }
@@ -294,7 +368,7 @@ final class MessagesHandler implements Handler {
      * Passes events to the client, noting any error for the access log, and ends a complete stream with the bill
      * as an SSE comment after {@code message_stop}, in the same write.
      */
-    private EventSink recording(ClientStream client, Exchange exchange, String apiKey) {
+    private EventSink recording(ClientStream client, Exchange exchange, List<String> secrets) {
         return event -> {
             switch (event) {
                 case StreamEvent.MessageDelta delta -> {
@@ -305,7 +379,7 @@ final class MessagesHandler implements Handler {
                 }
                 case StreamEvent.Error error -> {
                     exchange.streamError = error.error().type().wireName();
-                    event = new StreamEvent.Error(SecretRedaction.redact(error.error(), apiKey));
+                    event = new StreamEvent.Error(SecretRedaction.redact(error.error(), secrets));
                 }
                 default -> { }
             }

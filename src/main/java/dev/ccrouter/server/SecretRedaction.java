@@ -30,6 +30,15 @@ final class SecretRedaction {
     private SecretRedaction() {
     }
 
+    /** The error with every one of {@code secrets} (nulls skipped) replaced. */
+    static AnthropicError redact(AnthropicError error, java.util.Collection<String> secrets) {
+        AnthropicError redacted = error;
+        for (String secret : secrets) {
+            redacted = redact(redacted, secret);
+        }
+        return redacted;
+    }
+
     static AnthropicError redact(AnthropicError error, String secret) {
         String message = redact(error.message(), secret);
         return message.equals(error.message()) ? error

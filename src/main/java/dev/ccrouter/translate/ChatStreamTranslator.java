@@ -41,6 +41,7 @@ public final class ChatStreamTranslator {
     private final EventSink sink;
     private final ToolArguments toolArguments;
     private final UpstreamErrors errors;
+    private final WebSearchResults webSearchResults = new WebSearchResults();
 
     private int nextIndex;
     private OpenBlock open = OpenBlock.NONE;
@@ -228,6 +229,7 @@ public final class ChatStreamTranslator {
         for (JsonNode call : delta.path("tool_calls")) {
             onToolCallFragment(call);
         }
+        webSearchResults.collect(delta.get("annotations"));
     }
 
     /**
@@ -360,6 +362,13 @@ public final class ChatStreamTranslator {
     private void finish() {
         settleThinking();
         closeOpenBlock();
+        if (context.webSearchQuery() != null && !webSearchResults.isEmpty()) {
+            for (ContentBlock block : webSearchResults.blocks("srv" + context.toolUseIds().get(),
+                    context.webSearchQuery(), json.getNodeFactory())) {
+                openBlock(OpenBlock.NONE, block);
+                stopBlock(nextIndex - 1);
+            }
+        }
         for (ToolCall call : toolCalls) {
             String id = call.id != null && !call.id.isEmpty() ? ToolCallIds.toClient(call.id) : context.toolUseIds().get();
             openBlock(OpenBlock.NONE, new ContentBlock.ToolUse(id,

@@ -13,6 +13,8 @@ import java.util.function.Supplier;
  * @param usage                the final usage function
  * @param estimatedInputTokens the local input estimate, shown in {@code message_start} before the upstream has counted
  * @param toolUseIds           makes ids for tool calls that the upstream sent without one
+ * @param webSearchQuery       what the request's {@code web_search} server tool searched for; null when it has none
+ *                             (then citations in the answer are not reported as a search)
  */
 public record ResponseContext(String messageId,
                               String requestedModel,
@@ -20,5 +22,12 @@ public record ResponseContext(String messageId,
                               List<String> stopSequences,
                               UsageMapper usage,
                               long estimatedInputTokens,
-                              Supplier<String> toolUseIds) {
+                              Supplier<String> toolUseIds,
+                              String webSearchQuery) {
+
+    /** A request without a web search. */
+    public ResponseContext(String messageId, String requestedModel, ToolNameMap toolNames, List<String> stopSequences,
+                           UsageMapper usage, long estimatedInputTokens, Supplier<String> toolUseIds) {
+        this(messageId, requestedModel, toolNames, stopSequences, usage, estimatedInputTokens, toolUseIds, null);
+    }
 }

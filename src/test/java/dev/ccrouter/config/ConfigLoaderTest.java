@@ -158,7 +158,7 @@ class ConfigLoaderTest {
         Path route = write("route.yaml", "routes:\n  long_context_treshold: 1000\n");
         assertThatThrownBy(() -> loadFile(route, Map.of()))
                 .hasMessage("routes.long_context_treshold in " + route + ": unknown setting (known: background, "
-                        + "default, fallbacks, image, long_context, long_context_threshold, think, web_search)");
+                        + "cooldown_seconds, default, fallbacks, image, long_context, long_context_threshold, think, web_search)");
         Path key = write("key.yaml", "auth:\n  keys:\n    - {key: abc, budget_per_day: 5}\n");
         assertThatThrownBy(() -> loadFile(key, Map.of()))
                 .hasMessage("auth.keys[0].budget_per_day in " + key + ": unknown setting (known: budget_usd_per_day, "

@@ -54,7 +54,7 @@ class ConfigWatcherTest {
         Files.writeString(file, "routes:\n  long_context_treshold: 2000\n");
         await().atMost(Duration.ofSeconds(10)).until(() -> !rejections.isEmpty());
         assertThat(rejections).containsExactly("configuration not reloaded, still serving the previous one: "
-                + "routes.long_context_treshold in " + file + ": unknown setting (known: background, default, "
+                + "routes.long_context_treshold in " + file + ": unknown setting (known: background, cooldown_seconds, default, "
                 + "fallbacks, image, long_context, long_context_threshold, think, web_search)");
         assertThat(changes).isEmpty();
 

@@ -3,18 +3,14 @@ package dev.ccrouter.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ccrouter.testing.ClaudeCli;
 import dev.ccrouter.testing.RunningGateway;
 import dev.ccrouter.testing.ScriptedModel;
-import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -28,7 +24,6 @@ import org.junit.jupiter.params.provider.ValueSource;
  * version and sets {@code CCROUTER_REQUIRE_CLAUDE=1}, which turns a missing binary into a failure instead of a skip.
  */
 class ClaudeCodeEndToEndTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
     static ScriptedModel model;
     static RunningGateway gateway;
     static String claude;
@@ -125,31 +120,8 @@ class ClaudeCodeEndToEndTest {
     }
 
     private JsonNode run(String family, String prompt) throws IOException, InterruptedException {
-        if (!Files.exists(home.resolve(".claude.json"))) {
-            Files.writeString(home.resolve(".claude.json"), "{\"hasCompletedOnboarding\":true}");
-        }
-        ProcessBuilder builder = new ProcessBuilder(claude, "-p", prompt, "--output-format", "json", "--model", family)
-                .directory(work.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))) // -p waits for piped stdin otherwise
-                .redirectError(work.resolve("claude.stderr").toFile());
-        Map<String, String> env = builder.environment();
-        env.keySet().removeIf(name -> name.startsWith("ANTHROPIC_") || name.startsWith("CLAUDE"));
-        env.put("HOME", home.toString());
-        env.put("ANTHROPIC_BASE_URL", gateway.baseUrl());
-        env.put("ANTHROPIC_API_KEY", "sk-test-e2e");
-        env.put("CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC", "1");
-        env.put("DISABLE_TELEMETRY", "1");
-        env.put("DISABLE_AUTOUPDATER", "1");
-        env.put("DISABLE_ERROR_REPORTING", "1");
-        Process process = builder.start();
-        byte[] output = process.getInputStream().readAllBytes();
-        assertThat(process.waitFor(120, TimeUnit.SECONDS)).as("claude finished").isTrue();
-        String stdout = new String(output, StandardCharsets.UTF_8);
-        assertThat(process.exitValue()).as("claude exit code; stdout: %s; stderr: %s", stdout,
-                Files.readString(work.resolve("claude.stderr"))).isZero();
-        JsonNode result = JSON.readTree(stdout);
-        assertThat(result.path("is_error").asBoolean(true)).as("claude result: %s", stdout).isFalse();
-        return result;
+        return ClaudeCli.print(claude, home, work, gateway.baseUrl(), prompt, family,
+                Map.of("CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC", "1"));
     }
 
     private static List<String> roles(JsonNode request) {

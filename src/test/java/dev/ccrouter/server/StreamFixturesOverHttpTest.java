@@ -82,7 +82,10 @@ class StreamFixturesOverHttpTest {
         }
     }
 
-    /** The client's request: streaming, with the case's stop sequences and tools when its context names them. */
+    /**
+     * The client's request: streaming, with the case's stop sequences and tools when its context names them, and
+     * Claude Code's WebSearch request when it names a web search query.
+     */
     private static String requestBody(String name) throws IOException {
         ObjectNode body = JSON.createObjectNode();
         body.put("model", "claude-sonnet-5");
@@ -94,6 +97,11 @@ class StreamFixturesOverHttpTest {
             JsonNode facts = JSON.readTree(context.toFile());
             if (facts.has("stopSequences")) {
                 body.set("stop_sequences", facts.get("stopSequences"));
+            }
+            if (facts.has("webSearchQuery")) {
+                body.withArray("tools").addObject().put("type", "web_search_20250305").put("name", "web_search");
+                ((ObjectNode) body.withArray("messages").get(0)).put("content",
+                        "Perform a web search for the query: " + facts.get("webSearchQuery").asText());
             }
             for (JsonNode toolName : facts.path("toolNames")) {
                 ObjectNode tool = body.withArray("tools").addObject();
@@ -110,6 +118,11 @@ class StreamFixturesOverHttpTest {
         for (JsonNode block : copy) {
             if (block.path("id").asText().startsWith("toolu_")) {
                 ((ObjectNode) block).put("id", "toolu_generated");
+            }
+            for (String field : new String[] {"id", "tool_use_id"}) {
+                if (block.path(field).asText().startsWith("srvtoolu_")) {
+                    ((ObjectNode) block).put(field, "srvtoolu_generated");
+                }
             }
         }
         return copy;

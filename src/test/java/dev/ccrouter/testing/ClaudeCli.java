@@ -1,6 +1,16 @@
 package dev.ccrouter.testing;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -21,6 +31,40 @@ public final class ClaudeCli {
         }
         Assumptions.assumeTrue(claude != null, "Claude Code is not installed (npm install -g @anthropic-ai/claude-code)");
         return claude;
+    }
+
+    /**
+     * Runs {@code claude -p PROMPT --output-format json --model MODEL} in {@code work} against a gateway, as a user
+     * with {@code home} (no login, no telemetry, no updates), and returns its JSON result after checking that it
+     * succeeded. {@code environment} adds or overrides variables (say, {@code CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC}).
+     */
+    public static JsonNode print(String claude, Path home, Path work, String gatewayUrl, String prompt, String model,
+                                 Map<String, String> environment) throws IOException, InterruptedException {
+        if (!Files.exists(home.resolve(".claude.json"))) {
+            Files.writeString(home.resolve(".claude.json"), "{\"hasCompletedOnboarding\":true}");
+        }
+        ProcessBuilder builder = new ProcessBuilder(claude, "-p", prompt, "--output-format", "json", "--model", model)
+                .directory(work.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))) // -p waits for piped stdin otherwise
+                .redirectError(work.resolve("claude.stderr").toFile());
+        Map<String, String> env = builder.environment();
+        env.keySet().removeIf(name -> name.startsWith("ANTHROPIC_") || name.startsWith("CLAUDE"));
+        env.put("HOME", home.toString());
+        env.put("ANTHROPIC_BASE_URL", gatewayUrl);
+        env.put("ANTHROPIC_API_KEY", "sk-test-e2e");
+        env.put("DISABLE_TELEMETRY", "1");
+        env.put("DISABLE_AUTOUPDATER", "1");
+        env.put("DISABLE_ERROR_REPORTING", "1");
+        env.putAll(environment);
+        Process process = builder.start();
+        byte[] output = process.getInputStream().readAllBytes();
+        assertThat(process.waitFor(120, TimeUnit.SECONDS)).as("claude finished").isTrue();
+        String stdout = new String(output, StandardCharsets.UTF_8);
+        assertThat(process.exitValue()).as("claude exit code; stdout: %s; stderr: %s", stdout,
+                Files.readString(work.resolve("claude.stderr"))).isZero();
+        JsonNode result = new ObjectMapper().readTree(stdout);
+        assertThat(result.path("is_error").asBoolean(true)).as("claude result: %s", stdout).isFalse();
+        return result;
     }
 
     private static String find() {

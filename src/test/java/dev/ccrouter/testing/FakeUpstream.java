@@ -126,6 +126,25 @@ public final class FakeUpstream implements AutoCloseable {
         };
     }
 
+    /**
+     * A complete text answer in the form the request asked for: an SSE stream (text, finish, usage, {@code [DONE]})
+     * when it streams, else a whole completion. Usage: 10 prompt tokens, 2 completion tokens.
+     */
+    public static Script text(String text) {
+        return (request, res) -> {
+            String quoted = JSON.writeValueAsString(text);
+            String usage = "\"usage\":{\"prompt_tokens\":10,\"completion_tokens\":2}";
+            if (request.body().path("stream").asBoolean(false)) {
+                sse("{\"id\":\"gen-t\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":"
+                                + quoted + "},\"finish_reason\":\"stop\"}]}",
+                        "{\"id\":\"gen-t\",\"choices\":[]," + usage + "}", "[DONE]").answer(request, res);
+            } else {
+                json(200, "{\"id\":\"gen-t\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\","
+                        + "\"content\":" + quoted + "},\"finish_reason\":\"stop\"}]," + usage + "}").answer(request, res);
+            }
+        };
+    }
+
     /** An SSE answer written exactly as given (comments, partial lines, anything), in one piece. */
     public static Script raw(String transcript) {
         return (request, res) -> {

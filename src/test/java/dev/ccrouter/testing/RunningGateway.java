@@ -45,7 +45,12 @@ public final class RunningGateway implements AutoCloseable {
                 .withPort(0)
                 .withUpstream(URI.create(upstreamBaseUrl))
                 .withDataDir(dataDir);
-        return new RunningGateway(new GatewayServer(adjust.apply(config)).start(), dataDir);
+        try {
+            return new RunningGateway(new GatewayServer(adjust.apply(config)).start(), dataDir);
+        } catch (RuntimeException e) { // a configuration the gateway refuses: leave nothing behind
+            delete(dataDir);
+            throw e;
+        }
     }
 
     public String baseUrl() {
@@ -64,6 +69,10 @@ public final class RunningGateway implements AutoCloseable {
     @Override
     public void close() {
         server.close();
+        delete(dataDir);
+    }
+
+    private static void delete(Path dataDir) {
         try (Stream<Path> files = Files.walk(dataDir)) {
             files.sorted(Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
         } catch (IOException e) {

@@ -79,7 +79,8 @@ final class Fixtures {
 
     /**
      * The fixed context of a case; {@code <case>.context.json} may set {@code requestedModel}, {@code stopSequences},
-     * {@code toolNames} (client tool names, shortened past 64 characters) and {@code cacheTtl1h}. Usage is mapped
+     * {@code toolNames} (client tool names, shortened past 64 characters), {@code cacheTtl1h} and
+     * {@code webSearchQuery} (the request carried a web_search server tool that searched for it). Usage is mapped
      * by {@link #tokenUsage}: the translators' job is to hand the final usage object over and place the result;
      * what the numbers are is billing's, tested there.
      */
@@ -95,7 +96,8 @@ final class Fixtures {
                 stopSequences,
                 tokenUsage(options.path("cacheTtl1h").asBoolean(false)),
                 ESTIMATED_INPUT_TOKENS,
-                () -> "toolu_gen_" + ids.incrementAndGet());
+                () -> "toolu_gen_" + ids.incrementAndGet(),
+                options.path("webSearchQuery").asText(null));
     }
 
     /** A stand-in for billing's accounting: OpenRouter token semantics, writes as reported, no prices. */

@@ -57,7 +57,10 @@ public sealed interface ContentBlock {
         }
     }
 
-    /** A server tool the provider ran (web search), whole in its start event. */
+    /**
+     * A server tool the provider ran (web search), whole in its start event. {@code caller} says who called it: the
+     * model itself ({@code direct}), as the API's current blocks always say and its SDKs require.
+     */
     record ServerToolUse(String id, String name, JsonNode input) implements ContentBlock {
         @Override
         public void write(JsonGenerator out) throws IOException {
@@ -67,6 +70,7 @@ public sealed interface ContentBlock {
             out.writeStringField("name", name);
             out.writeFieldName("input");
             out.writeTree(input);
+            writeDirectCaller(out);
             out.writeEndObject();
         }
     }
@@ -80,7 +84,14 @@ public sealed interface ContentBlock {
             out.writeStringField("tool_use_id", toolUseId);
             out.writeFieldName("content");
             out.writeTree(content);
+            writeDirectCaller(out);
             out.writeEndObject();
         }
+    }
+
+    private static void writeDirectCaller(JsonGenerator out) throws IOException {
+        out.writeObjectFieldStart("caller");
+        out.writeStringField("type", "direct");
+        out.writeEndObject();
     }
 }

@@ -1,0 +1,90 @@
+package dev.ccrouter.server;
+
+import dev.ccrouter.api.anthropic.AnthropicError;
+import dev.ccrouter.api.anthropic.ErrorType;
+import dev.ccrouter.config.AuthSettings;
+import io.helidon.http.ServerRequestHeaders;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.List;
+
+/**
+ * The gateway's own keys ({@code auth.keys}). When set, every API request must present one, as {@code x-api-key} or
+ * {@code Authorization: Bearer}, and the key stays here: providers are called with their own keys. When not set, the
+ * client's key is the provider key and is forwarded, as the gateway has always done.
+ *
+ * <p>Keys are compared as SHA-256 digests with {@link MessageDigest#isEqual}, against every configured key without
+ * stopping at a match, so neither a key's characters nor its length can be learnt from response times.
+ */
+final class ClientAuth {
+    private final List<byte[]> digests;
+
+    ClientAuth(AuthSettings settings) {
+        this.digests = settings.keys().stream().map(key -> digest(key.key())).toList();
+    }
+
+    /** Whether clients must present a gateway key. */
+    boolean required() {
+        return !digests.isEmpty();
+    }
+
+    /**
+     * Admits a request: under {@code auth.keys} only with one of the keys; otherwise (open gateway) with any key,
+     * which is forwarded upstream. The error names what is wrong and never the key.
+     *
+     * @return the key to forward to providers that take the client's key: null under {@code auth.keys}
+     * @throws Refused when the request may not pass
+     */
+    String admit(ServerRequestHeaders headers) throws Refused {
+        String presented = ClientCredentials.apiKey(headers);
+        if (presented == null) {
+            throw new Refused(AnthropicError.of(ErrorType.AUTHENTICATION, required()
+                    ? "No API key: this gateway requires one of its keys as x-api-key or Authorization: Bearer "
+                    + "(ANTHROPIC_API_KEY or ANTHROPIC_AUTH_TOKEN)."
+                    : "No API key: send it as x-api-key or Authorization: Bearer (ANTHROPIC_API_KEY or "
+                    + "ANTHROPIC_AUTH_TOKEN)."));
+        }
+        if (!required()) {
+            return presented;
+        }
+        byte[] digest = digest(presented);
+        boolean known = false;
+        for (byte[] candidate : digests) {
+            known |= MessageDigest.isEqual(candidate, digest);
+        }
+        if (!known) {
+            throw new Refused(AnthropicError.of(ErrorType.AUTHENTICATION,
+                    "Invalid API key: it is not one of this gateway's keys (auth.keys)."));
+        }
+        return null;
+    }
+
+    /**
+     * For endpoints that never call a provider ({@code count_tokens}, {@code models}): open without
+     * {@code auth.keys}, else only with one of the gateway's keys.
+     */
+    void checkGatewayKey(ServerRequestHeaders headers) throws Refused {
+        if (required()) {
+            admit(headers);
+        }
+    }
+
+    /** A request without an acceptable key. */
+    static final class Refused extends Exception {
+        final AnthropicError error;
+
+        Refused(AnthropicError error) {
+            super(error.message(), null, false, false);
+            this.error = error;
+        }
+    }
+
+    private static byte[] digest(String key) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
+    }
+}
