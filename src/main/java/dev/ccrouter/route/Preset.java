@@ -10,6 +10,10 @@ import java.util.List;
  *
  * @param description  one line for people
  * @param baseUrl      null when the user must give one (local servers, plain OpenAI-compatible)
+ * @param anthropicBaseUrl where the provider serves Anthropic's {@code /messages}, used when a provider built on
+ *                     this preset is configured with {@code protocol: anthropic}; null when it serves none or the
+ *                     user must give the address
+ * @param anthropicAuth how the key is sent on that side door (null: as {@code auth})
  * @param protocol     {@code openai} (translated) or {@code anthropic} (forwarded as it is)
  * @param auth         how the key is sent
  * @param prices       where the bill's prices come from
@@ -19,6 +23,8 @@ import java.util.List;
  */
 record Preset(String description,
               URI baseUrl,
+              URI anthropicBaseUrl,
+              Auth anthropicAuth,
               Protocol protocol,
               Auth auth,
               PriceSource prices,
@@ -67,7 +73,16 @@ record Preset(String description,
                           Integer contextWindow,
                           Integer toolNameLimit,
                           List<String> schemaKeywordsToStrip,
-                          Integer stopSequenceLimit) {
+                          Integer stopSequenceLimit,
+                          Boolean imageInput,
+                          ToolCallIds toolCallIds,
+                          Boolean parallelToolCalls) {
+    }
+
+    /** The tool-call id alphabet; see {@link dev.ccrouter.translate.ToolCallIdFormat}. */
+    enum ToolCallIds {
+        @JsonProperty("any") ANY,
+        @JsonProperty("alnum9") ALNUM9
     }
 
     /** Capability settings for the models whose id matches one of {@code match} ({@code *} matches anything). */
@@ -79,7 +94,10 @@ record Preset(String description,
                      Integer contextWindow,
                      Integer toolNameLimit,
                      List<String> schemaKeywordsToStrip,
-                     Integer stopSequenceLimit) {
+                     Integer stopSequenceLimit,
+                     Boolean imageInput,
+                     ToolCallIds toolCallIds,
+                     Boolean parallelToolCalls) {
 
         boolean matches(String model) {
             return match.stream().anyMatch(pattern -> glob(pattern, model));
@@ -87,7 +105,8 @@ record Preset(String description,
 
         CapabilitySpec capabilities() {
             return new CapabilitySpec(cacheControl, cacheTtl, autoCacheBreakpoints, maxOutputTokens, contextWindow,
-                    toolNameLimit, schemaKeywordsToStrip, stopSequenceLimit);
+                    toolNameLimit, schemaKeywordsToStrip, stopSequenceLimit, imageInput, toolCallIds,
+                    parallelToolCalls);
         }
 
         /** {@code *} matches any run of characters; everything else matches itself, ignoring case. */

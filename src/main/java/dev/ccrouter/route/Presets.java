@@ -27,12 +27,17 @@ final class Presets {
         return loaded.computeIfAbsent(name, Presets::read);
     }
 
+    /** Reads one preset file strictly: an unknown key or a misspelt value fails. */
+    static Preset parse(InputStream in) throws IOException {
+        return YAML.readValue(in, Preset.class);
+    }
+
     private static Preset read(String name) {
         try (InputStream in = Presets.class.getResourceAsStream(FOLDER + name + ".yaml")) {
             if (in == null) {
                 throw new IllegalArgumentException("no built-in preset named '" + name + "'");
             }
-            return YAML.readValue(in, Preset.class);
+            return parse(in);
         } catch (IOException e) {
             throw new IllegalStateException("the built-in preset " + name + " cannot be read: " + e.getMessage(), e);
         }

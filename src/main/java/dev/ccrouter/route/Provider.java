@@ -2,6 +2,7 @@ package dev.ccrouter.route;
 
 import dev.ccrouter.translate.Dialect;
 import dev.ccrouter.translate.ModelCapabilities;
+import dev.ccrouter.translate.ToolCallIdFormat;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
@@ -79,7 +80,10 @@ public record Provider(String name,
                 spec.contextWindow() != null ? spec.contextWindow() : caps.contextWindow(),
                 or(spec.toolNameLimit(), caps.toolNameLimit()),
                 spec.schemaKeywordsToStrip() != null ? Set.copyOf(spec.schemaKeywordsToStrip()) : caps.schemaKeywordsToStrip(),
-                or(spec.stopSequenceLimit(), caps.stopSequenceLimit()));
+                or(spec.stopSequenceLimit(), caps.stopSequenceLimit()),
+                or(spec.imageInput(), caps.imageInput()),
+                spec.toolCallIds() != null ? ToolCallIdFormat.valueOf(spec.toolCallIds().name()) : caps.toolCallIds(),
+                or(spec.parallelToolCalls(), caps.parallelToolCalls()));
     }
 
     private static <T> T or(T value, T fallback) {

@@ -161,18 +161,21 @@ public final class Router {
     private static Provider provider(ProviderSettings settings, Presets presets) {
         String presetName = settings.preset() != null ? settings.preset() : "openai-compatible";
         Preset preset = presets.named(presetName);
-        URI baseUrl = settings.baseUrl() != null ? settings.baseUrl() : preset.baseUrl();
-        if (baseUrl == null) {
-            throw new IllegalArgumentException("providers." + settings.name() + ".base_url must be set: the "
-                    + presetName + " preset has no default address");
-        }
         boolean anthropicWire = settings.protocol() != null ? "anthropic".equals(settings.protocol())
                 : preset.protocol() == Preset.Protocol.ANTHROPIC;
+        boolean sideDoor = anthropicWire && preset.protocol() != Preset.Protocol.ANTHROPIC;
+        URI presetUrl = sideDoor ? preset.anthropicBaseUrl() : preset.baseUrl();
+        URI baseUrl = settings.baseUrl() != null ? settings.baseUrl() : presetUrl;
+        if (baseUrl == null) {
+            throw new IllegalArgumentException("providers." + settings.name() + ".base_url must be set: the "
+                    + presetName + " preset has no default address" + (sideDoor ? " for protocol: anthropic" : ""));
+        }
+        Preset.Auth auth = sideDoor && preset.anthropicAuth() != null ? preset.anthropicAuth() : preset.auth();
         Map<String, Preset.CapabilitySpec> overrides = new LinkedHashMap<>();
         settings.models().forEach((model, over) -> overrides.put(model, new Preset.CapabilitySpec(
                 over.cacheControl(), null, null, over.maxOutputTokens(), over.contextWindow(), null,
-                over.schemaKeywordsToStrip(), null)));
-        return new Provider(settings.name(), baseUrl, anthropicWire, preset.auth(), List.copyOf(settings.apiKeys()),
+                over.schemaKeywordsToStrip(), null, over.images(), null, null)));
+        return new Provider(settings.name(), baseUrl, anthropicWire, auth, List.copyOf(settings.apiKeys()),
                 dialect(preset.dialect()), preset.prices() == Preset.PriceSource.OPENROUTER_CATALOG, preset,
                 Map.copyOf(overrides));
     }

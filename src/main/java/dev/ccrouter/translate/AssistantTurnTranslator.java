@@ -23,9 +23,11 @@ final class AssistantTurnTranslator {
     private final ContentTranslator content;
     private final ToolNames toolNames;
     private final Dialect.ReasoningReplay replay;
+    private final ToolCallIdFormat idFormat;
 
     AssistantTurnTranslator(JsonNodeFactory nodes, ContentTranslator content, ToolNames toolNames,
-                            Dialect.ReasoningReplay replay) {
+                            Dialect.ReasoningReplay replay, ToolCallIdFormat idFormat) {
+        this.idFormat = idFormat;
         this.nodes = nodes;
         this.content = content;
         this.toolNames = toolNames;
@@ -104,13 +106,13 @@ final class AssistantTurnTranslator {
                     message.put("reasoning_content", reasoningContent.toString());
                 }
             }
-            case NONE -> { }
+            case THOUGHT_SIGNATURES, NONE -> { }
         }
         return message;
     }
 
     private ObjectNode toolCall(JsonNode block) {
-        String id = ToolCallIds.toUpstream(Fields.requiredString(block, "id"));
+        String id = idFormat.upstream(ToolCallIds.toUpstream(Fields.requiredString(block, "id")));
         String name = Fields.requiredString(block, "name");
         JsonNode input = Fields.requiredObject(block, "input");
         ObjectNode call = nodes.objectNode().put("id", id).put("type", "function");

@@ -31,6 +31,11 @@ public record Dialect(ReasoningRequest reasoningRequest,
         REASONING_EFFORT,
         /** {@code thinking: {type: enabled|disabled}} (DeepSeek, Moonshot, Z.ai). */
         THINKING_TYPE,
+        /**
+         * {@code enable_thinking: true|false} (Qwen on DashScope), which many models accept in streams only: a
+         * request that does not stream always says {@code false}, since {@code true} would be a 400.
+         */
+        ENABLE_THINKING,
         /** The provider has no switch: thinking requests are dropped. */
         NONE
     }
@@ -44,6 +49,11 @@ public record Dialect(ReasoningRequest reasoningRequest,
          * tools (an empty string when the client kept no thinking), Moonshot keeps it on every turn.
          */
         REASONING_CONTENT,
+        /**
+         * Gemini's thought signatures: each tool call goes back with the {@code extra_content.google.thought_signature}
+         * it came with (Gemini 3 answers 400 without one).
+         */
+        THOUGHT_SIGNATURES,
         /** Thinking is not sent back. */
         NONE
     }
