@@ -78,6 +78,7 @@ final class MessagesHandler implements Handler {
     private final AccessLog accessLog;
     private final PricingCatalog pricing;
     private final ObjectWriter billingWriter;
+    private final AnthropicPassthrough passthrough;
 
     MessagesHandler(ObjectMapper json, RequestBodies bodies, ErrorResponses errors, Router router,
                     UpstreamClient upstream, Duration pingInterval, Duration livenessCheck, AccessLog accessLog,
@@ -97,6 +98,7 @@ final class MessagesHandler implements Handler {
         this.responseTranslator = new ChatResponseTranslator(json);
         this.estimator = new TokenEstimator();
         this.upstreamErrors = new UpstreamErrors(json);
+        this.passthrough = new AnthropicPassthrough(json);
     }
 
     @Override
@@ -129,6 +131,10 @@ final class MessagesHandler implements Handler {
         ChatRequest chat = answer.chat;
         res.header(ROUTE, decision.route());
         res.header(PROVIDER, candidate.label());
+        if (chat == null) {
+            forwardAnswer(res, answer, body, exchange);
+            return;
+        }
         exchange.stream = chat.stream();
         UsageMapper accounting = upstreamUsage -> {
             exchange.bill = UsageAccounting.account(upstreamUsage, chat.cacheTtls(), prices(candidate));
@@ -173,22 +179,28 @@ final class MessagesHandler implements Handler {
             boolean last = i == targets.size() - 1;
             exchange.provider = candidate.label();
             exchange.upstreamModel = candidate.target().upstreamModel();
-            if (candidate.provider().anthropicWire()) {
-                throw new RequestFailure(AnthropicError.invalidRequest("Provider '" + candidate.provider().name()
-                        + "' speaks Anthropic's protocol, which this gateway does not forward yet."));
-            }
-            ChatRequest chat;
-            try {
-                chat = requestTranslator.translate(body, candidate.target(), sessionId);
-            } catch (InvalidRequestException e) {
-                throw new RequestFailure(AnthropicError.invalidRequest(e.getMessage()));
-            }
             Provider provider = candidate.provider();
-            UpstreamClient.Call call = new UpstreamClient.Call(provider.endpoint(), provider.authHeader(),
-                    provider.authValue(provider.credential(apiKey)), chat.stream(), attribution);
+            ChatRequest chat = null; // stays null for a provider that takes the request as it is
+            byte[] payload;
+            UpstreamClient.Call call;
+            if (provider.anthropicWire()) {
+                payload = passthrough.body(body, candidate.target().upstreamModel());
+                call = new UpstreamClient.Call(provider.endpoint(), provider.authHeader(),
+                        provider.authValue(provider.credential(apiKey)), body.path("stream").asBoolean(false),
+                        attribution, AnthropicPassthrough.headers(req.headers()));
+            } else {
+                try {
+                    chat = requestTranslator.translate(body, candidate.target(), sessionId);
+                } catch (InvalidRequestException e) {
+                    throw new RequestFailure(AnthropicError.invalidRequest(e.getMessage()));
+                }
+                payload = writeBytes(chat.body());
+                call = new UpstreamClient.Call(provider.endpoint(), provider.authHeader(),
+                        provider.authValue(provider.credential(apiKey)), chat.stream(), attribution);
+            }
             UpstreamResponse response;
             try {
-                response = upstream.post(call, writeBytes(chat.body()));
+                response = upstream.post(call, payload);
             } catch (UpstreamException e) {
                 if (last) {
                     throw new RequestFailure(e.error());
@@ -228,7 +240,22 @@ final class MessagesHandler implements Handler {
         return candidate.provider().pricedByCatalog() ? pricing.find(candidate.target().upstreamModel()) : null;
     }
 
-    /** The target that answered, the request as translated for it, and its response. */
+    /** An Anthropic-wire provider's answer, relayed as it is ({@link AnthropicPassthrough}). */
+    private void forwardAnswer(ServerResponse res, Answer answer, JsonNode body, Exchange exchange) {
+        exchange.stream = body.path("stream").asBoolean(false);
+        try (UpstreamResponse response = answer.response) {
+            exchange.upstreamStatus = response.status();
+            if (response.status() / 100 != 2) {
+                throw new RequestFailure(upstreamErrors.fromResponse(response.status(),
+                        readQuietly(response, MAX_UPSTREAM_ERROR_BODY), response.header("retry-after")));
+            }
+            passthrough.relay(res, response, exchange, prices(answer.candidate), bill -> BILLING_COMMENT + billingJson(exchange));
+        } catch (AnthropicPassthrough.PassthroughFailure failure) {
+            throw new RequestFailure(failure.error);
+        }
+    }
+
+    /** The target that answered, the request as translated for it (null when forwarded as it is), and its response. */
     private record Answer(Candidate candidate, ChatRequest chat, UpstreamResponse response) {
     }
 

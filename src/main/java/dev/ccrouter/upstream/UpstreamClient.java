@@ -64,8 +64,14 @@ public final class UpstreamClient {
      * @param authValue   its value
      * @param stream      whether the body asks for SSE
      * @param attribution the client's {@code HTTP-Referer} / {@code X-Title}, each null when it sent none
+     * @param headers     further headers the protocol needs (Anthropic's {@code anthropic-version})
      */
-    public record Call(URI url, String authHeader, String authValue, boolean stream, Attribution attribution) {
+    public record Call(URI url, String authHeader, String authValue, boolean stream, Attribution attribution,
+                       java.util.Map<String, String> headers) {
+
+        public Call(URI url, String authHeader, String authValue, boolean stream, Attribution attribution) {
+            this(url, authHeader, authValue, stream, attribution, java.util.Map.of());
+        }
     }
 
     /**
@@ -96,6 +102,7 @@ public final class UpstreamClient {
         if (call.authHeader() != null) {
             request.header(HeaderNames.create(call.authHeader()), call.authValue());
         }
+        call.headers().forEach((name, value) -> request.header(HeaderNames.create(name), value));
         request
                 .header(HeaderNames.ACCEPT, call.stream() ? "text/event-stream" : "application/json");
         String referer = attribution.httpReferer() != null ? attribution.httpReferer() : httpReferer;
