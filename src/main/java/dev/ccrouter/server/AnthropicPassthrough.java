@@ -3,12 +3,14 @@ package dev.ccrouter.server;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ccrouter.api.anthropic.AnthropicError;
 import dev.ccrouter.api.anthropic.ErrorType;
 import dev.ccrouter.billing.AnthropicUsage;
 import dev.ccrouter.billing.Bill;
 import dev.ccrouter.billing.ModelPricing;
+import dev.ccrouter.translate.CarriedReasoning;
 import dev.ccrouter.upstream.UpstreamResponse;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
@@ -46,10 +48,23 @@ final class AnthropicPassthrough {
         this.json = json;
     }
 
-    /** The client's body with the upstream's model id. */
+    /**
+     * The client's body with the upstream's model id. Thinking blocks whose signature the gateway wrote for another
+     * provider's reasoning ({@link CarriedReasoning}) are left out: no Anthropic endpoint could verify them, and
+     * they belong to a turn another provider answered.
+     */
     byte[] body(JsonNode request, String upstreamModel) {
         ObjectNode forwarded = ((ObjectNode) request).deepCopy();
         forwarded.put("model", upstreamModel);
+        for (JsonNode message : forwarded.path("messages")) {
+            if (message.path("content") instanceof ArrayNode content) {
+                for (int i = content.size() - 1; i >= 0; i--) {
+                    if (CarriedReasoning.isCarrier(content.get(i))) {
+                        content.remove(i);
+                    }
+                }
+            }
+        }
         try {
             return json.writeValueAsBytes(forwarded);
         } catch (JsonProcessingException e) {

@@ -118,6 +118,25 @@ class AnthropicPassthroughOverHttpTest {
     }
 
     @Test
+    void thinkingTheGatewayCarriedForAnotherProviderIsNotForwarded() throws Exception {
+        upstream.answer(FakeUpstream.json(200, UPSTREAM_MESSAGE));
+        String history = """
+                {"model":"claude,claude-sonnet-4-5","max_tokens":256,"messages":[
+                  {"role":"user","content":"go"},
+                  {"role":"assistant","content":[
+                    {"type":"thinking","thinking":"Plan.","signature":"ccr1.eyJyZWFzb25pbmdfZGV0YWlscyI6W119"},
+                    {"type":"thinking","thinking":"Signed.","signature":"EqQBCkYIBxgCKkA"},
+                    {"type":"text","text":"Done."}]},
+                  {"role":"user","content":"next"}]}""";
+
+        SseCapture.post(gateway.baseUrl() + "/v1/messages", history, "x-api-key", "sk-client");
+
+        assertThat(upstream.lastRequest().body().at("/messages/1/content").toString()).isEqualTo(
+                "[{\"type\":\"thinking\",\"thinking\":\"Signed.\",\"signature\":\"EqQBCkYIBxgCKkA\"},"
+                        + "{\"type\":\"text\",\"text\":\"Done.\"}]");
+    }
+
+    @Test
     void theSdkReadsTheForwardedStream() {
         upstream.answer(FakeUpstream.raw(UPSTREAM_STREAM));
 
