@@ -35,6 +35,11 @@ import java.util.Map;
 public final class ChatStreamTranslator {
     private static final String ANTHROPIC_REASONING_FORMAT = "anthropic-claude-v1";
     private static final String REDACTED_PLACEHOLDER = "[REDACTED]";
+    /**
+     * Finish reasons that say the provider broke off: DeepSeek's {@code insufficient_system_resource} (its inference
+     * capacity ran out), Z.ai's {@code network_error}.
+     */
+    private static final java.util.Set<String> INTERRUPTIONS = java.util.Set.of("insufficient_system_resource", "network_error");
 
     private enum OpenBlock { NONE, THINKING, TEXT }
 
@@ -112,6 +117,12 @@ public final class ChatStreamTranslator {
                     // The error object sits at the top (handled above) or, like in whole responses, on the choice.
                     JsonNode choiceError = choice.get("error");
                     onFailure(errors.fromStreamError(choiceError != null ? choiceError : json.nullNode()));
+                    return;
+                }
+                if (INTERRUPTIONS.contains(reason.asText())) {
+                    // The provider stopped generating for its own reasons: what the client has is incomplete.
+                    onFailure(AnthropicError.of(ErrorType.OVERLOADED, "The upstream interrupted the response ("
+                            + reason.asText() + "); it is incomplete."));
                     return;
                 }
                 finishReason = reason.asText();
