@@ -32,6 +32,14 @@ public record Provider(String name,
 
     /** What {@code model} accepts: the preset's defaults, its model patterns, then the configuration's overrides. */
     public ModelCapabilities capabilities(String model) {
+        return capabilities(model, null);
+    }
+
+    /**
+     * What {@code model} accepts: the preset's defaults, its model patterns, what the provider's catalog lists for
+     * it (OpenRouter's {@code /models}; null when it lists nothing), then the configuration's overrides.
+     */
+    public ModelCapabilities capabilities(String model, ModelCatalog.Facts listed) {
         ModelCapabilities caps = apply(ModelCapabilities.PLAIN, preset.capabilities());
         if (preset.models() != null) {
             for (Preset.ModelSpec spec : preset.models()) {
@@ -40,6 +48,10 @@ public record Provider(String name,
                     break;
                 }
             }
+        }
+        if (listed != null) {
+            caps = apply(caps, new Preset.CapabilitySpec(null, null, null, listed.maxOutputTokens(),
+                    listed.contextWindow(), null, null, null, listed.imageInput(), null, null));
         }
         return apply(caps, modelOverrides.get(model));
     }

@@ -32,8 +32,15 @@ public final class Router {
     private final RouteSettings routes;
     private final GatewayConfig.ModelMapping families;
     private final Map<String, Integer> outputLimits;
+    private final ModelCatalog catalog;
 
     public Router(GatewayConfig config) {
+        this(config, ModelCatalog.NONE);
+    }
+
+    /** @param catalog what OpenRouter's {@code /models} lists, for the providers priced by that catalog */
+    public Router(GatewayConfig config, ModelCatalog catalog) {
+        this.catalog = catalog;
         Presets presets = new Presets();
         Map<String, Provider> byName = new LinkedHashMap<>();
         for (ProviderSettings settings : config.providers()) {
@@ -110,7 +117,8 @@ public final class Router {
         if (provider == null) { // the configuration is validated at load; this is a bug, not bad input
             throw new IllegalStateException("route names an unknown provider: " + ref.provider());
         }
-        ModelCapabilities caps = provider.capabilities(ref.model());
+        ModelCapabilities caps = provider.capabilities(ref.model(),
+                provider.pricedByCatalog() ? catalog.facts(ref.model()) : null);
         Integer limit = outputLimits.get(ref.model());
         if (limit != null) {
             caps = caps.withMaxOutputTokens(limit);

@@ -35,11 +35,11 @@ public final class GatewayServer implements AutoCloseable {
     public GatewayServer start() {
         ErrorResponses errors = new ErrorResponses(json);
         RequestBodies bodies = new RequestBodies(config.maxBodyBytes());
-        Router router = new Router(config);
         UpstreamClient upstream = new UpstreamClient(config);
         // Reads local files only; the catalog is fetched in the background once the server is up.
         pricing = new PricingCatalog(URI.create(config.upstreamBaseUrl() + "/models"), config.dataDir(),
                 config.pricingRefresh());
+        Router router = new Router(config, new CatalogFacts(pricing));
         MessagesHandler messages = new MessagesHandler(json, bodies, errors, router, upstream,
                 config.pingInterval(), LIVENESS_CHECK, new AccessLog(), pricing);
         CountTokensHandler countTokens = new CountTokensHandler(json, bodies, errors);

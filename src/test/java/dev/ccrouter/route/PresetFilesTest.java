@@ -176,6 +176,33 @@ class PresetFilesTest {
         assertThat(router.providers().get("ds").capabilities("deepseek-flash").imageInput()).isFalse();
     }
 
+    @Test
+    void openRoutersCatalogFillsTheLimitsItListsAndTheConfigurationStillWins() {
+        ModelCatalog catalog = model -> model.equals("vendor/model")
+                ? new ModelCatalog.Facts(131072, 8192, false) : null;
+        Router router = new Router(DEFAULTS.withProviders(List.of(
+                new ProviderSettings("openrouter", "openrouter", null, List.of(), null, Map.of(
+                        "vendor/model", new ProviderSettings.ModelSettings(null, 100000, null, null, null))),
+                new ProviderSettings("ds", "deepseek", null, List.of(), null, Map.of()))), catalog);
+
+        ModelCapabilities listed = candidate(router, "openrouter,vendor/model");
+        assertThat(listed.maxOutputTokens()).isEqualTo(8192);
+        assertThat(listed.contextWindow()).isEqualTo(100000); // the configuration's override
+        assertThat(listed.imageInput()).isFalse();
+        assertThat(candidate(router, "openrouter,other/model").maxOutputTokens()).isNull();
+        // a direct provider's models are not OpenRouter's: its preset decides
+        ModelCatalog everything = model -> new ModelCatalog.Facts(1000, 10, false);
+        Router direct = new Router(DEFAULTS.withProviders(List.of(
+                new ProviderSettings("ds", "deepseek", null, List.of(), null, Map.of()))), everything);
+        assertThat(candidate(direct, "ds,deepseek-flash").maxOutputTokens()).isEqualTo(393216);
+    }
+
+    private static ModelCapabilities candidate(Router router, String model) {
+        com.fasterxml.jackson.databind.node.ObjectNode request = new com.fasterxml.jackson.databind.ObjectMapper()
+                .createObjectNode().put("model", model);
+        return router.decide(request, 10).targets().getFirst().target().capabilities();
+    }
+
     private static Provider provider(String preset, URI baseUrl) {
         Router router = new Router(DEFAULTS.withProviders(List.of(
                 new ProviderSettings("p", preset, baseUrl, List.of(), null, Map.of()))));
