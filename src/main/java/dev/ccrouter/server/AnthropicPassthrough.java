@@ -116,7 +116,7 @@ final class AnthropicPassthrough {
 
     private Bill stream(ServerResponse res, UpstreamResponse response, Exchange exchange, ModelPricing pricing,
                         Function<Bill, String> comment) {
-        UsageReader usage = new UsageReader();
+        UsageReader usage = new UsageReader(exchange);
         byte[] buffer = new byte[8192];
         InputStream upstream = response.body();
         try (OutputStream client = res.outputStream()) {
@@ -164,7 +164,12 @@ final class AnthropicPassthrough {
     /** Reads the {@code data:} lines of the relayed bytes for usage, without holding more than one line. */
     private final class UsageReader {
         private final ByteArrayOutputStream line = new ByteArrayOutputStream();
+        private final Exchange exchange;
         private ObjectNode usage;
+
+        UsageReader(Exchange exchange) {
+            this.exchange = exchange;
+        }
 
         void feed(byte[] bytes, int length) {
             for (int i = 0; i < length; i++) {
@@ -178,7 +183,8 @@ final class AnthropicPassthrough {
         }
 
         private void onLine(String text) {
-            if (!text.startsWith("data:") || !text.contains("\"message_start\"") && !text.contains("\"message_delta\"")) {
+            if (!text.startsWith("data:") || !text.contains("\"message_start\"") && !text.contains("\"message_delta\"")
+                    && !text.contains("\"error\"")) {
                 return;
             }
             JsonNode event;
@@ -211,6 +217,8 @@ final class AnthropicPassthrough {
                         });
                     }
                 }
+                // the upstream's own event: error, relayed as it is; the access log names it
+                case "error" -> exchange.streamError = event.path("error").path("type").asText("api_error");
                 default -> { }
             }
         }

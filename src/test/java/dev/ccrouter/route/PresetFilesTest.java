@@ -73,6 +73,9 @@ class PresetFilesTest {
             assertThat(Dialect.ReasoningReplay.valueOf(dialect.reasoningReplay().toUpperCase())).isNotNull();
             assertThat(dialect.maxTokensField()).isIn("max_tokens", "max_completion_tokens");
         }
+        if (preset.models() != null) {
+            assertThat(preset.models()).allSatisfy(spec -> assertThat(spec.match()).as("models[].match").isNotEmpty());
+        }
         Provider provider = provider(name, ADDRESS_REQUIRED.contains(name) ? URI.create("http://127.0.0.1:9/v1") : null);
         assertThat(provider.endpoint().toString()).endsWith(
                 preset.protocol() == Preset.Protocol.ANTHROPIC ? "/messages" : "/chat/completions");

@@ -137,6 +137,19 @@ class AnthropicPassthroughOverHttpTest {
     }
 
     @Test
+    void aMidStreamErrorIsRelayedAsTheUpstreamWroteIt() throws Exception {
+        String failing = UPSTREAM_STREAM.substring(0, UPSTREAM_STREAM.indexOf("event: content_block_stop"))
+                + "event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}\n\n";
+        upstream.answer(FakeUpstream.raw(failing));
+
+        HttpResponse<String> response = SseCapture.post(gateway.baseUrl() + "/v1/messages", REQUEST.formatted(true),
+                "x-api-key", "sk-client");
+
+        assertThat(response.body()).startsWith(failing);
+        assertThat(SseCapture.eventNames(response.body())).endsWith("error");
+    }
+
+    @Test
     void theSdkReadsTheForwardedStream() {
         upstream.answer(FakeUpstream.raw(UPSTREAM_STREAM));
 
