@@ -76,7 +76,8 @@ record Preset(String description,
                           Integer stopSequenceLimit,
                           Boolean imageInput,
                           ToolCallIds toolCallIds,
-                          Boolean parallelToolCalls) {
+                          Boolean parallelToolCalls,
+                          Boolean forcedToolChoice) {
     }
 
     /** The tool-call id alphabet; see {@link dev.ccrouter.translate.ToolCallIdFormat}. */
@@ -97,7 +98,8 @@ record Preset(String description,
                      Integer stopSequenceLimit,
                      Boolean imageInput,
                      ToolCallIds toolCallIds,
-                     Boolean parallelToolCalls) {
+                     Boolean parallelToolCalls,
+                     Boolean forcedToolChoice) {
 
         boolean matches(String model) {
             return match.stream().anyMatch(pattern -> glob(pattern, model));
@@ -106,7 +108,7 @@ record Preset(String description,
         CapabilitySpec capabilities() {
             return new CapabilitySpec(cacheControl, cacheTtl, autoCacheBreakpoints, maxOutputTokens, contextWindow,
                     toolNameLimit, schemaKeywordsToStrip, stopSequenceLimit, imageInput, toolCallIds,
-                    parallelToolCalls);
+                    parallelToolCalls, forcedToolChoice);
         }
 
         /** {@code *} matches any run of characters; everything else matches itself, ignoring case. */

@@ -21,6 +21,9 @@ import java.util.Set;
  * @param toolCallIds           the tool-call id alphabet the upstream accepts in conversation history
  * @param parallelToolCalls     the upstream accepts {@code parallel_tool_calls}; when it does not, the field is left
  *                              out (the client's {@code disable_parallel_tool_use} cannot be expressed)
+ * @param forcedToolChoice      the upstream honours a forced tool choice ({@code required} or a named function);
+ *                              when it does not (Z.ai; DeepSeek in thinking mode answers 400), the choice is
+ *                              sent as {@code auto}
  */
 public record ModelCapabilities(boolean cacheControl,
                                 boolean cacheTtl,
@@ -32,14 +35,15 @@ public record ModelCapabilities(boolean cacheControl,
                                 int stopSequenceLimit,
                                 boolean imageInput,
                                 ToolCallIdFormat toolCallIds,
-                                boolean parallelToolCalls) {
+                                boolean parallelToolCalls,
+                                boolean forcedToolChoice) {
 
     /** A model that reads images, takes any tool-call id and the {@code parallel_tool_calls} switch. */
     public ModelCapabilities(boolean cacheControl, boolean cacheTtl, boolean autoCacheBreakpoints,
                              Integer maxOutputTokens, Integer contextWindow, int toolNameLimit,
                              Set<String> schemaKeywordsToStrip, int stopSequenceLimit) {
         this(cacheControl, cacheTtl, autoCacheBreakpoints, maxOutputTokens, contextWindow, toolNameLimit,
-                schemaKeywordsToStrip, stopSequenceLimit, true, ToolCallIdFormat.ANY, true);
+                schemaKeywordsToStrip, stopSequenceLimit, true, ToolCallIdFormat.ANY, true, true);
     }
 
     /** OpenAI function names are limited to 64 characters; Anthropic allows 128. */
@@ -60,23 +64,24 @@ public record ModelCapabilities(boolean cacheControl,
     public ModelCapabilities withCaching(boolean markers, boolean ttl, boolean autoBreakpoints) {
         return new ModelCapabilities(markers, ttl, autoBreakpoints, maxOutputTokens, contextWindow, toolNameLimit,
                 schemaKeywordsToStrip, stopSequenceLimit, imageInput, toolCallIds,
-                parallelToolCalls);
+                parallelToolCalls, forcedToolChoice);
     }
 
     public ModelCapabilities withMaxOutputTokens(Integer limit) {
         return new ModelCapabilities(cacheControl, cacheTtl, autoCacheBreakpoints, limit, contextWindow, toolNameLimit,
                 schemaKeywordsToStrip, stopSequenceLimit, imageInput, toolCallIds,
-                parallelToolCalls);
+                parallelToolCalls, forcedToolChoice);
     }
 
     public ModelCapabilities withContextWindow(Integer tokens) {
         return new ModelCapabilities(cacheControl, cacheTtl, autoCacheBreakpoints, maxOutputTokens, tokens,
                 toolNameLimit, schemaKeywordsToStrip, stopSequenceLimit, imageInput, toolCallIds,
-                parallelToolCalls);
+                parallelToolCalls, forcedToolChoice);
     }
 
     public ModelCapabilities withSchemaKeywordsToStrip(Set<String> keywords) {
         return new ModelCapabilities(cacheControl, cacheTtl, autoCacheBreakpoints, maxOutputTokens, contextWindow,
-                toolNameLimit, Set.copyOf(keywords), stopSequenceLimit, imageInput, toolCallIds, parallelToolCalls);
+                toolNameLimit, Set.copyOf(keywords), stopSequenceLimit, imageInput, toolCallIds, parallelToolCalls,
+                forcedToolChoice);
     }
 }

@@ -139,6 +139,9 @@ class PresetFilesTest {
     @Test
     void zaiIsNotAskedForStreamUsageAndKimiGetsItsOutputField() {
         assertThat(provider("zai", null).dialect().streamUsageOption()).isFalse();
+        assertThat(provider("zai", null).capabilities("glm-4.7").forcedToolChoice()).isFalse();
+        assertThat(provider("deepseek", null).capabilities("deepseek-flash").forcedToolChoice()).isFalse();
+        assertThat(provider("openai", null).capabilities("gpt-5.1").forcedToolChoice()).isTrue();
         assertThat(provider("moonshot", null).dialect().maxTokensField()).isEqualTo("max_completion_tokens");
         assertThat(provider("groq", null).dialect().maxTokensField()).isEqualTo("max_completion_tokens");
     }

@@ -13,11 +13,13 @@ import org.junit.jupiter.api.Test;
 class CapabilityShapingTest {
     private static final ModelCapabilities PLAIN = ModelCapabilities.PLAIN;
     private static final ModelCapabilities MISTRAL = new ModelCapabilities(false, false, false, null, null, 64,
-            Set.of(), 4, true, ToolCallIdFormat.ALNUM9, true);
+            Set.of(), 4, true, ToolCallIdFormat.ALNUM9, true, true);
     private static final ModelCapabilities TEXT_ONLY = new ModelCapabilities(false, false, false, null, null, 64,
-            Set.of(), 4, false, ToolCallIdFormat.ANY, true);
+            Set.of(), 4, false, ToolCallIdFormat.ANY, true, true);
     private static final ModelCapabilities NO_PARALLEL_SWITCH = new ModelCapabilities(false, false, false, null, null,
-            64, Set.of(), 4, true, ToolCallIdFormat.ANY, false);
+            64, Set.of(), 4, true, ToolCallIdFormat.ANY, false, true);
+    private static final ModelCapabilities AUTO_ONLY = new ModelCapabilities(false, false, false, null, null,
+            64, Set.of(), 4, true, ToolCallIdFormat.ANY, true, false);
 
     private static final String TWO_TOOL_TURNS = """
             {"model": "m", "max_tokens": 100,
@@ -107,6 +109,25 @@ class CapabilityShapingTest {
                 .isFalse();
         assertThat(translate(NO_PARALLEL_SWITCH, Dialect.OPENAI_COMPATIBLE, request).has("parallel_tool_calls"))
                 .isFalse();
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+            "{\"type\": \"any\"}                  | \"required\"                                       | \"auto\"",
+            "{\"type\": \"tool\", \"name\": \"Bash\"} | {\"type\":\"function\",\"function\":{\"name\":\"Bash\"}} | \"auto\"",
+            "{\"type\": \"none\"}                 | \"none\"                                           | \"none\"",
+            "{\"type\": \"auto\"}                 | \"auto\"                                           | \"auto\"",
+    })
+    void aForcedToolChoiceBecomesAutoWhereTheUpstreamRefusesIt(String clientChoice, String forced, String autoOnly) {
+        String request = """
+                {"model": "m", "max_tokens": 100,
+                 "tools": [{"name": "Bash", "input_schema": {"type": "object"}}],
+                 "tool_choice": %s,
+                 "messages": [{"role": "user", "content": "go"}]}""".formatted(clientChoice);
+
+        assertThat(translate(PLAIN, Dialect.OPENAI_COMPATIBLE, request).get("tool_choice").toString()).isEqualTo(forced);
+        assertThat(translate(AUTO_ONLY, Dialect.OPENAI_COMPATIBLE, request).get("tool_choice").toString())
+                .isEqualTo(autoOnly);
     }
 
     @Test
