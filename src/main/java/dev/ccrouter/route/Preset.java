@@ -77,7 +77,8 @@ record Preset(String description,
                           Boolean imageInput,
                           ToolCallIds toolCallIds,
                           Boolean parallelToolCalls,
-                          Boolean forcedToolChoice) {
+                          Boolean forcedToolChoice,
+                          Boolean nullableTypes) {
     }
 
     /** The tool-call id alphabet; see {@link dev.ccrouter.translate.ToolCallIdFormat}. */
@@ -99,7 +100,8 @@ record Preset(String description,
                      Boolean imageInput,
                      ToolCallIds toolCallIds,
                      Boolean parallelToolCalls,
-                     Boolean forcedToolChoice) {
+                     Boolean forcedToolChoice,
+                     Boolean nullableTypes) {
 
         boolean matches(String model) {
             return match.stream().anyMatch(pattern -> glob(pattern, model));
@@ -108,7 +110,7 @@ record Preset(String description,
         CapabilitySpec capabilities() {
             return new CapabilitySpec(cacheControl, cacheTtl, autoCacheBreakpoints, maxOutputTokens, contextWindow,
                     toolNameLimit, schemaKeywordsToStrip, stopSequenceLimit, imageInput, toolCallIds,
-                    parallelToolCalls, forcedToolChoice);
+                    parallelToolCalls, forcedToolChoice, nullableTypes);
         }
 
         /** {@code *} matches any run of characters; everything else matches itself, ignoring case. */

@@ -51,7 +51,7 @@ public record Provider(String name,
         }
         if (listed != null) {
             caps = apply(caps, new Preset.CapabilitySpec(null, null, null, listed.maxOutputTokens(),
-                    listed.contextWindow(), null, null, null, listed.imageInput(), null, null, null));
+                    listed.contextWindow(), null, null, null, listed.imageInput(), null, null, null, null));
         }
         return apply(caps, modelOverrides.get(model));
     }
@@ -96,7 +96,8 @@ public record Provider(String name,
                 or(spec.imageInput(), caps.imageInput()),
                 spec.toolCallIds() != null ? ToolCallIdFormat.valueOf(spec.toolCallIds().name()) : caps.toolCallIds(),
                 or(spec.parallelToolCalls(), caps.parallelToolCalls()),
-                or(spec.forcedToolChoice(), caps.forcedToolChoice()));
+                or(spec.forcedToolChoice(), caps.forcedToolChoice()),
+                or(spec.nullableTypes(), caps.nullableTypes()));
     }
 
     private static <T> T or(T value, T fallback) {

@@ -249,7 +249,7 @@ public final class MessagesRequestTranslator {
                 JsonNode schema = Fields.requiredObject(format, "schema");
                 ObjectNode responseFormat = nodes.objectNode().put("type", "json_schema");
                 ObjectNode jsonSchema = responseFormat.putObject("json_schema").put("name", "output");
-                jsonSchema.set("schema", JsonSchemas.sanitize(schema, caps.schemaKeywordsToStrip(), nodes));
+                jsonSchema.set("schema", JsonSchemas.sanitize(schema, caps.schemaKeywordsToStrip(), caps.nullableTypes(), nodes));
                 jsonSchema.put("strict", true);
                 return responseFormat;
             } catch (FieldProblem problem) {

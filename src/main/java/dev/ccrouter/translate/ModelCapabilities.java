@@ -24,6 +24,9 @@ import java.util.Set;
  * @param forcedToolChoice      the upstream honours a forced tool choice ({@code required} or a named function);
  *                              when it does not (Z.ai; DeepSeek in thinking mode answers 400), the choice is
  *                              sent as {@code auto}
+ * @param nullableTypes         tool schemas are OpenAPI 3.0 (Gemini): a type list such as {@code ["string", "null"]}
+ *                              becomes {@code type} + {@code nullable: true} and {@code const} a one-value
+ *                              {@code enum}, where a plain JSON Schema upstream takes them as they are
  */
 public record ModelCapabilities(boolean cacheControl,
                                 boolean cacheTtl,
@@ -36,14 +39,15 @@ public record ModelCapabilities(boolean cacheControl,
                                 boolean imageInput,
                                 ToolCallIdFormat toolCallIds,
                                 boolean parallelToolCalls,
-                                boolean forcedToolChoice) {
+                                boolean forcedToolChoice,
+                                boolean nullableTypes) {
 
     /** A model that reads images, takes any tool-call id and the {@code parallel_tool_calls} switch. */
     public ModelCapabilities(boolean cacheControl, boolean cacheTtl, boolean autoCacheBreakpoints,
                              Integer maxOutputTokens, Integer contextWindow, int toolNameLimit,
                              Set<String> schemaKeywordsToStrip, int stopSequenceLimit) {
         this(cacheControl, cacheTtl, autoCacheBreakpoints, maxOutputTokens, contextWindow, toolNameLimit,
-                schemaKeywordsToStrip, stopSequenceLimit, true, ToolCallIdFormat.ANY, true, true);
+                schemaKeywordsToStrip, stopSequenceLimit, true, ToolCallIdFormat.ANY, true, true, false);
     }
 
     /** OpenAI function names are limited to 64 characters; Anthropic allows 128. */
@@ -64,24 +68,24 @@ public record ModelCapabilities(boolean cacheControl,
     public ModelCapabilities withCaching(boolean markers, boolean ttl, boolean autoBreakpoints) {
         return new ModelCapabilities(markers, ttl, autoBreakpoints, maxOutputTokens, contextWindow, toolNameLimit,
                 schemaKeywordsToStrip, stopSequenceLimit, imageInput, toolCallIds,
-                parallelToolCalls, forcedToolChoice);
+                parallelToolCalls, forcedToolChoice, nullableTypes);
     }
 
     public ModelCapabilities withMaxOutputTokens(Integer limit) {
         return new ModelCapabilities(cacheControl, cacheTtl, autoCacheBreakpoints, limit, contextWindow, toolNameLimit,
                 schemaKeywordsToStrip, stopSequenceLimit, imageInput, toolCallIds,
-                parallelToolCalls, forcedToolChoice);
+                parallelToolCalls, forcedToolChoice, nullableTypes);
     }
 
     public ModelCapabilities withContextWindow(Integer tokens) {
         return new ModelCapabilities(cacheControl, cacheTtl, autoCacheBreakpoints, maxOutputTokens, tokens,
                 toolNameLimit, schemaKeywordsToStrip, stopSequenceLimit, imageInput, toolCallIds,
-                parallelToolCalls, forcedToolChoice);
+                parallelToolCalls, forcedToolChoice, nullableTypes);
     }
 
     public ModelCapabilities withSchemaKeywordsToStrip(Set<String> keywords) {
         return new ModelCapabilities(cacheControl, cacheTtl, autoCacheBreakpoints, maxOutputTokens, contextWindow,
                 toolNameLimit, Set.copyOf(keywords), stopSequenceLimit, imageInput, toolCallIds, parallelToolCalls,
-                forcedToolChoice);
+                forcedToolChoice, nullableTypes);
     }
 }

@@ -71,7 +71,7 @@ final class ToolTranslator {
         if (description != null) {
             function.put("description", description);
         }
-        function.set("parameters", JsonSchemas.sanitize(schema, caps.schemaKeywordsToStrip(), nodes));
+        function.set("parameters", JsonSchemas.sanitize(schema, caps.schemaKeywordsToStrip(), caps.nullableTypes(), nodes));
         if (marker != null) {
             entry.set("cache_control", marker);
         }

@@ -131,9 +131,13 @@ class PresetFilesTest {
     }
 
     @Test
-    void geminiStripsTheSchemaKeywordsItRejects() {
-        assertThat(provider("gemini", null).capabilities("gemini-3.1-pro-preview").schemaKeywordsToStrip())
-                .contains("$schema", "additionalProperties", "const", "exclusiveMinimum", "propertyNames", "$ref");
+    void geminiStripsTheSchemaKeywordsItRejectsAndRewritesTypeLists() {
+        ModelCapabilities gemini = provider("gemini", null).capabilities("gemini-3.1-pro-preview");
+
+        assertThat(gemini.schemaKeywordsToStrip())
+                .contains("$schema", "additionalProperties", "exclusiveMinimum", "propertyNames", "$ref");
+        assertThat(gemini.nullableTypes()).isTrue();
+        assertThat(provider("openai", null).capabilities("gpt-5.1").nullableTypes()).isFalse();
     }
 
     @Test

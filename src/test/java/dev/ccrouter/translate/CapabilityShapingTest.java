@@ -13,13 +13,13 @@ import org.junit.jupiter.api.Test;
 class CapabilityShapingTest {
     private static final ModelCapabilities PLAIN = ModelCapabilities.PLAIN;
     private static final ModelCapabilities MISTRAL = new ModelCapabilities(false, false, false, null, null, 64,
-            Set.of(), 4, true, ToolCallIdFormat.ALNUM9, true, true);
+            Set.of(), 4, true, ToolCallIdFormat.ALNUM9, true, true, false);
     private static final ModelCapabilities TEXT_ONLY = new ModelCapabilities(false, false, false, null, null, 64,
-            Set.of(), 4, false, ToolCallIdFormat.ANY, true, true);
+            Set.of(), 4, false, ToolCallIdFormat.ANY, true, true, false);
     private static final ModelCapabilities NO_PARALLEL_SWITCH = new ModelCapabilities(false, false, false, null, null,
-            64, Set.of(), 4, true, ToolCallIdFormat.ANY, false, true);
+            64, Set.of(), 4, true, ToolCallIdFormat.ANY, false, true, false);
     private static final ModelCapabilities AUTO_ONLY = new ModelCapabilities(false, false, false, null, null,
-            64, Set.of(), 4, true, ToolCallIdFormat.ANY, true, false);
+            64, Set.of(), 4, true, ToolCallIdFormat.ANY, true, false, false);
 
     private static final String TWO_TOOL_TURNS = """
             {"model": "m", "max_tokens": 100,
