@@ -62,7 +62,8 @@ record Preset(String description,
                        String reasoningReplay,
                        boolean sessionId,
                        boolean streamUsageOption,
-                       String maxTokensField) {
+                       String maxTokensField,
+                       Boolean promptCacheKey) {
     }
 
     /** Capability settings; null fields keep what was there before. */

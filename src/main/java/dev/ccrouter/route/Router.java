@@ -196,6 +196,7 @@ public final class Router {
                 Dialect.ReasoningRequest.valueOf(spec.reasoningRequest().toUpperCase(Locale.ROOT)),
                 Dialect.ReasoningReplay.valueOf(spec.reasoningReplay().toUpperCase(Locale.ROOT)),
                 spec.sessionId(), spec.streamUsageOption(),
-                spec.maxTokensField() != null ? spec.maxTokensField() : "max_tokens");
+                spec.maxTokensField() != null ? spec.maxTokensField() : "max_tokens",
+                Boolean.TRUE.equals(spec.promptCacheKey()));
     }
 }

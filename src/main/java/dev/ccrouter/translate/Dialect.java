@@ -16,12 +16,21 @@ package dev.ccrouter.translate;
  *                          send none otherwise; some reject the option)
  * @param maxTokensField    the output limit's field name: {@code max_tokens}, or {@code max_completion_tokens} for
  *                          servers that took the newer name only
+ * @param promptCacheKey    send Claude Code's session id as {@code prompt_cache_key}, which Moonshot and Mistral use
+ *                          to route a conversation to the server that holds its cached prefix
  */
 public record Dialect(ReasoningRequest reasoningRequest,
                       ReasoningReplay reasoningReplay,
                       boolean sessionId,
                       boolean streamUsageOption,
-                      String maxTokensField) {
+                      String maxTokensField,
+                      boolean promptCacheKey) {
+
+    /** A dialect without a cache key. */
+    public Dialect(ReasoningRequest reasoningRequest, ReasoningReplay reasoningReplay, boolean sessionId,
+                   boolean streamUsageOption, String maxTokensField) {
+        this(reasoningRequest, reasoningReplay, sessionId, streamUsageOption, maxTokensField, false);
+    }
 
     /** How a request asks for thinking. */
     public enum ReasoningRequest {

@@ -184,6 +184,9 @@ public final class MessagesRequestTranslator {
         if (dialect.sessionId() && sessionId != null && !sessionId.isEmpty()) {
             body.put("session_id", truncate(sessionId, SESSION_ID_LIMIT));
         }
+        if (dialect.promptCacheKey() && sessionId != null && !sessionId.isEmpty()) {
+            body.put("prompt_cache_key", truncate(sessionId, SESSION_ID_LIMIT));
+        }
         setIfPresent(body, "cache_control", automaticCache);
         if (stream) {
             body.put("stream", true);
