@@ -81,12 +81,12 @@ final class AnthropicPassthrough {
     }
 
     /**
-     * Sends a successful upstream answer to the client as it is and bills it.
+     * Sends a successful upstream answer to the client as it is and bills it into {@code exchange.bill} (left null
+     * when the upstream reported no usage).
      *
      * @param comment the SSE comment line (without the leading colon) that carries a stream's bill
-     * @return the bill, or null when the upstream reported no usage
      */
-    Bill relay(ServerResponse res, UpstreamResponse response, Exchange exchange, ModelPricing pricing,
+    void relay(ServerResponse res, UpstreamResponse response, Exchange exchange, ModelPricing pricing,
                Function<Bill, String> comment) {
         exchange.status = 200;
         String type = response.header("content-type");
@@ -94,7 +94,8 @@ final class AnthropicPassthrough {
             res.header(HeaderNames.CONTENT_TYPE, type);
             res.header(HeaderNames.CACHE_CONTROL, "no-cache");
             res.header(HeaderNames.create("X-Accel-Buffering"), "no");
-            return stream(res, response, exchange, pricing, comment);
+            stream(res, response, exchange, pricing, comment);
+            return;
         }
         byte[] body;
         try {
@@ -111,10 +112,9 @@ final class AnthropicPassthrough {
         }
         res.header(HeaderNames.CONTENT_TYPE, type != null ? type : "application/json");
         res.send(body);
-        return bill;
     }
 
-    private Bill stream(ServerResponse res, UpstreamResponse response, Exchange exchange, ModelPricing pricing,
+    private void stream(ServerResponse res, UpstreamResponse response, Exchange exchange, ModelPricing pricing,
                         Function<Bill, String> comment) {
         UsageReader usage = new UsageReader(exchange);
         byte[] buffer = new byte[8192];
@@ -128,7 +128,7 @@ final class AnthropicPassthrough {
                 } catch (IOException | UncheckedIOException e) {
                     exchange.clientGone = true;
                     response.close();
-                    return null;
+                    return;
                 }
                 usage.feed(buffer, read);
             }
@@ -139,7 +139,6 @@ final class AnthropicPassthrough {
         } catch (IOException | UncheckedIOException e) {
             exchange.clientGone = true;
         }
-        return exchange.bill;
     }
 
     /** The next bytes of the upstream stream, or -1 at its end or when it broke (noted, and ended for the client). */

@@ -249,7 +249,8 @@ final class MessagesHandler implements Handler {
                 throw new RequestFailure(upstreamErrors.fromResponse(response.status(),
                         readQuietly(response, MAX_UPSTREAM_ERROR_BODY), response.header("retry-after")));
             }
-            passthrough.relay(res, response, exchange, prices(answer.candidate), bill -> BILLING_COMMENT + billingJson(exchange));
+            passthrough.relay(res, response, exchange, prices(answer.candidate),
+                    bill -> BILLING_COMMENT + billingJson(exchange));
         } catch (AnthropicPassthrough.PassthroughFailure failure) {
             throw new RequestFailure(failure.error);
         }
