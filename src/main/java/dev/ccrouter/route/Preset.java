@@ -1,7 +1,12 @@
 package dev.ccrouter.route;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URI;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -88,30 +93,26 @@ record Preset(String description,
         @JsonProperty("alnum9") ALNUM9
     }
 
-    /** Capability settings for the models whose id matches one of {@code match} ({@code *} matches anything). */
-    record ModelSpec(List<String> match,
-                     Boolean cacheControl,
-                     Boolean cacheTtl,
-                     Boolean autoCacheBreakpoints,
-                     Integer maxOutputTokens,
-                     Integer contextWindow,
-                     Integer toolNameLimit,
-                     List<String> schemaKeywordsToStrip,
-                     Integer stopSequenceLimit,
-                     Boolean imageInput,
-                     ToolCallIds toolCallIds,
-                     Boolean parallelToolCalls,
-                     Boolean forcedToolChoice,
-                     Boolean nullableTypes) {
+    /**
+     * Capability settings for the models whose id matches one of {@code match} ({@code *} matches anything). In the
+     * file an entry is its {@code match} list beside the same keys as {@code capabilities}, read as strictly.
+     */
+    record ModelSpec(List<String> match, CapabilitySpec capabilities) {
+
+        @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
+        static ModelSpec read(ObjectNode entry) throws JsonProcessingException {
+            ObjectNode settings = entry.deepCopy();
+            JsonNode match = settings.remove("match");
+            if (match == null || !match.isArray() || match.isEmpty()) {
+                throw new IllegalArgumentException("a models entry needs a non-empty match list: " + entry);
+            }
+            List<String> patterns = new ArrayList<>();
+            match.forEach(pattern -> patterns.add(pattern.asText()));
+            return new ModelSpec(List.copyOf(patterns), Presets.strict().treeToValue(settings, CapabilitySpec.class));
+        }
 
         boolean matches(String model) {
             return match.stream().anyMatch(pattern -> glob(pattern, model));
-        }
-
-        CapabilitySpec capabilities() {
-            return new CapabilitySpec(cacheControl, cacheTtl, autoCacheBreakpoints, maxOutputTokens, contextWindow,
-                    toolNameLimit, schemaKeywordsToStrip, stopSequenceLimit, imageInput, toolCallIds,
-                    parallelToolCalls, forcedToolChoice, nullableTypes);
         }
 
         /** {@code *} matches any run of characters; everything else matches itself, ignoring case. */

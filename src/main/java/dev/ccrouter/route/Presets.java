@@ -22,6 +22,11 @@ final class Presets {
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
     private final Map<String, Preset> loaded = new ConcurrentHashMap<>();
 
+    /** The strict reader, for parts of a preset that are read in two steps. */
+    static ObjectMapper strict() {
+        return YAML;
+    }
+
     /** The preset of that name. */
     Preset named(String name) {
         return loaded.computeIfAbsent(name, Presets::read);

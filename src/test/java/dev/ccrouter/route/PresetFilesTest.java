@@ -96,6 +96,21 @@ class PresetFilesTest {
                 .hasMessageContaining("max_output_token");
     }
 
+    @Test
+    void anUnknownKeyInAModelEntryIsAnErrorToo() {
+        String misspelt = """
+                description: x
+                protocol: openai
+                auth: bearer
+                prices: none
+                models:
+                  - match: ["m*"]
+                    context_windw: 10
+                """;
+        assertThatThrownBy(() -> Presets.parse(new ByteArrayInputStream(misspelt.getBytes(StandardCharsets.UTF_8))))
+                .hasMessageContaining("context_windw");
+    }
+
     @ParameterizedTest
     @CsvSource(nullValues = "-", value = {
             // preset,  model,                max output, context window
