@@ -45,6 +45,9 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
         root.setLevel(Level.toLevel(System.getenv("CCROUTER_LOG_LEVEL"), Level.INFO));
         root.addAppender(async);
         context.getLogger("io.helidon").setLevel(Level.WARN);
+        // The ledger says in one line when its database goes and comes back; the pool would add a stack trace per try.
+        context.getLogger("com.zaxxer.hikari").setLevel(Level.ERROR);
+        context.getLogger("org.flywaydb").setLevel(Level.WARN);
         // A port that cannot be bound is reported by `serve` in one line; Helidon would add a stack trace.
         context.getLogger("io.helidon.webserver.LoomServer").setLevel(Level.OFF);
         return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;

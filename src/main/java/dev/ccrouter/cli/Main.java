@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionCommand.Provider.class,
         description = "Anthropic Messages API gateway for OpenRouter and other OpenAI-compatible providers.",
-        subcommands = {ServeCommand.class, CodeCommand.class, VersionCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ServeCommand.class, CodeCommand.class, ConfigCommand.class, UsageCommand.class,
+                StatuslineCommand.class, VersionCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {

@@ -2,21 +2,34 @@ package dev.ccrouter.cli;
 
 import dev.ccrouter.config.ConfigException;
 import dev.ccrouter.config.ConfigLoader;
+import dev.ccrouter.config.ConfigWatcher;
 import dev.ccrouter.config.GatewayConfig;
+import dev.ccrouter.config.LedgerSettings;
+import dev.ccrouter.ledger.LedgerUnavailableException;
 import dev.ccrouter.server.GatewayServer;
+import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code ccrouter serve}: starts the gateway and runs until interrupted. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = {"Start the gateway (default http://127.0.0.1:8787).",
                 "Settings: embedded defaults < YAML file (CCROUTER_CONFIG, --config) < environment < flags.",
-                "Environment: CCROUTER_PORT, CCROUTER_HOST, OPENROUTER_BASE_URL, CCROUTER_CONFIG, CCROUTER_DATA_DIR,",
-                "CCROUTER_MODEL_HAIKU, CCROUTER_MODEL_SONNET, CCROUTER_MODEL_OPUS."})
+                "Every setting with its environment variable: ccrouter config settings.",
+                "A configuration file is watched: a valid change is applied, a broken one is logged and ignored."})
 final class ServeCommand implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
 
     @Option(names = "--port", description = "Port to listen on (CCROUTER_PORT, default 8787).")
     Integer port;
@@ -27,7 +40,7 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--upstream", description = "Upstream base URL (OPENROUTER_BASE_URL, default https://openrouter.ai/api/v1).")
     String upstream;
 
-    @Option(names = "--config", description = "YAML config file (CCROUTER_CONFIG).")
+    @Option(names = "--config", description = "YAML config file, or claude-code-router's config.json (CCROUTER_CONFIG).")
     Path config;
 
     @Option(names = "--data-dir", description = "Data directory (CCROUTER_DATA_DIR, default ~/.ccrouter).")
@@ -38,34 +51,82 @@ final class ServeCommand implements Callable<Integer> {
                     + "class-data archive this way).")
     boolean exitWhenReady;
 
+    @Spec
+    CommandSpec spec;
+
+    private final Map<String, String> env;
+
+    ServeCommand() {
+        this(System.getenv());
+    }
+
+    ServeCommand(Map<String, String> env) {
+        this.env = env;
+    }
+
     @Override
     public Integer call() throws InterruptedException {
+        PrintWriter err = spec.commandLine().getErr();
+        ConfigLoader loader = new ConfigLoader(env);
+        ConfigLoader.Flags flags = new ConfigLoader.Flags(port, host, upstream, config, dataDir);
         GatewayConfig settings;
+        LedgerSettings ledger;
         try {
-            settings = new ConfigLoader(System.getenv()).load(new ConfigLoader.Flags(port, host, upstream, config, dataDir));
+            settings = loader.load(flags);
+            ledger = loader.loadLedger(flags);
         } catch (ConfigException e) {
-            System.err.println("ccrouter: " + e.getMessage());
-            return 2;
+            err.println("ccrouter: " + e.getMessage());
+            err.flush();
+            return ConfigCommand.BAD_CONFIGURATION;
         }
         GatewayServer server;
         try {
-            server = new GatewayServer(settings).start();
+            server = new GatewayServer(settings, ledger).start();
+        } catch (LedgerUnavailableException e) {
+            System.err.println("ccrouter: " + e.getMessage());
+            return 2;
         } catch (RuntimeException e) {
-            System.err.println("ccrouter: could not start on " + settings.host() + ":" + settings.port() + ": "
+            err.println("ccrouter: could not start on " + settings.host() + ":" + settings.port() + ": "
                     + rootMessage(e));
+            err.flush();
             return 1;
         }
         if (exitWhenReady) {
             server.close();
             return 0;
         }
+        Optional<ConfigWatcher> watching = watch(loader, flags, settings);
         CountDownLatch stopped = new CountDownLatch(1);
+        AtomicBoolean listenerLost = new AtomicBoolean();
+        server.onListenerLost(() -> {
+            listenerLost.set(true);
+            stopped.countDown();
+        });
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            watching.ifPresent(ConfigWatcher::close);
             server.close();
             stopped.countDown();
         }, "ccrouter-shutdown"));
         stopped.await();
+        if (listenerLost.get()) {
+            System.err.println("ccrouter: the listening socket stopped; exiting so that a supervisor can restart it");
+            return 1;
+        }
         return 0;
+    }
+
+    private static Optional<ConfigWatcher> watch(ConfigLoader loader, ConfigLoader.Flags flags, GatewayConfig settings) {
+        try {
+            return ConfigWatcher.start(loader, flags, settings, ServeCommand::reconfigure);
+        } catch (IOException e) {
+            LOG.warn("the configuration file cannot be watched, changes need a restart: {}", e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /** A valid new configuration. Until the server can swap it in while serving, it applies at the next start. */
+    private static void reconfigure(GatewayConfig changed) {
+        LOG.warn("the configuration changed and is valid; restart the gateway to apply it");
     }
 
     private static String rootMessage(Throwable e) {

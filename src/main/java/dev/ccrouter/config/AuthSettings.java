@@ -13,6 +13,11 @@ public record AuthSettings(List<ClientKey> keys, List<String> adminKeys) {
 
     public static final AuthSettings OPEN = new AuthSettings(List.of(), List.of());
 
+    public AuthSettings {
+        keys = keys == null ? List.of() : keys;
+        adminKeys = adminKeys == null ? List.of() : adminKeys;
+    }
+
     /** Whether clients must present a gateway key. */
     public boolean required() {
         return !keys.isEmpty();
@@ -21,7 +26,13 @@ public record AuthSettings(List<ClientKey> keys, List<String> adminKeys) {
     /**
      * One client key; written as a plain string (the key) or as a mapping.
      *
-     * @param name the key's name in logs and the ledger (never the key itself); null: a short hash of the key
+     * @param name              the key's name in logs and the ledger (never the key itself); null: a short hash
+     *                          of the key
+     * @param key               what the client presents
+     * @param budgetUsdPerDay   spending allowed per UTC day; null: no limit
+     * @param budgetUsdPerMonth spending allowed per calendar month; null: no limit
+     * @param requestsPerMinute null: no limit
+     * @param tokensPerMinute   null: no limit
      */
     public record ClientKey(String name,
                             String key,
@@ -29,5 +40,10 @@ public record AuthSettings(List<ClientKey> keys, List<String> adminKeys) {
                             java.math.BigDecimal budgetUsdPerMonth,
                             Integer requestsPerMinute,
                             Integer tokensPerMinute) {
+
+        /** A key written as a plain string. */
+        public static ClientKey of(String key) {
+            return new ClientKey(null, key, null, null, null, null);
+        }
     }
 }

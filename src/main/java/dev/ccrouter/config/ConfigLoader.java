@@ -1,255 +1,330 @@
 package dev.ccrouter.config;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import java.io.IOException;
-import java.io.InputStream;
+import com.fasterxml.jackson.databind.node.TextNode;
 import java.net.URI;
-import java.net.URISyntaxException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.regex.Pattern;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Builds a {@link GatewayConfig}: embedded defaults, then the YAML file ({@code CCROUTER_CONFIG} or {@code --config}),
- * then environment variables, then command-line flags. Every problem is reported with the setting's name.
+ * Builds a {@link GatewayConfig}: embedded defaults, then the configuration file ({@code CCROUTER_CONFIG} or
+ * {@code --config}; YAML, or a claude-code-router {@code config.json}) with its {@code ${VAR}} resolved, then
+ * environment variables, then command-line flags, each named by the {@link Settings} table. The result is bound to
+ * {@link ConfigFile}'s records and checked by {@link ConfigValidator}; every problem is a {@link ConfigException} that
+ * names the setting, where its value came from, and what would be valid.
  */
 public final class ConfigLoader {
-    private static final String DEFAULTS = "/ccrouter/defaults.yaml";
-    private static final Set<String> TOP_LEVEL_KEYS =
-            Set.of("server", "upstream", "models", "max_output_tokens", "stream", "pricing", "data_dir");
-    /**
-     * The public URL is pasted into shell commands and HTML, so it may hold only characters that need no quoting in
-     * either: a scheme, a host name or bracketed IPv6 address, a port, and a path of plain segments.
-     */
-    private static final Pattern PUBLIC_URL =
-            Pattern.compile("https?://([A-Za-z0-9.-]+|\\[[0-9A-Fa-f:.]+])(:[0-9]{1,5})?(/[A-Za-z0-9._~-]+)*/?");
+    private static final Logger LOG = LoggerFactory.getLogger(ConfigLoader.class);
 
-    private final ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
     private final Map<String, String> env;
+    private final Consumer<String> warnings;
 
+    /** Warnings (a key left out of a pool, an ignored claude-code-router transformer) go to the log. */
     public ConfigLoader(Map<String, String> env) {
+        this(env, LOG::warn);
+    }
+
+    /**
+     * @param env      the environment: overrides, {@code ${VAR}} values and {@code HOME}
+     * @param warnings told about what was accepted but deserves a look, one line each
+     */
+    public ConfigLoader(Map<String, String> env, Consumer<String> warnings) {
         this.env = env;
+        this.warnings = warnings;
     }
 
     /** Command-line values; null means "not given". */
     public record Flags(Integer port, String host, String upstream, Path config, Path dataDir) {
         public static final Flags NONE = new Flags(null, null, null, null, null);
+
+        /** The flag's value by the name the {@link Settings} table gives it; null when not given. */
+        String value(String flag) {
+            Object value = switch (flag) {
+                case "--port" -> port;
+                case "--host" -> host;
+                case "--upstream" -> upstream;
+                case "--data-dir" -> dataDir;
+                default -> throw new IllegalArgumentException("no flag " + flag);
+            };
+            return value == null ? null : value.toString();
+        }
     }
 
     public GatewayConfig load(Flags flags) {
-        ObjectNode tree = readDefaults();
-        Path file = flags.config() != null ? flags.config() : pathOrNull(env.get("CCROUTER_CONFIG"));
+        GatewayConfig config = gatewayConfig(read(flags));
+        warnIfOthersCanSpendTheKeys(config);
+        return config;
+    }
+
+    /**
+     * Listening beyond the loopback with providers' own keys and no client keys lets anyone who reaches the port
+     * spend them. Allowed (a proxy in front may authenticate), but said.
+     */
+    private void warnIfOthersCanSpendTheKeys(GatewayConfig config) {
+        boolean loopback = config.host().equals("localhost") || config.host().startsWith("127.")
+                || config.host().equals("::1") || config.host().equals("[::1]");
+        List<String> withKeys = config.providers().stream().filter(provider -> !provider.forwardsClientKey())
+                .map(ProviderSettings::name).toList();
+        if (!loopback && !config.auth().required() && !withKeys.isEmpty()) {
+            warnings.accept("server.host is " + config.host() + " and auth.keys is empty: anyone who reaches port "
+                    + config.port() + " spends the keys of " + String.join(", ", withKeys) + "; set auth.keys");
+        }
+    }
+
+    /** The {@code ledger:} section, its empty URL resolved to SQLite in the data directory. */
+    public LedgerSettings loadLedger(Flags flags) {
+        ConfigFile file = read(flags);
+        ConfigFile.Ledger ledger = file.ledger();
+        LedgerSettings defaults = LedgerSettings.defaults(gatewayConfig(file).dataDir());
+        String url = blankToNull(ledger.url());
+        return new LedgerSettings(ledger.enabled() == null || ledger.enabled(),
+                url == null ? defaults.url() : url.strip(),
+                ledger.queueSize() == null ? defaults.queueSize() : ledger.queueSize(),
+                ledger.batchIntervalMs() == null ? defaults.batchInterval()
+                        : Duration.ofMillis(ledger.batchIntervalMs()));
+    }
+
+    /** The file these flags and this environment configure from, if any. */
+    public Optional<Path> configFile(Flags flags) {
+        if (flags.config() != null) {
+            return Optional.of(expandHome(flags.config().toString()));
+        }
+        String named = env.get("CCROUTER_CONFIG");
+        return named == null || named.isBlank() ? Optional.empty() : Optional.of(expandHome(named.strip()));
+    }
+
+    /**
+     * {@code ccrouter config check}: the configuration in effect, as YAML in the file's own shape, with every key
+     * masked ({@link Secrets#mask}).
+     */
+    public String effectiveYaml(Flags flags) {
+        ConfigFile file = read(flags);
+        GatewayConfig config = gatewayConfig(file);
+        ObjectNode tree = ConfigBinder.MAPPER.valueToTree(file);
+        tree.put("data_dir", config.dataDir().toString());
+        tree.path("auth").path("keys").forEach(key -> mask((ObjectNode) key, "key"));
+        maskAll(tree.path("auth").path("admin_keys"));
+        tree.path("providers").forEach(provider -> maskAll(provider.path("api_keys")));
+        StringBuilder yaml = new StringBuilder("# defaults < " + configFile(flags).map(Path::toString)
+                .orElse("(no file)") + " < environment < flags\n");
+        if (config.providers().stream().noneMatch(p -> p.name().equals(GatewayConfig.IMPLICIT_PROVIDER))) {
+            yaml.append("# provider openrouter: implicit, at upstream.base_url, forwards the client's key\n");
+        }
+        try {
+            return yaml.append(ConfigBinder.MAPPER.writeValueAsString(tree)).toString();
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("the effective configuration cannot be written as YAML", e);
+        }
+    }
+
+    private static void mask(ObjectNode holder, String field) {
+        if (holder.hasNonNull(field)) {
+            holder.put(field, Secrets.mask(holder.get(field).asText()));
+        }
+    }
+
+    private static void maskAll(JsonNode keys) {
+        if (keys instanceof ArrayNode list) {
+            for (int i = 0; i < list.size(); i++) {
+                list.set(i, new TextNode(Secrets.mask(list.get(i).asText())));
+            }
+        }
+    }
+
+    private ConfigFile read(Flags flags) {
+        ObjectNode tree = DefaultSettings.tree();
+        Path file = configFile(flags).orElse(null);
+        ObjectNode fileTree = null;
+        Map<ConfigPath, String> overrides = new LinkedHashMap<>();
         if (file != null) {
-            merge(tree, readFile(file));
+            fileTree = ConfigFiles.read(file, warnings);
+            new EnvReferences(env, warnings, new Provenance(file, fileTree, overrides)).resolve(fileTree);
+            merge(tree, fileTree);
         }
-        applyEnvironment(tree);
-        applyFlags(tree, flags);
-        return build(tree);
+        for (Setting setting : Settings.ALL) {
+            override(tree, setting, setting.env() == null ? null : env.get(setting.env()), setting.env(), overrides);
+            override(tree, setting, setting.flag() == null ? null : flags.value(setting.flag()), setting.flag(),
+                    overrides);
+        }
+        normalize(tree);
+        Provenance provenance = new Provenance(file, fileTree, overrides);
+        ConfigValidator validator = new ConfigValidator(provenance);
+        validator.checkValues(tree);
+        ConfigFile bound = ConfigBinder.bind(tree, provenance);
+        validator.checkAcrossSettings(bound);
+        return bound;
     }
 
-    private ObjectNode readDefaults() {
-        try (InputStream in = ConfigLoader.class.getResourceAsStream(DEFAULTS)) {
-            return (ObjectNode) yaml.readTree(in);
-        } catch (IOException | NullPointerException e) {
-            throw new IllegalStateException("the embedded defaults " + DEFAULTS + " are missing from the build", e);
+    private static void override(ObjectNode tree, Setting setting, String value, String name,
+                                 Map<ConfigPath, String> overrides) {
+        if (value == null || value.isBlank()) {
+            return;
         }
+        // A list setting ("…[]") takes its items from a comma-separated value, as an environment variable gives it.
+        boolean list = setting.path().endsWith("[]");
+        ConfigPath path = ConfigPath.parse(list ? setting.path().substring(0, setting.path().length() - 2)
+                : setting.path());
+        ObjectNode section = tree;
+        for (String key : path.parent().segments()) {
+            section = section.get(key) instanceof ObjectNode existing ? existing : section.putObject(key);
+        }
+        if (list) {
+            ArrayNode items = section.putArray(path.segments().getLast());
+            for (String item : value.split(",")) {
+                if (!item.isBlank()) {
+                    items.add(item.strip());
+                }
+            }
+        } else {
+            section.put(path.segments().getLast(), value.strip());
+        }
+        overrides.put(path, name);
     }
 
-    private ObjectNode readFile(Path file) {
-        if (!Files.isRegularFile(file)) {
-            throw new ConfigException("config file " + file + " does not exist (CCROUTER_CONFIG / --config)");
+    /**
+     * Brings what YAML allows into the shape the records take: a fallback list split at its commas is regrouped
+     * into {@code provider,model} targets ({@link Targets#regroup}), a single fallback may be written without a
+     * list, and a client key may be a plain string.
+     */
+    private static void normalize(ObjectNode tree) {
+        if (tree.path("routes").path("fallbacks") instanceof ObjectNode fallbacks) {
+            fallbacks.fields().forEachRemaining(entry -> {
+                JsonNode value = entry.getValue();
+                if (value.isTextual()) {
+                    entry.setValue(JsonNodeFactory.instance.arrayNode().add(Targets.normalize(value.asText())));
+                } else if (value.isArray() && allText(value)) {
+                    List<String> items = new ArrayList<>();
+                    value.forEach(item -> items.add(item.asText()));
+                    ArrayNode targets = JsonNodeFactory.instance.arrayNode();
+                    Targets.regroup(items).forEach(targets::add);
+                    entry.setValue(targets);
+                }
+            });
         }
-        JsonNode node;
-        try {
-            node = yaml.readTree(file.toFile());
-        } catch (IOException e) {
-            throw new ConfigException("config file " + file + " is not valid YAML: " + firstLine(e.getMessage()));
-        }
-        if (node == null || node.isMissingNode() || node.isNull()) {
-            return yaml.createObjectNode();
-        }
-        if (!node.isObject()) {
-            throw new ConfigException("config file " + file + " must hold a mapping of settings at its top level");
-        }
-        for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
-            String name = names.next();
-            if (!TOP_LEVEL_KEYS.contains(name)) {
-                throw new ConfigException("config file " + file + ": unknown setting '" + name + "' (known: "
-                        + String.join(", ", TOP_LEVEL_KEYS.stream().sorted().toList()) + ")");
+        if (tree.path("auth").path("keys") instanceof ArrayNode keys) {
+            for (int i = 0; i < keys.size(); i++) {
+                if (keys.get(i).isTextual()) {
+                    keys.set(i, JsonNodeFactory.instance.objectNode().put("key", keys.get(i).asText()));
+                }
             }
         }
-        return (ObjectNode) node;
     }
 
-    private void applyEnvironment(ObjectNode tree) {
-        setIfPresent(tree, "server", "port", env.get("CCROUTER_PORT"));
-        setIfPresent(tree, "server", "host", env.get("CCROUTER_HOST"));
-        setIfPresent(tree, "server", "public_url", env.get("CCROUTER_PUBLIC_URL"));
-        setIfPresent(tree, "upstream", "base_url", env.get("OPENROUTER_BASE_URL"));
-        setIfPresent(tree, "models", "haiku", env.get("CCROUTER_MODEL_HAIKU"));
-        setIfPresent(tree, "models", "sonnet", env.get("CCROUTER_MODEL_SONNET"));
-        setIfPresent(tree, "models", "opus", env.get("CCROUTER_MODEL_OPUS"));
-        String dataDir = env.get("CCROUTER_DATA_DIR");
-        if (dataDir != null && !dataDir.isBlank()) {
-            tree.put("data_dir", dataDir);
+    private static boolean allText(JsonNode list) {
+        for (JsonNode item : list) {
+            if (!item.isTextual()) {
+                return false;
+            }
         }
+        return true;
     }
 
-    private static void applyFlags(ObjectNode tree, Flags flags) {
-        if (flags.port() != null) {
-            section(tree, "server").put("port", flags.port());
-        }
-        setIfPresent(tree, "server", "host", flags.host());
-        setIfPresent(tree, "upstream", "base_url", flags.upstream());
-        if (flags.dataDir() != null) {
-            tree.put("data_dir", flags.dataDir().toString());
-        }
-    }
-
-    private GatewayConfig build(ObjectNode tree) {
-        JsonNode server = tree.path("server");
-        JsonNode upstream = tree.path("upstream");
-        JsonNode models = tree.path("models");
+    private GatewayConfig gatewayConfig(ConfigFile file) {
+        ConfigFile.Server server = file.server();
+        ConfigFile.Upstream upstream = file.upstream();
         return new GatewayConfig(
-                requiredText(server, "server.host (CCROUTER_HOST)", "host"),
-                intInRange(server, "port", "server.port (CCROUTER_PORT)", 0, 65535),
-                baseUrl(requiredText(upstream, "upstream.base_url (OPENROUTER_BASE_URL)", "base_url")),
-                expandHome(requiredText(tree, "data_dir (CCROUTER_DATA_DIR)", "data_dir")),
-                longInRange(server, "max_body_bytes", "server.max_body_bytes", 1024, Long.MAX_VALUE),
-                new GatewayConfig.ModelMapping(
-                        requiredText(models, "models.haiku (CCROUTER_MODEL_HAIKU)", "haiku"),
-                        requiredText(models, "models.sonnet (CCROUTER_MODEL_SONNET)", "sonnet"),
-                        requiredText(models, "models.opus (CCROUTER_MODEL_OPUS)", "opus")),
-                outputLimits(tree.path("max_output_tokens")),
-                Duration.ofSeconds(longInRange(tree.path("stream"), "ping_interval_seconds",
-                        "stream.ping_interval_seconds", 1, 3600)),
-                Duration.ofSeconds(longInRange(upstream, "connect_timeout_seconds",
-                        "upstream.connect_timeout_seconds", 1, 3600)),
-                Duration.ofSeconds(longInRange(upstream, "read_timeout_seconds",
-                        "upstream.read_timeout_seconds", 1, 86400)),
-                optionalText(upstream, "http_referer"),
-                optionalText(upstream, "title"),
-                Duration.ofMinutes(longInRange(tree.path("pricing"), "refresh_minutes",
-                        "pricing.refresh_minutes", 0, 7 * 24 * 60)),
-                publicUrl(optionalText(server, "public_url")),
-                java.util.List.of(), RouteSettings.NONE, AuthSettings.OPEN);
+                server.host().strip(),
+                server.port(),
+                withoutTrailingSlash(URI.create(upstream.baseUrl().strip())),
+                expandHome(file.dataDir().strip()),
+                server.maxBodyBytes(),
+                new GatewayConfig.ModelMapping(file.models().haiku().strip(), file.models().sonnet().strip(),
+                        file.models().opus().strip()),
+                Map.copyOf(file.maxOutputTokens()),
+                Duration.ofSeconds(file.stream().pingIntervalSeconds()),
+                Duration.ofSeconds(upstream.connectTimeoutSeconds()),
+                Duration.ofSeconds(upstream.readTimeoutSeconds()),
+                blankToNull(upstream.httpReferer()),
+                blankToNull(upstream.title()),
+                Duration.ofMinutes(file.pricing().refreshMinutes()),
+                Optional.ofNullable(blankToNull(server.publicUrl())).map(ConfigLoader::withoutTrailingSlash)
+                        .orElse(null),
+                file.providers().stream().map(ConfigLoader::immutable).toList(),
+                immutable(file.routes()),
+                immutable(file.auth()),
+                new GatewayConfig.Edge(Duration.ofSeconds(server.headerTimeoutSeconds()),
+                        Duration.ofSeconds(server.bodyTimeoutSeconds()), Duration.ofSeconds(server.idleTimeoutSeconds()),
+                        server.maxConnections(), server.maxConnectionsPerClient(), server.trustedProxies(),
+                        server.corsOrigins()));
     }
 
-    static String publicUrl(String text) {
-        if (text == null) {
-            return null;
-        }
-        if (!PUBLIC_URL.matcher(text).matches()) {
-            throw new ConfigException("server.public_url (CCROUTER_PUBLIC_URL) must be an http(s) URL made of letters, "
-                    + "digits and . - _ ~ / only, such as https://ccrouter.example.com, got '" + text + "'");
-        }
-        return text.endsWith("/") ? text.substring(0, text.length() - 1) : text;
+    private static ProviderSettings immutable(ProviderSettings provider) {
+        Map<String, ProviderSettings.ModelSettings> models = new LinkedHashMap<>();
+        provider.models().forEach((id, model) -> models.put(id, new ProviderSettings.ModelSettings(
+                model.maxOutputTokens(), model.contextWindow(), model.images(), model.cacheControl(),
+                List.copyOf(model.schemaKeywordsToStrip()))));
+        return new ProviderSettings(provider.name(), provider.preset(),
+                provider.baseUrl() == null ? null : withoutTrailingSlash(provider.baseUrl()),
+                List.copyOf(provider.apiKeys()), provider.protocol(), Collections.unmodifiableMap(models));
     }
 
-    private static Map<String, Integer> outputLimits(JsonNode node) {
-        Map<String, Integer> limits = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> entry = it.next();
-            if (!entry.getValue().canConvertToInt() || entry.getValue().asInt() < 1) {
-                throw new ConfigException("max_output_tokens." + entry.getKey() + " must be a positive whole number, got '"
-                        + entry.getValue().asText() + "'");
-            }
-            limits.put(entry.getKey(), entry.getValue().asInt());
-        }
-        return Map.copyOf(limits);
+    private static RouteSettings immutable(RouteSettings routes) {
+        Map<String, List<String>> fallbacks = new LinkedHashMap<>();
+        routes.fallbacks().forEach((target, list) -> fallbacks.put(Targets.normalize(target),
+                list.stream().map(Targets::normalize).toList()));
+        return new RouteSettings(target(routes.defaultRoute()), target(routes.background()), target(routes.think()),
+                target(routes.longContext()), routes.longContextThreshold(), target(routes.webSearch()),
+                target(routes.image()), Collections.unmodifiableMap(fallbacks));
     }
 
-    static URI baseUrl(String text) {
-        try {
-            URI uri = new URI(text.endsWith("/") ? text.substring(0, text.length() - 1) : text);
-            if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
-                throw new ConfigException("upstream base URL (OPENROUTER_BASE_URL / --upstream) must be an http(s) URL "
-                        + "such as https://openrouter.ai/api/v1, got '" + text + "'");
-            }
-            return uri;
-        } catch (URISyntaxException e) {
-            throw new ConfigException("upstream base URL (OPENROUTER_BASE_URL / --upstream) is not a URL: '" + text + "'");
-        }
+    private static String target(String target) {
+        return target == null ? null : Targets.normalize(target);
     }
 
-    private static Path expandHome(String path) {
+    private static AuthSettings immutable(AuthSettings auth) {
+        return new AuthSettings(List.copyOf(auth.keys()), List.copyOf(auth.adminKeys()));
+    }
+
+    /** {@code ~} is {@code HOME} from the loader's environment, or, when it holds none, the account's home. */
+    private Path expandHome(String path) {
         if (path.equals("~") || path.startsWith("~/")) {
-            return Path.of(System.getProperty("user.home") + path.substring(1));
+            String home = env.get("HOME");
+            return Path.of((home == null || home.isBlank() ? System.getProperty("user.home") : home)
+                    + path.substring(1));
         }
         return Path.of(path);
     }
 
-    private static String requiredText(JsonNode section, String label, String field) {
-        JsonNode value = section.get(field);
-        if (value == null || value.isNull() || !value.isValueNode() || value.asText().isBlank()) {
-            throw new ConfigException(label + " must be set");
-        }
-        return value.asText().strip();
+    private static URI withoutTrailingSlash(URI uri) {
+        String text = uri.toString();
+        return text.endsWith("/") ? URI.create(text.substring(0, text.length() - 1)) : uri;
     }
 
-    private static String optionalText(JsonNode section, String field) {
-        JsonNode value = section.get(field);
-        return value == null || value.isNull() || value.asText().isBlank() ? null : value.asText().strip();
+    private static String withoutTrailingSlash(String text) {
+        return text.endsWith("/") ? text.substring(0, text.length() - 1) : text;
     }
 
-    private static int intInRange(JsonNode section, String field, String label, int min, int max) {
-        return (int) longInRange(section, field, label, min, max);
+    private static String blankToNull(String text) {
+        return text == null || text.isBlank() ? null : text.strip();
     }
 
-    private static long longInRange(JsonNode section, String field, String label, long min, long max) {
-        JsonNode value = section.get(field);
-        long parsed;
-        try {
-            parsed = Long.parseLong(value == null ? "" : value.asText().strip());
-        } catch (NumberFormatException e) {
-            throw new ConfigException(label + " must be a whole number, got '" + (value == null ? "" : value.asText()) + "'");
-        }
-        if (parsed < min || parsed > max) {
-            throw new ConfigException(label + " must be between " + min + " and " + max + ", got " + parsed);
-        }
-        return parsed;
-    }
-
-    private static void setIfPresent(ObjectNode tree, String section, String field, String value) {
-        if (value != null && !value.isBlank()) {
-            section(tree, section).put(field, value.strip());
-        }
-    }
-
-    private static ObjectNode section(ObjectNode tree, String name) {
-        JsonNode existing = tree.get(name);
-        return existing instanceof ObjectNode object ? object : tree.putObject(name);
-    }
-
+    /** A null in the file means "not set here": the value underneath stays. */
     private static void merge(ObjectNode target, ObjectNode overrides) {
         for (Iterator<Map.Entry<String, JsonNode>> it = overrides.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> entry = it.next();
             JsonNode existing = target.get(entry.getKey());
+            if (entry.getValue().isNull()) {
+                continue;
+            }
             if (existing instanceof ObjectNode existingObject && entry.getValue() instanceof ObjectNode overrideObject) {
                 merge(existingObject, overrideObject);
             } else {
-                target.set(entry.getKey(), entry.getValue());
+                target.set(entry.getKey(), entry.getValue().deepCopy());
             }
         }
-    }
-
-    private static Path pathOrNull(String value) {
-        return value == null || value.isBlank() ? null : Path.of(value.strip());
-    }
-
-    private static String firstLine(String message) {
-        if (message == null) {
-            return "";
-        }
-        int newline = message.indexOf('\n');
-        return newline < 0 ? message : message.substring(0, newline);
     }
 }

@@ -3,6 +3,7 @@ package dev.ccrouter.config;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -32,6 +33,7 @@ import java.util.function.Consumer;
  *                         that forwards the client's key
  * @param routes           which provider and model serve which kind of request
  * @param auth             client keys the gateway itself asks for
+ * @param edge             limits and trust at the listening socket ({@code server.*}, see {@link Edge})
  */
 public record GatewayConfig(String host,
                             int port,
@@ -49,13 +51,61 @@ public record GatewayConfig(String host,
                             String publicUrl,
                             List<ProviderSettings> providers,
                             RouteSettings routes,
-                            AuthSettings auth) {
+                            AuthSettings auth,
+                            Edge edge) {
+
+    /** The provider that always exists, at {@code upstreamBaseUrl}, unless one of that name is configured. */
+    public static final String IMPLICIT_PROVIDER = "openrouter";
+
+    /**
+     * What the listening socket tolerates and trusts.
+     *
+     * @param headerTimeout           a request head must arrive within this of its first byte (408 otherwise)
+     * @param bodyTimeout             a request body must arrive within this once its handler starts reading (408)
+     * @param idleTimeout             a connection with no request in progress is closed after this
+     * @param maxConnections          open client connections in all; beyond, 503 {@code overloaded_error} (lowered
+     *                                to what the process's descriptor limit allows)
+     * @param maxConnectionsPerClient open connections from one address; beyond, 429 {@code rate_limit_error}
+     * @param trustedProxies          addresses whose {@code X-Forwarded-*} headers are believed; empty: nobody's
+     * @param corsOrigins             origins that get CORS headers; empty: no CORS headers at all
+     */
+    public record Edge(Duration headerTimeout, Duration bodyTimeout, Duration idleTimeout, int maxConnections,
+                       int maxConnectionsPerClient, List<String> trustedProxies, List<String> corsOrigins) {
+        public Edge {
+            trustedProxies = List.copyOf(trustedProxies);
+            corsOrigins = List.copyOf(corsOrigins);
+        }
+
+        public Edge withTrustedProxies(List<String> value) {
+            return new Edge(headerTimeout, bodyTimeout, idleTimeout, maxConnections, maxConnectionsPerClient, value,
+                    corsOrigins);
+        }
+
+        public Edge withCorsOrigins(List<String> value) {
+            return new Edge(headerTimeout, bodyTimeout, idleTimeout, maxConnections, maxConnectionsPerClient,
+                    trustedProxies, value);
+        }
+    }
 
     /**
      * The upstream model id for each family name Claude Code uses ({@code ANTHROPIC_DEFAULT_*_MODEL} aliases and dated
      * ids such as {@code claude-haiku-4-5-20251001}).
      */
     public record ModelMapping(String haiku, String sonnet, String opus) {
+    }
+
+    /**
+     * The providers routes may name: the configured ones, and {@code openrouter} at {@code upstreamBaseUrl},
+     * forwarding the client's key, unless one of that name is configured.
+     */
+    public List<ProviderSettings> allProviders() {
+        if (providers.stream().anyMatch(provider -> provider.name().equals(IMPLICIT_PROVIDER))) {
+            return providers;
+        }
+        List<ProviderSettings> all = new ArrayList<>(providers);
+        all.add(new ProviderSettings(IMPLICIT_PROVIDER, "openrouter", upstreamBaseUrl, List.of(),
+                null, Map.of()));
+        return List.copyOf(all);
     }
 
     public GatewayConfig withPort(int value) {
@@ -110,6 +160,10 @@ public record GatewayConfig(String host,
         return edit(draft -> draft.publicUrl = value);
     }
 
+    public GatewayConfig withEdge(Edge value) {
+        return edit(draft -> draft.edge = value);
+    }
+
     /** A copy with one change: the fields are listed once here instead of once per {@code with…} method. */
     private GatewayConfig edit(Consumer<Draft> change) {
         Draft draft = new Draft(this);
@@ -136,6 +190,7 @@ public record GatewayConfig(String host,
         private List<ProviderSettings> providers;
         private RouteSettings routes;
         private AuthSettings auth;
+        private Edge edge;
 
         private Draft(GatewayConfig config) {
             host = config.host;
@@ -155,11 +210,13 @@ public record GatewayConfig(String host,
             providers = config.providers;
             routes = config.routes;
             auth = config.auth;
+            edge = config.edge;
         }
 
         private GatewayConfig build() {
             return new GatewayConfig(host, port, upstreamBaseUrl, dataDir, maxBodyBytes, models, maxOutputTokens,
-                    pingInterval, connectTimeout, readTimeout, httpReferer, appTitle, pricingRefresh, publicUrl, providers, routes, auth);
+                    pingInterval, connectTimeout, readTimeout, httpReferer, appTitle, pricingRefresh, publicUrl, providers, routes, auth,
+                    edge);
         }
     }
 }

@@ -22,6 +22,18 @@ public record ProviderSettings(String name,
                                String protocol,
                                Map<String, ModelSettings> models) {
 
+    /** Absent lists and maps are empty, an absent preset is {@value Presets#DEFAULT}. */
+    public ProviderSettings {
+        preset = preset == null ? Presets.DEFAULT : preset;
+        apiKeys = apiKeys == null ? List.of() : apiKeys;
+        models = models == null ? Map.of() : models;
+    }
+
+    /** Whether the client's own key is forwarded to this provider (it has no keys of its own). */
+    public boolean forwardsClientKey() {
+        return apiKeys.isEmpty();
+    }
+
     /**
      * Capability overrides for one model; every field is optional (null: the preset's or the catalog's value).
      *
@@ -36,5 +48,8 @@ public record ProviderSettings(String name,
                                 Boolean images,
                                 Boolean cacheControl,
                                 List<String> schemaKeywordsToStrip) {
+        public ModelSettings {
+            schemaKeywordsToStrip = schemaKeywordsToStrip == null ? List.of() : schemaKeywordsToStrip;
+        }
     }
 }

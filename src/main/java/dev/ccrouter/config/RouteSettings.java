@@ -1,5 +1,6 @@
 package dev.ccrouter.config;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 import java.util.Map;
 
@@ -16,7 +17,7 @@ import java.util.Map;
  * @param image                requests whose latest user turn holds an image
  * @param fallbacks            for a target, the targets to try next, in order, before the first byte reaches the client
  */
-public record RouteSettings(String defaultRoute,
+public record RouteSettings(@JsonProperty("default") String defaultRoute,
                             String background,
                             String think,
                             String longContext,
@@ -24,6 +25,10 @@ public record RouteSettings(String defaultRoute,
                             String webSearch,
                             String image,
                             Map<String, List<String>> fallbacks) {
+
+    public RouteSettings {
+        fallbacks = fallbacks == null ? Map.of() : fallbacks;
+    }
 
     public static final int DEFAULT_LONG_CONTEXT_THRESHOLD = 60_000;
 

@@ -10,14 +10,13 @@ import dev.ccrouter.translate.ChatStreamTranslator;
 import dev.ccrouter.upstream.UpstreamClient;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 
 /**
  * The loop between an upstream's SSE body and a streaming client: each {@code data:} line is parsed once and fed to
  * the stream machine, and what it emitted is flushed when no further event is already buffered (one write per
  * upstream arrival, not per event). Every way the upstream can stop — {@code [DONE]}, end of body, a chunk that is not
- * JSON, a read error or timeout — ends the client's stream with {@code message_stop} or {@code event: error}; a
- * client that left stops the loop at once.
+ * JSON, a read error of any kind, a timeout — ends the client's stream with {@code message_stop} or
+ * {@code event: error}, never by just stopping; a client that left stops the loop at once.
  */
 public final class StreamRelay {
     private final ObjectMapper json;
@@ -29,8 +28,9 @@ public final class StreamRelay {
     /**
      * Relays until the stream ends or the client leaves.
      *
-     * @return whether the translator reached its end (normally or with an error) while the client was still there:
-     *         then the rest of the upstream body is only its terminator, and the connection can be reused
+     * @return whether the stream finished normally while the client was still there: then the rest of the upstream
+     *         body is only its terminator, and the connection can be reused (after a failure the upstream may have
+     *         nothing more to say, and waiting for it would hold the client)
      */
     public boolean relay(InputStream upstreamBody, ChatStreamTranslator translator, ClientChannel client) {
         SseLineReader reader = new SseLineReader(upstreamBody);
@@ -50,17 +50,19 @@ public final class StreamRelay {
                 translator.onEndOfStream();
             }
         } catch (MalformedChunk e) {
-            translator.onFailure(AnthropicError.of(ErrorType.API,
+            translator.onUpstreamBroken(AnthropicError.of(ErrorType.API,
                     "The upstream sent a stream chunk that is not JSON: " + e.getMessage()));
-        } catch (IOException | UncheckedIOException e) {
+        } catch (IOException | RuntimeException e) { // Helidon reports broken framing and resets unchecked
             if (!client.clientGone()) {
-                translator.onFailure(AnthropicError.of(
-                        UpstreamClient.isTimeout(e) ? ErrorType.TIMEOUT : ErrorType.API,
-                        "The upstream connection failed during the stream: " + rootCause(e)));
+                translator.onUpstreamBroken(UpstreamClient.isTimeout(e)
+                        ? AnthropicError.of(ErrorType.TIMEOUT,
+                                "The upstream sent nothing for longer than the read timeout during the stream.")
+                        : AnthropicError.of(ErrorType.API,
+                                "The upstream connection failed during the stream: " + rootCause(e)));
             }
         }
         client.flush();
-        return translator.ended() && !client.clientGone();
+        return translator.ended() && translator.failure() == null && !client.clientGone();
     }
 
     private JsonNode parse(String data) throws MalformedChunk {

@@ -3,17 +3,47 @@ package dev.ccrouter.server;
 import dev.ccrouter.billing.Bill;
 import dev.ccrouter.billing.Money;
 import java.math.BigDecimal;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One line per {@code /v1/messages} request: what was asked, where it went, how it ended, what it used and cost
  * (the same bill the response carried; unknown amounts are left out, never written as 0).
+ *
+ * <p>Some values come from the client ({@code model}) or the upstream (stream errors, billing notes). They are written
+ * {@linkplain #field escaped and capped}: no value can end the line, forge another field, move a terminal's cursor or
+ * turn one request into megabytes of log.
  */
 final class AccessLog {
     private static final Logger LOG = LoggerFactory.getLogger("ccrouter.access");
+    /** Longest value written for a client- or upstream-supplied field, in characters before escaping. */
+    static final int MAX_FIELD_CHARS = 200;
+
+    /** Told about every finished exchange (the ledger, the metrics), whatever the log level. */
+    @FunctionalInterface
+    interface Listener {
+        void finished(Exchange exchange);
+    }
+
+    private final List<Listener> listeners;
+
+    AccessLog(List<Listener> listeners) {
+        this.listeners = List.copyOf(listeners);
+    }
+
+    AccessLog() {
+        this(List.of());
+    }
 
     void log(Exchange exchange) {
+        for (Listener listener : listeners) {
+            try {
+                listener.finished(exchange);
+            } catch (RuntimeException e) { // bookkeeping never fails a request
+                LOG.warn("{} could not be recorded: {}", exchange.requestId, e.toString());
+            }
+        }
         if (!LOG.isInfoEnabled()) {
             return;
         }
@@ -21,10 +51,10 @@ final class AccessLog {
         StringBuilder line = new StringBuilder(192)
                 .append(exchange.requestId)
                 .append(" status=").append(exchange.error != null ? exchange.error.status() : exchange.status)
-                .append(" model=").append(exchange.model)
-                .append(" upstream_model=").append(exchange.upstreamModel)
-                .append(" route=").append(exchange.route)
-                .append(" provider=").append(exchange.provider)
+                .append(" model=").append(field(exchange.model))
+                .append(" upstream_model=").append(field(exchange.upstreamModel))
+                .append(" route=").append(field(exchange.route))
+                .append(" provider=").append(field(exchange.provider))
                 .append(" fallbacks=").append(exchange.fallbacks)
                 .append(" stream=").append(exchange.stream)
                 .append(" upstream_status=").append(exchange.upstreamStatus)
@@ -36,7 +66,7 @@ final class AccessLog {
             line.append(" error=").append(exchange.error.type().wireName());
         }
         if (exchange.streamError != null) {
-            line.append(" stream_error=").append(exchange.streamError);
+            line.append(" stream_error=").append(field(exchange.streamError));
         }
         if (exchange.clientGone) {
             line.append(" client_disconnected=true");
@@ -63,7 +93,7 @@ final class AccessLog {
         amount(line, "residual_usd", bill.residual());
         amount(line, "byok_fee_usd", bill.byokFee());
         if (!bill.notes().isEmpty()) {
-            line.append(" billing_notes=\"").append(String.join("; ", bill.notes()).replace('"', '\'')).append('"');
+            line.append(" billing_notes=").append(field(String.join("; ", bill.notes())));
         }
     }
 
@@ -71,5 +101,38 @@ final class AccessLog {
         if (value != null) {
             line.append(' ').append(name).append('=').append(Money.format(value));
         }
+    }
+
+    /**
+     * A value as one token of the line, with anything shaped like a key ({@code sk-…}) replaced: backslash, quote, space, {@code =}, control characters (C0, DEL, C1) and
+     * invisible format characters (bidirectional overrides) are written as {@code \\uXXXX}; a value over
+     * {@link #MAX_FIELD_CHARS} characters is cut there and marked with its full length.
+     */
+    static String field(String value) {
+        if (value == null) {
+            return "";
+        }
+        value = SecretRedaction.keyShaped(value);
+        int keep = Math.min(value.length(), MAX_FIELD_CHARS);
+        StringBuilder out = new StringBuilder(keep + 16);
+        for (int i = 0; i < keep; i++) {
+            char c = value.charAt(i);
+            if (c <= ' ' || c == '"' || c == '\\' || c == '=' || (c >= 0x7f && c <= 0x9f)
+                    || Character.getType(c) == Character.FORMAT || Character.isSurrogate(c) && !validPair(value, i)) {
+                out.append(String.format("\\u%04x", (int) c));
+            } else {
+                out.append(c);
+            }
+        }
+        if (keep < value.length()) {
+            out.append("...(").append(value.length()).append(" chars)");
+        }
+        return out.toString();
+    }
+
+    private static boolean validPair(String value, int i) {
+        char c = value.charAt(i);
+        return Character.isHighSurrogate(c) ? i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))
+                : i > 0 && Character.isHighSurrogate(value.charAt(i - 1));
     }
 }

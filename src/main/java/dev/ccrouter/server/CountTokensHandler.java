@@ -1,6 +1,5 @@
 package dev.ccrouter.server;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ccrouter.api.anthropic.AnthropicError;
@@ -34,18 +33,9 @@ final class CountTokensHandler implements Handler {
         res.header(ErrorResponses.REQUEST_ID, requestId);
         JsonNode body;
         try {
-            byte[] raw = bodies.read(req);
-            body = raw.length == 0 ? null : json.readTree(raw);
-        } catch (RequestBodies.TooLarge e) {
+            body = bodies.readJsonObject(req);
+        } catch (RequestBodies.Rejected e) {
             errors.send(res, e.error, requestId);
-            return;
-        } catch (JsonProcessingException e) {
-            errors.send(res, AnthropicError.invalidRequest("Request body is not valid JSON: " + e.getOriginalMessage()),
-                    requestId);
-            return;
-        }
-        if (body == null || !body.isObject()) {
-            errors.send(res, AnthropicError.invalidRequest("Request body must be a JSON object."), requestId);
             return;
         }
         if (!body.path("messages").isArray()) {

@@ -14,6 +14,8 @@ final class Exchange {
     String provider = "";
     /** Targets tried after the first one failed before any byte reached the client. */
     int fallbacks;
+    /** Why the answer ended ({@code end_turn}, {@code tool_use}, …); null when it did not end normally. */
+    String stopReason;
     boolean stream;
     int status;
     int upstreamStatus;

@@ -5,15 +5,24 @@ import dev.ccrouter.api.anthropic.AnthropicError;
 import dev.ccrouter.api.anthropic.ErrorType;
 import dev.ccrouter.billing.PricingCatalog;
 import dev.ccrouter.config.GatewayConfig;
+import dev.ccrouter.config.LedgerSettings;
+import dev.ccrouter.ledger.Ledger;
+import dev.ccrouter.ledger.LedgerEntry;
+import dev.ccrouter.ledger.LedgerUnavailableException;
 import dev.ccrouter.route.Router;
 import dev.ccrouter.upstream.UpstreamClient;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.helidon.webserver.http1.Http1Config;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,52 +33,96 @@ public final class GatewayServer implements AutoCloseable {
     static final Duration LIVENESS_CHECK = Duration.ofMillis(250);
 
     private final GatewayConfig config;
+    private final LedgerSettings ledgerSettings;
     private final ObjectMapper json = new ObjectMapper();
     private WebServer server;
     private PricingCatalog pricing;
+    private UpstreamClient upstream;
+    private Ledger ledger;
+    private GatewayMetrics metrics;
+    private EdgeGuard edge;
+    private volatile boolean closing;
+    private volatile Runnable onListenerLost = () -> { };
 
+    /** A gateway keeping its ledger in {@code <data_dir>/ledger.db}. */
     public GatewayServer(GatewayConfig config) {
-        this.config = config;
+        this(config, LedgerSettings.defaults(config.dataDir()));
     }
 
+    public GatewayServer(GatewayConfig config, LedgerSettings ledger) {
+        this.config = config;
+        this.ledgerSettings = ledger;
+    }
+
+    /**
+     * @throws LedgerUnavailableException when the ledger's database cannot be reached (before listening)
+     */
     public GatewayServer start() {
         ErrorResponses errors = new ErrorResponses(json);
-        RequestBodies bodies = new RequestBodies(config.maxBodyBytes());
-        UpstreamClient upstream = new UpstreamClient(config);
+        ledger = ledgerSettings.enabled() ? Ledger.open(ledgerSettings) : null;
+        DescriptorBudget budget = DescriptorBudget.of(config.edge().maxConnections());
+        edge = new EdgeGuard(config.edge(), budget.admitted());
+        RequestBodies bodies = new RequestBodies(config.maxBodyBytes(), edge);
+        upstream = new UpstreamClient(config);
         // Reads local files only; the catalog is fetched in the background once the server is up.
         pricing = new PricingCatalog(URI.create(config.upstreamBaseUrl() + "/models"), config.dataDir(),
                 config.pricingRefresh());
         Router router = new Router(config, new CatalogFacts(pricing));
+        RequestFacts.Current requestFacts = new RequestFacts.Current();
+        metrics = new GatewayMetrics(requestFacts::openStreams, ledger == null ? null : ledger.writer());
+        List<Consumer<LedgerEntry>> recorders = ledger == null ? List.of(metrics::record)
+                : List.of(ledger::record, metrics::record);
+        AccessLog accessLog = new AccessLog(List.of(
+                new LedgerEntries(requestFacts, pricing, recorders)));
         MessagesHandler messages = new MessagesHandler(json, bodies, errors, router, upstream,
-                config.pingInterval(), LIVENESS_CHECK, new AccessLog(), pricing);
+                config.pingInterval(), LIVENESS_CHECK, accessLog, pricing);
         CountTokensHandler countTokens = new CountTokensHandler(json, bodies, errors);
         ModelsHandler models = new ModelsHandler(json, errors, config.models());
         WebPages pages = WebPages.load(config);
 
         HttpRouting.Builder routing = HttpRouting.builder()
-                .post("/v1/messages", messages)
+                .addFilter(edge.filter(errors))
+                .addFilter(new BrowserGuard(config, errors))
+                .post("/v1/messages", requestFacts.around(messages))
                 .post("/v1/messages/count_tokens", countTokens)
                 .get("/v1/models", models::list)
                 .get("/v1/models/{+id}", models::one)
                 .get("/health", (req, res) -> sendJson(res, "{\"status\":\"ok\"}"))
+                .get("/metrics", LoopbackOnly.guard(metrics::scrape, errors))
                 .get("/install.sh", new InstallScriptHandler(InstallScript.load(), config))
                 .head("/", (req, res) -> res.send())
                 .get("/", pages::landing)
                 .get("/terms", pages::terms)
-                .get("/privacy", pages::privacy)
-                .any((req, res) -> errors.send(res, AnthropicError.of(ErrorType.NOT_FOUND,
-                        "Not found: " + req.prologue().method().text() + " " + req.path().path()), Ids.next("req_")))
-                .error(Exception.class, (req, res, e) -> internalError(req, res, e, errors));
+                .get("/privacy", pages::privacy);
+        if (ledger != null) {
+            DashboardHandler dashboard = new DashboardHandler(ledger.store(), errors, json);
+            routing.get("/dashboard", LoopbackOnly.guard(dashboard::asset, errors))
+                    .get("/dashboard/data", LoopbackOnly.guard(dashboard::data, errors))
+                    .get("/dashboard/{file}", LoopbackOnly.guard(dashboard::asset, errors));
+        }
+        routing.any((req, res) -> errors.send(res, AnthropicError.of(ErrorType.NOT_FOUND,
+                        "Not found: " + req.prologue().method().text() + " "
+                                + SecretRedaction.path(req.path().path(), ClientCredentials.apiKey(req.headers()))),
+                        Ids.next("req_")))
+                .error(Exception.class, (req, res, e) -> internalError(req, res, e, errors))
+                .register(new ListenerWatch());
 
         server = WebServer.builder()
                 .host(config.host())
                 .port(config.port())
                 .maxPayloadSize(-1)
+                .maxTcpConnections(budget.accepted())
+                .protocolsDiscoverServices(false)
+                .addConnectionSelector(edge.selector(Http1Config.create()))
                 .connectionOptions(options -> options.tcpNoDelay(true))
                 .routing(routing)
                 .build()
                 .start();
         if (!server.isRunning()) { // Helidon logs a failed bind and returns instead of throwing
+            pricing.close();
+            if (ledger != null) {
+                ledger.close();
+            }
             throw new IllegalStateException("cannot listen there (address in use, or not this machine's)");
         }
         LOG.info("ccrouter listening on http://{}:{} → upstream {}", config.host(), server.port(), config.upstreamBaseUrl());
@@ -77,18 +130,56 @@ public final class GatewayServer implements AutoCloseable {
         return this;
     }
 
+    /**
+     * What to do if the listening socket stops while the server was not asked to close (Helidon ends its accept loop
+     * for good on an unexpected error): {@code serve} exits non-zero so that a supervisor restarts it, instead of
+     * living on without a listener.
+     */
+    public void onListenerLost(Runnable action) {
+        this.onListenerLost = action;
+    }
+
     /** The bound port (useful when configured as 0). */
     public int port() {
         return server.port();
     }
 
+    /** Stops listening, lets requests in flight finish, then writes the ledger's last rows. */
     @Override
     public void close() {
+        closing = true;
         if (server != null) {
             server.stop();
         }
         if (pricing != null) {
             pricing.close();
+        }
+        if (upstream != null) {
+            upstream.close();
+        }
+        if (ledger != null) {
+            ledger.close();
+        }
+        if (metrics != null) {
+            metrics.close();
+        }
+        if (edge != null) {
+            edge.close();
+        }
+    }
+
+    /** Told by Helidon when the listener stops, whether asked to or not. */
+    private final class ListenerWatch implements HttpService {
+        @Override
+        public void routing(HttpRules rules) {
+        }
+
+        @Override
+        public void afterStop() {
+            if (!closing) {
+                LOG.error("the listening socket stopped unexpectedly; no new connection can be accepted");
+                onListenerLost.run();
+            }
         }
     }
 

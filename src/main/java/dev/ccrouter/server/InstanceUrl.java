@@ -4,6 +4,8 @@ import dev.ccrouter.config.GatewayConfig;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Headers;
 import io.helidon.webserver.http.ServerRequest;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -11,7 +13,8 @@ import java.util.regex.Pattern;
 /**
  * The URL users reach this instance at, as the setup commands show it: the configured {@code server.public_url};
  * else the scheme from {@code X-Forwarded-Proto} (default {@code http}) and the host from {@code X-Forwarded-Host},
- * else from {@code Host} — the first value where a proxy sent a comma-separated list.
+ * else from {@code Host} — the first value where a proxy sent a comma-separated list. The {@code X-Forwarded-*}
+ * headers count only when the request comes from one of {@code server.trusted_proxies} ({@link TrustedProxies}).
  *
  * <p>The result is pasted into HTML and into shell commands users run, and the headers are the client's to choose, so a
  * header value is used only when it is a plain {@code host[:port]}; anything else is ignored, never echoed. The
@@ -26,8 +29,12 @@ public final class InstanceUrl {
 
     public static String from(ServerRequest request, GatewayConfig config) {
         Headers headers = request.headers();
-        return from(config.publicUrl(), headers.first(HeaderNames.X_FORWARDED_PROTO),
-                headers.first(HeaderNames.X_FORWARDED_HOST), headers.first(HeaderNames.HOST), request.localPeer().port());
+        InetAddress peer = request.remotePeer().address() instanceof InetSocketAddress socket ? socket.getAddress() : null;
+        boolean viaTrustedProxy = new TrustedProxies(config.edge().trustedProxies()).trusts(peer);
+        return from(config.publicUrl(),
+                viaTrustedProxy ? headers.first(HeaderNames.X_FORWARDED_PROTO) : Optional.empty(),
+                viaTrustedProxy ? headers.first(HeaderNames.X_FORWARDED_HOST) : Optional.empty(),
+                headers.first(HeaderNames.HOST), request.localPeer().port());
     }
 
     /** The rule itself; {@code localPort} only serves when no header names a usable host (HTTP/1.0, a forged Host). */

@@ -42,6 +42,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * {@code POST /v1/messages}: parse once, translate once, forward, and translate the answer back — streamed event by
@@ -145,9 +146,10 @@ final class MessagesHandler implements Handler {
 
         try (UpstreamResponse response = answer.response) {
             exchange.upstreamStatus = response.status();
-            if (response.status() / 100 != 2) {
-                throw new RequestFailure(upstreamErrors.fromResponse(response.status(),
-                        readQuietly(response, MAX_UPSTREAM_ERROR_BODY), response.header("retry-after")));
+            requireSuccess(response);
+            if (chat.stream() && !isEventStream(response) && !isJson(response)) {
+                throw new RequestFailure(upstreamErrors.notAnEventStream(response.header("content-type"),
+                        readQuietly(response, MAX_UPSTREAM_ERROR_BODY)));
             }
             if (chat.stream() && isEventStream(response)) {
                 stream(res, response, context, exchange, apiKey);
@@ -240,15 +242,23 @@ final class MessagesHandler implements Handler {
         return candidate.provider().pricedByCatalog() ? pricing.find(candidate.target().upstreamModel()) : null;
     }
 
+    /** A redirect or an error status becomes the client's error (nothing has reached the client yet). */
+    private void requireSuccess(UpstreamResponse response) {
+        if (response.status() / 100 == 3) {
+            throw new RequestFailure(UpstreamErrors.redirect(response.status(), response.header("location")));
+        }
+        if (response.status() / 100 != 2) {
+            throw new RequestFailure(upstreamErrors.fromResponse(response.status(),
+                    readQuietly(response, MAX_UPSTREAM_ERROR_BODY), response.header("retry-after")));
+        }
+    }
+
     /** An Anthropic-wire provider's answer, relayed as it is ({@link AnthropicPassthrough}). */
     private void forwardAnswer(ServerResponse res, Answer answer, JsonNode body, Exchange exchange) {
         exchange.stream = body.path("stream").asBoolean(false);
         try (UpstreamResponse response = answer.response) {
             exchange.upstreamStatus = response.status();
-            if (response.status() / 100 != 2) {
-                throw new RequestFailure(upstreamErrors.fromResponse(response.status(),
-                        readQuietly(response, MAX_UPSTREAM_ERROR_BODY), response.header("retry-after")));
-            }
+            requireSuccess(response);
             passthrough.relay(res, response, exchange, prices(answer.candidate),
                     bill -> BILLING_COMMENT + billingJson(exchange));
         } catch (AnthropicPassthrough.PassthroughFailure failure) {
@@ -297,6 +307,7 @@ final class MessagesHandler implements Handler {
             exchange.bill = UsageAccounting.unreported(estimateOf(message.path("usage")));
         }
         exchange.status = 200;
+        exchange.stopReason = message.path("stop_reason").asText(null);
         BillingHeaders.add(res, exchange.bill);
         res.header(HeaderNames.CONTENT_TYPE, "application/json");
         res.send(writeBytes(message));
@@ -316,8 +327,12 @@ final class MessagesHandler implements Handler {
     private EventSink recording(ClientStream client, Exchange exchange, String apiKey) {
         return event -> {
             switch (event) {
-                case StreamEvent.MessageDelta delta when exchange.bill == null ->
+                case StreamEvent.MessageDelta delta -> {
+                    exchange.stopReason = delta.stopReason();
+                    if (exchange.bill == null) {
                         exchange.bill = UsageAccounting.unreported(delta.usage());
+                    }
+                }
                 case StreamEvent.Error error -> {
                     exchange.streamError = error.error().type().wireName();
                     event = new StreamEvent.Error(SecretRedaction.redact(error.error(), apiKey));
@@ -347,40 +362,29 @@ final class MessagesHandler implements Handler {
     }
 
     private JsonNode parseBody(ServerRequest req) {
-        byte[] raw;
         try {
-            raw = bodies.read(req);
-        } catch (RequestBodies.TooLarge e) {
+            return bodies.readJsonObject(req);
+        } catch (RequestBodies.Rejected e) {
             throw new RequestFailure(e.error);
         }
-        if (raw.length == 0) {
-            throw new RequestFailure(AnthropicError.invalidRequest("Request body is empty: expected a JSON object."));
-        }
-        JsonNode body;
-        try {
-            body = json.readTree(raw);
-        } catch (JsonProcessingException e) {
-            throw new RequestFailure(AnthropicError.invalidRequest("Request body is not valid JSON: "
-                    + e.getOriginalMessage() + " (line " + e.getLocation().getLineNr()
-                    + ", column " + e.getLocation().getColumnNr() + ")"));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        if (body == null || !body.isObject()) {
-            throw new RequestFailure(AnthropicError.invalidRequest("Request body must be a JSON object."));
-        }
-        return body;
     }
 
     private JsonNode parseUpstreamJson(UpstreamResponse response) {
         try {
             byte[] raw = response.readBody(MAX_UPSTREAM_BODY);
+            if (raw.length == 0) {
+                throw new IOException("the body is empty");
+            }
             JsonNode node = json.readTree(raw);
             if (node == null || !node.isObject()) {
                 throw new IOException("not a JSON object");
             }
             return node;
-        } catch (IOException | UncheckedIOException e) {
+        } catch (IOException | RuntimeException e) { // Helidon reports broken framing and resets unchecked
+            if (UpstreamClient.isTimeout(e)) {
+                throw new RequestFailure(AnthropicError.of(ErrorType.TIMEOUT,
+                        "The upstream stopped sending its answer for longer than the read timeout."));
+            }
             throw new RequestFailure(new AnthropicError(502, ErrorType.API,
                     "The upstream returned a response that could not be read as JSON: " + StreamRelay.rootCause(e), null));
         }
@@ -394,9 +398,15 @@ final class MessagesHandler implements Handler {
         }
     }
 
+    /** An event stream, or a body without a content type (some local servers send none): read as SSE. */
     private static boolean isEventStream(UpstreamResponse response) {
         String type = response.header("content-type");
-        return type == null || !type.toLowerCase().startsWith("application/json");
+        return type == null || type.toLowerCase(Locale.ROOT).startsWith("text/event-stream");
+    }
+
+    private static boolean isJson(UpstreamResponse response) {
+        String type = response.header("content-type");
+        return type != null && type.toLowerCase(Locale.ROOT).startsWith("application/json");
     }
 
     private byte[] writeBytes(JsonNode node) {

@@ -1,5 +1,12 @@
 package dev.ccrouter.server;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ccrouter.api.anthropic.AnthropicError;
 import dev.ccrouter.api.anthropic.ErrorType;
 import io.helidon.http.HeaderNames;
@@ -8,22 +15,84 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 
-/** Reads a request body with a size limit, answering 413 {@code request_too_large} before reading what is too big. */
+/**
+ * Reads a request body with a size limit, answering 413 {@code request_too_large} before reading what is too big, and
+ * parses it as JSON within limits that keep the parser's cost bounded, answering 400 naming the limit otherwise.
+ *
+ * <p>The limits follow the body limit: a single string may be as long as the whole body (a base64 PDF or image of
+ * nearly the body's size is legitimate), while nesting and number length are bounded far below anything a real
+ * request uses (Claude Code's deepest JSON schemas nest a few dozen levels).
+ */
 final class RequestBodies {
+    /** Deepest nesting of arrays and objects accepted; the translated body adds a few levels and stays under Jackson's write limit. */
+    static final int MAX_NESTING_DEPTH = 256;
+    /** Longest number literal accepted, in characters. */
+    static final int MAX_NUMBER_LENGTH = 1000;
+
     private final long maxBytes;
+    private final ObjectMapper json;
+    private final ReadDeadlines deadlines;
 
     RequestBodies(long maxBytes) {
-        this.maxBytes = maxBytes;
+        this(maxBytes, ReadDeadlines.NONE);
     }
 
-    /** Thrown for a body over the limit. */
-    static final class TooLarge extends Exception {
+    RequestBodies(long maxBytes, ReadDeadlines deadlines) {
+        this.maxBytes = maxBytes;
+        this.deadlines = deadlines;
+        int maxString = (int) Math.min(Integer.MAX_VALUE - 8, maxBytes);
+        this.json = new ObjectMapper(JsonFactory.builder()
+                .streamReadConstraints(StreamReadConstraints.builder()
+                        .maxNestingDepth(MAX_NESTING_DEPTH)
+                        .maxNumberLength(MAX_NUMBER_LENGTH)
+                        .maxStringLength(maxString)
+                        .maxDocumentLength(maxBytes)
+                        .build())
+                .build());
+    }
+
+    /** A body the gateway will not accept, with the error to answer. */
+    static class Rejected extends Exception {
         final AnthropicError error;
 
-        TooLarge(AnthropicError error) {
+        Rejected(AnthropicError error) {
             super(error.message(), null, false, false);
             this.error = error;
         }
+    }
+
+    /** Thrown for a body over the limit. */
+    static final class TooLarge extends Rejected {
+        TooLarge(AnthropicError error) {
+            super(error);
+        }
+    }
+
+    /**
+     * The body as a JSON object, or {@link Rejected} with a 413 (too large) or a 400 (empty, not JSON, over a parser
+     * limit, not an object) whose message says which.
+     */
+    JsonNode readJsonObject(ServerRequest req) throws Rejected {
+        byte[] raw = read(req);
+        if (raw.length == 0) {
+            throw new Rejected(AnthropicError.invalidRequest("Request body is empty: expected a JSON object."));
+        }
+        JsonNode body;
+        try {
+            body = json.readTree(raw);
+        } catch (StreamConstraintsException e) {
+            throw new Rejected(AnthropicError.invalidRequest("Request body exceeds a JSON limit: " + limitNamed(e)
+                    + where(e.getLocation())));
+        } catch (JsonProcessingException e) {
+            throw new Rejected(AnthropicError.invalidRequest("Request body is not valid JSON: " + e.getOriginalMessage()
+                    + where(e.getLocation())));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (body == null || !body.isObject()) {
+            throw new Rejected(AnthropicError.invalidRequest("Request body must be a JSON object."));
+        }
+        return body;
     }
 
     byte[] read(ServerRequest req) throws TooLarge {
@@ -34,7 +103,7 @@ final class RequestBodies {
         if (!req.content().hasEntity()) {
             return new byte[0];
         }
-        try (InputStream in = req.content().inputStream()) {
+        try (ReadDeadlines.Body deadline = deadlines.bodyStarted(); InputStream in = req.content().inputStream()) {
             int limit = (int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1);
             byte[] body = in.readNBytes(limit);
             if (body.length > maxBytes) {
@@ -44,6 +113,35 @@ final class RequestBodies {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * Jackson's own wording names its builder method ("use StreamReadConstraints.maxNestingDepth"), which means nothing
+     * to a client; say which limit in the request's terms instead.
+     */
+    private String limitNamed(StreamConstraintsException e) {
+        String message = String.valueOf(e.getOriginalMessage());
+        if (message.contains("Nesting depth") || message.contains("nesting depth")) {
+            return "nesting deeper than " + MAX_NESTING_DEPTH + " levels";
+        }
+        if (message.contains("Number value length") || message.contains("number value length")) {
+            return "a number longer than " + MAX_NUMBER_LENGTH + " characters";
+        }
+        if (message.contains("String value length") || message.contains("string value length")) {
+            return "a string longer than " + Math.min(Integer.MAX_VALUE - 8, maxBytes) + " characters";
+        }
+        if (message.contains("Name length") || message.contains("name length")) {
+            return "a property name longer than " + StreamReadConstraints.DEFAULT_MAX_NAME_LEN + " characters";
+        }
+        return "the document is larger than " + maxBytes + " bytes";
+    }
+
+    /** Constraint failures carry no location (hence the old null dereference); say where only when it is known. */
+    private static String where(JsonLocation location) {
+        if (location == null || location.getLineNr() < 1) {
+            return "";
+        }
+        return " (line " + location.getLineNr() + ", column " + location.getColumnNr() + ")";
     }
 
     private TooLarge tooLarge() {

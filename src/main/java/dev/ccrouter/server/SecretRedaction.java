@@ -1,16 +1,31 @@
 package dev.ccrouter.server;
 
 import dev.ccrouter.api.anthropic.AnthropicError;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Keeps the client's key out of error messages. Upstream messages are passed on verbatim (Claude Code reads their
- * wording), and some providers quote the key they were given ("Incorrect API key provided: sk-…"); the key is
- * replaced before any such message leaves the gateway.
+ * wording), and some providers quote the key they were given ("Incorrect API key provided: sk-…"), sometimes
+ * URL-encoded or lower-cased. The key is replaced in any case and in its URL-encoded form; a message that still holds
+ * any {@value #RUN}-character run of the key afterwards (a key cut short, re-encoded, spread over a URL) is not
+ * echoed at all.
  */
 final class SecretRedaction {
     static final String REDACTED = "[redacted]";
+    static final String WITHHELD = "The upstream's error message was withheld because it quoted part of the API key.";
     /** Shorter values are not keys, and replacing them would mangle ordinary words. */
     private static final int MIN_SECRET_LENGTH = 8;
+    /** A run of the key this long is too much of it to show; shorter runs occur by chance in ordinary text. */
+    static final int RUN = 12;
+    /** Provider keys (OpenAI, OpenRouter, Anthropic and most others) start so. */
+    private static final Pattern SK_TOKEN = Pattern.compile("(?i)sk-[a-z0-9_-]{6,}");
+    /** Path segments that look like a key whatever the request's own key: sk-… tokens and long opaque strings. */
+    private static final Pattern KEY_LIKE = Pattern.compile("(?i)sk-[a-z0-9_-]{6,}|[a-z0-9_-]{32,}");
+    private static final int MAX_PATH_CHARS = 200;
 
     private SecretRedaction() {
     }
@@ -22,9 +37,94 @@ final class SecretRedaction {
     }
 
     static String redact(String text, String secret) {
-        if (text == null || secret == null || secret.length() < MIN_SECRET_LENGTH || !text.contains(secret)) {
+        String redacted = redactOrNull(text, secret);
+        return redacted == null ? WITHHELD : redacted;
+    }
+
+    /**
+     * A request path as it may appear in a message: the request's key and anything shaped like a key replaced, and
+     * cut to a readable length (someone pasted a key into a URL, or a path is megabytes long).
+     */
+    static String path(String path, String secret) {
+        String shown = redactOrNull(path, secret);
+        if (shown == null) {
+            return REDACTED;
+        }
+        shown = KEY_LIKE.matcher(shown).replaceAll(REDACTED);
+        return shown.length() > MAX_PATH_CHARS ? shown.substring(0, MAX_PATH_CHARS) + "..." : shown;
+    }
+
+    /** The text with the key's plain and URL-encoded forms replaced, or null when a run of the key would remain. */
+    private static String redactOrNull(String text, String secret) {
+        if (text == null || secret == null || secret.length() < MIN_SECRET_LENGTH) {
             return text;
         }
-        return text.replace(secret, REDACTED);
+        String redacted = replaceIgnoringCase(text, secret);
+        String encoded = percentEncode(secret);
+        if (!encoded.equals(secret)) {
+            redacted = replaceIgnoringCase(redacted, encoded);
+        }
+        return holdsARunOf(redacted, secret) ? null : redacted;
+    }
+
+    /**
+     * The text with every {@code sk-…} token replaced: for values logged without the request's key at hand (a client
+     * that pastes its key into the {@code model} field).
+     */
+    static String keyShaped(String text) {
+        return text == null ? null : SK_TOKEN.matcher(text).replaceAll(REDACTED);
+    }
+
+    private static String replaceIgnoringCase(String text, String secret) {
+        return Pattern.compile(Pattern.quote(secret), Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE)
+                .matcher(text).replaceAll(Matcher.quoteReplacement(REDACTED));
+    }
+
+    /** Whether the text, as is or percent-decoded, in any case, contains {@value #RUN} consecutive characters of the key. */
+    private static boolean holdsARunOf(String text, String secret) {
+        String plain = text.toLowerCase(Locale.ROOT);
+        String decoded = percentDecode(text).toLowerCase(Locale.ROOT);
+        String key = secret.toLowerCase(Locale.ROOT);
+        int run = Math.min(RUN, key.length());
+        for (int i = 0; i + run <= key.length(); i++) {
+            String part = key.substring(i, i + run);
+            if (plain.contains(part) || decoded.contains(part)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String percentEncode(String value) {
+        StringBuilder out = new StringBuilder();
+        for (byte b : value.getBytes(StandardCharsets.UTF_8)) {
+            char c = (char) (b & 0xff);
+            if (c < 0x80 && (Character.isLetterOrDigit(c) || c == '-' || c == '_' || c == '.' || c == '~')) {
+                out.append(c);
+            } else {
+                out.append('%').append(String.format("%02X", b & 0xff));
+            }
+        }
+        return out.toString();
+    }
+
+    /** Lenient: a {@code %} not followed by two hex digits is kept as it is. */
+    private static String percentDecode(String text) {
+        if (text.indexOf('%') < 0 && text.indexOf('+') < 0) {
+            return text;
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(text.length());
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        for (int i = 0; i < bytes.length; i++) {
+            int hi = i + 2 < bytes.length ? Character.digit(bytes[i + 1], 16) : -1;
+            int lo = i + 2 < bytes.length ? Character.digit(bytes[i + 2], 16) : -1;
+            if (bytes[i] == '%' && hi >= 0 && lo >= 0) {
+                out.write(hi * 16 + lo);
+                i += 2;
+            } else {
+                out.write(bytes[i] == '+' ? ' ' : bytes[i]);
+            }
+        }
+        return out.toString(StandardCharsets.UTF_8);
     }
 }

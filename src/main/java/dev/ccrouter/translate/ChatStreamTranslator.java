@@ -169,6 +169,18 @@ public final class ChatStreamTranslator {
         }
     }
 
+    /**
+     * The upstream's body broke (cut, reset, unreadable): an answer whose finish reason already arrived stands, with
+     * the usage estimated if its usage chunk was lost; an unfinished one ends with {@code error}.
+     */
+    public void onUpstreamBroken(AnthropicError error) {
+        if (finishReason != null) {
+            finishOrFail(error.message());
+        } else {
+            onFailure(error);
+        }
+    }
+
     /** Ends the stream with {@code event: error}: what the client has is incomplete, and it must know. */
     public void onFailure(AnthropicError error) {
         if (ended) {

@@ -45,6 +45,23 @@ public final class UpstreamErrors {
                 ? retryAfter : null);
     }
 
+    /**
+     * A redirect: the gateway follows none (a key must not travel to wherever the upstream points), so it is the
+     * address that is wrong.
+     */
+    public static AnthropicError redirect(int status, String location) {
+        String target = location == null || location.isBlank() ? "" : " to " + truncate(location.strip());
+        return new AnthropicError(502, ErrorType.API, "The upstream answered HTTP " + status + " (a redirect" + target
+                + ", which the gateway does not follow): check the provider's base URL.", null);
+    }
+
+    /** A 200 answer to a streaming request that is neither an event stream nor JSON (an HTML error page, say). */
+    public AnthropicError notAnEventStream(String contentType, byte[] body) {
+        String text = new String(body, StandardCharsets.UTF_8).strip();
+        return new AnthropicError(502, ErrorType.API, "The upstream answered 200 with content type " + contentType
+                + ", not an event stream" + (text.isEmpty() ? "." : ": " + truncate(text)), null);
+    }
+
     /** An error chunk inside a stream that had already started (HTTP 200 sent): overloaded or a plain API error. */
     public AnthropicError fromStreamError(JsonNode error) {
         String message = error.isTextual() ? error.asText() : error.path("message").asText("");

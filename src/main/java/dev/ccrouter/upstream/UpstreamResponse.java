@@ -1,36 +1,41 @@
 package dev.ccrouter.upstream;
 
-import io.helidon.webclient.api.HttpClientResponse;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.concurrent.atomic.AtomicBoolean;
 
-/** One response from the upstream: status, headers, and a body to read as it arrives. Close it to cancel. */
+/** One response from a provider: status, headers, and a body to read as it arrives. Close it to cancel. */
 public final class UpstreamResponse implements AutoCloseable {
-    private final HttpClientResponse response;
-    private final AtomicBoolean closed = new AtomicBoolean();
+    /** What may be left after the last event (the chunked terminator, a blank line): read to reuse the connection. */
+    private static final int LEFTOVER_LIMIT = 16 * 1024;
 
-    UpstreamResponse(HttpClientResponse response) {
-        this.response = response;
+    private final ResponseHead head;
+    private final ResponseBody body;
+
+    UpstreamResponse(ResponseHead head, ResponseBody body) {
+        this.head = head;
+        this.body = body;
     }
 
     public int status() {
-        return response.status().code();
+        return head.status();
     }
 
     /** A header's first value, or null. */
     public String header(String name) {
-        return response.headers().first(io.helidon.http.HeaderNames.create(name)).orElse(null);
+        return head.header(name);
     }
 
-    /** The body as it arrives; reading blocks only the calling (virtual) thread. */
+    /**
+     * The body as it arrives; reading blocks only the calling (virtual) thread, and a read that waits longer than
+     * the read timeout fails with a {@link java.net.SocketTimeoutException}.
+     */
     public InputStream body() {
-        return response.inputStream();
+        return body;
     }
 
     /** Reads a whole (non-streaming) body, up to {@code limit} bytes. */
     public byte[] readBody(int limit) throws IOException {
-        try (InputStream in = body()) {
+        try (InputStream in = body) {
             return in.readNBytes(limit);
         }
     }
@@ -41,9 +46,9 @@ public final class UpstreamResponse implements AutoCloseable {
      * translation. Gives up (and the connection is closed) if more than a few KB remain.
      */
     public void finishReading() {
-        try (InputStream in = body()) {
-            byte[] rest = in.readNBytes(16 * 1024);
-            if (rest.length == 16 * 1024) {
+        try {
+            byte[] rest = body.readNBytes(LEFTOVER_LIMIT);
+            if (rest.length == LEFTOVER_LIMIT || !body.ended()) {
                 close();
             }
         } catch (IOException | RuntimeException e) {
@@ -57,8 +62,6 @@ public final class UpstreamResponse implements AutoCloseable {
      */
     @Override
     public void close() {
-        if (closed.compareAndSet(false, true)) {
-            response.close();
-        }
+        body.close();
     }
 }

@@ -8,6 +8,8 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -16,24 +18,61 @@ class ConfigLoaderTest {
     @TempDir
     Path dir;
 
+    private GatewayConfig load(Map<String, String> env) {
+        return new ConfigLoader(env).load(ConfigLoader.Flags.NONE);
+    }
+
+    private Path write(String name, String yaml) throws IOException {
+        return Files.writeString(dir.resolve(name), yaml);
+    }
+
+    private GatewayConfig loadFile(Path file, Map<String, String> env) {
+        Map<String, String> withFile = new HashMap<>(env);
+        withFile.put("CCROUTER_CONFIG", file.toString());
+        return load(withFile);
+    }
+
     @Test
     void embeddedDefaultsAreTheRunContract() {
-        GatewayConfig config = new ConfigLoader(Map.of()).load(ConfigLoader.Flags.NONE);
+        GatewayConfig config = load(Map.of("HOME", dir.toString()));
         assertThat(config.host()).isEqualTo("127.0.0.1");
         assertThat(config.port()).isEqualTo(8787);
         assertThat(config.upstreamBaseUrl()).isEqualTo(URI.create("https://openrouter.ai/api/v1"));
-        assertThat(config.dataDir()).isEqualTo(Path.of(System.getProperty("user.home"), ".ccrouter"));
+        assertThat(config.dataDir()).isEqualTo(dir.resolve(".ccrouter"));
         assertThat(config.maxBodyBytes()).isEqualTo(32L * 1024 * 1024);
         assertThat(config.pingInterval()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(config.connectTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(config.readTimeout()).isEqualTo(Duration.ofSeconds(600));
         assertThat(config.pricingRefresh()).isEqualTo(Duration.ofMinutes(60));
+        assertThat(config.httpReferer()).isEqualTo("https://github.com/ccrouter/ccrouter");
+        assertThat(config.appTitle()).isEqualTo("ccrouter");
+        assertThat(config.publicUrl()).isNull();
         assertThat(config.models()).isEqualTo(new GatewayConfig.ModelMapping(
                 "anthropic/claude-haiku-4.5", "anthropic/claude-sonnet-4.6", "anthropic/claude-opus-4.6"));
+        assertThat(config.providers()).isEmpty();
+        assertThat(config.routes()).isEqualTo(RouteSettings.NONE);
+        assertThat(config.auth()).isEqualTo(AuthSettings.OPEN);
+        assertThat(config.allProviders()).containsExactly(new ProviderSettings("openrouter", "openrouter",
+                URI.create("https://openrouter.ai/api/v1"), List.of(), null, Map.of()));
+    }
+
+    @Test
+    void withoutHomeInTheEnvironmentTheAccountsHomeHoldsTheDataDir() {
+        assertThat(load(Map.of()).dataDir()).isEqualTo(Path.of(System.getProperty("user.home"), ".ccrouter"));
+    }
+
+    @Test
+    void tildeInPathsIsHomeFromTheEnvironment() throws IOException {
+        Path file = write("c.yaml", "data_dir: ~/state/ccrouter\n");
+        assertThat(loadFile(file, Map.of("HOME", "/home/alice")).dataDir()).isEqualTo(Path.of("/home/alice/state/ccrouter"));
+        GatewayConfig viaFlag = new ConfigLoader(Map.of("HOME", dir.toString()))
+                .load(new ConfigLoader.Flags(null, null, null, Path.of("~/c.yaml"), null));
+        assertThat(viaFlag.dataDir()).isEqualTo(dir.resolve("state/ccrouter"));
     }
 
     @Test
     void fileThenEnvironmentThenFlagsOverride() throws IOException {
-        Path file = dir.resolve("ccrouter.yaml");
-        Files.writeString(file, """
+        Path file = write("ccrouter.yaml", """
                 server:
                   port: 9000
                   host: 0.0.0.0
@@ -61,42 +100,104 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void flagsNameTheirSettingsInErrors() {
-        assertThatThrownBy(() -> new ConfigLoader(Map.of("CCROUTER_PORT", "eighty")).load(ConfigLoader.Flags.NONE))
+    void aBadValueIsNamedByWhereItCameFrom() throws IOException {
+        assertThatThrownBy(() -> load(Map.of("CCROUTER_PORT", "eighty")))
                 .isInstanceOf(ConfigException.class)
-                .hasMessage("server.port (CCROUTER_PORT) must be a whole number, got 'eighty'");
+                .hasMessage("CCROUTER_PORT must be a whole number from 0 to 65535, got 'eighty'");
         assertThatThrownBy(() -> new ConfigLoader(Map.of()).load(new ConfigLoader.Flags(70000, null, null, null, null)))
-                .hasMessage("server.port (CCROUTER_PORT) must be between 0 and 65535, got 70000");
-        assertThatThrownBy(() -> new ConfigLoader(Map.of("OPENROUTER_BASE_URL", "openrouter.ai")).load(ConfigLoader.Flags.NONE))
-                .hasMessage("upstream base URL (OPENROUTER_BASE_URL / --upstream) must be an http(s) URL such as "
-                        + "https://openrouter.ai/api/v1, got 'openrouter.ai'");
+                .hasMessage("--port must be a whole number from 0 to 65535, got '70000'");
+        Path file = write("port.yaml", "server:\n  port: -1\n");
+        assertThatThrownBy(() -> loadFile(file, Map.of()))
+                .hasMessage("server.port in " + file + " must be a whole number from 0 to 65535, got '-1'");
+        assertThatThrownBy(() -> load(Map.of("OPENROUTER_BASE_URL", "openrouter.ai")))
+                .hasMessage("OPENROUTER_BASE_URL must be an http(s) URL such as https://openrouter.ai/api/v1, "
+                        + "got 'openrouter.ai'");
+        assertThatThrownBy(() -> new ConfigLoader(Map.of()).load(new ConfigLoader.Flags(null, null, "ftp://x", null, null)))
+                .hasMessage("--upstream must be an http(s) URL such as https://openrouter.ai/api/v1, got 'ftp://x'");
+        Path types = write("types.yaml", "stream:\n  ping_interval_seconds: soon\n");
+        assertThatThrownBy(() -> loadFile(types, Map.of()))
+                .hasMessage("stream.ping_interval_seconds in " + types + " must be a whole number from 1 to 3600, "
+                        + "got 'soon'");
+        Path huge = write("huge.yaml", "server:\n  port: 99999999999\n");
+        assertThatThrownBy(() -> loadFile(huge, Map.of()))
+                .hasMessage("server.port in " + huge + " must be a whole number from 0 to 65535, got '99999999999'");
+        Path list = write("list.yaml", "providers:\n  name: deepseek\n");
+        assertThatThrownBy(() -> loadFile(list, Map.of()))
+                .hasMessage("providers in " + list + " must be a list, got 'a mapping'");
     }
 
     @Test
-    void badFilesAreReportedClearly() throws IOException {
+    void unknownSettingsAreRejectedAtEveryDepthWithTheKnownOnes() throws IOException {
+        Path top = write("top.yaml", "modles:\n  haiku: x\n");
+        assertThatThrownBy(() -> loadFile(top, Map.of()))
+                .hasMessage("modles in " + top + ": unknown setting (known: auth, data_dir, ledger, max_output_tokens, "
+                        + "models, pricing, providers, routes, server, stream, upstream)");
+        Path nested = write("nested.yaml", "upstream:\n  base_ur: http://127.0.0.1:9/v1\n");
+        assertThatThrownBy(() -> loadFile(nested, Map.of()))
+                .hasMessage("upstream.base_ur in " + nested + ": unknown setting (known: base_url, "
+                        + "connect_timeout_seconds, http_referer, read_timeout_seconds, title)");
+        Path provider = write("provider.yaml", """
+                providers:
+                  - name: deepseek
+                    preset: deepseek
+                    api_key: sk-one
+                """);
+        assertThatThrownBy(() -> loadFile(provider, Map.of()))
+                .hasMessage("providers[0].api_key in " + provider + ": unknown setting (known: api_keys, base_url, "
+                        + "models, name, preset, protocol)");
+        Path model = write("model.yaml", """
+                providers:
+                  - name: local
+                    preset: ollama
+                    models:
+                      qwen3-coder: {max_tokens: 8192}
+                """);
+        assertThatThrownBy(() -> loadFile(model, Map.of()))
+                .hasMessage("providers[0].models.qwen3-coder.max_tokens in " + model + ": unknown setting (known: "
+                        + "cache_control, context_window, images, max_output_tokens, schema_keywords_to_strip)");
+        Path route = write("route.yaml", "routes:\n  long_context_treshold: 1000\n");
+        assertThatThrownBy(() -> loadFile(route, Map.of()))
+                .hasMessage("routes.long_context_treshold in " + route + ": unknown setting (known: background, "
+                        + "default, fallbacks, image, long_context, long_context_threshold, think, web_search)");
+        Path key = write("key.yaml", "auth:\n  keys:\n    - {key: abc, budget_per_day: 5}\n");
+        assertThatThrownBy(() -> loadFile(key, Map.of()))
+                .hasMessage("auth.keys[0].budget_per_day in " + key + ": unknown setting (known: budget_usd_per_day, "
+                        + "budget_usd_per_month, key, name, requests_per_minute, tokens_per_minute)");
+    }
+
+    @Test
+    void badFilesAreReportedWithLineAndColumn() throws IOException {
         Path missing = dir.resolve("nope.yaml");
         assertThatThrownBy(() -> new ConfigLoader(Map.of()).load(new ConfigLoader.Flags(null, null, null, missing, null)))
                 .hasMessage("config file " + missing + " does not exist (CCROUTER_CONFIG / --config)");
-        Path typo = dir.resolve("typo.yaml");
-        Files.writeString(typo, "modles:\n  haiku: x\n");
-        assertThatThrownBy(() -> new ConfigLoader(Map.of("CCROUTER_CONFIG", typo.toString())).load(ConfigLoader.Flags.NONE))
-                .hasMessage("config file " + typo + ": unknown setting 'modles' (known: data_dir, max_output_tokens, "
-                        + "models, pricing, server, stream, upstream)");
-        Path broken = dir.resolve("broken.yaml");
-        Files.writeString(broken, "server: [unclosed\n");
-        assertThatThrownBy(() -> new ConfigLoader(Map.of()).load(new ConfigLoader.Flags(null, null, null, broken, null)))
-                .hasMessageStartingWith("config file " + broken + " is not valid YAML: ");
+        Path broken = write("broken.yaml", "server:\n  port: 9000\n  host: [unclosed\n");
+        assertThatThrownBy(() -> loadFile(broken, Map.of()))
+                .hasMessage("config file " + broken + " line 4, column 1: not valid YAML: expected ',' or ']', "
+                        + "but got <stream end> (while parsing a flow sequence that begins at line 3, column 9)");
+        Path twice = write("twice.yaml", "server:\n  port: 9000\n  port: 9001\n");
+        assertThatThrownBy(() -> loadFile(twice, Map.of()))
+                .hasMessage("config file " + twice + " line 3, column 7: not valid YAML: Duplicate field 'port'");
+        Path scalar = write("scalar.yaml", "just text\n");
+        assertThatThrownBy(() -> loadFile(scalar, Map.of()))
+                .hasMessage("config file " + scalar + " must hold a mapping of settings at its top level, such as "
+                        + "server: or providers:");
+    }
+
+    @Test
+    void anEmptySectionKeepsItsDefaults() throws IOException {
+        Path file = write("empty.yaml", "server:\nupstream:\n  title:\n");
+        GatewayConfig config = loadFile(file, Map.of());
+        assertThat(config.port()).isEqualTo(8787);
+        assertThat(config.appTitle()).isEqualTo("ccrouter");
     }
 
     @Test
     void publicUrlIsOptionalAndLosesItsTrailingSlash() throws IOException {
-        assertThat(new ConfigLoader(Map.of()).load(ConfigLoader.Flags.NONE).publicUrl()).isNull();
-        assertThat(new ConfigLoader(Map.of("CCROUTER_PUBLIC_URL", "https://cc.example.com/"))
-                .load(ConfigLoader.Flags.NONE).publicUrl()).isEqualTo("https://cc.example.com");
-        Path file = dir.resolve("public.yaml");
-        Files.writeString(file, "server:\n  public_url: http://[::1]:8787/team-a/ccrouter\n");
-        assertThat(new ConfigLoader(Map.of("CCROUTER_CONFIG", file.toString())).load(ConfigLoader.Flags.NONE).publicUrl())
-                .isEqualTo("http://[::1]:8787/team-a/ccrouter");
+        assertThat(load(Map.of()).publicUrl()).isNull();
+        assertThat(load(Map.of("CCROUTER_PUBLIC_URL", "https://cc.example.com/")).publicUrl())
+                .isEqualTo("https://cc.example.com");
+        Path file = write("public.yaml", "server:\n  public_url: http://[::1]:8787/team-a/ccrouter\n");
+        assertThat(loadFile(file, Map.of()).publicUrl()).isEqualTo("http://[::1]:8787/team-a/ccrouter");
     }
 
     @Test
@@ -104,10 +205,10 @@ class ConfigLoaderTest {
         for (String bad : new String[] {"cc.example.com", "ftp://cc.example.com", "https://cc.example.com/?a=1",
                 "https://user@cc.example.com", "https://cc.example.com/$(id)", "https://cc.example.com\"><b>",
                 "https://cc.example.com/a b"}) {
-            assertThatThrownBy(() -> new ConfigLoader(Map.of("CCROUTER_PUBLIC_URL", bad)).load(ConfigLoader.Flags.NONE))
+            assertThatThrownBy(() -> load(Map.of("CCROUTER_PUBLIC_URL", bad)))
                     .as(bad)
-                    .hasMessage("server.public_url (CCROUTER_PUBLIC_URL) must be an http(s) URL made of letters, "
-                            + "digits and . - _ ~ / only, such as https://ccrouter.example.com, got '" + bad + "'");
+                    .hasMessage("CCROUTER_PUBLIC_URL must be empty or an http(s) URL made of letters, digits and "
+                            + ". - _ ~ / only, such as https://ccrouter.example.com, got '" + bad + "'");
         }
     }
 }

@@ -212,6 +212,7 @@ class GatewayEdgesTest {
             slow.answer(FakeUpstream.streamUntilCancelled(cancelled));
             HttpRequest request = HttpRequest.newBuilder(URI.create(pinging.baseUrl() + "/v1/messages"))
                     .header("x-api-key", "k")
+                    .header("content-type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(BODY.replace("\"max_tokens\"", "\"stream\":true,\"max_tokens\"")))
                     .build();
             HttpResponse<java.util.stream.Stream<String>> response = HTTP.send(request, HttpResponse.BodyHandlers.ofLines());

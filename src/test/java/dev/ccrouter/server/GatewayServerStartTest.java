@@ -1,24 +1,45 @@
 package dev.ccrouter.server;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ccrouter.config.ConfigLoader;
 import dev.ccrouter.config.GatewayConfig;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** A gateway that cannot listen says so, instead of serving nothing on port -1 until killed. */
 class GatewayServerStartTest {
+    @TempDir
+    Path dataDir;
 
     @Test
     void portInUseFailsTheStart() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            GatewayConfig config = new ConfigLoader(Map.of()).load(ConfigLoader.Flags.NONE).withPort(taken.getLocalPort());
+            // A data directory of its own: the gateway opens its ledger there before it tries the port.
+            GatewayConfig config = new ConfigLoader(Map.of()).load(ConfigLoader.Flags.NONE)
+                    .withPort(taken.getLocalPort()).withDataDir(dataDir);
             assertThatThrownBy(() -> new GatewayServer(config).start())
                     .isInstanceOf(IllegalStateException.class)
                     .hasMessage("cannot listen there (address in use, or not this machine's)");
         }
+    }
+
+    /** Helidon reports every listener stop alike; only one the server did not ask for may end {@code serve}. */
+    @Test
+    void aDeliberateCloseIsNotALostListener(@TempDir Path dir) {
+        GatewayConfig config = new ConfigLoader(Map.of()).load(ConfigLoader.Flags.NONE)
+                .withPort(0).withDataDir(dir).withPricingRefresh(Duration.ZERO);
+        GatewayServer server = new GatewayServer(config).start();
+        AtomicBoolean lost = new AtomicBoolean();
+        server.onListenerLost(() -> lost.set(true));
+        server.close();
+        assertThat(lost).isFalse();
     }
 }

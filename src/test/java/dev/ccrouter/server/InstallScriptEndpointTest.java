@@ -42,7 +42,8 @@ class InstallScriptEndpointTest {
 
     @BeforeAll
     static void start() {
-        gateway = RunningGateway.start("http://127.0.0.1:9/v1", config -> config);
+        // As behind a reverse proxy on the same machine: its forwarded headers and public Host names are believed.
+        gateway = RunningGateway.start("http://127.0.0.1:9/v1", config -> config.withEdge(config.edge().withTrustedProxies(List.of("127.0.0.1"))));
         configuredGateway = RunningGateway.start("http://127.0.0.1:9/v1",
                 config -> config.withPublicUrl("https://ccrouter.example.com/team"));
     }

@@ -18,6 +18,7 @@ import java.security.MessageDigest;
 import java.util.Base64;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -33,7 +34,9 @@ class WebPagesTest {
     @BeforeAll
     static void start() {
         upstream = FakeUpstream.start();
-        gateway = RunningGateway.start(upstream);
+        // As behind a reverse proxy on the same machine: its forwarded headers and public Host names are believed.
+        gateway = RunningGateway.start(upstream,
+                config -> config.withEdge(config.edge().withTrustedProxies(List.of("127.0.0.1"))));
     }
 
     @AfterAll

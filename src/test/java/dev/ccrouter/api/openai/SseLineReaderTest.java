@@ -1,6 +1,7 @@
 package dev.ccrouter.api.openai;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -8,7 +9,9 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 class SseLineReaderTest {
 
@@ -74,5 +77,40 @@ class SseLineReaderTest {
         assertThat(reader.hasBufferedEvent()).isFalse();
         assertThat(reader.next()).isEqualTo("3");
         assertThat(reader.next()).isNull();
+    }
+
+    /** Hands out its bytes {@code chunk} at a time, as a socket delivering a long line in many reads would. */
+    static InputStream trickling(byte[] bytes, int chunk) {
+        return new ByteArrayInputStream(bytes) {
+            @Override
+            public synchronized int read(byte[] b, int off, int len) {
+                return super.read(b, off, Math.min(len, chunk));
+            }
+        };
+    }
+
+    @Test
+    @Timeout(value = 10, unit = TimeUnit.SECONDS) // a rescan per read costs ~32 billion comparisons here; linear is ~8 million
+    void anEightMegabyteLineInOneKilobyteReadsIsReadInLinearTime() throws IOException {
+        String payload = "x".repeat(8 * 1024 * 1024);
+        byte[] body = ("data: " + payload + "\n\n").getBytes(StandardCharsets.US_ASCII);
+        assertThat(read(trickling(body, 1024))).singleElement().isEqualTo(payload);
+    }
+
+    @Test
+    void aLineOverTheMaximumEndsTheStreamWithAClearError() {
+        byte[] body = ("data: " + "x".repeat(2 * 1024 * 1024)).getBytes(StandardCharsets.US_ASCII);
+        SseLineReader reader = new SseLineReader(trickling(body, 4096), 1024 * 1024);
+        assertThatThrownBy(reader::next).isInstanceOf(SseLineReader.TooLong.class)
+                .hasMessage("the upstream sent an SSE line longer than 1048576 bytes");
+    }
+
+    @Test
+    void anEventOverTheMaximumEndsTheStreamWithAClearError() {
+        String line = "data: " + "y".repeat(600) + "\n";
+        byte[] body = line.repeat(4).getBytes(StandardCharsets.US_ASCII);
+        SseLineReader reader = new SseLineReader(new ByteArrayInputStream(body), 1024);
+        assertThatThrownBy(reader::next).isInstanceOf(SseLineReader.TooLong.class)
+                .hasMessage("the upstream sent an SSE event longer than 1024 bytes");
     }
 }

@@ -1,0 +1,93 @@
+package dev.ccrouter.config;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.function.Consumer;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+
+/**
+ * Reads a configuration file into the tree of ccrouter's settings: YAML as it is, or a claude-code-router
+ * {@code config.json} (recognised by its {@code Providers} or {@code Router}) translated by {@link CcrConfig}.
+ */
+final class ConfigFiles {
+    private ConfigFiles() {
+    }
+
+    static ObjectNode read(Path file, Consumer<String> warnings) {
+        String text = text(file);
+        if (text.strip().startsWith("{")) {
+            JsonNode json = parse(new ObjectMapper(), text, file, "JSON");
+            if (CcrConfig.recognises(json)) {
+                return CcrConfig.toSettings((ObjectNode) json, file, warnings);
+            }
+        }
+        JsonNode node = parse(new ObjectMapper(new YAMLFactory()), text, file, "YAML");
+        if (node == null || node.isMissingNode() || node.isNull()) {
+            return new ObjectMapper().createObjectNode();
+        }
+        if (!node.isObject()) {
+            throw new ConfigException("config file " + file + " must hold a mapping of settings at its top level, "
+                    + "such as server: or providers:");
+        }
+        return (ObjectNode) node;
+    }
+
+    /** Whether the file is a claude-code-router {@code config.json}. */
+    static boolean isCcr(Path file) {
+        String text = text(file);
+        return text.strip().startsWith("{") && CcrConfig.recognises(parse(new ObjectMapper(), text, file, "JSON"));
+    }
+
+    private static String text(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new ConfigException("config file " + file + " does not exist (CCROUTER_CONFIG / --config)");
+        }
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            throw new ConfigException("config file " + file + " cannot be read: " + e.getMessage());
+        }
+    }
+
+    private static JsonNode parse(ObjectMapper mapper, String text, Path file, String format) {
+        try {
+            return mapper.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).readTree(text);
+        } catch (JsonProcessingException e) {
+            if (e.getCause() instanceof MarkedYAMLException yaml && yaml.getProblemMark() != null) {
+                throw new ConfigException("config file " + file + " line " + (yaml.getProblemMark().getLine() + 1)
+                        + ", column " + (yaml.getProblemMark().getColumn() + 1) + ": not valid YAML: "
+                        + yaml.getProblem() + context(yaml));
+            }
+            JsonLocation at = e.getLocation();
+            String where = at == null || at.getLineNr() < 1 ? ""
+                    : " line " + at.getLineNr() + ", column " + at.getColumnNr();
+            throw new ConfigException("config file " + file + where + ": not valid " + format + ": "
+                    + firstLine(e.getOriginalMessage()));
+        }
+    }
+
+    /** SnakeYAML's context names the construct the problem is in, and where that began. */
+    private static String context(MarkedYAMLException yaml) {
+        if (yaml.getContext() == null || yaml.getContextMark() == null) {
+            return "";
+        }
+        return " (" + yaml.getContext() + " that begins at line " + (yaml.getContextMark().getLine() + 1)
+                + ", column " + (yaml.getContextMark().getColumn() + 1) + ")";
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "";
+        }
+        int newline = message.indexOf('\n');
+        return (newline < 0 ? message : message.substring(0, newline)).strip();
+    }
+}

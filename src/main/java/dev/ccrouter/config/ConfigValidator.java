@@ -1,0 +1,141 @@
+package dev.ccrouter.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Every check of the configuration, in one place: each value against its row of the {@link Settings} table, then
+ * what spans settings (unique provider names, routes naming configured providers, unique keys). The first problem
+ * is thrown as a {@link ConfigException} naming the setting, where it came from, and what would be valid.
+ */
+final class ConfigValidator {
+    private final Provenance provenance;
+
+    ConfigValidator(Provenance provenance) {
+        this.provenance = provenance;
+    }
+
+    /** Each value against its row of the table; before binding, so that an out-of-range number is named too. */
+    void checkValues(JsonNode tree) {
+        checkValues(tree, ConfigPath.ROOT);
+    }
+
+    /** What spans settings, once the values are bound. */
+    void checkAcrossSettings(ConfigFile config) {
+        checkProviders(config.providers());
+        checkRoutes(config.routes(), providerNames(config.providers()));
+        checkAuth(config.auth());
+    }
+
+    private void checkValues(JsonNode node, ConfigPath path) {
+        if (node.isObject()) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> field = it.next();
+                checkValues(field.getValue(), path.key(field.getKey()));
+            }
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                checkValues(node.get(i), path.index(i));
+            }
+        } else {
+            Settings.forPath(path).ifPresent(setting -> {
+                if (!setting.rule().accepts(node)) {
+                    throw invalid(path, setting.rule(), node);
+                }
+            });
+        }
+    }
+
+    private ConfigException invalid(ConfigPath path, Rule rule, JsonNode value) {
+        return new ConfigException(provenance.where(path) + " must be " + rule.valid()
+                + (rule.echoesValue() ? ", got '" + (value.isNull() ? "" : value.asText()) + "'" : ""));
+    }
+
+    private void checkProviders(List<ProviderSettings> providers) {
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < providers.size(); i++) {
+            ProviderSettings provider = providers.get(i);
+            ConfigPath path = ConfigPath.of("providers").index(i);
+            if (provider.name() == null) {
+                throw new ConfigException(provenance.where(path.key("name")) + " must be set: routes name the "
+                        + "provider by it (name,model)");
+            }
+            if (!seen.add(provider.name())) {
+                throw new ConfigException(provenance.where(path.key("name")) + ": another provider is named '"
+                        + provider.name() + "' already; names must be unique");
+            }
+            if (provider.baseUrl() == null && Presets.needsBaseUrl(provider.preset())) {
+                throw new ConfigException(provenance.where(path.key("base_url")) + " must be set: preset "
+                        + provider.preset() + " has no base URL (or choose a preset: "
+                        + String.join(", ", Presets.NAMES) + ")");
+            }
+        }
+    }
+
+    private static Set<String> providerNames(List<ProviderSettings> providers) {
+        Set<String> names = new TreeSet<>();
+        providers.forEach(provider -> names.add(provider.name()));
+        names.add(GatewayConfig.IMPLICIT_PROVIDER);
+        return names;
+    }
+
+    private void checkRoutes(RouteSettings routes, Set<String> providers) {
+        Map<String, String> slots = new LinkedHashMap<>();
+        slots.put("default", routes.defaultRoute());
+        slots.put("background", routes.background());
+        slots.put("think", routes.think());
+        slots.put("long_context", routes.longContext());
+        slots.put("web_search", routes.webSearch());
+        slots.put("image", routes.image());
+        slots.forEach((slot, target) -> checkTarget(ConfigPath.of("routes", slot), target, providers));
+        routes.fallbacks().forEach((target, fallbacks) -> {
+            ConfigPath path = ConfigPath.of("routes", "fallbacks", target);
+            if (Targets.parse(target).isEmpty()) {
+                throw new ConfigException(provenance.where(path) + ": the key must be " + new Rule.Target().valid()
+                        + ", got '" + target + "'");
+            }
+            checkTarget(path, target, providers);
+            for (int i = 0; i < fallbacks.size(); i++) {
+                checkTarget(path.index(i), fallbacks.get(i), providers);
+            }
+        });
+    }
+
+    private void checkTarget(ConfigPath path, String target, Set<String> providers) {
+        if (target == null) {
+            return;
+        }
+        String[] parts = Targets.parse(target).orElseThrow(() -> new ConfigException(provenance.where(path)
+                + " must be " + new Rule.Target().valid() + ", got '" + target + "'"));
+        if (!providers.contains(parts[0])) {
+            throw new ConfigException(provenance.where(path) + " names provider '" + parts[0] + "', which is not "
+                    + "configured (providers: " + String.join(", ", providers) + ")");
+        }
+    }
+
+    private void checkAuth(AuthSettings auth) {
+        Set<String> keys = new HashSet<>();
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < auth.keys().size(); i++) {
+            AuthSettings.ClientKey key = auth.keys().get(i);
+            ConfigPath path = ConfigPath.of("auth", "keys").index(i);
+            if (key.key() == null) {
+                throw new ConfigException(provenance.where(path.key("key")) + " must be set: the key clients "
+                        + "present");
+            }
+            if (!keys.add(key.key())) {
+                throw new ConfigException(provenance.where(path) + ": the same key is listed twice");
+            }
+            if (key.name() != null && !names.add(key.name())) {
+                throw new ConfigException(provenance.where(path.key("name")) + ": another key is named '"
+                        + key.name() + "' already; names must be unique");
+            }
+        }
+    }
+}

@@ -1,0 +1,163 @@
+package dev.ccrouter.config;
+
+import java.io.IOException;
+import java.nio.file.ClosedWatchServiceException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchEvent;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Watches the configuration file and hands each valid new configuration to a listener; the server swaps it in, and
+ * requests in flight finish on the one they started with. An invalid change keeps the old configuration and is
+ * reported in one line naming the problem. Changes are debounced: editors write a file in several steps, and one
+ * reload follows the last of them. The directory is watched rather than the file, as editors and Kubernetes replace
+ * the file instead of writing into it.
+ */
+public final class ConfigWatcher implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ConfigWatcher.class);
+    /** How long the file must be quiet before it is read again. */
+    public static final Duration DEBOUNCE = Duration.ofMillis(250);
+
+    private final ConfigLoader loader;
+    private final ConfigLoader.Flags flags;
+    private final Path file;
+    private final Consumer<GatewayConfig> onChange;
+    private final Consumer<String> onRejected;
+    private final Duration debounce;
+    private final WatchService watch;
+    private final Thread thread;
+    private final AtomicInteger reads = new AtomicInteger();
+    private GatewayConfig current;
+    private String lastProblem;
+
+    private ConfigWatcher(ConfigLoader loader, ConfigLoader.Flags flags, Path file, GatewayConfig current,
+                          Consumer<GatewayConfig> onChange, Consumer<String> onRejected, Duration debounce)
+            throws IOException {
+        this.loader = loader;
+        this.flags = flags;
+        this.file = file.toAbsolutePath();
+        this.current = current;
+        this.onChange = onChange;
+        this.onRejected = onRejected;
+        this.debounce = debounce;
+        this.watch = FileSystems.getDefault().newWatchService();
+        this.file.getParent().register(watch, StandardWatchEventKinds.ENTRY_CREATE,
+                StandardWatchEventKinds.ENTRY_MODIFY, StandardWatchEventKinds.ENTRY_DELETE);
+        this.thread = Thread.ofPlatform().daemon().name("ccrouter-config-watcher").unstarted(this::run);
+    }
+
+    /**
+     * Starts watching the file these flags and the loader's environment name; a broken change is logged.
+     *
+     * @param current  the configuration in use, loaded with the same loader and flags
+     * @param onChange gets every valid configuration that differs from the one before
+     * @return the watcher, to close on shutdown; empty when no configuration file is in use
+     */
+    public static Optional<ConfigWatcher> start(ConfigLoader loader, ConfigLoader.Flags flags,
+                                                          GatewayConfig current, Consumer<GatewayConfig> onChange)
+            throws IOException {
+        Optional<Path> file = loader.configFile(flags);
+        if (file.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(start(loader, flags, file.get(), current, onChange,
+                problem -> LOG.warn("{}", problem), DEBOUNCE));
+    }
+
+    /** As {@link #start(ConfigLoader, ConfigLoader.Flags, GatewayConfig, Consumer)}, with every part chosen. */
+    static ConfigWatcher start(ConfigLoader loader, ConfigLoader.Flags flags, Path file, GatewayConfig current,
+                               Consumer<GatewayConfig> onChange, Consumer<String> onRejected, Duration debounce)
+            throws IOException {
+        ConfigWatcher watcher = new ConfigWatcher(loader, flags, file, current, onChange, onRejected, debounce);
+        watcher.thread.start();
+        return watcher;
+    }
+
+    private void run() {
+        try {
+            while (true) {
+                if (concernsTheFile(watch.take())) {
+                    awaitQuiet();
+                    reload();
+                }
+            }
+        } catch (ClosedWatchServiceException | InterruptedException stopped) {
+            // closed: the gateway is stopping
+        }
+    }
+
+    /** Waits until no event came for the debounce time, so that one reload follows a burst of writes. */
+    private void awaitQuiet() throws InterruptedException {
+        WatchKey key;
+        while ((key = watch.poll(debounce.toMillis(), TimeUnit.MILLISECONDS)) != null) {
+            key.pollEvents();
+            key.reset();
+        }
+    }
+
+    private boolean concernsTheFile(WatchKey key) {
+        boolean concerns = Files.isSymbolicLink(file); // a symlinked file changes by its target's directory
+        for (WatchEvent<?> event : key.pollEvents()) {
+            concerns |= event.context() instanceof Path name && name.equals(file.getFileName());
+        }
+        key.reset();
+        return concerns;
+    }
+
+    /** How many times the file was read after a change, valid or not. */
+    int reads() {
+        return reads.get();
+    }
+
+    private void reload() {
+        try {
+            apply(loader.load(flags));
+            lastProblem = null;
+        } catch (ConfigException e) {
+            reject(e.getMessage());
+        } catch (RuntimeException e) {
+            reject(e.toString());
+        } finally {
+            reads.incrementAndGet();
+        }
+    }
+
+    private void apply(GatewayConfig next) {
+        if (!Objects.equals(next, current)) {
+            current = next;
+            LOG.info("configuration reloaded from {}", file);
+            onChange.accept(next);
+        }
+    }
+
+    /** One line per distinct problem: a broken file is not reported again for each unrelated event. */
+    private void reject(String why) {
+        String problem = "configuration not reloaded, still serving the previous one: " + why;
+        if (!problem.equals(lastProblem)) {
+            onRejected.accept(problem);
+        }
+        lastProblem = problem;
+    }
+
+    @Override
+    public void close() {
+        try {
+            watch.close();
+        } catch (IOException e) {
+            LOG.debug("closing the configuration watch", e);
+        }
+        thread.interrupt();
+    }
+}

@@ -1,0 +1,35 @@
+package dev.ccrouter.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * The {@code ledger:} section: where every request's usage and cost is kept.
+ *
+ * @param enabled       false keeps no ledger (nothing is written, {@code ccrouter usage} has nothing to read)
+ * @param url           a JDBC URL: {@code jdbc:sqlite:<file>} (the default, {@code <data_dir>/ledger.db}) or
+ *                      {@code jdbc:postgresql://host/db?user=…&password=…} for several instances on one database
+ * @param queueSize     rows waiting for the database at most; when full, new rows are counted as dropped
+ * @param batchInterval rows are written at least this often (a {@code kill -9} loses at most this much)
+ */
+public record LedgerSettings(boolean enabled, String url, int queueSize, Duration batchInterval) {
+
+    /** The ledger a gateway keeps unless configured otherwise: SQLite in its data directory. */
+    public static LedgerSettings defaults(Path dataDir) {
+        return new LedgerSettings(true, sqliteUrl(dataDir), 10_000, Duration.ofSeconds(1));
+    }
+
+    public boolean isPostgres() {
+        return url.startsWith("jdbc:postgresql:");
+    }
+
+    /** The URL without its query (where a password may be), for messages. */
+    public String displayUrl() {
+        int query = url.indexOf('?');
+        return query < 0 ? url : url.substring(0, query);
+    }
+
+    private static String sqliteUrl(Path dataDir) {
+        return "jdbc:sqlite:" + dataDir.resolve("ledger.db");
+    }
+}

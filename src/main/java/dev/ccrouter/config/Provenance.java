@@ -1,0 +1,35 @@
+package dev.ccrouter.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Where each value came from, so that a message names what the user must change: the environment variable
+ * ({@code CCROUTER_PORT}), the flag ({@code --port}), or the setting in its file ({@code server.port in
+ * /x/ccrouter.yaml}).
+ *
+ * @param file      the configuration file, or null
+ * @param fileTree  what the file holds, or null
+ * @param overrides the paths set by environment variables and flags, to the variable's or flag's name
+ */
+record Provenance(Path file, JsonNode fileTree, Map<ConfigPath, String> overrides) {
+
+    /** How to name the value at this path in a message. */
+    String where(ConfigPath path) {
+        String override = overrides.get(path);
+        if (override != null) {
+            return override;
+        }
+        return file != null && inFile(path) ? path + " in " + file : path.toString();
+    }
+
+    private boolean inFile(ConfigPath path) {
+        for (ConfigPath prefix = path; !prefix.isEmpty(); prefix = prefix.parent()) {
+            if (fileTree != null && prefix.find(fileTree) != null) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

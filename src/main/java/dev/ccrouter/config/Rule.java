@@ -1,0 +1,227 @@
+package dev.ccrouter.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/** What values a setting accepts: checked in {@link ConfigValidator}, described in errors and the settings table. */
+sealed interface Rule {
+
+    /** The accepted values in words, completing "must be …". */
+    String valid();
+
+    boolean accepts(JsonNode value);
+
+    /** Whether a rejected value may be echoed in an error; keys never are. */
+    default boolean echoesValue() {
+        return true;
+    }
+
+    record WholeNumber(long min, long max) implements Rule {
+        @Override
+        public String valid() {
+            return max == Long.MAX_VALUE ? "a whole number of at least " + min
+                    : "a whole number from " + min + " to " + max;
+        }
+
+        @Override
+        public boolean accepts(JsonNode value) {
+            try {
+                long parsed = Long.parseLong(value.asText().strip());
+                return parsed >= min && parsed <= max;
+            } catch (NumberFormatException e) {
+                return false;
+            }
+        }
+    }
+
+    record Amount() implements Rule {
+        @Override
+        public String valid() {
+            return "an amount in US dollars of at least 0, such as 12.50";
+        }
+
+        @Override
+        public boolean accepts(JsonNode value) {
+            try {
+                return new BigDecimal(value.asText().strip()).signum() >= 0;
+            } catch (NumberFormatException e) {
+                return false;
+            }
+        }
+    }
+
+    record Text() implements Rule {
+        @Override
+        public String valid() {
+            return "text that is not empty";
+        }
+
+        @Override
+        public boolean accepts(JsonNode value) {
+            return value.isValueNode() && !value.asText().isBlank();
+        }
+    }
+
+    /** Any text; empty leaves the feature out. */
+    record OptionalText() implements Rule {
+        @Override
+        public String valid() {
+            return "text (empty to omit)";
+        }
+
+        @Override
+        public boolean accepts(JsonNode value) {
+            return value.isValueNode();
+        }
+    }
+
+    record Secret() implements Rule {
+        @Override
+        public String valid() {
+            return "a key that is not empty (or ${ENV_VAR})";
+        }
+
+        @Override
+        public boolean accepts(JsonNode value) {
+            return value.isTextual() && !value.asText().isBlank();
+        }
+
+        @Override
+        public boolean echoesValue() {
+            return false;
+        }
+    }
+
+    record TrueOrFalse() implements Rule {
+        @Override
+        public String valid() {
+            return "true or false";
+        }
+
+        @Override
+        public boolean accepts(JsonNode value) {
+            return value.isBoolean();
+        }
+    }
+
+    record HttpUrl() implements Rule {
+        @Override
+        public String valid() {
+            return "an http(s) URL such as https://openrouter.ai/api/v1";
+        }
+
+        @Override
+        public boolean accepts(JsonNode value) {
+            try {
+                URI uri = new URI(value.asText().strip());
+                return ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null;
+            } catch (URISyntaxException e) {
+                return false;
+            }
+        }
+    }
+
+    /**
+     * The public URL is pasted into shell commands and HTML, so it may hold only characters that need no quoting in
+     * either: a scheme, a host name or bracketed IPv6 address, a port, and a path of plain segments.
+     */
+    record PublicUrl() implements Rule {
+        private static final Pattern SAFE =
+                Pattern.compile("https?://([A-Za-z0-9.-]+|\\[[0-9A-Fa-f:.]+])(:[0-9]{1,5})?(/[A-Za-z0-9._~-]+)*/?");
+
+        @Override
+        public String valid() {
+            return "empty or an http(s) URL made of letters, digits and . - _ ~ / only, such as "
+                    + "https://ccrouter.example.com";
+        }
+
+        @Override
+        public boolean accepts(JsonNode value) {
+            return value.asText().isEmpty() || SAFE.matcher(value.asText()).matches();
+        }
+    }
+
+    record OneOf(List<String> values) implements Rule {
+        @Override
+        public String valid() {
+            return "one of " + String.join(", ", values);
+        }
+
+        @Override
+        public boolean accepts(JsonNode value) {
+            return value.isTextual() && values.contains(value.asText());
+        }
+    }
+
+    /** How routes, fallbacks and requests name a provider's model. */
+    record Target() implements Rule {
+        @Override
+        public String valid() {
+            return "provider,model such as deepseek,deepseek-chat";
+        }
+
+        @Override
+        public boolean accepts(JsonNode value) {
+            return value.isTextual() && Targets.parse(value.asText()).isPresent();
+        }
+    }
+
+    record Name() implements Rule {
+        private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]+");
+
+        @Override
+        public String valid() {
+            return "a name of letters, digits and . _ - (no commas)";
+        }
+
+        @Override
+        public boolean accepts(JsonNode value) {
+            return value.isTextual() && NAME.matcher(value.asText()).matches();
+        }
+    }
+
+    /** A path on this machine; {@code ~} is the home directory. */
+    record FilePath() implements Rule {
+        @Override
+        public String valid() {
+            return "a directory path (~ is $HOME)";
+        }
+
+        @Override
+        public boolean accepts(JsonNode value) {
+            return value.isValueNode() && !value.asText().isBlank();
+        }
+    }
+
+    /** Where the ledger lives; it may hold a database password, so it is never echoed. */
+    record JdbcUrl() implements Rule {
+        @Override
+        public String valid() {
+            return "a jdbc:sqlite: or jdbc:postgresql: URL, or empty for SQLite in the data directory";
+        }
+
+        @Override
+        public boolean accepts(JsonNode value) {
+            String text = value.asText().strip();
+            return value.isValueNode()
+                    && (text.isEmpty() || text.startsWith("jdbc:sqlite:") || text.startsWith("jdbc:postgresql:"));
+        }
+
+        @Override
+        public boolean echoesValue() {
+            return false;
+        }
+    }
+
+    /** Documented only: its items are checked by their own rows. */
+    record Structure(String valid) implements Rule {
+        @Override
+        public boolean accepts(JsonNode value) {
+            return true;
+        }
+    }
+}

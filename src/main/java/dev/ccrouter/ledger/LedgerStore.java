@@ -1,0 +1,196 @@
+package dev.ccrouter.ledger;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * The ledger's SQL, the same for SQLite and PostgreSQL. Amounts are stored as whole 10^-10 USD, so a sum in SQL is
+ * exact on both.
+ */
+public final class LedgerStore {
+    /** Decimal places of a stored amount. */
+    static final int AMOUNT_SCALE = 10;
+    private static final String COLUMNS = "ts, request_id, client_key_id, session_id, requested_model, route, provider, "
+            + "upstream_model, stream, http_status, error_type, stop_reason, input_tokens, output_tokens, "
+            + "cache_read_tokens, cache_write_5m_tokens, cache_write_1h_tokens, reasoning_tokens, usage_estimated, "
+            + "cost_e10, charged_e10, residual_e10, cache_savings_e10, ttfb_ms, duration_ms, retries, fallbacks";
+    private static final String INSERT = "INSERT INTO ledger_entry (" + COLUMNS + ") VALUES ("
+            + "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    private static final String TOTALS = "SELECT COUNT(*), COALESCE(SUM(input_tokens), 0), "
+            + "COALESCE(SUM(output_tokens), 0), COALESCE(SUM(cache_read_tokens), 0), "
+            + "COALESCE(SUM(cache_write_5m_tokens + cache_write_1h_tokens), 0), COALESCE(SUM(cost_e10), 0), "
+            + "SUM(CASE WHEN cost_e10 IS NULL AND input_tokens + output_tokens + cache_read_tokens + cache_write_5m_tokens "
+            + "+ cache_write_1h_tokens > 0 THEN 1 ELSE 0 END), COALESCE(SUM(cache_savings_e10), 0) FROM ledger_entry";
+
+    /** Where connections come from: a pool, or one plain connection. */
+    @FunctionalInterface
+    public interface Connections {
+        Connection get() throws SQLException;
+    }
+
+    private final Connections connections;
+
+    public LedgerStore(Connections connections) {
+        this.connections = connections;
+    }
+
+    /** Writes the rows in one transaction: all of them or, on an exception, none. */
+    void insert(List<LedgerEntry> entries) throws SQLException {
+        try (Connection connection = connections.get()) {
+            connection.setAutoCommit(false);
+            try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
+                for (LedgerEntry entry : entries) {
+                    bind(insert, entry);
+                    insert.addBatch();
+                }
+                insert.executeBatch();
+                connection.commit();
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            } finally {
+                connection.setAutoCommit(true);
+            }
+        }
+    }
+
+    /** Every row from {@code since} (inclusive) to {@code until} (exclusive), oldest first; null bounds are open. */
+    public void forEach(Instant since, Instant until, Consumer<LedgerEntry> action) throws SQLException {
+        String sql = "SELECT " + COLUMNS + " FROM ledger_entry WHERE ts >= ? AND ts < ? ORDER BY ts, id";
+        try (Connection connection = connections.get();
+             PreparedStatement query = connection.prepareStatement(sql)) {
+            query.setLong(1, since == null ? Long.MIN_VALUE : since.toEpochMilli());
+            query.setLong(2, until == null ? Long.MAX_VALUE : until.toEpochMilli());
+            query.setFetchSize(1000);
+            try (ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    action.accept(read(rows));
+                }
+            }
+        }
+    }
+
+    /** The totals of one Claude Code session (one indexed range scan). */
+    public UsageTotals session(String sessionId) throws SQLException {
+        return totals(TOTALS + " WHERE session_id = ?", query -> query.setString(1, sessionId));
+    }
+
+    /** The totals of every request since {@code since} (one indexed range scan). */
+    public UsageTotals since(Instant since) throws SQLException {
+        return totals(TOTALS + " WHERE ts >= ?", query -> query.setLong(1, since.toEpochMilli()));
+    }
+
+    /** The totals of one client key since {@code since}: what a daily or monthly budget compares (one index scan). */
+    public UsageTotals keySince(String clientKeyId, Instant since) throws SQLException {
+        return totals(TOTALS + " WHERE client_key_id = ? AND ts >= ?", query -> {
+            query.setString(1, clientKeyId);
+            query.setLong(2, since.toEpochMilli());
+        });
+    }
+
+    /** The number of rows. */
+    public long count() throws SQLException {
+        return totals(TOTALS, query -> { }).requests();
+    }
+
+    @FunctionalInterface
+    private interface Binder {
+        void bind(PreparedStatement query) throws SQLException;
+    }
+
+    private UsageTotals totals(String sql, Binder binder) throws SQLException {
+        try (Connection connection = connections.get();
+             PreparedStatement query = connection.prepareStatement(sql)) {
+            binder.bind(query);
+            try (ResultSet row = query.executeQuery()) {
+                row.next();
+                return new UsageTotals(row.getLong(1), row.getLong(2), row.getLong(3), row.getLong(4), row.getLong(5),
+                        BigDecimal.valueOf(row.getLong(6), AMOUNT_SCALE), row.getLong(7),
+                        BigDecimal.valueOf(row.getLong(8), AMOUNT_SCALE));
+            }
+        }
+    }
+
+    private static void bind(PreparedStatement insert, LedgerEntry entry) throws SQLException {
+        int i = 0;
+        insert.setLong(++i, entry.time().toEpochMilli());
+        insert.setString(++i, entry.requestId());
+        insert.setString(++i, entry.clientKeyId());
+        insert.setString(++i, entry.sessionId());
+        insert.setString(++i, entry.requestedModel());
+        insert.setString(++i, entry.route());
+        insert.setString(++i, entry.provider());
+        insert.setString(++i, entry.upstreamModel());
+        insert.setBoolean(++i, entry.stream());
+        insert.setInt(++i, entry.httpStatus());
+        insert.setString(++i, entry.errorType());
+        insert.setString(++i, entry.stopReason());
+        LedgerEntry.Tokens tokens = entry.tokens();
+        insert.setLong(++i, tokens.input());
+        insert.setLong(++i, tokens.output());
+        insert.setLong(++i, tokens.cacheRead());
+        insert.setLong(++i, tokens.cacheWrite5m());
+        insert.setLong(++i, tokens.cacheWrite1h());
+        insert.setLong(++i, tokens.reasoning());
+        insert.setBoolean(++i, tokens.estimated());
+        LedgerEntry.Spend spend = entry.spend();
+        setAmount(insert, ++i, spend.computed());
+        setAmount(insert, ++i, spend.charged());
+        setAmount(insert, ++i, spend.residual());
+        setAmount(insert, ++i, spend.cacheSavings());
+        setLong(insert, ++i, entry.ttfbMillis());
+        insert.setLong(++i, entry.durationMillis());
+        insert.setInt(++i, entry.retries());
+        insert.setInt(++i, entry.fallbacks());
+    }
+
+    private static LedgerEntry read(ResultSet row) throws SQLException {
+        return new LedgerEntry(Instant.ofEpochMilli(row.getLong("ts")), row.getString("request_id"),
+                row.getString("client_key_id"), row.getString("session_id"), row.getString("requested_model"),
+                row.getString("route"), row.getString("provider"), row.getString("upstream_model"),
+                row.getBoolean("stream"), row.getInt("http_status"), row.getString("error_type"),
+                row.getString("stop_reason"),
+                new LedgerEntry.Tokens(row.getLong("input_tokens"), row.getLong("output_tokens"),
+                        row.getLong("cache_read_tokens"), row.getLong("cache_write_5m_tokens"),
+                        row.getLong("cache_write_1h_tokens"), row.getLong("reasoning_tokens"),
+                        row.getBoolean("usage_estimated")),
+                new LedgerEntry.Spend(amount(row, "cost_e10"), amount(row, "charged_e10"), amount(row, "residual_e10"),
+                        amount(row, "cache_savings_e10")),
+                nullableLong(row, "ttfb_ms"), row.getLong("duration_ms"), row.getInt("retries"), row.getInt("fallbacks"));
+    }
+
+    /** The amount in whole 10^-10 USD, rounded half to even as every shown amount is. */
+    static Long toUnits(BigDecimal usd) {
+        return usd == null ? null : usd.setScale(AMOUNT_SCALE, RoundingMode.HALF_EVEN).unscaledValue().longValueExact();
+    }
+
+    private static void setAmount(PreparedStatement insert, int index, BigDecimal usd) throws SQLException {
+        setLong(insert, index, toUnits(usd));
+    }
+
+    private static void setLong(PreparedStatement insert, int index, Long value) throws SQLException {
+        if (value == null) {
+            insert.setNull(index, Types.BIGINT);
+        } else {
+            insert.setLong(index, value);
+        }
+    }
+
+    private static BigDecimal amount(ResultSet row, String column) throws SQLException {
+        Long units = nullableLong(row, column);
+        return units == null ? null : BigDecimal.valueOf(units, AMOUNT_SCALE);
+    }
+
+    private static Long nullableLong(ResultSet row, String column) throws SQLException {
+        long value = row.getLong(column);
+        return row.wasNull() ? null : value;
+    }
+}

@@ -1,0 +1,160 @@
+package dev.ccrouter.ledger;
+
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes ledger rows in the background, so that no request or stream ever waits for the database: {@link #record}
+ * only offers the row to a bounded queue. One thread writes whatever has queued up, in one transaction, at least
+ * once per batch interval, and everything that is left when closed (SIGTERM). A {@code kill -9} therefore loses at
+ * most the rows of the last interval.
+ *
+ * <p>When the database is down the batch in hand is retried and new rows wait in the queue; once the queue is full
+ * further rows are counted as dropped, with one warning per burst, and writing resumes when the database returns.
+ */
+public final class LedgerWriter implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(LedgerWriter.class);
+    /** Rows per transaction at most. */
+    static final int MAX_BATCH = 1000;
+    /** How long close() waits for the last rows to be written before giving up on them. */
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
+
+    private final LedgerStore store;
+    private final Duration interval;
+    private final BlockingQueue<LedgerEntry> queue;
+    /** The batch being written (or retried while the database is down); the writer thread's alone. */
+    private final List<LedgerEntry> inHand = new ArrayList<>();
+    private final CountDownLatch closing = new CountDownLatch(1);
+    private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong written = new AtomicLong();
+    private final AtomicBoolean dropping = new AtomicBoolean();
+    private final Thread thread;
+    /** {@code inHand.size()}, for other threads. */
+    private volatile int inHandCount;
+    /** The last write failed (the writer thread's alone): the next success says the database is back. */
+    private boolean failing;
+
+    public LedgerWriter(LedgerStore store, int queueSize, Duration interval) {
+        this.store = store;
+        this.interval = interval;
+        this.queue = new ArrayBlockingQueue<>(queueSize);
+        this.thread = Thread.ofPlatform().name("ccrouter-ledger").daemon(true).unstarted(this::run);
+        thread.start();
+    }
+
+    /**
+     * Queues the row; never blocks. A full queue drops it (counted, and said once per burst).
+     *
+     * @return whether the row was queued (rows queued before {@link #close} are all written, database permitting)
+     */
+    public boolean record(LedgerEntry entry) {
+        if (closing.getCount() == 0 || !queue.offer(entry)) {
+            dropped.incrementAndGet();
+            if (dropping.compareAndSet(false, true)) {
+                LOG.warn("ledger queue full ({} rows waiting for the database): dropping rows until it catches up",
+                        queue.size() + inHandCount);
+            }
+            return false;
+        }
+        return true;
+    }
+
+    /** Rows waiting to be written. */
+    public int depth() {
+        return queue.size() + inHandCount;
+    }
+
+    /** Rows dropped since start because the queue was full. */
+    public long dropped() {
+        return dropped.get();
+    }
+
+    /** Rows written since start. */
+    public long written() {
+        return written.get();
+    }
+
+    /** Writes every queued row, then stops (giving up after ten seconds if the database is down). */
+    @Override
+    public void close() {
+        closing.countDown();
+        try {
+            thread.join(CLOSE_TIMEOUT.plusSeconds(1));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void run() {
+        while (!awaitClose(interval)) {
+            flush();
+        }
+        long deadline = System.nanoTime() + CLOSE_TIMEOUT.toNanos();
+        while (!flush()) {
+            if (System.nanoTime() > deadline) {
+                LOG.warn("ledger: database unreachable at shutdown, {} rows not written", depth());
+                return;
+            }
+            LockSupport.parkNanos(interval.toNanos()); // the database may come back: try again shortly
+        }
+    }
+
+    /** Writes batches until nothing is queued; false when the database refused one (it stays in hand). */
+    private boolean flush() {
+        while (true) {
+            if (inHand.isEmpty()) {
+                queue.drainTo(inHand, MAX_BATCH);
+                inHandCount = inHand.size();
+            }
+            if (inHand.isEmpty()) {
+                return true;
+            }
+            if (!write()) {
+                return false;
+            }
+        }
+    }
+
+    private boolean write() {
+        try {
+            store.insert(inHand);
+            written.addAndGet(inHand.size());
+            inHand.clear();
+            inHandCount = 0;
+            if (failing) {
+                failing = false;
+                LOG.warn("ledger database is back: writing again");
+            }
+            if (dropping.compareAndSet(true, false)) {
+                LOG.warn("ledger: {} rows dropped in all since start while the queue was full", dropped.get());
+            }
+            return true;
+        } catch (SQLException | RuntimeException e) {
+            if (!failing) {
+                failing = true;
+                LOG.warn("ledger database unavailable ({}): keeping up to {} rows until it returns",
+                        LedgerDatabase.rootMessage(e), queue.remainingCapacity() + queue.size() + inHand.size());
+            }
+            return false;
+        }
+    }
+
+    private boolean awaitClose(Duration wait) {
+        try {
+            return closing.await(wait.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            return true;
+        }
+    }
+}

@@ -1,0 +1,177 @@
+package dev.ccrouter.server;
+
+import dev.ccrouter.api.anthropic.AnthropicError;
+import dev.ccrouter.api.anthropic.ErrorType;
+import io.helidon.common.buffers.BufferData;
+import io.helidon.webserver.ConnectionContext;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Where one client connection is in its request cycle, and until when it may stay there. {@link EdgeGuard}'s watchdog
+ * reads it a few times a second and closes what overstays: a request whose head or body does not arrive in time is
+ * answered 408 and closed; a connection idle between requests is closed without a word (an unasked-for response on
+ * an idle keep-alive connection would confuse a client that reuses it).
+ *
+ * <p>Transitions come from the connection's own thread (Helidon's callbacks, the routing filter, the body reader) and
+ * expiry from the watchdog's; both take this object's lock, so a request that completes just as its time runs out is
+ * either served or cut off, never both.
+ */
+final class ConnectionWatch {
+    private static final long NONE = Long.MAX_VALUE;
+    /** After a 408 was written, how long the client gets to read it before the socket is closed under it. */
+    private static final long LINGER_NANOS = 1_000_000_000L;
+
+    enum Phase {
+        /** Between requests, or before the first: no byte of a request yet. */
+        IDLE,
+        /** Some bytes of a request head arrived, not all of it. */
+        HEAD,
+        /** A handler is running; it bounds its own reads and writes. */
+        HANDLING,
+        /** A handler is reading the body. */
+        BODY,
+        /** The last response went out; the connection closes at the next check, whatever bytes are left unread. */
+        CLOSING,
+        /** Cut off: a 408 is on its way and the socket is about to close. */
+        EXPIRED
+    }
+
+    private final ConnectionContext ctx;
+    private final InetAddress client;
+    /** Why this connection is refused (over a connection cap), or null when it was admitted. */
+    private final AnthropicError refusal;
+    private final EdgeGuard.Timeouts timeouts;
+    private Phase phase = Phase.IDLE;
+    private long deadline;
+    private long expiredAt;
+
+    ConnectionWatch(ConnectionContext ctx, InetAddress client, AnthropicError refusal, EdgeGuard.Timeouts timeouts,
+                    long now) {
+        this.ctx = ctx;
+        this.client = client;
+        this.refusal = refusal;
+        this.timeouts = timeouts;
+        this.deadline = now + timeouts.idleNanos();
+    }
+
+    InetAddress client() {
+        return client;
+    }
+
+    AnthropicError refusal() {
+        return refusal;
+    }
+
+    boolean admitted() {
+        return refusal == null;
+    }
+
+    /** Whether part of a request sits unparsed in the connection's read buffer. */
+    boolean bytesWaiting() {
+        return ctx.dataReader().available() > 0;
+    }
+
+    synchronized Phase phase() {
+        return phase;
+    }
+
+    /** Helidon parsed a request line; the rest of the head must follow within the head timeout. */
+    synchronized void headStarted(long now) {
+        if (phase == Phase.IDLE) {
+            phase = Phase.HEAD;
+            deadline = now + timeouts.headNanos();
+        }
+    }
+
+    synchronized void handlerStarted() {
+        if (phase == Phase.IDLE || phase == Phase.HEAD) {
+            phase = Phase.HANDLING;
+            deadline = NONE;
+        }
+    }
+
+    synchronized void bodyStarted(long now) {
+        if (phase == Phase.HANDLING) {
+            phase = Phase.BODY;
+            deadline = now + timeouts.bodyNanos();
+        }
+    }
+
+    synchronized void bodyRead() {
+        if (phase == Phase.BODY) {
+            phase = Phase.HANDLING;
+            deadline = NONE;
+        }
+    }
+
+    /**
+     * The response is complete. A refused connection, or one whose client asked for {@code Connection: close}, is
+     * closed now (Helidon 4.5 leaves that to the client); others wait for their next request.
+     */
+    synchronized void handlerFinished(long now, boolean clientAskedToClose) {
+        if (phase == Phase.HANDLING || phase == Phase.BODY) {
+            boolean closing = !admitted() || clientAskedToClose;
+            phase = closing ? Phase.CLOSING : Phase.IDLE;
+            deadline = closing ? now : now + timeouts.idleNanos();
+        }
+    }
+
+    /**
+     * Called by the watchdog. {@code bytesWaiting} says whether part of a request head sits unparsed in the
+     * connection's buffer: a client trickling its request line is in the head phase although Helidon has not seen a
+     * full line yet.
+     */
+    void check(long now, boolean bytesWaiting) {
+        boolean answer;
+        synchronized (this) {
+            if (phase == Phase.EXPIRED) {
+                if (now - expiredAt > LINGER_NANOS) {
+                    close();
+                }
+                return;
+            }
+            if (phase == Phase.IDLE && bytesWaiting) {
+                headStarted(now);
+            }
+            if (now - deadline < 0) {
+                return;
+            }
+            answer = phase == Phase.HEAD || phase == Phase.BODY;
+            phase = Phase.EXPIRED;
+            expiredAt = now;
+        }
+        if (!answer) {
+            close();
+            return;
+        }
+        // The write may block on a client that reads nothing; the next check closes the socket under it.
+        Thread.ofVirtual().name("ccrouter-408").start(() -> {
+            try {
+                ctx.serverSocket().write(BufferData.create(requestTimeout()));
+            } catch (RuntimeException e) {
+                // The client is gone or not reading; closing is all that is left.
+            } finally {
+                close();
+            }
+        });
+    }
+
+    private void close() {
+        try {
+            ctx.serverSocket().close();
+        } catch (RuntimeException e) {
+            // Already closed.
+        }
+    }
+
+    /** A whole HTTP response written straight to the socket: no handler owns the exchange at this point. */
+    private static byte[] requestTimeout() {
+        String body = AnthropicError.of(ErrorType.INVALID_REQUEST,
+                "Request timeout: the request was not received in time.").toEnvelope()
+                .put("request_id", Ids.next("req_")).toString();
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        return ("HTTP/1.1 408 Request Timeout\r\nContent-Type: application/json\r\nContent-Length: " + bytes.length
+                + "\r\nConnection: close\r\n\r\n" + body).getBytes(StandardCharsets.UTF_8);
+    }
+}

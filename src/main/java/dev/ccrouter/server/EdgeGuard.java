@@ -1,0 +1,243 @@
+package dev.ccrouter.server;
+
+import dev.ccrouter.api.anthropic.AnthropicError;
+import dev.ccrouter.api.anthropic.ErrorType;
+import dev.ccrouter.config.GatewayConfig;
+import io.helidon.common.buffers.BufferData;
+import io.helidon.common.concurrency.limits.Limit;
+import io.helidon.http.HeaderValues;
+import io.helidon.http.HttpPrologue;
+import io.helidon.webserver.ConnectionContext;
+import io.helidon.webserver.http.Filter;
+import io.helidon.webserver.http.FilterChain;
+import io.helidon.webserver.http.RoutingRequest;
+import io.helidon.webserver.http.RoutingResponse;
+import io.helidon.webserver.http1.Http1Config;
+import io.helidon.webserver.http1.Http1ConnectionListener;
+import io.helidon.webserver.http1.Http1ConnectionSelector;
+import io.helidon.webserver.spi.ServerConnection;
+import io.helidon.webserver.spi.ServerConnectionSelector;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The gateway's edge: every client connection passes through here before Helidon's HTTP/1.1 code sees it.
+ *
+ * <ul>
+ *   <li><b>Admission.</b> At most {@code maxConnections} admitted connections in all and {@code maxPerClient} from one
+ *   address. A connection over either cap is still read (so its client gets an answer rather than a reset) and its
+ *   one request is answered 429 {@code rate_limit_error} (per address) or 503 {@code overloaded_error} (in total),
+ *   then closed.</li>
+ *   <li><b>Read deadlines.</b> The request head must arrive within the head timeout of its first byte, the body
+ *   within the body timeout; otherwise 408 and close (slowloris). A connection idle between requests is closed after
+ *   the idle timeout.</li>
+ * </ul>
+ *
+ * Helidon 4.5 offers neither: its socket read timeout resets with every byte, and its idle-connection sweep only
+ * touches connections waiting for a request line (and runs every two minutes). So the HTTP/1.1 selector is wrapped,
+ * and a watchdog thread checks every connection's {@link ConnectionWatch} a few times a second.
+ */
+final class EdgeGuard implements ReadDeadlines, AutoCloseable {
+    static final Duration TICK = Duration.ofMillis(200);
+
+    /** The three read deadlines, in nanoseconds for the watchdog's arithmetic. */
+    record Timeouts(long headNanos, long bodyNanos, long idleNanos) {
+        static Timeouts of(GatewayConfig.Edge edge) {
+            return new Timeouts(edge.headerTimeout().toNanos(), edge.bodyTimeout().toNanos(),
+                    edge.idleTimeout().toNanos());
+        }
+    }
+
+    private final Timeouts timeouts;
+    private final int maxConnections;
+    private final int maxPerClient;
+    private final Set<ConnectionWatch> watches = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger admitted = new AtomicInteger();
+    private final Map<InetAddress, AtomicInteger> perClient = new ConcurrentHashMap<>();
+    /** Helidon runs a connection's callbacks, filters and handlers on the connection's own thread. */
+    private final ThreadLocal<ConnectionWatch> current = new ThreadLocal<>();
+    private final Thread watchdog;
+    private volatile boolean running = true;
+
+    EdgeGuard(GatewayConfig.Edge edge, int maxConnections) {
+        this.timeouts = Timeouts.of(edge);
+        this.maxConnections = maxConnections;
+        this.maxPerClient = Math.min(edge.maxConnectionsPerClient(), maxConnections);
+        this.watchdog = Thread.ofPlatform().daemon().name("ccrouter-edge-watchdog").start(this::watch);
+    }
+
+    /** Connections admitted and not yet closed. */
+    int admittedConnections() {
+        return admitted.get();
+    }
+
+    /** The HTTP/1.1 connection selector to install on the listener, wrapping Helidon's own. */
+    ServerConnectionSelector selector(Http1Config http1) {
+        Http1ConnectionSelector delegate = Http1ConnectionSelector.builder()
+                .config(Http1Config.builder().from(http1).addReceiveListener(new HeadListener()).build())
+                .build();
+        return new ServerConnectionSelector() {
+            @Override
+            public int bytesToIdentifyConnection() {
+                return delegate.bytesToIdentifyConnection();
+            }
+
+            @Override
+            public Support supports(BufferData data) {
+                return delegate.supports(data);
+            }
+
+            @Override
+            public Set<String> supportedApplicationProtocols() {
+                return delegate.supportedApplicationProtocols();
+            }
+
+            @Override
+            public ServerConnection connection(ConnectionContext ctx) {
+                return new Guarded(delegate.connection(ctx), admit(ctx));
+            }
+        };
+    }
+
+    /**
+     * The routing filter: answers a refused connection's request, and tells the connection's watch when a handler
+     * starts and ends (Helidon has no callback for the end of a response).
+     */
+    Filter filter(ErrorResponses errors) {
+        return (FilterChain chain, RoutingRequest req, RoutingResponse res) -> {
+            ConnectionWatch watch = current.get();
+            if (watch == null) {
+                chain.proceed();
+                return;
+            }
+            watch.handlerStarted();
+            try {
+                if (watch.admitted()) {
+                    chain.proceed();
+                } else {
+                    errors.send(res, watch.refusal(), Ids.next("req_"));
+                }
+            } finally {
+                watch.handlerFinished(System.nanoTime(), req.headers().contains(HeaderValues.CONNECTION_CLOSE));
+            }
+        };
+    }
+
+    @Override
+    public Body bodyStarted() {
+        ConnectionWatch watch = current.get();
+        if (watch == null) {
+            return NONE.bodyStarted();
+        }
+        watch.bodyStarted(System.nanoTime());
+        return watch::bodyRead;
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        watchdog.interrupt();
+    }
+
+    private ConnectionWatch admit(ConnectionContext ctx) {
+        InetAddress client = ctx.remotePeer().address() instanceof InetSocketAddress socket ? socket.getAddress() : null;
+        AnthropicError refusal = null;
+        if (admitted.incrementAndGet() > maxConnections) {
+            admitted.decrementAndGet();
+            refusal = new AnthropicError(503, ErrorType.OVERLOADED, "The gateway is serving its maximum of "
+                    + maxConnections + " connections; retry shortly.", "1");
+        } else if (client != null && perClient.computeIfAbsent(client, c -> new AtomicInteger()).incrementAndGet()
+                > maxPerClient) {
+            release(client);
+            admitted.decrementAndGet();
+            refusal = new AnthropicError(429, ErrorType.RATE_LIMIT, "Too many connections from your address (at most "
+                    + maxPerClient + "); close some or retry shortly.", "1");
+        }
+        return new ConnectionWatch(ctx, client, refusal, timeouts, System.nanoTime());
+    }
+
+    private void release(InetAddress client) {
+        perClient.computeIfPresent(client, (address, count) -> count.decrementAndGet() <= 0 ? null : count);
+    }
+
+    private void watch() {
+        while (running) {
+            try {
+                Thread.sleep(TICK); // a clock, not a synchronization: it paces the sweep
+            } catch (InterruptedException e) {
+                return;
+            }
+            long now = System.nanoTime();
+            for (ConnectionWatch watch : watches) {
+                watch.check(now, hasBufferedBytes(watch));
+            }
+        }
+    }
+
+    /**
+     * Whether the connection holds unparsed request bytes. Read from the watchdog thread without the reader's
+     * cooperation: a stale answer only shifts the head deadline's start by one tick.
+     */
+    private static boolean hasBufferedBytes(ConnectionWatch watch) {
+        try {
+            return watch.phase() == ConnectionWatch.Phase.IDLE && watch.bytesWaiting();
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** Marks the start of a request head on the connection's watch. */
+    private final class HeadListener implements Http1ConnectionListener {
+        @Override
+        public void prologue(ConnectionContext ctx, HttpPrologue prologue) {
+            ConnectionWatch watch = current.get();
+            if (watch != null) {
+                watch.headStarted(System.nanoTime());
+            }
+        }
+    }
+
+    /** Helidon's HTTP/1.1 connection, registered with the watchdog and counted while it lives. */
+    private final class Guarded implements ServerConnection {
+        private final ServerConnection delegate;
+        private final ConnectionWatch watch;
+
+        Guarded(ServerConnection delegate, ConnectionWatch watch) {
+            this.delegate = delegate;
+            this.watch = watch;
+        }
+
+        @Override
+        public void handle(Limit limit) throws InterruptedException {
+            watches.add(watch);
+            current.set(watch);
+            try {
+                delegate.handle(limit);
+            } finally {
+                current.remove();
+                watches.remove(watch);
+                if (watch.admitted()) {
+                    admitted.decrementAndGet();
+                    if (watch.client() != null) {
+                        release(watch.client());
+                    }
+                }
+            }
+        }
+
+        @Override
+        public Duration idleTime() {
+            return delegate.idleTime();
+        }
+
+        @Override
+        public void close(boolean interrupt) {
+            delegate.close(interrupt);
+        }
+    }
+}

@@ -1,0 +1,117 @@
+package dev.ccrouter.server;
+
+import dev.ccrouter.api.anthropic.ErrorType;
+import dev.ccrouter.api.anthropic.Usage;
+import dev.ccrouter.billing.Bill;
+import dev.ccrouter.billing.ModelPricing;
+import dev.ccrouter.billing.Prices;
+import dev.ccrouter.billing.PricingCatalog;
+import dev.ccrouter.ledger.LedgerEntry;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * Turns each finished exchange into its {@link LedgerEntry} and hands it to the ledger and the metrics. Runs on the
+ * request's thread at its very end, so it only reads what is already in memory.
+ */
+final class LedgerEntries implements AccessLog.Listener {
+    private final Supplier<RequestFacts> facts;
+    private final PricingCatalog pricing;
+    private final List<Consumer<LedgerEntry>> sinks;
+
+    LedgerEntries(Supplier<RequestFacts> facts, PricingCatalog pricing, List<Consumer<LedgerEntry>> sinks) {
+        this.facts = facts;
+        this.pricing = pricing;
+        this.sinks = List.copyOf(sinks);
+    }
+
+    @Override
+    public void finished(Exchange exchange) {
+        LedgerEntry entry = entryOf(exchange, facts.get(), System.nanoTime());
+        sinks.forEach(sink -> sink.accept(entry));
+    }
+
+    LedgerEntry entryOf(Exchange exchange, RequestFacts request, long endNanos) {
+        long durationMillis = TimeUnit.NANOSECONDS.toMillis(endNanos - exchange.startNanos);
+        Long ttfbMillis = request == null || request.firstByteNanos == 0 ? null
+                : TimeUnit.NANOSECONDS.toMillis(request.firstByteNanos - exchange.startNanos);
+        boolean reachedUpstream = !exchange.upstreamModel.isEmpty();
+        return new LedgerEntry(
+                request != null ? request.arrived : Instant.now().minusMillis(durationMillis),
+                exchange.requestId,
+                request == null ? null : request.clientKeyId,
+                request == null ? null : request.sessionId,
+                exchange.model,
+                exchange.route.isEmpty() ? null : exchange.route,
+                reachedUpstream ? providerName(exchange.provider) : null,
+                reachedUpstream ? exchange.upstreamModel : null,
+                exchange.stream,
+                status(exchange),
+                errorType(exchange),
+                exchange.stopReason,
+                tokens(exchange.bill),
+                spend(exchange.bill, exchange.upstreamModel),
+                ttfbMillis,
+                durationMillis,
+                0,
+                exchange.fallbacks);
+    }
+
+    /** The provider part of the {@code provider,model} that answered. */
+    private static String providerName(String label) {
+        int comma = label.indexOf(',');
+        return comma < 0 ? label : label.substring(0, comma);
+    }
+
+    /** What the client got; an exception that escaped the handler becomes Helidon's 500. */
+    private static int status(Exchange exchange) {
+        if (exchange.error != null) {
+            return exchange.error.status();
+        }
+        return exchange.status == 0 ? ErrorType.API.status() : exchange.status;
+    }
+
+    private static String errorType(Exchange exchange) {
+        if (exchange.error != null) {
+            return exchange.error.type().wireName();
+        }
+        if (exchange.streamError != null) {
+            return exchange.streamError;
+        }
+        return exchange.status == 0 ? ErrorType.API.wireName() : null;
+    }
+
+    private static LedgerEntry.Tokens tokens(Bill bill) {
+        if (bill == null) {
+            return LedgerEntry.Tokens.NONE;
+        }
+        Usage usage = bill.usage();
+        return new LedgerEntry.Tokens(usage.inputTokens(), usage.outputTokens(), usage.cacheReadInputTokens(),
+                usage.cacheCreation5m(), usage.cacheCreation1h(), usage.thinkingTokens(), bill.estimated());
+    }
+
+    private LedgerEntry.Spend spend(Bill bill, String upstreamModel) {
+        if (bill == null) {
+            return LedgerEntry.Spend.UNKNOWN;
+        }
+        return new LedgerEntry.Spend(bill.cost().total(), bill.upstreamCost(), bill.residual(),
+                cacheSavings(bill.usage(), upstreamModel));
+    }
+
+    /** Cache reads at the input rate minus what they cost at the read rate; null without both rates. */
+    private BigDecimal cacheSavings(Usage usage, String upstreamModel) {
+        ModelPricing model = pricing.find(upstreamModel);
+        if (model == null) {
+            return null;
+        }
+        Prices prices = model.at(usage.inputTokens() + usage.cacheReadInputTokens() + usage.cacheCreationInputTokens());
+        if (prices.prompt() == null || prices.cacheRead() == null) {
+            return null;
+        }
+        return prices.prompt().subtract(prices.cacheRead()).multiply(BigDecimal.valueOf(usage.cacheReadInputTokens()));
+    }
+}

@@ -1,0 +1,81 @@
+package dev.ccrouter.server;
+
+import dev.ccrouter.ledger.ClientKeyId;
+import io.helidon.http.HeaderName;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.Handler;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.common.media.type.MediaTypes;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+/**
+ * What the ledger needs about a {@code /v1/messages} request beyond its {@link Exchange}: who sent it (as a key id,
+ * never the key), its Claude Code session, when it arrived and when its first byte went out. A handler wrapped by
+ * {@link #around} makes them available, on the request's own thread, to whatever {@link AccessLog} tells about the
+ * exchange at its end.
+ */
+final class RequestFacts {
+    private static final HeaderName SESSION_ID = HeaderNames.create("x-claude-code-session-id");
+
+    final Instant arrived;
+    final String sessionId;
+    final String clientKeyId;
+    /** {@link System#nanoTime} when the response started (headers out), or 0 before. */
+    volatile long firstByteNanos;
+    /** The response is an event stream (known once it started). */
+    volatile boolean streaming;
+
+    private RequestFacts(Instant arrived, String sessionId, String clientKeyId) {
+        this.arrived = arrived;
+        this.sessionId = sessionId;
+        this.clientKeyId = clientKeyId;
+    }
+
+    /** The facts of the request being handled on this thread, or null outside a wrapped handler. */
+    static final class Current implements Supplier<RequestFacts> {
+        // Helidon runs each request on its own virtual thread, start to finish, the access log included.
+        private final ThreadLocal<RequestFacts> current = new ThreadLocal<>();
+        private final AtomicInteger openStreams = new AtomicInteger();
+
+        @Override
+        public RequestFacts get() {
+            return current.get();
+        }
+
+        /** The handler, with this request's facts available while it runs. */
+        Handler around(Handler handler) {
+            return (req, res) -> {
+                RequestFacts facts = of(req);
+                res.beforeSend(() -> {
+                    facts.firstByteNanos = System.nanoTime();
+                    facts.streaming = res.headers().contentType()
+                            .map(type -> type.mediaType().equals(MediaTypes.TEXT_EVENT_STREAM)).orElse(false);
+                    if (facts.streaming) {
+                        openStreams.incrementAndGet();
+                    }
+                });
+                current.set(facts);
+                try {
+                    handler.handle(req, res);
+                } finally {
+                    current.remove();
+                    if (facts.streaming) {
+                        openStreams.decrementAndGet();
+                    }
+                }
+            };
+        }
+
+        /** Event streams being sent right now. */
+        int openStreams() {
+            return openStreams.get();
+        }
+    }
+
+    private static RequestFacts of(ServerRequest req) {
+        String session = req.headers().first(SESSION_ID).map(String::strip).filter(s -> !s.isEmpty()).orElse(null);
+        return new RequestFacts(Instant.now(), session, ClientKeyId.of(ClientCredentials.apiKey(req.headers())));
+    }
+}

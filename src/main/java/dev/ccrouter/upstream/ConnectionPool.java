@@ -1,0 +1,56 @@
+package dev.ccrouter.upstream;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
+
+/**
+ * Idle keep-alive connections per provider endpoint. The most recently used connection is taken first (its peer is
+ * least likely to have timed it out); connections idle longer than {@link #MAX_IDLE} are dropped rather than reused,
+ * since providers close idle connections after a while and a write on such a one fails or, worse, is lost.
+ */
+final class ConnectionPool {
+    static final Duration MAX_IDLE = Duration.ofSeconds(30);
+    private static final int MAX_IDLE_PER_ENDPOINT = 256;
+
+    private final Map<Http1Connection.Endpoint, ConcurrentLinkedDeque<Http1Connection>> idle = new ConcurrentHashMap<>();
+
+    /** An idle connection to the endpoint, or null. */
+    Http1Connection take(Http1Connection.Endpoint endpoint) {
+        ConcurrentLinkedDeque<Http1Connection> connections = idle.get(endpoint);
+        if (connections == null) {
+            return null;
+        }
+        Http1Connection connection;
+        while ((connection = connections.pollFirst()) != null) {
+            if (!connection.idleLongerThan(MAX_IDLE)) {
+                return connection;
+            }
+            connection.close();
+        }
+        return null;
+    }
+
+    /** Gives a connection whose last response ended cleanly back for reuse. */
+    void release(Http1Connection connection) {
+        ConcurrentLinkedDeque<Http1Connection> connections =
+                idle.computeIfAbsent(connection.endpoint(), endpoint -> new ConcurrentLinkedDeque<>());
+        if (connections.size() >= MAX_IDLE_PER_ENDPOINT) {
+            connection.close();
+            return;
+        }
+        connection.markIdle();
+        connections.offerFirst(connection);
+    }
+
+    /** Closes every idle connection. */
+    void close() {
+        idle.values().forEach(connections -> {
+            Http1Connection connection;
+            while ((connection = connections.pollFirst()) != null) {
+                connection.close();
+            }
+        });
+    }
+}

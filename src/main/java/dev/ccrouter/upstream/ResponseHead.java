@@ -1,0 +1,75 @@
+package dev.ccrouter.upstream;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * A response's status line and headers. Header names are kept lower-case; of a repeated header the first value is
+ * kept, which is all the gateway reads ({@code content-type}, {@code retry-after}, {@code location}, framing).
+ */
+record ResponseHead(int status, Map<String, String> headers) {
+
+    static ResponseHead parse(byte[] head) throws IOException {
+        String text = new String(head, StandardCharsets.ISO_8859_1);
+        String[] lines = text.split("\r?\n");
+        String statusLine = lines[0];
+        if (!statusLine.startsWith("HTTP/1.") || statusLine.length() < 12 || statusLine.charAt(8) != ' ') {
+            throw new IOException("the upstream's answer does not start with an HTTP/1.x status line");
+        }
+        int status;
+        try {
+            status = Integer.parseInt(statusLine.substring(9, 12));
+        } catch (NumberFormatException e) {
+            throw new IOException("the upstream's status line has no status code");
+        }
+        Map<String, String> headers = new LinkedHashMap<>();
+        for (int i = 1; i < lines.length; i++) {
+            int colon = lines[i].indexOf(':');
+            if (colon > 0) {
+                headers.putIfAbsent(lines[i].substring(0, colon).strip().toLowerCase(Locale.ROOT),
+                        lines[i].substring(colon + 1).strip());
+            }
+        }
+        return new ResponseHead(status, headers);
+    }
+
+    String header(String name) {
+        return headers.get(name.toLowerCase(Locale.ROOT));
+    }
+
+    /** Whether the provider said it will close the connection after this response. */
+    boolean closesConnection() {
+        String connection = header("connection");
+        return connection != null && connection.toLowerCase(Locale.ROOT).contains("close");
+    }
+
+    boolean chunked() {
+        String encoding = header("transfer-encoding");
+        return encoding != null && encoding.toLowerCase(Locale.ROOT).contains("chunked");
+    }
+
+    /** The declared body length, or -1 when none is declared. */
+    long contentLength() throws IOException {
+        String length = header("content-length");
+        if (length == null) {
+            return -1;
+        }
+        try {
+            long value = Long.parseLong(length);
+            if (value < 0) {
+                throw new NumberFormatException();
+            }
+            return value;
+        } catch (NumberFormatException e) {
+            throw new IOException("the upstream sent an invalid content-length: " + length);
+        }
+    }
+
+    /** Responses that never carry a body, whatever their headers say. */
+    boolean bodiless() {
+        return status == 204 || status == 304 || status / 100 == 1;
+    }
+}

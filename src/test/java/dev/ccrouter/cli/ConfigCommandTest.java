@@ -1,0 +1,114 @@
+package dev.ccrouter.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code ccrouter config check|import-ccr|settings} and {@code serve} refusing a bad configuration, in process. */
+class ConfigCommandTest {
+    @TempDir
+    Path dir;
+    final StringWriter out = new StringWriter();
+    final StringWriter err = new StringWriter();
+
+    private int run(Object command, String... args) {
+        return new CommandLine(command).setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(args);
+    }
+
+    @Test
+    void checkPrintsTheEffectiveConfigurationWithEveryKeyMasked() throws IOException {
+        Path file = Files.writeString(dir.resolve("ccrouter.yaml"), """
+                auth:
+                  keys: ["${CCROUTER_KEY}", {name: ci, key: short-key}]
+                providers:
+                  - name: deepseek
+                    preset: deepseek
+                    api_keys: ["${DEEPSEEK_API_KEY}", "${DEEPSEEK_API_KEY_2}"]
+                routes:
+                  default: deepseek,deepseek-chat
+                """);
+        Map<String, String> env = Map.of("HOME", dir.toString(), "CCROUTER_PORT", "9000",
+                "CCROUTER_KEY", "gw-0123456789-secret-wxyz", "DEEPSEEK_API_KEY", "sk-0123456789abcdef-abcd");
+
+        assertThat(run(new ConfigCommand(env), "check", file.toString())).isZero();
+
+        String printed = out.toString();
+        assertThat(printed).contains("port: 9000", "- key: …wxyz", "- name: ci\n      key: …", "- sk-…abcd",
+                "default: \"deepseek,deepseek-chat\"", "data_dir: " + dir.resolve(".ccrouter"),
+                "# provider openrouter: implicit, at upstream.base_url, forwards the client's key");
+        assertThat(printed).doesNotContain("gw-0123456789", "sk-0123456789", "short-key");
+        assertThat(err.toString()).isEqualTo("ccrouter: warning: providers[0].api_keys[1] in " + file
+                + ": DEEPSEEK_API_KEY_2 is not set; that key is left out\n");
+    }
+
+    @Test
+    void checkOfABadFileSaysWhyAndExitsTwo() throws IOException {
+        Path file = Files.writeString(dir.resolve("ccrouter.yaml"), "upstream:\n  base_ur: http://127.0.0.1:9/v1\n");
+        assertThat(run(new ConfigCommand(Map.of()), "check", file.toString())).isEqualTo(2);
+        assertThat(err.toString()).isEqualTo("ccrouter: upstream.base_ur in " + file + ": unknown setting (known: "
+                + "base_url, connect_timeout_seconds, http_referer, read_timeout_seconds, title)\n");
+        assertThat(out.toString()).isEmpty();
+    }
+
+    @Test
+    void importCcrReadsTheDefaultLocation() throws IOException {
+        Path ccr = Files.createDirectories(dir.resolve(".claude-code-router"));
+        Files.writeString(ccr.resolve("config.json"), """
+                {"APIKEY": "$GATEWAY_KEY", "PORT": 3456,
+                 "Providers": [{"name": "deepseek", "api_base_url": "https://api.deepseek.com/chat/completions",
+                                "api_key": "$DEEPSEEK_API_KEY", "models": ["deepseek-chat"],
+                                "transformer": {"use": ["deepseek"]}}],
+                 "Router": {"default": "deepseek,deepseek-chat"}}
+                """);
+        assertThat(run(new ConfigCommand(Map.of("HOME", dir.toString())), "import-ccr")).isZero();
+        assertThat(out.toString()).isEqualTo("""
+                server:
+                  port: 3456
+                auth:
+                  keys:
+                    - "${GATEWAY_KEY}"
+                providers:
+                  - name: deepseek
+                    preset: deepseek
+                    base_url: https://api.deepseek.com
+                    api_keys:
+                      - "${DEEPSEEK_API_KEY}"
+                    models:
+                      deepseek-chat: {}
+                routes:
+                  default: "deepseek,deepseek-chat"
+                """);
+        assertThat(err.toString()).isEmpty();
+    }
+
+    @Test
+    void settingsListsEveryEnvironmentVariable() {
+        assertThat(run(new ConfigCommand(Map.of()), "settings")).isZero();
+        assertThat(out.toString()).contains("server.port  (CCROUTER_PORT, --port)\n    listen port; 0 picks a free one\n"
+                + "    valid: a whole number from 0 to 65535; default: 8787\n");
+    }
+
+    @Test
+    void serveRefusesABadConfigurationInOneLineWithExitCodeTwo() throws IOException {
+        Path file = Files.writeString(dir.resolve("ccrouter.yaml"), "routes:\n  background: local,qwen3-coder\n");
+        Map<String, String> env = new HashMap<>(Map.of("HOME", dir.toString()));
+        assertThat(run(new ServeCommand(env), "--config", file.toString(), "--port", "0")).isEqualTo(2);
+        assertThat(err.toString()).isEqualTo("ccrouter: routes.background in " + file + " names provider 'local', "
+                + "which is not configured (providers: openrouter)\n");
+
+        err.getBuffer().setLength(0);
+        env.put("CCROUTER_PORT", "http");
+        assertThat(run(new ServeCommand(env))).isEqualTo(2);
+        assertThat(err.toString()).isEqualTo("ccrouter: CCROUTER_PORT must be a whole number from 0 to 65535, "
+                + "got 'http'\n");
+    }
+}

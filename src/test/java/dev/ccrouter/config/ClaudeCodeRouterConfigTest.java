@@ -1,0 +1,154 @@
+package dev.ccrouter.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** claude-code-router's {@code config.json}, given as the configuration file as it is, and imported as YAML. */
+class ClaudeCodeRouterConfigTest {
+    static final Path README_EXAMPLE = Path.of("src/test/resources/config/ccr/readme-example.json");
+    static final Path DASHSCOPE = Path.of("src/test/resources/config/ccr/dashscope-siliconflow.json");
+    static final Map<String, String> KEYS = Map.of("CCR_GATEWAY_KEY", "gateway-key-0123456789",
+            "OPENROUTER_API_KEY", "sk-or-v1-0123456789abcdef", "DEEPSEEK_API_KEY", "sk-deepseek-0123456789",
+            "GEMINI_API_KEY", "AIza-gemini-0123456789");
+
+    @TempDir
+    Path dir;
+    final List<String> warnings = new ArrayList<>();
+
+    private GatewayConfig load(Path file, Map<String, String> env) {
+        Map<String, String> withFile = new HashMap<>(env);
+        withFile.put("CCROUTER_CONFIG", file.toString());
+        return new ConfigLoader(withFile, warnings::add).load(ConfigLoader.Flags.NONE);
+    }
+
+    @Test
+    void theReadmeExampleIsReadAsItIs() {
+        GatewayConfig config = load(README_EXAMPLE, KEYS);
+
+        assertThat(config.host()).isEqualTo("0.0.0.0");
+        assertThat(config.port()).isEqualTo(3456);
+        assertThat(config.readTimeout()).isEqualTo(Duration.ofSeconds(600));
+        assertThat(config.auth().keys()).containsExactly(AuthSettings.ClientKey.of("gateway-key-0123456789"));
+        assertThat(config.providers()).containsExactly(
+                new ProviderSettings("openrouter", "openrouter", URI.create("https://openrouter.ai/api/v1"),
+                        List.of("sk-or-v1-0123456789abcdef"), null, Map.of(
+                                "google/gemini-2.5-pro-preview", noOverrides(),
+                                "anthropic/claude-sonnet-4", noOverrides())),
+                new ProviderSettings("deepseek", "deepseek", URI.create("https://api.deepseek.com"),
+                        List.of("sk-deepseek-0123456789"), null, Map.of(
+                                "deepseek-chat", noOverrides(), "deepseek-reasoner", noOverrides())),
+                new ProviderSettings("ollama", "ollama", URI.create("http://localhost:11434/v1"),
+                        List.of("ollama"), null, Map.of("qwen2.5-coder:latest", noOverrides())),
+                new ProviderSettings("gemini", "gemini", null, List.of("AIza-gemini-0123456789"), null, Map.of(
+                        "gemini-2.5-flash", noOverrides(), "gemini-2.5-pro", noOverrides())),
+                new ProviderSettings("modelscope", "openai-compatible",
+                        URI.create("https://api-inference.modelscope.cn/v1"), List.of(), null, Map.of(
+                        "Qwen/Qwen3-Coder-480B-A35B-Instruct", maxOutput(65536),
+                        "Qwen/Qwen3-235B-A22B-Thinking-2507", maxOutput(65536))));
+        assertThat(config.routes()).isEqualTo(new RouteSettings("deepseek,deepseek-chat",
+                "ollama,qwen2.5-coder:latest", "deepseek,deepseek-reasoner", "openrouter,google/gemini-2.5-pro-preview",
+                60000, "gemini,gemini-2.5-flash", "openrouter,anthropic/claude-sonnet-4", Map.of()));
+        assertThat(warnings).containsExactly(
+                README_EXAMPLE + ": claude-code-router transformers ccrouter does without, ignored: enhancetool, "
+                        + "reasoning, tooluse (tool calls and reasoning follow each provider's preset)",
+                README_EXAMPLE + ": claude-code-router settings ccrouter does not use, ignored: LOG, PROXY_URL",
+                README_EXAMPLE + ": provider gemini: https://generativelanguage.googleapis.com/v1beta/models/ is not "
+                        + "a chat-completions URL; the gemini preset's endpoint is used instead");
+    }
+
+    @Test
+    void providersAreRecognisedByTheirHostAndMaxtokenBecomesACapability() {
+        GatewayConfig config = load(DASHSCOPE, Map.of("DASHSCOPE_API_KEY", "sk-dashscope-0123456789",
+                "SILICONFLOW_API_KEY", "sk-siliconflow-0123456789"));
+        assertThat(config.providers()).containsExactly(
+                new ProviderSettings("dashscope", "dashscope",
+                        URI.create("https://dashscope.aliyuncs.com/compatible-mode/v1"),
+                        List.of("sk-dashscope-0123456789"), null, Map.of("qwen3-coder-plus", maxOutput(65536))),
+                new ProviderSettings("siliconflow", "openai-compatible", URI.create("https://api.siliconflow.cn/v1"),
+                        List.of("sk-siliconflow-0123456789"), null,
+                        Map.of("moonshotai/Kimi-K2-Instruct", maxOutput(16384))));
+        assertThat(config.port()).isEqualTo(8787);
+    }
+
+    @Test
+    void withoutAnApiKeyTheHostStaysLoopbackAsInClaudeCodeRouter() throws IOException {
+        Path file = Files.writeString(dir.resolve("config.json"), """
+                {"HOST": "0.0.0.0", "Providers": [{"name": "deepseek", "api_key": "sk-deepseek-0123456789",
+                  "api_base_url": "https://api.deepseek.com/chat/completions", "models": ["deepseek-chat"]}],
+                 "Router": {"default": "deepseek,deepseek-chat"}}
+                """);
+        assertThat(load(file, Map.of()).host()).isEqualTo("127.0.0.1");
+        assertThat(warnings).containsExactly(file + ": HOST 0.0.0.0 is ignored without APIKEY, as claude-code-router "
+                + "does; the gateway listens on 127.0.0.1");
+    }
+
+    @Test
+    void anUnsetVariableIsNamedAsInYamlFiles() {
+        assertThatThrownBy(() -> load(DASHSCOPE, Map.of("DASHSCOPE_API_KEY", "sk-dashscope-0123456789")))
+                .hasMessage("providers[1].api_keys in " + DASHSCOPE + ": none of its keys is set "
+                        + "(SILICONFLOW_API_KEY): set it, or remove api_keys to forward clients' keys");
+    }
+
+    @Test
+    void aRouterSlotNamingAMissingProviderNamesTheRoute() throws IOException {
+        Path file = Files.writeString(dir.resolve("config.json"), """
+                {"Providers": [], "Router": {"default": "deepseek,deepseek-chat"}}
+                """);
+        assertThatThrownBy(() -> load(file, Map.of()))
+                .hasMessage("routes.default in " + file + " names provider 'deepseek', which is not configured "
+                        + "(providers: openrouter)");
+    }
+
+    @Test
+    void brokenJsonIsReportedWithLineAndColumn() throws IOException {
+        Path file = Files.writeString(dir.resolve("config.json"), "{\n  \"Providers\": [\n    {\"name\": \"x\",}\n  ]\n}\n");
+        assertThatThrownBy(() -> load(file, Map.of()))
+                .hasMessage("config file " + file + " line 3, column 18: not valid JSON: Unexpected "
+                        + "character ('}' (code 125)): was expecting double-quote to start field name");
+    }
+
+    @Test
+    void importWritesYamlThatLoadsToTheSameConfiguration() throws IOException {
+        String yaml = ConfigImport.fromClaudeCodeRouter(README_EXAMPLE, warnings::add);
+        assertThat(yaml).contains("""
+                auth:
+                  keys:
+                    - "${CCR_GATEWAY_KEY}"
+                """).contains("""
+                  - name: deepseek
+                    preset: deepseek
+                    base_url: https://api.deepseek.com
+                    api_keys:
+                      - "${DEEPSEEK_API_KEY}"
+                """);
+        Path imported = Files.writeString(dir.resolve("ccrouter.yaml"), yaml);
+        assertThat(load(imported, KEYS)).isEqualTo(load(README_EXAMPLE, KEYS));
+    }
+
+    @Test
+    void importRefusesAFileThatIsNotClaudeCodeRouters() throws IOException {
+        Path yaml = Files.writeString(dir.resolve("ccrouter.yaml"), "server:\n  port: 1\n");
+        assertThatThrownBy(() -> ConfigImport.fromClaudeCodeRouter(yaml, warnings::add))
+                .hasMessage(yaml + " is not a claude-code-router config.json (it has no Providers or Router)");
+    }
+
+    private static ProviderSettings.ModelSettings noOverrides() {
+        return new ProviderSettings.ModelSettings(null, null, null, null, List.of());
+    }
+
+    private static ProviderSettings.ModelSettings maxOutput(int tokens) {
+        return new ProviderSettings.ModelSettings(tokens, null, null, null, List.of());
+    }
+}

@@ -1,0 +1,90 @@
+package dev.ccrouter.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Hot reload: a valid change reaches the listener, a broken one keeps the old configuration and says why. */
+class ConfigWatcherTest {
+    @TempDir
+    Path dir;
+    Path file;
+    ConfigLoader loader;
+    ConfigWatcher watcher;
+    final List<GatewayConfig> changes = new CopyOnWriteArrayList<>();
+    final List<String> rejections = new CopyOnWriteArrayList<>();
+
+    @BeforeEach
+    void watch() throws IOException {
+        file = Files.writeString(dir.resolve("ccrouter.yaml"), "routes:\n  long_context_threshold: 1000\n");
+        loader = new ConfigLoader(Map.of("CCROUTER_CONFIG", file.toString(), "HOME", dir.toString()));
+        GatewayConfig initial = loader.load(ConfigLoader.Flags.NONE);
+        watcher = ConfigWatcher.start(loader, ConfigLoader.Flags.NONE, file, initial, changes::add, rejections::add,
+                Duration.ofMillis(50));
+    }
+
+    @AfterEach
+    void stop() {
+        watcher.close();
+    }
+
+    @Test
+    void aValidChangeIsHandedOver() throws IOException {
+        Files.writeString(file, "routes:\n  long_context_threshold: 2000\n");
+        await().atMost(Duration.ofSeconds(10)).until(() -> !changes.isEmpty());
+        assertThat(changes).hasSize(1);
+        assertThat(changes.getFirst().routes().longContextThreshold()).isEqualTo(2000);
+        assertThat(rejections).isEmpty();
+    }
+
+    @Test
+    void aBrokenChangeKeepsTheOldConfigurationAndSaysWhyInOneLine() throws IOException {
+        Files.writeString(file, "routes:\n  long_context_treshold: 2000\n");
+        await().atMost(Duration.ofSeconds(10)).until(() -> !rejections.isEmpty());
+        assertThat(rejections).containsExactly("configuration not reloaded, still serving the previous one: "
+                + "routes.long_context_treshold in " + file + ": unknown setting (known: background, default, "
+                + "fallbacks, image, long_context, long_context_threshold, think, web_search)");
+        assertThat(changes).isEmpty();
+
+        Files.writeString(file, "routes:\n  long_context_threshold: 3000\n");
+        await().atMost(Duration.ofSeconds(10)).until(() -> !changes.isEmpty());
+        assertThat(changes.getFirst().routes().longContextThreshold()).isEqualTo(3000);
+    }
+
+    @Test
+    void aFileReplacedByRenameIsReloaded() throws IOException {
+        Path written = Files.writeString(dir.resolve(".ccrouter.yaml.tmp"), "server:\n  port: 9999\n");
+        Files.move(written, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        await().atMost(Duration.ofSeconds(10)).until(() -> !changes.isEmpty());
+        assertThat(changes.getFirst().port()).isEqualTo(9999);
+    }
+
+    @Test
+    void rewritingTheSameSettingsHandsNothingOver() throws IOException {
+        Files.writeString(file, "routes:\n  long_context_threshold: 1000   # unchanged, with a comment\n");
+        await().atMost(Duration.ofSeconds(10)).until(() -> watcher.reads() == 1);
+        assertThat(changes).isEmpty();
+        assertThat(rejections).isEmpty();
+    }
+
+    @Test
+    void aDeletedFileKeepsTheOldConfiguration() throws IOException {
+        Files.delete(file);
+        await().atMost(Duration.ofSeconds(10)).until(() -> !rejections.isEmpty());
+        assertThat(rejections).containsExactly("configuration not reloaded, still serving the previous one: config "
+                + "file " + file + " does not exist (CCROUTER_CONFIG / --config)");
+        assertThat(changes).isEmpty();
+    }
+}

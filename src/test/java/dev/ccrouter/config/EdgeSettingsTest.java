@@ -1,0 +1,60 @@
+package dev.ccrouter.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The {@code server.*} settings of the listening socket: defaults, file, environment. */
+class EdgeSettingsTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void defaultsBoundEveryConnectionAndTrustNobody() {
+        GatewayConfig.Edge edge = new ConfigLoader(Map.of()).load(ConfigLoader.Flags.NONE).edge();
+        assertThat(edge).isEqualTo(new GatewayConfig.Edge(Duration.ofSeconds(10), Duration.ofSeconds(120),
+                Duration.ofSeconds(30), 512, 128, List.of(), List.of()));
+    }
+
+    @Test
+    void aFileSetsListsAndTheEnvironmentOverridesThemCommaSeparated() throws IOException {
+        Path file = dir.resolve("ccrouter.yaml");
+        Files.writeString(file, """
+                server:
+                  header_timeout_seconds: 5
+                  max_connections: 64
+                  trusted_proxies: [10.0.0.0/8, "::1"]
+                  cors_origins:
+                    - https://app.example.com
+                """);
+        GatewayConfig.Edge fromFile = new ConfigLoader(Map.of("CCROUTER_CONFIG", file.toString()))
+                .load(ConfigLoader.Flags.NONE).edge();
+        assertThat(fromFile.headerTimeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(fromFile.maxConnections()).isEqualTo(64);
+        assertThat(fromFile.trustedProxies()).containsExactly("10.0.0.0/8", "::1");
+        assertThat(fromFile.corsOrigins()).containsExactly("https://app.example.com");
+
+        GatewayConfig.Edge fromEnv = new ConfigLoader(Map.of("CCROUTER_CONFIG", file.toString(),
+                "CCROUTER_TRUSTED_PROXIES", "127.0.0.1, 192.168.0.0/16", "CCROUTER_CORS_ORIGINS", ""))
+                .load(ConfigLoader.Flags.NONE).edge();
+        assertThat(fromEnv.trustedProxies()).containsExactly("127.0.0.1", "192.168.0.0/16");
+        assertThat(fromEnv.corsOrigins()).containsExactly("https://app.example.com");
+    }
+
+    @Test
+    void aZeroTimeoutIsRefusedWithItsName() throws IOException {
+        Path file = dir.resolve("ccrouter.yaml");
+        Files.writeString(file, "server:\n  header_timeout_seconds: 0\n");
+        assertThatThrownBy(() -> new ConfigLoader(Map.of("CCROUTER_CONFIG", file.toString())).load(ConfigLoader.Flags.NONE))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("server.header_timeout_seconds in " + file + " must be a whole number from 1 to 3600, got '0'");
+    }
+}

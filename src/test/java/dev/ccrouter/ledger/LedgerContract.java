@@ -1,0 +1,186 @@
+package dev.ccrouter.ledger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ccrouter.config.LedgerSettings;
+import dev.ccrouter.cli.LedgerCli;
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import org.assertj.core.api.recursive.comparison.RecursiveComparisonConfiguration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What the ledger promises, run against SQLite and PostgreSQL alike: rows come back exactly as written, the indexed
+ * sums (session, day, key) are exact, and every {@code ccrouter usage} view of {@link SeededLedger} has exact totals,
+ * read while the writer still has the database open.
+ */
+abstract class LedgerContract {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    /** A fresh, empty ledger database for one test. */
+    abstract LedgerSettings freshLedger();
+
+    private Ledger seeded() {
+        Ledger ledger = Ledger.open(freshLedger());
+        SeededLedger.ENTRIES.forEach(ledger::record);
+        await().atMost(Duration.ofSeconds(10)).until(() -> ledger.writer().written() == SeededLedger.ENTRIES.size());
+        return ledger;
+    }
+
+    @Test
+    void rowsReadBackExactlyAsWritten() throws Exception {
+        try (Ledger ledger = seeded()) {
+            List<LedgerEntry> read = new ArrayList<>();
+            ledger.store().forEach(null, null, read::add);
+            assertThat(read).usingRecursiveFieldByFieldElementComparator(
+                    RecursiveComparisonConfiguration.builder()
+                            .withComparatorForType(BigDecimal::compareTo, BigDecimal.class).build())
+                    .containsExactlyElementsOf(SeededLedger.ENTRIES);
+        }
+    }
+
+    @Test
+    void sessionDayAndKeySumsAreExact() throws Exception {
+        try (Ledger ledger = seeded()) {
+            LedgerStore store = ledger.store();
+            assertThat(store.session("s-1")).isEqualTo(new UsageTotals(2, 1500, 500, 48000, 5500,
+                    new BigDecimal("0.0515250000"), 0, new BigDecimal("0.1296000000")));
+            assertThat(store.since(Instant.parse("2026-12-01T00:00:00Z"))).isEqualTo(new UsageTotals(4, 2100, 150,
+                    8000, 0, new BigDecimal("0.0012100000"), 1, new BigDecimal("0.0016000000")));
+            assertThat(store.keySince("key_a", Instant.parse("2026-11-30T12:00:00Z"))).isEqualTo(new UsageTotals(2,
+                    1100, 250, 0, 2000, new BigDecimal("0.0180000000"), 1, new BigDecimal("0E-10")));
+            assertThat(store.count()).isEqualTo(6);
+        }
+    }
+
+    @Test
+    void dailyJsonHasExactTotalsInTheGivenTimeZone() throws Exception {
+        try (Ledger ledger = seeded()) {
+            JsonNode utc = usageJson(ledger, "daily", "--timezone", "UTC");
+            assertThat(utc.path("rows").findValuesAsText("date")).containsExactly("2026-11-30", "2026-12-01", "2026-12-02");
+            assertThat(utc.path("rows").path(0).toString()).isEqualTo("{\"date\":\"2026-11-30\",\"requests\":2,"
+                    + "\"input_tokens\":1500,\"output_tokens\":500,\"cache_creation_input_tokens\":5500,"
+                    + "\"cache_read_input_tokens\":48000,\"total_tokens\":55500,\"cost_usd\":0.051525,"
+                    + "\"unpriced_requests\":0,\"cache_hit_ratio\":0.8727,\"cache_savings_usd\":0.1296,"
+                    + "\"models\":[\"anthropic/claude-sonnet-4.6\"]}");
+            assertThat(utc.path("totals").toString()).isEqualTo("{\"requests\":6,\"input_tokens\":3600,"
+                    + "\"output_tokens\":650,\"cache_creation_input_tokens\":5500,\"cache_read_input_tokens\":56000,"
+                    + "\"total_tokens\":65750,\"cost_usd\":0.052735,\"unpriced_requests\":1,"
+                    + "\"cache_hit_ratio\":0.8602,\"cache_savings_usd\":0.1312}");
+
+            JsonNode berlin = usageJson(ledger, "daily", "--timezone", "Europe/Berlin");
+            assertThat(berlin.path("rows").findValuesAsText("date"))
+                    .containsExactly("2026-11-30", "2026-12-01", "2026-12-02");
+            assertThat(berlin.path("rows").path(0).path("cost_usd").decimalValue()).isEqualByComparingTo("0.033525");
+            assertThat(berlin.path("rows").path(1).path("requests").asLong()).isEqualTo(3);
+            assertThat(berlin.path("rows").path(1).path("cost_usd").decimalValue()).isEqualByComparingTo("0.01921");
+        }
+    }
+
+    @Test
+    void sinceAndUntilAreWholeDaysInclusive() throws Exception {
+        try (Ledger ledger = seeded()) {
+            JsonNode report = usageJson(ledger, "daily", "--timezone", "UTC", "--since", "2026-12-01",
+                    "--until", "20261201");
+            assertThat(report.path("since").asText()).isEqualTo("2026-12-01");
+            assertThat(report.path("rows").findValuesAsText("date")).containsExactly("2026-12-01");
+            assertThat(report.path("totals").path("requests").asLong()).isEqualTo(2);
+            assertThat(report.path("totals").path("cost_usd").decimalValue()).isEqualByComparingTo("0.00121");
+        }
+    }
+
+    @Test
+    void monthlySessionModelAndKeyViewsHaveExactTotals() throws Exception {
+        try (Ledger ledger = seeded()) {
+            JsonNode monthly = usageJson(ledger, "monthly", "--timezone", "UTC");
+            assertThat(monthly.path("rows").findValuesAsText("month")).containsExactly("2026-11", "2026-12");
+            assertThat(monthly.path("rows").path(1).path("requests").asLong()).isEqualTo(4);
+            assertThat(monthly.path("rows").path(1).path("total_tokens").asLong()).isEqualTo(10250);
+
+            JsonNode sessions = usageJson(ledger, "session");
+            assertThat(sessions.path("rows").findValuesAsText("session_id")).containsExactly("s-1", "s-2", "(none)", "s-3");
+            assertThat(sessions.path("rows").path(0).path("cost_usd").decimalValue()).isEqualByComparingTo("0.051525");
+
+            JsonNode models = usageJson(ledger, "model");
+            assertThat(models.path("rows").findValuesAsText("model"))
+                    .containsExactly(SeededLedger.SONNET, SeededLedger.DEEPSEEK, "claude-sonnet-4-6", "unknown/model");
+            assertThat(models.path("rows").path(1).path("cache_savings_usd").decimalValue()).isEqualByComparingTo("0.0016");
+
+            JsonNode keys = usageJson(ledger, "key", "--breakdown");
+            assertThat(keys.path("rows").findValuesAsText("key_id")).containsExactly("key_a", "key_b", "(none)");
+            JsonNode keyA = keys.path("rows").path(0);
+            assertThat(keyA.path("requests").asLong()).isEqualTo(3);
+            assertThat(keyA.path("input_tokens").asLong()).isEqualTo(1600);
+            assertThat(keyA.path("unpriced_requests").asLong()).isEqualTo(1);
+            assertThat(keyA.path("breakdown").findValuesAsText("model"))
+                    .containsExactly(SeededLedger.SONNET, "unknown/model");
+            assertThat(keyA.path("breakdown").path(0).path("cost_usd").decimalValue()).isEqualByComparingTo("0.051525");
+        }
+    }
+
+    @Test
+    void dailyTableShowsEveryColumn() throws Exception {
+        try (Ledger ledger = seeded()) {
+            LedgerCli.Result result = LedgerCli.usage(ledger.settings(),
+                    "daily", "--timezone", "UTC", "--breakdown");
+            assertThat(result.exitCode()).isZero();
+            assertThat(result.out()).isEqualTo("""
+                    Usage by day (UTC)
+
+                    Date                           Requests  Input  Output  Cache write  Cache read  Total tokens     Cost  Cache hit    Saved
+                    --------------------------------------------------------------------------------------------------------------------------
+                    2026-11-30                            2  1,500     500        5,500      48,000        55,500  $0.0515      87.3%  $0.1296
+                      anthropic/claude-sonnet-4.6         2  1,500     500        5,500      48,000        55,500  $0.0515      87.3%  $0.1296
+                    2026-12-01                            2  2,000     100            0       8,000        10,100  $0.0012      80.0%  $0.0016
+                      deepseek/deepseek-chat              2  2,000     100            0       8,000        10,100  $0.0012      80.0%  $0.0016
+                    2026-12-02                            2    100      50            0           0           150  $0.0000       0.0%  $0.0000
+                      claude-sonnet-4-6                   1      0       0            0           0             0  $0.0000          -  $0.0000
+                      unknown/model                       1    100      50            0           0           150  $0.0000       0.0%  $0.0000
+                    --------------------------------------------------------------------------------------------------------------------------
+                    Total                                 6  3,600     650        5,500      56,000        65,750  $0.0527      86.0%  $0.1312
+
+                    1 request(s) have no computed cost (no price for the model, or no usage reported) and are not in Cost.
+                    """);
+        }
+    }
+
+    @Test
+    void statuslineShowsTheSessionAndToday() throws Exception {
+        String claudeCodeInput = """
+                {"hook_event_name":"Status","cwd":"/home/me/project","model":{"id":"claude-sonnet-4-6",
+                 "display_name":"Sonnet 4.6"},"workspace":{"current_dir":"/home/me/project",
+                 "project_dir":"/home/me/project"},"cost":{"total_cost_usd":0.05},"session_id":"s-1",
+                 "version":"2.1.0","output_style":{"name":"default"}}""";
+        Clock noonDecember1 = Clock.fixed(Instant.parse("2026-12-01T12:00:00Z"), ZoneOffset.UTC);
+        try (Ledger ledger = seeded()) {
+            LedgerCli.Result result = LedgerCli.statusline(ledger.settings(), claudeCodeInput, noonDecember1);
+            assertThat(result.exitCode()).isZero();
+            assertThat(result.out()).isEqualTo("ccrouter · session $0.0515 · 55.5k tokens · cache 87% · today $0.0012\n");
+
+            LedgerCli.Result noSession = LedgerCli.statusline(ledger.settings(), "{\"model\":{}}", noonDecember1);
+            assertThat(noSession.out()).isEqualTo("ccrouter · today $0.0012\n");
+        }
+    }
+
+    private JsonNode usageJson(Ledger ledger, String... args) throws Exception {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.add("--json");
+        LedgerCli.Result result = LedgerCli.usage(ledger.settings(), all.toArray(String[]::new));
+        assertThat(result.err()).isEmpty();
+        assertThat(result.exitCode()).isZero();
+        return JSON.readTree(result.out());
+    }
+}

@@ -1,0 +1,77 @@
+package dev.ccrouter.ledger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.ccrouter.config.LedgerSettings;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The writer never makes a request wait: a stalled database fills the bounded queue, then rows are dropped. */
+class LedgerWriterTest {
+    @TempDir
+    Path dir;
+
+    static LedgerEntry row(int n) {
+        return new LedgerEntry(Instant.ofEpochMilli(1_000_000L + n), "req_" + n, "key_a", "s-1", "claude-sonnet-4-6",
+                null, "openrouter.ai", "anthropic/claude-sonnet-4.6", true, 200, null, null,
+                new LedgerEntry.Tokens(10, 5, 0, 0, 0, 0, false), LedgerEntry.Spend.UNKNOWN, 3L, 9, 0, 0);
+    }
+
+    @Test
+    void aStalledDatabaseNeverBlocksRecordingAndAFullQueueDropsRows() throws Exception {
+        try (LedgerDatabase database = LedgerDatabase.open(LedgerSettings.defaults(dir))) {
+            CountDownLatch stalled = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            LedgerStore stalling = new LedgerStore(() -> {
+                stalled.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return database.connection();
+            });
+            LedgerWriter writer = new LedgerWriter(stalling, 100, Duration.ofMillis(20));
+            assertThat(writer.record(row(0))).isTrue();
+            assertThat(stalled.await(10, TimeUnit.SECONDS)).isTrue(); // the writer holds row 0, waiting for the database
+
+            long slowest = 0;
+            int accepted = 0;
+            for (int n = 1; n <= 1000; n++) {
+                long start = System.nanoTime();
+                accepted += writer.record(row(n)) ? 1 : 0;
+                slowest = Math.max(slowest, System.nanoTime() - start);
+            }
+            assertThat(accepted).isEqualTo(100);
+            assertThat(writer.dropped()).isEqualTo(900);
+            assertThat(writer.depth()).isEqualTo(101);
+            assertThat(Duration.ofNanos(slowest)).isLessThan(Duration.ofMillis(50));
+
+            release.countDown();
+            await().atMost(Duration.ofSeconds(10)).until(() -> writer.written() == 101);
+            writer.close();
+            assertThat(database.store().count()).isEqualTo(101);
+            assertThat(writer.depth()).isZero();
+        }
+    }
+
+    @Test
+    void closingWritesEverythingQueued() throws Exception {
+        LedgerSettings settings = new LedgerSettings(true, LedgerSettings.defaults(dir).url(), 100_000,
+                Duration.ofSeconds(60)); // no timed flush would happen during this test
+        try (Ledger ledger = Ledger.open(settings)) {
+            for (int n = 0; n < 5000; n++) {
+                ledger.record(row(n));
+            }
+            assertThat(ledger.writer().written()).isZero();
+            ledger.writer().close();
+            assertThat(ledger.store().count()).isEqualTo(5000);
+        }
+    }
+}

@@ -1,0 +1,136 @@
+package dev.ccrouter.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ccrouter.config.GatewayConfig;
+import dev.ccrouter.testing.FakeUpstream;
+import dev.ccrouter.testing.RawClient;
+import dev.ccrouter.testing.RunningGateway;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** What the listening socket does with clients that are slow, silent or too many, seen through raw sockets. */
+class EdgeLimitsTest {
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final Duration HEAD = Duration.ofSeconds(1);
+    static final Duration BODY = Duration.ofSeconds(1);
+    static final Duration IDLE = Duration.ofSeconds(2);
+    static final int MAX_CONNECTIONS = 6;
+    static final int PER_CLIENT = 3;
+    static final String HEALTH = "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+    static FakeUpstream upstream;
+    static RunningGateway gateway;
+    final List<RawClient> clients = new ArrayList<>();
+
+    @BeforeAll
+    static void start() {
+        upstream = FakeUpstream.start();
+        gateway = RunningGateway.start(upstream, config -> config.withEdge(new GatewayConfig.Edge(HEAD, BODY, IDLE,
+                MAX_CONNECTIONS, PER_CLIENT, List.of(), List.of())));
+    }
+
+    @AfterAll
+    static void stop() {
+        gateway.close();
+        upstream.close();
+    }
+
+    @AfterEach
+    void closeClients() {
+        clients.forEach(RawClient::close);
+    }
+
+    RawClient connect(String from) {
+        RawClient client = RawClient.connect(from, gateway.port());
+        clients.add(client);
+        return client;
+    }
+
+    static JsonNode errorOf(String response) throws Exception {
+        return JSON.readTree(response.substring(response.indexOf("\r\n\r\n") + 4)).path("error");
+    }
+
+    @Test
+    void aRequestHeadTrickledPastTheHeadTimeoutIs408AndClosed() throws Exception {
+        RawClient slow = connect("127.0.0.1").send("POST /v1/messages/count_tokens HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ");
+        long start = System.nanoTime();
+        String response = slow.readUntilClosed(Duration.ofSeconds(5));
+        long elapsedMs = (System.nanoTime() - start) / 1_000_000;
+        assertThat(response).startsWith("HTTP/1.1 408 Request Timeout\r\n").contains("Connection: close");
+        assertThat(errorOf(response).path("message").asText())
+                .isEqualTo("Request timeout: the request was not received in time.");
+        assertThat(elapsedMs).isBetween(HEAD.toMillis() - 100, HEAD.toMillis() + 1_500);
+    }
+
+    @Test
+    void aRequestLineWithoutItsEndIs408Too() {
+        String response = connect("127.0.0.1").send("POST /v1/mess").readUntilClosed(Duration.ofSeconds(5));
+        assertThat(response).startsWith("HTTP/1.1 408 ");
+    }
+
+    @Test
+    void aBodyTrickledPastTheBodyTimeoutIs408AndClosed() {
+        RawClient slow = connect("127.0.0.1").send("POST /v1/messages/count_tokens HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                + "Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"messages\":[");
+        String response = slow.readUntilClosed(Duration.ofSeconds(5));
+        assertThat(response).startsWith("HTTP/1.1 408 ");
+    }
+
+    @Test
+    void aConnectionThatSendsNothingIsClosedWithoutAnAnswerAfterTheIdleTimeout() {
+        long start = System.nanoTime();
+        String response = connect("127.0.0.1").readUntilClosed(Duration.ofSeconds(6));
+        assertThat(response).isEmpty();
+        assertThat((System.nanoTime() - start) / 1_000_000).isGreaterThanOrEqualTo(IDLE.toMillis() - 100);
+    }
+
+    @Test
+    void aKeepAliveConnectionIsServedThenClosedQuietlyWhenIdle() {
+        RawClient client = connect("127.0.0.1").send(HEALTH);
+        assertThat(client.readUntil("{\"status\":\"ok\"}", Duration.ofSeconds(5))).startsWith("HTTP/1.1 200 OK");
+        client.send(HEALTH);
+        assertThat(client.readUntil("{\"status\":\"ok\"}", Duration.ofSeconds(5))).startsWith("HTTP/1.1 200 OK");
+        assertThat(client.readUntilClosed(Duration.ofSeconds(6))).isEmpty();
+    }
+
+    @Test
+    void connectionsOverThePerClientCapAre429WhileOtherClientsAreServed() throws Exception {
+        for (int i = 0; i < PER_CLIENT; i++) {
+            connect("127.0.0.1").send(HEALTH).readUntil("ok", Duration.ofSeconds(5));
+        }
+        String refused = connect("127.0.0.1").send(HEALTH).readUntilClosed(Duration.ofSeconds(5));
+        assertThat(refused).startsWith("HTTP/1.1 429 ").containsIgnoringCase("retry-after: 1");
+        assertThat(errorOf(refused).path("type").asText()).isEqualTo("rate_limit_error");
+        assertThat(errorOf(refused).path("message").asText())
+                .isEqualTo("Too many connections from your address (at most 3); close some or retry shortly.");
+
+        assertThat(connect("127.0.0.2").send(HEALTH).readUntil("ok", Duration.ofSeconds(5))).startsWith("HTTP/1.1 200 ");
+    }
+
+    @Test
+    void connectionsOverTheTotalCapAre503OverloadedAndServedAgainOnceOthersLeave() throws Exception {
+        List<RawClient> holding = new ArrayList<>();
+        for (int i = 0; i < MAX_CONNECTIONS; i++) {
+            RawClient client = connect("127.0.0." + (2 + i / PER_CLIENT));
+            client.send(HEALTH).readUntil("ok", Duration.ofSeconds(5));
+            holding.add(client);
+        }
+        String refused = connect("127.0.0.9").send(HEALTH).readUntilClosed(Duration.ofSeconds(5));
+        assertThat(refused).startsWith("HTTP/1.1 503 ");
+        assertThat(errorOf(refused).path("type").asText()).isEqualTo("overloaded_error");
+        assertThat(errorOf(refused).path("message").asText())
+                .isEqualTo("The gateway is serving its maximum of 6 connections; retry shortly.");
+
+        holding.forEach(RawClient::close);
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(
+                connect("127.0.0.9").send(HEALTH).readUntil("\r\n", Duration.ofSeconds(5))).startsWith("HTTP/1.1 200 "));
+    }
+}

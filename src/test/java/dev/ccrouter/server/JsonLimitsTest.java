@@ -1,0 +1,83 @@
+package dev.ccrouter.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ccrouter.testing.FakeUpstream;
+import dev.ccrouter.testing.RunningGateway;
+import dev.ccrouter.testing.SseCapture;
+import java.net.http.HttpResponse;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Bodies that are valid JSON but costly to parse get 400 naming the limit, never a 500; big strings within the body limit pass. */
+class JsonLimitsTest {
+    static final ObjectMapper JSON = new ObjectMapper();
+    static FakeUpstream upstream;
+    static RunningGateway gateway;
+
+    @BeforeAll
+    static void start() {
+        upstream = FakeUpstream.start();
+        gateway = RunningGateway.start(upstream);
+    }
+
+    @AfterAll
+    static void stop() {
+        gateway.close();
+        upstream.close();
+    }
+
+    static HttpResponse<String> countTokens(String body) throws Exception {
+        return SseCapture.post(gateway.baseUrl() + "/v1/messages/count_tokens", body, "x-api-key", "sk-test");
+    }
+
+    static JsonNode error(HttpResponse<String> response) throws Exception {
+        return JSON.readTree(response.body()).path("error");
+    }
+
+    @Test
+    void nestingTenThousandLevelsDeepIs400NamingTheDepthLimit() throws Exception {
+        String deep = "[".repeat(10_000) + "]".repeat(10_000);
+        HttpResponse<String> response = countTokens("{\"messages\":" + deep + "}");
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(error(response).path("type").asText()).isEqualTo("invalid_request_error");
+        assertThat(error(response).path("message").asText())
+                .isEqualTo("Request body exceeds a JSON limit: nesting deeper than 256 levels");
+    }
+
+    @Test
+    void aFiveThousandDigitNumberIs400NamingTheNumberLimit() throws Exception {
+        HttpResponse<String> response = countTokens("{\"messages\":[],\"max_tokens\":" + "9".repeat(5_000) + "}");
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(error(response).path("message").asText())
+                .isEqualTo("Request body exceeds a JSON limit: a number longer than 1000 characters");
+    }
+
+    @Test
+    void nestingAtTheLimitIsAccepted() throws Exception {
+        // the body object and "messages" array are two levels; 254 more arrays reach exactly 256
+        String deep = "[".repeat(254) + "]".repeat(254);
+        HttpResponse<String> response = countTokens("{\"messages\":[" + deep + "]}");
+        assertThat(response.statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aTwentyFiveMillionCharacterStringWithinTheBodyLimitIsAccepted() throws Exception {
+        String big = "a".repeat(25_000_000);
+        HttpResponse<String> response = countTokens(
+                "{\"messages\":[{\"role\":\"user\",\"content\":\"" + big + "\"}]}");
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(response.body()).path("input_tokens").asLong()).isPositive();
+    }
+
+    @Test
+    void malformedJsonSaysWhere() throws Exception {
+        HttpResponse<String> response = countTokens("{\"messages\": [}");
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(error(response).path("message").asText()).startsWith("Request body is not valid JSON: ")
+                .endsWith("(line 1, column 15)");
+    }
+}

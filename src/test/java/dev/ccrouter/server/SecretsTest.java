@@ -1,0 +1,145 @@
+package dev.ccrouter.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.ThrowableProxyUtil;
+import ch.qos.logback.core.read.ListAppender;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ccrouter.testing.Canary;
+import dev.ccrouter.testing.FakeUpstream;
+import dev.ccrouter.testing.RunningGateway;
+import dev.ccrouter.testing.SseCapture;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
+import java.util.Locale;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+/** The client's key never comes back: not re-cased, not URL-encoded, not in part, not from a URL, not in a log line. */
+class SecretsTest {
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final HttpClient HTTP = HttpClient.newHttpClient();
+    static final String BODY = "{\"model\":\"claude-sonnet-4-6\",\"max_tokens\":100,"
+            + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+    static FakeUpstream upstream;
+    static RunningGateway gateway;
+    static ListAppender<ILoggingEvent> everything;
+    static Level rootLevel;
+
+    @BeforeAll
+    static void start() {
+        everything = new ListAppender<>();
+        everything.start();
+        Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        rootLevel = root.getLevel();
+        root.setLevel(Level.ALL);
+        root.addAppender(everything);
+        upstream = FakeUpstream.start();
+        gateway = RunningGateway.start(upstream);
+    }
+
+    @AfterAll
+    static void stop() {
+        gateway.close();
+        upstream.close();
+        Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        root.detachAppender(everything);
+        root.setLevel(rootLevel);
+        // Every line any logger wrote while the key went through the gateway, at every level.
+        for (ILoggingEvent event : everything.list) {
+            String line = event.getFormattedMessage() + " " + event.getMDCPropertyMap()
+                    + (event.getThrowableProxy() == null ? "" : ThrowableProxyUtil.asString(event.getThrowableProxy()));
+            assertThat(Canary.findIn(line)).as("log line: %s", line).isEmpty();
+        }
+    }
+
+    static HttpResponse<String> post(String body, String key) throws Exception {
+        return SseCapture.post(gateway.baseUrl() + "/v1/messages", body, "x-api-key", key);
+    }
+
+    static String message(HttpResponse<String> response) throws Exception {
+        return JSON.readTree(response.body()).path("error").path("message").asText();
+    }
+
+    static FakeUpstream.Script unauthorized(String message) {
+        ObjectMapper json = new ObjectMapper();
+        return FakeUpstream.json(401, json.createObjectNode().set("error",
+                json.createObjectNode().put("code", 401).put("message", message)).toString());
+    }
+
+    @Test
+    void aKeyEchoedInAnotherCaseIsRedacted() throws Exception {
+        upstream.answer(unauthorized("Incorrect API key provided: " + Canary.KEY.toUpperCase(Locale.ROOT) + "."));
+        HttpResponse<String> response = post(BODY, Canary.KEY);
+        assertThat(response.statusCode()).isEqualTo(401);
+        assertThat(message(response)).isEqualTo("Incorrect API key provided: [redacted].");
+    }
+
+    @Test
+    void aKeyEchoedUrlEncodedIsRedacted() throws Exception {
+        String key = "sk-live+AbC/dEf=gHiJkLmNoPqRsTuV";
+        upstream.answer(unauthorized("https://provider.example/keys?k=sk-live%2BAbC%2FdEf%3DgHiJkLmNoPqRsTuV is revoked"));
+        HttpResponse<String> response = post(BODY, key);
+        assertThat(message(response)).isEqualTo("https://provider.example/keys?k=[redacted] is revoked");
+    }
+
+    @Test
+    void aKeyEchoedFullyPercentEncodedIsNotEchoedAtAll() throws Exception {
+        StringBuilder encoded = new StringBuilder();
+        for (byte b : Canary.KEY.getBytes(StandardCharsets.US_ASCII)) {
+            encoded.append('%').append(HexFormat.of().withUpperCase().toHexDigits(b));
+        }
+        upstream.answer(unauthorized("bad key " + encoded));
+        assertThat(message(post(BODY, Canary.KEY))).isEqualTo(SecretRedaction.WITHHELD);
+    }
+
+    @Test
+    void aMessageHoldingTwelveCharactersOfTheKeyIsNotEchoed() throws Exception {
+        upstream.answer(unauthorized("Incorrect API key provided: " + Canary.KEY.substring(0, 20) + "***"));
+        assertThat(message(post(BODY, Canary.KEY))).isEqualTo(
+                "The upstream's error message was withheld because it quoted part of the API key.");
+    }
+
+    @Test
+    void aStreamErrorEchoingTheKeyLowerCasedIsRedacted() throws Exception {
+        String key = Canary.KEY.toUpperCase(Locale.ROOT);
+        upstream.answer(FakeUpstream.sse("{\"error\":{\"code\":\"server_error\",\"message\":\"key "
+                + Canary.KEY + " was revoked\"},\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"error\"}]}"));
+        HttpResponse<String> stream = post(BODY.replace("\"max_tokens\"", "\"stream\":true,\"max_tokens\""), key);
+        assertThat(stream.body()).contains("key [redacted] was revoked");
+        assertThat(Canary.findIn(stream.body())).isEmpty();
+    }
+
+    @Test
+    void aKeyInTheRequestPathIsNotEchoedIn404() throws Exception {
+        HttpResponse<String> withHeader = HTTP.send(HttpRequest.newBuilder(
+                        URI.create(gateway.baseUrl() + "/v1/keys/" + Canary.KEY + "/usage"))
+                .header("x-api-key", Canary.KEY).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(withHeader.statusCode()).isEqualTo(404);
+        assertThat(message(withHeader)).isEqualTo("Not found: GET /v1/keys/[redacted]/usage");
+
+        HttpResponse<String> noHeader = HTTP.send(HttpRequest.newBuilder(
+                URI.create(gateway.baseUrl() + "/v1/" + Canary.KEY)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(message(noHeader)).isEqualTo("Not found: GET /v1/[redacted]");
+        assertThat(Canary.findIn(noHeader.body())).isEmpty();
+    }
+
+    @Test
+    void theKeyOfAFailedCallIsNotInTheAccessLogOrAnyOtherLine() throws Exception {
+        upstream.answer(FakeUpstream.json(500, "{\"error\":{\"message\":\"upstream broke for " + Canary.KEY + "\"}}"));
+        HttpResponse<String> response = post(BODY.replace("claude-sonnet-4-6", Canary.KEY), Canary.KEY);
+        assertThat(Canary.findIn(response.body())).isEmpty();
+        JsonNode error = JSON.readTree(response.body()).path("error");
+        assertThat(error.path("type").asText()).isNotEmpty();
+    }
+}

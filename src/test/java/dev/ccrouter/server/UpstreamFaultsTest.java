@@ -1,0 +1,345 @@
+package dev.ccrouter.server;
+
+import static dev.ccrouter.testing.MisbehavingUpstream.head;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ccrouter.testing.AnthropicStreamGrammar;
+import dev.ccrouter.testing.MisbehavingUpstream;
+import dev.ccrouter.testing.RunningGateway;
+import dev.ccrouter.testing.SseCapture;
+import java.io.ByteArrayOutputStream;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.IntStream;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * One contract for every way an upstream can fail, streaming or not: before the first byte reaches the client, an HTTP
+ * error in Anthropic's envelope (502 for an unreadable or broken answer, 504 for silence); after it, {@code event:
+ * error} and the end of the stream. Never a stream that just stops, never a 500, never a hang.
+ */
+class UpstreamFaultsTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration READ_TIMEOUT = Duration.ofSeconds(1);
+    private static final String STREAM = "{\"model\":\"claude-sonnet-5\",\"max_tokens\":100,\"stream\":true,"
+            + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+    private static final String WHOLE = STREAM.replace("\"stream\":true,", "");
+    /** A complete OpenAI stream of one short answer with usage. */
+    private static final String TRANSCRIPT = """
+            data: {"choices":[{"index":0,"delta":{"role":"assistant","content":"Hello"},"finish_reason":null}]}
+
+            data: {"choices":[{"index":0,"delta":{"content":" there."},"finish_reason":"stop"}]}
+
+            data: {"choices":[],"usage":{"prompt_tokens":12,"completion_tokens":3,"total_tokens":15}}
+
+            data: [DONE]
+
+            """;
+
+    static MisbehavingUpstream upstream;
+    static RunningGateway gateway;
+
+    @BeforeAll
+    static void start() {
+        upstream = MisbehavingUpstream.start();
+        gateway = RunningGateway.start(upstream.baseUrl(), config -> config.withReadTimeout(READ_TIMEOUT));
+    }
+
+    @AfterAll
+    static void stop() {
+        gateway.close();
+        upstream.close();
+    }
+
+    // ---- before the first byte: an HTTP error -----------------------------------------------------------------
+
+    @Test
+    void anUpstreamThatNeverAnswersIsA504AfterTheReadTimeout() throws Exception {
+        upstream.behave((socket, out) -> upstream.stall());
+        long start = System.nanoTime();
+        HttpResponse<String> response = post(STREAM);
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+        assertError(response, 504, "timeout_error", "The upstream at " + upstream.baseUrl()
+                + "/chat/completions did not answer in time.");
+        assertThat(took).isLessThan(READ_TIMEOUT.multipliedBy(2)); // once the timeout, not twice or thrice
+    }
+
+    @Test
+    void aConnectionResetBeforeAnyResponseIsRetriedOnceThenA502() throws Exception {
+        upstream.behave((socket, out) -> MisbehavingUpstream.reset(socket));
+        int before = upstream.requests();
+
+        HttpResponse<String> response = post(WHOLE);
+
+        assertThat(response.statusCode()).isEqualTo(502);
+        assertThat(errorOf(response).path("type").asText()).isEqualTo("api_error");
+        assertThat(errorOf(response).path("message").asText())
+                .startsWith("Could not reach the upstream at " + upstream.baseUrl() + "/chat/completions: ");
+        assertThat(upstream.requests() - before).isEqualTo(2);
+    }
+
+    @Test
+    void anHtmlPageInsteadOfAnEventStreamIsA502QuotingIt() throws Exception {
+        upstream.behave((socket, out) -> {
+            byte[] page = "<html><body>Bad gateway from the CDN</body></html>".getBytes(StandardCharsets.UTF_8);
+            out.write(head(200, "content-type", "text/html", "content-length", Integer.toString(page.length)));
+            out.write(page);
+            out.flush();
+        });
+
+        assertError(post(STREAM), 502, "api_error", "The upstream answered 200 with content type text/html, "
+                + "not an event stream: <html><body>Bad gateway from the CDN</body></html>");
+    }
+
+    @Test
+    void aRedirectIsA502ThatSaysSo() throws Exception {
+        upstream.behave((socket, out) -> {
+            out.write(head(302, "location", "https://elsewhere.example/v1/chat/completions", "content-length", "0"));
+            out.flush();
+        });
+
+        assertError(post(WHOLE), 502, "api_error", "The upstream answered HTTP 302 (a redirect to "
+                + "https://elsewhere.example/v1/chat/completions, which the gateway does not follow): check the "
+                + "provider's base URL.");
+    }
+
+    @Test
+    void noContentIsA502() throws Exception {
+        upstream.behave((socket, out) -> {
+            out.write(head(204));
+            out.flush();
+        });
+
+        assertError(post(WHOLE), 502, "api_error",
+                "The upstream returned a response that could not be read as JSON: the body is empty");
+    }
+
+    @Test
+    void aWholeAnswerCutShortIsA502() throws Exception {
+        upstream.behave((socket, out) -> {
+            out.write(head(200, "content-type", "application/json", "content-length", "200"));
+            out.write("{\"choices\":[{\"index\":0,\"message\":{\"content\":\"Hel".getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            socket.close();
+        });
+
+        HttpResponse<String> response = post(WHOLE);
+
+        assertThat(response.statusCode()).isEqualTo(502);
+        assertThat(errorOf(response).path("message").asText())
+                .startsWith("The upstream returned a response that could not be read as JSON: ");
+    }
+
+    @Test
+    void aWholeAnswerThatStallsIsA504AfterTheReadTimeout() throws Exception {
+        upstream.behave((socket, out) -> {
+            out.write(head(200, "content-type", "application/json", "content-length", "200"));
+            out.write("{\"choices\":[".getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            upstream.stall();
+        });
+        long start = System.nanoTime();
+        HttpResponse<String> response = post(WHOLE);
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+        assertError(response, 504, "timeout_error", "The upstream stopped sending its answer for longer than the "
+                + "read timeout.");
+        assertThat(took).isLessThan(READ_TIMEOUT.multipliedBy(2));
+    }
+
+    // ---- after the first byte: event: error ---------------------------------------------------------------------
+
+    @Test
+    void aStreamThatStallsEndsWithATimeoutErrorEvent() throws Exception {
+        upstream.behave((socket, out) -> {
+            out.write(head(200, "content-type", "text/event-stream", "transfer-encoding", "chunked"));
+            out.write(chunk(TRANSCRIPT.substring(0, TRANSCRIPT.indexOf("\n\n") + 2)));
+            out.flush();
+            upstream.stall();
+        });
+        long start = System.nanoTime();
+        HttpResponse<String> response = post(STREAM);
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertEndsWithError(response.body(), "timeout_error",
+                "The upstream sent nothing for longer than the read timeout during the stream.");
+        assertThat(SseCapture.eventNames(response.body())).containsSubsequence("content_block_delta", "error");
+        assertThat(took).isLessThan(READ_TIMEOUT.multipliedBy(2));
+    }
+
+    @Test
+    void aStreamResetMidwayEndsWithAnErrorEvent() throws Exception {
+        upstream.behave((socket, out) -> {
+            out.write(head(200, "content-type", "text/event-stream", "transfer-encoding", "chunked"));
+            out.write(chunk(TRANSCRIPT.substring(0, TRANSCRIPT.indexOf("\n\n") + 2)));
+            out.flush();
+            MisbehavingUpstream.reset(socket);
+        });
+
+        HttpResponse<String> response = post(STREAM);
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        JsonNode error = lastError(response.body());
+        assertThat(error.path("type").asText()).isEqualTo("api_error");
+        assertThat(error.path("message").asText()).startsWith("The upstream connection failed during the stream: ");
+    }
+
+    /** Where the finish reason's line ends: a cut before it leaves the answer unfinished. */
+    private static final int FINISH_LINE_END = TRANSCRIPT.indexOf("\"finish_reason\":\"stop\"}]}") + 25;
+    /** Where the finish reason's event ends, blank line included: a cut after it leaves the answer finished. */
+    private static final int FINISH_EVENT_END = FINISH_LINE_END + 2;
+
+    /**
+     * Every 9th byte up to the end of the usage chunk (after it the answer is whole: [DONE] is optional), leaving out
+     * the two bytes between the finish reason's line and its blank line, where a cut may read either way.
+     */
+    static List<Integer> cutPoints() {
+        return IntStream.range(0, TRANSCRIPT.indexOf("data: [DONE]"))
+                .filter(i -> i % 9 == 0 && (i < FINISH_LINE_END || i >= FINISH_EVENT_END))
+                .boxed().toList();
+    }
+
+    @ParameterizedTest(name = "cut after {0} bytes, length-delimited")
+    @MethodSource("cutPoints")
+    void aLengthDelimitedStreamCutAnywhereEndsWithAnErrorEvent(int cut) throws Exception {
+        byte[] body = TRANSCRIPT.getBytes(StandardCharsets.UTF_8);
+        upstream.behave((socket, out) -> {
+            out.write(head(200, "content-type", "text/event-stream", "content-length", Integer.toString(body.length)));
+            out.write(body, 0, cut);
+            out.flush();
+            socket.close();
+        });
+
+        assertCutShort(cut, post(STREAM));
+    }
+
+    @ParameterizedTest(name = "cut after {0} bytes, chunked")
+    @MethodSource("cutPoints")
+    void aChunkedStreamCutAnywhereEndsWithAnErrorEvent(int cut) throws Exception {
+        upstream.behave((socket, out) -> {
+            out.write(head(200, "content-type", "text/event-stream", "transfer-encoding", "chunked"));
+            out.write(chunk(TRANSCRIPT.substring(0, cut)));
+            out.flush();
+            socket.close();
+        });
+
+        assertCutShort(cut, post(STREAM));
+    }
+
+    @ParameterizedTest(name = "cut after {0} bytes, delimited by the connection's end")
+    @MethodSource("cutPoints")
+    void aStreamDelimitedByCloseAndCutAnywhereEndsWithAnErrorEvent(int cut) throws Exception {
+        upstream.behave((socket, out) -> {
+            out.write(head(200, "content-type", "text/event-stream", "connection", "close"));
+            out.write(TRANSCRIPT.getBytes(StandardCharsets.UTF_8), 0, cut);
+            out.flush();
+            socket.close();
+        });
+
+        assertCutShort(cut, post(STREAM));
+    }
+
+    @Test
+    void aStreamDelimitedByCloseThatIsCompleteEndsNormally() throws Exception {
+        upstream.behave((socket, out) -> {
+            out.write(head(200, "content-type", "text/event-stream", "connection", "close"));
+            out.write(TRANSCRIPT.getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            socket.close();
+        });
+
+        HttpResponse<String> response = post(STREAM);
+
+        assertThat(AnthropicStreamGrammar.check(response.body()).completed()).isTrue();
+        assertThat(response.body()).contains("\"text\":\"Hello\"", "\"text\":\" there.\"");
+    }
+
+    @Test
+    void gzipWithoutAHeaderEndsWithAnErrorEvent() throws Exception {
+        ByteArrayOutputStream gzipped = new ByteArrayOutputStream();
+        try (GZIPOutputStream zip = new GZIPOutputStream(gzipped)) {
+            zip.write(TRANSCRIPT.getBytes(StandardCharsets.UTF_8));
+        }
+        upstream.behave((socket, out) -> {
+            out.write(head(200, "content-type", "text/event-stream", "content-length",
+                    Integer.toString(gzipped.size())));
+            out.write(gzipped.toByteArray());
+            out.flush();
+        });
+
+        assertEndsWithError(post(STREAM).body(), "api_error",
+                "The upstream closed the stream before the response was complete.");
+    }
+
+    // ---- helpers ------------------------------------------------------------------------------------------------
+
+    /**
+     * Cut before the finish reason, the answer is unfinished and the stream ends with an error; cut after it, the
+     * answer stands whole (the usage is estimated when its chunk was lost).
+     */
+    private static void assertCutShort(int cut, HttpResponse<String> response) throws Exception {
+        assertThat(response.statusCode()).isEqualTo(200);
+        AnthropicStreamGrammar.Outcome outcome = AnthropicStreamGrammar.check(response.body());
+        if (cut < FINISH_LINE_END) {
+            assertThat(outcome.completed()).as("a cut-off stream must not look complete:\n" + response.body()).isFalse();
+            assertThat(outcome.error().path("error").path("type").asText()).isEqualTo("api_error");
+        } else {
+            assertThat(outcome.completed()).as("a finished answer stands:\n" + response.body()).isTrue();
+            assertThat(outcome.message().path("content").path(0).path("text").asText()).isEqualTo("Hello there.");
+            assertThat(outcome.message().path("stop_reason").asText()).isEqualTo("end_turn");
+        }
+    }
+
+    private static void assertEndsWithError(String body, String type, String message) throws Exception {
+        AnthropicStreamGrammar.Outcome outcome = AnthropicStreamGrammar.check(body);
+        assertThat(outcome.completed()).isFalse();
+        assertThat(outcome.error().path("error").path("type").asText()).isEqualTo(type);
+        assertThat(outcome.error().path("error").path("message").asText()).isEqualTo(message);
+    }
+
+    private static JsonNode lastError(String body) throws Exception {
+        AnthropicStreamGrammar.Outcome outcome = AnthropicStreamGrammar.check(body);
+        assertThat(outcome.completed()).isFalse();
+        return outcome.error().path("error");
+    }
+
+    private static void assertError(HttpResponse<String> response, int status, String type, String message)
+            throws Exception {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+        JsonNode error = errorOf(response);
+        assertThat(error.path("type").asText()).isEqualTo(type);
+        assertThat(error.path("message").asText()).isEqualTo(message);
+    }
+
+    private static JsonNode errorOf(HttpResponse<String> response) throws Exception {
+        JsonNode body = JSON.readTree(response.body());
+        assertThat(body.path("type").asText()).isEqualTo("error");
+        return body.path("error");
+    }
+
+    private static HttpResponse<String> post(String body) throws Exception {
+        return SseCapture.post(gateway.baseUrl() + "/v1/messages", body, "x-api-key", "sk-test");
+    }
+
+    private static byte[] chunk(String data) {
+        byte[] bytes = data.getBytes(StandardCharsets.UTF_8);
+        byte[] head = (Integer.toHexString(bytes.length) + "\r\n").getBytes(StandardCharsets.US_ASCII);
+        byte[] framed = new byte[head.length + bytes.length + 2];
+        System.arraycopy(head, 0, framed, 0, head.length);
+        System.arraycopy(bytes, 0, framed, head.length, bytes.length);
+        framed[framed.length - 2] = '\r';
+        framed[framed.length - 1] = '\n';
+        return bytes.length == 0 ? new byte[0] : framed;
+    }
+}
