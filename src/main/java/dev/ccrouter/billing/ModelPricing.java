@@ -1,6 +1,7 @@
 package dev.ccrouter.billing;
 
 import java.util.List;
+import java.util.Set;
 
 /**
  * Everything the catalog knows about one model's prices.
@@ -11,6 +12,7 @@ import java.util.List;
  *                            catalog's order; later tiers win
  * @param contextLength       the model's context window, when listed
  * @param maxCompletionTokens the top provider's output limit, when listed
+ * @param inputModalities     what the model reads ({@code text}, {@code image}, {@code file}, …); empty when not listed
  * @param pricesAsOf          where and when these prices were read, e.g. {@code bundled snapshot 2026-11-25}
  * @param caveats             what the catalog lists that is not applied (time-of-day rates, discounts), said in
  *                            every bill for this model
@@ -20,6 +22,7 @@ public record ModelPricing(String id,
                            List<Tier> tiers,
                            Long contextLength,
                            Long maxCompletionTokens,
+                           Set<String> inputModalities,
                            String pricesAsOf,
                            List<String> caveats) {
 
@@ -29,6 +32,7 @@ public record ModelPricing(String id,
 
     public ModelPricing {
         tiers = List.copyOf(tiers);
+        inputModalities = Set.copyOf(inputModalities);
         caveats = List.copyOf(caveats);
     }
 

@@ -15,7 +15,7 @@ import java.util.TreeSet;
 
 /**
  * Reads OpenRouter's {@code GET /models} shape: {@code {data: [{id, canonical_slug, context_length,
- * top_provider: {max_completion_tokens}, pricing: {prompt, completion, input_cache_read, input_cache_write,
+ * top_provider: {max_completion_tokens}, architecture: {input_modalities}, pricing: {prompt, completion, input_cache_read, input_cache_write,
  * input_cache_write_1h, internal_reasoning, request, discount, overrides}}]}}. One reader serves the live answer,
  * the copy persisted from it and the bundled snapshot, so the three can never disagree about what a field means.
  *
@@ -64,6 +64,10 @@ final class OpenRouterModels {
                 if (limit != null && !limit.isNull()) {
                     model.putObject("top_provider").set("max_completion_tokens", limit);
                 }
+                JsonNode modalities = entry.path("architecture").get("input_modalities");
+                if (modalities != null && modalities.isArray()) {
+                    model.putObject("architecture").set("input_modalities", modalities);
+                }
                 model.set("pricing", entry.get("pricing"));
             }
         }
@@ -87,7 +91,18 @@ final class OpenRouterModels {
             }
         }
         return new ModelPricing(id, prices(pricing), tiers, positive(entry.get("context_length")),
-                positive(entry.path("top_provider").get("max_completion_tokens")), pricesAsOf, caveats);
+                positive(entry.path("top_provider").get("max_completion_tokens")), inputModalities(entry),
+                pricesAsOf, caveats);
+    }
+
+    private static Set<String> inputModalities(JsonNode entry) {
+        Set<String> modalities = new TreeSet<>();
+        for (JsonNode modality : entry.path("architecture").path("input_modalities")) {
+            if (modality.isTextual()) {
+                modalities.add(modality.asText());
+            }
+        }
+        return modalities;
     }
 
     private static Prices prices(JsonNode pricing) {

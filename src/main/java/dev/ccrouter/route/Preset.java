@@ -1,7 +1,12 @@
 package dev.ccrouter.route;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URI;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -10,6 +15,10 @@ import java.util.List;
  *
  * @param description  one line for people
  * @param baseUrl      null when the user must give one (local servers, plain OpenAI-compatible)
+ * @param anthropicBaseUrl where the provider serves Anthropic's {@code /messages}, used when a provider built on
+ *                     this preset is configured with {@code protocol: anthropic}; null when it serves none or the
+ *                     user must give the address
+ * @param anthropicAuth how the key is sent on that side door (null: as {@code auth})
  * @param protocol     {@code openai} (translated) or {@code anthropic} (forwarded as it is)
  * @param auth         how the key is sent
  * @param prices       where the bill's prices come from
@@ -19,6 +28,8 @@ import java.util.List;
  */
 record Preset(String description,
               URI baseUrl,
+              URI anthropicBaseUrl,
+              Auth anthropicAuth,
               Protocol protocol,
               Auth auth,
               PriceSource prices,
@@ -56,7 +67,8 @@ record Preset(String description,
                        String reasoningReplay,
                        boolean sessionId,
                        boolean streamUsageOption,
-                       String maxTokensField) {
+                       String maxTokensField,
+                       Boolean promptCacheKey) {
     }
 
     /** Capability settings; null fields keep what was there before. */
@@ -67,27 +79,40 @@ record Preset(String description,
                           Integer contextWindow,
                           Integer toolNameLimit,
                           List<String> schemaKeywordsToStrip,
-                          Integer stopSequenceLimit) {
+                          Integer stopSequenceLimit,
+                          Boolean imageInput,
+                          ToolCallIds toolCallIds,
+                          Boolean parallelToolCalls,
+                          Boolean forcedToolChoice,
+                          Boolean nullableTypes) {
     }
 
-    /** Capability settings for the models whose id matches one of {@code match} ({@code *} matches anything). */
-    record ModelSpec(List<String> match,
-                     Boolean cacheControl,
-                     Boolean cacheTtl,
-                     Boolean autoCacheBreakpoints,
-                     Integer maxOutputTokens,
-                     Integer contextWindow,
-                     Integer toolNameLimit,
-                     List<String> schemaKeywordsToStrip,
-                     Integer stopSequenceLimit) {
+    /** The tool-call id alphabet; see {@link dev.ccrouter.translate.ToolCallIdFormat}. */
+    enum ToolCallIds {
+        @JsonProperty("any") ANY,
+        @JsonProperty("alnum9") ALNUM9
+    }
+
+    /**
+     * Capability settings for the models whose id matches one of {@code match} ({@code *} matches anything). In the
+     * file an entry is its {@code match} list beside the same keys as {@code capabilities}, read as strictly.
+     */
+    record ModelSpec(List<String> match, CapabilitySpec capabilities) {
+
+        @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
+        static ModelSpec read(ObjectNode entry) throws JsonProcessingException {
+            ObjectNode settings = entry.deepCopy();
+            JsonNode match = settings.remove("match");
+            if (match == null || !match.isArray() || match.isEmpty()) {
+                throw new IllegalArgumentException("a models entry needs a non-empty match list: " + entry);
+            }
+            List<String> patterns = new ArrayList<>();
+            match.forEach(pattern -> patterns.add(pattern.asText()));
+            return new ModelSpec(List.copyOf(patterns), Presets.strict().treeToValue(settings, CapabilitySpec.class));
+        }
 
         boolean matches(String model) {
             return match.stream().anyMatch(pattern -> glob(pattern, model));
-        }
-
-        CapabilitySpec capabilities() {
-            return new CapabilitySpec(cacheControl, cacheTtl, autoCacheBreakpoints, maxOutputTokens, contextWindow,
-                    toolNameLimit, schemaKeywordsToStrip, stopSequenceLimit);
         }
 
         /** {@code *} matches any run of characters; everything else matches itself, ignoring case. */

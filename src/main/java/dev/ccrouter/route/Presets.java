@@ -22,9 +22,19 @@ final class Presets {
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
     private final Map<String, Preset> loaded = new ConcurrentHashMap<>();
 
+    /** The strict reader, for parts of a preset that are read in two steps. */
+    static ObjectMapper strict() {
+        return YAML;
+    }
+
     /** The preset of that name. */
     Preset named(String name) {
         return loaded.computeIfAbsent(name, Presets::read);
+    }
+
+    /** Reads one preset file strictly: an unknown key or a misspelt value fails. */
+    static Preset parse(InputStream in) throws IOException {
+        return YAML.readValue(in, Preset.class);
     }
 
     private static Preset read(String name) {
@@ -32,7 +42,7 @@ final class Presets {
             if (in == null) {
                 throw new IllegalArgumentException("no built-in preset named '" + name + "'");
             }
-            return YAML.readValue(in, Preset.class);
+            return parse(in);
         } catch (IOException e) {
             throw new IllegalStateException("the built-in preset " + name + " cannot be read: " + e.getMessage(), e);
         }

@@ -2,6 +2,7 @@ package dev.ccrouter.route;
 
 import dev.ccrouter.translate.Dialect;
 import dev.ccrouter.translate.ModelCapabilities;
+import dev.ccrouter.translate.ToolCallIdFormat;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +32,14 @@ public record Provider(String name,
 
     /** What {@code model} accepts: the preset's defaults, its model patterns, then the configuration's overrides. */
     public ModelCapabilities capabilities(String model) {
+        return capabilities(model, null);
+    }
+
+    /**
+     * What {@code model} accepts: the preset's defaults, its model patterns, what the provider's catalog lists for
+     * it (OpenRouter's {@code /models}; null when it lists nothing), then the configuration's overrides.
+     */
+    public ModelCapabilities capabilities(String model, ModelCatalog.Facts listed) {
         ModelCapabilities caps = apply(ModelCapabilities.PLAIN, preset.capabilities());
         if (preset.models() != null) {
             for (Preset.ModelSpec spec : preset.models()) {
@@ -39,6 +48,10 @@ public record Provider(String name,
                     break;
                 }
             }
+        }
+        if (listed != null) {
+            caps = apply(caps, new Preset.CapabilitySpec(null, null, null, listed.maxOutputTokens(),
+                    listed.contextWindow(), null, null, null, listed.imageInput(), null, null, null, null));
         }
         return apply(caps, modelOverrides.get(model));
     }
@@ -79,7 +92,12 @@ public record Provider(String name,
                 spec.contextWindow() != null ? spec.contextWindow() : caps.contextWindow(),
                 or(spec.toolNameLimit(), caps.toolNameLimit()),
                 spec.schemaKeywordsToStrip() != null ? Set.copyOf(spec.schemaKeywordsToStrip()) : caps.schemaKeywordsToStrip(),
-                or(spec.stopSequenceLimit(), caps.stopSequenceLimit()));
+                or(spec.stopSequenceLimit(), caps.stopSequenceLimit()),
+                or(spec.imageInput(), caps.imageInput()),
+                spec.toolCallIds() != null ? ToolCallIdFormat.valueOf(spec.toolCallIds().name()) : caps.toolCallIds(),
+                or(spec.parallelToolCalls(), caps.parallelToolCalls()),
+                or(spec.forcedToolChoice(), caps.forcedToolChoice()),
+                or(spec.nullableTypes(), caps.nullableTypes()));
     }
 
     private static <T> T or(T value, T fallback) {

@@ -43,16 +43,23 @@ public final class Router {
     private final Map<String, KeyPool> keyPools;
     private final Set<String> webSearchProviders;
     private final TargetCooldowns cooldowns;
+    private final ModelCatalog catalog;
 
     public Router(GatewayConfig config) {
-        this(config, Clock.systemUTC());
+        this(config, ModelCatalog.NONE, Clock.systemUTC());
+    }
+
+    public Router(GatewayConfig config, ModelCatalog catalog) {
+        this(config, catalog, Clock.systemUTC());
     }
 
     /**
+     * @param catalog what OpenRouter's {@code /models} lists, for the providers priced by that catalog
      * @throws ConfigException when clients must present a gateway key ({@code auth.keys}) and a provider that takes
      *                         keys has none of its own: the client's gateway key is never forwarded
      */
-    public Router(GatewayConfig config, Clock clock) {
+    public Router(GatewayConfig config, ModelCatalog catalog, Clock clock) {
+        this.catalog = catalog;
         Presets presets = new Presets();
         Map<String, Provider> byName = new LinkedHashMap<>();
         Set<String> searching = new LinkedHashSet<>();
@@ -169,7 +176,8 @@ public final class Router {
         if (provider == null) { // the configuration is validated at load; this is a bug, not bad input
             throw new IllegalStateException("route names an unknown provider: " + ref.provider());
         }
-        ModelCapabilities caps = provider.capabilities(ref.model());
+        ModelCapabilities caps = provider.capabilities(ref.model(),
+                provider.pricedByCatalog() ? catalog.facts(ref.model()) : null);
         Integer limit = outputLimits.get(ref.model());
         if (limit != null) {
             caps = caps.withMaxOutputTokens(limit);
@@ -220,18 +228,21 @@ public final class Router {
     private static Provider provider(ProviderSettings settings, Presets presets) {
         String presetName = settings.preset() != null ? settings.preset() : "openai-compatible";
         Preset preset = presets.named(presetName);
-        URI baseUrl = settings.baseUrl() != null ? settings.baseUrl() : preset.baseUrl();
-        if (baseUrl == null) {
-            throw new IllegalArgumentException("providers." + settings.name() + ".base_url must be set: the "
-                    + presetName + " preset has no default address");
-        }
         boolean anthropicWire = settings.protocol() != null ? "anthropic".equals(settings.protocol())
                 : preset.protocol() == Preset.Protocol.ANTHROPIC;
+        boolean sideDoor = anthropicWire && preset.protocol() != Preset.Protocol.ANTHROPIC;
+        URI presetUrl = sideDoor ? preset.anthropicBaseUrl() : preset.baseUrl();
+        URI baseUrl = settings.baseUrl() != null ? settings.baseUrl() : presetUrl;
+        if (baseUrl == null) {
+            throw new IllegalArgumentException("providers." + settings.name() + ".base_url must be set: the "
+                    + presetName + " preset has no default address" + (sideDoor ? " for protocol: anthropic" : ""));
+        }
+        Preset.Auth auth = sideDoor && preset.anthropicAuth() != null ? preset.anthropicAuth() : preset.auth();
         Map<String, Preset.CapabilitySpec> overrides = new LinkedHashMap<>();
         settings.models().forEach((model, over) -> overrides.put(model, new Preset.CapabilitySpec(
                 over.cacheControl(), null, null, over.maxOutputTokens(), over.contextWindow(), null,
-                over.schemaKeywordsToStrip(), null)));
-        return new Provider(settings.name(), baseUrl, anthropicWire, preset.auth(), List.copyOf(settings.apiKeys()),
+                over.schemaKeywordsToStrip(), null, over.images(), null, null, null, null)));
+        return new Provider(settings.name(), baseUrl, anthropicWire, auth, List.copyOf(settings.apiKeys()),
                 dialect(preset.dialect()), preset.prices() == Preset.PriceSource.OPENROUTER_CATALOG, preset,
                 Map.copyOf(overrides));
     }
@@ -244,6 +255,7 @@ public final class Router {
                 Dialect.ReasoningRequest.valueOf(spec.reasoningRequest().toUpperCase(Locale.ROOT)),
                 Dialect.ReasoningReplay.valueOf(spec.reasoningReplay().toUpperCase(Locale.ROOT)),
                 spec.sessionId(), spec.streamUsageOption(),
-                spec.maxTokensField() != null ? spec.maxTokensField() : "max_tokens");
+                spec.maxTokensField() != null ? spec.maxTokensField() : "max_tokens",
+                Boolean.TRUE.equals(spec.promptCacheKey()));
     }
 }

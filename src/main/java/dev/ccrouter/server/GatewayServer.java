@@ -63,11 +63,11 @@ public final class GatewayServer implements AutoCloseable {
         DescriptorBudget budget = DescriptorBudget.of(config.edge().maxConnections());
         edge = new EdgeGuard(config.edge(), budget.admitted());
         RequestBodies bodies = new RequestBodies(config.maxBodyBytes(), edge);
-        Router router = new Router(config);
         upstream = new UpstreamClient(config);
         // Reads local files only; the catalog is fetched in the background once the server is up.
         pricing = new PricingCatalog(URI.create(config.upstreamBaseUrl() + "/models"), config.dataDir(),
                 config.pricingRefresh());
+        Router router = new Router(config, new CatalogFacts(pricing));
         RequestFacts.Current requestFacts = new RequestFacts.Current();
         metrics = new GatewayMetrics(requestFacts::openStreams, ledger == null ? null : ledger.writer());
         List<Consumer<LedgerEntry>> recorders = ledger == null ? List.of(metrics::record)

@@ -47,6 +47,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 
 /**
@@ -86,6 +87,7 @@ final class MessagesHandler implements Handler {
     private final ObjectWriter billingWriter;
     private final ClientAuth auth;
     private final Clock clock = Clock.systemUTC();
+    private final AnthropicPassthrough passthrough;
 
     MessagesHandler(ObjectMapper json, RequestBodies bodies, ErrorResponses errors, Router router,
                     UpstreamClient upstream, Duration pingInterval, Duration livenessCheck, AccessLog accessLog,
@@ -106,6 +108,7 @@ final class MessagesHandler implements Handler {
         this.responseTranslator = new ChatResponseTranslator(json);
         this.estimator = new TokenEstimator();
         this.upstreamErrors = new UpstreamErrors(json);
+        this.passthrough = new AnthropicPassthrough(json);
     }
 
     @Override
@@ -145,6 +148,10 @@ final class MessagesHandler implements Handler {
         ChatRequest chat = answer.chat;
         res.header(ROUTE, decision.route());
         res.header(PROVIDER, candidate.label());
+        if (chat == null) {
+            forwardAnswer(res, answer, body, exchange);
+            return;
+        }
         exchange.stream = chat.stream();
         UsageMapper accounting = upstreamUsage -> {
             exchange.bill = UsageAccounting.account(upstreamUsage, chat.cacheTtls(), prices(candidate));
@@ -156,13 +163,7 @@ final class MessagesHandler implements Handler {
 
         try (UpstreamResponse response = answer.response) {
             exchange.upstreamStatus = response.status();
-            if (response.status() / 100 == 3) {
-                throw new RequestFailure(UpstreamErrors.redirect(response.status(), response.header("location")));
-            }
-            if (response.status() / 100 != 2) {
-                throw new RequestFailure(upstreamErrors.fromResponse(response.status(),
-                        readQuietly(response, MAX_UPSTREAM_ERROR_BODY), response.header("retry-after")));
-            }
+            requireSuccess(response);
             if (chat.stream() && !isEventStream(response) && !isJson(response)) {
                 throw new RequestFailure(upstreamErrors.notAnEventStream(response.header("content-type"),
                         readQuietly(response, MAX_UPSTREAM_ERROR_BODY)));
@@ -201,22 +202,30 @@ final class MessagesHandler implements Handler {
             boolean last = i == targets.size() - 1;
             exchange.provider = candidate.label();
             exchange.upstreamModel = candidate.target().upstreamModel();
-            if (candidate.provider().anthropicWire()) {
-                throw new RequestFailure(AnthropicError.invalidRequest("Provider '" + candidate.provider().name()
-                        + "' speaks Anthropic's protocol, which this gateway does not forward yet."));
-            }
-            ChatRequest chat;
-            try {
-                chat = requestTranslator.translate(body, candidate.target(), sessionId);
-            } catch (InvalidRequestException e) {
-                throw new RequestFailure(AnthropicError.invalidRequest(e.getMessage()));
-            }
-            if (webSearch != null) {
-                chat.body().set("plugins", WebSearch.plugins(webSearch, json.getNodeFactory()));
+            Provider provider = candidate.provider();
+            ChatRequest chat = null; // stays null for a provider that takes the request as it is
+            byte[] payload;
+            boolean stream;
+            Map<String, String> headers = Map.of();
+            if (provider.anthropicWire()) {
+                payload = passthrough.body(body, candidate.target().upstreamModel());
+                stream = body.path("stream").asBoolean(false);
+                headers = AnthropicPassthrough.headers(req.headers());
+            } else {
+                try {
+                    chat = requestTranslator.translate(body, candidate.target(), sessionId);
+                } catch (InvalidRequestException e) {
+                    throw new RequestFailure(AnthropicError.invalidRequest(e.getMessage()));
+                }
+                if (webSearch != null) {
+                    chat.body().set("plugins", WebSearch.plugins(webSearch, json.getNodeFactory()));
+                }
+                payload = writeBytes(chat.body());
+                stream = chat.stream();
             }
             UpstreamResponse response;
             try {
-                response = post(candidate, chat, clientKey, attribution, exchange, secrets);
+                response = post(candidate, payload, stream, headers, clientKey, attribution, exchange, secrets);
             } catch (UpstreamException e) {
                 cooldowns.failed(candidate);
                 if (last) {
@@ -245,17 +254,17 @@ final class MessagesHandler implements Handler {
      * rate-limited (429) rests, and the call is retried with the next ready key. Without keys of its own, the
      * client's key is forwarded.
      */
-    private UpstreamResponse post(Candidate candidate, ChatRequest chat, String clientKey,
-                                  UpstreamClient.Attribution attribution, Exchange exchange, List<String> secrets) {
+    private UpstreamResponse post(Candidate candidate, byte[] body, boolean stream, Map<String, String> headers,
+                                  String clientKey, UpstreamClient.Attribution attribution, Exchange exchange,
+                                  List<String> secrets) {
         Provider provider = candidate.provider();
         KeyPool pool = router.keys(provider);
-        byte[] body = writeBytes(chat.body());
         for (int attempt = 1; ; attempt++) {
             String key = pool != null ? pool.next() : clientKey;
             secrets.add(key);
             String header = key != null ? provider.authHeader() : null;
             UpstreamResponse response = upstream.post(new UpstreamClient.Call(provider.endpoint(), header,
-                    header != null ? provider.authValue(key) : null, chat.stream(), attribution), body);
+                    header != null ? provider.authValue(key) : null, stream, attribution, headers), body);
             int status = response.status();
             if (pool == null || status != 401 && status != 429) {
                 return response;
@@ -310,7 +319,31 @@ final class MessagesHandler implements Handler {
         return candidate.provider().pricedByCatalog() ? pricing.find(candidate.target().upstreamModel()) : null;
     }
 
-    /** The target that answered, the request as translated for it, and its response. */
+    /** A redirect or an error status becomes the client's error (nothing has reached the client yet). */
+    private void requireSuccess(UpstreamResponse response) {
+        if (response.status() / 100 == 3) {
+            throw new RequestFailure(UpstreamErrors.redirect(response.status(), response.header("location")));
+        }
+        if (response.status() / 100 != 2) {
+            throw new RequestFailure(upstreamErrors.fromResponse(response.status(),
+                    readQuietly(response, MAX_UPSTREAM_ERROR_BODY), response.header("retry-after")));
+        }
+    }
+
+    /** An Anthropic-wire provider's answer, relayed as it is ({@link AnthropicPassthrough}). */
+    private void forwardAnswer(ServerResponse res, Answer answer, JsonNode body, Exchange exchange) {
+        exchange.stream = body.path("stream").asBoolean(false);
+        try (UpstreamResponse response = answer.response) {
+            exchange.upstreamStatus = response.status();
+            requireSuccess(response);
+            passthrough.relay(res, response, exchange, prices(answer.candidate),
+                    bill -> BILLING_COMMENT + billingJson(exchange));
+        } catch (AnthropicPassthrough.PassthroughFailure failure) {
+            throw new RequestFailure(failure.error);
+        }
+    }
+
+    /** The target that answered, the request as translated for it (null when forwarded as it is), and its response. */
     private record Answer(Candidate candidate, ChatRequest chat, UpstreamResponse response) {
     }
 

@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.List;
 import java.util.Set;
 
@@ -16,6 +18,8 @@ import java.util.Set;
  */
 final class AssistantTurnTranslator {
     private static final String REASONING_FORMAT = "anthropic-claude-v1";
+    /** Gemini's documented value for tool calls whose signature is unknown (ai.google.dev thought-signatures). */
+    static final String SKIP_THOUGHT_SIGNATURE = "skip_thought_signature_validator";
     /** Separate text blocks were separate paragraphs to the model; a blank line keeps them apart. */
     private static final String TEXT_SEPARATOR = "\n\n";
 
@@ -23,9 +27,11 @@ final class AssistantTurnTranslator {
     private final ContentTranslator content;
     private final ToolNames toolNames;
     private final Dialect.ReasoningReplay replay;
+    private final ToolCallIdFormat idFormat;
 
     AssistantTurnTranslator(JsonNodeFactory nodes, ContentTranslator content, ToolNames toolNames,
-                            Dialect.ReasoningReplay replay) {
+                            Dialect.ReasoningReplay replay, ToolCallIdFormat idFormat) {
+        this.idFormat = idFormat;
         this.nodes = nodes;
         this.content = content;
         this.toolNames = toolNames;
@@ -93,6 +99,11 @@ final class AssistantTurnTranslator {
             message.set("tool_calls", toolCalls);
         }
         switch (replay) {
+            case THOUGHT_SIGNATURES -> {
+                if (toolCalls != null) {
+                    attachThoughtSignatures(toolCalls, reasoning == null ? Map.of() : reasoning.thoughtSignatures);
+                }
+            }
             case REASONING_DETAILS -> {
                 if (reasoning != null && !reasoning.details.isEmpty()) {
                     message.set("reasoning_details", reasoning.details);
@@ -109,8 +120,31 @@ final class AssistantTurnTranslator {
         return message;
     }
 
+    /**
+     * Each tool call goes back with the thought signature Gemini gave it. A turn whose calls have none (history from
+     * another model) gets Gemini's documented stand-in on its first call, which Gemini 3 accepts in place of a
+     * signature it would otherwise require.
+     */
+    private void attachThoughtSignatures(ArrayNode toolCalls, Map<String, String> signatures) {
+        boolean anySigned = false;
+        for (JsonNode call : toolCalls) {
+            String signature = signatures.get(call.path("id").asText());
+            if (signature != null) {
+                thoughtSignature((ObjectNode) call, signature);
+                anySigned = true;
+            }
+        }
+        if (!anySigned) {
+            thoughtSignature((ObjectNode) toolCalls.get(0), SKIP_THOUGHT_SIGNATURE);
+        }
+    }
+
+    private static void thoughtSignature(ObjectNode call, String signature) {
+        call.putObject("extra_content").putObject("google").put("thought_signature", signature);
+    }
+
     private ObjectNode toolCall(JsonNode block) {
-        String id = ToolCallIds.toUpstream(Fields.requiredString(block, "id"));
+        String id = idFormat.upstream(ToolCallIds.toUpstream(Fields.requiredString(block, "id")));
         String name = Fields.requiredString(block, "name");
         JsonNode input = Fields.requiredObject(block, "input");
         ObjectNode call = nodes.objectNode().put("id", id).put("type", "function");
@@ -127,12 +161,20 @@ final class AssistantTurnTranslator {
     private final class ReasoningDetails {
         final ArrayNode details;
         final Set<String> seen = new HashSet<>();
+        /** Gemini thought signatures carried through the client, by upstream tool call id. */
+        final Map<String, String> thoughtSignatures = new HashMap<>();
 
         ReasoningDetails(ArrayNode details) {
             this.details = details;
         }
 
         void add(String type, JsonNode block) {
+            JsonNode carried = CarriedReasoning.decode(type.equals("thinking")
+                    ? block.path("signature").asText("") : block.path("data").asText(""));
+            if (carried != null) {
+                addCarried(carried);
+                return;
+            }
             ObjectNode detail = nodes.objectNode();
             String identity;
             if (type.equals("thinking")) {
@@ -150,6 +192,19 @@ final class AssistantTurnTranslator {
             }
             if (seen.add(identity)) {
                 details.add(detail.put("format", REASONING_FORMAT).put("index", details.size()));
+            }
+        }
+
+        /** What the gateway carried through the client goes back as it came: details unmodified, in order. */
+        private void addCarried(JsonNode payload) {
+            for (JsonNode detail : payload.path("reasoning_details")) {
+                if (seen.add("c" + detail)) {
+                    details.add(detail.deepCopy());
+                }
+            }
+            String signature = payload.path("thought_signature").asText("");
+            if (!signature.isEmpty()) {
+                thoughtSignatures.put(payload.path("tool_call_id").asText(), signature);
             }
         }
     }

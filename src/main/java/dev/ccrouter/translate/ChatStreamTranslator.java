@@ -2,6 +2,8 @@ package dev.ccrouter.translate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ccrouter.api.anthropic.AnthropicError;
 import dev.ccrouter.api.anthropic.ContentBlock;
 import dev.ccrouter.api.anthropic.ContentDelta;
@@ -33,6 +35,11 @@ import java.util.Map;
 public final class ChatStreamTranslator {
     private static final String ANTHROPIC_REASONING_FORMAT = "anthropic-claude-v1";
     private static final String REDACTED_PLACEHOLDER = "[REDACTED]";
+    /**
+     * Finish reasons that say the provider broke off: DeepSeek's {@code insufficient_system_resource} (its inference
+     * capacity ran out), Z.ai's {@code network_error}.
+     */
+    private static final java.util.Set<String> INTERRUPTIONS = java.util.Set.of("insufficient_system_resource", "network_error");
 
     private enum OpenBlock { NONE, THINKING, TEXT }
 
@@ -49,6 +56,8 @@ public final class ChatStreamTranslator {
     private String signature;
     private boolean signatureExpected;
     private final StringBuilder heldText = new StringBuilder();
+    /** Reasoning details of another format than Anthropic's, for the open thinking block's carrier signature. */
+    private final List<ObjectNode> carried = new ArrayList<>();
     private final List<ToolCall> toolCalls = new ArrayList<>();
     private final Map<Integer, ToolCall> toolCallsByIndex = new HashMap<>();
     private String finishReason;
@@ -109,6 +118,12 @@ public final class ChatStreamTranslator {
                     // The error object sits at the top (handled above) or, like in whole responses, on the choice.
                     JsonNode choiceError = choice.get("error");
                     onFailure(errors.fromStreamError(choiceError != null ? choiceError : json.nullNode()));
+                    return;
+                }
+                if (INTERRUPTIONS.contains(reason.asText())) {
+                    // The provider stopped generating for its own reasons: what the client has is incomplete.
+                    onFailure(AnthropicError.of(ErrorType.OVERLOADED, "The upstream interrupted the response ("
+                            + reason.asText() + "); it is incomplete."));
                     return;
                 }
                 finishReason = reason.asText();
@@ -262,7 +277,12 @@ public final class ChatStreamTranslator {
 
     private void onReasoningDetail(JsonNode detail) {
         String type = detail.path("type").asText();
-        if (ANTHROPIC_REASONING_FORMAT.equals(detail.path("format").asText())) {
+        String format = detail.path("format").asText("");
+        if (!format.isEmpty() && !ANTHROPIC_REASONING_FORMAT.equals(format)) {
+            onForeignDetail(detail);
+            return;
+        }
+        if (ANTHROPIC_REASONING_FORMAT.equals(format)) {
             signatureExpected = true;
         }
         switch (type) {
@@ -271,6 +291,52 @@ public final class ChatStreamTranslator {
             case "reasoning.encrypted" -> onRedactedThinking(detail.path("data").asText(""));
             default -> { }
         }
+    }
+
+    /**
+     * A reasoning detail of another format (Gemini's, OpenAI's): its text or summary is shown as thinking, and the
+     * detail itself goes back on the next turn exactly as it came ({@link CarriedReasoning}): in the signature of
+     * the thinking block it belongs to, or, arriving when no thinking block is open (an encrypted detail after the
+     * answer began), in a {@code redacted_thinking} block of its own.
+     */
+    private void onForeignDetail(JsonNode detail) {
+        String text = switch (detail.path("type").asText()) {
+            case "reasoning.text" -> detail.path("text").asText("");
+            case "reasoning.summary" -> detail.path("summary").asText("");
+            default -> "";
+        };
+        if (!text.isEmpty()) {
+            onThinking(text, null);
+        }
+        if (open == OpenBlock.THINKING) {
+            carry(detail);
+            return;
+        }
+        closeOpenBlock();
+        ArrayNode alone = json.createArrayNode().add(detail.deepCopy());
+        openBlock(OpenBlock.NONE, new ContentBlock.RedactedThinking(CarriedReasoning.details(alone)));
+        stopBlock(nextIndex - 1);
+    }
+
+    /** Streams send a detail in fragments sharing its index: they are joined into the one detail they are. */
+    private void carry(JsonNode detail) {
+        ObjectNode last = carried.isEmpty() ? null : carried.getLast();
+        boolean continues = last != null && detail.has("index") && last.path("index").equals(detail.get("index"))
+                && last.path("type").equals(detail.path("type"));
+        if (!continues) {
+            carried.add(detail.deepCopy());
+            return;
+        }
+        detail.properties().forEach(field -> {
+            String name = field.getKey();
+            JsonNode value = field.getValue();
+            if (value.isNull()) {
+                return;
+            }
+            boolean joined = (name.equals("text") || name.equals("summary") || name.equals("data"))
+                    && value.isTextual() && last.path(name).isTextual();
+            last.set(name, joined ? json.getNodeFactory().textNode(last.get(name).asText() + value.asText()) : value);
+        });
     }
 
     private void onThinking(String text, String newSignature) {
@@ -338,6 +404,10 @@ public final class ChatStreamTranslator {
         String arguments = argumentsNode.isObject() ? argumentsNode.toString() : argumentsNode.asText("");
         call.arguments.append(arguments);
         outputChars += arguments.length();
+        String thoughtSignature = fragment.path("extra_content").path("google").path("thought_signature").asText("");
+        if (!thoughtSignature.isEmpty()) {
+            call.thoughtSignature = thoughtSignature;
+        }
     }
 
     /**
@@ -369,8 +439,22 @@ public final class ChatStreamTranslator {
                 stopBlock(nextIndex - 1);
             }
         }
+        List<String> clientIds = new ArrayList<>(toolCalls.size());
         for (ToolCall call : toolCalls) {
-            String id = call.id != null && !call.id.isEmpty() ? ToolCallIds.toClient(call.id) : context.toolUseIds().get();
+            clientIds.add(call.id != null && !call.id.isEmpty() ? ToolCallIds.toClient(call.id) : context.toolUseIds().get());
+        }
+        // Gemini's thought signatures, each in a block of its own before the calls, to be attached again on replay.
+        for (int i = 0; i < toolCalls.size(); i++) {
+            String thoughtSignature = toolCalls.get(i).thoughtSignature;
+            if (thoughtSignature != null) {
+                openBlock(OpenBlock.NONE, new ContentBlock.RedactedThinking(CarriedReasoning.thoughtSignature(
+                        ToolCallIds.toUpstream(clientIds.get(i)), thoughtSignature)));
+                stopBlock(nextIndex - 1);
+            }
+        }
+        for (int i = 0; i < toolCalls.size(); i++) {
+            ToolCall call = toolCalls.get(i);
+            String id = clientIds.get(i);
             openBlock(OpenBlock.NONE, new ContentBlock.ToolUse(id,
                     context.toolNames().clientName(call.name == null ? "" : call.name)));
             sink.event(new StreamEvent.ContentBlockDelta(nextIndex - 1,
@@ -422,8 +506,14 @@ public final class ChatStreamTranslator {
         if (open == OpenBlock.NONE) {
             return;
         }
-        if (open == OpenBlock.THINKING && signature != null) {
-            blockDelta(new ContentDelta.Signature(signature));
+        if (open == OpenBlock.THINKING) {
+            if (signature == null && !carried.isEmpty()) {
+                signature = CarriedReasoning.details(json.createArrayNode().addAll(carried));
+            }
+            carried.clear();
+            if (signature != null) {
+                blockDelta(new ContentDelta.Signature(signature));
+            }
         }
         stopBlock(openIndex);
         open = OpenBlock.NONE;
@@ -437,6 +527,7 @@ public final class ChatStreamTranslator {
     private static final class ToolCall {
         private String id;
         private String name;
+        private String thoughtSignature;
         private final StringBuilder arguments = new StringBuilder();
 
         private ToolCall(String id) {

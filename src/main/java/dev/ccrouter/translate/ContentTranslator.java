@@ -18,9 +18,15 @@ final class ContentTranslator {
     private final JsonNodeFactory nodes;
     private final CacheMarkers markers;
 
-    ContentTranslator(JsonNodeFactory nodes, CacheMarkers markers) {
+    /** What stands in for an image sent to a model that cannot read images. */
+    static final String IMAGE_OMITTED = "[Image omitted: this model cannot read images.]";
+
+    private final boolean imageInput;
+
+    ContentTranslator(JsonNodeFactory nodes, CacheMarkers markers, boolean imageInput) {
         this.nodes = nodes;
         this.markers = markers;
+        this.imageInput = imageInput;
     }
 
     /** Appends the parts for a user-side block whose type is one of {@code text, image, document, search_result}. */
@@ -51,7 +57,11 @@ final class ContentTranslator {
         return part;
     }
 
-    /** Base64 images become data URLs, URL images keep their URL. Files API references cannot reach another provider. */
+    /**
+     * Base64 images become data URLs, URL images keep their URL. Files API references cannot reach another provider.
+     * For a model without image input the image becomes a short text note: the model learns that something was there,
+     * and the upstream does not refuse the whole request.
+     */
     ObjectNode image(JsonNode block) {
         JsonNode source = Fields.requiredObject(block, "source");
         String url;
@@ -63,6 +73,9 @@ final class ContentTranslator {
             };
         } catch (FieldProblem problem) {
             throw problem.under("source");
+        }
+        if (!imageInput) {
+            return withMarker(textPart(IMAGE_OMITTED, null), markers.markerOf(block));
         }
         ObjectNode part = nodes.objectNode().put("type", "image_url");
         part.putObject("image_url").put("url", url);

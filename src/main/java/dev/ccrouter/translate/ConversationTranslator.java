@@ -34,11 +34,11 @@ final class ConversationTranslator {
     private final List<ObjectNode> heldSystemMessages = new ArrayList<>(0);
 
     ConversationTranslator(JsonNodeFactory nodes, CacheMarkers markers, ToolNames toolNames,
-                           Dialect.ReasoningReplay replay) {
+                           Dialect.ReasoningReplay replay, ModelCapabilities caps) {
         this.nodes = nodes;
-        this.content = new ContentTranslator(nodes, markers);
-        this.assistantTurns = new AssistantTurnTranslator(nodes, content, toolNames, replay);
-        this.toolResults = new ToolResultTranslator(nodes, markers, content);
+        this.content = new ContentTranslator(nodes, markers, caps.imageInput());
+        this.assistantTurns = new AssistantTurnTranslator(nodes, content, toolNames, replay, caps.toolCallIds());
+        this.toolResults = new ToolResultTranslator(nodes, markers, content, caps.toolCallIds());
         this.out = nodes.arrayNode();
     }
 

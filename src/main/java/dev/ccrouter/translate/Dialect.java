@@ -16,12 +16,21 @@ package dev.ccrouter.translate;
  *                          send none otherwise; some reject the option)
  * @param maxTokensField    the output limit's field name: {@code max_tokens}, or {@code max_completion_tokens} for
  *                          servers that took the newer name only
+ * @param promptCacheKey    send Claude Code's session id as {@code prompt_cache_key}, which Moonshot and Mistral use
+ *                          to route a conversation to the server that holds its cached prefix
  */
 public record Dialect(ReasoningRequest reasoningRequest,
                       ReasoningReplay reasoningReplay,
                       boolean sessionId,
                       boolean streamUsageOption,
-                      String maxTokensField) {
+                      String maxTokensField,
+                      boolean promptCacheKey) {
+
+    /** A dialect without a cache key. */
+    public Dialect(ReasoningRequest reasoningRequest, ReasoningReplay reasoningReplay, boolean sessionId,
+                   boolean streamUsageOption, String maxTokensField) {
+        this(reasoningRequest, reasoningReplay, sessionId, streamUsageOption, maxTokensField, false);
+    }
 
     /** How a request asks for thinking. */
     public enum ReasoningRequest {
@@ -31,6 +40,11 @@ public record Dialect(ReasoningRequest reasoningRequest,
         REASONING_EFFORT,
         /** {@code thinking: {type: enabled|disabled}} (DeepSeek, Moonshot, Z.ai). */
         THINKING_TYPE,
+        /**
+         * {@code enable_thinking: true|false} (Qwen on DashScope), which many models accept in streams only: a
+         * request that does not stream always says {@code false}, since {@code true} would be a 400.
+         */
+        ENABLE_THINKING,
         /** The provider has no switch: thinking requests are dropped. */
         NONE
     }
@@ -44,6 +58,11 @@ public record Dialect(ReasoningRequest reasoningRequest,
          * tools (an empty string when the client kept no thinking), Moonshot keeps it on every turn.
          */
         REASONING_CONTENT,
+        /**
+         * Gemini's thought signatures: each tool call goes back with the {@code extra_content.google.thought_signature}
+         * it came with (Gemini 3 answers 400 without one).
+         */
+        THOUGHT_SIGNATURES,
         /** Thinking is not sent back. */
         NONE
     }

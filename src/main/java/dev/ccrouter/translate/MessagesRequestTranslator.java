@@ -148,7 +148,7 @@ public final class MessagesRequestTranslator {
         ToolTranslator.Choice choice = clientChoice == null ? ToolTranslator.Choice.NONE
                 : toolTranslator.toolChoice(clientChoice);
 
-        ArrayNode chatMessages = new ConversationTranslator(nodes, markers, toolNames, target.dialect().reasoningReplay())
+        ArrayNode chatMessages = new ConversationTranslator(nodes, markers, toolNames, target.dialect().reasoningReplay(), caps)
                 .translate(Fields.optional(request, "system"), messages);
 
         int maxTokens = maxTokens(requestedMaxTokens, caps);
@@ -164,7 +164,7 @@ public final class MessagesRequestTranslator {
         body.set("messages", chatMessages);
         setIfPresent(body, "tools", tools);
         setIfPresent(body, "tool_choice", choice.toolChoice());
-        if (choice.parallelToolCalls() != null) {
+        if (choice.parallelToolCalls() != null && caps.parallelToolCalls()) {
             body.put("parallel_tool_calls", choice.parallelToolCalls());
         }
         Dialect dialect = target.dialect();
@@ -176,13 +176,16 @@ public final class MessagesRequestTranslator {
         setIfPresent(body, "temperature", temperature);
         setIfPresent(body, "top_p", topP);
         setIfPresent(body, "top_k", topK);
-        ThinkingTranslator.request(body, reasoning, thinking, dialect.reasoningRequest());
+        ThinkingTranslator.request(body, reasoning, thinking, dialect.reasoningRequest(), stream);
         setIfPresent(body, "response_format", responseFormat);
         if (user != null) {
             body.put("user", user);
         }
         if (dialect.sessionId() && sessionId != null && !sessionId.isEmpty()) {
             body.put("session_id", truncate(sessionId, SESSION_ID_LIMIT));
+        }
+        if (dialect.promptCacheKey() && sessionId != null && !sessionId.isEmpty()) {
+            body.put("prompt_cache_key", truncate(sessionId, SESSION_ID_LIMIT));
         }
         setIfPresent(body, "cache_control", automaticCache);
         if (stream) {
@@ -249,7 +252,7 @@ public final class MessagesRequestTranslator {
                 JsonNode schema = Fields.requiredObject(format, "schema");
                 ObjectNode responseFormat = nodes.objectNode().put("type", "json_schema");
                 ObjectNode jsonSchema = responseFormat.putObject("json_schema").put("name", "output");
-                jsonSchema.set("schema", JsonSchemas.sanitize(schema, caps.schemaKeywordsToStrip(), nodes));
+                jsonSchema.set("schema", JsonSchemas.sanitize(schema, caps.schemaKeywordsToStrip(), caps.nullableTypes(), nodes));
                 jsonSchema.put("strict", true);
                 return responseFormat;
             } catch (FieldProblem problem) {

@@ -16,6 +16,17 @@ import java.util.Set;
  * @param toolNameLimit         longest function name the upstream accepts
  * @param schemaKeywordsToStrip JSON-Schema keywords removed from tool parameters at every depth
  * @param stopSequenceLimit     how many stop sequences the upstream accepts (the first ones are sent)
+ * @param imageInput            the model reads images; when it does not, each image becomes a short text note
+ *                              instead of a part the upstream would answer with a 400
+ * @param toolCallIds           the tool-call id alphabet the upstream accepts in conversation history
+ * @param parallelToolCalls     the upstream accepts {@code parallel_tool_calls}; when it does not, the field is left
+ *                              out (the client's {@code disable_parallel_tool_use} cannot be expressed)
+ * @param forcedToolChoice      the upstream honours a forced tool choice ({@code required} or a named function);
+ *                              when it does not (Z.ai; DeepSeek in thinking mode answers 400), the choice is
+ *                              sent as {@code auto}
+ * @param nullableTypes         tool schemas are OpenAPI 3.0 (Gemini): a type list such as {@code ["string", "null"]}
+ *                              becomes {@code type} + {@code nullable: true} and {@code const} a one-value
+ *                              {@code enum}, where a plain JSON Schema upstream takes them as they are
  */
 public record ModelCapabilities(boolean cacheControl,
                                 boolean cacheTtl,
@@ -24,7 +35,20 @@ public record ModelCapabilities(boolean cacheControl,
                                 Integer contextWindow,
                                 int toolNameLimit,
                                 Set<String> schemaKeywordsToStrip,
-                                int stopSequenceLimit) {
+                                int stopSequenceLimit,
+                                boolean imageInput,
+                                ToolCallIdFormat toolCallIds,
+                                boolean parallelToolCalls,
+                                boolean forcedToolChoice,
+                                boolean nullableTypes) {
+
+    /** A model that reads images, takes any tool-call id and the {@code parallel_tool_calls} switch. */
+    public ModelCapabilities(boolean cacheControl, boolean cacheTtl, boolean autoCacheBreakpoints,
+                             Integer maxOutputTokens, Integer contextWindow, int toolNameLimit,
+                             Set<String> schemaKeywordsToStrip, int stopSequenceLimit) {
+        this(cacheControl, cacheTtl, autoCacheBreakpoints, maxOutputTokens, contextWindow, toolNameLimit,
+                schemaKeywordsToStrip, stopSequenceLimit, true, ToolCallIdFormat.ANY, true, true, false);
+    }
 
     /** OpenAI function names are limited to 64 characters; Anthropic allows 128. */
     public static final int OPENAI_TOOL_NAME_LIMIT = 64;
@@ -43,21 +67,25 @@ public record ModelCapabilities(boolean cacheControl,
 
     public ModelCapabilities withCaching(boolean markers, boolean ttl, boolean autoBreakpoints) {
         return new ModelCapabilities(markers, ttl, autoBreakpoints, maxOutputTokens, contextWindow, toolNameLimit,
-                schemaKeywordsToStrip, stopSequenceLimit);
+                schemaKeywordsToStrip, stopSequenceLimit, imageInput, toolCallIds,
+                parallelToolCalls, forcedToolChoice, nullableTypes);
     }
 
     public ModelCapabilities withMaxOutputTokens(Integer limit) {
         return new ModelCapabilities(cacheControl, cacheTtl, autoCacheBreakpoints, limit, contextWindow, toolNameLimit,
-                schemaKeywordsToStrip, stopSequenceLimit);
+                schemaKeywordsToStrip, stopSequenceLimit, imageInput, toolCallIds,
+                parallelToolCalls, forcedToolChoice, nullableTypes);
     }
 
     public ModelCapabilities withContextWindow(Integer tokens) {
         return new ModelCapabilities(cacheControl, cacheTtl, autoCacheBreakpoints, maxOutputTokens, tokens,
-                toolNameLimit, schemaKeywordsToStrip, stopSequenceLimit);
+                toolNameLimit, schemaKeywordsToStrip, stopSequenceLimit, imageInput, toolCallIds,
+                parallelToolCalls, forcedToolChoice, nullableTypes);
     }
 
     public ModelCapabilities withSchemaKeywordsToStrip(Set<String> keywords) {
         return new ModelCapabilities(cacheControl, cacheTtl, autoCacheBreakpoints, maxOutputTokens, contextWindow,
-                toolNameLimit, Set.copyOf(keywords), stopSequenceLimit);
+                toolNameLimit, Set.copyOf(keywords), stopSequenceLimit, imageInput, toolCallIds, parallelToolCalls,
+                forcedToolChoice, nullableTypes);
     }
 }

@@ -21,11 +21,19 @@ public record StopReason(String reason, String sequence) {
      *                       {@code native_finish_reason: "stop_sequence"}, which names it only when the client gave one
      */
     static StopReason of(JsonNode choice, String finishReason, boolean hasToolCalls, List<String> stopSequences) {
-        if ("length".equals(finishReason)) {
-            return new StopReason("max_tokens", null);
-        }
-        if ("content_filter".equals(finishReason)) {
-            return new StopReason("refusal", null);
+        if (finishReason != null) {
+            switch (finishReason) {
+                // Mistral says model_length when the model's own limit cut the answer; Z.ai says
+                // model_context_window_exceeded when the context filled up. Either way the answer is cut off.
+                case "length", "model_length", "model_context_window_exceeded" -> {
+                    return new StopReason("max_tokens", null);
+                }
+                // Z.ai's sensitive: its content filter stopped the answer.
+                case "content_filter", "sensitive" -> {
+                    return new StopReason("refusal", null);
+                }
+                default -> { }
+            }
         }
         if (hasToolCalls) {
             return new StopReason("tool_use", null);

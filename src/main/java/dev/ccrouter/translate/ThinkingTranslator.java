@@ -32,7 +32,8 @@ final class ThinkingTranslator {
      * medium, {@value #HIGH_BUDGET} and more high); {@code thinking: {type}} enabled when reasoning was asked for and
      * disabled when the client disabled it (left to the provider's default when the client said nothing).
      */
-    static void request(ObjectNode body, ObjectNode reasoning, JsonNode thinking, Dialect.ReasoningRequest style) {
+    static void request(ObjectNode body, ObjectNode reasoning, JsonNode thinking, Dialect.ReasoningRequest style,
+                        boolean stream) {
         switch (style) {
             case REASONING_OBJECT -> {
                 if (reasoning != null) {
@@ -49,6 +50,15 @@ final class ThinkingTranslator {
                     body.putObject("thinking").put("type", "enabled");
                 } else if (thinking != null && "disabled".equals(thinking.path("type").asText())) {
                     body.putObject("thinking").put("type", "disabled");
+                }
+            }
+            case ENABLE_THINKING -> {
+                if (!stream) {
+                    body.put("enable_thinking", false);
+                } else if (reasoning != null) {
+                    body.put("enable_thinking", true);
+                } else if (thinking != null && "disabled".equals(thinking.path("type").asText())) {
+                    body.put("enable_thinking", false);
                 }
             }
             case NONE -> { }

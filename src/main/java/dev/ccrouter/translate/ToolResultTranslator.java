@@ -17,6 +17,7 @@ final class ToolResultTranslator {
     private final JsonNodeFactory nodes;
     private final CacheMarkers markers;
     private final ContentTranslator content;
+    private final ToolCallIdFormat idFormat;
 
     /**
      * A read {@code tool_result}.
@@ -28,14 +29,16 @@ final class ToolResultTranslator {
     record ToolResult(String toolUseId, List<ObjectNode> texts, List<ObjectNode> files, ObjectNode marker) {
     }
 
-    ToolResultTranslator(JsonNodeFactory nodes, CacheMarkers markers, ContentTranslator content) {
+    ToolResultTranslator(JsonNodeFactory nodes, CacheMarkers markers, ContentTranslator content,
+                         ToolCallIdFormat idFormat) {
         this.nodes = nodes;
+        this.idFormat = idFormat;
         this.markers = markers;
         this.content = content;
     }
 
     ToolResult read(JsonNode block) {
-        String id = ToolCallIds.toUpstream(Fields.requiredString(block, "tool_use_id"));
+        String id = idFormat.upstream(ToolCallIds.toUpstream(Fields.requiredString(block, "tool_use_id")));
         boolean isError = Fields.optionalBoolean(block, "is_error");
         ObjectNode marker = markers.markerOf(block);
         List<ObjectNode> texts = new ArrayList<>(1);

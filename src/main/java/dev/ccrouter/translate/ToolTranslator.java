@@ -71,7 +71,7 @@ final class ToolTranslator {
         if (description != null) {
             function.put("description", description);
         }
-        function.set("parameters", JsonSchemas.sanitize(schema, caps.schemaKeywordsToStrip(), nodes));
+        function.set("parameters", JsonSchemas.sanitize(schema, caps.schemaKeywordsToStrip(), caps.nullableTypes(), nodes));
         if (marker != null) {
             entry.set("cache_control", marker);
         }
@@ -105,6 +105,9 @@ final class ToolTranslator {
             default -> throw FieldProblem.at("type", Fields.oneOf("auto", "any", "tool", "none"));
         };
         boolean serial = Fields.optionalBoolean(choice, "disable_parallel_tool_use");
+        if (upstream != null && !caps.forcedToolChoice() && !type.equals("none")) {
+            upstream = TextNode.valueOf("auto"); // a forced choice this upstream refuses: the model still sees the tools
+        }
         if (forwarded.isEmpty() || upstream == null) {
             return Choice.NONE;
         }

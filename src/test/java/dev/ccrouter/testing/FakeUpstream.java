@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -32,7 +33,7 @@ public final class FakeUpstream implements AutoCloseable {
             json(404, "{\"error\":{\"code\":404,\"message\":\"Not Found\"}}"));
 
     /** One request as the upstream received it; header names are lower-case. */
-    public record Recorded(JsonNode body, Map<String, String> headers) {
+    public record Recorded(JsonNode body, Map<String, String> headers, String path) {
     }
 
     /** How the upstream answers one request. */
@@ -46,17 +47,21 @@ public final class FakeUpstream implements AutoCloseable {
                 .host("127.0.0.1")
                 .port(0)
                 .connectionOptions(options -> options.tcpNoDelay(true))
-                .routing(routing -> routing.post("/v1/chat/completions", (req, res) -> {
-                    byte[] raw = req.content().as(byte[].class);
-                    Map<String, String> headers = req.headers().stream().collect(Collectors.toMap(
-                            h -> h.name().toLowerCase(), h -> h.get(), (a, b) -> a));
-                    Recorded recorded = new Recorded(JSON.readTree(raw), headers);
-                    requests.add(recorded);
-                    script.get().answer(recorded, res);
-                })
-                .get("/v1/models", (req, res) -> models.get().answer(null, res)))
+                .routing(routing -> routing.post("/v1/chat/completions", this::record)
+                        // providers that speak Anthropic's protocol (the passthrough) are posted here
+                        .post("/v1/messages", this::record)
+                        .get("/v1/models", (req, res) -> models.get().answer(null, res)))
                 .build()
                 .start();
+    }
+
+    private void record(ServerRequest req, ServerResponse res) throws Exception {
+        byte[] raw = req.content().as(byte[].class);
+        Map<String, String> headers = req.headers().stream().collect(Collectors.toMap(
+                h -> h.name().toLowerCase(), h -> h.get(), (a, b) -> a));
+        Recorded recorded = new Recorded(JSON.readTree(raw), headers, req.path().path());
+        requests.add(recorded);
+        script.get().answer(recorded, res);
     }
 
     public static FakeUpstream start() {

@@ -125,6 +125,19 @@ class DialectTest {
         assertThat(chat.stopSequences()).containsExactly("A", "B");
     }
 
+    @Test
+    void moonshotAndMistralGetTheSessionAsPromptCacheKey() {
+        Dialect cacheKeyed = new Dialect(ReasoningRequest.THINKING_TYPE, ReasoningReplay.REASONING_CONTENT, false, true,
+                "max_completion_tokens", true);
+
+        JsonNode body = translate(cacheKeyed, TOOL_TURN, "session-1");
+
+        assertThat(body.get("prompt_cache_key").asText()).isEqualTo("session-1");
+        assertThat(body.has("session_id")).isFalse();
+        assertThat(translate(cacheKeyed, TOOL_TURN, null).has("prompt_cache_key")).isFalse();
+        assertThat(translate(Dialect.OPENROUTER, TOOL_TURN, "session-1").has("prompt_cache_key")).isFalse();
+    }
+
     private JsonNode translate(Dialect dialect, String request, String sessionId) {
         UpstreamTarget target = new UpstreamTarget("claude", "model-x", ModelCapabilities.PLAIN, dialect);
         return translator.translate(json(request), target, sessionId).body();

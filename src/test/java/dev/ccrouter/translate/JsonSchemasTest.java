@@ -45,4 +45,24 @@ class JsonSchemasTest {
         assertThat(copy).isEqualTo(schema).isNotSameAs(schema);
         assertThat(copy.get("properties")).isNotSameAs(schema.get("properties"));
     }
+
+    @Test
+    void forOpenApiSchemasTypeListsBecomeNullableAndConstBecomesAnEnum() throws JsonProcessingException {
+        JsonNode schema = RequestFixtures.JSON.readTree("""
+                {"type": "object", "properties": {
+                   "path": {"type": ["string", "null"]},
+                   "mode": {"const": "fast"},
+                   "count": {"type": ["integer", "string"]},
+                   "type": {"type": "string"}}}""");
+
+        JsonNode openApi = JsonSchemas.sanitize(schema, java.util.Set.of(), true, RequestFixtures.JSON.getNodeFactory());
+        JsonNode plain = JsonSchemas.sanitize(schema, java.util.Set.of(), false, RequestFixtures.JSON.getNodeFactory());
+
+        assertThat(openApi.toString()).isEqualTo("{\"type\":\"object\",\"properties\":{"
+                + "\"path\":{\"type\":\"string\",\"nullable\":true},"
+                + "\"mode\":{\"enum\":[\"fast\"]},"
+                + "\"count\":{\"anyOf\":[{\"type\":\"integer\"},{\"type\":\"string\"}]},"
+                + "\"type\":{\"type\":\"string\"}}}");
+        assertThat(plain).isEqualTo(schema);
+    }
 }

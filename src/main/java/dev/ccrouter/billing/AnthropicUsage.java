@@ -1,0 +1,50 @@
+package dev.ccrouter.billing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ccrouter.api.anthropic.CacheTtls;
+
+/**
+ * The bill of an answer from a provider that speaks Anthropic's protocol (forwarded, not translated). Anthropic
+ * usage counts the prompt in three disjoint parts ({@code input_tokens} after the last breakpoint,
+ * {@code cache_read_input_tokens}, {@code cache_creation_input_tokens}); they are restated in the OpenAI shape
+ * {@link UsageAccounting} reads (reads and writes included in {@code prompt_tokens}, writes reported), so both
+ * protocols are billed by one computation. The write's TTL comes from {@code cache_creation}'s split when present.
+ */
+public final class AnthropicUsage {
+    private AnthropicUsage() {
+    }
+
+    /**
+     * @param usage   the Message's {@code usage}, or a stream's {@code message_start} usage updated by its
+     *                {@code message_delta}s
+     * @param pricing the model's prices, or null
+     */
+    public static Bill account(JsonNode usage, ModelPricing pricing) {
+        long input = count(usage.get("input_tokens"));
+        long reads = count(usage.get("cache_read_input_tokens"));
+        long writes = count(usage.get("cache_creation_input_tokens"));
+        ObjectNode openAi = JsonNodeFactory.instance.objectNode()
+                .put("prompt_tokens", input + reads + writes)
+                .put("completion_tokens", count(usage.get("output_tokens")));
+        openAi.putObject("prompt_tokens_details").put("cached_tokens", reads).put("cache_write_tokens", writes);
+        return UsageAccounting.account(openAi, ttls(usage, writes), pricing);
+    }
+
+    private static CacheTtls ttls(JsonNode usage, long writes) {
+        if (writes == 0) {
+            return CacheTtls.NONE;
+        }
+        long oneHour = count(usage.path("cache_creation").get("ephemeral_1h_input_tokens"));
+        long fiveMinutes = count(usage.path("cache_creation").get("ephemeral_5m_input_tokens"));
+        if (oneHour > 0) {
+            return fiveMinutes > 0 ? CacheTtls.MIXED : CacheTtls.ONE_HOUR;
+        }
+        return CacheTtls.FIVE_MINUTES;
+    }
+
+    private static long count(JsonNode value) {
+        return value == null ? 0 : Math.max(0, value.asLong(0));
+    }
+}

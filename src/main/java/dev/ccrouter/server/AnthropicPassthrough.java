@@ -1,0 +1,235 @@
+package dev.ccrouter.server;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ccrouter.api.anthropic.AnthropicError;
+import dev.ccrouter.api.anthropic.ErrorType;
+import dev.ccrouter.billing.AnthropicUsage;
+import dev.ccrouter.billing.Bill;
+import dev.ccrouter.billing.ModelPricing;
+import dev.ccrouter.translate.CarriedReasoning;
+import dev.ccrouter.upstream.UpstreamResponse;
+import io.helidon.http.HeaderName;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Headers;
+import io.helidon.webserver.http.ServerResponse;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Providers that speak Anthropic's own protocol (Anthropic, and the {@code /v1/messages} side doors of DeepSeek,
+ * Kimi, Z.ai, Qwen and the local servers): the client's request goes up as it is, only {@code model} set to the
+ * upstream's id, and the answer comes back as it is — a stream byte for byte as it arrives, a whole body unchanged.
+ * The gateway only reads the answer's usage on the side, for the bill: {@code message_start}'s usage updated by every
+ * {@code message_delta}'s, or the body's {@code usage}. A stream's bill follows its last byte as an SSE comment,
+ * which SDKs ignore; a whole answer's goes in the billing headers.
+ */
+final class AnthropicPassthrough {
+    /** Headers an Anthropic endpoint reads that the client chose; the key headers are the provider's. */
+    private static final HeaderName VERSION = HeaderNames.create("anthropic-version");
+    private static final HeaderName BETA = HeaderNames.create("anthropic-beta");
+    /** Anthropic requires a version header; this is the one every SDK sends. */
+    private static final String DEFAULT_VERSION = "2023-06-01";
+    private static final int MAX_BODY = 64 * 1024 * 1024;
+
+    private final ObjectMapper json;
+
+    AnthropicPassthrough(ObjectMapper json) {
+        this.json = json;
+    }
+
+    /**
+     * The client's body with the upstream's model id. Thinking blocks whose signature the gateway wrote for another
+     * provider's reasoning ({@link CarriedReasoning}) are left out: no Anthropic endpoint could verify them, and
+     * they belong to a turn another provider answered.
+     */
+    byte[] body(JsonNode request, String upstreamModel) {
+        ObjectNode forwarded = ((ObjectNode) request).deepCopy();
+        forwarded.put("model", upstreamModel);
+        for (JsonNode message : forwarded.path("messages")) {
+            if (message.path("content") instanceof ArrayNode content) {
+                for (int i = content.size() - 1; i >= 0; i--) {
+                    if (CarriedReasoning.isCarrier(content.get(i))) {
+                        content.remove(i);
+                    }
+                }
+            }
+        }
+        try {
+            return json.writeValueAsBytes(forwarded);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a JSON tree is always serializable", e);
+        }
+    }
+
+    /** The client's {@code anthropic-version} (or the SDKs' default) and {@code anthropic-beta}. */
+    static Map<String, String> headers(Headers client) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put(VERSION.defaultCase(), client.first(VERSION).orElse(DEFAULT_VERSION));
+        client.first(BETA).ifPresent(beta -> headers.put(BETA.defaultCase(), beta));
+        return headers;
+    }
+
+    /**
+     * Sends a successful upstream answer to the client as it is and bills it into {@code exchange.bill} (left null
+     * when the upstream reported no usage).
+     *
+     * @param comment the SSE comment line (without the leading colon) that carries a stream's bill
+     */
+    void relay(ServerResponse res, UpstreamResponse response, Exchange exchange, ModelPricing pricing,
+               Function<Bill, String> comment) {
+        exchange.status = 200;
+        String type = response.header("content-type");
+        if (type != null && type.toLowerCase().startsWith("text/event-stream")) {
+            res.header(HeaderNames.CONTENT_TYPE, type);
+            res.header(HeaderNames.CACHE_CONTROL, "no-cache");
+            res.header(HeaderNames.create("X-Accel-Buffering"), "no");
+            stream(res, response, exchange, pricing, comment);
+            return;
+        }
+        byte[] body;
+        try {
+            body = response.readBody(MAX_BODY);
+        } catch (IOException | UncheckedIOException e) {
+            throw new PassthroughFailure(new AnthropicError(502, ErrorType.API,
+                    "The upstream's answer could not be read: " + e.getMessage(), null));
+        }
+        JsonNode usage = usageOfBody(body);
+        Bill bill = usage == null ? null : AnthropicUsage.account(usage, pricing);
+        exchange.bill = bill;
+        if (bill != null) {
+            BillingHeaders.add(res, bill);
+        }
+        res.header(HeaderNames.CONTENT_TYPE, type != null ? type : "application/json");
+        res.send(body);
+    }
+
+    private void stream(ServerResponse res, UpstreamResponse response, Exchange exchange, ModelPricing pricing,
+                        Function<Bill, String> comment) {
+        UsageReader usage = new UsageReader(exchange);
+        byte[] buffer = new byte[8192];
+        InputStream upstream = response.body();
+        try (OutputStream client = res.outputStream()) {
+            int read;
+            while ((read = readUpstream(upstream, buffer, exchange)) > 0) {
+                try {
+                    client.write(buffer, 0, read);
+                    client.flush();
+                } catch (IOException | UncheckedIOException e) {
+                    exchange.clientGone = true;
+                    response.close();
+                    return;
+                }
+                usage.feed(buffer, read);
+            }
+            if (usage.usage != null) {
+                exchange.bill = AnthropicUsage.account(usage.usage, pricing);
+                client.write((": " + comment.apply(exchange.bill) + "\n\n").getBytes(StandardCharsets.UTF_8));
+            }
+        } catch (IOException | UncheckedIOException e) {
+            exchange.clientGone = true;
+        }
+    }
+
+    /** The next bytes of the upstream stream, or -1 at its end or when it broke (noted, and ended for the client). */
+    private static int readUpstream(InputStream upstream, byte[] buffer, Exchange exchange) {
+        try {
+            return upstream.read(buffer);
+        } catch (IOException | UncheckedIOException e) {
+            exchange.streamError = ErrorType.API.wireName();
+            return -1;
+        }
+    }
+
+    private JsonNode usageOfBody(byte[] body) {
+        try {
+            JsonNode usage = json.readTree(body).path("usage");
+            return usage.isObject() ? usage : null;
+        } catch (IOException e) {
+            return null; // not JSON: relayed as it is, billed as unreported
+        }
+    }
+
+    /** Reads the {@code data:} lines of the relayed bytes for usage, without holding more than one line. */
+    private final class UsageReader {
+        private final ByteArrayOutputStream line = new ByteArrayOutputStream();
+        private final Exchange exchange;
+        private ObjectNode usage;
+
+        UsageReader(Exchange exchange) {
+            this.exchange = exchange;
+        }
+
+        void feed(byte[] bytes, int length) {
+            for (int i = 0; i < length; i++) {
+                if (bytes[i] == '\n') {
+                    onLine(line.toString(StandardCharsets.UTF_8).strip());
+                    line.reset();
+                } else {
+                    line.write(bytes[i]);
+                }
+            }
+        }
+
+        private void onLine(String text) {
+            if (!text.startsWith("data:") || !text.contains("\"message_start\"") && !text.contains("\"message_delta\"")
+                    && !text.contains("\"error\"")) {
+                return;
+            }
+            JsonNode event;
+            try {
+                event = json.readTree(text.substring("data:".length()));
+            } catch (IOException e) {
+                return;
+            }
+            if (event == null) {
+                return;
+            }
+            switch (event.path("type").asText()) {
+                case "message_start" -> {
+                    JsonNode start = event.path("message").path("usage");
+                    if (start.isObject()) {
+                        usage = ((ObjectNode) start).deepCopy();
+                    }
+                }
+                case "message_delta" -> {
+                    JsonNode delta = event.path("usage");
+                    if (delta.isObject()) {
+                        // message_delta's counts are cumulative: each one present replaces the start's
+                        if (usage == null) {
+                            usage = json.createObjectNode();
+                        }
+                        delta.properties().forEach(field -> {
+                            if (!field.getValue().isNull()) {
+                                usage.set(field.getKey(), field.getValue());
+                            }
+                        });
+                    }
+                }
+                // the upstream's own event: error, relayed as it is; the access log names it
+                case "error" -> exchange.streamError = event.path("error").path("type").asText("api_error");
+                default -> { }
+            }
+        }
+    }
+
+    /** An answer that could not be relayed before anything reached the client. */
+    static final class PassthroughFailure extends RuntimeException {
+        final AnthropicError error;
+
+        PassthroughFailure(AnthropicError error) {
+            super(error.message(), null, false, false);
+            this.error = error;
+        }
+    }
+}

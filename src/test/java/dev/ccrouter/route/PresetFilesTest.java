@@ -1,0 +1,234 @@
+package dev.ccrouter.route;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import dev.ccrouter.config.ConfigLoader;
+import dev.ccrouter.config.GatewayConfig;
+import dev.ccrouter.config.ProviderSettings;
+import dev.ccrouter.translate.Dialect;
+import dev.ccrouter.translate.ModelCapabilities;
+import dev.ccrouter.translate.ToolCallIdFormat;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Every built-in preset file reads strictly and gives a provider that can be used as it stands. */
+class PresetFilesTest {
+    private static final GatewayConfig DEFAULTS = new ConfigLoader(Map.of("HOME", "/tmp")).load(ConfigLoader.Flags.NONE);
+    /** The presets that need the user's address: servers that live wherever the user runs them. */
+    private static final List<String> ADDRESS_REQUIRED = List.of("openai-compatible", "vllm");
+
+    static Stream<String> presetNames() throws IOException, URISyntaxException {
+        Path folder = Path.of(Presets.class.getResource("/ccrouter/presets/").toURI());
+        try (Stream<Path> files = Files.list(folder)) {
+            return files.map(file -> file.getFileName().toString())
+                    .filter(name -> name.endsWith(".yaml"))
+                    .map(name -> name.substring(0, name.length() - ".yaml".length()))
+                    .sorted().toList().stream();
+        }
+    }
+
+    @Test
+    void everyPresetTheConfigurationAcceptsHasAFileAndNoFileIsUnreachable() throws Exception {
+        assertThat(presetNames().toList()).containsExactlyInAnyOrderElementsOf(dev.ccrouter.config.Presets.NAMES);
+    }
+
+    @ParameterizedTest
+    @MethodSource("presetNames")
+    void eachPresetReadsStrictlyAndNamesEverythingAProviderNeeds(String name) throws IOException {
+        Preset preset;
+        try (InputStream in = Presets.class.getResourceAsStream("/ccrouter/presets/" + name + ".yaml")) {
+            preset = Presets.parse(in);
+        }
+        assertThat(preset.description()).as("description").isNotBlank();
+        assertThat(preset.protocol()).as("protocol").isNotNull();
+        assertThat(preset.auth()).as("auth").isNotNull();
+        assertThat(preset.prices()).as("prices").isNotNull();
+        if (ADDRESS_REQUIRED.contains(name)) {
+            assertThat(preset.baseUrl()).as("base_url").isNull();
+        } else {
+            assertThat(preset.baseUrl()).as("base_url").isNotNull();
+            assertThat(preset.baseUrl().toString()).as("base_url without a trailing slash").doesNotEndWith("/");
+        }
+        if (preset.protocol() == Preset.Protocol.OPENAI) {
+            Preset.DialectSpec dialect = preset.dialect();
+            assertThat(dialect).as("dialect").isNotNull();
+            assertThat(Dialect.ReasoningRequest.valueOf(dialect.reasoningRequest().toUpperCase())).isNotNull();
+            assertThat(Dialect.ReasoningReplay.valueOf(dialect.reasoningReplay().toUpperCase())).isNotNull();
+            assertThat(dialect.maxTokensField()).isIn("max_tokens", "max_completion_tokens");
+        }
+        if (preset.models() != null) {
+            assertThat(preset.models()).allSatisfy(spec -> assertThat(spec.match()).as("models[].match").isNotEmpty());
+        }
+        Provider provider = provider(name, ADDRESS_REQUIRED.contains(name) ? URI.create("http://127.0.0.1:9/v1") : null);
+        assertThat(provider.endpoint().toString()).endsWith(
+                preset.protocol() == Preset.Protocol.ANTHROPIC ? "/messages" : "/chat/completions");
+    }
+
+    @Test
+    void anUnknownKeyInAPresetIsAnError() {
+        String misspelt = """
+                description: x
+                protocol: openai
+                auth: bearer
+                prices: none
+                capabilities:
+                  max_output_token: 10
+                """;
+        assertThatThrownBy(() -> Presets.parse(new ByteArrayInputStream(misspelt.getBytes(StandardCharsets.UTF_8))))
+                .isInstanceOf(UnrecognizedPropertyException.class)
+                .hasMessageContaining("max_output_token");
+    }
+
+    @Test
+    void anUnknownKeyInAModelEntryIsAnErrorToo() {
+        String misspelt = """
+                description: x
+                protocol: openai
+                auth: bearer
+                prices: none
+                models:
+                  - match: ["m*"]
+                    context_windw: 10
+                """;
+        assertThatThrownBy(() -> Presets.parse(new ByteArrayInputStream(misspelt.getBytes(StandardCharsets.UTF_8))))
+                .hasMessageContaining("context_windw");
+    }
+
+    @ParameterizedTest
+    @CsvSource(nullValues = "-", value = {
+            // preset,  model,                max output, context window
+            "deepseek,  deepseek-flash,       393216,     1000000",
+            "deepseek,  deepseek-chat,        8192,       131072",
+            "moonshot,  kimi-k2.6,            -,          262144",
+            "moonshot,  moonshot-v1-32k,      -,          32768",
+            "gemini,    gemini-3.5-flash,     -,          1048576",
+            "groq,      openai/gpt-oss-120b,  -,          -",
+    })
+    void presetsKnowTheirModelsLimits(String preset, String model, Integer maxOutput, Integer context) {
+        ModelCapabilities caps = provider(preset, null).capabilities(model);
+
+        assertThat(caps.maxOutputTokens()).isEqualTo(maxOutput);
+        assertThat(caps.contextWindow()).isEqualTo(context);
+    }
+
+    @Test
+    void deepSeekTakesSixteenStopSequencesAndImagesOnFlashOnly() {
+        Provider deepseek = provider("deepseek", null);
+
+        assertThat(deepseek.capabilities("deepseek-flash").stopSequenceLimit()).isEqualTo(16);
+        assertThat(deepseek.capabilities("deepseek-flash").imageInput()).isTrue();
+        assertThat(deepseek.capabilities("deepseek-v4-pro").imageInput()).isFalse();
+    }
+
+    @Test
+    void mistralGetsNineCharacterToolCallIdsAndOthersKeepTheirs() {
+        assertThat(provider("mistral", null).capabilities("mistral-medium-3-5").toolCallIds())
+                .isEqualTo(ToolCallIdFormat.ALNUM9);
+        assertThat(provider("deepseek", null).capabilities("deepseek-flash").toolCallIds())
+                .isEqualTo(ToolCallIdFormat.ANY);
+    }
+
+    @Test
+    void geminiStripsTheSchemaKeywordsItRejectsAndRewritesTypeLists() {
+        ModelCapabilities gemini = provider("gemini", null).capabilities("gemini-3.1-pro-preview");
+
+        assertThat(gemini.schemaKeywordsToStrip())
+                .contains("$schema", "additionalProperties", "exclusiveMinimum", "propertyNames", "$ref");
+        assertThat(gemini.nullableTypes()).isTrue();
+        assertThat(provider("openai", null).capabilities("gpt-5.1").nullableTypes()).isFalse();
+    }
+
+    @Test
+    void zaiIsNotAskedForStreamUsageAndKimiGetsItsOutputField() {
+        assertThat(provider("zai", null).dialect().streamUsageOption()).isFalse();
+        assertThat(provider("zai", null).capabilities("glm-4.7").forcedToolChoice()).isFalse();
+        assertThat(provider("deepseek", null).capabilities("deepseek-flash").forcedToolChoice()).isFalse();
+        assertThat(provider("openai", null).capabilities("gpt-5.1").forcedToolChoice()).isTrue();
+        assertThat(provider("moonshot", null).dialect().maxTokensField()).isEqualTo("max_completion_tokens");
+        assertThat(provider("groq", null).dialect().maxTokensField()).isEqualTo("max_completion_tokens");
+    }
+
+    @Test
+    void theAnthropicPresetForwardsWithAnApiKeyHeader() {
+        Provider anthropic = provider("anthropic", null);
+
+        assertThat(anthropic.anthropicWire()).isTrue();
+        assertThat(anthropic.endpoint()).isEqualTo(URI.create("https://api.anthropic.com/v1/messages"));
+        assertThat(anthropic.authHeader()).isEqualTo("x-api-key");
+        assertThat(anthropic.authValue("sk-ant")).isEqualTo("sk-ant");
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+            "deepseek, https://api.deepseek.com/anthropic/v1/messages, x-api-key",
+            "moonshot, https://api.moonshot.ai/anthropic/v1/messages, Authorization",
+            "zai,      https://api.z.ai/api/anthropic/v1/messages,     Authorization",
+            "ollama,   http://localhost:11434/v1/messages,            x-api-key",
+    })
+    void protocolAnthropicUsesThePresetsAnthropicSideDoor(String preset, URI endpoint, String authHeader) {
+        Router router = new Router(DEFAULTS.withProviders(List.of(
+                new ProviderSettings("p", preset, null, List.of("k"), "anthropic", Map.of()))));
+        Provider provider = router.providers().get("p");
+
+        assertThat(provider.anthropicWire()).isTrue();
+        assertThat(provider.endpoint()).isEqualTo(endpoint);
+        assertThat(provider.authHeader()).isEqualTo(authHeader);
+    }
+
+    @Test
+    void theConfigurationsImagesSwitchOverridesThePreset() {
+        Router router = new Router(DEFAULTS.withProviders(List.of(new ProviderSettings("ds", "deepseek", null,
+                List.of(), null, Map.of("deepseek-flash",
+                        new ProviderSettings.ModelSettings(null, null, false, null, null))))));
+
+        assertThat(router.providers().get("ds").capabilities("deepseek-flash").imageInput()).isFalse();
+    }
+
+    @Test
+    void openRoutersCatalogFillsTheLimitsItListsAndTheConfigurationStillWins() {
+        ModelCatalog catalog = model -> model.equals("vendor/model")
+                ? new ModelCatalog.Facts(131072, 8192, false) : null;
+        Router router = new Router(DEFAULTS.withProviders(List.of(
+                new ProviderSettings("openrouter", "openrouter", null, List.of(), null, Map.of(
+                        "vendor/model", new ProviderSettings.ModelSettings(null, 100000, null, null, null))),
+                new ProviderSettings("ds", "deepseek", null, List.of(), null, Map.of()))), catalog);
+
+        ModelCapabilities listed = candidate(router, "openrouter,vendor/model");
+        assertThat(listed.maxOutputTokens()).isEqualTo(8192);
+        assertThat(listed.contextWindow()).isEqualTo(100000); // the configuration's override
+        assertThat(listed.imageInput()).isFalse();
+        assertThat(candidate(router, "openrouter,other/model").maxOutputTokens()).isNull();
+        // a direct provider's models are not OpenRouter's: its preset decides
+        ModelCatalog everything = model -> new ModelCatalog.Facts(1000, 10, false);
+        Router direct = new Router(DEFAULTS.withProviders(List.of(
+                new ProviderSettings("ds", "deepseek", null, List.of(), null, Map.of()))), everything);
+        assertThat(candidate(direct, "ds,deepseek-flash").maxOutputTokens()).isEqualTo(393216);
+    }
+
+    private static ModelCapabilities candidate(Router router, String model) {
+        com.fasterxml.jackson.databind.node.ObjectNode request = new com.fasterxml.jackson.databind.ObjectMapper()
+                .createObjectNode().put("model", model);
+        return router.decide(request, 10).targets().getFirst().target().capabilities();
+    }
+
+    private static Provider provider(String preset, URI baseUrl) {
+        Router router = new Router(DEFAULTS.withProviders(List.of(
+                new ProviderSettings("p", preset, baseUrl, List.of(), null, Map.of()))));
+        return router.providers().get("p");
+    }
+}
