@@ -8,7 +8,6 @@ import dev.ccrouter.translate.ResponseContext;
 import dev.ccrouter.translate.ToolNameMap;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -64,13 +63,8 @@ public class StreamTranslationBench {
     @OperationsPerInvocation(CHUNKS)
     public int chunksToSseBytes() throws IOException {
         out.reset();
-        ChatStreamTranslator translator = new ChatStreamTranslator(json, context(), (type, data) -> {
-            try {
-                SseFrames.append(out, type, json.writeValueAsBytes(data));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        });
+        ChatStreamTranslator translator = new ChatStreamTranslator(json, context(),
+                event -> SseFrames.append(out, event.type(), event.toBytes(json.getFactory())));
         translator.start();
         for (byte[] chunk : chunks) {
             translator.onChunk(json.readTree(chunk));

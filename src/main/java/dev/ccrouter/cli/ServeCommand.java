@@ -100,7 +100,7 @@ final class ServeCommand implements Callable<Integer> {
         System.err.println("ccrouter: point Claude Code at it with  ANTHROPIC_BASE_URL="
                 + new LocalGateway(settings.withPort(server.port()), System.getenv()).baseUrl()
                 + " ANTHROPIC_AUTH_TOKEN=<your OpenRouter key> ANTHROPIC_API_KEY= claude  (or run: ccrouter code)");
-        Optional<ConfigWatcher> watching = watch(loader, flags, settings);
+        Optional<ConfigWatcher> watching = watch(loader, flags, settings, server);
         CountDownLatch stopped = new CountDownLatch(1);
         AtomicBoolean listenerLost = new AtomicBoolean();
         server.onListenerLost(() -> {
@@ -124,9 +124,10 @@ final class ServeCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static Optional<ConfigWatcher> watch(ConfigLoader loader, ConfigLoader.Flags flags, GatewayConfig settings) {
+    private static Optional<ConfigWatcher> watch(ConfigLoader loader, ConfigLoader.Flags flags, GatewayConfig settings,
+                                                 GatewayServer server) {
         try {
-            return ConfigWatcher.start(loader, flags, settings, ServeCommand::reconfigure);
+            return ConfigWatcher.start(loader, flags, settings, changed -> reconfigure(server, changed));
         } catch (IOException e) {
             LOG.warn("the configuration file cannot be watched, changes need a restart: {}", e.getMessage());
             return Optional.empty();
@@ -134,8 +135,13 @@ final class ServeCommand implements Callable<Integer> {
     }
 
     /** A valid new configuration. Until the server can swap it in while serving, it applies at the next start. */
-    private static void reconfigure(GatewayConfig changed) {
-        LOG.warn("the configuration changed and is valid; restart the gateway to apply it");
+    /** A valid change reaches the server; one its providers cannot be built from is refused, keeping the old. */
+    private static void reconfigure(GatewayServer server, GatewayConfig changed) {
+        try {
+            server.reconfigure(changed);
+        } catch (ConfigException e) {
+            LOG.warn("the changed configuration was not applied (the previous one stays): {}", e.getMessage());
+        }
     }
 
     private static String rootMessage(Throwable e) {

@@ -21,6 +21,7 @@ import io.helidon.webserver.http1.Http1Config;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,6 +44,8 @@ public final class GatewayServer implements AutoCloseable {
     private volatile boolean closing;
     private volatile Runnable onListenerLost = () -> { };
     private GatewayStatus status;
+    private Shared shared;
+    private final AtomicReference<Handlers> handlers = new AtomicReference<>();
 
     /** A gateway keeping its ledger in {@code <data_dir>/ledger.db}. */
     public GatewayServer(GatewayConfig config) {
@@ -67,18 +70,14 @@ public final class GatewayServer implements AutoCloseable {
         // Reads local files only; the catalog is fetched in the background once the server is up.
         pricing = new PricingCatalog(URI.create(config.upstreamBaseUrl() + "/models"), config.dataDir(),
                 config.pricingRefresh());
-        Router router = new Router(config, new CatalogFacts(pricing));
         RequestFacts.Current requestFacts = new RequestFacts.Current();
         metrics = new GatewayMetrics(requestFacts::openStreams, ledger == null ? null : ledger.writer());
         List<Consumer<LedgerEntry>> recorders = ledger == null ? List.of(metrics::record)
                 : List.of(ledger::record, metrics::record);
         AccessLog accessLog = new AccessLog(List.of(
                 new LedgerEntries(requestFacts, pricing, recorders)));
-        ClientAuth auth = new ClientAuth(config.auth());
-        MessagesHandler messages = new MessagesHandler(json, bodies, errors, router, upstream,
-                config.pingInterval(), LIVENESS_CHECK, accessLog, pricing, auth);
-        CountTokensHandler countTokens = new CountTokensHandler(json, bodies, errors, auth, router);
-        ModelsHandler models = new ModelsHandler(json, errors, config.models(), router, auth);
+        shared = new Shared(bodies, errors, accessLog);
+        handlers.set(handlers(config));
         WebPages pages = WebPages.load(config);
         status = new GatewayStatus(json, config);
 
@@ -86,10 +85,10 @@ public final class GatewayServer implements AutoCloseable {
                 .addFilter(edge.filter(errors))
                 .addFilter(new BrowserGuard(config, errors))
                 .addFilter(status)
-                .post("/v1/messages", requestFacts.around(messages))
-                .post("/v1/messages/count_tokens", countTokens)
-                .get("/v1/models", models::list)
-                .get("/v1/models/{+id}", models::one)
+                .post("/v1/messages", requestFacts.around((req, res) -> handlers.get().messages().handle(req, res)))
+                .post("/v1/messages/count_tokens", (req, res) -> handlers.get().countTokens().handle(req, res))
+                .get("/v1/models", (req, res) -> handlers.get().models().list(req, res))
+                .get("/v1/models/{+id}", (req, res) -> handlers.get().models().one(req, res))
                 .get("/health", status::health)
                 .get("/metrics", LoopbackOnly.guard(metrics::scrape, errors))
                 .get("/install.sh", new InstallScriptHandler(InstallScript.load(), config))
@@ -144,6 +143,39 @@ public final class GatewayServer implements AutoCloseable {
      */
     public void onListenerLost(Runnable action) {
         this.onListenerLost = action;
+    }
+
+    /**
+     * Applies a changed configuration's routing — providers, routes, models, output limits, gateway keys, the ping
+     * interval — to the requests that arrive from now on; requests in flight finish with the handlers they started
+     * with. Settings of the listening socket, the ledger, the data directory, the upstream client's timeouts and the
+     * price catalog take a restart, and a line says which of them changed.
+     *
+     * @throws dev.ccrouter.config.ConfigException when the new providers cannot be built (the old ones stay)
+     */
+    public void reconfigure(GatewayConfig next) {
+        handlers.set(handlers(next));
+        List<String> needRestart = RestartOnlySettings.changed(config, next);
+        LOG.info("configuration reloaded: routes, providers, models and keys apply to new requests{}",
+                needRestart.isEmpty() ? "" : "; a restart applies " + String.join(", ", needRestart));
+    }
+
+    /** What answers the API for one configuration; swapped whole on a reload. */
+    private record Handlers(MessagesHandler messages, CountTokensHandler countTokens, ModelsHandler models) {
+    }
+
+    /** What every configuration's handlers share: the body reader, the error writer, the access log. */
+    private record Shared(RequestBodies bodies, ErrorResponses errors, AccessLog accessLog) {
+    }
+
+    private Handlers handlers(GatewayConfig settings) {
+        Router router = new Router(settings, new CatalogFacts(pricing));
+        ClientAuth auth = new ClientAuth(settings.auth());
+        return new Handlers(
+                new MessagesHandler(json, shared.bodies(), shared.errors(), router, upstream, settings.pingInterval(),
+                        LIVENESS_CHECK, shared.accessLog(), pricing, auth),
+                new CountTokensHandler(json, shared.bodies(), shared.errors(), auth, router),
+                new ModelsHandler(json, shared.errors(), settings.models(), router, auth));
     }
 
     /** The bound port (useful when configured as 0). */

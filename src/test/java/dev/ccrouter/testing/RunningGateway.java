@@ -19,10 +19,12 @@ import java.util.function.UnaryOperator;
  */
 public final class RunningGateway implements AutoCloseable {
     private final GatewayServer server;
+    private final GatewayConfig config;
     private final Path dataDir;
 
-    private RunningGateway(GatewayServer server, Path dataDir) {
+    private RunningGateway(GatewayServer server, GatewayConfig config, Path dataDir) {
         this.server = server;
+        this.config = config;
         this.dataDir = dataDir;
     }
 
@@ -46,11 +48,22 @@ public final class RunningGateway implements AutoCloseable {
                 .withUpstream(URI.create(upstreamBaseUrl))
                 .withDataDir(dataDir);
         try {
-            return new RunningGateway(new GatewayServer(adjust.apply(config)).start(), dataDir);
+            GatewayConfig adjusted = adjust.apply(config);
+            return new RunningGateway(new GatewayServer(adjusted).start(), adjusted, dataDir);
         } catch (RuntimeException e) { // a configuration the gateway refuses: leave nothing behind
             delete(dataDir);
             throw e;
         }
+    }
+
+    /** The configuration it started with. */
+    public GatewayConfig config() {
+        return config;
+    }
+
+    /** The server itself, for what only it can be told (a changed configuration). */
+    public GatewayServer server() {
+        return server;
     }
 
     public String baseUrl() {
