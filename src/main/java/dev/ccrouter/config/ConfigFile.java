@@ -19,7 +19,8 @@ record ConfigFile(Server server,
                   List<ProviderSettings> providers,
                   RouteSettings routes,
                   Ledger ledger,
-                  Operator operator) {
+                  Operator operator,
+                  Map<String, PriceSettings> prices) {
 
     record Server(String host,
                   Integer port,

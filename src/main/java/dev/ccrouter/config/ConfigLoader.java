@@ -262,7 +262,15 @@ public final class ConfigLoader {
                         server.corsOrigins()),
                 Duration.ofSeconds(server.shutdownGraceSeconds()),
                 new GatewayConfig.Operator(blankToNull(file.operator().name()), blankToNull(file.operator().contact()),
-                        blankToNull(file.operator().sourceUrl())));
+                        blankToNull(file.operator().sourceUrl())),
+                prices(file.prices()));
+    }
+
+    /** Price keys are targets, written {@code provider,model} like routes (blanks around the comma dropped). */
+    private static Map<String, PriceSettings> prices(Map<String, PriceSettings> prices) {
+        Map<String, PriceSettings> byTarget = new LinkedHashMap<>();
+        prices.forEach((target, price) -> byTarget.put(target(target), price));
+        return Collections.unmodifiableMap(byTarget);
     }
 
     private static ProviderSettings immutable(ProviderSettings provider) {

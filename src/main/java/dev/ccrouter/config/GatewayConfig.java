@@ -37,6 +37,7 @@ import java.util.function.Consumer;
  * @param shutdownGrace    how long a stop (SIGTERM) lets requests in flight finish before they are cut off
  *                         ({@code server.shutdown_grace_seconds}, {@code CCROUTER_SHUTDOWN_GRACE_SECONDS})
  * @param operator         who runs this instance, as the web pages name them
+ * @param prices           prices by {@code provider,model} for models no catalog prices ({@code prices:})
  */
 public record GatewayConfig(String host,
                             int port,
@@ -57,7 +58,8 @@ public record GatewayConfig(String host,
                             AuthSettings auth,
                             Edge edge,
                             Duration shutdownGrace,
-                            Operator operator) {
+                            Operator operator,
+                            Map<String, PriceSettings> prices) {
 
     /** The provider that always exists, at {@code upstreamBaseUrl}, unless one of that name is configured. */
     public static final String IMPLICIT_PROVIDER = "openrouter";
@@ -184,6 +186,10 @@ public record GatewayConfig(String host,
         return edit(draft -> draft.shutdownGrace = value);
     }
 
+    public GatewayConfig withPrices(Map<String, PriceSettings> value) {
+        return edit(draft -> draft.prices = Map.copyOf(value));
+    }
+
     public GatewayConfig withOperator(Operator value) {
         return edit(draft -> draft.operator = value);
     }
@@ -217,6 +223,7 @@ public record GatewayConfig(String host,
         private Edge edge;
         private Duration shutdownGrace;
         private Operator operator;
+        private Map<String, PriceSettings> prices;
 
         private Draft(GatewayConfig config) {
             host = config.host;
@@ -239,12 +246,13 @@ public record GatewayConfig(String host,
             edge = config.edge;
             shutdownGrace = config.shutdownGrace;
             operator = config.operator;
+            prices = config.prices;
         }
 
         private GatewayConfig build() {
             return new GatewayConfig(host, port, upstreamBaseUrl, dataDir, maxBodyBytes, models, maxOutputTokens,
                     pingInterval, connectTimeout, readTimeout, httpReferer, appTitle, pricingRefresh, publicUrl, providers, routes, auth,
-                    edge, shutdownGrace, operator);
+                    edge, shutdownGrace, operator, prices);
         }
     }
 }

@@ -15,7 +15,8 @@ public final class Settings {
     static final Map<String, String> FREE_KEYS = Map.of(
             "max_output_tokens", "<model>",
             "providers[].models", "<model>",
-            "routes.fallbacks", "<target>");
+            "routes.fallbacks", "<target>",
+            "prices", "<target>");
 
     private static final Rule SECONDS_TO_AN_HOUR = new Rule.WholeNumber(1, 3600);
     private static final Rule POSITIVE = new Rule.WholeNumber(1, Long.MAX_VALUE);
@@ -122,6 +123,17 @@ public final class Settings {
             new Setting("routes.cooldown_seconds", null, null, POSITIVE, null,
                     "how long a target that failed is skipped, and a refused provider key rests"),
 
+            new Setting("prices.<target>.input", null, null, new Rule.Amount(), "the catalog's, else none",
+                    "USD per million uncached input tokens of that `provider,model`"),
+            new Setting("prices.<target>.output", null, null, new Rule.Amount(), "the catalog's, else none",
+                    "USD per million output tokens"),
+            new Setting("prices.<target>.cache_read", null, null, new Rule.Amount(), "the catalog's, else none",
+                    "USD per million input tokens read from the prompt cache"),
+            new Setting("prices.<target>.cache_write_5m", null, null, new Rule.Amount(), "the catalog's, else none",
+                    "USD per million input tokens written to a 5-minute cache"),
+            new Setting("prices.<target>.cache_write_1h", null, null, new Rule.Amount(), "the catalog's, else none",
+                    "USD per million input tokens written to a 1-hour cache"),
+            new Setting("prices.<target>.request", null, null, new Rule.Amount(), "none", "USD per request"),
             new Setting("operator.name", "CCROUTER_OPERATOR_NAME", null, new Rule.OptionalText(), "not named",
                     "who runs this instance, named on its web pages"),
             new Setting("operator.contact", "CCROUTER_OPERATOR_CONTACT", null, new Rule.OptionalText(), "none",

@@ -173,7 +173,7 @@ public final class GatewayServer implements AutoCloseable {
         ClientAuth auth = new ClientAuth(settings.auth());
         return new Handlers(
                 new MessagesHandler(json, shared.bodies(), shared.errors(), router, upstream, settings.pingInterval(),
-                        LIVENESS_CHECK, shared.accessLog(), pricing, auth),
+                        LIVENESS_CHECK, shared.accessLog(), new PriceBook(pricing, settings.prices()), auth),
                 new CountTokensHandler(json, shared.bodies(), shared.errors(), auth, router),
                 new ModelsHandler(json, shared.errors(), settings.models(), router, auth));
     }

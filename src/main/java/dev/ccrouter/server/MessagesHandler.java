@@ -12,7 +12,6 @@ import dev.ccrouter.api.anthropic.EventSink;
 import dev.ccrouter.api.anthropic.StreamEvent;
 import dev.ccrouter.api.anthropic.Usage;
 import dev.ccrouter.billing.Bill;
-import dev.ccrouter.billing.PricingCatalog;
 import dev.ccrouter.billing.UsageAccounting;
 import dev.ccrouter.billing.ModelPricing;
 import dev.ccrouter.relay.StreamRelay;
@@ -83,7 +82,7 @@ final class MessagesHandler implements Handler {
     private final Duration pingInterval;
     private final Duration livenessCheck;
     private final AccessLog accessLog;
-    private final PricingCatalog pricing;
+    private final PriceBook prices;
     private final ObjectWriter billingWriter;
     private final ClientAuth auth;
     private final Clock clock = Clock.systemUTC();
@@ -91,10 +90,10 @@ final class MessagesHandler implements Handler {
 
     MessagesHandler(ObjectMapper json, RequestBodies bodies, ErrorResponses errors, Router router,
                     UpstreamClient upstream, Duration pingInterval, Duration livenessCheck, AccessLog accessLog,
-                    PricingCatalog pricing, ClientAuth auth) {
+                    PriceBook prices, ClientAuth auth) {
         this.json = json;
         this.auth = auth;
-        this.pricing = pricing;
+        this.prices = prices;
         this.billingWriter = json.writer().with(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
         this.bodies = bodies;
         this.errors = errors;
@@ -316,7 +315,7 @@ final class MessagesHandler implements Handler {
     }
 
     private ModelPricing prices(Candidate candidate) {
-        return candidate.provider().pricedByCatalog() ? pricing.find(candidate.target().upstreamModel()) : null;
+        return prices.find(candidate);
     }
 
     /** A redirect or an error status becomes the client's error (nothing has reached the client yet). */

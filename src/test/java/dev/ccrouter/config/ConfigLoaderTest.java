@@ -131,7 +131,7 @@ class ConfigLoaderTest {
         Path top = write("top.yaml", "modles:\n  haiku: x\n");
         assertThatThrownBy(() -> loadFile(top, Map.of()))
                 .hasMessage("modles in " + top + ": unknown setting (known: auth, data_dir, ledger, max_output_tokens, "
-                        + "models, operator, pricing, providers, routes, server, stream, upstream)");
+                        + "models, operator, prices, pricing, providers, routes, server, stream, upstream)");
         Path nested = write("nested.yaml", "upstream:\n  base_ur: http://127.0.0.1:9/v1\n");
         assertThatThrownBy(() -> loadFile(nested, Map.of()))
                 .hasMessage("upstream.base_ur in " + nested + ": unknown setting (known: base_url, "
