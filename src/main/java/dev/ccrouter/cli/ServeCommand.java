@@ -134,7 +134,6 @@ final class ServeCommand implements Callable<Integer> {
         }
     }
 
-    /** A valid new configuration. Until the server can swap it in while serving, it applies at the next start. */
     /** A valid change reaches the server; one its providers cannot be built from is refused, keeping the old. */
     private static void reconfigure(GatewayServer server, GatewayConfig changed) {
         try {

@@ -3,23 +3,18 @@ package dev.ccrouter.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ccrouter.testing.FakeUpstream;
+import dev.ccrouter.testing.HeadlessChromium;
+import dev.ccrouter.testing.HeadlessChromium.Rendered;
 import dev.ccrouter.testing.RunningGateway;
 import dev.ccrouter.testing.SetupCommands;
-import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,35 +34,22 @@ import org.junit.jupiter.params.provider.ValueSource;
 class LandingPageBrowserTest {
     private static final Pattern COPY_BUTTON =
             Pattern.compile("<button type=\"button\" data-copy=\"(cmd-[a-z-]+)\" data-copied=\"([^\"]*)\">");
-    private static final Pattern CONSOLE_LINE = Pattern.compile(".*:CONSOLE[:(].*");
     static FakeUpstream upstream;
     static RunningGateway gateway;
-    static String chromium;
 
     @TempDir
     Path work;
 
-    /** What the browser made of a page: the serialized DOM after its scripts ran, and its console messages. */
-    record Rendered(String dom, List<String> console) {
-    }
-
     @BeforeAll
     static void start() {
-        chromium = findChromium();
-        if (chromium == null && "1".equals(System.getenv("CCROUTER_REQUIRE_CHROMIUM"))) {
-            throw new IllegalStateException("CCROUTER_REQUIRE_CHROMIUM=1 but no chromium binary was found");
-        }
-        Assumptions.assumeTrue(chromium != null, "Chromium is not installed (apt-get install -y chromium)");
         upstream = FakeUpstream.start();
         gateway = RunningGateway.start(upstream);
     }
 
     @AfterAll
     static void stop() {
-        if (gateway != null) {
-            gateway.close();
-            upstream.close();
-        }
+        gateway.close();
+        upstream.close();
     }
 
     @Test
@@ -101,8 +83,7 @@ class LandingPageBrowserTest {
         Path screenshots = Files.createDirectories(Path.of("target", "screenshots"));
         for (int shot : new int[] {390, 1280}) {
             Path png = screenshots.resolve("landing-" + shot + ".png").toAbsolutePath();
-            render("/", "--window-size=" + shot + ",2600", "--hide-scrollbars", "--screenshot=" + png);
-            assertThat(Files.size(png)).as(png.toString()).isPositive();
+            HeadlessChromium.require(work).screenshot(gateway.baseUrl() + "/", png, shot, 2600);
         }
     }
 
@@ -115,52 +96,11 @@ class LandingPageBrowserTest {
     }
 
     private Rendered render(String path, String... flags) throws IOException, InterruptedException {
-        Path dom = work.resolve("dom.html");
-        Path log = work.resolve("chromium.log");
-        List<String> command = new ArrayList<>(List.of(chromium, "--headless", "--no-sandbox", "--disable-gpu",
-                "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--user-data-dir=" + work.resolve("profile"), "--enable-logging=stderr", "--v=0"));
-        command.addAll(List.of(flags));
-        if (Stream.of(flags).noneMatch(flag -> flag.startsWith("--screenshot"))) {
-            command.add("--dump-dom");
-        }
-        command.add(gateway.baseUrl() + path);
-        ProcessBuilder builder = new ProcessBuilder(command)
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                .redirectOutput(dom.toFile())
-                .redirectError(log.toFile());
-        builder.environment().put("HOME", work.toString());
-        Process process = builder.start();
-        if (!process.waitFor(90, TimeUnit.SECONDS)) {
-            process.descendants().forEach(ProcessHandle::destroyForcibly);
-            process.destroyForcibly();
-            throw new AssertionError("chromium did not finish within 90 s; its log:\n" + Files.readString(log));
-        }
-        String stderr = Files.readString(log, StandardCharsets.UTF_8);
-        assertThat(process.exitValue()).as("chromium exit code; its log:\n%s", stderr).isZero();
-        return new Rendered(Files.readString(dom, StandardCharsets.UTF_8),
-                stderr.lines().filter(line -> CONSOLE_LINE.matcher(line).matches()).toList());
+        return HeadlessChromium.require(work).render(gateway.baseUrl() + path, flags);
     }
 
     /** Chromium's serializer escapes these in attribute values; the commands hold no other entity. */
     private static String unescapeAttribute(String value) {
         return value.replace("&quot;", "\"").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&");
-    }
-
-    private static String findChromium() {
-        String configured = System.getenv("CCROUTER_CHROMIUM_BIN");
-        if (configured != null && new File(configured).canExecute()) {
-            return configured;
-        }
-        if (new File("/usr/bin/chromium").canExecute()) {
-            return "/usr/bin/chromium";
-        }
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-            File candidate = new File(dir, "chromium");
-            if (candidate.canExecute()) {
-                return candidate.getAbsolutePath();
-            }
-        }
-        return null;
     }
 }
