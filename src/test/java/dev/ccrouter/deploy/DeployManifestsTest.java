@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.yaml.snakeyaml.Yaml;
 
 /**
  * The Kubernetes manifests and the scale-out compose file hang together: the probes ask {@code /health} on the port
@@ -93,14 +94,14 @@ class DeployManifestsTest {
 
     @Test
     void theComposeFileRunsTwoGatewaysOnOnePostgresWithSettingsThatValidate() throws IOException {
-        JsonNode compose = read(Path.of("deploy/compose-scale.yml"));
+        // SnakeYAML itself, which resolves the merge key (<<: *gateway) that Jackson's parser leaves as it is
+        JsonNode compose = YAML.valueToTree(new Yaml().load(Files.readString(Path.of("deploy/compose-scale.yml"))));
         JsonNode services = compose.path("services");
         assertThat(services.has("postgres")).isTrue();
         GatewayConfig config = load(Files.readString(Path.of("deploy/compose-scale.ccrouter.yaml")), Map.of(
                 "CCROUTER_KEY_TEAM_A", "ccr-team-a", "OPENROUTER_API_KEY", "sk-or-v1-test"));
         for (String gateway : List.of("gateway-1", "gateway-2")) {
             JsonNode service = services.path(gateway);
-            // the YAML merge key (<<: *gateway) is resolved by the parser
             assertThat(service.path("environment").path("CCROUTER_LEDGER_URL").asText()).as(gateway)
                     .startsWith("jdbc:postgresql://postgres:5432/ccrouter?");
             assertThat(service.path("healthcheck").path("test").toString()).as(gateway)
