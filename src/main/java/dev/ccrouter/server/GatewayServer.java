@@ -75,8 +75,9 @@ public final class GatewayServer implements AutoCloseable {
         RequestFacts.Current requestFacts = new RequestFacts.Current();
         metrics = new GatewayMetrics(requestFacts::openStreams, ledger == null ? null : ledger.writer());
         limits = new SpendingLimits(ledger == null ? null : ledger.store(), Clock.systemUTC());
-        List<Consumer<LedgerEntry>> recorders = ledger == null ? List.of(metrics::record, limits::record)
-                : List.of(ledger::record, metrics::record, limits::record);
+        // The limits count a request before its row is queued: once a row is in the ledger, its spend counts here.
+        List<Consumer<LedgerEntry>> recorders = ledger == null ? List.of(limits::record, metrics::record)
+                : List.of(limits::record, ledger::record, metrics::record);
         AccessLog accessLog = new AccessLog(List.of(
                 new LedgerEntries(requestFacts, pricing, recorders)));
         shared = new Shared(bodies, errors, accessLog);

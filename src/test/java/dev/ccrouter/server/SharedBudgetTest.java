@@ -7,6 +7,8 @@ import dev.ccrouter.config.AuthSettings;
 import dev.ccrouter.config.AuthSettings.ClientKey;
 import dev.ccrouter.config.GatewayConfig;
 import dev.ccrouter.config.LedgerSettings;
+import dev.ccrouter.ledger.LedgerDatabase;
+import dev.ccrouter.ledger.LedgerStore;
 import dev.ccrouter.testing.FakeUpstream;
 import dev.ccrouter.testing.Providers;
 import dev.ccrouter.testing.RunningGateway;
@@ -33,6 +35,7 @@ class SharedBudgetTest {
     FakeUpstream cheap;
     RunningGateway first;
     RunningGateway second;
+    LedgerStore ledger;
 
     @BeforeEach
     void start() throws Exception {
@@ -47,6 +50,7 @@ class SharedBudgetTest {
                 "{\"id\":\"gen-2\",\"choices\":[],\"usage\":{\"prompt_tokens\":1,\"completion_tokens\":1,"
                         + "\"total_tokens\":2,\"cost\":0.000001,\"is_byok\":false}}",
                 "[DONE]"));
+        ledger = new LedgerStore(() -> LedgerDatabase.connect(shared));
         first = RunningGateway.start(billed, withBudget(billed), shared);
         second = RunningGateway.start(cheap, withBudget(cheap), shared);
     }
@@ -72,6 +76,8 @@ class SharedBudgetTest {
         assertThat(send(second).statusCode()).isEqualTo(200);
 
         assertThat(send(first).statusCode()).isEqualTo(200); // spends $0.033525 of the $0.03
+        // both requests are over once their rows are in the ledger; each one's cost counted on its gateway just before
+        await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> ledger.count() == 2);
         assertThat(send(first).statusCode()).isEqualTo(402);
 
         // The second gateway's own requests cost a millionth of a dollar each: only the first one's spend, read

@@ -68,6 +68,7 @@ class SpendingLimitsTest {
     void theRequestAfterTheOneThatReachesTheDailyBudgetGets402() throws Exception {
         int before = upstream.requests().size();
         assertThat(send(DAILY).statusCode()).isEqualTo(200);
+        rowsOf(DAILY, 1); // the request is over once its row is queued; its cost counted just before
 
         HttpResponse<String> refused = send(DAILY);
         assertThat(refused.statusCode()).isEqualTo(402);
@@ -84,7 +85,9 @@ class SpendingLimitsTest {
     @Test
     void aMonthlyBudgetStopsTheKeyOnceSpendReachesIt() throws Exception {
         assertThat(send(MONTHLY).statusCode()).isEqualTo(200);
+        rowsOf(MONTHLY, 1);
         assertThat(send(MONTHLY).statusCode()).isEqualTo(200); // admitted at $0.0335 < $0.05; now $0.06705
+        rowsOf(MONTHLY, 2);
         HttpResponse<String> refused = send(MONTHLY);
         assertThat(refused.statusCode()).isEqualTo(402);
         assertThat(error(refused).path("message").asText()).isEqualTo("Budget reached: key 'monthly' has spent "
@@ -115,6 +118,7 @@ class SpendingLimitsTest {
     @Test
     void aKeyOverItsTokensPerMinuteGets429UntilTheMinutePasses() throws Exception {
         assertThat(send(TOKENS).statusCode()).isEqualTo(200); // 52 300 tokens, over the 1 000 a minute
+        rowsOf(TOKENS, 1);
 
         HttpResponse<String> limited = send(TOKENS);
         assertThat(limited.statusCode()).isEqualTo(429);
