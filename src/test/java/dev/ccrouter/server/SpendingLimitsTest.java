@@ -72,9 +72,11 @@ class SpendingLimitsTest {
 
         HttpResponse<String> refused = send(DAILY);
         assertThat(refused.statusCode()).isEqualTo(402);
+        String requestId = refused.headers().firstValue("request-id").orElseThrow();
         assertThat(JSON.readTree(refused.body())).isEqualTo(JSON.readTree("""
                 {"type":"error","error":{"type":"billing_error","message":"Budget reached: key 'daily' has spent \
-                $0.0335 of its $0.03 daily budget (auth.keys); requests resume at 00:00 UTC."}}"""));
+                $0.0335 of its $0.03 daily budget (auth.keys); requests resume at 00:00 UTC."},"request_id":"%s"}"""
+                .formatted(requestId)));
         assertThat(refused.headers().firstValue("x-should-retry")).hasValue("false");
         assertThat(upstream.requests()).hasSize(before + 1);
 
