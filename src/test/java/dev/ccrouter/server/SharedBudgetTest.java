@@ -36,11 +36,12 @@ class SharedBudgetTest {
     RunningGateway first;
     RunningGateway second;
     LedgerStore ledger;
+    LedgerSettings shared;
 
     @BeforeEach
     void start() throws Exception {
         postgres = EmbeddedPostgres.builder().start();
-        LedgerSettings shared = new LedgerSettings(true, postgres.getJdbcUrl("postgres", "postgres"), 10_000,
+        shared = new LedgerSettings(true, postgres.getJdbcUrl("postgres", "postgres"), 10_000,
                 Duration.ofMillis(200));
         billed = FakeUpstream.start();
         billed.answer(SpendingLimitsTest.billedStream()); // $0.033525 a request
@@ -88,6 +89,18 @@ class SharedBudgetTest {
         assertThat(refused.statusCode()).isEqualTo(402);
         assertThat(refused.body()).contains("\"billing_error\"", "Budget reached: key 'team' has spent $0.03");
         assertThat(billed.requests()).hasSize(1);
+    }
+
+    @Test
+    void aGatewayStartedAfterTheSpendRefusesFromItsFirstRequest() throws Exception {
+        assertThat(send(first).statusCode()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> ledger.count() == 1);
+
+        // read from the ledger as it starts, before it listens: a restart does not forget the day's spend
+        try (RunningGateway third = RunningGateway.start(cheap, withBudget(cheap), shared)) {
+            assertThat(send(third).statusCode()).isEqualTo(402);
+        }
+        assertThat(cheap.requests()).isEmpty();
     }
 
     private static HttpResponse<String> send(RunningGateway gateway) throws Exception {
