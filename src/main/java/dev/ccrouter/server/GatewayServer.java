@@ -19,6 +19,7 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.helidon.webserver.http1.Http1Config;
 import java.net.URI;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
@@ -40,6 +41,7 @@ public final class GatewayServer implements AutoCloseable {
     private UpstreamClient upstream;
     private Ledger ledger;
     private GatewayMetrics metrics;
+    private SpendingLimits limits;
     private EdgeGuard edge;
     private volatile boolean closing;
     private volatile Runnable onListenerLost = () -> { };
@@ -72,12 +74,15 @@ public final class GatewayServer implements AutoCloseable {
                 config.pricingRefresh());
         RequestFacts.Current requestFacts = new RequestFacts.Current();
         metrics = new GatewayMetrics(requestFacts::openStreams, ledger == null ? null : ledger.writer());
-        List<Consumer<LedgerEntry>> recorders = ledger == null ? List.of(metrics::record)
-                : List.of(ledger::record, metrics::record);
+        limits = new SpendingLimits(ledger == null ? null : ledger.store(), Clock.systemUTC());
+        // The limits count a request before its row is queued: once a row is in the ledger, its spend counts here.
+        List<Consumer<LedgerEntry>> recorders = ledger == null ? List.of(limits::record, metrics::record)
+                : List.of(limits::record, ledger::record, metrics::record);
         AccessLog accessLog = new AccessLog(List.of(
                 new LedgerEntries(requestFacts, pricing, recorders)));
         shared = new Shared(bodies, errors, accessLog);
         handlers.set(handlers(config));
+        limits.start();
         WebPages pages = WebPages.load(config);
         status = new GatewayStatus(json, config);
 
@@ -126,6 +131,7 @@ public final class GatewayServer implements AutoCloseable {
                 .start();
         if (!server.isRunning()) { // Helidon logs a failed bind and returns instead of throwing
             pricing.close();
+            limits.close();
             if (ledger != null) {
                 ledger.close();
             }
@@ -171,9 +177,11 @@ public final class GatewayServer implements AutoCloseable {
     private Handlers handlers(GatewayConfig settings) {
         Router router = new Router(settings, new CatalogFacts(pricing));
         ClientAuth auth = new ClientAuth(settings.auth());
+        limits.configure(settings.auth());
         return new Handlers(
                 new MessagesHandler(json, shared.bodies(), shared.errors(), router, upstream, settings.pingInterval(),
-                        LIVENESS_CHECK, shared.accessLog(), new PriceBook(pricing, settings.prices()), auth),
+                        LIVENESS_CHECK, shared.accessLog(), new PriceBook(pricing, settings.prices()), auth,
+                        limits),
                 new CountTokensHandler(json, shared.bodies(), shared.errors(), auth, router),
                 new ModelsHandler(json, shared.errors(), settings.models(), router, auth));
     }
@@ -211,6 +219,9 @@ public final class GatewayServer implements AutoCloseable {
         }
         if (upstream != null) {
             upstream.close();
+        }
+        if (limits != null) {
+            limits.close();
         }
         if (ledger != null) {
             ledger.close();

@@ -85,14 +85,16 @@ final class MessagesHandler implements Handler {
     private final PriceBook prices;
     private final ObjectWriter billingWriter;
     private final ClientAuth auth;
+    private final SpendingLimits limits;
     private final Clock clock = Clock.systemUTC();
     private final AnthropicPassthrough passthrough;
 
     MessagesHandler(ObjectMapper json, RequestBodies bodies, ErrorResponses errors, Router router,
                     UpstreamClient upstream, Duration pingInterval, Duration livenessCheck, AccessLog accessLog,
-                    PriceBook prices, ClientAuth auth) {
+                    PriceBook prices, ClientAuth auth, SpendingLimits limits) {
         this.json = json;
         this.auth = auth;
+        this.limits = limits;
         this.prices = prices;
         this.billingWriter = json.writer().with(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
         this.bodies = bodies;
@@ -117,8 +119,10 @@ final class MessagesHandler implements Handler {
         // Every key this request touched (the client's, the provider's): none may leave in an error message.
         List<String> secrets = new ArrayList<>(2);
         try {
-            secrets.add(ClientCredentials.apiKey(req.headers()));
+            String presented = ClientCredentials.apiKey(req.headers());
+            secrets.add(presented);
             String forwardedKey = auth.admit(req.headers());
+            limits.admit(presented); // budgets and rates, before anything goes upstream
             serve(req, res, exchange, forwardedKey, secrets);
         } catch (ClientAuth.Refused refused) {
             exchange.error = refused.error;

@@ -2,6 +2,7 @@ package dev.ccrouter.testing;
 
 import dev.ccrouter.config.ConfigLoader;
 import dev.ccrouter.config.GatewayConfig;
+import dev.ccrouter.config.LedgerSettings;
 import dev.ccrouter.server.GatewayServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -37,6 +38,17 @@ public final class RunningGateway implements AutoCloseable {
     }
 
     public static RunningGateway start(String upstreamBaseUrl, UnaryOperator<GatewayConfig> adjust) {
+        return start(upstreamBaseUrl, adjust, null);
+    }
+
+    /** A gateway keeping its ledger where {@code ledger} says (such as a PostgreSQL shared with another gateway). */
+    public static RunningGateway start(FakeUpstream upstream, UnaryOperator<GatewayConfig> adjust,
+                                       LedgerSettings ledger) {
+        return start(upstream.baseUrl(), adjust, ledger);
+    }
+
+    private static RunningGateway start(String upstreamBaseUrl, UnaryOperator<GatewayConfig> adjust,
+                                        LedgerSettings ledger) {
         Path dataDir;
         try {
             dataDir = Files.createTempDirectory("ccrouter-test-");
@@ -49,7 +61,8 @@ public final class RunningGateway implements AutoCloseable {
                 .withDataDir(dataDir);
         try {
             GatewayConfig adjusted = adjust.apply(config);
-            return new RunningGateway(new GatewayServer(adjusted).start(), adjusted, dataDir);
+            GatewayServer server = ledger == null ? new GatewayServer(adjusted) : new GatewayServer(adjusted, ledger);
+            return new RunningGateway(server.start(), adjusted, dataDir);
         } catch (RuntimeException e) { // a configuration the gateway refuses: leave nothing behind
             delete(dataDir);
             throw e;

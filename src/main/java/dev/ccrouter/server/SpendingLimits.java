@@ -1,0 +1,188 @@
+package dev.ccrouter.server;
+
+import dev.ccrouter.api.anthropic.AnthropicError;
+import dev.ccrouter.api.anthropic.ErrorType;
+import dev.ccrouter.config.AuthSettings;
+import dev.ccrouter.config.AuthSettings.ClientKey;
+import dev.ccrouter.ledger.ClientKeyId;
+import dev.ccrouter.ledger.LedgerEntry;
+import dev.ccrouter.ledger.LedgerStore;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The budgets and rate limits of the gateway's named keys ({@code auth.keys}), checked before a request goes
+ * upstream. Nothing here waits for a database: a request reads figures already in memory.
+ *
+ * <ul>
+ *   <li>Budgets ({@code budget_usd_per_day}, {@code budget_usd_per_month}) compare the key's spend in the current
+ *       UTC day and calendar month. This instance adds each request's cost as it finishes, and every
+ *       {@link #REFRESH} a background thread reads the key's spend from the ledger; with several instances on one
+ *       PostgreSQL that is how each learns what the others spent, so they stop at the budget together, give or take
+ *       the requests in flight and one refresh. A request is admitted while the spend is below the budget: the one
+ *       that crosses it finishes, the next is refused with 402 {@code billing_error}.</li>
+ *   <li>Rates ({@code requests_per_minute}, {@code tokens_per_minute}) are sliding one-minute windows kept in this
+ *       instance's memory only: with N replicas a key may use up to N times its rate. Tokens count when a request
+ *       finishes (input, output, cache reads and writes); a request is admitted while the minute's tokens are below
+ *       the limit. Over a rate: 429 {@code rate_limit_error} with {@code retry-after}.</li>
+ * </ul>
+ */
+final class SpendingLimits implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SpendingLimits.class);
+    /** How often spend is read back from the ledger. */
+    static final Duration REFRESH = Duration.ofSeconds(2);
+
+    private final LedgerStore ledger;
+    private final Clock clock;
+    private final ScheduledExecutorService refresher;
+    /** The configured keys by ledger id; swapped whole on a reload. */
+    private volatile Map<String, ClientKey> keys = Map.of();
+    private final Map<String, KeySpend> spend = new ConcurrentHashMap<>();
+    private final Map<String, SlidingMinute> requests = new ConcurrentHashMap<>();
+    private final Map<String, SlidingMinute> tokens = new ConcurrentHashMap<>();
+
+    /** @param ledger where spend is read back from; null: this instance's own spend only */
+    SpendingLimits(LedgerStore ledger, Clock clock) {
+        this.ledger = ledger;
+        this.clock = clock;
+        this.refresher = ledger == null ? null : Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().daemon().name("ccrouter-budgets").factory());
+    }
+
+    /** Takes the keys of a (re)loaded configuration; spend and windows of keys that stay are kept. */
+    void configure(AuthSettings auth) {
+        Map<String, ClientKey> byId = new HashMap<>();
+        for (ClientKey key : auth.keys()) {
+            byId.put(ClientKeyId.of(key.key()), key);
+        }
+        keys = Map.copyOf(byId);
+    }
+
+    /** Reads the spend once now (at start, before the first request), then every {@link #REFRESH}. */
+    void start() {
+        if (refresher == null) {
+            return;
+        }
+        refresh();
+        refresher.scheduleWithFixedDelay(this::refresh, REFRESH.toMillis(), REFRESH.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Admits a request with this key (as presented), or refuses it with the error to answer.
+     *
+     * @throws ClientAuth.Refused over a budget (402) or a rate (429, with {@code retry-after})
+     */
+    void admit(String presentedKey) throws ClientAuth.Refused {
+        if (presentedKey == null) {
+            return;
+        }
+        String id = ClientKeyId.of(presentedKey);
+        ClientKey key = keys.get(id);
+        if (key == null) {
+            return;
+        }
+        Instant now = clock.instant();
+        checkBudgets(id, key, now);
+        if (key.tokensPerMinute() != null) {
+            long wait = tokens.computeIfAbsent(id, k -> new SlidingMinute())
+                    .waitMillis(now.toEpochMilli(), key.tokensPerMinute());
+            refuseAfter(wait, name(key, id) + " may use " + key.tokensPerMinute() + " tokens per minute");
+        }
+        if (key.requestsPerMinute() != null) {
+            long wait = requests.computeIfAbsent(id, k -> new SlidingMinute())
+                    .take(now.toEpochMilli(), key.requestsPerMinute(), 1);
+            refuseAfter(wait, name(key, id) + " may send " + key.requestsPerMinute() + " requests per minute");
+        }
+    }
+
+    /** Counts a finished request's cost and tokens against its key (a sink of {@link LedgerEntries}). */
+    void record(LedgerEntry entry) {
+        String id = entry.clientKeyId();
+        ClientKey key = id == null ? null : keys.get(id);
+        if (key == null) {
+            return;
+        }
+        BigDecimal cost = entry.spend().computed();
+        if (cost != null && cost.signum() > 0) {
+            Instant now = clock.instant();
+            spend.compute(id, (k, known) -> (known == null ? KeySpend.none(now) : known).plus(cost, entry.time(), now));
+        }
+        if (key.tokensPerMinute() != null) {
+            LedgerEntry.Tokens used = entry.tokens();
+            tokens.computeIfAbsent(id, k -> new SlidingMinute()).add(clock.millis(),
+                    used.input() + used.output() + used.cacheRead() + used.cacheWrite5m() + used.cacheWrite1h());
+        }
+    }
+
+    /** Reads every budgeted key's spend in this day and month from the ledger (on the background thread). */
+    void refresh() {
+        for (Map.Entry<String, ClientKey> configured : keys.entrySet()) {
+            ClientKey key = configured.getValue();
+            if (key.budgetUsdPerDay() == null && key.budgetUsdPerMonth() == null) {
+                continue;
+            }
+            String id = configured.getKey();
+            Instant now = clock.instant();
+            KeySpend periods = KeySpend.none(now);
+            try {
+                KeySpend written = new KeySpend(periods.day(), ledger.keySince(id, periods.day()).costUsd(),
+                        periods.month(), ledger.keySince(id, periods.month()).costUsd());
+                spend.compute(id, (k, known) -> (known == null ? periods : known.at(clock.instant())).atLeast(written));
+            } catch (SQLException | RuntimeException e) { // keep the figures we have; the next refresh tries again
+                LOG.warn("could not read {}'s spend from the ledger: {}", name(key, id), e.toString());
+            }
+        }
+    }
+
+    private void checkBudgets(String id, ClientKey key, Instant now) throws ClientAuth.Refused {
+        KeySpend known = spend.get(id);
+        KeySpend current = known == null ? KeySpend.none(now) : known.at(now);
+        if (key.budgetUsdPerDay() != null && current.daySpend().compareTo(key.budgetUsdPerDay()) >= 0) {
+            throw overBudget(key, id, current.daySpend(), key.budgetUsdPerDay(), "daily", "00:00 UTC");
+        }
+        if (key.budgetUsdPerMonth() != null && current.monthSpend().compareTo(key.budgetUsdPerMonth()) >= 0) {
+            throw overBudget(key, id, current.monthSpend(), key.budgetUsdPerMonth(), "monthly",
+                    "the first day of next month (UTC)");
+        }
+    }
+
+    private static ClientAuth.Refused overBudget(ClientKey key, String id, BigDecimal spent, BigDecimal budget,
+                                                 String period, String resumes) {
+        return new ClientAuth.Refused(AnthropicError.of(ErrorType.BILLING, "Budget reached: " + name(key, id)
+                + " has spent $" + spent.setScale(4, RoundingMode.HALF_EVEN).toPlainString() + " of its $"
+                + budget.toPlainString() + " " + period + " budget (auth.keys); requests resume at " + resumes + "."));
+    }
+
+    private static void refuseAfter(long waitMillis, String limit) throws ClientAuth.Refused {
+        if (waitMillis <= 0) {
+            return;
+        }
+        long seconds = Math.max(1, (waitMillis + 999) / 1000);
+        throw new ClientAuth.Refused(new AnthropicError(ErrorType.RATE_LIMIT.status(), ErrorType.RATE_LIMIT,
+                "Rate limit: " + limit + " (auth.keys); retry in " + seconds + " s.", String.valueOf(seconds)));
+    }
+
+    /** How a key is named in messages: its configured name, else its ledger id; never the key. */
+    private static String name(ClientKey key, String id) {
+        return "key '" + (key.name() != null ? key.name() : id) + "'";
+    }
+
+    @Override
+    public void close() {
+        if (refresher != null) {
+            refresher.shutdownNow();
+        }
+    }
+}
