@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ccrouter.testing.FakeUpstream;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -25,6 +27,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,6 +44,13 @@ class SystemdUnitIT {
 
     @TempDir
     Path stateDirectory;
+
+    final FakeUpstream upstream = FakeUpstream.start();
+
+    @AfterEach
+    void stopUpstream() {
+        upstream.close();
+    }
 
     @Test
     void execStartServesHealthFromOneBoundedJvmAndStopsCleanlyOnSigterm() throws Exception {
@@ -64,6 +74,7 @@ class SystemdUnitIT {
         env.put("HOME", stateDirectory.toString());
         unit.environment().forEach((name, value) -> env.put(name, substitute(value, installPaths)));
         env.put("CCROUTER_PORT", "0");
+        env.put("OPENROUTER_BASE_URL", upstream.baseUrl()); // its price refresh stays on this machine
 
         Process gateway = builder.start();
         try {
@@ -79,6 +90,7 @@ class SystemdUnitIT {
             assertThat(health.statusCode()).as(output.toString()).isEqualTo(200);
             JsonNode body = new ObjectMapper().readTree(health.body());
             assertThat(body.path("status").asText()).isEqualTo("ok");
+            assertThat(body.path("upstream").asText()).isEqualTo(upstream.baseUrl());
             assertThat(body.path("pid").asLong()).as("the process systemd supervises is the gateway, not a relauncher")
                     .isEqualTo(gateway.pid());
             assertThat(gateway.descendants().count()).as("no second JVM").isZero();
@@ -114,13 +126,21 @@ class SystemdUnitIT {
                 output.append(line).append('\n');
                 Matcher matcher = LISTENING.matcher(line);
                 if (matcher.find()) {
-                    Thread.ofVirtual().start(() -> lines.lines().forEach(discarded -> { }));
+                    Thread.ofVirtual().start(() -> drain(lines));
                     return Integer.parseInt(matcher.group(1));
                 }
             }
             throw new IllegalStateException("the gateway ended without listening:\n" + output);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void drain(BufferedReader lines) {
+        try {
+            lines.transferTo(Writer.nullWriter());
+        } catch (IOException closed) {
+            // the process ended and Java closed its output: nothing left to drain
         }
     }
 
