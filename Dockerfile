@@ -2,8 +2,14 @@
 #   docker build -t ccrouter .
 #   docker run -d -p 127.0.0.1:8787:8787 -v ccrouter-data:/data ccrouter
 # Settings are the usual environment variables (README "Settings"); extra JVM flags go in JAVA_TOOL_OPTIONS.
+# The base images are build arguments, for a mirror or a local copy:
+#   docker build --build-arg BUILD_IMAGE=registry.example.com/maven:3.9-eclipse-temurin-21 \
+#                --build-arg RUNTIME_IMAGE=registry.example.com/eclipse-temurin:21-jre-noble -t ccrouter .
+# The runtime image must provide java 21+ on the PATH, groupadd/useradd and curl (the health check).
+ARG BUILD_IMAGE=maven:3.9-eclipse-temurin-21
+ARG RUNTIME_IMAGE=eclipse-temurin:21-jre-noble
 
-FROM maven:3.9-eclipse-temurin-21 AS build
+FROM ${BUILD_IMAGE} AS build
 WORKDIR /build
 # The dependencies get their own layer, so a change to the sources does not download them again.
 COPY pom.xml ./
@@ -12,7 +18,7 @@ COPY src ./src
 RUN mvn -B -q -Dmaven.test.skip=true package
 
 # The Ubuntu-based Temurin JRE ships curl, which the health check uses.
-FROM eclipse-temurin:21-jre-noble
+FROM ${RUNTIME_IMAGE}
 RUN groupadd --system --gid 10001 ccrouter \
  && useradd --system --uid 10001 --gid ccrouter --home-dir /data --no-create-home --shell /usr/sbin/nologin ccrouter \
  && mkdir -p /app /data \
