@@ -115,14 +115,29 @@ record Preset(String description,
             return match.stream().anyMatch(pattern -> glob(pattern, model));
         }
 
-        /** {@code *} matches any run of characters; everything else matches itself, ignoring case. */
-        private static boolean glob(String pattern, String text) {
+        /**
+         * {@code *} matches any run of characters; everything else matches itself, ignoring case. Plain string
+         * searches, no regular expression: this runs for every target of every request.
+         */
+        static boolean glob(String pattern, String text) {
             String[] literals = pattern.toLowerCase(java.util.Locale.ROOT).split("\\*", -1);
-            StringBuilder regex = new StringBuilder();
-            for (int i = 0; i < literals.length; i++) {
-                regex.append(i > 0 ? ".*" : "").append(java.util.regex.Pattern.quote(literals[i]));
+            String lower = text.toLowerCase(java.util.Locale.ROOT);
+            if (literals.length == 1) {
+                return lower.equals(literals[0]);
             }
-            return text.toLowerCase(java.util.Locale.ROOT).matches(regex.toString());
+            String last = literals[literals.length - 1];
+            if (!lower.startsWith(literals[0]) || lower.length() < literals[0].length() + last.length()) {
+                return false;
+            }
+            int at = literals[0].length();
+            for (int i = 1; i < literals.length - 1; i++) {
+                int found = lower.indexOf(literals[i], at);
+                if (found < 0) {
+                    return false;
+                }
+                at = found + literals[i].length();
+            }
+            return lower.length() - at >= last.length() && lower.endsWith(last);
         }
     }
 }
