@@ -23,6 +23,9 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -61,14 +64,14 @@ final class EdgeGuard implements ReadDeadlines, AutoCloseable {
     private final Map<InetAddress, AtomicInteger> perClient = new ConcurrentHashMap<>();
     /** Helidon runs a connection's callbacks, filters and handlers on the connection's own thread. */
     private final ThreadLocal<ConnectionWatch> current = new ThreadLocal<>();
-    private final Thread watchdog;
-    private volatile boolean running = true;
+    private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(
+            task -> Thread.ofPlatform().daemon().name("ccrouter-edge-watchdog").unstarted(task));
 
     EdgeGuard(GatewayConfig.Edge edge, int maxConnections) {
         this.timeouts = Timeouts.of(edge);
         this.maxConnections = maxConnections;
         this.maxPerClient = Math.min(edge.maxConnectionsPerClient(), maxConnections);
-        this.watchdog = Thread.ofPlatform().daemon().name("ccrouter-edge-watchdog").start(this::watch);
+        watchdog.scheduleWithFixedDelay(this::sweep, TICK.toNanos(), TICK.toNanos(), TimeUnit.NANOSECONDS);
     }
 
     /** Connections admitted and not yet closed. */
@@ -140,8 +143,7 @@ final class EdgeGuard implements ReadDeadlines, AutoCloseable {
 
     @Override
     public void close() {
-        running = false;
-        watchdog.interrupt();
+        watchdog.shutdownNow();
     }
 
     private ConnectionWatch admit(ConnectionContext ctx) {
@@ -165,17 +167,11 @@ final class EdgeGuard implements ReadDeadlines, AutoCloseable {
         perClient.computeIfPresent(client, (address, count) -> count.decrementAndGet() <= 0 ? null : count);
     }
 
-    private void watch() {
-        while (running) {
-            try {
-                Thread.sleep(TICK); // a clock, not a synchronization: it paces the sweep
-            } catch (InterruptedException e) {
-                return;
-            }
-            long now = System.nanoTime();
-            for (ConnectionWatch watch : watches) {
-                watch.check(now, hasBufferedBytes(watch));
-            }
+    /** One tick of the watchdog: every connection's deadlines against the clock. */
+    private void sweep() {
+        long now = System.nanoTime();
+        for (ConnectionWatch watch : watches) {
+            watch.check(now, hasBufferedBytes(watch));
         }
     }
 
