@@ -3,6 +3,9 @@ package dev.ccrouter.training;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ccrouter.cli.Main;
+import dev.ccrouter.config.ConfigLoader;
+import dev.ccrouter.config.GatewayConfig;
+import dev.ccrouter.server.GatewayServer;
 import io.helidon.http.HeaderNames;
 import io.helidon.webclient.api.HttpClientResponse;
 import io.helidon.webclient.api.WebClient;
@@ -10,11 +13,8 @@ import io.helidon.webserver.WebServer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
@@ -25,7 +25,7 @@ import java.util.stream.Stream;
  * gateway run compiled code sooner.
  *
  * <p>The workload is what a Claude Code session does, replayed against an in-process upstream on 127.0.0.1: the
- * gateway started through {@code ccrouter serve} exactly as users start it, then per turn a token count, a small
+ * gateway's start-up through {@code ccrouter serve} exactly as users run it, then per turn a token count, a small
  * non-streaming Haiku call (Claude Code's title and topic requests) and two streaming Sonnet turns, one with the 80 KB
  * first request that carries the tool definitions, answered in turn with text and with a tool call.
  */
@@ -40,23 +40,30 @@ public final class AotTraining {
     public static void main(String[] args) throws Exception {
         WebServer upstream = TrainingUpstream.start();
         Path dataDir = Files.createTempDirectory("ccrouter-aot-training");
-        int port = freePort();
-        Thread gateway = Thread.ofPlatform().name("aot-training-gateway").daemon().start(() -> Main.execute(
-                "serve", "--port", Integer.toString(port), "--data-dir", dataDir.toString(),
-                "--upstream", "http://127.0.0.1:" + upstream.port() + "/v1"));
+        String upstreamUrl = "http://127.0.0.1:" + upstream.port() + "/v1";
         int status = 1;
         try {
-            replay(WebClient.builder().baseUri("http://127.0.0.1:" + port).build(), gateway);
+            // The start-up path users run — picocli, the configuration, the server's start — once: it answers its
+            // own /health and returns.
+            if (Main.execute("serve", "--port", "0", "--data-dir", dataDir.toString(), "--upstream", upstreamUrl,
+                    "--exit-when-ready") != 0) {
+                throw new IllegalStateException("the gateway did not start for the training run");
+            }
+            // Then the same gateway, kept running for the workload: start() returns once it listens.
+            GatewayConfig config = new ConfigLoader(System.getenv())
+                    .load(new ConfigLoader.Flags(0, null, upstreamUrl, null, dataDir));
+            try (GatewayServer gateway = new GatewayServer(config).start()) {
+                replay(WebClient.builder().baseUri("http://127.0.0.1:" + gateway.port()).build());
+            }
             status = 0;
         } finally {
             upstream.stop();
             delete(dataDir);
-            System.exit(status); // stops the gateway through its shutdown hook; the JVM then writes the cache
+            System.exit(status); // the JVM then writes the cache
         }
     }
 
-    private static void replay(WebClient client, Thread gateway) throws IOException, InterruptedException {
-        awaitHealthy(client, gateway);
+    private static void replay(WebClient client) throws IOException {
         byte[] firstTurn = bytes(ClaudeCodeBodies.toolRoundTrip("claude-sonnet-4-5-20250929", 80_000, true));
         byte[] laterTurn = bytes(ClaudeCodeBodies.toolRoundTrip("claude-sonnet-4-5-20250929", 10_000, true));
         byte[] countTokens = bytes(ClaudeCodeBodies.toolRoundTrip("claude-sonnet-4-5-20250929", 10_000, false));
@@ -68,21 +75,6 @@ public final class AotTraining {
             post(client, "/v1/messages", laterTurn);
         }
         get(client, "/v1/models");
-    }
-
-    private static void awaitHealthy(WebClient client, Thread gateway) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (System.nanoTime() < deadline && gateway.isAlive()) {
-            try (HttpClientResponse response = client.get("/health").request()) {
-                if (response.status().code() == 200) {
-                    return;
-                }
-            } catch (RuntimeException notYet) {
-                // not listening yet
-            }
-            Thread.sleep(20); // polling a server that is starting; nothing to wait on instead
-        }
-        throw new IllegalStateException("the gateway did not start for the training run");
     }
 
     private static void post(WebClient client, String path, byte[] body) throws IOException {
@@ -111,12 +103,6 @@ public final class AotTraining {
 
     private static byte[] bytes(ObjectNode body) throws IOException {
         return JSON.writeValueAsBytes(body);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
     }
 
     private static void delete(Path dir) {
