@@ -60,6 +60,8 @@ public final class ChatStreamTranslator {
     private final List<ObjectNode> carried = new ArrayList<>();
     private final List<ToolCall> toolCalls = new ArrayList<>();
     private final Map<Integer, ToolCall> toolCallsByIndex = new HashMap<>();
+    /** The upstream index of the call begun last. */
+    private int latestIndex = -1;
     private String finishReason;
     private JsonNode finishChoice;
     private JsonNode usage;
@@ -386,12 +388,15 @@ public final class ChatStreamTranslator {
     private void onToolCallFragment(JsonNode fragment) {
         // Tool calls are emitted at the end, so a thinking block stays open here: its signature may still follow.
         String id = fragment.hasNonNull("id") ? fragment.get("id").asText() : null;
-        int index = fragment.path("index").isIntegralNumber() ? fragment.get("index").asInt() : indexOfUnindexed(id);
+        // Some servers send fragments without index: they belong with the latest call (a new id at that index starts a
+        // new call, as it does for servers that reuse index 0 for parallel calls).
+        int index = fragment.path("index").isIntegralNumber() ? fragment.get("index").asInt() : Math.max(latestIndex, 0);
         ToolCall call = toolCallsByIndex.get(index);
         if (call == null || id != null && !id.isEmpty() && call.id != null && !call.id.equals(id)) {
             call = new ToolCall(id);
             toolCalls.add(call);
             toolCallsByIndex.put(index, call);
+            latestIndex = index;
         } else if (call.id == null && id != null && !id.isEmpty()) {
             call.id = id;
         }
@@ -408,25 +413,6 @@ public final class ChatStreamTranslator {
         if (!thoughtSignature.isEmpty()) {
             call.thoughtSignature = thoughtSignature;
         }
-    }
-
-    /**
-     * Some servers send tool-call fragments without {@code index}: a fragment continues the latest call, unless it
-     * brings an id of its own that differs, which starts a new one.
-     */
-    private int indexOfUnindexed(String id) {
-        int latest = -1;
-        for (Map.Entry<Integer, ToolCall> entry : toolCallsByIndex.entrySet()) {
-            if (entry.getValue() == (toolCalls.isEmpty() ? null : toolCalls.getLast())) {
-                latest = entry.getKey();
-            }
-        }
-        if (latest < 0) {
-            return toolCallsByIndex.size();
-        }
-        ToolCall current = toolCallsByIndex.get(latest);
-        boolean newCall = id != null && !id.isEmpty() && current.id != null && !current.id.equals(id);
-        return newCall ? toolCallsByIndex.keySet().stream().mapToInt(Integer::intValue).max().orElse(-1) + 1 : latest;
     }
 
     private void finish() {
