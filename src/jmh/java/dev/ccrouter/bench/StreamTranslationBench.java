@@ -64,7 +64,7 @@ public class StreamTranslationBench {
     public int chunksToSseBytes() throws IOException {
         out.reset();
         ChatStreamTranslator translator = new ChatStreamTranslator(json, context(),
-                event -> SseFrames.append(out, event.type(), event.toBytes(json.getFactory())));
+                event -> SseFrames.append(out, event, json.getFactory()));
         translator.start();
         for (byte[] chunk : chunks) {
             translator.onChunk(json.readTree(chunk));

@@ -52,10 +52,9 @@ final class ClientStream implements ClientChannel, AutoCloseable {
 
     @Override
     public void event(StreamEvent event) {
-        byte[] body = event.toBytes(json.getFactory());
         lock.lock();
         try {
-            SseFrames.append(pending, event.type(), body);
+            SseFrames.append(pending, event, json.getFactory());
         } finally {
             lock.unlock();
         }

@@ -121,7 +121,7 @@ final class Fixtures {
     static String translateStream(String upstreamSse, ResponseContext context) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ChatStreamTranslator translator = new ChatStreamTranslator(JSON, context,
-                event -> SseFrames.append(out, event.type(), event.toBytes(JSON.getFactory())));
+                event -> SseFrames.append(out, event, JSON.getFactory()));
         translator.start();
         UpstreamSse.feed(upstreamSse, translator);
         if (!translator.ended()) {

@@ -1,6 +1,10 @@
 package dev.ccrouter.api.anthropic;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -15,12 +19,19 @@ public final class SseFrames {
     private SseFrames() {
     }
 
-    /** Appends one frame. {@code json} must be single-line JSON (Jackson's compact output is). */
-    public static void append(ByteArrayOutputStream out, String event, byte[] json) {
+    /**
+     * Appends one event's frame, its JSON written straight into {@code out} (compact, so on one line): no byte array
+     * of its own per event.
+     */
+    public static void append(ByteArrayOutputStream out, StreamEvent event, JsonFactory json) {
         out.writeBytes(EVENT);
-        out.writeBytes(event.getBytes(StandardCharsets.US_ASCII));
+        out.writeBytes(event.type().getBytes(StandardCharsets.US_ASCII));
         out.writeBytes(DATA);
-        out.writeBytes(json);
+        try (JsonGenerator generator = json.createGenerator(out)) {
+            event.write(generator);
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing to memory cannot fail", e);
+        }
         out.writeBytes(END);
     }
 
