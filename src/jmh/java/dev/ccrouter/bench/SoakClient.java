@@ -1,0 +1,161 @@
+package dev.ccrouter.bench;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The soak's clients, one connection per exchange on 127.0.0.1: a whole request read to the end and named by its
+ * outcome, a stream dropped after its first bytes (sometimes with a reset), and a slowloris that trickles its head or
+ * body until the gateway gives up on it. Each returns an outcome name that the soak counts; names starting with
+ * {@code BAD} are answers no client should ever see (no envelope, a stream that simply stops).
+ */
+final class SoakClient {
+    private static final int READ_TIMEOUT_MILLIS = 60_000;
+
+    private final InetSocketAddress gateway;
+
+    SoakClient(int port) {
+        this.gateway = new InetSocketAddress("127.0.0.1", port);
+    }
+
+    static byte[] post(byte[] body, boolean stream) {
+        String head = "POST /v1/messages HTTP/1.1\r\n"
+                + "Host: 127.0.0.1\r\n"
+                + "Content-Type: application/json\r\n"
+                + "Accept: " + (stream ? "text/event-stream" : "application/json") + "\r\n"
+                + "x-api-key: sk-soak\r\n"
+                + "anthropic-version: 2023-06-01\r\n"
+                + "Connection: close\r\n"
+                + "Content-Length: " + body.length + "\r\n\r\n";
+        byte[] head8 = head.getBytes(StandardCharsets.US_ASCII);
+        byte[] request = new byte[head8.length + body.length];
+        System.arraycopy(head8, 0, request, 0, head8.length);
+        System.arraycopy(body, 0, request, head8.length, body.length);
+        return request;
+    }
+
+    /** Sends a request, reads its answer to the end of the connection, and names the outcome. */
+    String exchange(byte[] request, boolean stream) {
+        try (Socket socket = connect()) {
+            socket.getOutputStream().write(request);
+            String answer = readAll(socket.getInputStream());
+            return outcome(answer, stream);
+        } catch (SocketTimeoutException e) {
+            return "BAD no answer within 60 s";
+        } catch (IOException e) {
+            return "BAD connection failed: " + e.getClass().getSimpleName();
+        }
+    }
+
+    /** Sends a streaming request, reads its first few hundred bytes and goes away; {@code reset} sends RST, not FIN. */
+    String disconnect(byte[] request, boolean reset) {
+        try (Socket socket = connect()) {
+            socket.getOutputStream().write(request);
+            byte[] some = socket.getInputStream().readNBytes(600);
+            if (reset) {
+                socket.setSoLinger(true, 0);
+            }
+            return some.length > 0 ? "disconnected mid-stream" : "BAD nothing before the disconnect";
+        } catch (IOException e) {
+            return "BAD connection failed: " + e.getClass().getSimpleName();
+        }
+    }
+
+    /**
+     * A slowloris: a request head (or, with {@code body}, a promised 80 KB body) trickled a few bytes a second until
+     * the gateway answers or closes the connection. Bounded by the gateway's head/body deadline, and by 3 minutes.
+     */
+    String slowloris(boolean body) {
+        byte[] head = ("POST /v1/messages HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                + "x-api-key: sk-soak\r\nContent-Length: 80000\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+        long deadline = System.nanoTime() + 180_000_000_000L;
+        try (Socket socket = connect()) {
+            socket.setSoTimeout(200);
+            OutputStream out = socket.getOutputStream();
+            InputStream in = socket.getInputStream();
+            int sent = 0;
+            if (body) {
+                out.write(head);
+                sent = head.length;
+            }
+            while (System.nanoTime() < deadline) {
+                out.write(body ? '{' : head[Math.min(sent, head.length - 1)]);
+                out.flush();
+                sent++;
+                try {
+                    int b = in.read();
+                    return b < 0 ? "slowloris closed by the gateway" : "slowloris answered "
+                            + statusOf(new String(new byte[] {(byte) b}, StandardCharsets.ISO_8859_1)
+                                    + new String(in.readNBytes(12), StandardCharsets.ISO_8859_1));
+                } catch (SocketTimeoutException quiet) {
+                    // nothing yet: the gateway is still waiting for the rest; trickle the next byte
+                }
+                if (!body && sent >= head.length - 1) {
+                    return "BAD slowloris head accepted without its last byte";
+                }
+            }
+            return "BAD slowloris still open after 3 minutes";
+        } catch (IOException e) {
+            return "slowloris closed by the gateway";
+        }
+    }
+
+    /** Milliseconds for one {@code GET /health}, or -1 when it fails. */
+    double healthMillis() {
+        long start = System.nanoTime();
+        try (Socket socket = connect()) {
+            socket.getOutputStream().write("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+            String answer = readAll(socket.getInputStream());
+            return statusOf(answer) == 200 ? (System.nanoTime() - start) / 1e6 : -1;
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    private Socket connect() throws IOException {
+        Socket socket = new Socket();
+        socket.connect(gateway, 5_000);
+        socket.setSoTimeout(READ_TIMEOUT_MILLIS);
+        socket.setTcpNoDelay(true);
+        return socket;
+    }
+
+    private static String readAll(InputStream in) throws IOException {
+        ByteArrayOutputStream answer = new ByteArrayOutputStream();
+        in.transferTo(answer);
+        return answer.toString(StandardCharsets.UTF_8);
+    }
+
+    private static String outcome(String answer, boolean stream) {
+        int status = statusOf(answer);
+        if (status != 200) {
+            return answer.contains("{\"type\":\"error\",\"error\":{\"type\":\"")
+                    ? status + " error envelope" : "BAD " + status + " without an error envelope";
+        }
+        if (!stream) {
+            return answer.contains("\"type\":\"message\"") ? "200 message" : "BAD 200 without a message";
+        }
+        if (answer.contains("event: message_stop")) {
+            return answer.contains("event: error") ? "BAD stream with message_stop and error" : "200 stream, message_stop";
+        }
+        return answer.contains("event: error") ? "200 stream, event: error" : "BAD stream ended without stop or error";
+    }
+
+    private static int statusOf(String answer) {
+        if (!answer.startsWith("HTTP/1.1 ") || answer.length() < 12) {
+            return -1;
+        }
+        try {
+            return Integer.parseInt(answer.substring(9, 12));
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+}
