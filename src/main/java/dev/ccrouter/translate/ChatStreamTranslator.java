@@ -416,6 +416,12 @@ public final class ChatStreamTranslator {
     }
 
     private void finish() {
+        if (toolCalls.stream().anyMatch(call -> call.name == null)) {
+            // A tool_use needs a name (the client cannot run it, and replaying it upstream would be refused).
+            onFailure(AnthropicError.of(ErrorType.API,
+                    "The upstream sent a tool call without a function name; the response is unusable."));
+            return;
+        }
         settleThinking();
         closeOpenBlock();
         if (context.webSearchQuery() != null && !webSearchResults.isEmpty()) {
