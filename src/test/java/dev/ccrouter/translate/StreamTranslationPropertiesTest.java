@@ -95,6 +95,8 @@ class StreamTranslationPropertiesTest {
         }
         Statistics.label("outcome").collect(outcome.completed() ? "message_stop"
                 : "error: " + outcome.error().path("error").path("message").asText().replaceAll("[0-9]+", "N"));
+        // checked, not only printed: a generator whose streams nearly all failed would leave the completed path untried
+        Statistics.label("outcome").coverage(coverage -> coverage.check("message_stop").percentage(share -> share > 20));
         Statistics.label("tool_use blocks in completed streams").collect(!outcome.completed() ? "-"
                 : String.valueOf(outcome.message().findValues("type").stream().filter(t -> t.asText().equals("tool_use")).count()));
     }
