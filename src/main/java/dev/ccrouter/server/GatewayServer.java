@@ -96,6 +96,7 @@ public final class GatewayServer implements AutoCloseable {
                 .get("/v1/models/{+id}", (req, res) -> handlers.get().models().one(req, res))
                 .get("/health", status::health)
                 .get("/metrics", LoopbackOnly.guard(metrics::scrape, errors))
+                .post("/statusline", LoopbackOnly.guard(new StatuslineHandler(ledger)::handle, errors))
                 .get("/install.sh", new InstallScriptHandler(InstallScript.load(), config))
                 .head("/", (req, res) -> res.send())
                 .get("/", pages::landing)
