@@ -142,7 +142,7 @@ class LauncherTest {
 
         assertThat(run.exitCode()).as(run.output()).isZero();
         assertThat(run.output()).containsPattern("jar ran: statusline on Java (2[1-9]|[3-9][0-9])\n")
-                .contains("stdin: " + StatusLineLedger.CLAUDE_CODE_JSON.stripTrailing() + "\n");
+                .contains("stdin: " + StatusLineLedger.CLAUDE_CODE_JSON);
     }
 
     /** A port on this machine where nothing listens (it was free a moment ago). */
