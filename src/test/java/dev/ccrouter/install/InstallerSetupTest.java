@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -256,11 +257,56 @@ class InstallerSetupTest extends InstallerRuns {
         sandbox.node("v20.11.1").npm().claude();
 
         InstallerSandbox.Run run = sandbox.run(List.of(pty.get().toString(), "-qec",
-                sandbox.tools.resolve("bash") + " " + script, "/dev/null"), "\n\n\nn\n");
+                sandbox.tools.resolve("bash") + " " + script, "/dev/null"), "\n\n\n\nn\n");
 
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.stdout()).contains("ccrouter install: stopped; nothing was changed");
         assertThat(sandbox.homeFiles()).isEmpty();
+    }
+
+    @Test
+    void onATerminalItOffersTheStatusLineAndKeepsOneTheUserSet() throws Exception {
+        Optional<Path> pty = InstallerSandbox.find("script").filter(InstallerSetupTest::isUtilLinuxScript);
+        Assumptions.assumeTrue(pty.isPresent(), "util-linux script (a pseudo-terminal for tests) is not installed");
+        sandbox.node("v20.11.1").npm().claude();
+        Path settings = Files.createDirectories(sandbox.home.resolve(".claude")).resolve("settings.json");
+        String theirs = "{\"model\":\"opus\",\"statusLine\":{\"type\":\"command\",\"command\":\"~/bin/mine\"}}";
+        Files.writeString(settings, theirs);
+
+        InstallerSandbox.Run run = sandbox.run(List.of(pty.get().toString(), "-qec",
+                sandbox.tools.resolve("bash") + " " + script, "/dev/null"), "\n\n\n\n\n");
+
+        assertThat(run.exitCode()).as(run.output()).isZero();
+        assertThat(run.stdout()).contains("Show each session's cost in Claude Code's status line (statusLine in "
+                        + "~/.claude/settings.json)? [Y/n] ",
+                "  status line       curl -sf --max-time 2 -H 'content-type: application/json' --data-binary @- "
+                        + url + "/statusline\r\n",
+                "==> Kept the status line already set in " + settings + " (--statusline replaces it)");
+        assertThat(Files.readString(settings)).isEqualTo(theirs);
+        assertThat(sandbox.homeFiles()).noneMatch(file -> file.startsWith(".claude/settings.json.ccrouter-backup-"));
+    }
+
+    @Test
+    void onATerminalTheStatusLineIsSetWhenNoneIs() throws Exception {
+        Optional<Path> pty = InstallerSandbox.find("script").filter(InstallerSetupTest::isUtilLinuxScript);
+        Assumptions.assumeTrue(pty.isPresent(), "util-linux script (a pseudo-terminal for tests) is not installed");
+        sandbox.node("v20.11.1").npm().claude();
+
+        InstallerSandbox.Run run = sandbox.run(List.of(pty.get().toString(), "-qec",
+                sandbox.tools.resolve("bash") + " " + script, "/dev/null"), "\n\n\n\n\n");
+
+        assertThat(run.exitCode()).as(run.output()).isZero();
+        Path settings = sandbox.home.resolve(".claude/settings.json");
+        assertThat(Files.readString(settings)).isEqualTo("""
+                {
+                  "statusLine": {
+                    "type": "command",
+                    "command": "curl -sf --max-time 2 -H 'content-type: application/json' --data-binary @- %s/statusline"
+                  }
+                }
+                """.formatted(url));
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(settings)))
+                .as("a new settings file is private: it may come to hold keys").isEqualTo("rw-------");
     }
 
     private static boolean isUtilLinuxScript(Path program) {
