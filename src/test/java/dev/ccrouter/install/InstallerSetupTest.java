@@ -229,14 +229,10 @@ class InstallerSetupTest extends InstallerRuns {
      */
     @Test
     void onATerminalItAsksAndRepeatsQuestionsUntilTheAnswersAreGood() throws Exception {
-        Optional<Path> pty = InstallerSandbox.find("script").filter(InstallerSetupTest::isUtilLinuxScript);
-        Assumptions.assumeTrue(pty.isPresent(), "util-linux script (a pseudo-terminal for tests) is not installed");
         sandbox.node("v20.11.1").npm().claude().env("CCROUTER_KEY", "");
         String key = "sk-moonshot0123456789abcdefABCDEF";
 
-        InstallerSandbox.Run run = sandbox.run(List.of(pty.get().toString(), "-qec",
-                sandbox.tools.resolve("bash") + " " + script, "/dev/null"),
-                "7\n2\nnot a key\n" + key + "\n\nkimi-k2-thinking-turbo\ny\n");
+        InstallerSandbox.Run run = onATerminal("7\n2\nnot a key\n" + key + "\n\nkimi-k2-thinking-turbo\ny\n");
 
         assertThat(run.exitCode()).as(run.output()).isZero();
         assertThat(run.stdout()).contains("Choice [1]: Please answer 1, 2 or 3.",
@@ -252,12 +248,9 @@ class InstallerSetupTest extends InstallerRuns {
 
     @Test
     void onATerminalAnsweringNoChangesNothing() throws Exception {
-        Optional<Path> pty = InstallerSandbox.find("script").filter(InstallerSetupTest::isUtilLinuxScript);
-        Assumptions.assumeTrue(pty.isPresent(), "util-linux script (a pseudo-terminal for tests) is not installed");
         sandbox.node("v20.11.1").npm().claude();
 
-        InstallerSandbox.Run run = sandbox.run(List.of(pty.get().toString(), "-qec",
-                sandbox.tools.resolve("bash") + " " + script, "/dev/null"), "\n\n\n\nn\n");
+        InstallerSandbox.Run run = onATerminal("\n\n\n\nn\n");
 
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.stdout()).contains("ccrouter install: stopped; nothing was changed");
@@ -266,15 +259,12 @@ class InstallerSetupTest extends InstallerRuns {
 
     @Test
     void onATerminalItOffersTheStatusLineAndKeepsOneTheUserSet() throws Exception {
-        Optional<Path> pty = InstallerSandbox.find("script").filter(InstallerSetupTest::isUtilLinuxScript);
-        Assumptions.assumeTrue(pty.isPresent(), "util-linux script (a pseudo-terminal for tests) is not installed");
         sandbox.node("v20.11.1").npm().claude();
         Path settings = Files.createDirectories(sandbox.home.resolve(".claude")).resolve("settings.json");
         String theirs = "{\"model\":\"opus\",\"statusLine\":{\"type\":\"command\",\"command\":\"~/bin/mine\"}}";
         Files.writeString(settings, theirs);
 
-        InstallerSandbox.Run run = sandbox.run(List.of(pty.get().toString(), "-qec",
-                sandbox.tools.resolve("bash") + " " + script, "/dev/null"), "\n\n\n\n\n");
+        InstallerSandbox.Run run = onATerminal("\n\n\n\n\n");
 
         assertThat(run.exitCode()).as(run.output()).isZero();
         assertThat(run.stdout()).contains("Show each session's cost in Claude Code's status line (statusLine in "
@@ -288,12 +278,9 @@ class InstallerSetupTest extends InstallerRuns {
 
     @Test
     void onATerminalTheStatusLineIsSetWhenNoneIs() throws Exception {
-        Optional<Path> pty = InstallerSandbox.find("script").filter(InstallerSetupTest::isUtilLinuxScript);
-        Assumptions.assumeTrue(pty.isPresent(), "util-linux script (a pseudo-terminal for tests) is not installed");
         sandbox.node("v20.11.1").npm().claude();
 
-        InstallerSandbox.Run run = sandbox.run(List.of(pty.get().toString(), "-qec",
-                sandbox.tools.resolve("bash") + " " + script, "/dev/null"), "\n\n\n\n\n");
+        InstallerSandbox.Run run = onATerminal("\n\n\n\n\n");
 
         assertThat(run.exitCode()).as(run.output()).isZero();
         Path settings = sandbox.home.resolve(".claude/settings.json");
@@ -307,6 +294,14 @@ class InstallerSetupTest extends InstallerRuns {
                 """.formatted(url));
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(settings)))
                 .as("a new settings file is private: it may come to hold keys").isEqualTo("rw-------");
+    }
+
+    /** The installer on a pseudo-terminal (util-linux {@code script}), with these answers typed ahead. */
+    private InstallerSandbox.Run onATerminal(String answers) throws Exception {
+        Optional<Path> pty = InstallerSandbox.find("script").filter(InstallerSetupTest::isUtilLinuxScript);
+        Assumptions.assumeTrue(pty.isPresent(), "util-linux script (a pseudo-terminal for tests) is not installed");
+        return sandbox.run(List.of(pty.get().toString(), "-qec", sandbox.tools.resolve("bash") + " " + script,
+                "/dev/null"), answers);
     }
 
     private static boolean isUtilLinuxScript(Path program) {
