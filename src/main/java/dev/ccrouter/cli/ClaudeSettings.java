@@ -1,9 +1,12 @@
 package dev.ccrouter.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.util.DefaultIndenter;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.core.util.Separators;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -20,7 +23,13 @@ import java.util.Set;
  * order, and the file keeps its permissions; a new file is made readable by its owner alone.
  */
 final class ClaudeSettings {
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Laid out as Claude Code (and {@code JSON.stringify(settings, null, 2)}) writes the file. */
+    private static final ObjectWriter LAYOUT = JSON.writer(new DefaultPrettyPrinter(Separators.createDefaultInstance()
+                    .withObjectFieldValueSpacing(Separators.Spacing.AFTER)
+                    .withObjectEmptySeparator("").withArrayEmptySeparator(""))
+            .withArrayIndenter(DefaultIndenter.SYSTEM_LINEFEED_INSTANCE.withLinefeed("\n"))
+            .withObjectIndenter(DefaultIndenter.SYSTEM_LINEFEED_INSTANCE.withLinefeed("\n")));
     private static final Set<PosixFilePermission> PRIVATE = PosixFilePermissions.fromString("rw-------");
 
     /** What the settings say about the status line. */
@@ -73,7 +82,7 @@ final class ClaudeSettings {
         Path next = Files.createTempFile(target.getParent(), "settings.json.", ".tmp",
                 PosixFilePermissions.asFileAttribute(PRIVATE));
         try {
-            Files.writeString(next, JSON.writeValueAsString(settings) + "\n");
+            Files.writeString(next, LAYOUT.writeValueAsString(settings) + "\n");
             if (Files.exists(target)) {
                 Files.setPosixFilePermissions(next, Files.getPosixFilePermissions(target));
             }

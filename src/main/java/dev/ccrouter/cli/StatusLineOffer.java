@@ -4,6 +4,7 @@ import java.io.Console;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -40,7 +41,7 @@ final class StatusLineOffer {
                     return Optional.empty();
                 }
                 String answer = console.readLine("%s", question);
-                return Optional.of(answer == null || !answer.strip().toLowerCase(java.util.Locale.ROOT).startsWith("n"));
+                return Optional.of(answer == null || !answer.strip().toLowerCase(Locale.ROOT).startsWith("n"));
             };
         }
     }

@@ -90,9 +90,9 @@ class CodeCommandTest {
 
     private static final String LAUNCHER = "/opt/ccrouter/ccrouter";
     private static final String OURS = """
-            "statusLine" : {
-                "type" : "command",
-                "command" : "/opt/ccrouter/ccrouter statusline"
+            "statusLine": {
+                "type": "command",
+                "command": "/opt/ccrouter/ccrouter statusline"
               }""";
 
     private Path settingsFile() {
@@ -105,7 +105,7 @@ class CodeCommandTest {
         env.putAll(Map.of("OPENROUTER_API_KEY", KEY, "CCROUTER_LAUNCHER", LAUNCHER));
         Files.createDirectories(settingsFile().getParent());
         Files.writeString(settingsFile(), """
-                {"permissions": {"allow": ["Bash(npm test)"]}, "env": {"DISABLE_TELEMETRY": "1"}, "model": "opus"}
+                {"permissions": {"allow": ["Bash(npm test)"]}, "env": {"DISABLE_TELEMETRY": "1"}, "hooks": {}, "model": "opus"}
                 """);
         Files.setPosixFilePermissions(settingsFile(), PosixFilePermissions.fromString("rw-r-----"));
         List<String> asked = new ArrayList<>();
@@ -120,13 +120,16 @@ class CodeCommandTest {
                 + "status line (sets statusLine in " + settingsFile() + ")? [Y/n] ");
         assertThat(Files.readString(settingsFile())).isEqualTo("""
                 {
-                  "permissions" : {
-                    "allow" : [ "Bash(npm test)" ]
+                  "permissions": {
+                    "allow": [
+                      "Bash(npm test)"
+                    ]
                   },
-                  "env" : {
-                    "DISABLE_TELEMETRY" : "1"
+                  "env": {
+                    "DISABLE_TELEMETRY": "1"
                   },
-                  "model" : "opus",
+                  "hooks": {},
+                  "model": "opus",
                   %s
                 }
                 """.formatted(OURS));
