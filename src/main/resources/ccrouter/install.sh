@@ -59,6 +59,10 @@ Usage: bash install.sh [options]         (or: curl -fsSL ${INSTANCE_URL}/install
                      instead of exporting variables to every program of every shell    [CCROUTER_CLAUDE_SETTINGS=1]
   --claude-version V Claude Code version to install when it is missing
                      (default ${CLAUDE_CODE_VERSION}, the one this gateway is tested with; or latest) [CCROUTER_CLAUDE_VERSION]
+  --statusline       show each session's cost in Claude Code's status line ("statusLine" in
+                     ~/.claude/settings.json), replacing one set there; --no-statusline: never. Without
+                     either it is asked on a terminal; only a gateway on this machine can answer it
+                                                                                 [CCROUTER_STATUSLINE=1 or 0]
   --aliases          also write cc-openrouter, cc-moonshot, cc-moonshot-cn and cc-anthropic aliases
                      to the rc file                                                         [CCROUTER_ALIASES=1]
   --yes, -y          ask nothing: take defaults for everything not given                    [CCROUTER_YES=1]
@@ -100,6 +104,7 @@ parse_args() {
   skip_node=${CCROUTER_SKIP_NODE:-}
   skip_claude=${CCROUTER_SKIP_CLAUDE:-}
   claude_settings=${CCROUTER_CLAUDE_SETTINGS:-}
+  statusline=${CCROUTER_STATUSLINE:-}
   claude_version=${CCROUTER_CLAUDE_VERSION:-$CLAUDE_CODE_VERSION}
   [ "$claude_settings" = 0 ] && claude_settings=
   [ "$write_aliases" = 0 ] && write_aliases=
@@ -132,6 +137,8 @@ parse_args() {
       --shell-rc) shell_rc=$value ;;
       --claude-version) claude_version=$value ;;
       --claude-settings) claude_settings=1 ;;
+      --statusline) statusline=1 ;;
+      --no-statusline) statusline=0 ;;
       --aliases) write_aliases=1 ;;
       --yes | -y) assume_yes=1 ;;
       --skip-node) skip_node=1 ;;
@@ -326,6 +333,32 @@ choose_rc_file() {
   settings_file=$HOME/.claude/settings.json
 }
 
+# The status line: the running gateway answers it (POST /statusline), to clients on its own machine only. The command
+# is the ccrouter launcher when it is on the PATH (it asks the gateway without starting Java), else curl.
+choose_statusline() {
+  statusline_command=
+  [ "$provider" = gateway ] && [ "$statusline" != 0 ] || return 0
+  if ! matches "$base_url" '^http://(127\.0\.0\.1|localhost|\[::1\])(:[0-9]{1,5})?$'; then
+    [ "$statusline" != 1 ] || warn "--statusline: only a gateway on this machine answers the status line, not $base_url"
+    return 0
+  fi
+  if [ -z "$statusline" ]; then
+    [ -n "$interactive" ] || return 0
+    ask "Show each session's cost in Claude Code's status line (statusLine in ~/.claude/settings.json)? [Y/n] " y
+    case $reply in
+      y | Y | yes | Yes | YES) ;;
+      *) return 0 ;;
+    esac
+  fi
+  local launcher
+  launcher=$(command -v ccrouter 2>/dev/null || true)
+  if [ -n "$launcher" ] && matches "$launcher" '^/[A-Za-z0-9._/+-]+$'; then
+    statusline_command="$launcher statusline"
+  else
+    statusline_command="curl -sf --max-time 2 -H 'content-type: application/json' --data-binary @- $base_url/statusline"
+  fi
+}
+
 confirm() {
   [ -n "$interactive" ] || return 0
   say ""
@@ -339,6 +372,7 @@ confirm() {
   else
     say "  settings go to    $rc_file (the key to $key_file)"
   fi
+  [ -z "$statusline_command" ] || say "  status line       $statusline_command"
   ask "Go ahead? [Y/n] " y
   case $reply in
     y | Y | yes | Yes | YES) ;;
@@ -560,6 +594,67 @@ write_claude_settings() {
   step "Wrote Claude Code's settings to $settings_file (readable by you alone${backup:+; backup: $backup})"
 }
 
+# The status line goes into the same file, merged: a status line set there before is kept unless --statusline asked to
+# replace it. A new file is made private (it may come to hold keys); an existing one keeps its permissions.
+NODE_STATUSLINE='
+const fs = require("fs");
+const [file, command, replace] = process.argv.slice(1);
+const exists = fs.existsSync(file);
+const text = exists ? fs.readFileSync(file, "utf8") : "";
+const data = text.trim() === "" ? {} : JSON.parse(text);
+if (data === null || typeof data !== "object" || Array.isArray(data)) throw new Error("not a JSON object");
+const current = data.statusLine;
+if (current && current.command === command) { console.log("same"); process.exit(0); }
+if (current && replace !== "1") { console.log("kept"); process.exit(0); }
+data.statusLine = {type: "command", command: command};
+fs.writeFileSync(file, JSON.stringify(data, null, 2) + "\n", {mode: 0o600});
+console.log("set");
+'
+PYTHON_STATUSLINE='
+import json, os, sys
+path, command, replace = sys.argv[1:4]
+text = open(path, encoding="utf-8").read() if os.path.exists(path) else ""
+data = json.loads(text) if text.strip() else {}
+if not isinstance(data, dict):
+    sys.exit("not a JSON object")
+current = data.get("statusLine")
+if isinstance(current, dict) and current.get("command") == command:
+    print("same"); sys.exit(0)
+if current and replace != "1":
+    print("kept"); sys.exit(0)
+data["statusLine"] = {"type": "command", "command": command}
+with open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w", encoding="utf-8") as f:
+    json.dump(data, f, indent=2, ensure_ascii=False)
+    f.write("\n")
+print("set")
+'
+
+write_statusline() {
+  [ -n "$statusline_command" ] || return 0
+  local backup='' outcome
+  mkdir -p "$(dirname "$settings_file")"
+  if [ -e "$settings_file" ]; then
+    backup=$(backup_path "$settings_file")
+    cp -p "$settings_file" "$backup"
+  fi
+  if command -v node >/dev/null 2>&1; then
+    outcome=$(node -e "$NODE_STATUSLINE" "$settings_file" "$statusline_command" "$statusline" </dev/null) ||
+      die "could not update $settings_file (is it valid JSON?)"
+  elif command -v python3 >/dev/null 2>&1; then
+    outcome=$(python3 -c "$PYTHON_STATUSLINE" "$settings_file" "$statusline_command" "$statusline" </dev/null) ||
+      die "could not update $settings_file (is it valid JSON?)"
+  else
+    warn "neither node nor python3 is here to edit $settings_file as JSON: the status line was not set"
+    outcome=none
+  fi
+  [ "$outcome" = set ] || rm -f "$backup"
+  case $outcome in
+    set) step "Claude Code's status line shows each session's cost ($settings_file${backup:+; backup: $backup})" ;;
+    kept) step "Kept the status line already set in $settings_file (--statusline replaces it)" ;;
+    same) step "Claude Code's status line already shows ccrouter's" ;;
+  esac
+}
+
 # ---------------------------------------------------------------------------------------------------------------
 # The key file and the rc block.
 
@@ -754,6 +849,7 @@ main() {
   choose_key
   choose_models
   choose_rc_file
+  choose_statusline
   confirm
   ensure_node
   ensure_claude
@@ -764,6 +860,7 @@ main() {
     write_key_file
     write_rc_block
   fi
+  write_statusline
   check_gateway
   print_summary
 }

@@ -53,18 +53,33 @@ final class CodeCommand implements Callable<Integer> {
     @Option(names = "--help", usageHelp = true, description = "This help.")
     boolean help;
 
+    @Option(names = "--statusline", description = "Show this session's cost in Claude Code's status line: set "
+            + "statusLine in ~/.claude/settings.json to ccrouter statusline, replacing one set there before.")
+    boolean statusline;
+
+    @Option(names = "--no-statusline", description = "Leave Claude Code's status line alone (without either flag, "
+            + "ccrouter code offers to set it when none is set).")
+    boolean noStatusline;
+
     @Unmatched
     List<String> claudeArgs = new ArrayList<>();
 
     private CommandSpec spec;
     private final Map<String, String> env;
+    private final StatusLineOffer.Question question;
 
     CodeCommand() {
         this(System.getenv());
     }
 
     CodeCommand(Map<String, String> env) {
+        this(env, StatusLineOffer.Question.console());
+    }
+
+    /** @param question how the status-line offer asks the user */
+    CodeCommand(Map<String, String> env, StatusLineOffer.Question question) {
         this.env = env;
+        this.question = question;
     }
 
     /** Everything from the first argument that is not this command's own goes to claude untouched, {@code --} too. */
@@ -104,6 +119,11 @@ final class CodeCommand implements Callable<Integer> {
         } catch (LocalGateway.StartFailure e) {
             return fail(err, e.getMessage(), 1);
         }
+        StatusLineOffer.Choice choice = statusline ? StatusLineOffer.Choice.SET
+                : noStatusline ? StatusLineOffer.Choice.LEAVE : StatusLineOffer.Choice.OFFER;
+        new StatusLineOffer(env, config.dataDir())
+                .apply(choice, interactive() ? question : ignored -> Optional.empty())
+                .ifPresent(line -> err.println("ccrouter: " + line));
         err.flush();
         try {
             int exitCode = runClaude(claude.get(), ClaudeEnvironment.forGateway(env, gateway.baseUrl(), key.get()));

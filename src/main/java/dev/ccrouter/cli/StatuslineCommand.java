@@ -1,25 +1,17 @@
 package dev.ccrouter.cli;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import dev.ccrouter.config.ConfigException;
 import dev.ccrouter.config.LedgerSettings;
 import dev.ccrouter.ledger.LedgerDatabase;
 import dev.ccrouter.ledger.LedgerStore;
-import dev.ccrouter.ledger.UsageTotals;
-import java.io.IOException;
+import dev.ccrouter.ledger.StatusLine;
 import java.io.InputStream;
 import java.io.PrintWriter;
-import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.LocalDate;
-import java.time.ZoneId;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -32,9 +24,11 @@ import picocli.CommandLine.Spec;
  * ({@code session_id}, {@code model}, {@code workspace}, …) to it after each message and shows the first line it
  * prints; this prints the session's cost and tokens and cache-hit share, and today's spend, from the ledger.
  *
- * <p>It runs after every message, so it is kept to the minimum: one streaming pass over the JSON, one plain
- * connection, two indexed sums, no pool, no migration, no server. It always exits 0 (a failing command blanks the
- * status line), saying in the line what is wrong.
+ * <p>It runs after every message. The {@code ./ccrouter} launcher asks the running gateway for the line
+ * ({@code POST /statusline}, no JVM to start) and runs this command only when no gateway answers; both print
+ * {@link StatusLine}. This one is kept to the minimum: one streaming pass over the JSON, one plain connection, two
+ * indexed sums, no pool, no migration, no server. It always exits 0 (a failing command blanks the status line),
+ * saying in the line what is wrong.
  */
 @Command(name = "statusline", mixinStandardHelpOptions = true,
         description = {"Print one status line for Claude Code: this session's cost, tokens and cache-hit share, and "
@@ -42,8 +36,6 @@ import picocli.CommandLine.Spec;
                 "Reads Claude Code's status-line JSON on stdin. In ~/.claude/settings.json: "
                         + "\"statusLine\": {\"type\": \"command\", \"command\": \"ccrouter statusline\"}"})
 final class StatuslineCommand implements Callable<Integer> {
-    private static final JsonFactory JSON = new JsonFactory();
-
     @Mixin
     LedgerOptions ledger = new LedgerOptions();
 
@@ -73,12 +65,7 @@ final class StatuslineCommand implements Callable<Integer> {
     }
 
     private String line() {
-        String sessionId;
-        try {
-            sessionId = sessionId(stdin);
-        } catch (IOException e) {
-            sessionId = null; // a status line without the session part beats none
-        }
+        String sessionId = StatusLine.sessionId(stdin);
         LedgerSettings settings;
         try {
             settings = ledger.settings(env);
@@ -86,63 +73,16 @@ final class StatuslineCommand implements Callable<Integer> {
             return "ccrouter: " + e.getMessage();
         }
         if (!settings.enabled()) {
-            return "ccrouter: no ledger (ledger.enabled is false)";
+            return StatusLine.NO_LEDGER;
         }
         if (!settings.isPostgres() && !Files.exists(Path.of(settings.url().substring("jdbc:sqlite:".length())))) {
             return "ccrouter: no usage recorded yet";
         }
         LedgerStore store = new LedgerStore(() -> LedgerDatabase.connect(settings));
-        ZoneId zone = clock.getZone();
         try {
-            UsageTotals today = store.since(LocalDate.now(clock).atStartOfDay(zone).toInstant());
-            StringBuilder line = new StringBuilder("ccrouter");
-            if (sessionId != null) {
-                UsageTotals session = store.session(sessionId);
-                line.append(" · session ").append(dollars(session.costUsd()))
-                        .append(" · ").append(tokens(session.totalTokens())).append(" tokens");
-                if (session.cacheHitRatio() != null) {
-                    line.append(" · cache ").append(session.cacheHitRatio().movePointRight(2)
-                            .setScale(0, RoundingMode.HALF_EVEN).toPlainString()).append('%');
-                }
-            }
-            return line.append(" · today ").append(dollars(today.costUsd())).toString();
+            return StatusLine.of(store, sessionId, LocalDate.now(clock).atStartOfDay(clock.getZone()).toInstant());
         } catch (SQLException e) {
-            return "ccrouter: ledger unavailable (" + settings.displayUrl() + ")";
+            return StatusLine.unavailable(settings);
         }
-    }
-
-    /** The top-level {@code session_id}, read without building a tree. */
-    static String sessionId(InputStream in) throws IOException {
-        try (JsonParser parser = JSON.createParser(in)) {
-            if (parser.nextToken() != JsonToken.START_OBJECT) {
-                return null;
-            }
-            while (parser.nextToken() == JsonToken.FIELD_NAME) {
-                String name = parser.currentName();
-                JsonToken value = parser.nextToken();
-                if (name.equals("session_id") && value == JsonToken.VALUE_STRING) {
-                    return parser.getText();
-                }
-                parser.skipChildren();
-            }
-            return null;
-        }
-    }
-
-    /** Dollars as a status line shows them: cents from a dollar up, else four decimals. */
-    static String dollars(BigDecimal usd) {
-        int decimals = usd.compareTo(BigDecimal.ONE) >= 0 ? 2 : 4;
-        return "$" + usd.setScale(decimals, RoundingMode.HALF_EVEN).toPlainString();
-    }
-
-    /** 950, 52.7k, 1.23M. */
-    static String tokens(long count) {
-        if (count < 1_000) {
-            return String.valueOf(count);
-        }
-        if (count < 1_000_000) {
-            return String.format(Locale.ROOT, "%.1fk", count / 1_000.0);
-        }
-        return String.format(Locale.ROOT, "%.2fM", count / 1_000_000.0);
     }
 }

@@ -47,6 +47,7 @@ public final class GatewayServer implements AutoCloseable {
     private volatile Runnable onListenerLost = () -> { };
     private GatewayStatus status;
     private Shared shared;
+    private RequestFacts.Current requestFacts;
     private final AtomicReference<Handlers> handlers = new AtomicReference<>();
 
     /** A gateway keeping its ledger in {@code <data_dir>/ledger.db}. */
@@ -72,7 +73,7 @@ public final class GatewayServer implements AutoCloseable {
         // Reads local files only; the catalog is fetched in the background once the server is up.
         pricing = new PricingCatalog(URI.create(config.upstreamBaseUrl() + "/models"), config.dataDir(),
                 config.pricingRefresh());
-        RequestFacts.Current requestFacts = new RequestFacts.Current();
+        requestFacts = new RequestFacts.Current();
         metrics = new GatewayMetrics(requestFacts::openStreams, ledger == null ? null : ledger.writer());
         limits = new SpendingLimits(ledger == null ? null : ledger.store(), Clock.systemUTC());
         // The limits count a request before its row is queued: once a row is in the ledger, its spend counts here.
@@ -96,6 +97,7 @@ public final class GatewayServer implements AutoCloseable {
                 .get("/v1/models/{+id}", (req, res) -> handlers.get().models().one(req, res))
                 .get("/health", status::health)
                 .get("/metrics", LoopbackOnly.guard(metrics::scrape, errors))
+                .post("/statusline", LoopbackOnly.guard(new StatuslineHandler(ledger)::handle, errors))
                 .get("/install.sh", new InstallScriptHandler(InstallScript.load(), config))
                 .head("/", (req, res) -> res.send())
                 .get("/", pages::landing)
@@ -178,6 +180,7 @@ public final class GatewayServer implements AutoCloseable {
         Router router = new Router(settings, new CatalogFacts(pricing));
         ClientAuth auth = new ClientAuth(settings.auth());
         limits.configure(settings.auth());
+        requestFacts.configure(settings.auth());
         return new Handlers(
                 new MessagesHandler(json, shared.bodies(), shared.errors(), router, upstream, settings.pingInterval(),
                         LIVENESS_CHECK, shared.accessLog(), new PriceBook(pricing, settings.prices()), auth,

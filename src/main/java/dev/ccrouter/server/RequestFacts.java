@@ -1,6 +1,6 @@
 package dev.ccrouter.server;
 
-import dev.ccrouter.ledger.ClientKeyId;
+import dev.ccrouter.config.AuthSettings;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.Handler;
@@ -11,8 +11,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
- * What the ledger needs about a {@code /v1/messages} request beyond its {@link Exchange}: who sent it (as a key id,
- * never the key), its Claude Code session, when it arrived and when its first byte went out. A handler wrapped by
+ * What the ledger needs about a {@code /v1/messages} request beyond its {@link Exchange}: who sent it (as a key id:
+ * the key's configured name or short hash, {@link ClientKeyNames}, never the key), its Claude Code session, when it arrived and when its first byte went out. A handler wrapped by
  * {@link #around} makes them available, on the request's own thread, to whatever {@link AccessLog} tells about the
  * exchange at its end.
  */
@@ -38,6 +38,12 @@ final class RequestFacts {
         // Helidon runs each request on its own virtual thread, start to finish, the access log included.
         private final ThreadLocal<RequestFacts> current = new ThreadLocal<>();
         private final AtomicInteger openStreams = new AtomicInteger();
+        private volatile ClientKeyNames keyNames = ClientKeyNames.NONE;
+
+        /** Names keys as this configuration does, from the next request on. */
+        void configure(AuthSettings auth) {
+            keyNames = ClientKeyNames.of(auth);
+        }
 
         @Override
         public RequestFacts get() {
@@ -47,7 +53,7 @@ final class RequestFacts {
         /** The handler, with this request's facts available while it runs. */
         Handler around(Handler handler) {
             return (req, res) -> {
-                RequestFacts facts = of(req);
+                RequestFacts facts = of(req, keyNames);
                 res.beforeSend(() -> {
                     facts.firstByteNanos = System.nanoTime();
                     facts.streaming = res.headers().contentType()
@@ -74,8 +80,8 @@ final class RequestFacts {
         }
     }
 
-    private static RequestFacts of(ServerRequest req) {
+    private static RequestFacts of(ServerRequest req, ClientKeyNames keyNames) {
         String session = req.headers().first(SESSION_ID).map(String::strip).filter(s -> !s.isEmpty()).orElse(null);
-        return new RequestFacts(Instant.now(), session, ClientKeyId.of(ClientCredentials.apiKey(req.headers())));
+        return new RequestFacts(Instant.now(), session, keyNames.idOf(ClientCredentials.apiKey(req.headers())));
     }
 }

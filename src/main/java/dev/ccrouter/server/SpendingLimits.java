@@ -4,7 +4,6 @@ import dev.ccrouter.api.anthropic.AnthropicError;
 import dev.ccrouter.api.anthropic.ErrorType;
 import dev.ccrouter.config.AuthSettings;
 import dev.ccrouter.config.AuthSettings.ClientKey;
-import dev.ccrouter.ledger.ClientKeyId;
 import dev.ccrouter.ledger.LedgerEntry;
 import dev.ccrouter.ledger.LedgerStore;
 import java.math.BigDecimal;
@@ -47,8 +46,9 @@ final class SpendingLimits implements AutoCloseable {
     private final LedgerStore ledger;
     private final Clock clock;
     private final ScheduledExecutorService refresher;
-    /** The configured keys by ledger id; swapped whole on a reload. */
+    /** The configured keys by ledger id (name, else short hash); swapped whole on a reload. */
     private volatile Map<String, ClientKey> keys = Map.of();
+    private volatile ClientKeyNames names = ClientKeyNames.NONE;
     private final Map<String, KeySpend> spend = new ConcurrentHashMap<>();
     private final Map<String, SlidingMinute> requests = new ConcurrentHashMap<>();
     private final Map<String, SlidingMinute> tokens = new ConcurrentHashMap<>();
@@ -65,9 +65,10 @@ final class SpendingLimits implements AutoCloseable {
     void configure(AuthSettings auth) {
         Map<String, ClientKey> byId = new HashMap<>();
         for (ClientKey key : auth.keys()) {
-            byId.put(ClientKeyId.of(key.key()), key);
+            byId.put(ClientKeyNames.idOf(key), key);
         }
         keys = Map.copyOf(byId);
+        names = ClientKeyNames.of(auth);
     }
 
     /** Reads the spend once now (at start, before the first request), then every {@link #REFRESH}. */
@@ -88,7 +89,7 @@ final class SpendingLimits implements AutoCloseable {
         if (presentedKey == null) {
             return;
         }
-        String id = ClientKeyId.of(presentedKey);
+        String id = names.idOf(presentedKey);
         ClientKey key = keys.get(id);
         if (key == null) {
             return;

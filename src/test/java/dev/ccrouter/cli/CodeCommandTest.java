@@ -14,8 +14,10 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -78,8 +80,113 @@ class CodeCommandTest {
     }
 
     private int code(String... args) {
+        return code(question -> Optional.empty(), args);
+    }
+
+    private int code(StatusLineOffer.Question question, String... args) {
         err = new StringWriter();
-        return new CommandLine(new CodeCommand(env)).setErr(new PrintWriter(err)).execute(args);
+        return new CommandLine(new CodeCommand(env, question)).setErr(new PrintWriter(err)).execute(args);
+    }
+
+    private static final String LAUNCHER = "/opt/ccrouter/ccrouter";
+    private static final String OURS = """
+            "statusLine": {
+                "type": "command",
+                "command": "/opt/ccrouter/ccrouter statusline"
+              }""";
+
+    private Path settingsFile() {
+        return dir.resolve(".claude/settings.json");
+    }
+
+    @Test
+    void offersTheStatusLineOnceAndKeepsEveryOtherSetting() throws Exception {
+        runningGateway();
+        env.putAll(Map.of("OPENROUTER_API_KEY", KEY, "CCROUTER_LAUNCHER", LAUNCHER));
+        Files.createDirectories(settingsFile().getParent());
+        Files.writeString(settingsFile(), """
+                {"permissions": {"allow": ["Bash(npm test)"]}, "env": {"DISABLE_TELEMETRY": "1"}, "hooks": {}, "model": "opus"}
+                """);
+        Files.setPosixFilePermissions(settingsFile(), PosixFilePermissions.fromString("rw-r-----"));
+        List<String> asked = new ArrayList<>();
+
+        int exit = code(question -> {
+            asked.add(question);
+            return Optional.of(true);
+        });
+
+        assertThat(exit).as(err.toString()).isZero();
+        assertThat(asked).containsExactly("ccrouter: show this session's cost, tokens and cache hits in Claude Code's "
+                + "status line (sets statusLine in " + settingsFile() + ")? [Y/n] ");
+        assertThat(Files.readString(settingsFile())).isEqualTo("""
+                {
+                  "permissions": {
+                    "allow": [
+                      "Bash(npm test)"
+                    ]
+                  },
+                  "env": {
+                    "DISABLE_TELEMETRY": "1"
+                  },
+                  "hooks": {},
+                  "model": "opus",
+                  %s
+                }
+                """.formatted(OURS));
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(settingsFile())))
+                .as("the file keeps its permissions").isEqualTo("rw-r-----");
+        assertThat(err.toString()).startsWith("ccrouter: Claude Code's status line shows this session's cost now");
+
+        asked.clear();
+        assertThat(code(question -> {
+            asked.add(question);
+            return Optional.of(true);
+        })).isZero();
+        assertThat(asked).as("set already: not asked again").isEmpty();
+        assertThat(err.toString()).doesNotContain("status line");
+    }
+
+    @Test
+    void aNoIsRememberedAndNothingIsWritten() throws Exception {
+        runningGateway();
+        env.putAll(Map.of("OPENROUTER_API_KEY", KEY, "CCROUTER_LAUNCHER", LAUNCHER));
+        List<String> asked = new ArrayList<>();
+        StatusLineOffer.Question no = question -> {
+            asked.add(question);
+            return Optional.of(false);
+        };
+
+        assertThat(code(no)).isZero();
+        assertThat(code(no)).isZero();
+
+        assertThat(asked).hasSize(1);
+        assertThat(settingsFile()).doesNotExist();
+        assertThat(code(question -> Optional.empty(), "--statusline")).isZero();
+        assertThat(Files.readString(settingsFile())).isEqualTo("{\n  " + OURS + "\n}\n");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(settingsFile())))
+                .as("a new settings file is its owner's alone: it may come to hold keys").isEqualTo("rw-------");
+    }
+
+    @Test
+    void theUsersOwnStatusLineIsKeptUnlessAskedToReplaceIt() throws Exception {
+        runningGateway();
+        env.putAll(Map.of("OPENROUTER_API_KEY", KEY, "CCROUTER_LAUNCHER", LAUNCHER));
+        Path dotfiles = Files.createDirectories(dir.resolve("dotfiles"));
+        String theirs = "{\"statusLine\": {\"type\": \"command\", \"command\": \"~/bin/my-line\"}}\n";
+        Files.writeString(dotfiles.resolve("settings.json"), theirs);
+        Files.createDirectories(settingsFile().getParent());
+        Files.createSymbolicLink(settingsFile(), dotfiles.resolve("settings.json"));
+
+        assertThat(code(question -> {
+            throw new AssertionError("not to be asked: " + question);
+        })).isZero();
+        assertThat(code(question -> Optional.empty(), "--no-statusline", "-p", "hi")).isZero();
+        assertThat(Files.readString(settingsFile())).isEqualTo(theirs);
+
+        assertThat(code(question -> Optional.empty(), "--statusline", "-p", "hi")).isZero();
+        assertThat(claudeArgs()).containsExactly("-p", "hi");
+        assertThat(Files.isSymbolicLink(settingsFile())).as("still a link into the dotfiles").isTrue();
+        assertThat(Files.readString(dotfiles.resolve("settings.json"))).isEqualTo("{\n  " + OURS + "\n}\n");
     }
 
     private void runningGateway() {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -112,6 +113,48 @@ class InstallerScriptTest extends InstallerRuns {
         assertThat(run.stdout()).contains("Start claude: it reads these settings itself; other programs and your shell "
                 + "see none of them.\n");
         assertThat(run.output()).doesNotContain(KEY);
+    }
+
+    @Test
+    void statuslineOptionSetsClaudeCodesStatusLineToTheGatewayKeepingOtherSettings() throws Exception {
+        Path settings = Files.createDirectories(sandbox.home.resolve(".claude")).resolve("settings.json");
+        Files.writeString(settings, """
+                {"permissions":{"allow":["Bash(ls)"]},"statusLine":{"type":"command","command":"~/bin/mine"}}""");
+        Files.setPosixFilePermissions(settings, PosixFilePermissions.fromString("rw-r--r--"));
+
+        InstallerSandbox.Run run = sandbox.env("CCROUTER_KEY", KEY).run(script, "--statusline");
+
+        assertThat(run.exitCode()).as(run.output()).isZero();
+        String command = "curl -sf --max-time 2 -H 'content-type: application/json' --data-binary @- " + url
+                + "/statusline";
+        assertThat(JSON.readTree(settings.toFile())).as("asked to: the user's own status line is replaced")
+                .isEqualTo(JSON.createObjectNode().<ObjectNode>set("permissions", JSON.readTree("{\"allow\":[\"Bash(ls)\"]}"))
+                        .set("statusLine", JSON.createObjectNode().put("type", "command").put("command", command)));
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(settings))).isEqualTo("rw-r--r--");
+        assertThat(run.stdout()).contains("==> Claude Code's status line shows each session's cost (" + settings
+                + "; backup: " + settings + ".ccrouter-backup-");
+        assertThat(sandbox.homeFiles()).contains(".bashrc", ".claude.json", ".claude/settings.json");
+
+        InstallerSandbox.Run line = sandbox.run(List.of(sandbox.tools.resolve("bash").toString(), "-c", command),
+                "{\"session_id\":\"nothing-recorded\"}");
+        assertThat(line.stdout()).as("the command answers, from the gateway that served the script")
+                .isEqualTo("ccrouter · session $0.0000 · 0 tokens · today $0.0000\n");
+    }
+
+    @Test
+    void statuslineIsNotOfferedForAGatewayElsewhereNorWithoutBeingAsked() throws Exception {
+        InstallerSandbox.Run remote = sandbox.env("CCROUTER_KEY", KEY)
+                .run(script, "--statusline", "--url", "https://ccrouter.example.com");
+
+        assertThat(remote.exitCode()).as(remote.output()).isZero();
+        assertThat(remote.stderr()).contains("ccrouter install: warning: --statusline: only a gateway on this machine "
+                + "answers the status line, not https://ccrouter.example.com\n");
+        assertThat(sandbox.home.resolve(".claude/settings.json")).doesNotExist();
+
+        InstallerSandbox.Run quiet = sandbox.run(script);
+        assertThat(quiet.exitCode()).as(quiet.output()).isZero();
+        assertThat(sandbox.home.resolve(".claude/settings.json")).as("curl … | bash asks nothing, sets nothing")
+                .doesNotExist();
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -228,14 +229,10 @@ class InstallerSetupTest extends InstallerRuns {
      */
     @Test
     void onATerminalItAsksAndRepeatsQuestionsUntilTheAnswersAreGood() throws Exception {
-        Optional<Path> pty = InstallerSandbox.find("script").filter(InstallerSetupTest::isUtilLinuxScript);
-        Assumptions.assumeTrue(pty.isPresent(), "util-linux script (a pseudo-terminal for tests) is not installed");
         sandbox.node("v20.11.1").npm().claude().env("CCROUTER_KEY", "");
         String key = "sk-moonshot0123456789abcdefABCDEF";
 
-        InstallerSandbox.Run run = sandbox.run(List.of(pty.get().toString(), "-qec",
-                sandbox.tools.resolve("bash") + " " + script, "/dev/null"),
-                "7\n2\nnot a key\n" + key + "\n\nkimi-k2-thinking-turbo\ny\n");
+        InstallerSandbox.Run run = onATerminal("7\n2\nnot a key\n" + key + "\n\nkimi-k2-thinking-turbo\ny\n");
 
         assertThat(run.exitCode()).as(run.output()).isZero();
         assertThat(run.stdout()).contains("Choice [1]: Please answer 1, 2 or 3.",
@@ -251,16 +248,60 @@ class InstallerSetupTest extends InstallerRuns {
 
     @Test
     void onATerminalAnsweringNoChangesNothing() throws Exception {
-        Optional<Path> pty = InstallerSandbox.find("script").filter(InstallerSetupTest::isUtilLinuxScript);
-        Assumptions.assumeTrue(pty.isPresent(), "util-linux script (a pseudo-terminal for tests) is not installed");
         sandbox.node("v20.11.1").npm().claude();
 
-        InstallerSandbox.Run run = sandbox.run(List.of(pty.get().toString(), "-qec",
-                sandbox.tools.resolve("bash") + " " + script, "/dev/null"), "\n\n\nn\n");
+        InstallerSandbox.Run run = onATerminal("\n\n\n\nn\n");
 
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.stdout()).contains("ccrouter install: stopped; nothing was changed");
         assertThat(sandbox.homeFiles()).isEmpty();
+    }
+
+    @Test
+    void onATerminalItOffersTheStatusLineAndKeepsOneTheUserSet() throws Exception {
+        sandbox.node("v20.11.1").npm().claude();
+        Path settings = Files.createDirectories(sandbox.home.resolve(".claude")).resolve("settings.json");
+        String theirs = "{\"model\":\"opus\",\"statusLine\":{\"type\":\"command\",\"command\":\"~/bin/mine\"}}";
+        Files.writeString(settings, theirs);
+
+        InstallerSandbox.Run run = onATerminal("\n\n\n\n\n");
+
+        assertThat(run.exitCode()).as(run.output()).isZero();
+        assertThat(run.stdout()).contains("Show each session's cost in Claude Code's status line (statusLine in "
+                        + "~/.claude/settings.json)? [Y/n] ",
+                "  status line       curl -sf --max-time 2 -H 'content-type: application/json' --data-binary @- "
+                        + url + "/statusline\r\n",
+                "==> Kept the status line already set in " + settings + " (--statusline replaces it)");
+        assertThat(Files.readString(settings)).isEqualTo(theirs);
+        assertThat(sandbox.homeFiles()).noneMatch(file -> file.startsWith(".claude/settings.json.ccrouter-backup-"));
+    }
+
+    @Test
+    void onATerminalTheStatusLineIsSetWhenNoneIs() throws Exception {
+        sandbox.node("v20.11.1").npm().claude();
+
+        InstallerSandbox.Run run = onATerminal("\n\n\n\n\n");
+
+        assertThat(run.exitCode()).as(run.output()).isZero();
+        Path settings = sandbox.home.resolve(".claude/settings.json");
+        assertThat(Files.readString(settings)).isEqualTo("""
+                {
+                  "statusLine": {
+                    "type": "command",
+                    "command": "curl -sf --max-time 2 -H 'content-type: application/json' --data-binary @- %s/statusline"
+                  }
+                }
+                """.formatted(url));
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(settings)))
+                .as("a new settings file is private: it may come to hold keys").isEqualTo("rw-------");
+    }
+
+    /** The installer on a pseudo-terminal (util-linux {@code script}), with these answers typed ahead. */
+    private InstallerSandbox.Run onATerminal(String answers) throws Exception {
+        Optional<Path> pty = InstallerSandbox.find("script").filter(InstallerSetupTest::isUtilLinuxScript);
+        Assumptions.assumeTrue(pty.isPresent(), "util-linux script (a pseudo-terminal for tests) is not installed");
+        return sandbox.run(List.of(pty.get().toString(), "-qec", sandbox.tools.resolve("bash") + " " + script,
+                "/dev/null"), answers);
     }
 
     private static boolean isUtilLinuxScript(Path program) {

@@ -2,14 +2,22 @@ package dev.ccrouter.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ccrouter.config.LedgerSettings;
+import dev.ccrouter.testing.FakeUpstream;
+import dev.ccrouter.testing.RunningGateway;
+import dev.ccrouter.testing.StatusLineLedger;
 import java.io.File;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,6 +28,10 @@ import org.junit.jupiter.api.io.TempDir;
  * the launcher sits in a throwaway checkout with a stand-in {@code mvn} that records how it was called (and, asked to
  * package, builds a tiny jar that says how it was run), so the test checks the launcher's own decisions without
  * building ccrouter inside its own build.
+ *
+ * <p>{@code ccrouter statusline} is answered by the running gateway through curl, without Java or a build: against a
+ * real gateway on a seeded ledger it must print the exact line, and with no gateway fall back to the jar with the
+ * same input.
  */
 class LauncherTest {
     @TempDir
@@ -49,8 +61,9 @@ class LauncherTest {
                 case " $* " in
                   *" package "*)
                     mkdir -p target/classes
-                    printf '%s' 'public class Said { public static void main(String[] a) {
-                      System.out.println("jar ran: " + String.join(" ", a) + " on Java " + Runtime.version().feature()); } }' \\
+                    printf '%s' 'public class Said { public static void main(String[] a) throws Exception {
+                      System.out.println("jar ran: " + String.join(" ", a) + " on Java " + Runtime.version().feature());
+                      if (a.length > 0 && a[0].equals("statusline")) System.out.print("stdin: " + new String(System.in.readAllBytes())); } }' \\
                       > target/Said.java
                     "$JAVA_HOME/bin/javac" -d target/classes target/Said.java
                     "$JAVA_HOME/bin/jar" --create --file target/ccrouter.jar --main-class Said -C target/classes . ;;
@@ -101,6 +114,44 @@ class LauncherTest {
                 .containsExactly("args=-B --no-transfer-progress -q -DskipTests package");
     }
 
+    @Test
+    void statuslineIsAnsweredByTheRunningGatewayWithoutJavaOrABuild() throws Exception {
+        LedgerSettings ledger = StatusLineLedger.seed(Files.createDirectories(root.resolve("ledger")));
+        try (FakeUpstream upstream = FakeUpstream.start();
+             RunningGateway gateway = RunningGateway.start(upstream, UnaryOperator.identity(), ledger)) {
+            Run byPort = launch(Map.of("CCROUTER_PORT", String.valueOf(gateway.port()), "TZ", "UTC"),
+                    StatusLineLedger.CLAUDE_CODE_JSON, "statusline");
+
+            assertThat(byPort.exitCode()).as(byPort.output()).isZero();
+            assertThat(byPort.output()).isEqualTo(StatusLineLedger.LINE + "\n");
+            assertThat(mavenCalls).as("nothing was built, so no JVM ran either").doesNotExist();
+
+            Run byClaudeCodesGateway = launch(Map.of("ANTHROPIC_BASE_URL", gateway.baseUrl(),
+                    "CCROUTER_PORT", String.valueOf(closedPort()), "TZ", ":UTC"), StatusLineLedger.CLAUDE_CODE_JSON,
+                    "statusline");
+
+            assertThat(byClaudeCodesGateway.output()).as("the gateway Claude Code was pointed at comes first")
+                    .isEqualTo(StatusLineLedger.LINE + "\n");
+        }
+    }
+
+    @Test
+    void statuslineWithoutAGatewayRunsTheJarWithClaudeCodesInput() throws Exception {
+        Run run = launch(Map.of("CCROUTER_PORT", String.valueOf(closedPort())), StatusLineLedger.CLAUDE_CODE_JSON,
+                "statusline");
+
+        assertThat(run.exitCode()).as(run.output()).isZero();
+        assertThat(run.output()).containsPattern("jar ran: statusline on Java (2[1-9]|[3-9][0-9])\n")
+                .contains("stdin: " + StatusLineLedger.CLAUDE_CODE_JSON);
+    }
+
+    /** A port on this machine where nothing listens (it was free a moment ago). */
+    private static int closedPort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
     record Run(int exitCode, String output) {
     }
 
@@ -109,18 +160,27 @@ class LauncherTest {
      * {@code java}, if any, is the distribution's default) and the stand-in Maven on the PATH.
      */
     private Run launch(String... args) throws Exception {
+        return launch(Map.of(), "", args);
+    }
+
+    /** The same, with these variables added to the environment and {@code stdin} piped in. */
+    private Run launch(Map<String, String> extraEnv, String stdin, String... args) throws Exception {
         List<String> command = new java.util.ArrayList<>(List.of(symlinkDir.resolve("ccrouter").toString()));
         command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).directory(elsewhere.toFile()).redirectErrorStream(true)
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(elsewhere.toFile()).redirectErrorStream(true);
         Map<String, String> env = builder.environment();
         env.remove("JAVA_HOME");
         env.remove("MAVEN_OPTS");
         env.remove("CCROUTER_JAVA_OPTS");
+        List.of("ANTHROPIC_BASE_URL", "CCROUTER_HOST", "CCROUTER_PORT", "TZ").forEach(env::remove);
         env.put("PATH", fakeBin + File.pathSeparator + "/usr/local/bin:/usr/bin:/bin");
         env.put("MAVEN_CALLS", mavenCalls.toString());
+        env.putAll(extraEnv);
         Process process = builder.start();
-        String output = new String(process.getInputStream().readAllBytes());
+        try (var in = process.getOutputStream()) {
+            in.write(stdin.getBytes(StandardCharsets.UTF_8));
+        }
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
         return new Run(process.exitValue(), output);
     }

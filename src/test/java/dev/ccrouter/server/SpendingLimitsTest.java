@@ -22,6 +22,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -142,7 +143,8 @@ class SpendingLimitsTest {
 
     /** The key's ledger rows, oldest first, once all {@code expected} are written. */
     private static List<LedgerEntry> rowsOf(String key, int expected) {
-        String id = ClientKeyId.of(key);
+        // Rows name a key by its configured name; the unnamed one by its short hash.
+        String id = Map.of(DAILY, "daily", MONTHLY, "monthly", BURST, "burst").getOrDefault(key, ClientKeyId.of(key));
         return await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> {
             List<LedgerEntry> rows = new ArrayList<>();
             ledger.forEach(null, null, row -> {

@@ -144,8 +144,10 @@ public final class ScriptedModel implements AutoCloseable {
      * costs at the model's list price (none for other models).
      */
     static ObjectNode usage(String model) {
-        ObjectNode usage = JSON.createObjectNode().put("prompt_tokens", 1200).put("completion_tokens", 25);
-        usage.putObject("prompt_tokens_details").put("cached_tokens", 1000);
+        ObjectNode usage = JSON.createObjectNode()
+                .put("prompt_tokens", INPUT_TOKENS + CACHE_WRITE_TOKENS + CACHE_READ_TOKENS)
+                .put("completion_tokens", OUTPUT_TOKENS);
+        usage.putObject("prompt_tokens_details").put("cached_tokens", CACHE_READ_TOKENS);
         String cost = COSTS.get(model);
         if (cost != null) {
             usage.put("cost", new BigDecimal(cost));
@@ -153,8 +155,15 @@ public final class ScriptedModel implements AutoCloseable {
         return usage;
     }
 
+    /** The tokens of every answer as Anthropic counts them: input after the last cache breakpoint, 5-minute cache
+     * writes, cache reads and output. */
+    public static final long INPUT_TOKENS = 50;
+    public static final long CACHE_WRITE_TOKENS = 150;
+    public static final long CACHE_READ_TOKENS = 1000;
+    public static final long OUTPUT_TOKENS = 25;
+
     /** 50 input, 150 five-minute writes, 1 000 reads and 25 output tokens at each model's price per token. */
-    static final Map<String, String> COSTS = Map.of(
+    public static final Map<String, String> COSTS = Map.of(
             "anthropic/claude-opus-4.6", "0.0023125",     // 50×5e-6 + 150×6.25e-6 + 1000×0.5e-6 + 25×25e-6
             "anthropic/claude-sonnet-4.6", "0.0013875",   // 50×3e-6 + 150×3.75e-6 + 1000×0.3e-6 + 25×15e-6
             "anthropic/claude-haiku-4.5", "0.0004625");   // 50×1e-6 + 150×1.25e-6 + 1000×0.1e-6 + 25×5e-6
