@@ -66,6 +66,8 @@ public final class PricingCatalog implements AutoCloseable {
     private String lastProblem;
     private boolean refreshed;
     private Thread refresher;
+    /** Where the prices at start come from; said once refreshing starts, so that a start that fails says only why. */
+    private String startedFrom;
 
     /**
      * Reads the bundled snapshot and the persisted copy (local files only); fetches nothing until
@@ -85,8 +87,8 @@ public final class PricingCatalog implements AutoCloseable {
         Map<String, ModelPricing> start = saved.takenAt().isBefore(snapshot.takenAt())
                 ? overlay(saved.models(), bundled) : overlay(bundled, saved.models());
         this.models = new AtomicReference<>(start);
-        LOG.info("pricing: {} models from the {}{}", bundled.size(), snapshot.label(),
-                saved.models().isEmpty() ? "" : ", " + saved.models().size() + " from the saved catalog " + saved.label());
+        this.startedFrom = bundled.size() + " models from the " + snapshot.label() + (saved.models().isEmpty() ? ""
+                : ", " + saved.models().size() + " from the saved catalog " + saved.label());
     }
 
     /** The prices of an upstream model id (or canonical slug), or null when the catalog does not list it. */
@@ -94,8 +96,15 @@ public final class PricingCatalog implements AutoCloseable {
         return models.get().get(model);
     }
 
-    /** Fetches the catalog now and then every {@code refreshEvery}, on a virtual thread; returns at once. */
+    /**
+     * Says where the prices come from, then fetches the catalog now and every {@code refreshEvery}, on a virtual
+     * thread; returns at once.
+     */
     public synchronized void startRefreshing() {
+        if (startedFrom != null) {
+            LOG.info("pricing: {}", startedFrom);
+            startedFrom = null;
+        }
         if (refresher != null || refreshEvery.isZero() || closed.getCount() == 0) {
             return;
         }

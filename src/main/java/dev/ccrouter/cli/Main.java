@@ -1,5 +1,6 @@
 package dev.ccrouter.cli;
 
+import java.util.List;
 import java.util.OptionalInt;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 import picocli.CommandLine;
@@ -9,11 +10,12 @@ import picocli.CommandLine.Command;
 @Command(name = "ccrouter",
         mixinStandardHelpOptions = true,
         versionProvider = VersionCommand.Provider.class,
-        description = "Anthropic Messages API gateway for OpenRouter and other OpenAI-compatible providers.",
-        subcommands = {ServeCommand.class, CodeCommand.class, StartCommand.class, StopCommand.class, StatusCommand.class,
-                RestartCommand.class, LogsCommand.class, ConfigCommand.class, UsageCommand.class, StatuslineCommand.class,
-                VersionCommand.class, CommandLine.HelpCommand.class})
+        description = "Anthropic Messages API gateway for OpenRouter and other OpenAI-compatible providers.")
 public final class Main implements Runnable {
+    /** The subcommands, in the order the usage lists them. */
+    private static final List<Class<?>> COMMANDS = List.of(ServeCommand.class, CodeCommand.class, StartCommand.class,
+            StopCommand.class, StatusCommand.class, RestartCommand.class, LogsCommand.class, ConfigCommand.class,
+            UsageCommand.class, StatuslineCommand.class, VersionCommand.class, CommandLine.HelpCommand.class);
 
     public static void main(String[] args) {
         OptionalInt bounded = BoundedHeap.relaunchIfUnbounded(System.getenv());
@@ -25,11 +27,24 @@ public final class Main implements Runnable {
         // Helidon logs through java.util.logging; route it to SLF4J so there is one log format.
         SLF4JBridgeHandler.removeHandlersForRootLogger();
         SLF4JBridgeHandler.install();
-        return new CommandLine(new Main()).execute(args);
+        return commandLine(args).execute(args);
+    }
+
+    /**
+     * The command line for these arguments: when they start with a command's name only that command is built, since
+     * picocli reflecting over every command's options was a fifth of {@code serve}'s start; otherwise (no command,
+     * {@code --help}, {@code help}, a misspelt name) all of them.
+     */
+    static CommandLine commandLine(String... args) {
+        CommandLine line = new CommandLine(new Main());
+        List<Class<?>> named = args.length == 0 || args[0].equals("help") ? List.of()
+                : COMMANDS.stream().filter(command -> command.getAnnotation(Command.class).name().equals(args[0])).toList();
+        (named.isEmpty() ? COMMANDS : named).forEach(line::addSubcommand);
+        return line;
     }
 
     @Override
     public void run() {
-        new CommandLine(this).usage(System.out);
+        commandLine().usage(System.out);
     }
 }

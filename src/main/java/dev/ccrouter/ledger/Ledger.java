@@ -1,21 +1,66 @@
 package dev.ccrouter.ledger;
 
 import dev.ccrouter.config.LedgerSettings;
+import java.sql.SQLException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
-/** The running gateway's ledger: its database and the writer in front of it. Closing writes what is queued. */
+/**
+ * The running gateway's ledger: its database and the writer in front of it. Closing writes what is queued.
+ *
+ * <p>The database may still be opening (connected, migrated) while the ledger is already in use: rows queue in the
+ * writer, which starts writing once the database is ready, and a read waits for it. The gateway opens it so, beside
+ * the rest of its start, and {@link #awaitOpen() waits} for it before it listens: opening SQLite or PostgreSQL and
+ * running Flyway was a third of the start's time on the main thread.
+ */
 public final class Ledger implements AutoCloseable {
-    private final LedgerDatabase database;
+    private final LedgerSettings settings;
+    private final CompletableFuture<LedgerDatabase> database;
+    private final LedgerStore store;
     private final LedgerWriter writer;
 
-    private Ledger(LedgerDatabase database, LedgerWriter writer) {
+    private Ledger(LedgerSettings settings, CompletableFuture<LedgerDatabase> database) {
+        this.settings = settings;
         this.database = database;
-        this.writer = writer;
+        this.store = new LedgerStore(() -> ready().connection());
+        this.writer = new LedgerWriter(store, settings.queueSize(), settings.batchInterval());
     }
 
     /** @throws LedgerUnavailableException when the database cannot be reached or set up */
     public static Ledger open(LedgerSettings settings) {
-        LedgerDatabase database = LedgerDatabase.open(settings);
-        return new Ledger(database, new LedgerWriter(database.store(), settings.queueSize(), settings.batchInterval()));
+        Ledger ledger = opening(settings);
+        ledger.awaitOpen();
+        return ledger;
+    }
+
+    /**
+     * A ledger whose database opens on a thread of its own; rows recorded meanwhile wait in the writer's queue.
+     * Call {@link #awaitOpen()} to learn whether it could be opened.
+     */
+    public static Ledger opening(LedgerSettings settings) {
+        CompletableFuture<LedgerDatabase> database = new CompletableFuture<>();
+        Thread.ofPlatform().daemon().name("ccrouter-ledger-open").start(() -> {
+            try {
+                database.complete(LedgerDatabase.open(settings));
+            } catch (RuntimeException e) {
+                database.completeExceptionally(e);
+            }
+        });
+        return new Ledger(settings, database);
+    }
+
+    /**
+     * Waits until the database is open; when it could not be, closes this ledger (its queued rows cannot be written).
+     *
+     * @throws LedgerUnavailableException when the database cannot be reached or set up
+     */
+    public void awaitOpen() {
+        try {
+            database.join();
+        } catch (CompletionException e) {
+            writer.close();
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
+        }
     }
 
     /** Queues one row; never blocks. */
@@ -24,11 +69,11 @@ public final class Ledger implements AutoCloseable {
     }
 
     public LedgerSettings settings() {
-        return database.settings();
+        return settings;
     }
 
     public LedgerStore store() {
-        return database.store();
+        return store;
     }
 
     public LedgerWriter writer() {
@@ -38,6 +83,14 @@ public final class Ledger implements AutoCloseable {
     @Override
     public void close() {
         writer.close();
-        database.close();
+        database.thenAccept(LedgerDatabase::close).exceptionally(failed -> null).join();
+    }
+
+    private LedgerDatabase ready() throws SQLException {
+        try {
+            return database.join();
+        } catch (CompletionException e) {
+            throw new SQLException(e.getCause().getMessage(), e.getCause());
+        }
     }
 }

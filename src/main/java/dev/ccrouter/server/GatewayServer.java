@@ -65,7 +65,8 @@ public final class GatewayServer implements AutoCloseable {
      */
     public GatewayServer start() {
         ErrorResponses errors = new ErrorResponses(json);
-        ledger = ledgerSettings.enabled() ? Ledger.open(ledgerSettings) : null;
+        // The database opens beside the rest of the start; the server waits for it before listening.
+        ledger = ledgerSettings.enabled() ? Ledger.opening(ledgerSettings) : null;
         DescriptorBudget budget = DescriptorBudget.of(config.edge().maxConnections());
         edge = new EdgeGuard(config.edge(), budget.admitted());
         RequestBodies bodies = new RequestBodies(config.maxBodyBytes(), edge);
@@ -83,7 +84,6 @@ public final class GatewayServer implements AutoCloseable {
                 new LedgerEntries(requestFacts, pricing, recorders)));
         shared = new Shared(bodies, errors, accessLog);
         handlers.set(handlers(config));
-        limits.start();
         WebPages pages = WebPages.load(config);
         status = new GatewayStatus(json, config);
 
@@ -116,7 +116,7 @@ public final class GatewayServer implements AutoCloseable {
                 .error(Exception.class, (req, res, e) -> internalError(req, res, e, errors))
                 .register(new ListenerWatch());
 
-        server = WebServer.builder()
+        WebServer built = WebServer.builder()
                 .host(config.host())
                 .port(config.port())
                 .maxPayloadSize(-1)
@@ -129,8 +129,10 @@ public final class GatewayServer implements AutoCloseable {
                 .shutdownHook(false)
                 .connectionOptions(options -> options.tcpNoDelay(true))
                 .routing(routing)
-                .build()
-                .start();
+                .build();
+        awaitLedger();
+        limits.start();
+        server = built.start();
         if (!server.isRunning()) { // Helidon logs a failed bind and returns instead of throwing
             pricing.close();
             limits.close();
@@ -142,6 +144,20 @@ public final class GatewayServer implements AutoCloseable {
         LOG.info("ccrouter listening on http://{}:{} → upstream {}", config.host(), server.port(), config.upstreamBaseUrl());
         pricing.startRefreshing();
         return this;
+    }
+
+    /** Waits for the ledger's database; when it cannot be opened, releases what was built and says why. */
+    private void awaitLedger() {
+        if (ledger == null) {
+            return;
+        }
+        try {
+            ledger.awaitOpen();
+        } catch (LedgerUnavailableException e) {
+            ledger = null;
+            close();
+            throw e;
+        }
     }
 
     /**

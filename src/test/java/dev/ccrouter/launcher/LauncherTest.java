@@ -152,6 +152,17 @@ class LauncherTest {
         }
     }
 
+    @Test
+    void theJavaOptionsItRunsTheJarWithArePrintedForTheBenchmarks() throws Exception {
+        Run run = launch("--print-java-options");
+
+        assertThat(run.exitCode()).as(run.output()).isZero();
+        List<String> lines = run.output().lines().toList();
+        // the same collector and heap limit the jar gives itself when started bare (cli/BoundedHeap.FLAGS)
+        assertThat(lines.getLast()).startsWith("-XX:+UseSerialGC -Xmx1g");
+        assertThat(run.output()).doesNotContain("jar ran");
+    }
+
     record Run(int exitCode, String output) {
     }
 

@@ -1,0 +1,215 @@
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Many concurrent slow streams through the gateway, run by bench/slow-streams (a single-file program: {@code java
+ * bench/SlowStreams.java …}; no dependencies, so it runs in a JVM of its own and the gateway's memory is its alone).
+ *
+ * <pre>
+ *   upstream PORTFILE CHUNK_SECONDS STREAM_SECONDS
+ *       a fake OpenAI-compatible upstream on 127.0.0.1 that answers every streaming chat completion with one small
+ *       delta every CHUNK_SECONDS for STREAM_SECONDS, then usage and [DONE]; writes its port to PORTFILE
+ *   clients GATEWAY_PORT GATEWAY_PID STREAMS RAMP_SECONDS HOLD_SECONDS
+ *       opens STREAMS streaming /v1/messages requests (spread over RAMP_SECONDS), keeps them for HOLD_SECONDS, and
+ *       meanwhile every 200 ms times a GET /health on a fresh connection and reads the gateway's RSS
+ * </pre>
+ */
+public final class SlowStreams {
+    private static final String BODY = "{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":100,\"stream\":true,"
+            + "\"messages\":[{\"role\":\"user\",\"content\":\"Write slowly.\"}]}";
+
+    public static void main(String[] args) throws Exception {
+        switch (args[0]) {
+            case "upstream" -> upstream(Path.of(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]));
+            case "clients" -> clients(Integer.parseInt(args[1]), Long.parseLong(args[2]), Integer.parseInt(args[3]),
+                    Integer.parseInt(args[4]), Integer.parseInt(args[5]));
+            default -> throw new IllegalArgumentException("upstream | clients");
+        }
+    }
+
+    static void upstream(Path portFile, int chunkSeconds, int streamSeconds) throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16384);
+        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        server.createContext("/", exchange -> {
+            try (exchange) {
+                exchange.getRequestBody().readAllBytes();
+                exchange.getResponseHeaders().set("content-type", "text/event-stream");
+                exchange.sendResponseHeaders(200, 0);
+                OutputStream out = exchange.getResponseBody();
+                long end = System.nanoTime() + Duration.ofSeconds(streamSeconds).toNanos();
+                write(out, "{\"id\":\"gen-1\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"}}]}");
+                while (System.nanoTime() < end) {
+                    Thread.sleep(Duration.ofSeconds(chunkSeconds)); // the point: a slow upstream
+                    write(out, "{\"id\":\"gen-1\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"word \"}}]}");
+                }
+                write(out, "{\"id\":\"gen-1\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}");
+                write(out, "{\"id\":\"gen-1\",\"choices\":[],\"usage\":{\"prompt_tokens\":12,\"completion_tokens\":30}}");
+                write(out, "[DONE]");
+            } catch (IOException | InterruptedException e) {
+                // the gateway went away: nothing to answer
+            }
+        });
+        server.start();
+        Files.writeString(portFile, String.valueOf(server.getAddress().getPort()));
+    }
+
+    private static void write(OutputStream out, String data) throws IOException {
+        out.write(("data: " + data + "\n\n").getBytes(StandardCharsets.UTF_8));
+        out.flush();
+    }
+
+    static void clients(int port, long pid, int streams, int rampSeconds, int holdSeconds) throws Exception {
+        AtomicInteger open = new AtomicInteger();
+        AtomicInteger failed = new AtomicInteger();
+        AtomicInteger completed = new AtomicInteger();
+        AtomicLong bytes = new AtomicLong();
+        Semaphore connecting = new Semaphore(256); // the kernel's accept backlog is finite: connect at a bounded rate
+        long nanosBetween = Duration.ofSeconds(rampSeconds).toNanos() / streams;
+        long started = System.nanoTime();
+        Thread.ofPlatform().daemon().start(() -> {
+            for (int i = 0; i < streams; i++) {
+                long due = started + i * nanosBetween;
+                while (System.nanoTime() < due) {
+                    Thread.onSpinWait();
+                    Thread.yield();
+                }
+                connecting.acquireUninterruptibly();
+                Thread.startVirtualThread(() -> stream(port, open, failed, completed, bytes, connecting));
+            }
+        });
+        List<Long> health = Collections.synchronizedList(new ArrayList<>());
+        long peakRss = 0;
+        long end = started + Duration.ofSeconds(rampSeconds + holdSeconds).toNanos();
+        int tick = 0;
+        int healthFailures = 0;
+        System.out.println("   s  open streams  failed  done  /health ms  gateway RSS MB  threads");
+        while (System.nanoTime() < end) {
+            long t0 = System.nanoTime();
+            long healthMicros = health(port);
+            if (healthMicros < 0) {
+                healthFailures++;
+            }
+            long rss = status(pid, "VmRSS:");
+            peakRss = Math.max(peakRss, rss);
+            if (healthMicros >= 0 && open.get() >= streams * 0.99) {
+                health.add(healthMicros);
+            }
+            if (tick++ % 25 == 0) {
+                System.out.printf("%4d  %12d  %6d  %4d  %10.1f  %14d  %7d%n", (System.nanoTime() - started) / 1_000_000_000L,
+                        open.get(), failed.get(), completed.get(), healthMicros / 1000.0, rss / 1024, status(pid, "Threads:"));
+            }
+            Thread.sleep(Math.max(0, 200 - (System.nanoTime() - t0) / 1_000_000));
+        }
+        List<Long> sorted = new ArrayList<>(health);
+        Collections.sort(sorted);
+        System.out.printf("streams open at the end %d of %d (failed %d, finished %d); gateway RSS peak %d MB; "
+                        + "/health with all streams open: %d probes, p50 %.1f ms, p99 %.1f ms, max %.1f ms; "
+                        + "%d probes failed%n",
+                open.get(), streams, failed.get(), completed.get(), peakRss / 1024, sorted.size(),
+                percentile(sorted, 0.50), percentile(sorted, 0.99), percentile(sorted, 1.0), healthFailures);
+        System.exit(0);
+    }
+
+    private static void stream(int port, AtomicInteger open, AtomicInteger failed, AtomicInteger completed,
+                               AtomicLong bytes, Semaphore connecting) {
+        boolean counted = false;
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            byte[] body = BODY.getBytes(StandardCharsets.UTF_8);
+            socket.getOutputStream().write(("POST /v1/messages HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    + "content-type: application/json\r\naccept: text/event-stream\r\nx-api-key: sk-bench\r\n"
+                    + "anthropic-version: 2023-06-01\r\ncontent-length: " + body.length + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().write(body);
+            InputStream in = socket.getInputStream();
+            byte[] buffer = new byte[4096];
+            int n = in.read(buffer);
+            connecting.release();
+            if (n <= 0 || !new String(buffer, 0, Math.min(n, 12), StandardCharsets.US_ASCII).equals("HTTP/1.1 200")) {
+                failed.incrementAndGet();
+                return;
+            }
+            open.incrementAndGet();
+            counted = true;
+            bytes.addAndGet(n);
+            while ((n = in.read(buffer)) > 0) {
+                bytes.addAndGet(n);
+                if (new String(buffer, 0, n, StandardCharsets.UTF_8).contains("message_stop")) {
+                    completed.incrementAndGet();
+                    break;
+                }
+            }
+        } catch (IOException e) {
+            if (!counted) {
+                connecting.release();
+            }
+            failed.incrementAndGet();
+        } finally {
+            if (counted) {
+                open.decrementAndGet();
+            }
+        }
+    }
+
+    /**
+     * Microseconds from connecting to the last byte of a {@code /health} response (by its content-length, as a client
+     * reads it: waiting for the server to close the connection would time the close as well), on a fresh connection.
+     */
+    private static long health(int port) {
+        long t0 = System.nanoTime();
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.getOutputStream().write("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+            InputStream in = socket.getInputStream();
+            StringBuilder head = new StringBuilder();
+            while (head.length() < 4 || !head.substring(head.length() - 4).equals("\r\n\r\n")) {
+                int b = in.read();
+                if (b < 0) {
+                    return -1;
+                }
+                head.append((char) b);
+            }
+            String lower = head.toString().toLowerCase(java.util.Locale.ROOT);
+            int at = lower.indexOf("content-length:");
+            int length = at < 0 ? 0 : Integer.parseInt(lower.substring(at + 15, lower.indexOf('\r', at)).trim());
+            if (!head.toString().startsWith("HTTP/1.1 200") || in.readNBytes(length).length != length) {
+                return -1;
+            }
+        } catch (IOException e) {
+            return -1;
+        }
+        return (System.nanoTime() - t0) / 1000;
+    }
+
+    /** A number from /proc/PID/status (kB for memory). */
+    private static long status(long pid, String field) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+            if (line.startsWith(field)) {
+                return Long.parseLong(line.substring(field.length()).trim().split("\\s+")[0]);
+            }
+        }
+        return -1;
+    }
+
+    private static double percentile(List<Long> sorted, double p) {
+        if (sorted.isEmpty()) {
+            return Double.NaN;
+        }
+        return sorted.get((int) Math.min(sorted.size() - 1, Math.ceil(p * sorted.size()) - 1)) / 1000.0;
+    }
+}
