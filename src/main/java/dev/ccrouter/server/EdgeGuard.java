@@ -154,6 +154,17 @@ final class EdgeGuard implements ReadDeadlines, ClientDepartures, AutoCloseable 
     }
 
     @Override
+    public Duration writeStall() {
+        return Duration.ofNanos(timeouts.bodyNanos());
+    }
+
+    @Override
+    public Runnable disconnector() {
+        ConnectionWatch watch = current.get();
+        return watch == null ? ClientDepartures.NONE.disconnector() : watch::disconnect;
+    }
+
+    @Override
     public void close() {
         watchdog.shutdownNow();
     }

@@ -375,7 +375,8 @@ final class MessagesHandler implements Handler {
     private void stream(ServerResponse res, UpstreamResponse response, ResponseContext context, Exchange exchange,
                         List<String> secrets) {
         startEventStream(res, exchange);
-        try (ClientStream client = new ClientStream(json, res.outputStream(), pingInterval, livenessCheck, response::close)) {
+        try (ClientStream client = new ClientStream(json, res.outputStream(), pingInterval, livenessCheck,
+                response::close, departures.writeStall(), departures.disconnector())) {
             ChatStreamTranslator translator = new ChatStreamTranslator(json, context, recording(client, exchange, secrets));
             translator.start();
             client.flush();
