@@ -18,16 +18,23 @@ import java.util.concurrent.locks.ReentrantLock;
  * quiet: after {@code pingInterval} without an event it sends {@code event: ping} (Claude Code shows "waiting" after
  * 20 s and drops idle connections after a few minutes); every {@code livenessCheck} without any write it sends an SSE
  * comment, which every client ignores, because a write is the only way to learn that the client has gone — and a
- * client that has gone must cancel the upstream call at once, or the provider keeps generating and billing.
+ * client that has gone must cancel the upstream call at once, or the provider keeps generating and billing. A client
+ * that stays connected but reads nothing fills its TCP window and blocks the write: once a write has made no progress
+ * for the write-stall bound, the keeper treats the client as gone and closes its connection, releasing the write.
  */
 final class ClientStream implements ClientChannel, AutoCloseable {
     private static final byte[] LIVENESS_COMMENT = ":\n\n".getBytes(StandardCharsets.US_ASCII);
+    private static final long NOT_WRITING = Long.MIN_VALUE;
 
     private final ObjectMapper json;
     private final OutputStream out;
     private final long pingNanos;
     private final long livenessNanos;
     private final Runnable onClientGone;
+    private final long stallNanos;
+    private final Runnable disconnect;
+    /** When the write under way started; {@link #NOT_WRITING} between writes. */
+    private volatile long writingSince = NOT_WRITING;
     private final ReentrantLock lock = new ReentrantLock();
     private final ByteArrayOutputStream pending = new ByteArrayOutputStream(1024);
     private final Thread keeper;
@@ -37,6 +44,18 @@ final class ClientStream implements ClientChannel, AutoCloseable {
     private volatile boolean clientGone;
 
     ClientStream(ObjectMapper json, OutputStream out, Duration pingInterval, Duration livenessCheck, Runnable onClientGone) {
+        this(json, out, pingInterval, livenessCheck, onClientGone, Duration.ofDays(1), () -> { });
+    }
+
+    /**
+     * @param writeStall a write that makes no progress this long (the client reads nothing, its TCP window is full)
+     *                   ends the stream as if the client had gone: {@code onClientGone} runs and {@code disconnect}
+     *                   closes the connection, which releases the stuck write
+     */
+    ClientStream(ObjectMapper json, OutputStream out, Duration pingInterval, Duration livenessCheck,
+                 Runnable onClientGone, Duration writeStall, Runnable disconnect) {
+        this.stallNanos = writeStall.toNanos();
+        this.disconnect = disconnect;
         this.json = json;
         this.out = out;
         this.pingNanos = pingInterval.toNanos();
@@ -93,6 +112,12 @@ final class ClientStream implements ClientChannel, AutoCloseable {
     private void keep() {
         while (!closed && !clientGone) {
             LockSupport.parkNanos(livenessNanos);
+            long since = writingSince;
+            if (since != NOT_WRITING && System.nanoTime() - since >= stallNanos) {
+                markGone(); // stops the upstream first: nothing more will be generated for a client that reads nothing
+                disconnect.run();
+                return;
+            }
             if (!lock.tryLock()) {
                 continue; // the stream is writing right now: the connection is evidently being used
             }
@@ -117,6 +142,7 @@ final class ClientStream implements ClientChannel, AutoCloseable {
         if (clientGone || closed) {
             return;
         }
+        writingSince = System.nanoTime();
         try {
             out.write(bytes);
             out.flush();
@@ -124,6 +150,8 @@ final class ClientStream implements ClientChannel, AutoCloseable {
         } catch (IOException | RuntimeException e) {
             // Helidon reports a closed client as ServerConnectionException (unchecked): any failed write means gone.
             markGone();
+        } finally {
+            writingSince = NOT_WRITING;
         }
     }
 

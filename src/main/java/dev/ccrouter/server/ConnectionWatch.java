@@ -45,6 +45,8 @@ final class ConnectionWatch {
     private Phase phase = Phase.IDLE;
     private long deadline;
     private long expiredAt;
+    /** Runs when the client closes its side while the handler waits on the upstream; null when not watched. */
+    private Runnable onDeparture;
 
     ConnectionWatch(ConnectionContext ctx, InetAddress client, AnthropicError refusal, EdgeGuard.Timeouts timeouts,
                     long now) {
@@ -70,6 +72,33 @@ final class ConnectionWatch {
     /** Whether part of a request sits unparsed in the connection's read buffer. */
     boolean bytesWaiting() {
         return ctx.dataReader().available() > 0;
+    }
+
+    /** Starts noticing the client's departure ({@link DepartureProbe}); nothing is watched where it cannot probe. */
+    void watchDeparture(Runnable onDeparture) {
+        if (!DepartureProbe.start(ctx.serverSocket())) {
+            return;
+        }
+        synchronized (this) {
+            this.onDeparture = onDeparture;
+        }
+    }
+
+    synchronized void stopWatchingDeparture() {
+        onDeparture = null;
+    }
+
+    /** Called by the watchdog: runs the departure action once the client closed its side. */
+    void checkDeparture() {
+        Runnable departed;
+        synchronized (this) {
+            if (onDeparture == null || ctx.serverSocket().isConnected()) {
+                return;
+            }
+            departed = onDeparture;
+            onDeparture = null;
+        }
+        departed.run();
     }
 
     synchronized Phase phase() {
@@ -113,6 +142,7 @@ final class ConnectionWatch {
         if (phase == Phase.HANDLING || phase == Phase.BODY) {
             boolean closing = !admitted() || clientAskedToClose;
             phase = closing ? Phase.CLOSING : Phase.IDLE;
+            onDeparture = null;
             deadline = closing ? now : now + timeouts.idleNanos();
         }
     }
@@ -155,6 +185,11 @@ final class ConnectionWatch {
                 close();
             }
         });
+    }
+
+    /** Closes the connection now: its client stopped reading and a write to it is stuck. */
+    void disconnect() {
+        close();
     }
 
     private void close() {

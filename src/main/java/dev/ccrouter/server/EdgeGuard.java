@@ -39,13 +39,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li><b>Read deadlines.</b> The request head must arrive within the head timeout of its first byte, the body
  *   within the body timeout; otherwise 408 and close (slowloris). A connection idle between requests is closed after
  *   the idle timeout.</li>
+ *   <li><b>Departures.</b> While a handler waits on the upstream, a client that closed its connection is noticed
+ *   within a tick or two ({@link ClientDepartures}), so the upstream call is cancelled instead of run to its end.</li>
  * </ul>
  *
  * Helidon 4.5 offers neither: its socket read timeout resets with every byte, and its idle-connection sweep only
  * touches connections waiting for a request line (and runs every two minutes). So the HTTP/1.1 selector is wrapped,
  * and a watchdog thread checks every connection's {@link ConnectionWatch} a few times a second.
  */
-final class EdgeGuard implements ReadDeadlines, AutoCloseable {
+final class EdgeGuard implements ReadDeadlines, ClientDepartures, AutoCloseable {
     static final Duration TICK = Duration.ofMillis(200);
 
     /** The three read deadlines, in nanoseconds for the watchdog's arithmetic. */
@@ -135,10 +137,31 @@ final class EdgeGuard implements ReadDeadlines, AutoCloseable {
     public Body bodyStarted() {
         ConnectionWatch watch = current.get();
         if (watch == null) {
-            return NONE.bodyStarted();
+            return ReadDeadlines.NONE.bodyStarted();
         }
         watch.bodyStarted(System.nanoTime());
         return watch::bodyRead;
+    }
+
+    @Override
+    public Watch watch(Runnable onDeparture) {
+        ConnectionWatch watch = current.get();
+        if (watch == null) {
+            return ClientDepartures.NONE.watch(onDeparture);
+        }
+        watch.watchDeparture(onDeparture);
+        return watch::stopWatchingDeparture;
+    }
+
+    @Override
+    public Duration writeStall() {
+        return Duration.ofNanos(timeouts.bodyNanos());
+    }
+
+    @Override
+    public Runnable disconnector() {
+        ConnectionWatch watch = current.get();
+        return watch == null ? ClientDepartures.NONE.disconnector() : watch::disconnect;
     }
 
     @Override
@@ -171,6 +194,7 @@ final class EdgeGuard implements ReadDeadlines, AutoCloseable {
     private void sweep() {
         long now = System.nanoTime();
         for (ConnectionWatch watch : watches) {
+            watch.checkDeparture();
             watch.check(now, hasBufferedBytes(watch));
         }
     }

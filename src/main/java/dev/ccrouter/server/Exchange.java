@@ -2,6 +2,7 @@ package dev.ccrouter.server;
 
 import dev.ccrouter.api.anthropic.AnthropicError;
 import dev.ccrouter.billing.Bill;
+import dev.ccrouter.upstream.Cancellation;
 
 /** What happened to one {@code /v1/messages} request, filled in as it goes; read by the access log. Never holds a key. */
 final class Exchange {
@@ -25,6 +26,8 @@ final class Exchange {
     AnthropicError error;
     String streamError;
     boolean clientGone;
+    /** Aborts the upstream call when the client leaves. */
+    final Cancellation cancellation = new Cancellation();
 
     Exchange(String requestId, long startNanos) {
         this.requestId = requestId;

@@ -127,6 +127,9 @@ public final class GatewayServer implements AutoCloseable {
                 .shutdownGracePeriod(config.shutdownGrace())
                 // The command that started the server stops it, and says so: no second hook racing it.
                 .shutdownHook(false)
+                // Blocking sockets: their probe notices a client that left while a handler waits on the upstream
+                // (ClientDepartures, DepartureProbe); NIO sockets have none.
+                .useNio(false)
                 .connectionOptions(options -> options.tcpNoDelay(true))
                 .routing(routing)
                 .build();
@@ -200,7 +203,7 @@ public final class GatewayServer implements AutoCloseable {
         return new Handlers(
                 new MessagesHandler(json, shared.bodies(), shared.errors(), router, upstream, settings.pingInterval(),
                         LIVENESS_CHECK, shared.accessLog(), new PriceBook(pricing, settings.prices()), auth,
-                        limits),
+                        limits, edge),
                 new CountTokensHandler(json, shared.bodies(), shared.errors(), auth, router),
                 new ModelsHandler(json, shared.errors(), settings.models(), router, auth));
     }

@@ -32,6 +32,7 @@ import dev.ccrouter.translate.UpstreamErrors;
 import dev.ccrouter.translate.UpstreamFailureException;
 import dev.ccrouter.translate.UsageMapper;
 import dev.ccrouter.translate.WebSearch;
+import dev.ccrouter.upstream.Cancellation;
 import dev.ccrouter.upstream.UpstreamClient;
 import dev.ccrouter.upstream.UpstreamException;
 import dev.ccrouter.upstream.UpstreamResponse;
@@ -65,6 +66,8 @@ final class MessagesHandler implements Handler {
     private static final int MAX_UPSTREAM_ERROR_BODY = 1024 * 1024;
     /** Starts the SSE comment line that carries a stream's bill; SDKs ignore comment lines. */
     static final String BILLING_COMMENT = "ccrouter-billing ";
+    /** The status the access log and ledger record for a client that left before its answer (nginx's convention). */
+    static final int CLIENT_CLOSED_REQUEST = 499;
 
     private final ObjectMapper json;
     private final RequestBodies bodies;
@@ -88,11 +91,13 @@ final class MessagesHandler implements Handler {
     private final SpendingLimits limits;
     private final Clock clock = Clock.systemUTC();
     private final AnthropicPassthrough passthrough;
+    private final ClientDepartures departures;
 
     MessagesHandler(ObjectMapper json, RequestBodies bodies, ErrorResponses errors, Router router,
                     UpstreamClient upstream, Duration pingInterval, Duration livenessCheck, AccessLog accessLog,
-                    PriceBook prices, ClientAuth auth, SpendingLimits limits) {
+                    PriceBook prices, ClientAuth auth, SpendingLimits limits, ClientDepartures departures) {
         this.json = json;
+        this.departures = departures;
         this.auth = auth;
         this.limits = limits;
         this.prices = prices;
@@ -128,8 +133,12 @@ final class MessagesHandler implements Handler {
             exchange.error = refused.error;
             errors.send(res, refused.error, exchange.requestId);
         } catch (RequestFailure failure) {
-            exchange.error = failure.error;
-            errors.send(res, SecretRedaction.redact(failure.error, secrets), exchange.requestId);
+            if (exchange.cancellation.cancelled()) {
+                clientLeft(exchange); // nobody to answer: the failure is the cancelled call's
+            } else {
+                exchange.error = failure.error;
+                errors.send(res, SecretRedaction.redact(failure.error, secrets), exchange.requestId);
+            }
         } finally {
             accessLog.log(exchange);
         }
@@ -142,6 +151,15 @@ final class MessagesHandler implements Handler {
     private void serve(ServerRequest req, ServerResponse res, Exchange exchange, String clientKey,
                        List<String> secrets) {
         JsonNode body = parseBody(req);
+        exchange.stream = body.path("stream").asBoolean(false); // for the log, should the client leave before an answer
+        // The request is read whole: from here a client that leaves cancels the upstream call at once.
+        try (ClientDepartures.Watch departure = departures.watch(exchange.cancellation::cancel)) {
+            answer(req, res, body, exchange, clientKey, secrets);
+        }
+    }
+
+    private void answer(ServerRequest req, ServerResponse res, JsonNode body, Exchange exchange, String clientKey,
+                        List<String> secrets) {
         exchange.model = body.path("model").asText("");
         long estimate = estimator.estimate(body);
         RouteDecision decision = router.decide(body, estimate);
@@ -230,6 +248,9 @@ final class MessagesHandler implements Handler {
             try {
                 response = post(candidate, payload, stream, headers, clientKey, attribution, exchange, secrets);
             } catch (UpstreamException e) {
+                if (exchange.cancellation.cancelled()) {
+                    throw new RequestFailure(e.error()); // the client left: not the target's fault, no next target
+                }
                 cooldowns.failed(candidate);
                 if (last) {
                     throw new RequestFailure(e.error());
@@ -267,7 +288,8 @@ final class MessagesHandler implements Handler {
             secrets.add(key);
             String header = key != null ? provider.authHeader() : null;
             UpstreamResponse response = upstream.post(new UpstreamClient.Call(provider.endpoint(), header,
-                    header != null ? provider.authValue(key) : null, stream, attribution, headers), body);
+                    header != null ? provider.authValue(key) : null, stream, attribution, headers), body,
+                    exchange.cancellation);
             int status = response.status();
             if (pool == null || status != 401 && status != 429) {
                 return response;
@@ -353,13 +375,14 @@ final class MessagesHandler implements Handler {
     private void stream(ServerResponse res, UpstreamResponse response, ResponseContext context, Exchange exchange,
                         List<String> secrets) {
         startEventStream(res, exchange);
-        try (ClientStream client = new ClientStream(json, res.outputStream(), pingInterval, livenessCheck, response::close)) {
+        try (ClientStream client = new ClientStream(json, res.outputStream(), pingInterval, livenessCheck,
+                response::close, departures.writeStall(), departures.disconnector())) {
             ChatStreamTranslator translator = new ChatStreamTranslator(json, context, recording(client, exchange, secrets));
             translator.start();
             client.flush();
             client.startKeeper();
             boolean complete = relay.relay(response.body(), translator, client);
-            exchange.clientGone = client.clientGone();
+            exchange.clientGone = client.clientGone() || exchange.cancellation.cancelled();
             if (complete) {
                 response.finishReading();
             }
@@ -391,6 +414,12 @@ final class MessagesHandler implements Handler {
         BillingHeaders.add(res, exchange.bill);
         res.header(HeaderNames.CONTENT_TYPE, "application/json");
         res.send(writeBytes(message));
+    }
+
+    /** The client left before any answer reached it; its upstream call was cancelled (nginx's 499 in the log). */
+    private static void clientLeft(Exchange exchange) {
+        exchange.clientGone = true;
+        exchange.status = CLIENT_CLOSED_REQUEST;
     }
 
     private void startEventStream(ServerResponse res, Exchange exchange) {

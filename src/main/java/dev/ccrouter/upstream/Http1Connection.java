@@ -18,7 +18,7 @@ import javax.net.ssl.SSLSocketFactory;
  * timeout on every read, and buffered streams. It writes one request at a time and reads one response head; the
  * body is read through {@link ResponseBody}, which gives the connection back to its pool when the body ended cleanly.
  */
-final class Http1Connection implements AutoCloseable {
+final class Http1Connection implements java.io.Closeable {
     /** The longest response head accepted: status line and headers. */
     static final int MAX_HEAD_BYTES = 64 * 1024;
 
@@ -40,8 +40,10 @@ final class Http1Connection implements AutoCloseable {
     }
 
     static Http1Connection open(Endpoint endpoint, Duration connectTimeout, Duration readTimeout,
-                                SSLSocketFactory tls) throws IOException {
+                                SSLSocketFactory tls, Cancellation cancellation) throws IOException {
         Socket socket = new Socket();
+        // Registered before connecting: closing the socket is what aborts a connect that hangs.
+        cancellation.attach(socket);
         try {
             socket.setTcpNoDelay(true); // small SSE frames and requests must not wait ~40 ms for Nagle
             socket.setKeepAlive(true);

@@ -79,32 +79,49 @@ public final class UpstreamClient implements AutoCloseable {
      * @throws UpstreamException when the upstream cannot be reached or does not answer in time
      */
     public UpstreamResponse post(Call call, byte[] body) {
+        return post(call, body, new Cancellation());
+    }
+
+    /**
+     * {@link #post(Call, byte[])}, abortable through {@code cancellation} until the response's body ended.
+     *
+     * @throws UpstreamException also when the call was cancelled ({@link Cancellation#cancelled()} then says so)
+     */
+    public UpstreamResponse post(Call call, byte[] body, Cancellation cancellation) {
         Http1Connection.Endpoint endpoint = endpoint(call.url());
         byte[] head = head(call, endpoint, body.length);
         try {
-            return exchange(endpoint, head, body, true);
+            return exchange(endpoint, head, body, true, cancellation);
         } catch (IOException | RuntimeException first) {
             if (isTimeout(first)) {
                 throw timeout(call, first);
             }
+            if (cancellation.cancelled()) { // not a stale pooled connection: no second attempt
+                throw unreachable(call, first);
+            }
             try {
-                return exchange(endpoint, head, body, false);
+                return exchange(endpoint, head, body, false, cancellation);
             } catch (IOException | RuntimeException second) {
                 throw isTimeout(second) ? timeout(call, second) : unreachable(call, second);
             }
         }
     }
 
-    private UpstreamResponse exchange(Http1Connection.Endpoint endpoint, byte[] head, byte[] body, boolean pooled)
-            throws IOException {
+    private UpstreamResponse exchange(Http1Connection.Endpoint endpoint, byte[] head, byte[] body, boolean pooled,
+                                      Cancellation cancellation) throws IOException {
         Http1Connection connection = pooled ? pool.take(endpoint) : null;
         if (connection == null) {
-            connection = Http1Connection.open(endpoint, connectTimeout, readTimeout, endpoint.tls() ? tls.join() : null);
+            connection = Http1Connection.open(endpoint, connectTimeout, readTimeout, endpoint.tls() ? tls.join() : null,
+                    cancellation);
         }
         try {
+            cancellation.attach(connection);
             connection.send(head, body);
             ResponseHead response = connection.readHead();
-            return new UpstreamResponse(response, new ResponseBody(connection, response, pool::release));
+            return new UpstreamResponse(response, new ResponseBody(connection, response, released -> {
+                cancellation.detach(released);
+                pool.release(released);
+            }));
         } catch (IOException | RuntimeException e) {
             connection.close();
             throw e;

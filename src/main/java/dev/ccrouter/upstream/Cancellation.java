@@ -1,0 +1,62 @@
+package dev.ccrouter.upstream;
+
+import java.io.Closeable;
+import java.io.IOException;
+
+/**
+ * Aborts one exchange's upstream call from another thread — the watchdog that noticed the client leave. The call's
+ * socket is closed under it, which makes a blocked connect or read return at once, and closing the connection is
+ * what tells a provider to stop generating (and billing). A call cancelled before it starts never opens a socket.
+ *
+ * <p>Only the connection the call is using is closed: once its body ended and the connection went back to the pool,
+ * it belongs to the next request and a late {@link #cancel()} leaves it alone.
+ */
+public final class Cancellation {
+    private Closeable inFlight;
+    private boolean cancelled;
+
+    /** Closes the call's connection, if one is open, and refuses any further call of this exchange. */
+    public void cancel() {
+        Closeable connection;
+        synchronized (this) {
+            cancelled = true;
+            connection = inFlight;
+            inFlight = null;
+        }
+        closeQuietly(connection);
+    }
+
+    public synchronized boolean cancelled() {
+        return cancelled;
+    }
+
+    /** The call now uses this socket or connection; closed at once when the exchange was cancelled already. */
+    void attach(Closeable connection) throws IOException {
+        synchronized (this) {
+            if (!cancelled) {
+                inFlight = connection;
+                return;
+            }
+        }
+        closeQuietly(connection);
+        throw new IOException("the client went away");
+    }
+
+    /** The connection is no longer this call's (its body ended and it went back to the pool). */
+    synchronized void detach(Closeable connection) {
+        if (inFlight == connection) {
+            inFlight = null;
+        }
+    }
+
+    private static void closeQuietly(Closeable connection) {
+        if (connection == null) {
+            return;
+        }
+        try {
+            connection.close();
+        } catch (IOException e) {
+            // closing anyway
+        }
+    }
+}

@@ -1,0 +1,110 @@
+package dev.ccrouter.server;
+
+import static dev.ccrouter.testing.MisbehavingUpstream.head;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.ccrouter.testing.AccessLogCapture;
+import dev.ccrouter.testing.MisbehavingUpstream;
+import dev.ccrouter.testing.RawClient;
+import dev.ccrouter.testing.RunningGateway;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A client that leaves while nothing is being written to it — the upstream has not answered yet, or a whole answer is
+ * being read — is noticed, and the upstream call is cancelled within a second: closing the upstream connection is what
+ * stops a provider generating and billing. The upstream here holds every call open and notes when the gateway closes it.
+ */
+class ClientDepartureTest {
+    static MisbehavingUpstream upstream;
+    static RunningGateway gateway;
+
+    @BeforeAll
+    static void start() {
+        upstream = MisbehavingUpstream.start();
+        gateway = RunningGateway.start(upstream.baseUrl(), config -> config);
+    }
+
+    @AfterAll
+    static void stop() {
+        gateway.close();
+        upstream.close();
+    }
+
+    @Test
+    void aClientGoneWhileAWholeAnswerIsAwaitedCancelsTheUpstreamWithinASecond() throws Exception {
+        leaveAndExpectCancellation("claude-departure-whole-head", false, new byte[0]);
+    }
+
+    @Test
+    void aClientGoneWhileAWholeAnswerIsBeingReadCancelsTheUpstreamWithinASecond() throws Exception {
+        byte[] partial = concat(head(200, "content-type", "application/json", "content-length", "4000"),
+                "{\"id\":\"chatcmpl-1\",\"choices\":[".getBytes(StandardCharsets.UTF_8));
+        leaveAndExpectCancellation("claude-departure-whole-body", false, partial);
+    }
+
+    @Test
+    void aClientGoneBeforeTheUpstreamStartsItsStreamCancelsTheUpstreamWithinASecond() throws Exception {
+        leaveAndExpectCancellation("claude-departure-stream-head", true, new byte[0]);
+    }
+
+    /**
+     * The upstream writes {@code upstreamSends} and then holds the call; the client leaves once the call reached it.
+     * The upstream connection must close within a second, and the access log record a client gone (499), no error.
+     */
+    private static void leaveAndExpectCancellation(String model, boolean stream, byte[] upstreamSends) throws Exception {
+        CountDownLatch called = new CountDownLatch(1);
+        CountDownLatch upstreamClosed = new CountDownLatch(1);
+        upstream.behave((socket, out) -> {
+            out.write(upstreamSends);
+            out.flush();
+            called.countDown();
+            awaitEndOfStream(socket);
+            upstreamClosed.countDown();
+        });
+        String body = "{\"model\":\"" + model + "\",\"max_tokens\":100,\"stream\":" + stream
+                + ",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+        try (AccessLogCapture log = new AccessLogCapture()) {
+            try (RawClient client = RawClient.connect(gateway.port())) {
+                client.send("POST /v1/messages HTTP/1.1\r\nHost: 127.0.0.1\r\nx-api-key: sk-test\r\n"
+                        + "content-type: application/json\r\ncontent-length: " + body.length() + "\r\n\r\n" + body);
+                assertThat(called.await(5, TimeUnit.SECONDS)).as("the upstream was called").isTrue();
+            }
+
+            await().atMost(Duration.ofSeconds(1)).until(() -> upstreamClosed.getCount() == 0);
+            String line = await().atMost(Duration.ofSeconds(5)).until(
+                    () -> log.lines().stream().filter(l -> l.contains(" model=" + model + " ")).findFirst(),
+                    found -> found.isPresent()).orElseThrow();
+            assertThat(line).contains(" status=499 ", " stream=" + stream + " ", " client_disconnected=true")
+                    .doesNotContain(" error=");
+        }
+    }
+
+    /** Blocks until the gateway closes its end of the upstream connection. */
+    private static void awaitEndOfStream(Socket socket) {
+        try {
+            InputStream in = socket.getInputStream();
+            while (in.read() >= 0) {
+                // the gateway sends nothing more on this connection: only its end matters
+            }
+        } catch (IOException e) {
+            // a reset ends it too
+        }
+    }
+
+    private static byte[] concat(byte[] first, byte[] second) {
+        byte[] both = new byte[first.length + second.length];
+        System.arraycopy(first, 0, both, 0, first.length);
+        System.arraycopy(second, 0, both, first.length, second.length);
+        return both;
+    }
+}
