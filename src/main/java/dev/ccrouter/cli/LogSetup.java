@@ -1,17 +1,16 @@
 package dev.ccrouter.cli;
 
-import ch.qos.logback.classic.AsyncAppender;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.Configurator;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.spi.ContextAwareBase;
 
 /**
  * Logging set up in code rather than {@code logback.xml}: parsing XML costs about a third of a second of start-up.
- * One line per event on stderr, written asynchronously (a full queue drops lines rather than stall requests);
+ * One line per event on stderr, written in batches by one thread ({@link BatchingStderrAppender}; a full queue drops
+ * lines rather than stall requests);
  * {@code CCROUTER_LOG_LEVEL} sets the level (default INFO; WARN silences the access
  * log). Helidon's own INFO chatter is kept at WARN.
  */
@@ -24,26 +23,16 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
         encoder.setPattern("%d{HH:mm:ss.SSS} %-5level %logger{20} %msg%n");
         encoder.start();
 
-        ConsoleAppender<ILoggingEvent> stderr = new ConsoleAppender<>();
+        // Requests never wait for the terminal: lines are queued and written in batches by one thread.
+        BatchingStderrAppender stderr = new BatchingStderrAppender(8192);
         stderr.setContext(context);
         stderr.setName("stderr");
-        stderr.setTarget("System.err");
         stderr.setEncoder(encoder);
         stderr.start();
 
-        // Requests never wait for the terminal: lines are queued and written by logback's own thread.
-        AsyncAppender async = new AsyncAppender();
-        async.setContext(context);
-        async.setName("async-stderr");
-        async.setQueueSize(8192);
-        async.setDiscardingThreshold(0);
-        async.setNeverBlock(true);
-        async.addAppender(stderr);
-        async.start();
-
         ch.qos.logback.classic.Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         root.setLevel(Level.toLevel(System.getenv("CCROUTER_LOG_LEVEL"), Level.INFO));
-        root.addAppender(async);
+        root.addAppender(stderr);
         context.getLogger("io.helidon").setLevel(Level.WARN);
         // The ledger says in one line when its database goes and comes back; the pool would add a stack trace per try.
         context.getLogger("com.zaxxer.hikari").setLevel(Level.ERROR);

@@ -4,6 +4,7 @@ import dev.ccrouter.config.AuthSettings;
 import dev.ccrouter.ledger.ClientKeyId;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * How the ledger, the budgets and the dashboard name the key a request came with: the configured name of a gateway
@@ -15,6 +16,13 @@ final class ClientKeyNames {
 
     /** Short hash → configured name, for the named keys. */
     private final Map<String, String> names;
+    /**
+     * Ids of the keys seen lately: a SHA-256 (and the JDK's provider lookup for it) on every request was a measurable
+     * part of its CPU, and a gateway sees few distinct keys. Emptied when it grows past a bound, so a flood of made-up
+     * keys cannot grow it.
+     */
+    private final Map<String, String> recent = new ConcurrentHashMap<>();
+    private static final int RECENT_BOUND = 256;
 
     private ClientKeyNames(Map<String, String> names) {
         this.names = names;
@@ -32,8 +40,19 @@ final class ClientKeyNames {
 
     /** The id of a key as presented; null for none. */
     String idOf(String presentedKey) {
-        String hash = ClientKeyId.of(presentedKey);
-        return hash == null ? null : names.getOrDefault(hash, hash);
+        if (presentedKey == null) {
+            return null;
+        }
+        String id = recent.get(presentedKey);
+        if (id == null) {
+            String hash = ClientKeyId.of(presentedKey);
+            id = names.getOrDefault(hash, hash);
+            if (recent.size() >= RECENT_BOUND) {
+                recent.clear();
+            }
+            recent.put(presentedKey, id);
+        }
+        return id;
     }
 
     /** The id of a configured key. */
