@@ -39,12 +39,20 @@ final class RawHttpClient implements Closeable {
 
     /** The complete bytes of a JSON POST to this client's URL; the canned upstream answers by {@code Accept}. */
     byte[] post(byte[] body, boolean stream) {
+        return request(path, address.getHostString() + ":" + address.getPort(),
+                "x-api-key: sk-bench\r\nAuthorization: Bearer sk-bench\r\n", body, stream);
+    }
+
+    /**
+     * A JSON POST as bytes: request line, {@code Host}, content type, {@code Accept} by {@code stream}, the given
+     * header lines (each ending in CR LF), {@code anthropic-version}, the length, and the body.
+     */
+    static byte[] request(String path, String host, String headerLines, byte[] body, boolean stream) {
         String head = "POST " + path + " HTTP/1.1\r\n"
-                + "Host: " + address.getHostString() + ":" + address.getPort() + "\r\n"
+                + "Host: " + host + "\r\n"
                 + "Content-Type: application/json\r\n"
                 + "Accept: " + (stream ? "text/event-stream" : "application/json") + "\r\n"
-                + "x-api-key: sk-bench\r\n"
-                + "Authorization: Bearer sk-bench\r\n"
+                + headerLines
                 + "anthropic-version: 2023-06-01\r\n"
                 + "Content-Length: " + body.length + "\r\n\r\n";
         byte[] head8 = head.getBytes(StandardCharsets.US_ASCII);

@@ -25,19 +25,8 @@ final class SoakClient {
     }
 
     static byte[] post(byte[] body, boolean stream) {
-        String head = "POST /v1/messages HTTP/1.1\r\n"
-                + "Host: 127.0.0.1\r\n"
-                + "Content-Type: application/json\r\n"
-                + "Accept: " + (stream ? "text/event-stream" : "application/json") + "\r\n"
-                + "x-api-key: sk-soak\r\n"
-                + "anthropic-version: 2023-06-01\r\n"
-                + "Connection: close\r\n"
-                + "Content-Length: " + body.length + "\r\n\r\n";
-        byte[] head8 = head.getBytes(StandardCharsets.US_ASCII);
-        byte[] request = new byte[head8.length + body.length];
-        System.arraycopy(head8, 0, request, 0, head8.length);
-        System.arraycopy(body, 0, request, head8.length, body.length);
-        return request;
+        return RawHttpClient.request("/v1/messages", "127.0.0.1", "x-api-key: sk-soak\r\nConnection: close\r\n",
+                body, stream);
     }
 
     /** Sends a request, reads its answer to the end of the connection, and names the outcome. */
