@@ -1,5 +1,7 @@
 package dev.ccrouter.bench;
 
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -18,7 +20,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.stream.Stream;
@@ -106,25 +112,29 @@ public final class Soak {
         samples.add(Sample.take(pid, 0, client, 0, 0));
         AtomicBoolean running = new AtomicBoolean(true);
         long start = System.nanoTime();
-        long end = start + length.toNanos();
-        long intervalNanos = 1_000_000_000L * WORKERS / rate;
-        List<Thread> threads = new ArrayList<>();
-        for (int i = 0; i < WORKERS; i++) {
-            threads.add(Thread.ofVirtual().name("soak-worker-" + i).start(() -> {
-                // each worker paces itself to RATE / WORKERS requests a second, so the total stays moderate
-                long next = System.nanoTime() + ThreadLocalRandom.current().nextLong(intervalNanos);
-                while (running.get()) {
-                    pause(next - System.nanoTime());
-                    next += intervalNanos;
+        ScheduledExecutorService clock = Executors.newSingleThreadScheduledExecutor();
+        // Open-loop pacing: a request starts every 1/rate s whatever the earlier ones are doing, on its own virtual
+        // thread; at most WORKERS are in flight, so a gateway that stops answering cannot pile up clients.
+        Semaphore inFlight = new Semaphore(WORKERS);
+        clock.scheduleAtFixedRate(() -> {
+            if (!inFlight.tryAcquire()) {
+                count("any", "skipped: " + WORKERS + " requests already in flight");
+                return;
+            }
+            Thread.ofVirtual().start(() -> {
+                try {
                     Scenario scenario = draw();
                     byte[] request = (scenario.big() ? big : small).get(scenario);
                     String outcome = scenario.disconnect()
                             ? client.disconnect(request, ThreadLocalRandom.current().nextBoolean())
                             : client.exchange(request, scenario.stream());
                     count(scenario.name(), outcome);
+                } finally {
+                    inFlight.release();
                 }
-            }));
-        }
+            });
+        }, 0, 1_000_000_000L / rate, TimeUnit.NANOSECONDS);
+        List<Thread> threads = new ArrayList<>();
         for (int i = 0; i < SLOWLORIS_AT_ONCE; i++) {
             boolean body = i % 2 == 1;
             threads.add(Thread.ofVirtual().name("soak-slowloris-" + i).start(() -> {
@@ -133,18 +143,23 @@ public final class Soak {
                 }
             }));
         }
-        while (System.nanoTime() < end) {
-            pause(Math.min(SAMPLE_EVERY.toNanos(), end - System.nanoTime()));
+        clock.scheduleAtFixedRate(() -> {
             samples.add(Sample.take(pid, (System.nanoTime() - start) / 1e9, client, requests.sum(), bad.sum()));
             System.err.println("soak: " + samples.getLast());
-        }
-        running.set(false);
+        }, SAMPLE_EVERY.toNanos(), SAMPLE_EVERY.toNanos(), TimeUnit.NANOSECONDS);
+        // the run's end, as a task on the same clock, so no sample is being taken while it stops
+        clock.schedule(() -> running.set(false), length.toNanos(), TimeUnit.NANOSECONDS).get();
+        clock.shutdownNow();
+        clock.awaitTermination(1, TimeUnit.MINUTES);
+        inFlight.acquire(WORKERS); // every paced request has ended
         for (Thread thread : threads) {
             thread.join(Duration.ofMinutes(4));
         }
         // the load is over: let the gateway's idle connections time out (30 s), then its state should be the idle one
-        pause(Duration.ofSeconds(35).toNanos());
-        Sample after = Sample.take(pid, (System.nanoTime() - start) / 1e9, client, requests.sum(), bad.sum());
+        ScheduledExecutorService later = Executors.newSingleThreadScheduledExecutor();
+        Sample after = later.schedule(() -> Sample.take(pid, (System.nanoTime() - start) / 1e9, client,
+                requests.sum(), bad.sum()), 35, TimeUnit.SECONDS).get();
+        later.shutdown();
         SoakReport report = new SoakReport(length, rate, samples, after, outcomes);
         Files.writeString(out.resolve("samples.csv"), report.csv());
         Files.writeString(out.resolve("soak.md"), report.markdown());
@@ -188,24 +203,8 @@ public final class Soak {
     }
 
     private static void awaitHealthy(SoakClient client) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (client.healthMillis() < 0) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("the gateway did not answer /health within 60 s");
-            }
-            pause(Duration.ofMillis(50).toNanos());
-        }
-    }
-
-    private static void pause(long nanos) {
-        if (nanos <= 0) {
-            return;
-        }
-        try {
-            Thread.sleep(Duration.ofNanos(nanos));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        await("the gateway's /health").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
+                .until(() -> client.healthMillis() >= 0);
     }
 
     private static int freePort() throws IOException {

@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
@@ -109,14 +110,14 @@ final class SoakUpstream implements AutoCloseable {
                     return;
                 }
             }
-        } catch (IOException | InterruptedException e) {
+        } catch (IOException e) {
             // the gateway went away, or the fault cut the connection: both are the point of this server
         }
     }
 
     /** Answers one chat completion; false when the connection is finished with. */
     private static boolean answer(Socket socket, OutputStream out, Request request)
-            throws IOException, InterruptedException {
+            throws IOException {
         Fault fault = Fault.in(request.body());
         switch (fault) {
             case ERROR500 -> {
@@ -149,20 +150,41 @@ final class SoakUpstream implements AutoCloseable {
             }
             if (fault == Fault.STALL && i == 2) {
                 out.flush();
-                Thread.sleep(STALL_MILLIS);
+                hangsUpWithin(socket, STALL_MILLIS); // the gateway's read timeout should end it first
                 return false;
             }
             String data = fault == Fault.GARBAGE && i == 2 ? "{\"id\":\"gen-s\",\"choices\":[{\"index\":0,\"delta\":" : STREAM[i];
             chunk(out, "data: " + data + "\n\n");
             if (fault == Fault.SLOW) {
                 out.flush();
-                Thread.sleep(SLOW_GAP_MILLIS);
+                if (hangsUpWithin(socket, SLOW_GAP_MILLIS)) {
+                    return false; // its client dropped the stream and the gateway closed this call: stop writing
+                }
             }
         }
         chunk(out, "data: [DONE]\n\n");
         out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
         out.flush();
         return true;
+    }
+
+    /**
+     * Waits up to {@code millis} for the gateway to close this connection, which is all it can do mid-answer (it sends
+     * nothing more on it); true when it did. A slow or stalled answer thus ends as soon as the gateway gives up on it.
+     */
+    private static boolean hangsUpWithin(Socket socket, long millis) throws IOException {
+        socket.setSoTimeout((int) millis);
+        try {
+            return socket.getInputStream().read() < 0;
+        } catch (SocketTimeoutException e) {
+            return false;
+        } catch (IOException e) {
+            return true; // reset by the gateway
+        } finally {
+            if (!socket.isClosed()) {
+                socket.setSoTimeout(0);
+            }
+        }
     }
 
     private static byte[] head(int status, String contentType, int length, String... extra) {
