@@ -12,7 +12,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * One instance per configuration, replaced whole on a reload.
  */
 final class ClientKeyNames {
-    static final ClientKeyNames NONE = new ClientKeyNames(Map.of());
+    /** For before the configuration is read: no named keys (a new instance, since each keeps its own memo). */
+    static ClientKeyNames none() {
+        return new ClientKeyNames(Map.of());
+    }
 
     /** Short hash → configured name, for the named keys. */
     private final Map<String, String> names;

@@ -38,7 +38,7 @@ final class RequestFacts {
         // Helidon runs each request on its own virtual thread, start to finish, the access log included.
         private final ThreadLocal<RequestFacts> current = new ThreadLocal<>();
         private final AtomicInteger openStreams = new AtomicInteger();
-        private volatile ClientKeyNames keyNames = ClientKeyNames.NONE;
+        private volatile ClientKeyNames keyNames = ClientKeyNames.none();
 
         /** Names keys as this configuration does, from the next request on. */
         void configure(AuthSettings auth) {

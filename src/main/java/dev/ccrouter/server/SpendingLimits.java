@@ -48,7 +48,7 @@ final class SpendingLimits implements AutoCloseable {
     private final ScheduledExecutorService refresher;
     /** The configured keys by ledger id (name, else short hash); swapped whole on a reload. */
     private volatile Map<String, ClientKey> keys = Map.of();
-    private volatile ClientKeyNames names = ClientKeyNames.NONE;
+    private volatile ClientKeyNames names = ClientKeyNames.none();
     private final Map<String, KeySpend> spend = new ConcurrentHashMap<>();
     private final Map<String, SlidingMinute> requests = new ConcurrentHashMap<>();
     private final Map<String, SlidingMinute> tokens = new ConcurrentHashMap<>();
