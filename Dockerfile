@@ -3,8 +3,8 @@
 #   docker run -d -p 127.0.0.1:8787:8787 -v ccrouter-data:/data ccrouter
 # Settings are the usual environment variables (README "Settings"); extra JVM flags go in JAVA_TOOL_OPTIONS.
 # The base images are build arguments, for a mirror or a local copy:
-#   docker build --build-arg BUILD_IMAGE=registry.example.com/maven:3.9-eclipse-temurin-21 \
-#                --build-arg RUNTIME_IMAGE=registry.example.com/eclipse-temurin:21-jre-noble -t ccrouter .
+#   docker build --build-arg BUILD_IMAGE=registry.example.com/maven:3.9-eclipse-temurin-25 \
+#                --build-arg RUNTIME_IMAGE=registry.example.com/eclipse-temurin:25-jre-noble -t ccrouter .
 # The runtime image must provide java 21+ on the PATH, groupadd/useradd and curl (the health check); with java 25+ the
 # image starts from an ahead-of-time cache, before that from a class-data-sharing archive.
 ARG BUILD_IMAGE=maven:3.9-eclipse-temurin-25
