@@ -1,6 +1,7 @@
 package dev.ccrouter.server;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ccrouter.api.JsonBuffers;
 import dev.ccrouter.api.anthropic.AnthropicError;
 import dev.ccrouter.api.anthropic.ErrorType;
 import dev.ccrouter.billing.PricingCatalog;
@@ -35,7 +36,7 @@ public final class GatewayServer implements AutoCloseable {
 
     private final GatewayConfig config;
     private final LedgerSettings ledgerSettings;
-    private final ObjectMapper json = new ObjectMapper();
+    private final ObjectMapper json = JsonBuffers.mapper();
     private WebServer server;
     private PricingCatalog pricing;
     private UpstreamClient upstream;

@@ -1,12 +1,12 @@
 package dev.ccrouter.server;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ccrouter.api.JsonBuffers;
 import dev.ccrouter.api.anthropic.AnthropicError;
 import dev.ccrouter.api.anthropic.ErrorType;
 import io.helidon.http.HeaderNames;
@@ -41,7 +41,7 @@ final class RequestBodies {
         this.maxBytes = maxBytes;
         this.deadlines = deadlines;
         int maxString = (int) Math.min(Integer.MAX_VALUE - 8, maxBytes);
-        this.json = new ObjectMapper(JsonFactory.builder()
+        this.json = new ObjectMapper(JsonBuffers.factory()
                 .streamReadConstraints(StreamReadConstraints.builder()
                         .maxNestingDepth(MAX_NESTING_DEPTH)
                         .maxNumberLength(MAX_NUMBER_LENGTH)
