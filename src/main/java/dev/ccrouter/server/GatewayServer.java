@@ -1,9 +1,9 @@
 package dev.ccrouter.server;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.ccrouter.api.JsonBuffers;
 import dev.ccrouter.api.anthropic.AnthropicError;
 import dev.ccrouter.api.anthropic.ErrorType;
+import dev.ccrouter.api.anthropic.JsonBuffers;
 import dev.ccrouter.billing.PricingCatalog;
 import dev.ccrouter.config.GatewayConfig;
 import dev.ccrouter.config.LedgerSettings;

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.ccrouter.api.JsonBuffers;
+import dev.ccrouter.api.anthropic.JsonBuffers;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;

@@ -1,4 +1,4 @@
-package dev.ccrouter.api;
+package dev.ccrouter.api.anthropic;
 
 import com.fasterxml.jackson.core.JsonFactoryBuilder;
 import com.fasterxml.jackson.core.util.JsonRecyclerPools;
