@@ -27,7 +27,7 @@ final class Http1Connection implements java.io.Closeable {
     static final int MAX_HEAD_BYTES = 64 * 1024;
     /** The read buffer: a typical response head, chunk-size lines and small SSE events. */
     static final int READ_BUFFER_BYTES = 2048;
-    /** A request up to this size is copied into one array and leaves in one write (one TCP segment on loopback). */
+    /** A request up to this size is copied into one array and leaves in one write (one system call, no split head). */
     static final int ONE_WRITE_BYTES = 16 * 1024;
 
     private final Socket socket;
