@@ -3,6 +3,7 @@ package dev.ccrouter.server;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ccrouter.api.anthropic.AnthropicError;
 import dev.ccrouter.api.anthropic.ErrorType;
+import dev.ccrouter.api.anthropic.JsonBuffers;
 import dev.ccrouter.billing.PricingCatalog;
 import dev.ccrouter.config.GatewayConfig;
 import dev.ccrouter.config.LedgerSettings;
@@ -36,7 +37,7 @@ public final class GatewayServer implements AutoCloseable {
 
     private final GatewayConfig config;
     private final LedgerSettings ledgerSettings;
-    private final ObjectMapper json = new ObjectMapper();
+    private final ObjectMapper json = JsonBuffers.mapper();
     private WebServer server;
     private PricingCatalog pricing;
     private UpstreamClient upstream;
@@ -136,6 +137,10 @@ public final class GatewayServer implements AutoCloseable {
                 // (ClientDepartures, DepartureProbe); NIO sockets have none.
                 .useNio(false)
                 .connectionOptions(options -> options.tcpNoDelay(true))
+                // Each response stream keeps a copy buffer this size for as long as it is open; every writer here
+                // (ClientStream, the passthrough) writes whole frames and flushes, so it never gathers anything:
+                // 4 KB by default, that was 40 MB at 10,000 open streams. Writes at least this large skip it.
+                .writeBufferSize(512)
                 .routing(routing)
                 .build();
         awaitLedger();

@@ -1,7 +1,6 @@
 package dev.ccrouter.upstream;
 
 import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,17 +9,26 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
 import java.time.Duration;
+import java.util.Arrays;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
 
 /**
  * One HTTP/1.1 connection to a provider: a blocking socket (cheap on a virtual thread) with TCP_NODELAY, a read
- * timeout on every read, and buffered streams. It writes one request at a time and reads one response head; the
+ * timeout on every read, and a small read buffer. It writes one request at a time and reads one response head; the
  * body is read through {@link ResponseBody}, which gives the connection back to its pool when the body ended cleanly.
+ *
+ * <p>A connection lives as long as its stream (minutes, thousands at once), so it keeps no more buffer than it needs
+ * while it waits: no write buffer, since a request is written whole from the arrays it was built in, and a read buffer
+ * sized for a response head and the chunk-size lines — reads at least that large go straight into the reader's array.
  */
 final class Http1Connection implements java.io.Closeable {
     /** The longest response head accepted: status line and headers. */
     static final int MAX_HEAD_BYTES = 64 * 1024;
+    /** The read buffer: a typical response head, chunk-size lines and small SSE events. */
+    static final int READ_BUFFER_BYTES = 2048;
+    /** A request up to this size is copied into one array and leaves in one write (one system call, no split head). */
+    static final int ONE_WRITE_BYTES = 16 * 1024;
 
     private final Socket socket;
     private final InputStream in;
@@ -31,8 +39,8 @@ final class Http1Connection implements java.io.Closeable {
     private Http1Connection(Socket socket, Endpoint endpoint) throws IOException {
         this.socket = socket;
         this.endpoint = endpoint;
-        this.in = new BufferedInputStream(socket.getInputStream(), 16 * 1024);
-        this.out = new BufferedOutputStream(socket.getOutputStream(), 16 * 1024);
+        this.in = new BufferedInputStream(socket.getInputStream(), READ_BUFFER_BYTES);
+        this.out = socket.getOutputStream();
     }
 
     /** Where connections go: scheme, host and port, the pool's key. */
@@ -66,10 +74,19 @@ final class Http1Connection implements java.io.Closeable {
         return endpoint;
     }
 
-    /** Writes a whole request: head and body in one flush. */
+    /**
+     * Writes a whole request: a small one in a single write, a larger one as its head and then its body straight from
+     * the body's array (as a 16 KB write buffer did before, without keeping the buffer).
+     */
     void send(byte[] head, byte[] body) throws IOException {
-        out.write(head);
-        out.write(body);
+        if (head.length + body.length <= ONE_WRITE_BYTES) {
+            byte[] request = Arrays.copyOf(head, head.length + body.length);
+            System.arraycopy(body, 0, request, head.length, body.length);
+            out.write(request);
+        } else {
+            out.write(head);
+            out.write(body);
+        }
         out.flush();
     }
 

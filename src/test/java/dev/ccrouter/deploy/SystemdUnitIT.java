@@ -57,7 +57,7 @@ class SystemdUnitIT {
         SystemdUnit unit = SystemdUnit.read(UNIT);
         assertThat(unit.execStart()).as("the JVM the unit runs").first().isEqualTo("/opt/ccrouter/jdk/bin/java");
         assertThat(unit.execStart()).as("a bounded heap with Serial GC, as the launcher runs it")
-                .contains("-XX:+UseSerialGC", "-Xmx1g");
+                .contains("-XX:+UseSerialGC", "-Xmx768m");
         assertThat(unit.execStart()).as("the start-up cache the install steps make, its warnings off")
                 .contains("-XX:AOTCache=/opt/ccrouter/ccrouter.aot", "-Xlog:aot*=off");
         assertThat(unit.environment()).containsEntry("CCROUTER_HOST", "127.0.0.1")
