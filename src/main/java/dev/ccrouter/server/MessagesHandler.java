@@ -114,7 +114,7 @@ final class MessagesHandler implements Handler {
         this.responseTranslator = new ChatResponseTranslator(json);
         this.estimator = new TokenEstimator();
         this.upstreamErrors = new UpstreamErrors(json);
-        this.passthrough = new AnthropicPassthrough(json);
+        this.passthrough = new AnthropicPassthrough(json, departures);
     }
 
     @Override
@@ -393,9 +393,11 @@ final class MessagesHandler implements Handler {
     private void streamWhole(ServerResponse res, JsonNode completion, ResponseContext context, Exchange exchange,
                              List<String> secrets) {
         startEventStream(res, exchange);
-        try (ClientStream client = new ClientStream(json, res.outputStream(), pingInterval, livenessCheck, () -> { })) {
+        try (ClientStream client = new ClientStream(json, departures.bounded(res.outputStream()), pingInterval,
+                livenessCheck, () -> { })) {
             new ChatStreamTranslator(json, context, recording(client, exchange, secrets)).onCompletion(completion);
             client.flush();
+            exchange.clientGone = client.clientGone();
         }
     }
 
@@ -413,7 +415,9 @@ final class MessagesHandler implements Handler {
         exchange.stopReason = message.path("stop_reason").asText(null);
         BillingHeaders.add(res, exchange.bill);
         res.header(HeaderNames.CONTENT_TYPE, "application/json");
-        res.send(writeBytes(message));
+        if (!departures.sendWhole(res, writeBytes(message))) {
+            clientLeft(exchange); // it stopped reading (the write stalled) or left: it never had the answer
+        }
     }
 
     /** The client left before any answer reached it; its upstream call was cancelled (nginx's 499 in the log). */
