@@ -132,8 +132,8 @@ public final class Abuse {
                         + "upstream can, 10 whole 8 MB answers", this::neverReading));
         StringBuilder table = new StringBuilder();
         String load = loadAverage();
-        table.append("| abuse | before | middle | after (").append(SETTLE.toSeconds()).append(" s) | `/health` during |"
-                + " how the abusers were answered |\n|---|---|---|---|---|---|\n");
+        table.append("| abuse | before | middle | after (").append(SETTLE.toSeconds()).append(" s) | gateway CPU during |"
+                + " `/health` during | how the abusers were answered |\n|---|---|---|---|---|---|---|\n");
         for (Kind kind : kinds) {
             System.err.println("abuse: " + kind.name());
             table.append(measure(kind, length)).append('\n');
@@ -148,6 +148,7 @@ public final class Abuse {
     /** Runs one abuse and returns its table row. */
     private String measure(Kind kind, Duration length) throws Exception {
         Snapshot before = Snapshot.take(pid, jcmd);
+        double cpuBefore = ProcessLook.of(pid).cpuSeconds();
         Outcomes outcomes = new Outcomes();
         LongAdder healthFailed = new LongAdder();
         ConcurrentLinkedQueue<Double> latencies = new ConcurrentLinkedQueue<>();
@@ -164,6 +165,7 @@ public final class Abuse {
         clock.scheduleAtFixedRate(() -> peak.see(pid), 0, SAMPLE_EVERY.toNanos(), TimeUnit.NANOSECONDS);
         var middle = clock.schedule(() -> Snapshot.take(pid, jcmd), length.toNanos() / 2, TimeUnit.NANOSECONDS);
         kind.abuser().run(length, outcomes);
+        double cpu = ProcessLook.of(pid).cpuSeconds() - cpuBefore;
         clock.shutdown();
         clock.awaitTermination(30, TimeUnit.SECONDS);
         List<Double> health = List.copyOf(latencies);
@@ -172,7 +174,8 @@ public final class Abuse {
         Snapshot after = later.schedule(() -> Snapshot.take(pid, jcmd), SETTLE.toNanos(), TimeUnit.NANOSECONDS).get();
         later.shutdown();
         return "| " + kind.name() + " | " + before + " | " + during + "; peak " + peak + " | " + after + " | "
-                + healthSummary(health, healthFailed.sum()) + " | " + outcomes + " |";
+                + String.format(Locale.ROOT, "%.1f s", cpu) + " | " + healthSummary(health, healthFailed.sum()) + " | "
+                + outcomes + " |";
     }
 
     // ---- the abusers ----
@@ -571,7 +574,7 @@ public final class Abuse {
             StringBuilder text = new StringBuilder();
             new TreeMap<>(counts).forEach((outcome, count) -> text.append(text.isEmpty() ? "" : "; ")
                     .append(outcome).append(" ×").append(count.sum()));
-            return text.toString();
+            return text.isEmpty() ? "—" : text.toString();
         }
     }
 
