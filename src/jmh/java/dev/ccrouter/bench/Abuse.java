@@ -29,6 +29,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * {@code bench/abuse}: one gateway process on 127.0.0.1, and one abuse after another for a bounded time each —
@@ -101,6 +103,8 @@ public final class Abuse {
                     "--data-dir", out.resolve("data").toString()));
             Process process = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(out.resolve("gateway.log").toFile()).start();
+            // bench/abuse's hard timeout ends this JVM with SIGTERM: the gateway must not outlive it
+            Runtime.getRuntime().addShutdownHook(new Thread(process::destroy));
             try {
                 Abuse abuse = new Abuse(port, process.pid(), Path.of(java).resolveSibling("jcmd").toString());
                 abuse.awaitHealthy();
@@ -130,6 +134,10 @@ public final class Abuse {
                         + "chunk, a cut stream, 500s", this::brokenUpstream),
                 new Kind("never-reading clients (4 KB receive buffer): 40 streams of 16 KB deltas as fast as the "
                         + "upstream can, 10 whole 8 MB answers", this::neverReading));
+        String only = System.getProperty("abuse.only"); // -Dabuse.only=PREFIX runs the abuses so named, to look closer
+        if (only != null) {
+            kinds = kinds.stream().filter(kind -> kind.name().startsWith(only)).toList();
+        }
         StringBuilder table = new StringBuilder();
         String load = loadAverage();
         table.append("| abuse | before | middle | after (").append(SETTLE.toSeconds()).append(" s) | gateway CPU during |"
@@ -163,7 +171,8 @@ public final class Abuse {
         }), 0, HEALTH_EVERY.toNanos(), TimeUnit.NANOSECONDS);
         Snapshot.Peak peak = new Snapshot.Peak();
         clock.scheduleAtFixedRate(() -> peak.see(pid), 0, SAMPLE_EVERY.toNanos(), TimeUnit.NANOSECONDS);
-        var middle = clock.schedule(() -> Snapshot.take(pid, jcmd), length.toNanos() / 2, TimeUnit.NANOSECONDS);
+        // no full GC in the middle: its pause would be counted against /health
+        var middle = clock.schedule(() -> Snapshot.withoutGc(pid, jcmd), length.toNanos() / 2, TimeUnit.NANOSECONDS);
         kind.abuser().run(length, outcomes);
         double cpu = ProcessLook.of(pid).cpuSeconds() - cpuBefore;
         clock.shutdown();
@@ -578,35 +587,54 @@ public final class Abuse {
         }
     }
 
-    /** The gateway process at one moment: from /proc, and its live heap from a class histogram (a full GC). */
-    record Snapshot(long rssKb, long threads, long descriptors, long liveHeapBytes) {
+    /**
+     * The gateway process at one moment: from /proc, and its heap — live (after a full GC), or simply in use when
+     * {@code live} is false.
+     */
+    record Snapshot(long rssKb, long threads, long descriptors, long heapBytes, boolean live) {
+        private static final Pattern GENERATION_USED = Pattern.compile("total \\d+K, used (\\d+)K");
+
+        /** With the live heap: {@code jcmd PID GC.class_histogram} runs a full GC; its last line totals the bytes. */
         static Snapshot take(long pid, String jcmd) {
             ProcessLook proc = ProcessLook.of(pid);
-            return new Snapshot(proc.rssKb(), proc.threads(), proc.descriptors(), liveHeap(pid, jcmd));
+            long live = jcmd(jcmd, pid, "GC.class_histogram").stream().filter(line -> line.startsWith("Total"))
+                    .findFirst().map(line -> Long.parseLong(line.trim().split("\\s+")[2])).orElse(-1L);
+            return new Snapshot(proc.rssKb(), proc.threads(), proc.descriptors(), live, true);
         }
 
-        /** {@code jcmd PID GC.class_histogram} runs a full GC first; its last line totals the live objects' bytes. */
-        private static long liveHeap(long pid, String jcmd) {
+        /** With the heap in use, garbage included ({@code GC.heap_info}: the generations' "used"), and no pause. */
+        static Snapshot withoutGc(long pid, String jcmd) {
+            ProcessLook proc = ProcessLook.of(pid);
+            long used = 0;
+            for (String line : jcmd(jcmd, pid, "GC.heap_info")) {
+                Matcher matcher = GENERATION_USED.matcher(line);
+                if (matcher.find()) {
+                    used += Long.parseLong(matcher.group(1)) * 1024;
+                }
+            }
+            return new Snapshot(proc.rssKb(), proc.threads(), proc.descriptors(), used, false);
+        }
+
+        private static List<String> jcmd(String jcmd, long pid, String command) {
             try {
-                Process process = new ProcessBuilder(jcmd, String.valueOf(pid), "GC.class_histogram")
-                        .redirectErrorStream(true).start();
+                Process process = new ProcessBuilder(jcmd, String.valueOf(pid), command).redirectErrorStream(true)
+                        .start();
                 List<String> lines = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8)
                         .lines().toList();
                 process.waitFor();
-                return lines.stream().filter(line -> line.startsWith("Total")).findFirst()
-                        .map(line -> Long.parseLong(line.trim().split("\\s+")[2])).orElse(-1L);
+                return lines;
             } catch (IOException e) {
-                return -1;
+                return List.of();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return -1;
+                return List.of();
             }
         }
 
         @Override
         public String toString() {
-            return String.format(Locale.ROOT, "%d MB RSS, %d threads, %d fds, %.1f MB live heap", rssKb / 1024,
-                    threads, descriptors, liveHeapBytes / 1e6);
+            return String.format(Locale.ROOT, "%d MB RSS, %d threads, %d fds, %.1f MB heap %s", rssKb / 1024,
+                    threads, descriptors, heapBytes / 1e6, live ? "live" : "in use");
         }
 
         /** The highest RSS, threads and descriptors seen during an abuse (sampled every second). */
