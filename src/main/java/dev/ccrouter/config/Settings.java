@@ -68,6 +68,9 @@ public final class Settings {
                     "`max_tokens` above it is clamped for that upstream model"),
             new Setting("stream.ping_interval_seconds", null, null, SECONDS_TO_AN_HOUR, null,
                     "an `event: ping` goes to a streaming client after this much silence"),
+            new Setting("stream.early_start_seconds", null, null, new Rule.WholeNumber(0, 3600), null,
+                    "a streaming request whose provider has not answered within this gets its stream started "
+                            + "(`message_start`, pings); later failures then arrive as `event: error`. 0: wait"),
             new Setting("pricing.refresh_minutes", null, null, new Rule.WholeNumber(0, 7 * 24 * 60), null,
                     "how often `<upstream>/models` is fetched for prices; 0 never fetches"),
             new Setting("data_dir", "CCROUTER_DATA_DIR", "--data-dir", new Rule.FilePath(), null,

@@ -22,6 +22,7 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -49,6 +50,8 @@ public final class GatewayServer implements AutoCloseable {
     private Shared shared;
     private RequestFacts.Current requestFacts;
     private final AtomicReference<Handlers> handlers = new AtomicReference<>();
+    /** Per-request timers (streams started early); its one thread starts with the first timer. */
+    private final ScheduledThreadPoolExecutor timers = timers();
 
     /** A gateway keeping its ledger in {@code <data_dir>/ledger.db}. */
     public GatewayServer(GatewayConfig config) {
@@ -205,7 +208,7 @@ public final class GatewayServer implements AutoCloseable {
         return new Handlers(
                 new MessagesHandler(json, shared.bodies(), shared.errors(), router, upstream, settings.pingInterval(),
                         LIVENESS_CHECK, shared.accessLog(), new PriceBook(pricing, settings.prices()), auth,
-                        limits, edge),
+                        limits, edge, settings.earlyStart(), timers),
                 new CountTokensHandler(json, shared.bodies(), shared.errors(), auth, router),
                 new ModelsHandler(json, shared.errors(), settings.models(), router, auth));
     }
@@ -256,6 +259,14 @@ public final class GatewayServer implements AutoCloseable {
         if (edge != null) {
             edge.close();
         }
+        timers.shutdownNow();
+    }
+
+    private static ScheduledThreadPoolExecutor timers() {
+        ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1,
+                Thread.ofPlatform().daemon().name("ccrouter-timers").factory());
+        timers.setRemoveOnCancelPolicy(true); // a timer cancelled is gone at once, not kept until it would have run
+        return timers;
     }
 
     /** Told by Helidon when the listener stops, whether asked to or not. */

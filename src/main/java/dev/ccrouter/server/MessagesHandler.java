@@ -49,6 +49,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Locale;
+import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * {@code POST /v1/messages}: parse once, translate once, forward, and translate the answer back — streamed event by
@@ -92,11 +93,16 @@ final class MessagesHandler implements Handler {
     private final Clock clock = Clock.systemUTC();
     private final AnthropicPassthrough passthrough;
     private final ClientDepartures departures;
+    private final Duration earlyStartAfter;
+    private final ScheduledExecutorService timers;
 
     MessagesHandler(ObjectMapper json, RequestBodies bodies, ErrorResponses errors, Router router,
                     UpstreamClient upstream, Duration pingInterval, Duration livenessCheck, AccessLog accessLog,
-                    PriceBook prices, ClientAuth auth, SpendingLimits limits, ClientDepartures departures) {
+                    PriceBook prices, ClientAuth auth, SpendingLimits limits, ClientDepartures departures,
+                    Duration earlyStartAfter, ScheduledExecutorService timers) {
         this.json = json;
+        this.earlyStartAfter = earlyStartAfter;
+        this.timers = timers;
         this.departures = departures;
         this.auth = auth;
         this.limits = limits;
@@ -164,11 +170,31 @@ final class MessagesHandler implements Handler {
         long estimate = estimator.estimate(body);
         RouteDecision decision = router.decide(body, estimate);
         exchange.route = decision.route();
+        String messageId = Ids.next("msg_");
+        try (EarlyStart early = earlyStart(res, body, decision, exchange, messageId, estimate)) {
+            try {
+                respond(req, res, body, exchange, clientKey, secrets, decision, messageId, estimate, early);
+            } catch (RequestFailure failure) {
+                ClientStream started = early.settle();
+                if (started == null) {
+                    throw failure;
+                }
+                failStartedStream(started, failure.error, exchange, secrets);
+            }
+        }
+    }
+
+    private void respond(ServerRequest req, ServerResponse res, JsonNode body, Exchange exchange, String clientKey,
+                         List<String> secrets, RouteDecision decision, String messageId, long estimate,
+                         EarlyStart early) {
         Answer answer = firstAnswer(decision, body, estimate, req, clientKey, exchange, secrets);
+        ClientStream started = early.settle();
         Candidate candidate = answer.candidate;
         ChatRequest chat = answer.chat;
-        res.header(ROUTE, decision.route());
-        res.header(PROVIDER, candidate.label());
+        if (started == null) { // a stream started early sent its head before the answering target was known
+            res.header(ROUTE, decision.route());
+            res.header(PROVIDER, candidate.label());
+        }
         if (chat == null) {
             forwardAnswer(res, answer, body, exchange);
             return;
@@ -178,7 +204,7 @@ final class MessagesHandler implements Handler {
             exchange.bill = UsageAccounting.account(upstreamUsage, chat.cacheTtls(), prices(candidate));
             return exchange.bill.usage();
         };
-        ResponseContext context = new ResponseContext(Ids.next("msg_"), exchange.model, chat.toolNames(),
+        ResponseContext context = new ResponseContext(messageId, exchange.model, chat.toolNames(),
                 chat.stopSequences(), accounting, estimate, () -> Ids.next("toolu_"),
                 WebSearch.tool(body) != null ? WebSearch.query(body) : null);
 
@@ -190,15 +216,55 @@ final class MessagesHandler implements Handler {
                         readQuietly(response, MAX_UPSTREAM_ERROR_BODY)));
             }
             if (chat.stream() && isEventStream(response)) {
-                stream(res, response, context, exchange, secrets);
+                stream(started != null ? started : openStream(res, exchange), started != null, response, context,
+                        exchange, secrets);
             } else {
                 JsonNode completion = parseUpstreamJson(response);
                 if (chat.stream()) {
-                    streamWhole(res, completion, context, exchange, secrets);
+                    streamWhole(started != null ? started : openStream(res, exchange), started != null, completion,
+                            context, exchange, secrets);
                 } else {
                     respondWhole(res, completion, context, exchange);
                 }
             }
+        }
+    }
+
+    /**
+     * For a streaming request whose targets all speak OpenAI chat, a timer that starts the client's stream should the
+     * upstream stay silent ({@code stream.early_start_seconds}). A target that takes the request as it is (an
+     * Anthropic-wire provider) sends its own {@code message_start}, so a route with one never starts early.
+     */
+    private EarlyStart earlyStart(ServerResponse res, JsonNode body, RouteDecision decision, Exchange exchange,
+                                  String messageId, long estimate) {
+        if (earlyStartAfter.isZero() || !body.path("stream").booleanValue()
+                || decision.targets().stream().anyMatch(target -> target.provider().anthropicWire())) {
+            return EarlyStart.never();
+        }
+        return EarlyStart.arm(timers, earlyStartAfter, () -> {
+            res.header(ROUTE, decision.route());
+            ClientStream client = openStream(res, exchange);
+            client.event(ChatStreamTranslator.messageStart(messageId, exchange.model, estimate));
+            client.event(new StreamEvent.Ping());
+            client.flush();
+            client.startKeeper();
+            return client;
+        });
+    }
+
+    /**
+     * A failure after the stream started early reaches the client as {@code event: error}, with the type its HTTP
+     * error would have had; a client already gone (its departure cancelled the upstream call) is not written to.
+     */
+    private void failStartedStream(ClientStream client, AnthropicError error, Exchange exchange,
+                                   List<String> secrets) {
+        try (client) {
+            if (client.clientGone() || exchange.cancellation.cancelled()) {
+                exchange.clientGone = true;
+                return;
+            }
+            recording(client, exchange, secrets).event(new StreamEvent.Error(error));
+            client.flush();
         }
     }
 
@@ -372,15 +438,31 @@ final class MessagesHandler implements Handler {
     private record Answer(Candidate candidate, ChatRequest chat, UpstreamResponse response) {
     }
 
-    private void stream(ServerResponse res, UpstreamResponse response, ResponseContext context, Exchange exchange,
-                        List<String> secrets) {
+    /**
+     * Sends a stream's head and opens the client's event stream. A client that leaves (or stops reading for the
+     * write-stall bound) cancels the upstream call.
+     */
+    private ClientStream openStream(ServerResponse res, Exchange exchange) {
         startEventStream(res, exchange);
-        try (ClientStream client = new ClientStream(json, res.outputStream(), pingInterval, livenessCheck,
-                response::close, departures.writeStall(), departures.disconnector())) {
+        return new ClientStream(json, departures.bounded(res.outputStream()), pingInterval, livenessCheck,
+                exchange.cancellation::cancel, departures.writeStall(), departures.disconnector());
+    }
+
+    /**
+     * Relays the upstream's event stream to the client's stream, opened for it or started early (then its
+     * {@code message_start} went out already).
+     */
+    private void stream(ClientStream client, boolean startedEarly, UpstreamResponse response, ResponseContext context,
+                        Exchange exchange, List<String> secrets) {
+        try (client) {
             ChatStreamTranslator translator = new ChatStreamTranslator(json, context, recording(client, exchange, secrets));
-            translator.start();
-            client.flush();
-            client.startKeeper();
+            if (startedEarly) {
+                translator.startedEarly();
+            } else {
+                translator.start();
+                client.flush();
+                client.startKeeper();
+            }
             boolean complete = relay.relay(response.body(), translator, client);
             exchange.clientGone = client.clientGone() || exchange.cancellation.cancelled();
             if (complete) {
@@ -390,12 +472,14 @@ final class MessagesHandler implements Handler {
     }
 
     /** A streaming request answered by an upstream that does not stream: the whole answer as one stream. */
-    private void streamWhole(ServerResponse res, JsonNode completion, ResponseContext context, Exchange exchange,
-                             List<String> secrets) {
-        startEventStream(res, exchange);
-        try (ClientStream client = new ClientStream(json, departures.bounded(res.outputStream()), pingInterval,
-                livenessCheck, () -> { })) {
-            new ChatStreamTranslator(json, context, recording(client, exchange, secrets)).onCompletion(completion);
+    private void streamWhole(ClientStream client, boolean startedEarly, JsonNode completion, ResponseContext context,
+                             Exchange exchange, List<String> secrets) {
+        try (client) {
+            ChatStreamTranslator translator = new ChatStreamTranslator(json, context, recording(client, exchange, secrets));
+            if (startedEarly) {
+                translator.startedEarly();
+            }
+            translator.onCompletion(completion);
             client.flush();
             exchange.clientGone = client.clientGone();
         }
