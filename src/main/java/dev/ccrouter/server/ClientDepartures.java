@@ -35,6 +35,11 @@ interface ClientDepartures {
         public OutputStream bounded(OutputStream out) {
             return out;
         }
+
+        @Override
+        public ClientDepartures here() {
+            return this;
+        }
     };
 
     /**
@@ -54,6 +59,13 @@ interface ClientDepartures {
      * {@link #writeStall()} closes the connection and fails ({@link StallBoundedOutput}).
      */
     OutputStream bounded(OutputStream out);
+
+    /**
+     * This connection's departures, for use from another thread: the others answer for the connection whose handler
+     * thread calls them, so a stream opened from a timer's thread (started early) would get no bound and no
+     * disconnector without this.
+     */
+    ClientDepartures here();
 
     /**
      * Sends a whole response (its headers set) through {@link #bounded}; false when the client stopped reading or

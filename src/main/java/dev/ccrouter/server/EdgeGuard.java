@@ -172,6 +172,36 @@ final class EdgeGuard implements ReadDeadlines, ClientDepartures, AutoCloseable 
     }
 
     @Override
+    public ClientDepartures here() {
+        ConnectionWatch watch = current.get();
+        return watch == null ? ClientDepartures.NONE : new OfConnection(watch, writeStall());
+    }
+
+    /** One connection's departures, whatever thread asks. */
+    private record OfConnection(ConnectionWatch connection, Duration writeStall) implements ClientDepartures {
+        @Override
+        public Watch watch(Runnable onDeparture) {
+            connection.watchDeparture(onDeparture);
+            return connection::stopWatchingDeparture;
+        }
+
+        @Override
+        public Runnable disconnector() {
+            return connection::disconnect;
+        }
+
+        @Override
+        public OutputStream bounded(OutputStream out) {
+            return new StallBoundedOutput(out, connection);
+        }
+
+        @Override
+        public ClientDepartures here() {
+            return this;
+        }
+    }
+
+    @Override
     public void close() {
         watchdog.shutdownNow();
     }

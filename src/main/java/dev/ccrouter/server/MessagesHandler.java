@@ -216,13 +216,13 @@ final class MessagesHandler implements Handler {
                         readQuietly(response, MAX_UPSTREAM_ERROR_BODY)));
             }
             if (chat.stream() && isEventStream(response)) {
-                stream(started != null ? started : openStream(res, exchange), started != null, response, context,
-                        exchange, secrets);
+                stream(started != null ? started : openStream(res, exchange, departures), started != null, response,
+                        context, exchange, secrets);
             } else {
                 JsonNode completion = parseUpstreamJson(response);
                 if (chat.stream()) {
-                    streamWhole(started != null ? started : openStream(res, exchange), started != null, completion,
-                            context, exchange, secrets);
+                    streamWhole(started != null ? started : openStream(res, exchange, departures), started != null,
+                            completion, context, exchange, secrets);
                 } else {
                     respondWhole(res, completion, context, exchange);
                 }
@@ -241,9 +241,10 @@ final class MessagesHandler implements Handler {
                 || decision.targets().stream().anyMatch(target -> target.provider().anthropicWire())) {
             return EarlyStart.never();
         }
+        ClientDepartures connection = departures.here(); // the starter runs on a thread of its own
         return EarlyStart.arm(timers, earlyStartAfter, () -> {
             res.header(ROUTE, decision.route());
-            ClientStream client = openStream(res, exchange);
+            ClientStream client = openStream(res, exchange, connection);
             client.event(ChatStreamTranslator.messageStart(messageId, exchange.model, estimate));
             client.event(new StreamEvent.Ping());
             client.flush();
@@ -442,10 +443,10 @@ final class MessagesHandler implements Handler {
      * Sends a stream's head and opens the client's event stream. A client that leaves (or stops reading for the
      * write-stall bound) cancels the upstream call.
      */
-    private ClientStream openStream(ServerResponse res, Exchange exchange) {
+    private ClientStream openStream(ServerResponse res, Exchange exchange, ClientDepartures connection) {
         startEventStream(res, exchange);
-        return new ClientStream(json, departures.bounded(res.outputStream()), pingInterval, livenessCheck,
-                exchange.cancellation::cancel, departures.writeStall(), departures.disconnector());
+        return new ClientStream(json, connection.bounded(res.outputStream()), pingInterval, livenessCheck,
+                exchange.cancellation::cancel, connection.writeStall(), connection.disconnector());
     }
 
     /**
