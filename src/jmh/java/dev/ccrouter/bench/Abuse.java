@@ -29,6 +29,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.IntConsumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -282,17 +283,10 @@ public final class Abuse {
     private void leaving(Duration length, Outcomes outcomes) throws Exception {
         SoakClient client = new SoakClient(gateway.getPort());
         byte[] request = SoakClient.post(body(Fault.SLOW, true), true);
-        AtomicBoolean running = new AtomicBoolean(true);
-        List<Thread> workers = new ArrayList<>();
-        for (int i = 0; i < 16; i++) {
-            boolean reset = i % 2 == 1;
-            workers.add(Thread.ofVirtual().start(() -> {
-                while (running.get()) {
-                    outcomes.count((reset ? "RST: " : "FIN: ") + client.disconnect(request, reset));
-                }
-            }));
-        }
-        stopAfter(length, running, workers);
+        inTurns(16, length, turn -> {
+            boolean reset = turn % 2 == 1;
+            outcomes.count((reset ? "RST: " : "FIN: ") + client.disconnect(request, reset));
+        });
     }
 
     /**
@@ -341,18 +335,10 @@ public final class Abuse {
                 .getBytes(StandardCharsets.US_ASCII);
         List<byte[]> bodies = List.of(huge, deep, number);
         List<String> names = List.of("40 MiB", "nested 100,000 deep", "5,000-digit number");
-        AtomicBoolean running = new AtomicBoolean(true);
-        List<Thread> workers = new ArrayList<>();
-        for (int w = 0; w < 4; w++) {
-            int first = w;
-            workers.add(Thread.ofVirtual().start(() -> {
-                for (int i = first; running.get(); i++) {
-                    int which = i % bodies.size();
-                    outcomes.count(names.get(which) + ": " + refusalOf(bodies.get(which)));
-                }
-            }));
-        }
-        stopAfter(length, running, workers);
+        inTurns(4, length, turn -> {
+            int which = turn % bodies.size();
+            outcomes.count(names.get(which) + ": " + refusalOf(bodies.get(which)));
+        });
     }
 
     /** Requests whose upstream fails: resets, stalls past the read timeout, broken and cut streams, 500s. */
@@ -364,19 +350,33 @@ public final class Abuse {
             boolean stream = fault != Fault.RESET && fault != Fault.ERROR500;
             requests.put(fault, SoakClient.post(body(fault, stream), stream));
         }
+        inTurns(16, length, turn -> {
+            Fault fault = faults.get(turn % faults.size());
+            boolean stream = fault != Fault.RESET && fault != Fault.ERROR500;
+            outcomes.count(fault.marker() + ": " + client.exchange(requests.get(fault), stream));
+        });
+    }
+
+    /**
+     * {@code workers} virtual threads, each running one turn after another until {@code length} is over; worker
+     * {@code w} numbers its turns w, w+1, w+2…, so that turns cycle through whatever a turn number chooses.
+     */
+    private static void inTurns(int workers, Duration length, IntConsumer turn) throws Exception {
         AtomicBoolean running = new AtomicBoolean(true);
-        List<Thread> workers = new ArrayList<>();
-        for (int w = 0; w < 16; w++) {
+        List<Thread> threads = new ArrayList<>();
+        for (int w = 0; w < workers; w++) {
             int first = w;
-            workers.add(Thread.ofVirtual().start(() -> {
+            threads.add(Thread.ofVirtual().start(() -> {
                 for (int i = first; running.get(); i++) {
-                    Fault fault = faults.get(i % faults.size());
-                    boolean stream = fault != Fault.RESET && fault != Fault.ERROR500;
-                    outcomes.count(fault.marker() + ": " + client.exchange(requests.get(fault), stream));
+                    turn.accept(i);
                 }
             }));
         }
-        stopAfter(length, running, workers);
+        waitFor(length);
+        running.set(false);
+        for (Thread thread : threads) {
+            thread.join(Duration.ofSeconds(60));
+        }
     }
 
     // ---- pieces ----
@@ -509,14 +509,6 @@ public final class Abuse {
             clock.schedule(() -> { }, length.toNanos(), TimeUnit.NANOSECONDS).get();
         } finally {
             clock.shutdown();
-        }
-    }
-
-    private static void stopAfter(Duration length, AtomicBoolean running, List<Thread> workers) throws Exception {
-        waitFor(length);
-        running.set(false);
-        for (Thread worker : workers) {
-            worker.join(Duration.ofSeconds(60));
         }
     }
 

@@ -27,44 +27,40 @@ final class StallBoundedOutput extends OutputStream {
 
     @Override
     public void write(int b) throws IOException {
-        watch.writeStarted(System.nanoTime());
-        try {
-            out.write(b);
-        } finally {
-            watch.writeEnded();
-        }
+        bounded(() -> out.write(b));
     }
 
     @Override
     public void write(byte[] bytes, int offset, int length) throws IOException {
         for (int at = offset, end = offset + length; at < end; at += SLICE) {
-            watch.writeStarted(System.nanoTime());
-            try {
-                out.write(bytes, at, Math.min(SLICE, end - at));
-            } finally {
-                watch.writeEnded();
-            }
+            int from = at;
+            bounded(() -> out.write(bytes, from, Math.min(SLICE, end - from)));
         }
     }
 
     @Override
     public void flush() throws IOException {
-        watch.writeStarted(System.nanoTime());
-        try {
-            out.flush();
-        } finally {
-            watch.writeEnded();
-        }
+        bounded(out::flush);
     }
 
     /** Ends the response (a stream's last chunk goes out here), under the same bound. */
     @Override
     public void close() throws IOException {
+        bounded(out::close);
+    }
+
+    private void bounded(Write write) throws IOException {
         watch.writeStarted(System.nanoTime());
         try {
-            out.close();
+            write.run();
         } finally {
             watch.writeEnded();
         }
+    }
+
+    /** One blocking write to the client. */
+    @FunctionalInterface
+    private interface Write {
+        void run() throws IOException;
     }
 }

@@ -8,9 +8,6 @@ import dev.ccrouter.testing.AccessLogCapture;
 import dev.ccrouter.testing.FakeUpstream;
 import dev.ccrouter.testing.RawClient;
 import dev.ccrouter.testing.RunningGateway;
-import io.helidon.http.HeaderNames;
-import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
@@ -35,18 +32,11 @@ class EarlyStreamWriteStallTest {
              AccessLogCapture log = new AccessLogCapture()) {
             CountDownLatch release = new CountDownLatch(1);
             CountDownLatch upstreamClosed = new CountDownLatch(1);
-            byte[] event = ("data: " + WriteStallTest.DELTA + "\n\n").getBytes(StandardCharsets.UTF_8);
+            FakeUpstream.Script flood = FakeUpstream.flood(
+                    ("data: " + WriteStallTest.DELTA + "\n\n").getBytes(StandardCharsets.UTF_8), upstreamClosed);
             upstream.answer((request, res) -> {
                 assertThat(release.await(20, TimeUnit.SECONDS)).isTrue(); // silent until the stream has started
-                res.header(HeaderNames.CONTENT_TYPE, "text/event-stream");
-                try (OutputStream out = res.outputStream()) {
-                    for (int i = 0; i < 20_000; i++) { // 320 MB at most, so a broken gateway still ends the test
-                        out.write(event);
-                        out.flush();
-                    }
-                } catch (IOException | RuntimeException e) {
-                    upstreamClosed.countDown(); // the gateway closed the upstream connection
-                }
+                flood.answer(request, res);
             });
             String body = "{\"model\":\"claude-early-stall\",\"max_tokens\":100,\"stream\":true,"
                     + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";

@@ -9,11 +9,9 @@ import dev.ccrouter.testing.AccessLogCapture;
 import dev.ccrouter.testing.FakeUpstream;
 import dev.ccrouter.testing.RawClient;
 import dev.ccrouter.testing.RunningGateway;
-import io.helidon.http.HeaderNames;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -52,15 +50,8 @@ class WholeAnswerWriteStallTest {
              RunningGateway gateway = RunningGateway.start(upstream, stallingAfter());
              AccessLogCapture log = new AccessLogCapture()) {
             upstream.answer(FakeUpstream.json(200, bigCompletion()));
-            try (RawClient client = RawClient.withReceiveBuffer(gateway.port(), RECEIVE_BUFFER)) {
-                long sent = System.nanoTime();
-                client.send(request("claude-whole-stall", false));
-                String line = awaitLine(log, "claude-whole-stall");
-                assertThat(Duration.ofNanos(System.nanoTime() - sent)).isGreaterThanOrEqualTo(STALL);
-                assertThat(line).contains(" status=499 ", " stream=false ", " upstream_status=200 ",
-                        " client_disconnected=true");
-                assertClosedShortOfTheWholeAnswer(client);
-            }
+            assertThat(cutOffReadingNothing(gateway, log, "claude-whole-stall", false))
+                    .contains(" status=499 ", " stream=false ", " upstream_status=200 ", " client_disconnected=true");
             assertThat(health(gateway)).isEqualTo(200);
         }
     }
@@ -71,14 +62,8 @@ class WholeAnswerWriteStallTest {
              RunningGateway gateway = RunningGateway.start(upstream, stallingAfter());
              AccessLogCapture log = new AccessLogCapture()) {
             upstream.answer(FakeUpstream.json(200, bigCompletion())); // JSON although a stream was asked for
-            try (RawClient client = RawClient.withReceiveBuffer(gateway.port(), RECEIVE_BUFFER)) {
-                long sent = System.nanoTime();
-                client.send(request("claude-stream-whole-stall", true));
-                String line = awaitLine(log, "claude-stream-whole-stall");
-                assertThat(Duration.ofNanos(System.nanoTime() - sent)).isGreaterThanOrEqualTo(STALL);
-                assertThat(line).contains(" status=200 ", " stream=true ", " client_disconnected=true");
-                assertClosedShortOfTheWholeAnswer(client);
-            }
+            assertThat(cutOffReadingNothing(gateway, log, "claude-stream-whole-stall", true))
+                    .contains(" status=200 ", " stream=true ", " client_disconnected=true");
             assertThat(health(gateway)).isEqualTo(200);
         }
     }
@@ -92,15 +77,8 @@ class WholeAnswerWriteStallTest {
                     {"id":"msg_up","type":"message","role":"assistant","model":"claude-sonnet-4-5",\
                     "content":[{"type":"text","text":"%s"}],"stop_reason":"end_turn","stop_sequence":null,\
                     "usage":{"input_tokens":10,"output_tokens":4}}""".formatted("x".repeat(ANSWER_CHARS))));
-            try (RawClient client = RawClient.withReceiveBuffer(gateway.port(), RECEIVE_BUFFER)) {
-                long sent = System.nanoTime();
-                client.send(request("claude,claude-sonnet-4-5", false));
-                String line = awaitLine(log, "claude,claude-sonnet-4-5");
-                assertThat(Duration.ofNanos(System.nanoTime() - sent)).isGreaterThanOrEqualTo(STALL);
-                assertThat(line).contains(" status=499 ", " provider=claude,claude-sonnet-4-5 ", " stream=false ",
-                        " client_disconnected=true");
-                assertClosedShortOfTheWholeAnswer(client);
-            }
+            assertThat(cutOffReadingNothing(gateway, log, "claude,claude-sonnet-4-5", false)).contains(" status=499 ",
+                    " provider=claude,claude-sonnet-4-5 ", " stream=false ", " client_disconnected=true");
             assertThat(health(gateway)).isEqualTo(200);
         }
     }
@@ -111,20 +89,9 @@ class WholeAnswerWriteStallTest {
              RunningGateway gateway = RunningGateway.start(upstream, anthropicProvider(upstream));
              AccessLogCapture log = new AccessLogCapture()) {
             CountDownLatch upstreamClosed = new CountDownLatch(1);
-            byte[] delta = ("event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,"
-                    + "\"delta\":{\"type\":\"text_delta\",\"text\":\"" + "x".repeat(16_000) + "\"}}\n\n")
-                    .getBytes(StandardCharsets.UTF_8);
-            upstream.answer((request, res) -> {
-                res.header(HeaderNames.CONTENT_TYPE, "text/event-stream");
-                try (OutputStream out = res.outputStream()) {
-                    for (int i = 0; i < 20_000; i++) { // 320 MB at most, so a broken gateway still ends the test
-                        out.write(delta);
-                        out.flush();
-                    }
-                } catch (IOException | RuntimeException e) {
-                    upstreamClosed.countDown(); // the gateway closed the upstream connection
-                }
-            });
+            upstream.answer(FakeUpstream.flood(("event: content_block_delta\ndata: {\"type\":\"content_block_delta\","
+                    + "\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"" + "x".repeat(16_000) + "\"}}\n\n")
+                    .getBytes(StandardCharsets.UTF_8), upstreamClosed));
             try (RawClient client = RawClient.withReceiveBuffer(gateway.port(), RECEIVE_BUFFER)) {
                 long sent = System.nanoTime();
                 client.send(request("claude,claude-sonnet-4-5", true));
@@ -232,6 +199,22 @@ class WholeAnswerWriteStallTest {
         return await().atMost(Duration.ofSeconds(30)).until(
                 () -> log.lines().stream().filter(l -> l.contains(" model=" + model + " ")).findFirst(),
                 Optional::isPresent).orElseThrow();
+    }
+
+    /**
+     * Sends a request from a client that then reads nothing; returns the exchange's access log line once written,
+     * after checking that it took at least the stall bound and that the connection ended short of the whole answer.
+     */
+    private static String cutOffReadingNothing(RunningGateway gateway, AccessLogCapture log, String model,
+                                               boolean stream) {
+        try (RawClient client = RawClient.withReceiveBuffer(gateway.port(), RECEIVE_BUFFER)) {
+            long sent = System.nanoTime();
+            client.send(request(model, stream));
+            String line = awaitLine(log, model);
+            assertThat(Duration.ofNanos(System.nanoTime() - sent)).isGreaterThanOrEqualTo(STALL);
+            assertClosedShortOfTheWholeAnswer(client);
+            return line;
+        }
     }
 
     /** The connection ends after what the kernel's buffers held, well short of the whole answer. */
