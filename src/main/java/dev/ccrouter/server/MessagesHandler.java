@@ -120,7 +120,7 @@ final class MessagesHandler implements Handler {
         this.responseTranslator = new ChatResponseTranslator(json);
         this.estimator = new TokenEstimator();
         this.upstreamErrors = new UpstreamErrors(json);
-        this.passthrough = new AnthropicPassthrough(json);
+        this.passthrough = new AnthropicPassthrough(json, departures);
     }
 
     @Override
@@ -216,13 +216,13 @@ final class MessagesHandler implements Handler {
                         readQuietly(response, MAX_UPSTREAM_ERROR_BODY)));
             }
             if (chat.stream() && isEventStream(response)) {
-                stream(started != null ? started : openStream(res, exchange), started != null, response, context,
-                        exchange, secrets);
+                stream(started != null ? started : openStream(res, exchange, departures), started != null, response,
+                        context, exchange, secrets);
             } else {
                 JsonNode completion = parseUpstreamJson(response);
                 if (chat.stream()) {
-                    streamWhole(started != null ? started : openStream(res, exchange), started != null, completion,
-                            context, exchange, secrets);
+                    streamWhole(started != null ? started : openStream(res, exchange, departures), started != null,
+                            completion, context, exchange, secrets);
                 } else {
                     respondWhole(res, completion, context, exchange);
                 }
@@ -241,9 +241,10 @@ final class MessagesHandler implements Handler {
                 || decision.targets().stream().anyMatch(target -> target.provider().anthropicWire())) {
             return EarlyStart.never();
         }
+        ClientDepartures connection = departures.here(); // the starter runs on a thread of its own
         return EarlyStart.arm(timers, earlyStartAfter, () -> {
             res.header(ROUTE, decision.route());
-            ClientStream client = openStream(res, exchange);
+            ClientStream client = openStream(res, exchange, connection);
             client.event(ChatStreamTranslator.messageStart(messageId, exchange.model, estimate));
             client.event(new StreamEvent.Ping());
             client.flush();
@@ -442,10 +443,10 @@ final class MessagesHandler implements Handler {
      * Sends a stream's head and opens the client's event stream. A client that leaves (or stops reading for the
      * write-stall bound) cancels the upstream call.
      */
-    private ClientStream openStream(ServerResponse res, Exchange exchange) {
+    private ClientStream openStream(ServerResponse res, Exchange exchange, ClientDepartures connection) {
         startEventStream(res, exchange);
-        return new ClientStream(json, res.outputStream(), pingInterval, livenessCheck, exchange.cancellation::cancel,
-                departures.writeStall(), departures.disconnector());
+        return new ClientStream(json, connection.bounded(res.outputStream()), pingInterval, livenessCheck,
+                exchange.cancellation::cancel, connection.writeStall(), connection.disconnector());
     }
 
     /**
@@ -481,6 +482,7 @@ final class MessagesHandler implements Handler {
             }
             translator.onCompletion(completion);
             client.flush();
+            exchange.clientGone = client.clientGone();
         }
     }
 
@@ -498,7 +500,9 @@ final class MessagesHandler implements Handler {
         exchange.stopReason = message.path("stop_reason").asText(null);
         BillingHeaders.add(res, exchange.bill);
         res.header(HeaderNames.CONTENT_TYPE, "application/json");
-        res.send(writeBytes(message));
+        if (!departures.sendWhole(res, writeBytes(message))) {
+            clientLeft(exchange); // it stopped reading (the write stalled) or left: it never had the answer
+        }
     }
 
     /** The client left before any answer reached it; its upstream call was cancelled (nginx's 499 in the log). */
