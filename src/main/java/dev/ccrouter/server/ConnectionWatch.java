@@ -86,6 +86,11 @@ final class ConnectionWatch {
         }
     }
 
+    /** Ends the departure probe: the response's writes notice a departure from now on ({@link DepartureProbe#stop}). */
+    void stopProbing() {
+        DepartureProbe.stop(ctx.serverSocket());
+    }
+
     synchronized void stopWatchingDeparture() {
         onDeparture = null;
     }

@@ -172,6 +172,14 @@ final class EdgeGuard implements ReadDeadlines, ClientDepartures, AutoCloseable 
     }
 
     @Override
+    public void stopProbing() {
+        ConnectionWatch watch = current.get();
+        if (watch != null) {
+            watch.stopProbing();
+        }
+    }
+
+    @Override
     public ClientDepartures here() {
         ConnectionWatch watch = current.get();
         return watch == null ? ClientDepartures.NONE : new OfConnection(watch, writeStall());
@@ -198,6 +206,11 @@ final class EdgeGuard implements ReadDeadlines, ClientDepartures, AutoCloseable 
         @Override
         public ClientDepartures here() {
             return this;
+        }
+
+        @Override
+        public void stopProbing() {
+            connection.stopProbing();
         }
     }
 
