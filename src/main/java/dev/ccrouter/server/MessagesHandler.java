@@ -457,10 +457,8 @@ final class MessagesHandler implements Handler {
     private void stream(ClientStream client, boolean startedEarly, UpstreamResponse response, ResponseContext context,
                         Exchange exchange, List<String> secrets) {
         try (client) {
-            ChatStreamTranslator translator = new ChatStreamTranslator(json, context, recording(client, exchange, secrets));
-            if (startedEarly) {
-                translator.startedEarly();
-            } else {
+            ChatStreamTranslator translator = translator(client, startedEarly, context, exchange, secrets);
+            if (!startedEarly) {
                 translator.start();
                 client.flush();
                 client.startKeeper();
@@ -477,14 +475,20 @@ final class MessagesHandler implements Handler {
     private void streamWhole(ClientStream client, boolean startedEarly, JsonNode completion, ResponseContext context,
                              Exchange exchange, List<String> secrets) {
         try (client) {
-            ChatStreamTranslator translator = new ChatStreamTranslator(json, context, recording(client, exchange, secrets));
-            if (startedEarly) {
-                translator.startedEarly();
-            }
-            translator.onCompletion(completion);
+            translator(client, startedEarly, context, exchange, secrets).onCompletion(completion);
             client.flush();
             exchange.clientGone = client.clientGone();
         }
+    }
+
+    /** The stream machine writing to the client's stream; one started early has sent its {@code message_start}. */
+    private ChatStreamTranslator translator(ClientStream client, boolean startedEarly, ResponseContext context,
+                                            Exchange exchange, List<String> secrets) {
+        ChatStreamTranslator translator = new ChatStreamTranslator(json, context, recording(client, exchange, secrets));
+        if (startedEarly) {
+            translator.startedEarly();
+        }
+        return translator;
     }
 
     private void respondWhole(ServerResponse res, JsonNode completion, ResponseContext context, Exchange exchange) {
