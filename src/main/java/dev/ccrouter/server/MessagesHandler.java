@@ -33,6 +33,7 @@ import dev.ccrouter.translate.UpstreamFailureException;
 import dev.ccrouter.translate.UsageMapper;
 import dev.ccrouter.translate.WebSearch;
 import dev.ccrouter.upstream.Cancellation;
+import dev.ccrouter.upstream.RequestBody;
 import dev.ccrouter.upstream.UpstreamClient;
 import dev.ccrouter.upstream.UpstreamException;
 import dev.ccrouter.upstream.UpstreamResponse;
@@ -225,11 +226,11 @@ final class MessagesHandler implements Handler {
             exchange.upstreamModel = candidate.target().upstreamModel();
             Provider provider = candidate.provider();
             ChatRequest chat = null; // stays null for a provider that takes the request as it is
-            byte[] payload;
+            RequestBody payload;
             boolean stream;
             Map<String, String> headers = Map.of();
             if (provider.anthropicWire()) {
-                payload = passthrough.body(body, candidate.target().upstreamModel());
+                payload = RequestBody.of(passthrough.body(body, candidate.target().upstreamModel()));
                 stream = body.path("stream").asBoolean(false);
                 headers = AnthropicPassthrough.headers(req.headers());
             } else {
@@ -241,7 +242,7 @@ final class MessagesHandler implements Handler {
                 if (webSearch != null) {
                     chat.body().set("plugins", WebSearch.plugins(webSearch, json.getNodeFactory()));
                 }
-                payload = writeBytes(chat.body());
+                payload = RequestBody.json(json, chat.body(), req.headers().contentLength().orElse(0));
                 stream = chat.stream();
             }
             UpstreamResponse response;
@@ -278,7 +279,7 @@ final class MessagesHandler implements Handler {
      * rate-limited (429) rests, and the call is retried with the next ready key. Without keys of its own, the
      * client's key is forwarded.
      */
-    private UpstreamResponse post(Candidate candidate, byte[] body, boolean stream, Map<String, String> headers,
+    private UpstreamResponse post(Candidate candidate, RequestBody body, boolean stream, Map<String, String> headers,
                                   String clientKey, UpstreamClient.Attribution attribution, Exchange exchange,
                                   List<String> secrets) {
         Provider provider = candidate.provider();

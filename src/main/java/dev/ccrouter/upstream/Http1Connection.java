@@ -1,10 +1,7 @@
 package dev.ccrouter.upstream;
 
-import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -23,7 +20,7 @@ final class Http1Connection implements java.io.Closeable {
     static final int MAX_HEAD_BYTES = 64 * 1024;
 
     private final Socket socket;
-    private final InputStream in;
+    private final UpstreamInput in;
     private final OutputStream out;
     private final Endpoint endpoint;
     private long idleSince;
@@ -31,7 +28,7 @@ final class Http1Connection implements java.io.Closeable {
     private Http1Connection(Socket socket, Endpoint endpoint) throws IOException {
         this.socket = socket;
         this.endpoint = endpoint;
-        this.in = new BufferedInputStream(socket.getInputStream(), 16 * 1024);
+        this.in = new UpstreamInput(socket.getInputStream(), 16 * 1024);
         this.out = new BufferedOutputStream(socket.getOutputStream(), 16 * 1024);
     }
 
@@ -66,10 +63,9 @@ final class Http1Connection implements java.io.Closeable {
         return endpoint;
     }
 
-    /** Writes a whole request: head and body in one flush. */
-    void send(byte[] head, byte[] body) throws IOException {
-        out.write(head);
-        out.write(body);
+    /** Writes a whole request: head and body in one flush, and one write when the head fits before the body. */
+    void send(byte[] head, RequestBody body) throws IOException {
+        body.writeWith(head, out);
         out.flush();
     }
 
@@ -81,44 +77,14 @@ final class Http1Connection implements java.io.Closeable {
      */
     ResponseHead readHead() throws IOException {
         while (true) {
-            ResponseHead head = ResponseHead.parse(readHeadBytes());
+            ResponseHead head = ResponseHead.parse(in.readHead(MAX_HEAD_BYTES));
             if (head.status() >= 200 || head.status() == 101) {
                 return head;
             }
         }
     }
 
-    private byte[] readHeadBytes() throws IOException {
-        ByteArrayOutputStream head = new ByteArrayOutputStream(512);
-        int matched = 0;
-        while (matched < 4) {
-            int b;
-            try {
-                b = in.read();
-            } catch (SocketException e) {
-                if (head.size() == 0) {
-                    throw new NoResponseException(e.getMessage());
-                }
-                throw e;
-            }
-            if (b < 0) {
-                if (head.size() == 0) {
-                    throw new NoResponseException("the connection closed before a response");
-                }
-                throw new IOException("the connection closed in the middle of the response head");
-            }
-            head.write(b);
-            if (head.size() > MAX_HEAD_BYTES) {
-                throw new IOException("the response head is longer than " + MAX_HEAD_BYTES + " bytes");
-            }
-            // "\r\n\r\n" ends the head; a bare "\n\n" from a sloppy server does too.
-            matched = b == '\n' ? (matched == 1 || matched == 3 ? matched + 1 : matched == 0 ? 2 : 4)
-                    : b == '\r' ? (matched == 2 ? 3 : 1) : 0;
-        }
-        return head.toByteArray();
-    }
-
-    InputStream input() {
+    UpstreamInput input() {
         return in;
     }
 
