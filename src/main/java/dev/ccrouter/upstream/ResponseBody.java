@@ -155,6 +155,11 @@ final class ResponseBody extends InputStream {
         }
     }
 
+    /** The bytes still to come of a body with a declared length; -1 for other framings. */
+    long declaredRemaining() {
+        return framing == Framing.LENGTH ? (ended ? 0 : remaining) : framing == Framing.NONE ? 0 : -1;
+    }
+
     /** Whether the body was read to its end (the connection then went back to the pool, or closed by framing). */
     boolean ended() {
         return ended;
