@@ -1,6 +1,5 @@
 package dev.ccrouter.upstream;
 
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -29,7 +28,7 @@ final class Http1Connection implements java.io.Closeable {
         this.socket = socket;
         this.endpoint = endpoint;
         this.in = new UpstreamInput(socket.getInputStream(), 16 * 1024);
-        this.out = new BufferedOutputStream(socket.getOutputStream(), 16 * 1024);
+        this.out = socket.getOutputStream(); // a request leaves in one write (RequestBody): no buffer needed
     }
 
     /** Where connections go: scheme, host and port, the pool's key. */
@@ -63,10 +62,9 @@ final class Http1Connection implements java.io.Closeable {
         return endpoint;
     }
 
-    /** Writes a whole request: head and body in one flush, and one write when the head fits before the body. */
+    /** Writes a whole request, head and body, in one write. */
     void send(byte[] head, RequestBody body) throws IOException {
         body.writeWith(head, out);
-        out.flush();
     }
 
     /**

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
 
@@ -13,7 +14,7 @@ import java.util.Arrays;
  * apart cost a second system call per request, and a copy of the body to join them).
  */
 public final class RequestBody {
-    /** Room kept for the head: enough for the usual heads; a longer one is sent in a write of its own. */
+    /** Room kept for the head: enough for the usual heads; a longer one costs a copy of the body. */
     static final int HEAD_ROOM = 1024;
 
     private final byte[] bytes;
@@ -26,7 +27,7 @@ public final class RequestBody {
         this.length = length;
     }
 
-    /** A body already in bytes (no room for a head: it is sent after the head, in the same flush). */
+    /** A body already in bytes (no room for a head: head and body are copied into one array to be sent). */
     public static RequestBody of(byte[] body) {
         return new RequestBody(body, 0, body.length);
     }
@@ -58,18 +59,20 @@ public final class RequestBody {
     }
 
     /**
-     * Writes head and body through {@code out} as one array when the head fits in the room before the body, else one
-     * after the other; the caller flushes.
+     * Writes head and body to {@code out} in one call: the head goes into the room before the body, or, when it is
+     * longer than that room (or there is none), both are copied into one array.
      */
-    void writeWith(byte[] head, java.io.OutputStream out) throws IOException {
+    void writeWith(byte[] head, OutputStream out) throws IOException {
         if (head.length <= start) {
             int from = start - head.length;
             System.arraycopy(head, 0, bytes, from, head.length);
             out.write(bytes, from, head.length + length);
         } else {
-            out.write(head);
-            out.write(bytes, start, length);
+            byte[] whole = Arrays.copyOf(head, head.length + length);
+            System.arraycopy(bytes, start, whole, head.length, length);
+            out.write(whole);
         }
+        out.flush();
     }
 
     /** A byte buffer whose first {@link #HEAD_ROOM} bytes are kept free, and whose array is taken without a copy. */
