@@ -48,7 +48,7 @@ final class AccessLog {
             return;
         }
         long micros = (System.nanoTime() - exchange.startNanos) / 1_000;
-        StringBuilder line = new StringBuilder(192)
+        StringBuilder line = new StringBuilder(512) // a line with a bill is 300–500 characters: no growing
                 .append(exchange.requestId)
                 .append(" status=").append(exchange.error != null ? exchange.error.status() : exchange.status)
                 .append(" model=").append(field(exchange.model))

@@ -1,11 +1,9 @@
 package dev.ccrouter.server;
 
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ccrouter.api.JsonTrees;
 import dev.ccrouter.api.anthropic.AnthropicError;
 import dev.ccrouter.api.anthropic.ErrorType;
 import dev.ccrouter.api.anthropic.EventSink;
@@ -87,7 +85,6 @@ final class MessagesHandler implements Handler {
     private final Duration livenessCheck;
     private final AccessLog accessLog;
     private final PriceBook prices;
-    private final ObjectWriter billingWriter;
     private final ClientAuth auth;
     private final SpendingLimits limits;
     private final Clock clock = Clock.systemUTC();
@@ -102,7 +99,6 @@ final class MessagesHandler implements Handler {
         this.auth = auth;
         this.limits = limits;
         this.prices = prices;
-        this.billingWriter = json.writer().with(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
         this.bodies = bodies;
         this.errors = errors;
         this.router = router;
@@ -459,11 +455,7 @@ final class MessagesHandler implements Handler {
     private String billingJson(Exchange exchange) {
         ObjectNode line = json.createObjectNode().put("request_id", exchange.requestId);
         line.setAll(exchange.bill.toJson());
-        try {
-            return billingWriter.writeValueAsString(line);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a JSON tree is always serializable", e);
-        }
+        return JsonTrees.plainText(json.getFactory(), line);
     }
 
     /** The translator's own estimate, used when the upstream reported no usage (so its bill has no cost). */
@@ -520,11 +512,7 @@ final class MessagesHandler implements Handler {
     }
 
     private byte[] writeBytes(JsonNode node) {
-        try {
-            return json.writeValueAsBytes(node);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a JSON tree is always serializable", e);
-        }
+        return JsonTrees.bytes(json.getFactory(), node);
     }
 
     /** A failure answered as an HTTP error (only possible before the stream started). */

@@ -1,7 +1,9 @@
 package dev.ccrouter.upstream;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ccrouter.api.JsonTrees;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -40,8 +42,8 @@ public final class RequestBody {
      */
     public static RequestBody json(ObjectMapper json, JsonNode tree, long sizeHint) {
         Buffer buffer = new Buffer((int) Math.min(Integer.MAX_VALUE - 16, HEAD_ROOM + Math.max(sizeHint, 0) + 256));
-        try {
-            json.writeValue(buffer, tree);
+        try (JsonGenerator out = json.getFactory().createGenerator(buffer)) {
+            JsonTrees.write(out, tree);
         } catch (IOException e) {
             throw new UncheckedIOException("writing to memory cannot fail", e);
         }

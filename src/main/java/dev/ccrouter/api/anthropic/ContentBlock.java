@@ -2,6 +2,7 @@ package dev.ccrouter.api.anthropic;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.ccrouter.api.JsonTrees;
 import java.io.IOException;
 
 /** A content block as a stream opens it in {@code content_block_start}: its shell, before any delta. */
@@ -69,7 +70,7 @@ public sealed interface ContentBlock {
             out.writeStringField("id", id);
             out.writeStringField("name", name);
             out.writeFieldName("input");
-            out.writeTree(input);
+            JsonTrees.write(out, input);
             writeDirectCaller(out);
             out.writeEndObject();
         }
@@ -83,7 +84,7 @@ public sealed interface ContentBlock {
             out.writeStringField("type", type);
             out.writeStringField("tool_use_id", toolUseId);
             out.writeFieldName("content");
-            out.writeTree(content);
+            JsonTrees.write(out, content);
             writeDirectCaller(out);
             out.writeEndObject();
         }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ccrouter.api.JsonTrees;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -65,7 +66,7 @@ public sealed interface StreamEvent {
             out.writeNullField("stop_details");
             out.writeNullField("container");
             out.writeFieldName("usage");
-            out.writeTree(usage.toJson());
+            JsonTrees.write(out, usage.toJson());
             out.writeEndObject();
             out.writeEndObject();
         }
@@ -134,7 +135,7 @@ public sealed interface StreamEvent {
             out.writeNullField("container");
             out.writeEndObject();
             out.writeFieldName("usage");
-            out.writeTree(usage.toDeltaJson());
+            JsonTrees.write(out, usage.toDeltaJson());
             out.writeEndObject();
         }
     }
@@ -171,7 +172,7 @@ public sealed interface StreamEvent {
         }
 
         public void write(JsonGenerator out) throws IOException {
-            out.writeTree(error.toEnvelope());
+            JsonTrees.write(out, error.toEnvelope());
         }
     }
 }
