@@ -3,7 +3,7 @@ package dev.ccrouter.upstream;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.ccrouter.api.JsonTrees;
+import dev.ccrouter.api.anthropic.JsonTrees;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;

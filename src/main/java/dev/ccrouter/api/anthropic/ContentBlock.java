@@ -2,7 +2,6 @@ package dev.ccrouter.api.anthropic;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.ccrouter.api.JsonTrees;
 import java.io.IOException;
 
 /** A content block as a stream opens it in {@code content_block_start}: its shell, before any delta. */

@@ -1,4 +1,4 @@
-package dev.ccrouter.api;
+package dev.ccrouter.api.anthropic;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.ccrouter.api;
+package dev.ccrouter.api.anthropic;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
