@@ -98,6 +98,8 @@ public final class SlowStreams {
         long end = started + Duration.ofSeconds(rampSeconds + holdSeconds).toNanos();
         int tick = 0;
         int healthFailures = 0;
+        long heldSince = 0; // when all streams were first open, and the gateway's CPU time then
+        long cpuAtHold = 0;
         System.out.println("   s  open streams  failed  done  /health ms  gateway RSS MB  threads");
         while (System.nanoTime() < end) {
             long t0 = System.nanoTime();
@@ -109,6 +111,10 @@ public final class SlowStreams {
             peakRss = Math.max(peakRss, rss);
             if (healthMicros >= 0 && open.get() >= streams * 0.99) {
                 health.add(healthMicros);
+            }
+            if (heldSince == 0 && open.get() >= streams * 0.99) {
+                heldSince = System.nanoTime();
+                cpuAtHold = cpuMillis(pid);
             }
             if (tick++ % 25 == 0) {
                 System.out.printf("%4d  %12d  %6d  %4d  %10.1f  %14d  %7d%n", (System.nanoTime() - started) / 1_000_000_000L,
@@ -123,6 +129,10 @@ public final class SlowStreams {
                         + "%d probes failed%n",
                 open.get(), streams, failed.get(), completed.get(), peakRss / 1024, sorted.size(),
                 percentile(sorted, 0.50), percentile(sorted, 0.99), percentile(sorted, 1.0), healthFailures);
+        if (heldSince != 0) { // CPU time, unlike the wall times above, hardly depends on what else the machine runs
+            System.out.printf("gateway CPU while all streams were open: %d ms per second%n",
+                    (cpuMillis(pid) - cpuAtHold) * 1_000_000_000L / Math.max(1, System.nanoTime() - heldSince));
+        }
         System.exit(0);
     }
 
@@ -194,6 +204,13 @@ public final class SlowStreams {
             return -1;
         }
         return (System.nanoTime() - t0) / 1000;
+    }
+
+    /** User and system CPU time of a process, from /proc/PID/stat (in clock ticks of 10 ms). */
+    private static long cpuMillis(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10;
     }
 
     /** A number from /proc/PID/status (kB for memory). */

@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ccrouter.bench.SoakUpstream.Fault;
 import dev.ccrouter.training.ClaudeCodeBodies;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -27,7 +26,6 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.stream.Stream;
 
 /**
  * {@code bench/soak}: the gateway as its own process under a long, mixed, moderately paced load on 127.0.0.1 —
@@ -217,26 +215,9 @@ public final class Soak {
     record Sample(double seconds, long rssKb, long threads, long descriptors, double healthMillis, double cpuSeconds,
                   long requests, long bad) {
         static Sample take(long pid, double seconds, SoakClient client, long requests, long bad) {
-            Path proc = Path.of("/proc", String.valueOf(pid));
-            try {
-                List<String> status = Files.readAllLines(proc.resolve("status"));
-                long descriptors;
-                try (Stream<Path> fds = Files.list(proc.resolve("fd"))) {
-                    descriptors = fds.count();
-                }
-                String[] stat = Files.readString(proc.resolve("stat")).split("\\) ", 2)[1].split(" ");
-                double cpu = (Long.parseLong(stat[11]) + Long.parseLong(stat[12])) / 100.0; // utime + stime, ticks
-                return new Sample(seconds, field(status, "VmRSS"), field(status, "Threads"), descriptors,
-                        client.healthMillis(), cpu, requests, bad);
-            } catch (IOException e) {
-                throw new UncheckedIOException("the gateway (pid " + pid + ") is gone", e);
-            }
-        }
-
-        private static long field(List<String> status, String name) {
-            return status.stream().filter(line -> line.startsWith(name + ":")).findFirst()
-                    .map(line -> Long.parseLong(line.substring(name.length() + 1).strip().split("\\s+")[0]))
-                    .orElseThrow();
+            ProcessLook look = ProcessLook.of(pid);
+            return new Sample(seconds, look.rssKb(), look.threads(), look.descriptors(), client.healthMillis(),
+                    look.cpuSeconds(), requests, bad);
         }
 
         @Override

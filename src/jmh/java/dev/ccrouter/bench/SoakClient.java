@@ -19,9 +19,17 @@ final class SoakClient {
     private static final int READ_TIMEOUT_MILLIS = 60_000;
 
     private final InetSocketAddress gateway;
+    /** The local address to connect from; null for any. */
+    private final String from;
 
     SoakClient(int port) {
+        this(port, null);
+    }
+
+    /** A client connecting from {@code from} (any of 127.0.0.0/8), whose connections the gateway counts apart. */
+    SoakClient(int port, String from) {
         this.gateway = new InetSocketAddress("127.0.0.1", port);
+        this.from = from;
     }
 
     static byte[] post(byte[] body, boolean stream) {
@@ -110,6 +118,9 @@ final class SoakClient {
 
     private Socket connect() throws IOException {
         Socket socket = new Socket();
+        if (from != null) {
+            socket.bind(new InetSocketAddress(from, 0));
+        }
         socket.connect(gateway, 5_000);
         socket.setSoTimeout(READ_TIMEOUT_MILLIS);
         socket.setTcpNoDelay(true);

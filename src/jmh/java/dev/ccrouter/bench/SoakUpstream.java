@@ -22,7 +22,11 @@ import java.util.Locale;
 final class SoakUpstream implements AutoCloseable {
     /** What the upstream does with one request. */
     enum Fault {
-        NONE, SLOW, ERROR500, ERROR429, TRUNCATE, GARBAGE, STALL, RESET;
+        NONE, SLOW, ERROR500, ERROR429, TRUNCATE, GARBAGE, STALL, RESET,
+        /** A stream of 16 KB deltas as fast as the gateway takes them, until it hangs up (64 MB at most). */
+        FLOOD,
+        /** An 8 MB JSON answer. */
+        BIG;
 
         String marker() {
             return "soak:" + name().toLowerCase(Locale.ROOT);
@@ -56,6 +60,13 @@ final class SoakUpstream implements AutoCloseable {
             {"id":"gen-j","object":"chat.completion","model":"anthropic/claude-haiku-4.5","choices":[{"index":0,\
             "finish_reason":"stop","message":{"role":"assistant","content":"Fix failing tests"}}],\
             "usage":{"prompt_tokens":300,"completion_tokens":4}}""".getBytes(StandardCharsets.UTF_8);
+    /** One chunk of a flood: a 16 KB content delta, framed once. */
+    private static final byte[] FLOOD_CHUNK = chunkOf("data: {\"id\":\"gen-f\",\"choices\":[{\"index\":0,\"delta\":"
+            + "{\"content\":\"" + "x".repeat(16_000) + "\"}}]}\n\n");
+    private static final byte[] BIG_COMPLETION = ("{\"id\":\"gen-b\",\"object\":\"chat.completion\",\"model\":\"m\","
+            + "\"choices\":[{\"index\":0,\"finish_reason\":\"stop\",\"message\":{\"role\":\"assistant\",\"content\":\""
+            + "x".repeat(8_000_000) + "\"}}],\"usage\":{\"prompt_tokens\":300,\"completion_tokens\":4}}")
+            .getBytes(StandardCharsets.UTF_8);
     private static final long SLOW_GAP_MILLIS = 40;
     private static final long STALL_MILLIS = 8_000;
 
@@ -138,11 +149,23 @@ final class SoakUpstream implements AutoCloseable {
                 // the faults below concern streams; a JSON request with one of them is answered well
             }
         }
+        if (fault == Fault.BIG) {
+            write(out, head(200, "application/json", BIG_COMPLETION.length), BIG_COMPLETION);
+            return true;
+        }
         if (!request.stream()) {
             write(out, head(200, "application/json", COMPLETION.length), COMPLETION);
             return true;
         }
         out.write(head(200, "text/event-stream", -1));
+        if (fault == Fault.FLOOD) {
+            chunk(out, "data: " + STREAM[0] + "\n\n");
+            for (int i = 0; i < 4_000; i++) { // ends with an IOException once the gateway closes the call
+                out.write(FLOOD_CHUNK);
+                out.flush();
+            }
+            return false;
+        }
         for (int i = 0; i < STREAM.length; i++) {
             if (fault == Fault.TRUNCATE && i == 3) {
                 out.flush();
@@ -204,10 +227,19 @@ final class SoakUpstream implements AutoCloseable {
     }
 
     private static void chunk(OutputStream out, String text) throws IOException {
+        out.write(chunkOf(text));
+    }
+
+    /** {@code text} as one chunk of a chunked body: its length in hex, the bytes, CR LF. */
+    private static byte[] chunkOf(String text) {
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-        out.write((Integer.toHexString(bytes.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
-        out.write(bytes);
-        out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+        byte[] size = (Integer.toHexString(bytes.length) + "\r\n").getBytes(StandardCharsets.US_ASCII);
+        byte[] chunk = new byte[size.length + bytes.length + 2];
+        System.arraycopy(size, 0, chunk, 0, size.length);
+        System.arraycopy(bytes, 0, chunk, size.length, bytes.length);
+        chunk[chunk.length - 2] = '\r';
+        chunk[chunk.length - 1] = '\n';
+        return chunk;
     }
 
     /** One request as read off the socket: what the upstream looks at. */

@@ -43,7 +43,7 @@ record ConfigFile(Server server,
                     String title) {
     }
 
-    record Stream(Integer pingIntervalSeconds) {
+    record Stream(Integer pingIntervalSeconds, Integer earlyStartSeconds) {
     }
 
     record Pricing(Integer refreshMinutes) {

@@ -246,6 +246,7 @@ public final class ConfigLoader {
                         file.models().opus().strip()),
                 Map.copyOf(file.maxOutputTokens()),
                 Duration.ofSeconds(file.stream().pingIntervalSeconds()),
+                Duration.ofSeconds(file.stream().earlyStartSeconds()),
                 Duration.ofSeconds(upstream.connectTimeoutSeconds()),
                 Duration.ofSeconds(upstream.readTimeoutSeconds()),
                 blankToNull(upstream.httpReferer()),

@@ -21,6 +21,8 @@ import java.util.function.Consumer;
  * @param models           the upstream model for each Claude family
  * @param maxOutputTokens  output limits per upstream model id; {@code max_tokens} above them is clamped
  * @param pingInterval     an {@code event: ping} goes to a streaming client after this much silence
+ * @param earlyStart       a streaming request whose upstream has sent no answer within this gets its stream started
+ *                         at once (200, {@code message_start}, pings); zero waits for the upstream
  * @param connectTimeout   to open a connection to the upstream
  * @param readTimeout      longest silence tolerated from the upstream while waiting for or reading a response
  * @param httpReferer      sent upstream as {@code HTTP-Referer} (OpenRouter app attribution); null to omit
@@ -47,6 +49,7 @@ public record GatewayConfig(String host,
                             ModelMapping models,
                             Map<String, Integer> maxOutputTokens,
                             Duration pingInterval,
+                            Duration earlyStart,
                             Duration connectTimeout,
                             Duration readTimeout,
                             String httpReferer,
@@ -138,6 +141,10 @@ public record GatewayConfig(String host,
         return edit(draft -> draft.pingInterval = value);
     }
 
+    public GatewayConfig withEarlyStart(Duration value) {
+        return edit(draft -> draft.earlyStart = value);
+    }
+
     public GatewayConfig withReadTimeout(Duration value) {
         return edit(draft -> draft.readTimeout = value);
     }
@@ -211,6 +218,7 @@ public record GatewayConfig(String host,
         private ModelMapping models;
         private Map<String, Integer> maxOutputTokens;
         private Duration pingInterval;
+        private Duration earlyStart;
         private final Duration connectTimeout;
         private Duration readTimeout;
         private final String httpReferer;
@@ -234,6 +242,7 @@ public record GatewayConfig(String host,
             models = config.models;
             maxOutputTokens = config.maxOutputTokens;
             pingInterval = config.pingInterval;
+            earlyStart = config.earlyStart;
             connectTimeout = config.connectTimeout;
             readTimeout = config.readTimeout;
             httpReferer = config.httpReferer;
@@ -251,7 +260,7 @@ public record GatewayConfig(String host,
 
         private GatewayConfig build() {
             return new GatewayConfig(host, port, upstreamBaseUrl, dataDir, maxBodyBytes, models, maxOutputTokens,
-                    pingInterval, connectTimeout, readTimeout, httpReferer, appTitle, pricingRefresh, publicUrl, providers, routes, auth,
+                    pingInterval, earlyStart, connectTimeout, readTimeout, httpReferer, appTitle, pricingRefresh, publicUrl, providers, routes, auth,
                     edge, shutdownGrace, operator, prices);
         }
     }

@@ -34,7 +34,8 @@ public final class Settings {
             new Setting("server.header_timeout_seconds", null, null, SECONDS_TO_AN_HOUR, null,
                     "a request head must arrive within this of its first byte (else 408, and the connection closes)"),
             new Setting("server.body_timeout_seconds", null, null, new Rule.WholeNumber(1, 86400), null,
-                    "a request body must arrive within this (else 408); a streaming client must take each write within it too (else the stream ends)"),
+                    "a request body must arrive within this (else 408); a client must take each write of its answer "
+                            + "within it too (else the connection is closed)"),
             new Setting("server.idle_timeout_seconds", null, null, new Rule.WholeNumber(1, 86400), null,
                     "a keep-alive connection with no request is closed after this"),
             new Setting("server.max_connections", null, null, new Rule.WholeNumber(1, 1_000_000), null,
@@ -68,6 +69,9 @@ public final class Settings {
                     "`max_tokens` above it is clamped for that upstream model"),
             new Setting("stream.ping_interval_seconds", null, null, SECONDS_TO_AN_HOUR, null,
                     "an `event: ping` goes to a streaming client after this much silence"),
+            new Setting("stream.early_start_seconds", null, null, new Rule.WholeNumber(0, 3600), null,
+                    "a streaming request whose provider has not answered within this gets its stream started "
+                            + "(`message_start`, pings); later failures then arrive as `event: error`. 0: wait"),
             new Setting("pricing.refresh_minutes", null, null, new Rule.WholeNumber(0, 7 * 24 * 60), null,
                     "how often `<upstream>/models` is fetched for prices; 0 never fetches"),
             new Setting("data_dir", "CCROUTER_DATA_DIR", "--data-dir", new Rule.FilePath(), null,

@@ -15,6 +15,7 @@ import dev.ccrouter.upstream.UpstreamResponse;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Headers;
+import io.helidon.webserver.ServerConnectionException;
 import io.helidon.webserver.http.ServerResponse;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -43,9 +44,12 @@ final class AnthropicPassthrough {
     private static final int MAX_BODY = 64 * 1024 * 1024;
 
     private final ObjectMapper json;
+    /** Bounds every write to the client: one that reads nothing is cut off after the write-stall bound. */
+    private final ClientDepartures departures;
 
-    AnthropicPassthrough(ObjectMapper json) {
+    AnthropicPassthrough(ObjectMapper json, ClientDepartures departures) {
         this.json = json;
+        this.departures = departures;
     }
 
     /**
@@ -111,7 +115,10 @@ final class AnthropicPassthrough {
             BillingHeaders.add(res, bill);
         }
         res.header(HeaderNames.CONTENT_TYPE, type != null ? type : "application/json");
-        res.send(body);
+        if (!departures.sendWhole(res, body)) {
+            exchange.clientGone = true;
+            exchange.status = MessagesHandler.CLIENT_CLOSED_REQUEST;
+        }
     }
 
     private void stream(ServerResponse res, UpstreamResponse response, Exchange exchange, ModelPricing pricing,
@@ -119,13 +126,14 @@ final class AnthropicPassthrough {
         UsageReader usage = new UsageReader(exchange);
         byte[] buffer = new byte[8192];
         InputStream upstream = response.body();
-        try (OutputStream client = res.outputStream()) {
+        try (OutputStream client = departures.bounded(res.outputStream())) {
             int read;
             while ((read = readUpstream(upstream, buffer, exchange)) > 0) {
                 try {
                     client.write(buffer, 0, read);
                     client.flush();
-                } catch (IOException | UncheckedIOException e) {
+                } catch (IOException | UncheckedIOException | ServerConnectionException e) {
+                    // Helidon reports a closed client connection as ServerConnectionException (unchecked)
                     exchange.clientGone = true;
                     response.close();
                     return;
@@ -136,7 +144,7 @@ final class AnthropicPassthrough {
                 exchange.bill = AnthropicUsage.account(usage.usage, pricing);
                 client.write((": " + comment.apply(exchange.bill) + "\n\n").getBytes(StandardCharsets.UTF_8));
             }
-        } catch (IOException | UncheckedIOException e) {
+        } catch (IOException | UncheckedIOException | ServerConnectionException e) {
             exchange.clientGone = true;
         }
     }

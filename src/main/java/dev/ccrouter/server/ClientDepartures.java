@@ -1,5 +1,11 @@
 package dev.ccrouter.server;
 
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.ServerConnectionException;
+import io.helidon.webserver.http.ServerResponse;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 
 /**
@@ -24,6 +30,20 @@ interface ClientDepartures {
         public Runnable disconnector() {
             return () -> { };
         }
+
+        @Override
+        public OutputStream bounded(OutputStream out) {
+            return out;
+        }
+
+        @Override
+        public ClientDepartures here() {
+            return this;
+        }
+
+        @Override
+        public void stopProbing() {
+        }
     };
 
     /**
@@ -37,6 +57,40 @@ interface ClientDepartures {
 
     /** Closes the current connection when run (from any thread): for a handler whose write to it is stuck. */
     Runnable disconnector();
+
+    /**
+     * The current connection's response output, with every write bounded: one that makes no progress for
+     * {@link #writeStall()} closes the connection and fails ({@link StallBoundedOutput}).
+     */
+    OutputStream bounded(OutputStream out);
+
+    /**
+     * This connection's departures, for use from another thread: the others answer for the connection whose handler
+     * thread calls them, so a stream opened from a timer's thread (started early) would get no bound and no
+     * disconnector without this.
+     */
+    ClientDepartures here();
+
+    /**
+     * A stream opened on the connection, and its keeper's writes notice a departure from now on: the read probe
+     * stops, since it costs a timed-out read every 101 ms for as long as it runs — ten exceptions a second per open
+     * stream, most of a busy gateway's CPU with thousands of slow streams open.
+     */
+    void stopProbing();
+
+    /**
+     * Sends a whole response (its headers set) through {@link #bounded}; false when the client stopped reading or
+     * left before taking it all, and its connection was closed.
+     */
+    default boolean sendWhole(ServerResponse res, byte[] body) {
+        res.header(HeaderNames.CONTENT_LENGTH, String.valueOf(body.length)); // sent as one piece, not chunked
+        try (OutputStream out = bounded(res.outputStream())) {
+            out.write(body);
+            return true;
+        } catch (IOException | UncheckedIOException | ServerConnectionException e) {
+            return false;
+        }
+    }
 
     /** A running watch. */
     interface Watch extends AutoCloseable {

@@ -64,9 +64,11 @@ final class ClientStream implements ClientChannel, AutoCloseable {
         this.keeper = Thread.ofVirtual().name("ccrouter-stream-keeper").unstarted(this::keep);
     }
 
-    /** Starts watching the connection; call after the first event. */
+    /** Starts watching the connection; call after the first event. Once started, later calls do nothing. */
     void startKeeper() {
-        keeper.start();
+        if (keeper.getState() == Thread.State.NEW) {
+            keeper.start();
+        }
     }
 
     @Override
@@ -162,11 +164,14 @@ final class ClientStream implements ClientChannel, AutoCloseable {
         }
     }
 
-    /** Stops the keeper and ends the response. */
+    /** Stops the keeper and ends the response; once closed, later calls do nothing. */
     @Override
     public void close() {
         lock.lock();
         try {
+            if (closed) {
+                return;
+            }
             closed = true;
         } finally {
             lock.unlock();

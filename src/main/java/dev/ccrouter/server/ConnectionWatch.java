@@ -47,6 +47,8 @@ final class ConnectionWatch {
     private long expiredAt;
     /** Runs when the client closes its side while the handler waits on the upstream; null when not watched. */
     private Runnable onDeparture;
+    /** When the handler's write under way ({@link StallBoundedOutput}) started; {@link #NONE} between writes. */
+    private long writingSince = NONE;
 
     ConnectionWatch(ConnectionContext ctx, InetAddress client, AnthropicError refusal, EdgeGuard.Timeouts timeouts,
                     long now) {
@@ -84,6 +86,11 @@ final class ConnectionWatch {
         }
     }
 
+    /** Ends the departure probe: the response's writes notice a departure from now on ({@link DepartureProbe#stop}). */
+    void stopProbing() {
+        DepartureProbe.stop(ctx.serverSocket());
+    }
+
     synchronized void stopWatchingDeparture() {
         onDeparture = null;
     }
@@ -99,6 +106,15 @@ final class ConnectionWatch {
             onDeparture = null;
         }
         departed.run();
+    }
+
+    /** The handler starts a write to the client; it must end within the write-stall bound (the body timeout). */
+    synchronized void writeStarted(long now) {
+        writingSince = now;
+    }
+
+    synchronized void writeEnded() {
+        writingSince = NONE;
     }
 
     synchronized Phase phase() {
@@ -153,7 +169,7 @@ final class ConnectionWatch {
      * full line yet.
      */
     void check(long now, boolean bytesWaiting) {
-        boolean answer;
+        boolean answer = false;
         synchronized (this) {
             if (phase == Phase.EXPIRED) {
                 if (now - expiredAt > LINGER_NANOS) {
@@ -164,12 +180,17 @@ final class ConnectionWatch {
             if (phase == Phase.IDLE && bytesWaiting) {
                 headStarted(now);
             }
-            if (now - deadline < 0) {
+            if (writingSince != NONE && now - writingSince >= timeouts.bodyNanos()) {
+                // The client reads nothing and its TCP window is full: closing the socket (below) fails the stuck
+                // write, and the handler ends the exchange as a client gone.
+                writingSince = NONE;
+            } else if (now - deadline < 0) {
                 return;
+            } else {
+                answer = phase == Phase.HEAD || phase == Phase.BODY;
+                phase = Phase.EXPIRED;
+                expiredAt = now;
             }
-            answer = phase == Phase.HEAD || phase == Phase.BODY;
-            phase = Phase.EXPIRED;
-            expiredAt = now;
         }
         if (!answer) {
             close();

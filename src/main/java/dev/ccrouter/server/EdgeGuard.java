@@ -17,6 +17,7 @@ import io.helidon.webserver.http1.Http1ConnectionListener;
 import io.helidon.webserver.http1.Http1ConnectionSelector;
 import io.helidon.webserver.spi.ServerConnection;
 import io.helidon.webserver.spi.ServerConnectionSelector;
+import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -162,6 +163,55 @@ final class EdgeGuard implements ReadDeadlines, ClientDepartures, AutoCloseable 
     public Runnable disconnector() {
         ConnectionWatch watch = current.get();
         return watch == null ? ClientDepartures.NONE.disconnector() : watch::disconnect;
+    }
+
+    @Override
+    public OutputStream bounded(OutputStream out) {
+        ConnectionWatch watch = current.get();
+        return watch == null ? out : new StallBoundedOutput(out, watch);
+    }
+
+    @Override
+    public void stopProbing() {
+        ConnectionWatch watch = current.get();
+        if (watch != null) {
+            watch.stopProbing();
+        }
+    }
+
+    @Override
+    public ClientDepartures here() {
+        ConnectionWatch watch = current.get();
+        return watch == null ? ClientDepartures.NONE : new OfConnection(watch, writeStall());
+    }
+
+    /** One connection's departures, whatever thread asks. */
+    private record OfConnection(ConnectionWatch connection, Duration writeStall) implements ClientDepartures {
+        @Override
+        public Watch watch(Runnable onDeparture) {
+            connection.watchDeparture(onDeparture);
+            return connection::stopWatchingDeparture;
+        }
+
+        @Override
+        public Runnable disconnector() {
+            return connection::disconnect;
+        }
+
+        @Override
+        public OutputStream bounded(OutputStream out) {
+            return new StallBoundedOutput(out, connection);
+        }
+
+        @Override
+        public ClientDepartures here() {
+            return this;
+        }
+
+        @Override
+        public void stopProbing() {
+            connection.stopProbing();
+        }
     }
 
     @Override

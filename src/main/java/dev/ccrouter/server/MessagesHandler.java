@@ -48,6 +48,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Locale;
+import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * {@code POST /v1/messages}: parse once, translate once, forward, and translate the answer back — streamed event by
@@ -90,11 +91,16 @@ final class MessagesHandler implements Handler {
     private final Clock clock = Clock.systemUTC();
     private final AnthropicPassthrough passthrough;
     private final ClientDepartures departures;
+    private final Duration earlyStartAfter;
+    private final ScheduledExecutorService timers;
 
     MessagesHandler(ObjectMapper json, RequestBodies bodies, ErrorResponses errors, Router router,
                     UpstreamClient upstream, Duration pingInterval, Duration livenessCheck, AccessLog accessLog,
-                    PriceBook prices, ClientAuth auth, SpendingLimits limits, ClientDepartures departures) {
+                    PriceBook prices, ClientAuth auth, SpendingLimits limits, ClientDepartures departures,
+                    Duration earlyStartAfter, ScheduledExecutorService timers) {
         this.json = json;
+        this.earlyStartAfter = earlyStartAfter;
+        this.timers = timers;
         this.departures = departures;
         this.auth = auth;
         this.limits = limits;
@@ -111,7 +117,7 @@ final class MessagesHandler implements Handler {
         this.responseTranslator = new ChatResponseTranslator(json);
         this.estimator = new TokenEstimator();
         this.upstreamErrors = new UpstreamErrors(json);
-        this.passthrough = new AnthropicPassthrough(json);
+        this.passthrough = new AnthropicPassthrough(json, departures);
     }
 
     @Override
@@ -161,11 +167,31 @@ final class MessagesHandler implements Handler {
         long estimate = estimator.estimate(body);
         RouteDecision decision = router.decide(body, estimate);
         exchange.route = decision.route();
+        String messageId = Ids.next("msg_");
+        try (EarlyStart early = earlyStart(res, body, decision, exchange, messageId, estimate)) {
+            try {
+                respond(req, res, body, exchange, clientKey, secrets, decision, messageId, estimate, early);
+            } catch (RequestFailure failure) {
+                ClientStream started = early.settle();
+                if (started == null) {
+                    throw failure;
+                }
+                failStartedStream(started, failure.error, exchange, secrets);
+            }
+        }
+    }
+
+    private void respond(ServerRequest req, ServerResponse res, JsonNode body, Exchange exchange, String clientKey,
+                         List<String> secrets, RouteDecision decision, String messageId, long estimate,
+                         EarlyStart early) {
         Answer answer = firstAnswer(decision, body, estimate, req, clientKey, exchange, secrets);
+        ClientStream started = early.settle();
         Candidate candidate = answer.candidate;
         ChatRequest chat = answer.chat;
-        res.header(ROUTE, decision.route());
-        res.header(PROVIDER, candidate.label());
+        if (started == null) { // a stream started early sent its head before the answering target was known
+            res.header(ROUTE, decision.route());
+            res.header(PROVIDER, candidate.label());
+        }
         if (chat == null) {
             forwardAnswer(res, answer, body, exchange);
             return;
@@ -175,7 +201,7 @@ final class MessagesHandler implements Handler {
             exchange.bill = UsageAccounting.account(upstreamUsage, chat.cacheTtls(), prices(candidate));
             return exchange.bill.usage();
         };
-        ResponseContext context = new ResponseContext(Ids.next("msg_"), exchange.model, chat.toolNames(),
+        ResponseContext context = new ResponseContext(messageId, exchange.model, chat.toolNames(),
                 chat.stopSequences(), accounting, estimate, () -> Ids.next("toolu_"),
                 WebSearch.tool(body) != null ? WebSearch.query(body) : null);
 
@@ -187,15 +213,56 @@ final class MessagesHandler implements Handler {
                         readQuietly(response, MAX_UPSTREAM_ERROR_BODY)));
             }
             if (chat.stream() && isEventStream(response)) {
-                stream(res, response, context, exchange, secrets);
+                stream(started != null ? started : openStream(res, exchange, departures), started != null, response,
+                        context, exchange, secrets);
             } else {
                 JsonNode completion = parseUpstreamJson(response);
                 if (chat.stream()) {
-                    streamWhole(res, completion, context, exchange, secrets);
+                    streamWhole(started != null ? started : openStream(res, exchange, departures), started != null,
+                            completion, context, exchange, secrets);
                 } else {
                     respondWhole(res, completion, context, exchange);
                 }
             }
+        }
+    }
+
+    /**
+     * For a streaming request whose targets all speak OpenAI chat, a timer that starts the client's stream should the
+     * upstream stay silent ({@code stream.early_start_seconds}). A target that takes the request as it is (an
+     * Anthropic-wire provider) sends its own {@code message_start}, so a route with one never starts early.
+     */
+    private EarlyStart earlyStart(ServerResponse res, JsonNode body, RouteDecision decision, Exchange exchange,
+                                  String messageId, long estimate) {
+        if (earlyStartAfter.isZero() || !body.path("stream").booleanValue()
+                || decision.targets().stream().anyMatch(target -> target.provider().anthropicWire())) {
+            return EarlyStart.never();
+        }
+        ClientDepartures connection = departures.here(); // the starter runs on a thread of its own
+        return EarlyStart.arm(timers, earlyStartAfter, () -> {
+            res.header(ROUTE, decision.route());
+            ClientStream client = openStream(res, exchange, connection);
+            client.event(ChatStreamTranslator.messageStart(messageId, exchange.model, estimate));
+            client.event(new StreamEvent.Ping());
+            client.flush();
+            client.startKeeper();
+            return client;
+        });
+    }
+
+    /**
+     * A failure after the stream started early reaches the client as {@code event: error}, with the type its HTTP
+     * error would have had; a client already gone (its departure cancelled the upstream call) is not written to.
+     */
+    private void failStartedStream(ClientStream client, AnthropicError error, Exchange exchange,
+                                   List<String> secrets) {
+        try (client) {
+            if (client.clientGone() || exchange.cancellation.cancelled()) {
+                exchange.clientGone = true;
+                return;
+            }
+            recording(client, exchange, secrets).event(new StreamEvent.Error(error));
+            client.flush();
         }
     }
 
@@ -369,15 +436,32 @@ final class MessagesHandler implements Handler {
     private record Answer(Candidate candidate, ChatRequest chat, UpstreamResponse response) {
     }
 
-    private void stream(ServerResponse res, UpstreamResponse response, ResponseContext context, Exchange exchange,
-                        List<String> secrets) {
+    /**
+     * Sends a stream's head and opens the client's event stream. A client that leaves (or stops reading for the
+     * write-stall bound) cancels the upstream call.
+     */
+    private ClientStream openStream(ServerResponse res, Exchange exchange, ClientDepartures connection) {
         startEventStream(res, exchange);
-        try (ClientStream client = new ClientStream(json, res.outputStream(), pingInterval, livenessCheck,
-                response::close, departures.writeStall(), departures.disconnector())) {
+        connection.stopProbing(); // the stream's keeper writes every 250 ms while it is quiet: a write notices a departure
+        return new ClientStream(json, connection.bounded(res.outputStream()), pingInterval, livenessCheck,
+                exchange.cancellation::cancel, connection.writeStall(), connection.disconnector());
+    }
+
+    /**
+     * Relays the upstream's event stream to the client's stream, opened for it or started early (then its
+     * {@code message_start} went out already).
+     */
+    private void stream(ClientStream client, boolean startedEarly, UpstreamResponse response, ResponseContext context,
+                        Exchange exchange, List<String> secrets) {
+        try (client) {
             ChatStreamTranslator translator = new ChatStreamTranslator(json, context, recording(client, exchange, secrets));
-            translator.start();
-            client.flush();
-            client.startKeeper();
+            if (startedEarly) {
+                translator.startedEarly();
+            } else {
+                translator.start();
+                client.flush();
+                client.startKeeper();
+            }
             boolean complete = relay.relay(response.body(), translator, client);
             exchange.clientGone = client.clientGone() || exchange.cancellation.cancelled();
             if (complete) {
@@ -387,12 +471,16 @@ final class MessagesHandler implements Handler {
     }
 
     /** A streaming request answered by an upstream that does not stream: the whole answer as one stream. */
-    private void streamWhole(ServerResponse res, JsonNode completion, ResponseContext context, Exchange exchange,
-                             List<String> secrets) {
-        startEventStream(res, exchange);
-        try (ClientStream client = new ClientStream(json, res.outputStream(), pingInterval, livenessCheck, () -> { })) {
-            new ChatStreamTranslator(json, context, recording(client, exchange, secrets)).onCompletion(completion);
+    private void streamWhole(ClientStream client, boolean startedEarly, JsonNode completion, ResponseContext context,
+                             Exchange exchange, List<String> secrets) {
+        try (client) {
+            ChatStreamTranslator translator = new ChatStreamTranslator(json, context, recording(client, exchange, secrets));
+            if (startedEarly) {
+                translator.startedEarly();
+            }
+            translator.onCompletion(completion);
             client.flush();
+            exchange.clientGone = client.clientGone();
         }
     }
 
@@ -410,7 +498,9 @@ final class MessagesHandler implements Handler {
         exchange.stopReason = message.path("stop_reason").asText(null);
         BillingHeaders.add(res, exchange.bill);
         res.header(HeaderNames.CONTENT_TYPE, "application/json");
-        res.send(writeBytes(message));
+        if (!departures.sendWhole(res, writeBytes(message))) {
+            clientLeft(exchange); // it stopped reading (the write stalled) or left: it never had the answer
+        }
     }
 
     /** The client left before any answer reached it; its upstream call was cancelled (nginx's 499 in the log). */

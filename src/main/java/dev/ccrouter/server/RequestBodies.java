@@ -1,6 +1,5 @@
 package dev.ccrouter.server;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
@@ -9,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ccrouter.api.anthropic.AnthropicError;
 import dev.ccrouter.api.anthropic.ErrorType;
+import dev.ccrouter.api.anthropic.JsonBuffers;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
 import java.io.IOException;
@@ -41,7 +41,7 @@ final class RequestBodies {
         this.maxBytes = maxBytes;
         this.deadlines = deadlines;
         int maxString = (int) Math.min(Integer.MAX_VALUE - 8, maxBytes);
-        this.json = new ObjectMapper(JsonFactory.builder()
+        this.json = new ObjectMapper(JsonBuffers.factory()
                 .streamReadConstraints(StreamReadConstraints.builder()
                         .maxNestingDepth(MAX_NESTING_DEPTH)
                         .maxNumberLength(MAX_NUMBER_LENGTH)

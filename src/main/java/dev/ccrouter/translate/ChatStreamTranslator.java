@@ -85,8 +85,24 @@ public final class ChatStreamTranslator {
             return;
         }
         started = true;
-        sink.event(new StreamEvent.MessageStart(context.messageId(), context.requestedModel(),
-                Usage.estimate(context.estimatedInputTokens(), 1)));
+        sink.event(messageStart(context.messageId(), context.requestedModel(), context.estimatedInputTokens()));
+    }
+
+    /**
+     * {@code message_start} went out already, sent by the gateway while the upstream was still silent (see
+     * {@code server/EarlyStart}): the translation goes on from there, and starts no second message.
+     */
+    public void startedEarly() {
+        started = true;
+    }
+
+    /**
+     * The {@code message_start} of a translated stream: the output tokens are the one the message will at least have,
+     * the input tokens an estimate (the upstream reports its count only at the end, in {@code message_delta}).
+     */
+    public static StreamEvent.MessageStart messageStart(String messageId, String requestedModel,
+                                                        long estimatedInputTokens) {
+        return new StreamEvent.MessageStart(messageId, requestedModel, Usage.estimate(estimatedInputTokens, 1));
     }
 
     /** Whether the stream has ended, normally or with an error; later input is ignored. */

@@ -11,12 +11,20 @@ import javax.net.ssl.SSLSocketFactory;
 
 /**
  * One HTTP/1.1 connection to a provider: a blocking socket (cheap on a virtual thread) with TCP_NODELAY, a read
- * timeout on every read, and buffered streams. It writes one request at a time and reads one response head; the
+ * timeout on every read, and a small read buffer. It writes one request at a time and reads one response head; the
  * body is read through {@link ResponseBody}, which gives the connection back to its pool when the body ended cleanly.
+ *
+ * <p>A connection lives as long as its stream (minutes, thousands at once), so it keeps no more buffer than it needs
+ * while it waits: no write buffer, since a request is written whole from the arrays it was built in, and a read buffer
+ * sized for a response head and the chunk-size lines — reads at least that large go straight into the reader's array.
  */
 final class Http1Connection implements java.io.Closeable {
     /** The longest response head accepted: status line and headers. */
     static final int MAX_HEAD_BYTES = 64 * 1024;
+    /** The read buffer: a typical response head, chunk-size lines and small SSE events. */
+    static final int READ_BUFFER_BYTES = 2048;
+    /** A request up to this size is copied into one array and leaves in one write (one system call, no split head). */
+    static final int ONE_WRITE_BYTES = 16 * 1024;
 
     private final Socket socket;
     private final UpstreamInput in;
@@ -27,8 +35,8 @@ final class Http1Connection implements java.io.Closeable {
     private Http1Connection(Socket socket, Endpoint endpoint) throws IOException {
         this.socket = socket;
         this.endpoint = endpoint;
-        this.in = new UpstreamInput(socket.getInputStream(), 16 * 1024);
-        this.out = socket.getOutputStream(); // a request leaves in one write (RequestBody): no buffer needed
+        this.in = new UpstreamInput(socket.getInputStream(), READ_BUFFER_BYTES);
+        this.out = socket.getOutputStream();
     }
 
     /** Where connections go: scheme, host and port, the pool's key. */
@@ -62,9 +70,17 @@ final class Http1Connection implements java.io.Closeable {
         return endpoint;
     }
 
-    /** Writes a whole request, head and body, in one write. */
+    /**
+     * Writes a whole request: in one write when the head fits in the room before the body ({@link RequestBody#json})
+     * or the two together are small, else as its head and then its body straight from the body's array (as a 16 KB
+     * write buffer did before, without keeping the buffer).
+     */
     void send(byte[] head, RequestBody body) throws IOException {
         body.writeWith(head, out);
+    }
+
+    void send(byte[] head, byte[] body) throws IOException {
+        send(head, RequestBody.of(body));
     }
 
     /**

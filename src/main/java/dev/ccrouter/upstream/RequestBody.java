@@ -16,7 +16,7 @@ import java.util.Arrays;
  * apart cost a second system call per request, and a copy of the body to join them).
  */
 public final class RequestBody {
-    /** Room kept for the head: enough for the usual heads; a longer one costs a copy of the body. */
+    /** Room kept for the head: enough for the usual heads. */
     static final int HEAD_ROOM = 1024;
 
     private final byte[] bytes;
@@ -29,7 +29,7 @@ public final class RequestBody {
         this.length = length;
     }
 
-    /** A body already in bytes (no room for a head: head and body are copied into one array to be sent). */
+    /** A body already in bytes (no room for a head: see {@link #writeWith}). */
     public static RequestBody of(byte[] body) {
         return new RequestBody(body, 0, body.length);
     }
@@ -61,18 +61,22 @@ public final class RequestBody {
     }
 
     /**
-     * Writes head and body to {@code out} in one call: the head goes into the room before the body, or, when it is
-     * longer than that room (or there is none), both are copied into one array.
+     * Writes head and body to {@code out}: in one call when the head fits in the room before the body, or when the
+     * two together are at most {@link Http1Connection#ONE_WRITE_BYTES} (copied into one array); a larger body without
+     * room goes after its head, straight from its array.
      */
     void writeWith(byte[] head, OutputStream out) throws IOException {
         if (head.length <= start) {
             int from = start - head.length;
             System.arraycopy(head, 0, bytes, from, head.length);
             out.write(bytes, from, head.length + length);
-        } else {
+        } else if (head.length + length <= Http1Connection.ONE_WRITE_BYTES) {
             byte[] whole = Arrays.copyOf(head, head.length + length);
             System.arraycopy(bytes, start, whole, head.length, length);
             out.write(whole);
+        } else {
+            out.write(head);
+            out.write(bytes, start, length);
         }
         out.flush();
     }

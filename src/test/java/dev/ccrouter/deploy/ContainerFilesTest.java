@@ -76,8 +76,8 @@ class ContainerFilesTest {
         int firstFrom = indexOfFirst(instructions, "FROM ");
 
         assertThat(instructions.subList(0, firstFrom)).containsExactly(
-                "ARG BUILD_IMAGE=maven:3.9-eclipse-temurin-21",
-                "ARG RUNTIME_IMAGE=eclipse-temurin:21-jre-noble");
+                "ARG BUILD_IMAGE=maven:3.9-eclipse-temurin-25",
+                "ARG RUNTIME_IMAGE=eclipse-temurin:25-jre-noble");
         assertThat(instructions.stream().filter(line -> line.startsWith("FROM ")))
                 .containsExactly("FROM ${BUILD_IMAGE} AS build", "FROM ${RUNTIME_IMAGE}");
     }

@@ -159,7 +159,8 @@ class LauncherTest {
         assertThat(run.exitCode()).as(run.output()).isZero();
         List<String> lines = run.output().lines().toList();
         // the same collector and heap limit the jar gives itself when started bare (cli/BoundedHeap.FLAGS)
-        assertThat(lines.getLast()).startsWith("-XX:+UseSerialGC -Xmx1g");
+        assertThat(lines.getLast()).startsWith(
+                "-XX:+UseSerialGC -Xmx768m -Xmn64m -XX:SurvivorRatio=4 -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30");
         assertThat(run.output()).doesNotContain("jar ran");
     }
 

@@ -8,13 +8,18 @@ import dev.ccrouter.testing.AccessLogCapture;
 import dev.ccrouter.testing.MisbehavingUpstream;
 import dev.ccrouter.testing.RawClient;
 import dev.ccrouter.testing.RunningGateway;
+import com.sun.management.HotSpotDiagnosticMXBean;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.management.ManagementFactory;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -55,6 +60,58 @@ class ClientDepartureTest {
     @Test
     void aClientGoneBeforeTheUpstreamStartsItsStreamCancelsTheUpstreamWithinASecond() throws Exception {
         leaveAndExpectCancellation("claude-departure-stream-head", true, new byte[0]);
+    }
+
+    /**
+     * Once a stream is open its keeper's writes notice a departure, so Helidon's read probe — a timed-out read every
+     * 101 ms, an exception each — stops; a client leaving the quiet stream still cancels the upstream within a second.
+     */
+    @Test
+    void anOpenStreamEndsTheReadProbeAndItsWritesStillNoticeTheClientLeaving() throws Exception {
+        CountDownLatch called = new CountDownLatch(1);
+        CountDownLatch upstreamClosed = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        upstream.behave((socket, out) -> {
+            called.countDown();
+            release.await(10, TimeUnit.SECONDS);
+            out.write(head(200, "content-type", "text/event-stream", "transfer-encoding", "chunked"));
+            out.write(chunk("data: {\"id\":\"gen-p\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Thinking\"}}]}\n\n"));
+            out.flush();
+            awaitEndOfStream(socket);
+            upstreamClosed.countDown();
+        });
+        String body = "{\"model\":\"claude-probe\",\"max_tokens\":100,\"stream\":true,"
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+        try (RawClient client = RawClient.connect(gateway.port())) {
+            client.send("POST /v1/messages HTTP/1.1\r\nHost: 127.0.0.1\r\nx-api-key: sk-test\r\n"
+                    + "content-type: application/json\r\ncontent-length: " + body.length() + "\r\n\r\n" + body);
+            assertThat(called.await(5, TimeUnit.SECONDS)).as("the upstream was called").isTrue();
+            await().atMost(Duration.ofSeconds(5)).until(() -> readProbes() == 1); // watching while the upstream is silent
+            release.countDown();
+            client.readUntil("Thinking", Duration.ofSeconds(5));
+
+            await().atMost(Duration.ofSeconds(1)).until(() -> readProbes() == 0);
+        }
+        await().atMost(Duration.ofSeconds(1)).until(() -> upstreamClosed.getCount() == 0);
+    }
+
+    /** Helidon's read probes running in this JVM (its virtual threads are named for them; a thread dump sees them). */
+    private static long readProbes() throws IOException {
+        Path dump = Files.createTempFile("threads-", ".json");
+        Files.delete(dump); // dumpThreads refuses to overwrite
+        try {
+            ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class)
+                    .dumpThreads(dump.toString(), HotSpotDiagnosticMXBean.ThreadDumpFormat.JSON);
+            return Pattern.compile("\"name\": \"helidon-socket-monitor-").matcher(Files.readString(dump)).results().count();
+        } finally {
+            Files.deleteIfExists(dump);
+        }
+    }
+
+    private static byte[] chunk(String data) {
+        byte[] bytes = data.getBytes(StandardCharsets.UTF_8);
+        return concat((Integer.toHexString(bytes.length) + "\r\n").getBytes(StandardCharsets.US_ASCII),
+                concat(bytes, "\r\n".getBytes(StandardCharsets.US_ASCII)));
     }
 
     /**

@@ -8,9 +8,6 @@ import dev.ccrouter.testing.AccessLogCapture;
 import dev.ccrouter.testing.FakeUpstream;
 import dev.ccrouter.testing.RawClient;
 import dev.ccrouter.testing.RunningGateway;
-import io.helidon.http.HeaderNames;
-import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -31,18 +28,8 @@ class WriteStallTest {
              RunningGateway gateway = RunningGateway.start(upstream, config -> config.withEdge(stallingAfter(config.edge())));
              AccessLogCapture log = new AccessLogCapture()) {
             CountDownLatch upstreamClosed = new CountDownLatch(1);
-            upstream.answer((request, res) -> {
-                res.header(HeaderNames.CONTENT_TYPE, "text/event-stream");
-                byte[] event = ("data: " + DELTA + "\n\n").getBytes(StandardCharsets.UTF_8);
-                try (OutputStream out = res.outputStream()) {
-                    for (int i = 0; i < 20_000; i++) { // 320 MB at most, so a broken gateway still ends the test
-                        out.write(event);
-                        out.flush();
-                    }
-                } catch (IOException | RuntimeException e) {
-                    upstreamClosed.countDown(); // the gateway closed the upstream connection
-                }
-            });
+            upstream.answer(FakeUpstream.flood(("data: " + DELTA + "\n\n").getBytes(StandardCharsets.UTF_8),
+                    upstreamClosed));
             String body = "{\"model\":\"claude-write-stall\",\"max_tokens\":100,\"stream\":true,"
                     + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
             try (RawClient client = RawClient.connect(gateway.port())) {

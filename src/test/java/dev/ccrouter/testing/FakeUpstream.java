@@ -185,6 +185,24 @@ public final class FakeUpstream implements AutoCloseable {
         };
     }
 
+    /**
+     * An event stream that writes {@code event} (whole SSE lines) as fast as the gateway takes it, until the gateway
+     * closes the connection — {@code closed} opens then — or 20,000 events have gone (so a broken test still ends).
+     */
+    public static Script flood(byte[] event, CountDownLatch closed) {
+        return (request, res) -> {
+            res.header(HeaderNames.CONTENT_TYPE, "text/event-stream");
+            try (OutputStream out = res.outputStream()) {
+                for (int i = 0; i < 20_000; i++) {
+                    out.write(event);
+                    out.flush();
+                }
+            } catch (IOException | RuntimeException e) {
+                closed.countDown(); // the gateway closed the upstream connection
+            }
+        };
+    }
+
     private static void writeEvent(OutputStream out, String payload) throws IOException {
         out.write(("data: " + payload + "\n\n").getBytes(StandardCharsets.UTF_8));
         out.flush();

@@ -27,8 +27,23 @@ public final class RawClient implements AutoCloseable {
     }
 
     public static RawClient connect(String fromAddress, int port) {
+        return connect(fromAddress, port, 0);
+    }
+
+    /**
+     * A client whose socket receive buffer is {@code receiveBufferBytes} (the kernel's floor applies): one that then
+     * reads nothing fills its TCP window after a few kilobytes, and the server's writes to it stall.
+     */
+    public static RawClient withReceiveBuffer(int port, int receiveBufferBytes) {
+        return connect("127.0.0.1", port, receiveBufferBytes);
+    }
+
+    private static RawClient connect(String fromAddress, int port, int receiveBufferBytes) {
         try {
             Socket socket = new Socket();
+            if (receiveBufferBytes > 0) {
+                socket.setReceiveBufferSize(receiveBufferBytes); // before connecting: it sets the window scale
+            }
             socket.bind(new InetSocketAddress(fromAddress, 0));
             socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
             socket.setTcpNoDelay(true);
@@ -43,6 +58,15 @@ public final class RawClient implements AutoCloseable {
             socket.getOutputStream().write(text.getBytes(StandardCharsets.UTF_8));
             socket.getOutputStream().flush();
             return this;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The socket's input, for a test that reads at its own pace. */
+    public InputStream input() {
+        try {
+            return socket.getInputStream();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

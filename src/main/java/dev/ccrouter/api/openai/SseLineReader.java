@@ -22,9 +22,15 @@ public final class SseLineReader {
     /** The default maximum: a whole 32 MiB request's worth of text in one event is already far beyond any answer. */
     public static final int DEFAULT_MAX_BYTES = 32 * 1024 * 1024;
 
+    /**
+     * The buffer a reader starts with; it doubles whenever a line does not fit. Small, because a stream holds it for
+     * as long as it is open, mostly waiting: at thousands of slow streams each kilobyte here is megabytes of heap.
+     */
+    static final int INITIAL_BUFFER_BYTES = 1024;
+
     private final InputStream in;
     private final int maxBytes;
-    private byte[] buffer = new byte[8192];
+    private byte[] buffer = new byte[INITIAL_BUFFER_BYTES];
     private int start;
     private int end;
     /** Where the search for the next newline resumes: everything between {@code start} and here has none. */

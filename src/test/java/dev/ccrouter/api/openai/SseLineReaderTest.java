@@ -68,6 +68,21 @@ class SseLineReaderTest {
     }
 
     @Test
+    void linesAroundTheInitialBufferSizeAreWhole() throws IOException {
+        int size = SseLineReader.INITIAL_BUFFER_BYTES;
+        StringBuilder body = new StringBuilder();
+        List<String> payloads = new ArrayList<>();
+        for (int length : new int[] {size - 8, size - 7, size - 6, size - 1, size, size + 1, 2 * size, 1}) {
+            String payload = "y".repeat(length);
+            payloads.add(payload);
+            body.append("data: ").append(payload).append("\r\n\r\n");
+        }
+        byte[] bytes = body.toString().getBytes(StandardCharsets.US_ASCII);
+        assertThat(read(new ByteArrayInputStream(bytes))).containsExactlyElementsOf(payloads);
+        assertThat(read(trickling(bytes, size - 1))).containsExactlyElementsOf(payloads);
+    }
+
+    @Test
     void knowsWhetherAWholeEventIsAlreadyBuffered() throws IOException {
         SseLineReader reader = new SseLineReader(new ByteArrayInputStream(
                 "data: 1\n\ndata: 2\n\ndata: 3".getBytes(StandardCharsets.UTF_8)));
