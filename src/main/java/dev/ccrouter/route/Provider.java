@@ -19,6 +19,8 @@ import java.util.Set;
  * @param apiKeys       the provider's own keys; empty: the client's key is forwarded
  * @param dialect       how requests are written
  * @param pricedByCatalog whether OpenRouter's catalog prices its models
+ * @param endpoint      where requests are posted: {@code /chat/completions}, or {@code /messages} on an
+ *                      Anthropic-wire provider (made once: parsing a URI on every request was 2 % of its CPU)
  */
 public record Provider(String name,
                        URI baseUrl,
@@ -28,7 +30,15 @@ public record Provider(String name,
                        Dialect dialect,
                        boolean pricedByCatalog,
                        Preset preset,
-                       Map<String, Preset.CapabilitySpec> modelOverrides) {
+                       Map<String, Preset.CapabilitySpec> modelOverrides,
+                       URI endpoint) {
+
+    public Provider(String name, URI baseUrl, boolean anthropicWire, Preset.Auth auth, List<String> apiKeys,
+                    Dialect dialect, boolean pricedByCatalog, Preset preset,
+                    Map<String, Preset.CapabilitySpec> modelOverrides) {
+        this(name, baseUrl, anthropicWire, auth, apiKeys, dialect, pricedByCatalog, preset, modelOverrides,
+                URI.create(baseUrl + (anthropicWire ? "/messages" : "/chat/completions")));
+    }
 
     /** What {@code model} accepts: the preset's defaults, its model patterns, then the configuration's overrides. */
     public ModelCapabilities capabilities(String model) {
@@ -59,11 +69,6 @@ public record Provider(String name,
     /** The credential to send: the provider's own key, or the client's when it has none. */
     public String credential(String clientKey) {
         return apiKeys.isEmpty() ? clientKey : apiKeys.getFirst();
-    }
-
-    /** Where requests are posted: {@code /chat/completions}, or {@code /messages} on an Anthropic-wire provider. */
-    public URI endpoint() {
-        return URI.create(baseUrl + (anthropicWire ? "/messages" : "/chat/completions"));
     }
 
     /** The header that carries a key, or null when the provider takes none. */

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Decides where a request goes, in claude-code-router's order: an explicit {@code provider,model}; long context by
@@ -35,6 +36,7 @@ public final class Router {
     private static final String OPENROUTER_PRESET = "openrouter";
     private static final String SUBAGENT_TAG_OPEN = "<CCR-SUBAGENT-MODEL>";
     private static final String SUBAGENT_TAG_CLOSE = "</CCR-SUBAGENT-MODEL>";
+    private static final int MAX_REMEMBERED_CAPABILITIES = 4096;
 
     private final Map<String, Provider> providers;
     private final RouteSettings routes;
@@ -44,6 +46,7 @@ public final class Router {
     private final Set<String> webSearchProviders;
     private final TargetCooldowns cooldowns;
     private final ModelCatalog catalog;
+    private final Map<CapabilityKey, ModelCapabilities> capabilities = new ConcurrentHashMap<>();
 
     public Router(GatewayConfig config) {
         this(config, ModelCatalog.NONE, Clock.systemUTC());
@@ -176,7 +179,7 @@ public final class Router {
         if (provider == null) { // the configuration is validated at load; this is a bug, not bad input
             throw new IllegalStateException("route names an unknown provider: " + ref.provider());
         }
-        ModelCapabilities caps = provider.capabilities(ref.model(),
+        ModelCapabilities caps = capabilities(provider, ref.model(),
                 provider.pricedByCatalog() ? catalog.facts(ref.model()) : null);
         Integer limit = outputLimits.get(ref.model());
         if (limit != null) {
@@ -184,6 +187,27 @@ public final class Router {
         }
         return new RouteDecision.Candidate(provider,
                 new UpstreamTarget(requested, ref.model(), caps, provider.dialect()));
+    }
+
+    /**
+     * What a provider's model accepts, worked out once per model and catalog listing (globbing the preset's model
+     * patterns for every target of every request was 2 % of a request's CPU). Models come from requests too, so the
+     * memo stops growing at {@link #MAX_REMEMBERED_CAPABILITIES}; past that, capabilities are worked out each time.
+     */
+    private ModelCapabilities capabilities(Provider provider, String model, ModelCatalog.Facts listed) {
+        CapabilityKey key = new CapabilityKey(provider.name(), model, listed);
+        ModelCapabilities known = capabilities.get(key);
+        if (known != null) {
+            return known;
+        }
+        ModelCapabilities caps = provider.capabilities(model, listed);
+        if (capabilities.size() < MAX_REMEMBERED_CAPABILITIES) {
+            capabilities.put(key, caps);
+        }
+        return caps;
+    }
+
+    private record CapabilityKey(String provider, String model, ModelCatalog.Facts listed) {
     }
 
     String familyModel(String model) {

@@ -48,7 +48,7 @@ final class AccessLog {
             return;
         }
         long micros = (System.nanoTime() - exchange.startNanos) / 1_000;
-        StringBuilder line = new StringBuilder(192)
+        StringBuilder line = new StringBuilder(512) // a line with a bill is 300–500 characters: no growing
                 .append(exchange.requestId)
                 .append(" status=").append(exchange.error != null ? exchange.error.status() : exchange.status)
                 .append(" model=").append(field(exchange.model))
@@ -115,14 +115,20 @@ final class AccessLog {
         if (value == null) {
             return "";
         }
-        value = SecretRedaction.keyShaped(value);
+        if (containsIgnoringCase(value, "sk-")) { // the pattern's own test, without a regex for every field
+            value = SecretRedaction.keyShaped(value);
+        }
         int keep = Math.min(value.length(), MAX_FIELD_CHARS);
-        StringBuilder out = new StringBuilder(keep + 16);
-        for (int i = 0; i < keep; i++) {
+        int first = firstToEscape(value, keep);
+        if (first == keep && keep == value.length()) {
+            return value; // the usual case: a model or provider name, nothing to escape or cut
+        }
+        StringBuilder out = new StringBuilder(keep + 16).append(value, 0, first);
+        for (int i = first; i < keep; i++) {
             char c = value.charAt(i);
-            if (c <= ' ' || c == '"' || c == '\\' || c == '=' || (c >= 0x7f && c <= 0x9f)
-                    || Character.getType(c) == Character.FORMAT || Character.isSurrogate(c) && !validPair(value, i)) {
-                out.append(String.format("\\u%04x", (int) c));
+            if (escaped(value, i)) {
+                out.append("\\u").append(HEX[c >> 12 & 0xf]).append(HEX[c >> 8 & 0xf]).append(HEX[c >> 4 & 0xf])
+                        .append(HEX[c & 0xf]);
             } else {
                 out.append(c);
             }
@@ -131,6 +137,33 @@ final class AccessLog {
             out.append("...(").append(value.length()).append(" chars)");
         }
         return out.toString();
+    }
+
+    private static final char[] HEX = "0123456789abcdef".toCharArray();
+
+    /** The index of the first character {@link #field} escapes, or {@code keep} when there is none before it. */
+    private static int firstToEscape(String value, int keep) {
+        for (int i = 0; i < keep; i++) {
+            if (escaped(value, i)) {
+                return i;
+            }
+        }
+        return keep;
+    }
+
+    private static boolean escaped(String value, int i) {
+        char c = value.charAt(i);
+        return c <= ' ' || c == '"' || c == '\\' || c == '=' || (c >= 0x7f && c <= 0x9f)
+                || c > 0x9f && (Character.getType(c) == Character.FORMAT || Character.isSurrogate(c) && !validPair(value, i));
+    }
+
+    private static boolean containsIgnoringCase(String value, String part) {
+        for (int i = value.length() - part.length(); i >= 0; i--) {
+            if (value.regionMatches(true, i, part, 0, part.length())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean validPair(String value, int i) {

@@ -8,6 +8,7 @@ import io.helidon.webserver.http.ServerResponse;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -18,6 +19,9 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.function.IntSupplier;
 
 /**
@@ -30,6 +34,7 @@ final class GatewayMetrics implements AutoCloseable {
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final JvmGcMetrics gc = new JvmGcMetrics();
+    private final Map<MeterKey, Meter> meters = new ConcurrentHashMap<>();
 
     GatewayMetrics(IntSupplier openStreams, LedgerWriter ledger) {
         // Strong references: Micrometer holds a gauge's object weakly, and nothing else holds these.
@@ -53,12 +58,14 @@ final class GatewayMetrics implements AutoCloseable {
     void record(LedgerEntry entry) {
         String provider = orNone(entry.provider());
         String model = orNone(entry.billedModel());
-        Counter.builder("ccrouter.requests").description("Requests to /v1/messages")
-                .tag("provider", provider).tag("model", model).tag("status", String.valueOf(entry.httpStatus()))
-                .register(registry).increment();
+        meter(new MeterKey("requests", provider, model, String.valueOf(entry.httpStatus())),
+                key -> Counter.builder("ccrouter.requests").description("Requests to /v1/messages")
+                        .tag("provider", key.provider).tag("model", key.model).tag("status", key.detail)
+                        .register(registry)).increment();
         if (entry.errorType() != null) {
-            Counter.builder("ccrouter.errors").description("Requests that ended in an Anthropic error")
-                    .tag("type", entry.errorType()).register(registry).increment();
+            meter(new MeterKey("errors", null, null, entry.errorType()),
+                    key -> Counter.builder("ccrouter.errors").description("Requests that ended in an Anthropic error")
+                            .tag("type", key.detail).register(registry)).increment();
         }
         if (entry.ttfbMillis() != null) {
             timer("ccrouter.time.to.first.byte", "From request to the response's first byte", provider, model)
@@ -73,8 +80,9 @@ final class GatewayMetrics implements AutoCloseable {
         tokens(model, "cache_write", tokens.cacheWrite());
         tokens(model, "reasoning", tokens.reasoning());
         if (entry.spend().computed() != null) {
-            Counter.builder("ccrouter.cost").description("Computed cost of requests").baseUnit("usd")
-                    .tag("model", model).register(registry).increment(entry.spend().computed().doubleValue());
+            meter(new MeterKey("cost", null, model, null),
+                    key -> Counter.builder("ccrouter.cost").description("Computed cost of requests").baseUnit("usd")
+                            .tag("model", key.model).register(registry)).increment(entry.spend().computed().doubleValue());
         }
     }
 
@@ -91,16 +99,32 @@ final class GatewayMetrics implements AutoCloseable {
     }
 
     private Timer timer(String name, String description, String provider, String model) {
-        return Timer.builder(name).description(description).tag("provider", provider).tag("model", model)
+        return meter(new MeterKey(name, provider, model, null), key -> Timer.builder(name).description(description)
+                .tag("provider", provider).tag("model", model)
                 .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(5))
-                .maximumExpectedValue(Duration.ofMinutes(10)).register(registry);
+                .maximumExpectedValue(Duration.ofMinutes(10)).register(registry));
     }
 
     private void tokens(String model, String kind, long count) {
         if (count > 0) {
-            Counter.builder("ccrouter.tokens").description("Tokens by kind, as billed").baseUnit("tokens")
-                    .tag("model", model).tag("kind", kind).register(registry).increment(count);
+            meter(new MeterKey("tokens", null, model, kind), key -> Counter.builder("ccrouter.tokens")
+                    .description("Tokens by kind, as billed").baseUnit("tokens")
+                    .tag("model", key.model).tag("kind", key.detail).register(registry)).increment(count);
         }
+    }
+
+    /**
+     * The meter for a key, registered on first use. Micrometer's own lookup builds and sorts the tags into an id on
+     * every call (3 % of the gateway's CPU per request); this map finds the same meter by a record's hash.
+     */
+    @SuppressWarnings("unchecked")
+    private <M extends Meter> M meter(MeterKey key, Function<MeterKey, M> register) {
+        Meter meter = meters.get(key);
+        return meter != null ? (M) meter : (M) meters.computeIfAbsent(key, register);
+    }
+
+    /** Which meter: its kind (or name), and the tag values that tell it apart (null where a meter has no such tag). */
+    private record MeterKey(String kind, String provider, String model, String detail) {
     }
 
     private static String orNone(String value) {

@@ -1,14 +1,12 @@
 package dev.ccrouter.server;
 
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ccrouter.api.anthropic.AnthropicError;
 import dev.ccrouter.api.anthropic.ErrorType;
 import dev.ccrouter.api.anthropic.EventSink;
+import dev.ccrouter.api.anthropic.JsonTrees;
 import dev.ccrouter.api.anthropic.StreamEvent;
 import dev.ccrouter.api.anthropic.Usage;
 import dev.ccrouter.billing.Bill;
@@ -33,6 +31,7 @@ import dev.ccrouter.translate.UpstreamFailureException;
 import dev.ccrouter.translate.UsageMapper;
 import dev.ccrouter.translate.WebSearch;
 import dev.ccrouter.upstream.Cancellation;
+import dev.ccrouter.upstream.RequestBody;
 import dev.ccrouter.upstream.UpstreamClient;
 import dev.ccrouter.upstream.UpstreamException;
 import dev.ccrouter.upstream.UpstreamResponse;
@@ -87,7 +86,6 @@ final class MessagesHandler implements Handler {
     private final Duration livenessCheck;
     private final AccessLog accessLog;
     private final PriceBook prices;
-    private final ObjectWriter billingWriter;
     private final ClientAuth auth;
     private final SpendingLimits limits;
     private final Clock clock = Clock.systemUTC();
@@ -107,7 +105,6 @@ final class MessagesHandler implements Handler {
         this.auth = auth;
         this.limits = limits;
         this.prices = prices;
-        this.billingWriter = json.writer().with(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
         this.bodies = bodies;
         this.errors = errors;
         this.router = router;
@@ -292,11 +289,11 @@ final class MessagesHandler implements Handler {
             exchange.upstreamModel = candidate.target().upstreamModel();
             Provider provider = candidate.provider();
             ChatRequest chat = null; // stays null for a provider that takes the request as it is
-            byte[] payload;
+            RequestBody payload;
             boolean stream;
             Map<String, String> headers = Map.of();
             if (provider.anthropicWire()) {
-                payload = passthrough.body(body, candidate.target().upstreamModel());
+                payload = RequestBody.of(passthrough.body(body, candidate.target().upstreamModel()));
                 stream = body.path("stream").asBoolean(false);
                 headers = AnthropicPassthrough.headers(req.headers());
             } else {
@@ -308,7 +305,7 @@ final class MessagesHandler implements Handler {
                 if (webSearch != null) {
                     chat.body().set("plugins", WebSearch.plugins(webSearch, json.getNodeFactory()));
                 }
-                payload = writeBytes(chat.body());
+                payload = RequestBody.json(json, chat.body(), req.headers().contentLength().orElse(0));
                 stream = chat.stream();
             }
             UpstreamResponse response;
@@ -345,7 +342,7 @@ final class MessagesHandler implements Handler {
      * rate-limited (429) rests, and the call is retried with the next ready key. Without keys of its own, the
      * client's key is forwarded.
      */
-    private UpstreamResponse post(Candidate candidate, byte[] body, boolean stream, Map<String, String> headers,
+    private UpstreamResponse post(Candidate candidate, RequestBody body, boolean stream, Map<String, String> headers,
                                   String clientKey, UpstreamClient.Attribution attribution, Exchange exchange,
                                   List<String> secrets) {
         Provider provider = candidate.provider();
@@ -552,11 +549,7 @@ final class MessagesHandler implements Handler {
     private String billingJson(Exchange exchange) {
         ObjectNode line = json.createObjectNode().put("request_id", exchange.requestId);
         line.setAll(exchange.bill.toJson());
-        try {
-            return billingWriter.writeValueAsString(line);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a JSON tree is always serializable", e);
-        }
+        return JsonTrees.plainText(json.getFactory(), line);
     }
 
     /** The translator's own estimate, used when the upstream reported no usage (so its bill has no cost). */
@@ -613,11 +606,7 @@ final class MessagesHandler implements Handler {
     }
 
     private byte[] writeBytes(JsonNode node) {
-        try {
-            return json.writeValueAsBytes(node);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a JSON tree is always serializable", e);
-        }
+        return JsonTrees.bytes(json.getFactory(), node);
     }
 
     /** A failure answered as an HTTP error (only possible before the stream started). */

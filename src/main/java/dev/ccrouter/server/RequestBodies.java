@@ -104,7 +104,8 @@ final class RequestBodies {
             return new byte[0];
         }
         try (ReadDeadlines.Body deadline = deadlines.bodyStarted(); InputStream in = req.content().inputStream()) {
-            int limit = (int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1);
+            // A declared length (the server delivers no more than it) is read into an array of that size at once.
+            int limit = declared >= 0 ? (int) declared : (int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1);
             byte[] body = in.readNBytes(limit);
             if (body.length > maxBytes) {
                 throw tooLarge();

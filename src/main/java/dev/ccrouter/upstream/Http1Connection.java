@@ -1,15 +1,11 @@
 package dev.ccrouter.upstream;
 
-import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
 import java.time.Duration;
-import java.util.Arrays;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
 
@@ -31,7 +27,7 @@ final class Http1Connection implements java.io.Closeable {
     static final int ONE_WRITE_BYTES = 16 * 1024;
 
     private final Socket socket;
-    private final InputStream in;
+    private final UpstreamInput in;
     private final OutputStream out;
     private final Endpoint endpoint;
     private long idleSince;
@@ -39,7 +35,7 @@ final class Http1Connection implements java.io.Closeable {
     private Http1Connection(Socket socket, Endpoint endpoint) throws IOException {
         this.socket = socket;
         this.endpoint = endpoint;
-        this.in = new BufferedInputStream(socket.getInputStream(), READ_BUFFER_BYTES);
+        this.in = new UpstreamInput(socket.getInputStream(), READ_BUFFER_BYTES);
         this.out = socket.getOutputStream();
     }
 
@@ -75,19 +71,16 @@ final class Http1Connection implements java.io.Closeable {
     }
 
     /**
-     * Writes a whole request: a small one in a single write, a larger one as its head and then its body straight from
-     * the body's array (as a 16 KB write buffer did before, without keeping the buffer).
+     * Writes a whole request: in one write when the head fits in the room before the body ({@link RequestBody#json})
+     * or the two together are small, else as its head and then its body straight from the body's array (as a 16 KB
+     * write buffer did before, without keeping the buffer).
      */
+    void send(byte[] head, RequestBody body) throws IOException {
+        body.writeWith(head, out);
+    }
+
     void send(byte[] head, byte[] body) throws IOException {
-        if (head.length + body.length <= ONE_WRITE_BYTES) {
-            byte[] request = Arrays.copyOf(head, head.length + body.length);
-            System.arraycopy(body, 0, request, head.length, body.length);
-            out.write(request);
-        } else {
-            out.write(head);
-            out.write(body);
-        }
-        out.flush();
+        send(head, RequestBody.of(body));
     }
 
     /**
@@ -98,44 +91,14 @@ final class Http1Connection implements java.io.Closeable {
      */
     ResponseHead readHead() throws IOException {
         while (true) {
-            ResponseHead head = ResponseHead.parse(readHeadBytes());
+            ResponseHead head = ResponseHead.parse(in.readHead(MAX_HEAD_BYTES));
             if (head.status() >= 200 || head.status() == 101) {
                 return head;
             }
         }
     }
 
-    private byte[] readHeadBytes() throws IOException {
-        ByteArrayOutputStream head = new ByteArrayOutputStream(512);
-        int matched = 0;
-        while (matched < 4) {
-            int b;
-            try {
-                b = in.read();
-            } catch (SocketException e) {
-                if (head.size() == 0) {
-                    throw new NoResponseException(e.getMessage());
-                }
-                throw e;
-            }
-            if (b < 0) {
-                if (head.size() == 0) {
-                    throw new NoResponseException("the connection closed before a response");
-                }
-                throw new IOException("the connection closed in the middle of the response head");
-            }
-            head.write(b);
-            if (head.size() > MAX_HEAD_BYTES) {
-                throw new IOException("the response head is longer than " + MAX_HEAD_BYTES + " bytes");
-            }
-            // "\r\n\r\n" ends the head; a bare "\n\n" from a sloppy server does too.
-            matched = b == '\n' ? (matched == 1 || matched == 3 ? matched + 1 : matched == 0 ? 2 : 4)
-                    : b == '\r' ? (matched == 2 ? 3 : 1) : 0;
-        }
-        return head.toByteArray();
-    }
-
-    InputStream input() {
+    UpstreamInput input() {
         return in;
     }
 

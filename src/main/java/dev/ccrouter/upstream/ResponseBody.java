@@ -13,8 +13,11 @@ import java.util.function.Consumer;
 final class ResponseBody extends InputStream {
     private enum Framing { CHUNKED, LENGTH, UNTIL_CLOSE, NONE }
 
+    /** The longest chunk-size or trailer line accepted, in characters. */
+    private static final int MAX_FRAMING_LINE = 4096;
+
     private final Http1Connection connection;
-    private final InputStream in;
+    private final UpstreamInput in;
     private final Framing framing;
     private final boolean reusable;
     private final Consumer<Http1Connection> release;
@@ -137,21 +140,7 @@ final class ResponseBody extends InputStream {
     }
 
     private String line() throws IOException {
-        StringBuilder line = new StringBuilder();
-        while (true) {
-            int b = in.read();
-            if (b < 0) {
-                throw new EOFException("the upstream closed the connection inside the chunked framing");
-            }
-            if (b == '\n') {
-                int end = line.length();
-                return end > 0 && line.charAt(end - 1) == '\r' ? line.substring(0, end - 1) : line.toString();
-            }
-            if (line.length() > 4096) {
-                throw new IOException("the upstream's chunk framing has an overlong line");
-            }
-            line.append((char) b);
-        }
+        return in.readLine(MAX_FRAMING_LINE);
     }
 
     private void end() {
@@ -164,6 +153,11 @@ final class ResponseBody extends InputStream {
         } else {
             connection.close();
         }
+    }
+
+    /** The bytes still to come of a body with a declared length; -1 for other framings. */
+    long declaredRemaining() {
+        return framing == Framing.LENGTH ? (ended ? 0 : remaining) : framing == Framing.NONE ? 0 : -1;
     }
 
     /** Whether the body was read to its end (the connection then went back to the pool, or closed by framing). */

@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLSocketFactory;
 
@@ -37,6 +38,8 @@ public final class UpstreamClient implements AutoCloseable {
     private final String httpReferer;
     private final String appTitle;
     private final ConnectionPool pool = new ConnectionPool();
+    /** Per provider URL, what its requests share; as many entries as configured endpoints. */
+    private final Map<URI, Target> targets = new ConcurrentHashMap<>();
     /** The JDK's TLS context loads its trust store (a third of a second): made beside the server's start. */
     private final CompletableFuture<SSLSocketFactory> tls;
 
@@ -88,8 +91,14 @@ public final class UpstreamClient implements AutoCloseable {
      * @throws UpstreamException also when the call was cancelled ({@link Cancellation#cancelled()} then says so)
      */
     public UpstreamResponse post(Call call, byte[] body, Cancellation cancellation) {
-        Http1Connection.Endpoint endpoint = endpoint(call.url());
-        byte[] head = head(call, endpoint, body.length);
+        return post(call, RequestBody.of(body), cancellation);
+    }
+
+    /** {@link #post(Call, byte[], Cancellation)} with a body serialized behind room for the head (one write). */
+    public UpstreamResponse post(Call call, RequestBody body, Cancellation cancellation) {
+        Target target = targets.computeIfAbsent(call.url(), Target::of);
+        Http1Connection.Endpoint endpoint = target.endpoint();
+        byte[] head = head(call, target, body.length());
         try {
             return exchange(endpoint, head, body, true, cancellation);
         } catch (IOException | RuntimeException first) {
@@ -107,7 +116,7 @@ public final class UpstreamClient implements AutoCloseable {
         }
     }
 
-    private UpstreamResponse exchange(Http1Connection.Endpoint endpoint, byte[] head, byte[] body, boolean pooled,
+    private UpstreamResponse exchange(Http1Connection.Endpoint endpoint, byte[] head, RequestBody body, boolean pooled,
                                       Cancellation cancellation) throws IOException {
         Http1Connection connection = pooled ? pool.take(endpoint) : null;
         if (connection == null) {
@@ -128,25 +137,30 @@ public final class UpstreamClient implements AutoCloseable {
         }
     }
 
-    private static Http1Connection.Endpoint endpoint(URI url) {
-        boolean tls = "https".equalsIgnoreCase(url.getScheme());
-        int port = url.getPort() > 0 ? url.getPort() : tls ? 443 : 80;
-        return new Http1Connection.Endpoint(tls, url.getHost(), port);
+    /**
+     * What is the same in every request to one URL: where connections go, and the head's first lines (up to the
+     * {@code Content-Length} value) for each kind of answer asked for (made once, not per request).
+     */
+    private record Target(Http1Connection.Endpoint endpoint, String jsonHead, String streamHead) {
+        static Target of(URI url) {
+            boolean tls = "https".equalsIgnoreCase(url.getScheme());
+            int port = url.getPort() > 0 ? url.getPort() : tls ? 443 : 80;
+            String path = (url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath())
+                    + (url.getRawQuery() == null ? "" : "?" + url.getRawQuery());
+            String start = "POST " + path + " HTTP/1.1\r\n"
+                    + "Host: " + url.getHost() + (port == (tls ? 443 : 80) ? "" : ":" + port) + "\r\n"
+                    + "Content-Type: application/json\r\n"
+                    + "Accept: ";
+            return new Target(new Http1Connection.Endpoint(tls, url.getHost(), port),
+                    start + "application/json\r\nContent-Length: ", start + "text/event-stream\r\nContent-Length: ");
+        }
     }
 
     /** The request head, built once per call; header values lose any line break, so none can add a header. */
-    private byte[] head(Call call, Http1Connection.Endpoint endpoint, int contentLength) {
-        URI url = call.url();
-        String target = (url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath())
-                + (url.getRawQuery() == null ? "" : "?" + url.getRawQuery());
-        boolean defaultPort = endpoint.port() == (endpoint.tls() ? 443 : 80);
-        StringBuilder head = new StringBuilder(256)
-                .append("POST ").append(target).append(" HTTP/1.1\r\n")
-                .append("Host: ").append(endpoint.host()).append(defaultPort ? "" : ":" + endpoint.port()).append("\r\n")
-                .append("Content-Type: application/json\r\n")
-                .append("Accept: ").append(call.stream() ? "text/event-stream" : "application/json").append("\r\n")
-                .append("Content-Length: ").append(contentLength).append("\r\n")
-                .append("User-Agent: ccrouter\r\n");
+    private byte[] head(Call call, Target target, int contentLength) {
+        StringBuilder head = new StringBuilder(320)
+                .append(call.stream() ? target.streamHead() : target.jsonHead())
+                .append(contentLength).append("\r\nUser-Agent: ccrouter\r\n");
         if (call.authHeader() != null) {
             header(head, call.authHeader(), call.authValue());
         }

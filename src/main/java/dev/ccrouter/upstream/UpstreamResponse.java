@@ -36,7 +36,9 @@ public final class UpstreamResponse implements AutoCloseable {
     /** Reads a whole (non-streaming) body, up to {@code limit} bytes. */
     public byte[] readBody(int limit) throws IOException {
         try (InputStream in = body) {
-            return in.readNBytes(limit);
+            long declared = body.declaredRemaining();
+            // A declared length is read into an array of that size: no 16 KB read buffer and copy per response.
+            return in.readNBytes(declared >= 0 && declared < limit ? (int) declared : limit);
         }
     }
 

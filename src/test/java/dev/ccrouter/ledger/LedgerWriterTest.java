@@ -74,4 +74,19 @@ class LedgerWriterTest {
             assertThat(ledger.store().count()).isEqualTo(5000);
         }
     }
+
+    /** Rows that keep coming are written in small batches soon after they arrive, not saved up for a whole interval. */
+    @Test
+    void whileRowsKeepComingTheyAreWrittenWithinABusyTickNotAnInterval() throws Exception {
+        try (LedgerDatabase database = LedgerDatabase.open(LedgerSettings.defaults(dir));
+             LedgerWriter writer = new LedgerWriter(new LedgerStore(database::connection), 1000, Duration.ofSeconds(4))) {
+            writer.record(row(0));
+            await().atMost(Duration.ofSeconds(10)).until(() -> writer.written() == 1); // the first interval ends
+            long start = System.nanoTime();
+            writer.record(row(1));
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> writer.written() == 2);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+        }
+    }
 }

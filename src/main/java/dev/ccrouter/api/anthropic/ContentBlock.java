@@ -69,7 +69,7 @@ public sealed interface ContentBlock {
             out.writeStringField("id", id);
             out.writeStringField("name", name);
             out.writeFieldName("input");
-            out.writeTree(input);
+            JsonTrees.write(out, input);
             writeDirectCaller(out);
             out.writeEndObject();
         }
@@ -83,7 +83,7 @@ public sealed interface ContentBlock {
             out.writeStringField("type", type);
             out.writeStringField("tool_use_id", toolUseId);
             out.writeFieldName("content");
-            out.writeTree(content);
+            JsonTrees.write(out, content);
             writeDirectCaller(out);
             out.writeEndObject();
         }

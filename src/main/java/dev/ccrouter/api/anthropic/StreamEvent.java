@@ -65,7 +65,7 @@ public sealed interface StreamEvent {
             out.writeNullField("stop_details");
             out.writeNullField("container");
             out.writeFieldName("usage");
-            out.writeTree(usage.toJson());
+            JsonTrees.write(out, usage.toJson());
             out.writeEndObject();
             out.writeEndObject();
         }
@@ -134,7 +134,7 @@ public sealed interface StreamEvent {
             out.writeNullField("container");
             out.writeEndObject();
             out.writeFieldName("usage");
-            out.writeTree(usage.toDeltaJson());
+            JsonTrees.write(out, usage.toDeltaJson());
             out.writeEndObject();
         }
     }
@@ -171,7 +171,7 @@ public sealed interface StreamEvent {
         }
 
         public void write(JsonGenerator out) throws IOException {
-            out.writeTree(error.toEnvelope());
+            JsonTrees.write(out, error.toEnvelope());
         }
     }
 }

@@ -1,0 +1,95 @@
+package dev.ccrouter.upstream;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ccrouter.api.anthropic.JsonTrees;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.util.Arrays;
+
+/**
+ * A request body to post, serialized behind room for the request head: the head is written into that room when the
+ * request is sent, and head and body leave in one socket write, whatever the body's size (a head and a body written
+ * apart cost a second system call per request, and a copy of the body to join them).
+ */
+public final class RequestBody {
+    /** Room kept for the head: enough for the usual heads. */
+    static final int HEAD_ROOM = 1024;
+
+    private final byte[] bytes;
+    private final int start;
+    private final int length;
+
+    private RequestBody(byte[] bytes, int start, int length) {
+        this.bytes = bytes;
+        this.start = start;
+        this.length = length;
+    }
+
+    /** A body already in bytes (no room for a head: see {@link #writeWith}). */
+    public static RequestBody of(byte[] body) {
+        return new RequestBody(body, 0, body.length);
+    }
+
+    /**
+     * A JSON tree written compactly, as {@link ObjectMapper#writeValueAsBytes} would.
+     *
+     * @param sizeHint about how many bytes the JSON will take (the client's body length, say): the buffer is made that
+     *                 large at once instead of growing and copying its way there
+     */
+    public static RequestBody json(ObjectMapper json, JsonNode tree, long sizeHint) {
+        Buffer buffer = new Buffer((int) Math.min(Integer.MAX_VALUE - 16, HEAD_ROOM + Math.max(sizeHint, 0) + 256));
+        try (JsonGenerator out = json.getFactory().createGenerator(buffer)) {
+            JsonTrees.write(out, tree);
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing to memory cannot fail", e);
+        }
+        return new RequestBody(buffer.bytes(), HEAD_ROOM, buffer.size() - HEAD_ROOM);
+    }
+
+    /** The body's length in bytes (the request's {@code Content-Length}). */
+    public int length() {
+        return length;
+    }
+
+    /** A copy of the body's bytes. */
+    public byte[] toByteArray() {
+        return Arrays.copyOfRange(bytes, start, start + length);
+    }
+
+    /**
+     * Writes head and body to {@code out}: in one call when the head fits in the room before the body, or when the
+     * two together are at most {@link Http1Connection#ONE_WRITE_BYTES} (copied into one array); a larger body without
+     * room goes after its head, straight from its array.
+     */
+    void writeWith(byte[] head, OutputStream out) throws IOException {
+        if (head.length <= start) {
+            int from = start - head.length;
+            System.arraycopy(head, 0, bytes, from, head.length);
+            out.write(bytes, from, head.length + length);
+        } else if (head.length + length <= Http1Connection.ONE_WRITE_BYTES) {
+            byte[] whole = Arrays.copyOf(head, head.length + length);
+            System.arraycopy(bytes, start, whole, head.length, length);
+            out.write(whole);
+        } else {
+            out.write(head);
+            out.write(bytes, start, length);
+        }
+        out.flush();
+    }
+
+    /** A byte buffer whose first {@link #HEAD_ROOM} bytes are kept free, and whose array is taken without a copy. */
+    private static final class Buffer extends ByteArrayOutputStream {
+        Buffer(int capacity) {
+            super(capacity);
+            count = HEAD_ROOM;
+        }
+
+        byte[] bytes() {
+            return buf;
+        }
+    }
+}
