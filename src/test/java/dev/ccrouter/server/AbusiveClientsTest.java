@@ -6,10 +6,10 @@ import static org.awaitility.Awaitility.await;
 import dev.ccrouter.testing.FakeUpstream;
 import dev.ccrouter.testing.RawClient;
 import dev.ccrouter.testing.RunningGateway;
+import dev.ccrouter.testing.ThreadDump;
 import io.helidon.http.HeaderNames;
 import java.io.IOException;
 import java.io.OutputStream;
-import com.sun.management.HotSpotDiagnosticMXBean;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -79,15 +79,7 @@ class AbusiveClientsTest {
         }
 
         private static long countConnectionThreads() throws IOException {
-            Path dump = Files.createTempFile("threads-", ".json");
-            Files.delete(dump); // dumpThreads refuses to overwrite
-            try {
-                ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class)
-                        .dumpThreads(dump.toString(), HotSpotDiagnosticMXBean.ThreadDumpFormat.JSON);
-                return Pattern.compile("\\] WebServer socket").matcher(Files.readString(dump)).results().count();
-            } finally {
-                Files.deleteIfExists(dump);
-            }
+            return ThreadDump.count(Pattern.compile("\\] WebServer socket"));
         }
 
         @Override

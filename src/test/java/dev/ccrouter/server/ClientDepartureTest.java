@@ -8,14 +8,11 @@ import dev.ccrouter.testing.AccessLogCapture;
 import dev.ccrouter.testing.MisbehavingUpstream;
 import dev.ccrouter.testing.RawClient;
 import dev.ccrouter.testing.RunningGateway;
-import com.sun.management.HotSpotDiagnosticMXBean;
+import dev.ccrouter.testing.ThreadDump;
 import java.io.IOException;
 import java.io.InputStream;
-import java.lang.management.ManagementFactory;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -97,15 +94,7 @@ class ClientDepartureTest {
 
     /** Helidon's read probes running in this JVM (its virtual threads are named for them; a thread dump sees them). */
     private static long readProbes() throws IOException {
-        Path dump = Files.createTempFile("threads-", ".json");
-        Files.delete(dump); // dumpThreads refuses to overwrite
-        try {
-            ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class)
-                    .dumpThreads(dump.toString(), HotSpotDiagnosticMXBean.ThreadDumpFormat.JSON);
-            return Pattern.compile("\"name\": \"helidon-socket-monitor-").matcher(Files.readString(dump)).results().count();
-        } finally {
-            Files.deleteIfExists(dump);
-        }
+        return ThreadDump.count(Pattern.compile("\"name\": \"helidon-socket-monitor-"));
     }
 
     private static byte[] chunk(String data) {
