@@ -74,6 +74,9 @@ final class AccessLog {
         if (exchange.clientGone) {
             line.append(" client_disconnected=true");
         }
+        if (exchange.startedEarly) {
+            line.append(" early_start=true");
+        }
         LOG.info(line.toString());
     }
 

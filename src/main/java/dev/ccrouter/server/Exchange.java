@@ -26,6 +26,8 @@ final class Exchange {
     AnthropicError error;
     String streamError;
     boolean clientGone;
+    /** The stream was started before the upstream answered ({@link EarlyStart}). */
+    boolean startedEarly;
     /** Aborts the upstream call when the client leaves. */
     final Cancellation cancellation = new Cancellation();
 

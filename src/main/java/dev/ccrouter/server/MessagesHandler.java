@@ -246,6 +246,7 @@ final class MessagesHandler implements Handler {
             client.event(new StreamEvent.Ping());
             client.flush();
             client.startKeeper();
+            exchange.startedEarly = true;
             return client;
         });
     }

@@ -121,7 +121,7 @@ class EarlyStreamStartTest {
         AnthropicStreamGrammar.check(streamed.body);
         assertThat(streamed.headers.firstValue("X-CCRouter-Route")).hasValue("family");
         assertThat(accessLog.line(streamed.requestId())).contains(" status=200 ", " stream=true ",
-                " input_tokens=10 output_tokens=2 ").doesNotContain("error=");
+                " input_tokens=10 output_tokens=2 ", " early_start=true").doesNotContain("error=");
     }
 
     @Test
@@ -229,6 +229,8 @@ class EarlyStreamStartTest {
                 "content_block_delta", "content_block_stop", "message_delta", "message_stop");
         assertThat(response.headers().firstValue("X-CCRouter-Provider")).hasValue("openrouter,"
                 + gateway.config().models().sonnet());
+        assertThat(accessLog.line(response.headers().firstValue("request-id").orElseThrow()))
+                .doesNotContain("early_start");
     }
 
     /** Streams one request; releases the held upstream once the early {@code message_start} has arrived. */
