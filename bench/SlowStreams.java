@@ -12,8 +12,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -43,7 +47,12 @@ public final class SlowStreams {
         }
     }
 
+    /**
+     * Each stream's deltas are written by a shared clock at a fixed rate; the exchange's own thread only waits for the
+     * stream's length to pass (or for the gateway to leave, seen as a failed write) and then ends the stream.
+     */
     static void upstream(Path portFile, int chunkSeconds, int streamSeconds) throws IOException {
+        ScheduledExecutorService clock = Executors.newScheduledThreadPool(2, Thread.ofPlatform().daemon().factory());
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16384);
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.createContext("/", exchange -> {
@@ -52,15 +61,26 @@ public final class SlowStreams {
                 exchange.getResponseHeaders().set("content-type", "text/event-stream");
                 exchange.sendResponseHeaders(200, 0);
                 OutputStream out = exchange.getResponseBody();
-                long end = System.nanoTime() + Duration.ofSeconds(streamSeconds).toNanos();
                 write(out, "{\"id\":\"gen-1\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"}}]}");
-                while (System.nanoTime() < end) {
-                    Thread.sleep(Duration.ofSeconds(chunkSeconds)); // the point: a slow upstream
-                    write(out, "{\"id\":\"gen-1\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"word \"}}]}");
+                CountDownLatch gatewayGone = new CountDownLatch(1);
+                ScheduledFuture<?> words = clock.scheduleAtFixedRate(() -> { // the point: a slow upstream
+                    try {
+                        write(out, "{\"id\":\"gen-1\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"word \"}}]}");
+                    } catch (IOException e) {
+                        gatewayGone.countDown();
+                    }
+                }, chunkSeconds, chunkSeconds, TimeUnit.SECONDS);
+                boolean gone;
+                try {
+                    gone = gatewayGone.await(streamSeconds, TimeUnit.SECONDS);
+                } finally {
+                    words.cancel(false);
                 }
-                write(out, "{\"id\":\"gen-1\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}");
-                write(out, "{\"id\":\"gen-1\",\"choices\":[],\"usage\":{\"prompt_tokens\":12,\"completion_tokens\":30}}");
-                write(out, "[DONE]");
+                if (!gone) {
+                    write(out, "{\"id\":\"gen-1\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}");
+                    write(out, "{\"id\":\"gen-1\",\"choices\":[],\"usage\":{\"prompt_tokens\":12,\"completion_tokens\":30}}");
+                    write(out, "[DONE]");
+                }
             } catch (IOException | InterruptedException e) {
                 // the gateway went away: nothing to answer
             }
@@ -69,71 +89,104 @@ public final class SlowStreams {
         Files.writeString(portFile, String.valueOf(server.getAddress().getPort()));
     }
 
+    /** One SSE event; the clock's writes and the exchange's last ones never interleave. */
     private static void write(OutputStream out, String data) throws IOException {
-        out.write(("data: " + data + "\n\n").getBytes(StandardCharsets.UTF_8));
-        out.flush();
+        synchronized (out) {
+            out.write(("data: " + data + "\n\n").getBytes(StandardCharsets.UTF_8));
+            out.flush();
+        }
     }
 
+    /**
+     * Everything paced by one scheduled clock: the streams are opened one per tick over the ramp, the gateway is
+     * sampled every 200 ms, and the run ends when the ramp and hold have passed.
+     */
     static void clients(int port, long pid, int streams, int rampSeconds, int holdSeconds) throws Exception {
-        AtomicInteger open = new AtomicInteger();
-        AtomicInteger failed = new AtomicInteger();
-        AtomicInteger completed = new AtomicInteger();
-        AtomicLong bytes = new AtomicLong();
+        ScheduledExecutorService clock = Executors.newScheduledThreadPool(2, Thread.ofPlatform().daemon().factory());
+        Sampler sampler = new Sampler(port, pid, streams);
         Semaphore connecting = new Semaphore(256); // the kernel's accept backlog is finite: connect at a bounded rate
-        long nanosBetween = Duration.ofSeconds(rampSeconds).toNanos() / streams;
-        long started = System.nanoTime();
-        Thread.ofPlatform().daemon().start(() -> {
-            for (int i = 0; i < streams; i++) {
-                long due = started + i * nanosBetween;
-                while (System.nanoTime() < due) {
-                    Thread.onSpinWait();
-                    Thread.yield();
-                }
-                connecting.acquireUninterruptibly();
-                Thread.startVirtualThread(() -> stream(port, open, failed, completed, bytes, connecting));
+        AtomicInteger launched = new AtomicInteger();
+        ScheduledFuture<?> ramp = clock.scheduleAtFixedRate(() -> {
+            if (launched.getAndIncrement() < streams) {
+                Thread.startVirtualThread(() -> {
+                    connecting.acquireUninterruptibly();
+                    stream(port, sampler.open, sampler.failed, sampler.completed, sampler.bytes, connecting);
+                });
             }
-        });
-        List<Long> health = Collections.synchronizedList(new ArrayList<>());
-        long peakRss = 0;
-        long end = started + Duration.ofSeconds(rampSeconds + holdSeconds).toNanos();
-        int tick = 0;
-        int healthFailures = 0;
-        long heldSince = 0; // when all streams were first open, and the gateway's CPU time then
-        long cpuAtHold = 0;
+        }, 0, Math.max(1, Duration.ofSeconds(rampSeconds).toNanos() / streams), TimeUnit.NANOSECONDS);
         System.out.println("   s  open streams  failed  done  /health ms  gateway RSS MB  threads");
-        while (System.nanoTime() < end) {
-            long t0 = System.nanoTime();
-            long healthMicros = health(port);
-            if (healthMicros < 0) {
-                healthFailures++;
-            }
-            long rss = status(pid, "VmRSS:");
-            peakRss = Math.max(peakRss, rss);
-            if (healthMicros >= 0 && open.get() >= streams * 0.99) {
-                health.add(healthMicros);
-            }
-            if (heldSince == 0 && open.get() >= streams * 0.99) {
-                heldSince = System.nanoTime();
-                cpuAtHold = cpuMillis(pid);
-            }
-            if (tick++ % 25 == 0) {
-                System.out.printf("%4d  %12d  %6d  %4d  %10.1f  %14d  %7d%n", (System.nanoTime() - started) / 1_000_000_000L,
-                        open.get(), failed.get(), completed.get(), healthMicros / 1000.0, rss / 1024, status(pid, "Threads:"));
-            }
-            Thread.sleep(Math.max(0, 200 - (System.nanoTime() - t0) / 1_000_000));
-        }
-        List<Long> sorted = new ArrayList<>(health);
-        Collections.sort(sorted);
-        System.out.printf("streams open at the end %d of %d (failed %d, finished %d); gateway RSS peak %d MB; "
-                        + "/health with all streams open: %d probes, p50 %.1f ms, p99 %.1f ms, max %.1f ms; "
-                        + "%d probes failed%n",
-                open.get(), streams, failed.get(), completed.get(), peakRss / 1024, sorted.size(),
-                percentile(sorted, 0.50), percentile(sorted, 0.99), percentile(sorted, 1.0), healthFailures);
-        if (heldSince != 0) { // CPU time, unlike the wall times above, hardly depends on what else the machine runs
-            System.out.printf("gateway CPU while all streams were open: %d ms per second%n",
-                    (cpuMillis(pid) - cpuAtHold) * 1_000_000_000L / Math.max(1, System.nanoTime() - heldSince));
-        }
+        ScheduledFuture<?> sampling = clock.scheduleAtFixedRate(sampler::sample, 0, 200, TimeUnit.MILLISECONDS);
+        CountDownLatch over = new CountDownLatch(1);
+        clock.schedule(over::countDown, rampSeconds + holdSeconds, TimeUnit.SECONDS);
+        over.await();
+        ramp.cancel(false);
+        sampling.cancel(false);
+        sampler.report();
         System.exit(0);
+    }
+
+    /** What the clients see of the gateway every 200 ms: /health's latency, its RSS and threads, its CPU time. */
+    private static final class Sampler {
+        final AtomicInteger open = new AtomicInteger();
+        final AtomicInteger failed = new AtomicInteger();
+        final AtomicInteger completed = new AtomicInteger();
+        final AtomicLong bytes = new AtomicLong();
+        private final int port;
+        private final long pid;
+        private final int streams;
+        private final long started = System.nanoTime();
+        private final List<Long> health = new ArrayList<>();
+        private long peakRss;
+        private int tick;
+        private int healthFailures;
+        private long heldSince; // when all streams were first open, and the gateway's CPU time then
+        private long cpuAtHold;
+
+        Sampler(int port, long pid, int streams) {
+            this.port = port;
+            this.pid = pid;
+            this.streams = streams;
+        }
+
+        synchronized void sample() {
+            try {
+                long healthMicros = health(port);
+                if (healthMicros < 0) {
+                    healthFailures++;
+                }
+                long rss = status(pid, "VmRSS:");
+                peakRss = Math.max(peakRss, rss);
+                boolean allOpen = open.get() >= streams * 0.99;
+                if (healthMicros >= 0 && allOpen) {
+                    health.add(healthMicros);
+                }
+                if (heldSince == 0 && allOpen) {
+                    heldSince = System.nanoTime();
+                    cpuAtHold = cpuMillis(pid);
+                }
+                if (tick++ % 25 == 0) {
+                    System.out.printf("%4d  %12d  %6d  %4d  %10.1f  %14d  %7d%n",
+                            (System.nanoTime() - started) / 1_000_000_000L, open.get(), failed.get(), completed.get(),
+                            healthMicros / 1000.0, rss / 1024, status(pid, "Threads:"));
+                }
+            } catch (IOException e) {
+                healthFailures++; // the gateway's /proc entry is gone: it died
+            }
+        }
+
+        synchronized void report() throws IOException {
+            List<Long> sorted = new ArrayList<>(health);
+            Collections.sort(sorted);
+            System.out.printf("streams open at the end %d of %d (failed %d, finished %d); gateway RSS peak %d MB; "
+                            + "/health with all streams open: %d probes, p50 %.1f ms, p99 %.1f ms, max %.1f ms; "
+                            + "%d probes failed%n",
+                    open.get(), streams, failed.get(), completed.get(), peakRss / 1024, sorted.size(),
+                    percentile(sorted, 0.50), percentile(sorted, 0.99), percentile(sorted, 1.0), healthFailures);
+            if (heldSince != 0) { // CPU time, unlike the wall times above, hardly depends on what else the machine runs
+                System.out.printf("gateway CPU while all streams were open: %d ms per second%n",
+                        (cpuMillis(pid) - cpuAtHold) * 1_000_000_000L / Math.max(1, System.nanoTime() - heldSince));
+            }
+        }
     }
 
     private static void stream(int port, AtomicInteger open, AtomicInteger failed, AtomicInteger completed,
