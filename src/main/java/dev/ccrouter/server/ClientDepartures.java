@@ -6,7 +6,6 @@ import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.time.Duration;
 
 /**
  * Notices a client that closes its connection while a handler is busy with it — waiting for the upstream's answer,
@@ -18,16 +17,6 @@ interface ClientDepartures {
     ClientDepartures NONE = new ClientDepartures() {
         @Override
         public Watch watch(Runnable onDeparture) {
-            return () -> { };
-        }
-
-        @Override
-        public Duration writeStall() {
-            return Duration.ofDays(1);
-        }
-
-        @Override
-        public Runnable disconnector() {
             return () -> { };
         }
 
@@ -52,22 +41,15 @@ interface ClientDepartures {
      */
     Watch watch(Runnable onDeparture);
 
-    /** How long a write to a client may make no progress before the client counts as gone (the body timeout). */
-    Duration writeStall();
-
-    /** Closes the current connection when run (from any thread): for a handler whose write to it is stuck. */
-    Runnable disconnector();
-
     /**
-     * The current connection's response output, with every write bounded: one that makes no progress for
-     * {@link #writeStall()} closes the connection and fails ({@link StallBoundedOutput}).
+     * The current connection's response output, with every write bounded: one that makes no progress for the body
+     * timeout closes the connection and fails ({@link StallBoundedOutput}).
      */
     OutputStream bounded(OutputStream out);
 
     /**
      * This connection's departures, for use from another thread: the others answer for the connection whose handler
-     * thread calls them, so a stream opened from a timer's thread (started early) would get no bound and no
-     * disconnector without this.
+     * thread calls them, so a stream opened from a timer's thread (started early) would get no bound without this.
      */
     ClientDepartures here();
 

@@ -19,22 +19,18 @@ import java.util.concurrent.locks.ReentrantLock;
  * 20 s and drops idle connections after a few minutes); every {@code livenessCheck} without any write it sends an SSE
  * comment, which every client ignores, because a write is the only way to learn that the client has gone — and a
  * client that has gone must cancel the upstream call at once, or the provider keeps generating and billing. A client
- * that stays connected but reads nothing fills its TCP window and blocks the write: once a write has made no progress
- * for the write-stall bound, the keeper treats the client as gone and closes its connection, releasing the write.
+ * that stays connected but reads nothing fills its TCP window and blocks the write: the output given here is bounded
+ * ({@link StallBoundedOutput}), so such a write fails once it has made no progress for the write-stall bound, and the
+ * client counts as gone.
  */
 final class ClientStream implements ClientChannel, AutoCloseable {
     private static final byte[] LIVENESS_COMMENT = ":\n\n".getBytes(StandardCharsets.US_ASCII);
-    private static final long NOT_WRITING = Long.MIN_VALUE;
 
     private final ObjectMapper json;
     private final OutputStream out;
     private final long pingNanos;
     private final long livenessNanos;
     private final Runnable onClientGone;
-    private final long stallNanos;
-    private final Runnable disconnect;
-    /** When the write under way started; {@link #NOT_WRITING} between writes. */
-    private volatile long writingSince = NOT_WRITING;
     private final ReentrantLock lock = new ReentrantLock();
     private final ByteArrayOutputStream pending = new ByteArrayOutputStream(1024);
     private final Thread keeper;
@@ -43,19 +39,12 @@ final class ClientStream implements ClientChannel, AutoCloseable {
     private volatile boolean closed;
     private volatile boolean clientGone;
 
-    ClientStream(ObjectMapper json, OutputStream out, Duration pingInterval, Duration livenessCheck, Runnable onClientGone) {
-        this(json, out, pingInterval, livenessCheck, onClientGone, Duration.ofDays(1), () -> { });
-    }
-
     /**
-     * @param writeStall a write that makes no progress this long (the client reads nothing, its TCP window is full)
-     *                   ends the stream as if the client had gone: {@code onClientGone} runs and {@code disconnect}
-     *                   closes the connection, which releases the stuck write
+     * @param out          the response's output, bounded by the write-stall deadline
+     * @param onClientGone runs once when a write fails: the client left, or stopped reading
      */
     ClientStream(ObjectMapper json, OutputStream out, Duration pingInterval, Duration livenessCheck,
-                 Runnable onClientGone, Duration writeStall, Runnable disconnect) {
-        this.stallNanos = writeStall.toNanos();
-        this.disconnect = disconnect;
+                 Runnable onClientGone) {
         this.json = json;
         this.out = out;
         this.pingNanos = pingInterval.toNanos();
@@ -114,12 +103,6 @@ final class ClientStream implements ClientChannel, AutoCloseable {
     private void keep() {
         while (!closed && !clientGone) {
             LockSupport.parkNanos(livenessNanos);
-            long since = writingSince;
-            if (since != NOT_WRITING && System.nanoTime() - since >= stallNanos) {
-                markGone(); // stops the upstream first: nothing more will be generated for a client that reads nothing
-                disconnect.run();
-                return;
-            }
             if (!lock.tryLock()) {
                 continue; // the stream is writing right now: the connection is evidently being used
             }
@@ -144,7 +127,6 @@ final class ClientStream implements ClientChannel, AutoCloseable {
         if (clientGone || closed) {
             return;
         }
-        writingSince = System.nanoTime();
         try {
             out.write(bytes);
             out.flush();
@@ -152,8 +134,6 @@ final class ClientStream implements ClientChannel, AutoCloseable {
         } catch (IOException | RuntimeException e) {
             // Helidon reports a closed client as ServerConnectionException (unchecked): any failed write means gone.
             markGone();
-        } finally {
-            writingSince = NOT_WRITING;
         }
     }
 

@@ -208,11 +208,6 @@ final class ConnectionWatch {
         });
     }
 
-    /** Closes the connection now: its client stopped reading and a write to it is stuck. */
-    void disconnect() {
-        close();
-    }
-
     private void close() {
         try {
             ctx.serverSocket().close();

@@ -155,17 +155,6 @@ final class EdgeGuard implements ReadDeadlines, ClientDepartures, AutoCloseable 
     }
 
     @Override
-    public Duration writeStall() {
-        return Duration.ofNanos(timeouts.bodyNanos());
-    }
-
-    @Override
-    public Runnable disconnector() {
-        ConnectionWatch watch = current.get();
-        return watch == null ? ClientDepartures.NONE.disconnector() : watch::disconnect;
-    }
-
-    @Override
     public OutputStream bounded(OutputStream out) {
         ConnectionWatch watch = current.get();
         return watch == null ? out : new StallBoundedOutput(out, watch);
@@ -182,20 +171,15 @@ final class EdgeGuard implements ReadDeadlines, ClientDepartures, AutoCloseable 
     @Override
     public ClientDepartures here() {
         ConnectionWatch watch = current.get();
-        return watch == null ? ClientDepartures.NONE : new OfConnection(watch, writeStall());
+        return watch == null ? ClientDepartures.NONE : new OfConnection(watch);
     }
 
     /** One connection's departures, whatever thread asks. */
-    private record OfConnection(ConnectionWatch connection, Duration writeStall) implements ClientDepartures {
+    private record OfConnection(ConnectionWatch connection) implements ClientDepartures {
         @Override
         public Watch watch(Runnable onDeparture) {
             connection.watchDeparture(onDeparture);
             return connection::stopWatchingDeparture;
-        }
-
-        @Override
-        public Runnable disconnector() {
-            return connection::disconnect;
         }
 
         @Override

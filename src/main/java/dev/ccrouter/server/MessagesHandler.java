@@ -445,7 +445,7 @@ final class MessagesHandler implements Handler {
         startEventStream(res, exchange);
         connection.stopProbing(); // the stream's keeper writes every 250 ms while it is quiet: a write notices a departure
         return new ClientStream(json, connection.bounded(res.outputStream()), pingInterval, livenessCheck,
-                exchange.cancellation::cancel, connection.writeStall(), connection.disconnector());
+                exchange.cancellation::cancel);
     }
 
     /**
