@@ -128,7 +128,10 @@ public final class GatewayServer implements AutoCloseable {
                 .protocolsDiscoverServices(false)
                 // Response headers are the gateway's own values, and those it relays from an upstream are cleaned when read
                 // (upstream.ResponseHead): Helidon's check of every value on every response was ~8 % of its CPU.
-                .addConnectionSelector(edge.selector(Http1Config.builder().validateResponseHeaders(false).build()))
+                // receive/send logs off: Helidon's logging listener is asked on every prologue, header block and
+                // buffer of every request and response whether its logger is on, which it never is here.
+                .addConnectionSelector(edge.selector(Http1Config.builder().validateResponseHeaders(false)
+                        .receiveLog(false).sendLog(false).build()))
                 // On stop Helidon closes the listening socket at once, then lets running requests finish this long.
                 .shutdownGracePeriod(config.shutdownGrace())
                 // The command that started the server stops it, and says so: no second hook racing it.
