@@ -13,10 +13,11 @@ import java.io.InputStream;
 
 /**
  * The loop between an upstream's SSE body and a streaming client: each {@code data:} line is parsed once and fed to
- * the stream machine, and what it emitted is flushed when no further event is already buffered (one write per
- * upstream arrival, not per event). Every way the upstream can stop — {@code [DONE]}, end of body, a chunk that is not
- * JSON, a read error of any kind, a timeout — ends the client's stream with {@code message_stop} or
- * {@code event: error}, never by just stopping; a client that left stops the loop at once.
+ * the stream machine. It sends nothing itself: the caller flushes the client's stream before each read from the
+ * upstream ({@code UpstreamResponse.beforeReading}) and ends it with what is left, so that what one read brought
+ * leaves together and nothing translated waits for the upstream. Every way the upstream can stop —
+ * {@code [DONE]}, end of body, a chunk that is not JSON, a read error of any kind, a timeout — ends the client's stream
+ * with {@code message_stop} or {@code event: error}, never by just stopping; a client that left stops the loop at once.
  */
 public final class StreamRelay {
     private final ObjectMapper json;
@@ -42,9 +43,6 @@ public final class StreamRelay {
                 } else {
                     translator.onChunk(parse(data));
                 }
-                if (!reader.hasBufferedEvent()) {
-                    client.flush();
-                }
             }
             if (!translator.ended() && !client.clientGone()) {
                 translator.onEndOfStream();
@@ -61,7 +59,6 @@ public final class StreamRelay {
                                 "The upstream connection failed during the stream: " + rootCause(e)));
             }
         }
-        client.flush();
         return translator.ended() && translator.failure() == null && !client.clientGone();
     }
 

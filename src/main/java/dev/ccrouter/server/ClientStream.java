@@ -144,13 +144,25 @@ final class ClientStream implements ClientChannel, AutoCloseable {
         }
     }
 
-    /** Stops the keeper and ends the response; once closed, later calls do nothing. */
+    /**
+     * Stops the keeper and ends the response, sending what is still unsent with its end: unflushed, so that a stream
+     * that never had to wait for its upstream leaves in one write, head and end included. Once closed, later calls
+     * do nothing.
+     */
     @Override
     public void close() {
         lock.lock();
         try {
             if (closed) {
                 return;
+            }
+            if (pending.size() > 0 && !clientGone) {
+                try {
+                    pending.writeTo(out);
+                } catch (IOException | RuntimeException e) {
+                    markGone();
+                }
+                pending.reset();
             }
             closed = true;
         } finally {

@@ -444,7 +444,7 @@ final class MessagesHandler implements Handler {
     private ClientStream openStream(ServerResponse res, Exchange exchange, ClientDepartures connection) {
         startEventStream(res, exchange);
         connection.stopProbing(); // the stream's keeper writes every 250 ms while it is quiet: a write notices a departure
-        return new ClientStream(json, connection.bounded(res.outputStream()), pingInterval, livenessCheck,
+        return new ClientStream(json, connection.bounded(new CommittingOutput(res)), pingInterval, livenessCheck,
                 exchange.cancellation::cancel);
     }
 
@@ -458,14 +458,20 @@ final class MessagesHandler implements Handler {
             ChatStreamTranslator translator = translator(client, startedEarly, context, exchange, secrets);
             if (!startedEarly) {
                 translator.start();
+            }
+            // What was translated goes out before each read from the upstream, which may wait (the keeper watches the
+            // connection from the first), and the rest with the response's end: one write per upstream read, and an
+            // answer that arrived in one read leaves in one write.
+            response.beforeReading(() -> {
                 client.flush();
                 client.startKeeper();
-            }
+            });
             boolean complete = relay.relay(response.body(), translator, client);
-            exchange.clientGone = client.clientGone() || exchange.cancellation.cancelled();
             if (complete) {
                 response.finishReading();
             }
+            client.close();
+            exchange.clientGone = client.clientGone() || exchange.cancellation.cancelled();
         }
     }
 
@@ -474,7 +480,7 @@ final class MessagesHandler implements Handler {
                              Exchange exchange, List<String> secrets) {
         try (client) {
             translator(client, startedEarly, context, exchange, secrets).onCompletion(completion);
-            client.flush();
+            client.close(); // the whole stream in one write, with the response's end
             exchange.clientGone = client.clientGone();
         }
     }

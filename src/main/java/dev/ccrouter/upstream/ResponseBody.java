@@ -143,11 +143,22 @@ final class ResponseBody extends InputStream {
         return in.readLine(MAX_FRAMING_LINE);
     }
 
+    /**
+     * Has {@code action} run before each read of this body from the network; it stops with the body (the connection
+     * then serves other requests).
+     */
+    void beforeReading(Runnable action) {
+        if (!ended && !closed) {
+            in.beforeReading(action);
+        }
+    }
+
     private void end() {
         if (ended) {
             return;
         }
         ended = true;
+        in.beforeReading(null);
         if (reusable && !closed) {
             release.accept(connection);
         } else {
@@ -170,6 +181,7 @@ final class ResponseBody extends InputStream {
     public void close() {
         if (!ended && !closed) {
             closed = true;
+            in.beforeReading(null);
             connection.close();
         }
     }

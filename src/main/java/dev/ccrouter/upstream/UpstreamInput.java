@@ -18,6 +18,8 @@ final class UpstreamInput extends InputStream {
     private final byte[] buffer;
     private int position;
     private int limit;
+    /** Runs before each read from the socket (see {@link #beforeReading}); null when none is wanted. */
+    private Runnable beforeReading;
 
     UpstreamInput(InputStream socket, int bufferSize) {
         this.socket = socket;
@@ -122,6 +124,7 @@ final class UpstreamInput extends InputStream {
         }
         if (position == limit) {
             if (length >= buffer.length) {
+                announceRead();
                 return socket.read(into, offset, length); // large reads skip the copy
             }
             if (fill() < 0) {
@@ -139,8 +142,24 @@ final class UpstreamInput extends InputStream {
         return limit - position + socket.available();
     }
 
+    /**
+     * Has {@code action} run before each read from the socket, which may wait for the network: a stream relay sends on
+     * there what it translated from the bytes read so far, so that nothing waits for the upstream in the gateway, and
+     * what one read brought leaves in one write. Null removes it.
+     */
+    void beforeReading(Runnable action) {
+        this.beforeReading = action;
+    }
+
+    private void announceRead() {
+        if (beforeReading != null) {
+            beforeReading.run();
+        }
+    }
+
     /** Refills the empty buffer with one read; the count read, or -1 at the connection's end. */
     private int fill() throws IOException {
+        announceRead();
         position = limit = 0;
         int read = socket.read(buffer, 0, buffer.length);
         if (read > 0) {

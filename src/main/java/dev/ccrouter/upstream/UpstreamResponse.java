@@ -33,6 +33,14 @@ public final class UpstreamResponse implements AutoCloseable {
         return body;
     }
 
+    /**
+     * Has {@code action} run before each read of the body from the network (which may wait), until the body ends:
+     * where a relay sends on what it translated from the bytes read so far.
+     */
+    public void beforeReading(Runnable action) {
+        body.beforeReading(action);
+    }
+
     /** Reads a whole (non-streaming) body, up to {@code limit} bytes. */
     public byte[] readBody(int limit) throws IOException {
         try (InputStream in = body) {

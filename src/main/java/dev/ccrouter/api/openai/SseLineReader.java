@@ -85,20 +85,6 @@ public final class SseLineReader {
         }
     }
 
-    /**
-     * Whether a whole further event has already been received, so the next {@link #next()} will not wait on the
-     * network. A writer relaying events flushes only when this is false: what arrived together leaves together,
-     * and nothing already translated waits for the upstream.
-     */
-    public boolean hasBufferedEvent() {
-        for (int i = start; i + 1 < end; i++) {
-            if (buffer[i] == '\n' && (buffer[i + 1] == '\n' || buffer[i + 1] == '\r' && i + 2 < end && buffer[i + 2] == '\n')) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     private String readLine() throws IOException {
         while (true) {
             for (int i = Math.max(start, scanned); i < end; i++) {

@@ -82,18 +82,6 @@ class SseLineReaderTest {
         assertThat(read(trickling(bytes, size - 1))).containsExactlyElementsOf(payloads);
     }
 
-    @Test
-    void knowsWhetherAWholeEventIsAlreadyBuffered() throws IOException {
-        SseLineReader reader = new SseLineReader(new ByteArrayInputStream(
-                "data: 1\n\ndata: 2\n\ndata: 3".getBytes(StandardCharsets.UTF_8)));
-        assertThat(reader.next()).isEqualTo("1");
-        assertThat(reader.hasBufferedEvent()).isTrue();
-        assertThat(reader.next()).isEqualTo("2");
-        assertThat(reader.hasBufferedEvent()).isFalse();
-        assertThat(reader.next()).isEqualTo("3");
-        assertThat(reader.next()).isNull();
-    }
-
     /** Hands out its bytes {@code chunk} at a time, as a socket delivering a long line in many reads would. */
     static InputStream trickling(byte[] bytes, int chunk) {
         return new ByteArrayInputStream(bytes) {
