@@ -30,6 +30,7 @@ import dev.ccrouter.translate.UpstreamErrors;
 import dev.ccrouter.translate.UpstreamFailureException;
 import dev.ccrouter.translate.UsageMapper;
 import dev.ccrouter.translate.WebSearch;
+import dev.ccrouter.translate.WholeMessage;
 import dev.ccrouter.upstream.Cancellation;
 import dev.ccrouter.upstream.RequestBody;
 import dev.ccrouter.upstream.UpstreamClient;
@@ -496,20 +497,21 @@ final class MessagesHandler implements Handler {
     }
 
     private void respondWhole(ServerResponse res, JsonNode completion, ResponseContext context, Exchange exchange) {
-        ObjectNode message;
+        WholeMessage message;
         try {
             message = responseTranslator.translate(completion, context);
         } catch (UpstreamFailureException e) {
             throw new RequestFailure(e.error());
         }
-        if (exchange.bill == null) {
-            exchange.bill = UsageAccounting.unreported(estimateOf(message.path("usage")));
+        if (exchange.bill == null) { // the translator's own estimate: the upstream reported no usage, so no cost
+            exchange.bill = UsageAccounting.unreported(
+                    Usage.estimate(message.usage().inputTokens(), message.usage().outputTokens()));
         }
         exchange.status = 200;
-        exchange.stopReason = message.path("stop_reason").asText(null);
+        exchange.stopReason = message.stopReason();
         BillingHeaders.add(res, exchange.bill);
         res.header(HeaderNames.CONTENT_TYPE, "application/json");
-        if (!departures.sendWhole(res, writeBytes(message))) {
+        if (!departures.sendWhole(res, message.toBytes(json))) {
             clientLeft(exchange); // it stopped reading (the write stalled) or left: it never had the answer
         }
     }
@@ -559,11 +561,6 @@ final class MessagesHandler implements Handler {
         return JsonTrees.plainText(json.getFactory(), line);
     }
 
-    /** The translator's own estimate, used when the upstream reported no usage (so its bill has no cost). */
-    private static Usage estimateOf(JsonNode usage) {
-        return Usage.estimate(usage.path("input_tokens").asLong(), usage.path("output_tokens").asLong());
-    }
-
     private JsonNode parseBody(ServerRequest req) {
         try {
             return bodies.readJsonObject(req);
@@ -610,10 +607,6 @@ final class MessagesHandler implements Handler {
     private static boolean isJson(UpstreamResponse response) {
         String type = response.header("content-type");
         return type != null && type.toLowerCase(Locale.ROOT).startsWith("application/json");
-    }
-
-    private byte[] writeBytes(JsonNode node) {
-        return JsonTrees.bytes(json.getFactory(), node);
     }
 
     /** A failure answered as an HTTP error (only possible before the stream started). */

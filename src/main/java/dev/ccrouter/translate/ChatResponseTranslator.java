@@ -2,7 +2,6 @@ package dev.ccrouter.translate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ccrouter.api.anthropic.AnthropicError;
 import dev.ccrouter.api.anthropic.ErrorType;
 
@@ -23,13 +22,13 @@ public final class ChatResponseTranslator {
      *                                  failures as {@code finish_reason: "error"} with an {@code error} object), or
      *                                  holds no choice at all, which is no answer either
      */
-    public ObjectNode translate(JsonNode completion, ResponseContext context) {
+    public WholeMessage translate(JsonNode completion, ResponseContext context) {
         boolean reportsError = completion.hasNonNull("error")
                 || "error".equals(completion.path("choices").path(0).path("finish_reason").asText());
         if (!reportsError && !completion.path("choices").path(0).isObject()) {
             throw new UpstreamFailureException(AnthropicError.of(ErrorType.API, "The upstream answered without a choice."));
         }
-        MessageFold fold = new MessageFold(json);
+        MessageFold fold = new MessageFold();
         ChatStreamTranslator machine = new ChatStreamTranslator(json, context, fold);
         machine.onCompletion(completion);
         if (machine.failure() != null) {

@@ -2,28 +2,41 @@ package dev.ccrouter.translate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * A whole chat completion as the one stream chunk that would have carried all of it: the message becomes the delta,
- * and every tool call gets its index (whole messages leave it out, the stream machine keys calls by it).
+ * and every tool call gets its index (whole messages leave it out, the stream machine keys calls by it). The chunk
+ * shares the completion's nodes, which the stream machine only reads; only the objects given an index are copies.
  */
 final class CompletionChunk {
     private CompletionChunk() {
     }
 
     static ObjectNode of(JsonNode completion) {
-        ObjectNode chunk = completion.deepCopy();
-        chunk.remove("choices");
+        ObjectNode chunk = JsonNodeFactory.instance.objectNode();
+        completion.properties().forEach(field -> {
+            if (!field.getKey().equals("choices")) {
+                chunk.set(field.getKey(), field.getValue());
+            }
+        });
         JsonNode choice = completion.path("choices").path(0);
         ObjectNode streamed = chunk.putArray("choices").addObject();
         streamed.put("index", 0);
-        ObjectNode delta = choice.path("message").isObject() ? choice.get("message").deepCopy() : streamed.objectNode();
-        JsonNode calls = delta.get("tool_calls");
-        if (calls instanceof ArrayNode list) {
-            for (int i = 0; i < list.size(); i++) {
-                if (list.get(i) instanceof ObjectNode call) {
-                    call.put("index", i);
+        ObjectNode delta = streamed.objectNode();
+        if (choice.path("message") instanceof ObjectNode message) {
+            delta.setAll(message);
+        }
+        if (delta.get("tool_calls") instanceof ArrayNode calls) {
+            ArrayNode indexed = delta.putArray("tool_calls");
+            for (int i = 0; i < calls.size(); i++) {
+                if (calls.get(i) instanceof ObjectNode call) {
+                    ObjectNode copy = call.objectNode();
+                    copy.setAll(call);
+                    indexed.add(copy.put("index", i));
+                } else {
+                    indexed.add(calls.get(i));
                 }
             }
         }

@@ -1,107 +1,58 @@
 package dev.ccrouter.translate;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.util.TokenBuffer;
-import dev.ccrouter.api.anthropic.ContentBlock;
 import dev.ccrouter.api.anthropic.ContentDelta;
 import dev.ccrouter.api.anthropic.EventSink;
 import dev.ccrouter.api.anthropic.StreamEvent;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.util.HashMap;
-import java.util.Map;
+import dev.ccrouter.api.anthropic.Usage;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Folds the events of one Anthropic stream into the Message a non-streaming request returns: the same content in the
  * same order, so a whole response can never say something its stream would not. Blocks are built from their
- * {@code content_block_start} shell and deltas; {@code tool_use} input is the parsed concatenation of its
- * {@code partial_json} fragments.
+ * {@code content_block_start} shell and deltas ({@link WholeMessage.Block}); the stream machine numbers blocks densely
+ * from 0 in the order it starts them, so a block's index is its place in the content.
  */
 final class MessageFold implements EventSink {
-    private final ObjectMapper json;
-    private final ObjectNode message;
-    private final ArrayNode content;
-    private final Map<Integer, ObjectNode> blocks = new HashMap<>();
-    private final Map<Integer, StringBuilder> partialJson = new HashMap<>();
-
-    MessageFold(ObjectMapper json) {
-        this.json = json;
-        this.message = json.createObjectNode();
-        this.content = json.createArrayNode();
-    }
+    private final List<WholeMessage.Block> content = new ArrayList<>();
+    private String id;
+    private String model;
+    private String stopReason;
+    private String stopSequence;
+    private Usage usage;
 
     @Override
     public void event(StreamEvent event) {
         switch (event) {
             case StreamEvent.MessageStart start -> {
-                message.put("id", start.id());
-                message.put("type", "message");
-                message.put("role", "assistant");
-                message.put("model", start.model());
-                message.set("content", content);
+                id = start.id();
+                model = start.model();
             }
-            case StreamEvent.ContentBlockStart start -> startBlock(start.index(), start.block());
-            case StreamEvent.ContentBlockDelta delta -> applyDelta(delta.index(), delta.delta());
-            case StreamEvent.ContentBlockStop stop -> stopBlock(stop.index());
+            case StreamEvent.ContentBlockStart start -> content.add(new WholeMessage.Block(start.block()));
+            case StreamEvent.ContentBlockDelta delta -> applyDelta(content.get(delta.index()), delta.delta());
             case StreamEvent.MessageDelta delta -> {
-                message.put("stop_reason", delta.stopReason());
-                message.put("stop_sequence", delta.stopSequence());
-                message.putNull("stop_details");
-                message.putNull("container");
-                message.set("usage", delta.usage().toJson());
+                stopReason = delta.stopReason();
+                stopSequence = delta.stopSequence();
+                usage = delta.usage();
             }
+            case StreamEvent.ContentBlockStop stop -> { }
             case StreamEvent.MessageStop stop -> { }
             case StreamEvent.Ping ping -> { }
             case StreamEvent.Error error -> { } // the driver reads the machine's failure
         }
     }
 
-    /** The folded message. */
-    ObjectNode message() {
-        return message;
+    /** The folded message; call once the stream ended with its {@code message_delta}. */
+    WholeMessage message() {
+        return new WholeMessage(id, model, List.copyOf(content), stopReason, stopSequence, usage);
     }
 
-    private void startBlock(int index, ContentBlock shell) {
-        ObjectNode block;
-        try (TokenBuffer buffer = new TokenBuffer(json, false)) {
-            shell.write(buffer);
-            block = json.readTree(buffer.asParser());
-        } catch (IOException e) {
-            throw new UncheckedIOException("a block shell in memory is always readable", e);
-        }
-        if (shell instanceof ContentBlock.Text) {
-            block.putNull("citations"); // whole messages always carry it; stream starts leave it out
-        }
-        content.add(block);
-        blocks.put(index, block);
-    }
-
-    private void applyDelta(int index, ContentDelta delta) {
-        ObjectNode block = blocks.get(index);
+    private static void applyDelta(WholeMessage.Block block, ContentDelta delta) {
         switch (delta) {
-            case ContentDelta.Text text -> append(block, "text", text.value());
-            case ContentDelta.Thinking thinking -> append(block, "thinking", thinking.value());
-            case ContentDelta.Signature signature -> block.put("signature", signature.value());
-            case ContentDelta.InputJson input ->
-                    partialJson.computeIfAbsent(index, i -> new StringBuilder()).append(input.value());
+            case ContentDelta.Text text -> block.appendText(text.value());
+            case ContentDelta.Thinking thinking -> block.appendText(thinking.value());
+            case ContentDelta.Signature signature -> block.signature(signature.value());
+            case ContentDelta.InputJson input -> block.appendInput(input.value());
         }
-    }
-
-    private void stopBlock(int index) {
-        StringBuilder input = partialJson.remove(index);
-        if (input != null) {
-            try {
-                blocks.get(index).set("input", json.readTree(input.toString()));
-            } catch (JsonProcessingException e) {
-                throw new UncheckedIOException("the stream translator emits tool input as valid JSON", e);
-            }
-        }
-    }
-
-    private static void append(ObjectNode block, String field, String text) {
-        block.put(field, block.path(field).asText("") + text);
     }
 }

@@ -8,8 +8,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ccrouter.api.anthropic.AnthropicError;
+import dev.ccrouter.api.anthropic.JsonTrees;
 import dev.ccrouter.testing.AnthropicStreamGrammar;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,7 +22,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Golden non-stream fixtures: {@code fixtures/response/<case>.openai.json} (a whole chat completion) must translate to
- * exactly the Message in {@code <case>.anthropic.json} (JSON tree equality), or, for a 200 body that reports a
+ * exactly the Message in {@code <case>.anthropic.json} (JSON tree equality, and byte for byte once compact), or, for a 200 body that reports a
  * failure, to the error in {@code <case>.error.json} ({@code status}, {@code retry_after}, {@code body}).
  */
 class ChatResponseTranslatorFixturesTest {
@@ -39,9 +41,12 @@ class ChatResponseTranslatorFixturesTest {
         JsonNode completion = Fixtures.readJson(Fixtures.file(FOLDER, name + UPSTREAM));
         ResponseContext context = Fixtures.context(FOLDER, name);
         JsonNode actual;
+        String written = null;
         boolean failed;
         try {
-            actual = new ChatResponseTranslator(Fixtures.JSON).translate(completion, context);
+            WholeMessage message = new ChatResponseTranslator(Fixtures.JSON).translate(completion, context);
+            written = new String(message.toBytes(Fixtures.JSON), StandardCharsets.UTF_8);
+            actual = Fixtures.readJson(written);
             failed = false;
         } catch (UpstreamFailureException e) {
             actual = errorJson(e.error());
@@ -60,6 +65,10 @@ class ChatResponseTranslatorFixturesTest {
         }
         // Through text and back, so that a long and an int of the same value compare equal, as on the wire.
         assertEquals(expected, Fixtures.readJson(pretty(actual)));
+        if (!failed) { // and on the wire exactly as expected, fields in the file's order
+            assertEquals(new String(JsonTrees.bytes(Fixtures.JSON.getFactory(), expected), StandardCharsets.UTF_8),
+                    written);
+        }
     }
 
     @Test

@@ -79,7 +79,8 @@ class ReasoningRoundTripTest {
                    {"id":"call_a","type":"function","function":{"name":"Bash","arguments":"{\\"command\\":\\"ls\\"}"},
                     "extra_content":{"google":{"thought_signature":"EtUBCtIBAdHtim9"}}},
                    {"id":"call_b","type":"function","function":{"name":"Bash","arguments":"{\\"command\\":\\"pwd\\"}"}}]}}],
-                 "usage":{"prompt_tokens":10,"completion_tokens":5}}"""), Fixtures.context("response", "none"));
+                 "usage":{"prompt_tokens":10,"completion_tokens":5}}"""), Fixtures.context("response", "none"))
+                .toJson(Fixtures.JSON);
 
         JsonNode calls = nextRequest(message, GEMINI).at("/messages/1/tool_calls");
 
@@ -119,7 +120,7 @@ class ReasoningRoundTripTest {
 
     /** The folded Message of a stream. */
     private static ObjectNode streamed(String... chunks) {
-        MessageFold fold = new MessageFold(Fixtures.JSON);
+        MessageFold fold = new MessageFold();
         ChatStreamTranslator translator = new ChatStreamTranslator(Fixtures.JSON,
                 Fixtures.context("stream", "none"), fold);
         translator.start();
@@ -128,7 +129,7 @@ class ReasoningRoundTripTest {
         }
         translator.onDone();
         assertThat(translator.failure()).isNull();
-        return fold.message();
+        return fold.message().toJson(Fixtures.JSON);
     }
 
     /** The request Claude Code sends next: the answer as the assistant turn, then the results of its tool calls. */
