@@ -40,7 +40,7 @@ public record WholeMessage(String id, String model, List<Block> content, String 
         out.writeNullField("stop_details");
         out.writeNullField("container");
         out.writeFieldName("usage");
-        JsonTrees.write(out, usage.toJson());
+        usage.write(out);
         out.writeEndObject();
     }
 

@@ -65,7 +65,7 @@ public sealed interface StreamEvent {
             out.writeNullField("stop_details");
             out.writeNullField("container");
             out.writeFieldName("usage");
-            JsonTrees.write(out, usage.toJson());
+            usage.write(out);
             out.writeEndObject();
             out.writeEndObject();
         }
@@ -134,7 +134,7 @@ public sealed interface StreamEvent {
             out.writeNullField("container");
             out.writeEndObject();
             out.writeFieldName("usage");
-            JsonTrees.write(out, usage.toDeltaJson());
+            usage.writeDelta(out);
             out.writeEndObject();
         }
     }

@@ -1,7 +1,9 @@
 package dev.ccrouter.api.anthropic;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
 
 /**
  * Anthropic usage. {@code inputTokens} counts only what came after the last cache breakpoint:
@@ -54,6 +56,49 @@ public record Usage(long inputTokens,
         putOutputDetails(node);
         node.putNull("server_tool_use");
         return node;
+    }
+
+    /**
+     * Writes {@link #toJson()}'s object straight to a generator, without the tree: how every response writes it
+     * (the same fields, in the same order; {@code UsageTest} holds the two equal).
+     */
+    public void write(JsonGenerator out) throws IOException {
+        out.writeStartObject();
+        out.writeNumberField("input_tokens", inputTokens);
+        out.writeNumberField("cache_creation_input_tokens", cacheCreationInputTokens);
+        out.writeNumberField("cache_read_input_tokens", cacheReadInputTokens);
+        out.writeObjectFieldStart("cache_creation");
+        out.writeNumberField("ephemeral_5m_input_tokens", cacheCreation5m);
+        out.writeNumberField("ephemeral_1h_input_tokens", cacheCreation1h);
+        out.writeEndObject();
+        out.writeNumberField("output_tokens", outputTokens);
+        writeOutputDetails(out);
+        out.writeNullField("server_tool_use");
+        out.writeStringField("service_tier", "standard");
+        out.writeNullField("inference_geo");
+        out.writeEndObject();
+    }
+
+    /** Writes {@link #toDeltaJson()}'s object straight to a generator, without the tree. */
+    public void writeDelta(JsonGenerator out) throws IOException {
+        out.writeStartObject();
+        out.writeNumberField("input_tokens", inputTokens);
+        out.writeNumberField("cache_creation_input_tokens", cacheCreationInputTokens);
+        out.writeNumberField("cache_read_input_tokens", cacheReadInputTokens);
+        out.writeNumberField("output_tokens", outputTokens);
+        writeOutputDetails(out);
+        out.writeNullField("server_tool_use");
+        out.writeEndObject();
+    }
+
+    private void writeOutputDetails(JsonGenerator out) throws IOException {
+        if (thinkingTokens > 0) {
+            out.writeObjectFieldStart("output_tokens_details");
+            out.writeNumberField("thinking_tokens", thinkingTokens);
+            out.writeEndObject();
+        } else {
+            out.writeNullField("output_tokens_details");
+        }
     }
 
     private void putOutputDetails(ObjectNode node) {

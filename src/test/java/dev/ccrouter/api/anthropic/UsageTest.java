@@ -1,0 +1,49 @@
+package dev.ccrouter.api.anthropic;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** A usage written straight to a generator is byte for byte its tree, as a Message and a message_delta carry it. */
+class UsageTest {
+    private final ObjectMapper json = new ObjectMapper();
+
+    @ParameterizedTest(name = "thinking tokens {0}")
+    @ValueSource(longs = {0, 120})
+    void writtenIsTheTreeExactly(long thinkingTokens) throws IOException {
+        Usage usage = new Usage(3, 250, 1_000, 19_000, 400, 600, thinkingTokens);
+
+        assertThat(written(usage::write)).isEqualTo(JsonTrees.plainText(json.getFactory(), usage.toJson()))
+                .isEqualTo("{\"input_tokens\":3,\"cache_creation_input_tokens\":1000,\"cache_read_input_tokens\":19000,"
+                        + "\"cache_creation\":{\"ephemeral_5m_input_tokens\":400,\"ephemeral_1h_input_tokens\":600},"
+                        + "\"output_tokens\":250,\"output_tokens_details\":" + details(thinkingTokens)
+                        + ",\"server_tool_use\":null,\"service_tier\":\"standard\",\"inference_geo\":null}");
+        assertThat(written(usage::writeDelta)).isEqualTo(JsonTrees.plainText(json.getFactory(), usage.toDeltaJson()))
+                .isEqualTo("{\"input_tokens\":3,\"cache_creation_input_tokens\":1000,\"cache_read_input_tokens\":19000,"
+                        + "\"output_tokens\":250,\"output_tokens_details\":" + details(thinkingTokens)
+                        + ",\"server_tool_use\":null}");
+    }
+
+    private static String details(long thinkingTokens) {
+        return thinkingTokens > 0 ? "{\"thinking_tokens\":" + thinkingTokens + "}" : "null";
+    }
+
+    private String written(Writer writer) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (JsonGenerator out = json.getFactory().createGenerator(bytes)) {
+            writer.write(out);
+        }
+        return bytes.toString(StandardCharsets.UTF_8);
+    }
+
+    @FunctionalInterface
+    private interface Writer {
+        void write(JsonGenerator out) throws IOException;
+    }
+}
