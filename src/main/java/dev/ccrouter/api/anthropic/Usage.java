@@ -29,7 +29,7 @@ public record Usage(long inputTokens,
         return new Usage(inputTokens, outputTokens, 0, 0, 0, 0, 0);
     }
 
-    /** The {@code usage} object of a Message or a {@code message_delta}. */
+    /** The {@code usage} object of a Message, as a tree (a bill carries it). */
     public ObjectNode toJson() {
         ObjectNode node = JsonNodeFactory.instance.objectNode();
         node.put("input_tokens", inputTokens);
@@ -43,18 +43,6 @@ public record Usage(long inputTokens,
         node.putNull("server_tool_use");
         node.put("service_tier", "standard");
         node.putNull("inference_geo");
-        return node;
-    }
-
-    /** The cumulative {@code usage} of a {@code message_delta} event: totals, not increments. */
-    public ObjectNode toDeltaJson() {
-        ObjectNode node = JsonNodeFactory.instance.objectNode();
-        node.put("input_tokens", inputTokens);
-        node.put("cache_creation_input_tokens", cacheCreationInputTokens);
-        node.put("cache_read_input_tokens", cacheReadInputTokens);
-        node.put("output_tokens", outputTokens);
-        putOutputDetails(node);
-        node.putNull("server_tool_use");
         return node;
     }
 
@@ -79,7 +67,10 @@ public record Usage(long inputTokens,
         out.writeEndObject();
     }
 
-    /** Writes {@link #toDeltaJson()}'s object straight to a generator, without the tree. */
+    /**
+     * Writes the cumulative {@code usage} of a {@code message_delta} event (totals, not increments) straight to a
+     * generator.
+     */
     public void writeDelta(JsonGenerator out) throws IOException {
         out.writeStartObject();
         out.writeNumberField("input_tokens", inputTokens);
