@@ -65,6 +65,23 @@ public final class GatewayServer implements AutoCloseable {
     }
 
     /**
+     * Starts building, on a thread of its own, what every gateway's start needs first and that depends on no setting:
+     * Helidon's global service registry, which its routing and server builders look their parts up in (a tenth of
+     * the start's main thread, docs/benchmarks.md). {@code serve} calls it before reading its configuration, so that
+     * the two go on at once; {@link #start()} then finds the registry built, or waits for it (a class is initialised
+     * once per JVM, and a thread that needs it meanwhile waits). Without it, start() builds the registry itself.
+     */
+    public static void prepare() {
+        Thread.ofPlatform().daemon().name("ccrouter-prepare").start(() -> {
+            try {
+                HttpRouting.builder();
+            } catch (RuntimeException | Error e) {
+                // start() meets the same failure on its own thread and reports it there
+            }
+        });
+    }
+
+    /**
      * @throws LedgerUnavailableException when the ledger's database cannot be reached (before listening)
      */
     public GatewayServer start() {

@@ -30,8 +30,11 @@ import java.util.stream.Stream;
  * first request that carries the tool definitions, answered in turn with text and with a tool call.
  */
 public final class AotTraining {
-    /** Enough turns for the hot methods to be profiled and compiled (a few seconds on 2 cores). */
-    private static final int TURNS = 200;
+    /**
+     * Enough turns for the hot methods to be profiled and compiled (a few seconds on 2 cores); the system property
+     * {@code ccrouter.training.turns} changes it, to measure what the training's length does to a start.
+     */
+    private static final int TURNS = Integer.getInteger("ccrouter.training.turns", 200);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private AotTraining() {
