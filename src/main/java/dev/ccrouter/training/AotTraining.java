@@ -46,8 +46,8 @@ public final class AotTraining {
         String upstreamUrl = "http://127.0.0.1:" + upstream.port() + "/v1";
         int status = 1;
         try {
-            // The start-up path users run — picocli, the configuration, the server's start — once: it answers its
-            // own /health and returns.
+            // The start-up path users run — the arguments (read without picocli, cli/ServeArguments), the
+            // configuration, the server's start — once: it answers its own /health and returns.
             if (Main.execute("serve", "--port", "0", "--data-dir", dataDir.toString(), "--upstream", upstreamUrl,
                     "--exit-when-ready") != 0) {
                 throw new IllegalStateException("the gateway did not start for the training run");
