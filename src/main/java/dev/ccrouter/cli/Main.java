@@ -1,6 +1,10 @@
 package dev.ccrouter.cli;
 
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 import picocli.CommandLine;
@@ -12,10 +16,6 @@ import picocli.CommandLine.Command;
         versionProvider = VersionCommand.Provider.class,
         description = "Anthropic Messages API gateway for OpenRouter and other OpenAI-compatible providers.")
 public final class Main implements Runnable {
-    /** The subcommands, in the order the usage lists them. */
-    private static final List<Class<?>> COMMANDS = List.of(ServeCommand.class, CodeCommand.class, StartCommand.class,
-            StopCommand.class, StatusCommand.class, RestartCommand.class, LogsCommand.class, ConfigCommand.class,
-            UsageCommand.class, StatuslineCommand.class, VersionCommand.class, CommandLine.HelpCommand.class);
 
     public static void main(String[] args) {
         OptionalInt bounded = BoundedHeap.relaunchIfUnbounded(System.getenv());
@@ -27,7 +27,28 @@ public final class Main implements Runnable {
         // Helidon logs through java.util.logging; route it to SLF4J so there is one log format.
         SLF4JBridgeHandler.removeHandlersForRootLogger();
         SLF4JBridgeHandler.install();
+        Optional<ServeArguments> serve = plainServe(args);
+        if (serve.isPresent()) {
+            return serve(serve.get());
+        }
         return commandLine(args).execute(args);
+    }
+
+    /** {@code serve} with arguments read without picocli ({@link ServeArguments}); empty for any other command line. */
+    static Optional<ServeArguments> plainServe(String... args) {
+        return args.length > 0 && args[0].equals("serve")
+                ? ServeArguments.read(Arrays.asList(args).subList(1, args.length)) : Optional.empty();
+    }
+
+    /** Runs {@code serve} as picocli would: its error writer, and an unexpected failure's trace with status 1. */
+    private static int serve(ServeArguments arguments) {
+        PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err), true);
+        try {
+            return new ServeCommand().serve(arguments, err);
+        } catch (InterruptedException | RuntimeException e) {
+            e.printStackTrace(err);
+            return 1;
+        }
     }
 
     /**
@@ -36,10 +57,15 @@ public final class Main implements Runnable {
      * {@code --help}, {@code help}, a misspelt name) all of them.
      */
     static CommandLine commandLine(String... args) {
+        // The subcommands, in the order the usage lists them (a local list: naming picocli's HelpCommand in a static
+        // field would load picocli on the way to a plain serve).
+        List<Class<?>> commands = List.of(ServeCommand.class, CodeCommand.class, StartCommand.class,
+                StopCommand.class, StatusCommand.class, RestartCommand.class, LogsCommand.class, ConfigCommand.class,
+                UsageCommand.class, StatuslineCommand.class, VersionCommand.class, CommandLine.HelpCommand.class);
         CommandLine line = new CommandLine(new Main());
         List<Class<?>> named = args.length == 0 || args[0].equals("help") ? List.of()
-                : COMMANDS.stream().filter(command -> command.getAnnotation(Command.class).name().equals(args[0])).toList();
-        (named.isEmpty() ? COMMANDS : named).forEach(line::addSubcommand);
+                : commands.stream().filter(command -> command.getAnnotation(Command.class).name().equals(args[0])).toList();
+        (named.isEmpty() ? commands : named).forEach(line::addSubcommand);
         return line;
     }
 

@@ -67,9 +67,18 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        PrintWriter err = spec.commandLine().getErr();
+        return serve(new ServeArguments(new ConfigLoader.Flags(port, host, upstream, config, dataDir), exitWhenReady),
+                spec.commandLine().getErr());
+    }
+
+    /**
+     * Runs the gateway until it is stopped and returns the exit status; both ways in come here: picocli's, and
+     * {@link Main}'s reading of plain {@code serve} arguments without it ({@link ServeArguments}).
+     */
+    int serve(ServeArguments arguments, PrintWriter err) throws InterruptedException {
+        GatewayServer.prepare(); // Helidon's part of the start, while the settings are read
         ConfigLoader loader = new ConfigLoader(env);
-        ConfigLoader.Flags flags = new ConfigLoader.Flags(port, host, upstream, config, dataDir);
+        ConfigLoader.Flags flags = arguments.flags();
         GatewayConfig settings;
         LedgerSettings ledger;
         try {
@@ -93,7 +102,7 @@ final class ServeCommand implements Callable<Integer> {
             err.flush();
             return 1;
         }
-        if (exitWhenReady) {
+        if (arguments.exitWhenReady()) {
             server.close();
             return 0;
         }

@@ -23,6 +23,8 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
@@ -65,6 +67,23 @@ public final class GatewayServer implements AutoCloseable {
     }
 
     /**
+     * Starts building, on a thread of its own, what every gateway's start needs first and that depends on no setting:
+     * Helidon's global service registry, which its routing and server builders look their parts up in (a tenth of
+     * the start's main thread, docs/benchmarks.md). {@code serve} calls it before reading its configuration, so that
+     * the two go on at once; {@link #start()} then finds the registry built, or waits for it (a class is initialised
+     * once per JVM, and a thread that needs it meanwhile waits). Without it, start() builds the registry itself.
+     */
+    public static void prepare() {
+        Thread.ofPlatform().daemon().name("ccrouter-prepare").start(() -> {
+            try {
+                HttpRouting.builder();
+            } catch (RuntimeException | Error e) {
+                // start() meets the same failure on its own thread and reports it there
+            }
+        });
+    }
+
+    /**
      * @throws LedgerUnavailableException when the ledger's database cannot be reached (before listening)
      */
     public GatewayServer start() {
@@ -79,11 +98,22 @@ public final class GatewayServer implements AutoCloseable {
         pricing = new PricingCatalog(URI.create(config.upstreamBaseUrl() + "/models"), config.dataDir(),
                 config.pricingRefresh());
         requestFacts = new RequestFacts.Current();
-        metrics = new GatewayMetrics(requestFacts::openStreams, ledger == null ? null : ledger.writer());
+        // The metrics registry and its JVM meters are built beside the rest of the start (a twentieth of its main
+        // thread); the recorders and /metrics below reach them through the field, set before the server listens.
+        CompletableFuture<GatewayMetrics> metricsBuilt = new CompletableFuture<>();
+        Thread.ofPlatform().daemon().name("ccrouter-metrics-init").start(() -> {
+            try {
+                metricsBuilt.complete(new GatewayMetrics(requestFacts::openStreams,
+                        ledger == null ? null : ledger.writer()));
+            } catch (RuntimeException | Error e) {
+                metricsBuilt.completeExceptionally(e);
+            }
+        });
         limits = new SpendingLimits(ledger == null ? null : ledger.store(), Clock.systemUTC());
+        Consumer<LedgerEntry> countMetrics = entry -> metrics.record(entry);
         // The limits count a request before its row is queued: once a row is in the ledger, its spend counts here.
-        List<Consumer<LedgerEntry>> recorders = ledger == null ? List.of(limits::record, metrics::record)
-                : List.of(limits::record, ledger::record, metrics::record);
+        List<Consumer<LedgerEntry>> recorders = ledger == null ? List.of(limits::record, countMetrics)
+                : List.of(limits::record, ledger::record, countMetrics);
         AccessLog accessLog = new AccessLog(List.of(
                 new LedgerEntries(requestFacts, pricing, recorders)));
         shared = new Shared(bodies, errors, accessLog);
@@ -100,7 +130,7 @@ public final class GatewayServer implements AutoCloseable {
                 .get("/v1/models", (req, res) -> handlers.get().models().list(req, res))
                 .get("/v1/models/{+id}", (req, res) -> handlers.get().models().one(req, res))
                 .get("/health", status::health)
-                .get("/metrics", LoopbackOnly.guard(metrics::scrape, errors))
+                .get("/metrics", LoopbackOnly.guard((req, res) -> metrics.scrape(req, res), errors))
                 .post("/statusline", LoopbackOnly.guard(new StatuslineHandler(ledger)::handle, errors))
                 .get("/install.sh", new InstallScriptHandler(InstallScript.load(), config))
                 .head("/", (req, res) -> res.send())
@@ -146,6 +176,7 @@ public final class GatewayServer implements AutoCloseable {
                 .writeBufferSize(512)
                 .routing(routing)
                 .build();
+        metrics = built(metricsBuilt);
         awaitLedger();
         limits.start();
         server = built.start();
@@ -160,6 +191,21 @@ public final class GatewayServer implements AutoCloseable {
         LOG.info("ccrouter listening on http://{}:{} → upstream {}", config.host(), server.port(), config.upstreamBaseUrl());
         pricing.startRefreshing();
         return this;
+    }
+
+    /** What a thread of the start built, or its failure thrown here as it would have been on this thread. */
+    private static <T> T built(CompletableFuture<T> building) {
+        try {
+            return building.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException failure) {
+                throw failure;
+            }
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw e;
+        }
     }
 
     /** Waits for the ledger's database; when it cannot be opened, releases what was built and says why. */

@@ -30,8 +30,11 @@ import java.util.stream.Stream;
  * first request that carries the tool definitions, answered in turn with text and with a tool call.
  */
 public final class AotTraining {
-    /** Enough turns for the hot methods to be profiled and compiled (a few seconds on 2 cores). */
-    private static final int TURNS = 200;
+    /**
+     * Enough turns for the hot methods to be profiled and compiled (a few seconds on 2 cores); the system property
+     * {@code ccrouter.training.turns} changes it, to measure what the training's length does to a start.
+     */
+    private static final int TURNS = Integer.getInteger("ccrouter.training.turns", 200);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private AotTraining() {
@@ -43,8 +46,8 @@ public final class AotTraining {
         String upstreamUrl = "http://127.0.0.1:" + upstream.port() + "/v1";
         int status = 1;
         try {
-            // The start-up path users run — picocli, the configuration, the server's start — once: it answers its
-            // own /health and returns.
+            // The start-up path users run — the arguments (read without picocli, cli/ServeArguments), the
+            // configuration, the server's start — once: it answers its own /health and returns.
             if (Main.execute("serve", "--port", "0", "--data-dir", dataDir.toString(), "--upstream", upstreamUrl,
                     "--exit-when-ready") != 0) {
                 throw new IllegalStateException("the gateway did not start for the training run");
