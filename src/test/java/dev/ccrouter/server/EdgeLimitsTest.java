@@ -12,6 +12,7 @@ import dev.ccrouter.testing.RunningGateway;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntFunction;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -54,6 +55,17 @@ class EdgeLimitsTest {
         RawClient client = RawClient.connect(from, gateway.port());
         clients.add(client);
         return client;
+    }
+
+    /** Opens {@code count} connections, the i-th from {@code address(i)}, each served one request and held. */
+    List<RawClient> holdServedConnections(int count, IntFunction<String> address) {
+        List<RawClient> held = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            RawClient client = connect(address.apply(i));
+            client.send(HEALTH).readUntil("ok", Duration.ofSeconds(5));
+            held.add(client);
+        }
+        return held;
     }
 
     static JsonNode errorOf(String response) throws Exception {
@@ -105,9 +117,7 @@ class EdgeLimitsTest {
 
     @Test
     void connectionsOverThePerClientCapAre429WhileOtherClientsAreServed() throws Exception {
-        for (int i = 0; i < PER_CLIENT; i++) {
-            connect("127.0.0.1").send(HEALTH).readUntil("ok", Duration.ofSeconds(5));
-        }
+        holdServedConnections(PER_CLIENT, i -> "127.0.0.1");
         String refused = connect("127.0.0.1").send(TERMS).readUntilClosed(Duration.ofSeconds(5));
         assertThat(refused).startsWith("HTTP/1.1 429 ").containsIgnoringCase("retry-after: 1");
         assertThat(errorOf(refused).path("type").asText()).isEqualTo("rate_limit_error");
@@ -119,12 +129,7 @@ class EdgeLimitsTest {
 
     @Test
     void connectionsOverTheTotalCapAre503OverloadedAndServedAgainOnceOthersLeave() throws Exception {
-        List<RawClient> holding = new ArrayList<>();
-        for (int i = 0; i < MAX_CONNECTIONS; i++) {
-            RawClient client = connect("127.0.0." + (2 + i / PER_CLIENT));
-            client.send(HEALTH).readUntil("ok", Duration.ofSeconds(5));
-            holding.add(client);
-        }
+        List<RawClient> holding = holdServedConnections(MAX_CONNECTIONS, i -> "127.0.0." + (2 + i / PER_CLIENT));
         String refused = connect("127.0.0.9").send(TERMS).readUntilClosed(Duration.ofSeconds(5));
         assertThat(refused).startsWith("HTTP/1.1 503 ");
         assertThat(errorOf(refused).path("type").asText()).isEqualTo("overloaded_error");
@@ -138,9 +143,7 @@ class EdgeLimitsTest {
 
     @Test
     void aFullGatewayStillAnswersItsHealthCheckThenClosesThatConnection() throws Exception {
-        for (int i = 0; i < MAX_CONNECTIONS; i++) {
-            connect("127.0.0." + (2 + i / PER_CLIENT)).send(HEALTH).readUntil("ok", Duration.ofSeconds(5));
-        }
+        holdServedConnections(MAX_CONNECTIONS, i -> "127.0.0." + (2 + i / PER_CLIENT));
         assertThat(connect("127.0.0.9").send(TERMS).readUntilClosed(Duration.ofSeconds(5))).startsWith("HTTP/1.1 503 ");
 
         String health = connect("127.0.0.9").send(HEALTH).readUntilClosed(Duration.ofSeconds(5));
@@ -154,9 +157,7 @@ class EdgeLimitsTest {
 
     @Test
     void anAddressOverItsCapStillGetsTheHealthCheckAnswered() throws Exception {
-        for (int i = 0; i < PER_CLIENT; i++) {
-            connect("127.0.0.1").send(HEALTH).readUntil("ok", Duration.ofSeconds(5));
-        }
+        holdServedConnections(PER_CLIENT, i -> "127.0.0.1");
         String health = connect("127.0.0.1").send(HEALTH).readUntilClosed(Duration.ofSeconds(5));
         assertThat(health).startsWith("HTTP/1.1 200 OK\r\n").containsIgnoringCase("connection: close");
         assertThat(connect("127.0.0.1").send("POST /health HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\n\r\n")
