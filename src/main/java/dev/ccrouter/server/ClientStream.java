@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -74,6 +75,8 @@ final class ClientStream implements ClientChannel, AutoCloseable {
             if (looks == null && !closed) {
                 looks = timers.scheduleWithFixedDelay(this::look, livenessNanos, livenessNanos, TimeUnit.NANOSECONDS);
             }
+        } catch (RejectedExecutionException e) {
+            // the gateway is stopping (its timers end after the last stream): the stream's own events still go out
         } finally {
             lock.unlock();
         }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ccrouter.api.anthropic.StreamEvent;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -106,5 +107,19 @@ class ClientStreamKeepingTest {
         assertThat(timers.getQueue()).isEmpty();
         stream.startKeeper();
         assertThat(timers.getQueue()).as("a closed stream is not kept again").isEmpty();
+    }
+
+    @Test
+    void aStreamOpenedAsTheGatewayStopsStillSendsItsEvents() {
+        timers.shutdownNow();
+        ByteArrayOutputStream client = new ByteArrayOutputStream();
+        ClientStream stream = new ClientStream(JSON, client, Duration.ofMinutes(1), LIVENESS, timers, () -> { });
+        stream.startKeeper();
+        stream.event(new StreamEvent.Ping());
+        stream.flush();
+
+        assertThat(client.toString(StandardCharsets.UTF_8)).isEqualTo("event: ping\ndata: {\"type\":\"ping\"}\n\n");
+        assertThat(stream.clientGone()).isFalse();
+        stream.close();
     }
 }
