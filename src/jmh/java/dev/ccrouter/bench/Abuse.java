@@ -290,8 +290,9 @@ public final class Abuse {
     }
 
     /**
-     * 150 connections from each of five addresses, each sending {@code GET /health} and, when answered 200, held
-     * open until the end; one refused (429 per address, 503 in all) is counted and not retried.
+     * 150 connections from each of five addresses, each sending {@code GET /terms} (not {@code /health}, which a
+     * refused connection is served too) and, when answered 200, held open until the end; one refused (429 per
+     * address, 503 in all) is counted and not retried.
      */
     private void flood(Duration length, Outcomes outcomes) throws Exception {
         Queue held = new Queue();
@@ -304,7 +305,7 @@ public final class Abuse {
                     if (socket == null) {
                         return;
                     }
-                    writeQuietly(socket, ("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+                    writeQuietly(socket, ("GET /terms HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
                             .getBytes(StandardCharsets.US_ASCII), 0, -1);
                     String outcome = headOf(socket);
                     if (outcome.startsWith("200")) {

@@ -9,19 +9,29 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The SSE connection to one streaming client. Events are framed as they come and sent at each {@link #flush()}
- * (once per upstream chunk: nothing is held longer). A keeper thread watches the connection while the upstream is
- * quiet: after {@code pingInterval} without an event it sends {@code event: ping} (Claude Code shows "waiting" after
- * 20 s and drops idle connections after a few minutes); every {@code livenessCheck} without any write it sends an SSE
- * comment, which every client ignores, because a write is the only way to learn that the client has gone — and a
- * client that has gone must cancel the upstream call at once, or the provider keeps generating and billing. A client
- * that stays connected but reads nothing fills its TCP window and blocks the write: the output given here is bounded
+ * (once per upstream chunk: nothing is held longer). While the upstream is quiet the stream is kept: after
+ * {@code pingInterval} without an event it sends {@code event: ping} (Claude Code shows "waiting" after 20 s and drops
+ * idle connections after a few minutes); every {@code livenessCheck} without any write it sends an SSE comment, which
+ * every client ignores, because a write is the only way to learn that the client has gone — and a client that has
+ * gone must cancel the upstream call at once, or the provider keeps generating and billing. A client that stays
+ * connected but reads nothing fills its TCP window and blocks the write: the output given here is bounded
  * ({@link StallBoundedOutput}), so such a write fails once it has made no progress for the write-stall bound, and the
  * client counts as gone.
+ *
+ * <p>No thread waits per stream for that: the gateway's one timer thread looks at the stream every
+ * {@code livenessCheck} and, only when a ping or a comment is due, starts a short-lived virtual thread for the write
+ * (which may block on a client that reads nothing; the timer thread must not). A keeper thread parked per stream woke
+ * four times a second and froze its stack into a new chunk each time, reachable from an old thread object: young
+ * collections then grew with the number of quiet streams.
  */
 final class ClientStream implements ClientChannel, AutoCloseable {
     private static final byte[] LIVENESS_COMMENT = ":\n\n".getBytes(StandardCharsets.US_ASCII);
@@ -33,30 +43,42 @@ final class ClientStream implements ClientChannel, AutoCloseable {
     private final Runnable onClientGone;
     private final ReentrantLock lock = new ReentrantLock();
     private final ByteArrayOutputStream pending = new ByteArrayOutputStream(1024);
-    private final Thread keeper;
-    private long lastEventNanos = System.nanoTime();
-    private long lastWriteNanos = lastEventNanos;
+    private final ScheduledExecutorService timers;
+    /** A keeping write is under way (it may be blocked on a client that reads nothing): the next looks are skipped. */
+    private final AtomicBoolean keeping = new AtomicBoolean();
+    private volatile ScheduledFuture<?> looks;
+    /** Written under the lock; the timer thread reads them without it, and a stale value only shifts one look. */
+    private volatile long lastEventNanos = System.nanoTime();
+    private volatile long lastWriteNanos = lastEventNanos;
     private volatile boolean closed;
     private volatile boolean clientGone;
 
     /**
      * @param out          the response's output, bounded by the write-stall deadline
+     * @param timers       the gateway's timer thread, which looks at the stream every {@code livenessCheck}
      * @param onClientGone runs once when a write fails: the client left, or stopped reading
      */
     ClientStream(ObjectMapper json, OutputStream out, Duration pingInterval, Duration livenessCheck,
-                 Runnable onClientGone) {
+                 ScheduledExecutorService timers, Runnable onClientGone) {
         this.json = json;
         this.out = out;
         this.pingNanos = pingInterval.toNanos();
         this.livenessNanos = livenessCheck.toNanos();
+        this.timers = timers;
         this.onClientGone = onClientGone;
-        this.keeper = Thread.ofVirtual().name("ccrouter-stream-keeper").unstarted(this::keep);
     }
 
-    /** Starts watching the connection; call after the first event. Once started, later calls do nothing. */
+    /** Starts keeping the connection; call after the first event. Once started, later calls do nothing. */
     void startKeeper() {
-        if (keeper.getState() == Thread.State.NEW) {
-            keeper.start();
+        lock.lock();
+        try {
+            if (looks == null && !closed) {
+                looks = timers.scheduleWithFixedDelay(this::look, livenessNanos, livenessNanos, TimeUnit.NANOSECONDS);
+            }
+        } catch (RejectedExecutionException e) {
+            // the gateway is stopping (its timers end after the last stream): the stream's own events still go out
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -100,16 +122,25 @@ final class ClientStream implements ClientChannel, AutoCloseable {
         return clientGone;
     }
 
+    /** On the timer thread: starts a keeping write when one is due, never writes here. */
+    private void look() {
+        if (closed || clientGone) {
+            looks.cancel(false); // set before the first look: that comes a livenessCheck after startKeeper
+            return;
+        }
+        long now = System.nanoTime();
+        boolean due = now - lastEventNanos >= pingNanos || now - lastWriteNanos >= livenessNanos;
+        if (due && keeping.compareAndSet(false, true)) {
+            Thread.ofVirtual().name("ccrouter-stream-keeper").start(this::keep);
+        }
+    }
+
     private void keep() {
-        while (!closed && !clientGone) {
-            LockSupport.parkNanos(livenessNanos);
+        try {
             if (!lock.tryLock()) {
-                continue; // the stream is writing right now: the connection is evidently being used
+                return; // the stream is writing right now: the connection is evidently being used
             }
             try {
-                if (closed || clientGone) {
-                    return;
-                }
                 long now = System.nanoTime();
                 if (now - lastEventNanos >= pingNanos) {
                     event(new StreamEvent.Ping());
@@ -120,6 +151,8 @@ final class ClientStream implements ClientChannel, AutoCloseable {
             } finally {
                 lock.unlock();
             }
+        } finally {
+            keeping.set(false);
         }
     }
 
@@ -145,7 +178,7 @@ final class ClientStream implements ClientChannel, AutoCloseable {
     }
 
     /**
-     * Stops the keeper and ends the response, sending what is still unsent with its end: unflushed, so that a stream
+     * Stops the keeping and ends the response, sending what is still unsent with its end: unflushed, so that a stream
      * that never had to wait for its upstream leaves in one write, head and end included. Once closed, later calls
      * do nothing.
      */
@@ -165,10 +198,12 @@ final class ClientStream implements ClientChannel, AutoCloseable {
                 pending.reset();
             }
             closed = true;
+            if (looks != null) {
+                looks.cancel(false);
+            }
         } finally {
             lock.unlock();
         }
-        keeper.interrupt();
         try {
             out.close();
         } catch (IOException | RuntimeException e) {

@@ -7,6 +7,7 @@ import io.helidon.common.buffers.BufferData;
 import io.helidon.common.concurrency.limits.Limit;
 import io.helidon.http.HeaderValues;
 import io.helidon.http.HttpPrologue;
+import io.helidon.http.Method;
 import io.helidon.webserver.ConnectionContext;
 import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
@@ -36,7 +37,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li><b>Admission.</b> At most {@code maxConnections} admitted connections in all and {@code maxPerClient} from one
  *   address. A connection over either cap is still read (so its client gets an answer rather than a reset) and its
  *   one request is answered 429 {@code rate_limit_error} (per address) or 503 {@code overloaded_error} (in total),
- *   then closed.</li>
+ *   then closed; {@code GET /health} alone is served, then closed (see {@link #filter}).</li>
  *   <li><b>Read deadlines.</b> The request head must arrive within the head timeout of its first byte, the body
  *   within the body timeout; otherwise 408 and close (slowloris). A connection idle between requests is closed after
  *   the idle timeout.</li>
@@ -112,7 +113,10 @@ final class EdgeGuard implements ReadDeadlines, ClientDepartures, AutoCloseable 
 
     /**
      * The routing filter: answers a refused connection's request, and tells the connection's watch when a handler
-     * starts and ends (Helidon has no callback for the end of a response).
+     * starts and ends (Helidon has no callback for the end of a response). A refused connection's {@code GET /health}
+     * is served all the same, then the connection closed: a full gateway is alive, and a liveness probe that saw
+     * {@code 503} would restart it and drop every stream it holds. The answer costs what the refusal would (the
+     * connection was accepted and read either way), so the caps still bound what any client can hold.
      */
     Filter filter(ErrorResponses errors) {
         return (FilterChain chain, RoutingRequest req, RoutingResponse res) -> {
@@ -125,6 +129,9 @@ final class EdgeGuard implements ReadDeadlines, ClientDepartures, AutoCloseable 
             try {
                 if (watch.admitted()) {
                     chain.proceed();
+                } else if (isHealthCheck(req)) {
+                    res.header(HeaderValues.CONNECTION_CLOSE);
+                    chain.proceed();
                 } else {
                     errors.send(res, watch.refusal(), Ids.next("req_"));
                 }
@@ -132,6 +139,10 @@ final class EdgeGuard implements ReadDeadlines, ClientDepartures, AutoCloseable 
                 watch.handlerFinished(System.nanoTime(), req.headers().contains(HeaderValues.CONNECTION_CLOSE));
             }
         };
+    }
+
+    private static boolean isHealthCheck(RoutingRequest req) {
+        return req.prologue().method() == Method.GET && req.path().path().equals("/health");
     }
 
     @Override

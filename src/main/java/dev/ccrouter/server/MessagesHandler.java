@@ -445,7 +445,7 @@ final class MessagesHandler implements Handler {
     private ClientStream openStream(ServerResponse res, Exchange exchange, ClientDepartures connection) {
         startEventStream(res, exchange);
         connection.stopProbing(); // the stream's keeper writes every 250 ms while it is quiet: a write notices a departure
-        return new ClientStream(json, connection.bounded(new CommittingOutput(res)), pingInterval, livenessCheck,
+        return new ClientStream(json, connection.bounded(new CommittingOutput(res)), pingInterval, livenessCheck, timers,
                 exchange.cancellation::cancel);
     }
 

@@ -12,6 +12,7 @@ import dev.ccrouter.testing.RunningGateway;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntFunction;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -26,6 +27,8 @@ class EdgeLimitsTest {
     static final int MAX_CONNECTIONS = 6;
     static final int PER_CLIENT = 3;
     static final String HEALTH = "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+    /** A request the gateway answers by itself, refused like any other over a cap (unlike {@link #HEALTH}). */
+    static final String TERMS = "GET /terms HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
     static FakeUpstream upstream;
     static RunningGateway gateway;
     final List<RawClient> clients = new ArrayList<>();
@@ -52,6 +55,17 @@ class EdgeLimitsTest {
         RawClient client = RawClient.connect(from, gateway.port());
         clients.add(client);
         return client;
+    }
+
+    /** Opens {@code count} connections, the i-th from {@code address(i)}, each served one request and held. */
+    List<RawClient> holdServedConnections(int count, IntFunction<String> address) {
+        List<RawClient> held = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            RawClient client = connect(address.apply(i));
+            client.send(HEALTH).readUntil("ok", Duration.ofSeconds(5));
+            held.add(client);
+        }
+        return held;
     }
 
     static JsonNode errorOf(String response) throws Exception {
@@ -103,10 +117,8 @@ class EdgeLimitsTest {
 
     @Test
     void connectionsOverThePerClientCapAre429WhileOtherClientsAreServed() throws Exception {
-        for (int i = 0; i < PER_CLIENT; i++) {
-            connect("127.0.0.1").send(HEALTH).readUntil("ok", Duration.ofSeconds(5));
-        }
-        String refused = connect("127.0.0.1").send(HEALTH).readUntilClosed(Duration.ofSeconds(5));
+        holdServedConnections(PER_CLIENT, i -> "127.0.0.1");
+        String refused = connect("127.0.0.1").send(TERMS).readUntilClosed(Duration.ofSeconds(5));
         assertThat(refused).startsWith("HTTP/1.1 429 ").containsIgnoringCase("retry-after: 1");
         assertThat(errorOf(refused).path("type").asText()).isEqualTo("rate_limit_error");
         assertThat(errorOf(refused).path("message").asText())
@@ -117,13 +129,8 @@ class EdgeLimitsTest {
 
     @Test
     void connectionsOverTheTotalCapAre503OverloadedAndServedAgainOnceOthersLeave() throws Exception {
-        List<RawClient> holding = new ArrayList<>();
-        for (int i = 0; i < MAX_CONNECTIONS; i++) {
-            RawClient client = connect("127.0.0." + (2 + i / PER_CLIENT));
-            client.send(HEALTH).readUntil("ok", Duration.ofSeconds(5));
-            holding.add(client);
-        }
-        String refused = connect("127.0.0.9").send(HEALTH).readUntilClosed(Duration.ofSeconds(5));
+        List<RawClient> holding = holdServedConnections(MAX_CONNECTIONS, i -> "127.0.0." + (2 + i / PER_CLIENT));
+        String refused = connect("127.0.0.9").send(TERMS).readUntilClosed(Duration.ofSeconds(5));
         assertThat(refused).startsWith("HTTP/1.1 503 ");
         assertThat(errorOf(refused).path("type").asText()).isEqualTo("overloaded_error");
         assertThat(errorOf(refused).path("message").asText())
@@ -131,6 +138,29 @@ class EdgeLimitsTest {
 
         holding.forEach(RawClient::close);
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(
-                connect("127.0.0.9").send(HEALTH).readUntil("\r\n", Duration.ofSeconds(5))).startsWith("HTTP/1.1 200 "));
+                connect("127.0.0.9").send(TERMS).readUntil("\r\n", Duration.ofSeconds(5))).startsWith("HTTP/1.1 200 "));
+    }
+
+    @Test
+    void aFullGatewayStillAnswersItsHealthCheckThenClosesThatConnection() throws Exception {
+        holdServedConnections(MAX_CONNECTIONS, i -> "127.0.0." + (2 + i / PER_CLIENT));
+        assertThat(connect("127.0.0.9").send(TERMS).readUntilClosed(Duration.ofSeconds(5))).startsWith("HTTP/1.1 503 ");
+
+        String health = connect("127.0.0.9").send(HEALTH).readUntilClosed(Duration.ofSeconds(5));
+        assertThat(health).startsWith("HTTP/1.1 200 OK\r\n").containsIgnoringCase("connection: close");
+        assertThat(JSON.readTree(health.substring(health.indexOf("\r\n\r\n") + 4)).path("status").asText())
+                .isEqualTo("ok");
+        assertThat(connect("127.0.0.9").send(TERMS).readUntilClosed(Duration.ofSeconds(5)))
+                .as("the health check took no place among the admitted connections")
+                .startsWith("HTTP/1.1 503 ");
+    }
+
+    @Test
+    void anAddressOverItsCapStillGetsTheHealthCheckAnswered() throws Exception {
+        holdServedConnections(PER_CLIENT, i -> "127.0.0.1");
+        String health = connect("127.0.0.1").send(HEALTH).readUntilClosed(Duration.ofSeconds(5));
+        assertThat(health).startsWith("HTTP/1.1 200 OK\r\n").containsIgnoringCase("connection: close");
+        assertThat(connect("127.0.0.1").send("POST /health HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\n\r\n")
+                .readUntilClosed(Duration.ofSeconds(5))).as("only GET /health passes").startsWith("HTTP/1.1 429 ");
     }
 }
