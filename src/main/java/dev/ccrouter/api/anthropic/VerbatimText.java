@@ -1,0 +1,120 @@
+package dev.ccrouter.api.anthropic;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.json.UTF8JsonGenerator;
+import com.fasterxml.jackson.databind.node.TextNode;
+import java.io.IOException;
+
+/**
+ * A string of the client's body that remembers its JSON text there, when that text is exactly what Jackson would
+ * write for the string: the upstream body copies those bytes instead of escaping the string again, char by char.
+ * A Claude Code request is mostly such strings (system prompt, tool descriptions, tool results), passed through
+ * unchanged.
+ *
+ * <p>Jackson writes non-ASCII characters of the Basic Multilingual Plane as UTF-8, characters outside it as a pair
+ * of escapes (<code>&#92;uD83D&#92;uDE00</code>), {@code "} and {@code \} and the control characters with a backslash: the short
+ * forms {@code \b \t \n \f \r}, the others as <code>&#92;u00XX</code> in upper-case hex. A string written the same way by the
+ * client is verbatim; any other spelling ({@code \/}, <code>&#92;u0041</code>, lower-case hex, a raw four-byte character)
+ * is not, and such a string is a plain {@link TextNode}, written as before. The parser has already refused what is not
+ * JSON (unescaped control characters, malformed, overlong or surrogate UTF-8), so the scan need not check it again.
+ */
+public final class VerbatimText extends TextNode {
+    private final byte[] body;
+    private final int start;
+    private final int length;
+    private final int utf8Length;
+
+    private VerbatimText(String value, byte[] body, int start, int length, int utf8Length) {
+        super(value);
+        this.body = body;
+        this.start = start;
+        this.length = length;
+        this.utf8Length = utf8Length;
+    }
+
+    /**
+     * The string node for {@code value}, whose JSON text in {@code body} begins with the quote at {@code quote}: a
+     * {@code VerbatimText} when that text is spelled as Jackson writes it, a plain {@link TextNode} otherwise.
+     */
+    static TextNode of(String value, byte[] body, int quote) {
+        if (value.isEmpty() || quote < 0 || quote >= body.length || body[quote] != '"') {
+            return TextNode.valueOf(value);
+        }
+        int i = quote + 1;
+        int chars = 0;
+        int escapedExtra = 0; // bytes of escape syntax beyond the one byte each escape stands for
+        while (true) {
+            int b = body[i] & 0xFF;
+            if (b == '"') {
+                break;
+            }
+            if (b == '\\') {
+                int escaped = writtenEscapeLength(body, i);
+                if (escaped == 0) {
+                    return TextNode.valueOf(value);
+                }
+                i += escaped;
+                escapedExtra += escaped - 1;
+                chars++;
+            } else if (b < 0x20 || b >= 0xF0) {
+                return TextNode.valueOf(value); // a raw control character, or a character outside the BMP
+            } else {
+                i++;
+                if (b < 0x80 || b >= 0xC0) {
+                    chars++; // continuation bytes (0x80–0xBF) add no char
+                }
+            }
+        }
+        if (chars != value.length()) {
+            return TextNode.valueOf(value); // not the text of this string after all: never copy the wrong bytes
+        }
+        int length = i - quote - 1;
+        return new VerbatimText(value, body, quote + 1, length, length - escapedExtra);
+    }
+
+    /** The length of the escape at {@code at} when Jackson writes that character so, else 0. */
+    private static int writtenEscapeLength(byte[] body, int at) {
+        switch (body[at + 1]) {
+            case '"', '\\', 'b', 't', 'n', 'f', 'r' -> {
+                return 2;
+            }
+            case 'u' -> {
+                // backslash-u 00XX for the control characters without a short form, upper-case hex
+                if (body[at + 2] != '0' || body[at + 3] != '0') {
+                    return 0;
+                }
+                int high = body[at + 4];
+                int low = body[at + 5];
+                boolean lowHex = low >= '0' && low <= '9' || low >= 'A' && low <= 'F';
+                if (!lowHex || high != '0' && high != '1') {
+                    return 0;
+                }
+                boolean shortForm = high == '0' && (low == '8' || low == '9' || low == 'A' || low == 'C' || low == 'D');
+                return shortForm ? 0 : 6;
+            }
+            default -> {
+                return 0; // \/ and anything else Jackson would not write
+            }
+        }
+    }
+
+    /** The string's length in UTF-8 bytes, as {@code textValue().getBytes(UTF_8).length}, without encoding it. */
+    public int utf8Length() {
+        return utf8Length;
+    }
+
+    /** Whether {@link #writeTo} gives what {@code out.writeString(textValue())} would: a UTF-8 generator that escapes as Jackson does by default. */
+    static boolean copiesTo(JsonGenerator out) {
+        return out instanceof UTF8JsonGenerator
+                && out.getCharacterEscapes() == null
+                && out.getHighestEscapedChar() == 0
+                && out.isEnabled(JsonGenerator.Feature.WRITE_HEX_UPPER_CASE)
+                && !out.isEnabled(JsonGenerator.Feature.ESCAPE_NON_ASCII)
+                && !out.isEnabled(JsonGenerator.Feature.ESCAPE_FORWARD_SLASHES);
+    }
+
+    /** Writes the string by copying its escaped bytes; only to a generator that {@link #copiesTo}. */
+    void writeTo(JsonGenerator out) throws IOException {
+        out.writeRawUTF8String(body, start, length);
+    }
+}
