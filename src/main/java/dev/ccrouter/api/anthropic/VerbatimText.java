@@ -4,6 +4,9 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.json.UTF8JsonGenerator;
 import com.fasterxml.jackson.databind.node.TextNode;
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 
 /**
  * A string of the client's body that remembers its JSON text there, when that text is exactly what Jackson would
@@ -19,6 +22,11 @@ import java.io.IOException;
  * JSON (unescaped control characters, malformed, overlong or surrogate UTF-8), so the scan need not check it again.
  */
 public final class VerbatimText extends TextNode {
+    private static final VarHandle WORDS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGH_BITS = 0x8080808080808080L;
+    private static final long BACKSLASHES = '\\' * ONES;
+
     private final byte[] body;
     private final int start;
     private final int length;
@@ -33,43 +41,71 @@ public final class VerbatimText extends TextNode {
     }
 
     /**
-     * The string node for {@code value}, whose JSON text in {@code body} begins with the quote at {@code quote}: a
-     * {@code VerbatimText} when that text is spelled as Jackson writes it, a plain {@link TextNode} otherwise.
+     * The string node for {@code value}, whose JSON text in {@code body} is the quote at {@code quote} to the quote at
+     * {@code endQuote}: a {@code VerbatimText} when that text is spelled as Jackson writes it, a plain
+     * {@link TextNode} otherwise. The body must come from a parser that refuses unescaped control characters.
      */
-    static TextNode of(String value, byte[] body, int quote) {
-        if (value.isEmpty() || quote < 0 || quote >= body.length || body[quote] != '"') {
+    static TextNode of(String value, byte[] body, int quote, int endQuote) {
+        if (value.isEmpty() || quote < 0 || endQuote >= body.length || quote >= endQuote
+                || body[quote] != '"' || body[endQuote] != '"') {
             return TextNode.valueOf(value);
         }
+        // Eight bytes at a time while none is a backslash or starts a four-byte character (the usual case: prose and
+        // code), counting continuation bytes to know the number of chars; byte by byte around an escape.
         int i = quote + 1;
-        int chars = 0;
-        int escapedExtra = 0; // bytes of escape syntax beyond the one byte each escape stands for
-        while (true) {
-            int b = body[i] & 0xFF;
-            if (b == '"') {
-                break;
+        int continuations = 0;
+        int escapedExtra = 0; // bytes of escape syntax beyond the one char each escape stands for
+        while (i < endQuote) {
+            if (endQuote - i >= Long.BYTES) {
+                long word = (long) WORDS.get(body, i);
+                long special = hasByte(word, BACKSLASHES) | startsFourByteCharacter(word);
+                if (special == 0) {
+                    continuations += continuations(word);
+                    i += Long.BYTES;
+                    continue;
+                }
+                int plain = Long.numberOfTrailingZeros(special) >>> 3; // the bytes before the first special one
+                continuations += continuations(word & ((1L << (plain * 8)) - 1));
+                i += plain;
             }
+            int b = body[i] & 0xFF;
             if (b == '\\') {
-                int escaped = writtenEscapeLength(body, i);
-                if (escaped == 0) {
+                int escape = writtenEscapeLength(body, i);
+                if (escape == 0) {
                     return TextNode.valueOf(value);
                 }
-                i += escaped;
-                escapedExtra += escaped - 1;
-                chars++;
-            } else if (b < 0x20 || b >= 0xF0) {
-                return TextNode.valueOf(value); // a raw control character, or a character outside the BMP
+                i += escape;
+                escapedExtra += escape - 1;
+            } else if (b >= 0xF0) {
+                return TextNode.valueOf(value); // outside the Basic Multilingual Plane: Jackson writes two escapes
             } else {
-                i++;
-                if (b < 0x80 || b >= 0xC0) {
-                    chars++; // continuation bytes (0x80–0xBF) add no char
+                if ((b & 0xC0) == 0x80) {
+                    continuations++;
                 }
+                i++;
             }
         }
-        if (chars != value.length()) {
+        int length = endQuote - quote - 1;
+        if (i != endQuote || length - continuations - escapedExtra != value.length()) {
             return TextNode.valueOf(value); // not the text of this string after all: never copy the wrong bytes
         }
-        int length = i - quote - 1;
         return new VerbatimText(value, body, quote + 1, length, length - escapedExtra);
+    }
+
+    /** Non-zero when one of the word's bytes equals the byte repeated in {@code pattern}; its lowest set bit is the first such byte's. */
+    private static long hasByte(long word, long pattern) {
+        long diff = word ^ pattern;
+        return (diff - ONES) & ~diff & HIGH_BITS;
+    }
+
+    /** How many of the word's bytes are UTF-8 continuation bytes (10xxxxxx), which add no char. */
+    private static int continuations(long word) {
+        return Long.bitCount(word & ~(word << 1) & HIGH_BITS);
+    }
+
+    /** Non-zero when one of the word's bytes is 0xF0 or above: the lead byte of a four-byte UTF-8 character. */
+    private static long startsFourByteCharacter(long word) {
+        return word & (word << 1) & (word << 2) & (word << 3) & HIGH_BITS;
     }
 
     /** The length of the escape at {@code at} when Jackson writes that character so, else 0. */

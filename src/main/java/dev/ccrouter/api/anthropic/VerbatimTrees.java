@@ -3,6 +3,7 @@ package dev.ccrouter.api.anthropic;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.core.json.UTF8StreamJsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -32,8 +33,11 @@ public final class VerbatimTrees {
             if (first == null) {
                 return null;
             }
-            // Only a parser over the UTF-8 bytes themselves counts byte offsets into them (UTF-16 or UTF-32 bodies are read through a decoder)
-            return new Reading(parser, parser instanceof UTF8StreamJsonParser ? body : null).value(first);
+            // Only a parser over the UTF-8 bytes themselves counts byte offsets into them (UTF-16 or UTF-32 bodies are
+            // read through a decoder); and a string with raw control characters, if they were allowed, is no JSON to copy.
+            boolean copyable = parser instanceof UTF8StreamJsonParser
+                    && !parser.isEnabled(JsonReadFeature.ALLOW_UNESCAPED_CONTROL_CHARS.mappedFeature());
+            return new Reading(parser, copyable ? body : null).value(first);
         }
     }
 
@@ -82,8 +86,9 @@ public final class VerbatimTrees {
                 return nodes.textNode(parser.getText());
             }
             long quote = parser.currentTokenLocation().getByteOffset();
-            String value = parser.getText();
-            return quote > Integer.MAX_VALUE ? nodes.textNode(value) : VerbatimText.of(value, body, (int) quote);
+            String value = parser.getText(); // reads the string to its end: the parser is now past the closing quote
+            long endQuote = parser.currentLocation().getByteOffset() - 1;
+            return endQuote >= body.length ? nodes.textNode(value) : VerbatimText.of(value, body, (int) quote, (int) endQuote);
         }
 
         private JsonNode integer() throws IOException {

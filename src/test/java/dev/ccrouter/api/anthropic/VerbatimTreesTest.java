@@ -185,7 +185,7 @@ class VerbatimTreesTest {
                 Arbitraries.of((int) 'é', (int) '€', 0x2028, 0xFFFD, 0x1F600, 0xD800, 0xDC00));
         Arbitrary<Tuple.Tuple2<Integer, Integer>> spelledChar = Arbitraries.integers().between(0, 3)
                 .flatMap(way -> chars.map(c -> Tuple.of(c, way)));
-        return spelledChar.list().ofMaxSize(12).map(VerbatimTreesTest::spell).list().ofMaxSize(4);
+        return spelledChar.list().ofMaxSize(40).map(VerbatimTreesTest::spell).list().ofMaxSize(4);
     }
 
     /** Ways: 0 raw where JSON allows it, 1 short escape where one exists, 2 upper-case and 3 lower-case hex escape. */
