@@ -50,21 +50,21 @@ public final class VerbatimText extends TextNode {
                 || body[quote] != '"' || body[endQuote] != '"') {
             return TextNode.valueOf(value);
         }
-        // Eight bytes at a time while none is a backslash or starts a four-byte character (the usual case: prose and
-        // code), counting continuation bytes to know the number of chars; byte by byte around an escape.
+        // Eight bytes at a time while none is a backslash (the usual case: prose and code), counting continuation bytes
+        // to know the number of chars; byte by byte around an escape.
         int i = quote + 1;
         int continuations = 0;
         int escapedExtra = 0; // bytes of escape syntax beyond the one char each escape stands for
         while (i < endQuote) {
             if (endQuote - i >= Long.BYTES) {
                 long word = (long) WORDS.get(body, i);
-                long special = hasByte(word, BACKSLASHES) | startsFourByteCharacter(word);
-                if (special == 0) {
+                long backslashes = hasByte(word, BACKSLASHES);
+                if (backslashes == 0) {
                     continuations += continuations(word);
                     i += Long.BYTES;
                     continue;
                 }
-                int plain = Long.numberOfTrailingZeros(special) >>> 3; // the bytes before the first special one
+                int plain = Long.numberOfTrailingZeros(backslashes) >>> 3; // the bytes before the first backslash
                 continuations += continuations(word & ((1L << (plain * 8)) - 1));
                 i += plain;
             }
@@ -76,8 +76,6 @@ public final class VerbatimText extends TextNode {
                 }
                 i += escape;
                 escapedExtra += escape - 1;
-            } else if (b >= 0xF0) {
-                return TextNode.valueOf(value); // outside the Basic Multilingual Plane: Jackson writes two escapes
             } else {
                 if ((b & 0xC0) == 0x80) {
                     continuations++;
@@ -85,9 +83,12 @@ public final class VerbatimText extends TextNode {
                 i++;
             }
         }
+        // Every one- to three-byte character and every escape accepted above is one char. A four-byte character (outside
+        // the Basic Multilingual Plane, which Jackson writes as two escapes) is two chars counted as one: the counts
+        // differ, and so they would for a span that is not this string's text.
         int length = endQuote - quote - 1;
         if (i != endQuote || length - continuations - escapedExtra != value.length()) {
-            return TextNode.valueOf(value); // not the text of this string after all: never copy the wrong bytes
+            return TextNode.valueOf(value);
         }
         return new VerbatimText(value, body, quote + 1, length, length - escapedExtra);
     }
@@ -101,11 +102,6 @@ public final class VerbatimText extends TextNode {
     /** How many of the word's bytes are UTF-8 continuation bytes (10xxxxxx), which add no char. */
     private static int continuations(long word) {
         return Long.bitCount(word & ~(word << 1) & HIGH_BITS);
-    }
-
-    /** Non-zero when one of the word's bytes is 0xF0 or above: the lead byte of a four-byte UTF-8 character. */
-    private static long startsFourByteCharacter(long word) {
-        return word & (word << 1) & (word << 2) & (word << 3) & HIGH_BITS;
     }
 
     /** The length of the escape at {@code at} when Jackson writes that character so, else 0. */
