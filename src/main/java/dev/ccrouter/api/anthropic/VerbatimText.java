@@ -56,17 +56,20 @@ public final class VerbatimText extends TextNode {
         int continuations = 0;
         int escapedExtra = 0; // bytes of escape syntax beyond the one char each escape stands for
         while (i < endQuote) {
-            if (endQuote - i >= Long.BYTES) {
+            while (endQuote - i >= Long.BYTES) {
                 long word = (long) WORDS.get(body, i);
                 long backslashes = hasByte(word, BACKSLASHES);
-                if (backslashes == 0) {
-                    continuations += continuations(word);
-                    i += Long.BYTES;
-                    continue;
+                if (backslashes != 0) {
+                    int plain = Long.numberOfTrailingZeros(backslashes) >>> 3; // the bytes before the first backslash
+                    continuations += continuations(word & ((1L << (plain * 8)) - 1));
+                    i += plain;
+                    break;
                 }
-                int plain = Long.numberOfTrailingZeros(backslashes) >>> 3; // the bytes before the first backslash
-                continuations += continuations(word & ((1L << (plain * 8)) - 1));
-                i += plain;
+                continuations += continuations(word);
+                i += Long.BYTES;
+            }
+            if (i == endQuote) {
+                break;
             }
             int b = body[i] & 0xFF;
             if (b == '\\') {
