@@ -10,7 +10,7 @@ import java.util.concurrent.Callable;
  * The JMH benchmarks' operations timed in this thread's CPU time rather than wall time: on a machine shared with other
  * work (load averages far above the core count) JMH's wall-clock scores mostly measure the wait for a core, while the
  * CPU time an operation costs stays put. Each operation warms up for 3 s of CPU, then is measured over 3 s of CPU.
- * {@code java -cp … dev.ccrouter.bench.CpuTimeRun}
+ * {@code java -cp … dev.ccrouter.bench.CpuTimeRun [request]} ({@code request}: the request path's operations only).
  */
 public final class CpuTimeRun {
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
@@ -25,10 +25,18 @@ public final class CpuTimeRun {
             request.bodyBytes = size;
             request.setUp();
             String at = " (" + size / 1000 + " KB)";
-            report("parse" + at, 1, request::parse);
+            report("parse, readTree" + at, 1, request::parseReadTree);
+            report("parse, strings verbatim" + at, 1, request::parse);
             report("translate" + at, 1, request::translate);
-            report("estimate" + at, 1, request::estimate);
-            report("whole request path" + at, 1, request::wholeRequestPath);
+            report("estimate, readTree's tree" + at, 1, request::estimateReadTree);
+            report("estimate, verbatim tree" + at, 1, request::estimate);
+            report("serialize, escaped again" + at, 1, request::serializeEscapedAgain);
+            report("serialize, strings copied" + at, 1, request::serialize);
+            report("whole request path, readTree" + at, 1, request::wholeRequestPathReadTree);
+            report("whole request path, verbatim" + at, 1, request::wholeRequestPath);
+        }
+        if (args.length > 0 && args[0].equals("request")) {
+            return;
         }
         StreamTranslationBench stream = new StreamTranslationBench();
         stream.setUp();

@@ -2,6 +2,8 @@ package dev.ccrouter.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ccrouter.api.anthropic.VerbatimTrees;
 import dev.ccrouter.config.ConfigLoader;
 import dev.ccrouter.config.GatewayConfig;
 import dev.ccrouter.route.Router;
@@ -9,6 +11,7 @@ import dev.ccrouter.training.ClaudeCodeBodies;
 import dev.ccrouter.translate.MessagesRequestTranslator;
 import dev.ccrouter.translate.TokenEstimator;
 import dev.ccrouter.translate.UpstreamTarget;
+import dev.ccrouter.upstream.RequestBody;
 import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -26,8 +29,11 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The request path's CPU work on Claude Code-shaped bodies of 10, 80 and 400 KB: parse, translate, estimate,
- * serialize. A thin wrapper over {@link MessagesRequestTranslator#translate} and {@link TokenEstimator#estimate}, so
- * that it follows their signatures easily. Run with {@code bench/jmh RequestTranslationBench} (see docs/benchmarks.md).
+ * serialize. A thin wrapper over {@link VerbatimTrees#read}, {@link MessagesRequestTranslator#translate},
+ * {@link TokenEstimator#estimate} and {@link RequestBody#json}, so that it follows their signatures easily. The
+ * {@code …ReadTree} and {@code …EscapedAgain} operations are the path before strings were copied verbatim (Jackson's
+ * {@code readTree}, every string escaped again), for a before/after in one run. Run with
+ * {@code bench/jmh RequestTranslationBench} (see docs/benchmarks.md).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -40,8 +46,12 @@ public class RequestTranslationBench {
     int bodyBytes;
 
     ObjectMapper json;
+    VerbatimTrees verbatim;
     byte[] raw;
     JsonNode parsed;
+    JsonNode parsedByReadTree;
+    ObjectNode upstream;
+    ObjectNode upstreamOfReadTree;
     UpstreamTarget target;
     MessagesRequestTranslator translator;
     TokenEstimator estimator;
@@ -49,16 +59,25 @@ public class RequestTranslationBench {
     @Setup
     public void setUp() throws IOException {
         json = new ObjectMapper();
+        verbatim = new VerbatimTrees(json.getFactory(), json.getNodeFactory());
         raw = json.writeValueAsBytes(ClaudeCodeBodies.toolRoundTrip("claude-sonnet-5", bodyBytes, true));
-        parsed = json.readTree(raw);
+        parsed = verbatim.read(raw);
+        parsedByReadTree = json.readTree(raw);
         GatewayConfig config = new ConfigLoader(Map.of()).load(ConfigLoader.Flags.NONE);
         target = new Router(config).decide(parsed, 0).first().target();
         translator = new MessagesRequestTranslator(json);
         estimator = new TokenEstimator();
+        upstream = translator.translate(parsed, target, "session").body();
+        upstreamOfReadTree = translator.translate(parsedByReadTree, target, "session").body();
     }
 
     @Benchmark
     public JsonNode parse() throws IOException {
+        return verbatim.read(raw);
+    }
+
+    @Benchmark
+    public JsonNode parseReadTree() throws IOException {
         return json.readTree(raw);
     }
 
@@ -73,9 +92,32 @@ public class RequestTranslationBench {
     }
 
     @Benchmark
-    public byte[] wholeRequestPath() throws IOException {
+    public long estimateReadTree() {
+        return estimator.estimate(parsedByReadTree);
+    }
+
+    @Benchmark
+    public RequestBody serialize() {
+        return RequestBody.json(json, upstream, raw.length);
+    }
+
+    @Benchmark
+    public RequestBody serializeEscapedAgain() {
+        return RequestBody.json(json, upstreamOfReadTree, raw.length);
+    }
+
+    /** What the gateway does with a body before the upstream call: read, estimate, translate, serialize. */
+    @Benchmark
+    public RequestBody wholeRequestPath() throws IOException {
+        JsonNode body = verbatim.read(raw);
+        estimator.estimate(body);
+        return RequestBody.json(json, translator.translate(body, target, "session").body(), raw.length);
+    }
+
+    @Benchmark
+    public RequestBody wholeRequestPathReadTree() throws IOException {
         JsonNode body = json.readTree(raw);
         estimator.estimate(body);
-        return json.writeValueAsBytes(translator.translate(body, target, "session").body());
+        return RequestBody.json(json, translator.translate(body, target, "session").body(), raw.length);
     }
 }

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ccrouter.api.anthropic.AnthropicError;
 import dev.ccrouter.api.anthropic.ErrorType;
 import dev.ccrouter.api.anthropic.JsonBuffers;
+import dev.ccrouter.api.anthropic.VerbatimTrees;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
 import java.io.IOException;
@@ -30,7 +31,7 @@ final class RequestBodies {
     static final int MAX_NUMBER_LENGTH = 1000;
 
     private final long maxBytes;
-    private final ObjectMapper json;
+    private final VerbatimTrees json;
     private final ReadDeadlines deadlines;
 
     RequestBodies(long maxBytes) {
@@ -41,7 +42,7 @@ final class RequestBodies {
         this.maxBytes = maxBytes;
         this.deadlines = deadlines;
         int maxString = (int) Math.min(Integer.MAX_VALUE - 8, maxBytes);
-        this.json = new ObjectMapper(JsonBuffers.factory()
+        ObjectMapper mapper = new ObjectMapper(JsonBuffers.factory()
                 .streamReadConstraints(StreamReadConstraints.builder()
                         .maxNestingDepth(MAX_NESTING_DEPTH)
                         .maxNumberLength(MAX_NUMBER_LENGTH)
@@ -49,6 +50,7 @@ final class RequestBodies {
                         .maxDocumentLength(maxBytes)
                         .build())
                 .build());
+        this.json = new VerbatimTrees(mapper.getFactory(), mapper.getNodeFactory());
     }
 
     /** A body the gateway will not accept, with the error to answer. */
@@ -79,7 +81,7 @@ final class RequestBodies {
         }
         JsonNode body;
         try {
-            body = json.readTree(raw);
+            body = json.read(raw); // its strings keep their bytes in raw, for the upstream body to copy
         } catch (StreamConstraintsException e) {
             throw new Rejected(AnthropicError.invalidRequest("Request body exceeds a JSON limit: " + limitNamed(e)
                     + where(e.getLocation())));

@@ -45,7 +45,7 @@ final class AssistantTurnTranslator {
     ObjectNode translate(JsonNode body) {
         if (body.isTextual()) {
             return body.textValue().isEmpty() ? null
-                    : nodes.objectNode().put("role", "assistant").put("content", body.textValue());
+                    : nodes.objectNode().put("role", "assistant").set("content", body);
         }
         List<ObjectNode> texts = new ArrayList<>();
         ArrayNode toolCalls = null;
@@ -93,7 +93,7 @@ final class AssistantTurnTranslator {
         } else if (texts.stream().anyMatch(text -> text.has("cache_control"))) {
             message.putArray("content").addAll(texts); // a string cannot carry the marker
         } else {
-            message.put("content", ContentBlocks.joinTexts(texts, TEXT_SEPARATOR));
+            message.set("content", ContentBlocks.joinTexts(texts, TEXT_SEPARATOR));
         }
         if (toolCalls != null) {
             message.set("tool_calls", toolCalls);

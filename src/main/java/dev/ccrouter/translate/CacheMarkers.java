@@ -132,7 +132,7 @@ final class CacheMarkers {
             return last;
         }
         if (content != null && content.isTextual() && !content.textValue().isEmpty()) {
-            ObjectNode part = nodes.objectNode().put("type", "text").put("text", content.textValue());
+            ObjectNode part = nodes.objectNode().put("type", "text").set("text", content);
             message.putArray("content").add(part);
             return part;
         }

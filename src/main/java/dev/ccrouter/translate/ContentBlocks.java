@@ -2,6 +2,7 @@ package dev.ccrouter.translate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import java.util.List;
 
 /** What every block reader needs: a block's validated type, the block-type policy, and joining text parts. */
@@ -30,10 +31,10 @@ final class ContentBlocks {
                 || type.equals("container_upload") || type.endsWith("_tool_result");
     }
 
-    /** The texts of text parts, joined by {@code separator}. */
-    static String joinTexts(List<ObjectNode> textParts, String separator) {
+    /** The texts of text parts, joined by {@code separator}: a single part's own string node, passed on as it is. */
+    static JsonNode joinTexts(List<ObjectNode> textParts, String separator) {
         if (textParts.size() == 1) {
-            return textParts.get(0).get("text").textValue();
+            return textParts.get(0).get("text");
         }
         StringBuilder joined = new StringBuilder();
         for (ObjectNode part : textParts) {
@@ -42,7 +43,7 @@ final class ContentBlocks {
             }
             joined.append(part.get("text").textValue());
         }
-        return joined.toString();
+        return TextNode.valueOf(joined.toString());
     }
 
     static void addIfPresent(List<ObjectNode> sink, ObjectNode part) {

@@ -42,15 +42,20 @@ final class ContentTranslator {
 
     /** A {@code text} block's part, or null when its text is empty. */
     ObjectNode text(JsonNode block) {
-        return textPart(Fields.requiredString(block, "text"), markers.markerOf(block));
+        return textPart(Fields.requiredText(block, "text"), markers.markerOf(block));
     }
 
     /** A text part with an optional cache marker, or null for empty text (whose marker Anthropic would reject). */
     ObjectNode textPart(String text, ObjectNode marker) {
-        if (text.isEmpty()) {
+        return textPart(nodes.textNode(text), marker);
+    }
+
+    /** The same for a client's string node, passed on as it is (see {@link Fields#requiredText}). */
+    ObjectNode textPart(JsonNode text, ObjectNode marker) {
+        if (text.textValue().isEmpty()) {
             return null;
         }
-        ObjectNode part = nodes.objectNode().put("type", "text").put("text", text);
+        ObjectNode part = nodes.objectNode().put("type", "text").set("text", text);
         if (marker != null) {
             part.set("cache_control", marker);
         }
@@ -113,7 +118,7 @@ final class ContentTranslator {
             ContentBlocks.addIfPresent(sink, textPart(title, null));
         }
         if (content.isTextual()) {
-            ContentBlocks.addIfPresent(sink, textPart(content.textValue(), null));
+            ContentBlocks.addIfPresent(sink, textPart(content, null));
         } else if (content.isArray()) {
             for (int i = 0; i < content.size(); i++) {
                 try {

@@ -71,7 +71,7 @@ final class ConversationTranslator {
     private void systemPrompt(JsonNode system) {
         List<ObjectNode> parts = new ArrayList<>();
         if (system.isTextual()) {
-            ContentBlocks.addIfPresent(parts, content.textPart(system.textValue(), null));
+            ContentBlocks.addIfPresent(parts, content.textPart(system, null));
         } else if (system.isArray()) {
             textBlocks(system, parts, true);
         } else {
@@ -123,7 +123,7 @@ final class ConversationTranslator {
             if (body.textValue().isEmpty()) {
                 return;
             }
-            system = nodes.objectNode().put("role", "system").put("content", body.textValue());
+            system = nodes.objectNode().put("role", "system").set("content", body);
         } else {
             List<ObjectNode> parts = new ArrayList<>();
             textBlocks(body, parts, false);
@@ -165,7 +165,7 @@ final class ConversationTranslator {
         if (body.isTextual()) {
             answerOpenCalls();
             if (!body.textValue().isEmpty()) {
-                out.add(nodes.objectNode().put("role", "user").put("content", body.textValue()));
+                out.add(nodes.objectNode().put("role", "user").set("content", body));
             }
             return;
         }

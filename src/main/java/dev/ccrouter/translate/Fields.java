@@ -35,22 +35,33 @@ final class Fields {
     }
 
     static String requiredString(JsonNode owner, String field) {
+        return requiredText(owner, field).textValue();
+    }
+
+    /**
+     * The string node itself, for passing a client's string on: one read from the body keeps its bytes there, which
+     * the upstream body copies instead of escaping the string again.
+     */
+    static JsonNode requiredText(JsonNode owner, String field) {
         JsonNode value = required(owner, field);
         if (!value.isTextual()) {
             throw FieldProblem.at(field, NOT_STRING);
         }
-        return value.textValue();
+        return value;
     }
 
     static String optionalString(JsonNode owner, String field) {
+        JsonNode value = optionalText(owner, field);
+        return value == null ? null : value.textValue();
+    }
+
+    /** The string node itself (see {@link #requiredText}), or null when missing. */
+    static JsonNode optionalText(JsonNode owner, String field) {
         JsonNode value = optional(owner, field);
-        if (value == null) {
-            return null;
-        }
-        if (!value.isTextual()) {
+        if (value != null && !value.isTextual()) {
             throw FieldProblem.at(field, NOT_STRING);
         }
-        return value.textValue();
+        return value;
     }
 
     static JsonNode requiredObject(JsonNode owner, String field) {

@@ -1,6 +1,7 @@
 package dev.ccrouter.translate;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.ccrouter.api.anthropic.VerbatimText;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
@@ -116,8 +117,11 @@ public final class TokenEstimator {
         return (bytes + BYTES_PER_TOKEN - 1) / BYTES_PER_TOKEN;
     }
 
-    /** UTF-8 length of a string node; 0 for anything else. */
+    /** UTF-8 length of a string node (known without encoding for a string read verbatim); 0 for anything else. */
     private static long utf8Length(JsonNode node) {
+        if (node instanceof VerbatimText verbatim) {
+            return verbatim.utf8Length();
+        }
         return node != null && node.isTextual() ? utf8Length(node.textValue()) : 0;
     }
 
@@ -135,7 +139,7 @@ public final class TokenEstimator {
             return 0;
         }
         if (node.isTextual()) {
-            return utf8Length(node.textValue()) + 2;
+            return utf8Length(node) + 2;
         }
         if (node.isObject()) {
             long length = 2 + Math.max(node.size() - 1, 0);

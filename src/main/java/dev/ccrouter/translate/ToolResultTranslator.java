@@ -47,7 +47,7 @@ final class ToolResultTranslator {
         if (result == null) {
             // no content: an empty result
         } else if (result.isTextual()) {
-            ContentBlocks.addIfPresent(texts, content.textPart(result.textValue(), null));
+            ContentBlocks.addIfPresent(texts, content.textPart(result, null));
         } else if (result.isArray()) {
             for (int i = 0; i < result.size(); i++) {
                 try {
@@ -105,7 +105,7 @@ final class ToolResultTranslator {
         boolean marked = result.marker() != null && !texts.isEmpty()
                 || texts.stream().anyMatch(text -> text.has("cache_control"));
         if (!marked) {
-            return message.put("content", ContentBlocks.joinTexts(texts, TEXT_SEPARATOR));
+            return message.set("content", ContentBlocks.joinTexts(texts, TEXT_SEPARATOR));
         }
         if (result.marker() != null) {
             texts.get(texts.size() - 1).set("cache_control", result.marker());
@@ -116,7 +116,7 @@ final class ToolResultTranslator {
 
     /** A result that answers no open call, as user text: {@code [tool_result for <id>]: <text>}. */
     ObjectNode orphanText(ToolResult result) {
-        String text = ContentBlocks.joinTexts(result.texts(), TEXT_SEPARATOR);
+        String text = ContentBlocks.joinTexts(result.texts(), TEXT_SEPARATOR).textValue();
         return content.textPart("[tool_result for " + result.toolUseId() + "]" + (text.isEmpty() ? "" : ": " + text),
                 result.marker());
     }

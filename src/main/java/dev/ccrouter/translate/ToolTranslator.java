@@ -62,14 +62,14 @@ final class ToolTranslator {
             return null;
         }
         String name = Fields.requiredString(tool, "name");
-        String description = Fields.optionalString(tool, "description");
+        JsonNode description = Fields.optionalText(tool, "description");
         JsonNode schema = Fields.requiredObject(tool, "input_schema");
         ObjectNode marker = markers.markerOf(tool);
 
         ObjectNode entry = nodes.objectNode().put("type", "function");
         ObjectNode function = entry.putObject("function").put("name", toolNames.upstream(name));
         if (description != null) {
-            function.put("description", description);
+            function.set("description", description);
         }
         function.set("parameters", JsonSchemas.sanitize(schema, caps.schemaKeywordsToStrip(), caps.nullableTypes(), nodes));
         if (marker != null) {

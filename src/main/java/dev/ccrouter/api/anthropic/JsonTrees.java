@@ -15,6 +15,9 @@ import java.util.Map;
  * small trees of a request (a usage object, a bill, a whole answer) cost more than the writing itself. The output is
  * the same: Jackson writes a tree's nodes with exactly these generator calls (with its default settings, which keep
  * empty arrays and null properties).
+ *
+ * <p>Strings read from a client's body as {@link VerbatimText} are copied from that body instead of escaped again,
+ * when the generator writes UTF-8 with Jackson's default escaping: the same bytes, without the char-by-char work.
  */
 public final class JsonTrees {
     private JsonTrees() {
@@ -22,23 +25,33 @@ public final class JsonTrees {
 
     /** Writes {@code node} and everything under it. */
     public static void write(JsonGenerator out, JsonNode node) throws IOException {
+        write(out, node, VerbatimText.copiesTo(out));
+    }
+
+    private static void write(JsonGenerator out, JsonNode node, boolean copyVerbatim) throws IOException {
         switch (node.getNodeType()) {
             case OBJECT -> {
                 out.writeStartObject();
                 for (Map.Entry<String, JsonNode> field : node.properties()) {
                     out.writeFieldName(field.getKey());
-                    write(out, field.getValue());
+                    write(out, field.getValue(), copyVerbatim);
                 }
                 out.writeEndObject();
             }
             case ARRAY -> {
                 out.writeStartArray();
                 for (JsonNode element : node) {
-                    write(out, element);
+                    write(out, element, copyVerbatim);
                 }
                 out.writeEndArray();
             }
-            case STRING -> out.writeString(node.textValue());
+            case STRING -> {
+                if (copyVerbatim && node instanceof VerbatimText verbatim) {
+                    verbatim.writeTo(out);
+                } else {
+                    out.writeString(node.textValue());
+                }
+            }
             case BOOLEAN -> out.writeBoolean(node.booleanValue());
             case NULL, MISSING -> out.writeNull();
             case NUMBER -> writeNumber(out, node);

@@ -1,0 +1,111 @@
+package dev.ccrouter.api.anthropic;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.core.json.UTF8StreamJsonParser;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+
+/**
+ * Reads a JSON body into the tree {@code ObjectMapper.readTree(byte[])} makes, except that its strings are
+ * {@link VerbatimText} where the body spells them as Jackson writes them, so that writing the tree again copies them.
+ * Same parser, same limits, same errors; numbers, duplicate keys (the last value wins, in the first one's place) and
+ * trailing content (ignored) are treated as Jackson's tree reader treats them with its default settings.
+ */
+public final class VerbatimTrees {
+    private final JsonFactory factory;
+    private final JsonNodeFactory nodes;
+
+    public VerbatimTrees(JsonFactory factory, JsonNodeFactory nodes) {
+        this.factory = factory;
+        this.nodes = nodes;
+    }
+
+    /** The body's first JSON value as a tree, or null when it holds none (only whitespace). */
+    public JsonNode read(byte[] body) throws IOException {
+        try (JsonParser parser = factory.createParser(body)) {
+            JsonToken first = parser.nextToken();
+            if (first == null) {
+                return null;
+            }
+            // Only a parser over the UTF-8 bytes themselves counts byte offsets into them (UTF-16 or UTF-32 bodies are
+            // read through a decoder); and a string with raw control characters, if they were allowed, is no JSON to copy.
+            boolean copyable = parser instanceof UTF8StreamJsonParser
+                    && !parser.isEnabled(JsonReadFeature.ALLOW_UNESCAPED_CONTROL_CHARS.mappedFeature());
+            return new Reading(parser, copyable ? body : null).value(first);
+        }
+    }
+
+    private final class Reading {
+        private final JsonParser parser;
+        private final byte[] body;
+
+        Reading(JsonParser parser, byte[] body) {
+            this.parser = parser;
+            this.body = body;
+        }
+
+        JsonNode value(JsonToken token) throws IOException {
+            return switch (token) {
+                case START_OBJECT -> object();
+                case START_ARRAY -> array();
+                case VALUE_STRING -> text();
+                case VALUE_NUMBER_INT -> integer();
+                case VALUE_NUMBER_FLOAT -> decimal();
+                case VALUE_TRUE -> nodes.booleanNode(true);
+                case VALUE_FALSE -> nodes.booleanNode(false);
+                case VALUE_NULL -> nodes.nullNode();
+                // the JSON parser reports nothing else as a value; an embedded object cannot occur in text
+                default -> throw new IllegalStateException("unexpected JSON token " + token);
+            };
+        }
+
+        private ObjectNode object() throws IOException {
+            ObjectNode object = nodes.objectNode();
+            for (String name = parser.nextFieldName(); name != null; name = parser.nextFieldName()) {
+                object.replace(name, value(parser.nextToken()));
+            }
+            return object;
+        }
+
+        private ArrayNode array() throws IOException {
+            ArrayNode array = nodes.arrayNode();
+            for (JsonToken token = parser.nextToken(); token != JsonToken.END_ARRAY; token = parser.nextToken()) {
+                array.add(value(token));
+            }
+            return array;
+        }
+
+        private JsonNode text() throws IOException {
+            if (body == null) {
+                return nodes.textNode(parser.getText());
+            }
+            long quote = parser.currentTokenLocation().getByteOffset();
+            String value = parser.getText(); // reads the string to its end: the parser is now past the closing quote
+            long endQuote = parser.currentLocation().getByteOffset() - 1;
+            return endQuote >= body.length ? nodes.textNode(value) : VerbatimText.of(value, body, (int) quote, (int) endQuote);
+        }
+
+        private JsonNode integer() throws IOException {
+            return switch (parser.getNumberType()) {
+                case INT -> nodes.numberNode(parser.getIntValue());
+                case LONG -> nodes.numberNode(parser.getLongValue());
+                default -> nodes.numberNode(parser.getBigIntegerValue());
+            };
+        }
+
+        /** As Jackson's tree reader: a double, unless the format knows the number's type (JSON does not). */
+        private JsonNode decimal() throws IOException {
+            return switch (parser.getNumberTypeFP()) {
+                case BIG_DECIMAL -> nodes.numberNode(parser.getDecimalValue());
+                case FLOAT32 -> nodes.numberNode(parser.getFloatValue());
+                default -> nodes.numberNode(parser.getDoubleValue());
+            };
+        }
+    }
+}
