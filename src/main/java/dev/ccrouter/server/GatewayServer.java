@@ -87,9 +87,20 @@ public final class GatewayServer implements AutoCloseable {
      * @throws LedgerUnavailableException when the ledger's database cannot be reached (before listening)
      */
     public GatewayServer start() {
-        ErrorResponses errors = new ErrorResponses(json);
         // The database opens beside the rest of the start; the server waits for it before listening.
         ledger = ledgerSettings.enabled() ? Ledger.opening(ledgerSettings) : null;
+        try {
+            return listen();
+        } catch (RuntimeException | Error e) {
+            // A refused configuration, a database that cannot be opened, an address in use: release what was built,
+            // the ledger's database once its opening has ended, so nothing is left writing in the data directory.
+            close();
+            throw e;
+        }
+    }
+
+    private GatewayServer listen() {
+        ErrorResponses errors = new ErrorResponses(json);
         DescriptorBudget budget = DescriptorBudget.of(config.edge().maxConnections());
         edge = new EdgeGuard(config.edge(), budget.admitted());
         RequestBodies bodies = new RequestBodies(config.maxBodyBytes(), edge);
@@ -179,15 +190,11 @@ public final class GatewayServer implements AutoCloseable {
         metrics = built(metricsBuilt);
         awaitLedger();
         limits.start();
-        server = built.start();
-        if (!server.isRunning()) { // Helidon logs a failed bind and returns instead of throwing
-            pricing.close();
-            limits.close();
-            if (ledger != null) {
-                ledger.close();
-            }
+        WebServer started = built.start();
+        if (!started.isRunning()) { // Helidon logs a failed bind and returns instead of throwing
             throw new IllegalStateException("cannot listen there (address in use, or not this machine's)");
         }
+        server = started;
         LOG.info("ccrouter listening on http://{}:{} → upstream {}", config.host(), server.port(), config.upstreamBaseUrl());
         pricing.startRefreshing();
         return this;
@@ -208,7 +215,7 @@ public final class GatewayServer implements AutoCloseable {
         }
     }
 
-    /** Waits for the ledger's database; when it cannot be opened, releases what was built and says why. */
+    /** Waits for the ledger's database; when it cannot be opened, says why (and {@link #start()} releases the rest). */
     private void awaitLedger() {
         if (ledger == null) {
             return;
@@ -216,8 +223,7 @@ public final class GatewayServer implements AutoCloseable {
         try {
             ledger.awaitOpen();
         } catch (LedgerUnavailableException e) {
-            ledger = null;
-            close();
+            ledger = null; // closed by awaitOpen
             throw e;
         }
     }

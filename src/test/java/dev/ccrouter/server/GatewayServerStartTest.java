@@ -3,18 +3,26 @@ package dev.ccrouter.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.ccrouter.config.AuthSettings;
+import dev.ccrouter.config.ConfigException;
 import dev.ccrouter.config.ConfigLoader;
 import dev.ccrouter.config.GatewayConfig;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A gateway that cannot listen says so, instead of serving nothing on port -1 until killed. */
+/**
+ * A gateway that cannot listen says so, instead of serving nothing on port -1 until killed; one that cannot start
+ * leaves nothing running behind it.
+ */
 class GatewayServerStartTest {
     @TempDir
     Path dataDir;
@@ -41,5 +49,30 @@ class GatewayServerStartTest {
         server.onListenerLost(() -> lost.set(true));
         server.close();
         assertThat(lost).isFalse();
+    }
+
+    /**
+     * The ledger's database opens beside the rest of the start; a configuration refused meanwhile must not leave it
+     * opening or writing in the data directory (a caller then deleting that directory raced the database's files).
+     */
+    @Test
+    void aRefusedConfigurationLeavesNoLedgerThreadBehind() {
+        GatewayConfig config = new ConfigLoader(Map.of()).load(ConfigLoader.Flags.NONE)
+                .withPort(0).withDataDir(dataDir)
+                .withAuth(new AuthSettings(List.of(new AuthSettings.ClientKey(null, "ccr-gateway-key-0001", null, null,
+                        null, null)), List.of()));
+        Set<Thread> before = ledgerThreads();
+
+        assertThatThrownBy(() -> new GatewayServer(config).start())
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("providers.openrouter.api_keys must be set: ");
+
+        assertThat(ledgerThreads()).isEqualTo(before);
+    }
+
+    private static Set<Thread> ledgerThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(thread -> thread.getName().startsWith("ccrouter-ledger"))
+                .collect(Collectors.toSet());
     }
 }
