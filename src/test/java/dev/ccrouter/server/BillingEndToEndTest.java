@@ -2,26 +2,22 @@ package dev.ccrouter.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import com.anthropic.client.AnthropicClient;
 import com.anthropic.client.okhttp.AnthropicOkHttpClient;
 import com.anthropic.models.messages.Message;
 import com.anthropic.models.messages.MessageCreateParams;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ccrouter.testing.AccessLogCapture;
 import dev.ccrouter.testing.FakeUpstream;
 import dev.ccrouter.testing.RunningGateway;
 import dev.ccrouter.testing.SdkStreams;
 import dev.ccrouter.testing.SseCapture;
 import java.net.http.HttpResponse;
-import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
 
 /**
  * One upstream usage, every place ccrouter shows it: the non-stream body, its billing headers, the stream's final
@@ -47,21 +43,19 @@ class BillingEndToEndTest {
     static FakeUpstream upstream;
     static RunningGateway gateway;
     static AnthropicClient client;
-    static ListAppender<ILoggingEvent> accessLog;
+    static AccessLogCapture accessLog;
 
     @BeforeAll
     static void start() {
         upstream = FakeUpstream.start();
         gateway = RunningGateway.start(upstream);
         client = AnthropicOkHttpClient.builder().baseUrl(gateway.baseUrl()).apiKey("sk-test").maxRetries(0).build();
-        accessLog = new ListAppender<>();
-        accessLog.start();
-        ((Logger) LoggerFactory.getLogger("ccrouter.access")).addAppender(accessLog);
+        accessLog = new AccessLogCapture();
     }
 
     @AfterAll
     static void stop() {
-        ((Logger) LoggerFactory.getLogger("ccrouter.access")).detachAppender(accessLog);
+        accessLog.close();
         gateway.close();
         upstream.close();
     }
@@ -203,9 +197,6 @@ class BillingEndToEndTest {
     }
 
     private static String accessLine(String requestId) {
-        return Arrays.stream(accessLog.list.toArray(ILoggingEvent[]::new))
-                .map(ILoggingEvent::getFormattedMessage)
-                .filter(line -> line.startsWith(requestId + " "))
-                .findFirst().orElseThrow(() -> new AssertionError("no access log line for " + requestId));
+        return accessLog.line(requestId);
     }
 }
