@@ -39,7 +39,8 @@ public final class Settings {
             new Setting("server.idle_timeout_seconds", null, null, new Rule.WholeNumber(1, 86400), null,
                     "a keep-alive connection with no request is closed after this"),
             new Setting("server.max_connections", null, null, new Rule.WholeNumber(1, 1_000_000), null,
-                    "client connections in all (503 beyond; lowered to fit the descriptor limit)"),
+                    "client connections in all (503 beyond, except `GET /health`, answered then closed; lowered to fit "
+                            + "the descriptor limit)"),
             new Setting("server.max_connections_per_client", null, null, new Rule.WholeNumber(1, 1_000_000), null,
                     "connections from one address (429 beyond)"),
             new Setting("server.trusted_proxies[]", "CCROUTER_TRUSTED_PROXIES", null, new Rule.Text(), "none",
