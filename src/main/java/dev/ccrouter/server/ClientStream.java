@@ -40,6 +40,13 @@ final class ClientStream implements ClientChannel, AutoCloseable {
     private final OutputStream out;
     private final long pingNanos;
     private final long livenessNanos;
+    /**
+     * Quiet this long, a look finds a liveness write due: half a {@code livenessCheck}, not a whole one, because a
+     * keeping write lands a moment after the look that started it, and the next look, a {@code livenessCheck} later,
+     * would find it not quite old enough; a quiet stream would then be written to (and a departed client noticed)
+     * only every other look.
+     */
+    private final long quietEnough;
     private final Runnable onClientGone;
     private final ReentrantLock lock = new ReentrantLock();
     private final ByteArrayOutputStream pending = new ByteArrayOutputStream(1024);
@@ -64,6 +71,7 @@ final class ClientStream implements ClientChannel, AutoCloseable {
         this.out = out;
         this.pingNanos = pingInterval.toNanos();
         this.livenessNanos = livenessCheck.toNanos();
+        this.quietEnough = livenessNanos / 2;
         this.timers = timers;
         this.onClientGone = onClientGone;
     }
@@ -129,7 +137,7 @@ final class ClientStream implements ClientChannel, AutoCloseable {
             return;
         }
         long now = System.nanoTime();
-        boolean due = now - lastEventNanos >= pingNanos || now - lastWriteNanos >= livenessNanos;
+        boolean due = now - lastEventNanos >= pingNanos || now - lastWriteNanos >= quietEnough;
         if (due && keeping.compareAndSet(false, true)) {
             Thread.ofVirtual().name("ccrouter-stream-keeper").start(this::keep);
         }
@@ -145,7 +153,7 @@ final class ClientStream implements ClientChannel, AutoCloseable {
                 if (now - lastEventNanos >= pingNanos) {
                     event(new StreamEvent.Ping());
                     flush();
-                } else if (now - lastWriteNanos >= livenessNanos) {
+                } else if (now - lastWriteNanos >= quietEnough) {
                     write(LIVENESS_COMMENT);
                 }
             } finally {
