@@ -1,13 +1,11 @@
 package dev.ccrouter.translate;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ccrouter.api.anthropic.ContentBlock;
 import dev.ccrouter.api.anthropic.JsonTrees;
 import dev.ccrouter.api.anthropic.Usage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
@@ -46,13 +44,7 @@ public record WholeMessage(String id, String model, List<Block> content, String 
 
     /** The Message as compact UTF-8 JSON. */
     public byte[] toBytes(ObjectMapper json) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(512);
-        try (JsonGenerator out = json.getFactory().createGenerator(bytes)) {
-            write(out, json);
-        } catch (IOException e) {
-            throw new UncheckedIOException("writing to memory cannot fail", e);
-        }
-        return bytes.toByteArray();
+        return JsonTrees.bytes(json.getFactory(), 512, out -> write(out, json));
     }
 
     /** The Message as a tree, for tests and tools that inspect it. */

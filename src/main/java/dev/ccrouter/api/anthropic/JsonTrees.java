@@ -61,13 +61,29 @@ public final class JsonTrees {
 
     /** The tree as compact UTF-8 JSON. */
     public static byte[] bytes(JsonFactory factory, JsonNode node) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(512);
+        return bytes(factory, 512, out -> write(out, node));
+    }
+
+    /**
+     * What {@code writing} writes, as compact UTF-8 JSON: for what writes itself to a generator (an event, a whole
+     * Message) without a tree.
+     *
+     * @param expected about how many bytes it will take (the buffer starts that large)
+     */
+    public static byte[] bytes(JsonFactory factory, int expected, Writing writing) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(expected);
         try (JsonGenerator out = factory.createGenerator(bytes)) {
-            write(out, node);
+            writing.writeTo(out);
         } catch (IOException e) {
             throw new UncheckedIOException("writing to memory cannot fail", e);
         }
         return bytes.toByteArray();
+    }
+
+    /** JSON written to a generator. */
+    @FunctionalInterface
+    public interface Writing {
+        void writeTo(JsonGenerator out) throws IOException;
     }
 
     /** The tree as compact JSON text, decimals in plain notation (never {@code 1E-7}). */

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
@@ -22,13 +21,7 @@ public sealed interface StreamEvent {
 
     /** The event's JSON as compact UTF-8 bytes. */
     default byte[] toBytes(JsonFactory factory) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(128);
-        try (JsonGenerator out = factory.createGenerator(bytes)) {
-            write(out);
-        } catch (IOException e) {
-            throw new UncheckedIOException("writing to memory cannot fail", e);
-        }
-        return bytes.toByteArray();
+        return JsonTrees.bytes(factory, 128, this::write);
     }
 
     /** The event's JSON as a tree, for tests and tools that inspect events. */
