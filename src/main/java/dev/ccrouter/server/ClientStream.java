@@ -78,6 +78,9 @@ final class ClientStream implements ClientChannel, AutoCloseable {
 
     /** Starts keeping the connection; call after the first event. Once started, later calls do nothing. */
     void startKeeper() {
+        if (looks != null) {
+            return; // called before every upstream read: the usual case takes no lock
+        }
         lock.lock();
         try {
             if (looks == null && !closed) {
@@ -107,8 +110,7 @@ final class ClientStream implements ClientChannel, AutoCloseable {
         try {
             if (pending.size() > 0) {
                 lastEventNanos = System.nanoTime();
-                write(pending.toByteArray());
-                pending.reset();
+                sendPending(true);
             }
         } finally {
             lock.unlock();
@@ -154,7 +156,12 @@ final class ClientStream implements ClientChannel, AutoCloseable {
                     event(new StreamEvent.Ping());
                     flush();
                 } else if (now - lastWriteNanos >= quietEnough) {
-                    write(LIVENESS_COMMENT);
+                    if (pending.size() > 0) {
+                        flush(); // events framed but not yet sent say as much as a comment would
+                    } else {
+                        pending.writeBytes(LIVENESS_COMMENT);
+                        sendPending(true);
+                    }
                 }
             } finally {
                 lock.unlock();
@@ -164,18 +171,24 @@ final class ClientStream implements ClientChannel, AutoCloseable {
         }
     }
 
-    private void write(byte[] bytes) {
-        if (clientGone || closed) {
-            return;
+    /**
+     * Writes what is pending straight from its buffer, flushed or (at the end, where the response's end follows) not;
+     * under the lock. Dropped when the client is gone.
+     */
+    private void sendPending(boolean flush) {
+        if (!clientGone && !closed) {
+            try {
+                pending.writeTo(out);
+                if (flush) {
+                    out.flush();
+                }
+                lastWriteNanos = System.nanoTime();
+            } catch (IOException | RuntimeException e) {
+                // Helidon reports a closed client as ServerConnectionException (unchecked): any failed write means gone.
+                markGone();
+            }
         }
-        try {
-            out.write(bytes);
-            out.flush();
-            lastWriteNanos = System.nanoTime();
-        } catch (IOException | RuntimeException e) {
-            // Helidon reports a closed client as ServerConnectionException (unchecked): any failed write means gone.
-            markGone();
-        }
+        pending.reset();
     }
 
     private void markGone() {
@@ -197,13 +210,8 @@ final class ClientStream implements ClientChannel, AutoCloseable {
             if (closed) {
                 return;
             }
-            if (pending.size() > 0 && !clientGone) {
-                try {
-                    pending.writeTo(out);
-                } catch (IOException | RuntimeException e) {
-                    markGone();
-                }
-                pending.reset();
+            if (pending.size() > 0) {
+                sendPending(false);
             }
             closed = true;
             if (looks != null) {
