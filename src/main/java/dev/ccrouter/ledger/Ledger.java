@@ -16,12 +16,14 @@ import java.util.concurrent.CompletionException;
 public final class Ledger implements AutoCloseable {
     private final LedgerSettings settings;
     private final CompletableFuture<LedgerDatabase> database;
+    private final Thread opener;
     private final LedgerStore store;
     private final LedgerWriter writer;
 
-    private Ledger(LedgerSettings settings, CompletableFuture<LedgerDatabase> database) {
+    private Ledger(LedgerSettings settings, CompletableFuture<LedgerDatabase> database, Thread opener) {
         this.settings = settings;
         this.database = database;
+        this.opener = opener;
         this.store = new LedgerStore(() -> ready().connection());
         this.writer = new LedgerWriter(store, settings.queueSize(), settings.batchInterval());
     }
@@ -39,14 +41,14 @@ public final class Ledger implements AutoCloseable {
      */
     public static Ledger opening(LedgerSettings settings) {
         CompletableFuture<LedgerDatabase> database = new CompletableFuture<>();
-        Thread.ofPlatform().daemon().name("ccrouter-ledger-open").start(() -> {
+        Thread opener = Thread.ofPlatform().daemon().name("ccrouter-ledger-open").start(() -> {
             try {
                 database.complete(LedgerDatabase.open(settings));
             } catch (RuntimeException e) {
                 database.completeExceptionally(e);
             }
         });
-        return new Ledger(settings, database);
+        return new Ledger(settings, database, opener);
     }
 
     /**
@@ -59,6 +61,7 @@ public final class Ledger implements AutoCloseable {
             database.join();
         } catch (CompletionException e) {
             writer.close();
+            awaitOpenerEnd();
             throw e.getCause() instanceof RuntimeException cause ? cause : e;
         }
     }
@@ -84,6 +87,19 @@ public final class Ledger implements AutoCloseable {
     public void close() {
         writer.close();
         database.thenAccept(LedgerDatabase::close).exceptionally(failed -> null).join();
+        awaitOpenerEnd();
+    }
+
+    /**
+     * The opening thread completes the database a moment before it ends; a closed ledger waits for that end, so
+     * nothing of it is left running (a caller deleting the data directory next must not race it).
+     */
+    private void awaitOpenerEnd() {
+        try {
+            opener.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private LedgerDatabase ready() throws SQLException {
