@@ -1,12 +1,11 @@
 package dev.ccrouter.server;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ccrouter.api.anthropic.AnthropicError;
 import dev.ccrouter.api.anthropic.ErrorType;
 import dev.ccrouter.api.anthropic.EventSink;
-import dev.ccrouter.api.anthropic.JsonTrees;
 import dev.ccrouter.api.anthropic.StreamEvent;
 import dev.ccrouter.api.anthropic.Usage;
 import dev.ccrouter.billing.Bill;
@@ -42,6 +41,7 @@ import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
+import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -555,10 +555,19 @@ final class MessagesHandler implements Handler {
         };
     }
 
+    /** The bill with its request id, as one line of JSON, written without a tree (amounts in plain notation). */
     private String billingJson(Exchange exchange) {
-        ObjectNode line = json.createObjectNode().put("request_id", exchange.requestId);
-        line.setAll(exchange.bill.toJson());
-        return JsonTrees.plainText(json.getFactory(), line);
+        StringWriter text = new StringWriter(768);
+        try (JsonGenerator out = json.getFactory().createGenerator(text)) {
+            out.enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
+            out.writeStartObject();
+            out.writeStringField("request_id", exchange.requestId);
+            exchange.bill.writeFields(out);
+            out.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing to memory cannot fail", e);
+        }
+        return text.toString();
     }
 
     private JsonNode parseBody(ServerRequest req) {
