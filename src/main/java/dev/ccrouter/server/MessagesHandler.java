@@ -156,8 +156,11 @@ final class MessagesHandler implements Handler {
                        List<String> secrets) {
         JsonNode body = parseBody(req);
         exchange.stream = body.path("stream").asBoolean(false); // for the log, should the client leave before an answer
-        // The request is read whole: from here a client that leaves cancels the upstream call at once.
-        try (ClientDepartures.Watch departure = departures.watch(exchange.cancellation::cancel)) {
+        // The request is read whole: from here a client that leaves cancels the upstream call, noticed as soon as the
+        // upstream keeps the request waiting (an answer within the patience leaves the client no time to).
+        try (LateDepartureWatch departure = new LateDepartureWatch(departures, exchange.cancellation::cancel)) {
+            exchange.departure = departure;
+            exchange.cancellation.whenWaiting(departure::start);
             answer(req, res, body, exchange, clientKey, secrets);
         }
     }
@@ -240,7 +243,7 @@ final class MessagesHandler implements Handler {
             return EarlyStart.never();
         }
         ClientDepartures connection = departures.here(); // the starter runs on a thread of its own
-        return EarlyStart.arm(timers, earlyStartAfter, () -> {
+        return EarlyStart.arm(timers, earlyStartAfter, exchange.cancellation::whenWaiting, () -> {
             res.header(ROUTE, decision.route());
             ClientStream client = openStream(res, exchange, connection);
             client.event(ChatStreamTranslator.messageStart(messageId, exchange.model, estimate));
@@ -444,7 +447,8 @@ final class MessagesHandler implements Handler {
      */
     private ClientStream openStream(ServerResponse res, Exchange exchange, ClientDepartures connection) {
         startEventStream(res, exchange);
-        connection.stopProbing(); // the stream's keeper writes every 250 ms while it is quiet: a write notices a departure
+        // the stream's keeper writes every 250 ms while it is quiet: a write notices a departure
+        exchange.departure.stopProbing(connection);
         return new ClientStream(json, connection.bounded(new CommittingOutput(res)), pingInterval, livenessCheck, timers,
                 exchange.cancellation::cancel);
     }
