@@ -393,16 +393,25 @@ final class MessagesHandler implements Handler {
 
     /** The targets whose context window can hold the request; when none can, Claude Code's own wording, so it compacts. */
     private static List<Candidate> fitting(List<Candidate> targets, long estimate) {
-        List<Candidate> fitting = targets.stream()
-                .filter(c -> c.target().capabilities().contextWindow() == null
-                        || estimate <= c.target().capabilities().contextWindow())
-                .toList();
+        boolean allFit = true;
+        for (Candidate candidate : targets) {
+            allFit &= fits(candidate, estimate);
+        }
+        if (allFit) {
+            return targets; // the usual case: no stream and no new list per request
+        }
+        List<Candidate> fitting = targets.stream().filter(c -> fits(c, estimate)).toList();
         if (fitting.isEmpty()) {
             int window = targets.getFirst().target().capabilities().contextWindow();
             throw new RequestFailure(AnthropicError.invalidRequest(
                     "prompt is too long: " + estimate + " tokens > " + window + " maximum"));
         }
         return fitting;
+    }
+
+    private static boolean fits(Candidate candidate, long estimate) {
+        Integer window = candidate.target().capabilities().contextWindow();
+        return window == null || estimate <= window;
     }
 
     private static boolean worthAnotherTarget(int status) {
