@@ -170,7 +170,9 @@ final class Http1Connection implements java.io.Closeable {
                 socket.setSoTimeout(readTimeoutMillis == 0 ? 0 : readTimeoutMillis - patience);
                 return socketInput.read(into, offset, length);
             } finally {
-                socket.setSoTimeout(readTimeoutMillis);
+                if (!socket.isClosed()) { // a cancelled call's socket: its read's own failure is the one to report
+                    socket.setSoTimeout(readTimeoutMillis);
+                }
             }
         }
 
