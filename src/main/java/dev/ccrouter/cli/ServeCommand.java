@@ -7,6 +7,7 @@ import dev.ccrouter.config.GatewayConfig;
 import dev.ccrouter.config.LedgerSettings;
 import dev.ccrouter.ledger.LedgerUnavailableException;
 import dev.ccrouter.server.GatewayServer;
+import dev.ccrouter.training.WarmUp;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -106,6 +107,7 @@ final class ServeCommand implements Callable<Integer> {
             server.close();
             return 0;
         }
+        warmUp(server);
         System.err.println("ccrouter: point Claude Code at it with  ANTHROPIC_BASE_URL="
                 + new LocalGateway(settings.withPort(server.port()), System.getenv()).baseUrl()
                 + " ANTHROPIC_AUTH_TOKEN=<your OpenRouter key> ANTHROPIC_API_KEY= claude  (or run: ccrouter code)");
@@ -131,6 +133,24 @@ final class ServeCommand implements Callable<Integer> {
             return 1;
         }
         return 0;
+    }
+
+    /**
+     * Sends the gateway one request of its own on a thread of its own (training/WarmUp), so that a client's first
+     * request is not the process's first run of the request path; it is recorded nowhere, and a failure only means a
+     * colder first request (said at debug level).
+     */
+    private static void warmUp(GatewayServer server) {
+        Thread.ofPlatform().daemon().name("ccrouter-warm-up").start(() -> {
+            try {
+                int status = WarmUp.run(server);
+                if (status != 200) {
+                    LOG.debug("the warm-up request was answered {}", status);
+                }
+            } catch (RuntimeException e) {
+                LOG.debug("the warm-up request failed: {}", e.toString());
+            }
+        });
     }
 
     private static Optional<ConfigWatcher> watch(ConfigLoader loader, ConfigLoader.Flags flags, GatewayConfig settings,
