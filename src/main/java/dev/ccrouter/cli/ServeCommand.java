@@ -143,11 +143,10 @@ final class ServeCommand implements Callable<Integer> {
     private static void warmUp(GatewayServer server) {
         Thread.ofPlatform().daemon().name("ccrouter-warm-up").start(() -> {
             try {
+                long begun = System.nanoTime();
                 int status = WarmUp.run(server);
-                if (status != 200) {
-                    LOG.debug("the warm-up request was answered {}", status);
-                }
-            } catch (RuntimeException e) {
+                LOG.debug("the warm-up request was answered {} in {} ms", status, (System.nanoTime() - begun) / 1_000_000);
+            } catch (RuntimeException | Error e) { // such as a stop while it runs: a warm-up never fails the gateway
                 LOG.debug("the warm-up request failed: {}", e.toString());
             }
         });

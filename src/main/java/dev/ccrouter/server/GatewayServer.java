@@ -15,8 +15,6 @@ import dev.ccrouter.route.Router;
 import dev.ccrouter.upstream.UpstreamClient;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
-import io.helidon.webclient.api.HttpClientResponse;
-import io.helidon.webclient.api.WebClient;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.HttpRouting;
@@ -26,7 +24,9 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.helidon.webserver.http1.Http1Config;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -238,16 +238,23 @@ public final class GatewayServer implements AutoCloseable {
                     new Router(settings, new CatalogFacts(pricing)), client, settings.pingInterval(), LIVENESS_CHECK,
                     AccessLog.silent(), new PriceBook(pricing, settings.prices()), new ClientAuth(settings.auth()),
                     new SpendingLimits(null, Clock.systemUTC()), edge, settings.earlyStart(), timers));
-            WebClient self = WebClient.builder().baseUri("http://" + ownAddress() + ":" + port()).build();
-            try (HttpClientResponse response = self.post("/v1/messages")
-                    .header(HeaderNames.CONTENT_TYPE, "application/json")
-                    .header(HeaderNames.ACCEPT, "text/event-stream")
-                    .header(HeaderNames.create("x-api-key"), "sk-warm-up")
-                    .header(HeaderNames.create("anthropic-version"), "2023-06-01")
-                    .header(WarmUpRoute.HEADER, token)
-                    .submit(body)) {
-                response.inputStream().readAllBytes();
-                return response.status().code();
+            // A plain socket, not an HTTP client: nothing more to load or start, and the answer's end is the close.
+            String address = ownAddress();
+            try (Socket socket = new Socket(address, port())) {
+                socket.setSoTimeout((int) Duration.ofSeconds(30).toMillis());
+                OutputStream out = socket.getOutputStream();
+                out.write(("POST /v1/messages HTTP/1.1\r\nHost: " + address + ":" + port()
+                        + "\r\nContent-Type: application/json\r\nAccept: text/event-stream\r\nx-api-key: sk-warm-up"
+                        + "\r\nanthropic-version: 2023-06-01\r\n" + WarmUpRoute.HEADER.defaultCase() + ": " + token
+                        + "\r\nContent-Length: " + body.length + "\r\nConnection: close\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
+                out.write(body);
+                out.flush();
+                String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+                if (!answer.startsWith("HTTP/1.1 ") || answer.length() < 12) {
+                    throw new IllegalStateException("the warm-up request got no HTTP answer");
+                }
+                return Integer.parseInt(answer.substring(9, 12));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
