@@ -107,7 +107,6 @@ final class ServeCommand implements Callable<Integer> {
             server.close();
             return 0;
         }
-        warmUp(server);
         System.err.println("ccrouter: point Claude Code at it with  ANTHROPIC_BASE_URL="
                 + new LocalGateway(settings.withPort(server.port()), System.getenv()).baseUrl()
                 + " ANTHROPIC_AUTH_TOKEN=<your OpenRouter key> ANTHROPIC_API_KEY= claude  (or run: ccrouter code)");
@@ -127,6 +126,7 @@ final class ServeCommand implements Callable<Integer> {
             }
             stopped.countDown();
         }, "ccrouter-shutdown"));
+        warmUp(server); // last: the start's own remaining work is done before it competes for the cores
         stopped.await();
         if (listenerLost.get()) {
             System.err.println("ccrouter: the listening socket stopped; exiting so that a supervisor can restart it");
