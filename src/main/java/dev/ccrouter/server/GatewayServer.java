@@ -151,7 +151,8 @@ public final class GatewayServer implements AutoCloseable {
                 .addFilter(edge.filter(errors))
                 .addFilter(new BrowserGuard(config, errors))
                 .addFilter(status)
-                .post("/v1/messages", messages(requestFacts.around((req, res) -> handlers.get().messages().handle(req, res))))
+                .post("/v1/messages",
+                        messages(requestFacts.around((req, res) -> handlers.get().messages().handle(req, res))))
                 .post("/v1/messages/count_tokens", (req, res) -> handlers.get().countTokens().handle(req, res))
                 .get("/v1/models", (req, res) -> handlers.get().models().list(req, res))
                 .get("/v1/models/{+id}", (req, res) -> handlers.get().models().one(req, res))
@@ -219,8 +220,8 @@ public final class GatewayServer implements AutoCloseable {
      * Sends one request through this server — its listener, filters, body reader, translation, upstream client and
      * stream writer, as a client's would go — to the upstream given (an in-process one, {@code training/WarmUp})
      * instead of the configured providers, and returns its HTTP status once answered. A fresh process's first request
-     * runs its whole path for the first time (class initialisation, interpreted code, the first connections): 80–730 ms
-     * measured, against 14–26 ms for the request after this one (docs/benchmarks.md). The request is recorded nowhere:
+     * runs its whole path for the first time (class initialisation, interpreted code): 80–730 ms on a loaded 2-core
+     * machine, 30–50 % less when this ran a second before it (docs/benchmarks.md). The request is recorded nowhere:
      * its handler has an upstream client, a router and spending limits of its own, built for the embedded defaults
      * pointed at that upstream, and an access log with no listeners and no line (no ledger row, no metrics, no spend);
      * the route picks it only for the per-call random value of a header, which nobody else knows, and forgets it on
@@ -276,17 +277,21 @@ public final class GatewayServer implements AutoCloseable {
         return host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
     }
 
-    /** Whether this is {@link #warmUp}'s request. */
-    private boolean isWarmUp(ServerRequest req) {
+    /** The warm-up's route when this is {@link #warmUp}'s request, else null. */
+    private WarmUpRoute warmUpOf(ServerRequest req) {
         WarmUpRoute route = warmUp;
-        return route != null && route.picks(req);
+        return route != null && route.picks(req) ? route : null;
+    }
+
+    private boolean isWarmUp(ServerRequest req) {
+        return warmUpOf(req) != null;
     }
 
     /** {@code POST /v1/messages}: the warm-up's handler for the warm-up's request, the configured ones otherwise. */
     private Handler messages(Handler configured) {
         return (req, res) -> {
-            WarmUpRoute route = warmUp;
-            if (route != null && route.picks(req)) {
+            WarmUpRoute route = warmUpOf(req);
+            if (route != null) {
                 route.messages().handle(req, res);
             } else {
                 configured.handle(req, res);
