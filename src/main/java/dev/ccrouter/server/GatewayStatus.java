@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 
 /**
  * What the gateway says about itself on {@code GET /health}, for {@code ccrouter status} and for {@code ccrouter code}
@@ -26,10 +27,13 @@ final class GatewayStatus implements Filter {
     private final Instant started = Instant.now();
     private final AtomicLong served = new AtomicLong();
     private final AtomicInteger inFlight = new AtomicInteger();
+    /** A request no client made (the start's warm-up, {@link GatewayServer#warmUp}), which is not counted as served. */
+    private final Predicate<ServerRequest> ownRequest;
 
-    GatewayStatus(ObjectMapper json, GatewayConfig config) {
+    GatewayStatus(ObjectMapper json, GatewayConfig config, Predicate<ServerRequest> ownRequest) {
         this.json = json;
         this.config = config;
+        this.ownRequest = ownRequest;
     }
 
     /**
@@ -39,7 +43,7 @@ final class GatewayStatus implements Filter {
     @Override
     public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
         inFlight.incrementAndGet();
-        if (req.path().path().startsWith("/v1/")) {
+        if (req.path().path().startsWith("/v1/") && !ownRequest.test(req)) {
             res.beforeSend(served::incrementAndGet);
         }
         try {
