@@ -7,7 +7,6 @@ import dev.ccrouter.config.GatewayConfig;
 import dev.ccrouter.config.LedgerSettings;
 import dev.ccrouter.ledger.LedgerUnavailableException;
 import dev.ccrouter.server.GatewayServer;
-import dev.ccrouter.training.WarmUp;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -126,30 +125,12 @@ final class ServeCommand implements Callable<Integer> {
             }
             stopped.countDown();
         }, "ccrouter-shutdown"));
-        warmUp(server); // last: the start's own remaining work is done before it competes for the cores
         stopped.await();
         if (listenerLost.get()) {
             System.err.println("ccrouter: the listening socket stopped; exiting so that a supervisor can restart it");
             return 1;
         }
         return 0;
-    }
-
-    /**
-     * Sends the gateway one request of its own on a thread of its own (training/WarmUp), so that a client's first
-     * request is not the process's first run of the request path; it is recorded nowhere, and a failure only means a
-     * colder first request (said at debug level).
-     */
-    private static void warmUp(GatewayServer server) {
-        Thread.ofPlatform().daemon().name("ccrouter-warm-up").start(() -> {
-            try {
-                long begun = System.nanoTime();
-                int status = WarmUp.run(server);
-                LOG.debug("the warm-up request was answered {} in {} ms", status, (System.nanoTime() - begun) / 1_000_000);
-            } catch (RuntimeException | Error e) { // such as a stop while it runs: a warm-up never fails the gateway
-                LOG.debug("the warm-up request failed: {}", e.toString());
-            }
-        });
     }
 
     private static Optional<ConfigWatcher> watch(ConfigLoader loader, ConfigLoader.Flags flags, GatewayConfig settings,

@@ -27,24 +27,13 @@ final class AccessLog {
     }
 
     private final List<Listener> listeners;
-    private final boolean writes;
 
     AccessLog(List<Listener> listeners) {
-        this(listeners, true);
-    }
-
-    private AccessLog(List<Listener> listeners, boolean writes) {
         this.listeners = List.copyOf(listeners);
-        this.writes = writes;
     }
 
     AccessLog() {
         this(List.of());
-    }
-
-    /** Tells nobody and writes no line: for the start's warm-up request ({@link GatewayServer#warmUp}), no client's. */
-    static AccessLog silent() {
-        return new AccessLog(List.of(), false);
     }
 
     void log(Exchange exchange) {
@@ -55,7 +44,7 @@ final class AccessLog {
                 LOG.warn("{} could not be recorded: {}", exchange.requestId, e.toString());
             }
         }
-        if (!writes || !LOG.isInfoEnabled()) {
+        if (!LOG.isInfoEnabled()) {
             return;
         }
         long micros = (System.nanoTime() - exchange.startNanos) / 1_000;

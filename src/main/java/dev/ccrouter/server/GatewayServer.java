@@ -5,7 +5,6 @@ import dev.ccrouter.api.anthropic.AnthropicError;
 import dev.ccrouter.api.anthropic.ErrorType;
 import dev.ccrouter.api.anthropic.JsonBuffers;
 import dev.ccrouter.billing.PricingCatalog;
-import dev.ccrouter.config.ConfigLoader;
 import dev.ccrouter.config.GatewayConfig;
 import dev.ccrouter.config.LedgerSettings;
 import dev.ccrouter.ledger.Ledger;
@@ -13,29 +12,17 @@ import dev.ccrouter.ledger.LedgerEntry;
 import dev.ccrouter.ledger.LedgerUnavailableException;
 import dev.ccrouter.route.Router;
 import dev.ccrouter.upstream.UpstreamClient;
-import io.helidon.http.HeaderName;
-import io.helidon.http.HeaderNames;
 import io.helidon.webserver.WebServer;
-import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.helidon.webserver.http1.Http1Config;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.net.Socket;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -66,8 +53,6 @@ public final class GatewayServer implements AutoCloseable {
     private Shared shared;
     private RequestFacts.Current requestFacts;
     private final AtomicReference<Handlers> handlers = new AtomicReference<>();
-    /** While {@link #warmUp} runs: the handler its request goes to, and the header value that picks it. */
-    private volatile WarmUpRoute warmUp;
     /** Per-request timers (streams started early); its one thread starts with the first timer. */
     private final ScheduledThreadPoolExecutor timers = timers();
 
@@ -145,14 +130,13 @@ public final class GatewayServer implements AutoCloseable {
         shared = new Shared(bodies, errors, accessLog);
         handlers.set(handlers(config));
         WebPages pages = WebPages.load(config);
-        status = new GatewayStatus(json, config, this::isWarmUp);
+        status = new GatewayStatus(json, config);
 
         HttpRouting.Builder routing = HttpRouting.builder()
                 .addFilter(edge.filter(errors))
                 .addFilter(new BrowserGuard(config, errors))
                 .addFilter(status)
-                .post("/v1/messages",
-                        messages(requestFacts.around((req, res) -> handlers.get().messages().handle(req, res))))
+                .post("/v1/messages", requestFacts.around((req, res) -> handlers.get().messages().handle(req, res)))
                 .post("/v1/messages/count_tokens", (req, res) -> handlers.get().countTokens().handle(req, res))
                 .get("/v1/models", (req, res) -> handlers.get().models().list(req, res))
                 .get("/v1/models/{+id}", (req, res) -> handlers.get().models().one(req, res))
@@ -214,99 +198,6 @@ public final class GatewayServer implements AutoCloseable {
         LOG.info("ccrouter listening on http://{}:{} → upstream {}", config.host(), server.port(), config.upstreamBaseUrl());
         pricing.startRefreshing();
         return this;
-    }
-
-    /**
-     * Sends one request through this server — its listener, filters, body reader, translation, upstream client and
-     * stream writer, as a client's would go — to the upstream given (an in-process one, {@code training/WarmUp})
-     * instead of the configured providers, and returns its HTTP status once answered. A fresh process's first request
-     * runs its whole path for the first time (class initialisation, interpreted code): 80–730 ms on a loaded 2-core
-     * machine, 30–50 % less when this ran a second before it (docs/benchmarks.md). The request is recorded nowhere:
-     * its handler has an upstream client, a router and spending limits of its own, built for the embedded defaults
-     * pointed at that upstream, and an access log with no listeners and no line (no ledger row, no metrics, no spend);
-     * the route picks it only for the per-call random value of a header, which nobody else knows, and forgets it on
-     * return.
-     */
-    public int warmUp(URI upstreamBaseUrl, byte[] body) {
-        GatewayConfig settings = new ConfigLoader(Map.of()).load(ConfigLoader.Flags.NONE)
-                .withUpstream(upstreamBaseUrl).withDataDir(config.dataDir());
-        UpstreamClient client = new UpstreamClient(settings);
-        byte[] secret = new byte[16];
-        new SecureRandom().nextBytes(secret);
-        String token = HexFormat.of().formatHex(secret);
-        try {
-            warmUp = new WarmUpRoute(token, new MessagesHandler(json, shared.bodies(), shared.errors(),
-                    new Router(settings, new CatalogFacts(pricing)), client, settings.pingInterval(), LIVENESS_CHECK,
-                    AccessLog.silent(), new PriceBook(pricing, settings.prices()), new ClientAuth(settings.auth()),
-                    new SpendingLimits(null, Clock.systemUTC()), edge, settings.earlyStart(), timers));
-            // A plain socket, not an HTTP client: nothing more to load or start, and the answer's end is the close.
-            String address = ownAddress();
-            try (Socket socket = new Socket(address, port())) {
-                socket.setSoTimeout((int) Duration.ofSeconds(30).toMillis());
-                OutputStream out = socket.getOutputStream();
-                out.write(("POST /v1/messages HTTP/1.1\r\nHost: " + address + ":" + port()
-                        + "\r\nContent-Type: application/json\r\nAccept: text/event-stream\r\nx-api-key: sk-warm-up"
-                        + "\r\nanthropic-version: 2023-06-01\r\n" + WarmUpRoute.HEADER.defaultCase() + ": " + token
-                        + "\r\nContent-Length: " + body.length + "\r\nConnection: close\r\n\r\n")
-                        .getBytes(StandardCharsets.US_ASCII));
-                out.write(body);
-                out.flush();
-                String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
-                if (!answer.startsWith("HTTP/1.1 ") || answer.length() < 12) {
-                    throw new IllegalStateException("the warm-up request got no HTTP answer");
-                }
-                return Integer.parseInt(answer.substring(9, 12));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        } finally {
-            warmUp = null;
-            client.close();
-        }
-    }
-
-    /** Where this server is reached from this machine: the loopback when it listens on every address. */
-    private String ownAddress() {
-        String host = config.host();
-        if (host.isEmpty() || host.equals("0.0.0.0") || host.equals("*") || host.equals("localhost")) {
-            return "127.0.0.1";
-        }
-        if (host.equals("::") || host.equals("[::]")) {
-            return "[::1]";
-        }
-        return host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
-    }
-
-    /** The warm-up's route when this is {@link #warmUp}'s request, else null. */
-    private WarmUpRoute warmUpOf(ServerRequest req) {
-        WarmUpRoute route = warmUp;
-        return route != null && route.picks(req) ? route : null;
-    }
-
-    private boolean isWarmUp(ServerRequest req) {
-        return warmUpOf(req) != null;
-    }
-
-    /** {@code POST /v1/messages}: the warm-up's handler for the warm-up's request, the configured ones otherwise. */
-    private Handler messages(Handler configured) {
-        return (req, res) -> {
-            WarmUpRoute route = warmUpOf(req);
-            if (route != null) {
-                route.messages().handle(req, res);
-            } else {
-                configured.handle(req, res);
-            }
-        };
-    }
-
-    /** The handler {@link #warmUp} sends its request to, and the secret header value that picks it. */
-    private record WarmUpRoute(String token, MessagesHandler messages) {
-        static final HeaderName HEADER = HeaderNames.create("x-ccrouter-warm-up");
-
-        boolean picks(ServerRequest req) {
-            return req.headers().first(HEADER).map(value -> MessageDigest.isEqual(
-                    value.getBytes(StandardCharsets.UTF_8), token.getBytes(StandardCharsets.UTF_8))).orElse(false);
-        }
     }
 
     /** What a thread of the start built, or its failure thrown here as it would have been on this thread. */

@@ -14,7 +14,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Predicate;
 
 /**
  * What the gateway says about itself on {@code GET /health}, for {@code ccrouter status} and for {@code ccrouter code}
@@ -27,13 +26,10 @@ final class GatewayStatus implements Filter {
     private final Instant started = Instant.now();
     private final AtomicLong served = new AtomicLong();
     private final AtomicInteger inFlight = new AtomicInteger();
-    /** A request no client made (the start's warm-up, {@link GatewayServer#warmUp}), which is not counted as served. */
-    private final Predicate<ServerRequest> ownRequest;
 
-    GatewayStatus(ObjectMapper json, GatewayConfig config, Predicate<ServerRequest> ownRequest) {
+    GatewayStatus(ObjectMapper json, GatewayConfig config) {
         this.json = json;
         this.config = config;
-        this.ownRequest = ownRequest;
     }
 
     /**
@@ -43,7 +39,7 @@ final class GatewayStatus implements Filter {
     @Override
     public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
         inFlight.incrementAndGet();
-        if (req.path().path().startsWith("/v1/") && !ownRequest.test(req)) {
+        if (req.path().path().startsWith("/v1/")) {
             res.beforeSend(served::incrementAndGet);
         }
         try {

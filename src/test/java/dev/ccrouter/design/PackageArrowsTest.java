@@ -39,7 +39,7 @@ class PackageArrowsTest {
             Map.entry("metrics", Set.of("config", "billing", "ledger", "api.anthropic")),
             Map.entry("server", Set.of("config", "route", "translate", "billing", "upstream", "relay", "ledger",
                     "metrics", "api.anthropic", "api.openai")),
-            Map.entry("cli", Set.of("config", "server", "ledger", "route", "billing", "api.anthropic", "training")),
+            Map.entry("cli", Set.of("config", "server", "ledger", "route", "billing", "api.anthropic")),
             Map.entry("training", Set.of("cli", "config", "server")));
 
     @Test
