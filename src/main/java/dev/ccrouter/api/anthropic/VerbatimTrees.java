@@ -10,6 +10,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Reads a JSON body into the tree {@code ObjectMapper.readTree(byte[])} makes, except that its strings are
@@ -37,7 +39,8 @@ public final class VerbatimTrees {
             // read through a decoder); and a string with raw control characters, if they were allowed, is no JSON to copy.
             boolean copyable = parser instanceof UTF8StreamJsonParser
                     && !parser.isEnabled(JsonReadFeature.ALLOW_UNESCAPED_CONTROL_CHARS.mappedFeature());
-            return new Reading(parser, copyable ? body : null).value(first);
+            Reading reading = new Reading(parser, copyable ? body : null);
+            return first == JsonToken.START_OBJECT ? reading.root() : reading.value(first);
         }
     }
 
@@ -63,6 +66,32 @@ public final class VerbatimTrees {
                 // the JSON parser reports nothing else as a value; an embedded object cannot occur in text
                 default -> throw new IllegalStateException("unexpected JSON token " + token);
             };
+        }
+
+        /**
+         * The top-level object: its arrays are {@link VerbatimArray}s that know their span in the body, for what is
+         * remembered per identical bytes (the translated tools).
+         */
+        private ObjectNode root() throws IOException {
+            ObjectNode object = nodes.objectNode();
+            for (String name = parser.nextFieldName(); name != null; name = parser.nextFieldName()) {
+                JsonToken token = parser.nextToken();
+                object.replace(name, token == JsonToken.START_ARRAY && body != null ? spannedArray() : value(token));
+            }
+            return object;
+        }
+
+        private ArrayNode spannedArray() throws IOException {
+            long start = parser.currentTokenLocation().getByteOffset();
+            List<JsonNode> elements = new ArrayList<>();
+            for (JsonToken token = parser.nextToken(); token != JsonToken.END_ARRAY; token = parser.nextToken()) {
+                elements.add(value(token));
+            }
+            long end = parser.currentLocation().getByteOffset(); // just past the closing bracket
+            if (start < 0 || end > body.length || body[(int) start] != '[' || body[(int) end - 1] != ']') {
+                return nodes.arrayNode().addAll(elements); // not where the offsets say: no span to remember
+            }
+            return new VerbatimArray(nodes, elements, body, (int) start, (int) end);
         }
 
         private ObjectNode object() throws IOException {

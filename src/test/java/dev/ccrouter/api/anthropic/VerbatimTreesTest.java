@@ -236,4 +236,21 @@ class VerbatimTreesTest {
     private interface ThrowingRead {
         void run() throws Exception;
     }
+
+    @Test
+    void anArrayOfTheTopLevelObjectKnowsItsBytesAndIsOtherwiseAPlainArray() throws Exception {
+        byte[] body = bytes("{\"tools\": [ {\"name\":\"Bash\",\"x\":[1, 2]} ,\"é\"] , \"n\":[]}");
+
+        JsonNode tree = verbatim.read(body);
+
+        VerbatimArray tools = (VerbatimArray) tree.get("tools");
+        assertThat(utf8(tools.spelling())).isEqualTo("[ {\"name\":\"Bash\",\"x\":[1, 2]} ,\"é\"]");
+        assertThat(tools.spelledAs(bytes("[ {\"name\":\"Bash\",\"x\":[1, 2]} ,\"é\"]"))).isTrue();
+        assertThat(tools.spelledAs(bytes("[{\"name\":\"Bash\",\"x\":[1,2]},\"é\"]"))).isFalse();
+        assertThat(utf8(((VerbatimArray) tree.get("n")).spelling())).isEqualTo("[]");
+        assertThat(tree.at("/tools/0/x")).isNotInstanceOf(VerbatimArray.class); // only the top level's
+        assertThat(tree).isEqualTo(json.readTree(body));
+        assertThat(json.readTree(body)).isEqualTo(tree);
+        assertThat(tools.deepCopy()).isNotInstanceOf(VerbatimArray.class).isEqualTo(tools);
+    }
 }
