@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 
 /**
  * A string of the client's body that remembers its JSON text there, when that text is exactly what Jackson would
@@ -27,8 +26,6 @@ public final class VerbatimText extends TextNode {
     private static final long ONES = 0x0101010101010101L;
     private static final long HIGH_BITS = 0x8080808080808080L;
     private static final long BACKSLASHES = '\\' * ONES;
-    private static final long QUOTES = '"' * ONES;
-    private static final long SPACES = ' ' * ONES;
 
     private final byte[] body;
     private final int start;
@@ -97,117 +94,6 @@ public final class VerbatimText extends TextNode {
             return TextNode.valueOf(value);
         }
         return new VerbatimText(value, body, quote + 1, length, length - escapedExtra);
-    }
-
-    /**
-     * The string whose JSON text begins with the quote at {@code quote}, read from the bytes without the parser, when
-     * it is ASCII without raw control characters and every escape in it is one Jackson writes: the usual case for
-     * prompts, code and tool output. Such a string is one byte per char, so it becomes a String by one copy of its
-     * bytes (or of its unescaped bytes), where the parser decodes it char by char into a buffer and compresses that
-     * into a String again. Null for any other string (non-ASCII, other escapes, a control character the parser must
-     * refuse): the parser reads it. The parser, left before the string's text, skips it when it moves on; over these
-     * bytes it finds nothing to refuse.
-     *
-     * @param scratch room for the unescaped bytes of strings with escapes, reused from string to string of one body
-     */
-    static VerbatimText readAscii(byte[] body, int quote, Scratch scratch) {
-        if (quote < 0 || quote >= body.length || body[quote] != '"') {
-            return null;
-        }
-        int start = quote + 1;
-        int i = start;
-        int escapedExtra = 0;
-        while (true) {
-            while (body.length - i >= Long.BYTES) {
-                long word = (long) WORDS.get(body, i);
-                long stops = hasByte(word, QUOTES) | hasByte(word, BACKSLASHES);
-                int plain = stops == 0 ? Long.BYTES : Long.numberOfTrailingZeros(stops) >>> 3;
-                long before = plain == Long.BYTES ? -1L : (1L << (plain * 8)) - 1; // the bytes before the first stop
-                if ((((word & HIGH_BITS) | hasLess(word, SPACES)) & before) != 0) {
-                    return null; // non-ASCII, or a raw control character: the parser's work
-                }
-                i += plain;
-                if (plain < Long.BYTES) {
-                    break;
-                }
-            }
-            if (i >= body.length) {
-                return null; // no closing quote: the parser says what is wrong
-            }
-            int b = body[i];
-            if (b == '"') {
-                break;
-            } else if (b == '\\') {
-                int escape = i + 5 < body.length ? writtenEscapeLength(body, i) : 0;
-                if (escape == 0) {
-                    return null;
-                }
-                escapedExtra += escape - 1;
-                i += escape;
-            } else if (b < ' ') {
-                return null; // also the sign bit: a negative byte is non-ASCII
-            } else {
-                i++;
-            }
-        }
-        int length = i - start;
-        if (length == 0) {
-            return null; // the empty string: Jackson's shared node
-        }
-        String value = escapedExtra == 0
-                ? new String(body, start, length, StandardCharsets.ISO_8859_1)
-                : unescaped(body, start, i, length - escapedExtra, scratch);
-        return new VerbatimText(value, body, start, length, length - escapedExtra);
-    }
-
-    /** The chars of an ASCII string with escapes (only those {@link #writtenEscapeLength} accepts) between the quotes. */
-    private static String unescaped(byte[] body, int start, int end, int chars, Scratch scratch) {
-        byte[] out = scratch.room(chars);
-        int o = 0;
-        int run = start;
-        for (int i = start; i < end; ) {
-            if (body[i] != '\\') {
-                i++;
-                continue;
-            }
-            System.arraycopy(body, run, out, o, i - run);
-            o += i - run;
-            byte escaped = body[i + 1];
-            out[o++] = switch (escaped) {
-                case 'b' -> '\b';
-                case 't' -> '\t';
-                case 'n' -> '\n';
-                case 'f' -> '\f';
-                case 'r' -> '\r';
-                case 'u' -> (byte) (hex(body[i + 4]) << 4 | hex(body[i + 5]));
-                default -> escaped; // " and \
-            };
-            i += escaped == 'u' ? 6 : 2;
-            run = i;
-        }
-        System.arraycopy(body, run, out, o, end - run);
-        return new String(out, 0, chars, StandardCharsets.ISO_8859_1);
-    }
-
-    private static int hex(byte digit) {
-        return digit <= '9' ? digit - '0' : digit - 'A' + 10;
-    }
-
-    /** A byte array reused for the unescaped text of one body's strings, grown as a longer one comes. */
-    static final class Scratch {
-        private byte[] bytes = new byte[0];
-
-        byte[] room(int length) {
-            if (bytes.length < length) {
-                bytes = new byte[Math.max(length, Math.min(bytes.length * 2, Integer.MAX_VALUE - 8))];
-            }
-            return bytes;
-        }
-    }
-
-    /** Non-zero when one of the word's bytes (all ASCII) is below the byte repeated in {@code pattern}. */
-    private static long hasLess(long word, long pattern) {
-        return (word - pattern) & ~word & HIGH_BITS;
     }
 
     /** Non-zero when one of the word's bytes equals the byte repeated in {@code pattern}; its lowest set bit is the first such byte's. */

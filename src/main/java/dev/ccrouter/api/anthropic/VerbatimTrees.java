@@ -47,7 +47,6 @@ public final class VerbatimTrees {
     private final class Reading {
         private final JsonParser parser;
         private final byte[] body;
-        private final VerbatimText.Scratch scratch = new VerbatimText.Scratch();
 
         Reading(JsonParser parser, byte[] body) {
             this.parser = parser;
@@ -116,10 +115,6 @@ public final class VerbatimTrees {
                 return nodes.textNode(parser.getText());
             }
             long quote = parser.currentTokenLocation().getByteOffset();
-            VerbatimText ascii = VerbatimText.readAscii(body, (int) quote, scratch);
-            if (ascii != null) {
-                return ascii; // read from the bytes: the parser skips the string's text on its next token
-            }
             String value = parser.getText(); // reads the string to its end: the parser is now past the closing quote
             long endQuote = parser.currentLocation().getByteOffset() - 1;
             return endQuote >= body.length ? nodes.textNode(value) : VerbatimText.of(value, body, (int) quote, (int) endQuote);
