@@ -32,6 +32,17 @@ public final class VerbatimArray extends ArrayNode {
         return Arrays.equals(body, start, end, json, 0, json.length);
     }
 
+    /** Whether {@code other} holds this array's JSON text from {@code at} on. */
+    boolean spelledAt(byte[] other, int at) {
+        int length = end - start;
+        return at >= 0 && other.length - at >= length && Arrays.equals(body, start, end, other, at, at + length);
+    }
+
+    /** How many bytes this array's JSON text takes. */
+    int spelledLength() {
+        return end - start;
+    }
+
     /** A copy of this array's JSON text, as the client spelled it. */
     public byte[] spelling() {
         return Arrays.copyOfRange(body, start, end);

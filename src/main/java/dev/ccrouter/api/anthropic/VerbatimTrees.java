@@ -12,16 +12,30 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Reads a JSON body into the tree {@code ObjectMapper.readTree(byte[])} makes, except that its strings are
  * {@link VerbatimText} where the body spells them as Jackson writes them, so that writing the tree again copies them.
  * Same parser, same limits, same errors; numbers, duplicate keys (the last value wins, in the first one's place) and
  * trailing content (ignored) are treated as Jackson's tree reader treats them with its default settings.
+ *
+ * <p>The arrays of a top-level object are {@link VerbatimArray}s that know their bytes. Its {@code tools} (Claude
+ * Code sends the same 35 KB every turn) are remembered: when the next body spells them with the same bytes, the
+ * parser skips them (no strings decoded, no nodes made) and the tree gets the remembered array, read from a copy of
+ * those bytes. That array is shared by every request that spells its tools so: whoever reads a body's tree must never
+ * change it (the gateway copies what it changes).
  */
 public final class VerbatimTrees {
+    /** The top-level field whose array is remembered from body to body. */
+    private static final String TOOLS = "tools";
+    /** Longer tools are read every time rather than kept. */
+    private static final int MAX_REMEMBERED_TOOLS = 1 << 20;
+
     private final JsonFactory factory;
     private final JsonNodeFactory nodes;
+    /** The last body's {@code tools}, read from a copy of their bytes. */
+    private final AtomicReference<VerbatimArray> lastTools = new AtomicReference<>();
 
     public VerbatimTrees(JsonFactory factory, JsonNodeFactory nodes) {
         this.factory = factory;
@@ -41,6 +55,17 @@ public final class VerbatimTrees {
                     && !parser.isEnabled(JsonReadFeature.ALLOW_UNESCAPED_CONTROL_CHARS.mappedFeature());
             Reading reading = new Reading(parser, copyable ? body : null);
             return first == JsonToken.START_OBJECT ? reading.root() : reading.value(first);
+        }
+    }
+
+    /**
+     * A copy of an array read from {@code spelling}, its own bytes: it keeps nothing of the body it came from, and it is
+     * shared, never changed (see {@link #read}).
+     */
+    private VerbatimArray detached(byte[] spelling) throws IOException {
+        try (JsonParser parser = factory.createParser(spelling)) {
+            parser.nextToken();
+            return (VerbatimArray) new Reading(parser, spelling).spannedArray();
         }
     }
 
@@ -76,9 +101,35 @@ public final class VerbatimTrees {
             ObjectNode object = nodes.objectNode();
             for (String name = parser.nextFieldName(); name != null; name = parser.nextFieldName()) {
                 JsonToken token = parser.nextToken();
-                object.replace(name, token == JsonToken.START_ARRAY && body != null ? spannedArray() : value(token));
+                JsonNode value;
+                if (token != JsonToken.START_ARRAY || body == null) {
+                    value = value(token);
+                } else if (name.equals(TOOLS)) {
+                    value = tools();
+                } else {
+                    value = spannedArray();
+                }
+                object.replace(name, value);
             }
             return object;
+        }
+
+        /** The tools: the last body's when spelled with the same bytes (the parser skips them), else read and remembered. */
+        private ArrayNode tools() throws IOException {
+            int start = (int) parser.currentTokenLocation().getByteOffset();
+            VerbatimArray last = lastTools.get();
+            if (last != null && last.spelledAt(body, start)) {
+                parser.skipChildren(); // the same bytes read to the same tree: only the parser's place must move on
+                if (parser.currentLocation().getByteOffset() != start + last.spelledLength()) {
+                    throw new IllegalStateException("the same bytes parsed to another end");
+                }
+                return last;
+            }
+            ArrayNode tools = spannedArray();
+            if (tools instanceof VerbatimArray spelled && spelled.spelledLength() <= MAX_REMEMBERED_TOOLS) {
+                lastTools.set(detached(spelled.spelling()));
+            }
+            return tools;
         }
 
         private ArrayNode spannedArray() throws IOException {
