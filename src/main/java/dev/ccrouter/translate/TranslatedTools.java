@@ -7,12 +7,12 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.ccrouter.api.anthropic.VerbatimArray;
 import dev.ccrouter.api.anthropic.WrittenArray;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
- * The translated tools of the last request per set of model capabilities, remembered under the exact bytes of the
- * client's {@code tools} array. Claude Code sends the same two dozen tools (some 35 KB of descriptions and schemas)
+ * The last few translated tools, each remembered under the model capabilities it was made for and the exact bytes of
+ * the client's {@code tools} array. Claude Code sends the same two dozen tools (some 35 KB of descriptions and schemas)
  * every turn: the same bytes translate to the same functions, so they are translated, sanitized and written once,
  * and every later request copies the written bytes.
  *
@@ -20,21 +20,27 @@ import java.util.concurrent.ConcurrentHashMap;
  * nullable types, the tool-name limit, cache markers): the key. Only translations without a cache marker on any tool
  * are remembered, because {@link CacheMarkers#settle} removes the earliest markers of a request, tools' included; a
  * remembered array is shared by every request that recalls it and must never change. A {@link WrittenArray} holds
- * nothing of the request it was made from (its tree is read back from its own bytes), and at most
- * {@value #ENTRIES} are kept. Thread-safe.
+ * nothing of the request it was made from (its tree is read back from its own bytes). {@value #ENTRIES} are kept, for
+ * the tools of a session's main agent and of its subagents, which take turns, on a model or two. Thread-safe.
  */
 final class TranslatedTools {
     static final int ENTRIES = 8;
+    /** Longer tools are translated every time rather than kept. */
+    static final int MAX_REMEMBERED_BYTES = 1 << 20;
 
-    private final Map<ModelCapabilities, Remembered> byCapabilities = new ConcurrentHashMap<>();
+    /** The last {@value #ENTRIES} translations, the newest written over the oldest. */
+    private final AtomicReferenceArray<Remembered> recent = new AtomicReferenceArray<>(ENTRIES);
+    private final AtomicInteger nextSlot = new AtomicInteger();
     private final JsonFactory factory;
     private final JsonNodeFactory nodes;
 
     /**
-     * @param tools      the upstream's functions, shared
-     * @param clientNames the client names of the tools forwarded, for {@code tool_choice} and the name map
+     * @param caps           the capabilities translated for
+     * @param clientSpelling the bytes of the client's {@code tools}
+     * @param tools          the upstream's functions, shared
+     * @param clientNames    the client names of the tools forwarded, for {@code tool_choice} and the name map
      */
-    record Remembered(byte[] clientSpelling, WrittenArray tools, List<String> clientNames) {
+    record Remembered(ModelCapabilities caps, byte[] clientSpelling, WrittenArray tools, List<String> clientNames) {
     }
 
     TranslatedTools(JsonFactory factory, JsonNodeFactory nodes) {
@@ -47,8 +53,13 @@ final class TranslatedTools {
         if (!(clientTools instanceof VerbatimArray spelled)) {
             return null;
         }
-        Remembered remembered = byCapabilities.get(caps);
-        return remembered != null && spelled.spelledAs(remembered.clientSpelling()) ? remembered : null;
+        for (int i = 0; i < ENTRIES; i++) {
+            Remembered remembered = recent.get(i);
+            if (remembered != null && remembered.caps().equals(caps) && spelled.spelledAs(remembered.clientSpelling())) {
+                return remembered;
+            }
+        }
+        return null;
     }
 
     /**
@@ -56,14 +67,13 @@ final class TranslatedTools {
      * (written once), or {@code functions} themselves when they are not remembered.
      */
     ArrayNode remember(JsonNode clientTools, ModelCapabilities caps, ArrayNode functions, List<String> clientNames) {
-        if (!(clientTools instanceof VerbatimArray spelled) || carriesMarker(functions)) {
+        if (!(clientTools instanceof VerbatimArray spelled) || spelled.spelledLength() > MAX_REMEMBERED_BYTES
+                || carriesMarker(functions)) {
             return functions;
         }
-        if (byCapabilities.size() >= ENTRIES && !byCapabilities.containsKey(caps)) {
-            byCapabilities.clear(); // capabilities are few per configuration: only a reload gets here
-        }
         WrittenArray written = WrittenArray.of(functions, factory, nodes);
-        byCapabilities.put(caps, new Remembered(spelled.spelling(), written, List.copyOf(clientNames)));
+        int slot = Math.floorMod(nextSlot.getAndIncrement(), ENTRIES);
+        recent.set(slot, new Remembered(caps, spelled.spelling(), written, List.copyOf(clientNames)));
         return written;
     }
 

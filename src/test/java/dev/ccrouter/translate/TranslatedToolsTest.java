@@ -150,4 +150,17 @@ class TranslatedToolsTest {
         assertThat(upstream(first)).isEqualTo(expected);
         assertThat(upstream(second)).isEqualTo(expected);
     }
+
+    @Test
+    void twoToolSetsTakingTurnsAreBothRemembered() throws Exception {
+        String subagentTools = TOOLS.substring(0, TOOLS.indexOf(",{\"name\":\"Read\"")) + "]";
+        ChatRequest main = translate(request(TOOLS, "main"), PLAIN);
+        ChatRequest subagent = translate(request(subagentTools, "subagent"), PLAIN);
+        ChatRequest mainAgain = translate(request(TOOLS, "main again"), PLAIN);
+        ChatRequest subagentAgain = translate(request(subagentTools, "subagent again"), PLAIN);
+
+        assertThat(mainAgain.body().get("tools")).isSameAs(main.body().get("tools")).hasSize(2);
+        assertThat(subagentAgain.body().get("tools")).isSameAs(subagent.body().get("tools")).hasSize(1);
+        assertThat(upstream(subagentAgain)).isEqualTo(afresh(request(subagentTools, "subagent again"), PLAIN));
+    }
 }

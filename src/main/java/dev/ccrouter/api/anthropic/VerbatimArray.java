@@ -39,7 +39,7 @@ public final class VerbatimArray extends ArrayNode {
     }
 
     /** How many bytes this array's JSON text takes. */
-    int spelledLength() {
+    public int spelledLength() {
         return end - start;
     }
 

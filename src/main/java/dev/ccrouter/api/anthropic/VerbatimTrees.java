@@ -12,7 +12,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * Reads a JSON body into the tree {@code ObjectMapper.readTree(byte[])} makes, except that its strings are
@@ -21,21 +22,27 @@ import java.util.concurrent.atomic.AtomicReference;
  * trailing content (ignored) are treated as Jackson's tree reader treats them with its default settings.
  *
  * <p>The arrays of a top-level object are {@link VerbatimArray}s that know their bytes. Its {@code tools} (Claude
- * Code sends the same 35 KB every turn) are remembered: when the next body spells them with the same bytes, the
- * parser skips them (no strings decoded, no nodes made) and the tree gets the remembered array, read from a copy of
- * those bytes. That array is shared by every request that spells its tools so: whoever reads a body's tree must never
+ * Code sends the same 35 KB every turn) are remembered, the last {@value #REMEMBERED_TOOLS} spellings: when a later
+ * body spells them with the same bytes, the parser skips them (no strings decoded, no nodes made) and the tree gets
+ * the remembered array, read from a copy of those bytes. That array is shared by every request that spells its tools so: whoever reads a body's tree must never
  * change it (the gateway copies what it changes).
  */
 public final class VerbatimTrees {
     /** The top-level field whose array is remembered from body to body. */
     private static final String TOOLS = "tools";
+    /** How many spellings of {@code tools} are remembered. */
+    private static final int REMEMBERED_TOOLS = 4;
     /** Longer tools are read every time rather than kept. */
     private static final int MAX_REMEMBERED_TOOLS = 1 << 20;
 
     private final JsonFactory factory;
     private final JsonNodeFactory nodes;
-    /** The last body's {@code tools}, read from a copy of their bytes. */
-    private final AtomicReference<VerbatimArray> lastTools = new AtomicReference<>();
+    /**
+     * The {@code tools} of the last bodies that spelled them differently, each read from a copy of its bytes: a few,
+     * because a session's subagents send other tools than its main agent, turn about.
+     */
+    private final AtomicReferenceArray<VerbatimArray> recentTools = new AtomicReferenceArray<>(REMEMBERED_TOOLS);
+    private final AtomicInteger nextToolsSlot = new AtomicInteger();
 
     public VerbatimTrees(JsonFactory factory, JsonNodeFactory nodes) {
         this.factory = factory;
@@ -117,17 +124,20 @@ public final class VerbatimTrees {
         /** The tools: the last body's when spelled with the same bytes (the parser skips them), else read and remembered. */
         private ArrayNode tools() throws IOException {
             int start = (int) parser.currentTokenLocation().getByteOffset();
-            VerbatimArray last = lastTools.get();
-            if (last != null && last.spelledAt(body, start)) {
-                parser.skipChildren(); // the same bytes read to the same tree: only the parser's place must move on
-                if (parser.currentLocation().getByteOffset() != start + last.spelledLength()) {
-                    throw new IllegalStateException("the same bytes parsed to another end");
+            for (int i = 0; i < recentTools.length(); i++) {
+                VerbatimArray recent = recentTools.get(i);
+                if (recent != null && recent.spelledAt(body, start)) {
+                    parser.skipChildren(); // the same bytes read to the same tree: only the parser's place moves on
+                    if (parser.currentLocation().getByteOffset() != start + recent.spelledLength()) {
+                        throw new IllegalStateException("the same bytes parsed to another end");
+                    }
+                    return recent;
                 }
-                return last;
             }
             ArrayNode tools = spannedArray();
             if (tools instanceof VerbatimArray spelled && spelled.spelledLength() <= MAX_REMEMBERED_TOOLS) {
-                lastTools.set(detached(spelled.spelling()));
+                int slot = Math.floorMod(nextToolsSlot.getAndIncrement(), recentTools.length());
+                recentTools.set(slot, detached(spelled.spelling()));
             }
             return tools;
         }

@@ -287,4 +287,18 @@ class VerbatimTreesTest {
             assertThat(messageOf(() -> verbatim.read(body))).isEqualTo(messageOf(() -> json.readTree(body))).isNotEmpty();
         }
     }
+
+    @Test
+    void twoSpellingsOfToolsTakingTurnsAreBothRemembered() throws Exception {
+        byte[] main = bytes("{\"tools\":[{\"name\":\"Bash\"},{\"name\":\"Task\"}]}");
+        byte[] subagent = bytes("{\"tools\":[{\"name\":\"Bash\"}]}");
+
+        verbatim.read(main);
+        verbatim.read(subagent);
+        JsonNode mainAgain = verbatim.read(main).get("tools");
+        JsonNode subagentAgain = verbatim.read(subagent).get("tools");
+
+        assertThat(verbatim.read(main).get("tools")).isSameAs(mainAgain).isEqualTo(json.readTree(main).get("tools"));
+        assertThat(verbatim.read(subagent).get("tools")).isSameAs(subagentAgain).isEqualTo(json.readTree(subagent).get("tools"));
+    }
 }
