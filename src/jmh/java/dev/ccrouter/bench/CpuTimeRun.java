@@ -36,6 +36,7 @@ public final class CpuTimeRun {
             report("serialize, strings copied" + at, 1, request::serialize);
             report("whole request path, readTree" + at, 1, request::wholeRequestPathReadTree);
             report("whole request path, verbatim" + at, 1, request::wholeRequestPath);
+            report("whole request path, tools not seen before" + at, 1, request::wholeRequestPathNewTools);
         }
         if (args.length > 0 && args[0].equals("request")) {
             return;
