@@ -38,6 +38,11 @@ public final class VerbatimArray extends ArrayNode {
         return at >= 0 && other.length - at >= length && Arrays.equals(body, start, end, other, at, at + length);
     }
 
+    /** Where this array's JSON text begins in its body. */
+    int spelledFrom() {
+        return start;
+    }
+
     /** How many bytes this array's JSON text takes. */
     public int spelledLength() {
         return end - start;

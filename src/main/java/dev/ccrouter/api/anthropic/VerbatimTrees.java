@@ -12,6 +12,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
@@ -66,14 +68,39 @@ public final class VerbatimTrees {
     }
 
     /**
-     * A copy of an array read from {@code spelling}, its own bytes: it keeps nothing of the body it came from, and it is
-     * shared, never changed (see {@link #read}).
+     * A copy of an array read from a body that points into a copy of its own bytes instead: it keeps nothing of the
+     * body it came from, and it is shared, never changed (see {@link #read}). Its strings are the same Strings.
      */
-    private VerbatimArray detached(byte[] spelling) throws IOException {
-        try (JsonParser parser = factory.createParser(spelling)) {
-            parser.nextToken();
-            return (VerbatimArray) new Reading(parser, spelling).spannedArray();
+    private VerbatimArray detached(VerbatimArray read) {
+        byte[] spelling = read.spelling();
+        int shift = read.spelledFrom();
+        List<JsonNode> elements = new ArrayList<>(read.size());
+        for (JsonNode element : read) {
+            elements.add(copy(element, nodes, text -> text.movedTo(spelling, shift)));
         }
+        return new VerbatimArray(nodes, elements, spelling, 0, spelling.length);
+    }
+
+    /** A deep copy of {@code node} whose verbatim strings are {@code strings}' answer for them; other leaves are shared (immutable). */
+    static JsonNode copy(JsonNode node, JsonNodeFactory nodes, Function<VerbatimText, JsonNode> strings) {
+        if (node instanceof VerbatimText text) {
+            return strings.apply(text);
+        }
+        if (node.isObject()) {
+            ObjectNode copy = nodes.objectNode();
+            for (Map.Entry<String, JsonNode> field : node.properties()) {
+                copy.set(field.getKey(), copy(field.getValue(), nodes, strings));
+            }
+            return copy;
+        }
+        if (node.isArray()) {
+            ArrayNode copy = nodes.arrayNode(node.size());
+            for (JsonNode element : node) {
+                copy.add(copy(element, nodes, strings));
+            }
+            return copy;
+        }
+        return node;
     }
 
     private final class Reading {
@@ -137,7 +164,7 @@ public final class VerbatimTrees {
             ArrayNode tools = spannedArray();
             if (tools instanceof VerbatimArray spelled && spelled.spelledLength() <= MAX_REMEMBERED_TOOLS) {
                 int slot = Math.floorMod(nextToolsSlot.getAndIncrement(), recentTools.length());
-                recentTools.set(slot, detached(spelled.spelling()));
+                recentTools.set(slot, detached(spelled));
             }
             return tools;
         }

@@ -6,15 +6,15 @@ import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import com.fasterxml.jackson.databind.node.TextNode;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
  * An array whose compact JSON is already written: {@link JsonTrees} copies those bytes instead of writing the
  * elements again. Made for what is shared between requests (the translated tools, the same every turn), so it is
- * never changed once made: its tree is read back from its own bytes, and holds nothing of the request it came from.
+ * never changed once made, and its tree holds nothing of the request it came from.
  * Otherwise a plain {@link ArrayNode} to every reader.
  */
 public final class WrittenArray extends ArrayNode {
@@ -27,18 +27,19 @@ public final class WrittenArray extends ArrayNode {
         this.json = json;
     }
 
-    /** {@code array} written once and read back: a tree equal to it, whose writing is a copy of those bytes. */
+    /**
+     * {@code array} written once: a copy of its tree whose strings keep nothing of a client's body (plain string nodes
+     * of the same Strings), and its bytes, which are what it writes.
+     */
     public static WrittenArray of(ArrayNode array, JsonFactory factory, JsonNodeFactory nodes) {
         byte[] bytes = JsonTrees.bytes(factory, array);
-        JsonNode readBack;
-        try {
-            readBack = new VerbatimTrees(factory, nodes).read(bytes);
-        } catch (IOException e) {
-            throw new UncheckedIOException("JSON just written reads back", e);
+        List<JsonNode> elements = new ArrayList<>(array.size());
+        for (JsonNode element : array) {
+            elements.add(VerbatimTrees.copy(element, nodes, text -> TextNode.valueOf(text.textValue())));
         }
         SerializedString json = new SerializedString(new String(bytes, StandardCharsets.UTF_8));
         json.asUnquotedUTF8(); // encoded now, once, rather than by the first requests that share it
-        return new WrittenArray(nodes, readBack.valueStream().toList(), json);
+        return new WrittenArray(nodes, List.copyOf(elements), json); // its own elements cannot be replaced either
     }
 
     /** The array's compact JSON. */
