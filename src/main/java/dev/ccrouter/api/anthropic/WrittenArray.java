@@ -37,9 +37,17 @@ public final class WrittenArray extends ArrayNode {
         for (JsonNode element : array) {
             elements.add(VerbatimTrees.copy(element, nodes, text -> TextNode.valueOf(text.textValue())));
         }
-        SerializedString json = new SerializedString(new String(bytes, StandardCharsets.UTF_8));
-        json.asUnquotedUTF8(); // encoded now, once, rather than by the first requests that share it
-        return new WrittenArray(nodes, List.copyOf(elements), json); // its own elements cannot be replaced either
+        return new WrittenArray(nodes, List.copyOf(elements), new Utf8Json(bytes)); // its own elements cannot be replaced either
+    }
+
+    /** JSON text whose UTF-8 bytes are known: Jackson's own would encode the text again, char by char. */
+    private static final class Utf8Json extends SerializedString {
+        private static final long serialVersionUID = 1L;
+
+        Utf8Json(byte[] utf8) {
+            super(new String(utf8, StandardCharsets.UTF_8));
+            _unquotedUTF8Ref = utf8;
+        }
     }
 
     /** The array's compact JSON. */
