@@ -1,6 +1,7 @@
 package dev.ccrouter.translate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ccrouter.api.anthropic.VerbatimTrees;
@@ -60,6 +61,8 @@ class TranslatedToolsTest {
         ChatRequest second = translate(request(TOOLS, "and now?"), PLAIN);
 
         assertThat(second.body().get("tools")).isInstanceOf(WrittenArray.class).isSameAs(first.body().get("tools"));
+        assertThatThrownBy(() -> ((WrittenArray) second.body().get("tools")).add("a third"))
+                .isInstanceOf(UnsupportedOperationException.class); // shared: its elements cannot be replaced
         assertThat(upstream(second)).isEqualTo(afresh(request(TOOLS, "and now?"), PLAIN));
         assertThat(upstream(second)).isEqualTo("{\"model\":\"openai/gpt-5\",\"messages\":[{\"role\":\"user\",\"content\":\"and now?\"}],"
                 + "\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"Bash\",\"description\":\"Runs a command.\\nQuote paths.\","
