@@ -48,6 +48,14 @@ public final class VerbatimArray extends ArrayNode {
         return end - start;
     }
 
+    /**
+     * Whether this is an array {@link VerbatimTrees} remembered and hands to every body that spells it so: it points
+     * into a copy of its own bytes (an array of a body is only part of it), and it is never changed.
+     */
+    public boolean remembered() {
+        return start == 0 && end == body.length;
+    }
+
     /** A copy of this array's JSON text, as the client spelled it. */
     public byte[] spelling() {
         return Arrays.copyOfRange(body, start, end);

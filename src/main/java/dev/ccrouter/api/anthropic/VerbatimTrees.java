@@ -13,9 +13,9 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.Function;
 
 /**
  * Reads a JSON body into the tree {@code ObjectMapper.readTree(byte[])} makes, except that its strings are
@@ -26,8 +26,8 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * <p>The arrays of a top-level object are {@link VerbatimArray}s that know their bytes. Its {@code tools} (Claude
  * Code sends the same 35 KB every turn) are remembered, the last {@value #REMEMBERED_TOOLS} spellings: when a later
  * body spells them with the same bytes, the parser skips them (no strings decoded, no nodes made) and the tree gets
- * the remembered array, read from a copy of those bytes. That array is shared by every request that spells its tools so: whoever reads a body's tree must never
- * change it (the gateway copies what it changes).
+ * the remembered array, which points into a copy of those bytes. That array is shared by every body that spells its
+ * tools so: whoever reads a body's tree must never change it (the gateway copies what it changes).
  */
 public final class VerbatimTrees {
     /** The top-level field whose array is remembered from body to body. */
@@ -78,10 +78,10 @@ public final class VerbatimTrees {
         for (JsonNode element : read) {
             elements.add(copy(element, nodes, text -> text.movedTo(spelling, shift)));
         }
-        return new VerbatimArray(nodes, elements, spelling, 0, spelling.length);
+        return new VerbatimArray(nodes, List.copyOf(elements), spelling, 0, spelling.length); // nor replaced elements
     }
 
-    /** A deep copy of {@code node} whose verbatim strings are {@code strings}' answer for them; other leaves are shared (immutable). */
+    /** A deep copy of {@code node}, its verbatim strings replaced by {@code strings}; other leaves are shared (immutable). */
     static JsonNode copy(JsonNode node, JsonNodeFactory nodes, Function<VerbatimText, JsonNode> strings) {
         if (node instanceof VerbatimText text) {
             return strings.apply(text);
@@ -148,7 +148,7 @@ public final class VerbatimTrees {
             return object;
         }
 
-        /** The tools: the last body's when spelled with the same bytes (the parser skips them), else read and remembered. */
+        /** The tools: a remembered array when spelled with its bytes (the parser skips them), else read and remembered. */
         private ArrayNode tools() throws IOException {
             int start = (int) parser.currentTokenLocation().getByteOffset();
             for (int i = 0; i < recentTools.length(); i++) {
