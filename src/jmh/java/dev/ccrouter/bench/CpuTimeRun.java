@@ -10,7 +10,8 @@ import java.util.concurrent.Callable;
  * The JMH benchmarks' operations timed in this thread's CPU time rather than wall time: on a machine shared with other
  * work (load averages far above the core count) JMH's wall-clock scores mostly measure the wait for a core, while the
  * CPU time an operation costs stays put. Each operation warms up for 3 s of CPU, then is measured over 3 s of CPU.
- * {@code java -cp … dev.ccrouter.bench.CpuTimeRun [request]} ({@code request}: the request path's operations only).
+ * {@code java -cp … dev.ccrouter.bench.CpuTimeRun [request [bodyBytes]]} ({@code request}: the request path's
+ * operations only, at the three sizes or at the one given).
  */
 public final class CpuTimeRun {
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
@@ -20,7 +21,8 @@ public final class CpuTimeRun {
     }
 
     public static void main(String[] args) throws Exception {
-        for (int size : new int[] {10_000, 80_000, 400_000}) {
+        int[] sizes = args.length > 1 ? new int[] {Integer.parseInt(args[1])} : new int[] {10_000, 80_000, 400_000};
+        for (int size : sizes) {
             RequestTranslationBench request = new RequestTranslationBench();
             request.bodyBytes = size;
             request.setUp();
@@ -34,6 +36,7 @@ public final class CpuTimeRun {
             report("serialize, strings copied" + at, 1, request::serialize);
             report("whole request path, readTree" + at, 1, request::wholeRequestPathReadTree);
             report("whole request path, verbatim" + at, 1, request::wholeRequestPath);
+            report("whole request path, tools not seen before" + at, 1, request::wholeRequestPathNewTools);
         }
         if (args.length > 0 && args[0].equals("request")) {
             return;

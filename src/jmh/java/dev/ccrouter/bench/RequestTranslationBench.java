@@ -29,7 +29,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The request path's CPU work on Claude Code-shaped bodies of 10, 80 and 400 KB: parse, translate, estimate,
- * serialize. A thin wrapper over {@link VerbatimTrees#read}, {@link MessagesRequestTranslator#translate},
+ * serialize, the tools remembered from the last turn as they are in a conversation (and not, in
+ * {@code wholeRequestPathNewTools}). A thin wrapper over {@link VerbatimTrees#read}, {@link MessagesRequestTranslator#translate},
  * {@link TokenEstimator#estimate} and {@link RequestBody#json}, so that it follows their signatures easily. The
  * {@code …ReadTree} and {@code …EscapedAgain} operations are the path before strings were copied verbatim (Jackson's
  * {@code readTree}, every string escaped again), for a before/after in one run. Run with
@@ -48,6 +49,9 @@ public class RequestTranslationBench {
     ObjectMapper json;
     VerbatimTrees verbatim;
     byte[] raw;
+    /** Bodies whose tools differ by a byte, more than are remembered: each one read and translated as new. */
+    byte[][] newTools;
+    int nextNewTools;
     JsonNode parsed;
     JsonNode parsedByReadTree;
     ObjectNode upstream;
@@ -69,6 +73,12 @@ public class RequestTranslationBench {
         estimator = new TokenEstimator();
         upstream = translator.translate(parsed, target, "session").body();
         upstreamOfReadTree = translator.translate(parsedByReadTree, target, "session").body();
+        newTools = new byte[9][];
+        for (int i = 0; i < newTools.length; i++) {
+            ObjectNode body = ClaudeCodeBodies.toolRoundTrip("claude-sonnet-5", bodyBytes, true);
+            ((ObjectNode) body.get("tools").get(0)).put("name", "Task" + i);
+            newTools[i] = json.writeValueAsBytes(body);
+        }
     }
 
     @Benchmark
@@ -112,6 +122,18 @@ public class RequestTranslationBench {
         JsonNode body = verbatim.read(raw);
         estimator.estimate(body);
         return RequestBody.json(json, translator.translate(body, target, "session").body(), raw.length);
+    }
+
+    /**
+     * The whole path for a body whose tools were not seen before (a session's first request, or new MCP tools): read
+     * and translated in full, then remembered ({@code wholeRequestPath} is every later turn).
+     */
+    @Benchmark
+    public RequestBody wholeRequestPathNewTools() throws IOException {
+        byte[] next = newTools[nextNewTools++ % newTools.length];
+        JsonNode body = verbatim.read(next);
+        estimator.estimate(body);
+        return RequestBody.json(json, translator.translate(body, target, "session").body(), next.length);
     }
 
     @Benchmark

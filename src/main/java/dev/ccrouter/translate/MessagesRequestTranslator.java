@@ -85,7 +85,8 @@ import java.util.List;
  * </ul>
  * The body's keys are written in one fixed order, so equal requests give equal bytes.
  *
- * <p>Thread-safe: all per-request state lives in objects created by {@link #translate}.
+ * <p>Thread-safe: all per-request state lives in objects created by {@link #translate}; what is shared between
+ * requests is the translated tools remembered per identical client bytes ({@link TranslatedTools}).
  */
 public final class MessagesRequestTranslator {
     /** OpenRouter's limit for {@code session_id}. */
@@ -93,9 +94,11 @@ public final class MessagesRequestTranslator {
     private static final int USER_HASH_HEX_DIGITS = 32;
 
     private final JsonNodeFactory nodes;
+    private final TranslatedTools translatedTools;
 
     public MessagesRequestTranslator(ObjectMapper json) {
         this.nodes = json.getNodeFactory();
+        this.translatedTools = new TranslatedTools(json.getFactory(), nodes);
     }
 
     /**
@@ -141,7 +144,7 @@ public final class MessagesRequestTranslator {
 
         CacheMarkers markers = new CacheMarkers(caps, nodes);
         ToolNames toolNames = new ToolNames(caps.toolNameLimit());
-        ToolTranslator toolTranslator = new ToolTranslator(nodes, caps, markers, toolNames);
+        ToolTranslator toolTranslator = new ToolTranslator(nodes, caps, markers, toolNames, translatedTools);
         JsonNode clientTools = Fields.optionalArray(request, "tools");
         ArrayNode tools = clientTools == null ? null : toolTranslator.tools(clientTools);
         JsonNode clientChoice = Fields.optional(request, "tool_choice");

@@ -1,9 +1,11 @@
 package dev.ccrouter.translate;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.ccrouter.api.anthropic.VerbatimArray;
 import dev.ccrouter.api.anthropic.VerbatimText;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A fast local estimate of a Messages request's input tokens, for {@code POST /v1/messages/count_tokens} and the
@@ -43,6 +45,9 @@ public final class TokenEstimator {
     static final int TOOL_PREAMBLE = 346;
     static final int ATTACHMENT_TOKENS = 1600;
 
+    /** The last remembered tools counted (a {@link VerbatimArray} the body reader hands out again), by identity. */
+    private final AtomicReference<CountedTools> lastCounted = new AtomicReference<>();
+
     /** The estimated input tokens of a Messages (or count_tokens) body; 0 for anything that is not an object. */
     public long estimate(JsonNode anthropicBody) {
         if (anthropicBody == null || !anthropicBody.isObject()) {
@@ -63,13 +68,32 @@ public final class TokenEstimator {
         }
         JsonNode tools = anthropicBody.get("tools");
         if (tools != null && tools.isArray() && !tools.isEmpty()) {
-            tokens += TOOL_PREAMBLE;
-            for (JsonNode tool : tools) {
-                tokens += TOOL_DEFINITION_OVERHEAD + tokens(utf8Length(tool.get("name"))
-                        + utf8Length(tool.get("description")) + jsonLength(tool.get("input_schema")));
-            }
+            tokens += toolTokens(tools);
         }
         return tokens;
+    }
+
+    /**
+     * The tools' tokens; for the array the body reader remembered from an earlier body (Claude Code's tools, the same
+     * every turn: one shared array, never changed), the count made for it then.
+     */
+    private long toolTokens(JsonNode tools) {
+        CountedTools last = lastCounted.get();
+        if (last != null && last.tools() == tools) {
+            return last.tokens();
+        }
+        long tokens = TOOL_PREAMBLE;
+        for (JsonNode tool : tools) {
+            tokens += TOOL_DEFINITION_OVERHEAD + tokens(utf8Length(tool.get("name"))
+                    + utf8Length(tool.get("description")) + jsonLength(tool.get("input_schema")));
+        }
+        if (tools instanceof VerbatimArray array && array.remembered()) { // shared: keeping it keeps no body alive
+            lastCounted.set(new CountedTools(tools, tokens));
+        }
+        return tokens;
+    }
+
+    private record CountedTools(JsonNode tools, long tokens) {
     }
 
     /** A content string or an array of blocks. */

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -17,6 +18,7 @@ final class ToolTranslator {
     private final ModelCapabilities caps;
     private final CacheMarkers markers;
     private final ToolNames toolNames;
+    private final TranslatedTools translated;
     /** Client names of the tools actually forwarded, to check what {@code tool_choice} may force. */
     private final Set<String> forwarded = new HashSet<>();
 
@@ -25,8 +27,10 @@ final class ToolTranslator {
         static final Choice NONE = new Choice(null, null);
     }
 
-    ToolTranslator(JsonNodeFactory nodes, ModelCapabilities caps, CacheMarkers markers, ToolNames toolNames) {
+    ToolTranslator(JsonNodeFactory nodes, ModelCapabilities caps, CacheMarkers markers, ToolNames toolNames,
+                   TranslatedTools translated) {
         this.nodes = nodes;
+        this.translated = translated;
         this.caps = caps;
         this.markers = markers;
         this.toolNames = toolNames;
@@ -36,9 +40,18 @@ final class ToolTranslator {
      * The function tools, or null when none is forwarded. Server tools (a {@code type} other than {@code custom})
      * run on Anthropic's side and have no OpenAI equivalent: they are dropped. Beta fields ({@code strict},
      * {@code defer_loading}, {@code eager_input_streaming}, {@code input_examples}) are dropped with the rest of
-     * the unknown fields.
+     * the unknown fields. The same bytes as an earlier request's, for the same capabilities, give that request's
+     * functions ({@link TranslatedTools}).
      */
     ArrayNode tools(JsonNode tools) {
+        TranslatedTools.Remembered remembered = translated.recall(tools, caps);
+        if (remembered != null) {
+            for (String name : remembered.clientNames()) {
+                toolNames.upstream(name); // a shortened name must still map back in the answer
+                forwarded.add(name);
+            }
+            return remembered.tools();
+        }
         ArrayNode functions = nodes.arrayNode(tools.size());
         for (int i = 0; i < tools.size(); i++) {
             try {
@@ -50,7 +63,7 @@ final class ToolTranslator {
                 throw problem.under(i).under("tools");
             }
         }
-        return functions.isEmpty() ? null : functions;
+        return functions.isEmpty() ? null : translated.remember(tools, caps, functions, List.copyOf(forwarded));
     }
 
     private ObjectNode tool(JsonNode tool) {

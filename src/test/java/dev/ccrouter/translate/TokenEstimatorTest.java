@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.ccrouter.api.anthropic.VerbatimTrees;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -86,6 +87,23 @@ class TokenEstimatorTest {
         // Text is most of the body; JSON syntax, field names and opaque values (not counted) are the rest, so the
         // estimate sits a little under bytes/4 (the tool preamble's 346 tokens narrow the gap).
         assertThat(tokens).isBetween(compactBytes / 4 * 85 / 100, compactBytes / 4);
+    }
+
+    @Test
+    void rememberedToolsCountAsTheyDidAndOtherToolsCountAfresh() throws Exception {
+        VerbatimTrees reader = new VerbatimTrees(RequestFixtures.JSON.getFactory(), RequestFixtures.JSON.getNodeFactory());
+        String tools = "[{\"name\":\"Bash\",\"description\":\"Runs a command.\",\"input_schema\":{\"type\":\"object\"}}]";
+        byte[] body = ("{\"tools\":" + tools + ",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
+                .getBytes(StandardCharsets.UTF_8);
+        byte[] otherTools = ("{\"tools\":" + tools.replace("Runs a command.", "Runs any command you like.")
+                + ",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}").getBytes(StandardCharsets.UTF_8);
+        reader.read(body); // remembers the tools
+
+        // 3 + 1 for the message; 346 + 6 + (4 + 15 + 17 bytes) / 4 = 9 for the tools
+        assertThat(estimator.estimate(reader.read(body))).isEqualTo(4 + 346 + 6 + 9);
+        assertThat(estimator.estimate(reader.read(body))).isEqualTo(4 + 346 + 6 + 9);
+        assertThat(estimator.estimate(reader.read(otherTools))).isEqualTo(4 + 346 + 6 + 12); // 4 + 26 + 17 bytes
+        assertThat(estimator.estimate(reader.read(body))).isEqualTo(estimator.estimate(RequestFixtures.JSON.readTree(body)));
     }
 
     private static JsonNode parse(String json) {

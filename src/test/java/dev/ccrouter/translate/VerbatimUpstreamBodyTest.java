@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ccrouter.api.anthropic.VerbatimText;
 import dev.ccrouter.api.anthropic.VerbatimTrees;
+import dev.ccrouter.api.anthropic.WrittenArray;
 import dev.ccrouter.training.ClaudeCodeBodies;
 import dev.ccrouter.upstream.RequestBody;
 import java.nio.charset.StandardCharsets;
@@ -89,10 +90,13 @@ class VerbatimUpstreamBodyTest {
         JsonNode upstream = translator.translate(VERBATIM.read(client), claude(), "session-1").body();
 
         List<JsonNode> big = new ArrayList<>();
-        collectStringsOver(500, upstream, big); // system prompt, reminders, tool descriptions, the tool result
+        collectStringsOver(500, upstream.get("messages"), big); // system prompt, reminders, the tool result
         assertThat(big.stream().map(text -> text.getClass().getSimpleName()).distinct()).containsExactly("VerbatimText");
-        assertThat(big).hasSizeGreaterThan(10);
-        assertThat(big.stream().mapToInt(text -> text.textValue().length()).sum()).isGreaterThan(60_000); // of the 80 KB
+        assertThat(big).hasSizeGreaterThan(3);
+        assertThat(big.stream().mapToInt(text -> text.textValue().length()).sum()).isGreaterThan(40_000);
+        // the tools (their 24 descriptions) are written once and copied whole, every request
+        assertThat(upstream.get("tools")).isInstanceOf(WrittenArray.class).hasSize(24);
+        assertThat(((WrittenArray) upstream.get("tools")).jsonLength()).isGreaterThan(30_000); // of the 80 KB
     }
 
     private static void collectStringsOver(int chars, JsonNode node, List<JsonNode> sink) {

@@ -17,7 +17,8 @@ import java.util.Map;
  * empty arrays and null properties).
  *
  * <p>Strings read from a client's body as {@link VerbatimText} are copied from that body instead of escaped again,
- * when the generator writes UTF-8 with Jackson's default escaping: the same bytes, without the char-by-char work.
+ * when the generator writes UTF-8 with Jackson's default escaping: the same bytes, without the char-by-char work;
+ * so is a {@link WrittenArray}, whose JSON was written once for many requests.
  */
 public final class JsonTrees {
     private JsonTrees() {
@@ -39,6 +40,10 @@ public final class JsonTrees {
                 out.writeEndObject();
             }
             case ARRAY -> {
+                if (copyVerbatim && node instanceof WrittenArray written && out.getPrettyPrinter() == null) {
+                    out.writeRawValue(written.json());
+                    return;
+                }
                 out.writeStartArray();
                 for (JsonNode element : node) {
                     write(out, element, copyVerbatim);

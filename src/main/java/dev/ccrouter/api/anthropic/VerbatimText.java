@@ -133,6 +133,11 @@ public final class VerbatimText extends TextNode {
         }
     }
 
+    /** This string in {@code other}, a copy of its body from {@code shift} on: its text {@code shift} bytes earlier there. */
+    VerbatimText movedTo(byte[] other, int shift) {
+        return new VerbatimText(textValue(), other, start - shift, length, utf8Length);
+    }
+
     /** The string's length in UTF-8 bytes, as {@code textValue().getBytes(UTF_8).length}, without encoding it. */
     public int utf8Length() {
         return utf8Length;

@@ -10,16 +10,41 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.Function;
 
 /**
  * Reads a JSON body into the tree {@code ObjectMapper.readTree(byte[])} makes, except that its strings are
  * {@link VerbatimText} where the body spells them as Jackson writes them, so that writing the tree again copies them.
  * Same parser, same limits, same errors; numbers, duplicate keys (the last value wins, in the first one's place) and
  * trailing content (ignored) are treated as Jackson's tree reader treats them with its default settings.
+ *
+ * <p>The arrays of a top-level object are {@link VerbatimArray}s that know their bytes. Its {@code tools} (Claude
+ * Code sends the same 35 KB every turn) are remembered, the last {@value #REMEMBERED_TOOLS} spellings: when a later
+ * body spells them with the same bytes, the parser skips them (no strings decoded, no nodes made) and the tree gets
+ * the remembered array, which points into a copy of those bytes. That array is shared by every body that spells its
+ * tools so: whoever reads a body's tree must never change it (the gateway copies what it changes).
  */
 public final class VerbatimTrees {
+    /** The top-level field whose array is remembered from body to body. */
+    private static final String TOOLS = "tools";
+    /** How many spellings of {@code tools} are remembered. */
+    private static final int REMEMBERED_TOOLS = 4;
+    /** Longer tools are read every time rather than kept. */
+    private static final int MAX_REMEMBERED_TOOLS = 1 << 20;
+
     private final JsonFactory factory;
     private final JsonNodeFactory nodes;
+    /**
+     * The {@code tools} of the last bodies that spelled them differently, each read from a copy of its bytes: a few,
+     * because a session's subagents send other tools than its main agent, turn about.
+     */
+    private final AtomicReferenceArray<VerbatimArray> recentTools = new AtomicReferenceArray<>(REMEMBERED_TOOLS);
+    private final AtomicInteger nextToolsSlot = new AtomicInteger();
 
     public VerbatimTrees(JsonFactory factory, JsonNodeFactory nodes) {
         this.factory = factory;
@@ -37,8 +62,45 @@ public final class VerbatimTrees {
             // read through a decoder); and a string with raw control characters, if they were allowed, is no JSON to copy.
             boolean copyable = parser instanceof UTF8StreamJsonParser
                     && !parser.isEnabled(JsonReadFeature.ALLOW_UNESCAPED_CONTROL_CHARS.mappedFeature());
-            return new Reading(parser, copyable ? body : null).value(first);
+            Reading reading = new Reading(parser, copyable ? body : null);
+            return first == JsonToken.START_OBJECT ? reading.root() : reading.value(first);
         }
+    }
+
+    /**
+     * A copy of an array read from a body that points into a copy of its own bytes instead: it keeps nothing of the
+     * body it came from, and it is shared, never changed (see {@link #read}). Its strings are the same Strings.
+     */
+    private VerbatimArray detached(VerbatimArray read) {
+        byte[] spelling = read.spelling();
+        int shift = read.spelledFrom();
+        List<JsonNode> elements = new ArrayList<>(read.size());
+        for (JsonNode element : read) {
+            elements.add(copy(element, nodes, text -> text.movedTo(spelling, shift)));
+        }
+        return new VerbatimArray(nodes, List.copyOf(elements), spelling, 0, spelling.length); // nor replaced elements
+    }
+
+    /** A deep copy of {@code node}, its verbatim strings replaced by {@code strings}; other leaves are shared (immutable). */
+    static JsonNode copy(JsonNode node, JsonNodeFactory nodes, Function<VerbatimText, JsonNode> strings) {
+        if (node instanceof VerbatimText text) {
+            return strings.apply(text);
+        }
+        if (node.isObject()) {
+            ObjectNode copy = nodes.objectNode();
+            for (Map.Entry<String, JsonNode> field : node.properties()) {
+                copy.set(field.getKey(), copy(field.getValue(), nodes, strings));
+            }
+            return copy;
+        }
+        if (node.isArray()) {
+            ArrayNode copy = nodes.arrayNode(node.size());
+            for (JsonNode element : node) {
+                copy.add(copy(element, nodes, strings));
+            }
+            return copy;
+        }
+        return node;
     }
 
     private final class Reading {
@@ -63,6 +125,61 @@ public final class VerbatimTrees {
                 // the JSON parser reports nothing else as a value; an embedded object cannot occur in text
                 default -> throw new IllegalStateException("unexpected JSON token " + token);
             };
+        }
+
+        /**
+         * The top-level object: its arrays are {@link VerbatimArray}s that know their span in the body, for what is
+         * remembered per identical bytes (the translated tools).
+         */
+        private ObjectNode root() throws IOException {
+            ObjectNode object = nodes.objectNode();
+            for (String name = parser.nextFieldName(); name != null; name = parser.nextFieldName()) {
+                JsonToken token = parser.nextToken();
+                JsonNode value;
+                if (token != JsonToken.START_ARRAY || body == null) {
+                    value = value(token);
+                } else if (name.equals(TOOLS)) {
+                    value = tools();
+                } else {
+                    value = spannedArray();
+                }
+                object.replace(name, value);
+            }
+            return object;
+        }
+
+        /** The tools: a remembered array when spelled with its bytes (the parser skips them), else read and remembered. */
+        private ArrayNode tools() throws IOException {
+            int start = (int) parser.currentTokenLocation().getByteOffset();
+            for (int i = 0; i < recentTools.length(); i++) {
+                VerbatimArray recent = recentTools.get(i);
+                if (recent != null && recent.spelledAt(body, start)) {
+                    parser.skipChildren(); // the same bytes read to the same tree: only the parser's place moves on
+                    if (parser.currentLocation().getByteOffset() != start + recent.spelledLength()) {
+                        throw new IllegalStateException("the same bytes parsed to another end");
+                    }
+                    return recent;
+                }
+            }
+            ArrayNode tools = spannedArray();
+            if (tools instanceof VerbatimArray spelled && spelled.spelledLength() <= MAX_REMEMBERED_TOOLS) {
+                int slot = Math.floorMod(nextToolsSlot.getAndIncrement(), recentTools.length());
+                recentTools.set(slot, detached(spelled));
+            }
+            return tools;
+        }
+
+        private ArrayNode spannedArray() throws IOException {
+            long start = parser.currentTokenLocation().getByteOffset();
+            List<JsonNode> elements = new ArrayList<>();
+            for (JsonToken token = parser.nextToken(); token != JsonToken.END_ARRAY; token = parser.nextToken()) {
+                elements.add(value(token));
+            }
+            long end = parser.currentLocation().getByteOffset(); // just past the closing bracket
+            if (start < 0 || end > body.length || body[(int) start] != '[' || body[(int) end - 1] != ']') {
+                return nodes.arrayNode().addAll(elements); // not where the offsets say: no span to remember
+            }
+            return new VerbatimArray(nodes, elements, body, (int) start, (int) end);
         }
 
         private ObjectNode object() throws IOException {

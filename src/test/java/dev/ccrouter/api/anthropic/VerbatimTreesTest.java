@@ -236,4 +236,69 @@ class VerbatimTreesTest {
     private interface ThrowingRead {
         void run() throws Exception;
     }
+
+    @Test
+    void anArrayOfTheTopLevelObjectKnowsItsBytesAndIsOtherwiseAPlainArray() throws Exception {
+        byte[] body = bytes("{\"tools\": [ {\"name\":\"Bash\",\"x\":[1, 2]} ,\"é\"] , \"n\":[]}");
+
+        JsonNode tree = verbatim.read(body);
+
+        VerbatimArray tools = (VerbatimArray) tree.get("tools");
+        assertThat(utf8(tools.spelling())).isEqualTo("[ {\"name\":\"Bash\",\"x\":[1, 2]} ,\"é\"]");
+        assertThat(tools.spelledAs(bytes("[ {\"name\":\"Bash\",\"x\":[1, 2]} ,\"é\"]"))).isTrue();
+        assertThat(tools.spelledAs(bytes("[{\"name\":\"Bash\",\"x\":[1,2]},\"é\"]"))).isFalse();
+        assertThat(utf8(((VerbatimArray) tree.get("n")).spelling())).isEqualTo("[]");
+        assertThat(tree.at("/tools/0/x")).isNotInstanceOf(VerbatimArray.class); // only the top level's
+        assertThat(tree).isEqualTo(json.readTree(body));
+        assertThat(json.readTree(body)).isEqualTo(tree);
+        assertThat(tools.deepCopy()).isNotInstanceOf(VerbatimArray.class).isEqualTo(tools);
+    }
+
+    @Test
+    void toolsSpelledAsTheLastBodysAreTheRememberedArrayAndTheTreeIsJacksons() throws Exception {
+        String tools = "[{\"name\":\"Bash\",\"description\":\"Runs.\\nQuotes \\\"paths\\\".\",\"input_schema\":{\"type\":\"object\","
+                + "\"properties\":{\"n\":{\"type\":\"integer\",\"maximum\":12345678901,\"minimum\":0.5}}}}]";
+        byte[] first = bytes("{\"tools\":" + tools + ",\"messages\":[\"one\"]}");
+        byte[] second = bytes("{\"model\":\"m\", \"tools\":" + tools + ",\"messages\":[\"two\"]}");
+        byte[] changed = bytes("{\"tools\":" + tools.replace("Runs.", "Runs!") + ",\"messages\":[\"three\"]}");
+
+        JsonNode firstTree = verbatim.read(first);
+        java.util.Arrays.fill(first, (byte) ' '); // the remembered tools keep nothing of the body they came from
+        JsonNode secondTree = verbatim.read(second);
+        JsonNode thirdTree = verbatim.read(second);
+        JsonNode changedTree = verbatim.read(changed);
+
+        assertThat(secondTree).isEqualTo(json.readTree(second));
+        assertThat(secondTree.get("tools")).isSameAs(thirdTree.get("tools")).isNotSameAs(firstTree.get("tools"));
+        assertThat(copied(second)).isEqualTo(escapedAgain(second));
+        assertThat(changedTree).isEqualTo(json.readTree(changed));
+        assertThat(changedTree.at("/tools/0/description").textValue()).isEqualTo("Runs!\nQuotes \"paths\".");
+        assertThat(((VerbatimArray) secondTree.get("tools")).spelledAs(bytes(tools))).isTrue();
+    }
+
+    @Test
+    void aBodyBrokenAfterRememberedToolsFailsAsJacksonsTreeReaderFails() throws Exception {
+        String tools = "[{\"name\":\"Bash\"}]";
+        verbatim.read(bytes("{\"tools\":" + tools + "}"));
+        byte[] broken = bytes("{\"tools\":" + tools + ",\"messages\":[1,]}");
+        byte[] cut = bytes("{\"tools\":" + tools.substring(0, tools.length() - 1));
+
+        for (byte[] body : List.of(broken, cut)) {
+            assertThat(messageOf(() -> verbatim.read(body))).isEqualTo(messageOf(() -> json.readTree(body))).isNotEmpty();
+        }
+    }
+
+    @Test
+    void twoSpellingsOfToolsTakingTurnsAreBothRemembered() throws Exception {
+        byte[] main = bytes("{\"tools\":[{\"name\":\"Bash\"},{\"name\":\"Task\"}]}");
+        byte[] subagent = bytes("{\"tools\":[{\"name\":\"Bash\"}]}");
+
+        verbatim.read(main);
+        verbatim.read(subagent);
+        JsonNode mainAgain = verbatim.read(main).get("tools");
+        JsonNode subagentAgain = verbatim.read(subagent).get("tools");
+
+        assertThat(verbatim.read(main).get("tools")).isSameAs(mainAgain).isEqualTo(json.readTree(main).get("tools"));
+        assertThat(verbatim.read(subagent).get("tools")).isSameAs(subagentAgain).isEqualTo(json.readTree(subagent).get("tools"));
+    }
 }
