@@ -31,7 +31,8 @@ interface ClientDepartures {
         }
 
         @Override
-        public void stopProbing() {
+        public boolean watchedWhileStreaming() {
+            return false;
         }
     };
 
@@ -54,11 +55,12 @@ interface ClientDepartures {
     ClientDepartures here();
 
     /**
-     * A stream opened on the connection, and its keeper's writes notice a departure from now on: the read probe
-     * stops, since it costs a timed-out read every 101 ms for as long as it runs — ten exceptions a second per open
-     * stream, most of a busy gateway's CPU with thousands of slow streams open.
+     * A stream opens on the connection: true when its client's departure goes on being noticed without writing to it
+     * (the socket is polled, {@link DepartureProbe}); false when the stream's own writes must notice it from now on.
+     * Then Helidon's read probe, if it runs, stops here, since it costs a timed-out read every 101 ms for as long as
+     * it runs — ten exceptions a second per open stream, most of a busy gateway's CPU with thousands of slow streams.
      */
-    void stopProbing();
+    boolean watchedWhileStreaming();
 
     /**
      * Sends a whole response (its headers set) through {@link #bounded}; false when the client stopped reading or

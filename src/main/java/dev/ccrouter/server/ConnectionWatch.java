@@ -86,9 +86,17 @@ final class ConnectionWatch {
         }
     }
 
-    /** Ends the departure probe: the response's writes notice a departure from now on ({@link DepartureProbe#stop}). */
-    void stopProbing() {
+    /**
+     * A stream opens: true when the client's departure goes on being noticed without writes (its socket is polled);
+     * false when the stream's writes must notice it — the read probe, if one runs, ends here ({@link
+     * DepartureProbe#stop}).
+     */
+    boolean watchedWhileStreaming() {
+        if (DepartureProbe.polls(ctx.serverSocket())) {
+            return true;
+        }
         DepartureProbe.stop(ctx.serverSocket());
+        return false;
     }
 
     synchronized void stopWatchingDeparture() {
@@ -99,7 +107,7 @@ final class ConnectionWatch {
     void checkDeparture() {
         Runnable departed;
         synchronized (this) {
-            if (onDeparture == null || ctx.serverSocket().isConnected()) {
+            if (onDeparture == null || !DepartureProbe.departed(ctx.serverSocket())) {
                 return;
             }
             departed = onDeparture;

@@ -172,11 +172,9 @@ final class EdgeGuard implements ReadDeadlines, ClientDepartures, AutoCloseable 
     }
 
     @Override
-    public void stopProbing() {
+    public boolean watchedWhileStreaming() {
         ConnectionWatch watch = current.get();
-        if (watch != null) {
-            watch.stopProbing();
-        }
+        return watch != null && watch.watchedWhileStreaming();
     }
 
     @Override
@@ -204,8 +202,8 @@ final class EdgeGuard implements ReadDeadlines, ClientDepartures, AutoCloseable 
         }
 
         @Override
-        public void stopProbing() {
-            connection.stopProbing();
+        public boolean watchedWhileStreaming() {
+            return connection.watchedWhileStreaming();
         }
     }
 

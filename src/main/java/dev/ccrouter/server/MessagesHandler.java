@@ -444,9 +444,9 @@ final class MessagesHandler implements Handler {
      */
     private ClientStream openStream(ServerResponse res, Exchange exchange, ClientDepartures connection) {
         startEventStream(res, exchange);
-        connection.stopProbing(); // the stream's keeper writes every 250 ms while it is quiet: a write notices a departure
-        return new ClientStream(json, connection.bounded(new CommittingOutput(res)), pingInterval, livenessCheck, timers,
-                exchange.cancellation::cancel);
+        boolean watched = connection.watchedWhileStreaming(); // else the keeper's writes notice a departure
+        return new ClientStream(json, connection.bounded(new CommittingOutput(res)), pingInterval, livenessCheck,
+                watched, timers, exchange.cancellation::cancel);
     }
 
     /**
