@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ccrouter.api.anthropic.SseFrames;
 import dev.ccrouter.api.anthropic.StreamEvent;
 import dev.ccrouter.relay.ClientChannel;
+import dev.ccrouter.upstream.Cancellation;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -52,7 +53,8 @@ final class ClientStream implements ClientChannel, AutoCloseable {
      * only every other look.
      */
     private final long quietEnough;
-    private final Runnable onClientGone;
+    /** The exchange's: cancelled here when a write fails, or by the edge when it notices the client leave. */
+    private final Cancellation departure;
     private final ReentrantLock lock = new ReentrantLock();
     private final ByteArrayOutputStream pending = new ByteArrayOutputStream(1024);
     private final ScheduledExecutorService timers;
@@ -69,10 +71,11 @@ final class ClientStream implements ClientChannel, AutoCloseable {
      * @param out                the response's output, bounded by the write-stall deadline
      * @param departureWatched   whether the client's departure is noticed without writes (then no liveness comments)
      * @param timers             the gateway's timer thread, which looks at the stream
-     * @param onClientGone       runs once when a write fails: the client left, or stopped reading
+     * @param departure          cancelled when a write fails (the client left, or stopped reading); once cancelled
+     *                           (by the edge too), the client counts as gone
      */
     ClientStream(ObjectMapper json, OutputStream out, Duration pingInterval, Duration livenessCheck,
-                 boolean departureWatched, ScheduledExecutorService timers, Runnable onClientGone) {
+                 boolean departureWatched, ScheduledExecutorService timers, Cancellation departure) {
         this.json = json;
         this.out = out;
         this.pingNanos = pingInterval.toNanos();
@@ -81,7 +84,7 @@ final class ClientStream implements ClientChannel, AutoCloseable {
         this.lookNanos = livenessWrites ? livenessNanos : Math.max(livenessNanos, pingNanos / 10);
         this.quietEnough = livenessNanos / 2;
         this.timers = timers;
-        this.onClientGone = onClientGone;
+        this.departure = departure;
     }
 
     /** Starts keeping the connection; call after the first event. Once started, later calls do nothing. */
@@ -135,14 +138,15 @@ final class ClientStream implements ClientChannel, AutoCloseable {
         }
     }
 
+    /** Whether a write failed or the edge noticed the client leave (then nothing more is written). */
     @Override
     public boolean clientGone() {
-        return clientGone;
+        return clientGone || departure.cancelled();
     }
 
     /** On the timer thread: starts a keeping write when one is due, never writes here. */
     private void look() {
-        if (closed || clientGone) {
+        if (closed || clientGone()) {
             looks.cancel(false); // set before the first look: that comes a look's interval after startKeeper
             return;
         }
@@ -184,7 +188,7 @@ final class ClientStream implements ClientChannel, AutoCloseable {
      * under the lock. Dropped when the client is gone.
      */
     private void sendPending(boolean flush) {
-        if (!clientGone && !closed) {
+        if (!clientGone() && !closed) {
             try {
                 pending.writeTo(out);
                 if (flush) {
@@ -202,7 +206,7 @@ final class ClientStream implements ClientChannel, AutoCloseable {
     private void markGone() {
         if (!clientGone) {
             clientGone = true;
-            onClientGone.run();
+            departure.cancel();
         }
     }
 

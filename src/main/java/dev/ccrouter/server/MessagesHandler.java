@@ -446,7 +446,7 @@ final class MessagesHandler implements Handler {
         startEventStream(res, exchange);
         boolean watched = connection.watchedWhileStreaming(); // else the keeper's writes notice a departure
         return new ClientStream(json, connection.bounded(new CommittingOutput(res)), pingInterval, livenessCheck,
-                watched, timers, exchange.cancellation::cancel);
+                watched, timers, exchange.cancellation);
     }
 
     /**
