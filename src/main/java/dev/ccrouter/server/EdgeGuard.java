@@ -6,6 +6,7 @@ import dev.ccrouter.config.GatewayConfig;
 import io.helidon.common.buffers.BufferData;
 import io.helidon.common.concurrency.limits.Limit;
 import io.helidon.http.HeaderValues;
+import io.helidon.http.HttpException;
 import io.helidon.http.HttpPrologue;
 import io.helidon.http.Method;
 import io.helidon.webserver.ConnectionContext;
@@ -149,6 +150,12 @@ final class EdgeGuard implements ReadDeadlines, ClientDepartures, AutoCloseable 
                     chain.proceed();
                 } else {
                     errors.send(res, watch.refusal(), Ids.next("req_"));
+                }
+            } catch (HttpException e) {
+                // Helidon's complaint that a response was begun and not ended: its client left during it, noticed by
+                // the watchdog, and its end could not be sent. Nobody is there to answer; the access log has it.
+                if (res.isSent() || !watch.departed()) {
+                    throw e;
                 }
             } finally {
                 requestsInProgress.decrementAndGet();
