@@ -1,10 +1,12 @@
 package dev.ccrouter.billing;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ccrouter.api.anthropic.Usage;
+import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.List;
@@ -78,6 +80,50 @@ public record Bill(Usage usage,
         ArrayNode notesJson = json.putArray("notes");
         notes.forEach(notesJson::add);
         return json;
+    }
+
+    /**
+     * Writes {@link #toJson()}'s fields, in the same order, into an object the generator has open: how a stream's
+     * billing comment writes them after its request id, without building the tree for every stream
+     * ({@code BillTest} holds the two equal).
+     */
+    public void writeFields(JsonGenerator out) throws IOException {
+        out.writeFieldName("usage");
+        usage.write(out);
+        out.writeBooleanField("usage_estimated", estimated);
+        out.writeStringField("cache_writes", cacheWrites.wireName());
+        number(out, "cache_hit_ratio", cacheHitRatio());
+        out.writeObjectFieldStart("cost_usd");
+        amount(out, "input", cost.input());
+        amount(out, "output", cost.output());
+        amount(out, "cache_read", cost.cacheRead());
+        amount(out, "cache_write", cost.cacheWrite());
+        amount(out, "request", cost.request());
+        amount(out, "total", cost.total());
+        out.writeEndObject();
+        amount(out, "upstream_cost_usd", upstreamCost);
+        amount(out, "residual_usd", residual);
+        if (byokFee != null) {
+            amount(out, "byok_fee_usd", byokFee);
+        }
+        out.writeStringField("prices", pricesAsOf);
+        out.writeArrayFieldStart("notes");
+        for (String note : notes) {
+            out.writeString(note);
+        }
+        out.writeEndArray();
+    }
+
+    private static void amount(JsonGenerator out, String name, BigDecimal value) throws IOException {
+        number(out, name, value == null ? null : Money.shown(value));
+    }
+
+    private static void number(JsonGenerator out, String name, BigDecimal value) throws IOException {
+        if (value == null) {
+            out.writeNullField(name);
+        } else {
+            out.writeNumberField(name, value);
+        }
     }
 
     private static JsonNode amount(BigDecimal value) {

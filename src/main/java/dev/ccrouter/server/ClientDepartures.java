@@ -31,8 +31,12 @@ interface ClientDepartures {
         }
 
         @Override
-        public boolean watchedWhileStreaming() {
+        public boolean polled() {
             return false;
+        }
+
+        @Override
+        public void stopProbing() {
         }
     };
 
@@ -55,12 +59,17 @@ interface ClientDepartures {
     ClientDepartures here();
 
     /**
-     * A stream opens on the connection: true when its client's departure goes on being noticed without writing to it
-     * (the socket is polled, {@link DepartureProbe}); false when the stream's own writes must notice it from now on.
-     * Then Helidon's read probe, if it runs, stops here, since it costs a timed-out read every 101 ms for as long as
-     * it runs — ten exceptions a second per open stream, most of a busy gateway's CPU with thousands of slow streams.
+     * Whether this connection's departures are noticed by polling its socket ({@link DepartureProbe}): a watch then
+     * costs nothing while nothing happens, and a stream watched so needs no liveness writes.
      */
-    boolean watchedWhileStreaming();
+    boolean polled();
+
+    /**
+     * A stream opened on the connection, and its keeper's writes notice a departure from now on: the read probe
+     * stops, since it costs a timed-out read every 101 ms for as long as it runs — ten exceptions a second per open
+     * stream, most of a busy gateway's CPU with thousands of slow streams open. Nothing to stop where {@link #polled}.
+     */
+    void stopProbing();
 
     /**
      * Sends a whole response (its headers set) through {@link #bounded}; false when the client stopped reading or

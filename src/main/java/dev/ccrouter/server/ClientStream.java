@@ -23,7 +23,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@code pingInterval} without an event it sends {@code event: ping} (Claude Code shows "waiting" after 20 s and drops
  * idle connections after a few minutes). A client that has gone must cancel the upstream call at once, or the
  * provider keeps generating and billing: where the edge watches the connection for that without writing
- * ({@link ClientDepartures#watchedWhileStreaming()}, the socket polled), pings are all the keeping; elsewhere, every
+ * ({@link ClientDepartures#polled()}, the socket polled), pings are all the keeping; elsewhere, every
  * {@code livenessCheck} without any write the stream sends an SSE comment, which every client ignores, because a
  * write is then the only way to learn that the client has gone. A client that stays connected but reads nothing fills
  * its TCP window and blocks the write: the output given here is bounded ({@link StallBoundedOutput}), so such a write

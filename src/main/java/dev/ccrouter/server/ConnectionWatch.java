@@ -88,17 +88,14 @@ final class ConnectionWatch {
         }
     }
 
-    /**
-     * A stream opens: true when the client's departure goes on being noticed without writes (its socket is polled);
-     * false when the stream's writes must notice it — the read probe, if one runs, ends here ({@link
-     * DepartureProbe#stop}).
-     */
-    boolean watchedWhileStreaming() {
-        if (DepartureProbe.polls(ctx.serverSocket())) {
-            return true;
-        }
+    /** Whether departures are noticed by polling the socket (no probe to start or stop). */
+    boolean polled() {
+        return DepartureProbe.polls(ctx.serverSocket());
+    }
+
+    /** Ends the departure probe: the response's writes notice a departure from now on ({@link DepartureProbe#stop}). */
+    void stopProbing() {
         DepartureProbe.stop(ctx.serverSocket());
-        return false;
     }
 
     synchronized void stopWatchingDeparture() {

@@ -5,6 +5,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -40,14 +41,34 @@ final class EarlyStart implements AutoCloseable {
     }
 
     /**
-     * Runs {@code starter} after {@code after} unless {@link #settle()} came first. The starter sends the stream's
+     * Runs {@code starter} {@code after} from now unless {@link #settle()} came first. The starter sends the stream's
      * head and first events; it runs on a virtual thread of its own, so a client slow to take them holds no timer.
+     *
+     * <p>The timer is set only once the upstream keeps the request waiting: {@code whenWaiting} is given the action
+     * that sets it ({@code Cancellation.whenWaiting}), which the request's own thread runs before it settles, with
+     * the deadline unchanged. An upstream that answers first never costs a timer (one scheduled and cancelled per
+     * stream was a lock each, and often a wake-up of the timers' thread).
      */
-    static EarlyStart arm(ScheduledExecutorService timers, Duration after, Supplier<ClientStream> starter) {
+    static EarlyStart arm(ScheduledExecutorService timers, Duration after, Consumer<Runnable> whenWaiting,
+                          Supplier<ClientStream> starter) {
         EarlyStart early = new EarlyStart(starter);
-        early.timer = timers.schedule(() -> Thread.ofVirtual().name("ccrouter-early-start").start(early::start),
-                after.toNanos(), TimeUnit.NANOSECONDS);
+        long deadline = System.nanoTime() + after.toNanos();
+        whenWaiting.accept(() -> {
+            early.lock.lock();
+            try {
+                if (!early.settled) {
+                    early.schedule(timers, Math.max(0, deadline - System.nanoTime()));
+                }
+            } finally {
+                early.lock.unlock();
+            }
+        });
         return early;
+    }
+
+    private void schedule(ScheduledExecutorService timers, long delayNanos) {
+        timer = timers.schedule(() -> Thread.ofVirtual().name("ccrouter-early-start").start(this::start),
+                delayNanos, TimeUnit.NANOSECONDS);
     }
 
     private void start() {
@@ -73,7 +94,9 @@ final class EarlyStart implements AutoCloseable {
         try {
             if (!settled) {
                 settled = true;
-                timer.cancel(false);
+                if (timer != null) { // none when the upstream answered before the request waited
+                    timer.cancel(false);
+                }
             }
             return started;
         } finally {

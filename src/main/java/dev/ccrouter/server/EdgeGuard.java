@@ -195,9 +195,17 @@ final class EdgeGuard implements ReadDeadlines, ClientDepartures, AutoCloseable 
     }
 
     @Override
-    public boolean watchedWhileStreaming() {
+    public boolean polled() {
         ConnectionWatch watch = current.get();
-        return watch != null && watch.watchedWhileStreaming();
+        return watch != null && watch.polled();
+    }
+
+    @Override
+    public void stopProbing() {
+        ConnectionWatch watch = current.get();
+        if (watch != null) {
+            watch.stopProbing();
+        }
     }
 
     @Override
@@ -225,8 +233,13 @@ final class EdgeGuard implements ReadDeadlines, ClientDepartures, AutoCloseable 
         }
 
         @Override
-        public boolean watchedWhileStreaming() {
-            return connection.watchedWhileStreaming();
+        public boolean polled() {
+            return connection.polled();
+        }
+
+        @Override
+        public void stopProbing() {
+            connection.stopProbing();
         }
     }
 

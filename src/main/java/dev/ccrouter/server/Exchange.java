@@ -28,6 +28,8 @@ final class Exchange {
     boolean clientGone;
     /** The stream was started before the upstream answered ({@link EarlyStart}). */
     boolean startedEarly;
+    /** Notices the client leaving while the upstream keeps the request waiting; set once the request is read. */
+    LateDepartureWatch departure;
     /** Aborts the upstream call when the client leaves. */
     final Cancellation cancellation = new Cancellation();
 

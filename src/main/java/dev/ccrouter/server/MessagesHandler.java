@@ -1,12 +1,11 @@
 package dev.ccrouter.server;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ccrouter.api.anthropic.AnthropicError;
 import dev.ccrouter.api.anthropic.ErrorType;
 import dev.ccrouter.api.anthropic.EventSink;
-import dev.ccrouter.api.anthropic.JsonTrees;
 import dev.ccrouter.api.anthropic.StreamEvent;
 import dev.ccrouter.api.anthropic.Usage;
 import dev.ccrouter.billing.Bill;
@@ -42,6 +41,7 @@ import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
+import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -156,8 +156,11 @@ final class MessagesHandler implements Handler {
                        List<String> secrets) {
         JsonNode body = parseBody(req);
         exchange.stream = body.path("stream").asBoolean(false); // for the log, should the client leave before an answer
-        // The request is read whole: from here a client that leaves cancels the upstream call at once.
-        try (ClientDepartures.Watch departure = departures.watch(exchange.cancellation::cancel)) {
+        // The request is read whole: from here a client that leaves cancels the upstream call, noticed as soon as the
+        // upstream keeps the request waiting (an answer within the patience leaves the client no time to).
+        try (LateDepartureWatch departure = new LateDepartureWatch(departures, exchange.cancellation::cancel)) {
+            exchange.departure = departure;
+            exchange.cancellation.whenWaiting(departure::start);
             answer(req, res, body, exchange, clientKey, secrets);
         }
     }
@@ -240,7 +243,7 @@ final class MessagesHandler implements Handler {
             return EarlyStart.never();
         }
         ClientDepartures connection = departures.here(); // the starter runs on a thread of its own
-        return EarlyStart.arm(timers, earlyStartAfter, () -> {
+        return EarlyStart.arm(timers, earlyStartAfter, exchange.cancellation::whenWaiting, () -> {
             res.header(ROUTE, decision.route());
             ClientStream client = openStream(res, exchange, connection);
             client.event(ChatStreamTranslator.messageStart(messageId, exchange.model, estimate));
@@ -390,16 +393,25 @@ final class MessagesHandler implements Handler {
 
     /** The targets whose context window can hold the request; when none can, Claude Code's own wording, so it compacts. */
     private static List<Candidate> fitting(List<Candidate> targets, long estimate) {
-        List<Candidate> fitting = targets.stream()
-                .filter(c -> c.target().capabilities().contextWindow() == null
-                        || estimate <= c.target().capabilities().contextWindow())
-                .toList();
+        boolean allFit = true;
+        for (Candidate candidate : targets) {
+            allFit &= fits(candidate, estimate);
+        }
+        if (allFit) {
+            return targets; // the usual case: no stream and no new list per request
+        }
+        List<Candidate> fitting = targets.stream().filter(c -> fits(c, estimate)).toList();
         if (fitting.isEmpty()) {
             int window = targets.getFirst().target().capabilities().contextWindow();
             throw new RequestFailure(AnthropicError.invalidRequest(
                     "prompt is too long: " + estimate + " tokens > " + window + " maximum"));
         }
         return fitting;
+    }
+
+    private static boolean fits(Candidate candidate, long estimate) {
+        Integer window = candidate.target().capabilities().contextWindow();
+        return window == null || estimate <= window;
     }
 
     private static boolean worthAnotherTarget(int status) {
@@ -444,7 +456,7 @@ final class MessagesHandler implements Handler {
      */
     private ClientStream openStream(ServerResponse res, Exchange exchange, ClientDepartures connection) {
         startEventStream(res, exchange);
-        boolean watched = connection.watchedWhileStreaming(); // else the keeper's writes notice a departure
+        boolean watched = exchange.departure.watchStream(connection); // else the keeper's writes notice a departure
         return new ClientStream(json, connection.bounded(new CommittingOutput(res)), pingInterval, livenessCheck,
                 watched, timers, exchange.cancellation);
     }
@@ -555,10 +567,19 @@ final class MessagesHandler implements Handler {
         };
     }
 
+    /** The bill with its request id, as one line of JSON, written without a tree (amounts in plain notation). */
     private String billingJson(Exchange exchange) {
-        ObjectNode line = json.createObjectNode().put("request_id", exchange.requestId);
-        line.setAll(exchange.bill.toJson());
-        return JsonTrees.plainText(json.getFactory(), line);
+        StringWriter text = new StringWriter(768);
+        try (JsonGenerator out = json.getFactory().createGenerator(text)) {
+            out.enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
+            out.writeStartObject();
+            out.writeStringField("request_id", exchange.requestId);
+            exchange.bill.writeFields(out);
+            out.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing to memory cannot fail", e);
+        }
+        return text.toString();
     }
 
     private JsonNode parseBody(ServerRequest req) {

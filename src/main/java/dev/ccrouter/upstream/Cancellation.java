@@ -14,6 +14,8 @@ import java.io.IOException;
 public final class Cancellation {
     private Closeable inFlight;
     private boolean cancelled;
+    /** What runs when the call first waits on the network for long (see {@link #whenWaiting}); the calling thread's. */
+    private Runnable waiting;
 
     /** Closes the call's connection, if one is open, and refuses any further call of this exchange. */
     public void cancel() {
@@ -28,6 +30,35 @@ public final class Cancellation {
 
     public synchronized boolean cancelled() {
         return cancelled;
+    }
+
+    /**
+     * Has {@code action} run once, on the calling thread, when the call is first about to wait on the upstream for
+     * long: a read that has waited {@link UpstreamClient#PATIENCE} without a byte, a connection to be opened, a body
+     * too large to leave in one go. What a request needs only while its upstream keeps it waiting — a watch on its
+     * client, a timer — is started there, so an upstream that answers at once costs neither. Actions added before the
+     * first wait all run, in order; one added after it runs at the next.
+     */
+    public void whenWaiting(Runnable action) {
+        Runnable before = waiting;
+        waiting = before == null ? action : () -> {
+            before.run();
+            action.run();
+        };
+    }
+
+    /** Whether something is to run when the call first waits ({@link #whenWaiting}), and has not run yet. */
+    boolean expectsWaiting() {
+        return waiting != null;
+    }
+
+    /** The call is about to wait: runs what {@link #whenWaiting} asked, once. */
+    void waiting() {
+        Runnable action = waiting;
+        if (action != null) {
+            waiting = null;
+            action.run();
+        }
     }
 
     /** The call now uses this socket or connection; closed at once when the exchange was cancelled already. */

@@ -1,10 +1,12 @@
 package dev.ccrouter.upstream;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
@@ -30,12 +32,17 @@ final class Http1Connection implements java.io.Closeable {
     private final UpstreamInput in;
     private final OutputStream out;
     private final Endpoint endpoint;
+    /** The socket's read timeout, as set when it opened (0: none). */
+    private final int readTimeoutMillis;
     private long idleSince;
+    /** The call the connection serves now, told when a read first waits long; null between calls. */
+    private Cancellation serving;
 
-    private Http1Connection(Socket socket, Endpoint endpoint) throws IOException {
+    private Http1Connection(Socket socket, Endpoint endpoint, int readTimeoutMillis) throws IOException {
         this.socket = socket;
         this.endpoint = endpoint;
-        this.in = new UpstreamInput(socket.getInputStream(), READ_BUFFER_BYTES);
+        this.readTimeoutMillis = readTimeoutMillis;
+        this.in = new UpstreamInput(new PatientInput(socket.getInputStream()), READ_BUFFER_BYTES);
         this.out = socket.getOutputStream();
     }
 
@@ -52,14 +59,15 @@ final class Http1Connection implements java.io.Closeable {
             socket.setTcpNoDelay(true); // small SSE frames and requests must not wait ~40 ms for Nagle
             socket.setKeepAlive(true);
             socket.connect(new InetSocketAddress(endpoint.host(), endpoint.port()), (int) connectTimeout.toMillis());
-            socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, readTimeout.toMillis()));
+            int readTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, readTimeout.toMillis());
+            socket.setSoTimeout(readTimeoutMillis);
             if (endpoint.tls()) {
                 SSLSocket secure = (SSLSocket) tls.createSocket(socket, endpoint.host(), endpoint.port(), true);
                 secure.setUseClientMode(true);
                 secure.startHandshake();
-                return new Http1Connection(secure, endpoint);
+                return new Http1Connection(secure, endpoint, readTimeoutMillis);
             }
-            return new Http1Connection(socket, endpoint);
+            return new Http1Connection(socket, endpoint, readTimeoutMillis);
         } catch (IOException | RuntimeException e) {
             socket.close();
             throw e;
@@ -102,6 +110,14 @@ final class Http1Connection implements java.io.Closeable {
         return in;
     }
 
+    /**
+     * The call this connection serves from now on ({@link Cancellation#whenWaiting}: told when a read first waits
+     * longer than {@link UpstreamClient#PATIENCE}); null once its response ended.
+     */
+    void serve(Cancellation call) {
+        this.serving = call;
+    }
+
     void markIdle() {
         idleSince = System.nanoTime();
     }
@@ -117,6 +133,57 @@ final class Http1Connection implements java.io.Closeable {
             socket.close();
         } catch (IOException e) {
             // closing anyway
+        }
+    }
+
+    /**
+     * The socket's input. While the call served expects to be told of a wait, a read first waits at most
+     * {@link UpstreamClient#PATIENCE}; if nothing came, the call is told ({@link Cancellation#waiting}) and the read
+     * waits on for the rest of the read timeout — the longest silence tolerated stays the read timeout. Otherwise a
+     * read is the socket's own. A timed-out read leaves the socket usable (as {@link Socket#setSoTimeout} says).
+     */
+    private final class PatientInput extends InputStream {
+        private final InputStream socketInput;
+
+        PatientInput(InputStream socketInput) {
+            this.socketInput = socketInput;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] into, int offset, int length) throws IOException {
+            Cancellation call = serving;
+            int patience = (int) UpstreamClient.PATIENCE.toMillis();
+            if (call == null || !call.expectsWaiting() || readTimeoutMillis > 0 && readTimeoutMillis <= patience) {
+                return socketInput.read(into, offset, length);
+            }
+            socket.setSoTimeout(patience);
+            try {
+                return socketInput.read(into, offset, length);
+            } catch (SocketTimeoutException quiet) {
+                call.waiting();
+                socket.setSoTimeout(readTimeoutMillis == 0 ? 0 : readTimeoutMillis - patience);
+                return socketInput.read(into, offset, length);
+            } finally {
+                if (!socket.isClosed()) { // a cancelled call's socket: its read's own failure is the one to report
+                    socket.setSoTimeout(readTimeoutMillis);
+                }
+            }
+        }
+
+        @Override
+        public int available() throws IOException {
+            return socketInput.available();
+        }
+
+        @Override
+        public void close() throws IOException {
+            socketInput.close();
         }
     }
 

@@ -32,6 +32,13 @@ import javax.net.ssl.SSLSocketFactory;
 public final class UpstreamClient implements AutoCloseable {
     public static final HeaderName HTTP_REFERER = HeaderNames.create("HTTP-Referer");
     public static final HeaderName X_TITLE = HeaderNames.create("X-Title");
+    /**
+     * How long a call waits on the upstream before it counts as waiting ({@link Cancellation#whenWaiting}): longer
+     * than a local server or a cache takes to answer, far shorter than a model takes to start.
+     */
+    public static final Duration PATIENCE = Duration.ofMillis(50);
+    /** A request body larger than this may not leave at once (the socket's send buffer): sending it may wait. */
+    static final int SENT_AT_ONCE_BYTES = 64 * 1024;
 
     private final Duration connectTimeout;
     private final Duration readTimeout;
@@ -120,14 +127,20 @@ public final class UpstreamClient implements AutoCloseable {
                                       Cancellation cancellation) throws IOException {
         Http1Connection connection = pooled ? pool.take(endpoint) : null;
         if (connection == null) {
+            cancellation.waiting(); // a connect (and a TLS handshake) may take long
             connection = Http1Connection.open(endpoint, connectTimeout, readTimeout, endpoint.tls() ? tls.join() : null,
                     cancellation);
         }
         try {
             cancellation.attach(connection);
+            connection.serve(cancellation);
+            if (head.length + body.length() > SENT_AT_ONCE_BYTES) {
+                cancellation.waiting();
+            }
             connection.send(head, body);
             ResponseHead response = connection.readHead();
             return new UpstreamResponse(response, new ResponseBody(connection, response, released -> {
+                released.serve(null);
                 cancellation.detach(released);
                 pool.release(released);
             }));
