@@ -31,6 +31,11 @@ interface ClientDepartures {
         }
 
         @Override
+        public boolean polled() {
+            return false;
+        }
+
+        @Override
         public void stopProbing() {
         }
     };
@@ -54,9 +59,15 @@ interface ClientDepartures {
     ClientDepartures here();
 
     /**
+     * Whether this connection's departures are noticed by polling its socket ({@link DepartureProbe}): a watch then
+     * costs nothing while nothing happens, and a stream watched so needs no liveness writes.
+     */
+    boolean polled();
+
+    /**
      * A stream opened on the connection, and its keeper's writes notice a departure from now on: the read probe
      * stops, since it costs a timed-out read every 101 ms for as long as it runs — ten exceptions a second per open
-     * stream, most of a busy gateway's CPU with thousands of slow streams open.
+     * stream, most of a busy gateway's CPU with thousands of slow streams open. Nothing to stop where {@link #polled}.
      */
     void stopProbing();
 

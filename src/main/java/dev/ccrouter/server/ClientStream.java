@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ccrouter.api.anthropic.SseFrames;
 import dev.ccrouter.api.anthropic.StreamEvent;
 import dev.ccrouter.relay.ClientChannel;
+import dev.ccrouter.upstream.Cancellation;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -20,18 +21,20 @@ import java.util.concurrent.locks.ReentrantLock;
  * The SSE connection to one streaming client. Events are framed as they come and sent at each {@link #flush()}
  * (once per upstream chunk: nothing is held longer). While the upstream is quiet the stream is kept: after
  * {@code pingInterval} without an event it sends {@code event: ping} (Claude Code shows "waiting" after 20 s and drops
- * idle connections after a few minutes); every {@code livenessCheck} without any write it sends an SSE comment, which
- * every client ignores, because a write is the only way to learn that the client has gone — and a client that has
- * gone must cancel the upstream call at once, or the provider keeps generating and billing. A client that stays
- * connected but reads nothing fills its TCP window and blocks the write: the output given here is bounded
- * ({@link StallBoundedOutput}), so such a write fails once it has made no progress for the write-stall bound, and the
- * client counts as gone.
+ * idle connections after a few minutes). A client that has gone must cancel the upstream call at once, or the
+ * provider keeps generating and billing: where the edge watches the connection for that without writing
+ * ({@link ClientDepartures#polled()}, the socket polled), pings are all the keeping; elsewhere, every
+ * {@code livenessCheck} without any write the stream sends an SSE comment, which every client ignores, because a
+ * write is then the only way to learn that the client has gone. A client that stays connected but reads nothing fills
+ * its TCP window and blocks the write: the output given here is bounded ({@link StallBoundedOutput}), so such a write
+ * fails once it has made no progress for the write-stall bound, and the client counts as gone.
  *
- * <p>No thread waits per stream for that: the gateway's one timer thread looks at the stream every
- * {@code livenessCheck} and, only when a ping or a comment is due, starts a short-lived virtual thread for the write
- * (which may block on a client that reads nothing; the timer thread must not). A keeper thread parked per stream woke
- * four times a second and froze its stack into a new chunk each time, reachable from an old thread object: young
- * collections then grew with the number of quiet streams.
+ * <p>No thread waits per stream for that: the gateway's one timer thread looks at the stream now and then (every
+ * {@code livenessCheck} when comments are sent, a tenth of the ping interval otherwise) and, only when a ping or a
+ * comment is due, starts a short-lived virtual thread for the write (which may block on a client that reads nothing;
+ * the timer thread must not). A keeper thread parked per stream woke four times a second and froze its stack into a
+ * new chunk each time, reachable from an old thread object: young collections then grew with the number of quiet
+ * streams.
  */
 final class ClientStream implements ClientChannel, AutoCloseable {
     private static final byte[] LIVENESS_COMMENT = ":\n\n".getBytes(StandardCharsets.US_ASCII);
@@ -39,7 +42,10 @@ final class ClientStream implements ClientChannel, AutoCloseable {
     private final ObjectMapper json;
     private final OutputStream out;
     private final long pingNanos;
-    private final long livenessNanos;
+    /** How often the timer looks at the stream. */
+    private final long lookNanos;
+    /** Whether quiet spells get liveness comments: when nothing else notices the client leaving. */
+    private final boolean livenessWrites;
     /**
      * Quiet this long, a look finds a liveness write due: half a {@code livenessCheck}, not a whole one, because a
      * keeping write lands a moment after the look that started it, and the next look, a {@code livenessCheck} later,
@@ -47,7 +53,8 @@ final class ClientStream implements ClientChannel, AutoCloseable {
      * only every other look.
      */
     private final long quietEnough;
-    private final Runnable onClientGone;
+    /** The exchange's: cancelled here when a write fails, or by the edge when it notices the client leave. */
+    private final Cancellation departure;
     private final ReentrantLock lock = new ReentrantLock();
     private final ByteArrayOutputStream pending = new ByteArrayOutputStream(1024);
     private final ScheduledExecutorService timers;
@@ -61,19 +68,23 @@ final class ClientStream implements ClientChannel, AutoCloseable {
     private volatile boolean clientGone;
 
     /**
-     * @param out          the response's output, bounded by the write-stall deadline
-     * @param timers       the gateway's timer thread, which looks at the stream every {@code livenessCheck}
-     * @param onClientGone runs once when a write fails: the client left, or stopped reading
+     * @param out                the response's output, bounded by the write-stall deadline
+     * @param departureWatched   whether the client's departure is noticed without writes (then no liveness comments)
+     * @param timers             the gateway's timer thread, which looks at the stream
+     * @param departure          cancelled when a write fails (the client left, or stopped reading); once cancelled
+     *                           (by the edge too), the client counts as gone
      */
     ClientStream(ObjectMapper json, OutputStream out, Duration pingInterval, Duration livenessCheck,
-                 ScheduledExecutorService timers, Runnable onClientGone) {
+                 boolean departureWatched, ScheduledExecutorService timers, Cancellation departure) {
         this.json = json;
         this.out = out;
         this.pingNanos = pingInterval.toNanos();
-        this.livenessNanos = livenessCheck.toNanos();
+        this.livenessWrites = !departureWatched;
+        long livenessNanos = livenessCheck.toNanos();
+        this.lookNanos = livenessWrites ? livenessNanos : Math.max(livenessNanos, pingNanos / 10);
         this.quietEnough = livenessNanos / 2;
         this.timers = timers;
-        this.onClientGone = onClientGone;
+        this.departure = departure;
     }
 
     /** Starts keeping the connection; call after the first event. Once started, later calls do nothing. */
@@ -84,7 +95,7 @@ final class ClientStream implements ClientChannel, AutoCloseable {
         lock.lock();
         try {
             if (looks == null && !closed) {
-                looks = timers.scheduleWithFixedDelay(this::look, livenessNanos, livenessNanos, TimeUnit.NANOSECONDS);
+                looks = timers.scheduleWithFixedDelay(this::look, lookNanos, lookNanos, TimeUnit.NANOSECONDS);
             }
         } catch (RejectedExecutionException e) {
             // the gateway is stopping (its timers end after the last stream): the stream's own events still go out
@@ -127,19 +138,20 @@ final class ClientStream implements ClientChannel, AutoCloseable {
         }
     }
 
+    /** Whether a write failed or the edge noticed the client leave (then nothing more is written). */
     @Override
     public boolean clientGone() {
-        return clientGone;
+        return clientGone || departure.cancelled();
     }
 
     /** On the timer thread: starts a keeping write when one is due, never writes here. */
     private void look() {
-        if (closed || clientGone) {
-            looks.cancel(false); // set before the first look: that comes a livenessCheck after startKeeper
+        if (closed || clientGone()) {
+            looks.cancel(false); // set before the first look: that comes a look's interval after startKeeper
             return;
         }
         long now = System.nanoTime();
-        boolean due = now - lastEventNanos >= pingNanos || now - lastWriteNanos >= quietEnough;
+        boolean due = now - lastEventNanos >= pingNanos || livenessWrites && now - lastWriteNanos >= quietEnough;
         if (due && keeping.compareAndSet(false, true)) {
             Thread.ofVirtual().name("ccrouter-stream-keeper").start(this::keep);
         }
@@ -155,7 +167,7 @@ final class ClientStream implements ClientChannel, AutoCloseable {
                 if (now - lastEventNanos >= pingNanos) {
                     event(new StreamEvent.Ping());
                     flush();
-                } else if (now - lastWriteNanos >= quietEnough) {
+                } else if (livenessWrites && now - lastWriteNanos >= quietEnough) {
                     if (pending.size() > 0) {
                         flush(); // events framed but not yet sent say as much as a comment would
                     } else {
@@ -176,7 +188,7 @@ final class ClientStream implements ClientChannel, AutoCloseable {
      * under the lock. Dropped when the client is gone.
      */
     private void sendPending(boolean flush) {
-        if (!clientGone && !closed) {
+        if (!clientGone() && !closed) {
             try {
                 pending.writeTo(out);
                 if (flush) {
@@ -194,7 +206,7 @@ final class ClientStream implements ClientChannel, AutoCloseable {
     private void markGone() {
         if (!clientGone) {
             clientGone = true;
-            onClientGone.run();
+            departure.cancel();
         }
     }
 

@@ -47,6 +47,8 @@ final class ConnectionWatch {
     private long expiredAt;
     /** Runs when the client closes its side while the handler waits on the upstream; null when not watched. */
     private Runnable onDeparture;
+    /** The departure action ran: the client left while its request was being handled. */
+    private boolean departed;
     /** When the handler's write under way ({@link StallBoundedOutput}) started; {@link #NONE} between writes. */
     private long writingSince = NONE;
 
@@ -86,6 +88,11 @@ final class ConnectionWatch {
         }
     }
 
+    /** Whether departures are noticed by polling the socket (no probe to start or stop). */
+    boolean polled() {
+        return DepartureProbe.polls(ctx.serverSocket());
+    }
+
     /** Ends the departure probe: the response's writes notice a departure from now on ({@link DepartureProbe#stop}). */
     void stopProbing() {
         DepartureProbe.stop(ctx.serverSocket());
@@ -97,15 +104,21 @@ final class ConnectionWatch {
 
     /** Called by the watchdog: runs the departure action once the client closed its side. */
     void checkDeparture() {
-        Runnable departed;
+        Runnable departure;
         synchronized (this) {
-            if (onDeparture == null || ctx.serverSocket().isConnected()) {
+            if (onDeparture == null || !DepartureProbe.departed(ctx.serverSocket())) {
                 return;
             }
-            departed = onDeparture;
+            departure = onDeparture;
             onDeparture = null;
+            departed = true;
         }
-        departed.run();
+        departure.run();
+    }
+
+    /** Whether the client left while its request was being handled (noticed by {@link #checkDeparture}). */
+    synchronized boolean departed() {
+        return departed;
     }
 
     /** The handler starts a write to the client; it must end within the write-stall bound (the body timeout). */
@@ -130,6 +143,7 @@ final class ConnectionWatch {
     }
 
     synchronized void handlerStarted() {
+        departed = false;
         if (phase == Phase.IDLE || phase == Phase.HEAD) {
             phase = Phase.HANDLING;
             deadline = NONE;

@@ -6,6 +6,7 @@ import dev.ccrouter.config.GatewayConfig;
 import io.helidon.common.buffers.BufferData;
 import io.helidon.common.concurrency.limits.Limit;
 import io.helidon.http.HeaderValues;
+import io.helidon.http.HttpException;
 import io.helidon.http.HttpPrologue;
 import io.helidon.http.Method;
 import io.helidon.webserver.ConnectionContext;
@@ -29,6 +30,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The gateway's edge: every client connection passes through here before Helidon's HTTP/1.1 code sees it.
@@ -41,8 +43,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li><b>Read deadlines.</b> The request head must arrive within the head timeout of its first byte, the body
  *   within the body timeout; otherwise 408 and close (slowloris). A connection idle between requests is closed after
  *   the idle timeout.</li>
- *   <li><b>Departures.</b> While a handler waits on the upstream, a client that closed its connection is noticed
- *   within a tick or two ({@link ClientDepartures}), so the upstream call is cancelled instead of run to its end.</li>
+ *   <li><b>Departures.</b> While a handler waits on the upstream or streams, a client that closed its connection is
+ *   noticed within a tick or two ({@link ClientDepartures}), so the upstream call is cancelled instead of run to its
+ *   end.</li>
+ *   <li><b>A quiet gateway's heap.</b> Once no request has been in progress for a while, one full collection gives
+ *   back what a burst left in the heap ({@link IdleCollection}).</li>
  * </ul>
  *
  * Helidon 4.5 offers neither: its socket read timeout resets with every byte, and its idle-connection sweep only
@@ -70,6 +75,13 @@ final class EdgeGuard implements ReadDeadlines, ClientDepartures, AutoCloseable 
     private final ThreadLocal<ConnectionWatch> current = new ThreadLocal<>();
     private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(
             task -> Thread.ofPlatform().daemon().name("ccrouter-edge-watchdog").unstarted(task));
+    /**
+     * Requests started since the start (health checks aside), and those in their handler now: what tells the watchdog
+     * that the gateway is quiet.
+     */
+    private final AtomicLong requestsStarted = new AtomicLong();
+    private final AtomicInteger requestsInProgress = new AtomicInteger();
+    private final IdleCollection idleCollection = new IdleCollection(IdleCollection.QUIET, System::gc, System.nanoTime());
 
     EdgeGuard(GatewayConfig.Edge edge, int maxConnections) {
         this.timeouts = Timeouts.of(edge);
@@ -126,6 +138,10 @@ final class EdgeGuard implements ReadDeadlines, ClientDepartures, AutoCloseable 
                 return;
             }
             watch.handlerStarted();
+            if (!isHealthCheck(req)) { // a supervisor's probes every few seconds leave a gateway quiet
+                requestsStarted.incrementAndGet();
+            }
+            requestsInProgress.incrementAndGet();
             try {
                 if (watch.admitted()) {
                     chain.proceed();
@@ -135,7 +151,14 @@ final class EdgeGuard implements ReadDeadlines, ClientDepartures, AutoCloseable 
                 } else {
                     errors.send(res, watch.refusal(), Ids.next("req_"));
                 }
+            } catch (HttpException e) {
+                // Helidon's complaint that a response was begun and not ended: its client left during it, noticed by
+                // the watchdog, and its end could not be sent. Nobody is there to answer; the access log has it.
+                if (res.isSent() || !watch.departed()) {
+                    throw e;
+                }
             } finally {
+                requestsInProgress.decrementAndGet();
                 watch.handlerFinished(System.nanoTime(), req.headers().contains(HeaderValues.CONNECTION_CLOSE));
             }
         };
@@ -172,6 +195,12 @@ final class EdgeGuard implements ReadDeadlines, ClientDepartures, AutoCloseable 
     }
 
     @Override
+    public boolean polled() {
+        ConnectionWatch watch = current.get();
+        return watch != null && watch.polled();
+    }
+
+    @Override
     public void stopProbing() {
         ConnectionWatch watch = current.get();
         if (watch != null) {
@@ -201,6 +230,11 @@ final class EdgeGuard implements ReadDeadlines, ClientDepartures, AutoCloseable 
         @Override
         public ClientDepartures here() {
             return this;
+        }
+
+        @Override
+        public boolean polled() {
+            return connection.polled();
         }
 
         @Override
@@ -235,13 +269,14 @@ final class EdgeGuard implements ReadDeadlines, ClientDepartures, AutoCloseable 
         perClient.computeIfPresent(client, (address, count) -> count.decrementAndGet() <= 0 ? null : count);
     }
 
-    /** One tick of the watchdog: every connection's deadlines against the clock. */
+    /** One tick of the watchdog: every connection's deadlines against the clock, then the heap of a quiet gateway. */
     private void sweep() {
         long now = System.nanoTime();
         for (ConnectionWatch watch : watches) {
             watch.checkDeparture();
             watch.check(now, hasBufferedBytes(watch));
         }
+        idleCollection.tick(now, requestsStarted.get(), requestsInProgress.get());
     }
 
     /**

@@ -29,15 +29,24 @@ final class LateDepartureWatch implements ClientDepartures.Watch {
     }
 
     /**
-     * A stream opens on the connection: its writes notice a departure from now, so a probe running ends and none
-     * starts any more. A probe never started is not told to stop: Helidon would keep that mark for the connection's
-     * next request and its probe would end before it began.
+     * A stream opens on the connection ({@code connection}: its departures from whatever thread opens it). Where the
+     * socket is polled, watching costs nothing while nothing happens: the watch starts now if it has not, and the
+     * stream needs no liveness writes (true). Elsewhere its writes notice a departure from now (false), so a probe
+     * running ends and none starts any more; a probe never started is not told to stop: Helidon would keep that mark
+     * for the connection's next request and its probe would end before it began.
      */
-    synchronized void stopProbing(ClientDepartures connection) {
+    synchronized boolean watchStream(ClientDepartures connection) {
+        if (connection.polled()) {
+            if (running == null && !stopped) {
+                running = connection.watch(onDeparture);
+            }
+            return running != null;
+        }
         stopped = true;
         if (running != null) {
             connection.stopProbing();
         }
+        return false;
     }
 
     @Override

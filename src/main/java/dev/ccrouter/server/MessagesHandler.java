@@ -456,10 +456,9 @@ final class MessagesHandler implements Handler {
      */
     private ClientStream openStream(ServerResponse res, Exchange exchange, ClientDepartures connection) {
         startEventStream(res, exchange);
-        // the stream's keeper writes every 250 ms while it is quiet: a write notices a departure
-        exchange.departure.stopProbing(connection);
-        return new ClientStream(json, connection.bounded(new CommittingOutput(res)), pingInterval, livenessCheck, timers,
-                exchange.cancellation::cancel);
+        boolean watched = exchange.departure.watchStream(connection); // else the keeper's writes notice a departure
+        return new ClientStream(json, connection.bounded(new CommittingOutput(res)), pingInterval, livenessCheck,
+                watched, timers, exchange.cancellation);
     }
 
     /**

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ccrouter.api.anthropic.StreamEvent;
+import dev.ccrouter.upstream.Cancellation;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -17,9 +18,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * How a quiet stream is kept by the gateway's one timer thread: liveness comments and pings arrive on time, a client
- * that reads nothing holds only its own keeping write (not the timer, not the other streams), and a closed stream
- * leaves nothing scheduled.
+ * How a quiet stream is kept by the gateway's one timer thread: liveness comments (only where nothing else notices a
+ * departure) and pings arrive on time, a client that reads nothing holds only its own keeping write (not the timer,
+ * not the other streams), and a closed stream leaves nothing scheduled.
  */
 class ClientStreamKeepingTest {
     static final ObjectMapper JSON = new ObjectMapper();
@@ -47,7 +48,8 @@ class ClientStreamKeepingTest {
     @Test
     void aQuietStreamGetsLivenessCommentsThenAPingOnceThePingIntervalPassed() {
         ByteArrayOutputStream client = new ByteArrayOutputStream();
-        ClientStream stream = new ClientStream(JSON, client, Duration.ofMillis(600), LIVENESS, timers, () -> { });
+        ClientStream stream = new ClientStream(JSON, client, Duration.ofMillis(600), LIVENESS, false, timers,
+                new Cancellation());
         stream.startKeeper();
 
         await().atMost(Duration.ofSeconds(5)).until(() -> client.toString(StandardCharsets.UTF_8).contains("event: ping"));
@@ -57,6 +59,36 @@ class ClientStreamKeepingTest {
         assertThat(count(beforePing, COMMENT)).as("one comment per liveness check for 600 ms").isBetween(2, 12);
         assertThat(sent.substring(sent.indexOf("event: ping"))).startsWith("event: ping\ndata: {\"type\":\"ping\"}\n\n");
         stream.close();
+    }
+
+    @Test
+    void aStreamWhoseDepartureIsWatchedGetsNoLivenessCommentsOnlyItsPing() {
+        ByteArrayOutputStream client = new ByteArrayOutputStream();
+        ClientStream stream = new ClientStream(JSON, client, Duration.ofMillis(600), LIVENESS, true, timers,
+                new Cancellation());
+        stream.startKeeper();
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> client.size() > 0);
+        assertThat(client.toString(StandardCharsets.UTF_8)).isEqualTo("event: ping\ndata: {\"type\":\"ping\"}\n\n");
+        stream.close();
+    }
+
+    @Test
+    void aStreamWhoseClientTheEdgeSawLeaveWritesNothingMore() {
+        ByteArrayOutputStream client = new ByteArrayOutputStream();
+        Cancellation departure = new Cancellation();
+        ClientStream stream = new ClientStream(JSON, client, Duration.ofMinutes(1), LIVENESS, true, timers, departure);
+        stream.event(new StreamEvent.Ping());
+        stream.flush();
+        int before = client.size();
+
+        departure.cancel(); // the edge's watchdog noticed the client's FIN
+        stream.event(new StreamEvent.Ping());
+        stream.flush();
+        stream.close();
+
+        assertThat(stream.clientGone()).isTrue();
+        assertThat(client.size()).as("nothing written after the departure").isEqualTo(before);
     }
 
     @Test
@@ -80,8 +112,10 @@ class ClientStreamKeepingTest {
             }
         };
         ByteArrayOutputStream reading = new ByteArrayOutputStream();
-        ClientStream stuck = new ClientStream(JSON, notReading, Duration.ofMinutes(1), LIVENESS, timers, () -> { });
-        ClientStream quiet = new ClientStream(JSON, reading, Duration.ofMinutes(1), LIVENESS, timers, () -> { });
+        ClientStream stuck = new ClientStream(JSON, notReading, Duration.ofMinutes(1), LIVENESS, false, timers,
+                new Cancellation());
+        ClientStream quiet = new ClientStream(JSON, reading, Duration.ofMinutes(1), LIVENESS, false, timers,
+                new Cancellation());
         stuck.startKeeper();
         quiet.startKeeper();
         try {
@@ -98,7 +132,8 @@ class ClientStreamKeepingTest {
     @Test
     void aClosedStreamLeavesNothingScheduled() {
         ByteArrayOutputStream client = new ByteArrayOutputStream();
-        ClientStream stream = new ClientStream(JSON, client, Duration.ofMinutes(1), LIVENESS, timers, () -> { });
+        ClientStream stream = new ClientStream(JSON, client, Duration.ofMinutes(1), LIVENESS, false, timers,
+                new Cancellation());
         stream.startKeeper();
         assertThat(timers.getQueue()).hasSize(1);
         await().atMost(Duration.ofSeconds(5)).until(() -> client.size() > 0);
@@ -113,7 +148,8 @@ class ClientStreamKeepingTest {
     void aStreamOpenedAsTheGatewayStopsStillSendsItsEvents() {
         timers.shutdownNow();
         ByteArrayOutputStream client = new ByteArrayOutputStream();
-        ClientStream stream = new ClientStream(JSON, client, Duration.ofMinutes(1), LIVENESS, timers, () -> { });
+        ClientStream stream = new ClientStream(JSON, client, Duration.ofMinutes(1), LIVENESS, false, timers,
+                new Cancellation());
         stream.startKeeper();
         stream.event(new StreamEvent.Ping());
         stream.flush();

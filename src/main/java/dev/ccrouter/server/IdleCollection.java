@@ -1,0 +1,49 @@
+package dev.ccrouter.server;
+
+import java.time.Duration;
+
+/**
+ * Gives the heap back once the gateway has gone quiet. The Serial collector collects its old generation only when it
+ * is full, so after a burst the old generation keeps every page its promoted garbage touched, and the RSS stays where
+ * the burst left it; a full collection compacts the live objects and shrinks the old generation to them plus the
+ * free share the heap-free ratios allow, handing the rest back. It pauses every thread for as long as it takes (tens
+ * of milliseconds with the small live set of a quiet gateway), so it runs only when nobody waits: after
+ * {@link #QUIET} with no request in progress and none started, once per quiet spell, and only when requests were
+ * served since the last one (or since the start, whose own garbage it also collects).
+ *
+ * <p>Driven by the edge's watchdog tick; not thread-safe, as that tick runs on one thread.
+ */
+final class IdleCollection {
+    static final Duration QUIET = Duration.ofSeconds(30);
+
+    private final long quietNanos;
+    private final Runnable collect;
+    private long requestsSeen;
+    private long quietSince;
+    /** Requests were served since the last collection (the start counts as one). */
+    private boolean served = true;
+
+    /** @param collect the full collection, {@code System::gc} */
+    IdleCollection(Duration quiet, Runnable collect, long now) {
+        this.quietNanos = quiet.toNanos();
+        this.collect = collect;
+        this.quietSince = now;
+    }
+
+    /**
+     * @param requestsStarted requests started since the gateway started (a count that only grows)
+     * @param inProgress      requests being handled right now (an open stream is one)
+     */
+    void tick(long now, long requestsStarted, int inProgress) {
+        if (requestsStarted != requestsSeen || inProgress > 0) {
+            requestsSeen = requestsStarted;
+            quietSince = now;
+            served = true;
+            return;
+        }
+        if (served && now - quietSince >= quietNanos) {
+            served = false;
+            collect.run();
+        }
+    }
+}
