@@ -3,9 +3,10 @@ package dev.ccrouter.server;
 /**
  * A request's watch for its client leaving ({@link ClientDepartures#watch}), started only once the upstream keeps the
  * request waiting ({@code Cancellation.whenWaiting}: a read silent for {@code UpstreamClient.PATIENCE}, a connection
- * to open). The watch probes the client's socket from a virtual thread of its own, which Helidon's next read of the
- * connection waits for: a thread started, run and joined per request, 7 % of the gateway's CPU samples under load
- * (docs/benchmarks.md), for an upstream that answers within milliseconds and a client that had no time to leave.
+ * to open). Where the socket cannot be polled ({@link DepartureProbe}), the watch probes it from a virtual thread of
+ * its own, which Helidon's next read of the connection waits for: a thread started, run and joined per request, 7 % of
+ * the gateway's CPU samples under load (docs/benchmarks.md), for an upstream that answers within milliseconds and a
+ * client that had no time to leave. A polled socket's watch is cheap, but an entry the watchdog polls all the same.
  *
  * <p>Started on the request's thread (the upstream read), stopped from it or from the thread that started a stream
  * early: each step takes this object's lock.
