@@ -105,6 +105,13 @@ public final class HopBench {
 
         @Override
         public void close() throws IOException {
+            String[] names = {"direct", "floor", "gateway"};
+            for (int path = 0; path < clients.length; path++) {
+                if (clients[path].resent() > 0) {
+                    System.err.println("bench: " + names[path] + ": " + clients[path].resent()
+                            + " request(s) sent again after the server closed a kept-alive connection unanswered");
+                }
+            }
             for (RawHttpClient client : clients) {
                 client.close();
             }

@@ -30,6 +30,7 @@ final class RawHttpClient implements Closeable {
     private OutputStream out;
     private int position;
     private int limit;
+    private int resent;
 
     RawHttpClient(String url) {
         URI uri = URI.create(url);
@@ -69,7 +70,17 @@ final class RawHttpClient implements Closeable {
         long start = System.nanoTime();
         out.write(request);
         out.flush();
-        fill();
+        if (!answerBegins()) {
+            // A kept-alive connection the server closed before answering (nginx does so, rarely, after thousands of
+            // large bodies): sent again on a fresh connection, timed from there, and counted.
+            close();
+            resent++;
+            connect();
+            start = System.nanoTime();
+            out.write(request);
+            out.flush();
+            fill();
+        }
         long firstByte = System.nanoTime() - start;
         String status = line();
         long contentLength = -1;
@@ -116,6 +127,25 @@ final class RawHttpClient implements Closeable {
         out = socket.getOutputStream();
         position = 0;
         limit = 0;
+    }
+
+    /** Requests sent again because their kept-alive connection closed before any byte of an answer. */
+    int resent() {
+        return resent;
+    }
+
+    /** Waits for the answer's first bytes; false when the connection closed first. */
+    private boolean answerBegins() throws IOException {
+        if (position < limit) {
+            return true;
+        }
+        int read = in.read(buffer, 0, buffer.length);
+        if (read < 0) {
+            return false;
+        }
+        position = 0;
+        limit = read;
+        return true;
     }
 
     private void fill() throws IOException {
