@@ -28,7 +28,7 @@ final class BoundedHeap {
      * and docs/benchmarks.md say why). The trim was an experimental flag in the JDK 21 updates that first had it
      * (JDK-8325496 made it a product flag): unlocking experimental options lets those start too.
      */
-    static final List<String> FLAGS = List.of("-XX:+UseSerialGC", "-Xmx768m", "-Xms80m", "-Xmn64m",
+    static final List<String> FLAGS = List.of("-XX:+UseSerialGC", "-Xmx768m", "-Xms176m", "-Xmn160m",
             "-XX:SurvivorRatio=4", "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30", "-XX:-ShrinkHeapInSteps",
             "-XX:+UnlockExperimentalVMOptions", "-XX:TrimNativeHeapInterval=5000");
     private static final String RELAUNCHED = "CCROUTER_BOUNDED_HEAP";
