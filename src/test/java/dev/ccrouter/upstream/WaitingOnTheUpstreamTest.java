@@ -2,6 +2,7 @@ package dev.ccrouter.upstream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.ccrouter.config.ConfigLoader;
 import dev.ccrouter.config.GatewayConfig;
@@ -18,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -32,11 +34,15 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 20, unit = TimeUnit.SECONDS)
 class WaitingOnTheUpstreamTest {
     private static final String ANSWER = "{\"id\":\"gen-1\"}";
+    /** The upstream answers at once. */
+    private static final Runnable AT_ONCE = () -> { };
 
     private ServerSocket server;
     private Thread serving;
-    /** Before answering the n-th request on the connection, the upstream waits this long (or forever: null). */
-    private final List<Duration> delays = new ArrayList<>();
+    /** Before answering the n-th request on the connection, the upstream waits for this (or forever: null). */
+    private final List<Runnable> beforeAnswering = new ArrayList<>();
+    /** Set by a test's waiting action: the call told its exchange that it waits. */
+    private final AtomicBoolean toldWaiting = new AtomicBoolean();
     /** How many requests the upstream has answered. */
     private final AtomicInteger answers = new AtomicInteger();
 
@@ -54,7 +60,7 @@ class WaitingOnTheUpstreamTest {
 
     @Test
     void anAnswerThatIsThereAtOnceRunsNothingAndAFreshConnectionDoes() throws Exception {
-        delays.addAll(List.of(Duration.ZERO, Duration.ZERO));
+        beforeAnswering.addAll(List.of(AT_ONCE, AT_ONCE));
         try (UpstreamClient client = client(Duration.ofSeconds(5))) {
             List<String> first = new ArrayList<>();
             assertThat(call(client, first)).isEqualTo(ANSWER);
@@ -68,7 +74,8 @@ class WaitingOnTheUpstreamTest {
 
     @Test
     void anUpstreamSilentBeyondThePatienceRunsTheActionsOnceInOrderAndItsAnswerIsReadWhole() throws Exception {
-        delays.addAll(List.of(Duration.ZERO, Duration.ofMillis(600)));
+        // The second answer is held until the call has said it waits: silent beyond the patience, it must.
+        beforeAnswering.addAll(List.of(AT_ONCE, () -> await().atMost(Duration.ofSeconds(10)).untilTrue(toldWaiting)));
         try (UpstreamClient client = client(Duration.ofSeconds(5))) {
             call(client, new ArrayList<>());
 
@@ -79,10 +86,13 @@ class WaitingOnTheUpstreamTest {
                 ran.add("watch");
                 answeredSoFar.add(answers.get());
             });
-            cancellation.whenWaiting(() -> ran.add("timer"));
+            cancellation.whenWaiting(() -> {
+                ran.add("timer");
+                toldWaiting.set(true);
+            });
             long begun = System.nanoTime();
             try (UpstreamResponse response = client.post(call(), "{}".getBytes(StandardCharsets.UTF_8), cancellation)) {
-                assertThat(Duration.ofNanos(System.nanoTime() - begun)).isGreaterThanOrEqualTo(Duration.ofMillis(600));
+                assertThat(Duration.ofNanos(System.nanoTime() - begun)).isGreaterThanOrEqualTo(UpstreamClient.PATIENCE);
                 assertThat(ran).containsExactly("watch", "timer");
                 assertThat(answeredSoFar).as("ran while the second answer was still awaited").containsExactly(1);
                 assertThat(response.status()).isEqualTo(200);
@@ -93,8 +103,8 @@ class WaitingOnTheUpstreamTest {
 
     @Test
     void theReadTimeoutStillBoundsTheWholeSilence() throws Exception {
-        delays.add(Duration.ZERO);
-        delays.add(null); // never answers
+        beforeAnswering.add(AT_ONCE);
+        beforeAnswering.add(null); // never answers
         try (UpstreamClient client = client(Duration.ofMillis(400))) {
             call(client, new ArrayList<>());
             List<String> ran = new ArrayList<>();
@@ -128,25 +138,25 @@ class WaitingOnTheUpstreamTest {
         return new UpstreamClient(config);
     }
 
-    /** One connection; each request (a head and a body of its Content-Length) answered after its delay. */
+    /** One connection; each request (a head and a body of its Content-Length) answered once its condition holds. */
     private void serve() {
         try (Socket socket = server.accept()) {
             InputStream in = socket.getInputStream();
             OutputStream out = socket.getOutputStream();
-            for (Duration delay : delays) {
+            for (Runnable before : beforeAnswering) {
                 int length = contentLength(in);
                 in.readNBytes(length);
-                if (delay == null) {
+                if (before == null) {
                     in.read(); // until the client gives up and closes
                     return;
                 }
-                Thread.sleep(delay); // the upstream's own pace, not a test's synchronization
+                before.run();
                 answers.incrementAndGet();
                 out.write(("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: "
                         + ANSWER.length() + "\r\n\r\n" + ANSWER).getBytes(StandardCharsets.US_ASCII));
                 out.flush();
             }
-        } catch (IOException | InterruptedException e) {
+        } catch (IOException | RuntimeException e) {
             // the test ended
         }
     }
