@@ -1,10 +1,6 @@
 package dev.ccrouter.billing;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ccrouter.api.anthropic.Usage;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -54,38 +50,10 @@ public record Bill(Usage usage,
     }
 
     /**
-     * The bill as the {@code : ccrouter-billing} stream comment carries it. Amounts are JSON numbers rounded as
-     * {@link Money#shown}; write them in plain notation ({@code WRITE_BIGDECIMAL_AS_PLAIN}).
-     */
-    public ObjectNode toJson() {
-        JsonNodeFactory nodes = JsonNodeFactory.instance;
-        ObjectNode json = nodes.objectNode();
-        json.set("usage", usage.toJson());
-        json.put("usage_estimated", estimated);
-        json.put("cache_writes", cacheWrites.wireName());
-        json.set("cache_hit_ratio", nodes.numberNode(cacheHitRatio()));
-        ObjectNode usd = json.putObject("cost_usd");
-        usd.set("input", amount(cost.input()));
-        usd.set("output", amount(cost.output()));
-        usd.set("cache_read", amount(cost.cacheRead()));
-        usd.set("cache_write", amount(cost.cacheWrite()));
-        usd.set("request", amount(cost.request()));
-        usd.set("total", amount(cost.total()));
-        json.set("upstream_cost_usd", amount(upstreamCost));
-        json.set("residual_usd", amount(residual));
-        if (byokFee != null) {
-            json.set("byok_fee_usd", amount(byokFee));
-        }
-        json.put("prices", pricesAsOf);
-        ArrayNode notesJson = json.putArray("notes");
-        notes.forEach(notesJson::add);
-        return json;
-    }
-
-    /**
-     * Writes {@link #toJson()}'s fields, in the same order, into an object the generator has open: how a stream's
-     * billing comment writes them after its request id, without building the tree for every stream
-     * ({@code BillTest} holds the two equal).
+     * Writes the bill's fields into an object the generator has open: usage, whether it was estimated, cache writes,
+     * the cache hit ratio, the cost by part, the upstream's cost, the residual, the BYOK fee when there is one, the
+     * prices' source and the notes. Amounts are JSON numbers rounded as {@link Money#shown}; write them in plain
+     * notation ({@code WRITE_BIGDECIMAL_AS_PLAIN}). A stream's billing comment writes them after its request id.
      */
     public void writeFields(JsonGenerator out) throws IOException {
         out.writeFieldName("usage");
@@ -126,7 +94,4 @@ public record Bill(Usage usage,
         }
     }
 
-    private static JsonNode amount(BigDecimal value) {
-        return value == null ? JsonNodeFactory.instance.nullNode() : JsonNodeFactory.instance.numberNode(Money.shown(value));
-    }
 }

@@ -296,8 +296,7 @@ class UsageAccountingTest {
                  "prompt_tokens_details": {"cached_tokens": 48000}, "cost": 0.033525}"""),
                 FIVE_MINUTES, CATALOG.get("anthropic/claude-sonnet-4.6"));
 
-        String line = JSON.writer().with(com.fasterxml.jackson.core.JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN)
-                .writeValueAsString(bill.toJson());
+        String line = BillTest.fields(bill);
 
         assertThat(line).contains("\"cache_writes\":\"inferred\"", "\"cache_hit_ratio\":0.9231",
                 "\"cost_usd\":{\"input\":0.0015,\"output\":0.0045,\"cache_read\":0.0144,\"cache_write\":0.013125,"
