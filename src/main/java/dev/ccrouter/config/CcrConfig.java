@@ -213,7 +213,7 @@ final class CcrConfig {
         }
         ObjectNode settings = ConfigFiles.read(file, warnings);
         try {
-            return ConfigBinder.MAPPER.writeValueAsString(settings);
+            return SettingsYaml.MAPPER.writeValueAsString(settings);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException("settings read from " + file + " cannot be written as YAML", e);
         }

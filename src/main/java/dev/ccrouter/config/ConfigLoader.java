@@ -114,7 +114,7 @@ public final class ConfigLoader {
     public String effectiveYaml(Flags flags) {
         ConfigFile file = read(flags);
         GatewayConfig config = gatewayConfig(file);
-        ObjectNode tree = ConfigBinder.MAPPER.valueToTree(file);
+        ObjectNode tree = SettingsYaml.MAPPER.valueToTree(file);
         tree.put("data_dir", config.dataDir().toString());
         tree.path("auth").path("keys").forEach(key -> mask((ObjectNode) key, "key"));
         maskAll(tree.path("auth").path("admin_keys"));
@@ -125,7 +125,7 @@ public final class ConfigLoader {
             yaml.append("# provider openrouter: implicit, at upstream.base_url, forwards the client's key\n");
         }
         try {
-            return yaml.append(ConfigBinder.MAPPER.writeValueAsString(tree)).toString();
+            return yaml.append(SettingsYaml.MAPPER.writeValueAsString(tree)).toString();
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("the effective configuration cannot be written as YAML", e);
         }
