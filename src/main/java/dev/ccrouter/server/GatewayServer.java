@@ -71,14 +71,21 @@ public final class GatewayServer implements AutoCloseable {
      * Helidon's global service registry, which its routing and server builders look their parts up in (a tenth of
      * the start's main thread, docs/benchmarks.md). {@code serve} calls it before reading its configuration, so that
      * the two go on at once; {@link #start()} then finds the registry built, or waits for it (a class is initialised
-     * once per JVM, and a thread that needs it meanwhile waits). Without it, start() builds the registry itself.
+     * once per JVM, and a thread that needs it meanwhile waits). Without it, start() builds the registry itself. Then
+     * it initialises the classes the first request would ({@link FirstRequestClasses}), so that the first request
+     * finds them ready.
      */
     public static void prepare() {
         Thread.ofPlatform().daemon().name("ccrouter-prepare").start(() -> {
             try {
+                // ObjectMapper's class initialisation (its default date format, type factory and settings) is the
+                // first thing the start's JSON needs; here it runs while the settings are read.
+                Class.forName("com.fasterxml.jackson.databind.ObjectMapper", true,
+                        GatewayServer.class.getClassLoader());
                 HttpRouting.builder();
-            } catch (RuntimeException | Error e) {
-                // start() meets the same failure on its own thread and reports it there
+                FirstRequestClasses.initialise();
+            } catch (RuntimeException | Error | ClassNotFoundException e) {
+                // start() (or the first request) meets the same failure on its own thread and reports it there
             }
         });
     }

@@ -1,0 +1,59 @@
+package dev.ccrouter.server;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * The classes a gateway's first request initialises: Helidon's request path, the translation, the upstream client,
+ * the stream writer, the bill, the ledger's row and the metrics ({@code ccrouter/first-request-classes.txt}, ≈ 270).
+ * Initialising them is a large part of what makes the first request slower than the next; {@link GatewayServer#prepare}
+ * does it on its own thread during the start instead.
+ *
+ * <p>Two threads initialising classes at once could wait on each other only if a class's initialiser needed one the
+ * other thread is initialising and the reverse; the classes listed are those a start leaves uninitialised, so no
+ * initialiser the start runs needs them, and the start's own classes are finished or taken in the start's order.
+ */
+final class FirstRequestClasses {
+    static final String RESOURCE = "/ccrouter/first-request-classes.txt";
+
+    private FirstRequestClasses() {
+    }
+
+    /** The listed names, in order. */
+    static List<String> names() {
+        try (InputStream in = FirstRequestClasses.class.getResourceAsStream(RESOURCE)) {
+            if (in == null) {
+                return List.of();
+            }
+            return new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)).lines()
+                    .filter(line -> !line.isBlank() && !line.startsWith("#")).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Initialises each listed class. One this build lacks is passed over (FirstRequestClassesTest keeps the list to
+     * the build); one whose initialiser fails fails again at its first use, where it is reported.
+     *
+     * @return how many were initialised
+     */
+    static int initialise() {
+        ClassLoader loader = FirstRequestClasses.class.getClassLoader();
+        int initialised = 0;
+        for (String name : names()) {
+            try {
+                Class.forName(name, true, loader);
+                initialised++;
+            } catch (ClassNotFoundException | LinkageError e) {
+                // see above
+            }
+        }
+        return initialised;
+    }
+}
