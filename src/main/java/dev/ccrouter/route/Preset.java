@@ -1,12 +1,6 @@
 package dev.ccrouter.route;
 
-import com.fasterxml.jackson.annotation.JsonCreator;
-import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URI;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -38,28 +32,28 @@ record Preset(String description,
               List<ModelSpec> models) {
 
     enum Protocol {
-        @JsonProperty("openai") OPENAI,
-        @JsonProperty("anthropic") ANTHROPIC
+        OPENAI,
+        ANTHROPIC
     }
 
     /** How the key goes upstream. */
     enum Auth {
         /** {@code Authorization: Bearer <key>} */
-        @JsonProperty("bearer") BEARER,
+        BEARER,
         /** {@code x-api-key: <key>} (Anthropic-style endpoints) */
-        @JsonProperty("x-api-key") X_API_KEY,
+        X_API_KEY,
         /** no key (local servers) */
-        @JsonProperty("none") NONE
+        NONE
     }
 
     /** Where prices come from. */
     enum PriceSource {
         /** OpenRouter's {@code /models} catalog, by upstream model id */
-        @JsonProperty("openrouter-catalog") OPENROUTER_CATALOG,
+        OPENROUTER_CATALOG,
         /** the preset's own price table */
-        @JsonProperty("table") TABLE,
+        TABLE,
         /** none: the bill says "no price" */
-        @JsonProperty("none") NONE
+        NONE
     }
 
     /** The dialect as written in the file; see {@link dev.ccrouter.translate.Dialect}. */
@@ -89,27 +83,16 @@ record Preset(String description,
 
     /** The tool-call id alphabet; see {@link dev.ccrouter.translate.ToolCallIdFormat}. */
     enum ToolCallIds {
-        @JsonProperty("any") ANY,
-        @JsonProperty("alnum9") ALNUM9
+        ANY,
+        ALNUM9
     }
 
     /**
      * Capability settings for the models whose id matches one of {@code match} ({@code *} matches anything). In the
-     * file an entry is its {@code match} list beside the same keys as {@code capabilities}, read as strictly.
+     * file an entry is its {@code match} list beside the same keys as {@code capabilities}, read as strictly
+     * ({@link PresetTree}).
      */
     record ModelSpec(List<String> match, CapabilitySpec capabilities) {
-
-        @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
-        static ModelSpec read(ObjectNode entry) throws JsonProcessingException {
-            ObjectNode settings = entry.deepCopy();
-            JsonNode match = settings.remove("match");
-            if (match == null || !match.isArray() || match.isEmpty()) {
-                throw new IllegalArgumentException("a models entry needs a non-empty match list: " + entry);
-            }
-            List<String> patterns = new ArrayList<>();
-            match.forEach(pattern -> patterns.add(pattern.asText()));
-            return new ModelSpec(List.copyOf(patterns), Presets.strict().treeToValue(settings, CapabilitySpec.class));
-        }
 
         boolean matches(String model) {
             return match.stream().anyMatch(pattern -> glob(pattern, model));

@@ -3,19 +3,17 @@ package dev.ccrouter.route;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.ccrouter.config.ConfigLoader;
 import dev.ccrouter.config.GatewayConfig;
 import dev.ccrouter.config.ProviderSettings;
 import dev.ccrouter.translate.Dialect;
 import dev.ccrouter.translate.ModelCapabilities;
 import dev.ccrouter.translate.ToolCallIdFormat;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -50,10 +48,10 @@ class PresetFilesTest {
     @ParameterizedTest
     @MethodSource("presetNames")
     void eachPresetReadsStrictlyAndNamesEverythingAProviderNeeds(String name) throws IOException {
-        Preset preset;
-        try (InputStream in = Presets.class.getResourceAsStream("/ccrouter/presets/" + name + ".yaml")) {
-            preset = Presets.parse(in);
-        }
+        String file = Presets.file(name);
+        assertThat(PresetTree.tree(file, name)).as("read as the YAML engine reads it")
+                .isEqualTo(new ObjectMapper(new YAMLFactory()).readTree(file));
+        Preset preset = PresetTree.preset(file, name);
         assertThat(preset.description()).as("description").isNotBlank();
         assertThat(preset.protocol()).as("protocol").isNotNull();
         assertThat(preset.auth()).as("auth").isNotNull();
@@ -89,9 +87,12 @@ class PresetFilesTest {
                 capabilities:
                   max_output_token: 10
                 """;
-        assertThatThrownBy(() -> Presets.parse(new ByteArrayInputStream(misspelt.getBytes(StandardCharsets.UTF_8))))
-                .isInstanceOf(UnrecognizedPropertyException.class)
-                .hasMessageContaining("max_output_token");
+        assertThatThrownBy(() -> PresetTree.preset(misspelt, "x.yaml"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("preset x.yaml: unknown key capabilities.max_output_token (known: auto_cache_breakpoints, "
+                        + "cache_control, cache_ttl, context_window, forced_tool_choice, image_input, max_output_tokens, "
+                        + "nullable_types, parallel_tool_calls, schema_keywords_to_strip, stop_sequence_limit, "
+                        + "tool_call_ids, tool_name_limit)");
     }
 
     @Test
@@ -105,8 +106,30 @@ class PresetFilesTest {
                   - match: ["m*"]
                     context_windw: 10
                 """;
-        assertThatThrownBy(() -> Presets.parse(new ByteArrayInputStream(misspelt.getBytes(StandardCharsets.UTF_8))))
-                .hasMessageContaining("context_windw");
+        assertThatThrownBy(() -> PresetTree.preset(misspelt, "x.yaml"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("preset x.yaml: unknown key models[0].context_windw (known: auto_cache_breakpoints, "
+                        + "cache_control, cache_ttl, context_window, forced_tool_choice, image_input, match, "
+                        + "max_output_tokens, nullable_types, parallel_tool_calls, schema_keywords_to_strip, "
+                        + "stop_sequence_limit, tool_call_ids, tool_name_limit)");
+    }
+
+    @Test
+    void aMisspeltValueInAPresetIsAnErrorNamingTheChoices() {
+        assertThatThrownBy(() -> PresetTree.preset("description: x\nprotocol: openai\nauth: barer\nprices: none\n",
+                "x.yaml"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("preset x.yaml: auth must be one of bearer, x-api-key, none, got 'barer'");
+    }
+
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"a: 1.5\n", "a: yes\n", "a: 'quoted'\n",
+            "a: &anchor x\n", "a: |\n  block\n", "a:\n  b: 1\n c: 2\n", "a: 1\na: 2\n", "a 1\n",
+            "a: [1,\n  2\n", "- x: 1\n", "a:\n\tb: 1\n", "a: {b: 1}\n"})
+    void refusesYamlBeyondWhatThePresetReaderTakesNamingTheLine(String yaml) {
+        assertThatThrownBy(() -> PresetTree.tree(yaml, "x.yaml"))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageStartingWith("the preset x.yaml uses YAML beyond what its reader takes (line ");
     }
 
     @ParameterizedTest
