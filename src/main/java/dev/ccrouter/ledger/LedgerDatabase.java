@@ -25,10 +25,12 @@ public final class LedgerDatabase implements AutoCloseable {
 
     private final LedgerSettings settings;
     private final HikariDataSource pool;
+    private final PoolThreads poolThreads;
 
-    private LedgerDatabase(LedgerSettings settings, HikariDataSource pool) {
+    private LedgerDatabase(LedgerSettings settings, HikariDataSource pool, PoolThreads poolThreads) {
         this.settings = settings;
         this.pool = pool;
+        this.poolThreads = poolThreads;
     }
 
     /**
@@ -46,6 +48,8 @@ public final class LedgerDatabase implements AutoCloseable {
         }
         HikariConfig config = new HikariConfig();
         config.setPoolName("ccrouter-ledger");
+        PoolThreads poolThreads = new PoolThreads("ccrouter-ledger-pool");
+        config.setThreadFactory(poolThreads);
         config.setJdbcUrl(settings.url());
         config.setDataSourceProperties(driverProperties(settings));
         config.setMaximumPoolSize(settings.isPostgres() ? 4 : 2);
@@ -67,10 +71,11 @@ public final class LedgerDatabase implements AutoCloseable {
                     .migrate();
         } catch (FlywayException e) {
             pool.close();
+            poolThreads.awaitEnd();
             throw new LedgerUnavailableException("ledger database " + settings.displayUrl()
                     + " could not be set up: " + rootMessage(e));
         }
-        return new LedgerDatabase(settings, pool);
+        return new LedgerDatabase(settings, pool, poolThreads);
     }
 
     /**
@@ -102,6 +107,7 @@ public final class LedgerDatabase implements AutoCloseable {
     @Override
     public void close() {
         pool.close();
+        poolThreads.awaitEnd();
     }
 
     private static Properties driverProperties(LedgerSettings settings) {

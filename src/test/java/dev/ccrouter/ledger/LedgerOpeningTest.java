@@ -31,6 +31,21 @@ class LedgerOpeningTest {
         }
     }
 
+    /** The pool's threads (its housekeeper, the connection adder and closer) have ended when close returns. */
+    @Test
+    void aClosedLedgerLeavesNoPoolThreadRunning() {
+        LedgerSettings settings = new LedgerSettings(true, LedgerSettings.defaults(dir).url(), 10_000,
+                Duration.ofMillis(10));
+        for (int round = 0; round < 5; round++) {
+            try (Ledger ledger = Ledger.open(settings)) {
+                assertThat(ledger.writer().record(row(round))).isTrue();
+            }
+
+            assertThat(Thread.getAllStackTraces().keySet()).as("round " + round)
+                    .noneMatch(thread -> thread.getName().startsWith("ccrouter-ledger-pool"));
+        }
+    }
+
     @Test
     void anUnreachableDatabaseIsSaidWhenTheOpeningIsAwaited() throws IOException {
         int closedPort;
