@@ -11,8 +11,8 @@ import java.util.List;
 /**
  * The classes a gateway's first request initialises: Helidon's request path, the translation, the upstream client,
  * the stream writer, the bill, the ledger's row and the metrics ({@code ccrouter/first-request-classes.txt}, ≈ 270).
- * Initialising them is a large part of what makes the first request slower than the next; {@link GatewayServer#prepare}
- * does it on its own thread during the start instead.
+ * Initialising them is a large part of what makes the first request slower than the next; {@link GatewayServer#start}
+ * has it done on a thread of its own while it waits for the ledger's database.
  *
  * <p>Two threads initialising classes at once could wait on each other only if a class's initialiser needed one the
  * other thread is initialising and the reverse; the classes listed are those a start leaves uninitialised, so no

@@ -71,19 +71,16 @@ public final class GatewayServer implements AutoCloseable {
      * Helidon's global service registry, which its routing and server builders look their parts up in (a tenth of
      * the start's main thread, docs/benchmarks.md). {@code serve} calls it before reading its configuration, so that
      * the two go on at once; {@link #start()} then finds the registry built, or waits for it (a class is initialised
-     * once per JVM, and a thread that needs it meanwhile waits). Without it, start() builds the registry itself. Then
-     * it initialises the classes the first request would ({@link FirstRequestClasses}), so that the first request
-     * finds them ready.
+     * once per JVM, and a thread that needs it meanwhile waits). Without it, start() builds the registry itself.
      */
     public static void prepare() {
         Thread.ofPlatform().daemon().name("ccrouter-prepare").start(() -> {
             try {
-                // ObjectMapper's class initialisation (its default date format, type factory and settings) is the
-                // first thing the start's JSON needs; here it runs while the settings are read.
+                HttpRouting.builder();
+                // ObjectMapper's class initialisation (its default date format, type factory and settings), which the
+                // start's JSON needs next, runs here while the settings are read.
                 Class.forName("com.fasterxml.jackson.databind.ObjectMapper", true,
                         GatewayServer.class.getClassLoader());
-                HttpRouting.builder();
-                FirstRequestClasses.initialise();
             } catch (RuntimeException | Error | ClassNotFoundException e) {
                 // start() (or the first request) meets the same failure on its own thread and reports it there
             }
@@ -195,6 +192,10 @@ public final class GatewayServer implements AutoCloseable {
                 .routing(routing)
                 .build();
         metrics = built(metricsBuilt);
+        // The classes the first request needs are initialised on a thread of their own from here, while this one
+        // waits for the ledger's database (the start's longest wait): earlier, they held up classes this thread
+        // needed; later, they would be the first request's own work.
+        Thread.ofPlatform().daemon().name("ccrouter-first-request").start(FirstRequestClasses::initialise);
         awaitLedger();
         limits.start();
         WebServer started = built.start();

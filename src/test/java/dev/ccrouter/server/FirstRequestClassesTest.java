@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The list of classes {@link GatewayServer#prepare} initialises for the first request stays true to the build. */
+/** The list of classes the start initialises for the first request ({@link FirstRequestClasses}) stays true to the build. */
 class FirstRequestClassesTest {
     @Test
     void everyListedClassIsInTheBuildOnceAndCanBeNamed() throws Exception {
