@@ -136,6 +136,7 @@ public final class LedgerDatabase implements AutoCloseable {
             throw new LedgerUnavailableException("ledger database " + settings.displayUrl()
                     + ": cannot create directory " + parent + ": " + e.getMessage());
         }
+        SqliteLibrary.keepIn(parent);
     }
 
     private static LedgerUnavailableException unavailable(LedgerSettings settings, Exception e) {
