@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * Binds the merged settings tree into {@link ConfigFile}'s records by hand: snake_case keys, unknown keys rejected at
@@ -240,13 +241,19 @@ final class ConfigBinder {
 
     /** Text; a number or true/false written where text belongs is taken as written. */
     private String text(JsonNode node, ConfigPath path) {
+        return leaf(node, path, JsonNode::isValueNode, "text", JsonNode::asText);
+    }
+
+    /** A value of one kind, or null; the kind's name is what a mismatch says is valid when the table has no row. */
+    private <T> T leaf(JsonNode node, ConfigPath path, Predicate<JsonNode> accepted, String kind,
+                       Function<JsonNode, T> read) {
         if (node.isNull()) {
             return null;
         }
-        if (!node.isValueNode()) {
-            throw mismatch(path, "text", node);
+        if (!accepted.test(node)) {
+            throw mismatch(path, kind, node);
         }
-        return node.asText();
+        return read.apply(node);
     }
 
     private Integer wholeNumber(JsonNode node, ConfigPath path) {
@@ -292,13 +299,7 @@ final class ConfigBinder {
     }
 
     private Boolean trueOrFalse(JsonNode node, ConfigPath path) {
-        if (node.isNull()) {
-            return null;
-        }
-        if (!node.isBoolean()) {
-            throw mismatch(path, "true or false", node);
-        }
-        return node.booleanValue();
+        return leaf(node, path, JsonNode::isBoolean, "true or false", JsonNode::booleanValue);
     }
 
     private URI uri(JsonNode node, ConfigPath path) {

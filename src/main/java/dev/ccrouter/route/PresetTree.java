@@ -2,11 +2,10 @@ package dev.ccrouter.route;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.BooleanNode;
-import com.fasterxml.jackson.databind.node.IntNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import dev.ccrouter.config.YamlSliver;
 import java.net.URI;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -15,7 +14,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Pattern;
+import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * Reads a built-in preset file ({@code ccrouter/presets/<name>.yaml}) without the YAML engine or databind, whose
@@ -27,11 +27,6 @@ import java.util.regex.Pattern;
  */
 final class PresetTree {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
-    private static final Pattern WHOLE_NUMBER = Pattern.compile("-?(0|[1-9][0-9]*)");
-    /** Plain scalars YAML reads as other than text, or whose syntax is beyond this reader. */
-    private static final Pattern NOT_PLAIN_TEXT = Pattern.compile("(?i)null|~|y|n|yes|no|on|off"
-            + "|[-+]?(\\.[0-9]+|[0-9][0-9_]*(\\.[0-9_]*)?)(e[-+]?[0-9]+)?|[-+]?0[xob].*|[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+.*"
-            + "|[-+]?\\.(inf|nan)|[\\[\\]{}&*!|>%@`'\",?#-].*|.*: .*|.*:|.*\\s#.*");
     private static final Set<String> CAPABILITIES = Set.of("cache_control", "cache_ttl", "auto_cache_breakpoints",
             "max_output_tokens", "context_window", "tool_name_limit", "schema_keywords_to_strip",
             "stop_sequence_limit", "image_input", "tool_call_ids", "parallel_tool_calls", "forced_tool_choice",
@@ -64,7 +59,7 @@ final class PresetTree {
         String openKey = null;
         String[] lines = yaml.split("\n", -1);
         for (int number = 1; number <= lines.length; number++) {
-            String line = withoutComment(lines[number - 1]).stripTrailing();
+            String line = YamlSliver.withoutComment(lines[number - 1]).stripTrailing();
             if (line.isBlank()) {
                 continue;
             }
@@ -73,7 +68,7 @@ final class PresetTree {
                 if (number == lines.length) {
                     throw unsupported(first, "a list that is not closed");
                 }
-                line = line + " " + withoutComment(lines[number++]).strip();
+                line = line + " " + YamlSliver.withoutComment(lines[number++]).strip();
             }
             int indent = line.length() - line.stripLeading().length();
             if (line.substring(0, indent).indexOf('\t') >= 0) {
@@ -112,24 +107,17 @@ final class PresetTree {
     }
 
     /** One {@code key: value} into the map; the key when it has no value yet (a map or a list may follow). */
-    private String entry(ObjectNode map, String entry, int number) {
-        int colon = entry.indexOf(": ");
-        if (colon < 0 && entry.endsWith(":")) {
-            colon = entry.length() - 1;
+    private String entry(ObjectNode map, String line, int number) {
+        YamlSliver.Entry entry = YamlSliver.entry(line);
+        if (entry == null || map.has(entry.key())) {
+            throw unsupported(number, "a line that is not 'key: value' with a plain key of its own");
         }
-        if (colon <= 0) {
-            throw unsupported(number, "a line that is not 'key: value'");
+        if (entry.value().isEmpty()) {
+            map.putNull(entry.key());
+            return entry.key();
         }
-        String key = entry.substring(0, colon);
-        String value = entry.substring(colon + 1).strip();
-        if (!key.equals(key.strip()) || NOT_PLAIN_TEXT.matcher(key).matches() || map.has(key)) {
-            throw unsupported(number, "the key '" + key + "'");
-        }
-        if (value.isEmpty()) {
-            map.putNull(key);
-            return key;
-        }
-        map.set(key, value.startsWith("[") ? flowList(value, number) : scalar(value, number));
+        map.set(entry.key(), entry.value().startsWith("[") ? flowList(entry.value(), number)
+                : scalar(entry.value(), number));
         return null;
     }
 
@@ -156,37 +144,19 @@ final class PresetTree {
         return list;
     }
 
+    /** A scalar of the sliver ({@link YamlSliver#scalar}), or text in double quotes without escapes. */
     private JsonNode scalar(String value, int number) {
-        if (value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")) {
+        if (value.length() > 2 && value.startsWith("\"") && value.endsWith("\"")) {
             String text = value.substring(1, value.length() - 1);
-            if (text.indexOf('"') >= 0 || text.indexOf('\\') >= 0) {
-                throw unsupported(number, "the value " + value);
+            if (text.indexOf('"') < 0 && text.indexOf('\\') < 0) {
+                return TextNode.valueOf(text);
             }
-            return TextNode.valueOf(text);
         }
-        if (value.equals("true") || value.equals("false")) {
-            return BooleanNode.valueOf(value.equals("true"));
-        }
-        if (WHOLE_NUMBER.matcher(value).matches() && value.length() < 10) {
-            return IntNode.valueOf(Integer.parseInt(value));
-        }
-        if (value.isEmpty() || NOT_PLAIN_TEXT.matcher(value).matches()) {
+        JsonNode scalar = YamlSliver.scalar(value);
+        if (scalar == null || scalar.isContainerNode()) {
             throw unsupported(number, "the value '" + value + "'");
         }
-        return TextNode.valueOf(value);
-    }
-
-    /** A {@code #} starts a comment at the line's start or after a blank, outside quotes. */
-    private static String withoutComment(String line) {
-        boolean quoted = false;
-        for (int i = 0; i < line.length(); i++) {
-            char c = line.charAt(i);
-            quoted ^= c == '"';
-            if (c == '#' && !quoted && (i == 0 || line.charAt(i - 1) == ' ')) {
-                return line.substring(0, i);
-            }
-        }
-        return line;
+        return scalar;
     }
 
     private IllegalStateException unsupported(int line, String what) {
@@ -282,14 +252,20 @@ final class PresetTree {
     }
 
     private String text(ObjectNode map, String key, String at) {
+        return value(map, key, at, JsonNode::isValueNode, "text", JsonNode::asText);
+    }
+
+    /** The value of a key, when it is there: null when not written (or written empty), else of the kind accepted. */
+    private <T> T value(ObjectNode map, String key, String at, Predicate<JsonNode> kind, String valid,
+                        Function<JsonNode, T> read) {
         JsonNode value = map.get(key);
         if (!present(value)) {
             return null;
         }
-        if (!value.isValueNode()) {
-            throw invalid(at + key, "text", value);
+        if (!kind.test(value)) {
+            throw invalid(at + key, valid, value);
         }
-        return value.asText();
+        return read.apply(value);
     }
 
     private List<String> texts(JsonNode list, String where) {
@@ -307,14 +283,7 @@ final class PresetTree {
     }
 
     private Boolean flag(ObjectNode map, String key, String at) {
-        JsonNode value = map.get(key);
-        if (!present(value)) {
-            return null;
-        }
-        if (!value.isBoolean()) {
-            throw invalid(at + key, "true or false", value);
-        }
-        return value.booleanValue();
+        return value(map, key, at, JsonNode::isBoolean, "true or false", JsonNode::booleanValue);
     }
 
     private boolean required(Boolean value, String where) {
@@ -325,14 +294,7 @@ final class PresetTree {
     }
 
     private Integer number(ObjectNode map, String key, String at) {
-        JsonNode value = map.get(key);
-        if (!present(value)) {
-            return null;
-        }
-        if (!value.isInt()) {
-            throw invalid(at + key, "a whole number", value);
-        }
-        return value.intValue();
+        return value(map, key, at, JsonNode::isInt, "a whole number", JsonNode::intValue);
     }
 
     private URI uri(ObjectNode map, String key) {
