@@ -36,12 +36,13 @@ final class Http1Connection implements java.io.Closeable {
     private final SilenceWatch.Reads reads;
     private long idleSince;
 
-    private Http1Connection(Socket socket, Endpoint endpoint, SilenceWatch.Reads reads) throws IOException {
+    /** @param plain what a read timeout closes: the TCP socket (under the TLS one, if any) */
+    private Http1Connection(Socket socket, Socket plain, Endpoint endpoint, SilenceWatch silences) throws IOException {
         this.socket = socket;
         this.endpoint = endpoint;
-        this.reads = reads;
         this.in = new UpstreamInput(new WatchedInput(socket.getInputStream()), READ_BUFFER_BYTES);
         this.out = socket.getOutputStream();
+        this.reads = silences.watch(plain); // last: a connection that failed to open is not left watched
     }
 
     /** Where connections go: scheme, host and port, the pool's key. */
@@ -68,9 +69,9 @@ final class Http1Connection implements java.io.Closeable {
                 secure.startHandshake();
                 socket.setSoTimeout(0);
                 // A timeout closes the plain socket under the TLS one: closing the TLS socket may wait for its reader.
-                return new Http1Connection(secure, endpoint, silences.watch(socket));
+                return new Http1Connection(secure, socket, endpoint, silences);
             }
-            return new Http1Connection(socket, endpoint, silences.watch(socket));
+            return new Http1Connection(socket, socket, endpoint, silences);
         } catch (IOException | RuntimeException e) {
             socket.close();
             throw e;
