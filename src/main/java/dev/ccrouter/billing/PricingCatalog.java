@@ -169,16 +169,23 @@ public final class PricingCatalog implements AutoCloseable {
         }
     }
 
-    /** The HTTP client, built on first use: on the refresher's thread, not on the gateway's start (it costs ~0.3 s). */
-    private synchronized HttpClient http() {
+    /**
+     * The HTTP client, built on first use: on the refresher's thread, not on the gateway's start (it costs ~0.3 s).
+     * An http catalog (a provider on this machine or network) gets a TLS context that trusts nothing rather than the
+     * JDK's default, which would load the trust store for nothing ({@link TrustNothingTls}).
+     */
+    synchronized HttpClient http() {
         if (closed.getCount() == 0) {
             throw new IllegalStateException("the catalog is closed");
         }
         if (http == null) {
-            http = HttpClient.newBuilder()
+            HttpClient.Builder builder = HttpClient.newBuilder()
                     .connectTimeout(CONNECT_TIMEOUT)
-                    .followRedirects(HttpClient.Redirect.NORMAL)
-                    .build();
+                    .followRedirects(HttpClient.Redirect.NORMAL);
+            if (!"https".equalsIgnoreCase(modelsUrl.getScheme())) {
+                builder.sslContext(TrustNothingTls.context());
+            }
+            http = builder.build();
         }
         return http;
     }

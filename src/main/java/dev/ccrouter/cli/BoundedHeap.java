@@ -1,8 +1,11 @@
 package dev.ccrouter.cli;
 
 import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -15,8 +18,9 @@ import java.util.stream.Stream;
  * picks G1 with a quarter of the machine's memory as heap limit (6 GB on a 24 GB machine), and G1 expands the heap to
  * keep its share of CPU small: measured, 13 MB of live objects and 1.07 GB of RSS after 20 s at 64 connections. A
  * running JVM cannot lower its heap limit or change collector (neither {@code SoftMaxHeapSize} nor the heap-free
- * ratios bound G1's growth, measured), and a jar's manifest cannot carry JVM options, so the jar restarts itself once
- * with the launcher's settings and waits for that child. Whoever chose a heap or a collector, on the command line or
+ * ratios bound G1's growth, measured), and a jar's manifest cannot carry JVM options, so the jar starts itself again
+ * once with the launcher's settings: on JDK 22+ in place of itself (execve, one JVM in one process), on JDK 21 as a
+ * child it waits for. Whoever chose a heap or a collector, on the command line or
  * in the {@code JAVA_TOOL_OPTIONS}/{@code JDK_JAVA_OPTIONS} environment, is left alone.
  */
 final class BoundedHeap {
@@ -40,17 +44,20 @@ final class BoundedHeap {
 
     /**
      * Runs this command again in a JVM with {@link #FLAGS} when this one was started without any heap or collector
-     * choice, and returns its exit status; empty when this JVM is the one to run the command.
+     * choice: on JDK 22+ that JVM replaces this one in the same process ({@link ProcessImage}), and this method does
+     * not return; on JDK 21, or when that fails, it is a child this JVM waits for, and this returns its exit status.
+     * Empty when this JVM is the one to run the command.
      */
     static OptionalInt relaunchIfUnbounded(Map<String, String> env) {
         Optional<String[]> arguments = ProcessHandle.current().info().arguments();
         if (env.containsKey(RELAUNCHED) || arguments.isEmpty() || chosen(env, arguments.get())) {
             return OptionalInt.empty();
         }
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(FLAGS);
-        command.addAll(List.of(arguments.get()));
+        List<String> command = command(Path.of(System.getProperty("java.home")),
+                cacheBeside(runningJar(), Runtime.version().feature()), arguments.get());
+        Map<String, String> bounded = new HashMap<>(env);
+        bounded.put(RELAUNCHED, "1");
+        ProcessImage.replace(command, bounded);
         ProcessBuilder child = new ProcessBuilder(command).inheritIO();
         child.environment().put(RELAUNCHED, "1");
         try {
@@ -62,6 +69,47 @@ final class BoundedHeap {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return OptionalInt.of(130);
+        }
+    }
+
+    /** The bounded JVM's command line: this JDK's java, {@link #FLAGS}, the cache if any, then this JVM's arguments. */
+    static List<String> command(Path javaHome, Optional<Path> cache, String[] arguments) {
+        List<String> command = new ArrayList<>();
+        command.add(javaHome.resolve("bin").resolve("java").toString());
+        command.addAll(FLAGS);
+        // Its warnings off, as the launcher and the systemd unit run it: JDK 25.0.x warns about adapters it cannot
+        // link from the cache and uses the cache all the same, and a cache of another build is just not used.
+        cache.ifPresent(file -> command.addAll(List.of("-XX:AOTCache=" + file, "-Xlog:aot*=off", "-Xlog:cds*=off")));
+        command.addAll(List.of(arguments));
+        return command;
+    }
+
+    /**
+     * The ahead-of-time cache {@code ccrouter.aot} beside the jar (where the launcher trains it, target/, and the
+     * systemd unit's install steps put it, /opt/ccrouter/) when the JDK reads such caches (25+) and it is not older
+     * than the jar (the launcher would train it again; the JVM would refuse it): the bounded JVM then starts from
+     * the classes and profiles the launcher's starts use.
+     */
+    static Optional<Path> cacheBeside(Optional<Path> jar, int jdkFeature) {
+        if (jdkFeature < 25 || jar.isEmpty()) {
+            return Optional.empty();
+        }
+        Path cache = jar.get().resolveSibling("ccrouter.aot");
+        try {
+            return Files.getLastModifiedTime(cache).compareTo(Files.getLastModifiedTime(jar.get())) >= 0
+                    ? Optional.of(cache) : Optional.empty();
+        } catch (IOException noCache) {
+            return Optional.empty();
+        }
+    }
+
+    /** The jar this class was loaded from; empty when it was loaded from a folder (the tests' target/classes). */
+    private static Optional<Path> runningJar() {
+        try {
+            Path location = Path.of(BoundedHeap.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return Files.isRegularFile(location) ? Optional.of(location) : Optional.empty();
+        } catch (URISyntaxException | RuntimeException e) {
+            return Optional.empty();
         }
     }
 

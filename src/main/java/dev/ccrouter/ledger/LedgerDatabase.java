@@ -9,10 +9,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Driver;
 import java.sql.SQLException;
-import java.util.Map;
 import java.util.Properties;
-import org.flywaydb.core.Flyway;
-import org.flywaydb.core.api.FlywayException;
 
 /**
  * The ledger's database, SQLite or PostgreSQL, with its schema brought up to date (Flyway; one set of migrations
@@ -32,7 +29,7 @@ public final class LedgerDatabase implements AutoCloseable {
     }
 
     /**
-     * Connects, checks the database answers and migrates its schema.
+     * Connects, checks the database answers and migrates its schema when it is not current ({@link SchemaHistory}).
      *
      * @throws LedgerUnavailableException when it cannot (one line, without the URL's password)
      */
@@ -57,20 +54,18 @@ public final class LedgerDatabase implements AutoCloseable {
         } catch (RuntimeException e) {
             throw unavailable(settings, e);
         }
-        try {
-            Flyway.configure()
-                    .dataSource(pool)
-                    .locations("classpath:ccrouter/db/ledger")
-                    .placeholders(Map.of("id_column", settings.isPostgres()
-                            ? "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY" : "INTEGER PRIMARY KEY AUTOINCREMENT"))
-                    .load()
-                    .migrate();
-        } catch (FlywayException e) {
-            pool.close();
-            throw new LedgerUnavailableException("ledger database " + settings.displayUrl()
-                    + " could not be set up: " + rootMessage(e));
+        if (!isCurrent(pool)) {
+            SchemaMigration.migrate(settings, pool);
         }
         return new LedgerDatabase(settings, pool);
+    }
+
+    private static boolean isCurrent(HikariDataSource pool) {
+        try (Connection connection = pool.getConnection()) {
+            return SchemaHistory.isCurrent(connection);
+        } catch (SQLException e) {
+            return false; // Flyway will say what is wrong
+        }
     }
 
     /**

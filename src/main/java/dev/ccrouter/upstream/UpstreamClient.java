@@ -14,9 +14,9 @@ import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLSocketFactory;
 
 /**
@@ -49,17 +49,23 @@ public final class UpstreamClient implements AutoCloseable {
     private final SilenceWatch silences;
     /** Per provider URL, what its requests share; as many entries as configured endpoints. */
     private final Map<URI, Target> targets = new ConcurrentHashMap<>();
-    /** The JDK's TLS context loads its trust store (a third of a second): made beside the server's start. */
-    private final CompletableFuture<SSLSocketFactory> tls;
+    private final UpstreamTls tls;
 
     public UpstreamClient(GatewayConfig config) {
+        this(config, () -> (SSLSocketFactory) SSLSocketFactory.getDefault());
+    }
+
+    /** With the TLS context https connections use made by {@code tlsContext}, when one is needed. */
+    UpstreamClient(GatewayConfig config, Supplier<SSLSocketFactory> tlsContext) {
         this.connectTimeout = config.connectTimeout();
         this.readTimeout = config.readTimeout();
         this.httpReferer = config.httpReferer();
         this.appTitle = config.appTitle();
         this.silences = SilenceWatch.running(PATIENCE, readTimeout);
-        this.tls = CompletableFuture.supplyAsync(() -> (SSLSocketFactory) SSLSocketFactory.getDefault(),
-                task -> Thread.ofPlatform().daemon().name("ccrouter-upstream-init").start(task));
+        this.tls = new UpstreamTls(tlsContext);
+        if (config.allProviders().stream().anyMatch(provider -> isHttps(provider.baseUrl()))) {
+            tls.start(); // beside the server's start, not at the first request
+        }
     }
 
     /** OpenRouter's app attribution, from the client when it sent it, else from the configuration. */
@@ -131,7 +137,7 @@ public final class UpstreamClient implements AutoCloseable {
         Http1Connection connection = pooled ? pool.take(endpoint) : null;
         if (connection == null) {
             cancellation.waiting(); // a connect (and a TLS handshake) may take long
-            connection = Http1Connection.open(endpoint, connectTimeout, readTimeout, endpoint.tls() ? tls.join() : null,
+            connection = Http1Connection.open(endpoint, connectTimeout, readTimeout, endpoint.tls() ? tls.get() : null,
                     cancellation, silences);
         }
         try {
@@ -159,7 +165,7 @@ public final class UpstreamClient implements AutoCloseable {
      */
     private record Target(Http1Connection.Endpoint endpoint, String jsonHead, String streamHead) {
         static Target of(URI url) {
-            boolean tls = "https".equalsIgnoreCase(url.getScheme());
+            boolean tls = isHttps(url);
             int port = url.getPort() > 0 ? url.getPort() : tls ? 443 : 80;
             String path = (url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath())
                     + (url.getRawQuery() == null ? "" : "?" + url.getRawQuery());
@@ -170,6 +176,10 @@ public final class UpstreamClient implements AutoCloseable {
             return new Target(new Http1Connection.Endpoint(tls, url.getHost(), port),
                     start + "application/json\r\nContent-Length: ", start + "text/event-stream\r\nContent-Length: ");
         }
+    }
+
+    private static boolean isHttps(URI url) {
+        return "https".equalsIgnoreCase(url.getScheme());
     }
 
     /** The request head, built once per call; header values lose any line break, so none can add a header. */

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -118,6 +119,26 @@ class PricingCatalogTest {
             assertThat(catalog.refresh()).isFalse();
             assertThat(catalog.find(SONNET)).isEqualTo(before);
         }
+        assertThat(dataDir.resolve("pricing/models.json")).doesNotExist();
+    }
+
+    @Test
+    void anHttpCatalogIsFetchedWithoutTheDefaultTrustStoreAndAnHttpsOneWithIt() throws Exception {
+        assertThat(open(Duration.ofHours(1)).http().sslContext()).isNotSameAs(SSLContext.getDefault());
+        catalog.close();
+        catalog = new PricingCatalog(URI.create("https://openrouter.example/api/v1/models"), dataDir, Duration.ofHours(1));
+        assertThat(catalog.http().sslContext()).isSameAs(SSLContext.getDefault());
+    }
+
+    @Test
+    void anHttpCatalogRedirectingToHttpsFailsLikeAnyUnreadableAnswer() throws Exception {
+        PricingCatalog catalog = open(Duration.ofHours(1));
+        ModelPricing before = catalog.find(SONNET);
+        upstream.models(FakeUpstream.json(302, "{}", "Location",
+                upstream.baseUrl().replaceFirst("^http:", "https:") + "/models"));
+
+        assertThat(catalog.refresh()).isFalse();
+        assertThat(catalog.find(SONNET)).isEqualTo(before);
         assertThat(dataDir.resolve("pricing/models.json")).doesNotExist();
     }
 

@@ -5,9 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class BoundedHeapTest {
     private static final Map<String, String> NO_ENV = Map.of();
@@ -55,5 +60,35 @@ class BoundedHeapTest {
                 .contains("java " + spaced + " -XX:ArchiveClassesAtExit=")
                 .contains("ENTRYPOINT [\"java\", " + BoundedHeap.FLAGS.stream().map(flag -> "\"" + flag + "\"")
                         .collect(Collectors.joining(", ")) + ", ");
+    }
+
+    @Test
+    void theBoundedJvmIsThisJdksJavaWithTheFlagsTheCacheAndThisJvmsArguments() {
+        assertThat(BoundedHeap.command(Path.of("/opt/jdk"), Optional.of(Path.of("/opt/ccrouter/ccrouter.aot")),
+                new String[] {"-Dx=1", "-jar", "/opt/ccrouter/ccrouter.jar", "serve"}))
+                .isEqualTo(Stream.of(List.of("/opt/jdk/bin/java"), BoundedHeap.FLAGS,
+                        List.of("-XX:AOTCache=/opt/ccrouter/ccrouter.aot", "-Xlog:aot*=off", "-Xlog:cds*=off",
+                                "-Dx=1", "-jar", "/opt/ccrouter/ccrouter.jar", "serve"))
+                        .flatMap(List::stream).toList());
+        assertThat(BoundedHeap.command(Path.of("/opt/jdk"), Optional.empty(), new String[] {"-jar", "c.jar"}))
+                .isEqualTo(Stream.of(List.of("/opt/jdk/bin/java"), BoundedHeap.FLAGS, List.of("-jar", "c.jar"))
+                        .flatMap(List::stream).toList());
+    }
+
+    @Test
+    void theCacheBesideTheJarIsUsedOnJdk25AndLaterWhenNotOlderThanTheJar(@TempDir Path dir) throws IOException {
+        Path jar = Files.writeString(dir.resolve("ccrouter.jar"), "jar");
+        Path cache = dir.resolve("ccrouter.aot");
+        assertThat(BoundedHeap.cacheBeside(Optional.of(jar), 25)).as("none trained").isEmpty();
+
+        Files.writeString(cache, "cache");
+        Files.setLastModifiedTime(jar, FileTime.fromMillis(1_000_000));
+        Files.setLastModifiedTime(cache, FileTime.fromMillis(2_000_000));
+        assertThat(BoundedHeap.cacheBeside(Optional.of(jar), 25)).contains(cache);
+        assertThat(BoundedHeap.cacheBeside(Optional.of(jar), 24)).as("a JDK without AOT caches").isEmpty();
+        assertThat(BoundedHeap.cacheBeside(Optional.empty(), 25)).as("classes from a folder").isEmpty();
+
+        Files.setLastModifiedTime(jar, FileTime.fromMillis(3_000_000));
+        assertThat(BoundedHeap.cacheBeside(Optional.of(jar), 25)).as("trained on an older build").isEmpty();
     }
 }

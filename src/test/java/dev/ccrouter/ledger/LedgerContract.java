@@ -1,6 +1,7 @@
 package dev.ccrouter.ledger;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -9,6 +10,9 @@ import dev.ccrouter.config.LedgerSettings;
 import dev.ccrouter.cli.LedgerCli;
 import java.math.BigDecimal;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -172,6 +176,49 @@ abstract class LedgerContract {
 
             LedgerCli.Result noSession = LedgerCli.statusline(ledger.settings(), "{\"model\":{}}", noonDecember1);
             assertThat(noSession.out()).isEqualTo("ccrouter · today $0.0012\n");
+        }
+    }
+
+    @Test
+    void aFreshDatabaseIsMigratedAndItsHistoryThenSaysCurrent() throws Exception {
+        LedgerSettings settings = freshLedger();
+        try (Connection before = LedgerDatabase.connect(settings)) {
+            assertThat(SchemaHistory.isCurrent(before)).as("no history yet").isFalse();
+        }
+        Ledger.open(settings).close();
+        try (Connection after = LedgerDatabase.connect(settings)) {
+            assertThat(SchemaHistory.isCurrent(after)).isTrue();
+        }
+    }
+
+    @Test
+    void aCurrentSchemaIsOpenedWithoutRunningFlyway() throws Exception {
+        LedgerSettings settings = freshLedger();
+        Ledger.open(settings).close();
+        // Flyway's validation refuses a migration whose checksum changed: opening anyway shows Flyway did not run.
+        history(settings, "UPDATE flyway_schema_history SET checksum = checksum + 1 WHERE version = '1'");
+
+        try (Ledger reopened = Ledger.open(settings)) {
+            reopened.record(SeededLedger.ENTRIES.getFirst());
+            await().atMost(Duration.ofSeconds(10)).until(() -> reopened.writer().written() == 1);
+            assertThat(reopened.store().count()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aHistoryThatIsNotExactlyTheKnownMigrationsIsLeftToFlyway() throws Exception {
+        LedgerSettings settings = freshLedger();
+        Ledger.open(settings).close();
+        history(settings, "UPDATE flyway_schema_history SET success = false WHERE version = '1'");
+
+        assertThatThrownBy(() -> Ledger.open(settings)).isInstanceOf(LedgerUnavailableException.class)
+                .hasMessage("ledger database " + settings.displayUrl() + " could not be set up: "
+                        + "Validate failed: Migrations have failed validation");
+    }
+
+    private static void history(LedgerSettings settings, String update) throws SQLException {
+        try (Connection connection = LedgerDatabase.connect(settings); Statement statement = connection.createStatement()) {
+            assertThat(statement.executeUpdate(update)).isEqualTo(1);
         }
     }
 

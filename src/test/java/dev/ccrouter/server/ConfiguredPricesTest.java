@@ -2,6 +2,8 @@ package dev.ccrouter.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ccrouter.config.ConfigLoader;
+import dev.ccrouter.config.GatewayConfig;
 import dev.ccrouter.config.PriceSettings;
 import dev.ccrouter.config.ProviderSettings;
 import dev.ccrouter.config.RouteSettings;
@@ -11,9 +13,12 @@ import dev.ccrouter.testing.SseCapture;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** A direct provider's model is priced from the configuration's {@code prices:}, and unpriced without it. */
 class ConfiguredPricesTest {
@@ -65,5 +70,63 @@ class ConfiguredPricesTest {
             assertThat(response.headers().firstValue("x-ccrouter-cost-total")).isEmpty();
             assertThat(response.headers().firstValue("x-ccrouter-tokens-cacheread")).contains("400000");
         }
+    }
+
+    /**
+     * Both cache-write rates as a settings file writes them ({@code cache_write_5m}, {@code cache_write_1h}): a
+     * request whose breakpoints ask for 5 minutes pays the one, a request asking for an hour the other. The target is
+     * a Claude model on OpenRouter, which takes the breakpoints with their TTLs; its configured prices come before
+     * the catalog's.
+     */
+    @Test
+    void cacheWritePricesFromTheSettingsFileBillEachTtlAtItsRate(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("ccrouter.yaml"), """
+                routes:
+                  default: openrouter,anthropic/claude-sonnet-4.6
+                prices:
+                  openrouter,anthropic/claude-sonnet-4.6:
+                    input: 0.27
+                    output: 1.10
+                    cache_read: 0.07
+                    cache_write_5m: 0.5
+                    cache_write_1h: 0.8
+                """);
+        GatewayConfig configured = new ConfigLoader(Map.of("CCROUTER_CONFIG", file.toString()))
+                .load(ConfigLoader.Flags.NONE);
+        assertThat(configured.prices()).containsExactly(Map.entry("openrouter,anthropic/claude-sonnet-4.6", new PriceSettings(
+                new BigDecimal("0.27"), new BigDecimal("1.1"), new BigDecimal("0.07"), new BigDecimal("0.5"),
+                new BigDecimal("0.8"), null)));
+        // 1,000,000 prompt tokens: 400,000 read from cache, 100,000 written to it, 500,000 uncached; 200,000 output.
+        String usage = "{\"choices\":[{\"index\":0,\"message\":{\"content\":\"ok\"},\"finish_reason\":\"stop\"}],"
+                + "\"usage\":{\"prompt_tokens\":1000000,\"completion_tokens\":200000,"
+                + "\"prompt_tokens_details\":{\"cached_tokens\":400000,\"cache_write_tokens\":100000}}}";
+        try (FakeUpstream upstream = FakeUpstream.start();
+             RunningGateway gateway = RunningGateway.start(upstream, config -> config
+                     .withRoutes(configured.routes())
+                     .withPrices(configured.prices()))) {
+            upstream.answer(FakeUpstream.json(200, usage));
+            HttpResponse<String> fiveMinutes = SseCapture.post(gateway.baseUrl() + "/v1/messages",
+                    cached("{\"type\":\"ephemeral\"}"), "x-api-key", "sk-test");
+            upstream.answer(FakeUpstream.json(200, usage));
+            HttpResponse<String> oneHour = SseCapture.post(gateway.baseUrl() + "/v1/messages",
+                    cached("{\"type\":\"ephemeral\",\"ttl\":\"1h\"}"), "x-api-key", "sk-test");
+
+            // 100,000 × 0.5 per million; the rest: 500,000 × 0.27 + 400,000 × 0.07 + 200,000 × 1.10 = 0.383
+            assertThat(new BigDecimal(header(fiveMinutes, "x-ccrouter-cost-write"))).isEqualByComparingTo("0.05");
+            assertThat(new BigDecimal(header(fiveMinutes, "x-ccrouter-cost-total"))).isEqualByComparingTo("0.433");
+            // 100,000 × 0.8 per million
+            assertThat(new BigDecimal(header(oneHour, "x-ccrouter-cost-write"))).isEqualByComparingTo("0.08");
+            assertThat(new BigDecimal(header(oneHour, "x-ccrouter-cost-total"))).isEqualByComparingTo("0.463");
+        }
+    }
+
+    private static String cached(String cacheControl) {
+        return "{\"model\":\"claude-sonnet-5\",\"max_tokens\":100,\"messages\":[{\"role\":\"user\",\"content\":"
+                + "[{\"type\":\"text\",\"text\":\"hi\",\"cache_control\":" + cacheControl + "}]}]}";
+    }
+
+    private static String header(HttpResponse<String> response, String name) {
+        return response.headers().firstValue(name).orElseThrow(() -> new AssertionError("no " + name + " in "
+                + response.headers().map() + ": " + response.body()));
     }
 }
