@@ -28,8 +28,12 @@ public final class LedgerWriter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LedgerWriter.class);
     /** Rows per transaction at most. */
     static final int MAX_BATCH = 1000;
-    /** How often rows are written while they keep coming (an idle gateway wakes once per interval only). */
-    static final Duration BUSY_TICK = Duration.ofMillis(20);
+    /**
+     * How often rows are written while they keep coming (an idle gateway wakes once per interval only). 100 ms, not
+     * 20: a busy gateway's thousands of rows a second go in batches five times larger for a fifth of the wake-ups and
+     * transactions, each batch still short (a few hundred small inserts) — nothing waits on a row being written.
+     */
+    static final Duration BUSY_TICK = Duration.ofMillis(100);
     /** How long close() waits for the last rows to be written before giving up on them. */
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
 

@@ -28,6 +28,9 @@ public final class TargetCooldowns {
      * first alone: a request is never refused without trying anything.
      */
     public List<Candidate> usable(List<Candidate> targets) {
+        if (coolingUntil.isEmpty()) { // the usual case: no stream, list, label or clock per request
+            return targets;
+        }
         Instant now = clock.instant();
         List<Candidate> ready = targets.stream().filter(target -> !cooling(target, now)).toList();
         return ready.isEmpty() ? List.of(targets.getFirst()) : ready;
@@ -40,7 +43,9 @@ public final class TargetCooldowns {
 
     /** The target answered: trust it again. */
     public void answered(Candidate target) {
-        coolingUntil.remove(target.label());
+        if (!coolingUntil.isEmpty()) {
+            coolingUntil.remove(target.label());
+        }
     }
 
     private boolean cooling(Candidate target, Instant now) {

@@ -5,7 +5,6 @@ import dev.ccrouter.api.anthropic.SseFrames;
 import dev.ccrouter.api.anthropic.StreamEvent;
 import dev.ccrouter.relay.ClientChannel;
 import dev.ccrouter.upstream.Cancellation;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -39,7 +38,6 @@ import java.util.concurrent.locks.ReentrantLock;
 final class ClientStream implements ClientChannel, AutoCloseable {
     private static final byte[] LIVENESS_COMMENT = ":\n\n".getBytes(StandardCharsets.US_ASCII);
 
-    private final ObjectMapper json;
     private final OutputStream out;
     private final long pingNanos;
     /** How often the timer looks at the stream. */
@@ -56,7 +54,8 @@ final class ClientStream implements ClientChannel, AutoCloseable {
     /** The exchange's: cancelled here when a write fails, or by the edge when it notices the client leave. */
     private final Cancellation departure;
     private final ReentrantLock lock = new ReentrantLock();
-    private final ByteArrayOutputStream pending = new ByteArrayOutputStream(1024);
+    /** The events framed since the last send. */
+    private final SseFrames.Writer pending;
     private final ScheduledExecutorService timers;
     /** A keeping write is under way (it may be blocked on a client that reads nothing): the next looks are skipped. */
     private final AtomicBoolean keeping = new AtomicBoolean();
@@ -76,7 +75,7 @@ final class ClientStream implements ClientChannel, AutoCloseable {
      */
     ClientStream(ObjectMapper json, OutputStream out, Duration pingInterval, Duration livenessCheck,
                  boolean departureWatched, ScheduledExecutorService timers, Cancellation departure) {
-        this.json = json;
+        this.pending = new SseFrames.Writer(json.getFactory(), 1024);
         this.out = out;
         this.pingNanos = pingInterval.toNanos();
         this.livenessWrites = !departureWatched;
@@ -108,7 +107,7 @@ final class ClientStream implements ClientChannel, AutoCloseable {
     public void event(StreamEvent event) {
         lock.lock();
         try {
-            SseFrames.append(pending, event, json.getFactory());
+            pending.event(event);
         } finally {
             lock.unlock();
         }
@@ -119,7 +118,7 @@ final class ClientStream implements ClientChannel, AutoCloseable {
     public void flush() {
         lock.lock();
         try {
-            if (pending.size() > 0) {
+            if (!pending.isEmpty()) {
                 lastEventNanos = System.nanoTime();
                 sendPending(true);
             }
@@ -132,7 +131,7 @@ final class ClientStream implements ClientChannel, AutoCloseable {
     void comment(String text) {
         lock.lock();
         try {
-            SseFrames.appendComment(pending, text);
+            pending.comment(text);
         } finally {
             lock.unlock();
         }
@@ -168,10 +167,10 @@ final class ClientStream implements ClientChannel, AutoCloseable {
                     event(new StreamEvent.Ping());
                     flush();
                 } else if (livenessWrites && now - lastWriteNanos >= quietEnough) {
-                    if (pending.size() > 0) {
+                    if (!pending.isEmpty()) {
                         flush(); // events framed but not yet sent say as much as a comment would
                     } else {
-                        pending.writeBytes(LIVENESS_COMMENT);
+                        pending.raw(LIVENESS_COMMENT);
                         sendPending(true);
                     }
                 }
@@ -190,7 +189,7 @@ final class ClientStream implements ClientChannel, AutoCloseable {
     private void sendPending(boolean flush) {
         if (!clientGone() && !closed) {
             try {
-                pending.writeTo(out);
+                pending.sendTo(out);
                 if (flush) {
                     out.flush();
                 }
@@ -200,7 +199,7 @@ final class ClientStream implements ClientChannel, AutoCloseable {
                 markGone();
             }
         }
-        pending.reset();
+        pending.discard();
     }
 
     private void markGone() {
@@ -222,7 +221,7 @@ final class ClientStream implements ClientChannel, AutoCloseable {
             if (closed) {
                 return;
             }
-            if (pending.size() > 0) {
+            if (!pending.isEmpty()) {
                 sendPending(false);
             }
             closed = true;

@@ -45,8 +45,9 @@ final class EarlyStart implements AutoCloseable {
      * head and first events; it runs on a virtual thread of its own, so a client slow to take them holds no timer.
      *
      * <p>The timer is set only once the upstream keeps the request waiting: {@code whenWaiting} is given the action
-     * that sets it ({@code Cancellation.whenWaiting}), which the request's own thread runs before it settles, with
-     * the deadline unchanged. An upstream that answers first never costs a timer (one scheduled and cancelled per
+     * that sets it ({@code Cancellation.whenWaiting}), which runs while the request waits (on its own thread, or on
+     * the thread that times the upstream's reads: the lock orders it with {@link #settle()}), with the deadline
+     * unchanged. An upstream that answers first never costs a timer (one scheduled and cancelled per
      * stream was a lock each, and often a wake-up of the timers' thread).
      */
     static EarlyStart arm(ScheduledExecutorService timers, Duration after, Consumer<Runnable> whenWaiting,

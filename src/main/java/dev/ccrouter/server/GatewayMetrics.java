@@ -19,10 +19,13 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Function;
 import java.util.function.IntSupplier;
+import java.util.function.Supplier;
 
 /**
  * The gateway's Prometheus metrics, fed from the same {@link LedgerEntry} the ledger keeps, so that the two agree:
@@ -31,10 +34,19 @@ import java.util.function.IntSupplier;
  */
 final class GatewayMetrics implements AutoCloseable {
     private static final String NONE = "none";
+    /** The {@code kind} tag of {@code ccrouter.tokens}, by the indexes below. */
+    private static final List<String> TOKEN_KINDS = List.of("input", "output", "cache_read", "cache_write", "reasoning");
+    private static final int TOKEN_INPUT = 0;
+    private static final int TOKEN_OUTPUT = 1;
+    private static final int TOKEN_CACHE_READ = 2;
+    private static final int TOKEN_CACHE_WRITE = 3;
+    private static final int TOKEN_REASONING = 4;
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final JvmGcMetrics gc = new JvmGcMetrics();
     private final Map<MeterKey, Meter> meters = new ConcurrentHashMap<>();
+    /** By provider, then model. */
+    private final Map<String, Map<String, TargetMeters>> targets = new ConcurrentHashMap<>();
 
     GatewayMetrics(IntSupplier openStreams, LedgerWriter ledger) {
         // Strong references: Micrometer holds a gauge's object weakly, and nothing else holds these.
@@ -56,33 +68,25 @@ final class GatewayMetrics implements AutoCloseable {
 
     /** Counts one finished request. */
     void record(LedgerEntry entry) {
-        String provider = orNone(entry.provider());
-        String model = orNone(entry.billedModel());
-        meter(new MeterKey("requests", provider, model, String.valueOf(entry.httpStatus())),
-                key -> Counter.builder("ccrouter.requests").description("Requests to /v1/messages")
-                        .tag("provider", key.provider).tag("model", key.model).tag("status", key.detail)
-                        .register(registry)).increment();
+        TargetMeters target = target(orNone(entry.provider()), orNone(entry.billedModel()));
+        target.requests(entry.httpStatus()).increment();
         if (entry.errorType() != null) {
             meter(new MeterKey("errors", null, null, entry.errorType()),
                     key -> Counter.builder("ccrouter.errors").description("Requests that ended in an Anthropic error")
                             .tag("type", key.detail).register(registry)).increment();
         }
         if (entry.ttfbMillis() != null) {
-            timer("ccrouter.time.to.first.byte", "From request to the response's first byte", provider, model)
-                    .record(Duration.ofMillis(entry.ttfbMillis()));
+            target.timeToFirstByte().record(Duration.ofMillis(entry.ttfbMillis()));
         }
-        timer("ccrouter.request.duration", "From request to the response's last byte", provider, model)
-                .record(Duration.ofMillis(entry.durationMillis()));
+        target.duration.record(Duration.ofMillis(entry.durationMillis()));
         LedgerEntry.Tokens tokens = entry.tokens();
-        tokens(model, "input", tokens.input());
-        tokens(model, "output", tokens.output());
-        tokens(model, "cache_read", tokens.cacheRead());
-        tokens(model, "cache_write", tokens.cacheWrite());
-        tokens(model, "reasoning", tokens.reasoning());
+        target.tokens(TOKEN_INPUT, tokens.input());
+        target.tokens(TOKEN_OUTPUT, tokens.output());
+        target.tokens(TOKEN_CACHE_READ, tokens.cacheRead());
+        target.tokens(TOKEN_CACHE_WRITE, tokens.cacheWrite());
+        target.tokens(TOKEN_REASONING, tokens.reasoning());
         if (entry.spend().computed() != null) {
-            meter(new MeterKey("cost", null, model, null),
-                    key -> Counter.builder("ccrouter.cost").description("Computed cost of requests").baseUnit("usd")
-                            .tag("model", key.model).register(registry)).increment(entry.spend().computed().doubleValue());
+            target.cost().increment(entry.spend().computed().doubleValue());
         }
     }
 
@@ -105,11 +109,73 @@ final class GatewayMetrics implements AutoCloseable {
                 .maximumExpectedValue(Duration.ofMinutes(10)).register(registry));
     }
 
-    private void tokens(String model, String kind, long count) {
-        if (count > 0) {
-            meter(new MeterKey("tokens", null, model, kind), key -> Counter.builder("ccrouter.tokens")
-                    .description("Tokens by kind, as billed").baseUnit("tokens")
-                    .tag("model", key.model).tag("kind", key.detail).register(registry)).increment(count);
+    private TargetMeters target(String provider, String model) {
+        Map<String, TargetMeters> models = targets.get(provider);
+        if (models == null) {
+            models = targets.computeIfAbsent(provider, any -> new ConcurrentHashMap<>());
+        }
+        TargetMeters target = models.get(model);
+        return target != null ? target : models.computeIfAbsent(model, any -> new TargetMeters(provider, model));
+    }
+
+    /**
+     * The meters one provider and model's requests count in, found with two lookups by name per request instead of
+     * eight by a key made for each (a fifth of the metrics' CPU). Each is registered when first used, as before (a
+     * kind of token never counted has no series); a meter tagged by model alone is the same one for every provider.
+     */
+    private final class TargetMeters {
+        private final String provider;
+        private final String model;
+        private final Timer duration;
+        private final Map<Integer, Counter> requests = new ConcurrentHashMap<>();
+        /** The time to first byte, the five token counters (by {@code TOKEN_*}), the cost: registered when first used. */
+        private final AtomicReferenceArray<Meter> later = new AtomicReferenceArray<>(TOKEN_KINDS.size() + 2);
+
+        TargetMeters(String provider, String model) {
+            this.provider = provider;
+            this.model = model;
+            this.duration = timer("ccrouter.request.duration", "From request to the response's last byte", provider,
+                    model);
+        }
+
+        Counter requests(int status) {
+            Counter counter = requests.get(status);
+            return counter != null ? counter : requests.computeIfAbsent(status, any ->
+                    meter(new MeterKey("requests", provider, model, String.valueOf(status)),
+                            key -> Counter.builder("ccrouter.requests").description("Requests to /v1/messages")
+                                    .tag("provider", key.provider).tag("model", key.model).tag("status", key.detail)
+                                    .register(registry)));
+        }
+
+        Timer timeToFirstByte() {
+            return later(TOKEN_KINDS.size(), () -> timer("ccrouter.time.to.first.byte",
+                    "From request to the response's first byte", provider, model));
+        }
+
+        void tokens(int kind, long count) {
+            if (count > 0) {
+                this.<Counter>later(kind, () -> meter(new MeterKey("tokens", null, model, TOKEN_KINDS.get(kind)),
+                        key -> Counter.builder("ccrouter.tokens").description("Tokens by kind, as billed")
+                                .baseUnit("tokens").tag("model", key.model).tag("kind", key.detail)
+                                .register(registry))).increment(count);
+            }
+        }
+
+        Counter cost() {
+            return later(TOKEN_KINDS.size() + 1, () -> meter(new MeterKey("cost", null, model, null),
+                    key -> Counter.builder("ccrouter.cost").description("Computed cost of requests").baseUnit("usd")
+                            .tag("model", key.model).register(registry)));
+        }
+
+        /** The meter in {@code slot}, made on first use; two threads making it at once get the one registered. */
+        @SuppressWarnings("unchecked")
+        private <M extends Meter> M later(int slot, Supplier<M> make) {
+            Meter meter = later.get(slot);
+            if (meter == null) {
+                meter = make.get();
+                later.set(slot, meter);
+            }
+            return (M) meter;
         }
     }
 

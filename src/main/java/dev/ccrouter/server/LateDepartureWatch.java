@@ -8,8 +8,10 @@ package dev.ccrouter.server;
  * the gateway's CPU samples under load (docs/benchmarks.md), for an upstream that answers within milliseconds and a
  * client that had no time to leave. A polled socket's watch is cheap, but an entry the watchdog polls all the same.
  *
- * <p>Started on the request's thread (the upstream read), stopped from it or from the thread that started a stream
- * early: each step takes this object's lock.
+ * <p>Started on the request's thread (a connection to open) or on the thread that times the upstream's reads (a read
+ * silent for the patience), stopped from the request's thread or from the thread that started a stream early: each
+ * step takes this object's lock, and {@code departures} must be the connection's own ({@link ClientDepartures#here}),
+ * not the one that answers for the current thread's.
  */
 final class LateDepartureWatch implements ClientDepartures.Watch {
     private final ClientDepartures departures;

@@ -158,7 +158,8 @@ final class MessagesHandler implements Handler {
         exchange.stream = body.path("stream").asBoolean(false); // for the log, should the client leave before an answer
         // The request is read whole: from here a client that leaves cancels the upstream call, noticed as soon as the
         // upstream keeps the request waiting (an answer within the patience leaves the client no time to).
-        try (LateDepartureWatch departure = new LateDepartureWatch(departures, exchange.cancellation::cancel)) {
+        // here(): the watch may start on the thread that times the upstream's reads, which has no connection of its own
+        try (LateDepartureWatch departure = new LateDepartureWatch(departures.here(), exchange.cancellation::cancel)) {
             exchange.departure = departure;
             exchange.cancellation.whenWaiting(departure::start);
             answer(req, res, body, exchange, clientKey, secrets);

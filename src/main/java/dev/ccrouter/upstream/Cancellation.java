@@ -14,7 +14,7 @@ import java.io.IOException;
 public final class Cancellation {
     private Closeable inFlight;
     private boolean cancelled;
-    /** What runs when the call first waits on the network for long (see {@link #whenWaiting}); the calling thread's. */
+    /** What runs when the call first waits on the network for long (see {@link #whenWaiting}). */
     private Runnable waiting;
 
     /** Closes the call's connection, if one is open, and refuses any further call of this exchange. */
@@ -33,13 +33,14 @@ public final class Cancellation {
     }
 
     /**
-     * Has {@code action} run once, on the calling thread, when the call is first about to wait on the upstream for
-     * long: a read that has waited {@link UpstreamClient#PATIENCE} without a byte, a connection to be opened, a body
-     * too large to leave in one go. What a request needs only while its upstream keeps it waiting — a watch on its
+     * Has {@code action} run once when the call is first about to wait on the upstream for long: a connection to be
+     * opened or a body too large to leave in one go (on the calling thread), a read that has waited
+     * {@link UpstreamClient#PATIENCE} without a byte (on the thread that times the reads, {@link SilenceWatch}, while
+     * the calling thread still waits: the action must not depend on the thread it runs on, nor block). What a request needs only while its upstream keeps it waiting — a watch on its
      * client, a timer — is started there, so an upstream that answers at once costs neither. Actions added before the
      * first wait all run, in order; one added after it runs at the next.
      */
-    public void whenWaiting(Runnable action) {
+    public synchronized void whenWaiting(Runnable action) {
         Runnable before = waiting;
         waiting = before == null ? action : () -> {
             before.run();
@@ -47,16 +48,14 @@ public final class Cancellation {
         };
     }
 
-    /** Whether something is to run when the call first waits ({@link #whenWaiting}), and has not run yet. */
-    boolean expectsWaiting() {
-        return waiting != null;
-    }
-
-    /** The call is about to wait: runs what {@link #whenWaiting} asked, once. */
+    /** The call is about to wait: runs what {@link #whenWaiting} asked, once, whichever thread says so first. */
     void waiting() {
-        Runnable action = waiting;
-        if (action != null) {
+        Runnable action;
+        synchronized (this) {
+            action = waiting;
             waiting = null;
+        }
+        if (action != null) {
             action.run();
         }
     }

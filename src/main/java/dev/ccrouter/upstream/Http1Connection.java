@@ -12,8 +12,8 @@ import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
 
 /**
- * One HTTP/1.1 connection to a provider: a blocking socket (cheap on a virtual thread) with TCP_NODELAY, a read
- * timeout on every read, and a small read buffer. It writes one request at a time and reads one response head; the
+ * One HTTP/1.1 connection to a provider: a blocking socket (cheap on a virtual thread) with TCP_NODELAY, its reads
+ * timed by the client's {@link SilenceWatch} (no socket timeout), and a small read buffer. It writes one request at a time and reads one response head; the
  * body is read through {@link ResponseBody}, which gives the connection back to its pool when the body ended cleanly.
  *
  * <p>A connection lives as long as its stream (minutes, thousands at once), so it keeps no more buffer than it needs
@@ -32,26 +32,29 @@ final class Http1Connection implements java.io.Closeable {
     private final UpstreamInput in;
     private final OutputStream out;
     private final Endpoint endpoint;
-    /** The socket's read timeout, as set when it opened (0: none). */
-    private final int readTimeoutMillis;
+    /** Its reads, timed by the client's {@link SilenceWatch}. */
+    private final SilenceWatch.Reads reads;
     private long idleSince;
-    /** The call the connection serves now, told when a read first waits long; null between calls. */
-    private Cancellation serving;
 
-    private Http1Connection(Socket socket, Endpoint endpoint, int readTimeoutMillis) throws IOException {
+    /** @param plain what a read timeout closes: the TCP socket (under the TLS one, if any) */
+    private Http1Connection(Socket socket, Socket plain, Endpoint endpoint, SilenceWatch silences) throws IOException {
         this.socket = socket;
         this.endpoint = endpoint;
-        this.readTimeoutMillis = readTimeoutMillis;
-        this.in = new UpstreamInput(new PatientInput(socket.getInputStream()), READ_BUFFER_BYTES);
+        this.in = new UpstreamInput(new WatchedInput(socket.getInputStream()), READ_BUFFER_BYTES);
         this.out = socket.getOutputStream();
+        this.reads = silences.watch(plain); // last: a connection that failed to open is not left watched
     }
 
     /** Where connections go: scheme, host and port, the pool's key. */
     record Endpoint(boolean tls, String host, int port) {
     }
 
+    /**
+     * @param silences times its reads: the socket has no read timeout of its own once open (a TLS handshake has one)
+     */
     static Http1Connection open(Endpoint endpoint, Duration connectTimeout, Duration readTimeout,
-                                SSLSocketFactory tls, Cancellation cancellation) throws IOException {
+                                SSLSocketFactory tls, Cancellation cancellation, SilenceWatch silences)
+            throws IOException {
         Socket socket = new Socket();
         // Registered before connecting: closing the socket is what aborts a connect that hangs.
         cancellation.attach(socket);
@@ -59,15 +62,16 @@ final class Http1Connection implements java.io.Closeable {
             socket.setTcpNoDelay(true); // small SSE frames and requests must not wait ~40 ms for Nagle
             socket.setKeepAlive(true);
             socket.connect(new InetSocketAddress(endpoint.host(), endpoint.port()), (int) connectTimeout.toMillis());
-            int readTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, readTimeout.toMillis());
-            socket.setSoTimeout(readTimeoutMillis);
             if (endpoint.tls()) {
+                socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, readTimeout.toMillis()));
                 SSLSocket secure = (SSLSocket) tls.createSocket(socket, endpoint.host(), endpoint.port(), true);
                 secure.setUseClientMode(true);
                 secure.startHandshake();
-                return new Http1Connection(secure, endpoint, readTimeoutMillis);
+                socket.setSoTimeout(0);
+                // A timeout closes the plain socket under the TLS one: closing the TLS socket may wait for its reader.
+                return new Http1Connection(secure, socket, endpoint, silences);
             }
-            return new Http1Connection(socket, endpoint, readTimeoutMillis);
+            return new Http1Connection(socket, socket, endpoint, silences);
         } catch (IOException | RuntimeException e) {
             socket.close();
             throw e;
@@ -111,11 +115,11 @@ final class Http1Connection implements java.io.Closeable {
     }
 
     /**
-     * The call this connection serves from now on ({@link Cancellation#whenWaiting}: told when a read first waits
-     * longer than {@link UpstreamClient#PATIENCE}); null once its response ended.
+     * The call this connection serves from now on ({@link Cancellation#whenWaiting}: told when a read has waited
+     * {@link UpstreamClient#PATIENCE}); null once its response ended.
      */
     void serve(Cancellation call) {
-        this.serving = call;
+        reads.serve(call);
     }
 
     void markIdle() {
@@ -129,6 +133,7 @@ final class Http1Connection implements java.io.Closeable {
 
     @Override
     public void close() {
+        reads.stop();
         try {
             socket.close();
         } catch (IOException e) {
@@ -137,15 +142,13 @@ final class Http1Connection implements java.io.Closeable {
     }
 
     /**
-     * The socket's input. While the call served expects to be told of a wait, a read first waits at most
-     * {@link UpstreamClient#PATIENCE}; if nothing came, the call is told ({@link Cancellation#waiting}) and the read
-     * waits on for the rest of the read timeout — the longest silence tolerated stays the read timeout. Otherwise a
-     * read is the socket's own. A timed-out read leaves the socket usable (as {@link Socket#setSoTimeout} says).
+     * The socket's input, each read timed by the {@link SilenceWatch}: one silent for the read timeout has the socket
+     * closed under it, and fails as a socket timeout would have.
      */
-    private final class PatientInput extends InputStream {
+    private final class WatchedInput extends InputStream {
         private final InputStream socketInput;
 
-        PatientInput(InputStream socketInput) {
+        WatchedInput(InputStream socketInput) {
             this.socketInput = socketInput;
         }
 
@@ -157,22 +160,18 @@ final class Http1Connection implements java.io.Closeable {
 
         @Override
         public int read(byte[] into, int offset, int length) throws IOException {
-            Cancellation call = serving;
-            int patience = (int) UpstreamClient.PATIENCE.toMillis();
-            if (call == null || !call.expectsWaiting() || readTimeoutMillis > 0 && readTimeoutMillis <= patience) {
-                return socketInput.read(into, offset, length);
-            }
-            socket.setSoTimeout(patience);
+            reads.reading();
             try {
                 return socketInput.read(into, offset, length);
-            } catch (SocketTimeoutException quiet) {
-                call.waiting();
-                socket.setSoTimeout(readTimeoutMillis == 0 ? 0 : readTimeoutMillis - patience);
-                return socketInput.read(into, offset, length);
-            } finally {
-                if (!socket.isClosed()) { // a cancelled call's socket: its read's own failure is the one to report
-                    socket.setSoTimeout(readTimeoutMillis);
+            } catch (IOException e) {
+                if (reads.timedOut()) {
+                    SocketTimeoutException timeout = new SocketTimeoutException("Read timed out");
+                    timeout.initCause(e);
+                    throw timeout;
                 }
+                throw e;
+            } finally {
+                reads.read();
             }
         }
 

@@ -23,7 +23,7 @@ import javax.net.ssl.SSLSocketFactory;
  * HTTP/1.1 to providers, written for this one job: POST a JSON body, read a status, headers and a body as it arrives.
  * Keep-alive connections are pooled per endpoint, TCP_NODELAY is on (small SSE frames would otherwise wait ~40 ms for
  * Nagle), redirects are never followed (a key must not travel wherever an upstream points), and the read timeout is
- * the longest silence tolerated on any single read. A request that fails before any byte of a response arrived is
+ * the longest silence tolerated on any single read ({@link SilenceWatch}). A request that fails before any byte of a response arrived is
  * sent once more on a fresh connection: it is usually a pooled connection the provider had already closed.
  *
  * <p>It replaces a general-purpose client whose per-request work (header validation, URI parsing, pool bookkeeping)
@@ -45,6 +45,8 @@ public final class UpstreamClient implements AutoCloseable {
     private final String httpReferer;
     private final String appTitle;
     private final ConnectionPool pool = new ConnectionPool();
+    /** Times every connection's reads: the patience, and the read timeout. */
+    private final SilenceWatch silences;
     /** Per provider URL, what its requests share; as many entries as configured endpoints. */
     private final Map<URI, Target> targets = new ConcurrentHashMap<>();
     private final UpstreamTls tls;
@@ -59,6 +61,7 @@ public final class UpstreamClient implements AutoCloseable {
         this.readTimeout = config.readTimeout();
         this.httpReferer = config.httpReferer();
         this.appTitle = config.appTitle();
+        this.silences = SilenceWatch.running(PATIENCE, readTimeout);
         this.tls = new UpstreamTls(tlsContext);
         if (config.allProviders().stream().anyMatch(provider -> isHttps(provider.baseUrl()))) {
             tls.start(); // beside the server's start, not at the first request
@@ -135,7 +138,7 @@ public final class UpstreamClient implements AutoCloseable {
         if (connection == null) {
             cancellation.waiting(); // a connect (and a TLS handshake) may take long
             connection = Http1Connection.open(endpoint, connectTimeout, readTimeout, endpoint.tls() ? tls.get() : null,
-                    cancellation);
+                    cancellation, silences);
         }
         try {
             cancellation.attach(connection);
@@ -204,10 +207,11 @@ public final class UpstreamClient implements AutoCloseable {
         head.append(name).append(": ").append(value.replace('\r', ' ').replace('\n', ' ')).append("\r\n");
     }
 
-    /** Closes the idle connections. */
+    /** Closes the idle connections; the reads' watch stops. */
     @Override
     public void close() {
         pool.close();
+        silences.close();
     }
 
     private static UpstreamException unreachable(Call call, Throwable e) {

@@ -119,13 +119,23 @@ final class Fixtures {
 
     /** Runs an upstream SSE transcript through a fresh translator and returns the Anthropic SSE text it wrote. */
     static String translateStream(String upstreamSse, ResponseContext context) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ChatStreamTranslator translator = new ChatStreamTranslator(JSON, context,
-                event -> SseFrames.append(out, event, JSON.getFactory()));
+        SseFrames.Writer frames = new SseFrames.Writer(JSON.getFactory(), 1024);
+        ChatStreamTranslator translator = new ChatStreamTranslator(JSON, context, frames::event);
         translator.start();
         UpstreamSse.feed(upstreamSse, translator);
         if (!translator.ended()) {
             throw new AssertionError("the translator has not ended after the end of the upstream body");
+        }
+        return sent(frames);
+    }
+
+    /** What the writer has framed, as text. */
+    static String sent(SseFrames.Writer frames) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            frames.sendTo(out);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
         return out.toString(StandardCharsets.UTF_8);
     }

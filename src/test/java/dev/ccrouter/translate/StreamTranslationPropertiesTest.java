@@ -12,8 +12,6 @@ import dev.ccrouter.api.anthropic.SseFrames;
 import dev.ccrouter.testing.AnthropicStreamGrammar;
 import dev.ccrouter.testing.AnthropicStreamGrammar.Frame;
 import dev.ccrouter.testing.AnthropicStreamGrammar.Outcome;
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import net.jqwik.api.Arbitraries;
@@ -54,9 +52,9 @@ class StreamTranslationPropertiesTest {
 
     @Property
     void anyUpstreamStreamBecomesAValidAnthropicStream(@ForAll("streams") UpstreamStream upstream) {
-        ByteArrayOutputStream sse = new ByteArrayOutputStream();
+        SseFrames.Writer sse = new SseFrames.Writer(Fixtures.JSON.getFactory(), 1024);
         ChatStreamTranslator translator = new ChatStreamTranslator(Fixtures.JSON, Fixtures.context("stream", "none"),
-                event -> SseFrames.append(sse, event, Fixtures.JSON.getFactory()));
+                sse::event);
 
         translator.start();
         for (JsonNode chunk : upstream.chunks()) {
@@ -79,7 +77,7 @@ class StreamTranslationPropertiesTest {
         }
 
         assertThat(translator.ended()).isTrue();
-        String text = sse.toString(StandardCharsets.UTF_8);
+        String text = Fixtures.sent(sse);
         Outcome outcome = AnthropicStreamGrammar.check(text);
         List<String> events = AnthropicStreamGrammar.parse(text).stream().map(Frame::event).toList();
         long endings = events.stream().filter(e -> e.equals("message_stop") || e.equals("error")).count();
@@ -104,15 +102,15 @@ class StreamTranslationPropertiesTest {
     /** Found by the property: a call whose fragments never carried a name became a {@code tool_use} named "". */
     @Example
     void aToolCallThatNeverGotANameEndsTheStreamWithAnError() {
-        ByteArrayOutputStream sse = new ByteArrayOutputStream();
+        SseFrames.Writer sse = new SseFrames.Writer(Fixtures.JSON.getFactory(), 1024);
         ChatStreamTranslator translator = new ChatStreamTranslator(Fixtures.JSON, Fixtures.context("stream", "none"),
-                event -> SseFrames.append(sse, event, Fixtures.JSON.getFactory()));
+                sse::event);
         translator.onChunk(Fixtures.readJson("""
                 {"choices":[{"index":0,"delta":{"content":"Listing.","tool_calls":[{"index":0,"id":"call_1",\
                 "function":{"arguments":"{\\"command\\":\\"ls\\"}"}}]},"finish_reason":"tool_calls"}]}"""));
         translator.onDone();
 
-        String text = sse.toString(StandardCharsets.UTF_8);
+        String text = Fixtures.sent(sse);
         assertThat(AnthropicStreamGrammar.parse(text).stream().map(Frame::event).toList()).containsExactly(
                 "message_start", "content_block_start", "content_block_delta", "error");
         assertThat(AnthropicStreamGrammar.check(text).error().toString()).isEqualTo("{\"type\":\"error\",\"error\":"

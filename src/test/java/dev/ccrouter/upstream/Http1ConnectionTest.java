@@ -93,7 +93,8 @@ class Http1ConnectionTest {
 
     private static Http1Connection open(ServerSocket server) throws IOException {
         return Http1Connection.open(new Http1Connection.Endpoint(false, "127.0.0.1", server.getLocalPort()),
-                Duration.ofSeconds(2), Duration.ofSeconds(5), null, new Cancellation());
+                Duration.ofSeconds(2), Duration.ofSeconds(5), null, new Cancellation(),
+                new SilenceWatch(UpstreamClient.PATIENCE, Duration.ofSeconds(5), System::nanoTime));
     }
 
     /** A request head of at least {@code padding} bytes. */

@@ -1,0 +1,86 @@
+package dev.ccrouter.api.anthropic;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link SseFrames.Writer}: the frames of a stream, byte for byte, however events, comments and sends interleave —
+ * one generator writes the events between two sends, and none is left between them.
+ */
+class SseFramesTest {
+    private final SseFrames.Writer frames = new SseFrames.Writer(JsonBuffers.factory().build(), 16);
+
+    @Test
+    void eventsBetweenTwoSendsAreFramedInOrderWithNothingBetweenTheirJson() throws IOException {
+        frames.event(new StreamEvent.ContentBlockDelta(0, new ContentDelta.Text("Hi")));
+        frames.event(new StreamEvent.ContentBlockDelta(0, new ContentDelta.Text(" \"there\"\n")));
+        frames.event(new StreamEvent.ContentBlockStop(0));
+
+        assertThat(sent()).isEqualTo("""
+                event: content_block_delta
+                data: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Hi"}}
+
+                event: content_block_delta
+                data: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":" \\"there\\"\\n"}}
+
+                event: content_block_stop
+                data: {"type":"content_block_stop","index":0}
+
+                """);
+    }
+
+    @Test
+    void commentsAndRawBytesKeepTheirPlaceAmongTheEvents() throws IOException {
+        frames.event(new StreamEvent.Ping());
+        frames.comment("cost $0.01 – ok");
+        frames.event(new StreamEvent.MessageStop());
+        frames.raw(":\n\n".getBytes(StandardCharsets.US_ASCII));
+
+        assertThat(sent()).isEqualTo("""
+                event: ping
+                data: {"type":"ping"}
+
+                : cost $0.01 – ok
+
+                event: message_stop
+                data: {"type":"message_stop"}
+
+                :
+
+                """);
+    }
+
+    @Test
+    void aSendStartsOverAndTheNextEventsAreFramedAfresh() throws IOException {
+        assertThat(frames.isEmpty()).isTrue();
+        frames.event(new StreamEvent.Ping());
+        assertThat(frames.isEmpty()).isFalse();
+        assertThat(sent()).isEqualTo("event: ping\ndata: {\"type\":\"ping\"}\n\n");
+        assertThat(frames.isEmpty()).isTrue();
+        assertThat(sent()).isEmpty();
+
+        frames.event(new StreamEvent.MessageStop());
+        assertThat(sent()).isEqualTo("event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n");
+    }
+
+    @Test
+    void discardedFramesAreNeverSent() throws IOException {
+        frames.event(new StreamEvent.Ping());
+        frames.comment("dropped");
+        frames.discard();
+
+        assertThat(frames.isEmpty()).isTrue();
+        frames.event(new StreamEvent.MessageStop());
+        assertThat(sent()).isEqualTo("event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n");
+    }
+
+    private String sent() throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        frames.sendTo(out);
+        return out.toString(StandardCharsets.UTF_8);
+    }
+}

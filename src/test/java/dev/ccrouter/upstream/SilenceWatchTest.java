@@ -1,0 +1,158 @@
+package dev.ccrouter.upstream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.Closeable;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * {@link SilenceWatch}: a read silent for the patience tells its call once, one silent for the read timeout has its
+ * socket closed once; only reads under way count, each from its own start. The clock is the test's, and the test
+ * looks ({@link SilenceWatch#tick()}) when it wants.
+ */
+@Timeout(value = 20, unit = TimeUnit.SECONDS)
+class SilenceWatchTest {
+    private static final Duration PATIENCE = Duration.ofMillis(50);
+    private static final Duration READ_TIMEOUT = Duration.ofMillis(400);
+
+    private long nowMillis;
+    private final AtomicInteger closes = new AtomicInteger();
+    private final Closeable socket = closes::incrementAndGet;
+    private final List<String> told = new ArrayList<>();
+
+    @Test
+    void aReadSilentForThePatienceTellsItsCallOnceAndNotBefore() {
+        SilenceWatch watch = watch(READ_TIMEOUT);
+        SilenceWatch.Reads reads = servingACall(watch);
+
+        reads.reading();
+        assertThat(at(49, watch)).as("a read under way").isTrue();
+        assertThat(told).isEmpty();
+        at(50, watch);
+        assertThat(told).containsExactly("waiting");
+        at(60, watch);
+        at(390, watch);
+        assertThat(told).containsExactly("waiting");
+        assertThat(closes).hasValue(0);
+        assertThat(reads.timedOut()).isFalse();
+    }
+
+    @Test
+    void aReadSilentForTheReadTimeoutHasItsSocketClosedOnceAndCountsAsTimedOut() {
+        SilenceWatch watch = watch(READ_TIMEOUT);
+        SilenceWatch.Reads reads = servingACall(watch);
+
+        nowMillis = 1_000;
+        reads.reading();
+        at(1_399, watch);
+        assertThat(closes).hasValue(0);
+        at(1_400, watch);
+        assertThat(closes).hasValue(1);
+        assertThat(reads.timedOut()).isTrue();
+        at(1_410, watch);
+        assertThat(closes).as("closed once").hasValue(1);
+    }
+
+    @Test
+    void eachReadsSilenceCountsFromItsOwnStart() {
+        SilenceWatch watch = watch(READ_TIMEOUT);
+        SilenceWatch.Reads reads = servingACall(watch);
+
+        reads.reading();
+        nowMillis = 300;
+        reads.read();
+        reads.reading();
+        at(699, watch);
+        assertThat(closes).hasValue(0);
+        at(700, watch);
+        assertThat(closes).hasValue(1);
+    }
+
+    @Test
+    void betweenReadsNothingIsWatched() {
+        SilenceWatch watch = watch(READ_TIMEOUT);
+        SilenceWatch.Reads reads = servingACall(watch);
+
+        reads.reading();
+        nowMillis = 40;
+        reads.read();
+        assertThat(at(10_000, watch)).as("no read under way").isFalse();
+        assertThat(told).isEmpty();
+        assertThat(closes).hasValue(0);
+    }
+
+    @Test
+    void aConnectionServingNoCallTellsNobodyButStillTimesOut() {
+        SilenceWatch watch = watch(READ_TIMEOUT);
+        SilenceWatch.Reads reads = servingACall(watch);
+        reads.serve(null);
+
+        reads.reading();
+        at(400, watch);
+        assertThat(told).isEmpty();
+        assertThat(closes).hasValue(1);
+    }
+
+    @Test
+    void withoutAReadTimeoutASilentReadIsNeverClosed() {
+        SilenceWatch watch = watch(Duration.ZERO);
+        SilenceWatch.Reads reads = servingACall(watch);
+
+        reads.reading();
+        at(3_600_000, watch);
+        assertThat(told).containsExactly("waiting");
+        assertThat(closes).hasValue(0);
+        assertThat(reads.timedOut()).isFalse();
+    }
+
+    @Test
+    void aStoppedConnectionIsNoLongerWatched() {
+        SilenceWatch watch = watch(READ_TIMEOUT);
+        SilenceWatch.Reads reads = servingACall(watch);
+
+        reads.reading();
+        reads.stop();
+        assertThat(at(1_000, watch)).isFalse();
+        assertThat(told).isEmpty();
+        assertThat(closes).hasValue(0);
+    }
+
+    @Test
+    void theThreadRestsWhenNoReadIsUnderWayAndTheNextReadWakesIt() {
+        try (SilenceWatch watch = SilenceWatch.running(PATIENCE, Duration.ofMillis(200))) {
+            SilenceWatch.Reads reads = watch.watch(socket);
+            await().atMost(Duration.ofSeconds(10)).until(watch::resting);
+
+            reads.reading();
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(closes).hasValue(1));
+            assertThat(reads.timedOut()).isTrue();
+            assertThat(watch.resting()).as("awake while the read was under way").isFalse();
+        }
+    }
+
+    private SilenceWatch watch(Duration readTimeout) {
+        return new SilenceWatch(PATIENCE, readTimeout, () -> TimeUnit.MILLISECONDS.toNanos(nowMillis));
+    }
+
+    /** A connection watched, serving a call that notes when it is told it waits. */
+    private SilenceWatch.Reads servingACall(SilenceWatch watch) {
+        SilenceWatch.Reads reads = watch.watch(socket);
+        Cancellation call = new Cancellation();
+        call.whenWaiting(() -> told.add("waiting"));
+        reads.serve(call);
+        return reads;
+    }
+
+    /** Sets the clock and looks: whether a read was under way. */
+    private boolean at(long millis, SilenceWatch watch) {
+        nowMillis = millis;
+        return watch.tick();
+    }
+}
