@@ -18,12 +18,12 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Jackson's UTF-8 parser, reading plain strings faster. Jackson decodes a string byte by byte into a growing char
- * buffer and then makes a {@code String} of it (copying it again, and once more when the buffer grew); most strings of a
- * Claude Code body are long and have no escape at all. Here such a string — no backslash, no control character, its
- * closing quote in the buffer — is found eight bytes at a time and made a {@code String} by one copy of its bytes
- * (the JDK's own UTF-8 decoding when it is not ASCII). Everything else (escapes, control characters, malformed UTF-8,
- * a string across a buffer boundary, one longer than the limit) is left to Jackson's own code from the same place, so
- * the values and the errors are Jackson's.
+ * buffer and then makes a {@code String} of it (copying it again, and once more when the buffer grew). Here a string
+ * without escapes — no backslash, no control character, its closing quote in the buffer — is found eight bytes at a
+ * time and made a {@code String} by one copy of its bytes (the JDK's own UTF-8 decoding when it is not ASCII).
+ * Everything else (escapes, control characters, malformed UTF-8, a string across a buffer boundary, one longer than
+ * the limit) is left to Jackson's own code from the same place, so the values and the errors are Jackson's. (Strings
+ * with escapes decoded here as well measured no faster than Jackson's loop: see docs/benchmarks.md.)
  *
  * <p>It also tells {@link VerbatimTrees} where the last plain ASCII string lay (no rescan to know it may be copied),
  * and skips an array already known to be well formed in one step ({@link #skipKnownArray}).
