@@ -84,9 +84,14 @@ public final class HopBench {
             return new Paths(new RawHttpClient[] {new RawHttpClient(direct), new RawHttpClient(floor), new RawHttpClient(gateway)});
         }
 
+        /**
+         * A "floor" at {@code /v1/messages} is a second gateway (a baseline build, for an A/B in one run): it is sent
+         * the Anthropic body, as the gateway is.
+         */
         byte[][] requests(Body body) {
             boolean stream = body.stream();
-            return new byte[][] {clients[0].post(body.openAi(), stream), clients[1].post(body.openAi(), stream),
+            byte[] floorBody = clients[1].path().endsWith("/v1/messages") ? body.anthropic() : body.openAi();
+            return new byte[][] {clients[0].post(body.openAi(), stream), clients[1].post(floorBody, stream),
                     clients[2].post(body.anthropic(), stream)};
         }
 

@@ -38,6 +38,11 @@ final class RawHttpClient implements Closeable {
         this.path = uri.getRawPath();
     }
 
+    /** The path of this client's URL. */
+    String path() {
+        return path;
+    }
+
     /** The complete bytes of a JSON POST to this client's URL; the canned upstream answers by {@code Accept}. */
     byte[] post(byte[] body, boolean stream) {
         return request(path, address.getHostString() + ":" + address.getPort(),

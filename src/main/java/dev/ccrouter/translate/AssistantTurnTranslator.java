@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ccrouter.api.anthropic.JsonTrees;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -148,8 +149,8 @@ final class AssistantTurnTranslator {
         String name = Fields.requiredString(block, "name");
         JsonNode input = Fields.requiredObject(block, "input");
         ObjectNode call = nodes.objectNode().put("id", id).put("type", "function");
-        // JsonNode.toString() is compact JSON whatever the injected mapper's pretty-printing says.
-        call.putObject("function").put("name", toolNames.upstream(name)).put("arguments", input.toString());
+        // JsonNode.toString()'s compact JSON, whatever the injected mapper's pretty-printing says.
+        call.putObject("function").put("name", toolNames.upstream(name)).put("arguments", JsonTrees.text(input));
         return call;
     }
 

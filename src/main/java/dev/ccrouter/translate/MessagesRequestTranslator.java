@@ -6,11 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ccrouter.api.anthropic.CacheTtls;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -86,15 +82,16 @@ import java.util.List;
  * The body's keys are written in one fixed order, so equal requests give equal bytes.
  *
  * <p>Thread-safe: all per-request state lives in objects created by {@link #translate}; what is shared between
- * requests is the translated tools remembered per identical client bytes ({@link TranslatedTools}).
+ * requests is the translated tools remembered per identical client bytes ({@link TranslatedTools}) and the last
+ * user id with its hash ({@link UserHashes}).
  */
 public final class MessagesRequestTranslator {
     /** OpenRouter's limit for {@code session_id}. */
     static final int SESSION_ID_LIMIT = 256;
-    private static final int USER_HASH_HEX_DIGITS = 32;
 
     private final JsonNodeFactory nodes;
     private final TranslatedTools translatedTools;
+    private final UserHashes userHashes = new UserHashes();
 
     public MessagesRequestTranslator(ObjectMapper json) {
         this.nodes = json.getNodeFactory();
@@ -225,7 +222,7 @@ public final class MessagesRequestTranslator {
         return List.copyOf(sequences);
     }
 
-    private static String hashedUser(JsonNode metadata) {
+    private String hashedUser(JsonNode metadata) {
         if (metadata == null) {
             return null;
         }
@@ -238,7 +235,7 @@ public final class MessagesRequestTranslator {
         if (userId == null || userId.isEmpty()) {
             return null;
         }
-        return HexFormat.of().formatHex(sha256(userId)).substring(0, USER_HASH_HEX_DIGITS);
+        return userHashes.of(userId);
     }
 
     /** {@code output_config.format} {@code {type:"json_schema", schema}} → an OpenAI strict json_schema response format. */
@@ -279,13 +276,5 @@ public final class MessagesRequestTranslator {
         }
         int end = Character.isHighSurrogate(value.charAt(limit - 1)) ? limit - 1 : limit;
         return value.substring(0, end);
-    }
-
-    private static byte[] sha256(String value) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
-        }
     }
 }

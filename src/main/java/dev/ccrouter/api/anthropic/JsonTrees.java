@@ -7,6 +7,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /**
@@ -21,6 +22,9 @@ import java.util.Map;
  * so is a {@link WrittenArray}, whose JSON was written once for many requests.
  */
 public final class JsonTrees {
+    /** Jackson's default settings, as {@code JsonNode.toString()} writes with (never changed). */
+    private static final JsonFactory DEFAULTS = JsonBuffers.factory().build();
+
     private JsonTrees() {
     }
 
@@ -89,6 +93,28 @@ public final class JsonTrees {
     @FunctionalInterface
     public interface Writing {
         void writeTo(JsonGenerator out) throws IOException;
+    }
+
+    /**
+     * The tree as compact JSON text, exactly {@code node.toString()}: written as UTF-8 with Jackson's default settings
+     * (its verbatim strings copied, not escaped again) and decoded once, instead of {@code toString()}'s look-up of a
+     * serializer and char-by-char escaping. For a tool call's arguments, which a conversation repeats every turn.
+     */
+    public static String text(JsonNode node) {
+        byte[] json = bytes(DEFAULTS, 256, out -> write(out, node));
+        // Written as UTF-8, a character outside the Basic Multilingual Plane (or a lone surrogate) is an escape,
+        // which toString()'s char-based writer leaves as it is: such a tree is written that way instead.
+        return hasSurrogateEscape(json) ? node.toString() : new String(json, StandardCharsets.UTF_8);
+    }
+
+    /** Whether {@code json} holds a backslash, {@code u} and {@code D}, as every escaped surrogate begins (and, rarely, some text that is none). */
+    private static boolean hasSurrogateEscape(byte[] json) {
+        for (int i = 0; i < json.length - 2; i++) {
+            if (json[i] == '\\' && json[i + 1] == 'u' && json[i + 2] == 'D') {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The tree as compact JSON text, decimals in plain notation (never {@code 1E-7}). */

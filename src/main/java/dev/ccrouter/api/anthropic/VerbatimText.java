@@ -96,6 +96,14 @@ public final class VerbatimText extends TextNode {
         return new VerbatimText(value, body, quote + 1, length, length - escapedExtra);
     }
 
+    /**
+     * The string node for {@code value}, whose JSON text in {@code body} starts at {@code start} and is exactly the
+     * value's chars: ASCII without quote, backslash or control character, as {@link BodyParser} found it.
+     */
+    static VerbatimText ascii(String value, byte[] body, int start) {
+        return new VerbatimText(value, body, start, value.length(), value.length());
+    }
+
     /** Non-zero when one of the word's bytes equals the byte repeated in {@code pattern}; its lowest set bit is the first such byte's. */
     private static long hasByte(long word, long pattern) {
         long diff = word ^ pattern;

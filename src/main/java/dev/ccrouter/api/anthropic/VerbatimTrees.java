@@ -43,11 +43,25 @@ public final class VerbatimTrees {
      * The {@code tools} of the last bodies that spelled them differently, each read from a copy of its bytes: a few,
      * because a session's subagents send other tools than its main agent, turn about.
      */
-    private final AtomicReferenceArray<VerbatimArray> recentTools = new AtomicReferenceArray<>(REMEMBERED_TOOLS);
+    private final AtomicReferenceArray<RememberedTools> recentTools = new AtomicReferenceArray<>(REMEMBERED_TOOLS);
     private final AtomicInteger nextToolsSlot = new AtomicInteger();
 
+    /** A remembered spelling of {@code tools}, and whether it lies on one line (then the parser may jump over it). */
+    private record RememberedTools(VerbatimArray array, boolean oneLine) {
+        static RememberedTools of(VerbatimArray array) {
+            byte[] spelling = array.spelling();
+            for (byte b : spelling) {
+                if (b == '\n' || b == '\r') {
+                    return new RememberedTools(array, false);
+                }
+            }
+            return new RememberedTools(array, true);
+        }
+    }
+
+    /** @param factory its settings (limits, features) are the parser's; its parsers over bytes are {@link BodyParser}s */
     public VerbatimTrees(JsonFactory factory, JsonNodeFactory nodes) {
-        this.factory = factory;
+        this.factory = new BodyParser.Factory(factory);
         this.nodes = nodes;
     }
 
@@ -152,10 +166,16 @@ public final class VerbatimTrees {
         private ArrayNode tools() throws IOException {
             int start = (int) parser.currentTokenLocation().getByteOffset();
             for (int i = 0; i < recentTools.length(); i++) {
-                VerbatimArray recent = recentTools.get(i);
+                RememberedTools remembered = recentTools.get(i);
+                VerbatimArray recent = remembered == null ? null : remembered.array();
                 if (recent != null && recent.spelledAt(body, start)) {
-                    parser.skipChildren(); // the same bytes read to the same tree: only the parser's place moves on
-                    if (parser.currentLocation().getByteOffset() != start + recent.spelledLength()) {
+                    // the same bytes read to the same tree: only the parser's place moves on, at once when it can
+                    int end = start + recent.spelledLength();
+                    if (remembered.oneLine() && parser instanceof BodyParser bodyParser && bodyParser.skipKnownArray(end)) {
+                        return recent;
+                    }
+                    parser.skipChildren();
+                    if (parser.currentLocation().getByteOffset() != end) {
                         throw new IllegalStateException("the same bytes parsed to another end");
                     }
                     return recent;
@@ -164,7 +184,7 @@ public final class VerbatimTrees {
             ArrayNode tools = spannedArray();
             if (tools instanceof VerbatimArray spelled && spelled.spelledLength() <= MAX_REMEMBERED_TOOLS) {
                 int slot = Math.floorMod(nextToolsSlot.getAndIncrement(), recentTools.length());
-                recentTools.set(slot, detached(spelled));
+                recentTools.set(slot, RememberedTools.of(detached(spelled)));
             }
             return tools;
         }
@@ -202,8 +222,12 @@ public final class VerbatimTrees {
             if (body == null) {
                 return nodes.textNode(parser.getText());
             }
-            long quote = parser.currentTokenLocation().getByteOffset();
             String value = parser.getText(); // reads the string to its end: the parser is now past the closing quote
+            if (parser instanceof BodyParser bodyParser && bodyParser.asciiStringStart() >= 0 && !value.isEmpty()) {
+                // read by one copy: all ASCII, no escape, so spelled exactly as Jackson writes it
+                return VerbatimText.ascii(value, body, bodyParser.asciiStringStart());
+            }
+            long quote = parser.currentTokenLocation().getByteOffset();
             long endQuote = parser.currentLocation().getByteOffset() - 1;
             return endQuote >= body.length ? nodes.textNode(value) : VerbatimText.of(value, body, (int) quote, (int) endQuote);
         }

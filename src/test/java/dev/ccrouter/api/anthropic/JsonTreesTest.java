@@ -37,6 +37,21 @@ class JsonTreesTest {
     }
 
     @Test
+    void textIsWhatToStringWrites() throws Exception {
+        ObjectNode tree = everyKindOfNode();
+        tree.remove("pojo"); // toString() writes a POJO through the mapper's own serializer, never met in a tool call
+        ObjectNode read = (ObjectNode) new VerbatimTrees(json.getFactory(), json.getNodeFactory())
+                .read("{\"command\":\"ls \\\"a b\\\"\\n\",\"note\":\"caf\u00e9 \\u001B\",\"n\":[1,2.5]}"
+                        .getBytes(StandardCharsets.UTF_8));
+
+        assertThat(JsonTrees.text(tree)).isEqualTo(tree.toString()).contains("😀");
+        assertThat(JsonTrees.text(json.createObjectNode().put("lone", "a\uD800b"))).isEqualTo("{\"lone\":\"a\uD800b\"}");
+        assertThat(read.get("command")).isInstanceOf(VerbatimText.class);
+        assertThat(JsonTrees.text(read)).isEqualTo(read.toString())
+                .isEqualTo("{\"command\":\"ls \\\"a b\\\"\\n\",\"note\":\"caf\u00e9 \\u001B\",\"n\":[1,2.5]}");
+    }
+
+    @Test
     void plainTextIsWhatAWriterWithPlainDecimalsWrites() throws Exception {
         ObjectNode tree = everyKindOfNode();
 
