@@ -31,7 +31,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * does per upstream chunk. Scores are chunks per second (one operation = one upstream chunk).
  *
  * <p>Thin on purpose: it only calls the translator's public constructor, {@code start}, {@code onChunk} and
- * {@code onDone}, and {@link SseFrames#append}, so it follows their signatures easily.
+ * {@code onDone}, and {@link SseFrames.Writer}, so it follows their signatures easily.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -63,13 +63,16 @@ public class StreamTranslationBench {
     @OperationsPerInvocation(CHUNKS)
     public int chunksToSseBytes() throws IOException {
         out.reset();
-        ChatStreamTranslator translator = new ChatStreamTranslator(json, context(),
-                event -> SseFrames.append(out, event, json.getFactory()));
+        // Framed as the gateway frames them: the events of one upstream read (here, one chunk) sent together.
+        SseFrames.Writer frames = new SseFrames.Writer(json.getFactory(), 4096);
+        ChatStreamTranslator translator = new ChatStreamTranslator(json, context(), frames::event);
         translator.start();
         for (byte[] chunk : chunks) {
             translator.onChunk(json.readTree(chunk));
+            frames.sendTo(out);
         }
         translator.onDone();
+        frames.sendTo(out);
         return out.size();
     }
 
