@@ -42,7 +42,8 @@ import org.slf4j.LoggerFactory;
  *   <li>the last good answer of {@code <upstream>/models}, persisted under {@code <data dir>/pricing/models.json},
  *       so that a restart during an upstream outage keeps what was last known (it is older than the bundled
  *       snapshot only after an upgrade, and then the snapshot wins);</li>
- *   <li>{@code <upstream>/models}, fetched on a virtual thread right after start and then every
+ *   <li>{@code <upstream>/models}, fetched on a virtual thread soon after start (a gateway's first fetch waits until
+ *       its first request has ended, see {@link #startRefreshing(Duration, Duration)}) and then every
  *       {@code refreshEvery}. OpenRouter's catalog is public: no key is sent. A failed, slow or empty answer
  *       changes nothing but a log line; the previous prices stay.</li>
  * </ol>
@@ -62,6 +63,8 @@ public final class PricingCatalog implements AutoCloseable {
     private final Map<String, ModelPricing> bundled;
     private final AtomicReference<Map<String, ModelPricing>> models;
     private final CountDownLatch closed = new CountDownLatch(1);
+    /** Released by the first request's end (or by close): the first fetch may begin. */
+    private final CountDownLatch firstRequestEnded = new CountDownLatch(1);
     private HttpClient http;
     private String lastProblem;
     private boolean refreshed;
@@ -100,7 +103,19 @@ public final class PricingCatalog implements AutoCloseable {
      * Says where the prices come from, then fetches the catalog now and every {@code refreshEvery}, on a virtual
      * thread; returns at once.
      */
-    public synchronized void startRefreshing() {
+    public void startRefreshing() {
+        startRefreshing(Duration.ZERO, Duration.ZERO);
+    }
+
+    /**
+     * Says where the prices come from, then fetches the catalog on a virtual thread {@code afterFirstRequest} after
+     * {@link #requestEnded()} is first called, or {@code atTheLatest} from now when no request ends sooner, and then
+     * every {@code refreshEvery}; returns at once. A gateway starts its refreshing this way so that the first fetch
+     * (its HTTP client, TLS context, the catalog's parse: tens of milliseconds of CPU) does not take a core from
+     * the first request, which runs before the JIT has compiled much; that request is priced from the snapshot or
+     * the saved catalog, as it is whenever it arrives before the fetch has answered.
+     */
+    public synchronized void startRefreshing(Duration afterFirstRequest, Duration atTheLatest) {
         if (startedFrom != null) {
             LOG.info("pricing: {}", startedFrom);
             startedFrom = null;
@@ -110,6 +125,10 @@ public final class PricingCatalog implements AutoCloseable {
         }
         refresher = Thread.ofVirtual().name("ccrouter-pricing-refresh").start(() -> {
             try {
+                if (firstRequestEnded.await(atTheLatest.toMillis(), TimeUnit.MILLISECONDS)
+                        && closed.await(afterFirstRequest.toMillis(), TimeUnit.MILLISECONDS)) {
+                    return;
+                }
                 do {
                     refresh();
                 } while (!closed.await(refreshEvery.toMillis(), TimeUnit.MILLISECONDS));
@@ -117,6 +136,11 @@ public final class PricingCatalog implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         });
+    }
+
+    /** A request has ended: the first fetch, when it waits for one, may begin (see {@link #startRefreshing}). */
+    public void requestEnded() {
+        firstRequestEnded.countDown();
     }
 
     /**
@@ -155,6 +179,7 @@ public final class PricingCatalog implements AutoCloseable {
     @Override
     public void close() {
         closed.countDown();
+        firstRequestEnded.countDown(); // a refresher still waiting for the first request then sees it closed
         Thread thread;
         HttpClient client;
         synchronized (this) {

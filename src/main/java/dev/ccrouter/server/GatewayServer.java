@@ -36,6 +36,13 @@ public final class GatewayServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GatewayServer.class);
     /** How often a quiet stream probes its client, so a client that left cancels the upstream within a second. */
     static final Duration LIVENESS_CHECK = Duration.ofMillis(250);
+    /**
+     * The price catalog's first fetch waits for the first request to end, and this long after it: the first request
+     * of a fresh gateway, still interpreted, has both cores to itself, and the fetch does not meet its last writes.
+     */
+    static final Duration FIRST_FETCH_AFTER_FIRST_REQUEST = Duration.ofSeconds(1);
+    /** When no request comes, the first fetch begins this long after "listening". */
+    static final Duration FIRST_FETCH_AT_THE_LATEST = Duration.ofSeconds(10);
 
     private final GatewayConfig config;
     private final LedgerSettings ledgerSettings;
@@ -130,7 +137,7 @@ public final class GatewayServer implements AutoCloseable {
         List<Consumer<LedgerEntry>> recorders = ledger == null ? List.of(limits::record, countMetrics)
                 : List.of(limits::record, ledger::record, countMetrics);
         AccessLog accessLog = new AccessLog(List.of(
-                new LedgerEntries(requestFacts, pricing, recorders)));
+                new LedgerEntries(requestFacts, pricing, recorders), exchange -> pricing.requestEnded()));
         shared = new Shared(bodies, errors, accessLog);
         handlers.set(handlers(config));
         WebPages pages = WebPages.load(config);
@@ -204,7 +211,7 @@ public final class GatewayServer implements AutoCloseable {
         }
         server = started;
         LOG.info("ccrouter listening on http://{}:{} → upstream {}", config.host(), server.port(), config.upstreamBaseUrl());
-        pricing.startRefreshing();
+        pricing.startRefreshing(FIRST_FETCH_AFTER_FIRST_REQUEST, FIRST_FETCH_AT_THE_LATEST);
         return this;
     }
 

@@ -184,6 +184,45 @@ class PricingCatalogTest {
     }
 
     @Test
+    void theFirstFetchWaitsForARequestToEnd() throws Exception {
+        CountDownLatch fetching = new CountDownLatch(1);
+        upstream.models(FakeUpstream.held(fetching, new CountDownLatch(0), FakeUpstream.json(200, LIVE_CATALOG)));
+        PricingCatalog catalog = open(Duration.ofHours(1));
+
+        catalog.startRefreshing(Duration.ZERO, Duration.ofHours(1));
+
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5)).until(() -> fetching.getCount() == 1);
+        assertThat(catalog.find(SONNET).pricesAsOf()).isEqualTo("bundled snapshot 2026-11-25");
+        catalog.requestEnded();
+        assertThat(fetching.await(10, TimeUnit.SECONDS)).isTrue();
+        await().atMost(Duration.ofSeconds(10)).until(() -> catalog.find(SONNET).pricesAsOf().startsWith("fetched"));
+    }
+
+    @Test
+    void withoutARequestTheFirstFetchBeginsAtTheLatestGiven() {
+        upstream.models(FakeUpstream.json(200, LIVE_CATALOG));
+        PricingCatalog catalog = open(Duration.ofHours(1));
+
+        catalog.startRefreshing(Duration.ofHours(1), Duration.ofMillis(100));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> catalog.find(SONNET).pricesAsOf().startsWith("fetched"));
+    }
+
+    @Test
+    void aCatalogClosedBeforeItsFirstFetchFetchesNothing() throws Exception {
+        CountDownLatch fetching = new CountDownLatch(1);
+        upstream.models(FakeUpstream.held(fetching, new CountDownLatch(0), FakeUpstream.json(200, LIVE_CATALOG)));
+        PricingCatalog catalog = open(Duration.ofHours(1));
+        catalog.startRefreshing(Duration.ZERO, Duration.ofHours(1));
+
+        catalog.close();
+        catalog.requestEnded();
+
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5)).until(() -> fetching.getCount() == 1);
+        assertThat(dataDir.resolve("pricing/models.json")).doesNotExist();
+    }
+
+    @Test
     void overridesBecomeTiersAndConditionsWeCannotEvaluateAreSaid() {
         Map<String, ModelPricing> models = OpenRouterModels.read(UsageAccountingTest.json("""
                 {"data": [{"id": "google/gemini-2.5-pro", "pricing": {

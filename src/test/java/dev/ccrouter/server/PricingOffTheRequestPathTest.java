@@ -16,8 +16,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The price catalog ({@code <upstream>/models}) is fetched in the background: a catalog that hangs or fails delays
- * neither the start nor any request, which are priced from the bundled snapshot until a fetch succeeds.
+ * The price catalog ({@code <upstream>/models}) is fetched in the background, first once the first request has ended: a
+ * catalog that hangs or fails delays neither the start nor any request, which are priced from the bundled snapshot
+ * until a fetch succeeds.
  */
 class PricingOffTheRequestPathTest {
     static final String REQUEST = "{\"model\":\"claude-opus-4-6\",\"max_tokens\":10,"
@@ -44,6 +45,19 @@ class PricingOffTheRequestPathTest {
     }
 
     @Test
+    void aFreshGatewayFetchesTheCatalogOnlyOnceItsFirstRequestHasEnded() throws Exception {
+        CountDownLatch fetching = new CountDownLatch(1);
+        upstream.models(FakeUpstream.held(fetching, new CountDownLatch(0), FakeUpstream.json(200, "{\"data\": []}")));
+        gateway = RunningGateway.start(upstream);
+
+        // The first request has both cores: no fetch before it, nor during it.
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5)).until(() -> fetching.getCount() == 1);
+        assertThat(post().headers().firstValue("X-CCRouter-Cost-Total")).contains("0.0075");
+
+        assertThat(fetching.await(5, TimeUnit.SECONDS)).isTrue();
+    }
+
+    @Test
     void aCatalogThatHangsDelaysNeitherTheStartNorARequest() throws Exception {
         CountDownLatch fetching = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
@@ -51,6 +65,7 @@ class PricingOffTheRequestPathTest {
         try {
             assertTimeoutPreemptively(Duration.ofSeconds(5), () -> {
                 gateway = RunningGateway.start(upstream);
+                post(); // the first request, after which the fetch begins
                 assertThat(fetching.await(5, TimeUnit.SECONDS)).isTrue(); // the fetch is under way, and stuck
 
                 HttpResponse<String> response = post();
@@ -71,6 +86,7 @@ class PricingOffTheRequestPathTest {
             answered.countDown();
         });
         gateway = RunningGateway.start(upstream);
+        post(); // the first request, after which the fetch begins
         assertThat(answered.await(5, TimeUnit.SECONDS)).isTrue();
 
         HttpResponse<String> response = post();
