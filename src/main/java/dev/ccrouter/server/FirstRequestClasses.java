@@ -1,11 +1,14 @@
 package dev.ccrouter.server;
 
+import dev.ccrouter.upstream.UpstreamClient;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.List;
 
 /**
@@ -34,6 +37,21 @@ final class FirstRequestClasses {
                     .filter(line -> !line.isBlank() && !line.startsWith("#")).toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Does ahead what the first request would do first and that depends on no request: initialises its classes, links
+     * the upstream connection pool key's record methods and looks up the JDK's SHA-256 (the hashed user id), whose
+     * provider search is slow the first time.
+     */
+    static void prepare() {
+        initialise();
+        UpstreamClient.linkPoolKey();
+        try {
+            MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            // UserHashes meets and reports it on the request that needs it
         }
     }
 

@@ -202,7 +202,7 @@ public final class GatewayServer implements AutoCloseable {
         // The classes the first request needs are initialised on a thread of their own from here, while this one
         // waits for the ledger's database (the start's longest wait): earlier, they held up classes this thread
         // needed; later, they would be the first request's own work.
-        Thread.ofPlatform().daemon().name("ccrouter-first-request").start(FirstRequestClasses::initialise);
+        Thread.ofPlatform().daemon().name("ccrouter-first-request").start(FirstRequestClasses::prepare);
         awaitLedger();
         limits.start();
         WebServer started = built.start();

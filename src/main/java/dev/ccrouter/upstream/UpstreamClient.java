@@ -224,6 +224,17 @@ public final class UpstreamClient implements AutoCloseable {
                 "The upstream at " + describe(call.url()) + " did not answer in time."), e);
     }
 
+    /**
+     * Links the connection pool key's record methods: a record's {@code hashCode} and {@code equals} are bootstrapped,
+     * and their method handles spun into classes, at their first call; called at start so that it is not the first
+     * request's (a few milliseconds of it, interpreted).
+     */
+    public static void linkPoolKey() {
+        Http1Connection.Endpoint key = new Http1Connection.Endpoint(false, "127.0.0.1", 80);
+        key.hashCode();
+        key.equals(new Http1Connection.Endpoint(false, "127.0.0.1", 80));
+    }
+
     /** Whether a failure was the upstream going quiet for longer than the read timeout. */
     public static boolean isTimeout(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
