@@ -186,12 +186,9 @@ class PricingCatalogTest {
     @Test
     void theFirstFetchWaitsForARequestToEnd() throws Exception {
         CountDownLatch fetching = new CountDownLatch(1);
-        upstream.models(FakeUpstream.held(fetching, new CountDownLatch(0), FakeUpstream.json(200, LIVE_CATALOG)));
-        PricingCatalog catalog = open(Duration.ofHours(1));
+        PricingCatalog catalog = waitingForARequest(fetching);
 
-        catalog.startRefreshing(Duration.ZERO, Duration.ofHours(1));
-
-        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5)).until(() -> fetching.getCount() == 1);
+        assertNothingFetched(fetching);
         assertThat(catalog.find(SONNET).pricesAsOf()).isEqualTo("bundled snapshot 2026-11-25");
         catalog.requestEnded();
         assertThat(fetching.await(10, TimeUnit.SECONDS)).isTrue();
@@ -209,17 +206,27 @@ class PricingCatalogTest {
     }
 
     @Test
-    void aCatalogClosedBeforeItsFirstFetchFetchesNothing() throws Exception {
+    void aCatalogClosedBeforeItsFirstFetchFetchesNothing() {
         CountDownLatch fetching = new CountDownLatch(1);
-        upstream.models(FakeUpstream.held(fetching, new CountDownLatch(0), FakeUpstream.json(200, LIVE_CATALOG)));
-        PricingCatalog catalog = open(Duration.ofHours(1));
-        catalog.startRefreshing(Duration.ZERO, Duration.ofHours(1));
+        PricingCatalog catalog = waitingForARequest(fetching);
 
         catalog.close();
         catalog.requestEnded();
 
-        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5)).until(() -> fetching.getCount() == 1);
+        assertNothingFetched(fetching);
         assertThat(dataDir.resolve("pricing/models.json")).doesNotExist();
+    }
+
+    /** A catalog refreshing as a gateway's does, its first fetch held until a request ends; counts fetching down. */
+    private PricingCatalog waitingForARequest(CountDownLatch fetching) {
+        upstream.models(FakeUpstream.held(fetching, new CountDownLatch(0), FakeUpstream.json(200, LIVE_CATALOG)));
+        PricingCatalog waiting = open(Duration.ofHours(1));
+        waiting.startRefreshing(Duration.ZERO, Duration.ofHours(1));
+        return waiting;
+    }
+
+    private static void assertNothingFetched(CountDownLatch fetching) {
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5)).until(() -> fetching.getCount() == 1);
     }
 
     @Test
