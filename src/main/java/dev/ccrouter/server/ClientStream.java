@@ -127,11 +127,11 @@ final class ClientStream implements ClientChannel, AutoCloseable {
         }
     }
 
-    /** Sends an SSE comment line (ignored by SDKs), e.g. the billing summary; sent with the next flush. */
-    void comment(String text) {
+    /** Sends an SSE comment line (ignored by SDKs) of {@code prefix} and JSON, the bill; sent with the next flush. */
+    void comment(String prefix, SseFrames.JsonContent content) {
         lock.lock();
         try {
-            pending.comment(text);
+            pending.comment(prefix, content);
         } finally {
             lock.unlock();
         }

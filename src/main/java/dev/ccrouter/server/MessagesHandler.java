@@ -563,7 +563,7 @@ final class MessagesHandler implements Handler {
             }
             client.event(event);
             if (event instanceof StreamEvent.MessageStop && exchange.bill != null) {
-                client.comment(BILLING_COMMENT + billingJson(exchange));
+                client.comment(BILLING_COMMENT, out -> writeBilling(out, exchange));
             }
         };
     }
@@ -573,14 +573,18 @@ final class MessagesHandler implements Handler {
         StringWriter text = new StringWriter(768);
         try (JsonGenerator out = json.getFactory().createGenerator(text)) {
             out.enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
-            out.writeStartObject();
-            out.writeStringField("request_id", exchange.requestId);
-            exchange.bill.writeFields(out);
-            out.writeEndObject();
+            writeBilling(out, exchange);
         } catch (IOException e) {
             throw new UncheckedIOException("writing to memory cannot fail", e);
         }
         return text.toString();
+    }
+
+    private static void writeBilling(JsonGenerator out, Exchange exchange) throws IOException {
+        out.writeStartObject();
+        out.writeStringField("request_id", exchange.requestId);
+        exchange.bill.writeFields(out);
+        out.writeEndObject();
     }
 
     private JsonNode parseBody(ServerRequest req) {

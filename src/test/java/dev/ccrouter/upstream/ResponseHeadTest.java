@@ -21,7 +21,21 @@ class ResponseHeadTest {
         assertThat(head.status()).isEqualTo(429);
         assertThat(head.header("retry-after")).isEqualTo("7");
         assertThat(head.header("Content-Type")).isEqualTo("application/json");
-        assertThat(head.headers()).hasSize(2);
+        assertThat(head.header("RETRY-AFTER")).isEqualTo("7");
+    }
+
+    @Test
+    void aNameMatchesWithoutItsSurroundingSpaceAndOnlyWhole() throws IOException {
+        ResponseHead head = parse("HTTP/1.1 200 OK\r\nX-Content-Type: a\r\n Content-Type :  text/event-stream \r\n"
+                + "no colon here\r\nlocation\r\n: empty name\r\nLocation:\r\n\r\n");
+
+        assertThat(head.header("content-type")).isEqualTo("text/event-stream");
+        assertThat(head.header("x-content-type")).isEqualTo("a");
+        assertThat(head.header("location")).isEmpty();
+        assertThat(head.header("no colon here")).isNull();
+        assertThat(head.header("retry-after")).isNull();
+        assertThat(head.contentLength()).isEqualTo(-1);
+        assertThat(head.chunked()).isFalse();
     }
 
     @Test

@@ -18,6 +18,13 @@ public final class SseFrames {
     private static final SerializableString EVENT = new SerializedString("event: ");
     private static final SerializableString DATA = new SerializedString("\ndata: ");
     private static final SerializableString END = new SerializedString("\n\n");
+    private static final SerializableString COMMENT = new SerializedString(": ");
+
+    /** One JSON value written by the frames' generator. */
+    @FunctionalInterface
+    public interface JsonContent {
+        void write(JsonGenerator out) throws IOException;
+    }
 
     private SseFrames() {
     }
@@ -44,24 +51,49 @@ public final class SseFrames {
 
         /** Frames one event, its JSON compact (on one line). */
         public void event(StreamEvent event) {
-            try {
-                JsonGenerator out = generator();
+            frame(out -> {
                 out.writeRaw(EVENT);
                 out.writeRaw(event.type());
                 out.writeRaw(DATA);
                 event.write(out);
                 out.writeRaw(END);
+            });
+        }
+
+        /** Frames an SSE comment line, which every SSE client ignores. */
+        public void comment(String text) {
+            raw((": " + text + "\n\n").getBytes(StandardCharsets.UTF_8));
+        }
+
+        /**
+         * Frames an SSE comment line of {@code prefix} and the JSON {@code content} writes (one line: a generator
+         * escapes line breaks), big decimals in plain notation. Written by the frames' own generator, not made into a
+         * String first and encoded again: the bill's comment that way was 5 % of a streaming request's CPU.
+         */
+        public void comment(String prefix, JsonContent content) {
+            frame(out -> {
+                out.writeRaw(COMMENT);
+                out.writeRaw(prefix);
+                boolean plain = out.isEnabled(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
+                out.enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
+                content.write(out);
+                if (!plain) {
+                    out.disable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
+                }
+                out.writeRaw(END);
+            });
+        }
+
+        /** Writes one frame with the generator of the frames since the last send; one half written is dropped. */
+        private void frame(JsonContent frame) {
+            try {
+                frame.write(generator());
             } catch (IOException e) {
                 throw new UncheckedIOException("writing to memory cannot fail", e);
             } catch (RuntimeException e) {
                 discard(); // a frame half written must not be sent
                 throw e;
             }
-        }
-
-        /** Frames an SSE comment line, which every SSE client ignores. */
-        public void comment(String text) {
-            raw((": " + text + "\n\n").getBytes(StandardCharsets.UTF_8));
         }
 
         /** Appends bytes that are SSE already (a liveness comment). */

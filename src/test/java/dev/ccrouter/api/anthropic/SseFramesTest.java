@@ -1,9 +1,11 @@
 package dev.ccrouter.api.anthropic;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
@@ -52,6 +54,42 @@ class SseFramesTest {
                 :
 
                 """);
+    }
+
+    @Test
+    void aJsonCommentIsOneLineAmongTheEventsWithItsDecimalsPlainAndLaterEventsUnchanged() throws IOException {
+        frames.event(new StreamEvent.MessageStop());
+        frames.comment("ccrouter-billing ", out -> {
+            out.writeStartObject();
+            out.writeStringField("note", "line\nbreak – \"quoted\"");
+            out.writeNumberField("cost_usd", new BigDecimal("1E-7"));
+            out.writeEndObject();
+        });
+        frames.event(new StreamEvent.Ping());
+
+        assertThat(sent()).isEqualTo("""
+                event: message_stop
+                data: {"type":"message_stop"}
+
+                : ccrouter-billing {"note":"line\\nbreak – \\"quoted\\"","cost_usd":0.0000001}
+
+                event: ping
+                data: {"type":"ping"}
+
+                """);
+    }
+
+    @Test
+    void aJsonCommentThatFailsHalfWrittenIsNeverSent() throws IOException {
+        frames.event(new StreamEvent.Ping());
+        assertThatThrownBy(() -> frames.comment("ccrouter-billing ", out -> {
+            out.writeStartObject();
+            throw new IllegalStateException("no bill");
+        })).isInstanceOf(IllegalStateException.class);
+
+        assertThat(frames.isEmpty()).isTrue();
+        frames.event(new StreamEvent.MessageStop());
+        assertThat(sent()).isEqualTo("event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n");
     }
 
     @Test
