@@ -17,8 +17,9 @@ import java.util.stream.Stream;
 /**
  * The training run of JDK 25's ahead-of-time cache (JEP 483/514/515): the launcher runs it once per build as
  * {@code java -XX:AOTCacheOutput=target/ccrouter.aot -cp ccrouter.jar dev.ccrouter.training.AotTraining}, and later
- * starts map the classes it loaded and linked and begin with its method profiles, so the first requests of a fresh
- * gateway run compiled code sooner.
+ * starts map the classes it loaded and linked (trained without method profiles: the launcher says why).
+ * Everything this JVM loads goes into the cache, which every start maps resident: so the session is driven by a
+ * plain-socket client ({@link TrainingClient}) and the ledger is created by a gateway in a JVM of its own.
  *
  * <p>The workload is what a Claude Code session does, replayed against an in-process upstream on 127.0.0.1: the
  * gateway's start-up through {@code ccrouter serve} exactly as users run it, then per turn a token count, a small
