@@ -28,8 +28,9 @@ import java.util.stream.Stream;
  */
 public final class AotTraining {
     /**
-     * Enough turns for the hot methods to be profiled and compiled (a few seconds on 2 cores); the system property
-     * {@code ccrouter.training.turns} changes it, to measure what the training's length does to a start.
+     * Enough turns for the hot methods to be compiled (a few seconds on 2 cores; chosen when the cache also kept their
+     * profiles, which it no longer does); the system property {@code ccrouter.training.turns} changes it, to measure
+     * what the training's length does to a start.
      */
     private static final int TURNS = Integer.getInteger("ccrouter.training.turns", 200);
     private static final ObjectMapper JSON = new ObjectMapper();
