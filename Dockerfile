@@ -28,12 +28,12 @@ COPY --from=build /build/target/ccrouter.jar /app/ccrouter.jar
 # The start-up cache, made by this image's own JVM (a cache from another JVM would be ignored) and named in
 # /app/cache.options, which ENTRYPOINT reads as a java @argfile. On JDK 25+ the ahead-of-time cache the launcher also
 # uses (training/AotTraining: a replayed Claude Code session against an in-process upstream on 127.0.0.1; classes
-# loaded and linked, method profiles; docs/benchmarks.md); before JDK 25 a class-data-sharing archive of one trial
+# loaded and linked, without method profiles; docs/benchmarks.md); before JDK 25 a class-data-sharing archive of one trial
 # start. The collector is named as in ENTRYPOINT: without a heap or collector flag the jar restarts itself with
 # bounded settings (cli/BoundedHeap), and the cache would hold only the first JVM's classes.
 RUN if java -XX:+PrintFlagsFinal -version 2>/dev/null | grep -q ' AOTCacheOutput '; then \
       java -XX:+UseSerialGC -Xmx768m -Xms176m -Xmn160m -XX:SurvivorRatio=4 -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:-ShrinkHeapInSteps -XX:+UnlockExperimentalVMOptions -XX:TrimNativeHeapInterval=5000 \
-        -XX:AOTCacheOutput=/app/ccrouter.aot -Xlog:aot*=off -Xlog:cds*=off \
+        -XX:AOTCacheOutput=/app/ccrouter.aot -XX:+UnlockDiagnosticVMOptions -XX:-AOTRecordTraining -Xlog:aot*=off -Xlog:cds*=off \
         -cp /app/ccrouter.jar dev.ccrouter.training.AotTraining \
       && echo '-XX:AOTCache=/app/ccrouter.aot -Xlog:aot*=off -Xlog:cds*=off' >/app/cache.options; \
     else \

@@ -6,12 +6,8 @@ import dev.ccrouter.cli.Main;
 import dev.ccrouter.config.ConfigLoader;
 import dev.ccrouter.config.GatewayConfig;
 import dev.ccrouter.server.GatewayServer;
-import io.helidon.http.HeaderNames;
-import io.helidon.webclient.api.HttpClientResponse;
-import io.helidon.webclient.api.WebClient;
 import io.helidon.webserver.WebServer;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,8 +17,9 @@ import java.util.stream.Stream;
 /**
  * The training run of JDK 25's ahead-of-time cache (JEP 483/514/515): the launcher runs it once per build as
  * {@code java -XX:AOTCacheOutput=target/ccrouter.aot -cp ccrouter.jar dev.ccrouter.training.AotTraining}, and later
- * starts map the classes it loaded and linked and begin with its method profiles, so the first requests of a fresh
- * gateway run compiled code sooner.
+ * starts map the classes it loaded and linked (trained without method profiles: the launcher says why).
+ * Everything this JVM loads goes into the cache, which every start maps resident: so the session is driven by a
+ * plain-socket client ({@link TrainingClient}) and the ledger is created by a gateway in a JVM of its own.
  *
  * <p>The workload is what a Claude Code session does, replayed against an in-process upstream on 127.0.0.1: the
  * gateway's start-up through {@code ccrouter serve} exactly as users run it, then per turn a token count, a small
@@ -31,8 +28,9 @@ import java.util.stream.Stream;
  */
 public final class AotTraining {
     /**
-     * Enough turns for the hot methods to be profiled and compiled (a few seconds on 2 cores); the system property
-     * {@code ccrouter.training.turns} changes it, to measure what the training's length does to a start.
+     * Enough turns for the hot methods to be compiled (a few seconds on 2 cores; chosen when the cache also kept their
+     * profiles, which it no longer does); the system property {@code ccrouter.training.turns} changes it, to measure
+     * what the training's length does to a start.
      */
     private static final int TURNS = Integer.getInteger("ccrouter.training.turns", 200);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -46,6 +44,7 @@ public final class AotTraining {
         String upstreamUrl = "http://127.0.0.1:" + upstream.port() + "/v1";
         int status = 1;
         try {
+            createLedger(dataDir, upstreamUrl);
             // The start-up path users run — the arguments (read without picocli, cli/ServeArguments), the
             // configuration, the server's start — once: it answers its own /health and returns.
             if (Main.execute("serve", "--port", "0", "--data-dir", dataDir.toString(), "--upstream", upstreamUrl,
@@ -56,7 +55,9 @@ public final class AotTraining {
             GatewayConfig config = new ConfigLoader(System.getenv())
                     .load(new ConfigLoader.Flags(0, null, upstreamUrl, null, dataDir));
             try (GatewayServer gateway = new GatewayServer(config).start()) {
-                replay(WebClient.builder().baseUri("http://127.0.0.1:" + gateway.port()).build());
+                try (TrainingClient client = new TrainingClient(gateway.port())) {
+                    replay(client);
+                }
             }
             status = 0;
         } finally {
@@ -66,42 +67,37 @@ public final class AotTraining {
         }
     }
 
-    private static void replay(WebClient client) throws IOException {
+    /**
+     * Starts the gateway once in a JVM of its own on the training's data folder, which creates the ledger's schema
+     * there: a database made by an earlier start is what every start but a user's first opens, and it loads no Flyway
+     * (ledger/SchemaHistory). Migrated in this JVM, Flyway's ≈ 350 classes would go into the cache and be mapped,
+     * resident, by every start that never uses them. With a collector chosen, that JVM does not start another
+     * (cli/BoundedHeap); it writes no cache, its command line has none of this JVM's options.
+     */
+    private static void createLedger(Path dataDir, String upstreamUrl) throws IOException, InterruptedException {
+        Process gateway = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+                "serve", "--port", "0", "--data-dir", dataDir.toString(), "--upstream", upstreamUrl,
+                "--exit-when-ready")
+                .inheritIO().start();
+        if (gateway.waitFor() != 0) {
+            throw new IllegalStateException("the gateway did not create the training's ledger (exit status "
+                    + gateway.exitValue() + ")");
+        }
+    }
+
+    private static void replay(TrainingClient client) throws IOException {
         byte[] firstTurn = bytes(ClaudeCodeBodies.toolRoundTrip("claude-sonnet-4-5-20250929", 80_000, true));
         byte[] laterTurn = bytes(ClaudeCodeBodies.toolRoundTrip("claude-sonnet-4-5-20250929", 10_000, true));
         byte[] countTokens = bytes(ClaudeCodeBodies.toolRoundTrip("claude-sonnet-4-5-20250929", 10_000, false));
         byte[] title = bytes(ClaudeCodeBodies.small("claude-haiku-4-5-20251001", false));
         for (int turn = 0; turn < TURNS; turn++) {
-            post(client, "/v1/messages/count_tokens", countTokens);
-            post(client, "/v1/messages", title);
-            post(client, "/v1/messages", firstTurn);
-            post(client, "/v1/messages", laterTurn);
+            client.exchange("POST", "/v1/messages/count_tokens", countTokens);
+            client.exchange("POST", "/v1/messages", title);
+            client.exchange("POST", "/v1/messages", firstTurn);
+            client.exchange("POST", "/v1/messages", laterTurn);
         }
-        get(client, "/v1/models");
-    }
-
-    private static void post(WebClient client, String path, byte[] body) throws IOException {
-        try (HttpClientResponse response = client.post(path)
-                .header(HeaderNames.CONTENT_TYPE, "application/json")
-                .header(HeaderNames.create("x-api-key"), "sk-training")
-                .header(HeaderNames.create("anthropic-version"), "2023-06-01")
-                .submit(body)) {
-            check(response, path);
-            response.inputStream().transferTo(OutputStream.nullOutputStream());
-        }
-    }
-
-    private static void get(WebClient client, String path) {
-        try (HttpClientResponse response = client.get(path).request()) {
-            check(response, path);
-        }
-    }
-
-    private static void check(HttpClientResponse response, String path) {
-        if (response.status().code() != 200) {
-            throw new IllegalStateException("training request " + path + " answered " + response.status()
-                    + ": " + response.as(String.class));
-        }
+        client.exchange("GET", "/v1/models", new byte[0]);
     }
 
     private static byte[] bytes(ObjectNode body) throws IOException {
