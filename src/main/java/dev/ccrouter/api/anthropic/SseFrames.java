@@ -8,7 +8,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 
 /**
  * Anthropic SSE framing: {@code event: <name>\ndata: <json>\n\n}. The event line is never omitted: the official
@@ -58,11 +57,6 @@ public final class SseFrames {
                 event.write(out);
                 out.writeRaw(END);
             });
-        }
-
-        /** Frames an SSE comment line, which every SSE client ignores. */
-        public void comment(String text) {
-            raw((": " + text + "\n\n").getBytes(StandardCharsets.UTF_8));
         }
 
         /**

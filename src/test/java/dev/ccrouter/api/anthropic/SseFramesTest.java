@@ -38,7 +38,7 @@ class SseFramesTest {
     @Test
     void commentsAndRawBytesKeepTheirPlaceAmongTheEvents() throws IOException {
         frames.event(new StreamEvent.Ping());
-        frames.comment("cost $0.01 – ok");
+        frames.comment("cost – ", out -> out.writeNumber(new BigDecimal("0.01")));
         frames.event(new StreamEvent.MessageStop());
         frames.raw(":\n\n".getBytes(StandardCharsets.US_ASCII));
 
@@ -46,7 +46,7 @@ class SseFramesTest {
                 event: ping
                 data: {"type":"ping"}
 
-                : cost $0.01 – ok
+                : cost – 0.01
 
                 event: message_stop
                 data: {"type":"message_stop"}
@@ -108,7 +108,7 @@ class SseFramesTest {
     @Test
     void discardedFramesAreNeverSent() throws IOException {
         frames.event(new StreamEvent.Ping());
-        frames.comment("dropped");
+        frames.comment("dropped ", out -> out.writeNumber(1));
         frames.discard();
 
         assertThat(frames.isEmpty()).isTrue();
