@@ -22,8 +22,16 @@ public final class LedgerStore {
             + "upstream_model, stream, http_status, error_type, stop_reason, input_tokens, output_tokens, "
             + "cache_read_tokens, cache_write_5m_tokens, cache_write_1h_tokens, reasoning_tokens, usage_estimated, "
             + "cost_e10, charged_e10, residual_e10, cache_savings_e10, ttfb_ms, duration_ms, retries, fallbacks";
-    private static final String INSERT = "INSERT INTO ledger_entry (" + COLUMNS + ") VALUES ("
-            + "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    /** Values per row of {@link #COLUMNS}. */
+    private static final int COLUMN_COUNT = 27;
+    /**
+     * Rows per INSERT statement. One statement of many rows runs SQLite's program — the table's and three indexes'
+     * cursors opened, the AUTOINCREMENT counter kept — once for all of them, where a JDBC batch ran it (and crossed
+     * JNI to step and reset it) once per row: 3.9 → 3.3 µs of the writer's CPU per row in 1000-row batches. 64 rows
+     * are 1,728 parameters, far below both databases' limits (32,766 and 65,535).
+     */
+    static final int ROWS_PER_INSERT = 64;
+    private static final String FULL_INSERT = insertOf(ROWS_PER_INSERT);
     private static final String TOTALS = "SELECT COUNT(*), COALESCE(SUM(input_tokens), 0), "
             + "COALESCE(SUM(output_tokens), 0), COALESCE(SUM(cache_read_tokens), 0), "
             + "COALESCE(SUM(cache_write_5m_tokens + cache_write_1h_tokens), 0), COALESCE(SUM(cost_e10), 0), "
@@ -42,16 +50,29 @@ public final class LedgerStore {
         this.connections = connections;
     }
 
-    /** Writes the rows in one transaction: all of them or, on an exception, none. */
+    /**
+     * Writes the rows in one transaction: all of them or, on an exception, none. They go {@value #ROWS_PER_INSERT}
+     * to a statement, the rest in one more, in their order.
+     */
     void insert(List<LedgerEntry> entries) throws SQLException {
         try (Connection connection = connections.get()) {
             connection.setAutoCommit(false);
-            try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
-                for (LedgerEntry entry : entries) {
-                    bind(insert, entry);
-                    insert.addBatch();
+            try {
+                int full = entries.size() - entries.size() % ROWS_PER_INSERT;
+                if (full > 0) {
+                    try (PreparedStatement insert = connection.prepareStatement(FULL_INSERT)) {
+                        for (int from = 0; from < full; from += ROWS_PER_INSERT) {
+                            bindRows(insert, entries.subList(from, from + ROWS_PER_INSERT));
+                            insert.executeUpdate();
+                        }
+                    }
                 }
-                insert.executeBatch();
+                if (full < entries.size()) {
+                    try (PreparedStatement rest = connection.prepareStatement(insertOf(entries.size() - full))) {
+                        bindRows(rest, entries.subList(full, entries.size()));
+                        rest.executeUpdate();
+                    }
+                }
                 connection.commit();
             } catch (SQLException | RuntimeException e) {
                 connection.rollback();
@@ -119,8 +140,31 @@ public final class LedgerStore {
         }
     }
 
-    private static void bind(PreparedStatement insert, LedgerEntry entry) throws SQLException {
-        int i = 0;
+    /** {@code INSERT} of {@code rows} rows of parameters. */
+    private static String insertOf(int rows) {
+        StringBuilder sql = new StringBuilder(64 + COLUMNS.length() + rows * (COLUMN_COUNT * 3 + 2))
+                .append("INSERT INTO ledger_entry (").append(COLUMNS).append(") VALUES ");
+        for (int row = 0; row < rows; row++) {
+            sql.append(row == 0 ? "(" : ", (");
+            for (int column = 0; column < COLUMN_COUNT; column++) {
+                sql.append(column == 0 ? "?" : ", ?");
+            }
+            sql.append(')');
+        }
+        return sql.toString();
+    }
+
+    private static void bindRows(PreparedStatement insert, List<LedgerEntry> rows) throws SQLException {
+        int offset = 0;
+        for (LedgerEntry entry : rows) {
+            bind(insert, offset, entry);
+            offset += COLUMN_COUNT;
+        }
+    }
+
+    /** Binds one row's values after the {@code offset} parameters of the rows before it. */
+    private static void bind(PreparedStatement insert, int offset, LedgerEntry entry) throws SQLException {
+        int i = offset;
         insert.setLong(++i, entry.time().toEpochMilli());
         insert.setString(++i, entry.requestId());
         insert.setString(++i, entry.clientKeyId());

@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import org.assertj.core.api.recursive.comparison.RecursiveComparisonConfiguration;
 import org.junit.jupiter.api.Test;
@@ -53,6 +54,30 @@ abstract class LedgerContract {
                     RecursiveComparisonConfiguration.builder()
                             .withComparatorForType(BigDecimal::compareTo, BigDecimal.class).build())
                     .containsExactlyElementsOf(SeededLedger.ENTRIES);
+        }
+    }
+
+    @Test
+    void aBatchOfSeveralStatementsIsWrittenWholeAndInOrder() throws Exception {
+        // two statements of ROWS_PER_INSERT rows and one of the rest, the seeded rows' nulls at every row's offset, in
+        // time order (as they are read back)
+        List<LedgerEntry> batch = new ArrayList<>();
+        Instant start = Instant.parse("2026-12-03T00:00:00Z");
+        for (int i = 0; i < 2 * LedgerStore.ROWS_PER_INSERT + 3; i++) {
+            LedgerEntry seed = SeededLedger.ENTRIES.get(i % SeededLedger.ENTRIES.size());
+            batch.add(new LedgerEntry(start.plusMillis(i), "req_batch_" + i, seed.clientKeyId(), seed.sessionId(),
+                    seed.requestedModel(), seed.route(), seed.provider(), seed.upstreamModel(), seed.stream(),
+                    seed.httpStatus(), seed.errorType(), seed.stopReason(), seed.tokens(), seed.spend(),
+                    seed.ttfbMillis(), seed.durationMillis() + i, seed.retries(), seed.fallbacks()));
+        }
+        try (Ledger ledger = Ledger.open(freshLedger())) {
+            ledger.store().insert(batch);
+            List<LedgerEntry> read = new ArrayList<>();
+            ledger.store().forEach(null, null, read::add);
+            assertThat(read).usingRecursiveFieldByFieldElementComparator(
+                    RecursiveComparisonConfiguration.builder()
+                            .withComparatorForType(Comparator.nullsFirst(BigDecimal::compareTo), BigDecimal.class).build())
+                    .containsExactlyElementsOf(batch);
         }
     }
 
