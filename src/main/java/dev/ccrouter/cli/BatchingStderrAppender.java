@@ -2,9 +2,9 @@ package dev.ccrouter.cli;
 
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.UnsynchronizedAppenderBase;
-import ch.qos.logback.core.encoder.Encoder;
-import java.io.ByteArrayOutputStream;
+import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import java.io.PrintStream;
+import java.time.ZoneId;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -27,15 +27,16 @@ final class BatchingStderrAppender extends UnsynchronizedAppenderBase<ILoggingEv
     private final AtomicInteger queued = new AtomicInteger();
     private final AtomicInteger dropped = new AtomicInteger();
     private final int capacity;
-    private Encoder<ILoggingEvent> encoder;
+    private LogLines lines;
     private ScheduledExecutorService writer;
 
     BatchingStderrAppender(int capacity) {
         this.capacity = capacity;
     }
 
-    void setEncoder(Encoder<ILoggingEvent> encoder) {
-        this.encoder = encoder;
+    /** The lines' format: {@link LogLines#PATTERN} by hand, and this encoder for the events it leaves to Logback. */
+    void setEncoder(LayoutWrappingEncoder<ILoggingEvent> encoder) {
+        this.lines = new LogLines(encoder, encoder.getCharset(), ZoneId.systemDefault());
     }
 
     @Override
@@ -65,18 +66,18 @@ final class BatchingStderrAppender extends UnsynchronizedAppenderBase<ILoggingEv
         if (event == null) {
             return;
         }
-        ByteArrayOutputStream batch = new ByteArrayOutputStream(8192);
         for (; event != null; event = queue.poll()) {
             queued.decrementAndGet();
-            batch.writeBytes(encoder.encode(event));
+            lines.add(event);
         }
         int lost = dropped.getAndSet(0);
         if (lost > 0) {
-            batch.writeBytes(("(" + lost + " log lines dropped: the log could not keep up)\n").getBytes());
+            lines.add(("(" + lost + " log lines dropped: the log could not keep up)\n").getBytes());
         }
         PrintStream stderr = System.err;
-        stderr.write(batch.toByteArray(), 0, batch.size());
+        stderr.write(lines.bytes(), 0, lines.length());
         stderr.flush();
+        lines.clear();
     }
 
     @Override

@@ -20,7 +20,7 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
     public ExecutionStatus configure(LoggerContext context) {
         PatternLayoutEncoder encoder = new PatternLayoutEncoder();
         encoder.setContext(context);
-        encoder.setPattern("%d{HH:mm:ss.SSS} %-5level %logger{20} %msg%n");
+        encoder.setPattern(LogLines.PATTERN);
         encoder.start();
 
         // Requests never wait for the terminal: lines are queued and written in batches by one thread.
