@@ -49,7 +49,8 @@ public final class LedgerDatabase implements AutoCloseable {
         config.setThreadFactory(poolThreads);
         config.setJdbcUrl(settings.url());
         config.setDataSourceProperties(driverProperties(settings));
-        config.setMaximumPoolSize(settings.isPostgres() ? 4 : 2);
+        // The writer keeps one connection (LedgerInserts); the others serve reads (budgets, the status line).
+        config.setMaximumPoolSize(settings.isPostgres() ? 4 : 3);
         config.setMinimumIdle(1);
         config.setConnectionTimeout(CONNECT_SECONDS * 1000L);
         HikariDataSource pool;

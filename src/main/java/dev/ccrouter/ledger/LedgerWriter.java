@@ -37,7 +37,8 @@ public final class LedgerWriter implements AutoCloseable {
     /** How long close() waits for the last rows to be written before giving up on them. */
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
 
-    private final LedgerStore store;
+    /** The writer thread's. */
+    private final LedgerInserts inserts;
     private final Duration interval;
     private final BlockingQueue<LedgerEntry> queue;
     /** The batch being written (or retried while the database is down); the writer thread's alone. */
@@ -53,7 +54,7 @@ public final class LedgerWriter implements AutoCloseable {
     private boolean failing;
 
     public LedgerWriter(LedgerStore store, int queueSize, Duration interval) {
-        this.store = store;
+        this.inserts = store.inserts();
         this.interval = interval;
         this.queue = new ArrayBlockingQueue<>(queueSize);
         this.thread = Thread.ofPlatform().name("ccrouter-ledger").daemon(true).unstarted(this::run);
@@ -104,6 +105,14 @@ public final class LedgerWriter implements AutoCloseable {
     }
 
     private void run() {
+        try {
+            writeUntilClosed();
+        } finally {
+            inserts.close();
+        }
+    }
+
+    private void writeUntilClosed() {
         Duration wait = interval;
         long lastRows = System.nanoTime() - interval.toNanos();
         while (!awaitClose(wait)) {
@@ -146,7 +155,7 @@ public final class LedgerWriter implements AutoCloseable {
 
     private boolean write() {
         try {
-            store.insert(inHand);
+            inserts.insert(inHand);
             written.addAndGet(inHand.size());
             inHand.clear();
             inHandCount = 0;

@@ -58,9 +58,9 @@ abstract class LedgerContract {
     }
 
     @Test
-    void aBatchOfSeveralStatementsIsWrittenWholeAndInOrder() throws Exception {
-        // two statements of ROWS_PER_INSERT rows and one of the rest, the seeded rows' nulls at every row's offset, in
-        // time order (as they are read back)
+    void batchesOfSeveralStatementsAreWrittenWholeAndInOrder() throws Exception {
+        // two batches, each a statement of ROWS_PER_INSERT rows and single rows, on the statements prepared once; the
+        // seeded rows' nulls at every row's offset, in time order (as they are read back)
         List<LedgerEntry> batch = new ArrayList<>();
         Instant start = Instant.parse("2026-12-03T00:00:00Z");
         for (int i = 0; i < 2 * LedgerStore.ROWS_PER_INSERT + 3; i++) {
@@ -70,8 +70,9 @@ abstract class LedgerContract {
                     seed.httpStatus(), seed.errorType(), seed.stopReason(), seed.tokens(), seed.spend(),
                     seed.ttfbMillis(), seed.durationMillis() + i, seed.retries(), seed.fallbacks()));
         }
-        try (Ledger ledger = Ledger.open(freshLedger())) {
-            ledger.store().insert(batch);
+        try (Ledger ledger = Ledger.open(freshLedger()); LedgerInserts inserts = ledger.store().inserts()) {
+            inserts.insert(batch.subList(0, LedgerStore.ROWS_PER_INSERT + 1));
+            inserts.insert(batch.subList(LedgerStore.ROWS_PER_INSERT + 1, batch.size())); // the statements again
             List<LedgerEntry> read = new ArrayList<>();
             ledger.store().forEach(null, null, read::add);
             assertThat(read).usingRecursiveFieldByFieldElementComparator(
