@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Function;
 import java.util.function.IntSupplier;
@@ -76,9 +77,9 @@ final class GatewayMetrics implements AutoCloseable {
                             .tag("type", key.detail).register(registry)).increment();
         }
         if (entry.ttfbMillis() != null) {
-            target.timeToFirstByte().record(Duration.ofMillis(entry.ttfbMillis()));
+            target.timeToFirstByte().record(entry.ttfbMillis(), TimeUnit.MILLISECONDS);
         }
-        target.duration.record(Duration.ofMillis(entry.durationMillis()));
+        target.duration.record(entry.durationMillis(), TimeUnit.MILLISECONDS);
         LedgerEntry.Tokens tokens = entry.tokens();
         target.tokens(TOKEN_INPUT, tokens.input());
         target.tokens(TOKEN_OUTPUT, tokens.output());
@@ -127,7 +128,8 @@ final class GatewayMetrics implements AutoCloseable {
         private final String provider;
         private final String model;
         private final Timer duration;
-        private final Map<Integer, Counter> requests = new ConcurrentHashMap<>();
+        /** By status − 100 (HTTP's 100–599): no boxed status and map lookup per request. */
+        private final AtomicReferenceArray<Counter> requests = new AtomicReferenceArray<>(500);
         /** The time to first byte, the five token counters (by {@code TOKEN_*}), the cost: registered when first used. */
         private final AtomicReferenceArray<Meter> later = new AtomicReferenceArray<>(TOKEN_KINDS.size() + 2);
 
@@ -139,43 +141,56 @@ final class GatewayMetrics implements AutoCloseable {
         }
 
         Counter requests(int status) {
-            Counter counter = requests.get(status);
-            return counter != null ? counter : requests.computeIfAbsent(status, any ->
-                    meter(new MeterKey("requests", provider, model, String.valueOf(status)),
-                            key -> Counter.builder("ccrouter.requests").description("Requests to /v1/messages")
-                                    .tag("provider", key.provider).tag("model", key.model).tag("status", key.detail)
-                                    .register(registry)));
+            int slot = status - 100;
+            if (slot < 0 || slot >= requests.length()) {
+                return requestsMeter(status);
+            }
+            Counter counter = requests.get(slot);
+            if (counter == null) {
+                counter = requestsMeter(status);
+                requests.set(slot, counter);
+            }
+            return counter;
+        }
+
+        private Counter requestsMeter(int status) {
+            return meter(new MeterKey("requests", provider, model, String.valueOf(status)),
+                    key -> Counter.builder("ccrouter.requests").description("Requests to /v1/messages")
+                            .tag("provider", key.provider).tag("model", key.model).tag("status", key.detail)
+                            .register(registry));
         }
 
         Timer timeToFirstByte() {
-            return later(TOKEN_KINDS.size(), () -> timer("ccrouter.time.to.first.byte",
+            Meter meter = later.get(TOKEN_KINDS.size());
+            return meter != null ? (Timer) meter : later(TOKEN_KINDS.size(), () -> timer("ccrouter.time.to.first.byte",
                     "From request to the response's first byte", provider, model));
         }
 
         void tokens(int kind, long count) {
             if (count > 0) {
-                this.<Counter>later(kind, () -> meter(new MeterKey("tokens", null, model, TOKEN_KINDS.get(kind)),
+                Meter meter = later.get(kind); // found without making the lambda below, on every request but the first
+                Counter counter = meter != null ? (Counter) meter : later(kind, () -> meter(
+                        new MeterKey("tokens", null, model, TOKEN_KINDS.get(kind)),
                         key -> Counter.builder("ccrouter.tokens").description("Tokens by kind, as billed")
                                 .baseUnit("tokens").tag("model", key.model).tag("kind", key.detail)
-                                .register(registry))).increment(count);
+                                .register(registry)));
+                counter.increment(count);
             }
         }
 
         Counter cost() {
-            return later(TOKEN_KINDS.size() + 1, () -> meter(new MeterKey("cost", null, model, null),
+            Meter meter = later.get(TOKEN_KINDS.size() + 1);
+            return meter != null ? (Counter) meter : later(TOKEN_KINDS.size() + 1, () -> meter(
+                    new MeterKey("cost", null, model, null),
                     key -> Counter.builder("ccrouter.cost").description("Computed cost of requests").baseUnit("usd")
                             .tag("model", key.model).register(registry)));
         }
 
-        /** The meter in {@code slot}, made on first use; two threads making it at once get the one registered. */
-        @SuppressWarnings("unchecked")
+        /** Makes the meter in {@code slot} on first use; two threads making it at once get the one registered. */
         private <M extends Meter> M later(int slot, Supplier<M> make) {
-            Meter meter = later.get(slot);
-            if (meter == null) {
-                meter = make.get();
-                later.set(slot, meter);
-            }
-            return (M) meter;
+            M meter = make.get();
+            later.set(slot, meter);
+            return meter;
         }
     }
 
