@@ -52,15 +52,16 @@ final class LogLines {
 
     /** Adds the event's line to the batch. */
     void add(ILoggingEvent event) {
+        String message = event.getFormattedMessage();
         byte[] middle;
-        if (event.getThrowableProxy() != null || event.getLoggerName().length() >= WHOLE_NAME_BELOW
-                || (middle = middle(event)) == null) {
+        if (message == null || event.getThrowableProxy() != null
+                || event.getLoggerName().length() >= WHOLE_NAME_BELOW || (middle = middle(event)) == null) {
             add(encoder.encode(event));
             return;
         }
         time(event.getTimeStamp());
         add(middle);
-        add(event.getFormattedMessage().getBytes(charset));
+        add(message.getBytes(charset));
         room(1);
         bytes[length++] = '\n';
     }

@@ -40,6 +40,7 @@ class LogLinesTest {
                 event("2026-12-04T17:03:10.000Z", Level.TRACE, "nineteen.chars.long", "kept whole"),
                 event("2026-12-04T17:03:10.010Z", Level.WARN, "dev.ccrouter.ledger.LedgerWriter", "abbreviated"),
                 event("1969-12-31T23:59:59.001Z", Level.INFO, "ccrouter.access", "before the epoch"),
+                event("2026-12-04T17:03:10.020Z", Level.WARN, "ccrouter.access", null),
                 withException);
         StringBuilder expected = new StringBuilder();
         for (LoggingEvent event : events) {
