@@ -45,19 +45,27 @@ public sealed interface StreamEvent {
 
         public void write(JsonGenerator out) throws IOException {
             out.writeStartObject();
-            out.writeStringField("type", type());
-            out.writeObjectFieldStart("message");
-            out.writeStringField("id", id);
-            out.writeStringField("type", "message");
-            out.writeStringField("role", "assistant");
-            out.writeStringField("model", model);
-            out.writeArrayFieldStart("content");
+            WireNames.field(out, WireNames.TYPE, WireNames.MESSAGE_START);
+            out.writeFieldName(WireNames.MESSAGE);
+            out.writeStartObject();
+            out.writeFieldName(WireNames.ID);
+            out.writeString(id);
+            WireNames.field(out, WireNames.TYPE, WireNames.MESSAGE);
+            WireNames.field(out, WireNames.ROLE, WireNames.ASSISTANT);
+            out.writeFieldName(WireNames.MODEL);
+            out.writeString(model);
+            out.writeFieldName(WireNames.CONTENT);
+            out.writeStartArray();
             out.writeEndArray();
-            out.writeNullField("stop_reason");
-            out.writeNullField("stop_sequence");
-            out.writeNullField("stop_details");
-            out.writeNullField("container");
-            out.writeFieldName("usage");
+            out.writeFieldName(WireNames.STOP_REASON);
+            out.writeNull();
+            out.writeFieldName(WireNames.STOP_SEQUENCE);
+            out.writeNull();
+            out.writeFieldName(WireNames.STOP_DETAILS);
+            out.writeNull();
+            out.writeFieldName(WireNames.CONTAINER);
+            out.writeNull();
+            out.writeFieldName(WireNames.USAGE);
             usage.write(out);
             out.writeEndObject();
             out.writeEndObject();
@@ -71,9 +79,10 @@ public sealed interface StreamEvent {
 
         public void write(JsonGenerator out) throws IOException {
             out.writeStartObject();
-            out.writeStringField("type", type());
-            out.writeNumberField("index", index);
-            out.writeFieldName("content_block");
+            WireNames.field(out, WireNames.TYPE, WireNames.CONTENT_BLOCK_START);
+            out.writeFieldName(WireNames.INDEX);
+            out.writeNumber(index);
+            out.writeFieldName(WireNames.CONTENT_BLOCK);
             block.write(out);
             out.writeEndObject();
         }
@@ -86,9 +95,10 @@ public sealed interface StreamEvent {
 
         public void write(JsonGenerator out) throws IOException {
             out.writeStartObject();
-            out.writeStringField("type", type());
-            out.writeNumberField("index", index);
-            out.writeFieldName("delta");
+            WireNames.field(out, WireNames.TYPE, WireNames.CONTENT_BLOCK_DELTA);
+            out.writeFieldName(WireNames.INDEX);
+            out.writeNumber(index);
+            out.writeFieldName(WireNames.DELTA);
             delta.write(out);
             out.writeEndObject();
         }
@@ -101,8 +111,9 @@ public sealed interface StreamEvent {
 
         public void write(JsonGenerator out) throws IOException {
             out.writeStartObject();
-            out.writeStringField("type", type());
-            out.writeNumberField("index", index);
+            WireNames.field(out, WireNames.TYPE, WireNames.CONTENT_BLOCK_STOP);
+            out.writeFieldName(WireNames.INDEX);
+            out.writeNumber(index);
             out.writeEndObject();
         }
     }
@@ -119,14 +130,19 @@ public sealed interface StreamEvent {
 
         public void write(JsonGenerator out) throws IOException {
             out.writeStartObject();
-            out.writeStringField("type", type());
-            out.writeObjectFieldStart("delta");
-            out.writeStringField("stop_reason", stopReason);
-            out.writeStringField("stop_sequence", stopSequence);
-            out.writeNullField("stop_details");
-            out.writeNullField("container");
+            WireNames.field(out, WireNames.TYPE, WireNames.MESSAGE_DELTA);
+            out.writeFieldName(WireNames.DELTA);
+            out.writeStartObject();
+            out.writeFieldName(WireNames.STOP_REASON);
+            out.writeString(stopReason);
+            out.writeFieldName(WireNames.STOP_SEQUENCE);
+            out.writeString(stopSequence);
+            out.writeFieldName(WireNames.STOP_DETAILS);
+            out.writeNull();
+            out.writeFieldName(WireNames.CONTAINER);
+            out.writeNull();
             out.writeEndObject();
-            out.writeFieldName("usage");
+            out.writeFieldName(WireNames.USAGE);
             usage.writeDelta(out);
             out.writeEndObject();
         }
@@ -139,7 +155,7 @@ public sealed interface StreamEvent {
 
         public void write(JsonGenerator out) throws IOException {
             out.writeStartObject();
-            out.writeStringField("type", type());
+            WireNames.field(out, WireNames.TYPE, WireNames.MESSAGE_STOP);
             out.writeEndObject();
         }
     }
@@ -152,7 +168,7 @@ public sealed interface StreamEvent {
 
         public void write(JsonGenerator out) throws IOException {
             out.writeStartObject();
-            out.writeStringField("type", type());
+            WireNames.field(out, WireNames.TYPE, WireNames.PING);
             out.writeEndObject();
         }
     }

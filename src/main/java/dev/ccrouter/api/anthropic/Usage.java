@@ -52,18 +52,27 @@ public record Usage(long inputTokens,
      */
     public void write(JsonGenerator out) throws IOException {
         out.writeStartObject();
-        out.writeNumberField("input_tokens", inputTokens);
-        out.writeNumberField("cache_creation_input_tokens", cacheCreationInputTokens);
-        out.writeNumberField("cache_read_input_tokens", cacheReadInputTokens);
-        out.writeObjectFieldStart("cache_creation");
-        out.writeNumberField("ephemeral_5m_input_tokens", cacheCreation5m);
-        out.writeNumberField("ephemeral_1h_input_tokens", cacheCreation1h);
+        out.writeFieldName(WireNames.INPUT_TOKENS);
+        out.writeNumber(inputTokens);
+        out.writeFieldName(WireNames.CACHE_CREATION_INPUT_TOKENS);
+        out.writeNumber(cacheCreationInputTokens);
+        out.writeFieldName(WireNames.CACHE_READ_INPUT_TOKENS);
+        out.writeNumber(cacheReadInputTokens);
+        out.writeFieldName(WireNames.CACHE_CREATION);
+        out.writeStartObject();
+        out.writeFieldName(WireNames.EPHEMERAL_5M_INPUT_TOKENS);
+        out.writeNumber(cacheCreation5m);
+        out.writeFieldName(WireNames.EPHEMERAL_1H_INPUT_TOKENS);
+        out.writeNumber(cacheCreation1h);
         out.writeEndObject();
-        out.writeNumberField("output_tokens", outputTokens);
+        out.writeFieldName(WireNames.OUTPUT_TOKENS);
+        out.writeNumber(outputTokens);
         writeOutputDetails(out);
-        out.writeNullField("server_tool_use");
-        out.writeStringField("service_tier", "standard");
-        out.writeNullField("inference_geo");
+        out.writeFieldName(WireNames.SERVER_TOOL_USE);
+        out.writeNull();
+        WireNames.field(out, WireNames.SERVICE_TIER, WireNames.STANDARD);
+        out.writeFieldName(WireNames.INFERENCE_GEO);
+        out.writeNull();
         out.writeEndObject();
     }
 
@@ -73,22 +82,30 @@ public record Usage(long inputTokens,
      */
     public void writeDelta(JsonGenerator out) throws IOException {
         out.writeStartObject();
-        out.writeNumberField("input_tokens", inputTokens);
-        out.writeNumberField("cache_creation_input_tokens", cacheCreationInputTokens);
-        out.writeNumberField("cache_read_input_tokens", cacheReadInputTokens);
-        out.writeNumberField("output_tokens", outputTokens);
+        out.writeFieldName(WireNames.INPUT_TOKENS);
+        out.writeNumber(inputTokens);
+        out.writeFieldName(WireNames.CACHE_CREATION_INPUT_TOKENS);
+        out.writeNumber(cacheCreationInputTokens);
+        out.writeFieldName(WireNames.CACHE_READ_INPUT_TOKENS);
+        out.writeNumber(cacheReadInputTokens);
+        out.writeFieldName(WireNames.OUTPUT_TOKENS);
+        out.writeNumber(outputTokens);
         writeOutputDetails(out);
-        out.writeNullField("server_tool_use");
+        out.writeFieldName(WireNames.SERVER_TOOL_USE);
+        out.writeNull();
         out.writeEndObject();
     }
 
     private void writeOutputDetails(JsonGenerator out) throws IOException {
         if (thinkingTokens > 0) {
-            out.writeObjectFieldStart("output_tokens_details");
-            out.writeNumberField("thinking_tokens", thinkingTokens);
+            out.writeFieldName(WireNames.OUTPUT_TOKENS_DETAILS);
+            out.writeStartObject();
+            out.writeFieldName(WireNames.THINKING_TOKENS);
+            out.writeNumber(thinkingTokens);
             out.writeEndObject();
         } else {
-            out.writeNullField("output_tokens_details");
+            out.writeFieldName(WireNames.OUTPUT_TOKENS_DETAILS);
+            out.writeNull();
         }
     }
 
