@@ -38,8 +38,7 @@ public sealed interface ContentBlock {
         public void write(JsonGenerator out) throws IOException {
             out.writeStartObject();
             WireNames.field(out, WireNames.TYPE, WireNames.REDACTED_THINKING);
-            out.writeFieldName(WireNames.DATA);
-            out.writeString(data);
+            WireNames.field(out, WireNames.DATA, data);
             out.writeEndObject();
         }
     }
@@ -50,10 +49,8 @@ public sealed interface ContentBlock {
         public void write(JsonGenerator out) throws IOException {
             out.writeStartObject();
             WireNames.field(out, WireNames.TYPE, WireNames.TOOL_USE);
-            out.writeFieldName(WireNames.ID);
-            out.writeString(id);
-            out.writeFieldName(WireNames.NAME);
-            out.writeString(name);
+            WireNames.field(out, WireNames.ID, id);
+            WireNames.field(out, WireNames.NAME, name);
             out.writeFieldName(WireNames.INPUT);
             out.writeStartObject();
             out.writeEndObject();
@@ -70,10 +67,8 @@ public sealed interface ContentBlock {
         public void write(JsonGenerator out) throws IOException {
             out.writeStartObject();
             WireNames.field(out, WireNames.TYPE, WireNames.SERVER_TOOL_USE);
-            out.writeFieldName(WireNames.ID);
-            out.writeString(id);
-            out.writeFieldName(WireNames.NAME);
-            out.writeString(name);
+            WireNames.field(out, WireNames.ID, id);
+            WireNames.field(out, WireNames.NAME, name);
             out.writeFieldName(WireNames.INPUT);
             JsonTrees.write(out, input);
             writeDirectCaller(out);
@@ -86,10 +81,8 @@ public sealed interface ContentBlock {
         @Override
         public void write(JsonGenerator out) throws IOException {
             out.writeStartObject();
-            out.writeFieldName(WireNames.TYPE);
-            out.writeString(type);
-            out.writeFieldName(WireNames.TOOL_USE_ID);
-            out.writeString(toolUseId);
+            WireNames.field(out, WireNames.TYPE, type);
+            WireNames.field(out, WireNames.TOOL_USE_ID, toolUseId);
             out.writeFieldName(WireNames.CONTENT);
             JsonTrees.write(out, content);
             writeDirectCaller(out);

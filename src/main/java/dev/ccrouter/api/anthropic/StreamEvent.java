@@ -48,23 +48,17 @@ public sealed interface StreamEvent {
             WireNames.field(out, WireNames.TYPE, WireNames.MESSAGE_START);
             out.writeFieldName(WireNames.MESSAGE);
             out.writeStartObject();
-            out.writeFieldName(WireNames.ID);
-            out.writeString(id);
+            WireNames.field(out, WireNames.ID, id);
             WireNames.field(out, WireNames.TYPE, WireNames.MESSAGE);
             WireNames.field(out, WireNames.ROLE, WireNames.ASSISTANT);
-            out.writeFieldName(WireNames.MODEL);
-            out.writeString(model);
+            WireNames.field(out, WireNames.MODEL, model);
             out.writeFieldName(WireNames.CONTENT);
             out.writeStartArray();
             out.writeEndArray();
-            out.writeFieldName(WireNames.STOP_REASON);
-            out.writeNull();
-            out.writeFieldName(WireNames.STOP_SEQUENCE);
-            out.writeNull();
-            out.writeFieldName(WireNames.STOP_DETAILS);
-            out.writeNull();
-            out.writeFieldName(WireNames.CONTAINER);
-            out.writeNull();
+            WireNames.nullField(out, WireNames.STOP_REASON);
+            WireNames.nullField(out, WireNames.STOP_SEQUENCE);
+            WireNames.nullField(out, WireNames.STOP_DETAILS);
+            WireNames.nullField(out, WireNames.CONTAINER);
             out.writeFieldName(WireNames.USAGE);
             usage.write(out);
             out.writeEndObject();
@@ -80,8 +74,7 @@ public sealed interface StreamEvent {
         public void write(JsonGenerator out) throws IOException {
             out.writeStartObject();
             WireNames.field(out, WireNames.TYPE, WireNames.CONTENT_BLOCK_START);
-            out.writeFieldName(WireNames.INDEX);
-            out.writeNumber(index);
+            WireNames.field(out, WireNames.INDEX, index);
             out.writeFieldName(WireNames.CONTENT_BLOCK);
             block.write(out);
             out.writeEndObject();
@@ -96,8 +89,7 @@ public sealed interface StreamEvent {
         public void write(JsonGenerator out) throws IOException {
             out.writeStartObject();
             WireNames.field(out, WireNames.TYPE, WireNames.CONTENT_BLOCK_DELTA);
-            out.writeFieldName(WireNames.INDEX);
-            out.writeNumber(index);
+            WireNames.field(out, WireNames.INDEX, index);
             out.writeFieldName(WireNames.DELTA);
             delta.write(out);
             out.writeEndObject();
@@ -112,8 +104,7 @@ public sealed interface StreamEvent {
         public void write(JsonGenerator out) throws IOException {
             out.writeStartObject();
             WireNames.field(out, WireNames.TYPE, WireNames.CONTENT_BLOCK_STOP);
-            out.writeFieldName(WireNames.INDEX);
-            out.writeNumber(index);
+            WireNames.field(out, WireNames.INDEX, index);
             out.writeEndObject();
         }
     }
@@ -133,14 +124,10 @@ public sealed interface StreamEvent {
             WireNames.field(out, WireNames.TYPE, WireNames.MESSAGE_DELTA);
             out.writeFieldName(WireNames.DELTA);
             out.writeStartObject();
-            out.writeFieldName(WireNames.STOP_REASON);
-            out.writeString(stopReason);
-            out.writeFieldName(WireNames.STOP_SEQUENCE);
-            out.writeString(stopSequence);
-            out.writeFieldName(WireNames.STOP_DETAILS);
-            out.writeNull();
-            out.writeFieldName(WireNames.CONTAINER);
-            out.writeNull();
+            WireNames.field(out, WireNames.STOP_REASON, stopReason);
+            WireNames.field(out, WireNames.STOP_SEQUENCE, stopSequence);
+            WireNames.nullField(out, WireNames.STOP_DETAILS);
+            WireNames.nullField(out, WireNames.CONTAINER);
             out.writeEndObject();
             out.writeFieldName(WireNames.USAGE);
             usage.writeDelta(out);

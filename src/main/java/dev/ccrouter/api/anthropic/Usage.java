@@ -52,27 +52,17 @@ public record Usage(long inputTokens,
      */
     public void write(JsonGenerator out) throws IOException {
         out.writeStartObject();
-        out.writeFieldName(WireNames.INPUT_TOKENS);
-        out.writeNumber(inputTokens);
-        out.writeFieldName(WireNames.CACHE_CREATION_INPUT_TOKENS);
-        out.writeNumber(cacheCreationInputTokens);
-        out.writeFieldName(WireNames.CACHE_READ_INPUT_TOKENS);
-        out.writeNumber(cacheReadInputTokens);
+        writeInputTokens(out);
         out.writeFieldName(WireNames.CACHE_CREATION);
         out.writeStartObject();
-        out.writeFieldName(WireNames.EPHEMERAL_5M_INPUT_TOKENS);
-        out.writeNumber(cacheCreation5m);
-        out.writeFieldName(WireNames.EPHEMERAL_1H_INPUT_TOKENS);
-        out.writeNumber(cacheCreation1h);
+        WireNames.field(out, WireNames.EPHEMERAL_5M_INPUT_TOKENS, cacheCreation5m);
+        WireNames.field(out, WireNames.EPHEMERAL_1H_INPUT_TOKENS, cacheCreation1h);
         out.writeEndObject();
-        out.writeFieldName(WireNames.OUTPUT_TOKENS);
-        out.writeNumber(outputTokens);
+        WireNames.field(out, WireNames.OUTPUT_TOKENS, outputTokens);
         writeOutputDetails(out);
-        out.writeFieldName(WireNames.SERVER_TOOL_USE);
-        out.writeNull();
+        WireNames.nullField(out, WireNames.SERVER_TOOL_USE);
         WireNames.field(out, WireNames.SERVICE_TIER, WireNames.STANDARD);
-        out.writeFieldName(WireNames.INFERENCE_GEO);
-        out.writeNull();
+        WireNames.nullField(out, WireNames.INFERENCE_GEO);
         out.writeEndObject();
     }
 
@@ -82,30 +72,28 @@ public record Usage(long inputTokens,
      */
     public void writeDelta(JsonGenerator out) throws IOException {
         out.writeStartObject();
-        out.writeFieldName(WireNames.INPUT_TOKENS);
-        out.writeNumber(inputTokens);
-        out.writeFieldName(WireNames.CACHE_CREATION_INPUT_TOKENS);
-        out.writeNumber(cacheCreationInputTokens);
-        out.writeFieldName(WireNames.CACHE_READ_INPUT_TOKENS);
-        out.writeNumber(cacheReadInputTokens);
-        out.writeFieldName(WireNames.OUTPUT_TOKENS);
-        out.writeNumber(outputTokens);
+        writeInputTokens(out);
+        WireNames.field(out, WireNames.OUTPUT_TOKENS, outputTokens);
         writeOutputDetails(out);
-        out.writeFieldName(WireNames.SERVER_TOOL_USE);
-        out.writeNull();
+        WireNames.nullField(out, WireNames.SERVER_TOOL_USE);
         out.writeEndObject();
+    }
+
+    /** The input counts both forms begin with. */
+    private void writeInputTokens(JsonGenerator out) throws IOException {
+        WireNames.field(out, WireNames.INPUT_TOKENS, inputTokens);
+        WireNames.field(out, WireNames.CACHE_CREATION_INPUT_TOKENS, cacheCreationInputTokens);
+        WireNames.field(out, WireNames.CACHE_READ_INPUT_TOKENS, cacheReadInputTokens);
     }
 
     private void writeOutputDetails(JsonGenerator out) throws IOException {
         if (thinkingTokens > 0) {
             out.writeFieldName(WireNames.OUTPUT_TOKENS_DETAILS);
             out.writeStartObject();
-            out.writeFieldName(WireNames.THINKING_TOKENS);
-            out.writeNumber(thinkingTokens);
+            WireNames.field(out, WireNames.THINKING_TOKENS, thinkingTokens);
             out.writeEndObject();
         } else {
-            out.writeFieldName(WireNames.OUTPUT_TOKENS_DETAILS);
-            out.writeNull();
+            WireNames.nullField(out, WireNames.OUTPUT_TOKENS_DETAILS);
         }
     }
 

@@ -77,4 +77,19 @@ final class WireNames {
         out.writeFieldName(name);
         out.writeString(value);
     }
+
+    static void field(JsonGenerator out, SerializableString name, String value) throws IOException {
+        out.writeFieldName(name);
+        out.writeString(value);
+    }
+
+    static void field(JsonGenerator out, SerializableString name, long value) throws IOException {
+        out.writeFieldName(name);
+        out.writeNumber(value);
+    }
+
+    static void nullField(JsonGenerator out, SerializableString name) throws IOException {
+        out.writeFieldName(name);
+        out.writeNull();
+    }
 }
