@@ -10,8 +10,8 @@ import java.util.concurrent.Callable;
  * The JMH benchmarks' operations timed in this thread's CPU time rather than wall time: on a machine shared with other
  * work (load averages far above the core count) JMH's wall-clock scores mostly measure the wait for a core, while the
  * CPU time an operation costs stays put. Each operation warms up for 3 s of CPU, then is measured over 3 s of CPU.
- * {@code java -cp … dev.ccrouter.bench.CpuTimeRun [request [bodyBytes]]} ({@code request}: the request path's
- * operations only, at the three sizes or at the one given).
+ * {@code java -cp … dev.ccrouter.bench.CpuTimeRun [request [bodyBytes] | stream]} ({@code request}: the request
+ * path's operations only, at the three sizes or at the one given; {@code stream}: the stream's only).
  */
 public final class CpuTimeRun {
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
@@ -21,6 +21,10 @@ public final class CpuTimeRun {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("stream")) {
+            streamOperations();
+            return;
+        }
         int[] sizes = args.length > 1 ? new int[] {Integer.parseInt(args[1])} : new int[] {10_000, 80_000, 400_000};
         for (int size : sizes) {
             RequestTranslationBench request = new RequestTranslationBench();
@@ -41,13 +45,18 @@ public final class CpuTimeRun {
         if (args.length > 0 && args[0].equals("request")) {
             return;
         }
-        StreamTranslationBench stream = new StreamTranslationBench();
-        stream.setUp();
-        report("stream: one upstream chunk to SSE bytes", StreamTranslationBench.CHUNKS, stream::chunksToSseBytes);
+        streamOperations();
         UsageAccountingBench usage = new UsageAccountingBench();
         usage.setUp();
         report("usage accounting, writes reported", 1, usage::reportedWrites);
         report("usage accounting, writes inferred", 1, usage::inferredWrites);
+    }
+
+    private static void streamOperations() throws Exception {
+        StreamTranslationBench stream = new StreamTranslationBench();
+        stream.setUp();
+        report("stream: one upstream chunk to SSE bytes", StreamTranslationBench.CHUNKS, stream::chunksToSseBytes);
+        report("stream: one SSE event read, relayed", StreamTranslationBench.CHUNKS, stream::sseBodyToSseBytes);
     }
 
     private static void report(String name, int operationsPerCall, Callable<?> operation) throws Exception {

@@ -2,12 +2,17 @@ package dev.ccrouter.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ccrouter.api.anthropic.SseFrames;
+import dev.ccrouter.api.anthropic.StreamEvent;
+import dev.ccrouter.relay.ClientChannel;
+import dev.ccrouter.relay.StreamRelay;
 import dev.ccrouter.api.anthropic.Usage;
 import dev.ccrouter.translate.ChatStreamTranslator;
 import dev.ccrouter.translate.ResponseContext;
 import dev.ccrouter.translate.ToolNameMap;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,8 +35,11 @@ import org.openjdk.jmh.annotations.Warmup;
  * usage last) parsed, translated by {@link ChatStreamTranslator} and framed as Anthropic SSE bytes, as the gateway
  * does per upstream chunk. Scores are chunks per second (one operation = one upstream chunk).
  *
+ * <p>{@link #sseBodyToSseBytes} takes the same chunks as the upstream's SSE body, one event per read, through
+ * {@link StreamRelay} (its line reader, the parse) as the gateway does.
+ *
  * <p>Thin on purpose: it only calls the translator's public constructor, {@code start}, {@code onChunk} and
- * {@code onDone}, and {@link SseFrames.Writer}, so it follows their signatures easily.
+ * {@code onDone}, {@link StreamRelay#relay} and {@link SseFrames.Writer}, so it follows their signatures easily.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -46,6 +54,8 @@ public class StreamTranslationBench {
 
     ObjectMapper json;
     List<byte[]> chunks;
+    /** The chunks as SSE events ({@code data: …\n\n}), then {@code data: [DONE]}. */
+    List<byte[]> events;
     ByteArrayOutputStream out;
 
     @Setup
@@ -53,6 +63,11 @@ public class StreamTranslationBench {
         json = new ObjectMapper();
         out = new ByteArrayOutputStream(64 * 1024);
         chunks = upstreamChunks();
+        events = new ArrayList<>();
+        for (byte[] chunk : chunks) {
+            events.add(("data: " + new String(chunk, StandardCharsets.UTF_8) + "\n\n").getBytes(StandardCharsets.UTF_8));
+        }
+        events.add("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
         if (chunks.size() != CHUNKS) {
             throw new IllegalStateException("expected " + CHUNKS + " chunks, built " + chunks.size());
         }
@@ -74,6 +89,69 @@ public class StreamTranslationBench {
         translator.onDone();
         frames.sendTo(out);
         return out.size();
+    }
+
+    /** The upstream's SSE bytes, one event per read, to Anthropic SSE bytes: the reader, the parse, the rest. */
+    @Benchmark
+    @OperationsPerInvocation(CHUNKS)
+    public int sseBodyToSseBytes() {
+        out.reset();
+        SseFrames.Writer frames = new SseFrames.Writer(json.getFactory(), 4096);
+        ClientChannel client = new ClientChannel() {
+            @Override
+            public void event(StreamEvent event) {
+                frames.event(event);
+            }
+
+            @Override
+            public void flush() {
+                send(frames);
+            }
+
+            @Override
+            public boolean clientGone() {
+                return false;
+            }
+        };
+        ChatStreamTranslator translator = new ChatStreamTranslator(json, context(), client);
+        translator.start();
+        new StreamRelay(json).relay(new OneEventPerRead(client), translator, client);
+        send(frames);
+        return out.size();
+    }
+
+    private void send(SseFrames.Writer frames) {
+        try {
+            frames.sendTo(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The upstream body, one event per read; what a read translated is sent before the next, as the gateway does. */
+    private final class OneEventPerRead extends InputStream {
+        private final ClientChannel client;
+        private int next;
+
+        OneEventPerRead(ClientChannel client) {
+            this.client = client;
+        }
+
+        @Override
+        public int read() {
+            throw new UnsupportedOperationException("the relay reads into arrays");
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+            client.flush();
+            if (next == events.size()) {
+                return -1;
+            }
+            byte[] event = events.get(next++);
+            System.arraycopy(event, 0, b, off, Math.min(len, event.length)); // the events fit the reader's first buffer
+            return Math.min(len, event.length);
+        }
     }
 
     private static ResponseContext context() {

@@ -208,7 +208,7 @@ public final class PricingCatalog implements AutoCloseable {
                     .connectTimeout(CONNECT_TIMEOUT)
                     .followRedirects(HttpClient.Redirect.NORMAL);
             if (!"https".equalsIgnoreCase(modelsUrl.getScheme())) {
-                builder.sslContext(TrustNothingTls.context());
+                builder.sslContext(TrustNothingTls.context()).sslParameters(TrustNothingTls.parameters());
             }
             http = builder.build();
         }

@@ -1,48 +1,75 @@
 package dev.ccrouter.billing;
 
-import java.security.GeneralSecurityException;
-import java.security.cert.CertificateException;
-import java.security.cert.X509Certificate;
+import java.security.SecureRandom;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLContextSpi;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLServerSocketFactory;
+import javax.net.ssl.SSLSessionContext;
+import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 
 /**
- * A TLS context that trusts no server, for an HTTP client that fetches from an http URL: the JDK's client makes the
+ * A TLS context that refuses every use, for an HTTP client that fetches from an http URL: the JDK's client makes the
  * default context when given none, which loads and parses the whole trust store (megabytes of certificates kept in
- * the heap) for a catalog that never uses TLS. Should the http URL redirect to https, the handshake fails and the fetch
- * fails like any other, without the trust store.
+ * the heap) for a catalog that never uses TLS. Even a JSSE context that trusts nothing set up its cipher suites and
+ * the SunJCE provider, ≈ 1.3 MB of garbage in the young generation of a gateway that has just started (its pages stay
+ * resident while it idles, docs/benchmarks.md "Idle under 100 MB"), so this one is not JSSE's at all. Should the http
+ * URL redirect to https, the connection fails and the fetch fails like any other.
  */
 final class TrustNothingTls {
     private TrustNothingTls() {
     }
 
+    /** The context; give the client {@link #parameters()} too, or it asks the context for its default parameters. */
     static SSLContext context() {
-        try {
-            SSLContext context = SSLContext.getInstance("TLS");
-            // No key managers (no key store read either) and a trust manager that refuses every certificate.
-            context.init(new KeyManager[0], new TrustManager[] {new RefuseEveryCertificate()}, null);
-            return context;
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("the JDK has no TLS", e);
-        }
+        return new SSLContext(new Refusing(), null, "TLS") { };
     }
 
-    private static final class RefuseEveryCertificate implements X509TrustManager {
+    /** Parameters for the client beside {@link #context()}: no protocol or cipher suite, since none is ever used. */
+    static SSLParameters parameters() {
+        return new SSLParameters(new String[0], new String[0]);
+    }
+
+    private static final class Refusing extends SSLContextSpi {
         @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-            throw new CertificateException("this client fetches over http only");
+        protected void engineInit(KeyManager[] keys, TrustManager[] trust, SecureRandom random) {
         }
 
         @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-            throw new CertificateException("this client fetches over http only");
+        protected SSLSocketFactory engineGetSocketFactory() {
+            throw refused();
         }
 
         @Override
-        public X509Certificate[] getAcceptedIssuers() {
-            return new X509Certificate[0];
+        protected SSLServerSocketFactory engineGetServerSocketFactory() {
+            throw refused();
+        }
+
+        @Override
+        protected SSLEngine engineCreateSSLEngine() {
+            throw refused();
+        }
+
+        @Override
+        protected SSLEngine engineCreateSSLEngine(String host, int port) {
+            throw refused();
+        }
+
+        @Override
+        protected SSLSessionContext engineGetServerSessionContext() {
+            throw refused();
+        }
+
+        @Override
+        protected SSLSessionContext engineGetClientSessionContext() {
+            throw refused();
+        }
+
+        private static UnsupportedOperationException refused() {
+            return new UnsupportedOperationException("this client fetches over http only");
         }
     }
 }

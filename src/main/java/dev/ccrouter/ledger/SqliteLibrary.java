@@ -14,8 +14,8 @@ import org.sqlite.util.LibraryLoaderUtil;
  * Keeps SQLite's native library beside the ledger's database and has sqlite-jdbc load it from there. Left to itself,
  * sqlite-jdbc writes the library out of the jar into the temporary directory at every start, then compares the copy
  * with the jar's one byte per call before loading it: half of the ledger's opening, which is what the start waits for
- * last (docs/benchmarks.md). Here the copy is written once, and at each start compared whole with the jar's bytes
- * (read in one go) before it is used; a copy that differs is written again. Anything unexpected (no library for this
+ * last (docs/benchmarks.md). Here the copy is written once, and at each start compared with the jar's bytes, a chunk at
+ * a time, before it is used; a copy that differs is written again. Anything unexpected (no library for this
  * platform in the jar, a directory that cannot be written) leaves sqlite-jdbc to its own way, as does a library
  * location the user has set.
  */
@@ -24,6 +24,7 @@ final class SqliteLibrary {
     /** sqlite-jdbc's own settings: the library's folder, and its file name there. */
     static final String PATH_PROPERTY = "org.sqlite.lib.path";
     static final String NAME_PROPERTY = "org.sqlite.lib.name";
+    private static final int CHUNK = 64 * 1024;
 
     private SqliteLibrary() {
     }
@@ -34,16 +35,17 @@ final class SqliteLibrary {
             return;
         }
         String name = LibraryLoaderUtil.getNativeLibName();
-        try (InputStream in = org.sqlite.JDBC.class.getResourceAsStream(
-                LibraryLoaderUtil.getNativeLibResourcePath() + "/" + name)) {
+        String resource = LibraryLoaderUtil.getNativeLibResourcePath() + "/" + name;
+        try (InputStream in = org.sqlite.JDBC.class.getResourceAsStream(resource)) {
             if (in == null) {
                 return;
             }
-            byte[] library = in.readAllBytes();
             Path folder = directory.resolve("native").resolve("sqlite");
             Path kept = folder.resolve(name);
-            if (!Files.isRegularFile(kept) || !Arrays.equals(Files.readAllBytes(kept), library)) {
-                write(library, folder, kept);
+            if (!sameBytes(in, kept)) {
+                try (InputStream again = org.sqlite.JDBC.class.getResourceAsStream(resource)) {
+                    write(again, folder, kept);
+                }
             }
             System.setProperty(NAME_PROPERTY, name);
             System.setProperty(PATH_PROPERTY, folder.toString());
@@ -52,12 +54,36 @@ final class SqliteLibrary {
         }
     }
 
+    /**
+     * Whether the kept copy holds exactly the jar's bytes, compared a chunk at a time: reading the ≈ 1 MB library and
+     * its copy whole put ≈ 3.3 MB of garbage in the young generation at every start, whose pages stay resident in an
+     * idle gateway (docs/benchmarks.md, "Idle under 100 MB").
+     */
+    private static boolean sameBytes(InputStream library, Path kept) throws IOException {
+        if (!Files.isRegularFile(kept)) {
+            return false;
+        }
+        try (InputStream copy = Files.newInputStream(kept)) {
+            byte[] expected = new byte[CHUNK];
+            byte[] actual = new byte[CHUNK];
+            while (true) {
+                int read = library.readNBytes(expected, 0, CHUNK);
+                if (copy.readNBytes(actual, 0, CHUNK) != read || !Arrays.equals(expected, 0, read, actual, 0, read)) {
+                    return false;
+                }
+                if (read < CHUNK) {
+                    return true;
+                }
+            }
+        }
+    }
+
     /** Written beside and moved into place: a start never finds half a library, and one that runs keeps its own. */
-    private static void write(byte[] library, Path folder, Path kept) throws IOException {
+    private static void write(InputStream library, Path folder, Path kept) throws IOException {
         Files.createDirectories(folder);
         Path partial = Files.createTempFile(folder, "partial-", ".tmp");
         try {
-            Files.write(partial, library);
+            Files.copy(library, partial, StandardCopyOption.REPLACE_EXISTING);
             Files.move(partial, kept, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } finally {
             Files.deleteIfExists(partial);

@@ -10,12 +10,13 @@ import dev.ccrouter.translate.ChatStreamTranslator;
 import dev.ccrouter.upstream.UpstreamClient;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 
 /**
- * The loop between an upstream's SSE body and a streaming client: each {@code data:} line is parsed once and fed to
- * the stream machine. It sends nothing itself: the caller flushes the client's stream before each read from the
- * upstream ({@code UpstreamResponse.beforeReading}) and ends it with what is left, so that what one read brought
- * leaves together and nothing translated waits for the upstream. Every way the upstream can stop —
+ * The loop between an upstream's SSE body and a streaming client: each event's data is parsed once, from its bytes,
+ * and fed to the stream machine. It sends nothing itself: the caller flushes the client's stream before each read
+ * from the upstream ({@code UpstreamResponse.beforeReading}) and ends it with what is left, so that what one read
+ * brought leaves together and nothing translated waits for the upstream. Every way the upstream can stop —
  * {@code [DONE]}, end of body, a chunk that is not JSON, a read error of any kind, a timeout — ends the client's stream
  * with {@code message_stop} or {@code event: error}, never by just stopping; a client that left stops the loop at once.
  */
@@ -36,12 +37,11 @@ public final class StreamRelay {
     public boolean relay(InputStream upstreamBody, ChatStreamTranslator translator, ClientChannel client) {
         SseLineReader reader = new SseLineReader(upstreamBody);
         try {
-            String data;
-            while (!translator.ended() && !client.clientGone() && (data = reader.next()) != null) {
-                if (SseLineReader.DONE.equals(data)) {
+            while (!translator.ended() && !client.clientGone() && reader.nextEvent()) {
+                if (reader.isDone()) {
                     translator.onDone();
                 } else {
-                    translator.onChunk(parse(data));
+                    translator.onChunk(parse(reader.data(), reader.dataOffset(), reader.dataLength()));
                 }
             }
             if (!translator.ended() && !client.clientGone()) {
@@ -62,11 +62,21 @@ public final class StreamRelay {
         return translator.ended() && translator.failure() == null && !client.clientGone();
     }
 
-    private JsonNode parse(String data) throws MalformedChunk {
+    /**
+     * The chunk's JSON, parsed from its UTF-8 bytes where the reader holds them. Bytes that do not parse are parsed
+     * once more as text: a string with malformed UTF-8 then reads with U+FFFD in place of its bad bytes, as the
+     * gateway always read it (a provider's bad byte in a sentence is no reason to break the answer off), and a chunk
+     * that is not JSON fails with the text parser's message.
+     */
+    private JsonNode parse(byte[] data, int offset, int length) throws IOException, MalformedChunk {
         try {
-            return json.readTree(data);
+            return json.readTree(data, offset, length);
         } catch (JsonProcessingException e) {
-            throw new MalformedChunk(e.getOriginalMessage());
+            try {
+                return json.readTree(new String(data, offset, length, StandardCharsets.UTF_8));
+            } catch (JsonProcessingException asText) {
+                throw new MalformedChunk(asText.getOriginalMessage());
+            }
         }
     }
 

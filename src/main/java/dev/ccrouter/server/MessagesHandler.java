@@ -35,8 +35,10 @@ import dev.ccrouter.upstream.RequestBody;
 import dev.ccrouter.upstream.UpstreamClient;
 import dev.ccrouter.upstream.UpstreamException;
 import dev.ccrouter.upstream.UpstreamResponse;
+import io.helidon.http.Header;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
@@ -63,6 +65,12 @@ import java.util.concurrent.ScheduledExecutorService;
  */
 final class MessagesHandler implements Handler {
     private static final HeaderName SESSION_ID = HeaderNames.create("x-claude-code-session-id");
+    /** A stream's response headers, the same for every stream: made once, their bytes kept (Helidon's cached headers). */
+    private static final Header EVENT_STREAM = HeaderValues.createCached(HeaderNames.CONTENT_TYPE,
+            "text/event-stream; charset=utf-8");
+    private static final Header NO_CACHE = HeaderValues.createCached(HeaderNames.CACHE_CONTROL, "no-cache");
+    private static final Header NO_PROXY_BUFFERING = HeaderValues.createCached(HeaderNames.create("X-Accel-Buffering"),
+            "no");
     private static final int MAX_UPSTREAM_BODY = 64 * 1024 * 1024;
     private static final int MAX_UPSTREAM_ERROR_BODY = 1024 * 1024;
     /** Starts the SSE comment line that carries a stream's bill; SDKs ignore comment lines. */
@@ -213,11 +221,12 @@ final class MessagesHandler implements Handler {
         try (UpstreamResponse response = answer.response) {
             exchange.upstreamStatus = response.status();
             requireSuccess(response);
-            if (chat.stream() && !isEventStream(response) && !isJson(response)) {
+            boolean eventStream = isEventStream(response);
+            if (chat.stream() && !eventStream && !isJson(response)) {
                 throw new RequestFailure(upstreamErrors.notAnEventStream(response.header("content-type"),
                         readQuietly(response, MAX_UPSTREAM_ERROR_BODY)));
             }
-            if (chat.stream() && isEventStream(response)) {
+            if (chat.stream() && eventStream) {
                 stream(started != null ? started : openStream(res, exchange, departures), started != null, response,
                         context, exchange, secrets);
             } else {
@@ -537,9 +546,9 @@ final class MessagesHandler implements Handler {
 
     private void startEventStream(ServerResponse res, Exchange exchange) {
         exchange.status = 200;
-        res.header(HeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8");
-        res.header(HeaderNames.CACHE_CONTROL, "no-cache");
-        res.header(HeaderNames.create("X-Accel-Buffering"), "no");
+        res.header(EVENT_STREAM);
+        res.header(NO_CACHE);
+        res.header(NO_PROXY_BUFFERING);
     }
 
     /**
@@ -627,7 +636,7 @@ final class MessagesHandler implements Handler {
     /** An event stream, or a body without a content type (some local servers send none): read as SSE. */
     private static boolean isEventStream(UpstreamResponse response) {
         String type = response.header("content-type");
-        return type == null || type.toLowerCase(Locale.ROOT).startsWith("text/event-stream");
+        return type == null || type.regionMatches(true, 0, "text/event-stream", 0, "text/event-stream".length());
     }
 
     private static boolean isJson(UpstreamResponse response) {

@@ -1,6 +1,7 @@
 package dev.ccrouter.billing;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.ccrouter.testing.FakeUpstream;
@@ -124,7 +125,11 @@ class PricingCatalogTest {
 
     @Test
     void anHttpCatalogIsFetchedWithoutTheDefaultTrustStoreAndAnHttpsOneWithIt() throws Exception {
-        assertThat(open(Duration.ofHours(1)).http().sslContext()).isNotSameAs(SSLContext.getDefault());
+        SSLContext httpOnly = open(Duration.ofHours(1)).http().sslContext();
+        assertThat(httpOnly).isNotSameAs(SSLContext.getDefault());
+        assertThatThrownBy(httpOnly::createSSLEngine).isInstanceOf(UnsupportedOperationException.class)
+                .hasMessage("this client fetches over http only");
+        assertThat(catalog.http().sslParameters().getProtocols()).isEmpty();
         catalog.close();
         catalog = new PricingCatalog(URI.create("https://openrouter.example/api/v1/models"), dataDir, Duration.ofHours(1));
         assertThat(catalog.http().sslContext()).isSameAs(SSLContext.getDefault());

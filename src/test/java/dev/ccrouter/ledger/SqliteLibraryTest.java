@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Arrays;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -56,6 +58,35 @@ class SqliteLibraryTest {
         SqliteLibrary.keepIn(dir);
 
         assertThat(Files.readAllBytes(kept)).isEqualTo(jarsLibrary());
+    }
+
+    @Test
+    void aCopyWithBytesMoreOrFewerThanTheJarsIsWrittenAgain() throws IOException {
+        Path kept = dir.resolve("native/sqlite").resolve(LibraryLoaderUtil.getNativeLibName());
+        Files.createDirectories(kept.getParent());
+        byte[] library = jarsLibrary();
+        Files.write(kept, Arrays.copyOf(library, library.length + 1));
+
+        SqliteLibrary.keepIn(dir);
+        assertThat(Files.readAllBytes(kept)).isEqualTo(library);
+
+        Files.write(kept, Arrays.copyOf(library, library.length - 1));
+        clearSettings(); // as at the next start
+        SqliteLibrary.keepIn(dir);
+        assertThat(Files.readAllBytes(kept)).isEqualTo(library);
+    }
+
+    @Test
+    void aCopyEqualToTheJarsIsKeptAsItIs() throws IOException {
+        SqliteLibrary.keepIn(dir);
+        Path kept = dir.resolve("native/sqlite").resolve(LibraryLoaderUtil.getNativeLibName());
+        Object file = Files.readAttributes(kept, BasicFileAttributes.class).fileKey();
+        clearSettings(); // as at the next start
+
+        SqliteLibrary.keepIn(dir);
+
+        assertThat(Files.readAttributes(kept, BasicFileAttributes.class).fileKey()).isEqualTo(file);
+        assertThat(Files.list(kept.getParent())).containsExactly(kept);
     }
 
     @Test

@@ -43,7 +43,9 @@ class StreamWritesTest {
             String head = response.substring(0, response.indexOf("\r\n\r\n")).toLowerCase();
             String body = response.substring(response.indexOf("\r\n\r\n") + 4);
             assertThat(head).startsWith("http/1.1 200").doesNotContain("transfer-encoding")
-                    .contains("content-length: " + body.getBytes(StandardCharsets.UTF_8).length);
+                    .contains("content-length: " + body.getBytes(StandardCharsets.UTF_8).length)
+                    .contains("\r\ncontent-type: text/event-stream; charset=utf-8\r\n", "\r\ncache-control: no-cache\r\n",
+                            "\r\nx-accel-buffering: no\r\n");
             assertThat(eventNames(body)).isEqualTo(EVENTS);
             assertThat(body).contains("\"text\":\"Hello\"", "\"text\":\" world\"")
                     .containsPattern("event: message_stop\n.*\n\n: ccrouter-billing \\{.*\\}\n\n$");
@@ -56,7 +58,7 @@ class StreamWritesTest {
         try (FakeUpstream upstream = FakeUpstream.start(); RunningGateway gateway = RunningGateway.start(upstream);
              RawClient client = RawClient.connect(gateway.port())) {
             upstream.answer((request, res) -> {
-                res.header(HeaderNames.CONTENT_TYPE, "text/event-stream");
+                res.header(HeaderNames.CONTENT_TYPE, "Text/Event-Stream; charset=UTF-8"); // a media type in any case
                 try (OutputStream out = res.outputStream()) {
                     out.write(("data: " + FIRST + "\n\n").getBytes(StandardCharsets.UTF_8));
                     out.flush();

@@ -14,8 +14,8 @@ public sealed interface ContentBlock {
         @Override
         public void write(JsonGenerator out) throws IOException {
             out.writeStartObject();
-            out.writeStringField("type", "text");
-            out.writeStringField("text", "");
+            WireNames.field(out, WireNames.TYPE, WireNames.TEXT);
+            WireNames.field(out, WireNames.TEXT, WireNames.EMPTY);
             out.writeEndObject();
         }
     }
@@ -25,9 +25,9 @@ public sealed interface ContentBlock {
         @Override
         public void write(JsonGenerator out) throws IOException {
             out.writeStartObject();
-            out.writeStringField("type", "thinking");
-            out.writeStringField("thinking", "");
-            out.writeStringField("signature", "");
+            WireNames.field(out, WireNames.TYPE, WireNames.THINKING);
+            WireNames.field(out, WireNames.THINKING, WireNames.EMPTY);
+            WireNames.field(out, WireNames.SIGNATURE, WireNames.EMPTY);
             out.writeEndObject();
         }
     }
@@ -37,8 +37,8 @@ public sealed interface ContentBlock {
         @Override
         public void write(JsonGenerator out) throws IOException {
             out.writeStartObject();
-            out.writeStringField("type", "redacted_thinking");
-            out.writeStringField("data", data);
+            WireNames.field(out, WireNames.TYPE, WireNames.REDACTED_THINKING);
+            WireNames.field(out, WireNames.DATA, data);
             out.writeEndObject();
         }
     }
@@ -48,10 +48,11 @@ public sealed interface ContentBlock {
         @Override
         public void write(JsonGenerator out) throws IOException {
             out.writeStartObject();
-            out.writeStringField("type", "tool_use");
-            out.writeStringField("id", id);
-            out.writeStringField("name", name);
-            out.writeObjectFieldStart("input");
+            WireNames.field(out, WireNames.TYPE, WireNames.TOOL_USE);
+            WireNames.field(out, WireNames.ID, id);
+            WireNames.field(out, WireNames.NAME, name);
+            out.writeFieldName(WireNames.INPUT);
+            out.writeStartObject();
             out.writeEndObject();
             out.writeEndObject();
         }
@@ -65,10 +66,10 @@ public sealed interface ContentBlock {
         @Override
         public void write(JsonGenerator out) throws IOException {
             out.writeStartObject();
-            out.writeStringField("type", "server_tool_use");
-            out.writeStringField("id", id);
-            out.writeStringField("name", name);
-            out.writeFieldName("input");
+            WireNames.field(out, WireNames.TYPE, WireNames.SERVER_TOOL_USE);
+            WireNames.field(out, WireNames.ID, id);
+            WireNames.field(out, WireNames.NAME, name);
+            out.writeFieldName(WireNames.INPUT);
             JsonTrees.write(out, input);
             writeDirectCaller(out);
             out.writeEndObject();
@@ -80,9 +81,9 @@ public sealed interface ContentBlock {
         @Override
         public void write(JsonGenerator out) throws IOException {
             out.writeStartObject();
-            out.writeStringField("type", type);
-            out.writeStringField("tool_use_id", toolUseId);
-            out.writeFieldName("content");
+            WireNames.field(out, WireNames.TYPE, type);
+            WireNames.field(out, WireNames.TOOL_USE_ID, toolUseId);
+            out.writeFieldName(WireNames.CONTENT);
             JsonTrees.write(out, content);
             writeDirectCaller(out);
             out.writeEndObject();
@@ -90,8 +91,9 @@ public sealed interface ContentBlock {
     }
 
     private static void writeDirectCaller(JsonGenerator out) throws IOException {
-        out.writeObjectFieldStart("caller");
-        out.writeStringField("type", "direct");
+        out.writeFieldName(WireNames.CALLER);
+        out.writeStartObject();
+        WireNames.field(out, WireNames.TYPE, WireNames.DIRECT);
         out.writeEndObject();
     }
 }

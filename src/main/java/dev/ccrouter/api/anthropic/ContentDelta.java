@@ -1,64 +1,66 @@
 package dev.ccrouter.api.anthropic;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.SerializableString;
 import java.io.IOException;
 
 /** The {@code delta} of a {@code content_block_delta} event. */
 public sealed interface ContentDelta {
 
     /** The delta's wire type, e.g. {@code text_delta}. */
-    String type();
+    SerializableString type();
 
     /** The one text field the delta carries. */
     String value();
 
     /** The name of that field. */
-    String field();
+    SerializableString field();
 
     default void write(JsonGenerator out) throws IOException {
         out.writeStartObject();
-        out.writeStringField("type", type());
-        out.writeStringField(field(), value());
+        WireNames.field(out, WireNames.TYPE, type());
+        out.writeFieldName(field());
+        out.writeString(value());
         out.writeEndObject();
     }
 
     record Text(String value) implements ContentDelta {
-        public String type() {
-            return "text_delta";
+        public SerializableString type() {
+            return WireNames.TEXT_DELTA;
         }
 
-        public String field() {
-            return "text";
+        public SerializableString field() {
+            return WireNames.TEXT;
         }
     }
 
     record Thinking(String value) implements ContentDelta {
-        public String type() {
-            return "thinking_delta";
+        public SerializableString type() {
+            return WireNames.THINKING_DELTA;
         }
 
-        public String field() {
-            return "thinking";
+        public SerializableString field() {
+            return WireNames.THINKING;
         }
     }
 
     record Signature(String value) implements ContentDelta {
-        public String type() {
-            return "signature_delta";
+        public SerializableString type() {
+            return WireNames.SIGNATURE_DELTA;
         }
 
-        public String field() {
-            return "signature";
+        public SerializableString field() {
+            return WireNames.SIGNATURE;
         }
     }
 
     record InputJson(String value) implements ContentDelta {
-        public String type() {
-            return "input_json_delta";
+        public SerializableString type() {
+            return WireNames.INPUT_JSON_DELTA;
         }
 
-        public String field() {
-            return "partial_json";
+        public SerializableString field() {
+            return WireNames.PARTIAL_JSON;
         }
     }
 }

@@ -45,19 +45,21 @@ public sealed interface StreamEvent {
 
         public void write(JsonGenerator out) throws IOException {
             out.writeStartObject();
-            out.writeStringField("type", type());
-            out.writeObjectFieldStart("message");
-            out.writeStringField("id", id);
-            out.writeStringField("type", "message");
-            out.writeStringField("role", "assistant");
-            out.writeStringField("model", model);
-            out.writeArrayFieldStart("content");
+            WireNames.field(out, WireNames.TYPE, WireNames.MESSAGE_START);
+            out.writeFieldName(WireNames.MESSAGE);
+            out.writeStartObject();
+            WireNames.field(out, WireNames.ID, id);
+            WireNames.field(out, WireNames.TYPE, WireNames.MESSAGE);
+            WireNames.field(out, WireNames.ROLE, WireNames.ASSISTANT);
+            WireNames.field(out, WireNames.MODEL, model);
+            out.writeFieldName(WireNames.CONTENT);
+            out.writeStartArray();
             out.writeEndArray();
-            out.writeNullField("stop_reason");
-            out.writeNullField("stop_sequence");
-            out.writeNullField("stop_details");
-            out.writeNullField("container");
-            out.writeFieldName("usage");
+            WireNames.nullField(out, WireNames.STOP_REASON);
+            WireNames.nullField(out, WireNames.STOP_SEQUENCE);
+            WireNames.nullField(out, WireNames.STOP_DETAILS);
+            WireNames.nullField(out, WireNames.CONTAINER);
+            out.writeFieldName(WireNames.USAGE);
             usage.write(out);
             out.writeEndObject();
             out.writeEndObject();
@@ -71,9 +73,9 @@ public sealed interface StreamEvent {
 
         public void write(JsonGenerator out) throws IOException {
             out.writeStartObject();
-            out.writeStringField("type", type());
-            out.writeNumberField("index", index);
-            out.writeFieldName("content_block");
+            WireNames.field(out, WireNames.TYPE, WireNames.CONTENT_BLOCK_START);
+            WireNames.field(out, WireNames.INDEX, index);
+            out.writeFieldName(WireNames.CONTENT_BLOCK);
             block.write(out);
             out.writeEndObject();
         }
@@ -86,9 +88,9 @@ public sealed interface StreamEvent {
 
         public void write(JsonGenerator out) throws IOException {
             out.writeStartObject();
-            out.writeStringField("type", type());
-            out.writeNumberField("index", index);
-            out.writeFieldName("delta");
+            WireNames.field(out, WireNames.TYPE, WireNames.CONTENT_BLOCK_DELTA);
+            WireNames.field(out, WireNames.INDEX, index);
+            out.writeFieldName(WireNames.DELTA);
             delta.write(out);
             out.writeEndObject();
         }
@@ -101,8 +103,8 @@ public sealed interface StreamEvent {
 
         public void write(JsonGenerator out) throws IOException {
             out.writeStartObject();
-            out.writeStringField("type", type());
-            out.writeNumberField("index", index);
+            WireNames.field(out, WireNames.TYPE, WireNames.CONTENT_BLOCK_STOP);
+            WireNames.field(out, WireNames.INDEX, index);
             out.writeEndObject();
         }
     }
@@ -119,14 +121,15 @@ public sealed interface StreamEvent {
 
         public void write(JsonGenerator out) throws IOException {
             out.writeStartObject();
-            out.writeStringField("type", type());
-            out.writeObjectFieldStart("delta");
-            out.writeStringField("stop_reason", stopReason);
-            out.writeStringField("stop_sequence", stopSequence);
-            out.writeNullField("stop_details");
-            out.writeNullField("container");
+            WireNames.field(out, WireNames.TYPE, WireNames.MESSAGE_DELTA);
+            out.writeFieldName(WireNames.DELTA);
+            out.writeStartObject();
+            WireNames.field(out, WireNames.STOP_REASON, stopReason);
+            WireNames.field(out, WireNames.STOP_SEQUENCE, stopSequence);
+            WireNames.nullField(out, WireNames.STOP_DETAILS);
+            WireNames.nullField(out, WireNames.CONTAINER);
             out.writeEndObject();
-            out.writeFieldName("usage");
+            out.writeFieldName(WireNames.USAGE);
             usage.writeDelta(out);
             out.writeEndObject();
         }
@@ -139,7 +142,7 @@ public sealed interface StreamEvent {
 
         public void write(JsonGenerator out) throws IOException {
             out.writeStartObject();
-            out.writeStringField("type", type());
+            WireNames.field(out, WireNames.TYPE, WireNames.MESSAGE_STOP);
             out.writeEndObject();
         }
     }
@@ -152,7 +155,7 @@ public sealed interface StreamEvent {
 
         public void write(JsonGenerator out) throws IOException {
             out.writeStartObject();
-            out.writeStringField("type", type());
+            WireNames.field(out, WireNames.TYPE, WireNames.PING);
             out.writeEndObject();
         }
     }

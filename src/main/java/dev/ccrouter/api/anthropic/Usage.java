@@ -52,18 +52,17 @@ public record Usage(long inputTokens,
      */
     public void write(JsonGenerator out) throws IOException {
         out.writeStartObject();
-        out.writeNumberField("input_tokens", inputTokens);
-        out.writeNumberField("cache_creation_input_tokens", cacheCreationInputTokens);
-        out.writeNumberField("cache_read_input_tokens", cacheReadInputTokens);
-        out.writeObjectFieldStart("cache_creation");
-        out.writeNumberField("ephemeral_5m_input_tokens", cacheCreation5m);
-        out.writeNumberField("ephemeral_1h_input_tokens", cacheCreation1h);
+        writeInputTokens(out);
+        out.writeFieldName(WireNames.CACHE_CREATION);
+        out.writeStartObject();
+        WireNames.field(out, WireNames.EPHEMERAL_5M_INPUT_TOKENS, cacheCreation5m);
+        WireNames.field(out, WireNames.EPHEMERAL_1H_INPUT_TOKENS, cacheCreation1h);
         out.writeEndObject();
-        out.writeNumberField("output_tokens", outputTokens);
+        WireNames.field(out, WireNames.OUTPUT_TOKENS, outputTokens);
         writeOutputDetails(out);
-        out.writeNullField("server_tool_use");
-        out.writeStringField("service_tier", "standard");
-        out.writeNullField("inference_geo");
+        WireNames.nullField(out, WireNames.SERVER_TOOL_USE);
+        WireNames.field(out, WireNames.SERVICE_TIER, WireNames.STANDARD);
+        WireNames.nullField(out, WireNames.INFERENCE_GEO);
         out.writeEndObject();
     }
 
@@ -73,22 +72,28 @@ public record Usage(long inputTokens,
      */
     public void writeDelta(JsonGenerator out) throws IOException {
         out.writeStartObject();
-        out.writeNumberField("input_tokens", inputTokens);
-        out.writeNumberField("cache_creation_input_tokens", cacheCreationInputTokens);
-        out.writeNumberField("cache_read_input_tokens", cacheReadInputTokens);
-        out.writeNumberField("output_tokens", outputTokens);
+        writeInputTokens(out);
+        WireNames.field(out, WireNames.OUTPUT_TOKENS, outputTokens);
         writeOutputDetails(out);
-        out.writeNullField("server_tool_use");
+        WireNames.nullField(out, WireNames.SERVER_TOOL_USE);
         out.writeEndObject();
+    }
+
+    /** The input counts both forms begin with. */
+    private void writeInputTokens(JsonGenerator out) throws IOException {
+        WireNames.field(out, WireNames.INPUT_TOKENS, inputTokens);
+        WireNames.field(out, WireNames.CACHE_CREATION_INPUT_TOKENS, cacheCreationInputTokens);
+        WireNames.field(out, WireNames.CACHE_READ_INPUT_TOKENS, cacheReadInputTokens);
     }
 
     private void writeOutputDetails(JsonGenerator out) throws IOException {
         if (thinkingTokens > 0) {
-            out.writeObjectFieldStart("output_tokens_details");
-            out.writeNumberField("thinking_tokens", thinkingTokens);
+            out.writeFieldName(WireNames.OUTPUT_TOKENS_DETAILS);
+            out.writeStartObject();
+            WireNames.field(out, WireNames.THINKING_TOKENS, thinkingTokens);
             out.writeEndObject();
         } else {
-            out.writeNullField("output_tokens_details");
+            WireNames.nullField(out, WireNames.OUTPUT_TOKENS_DETAILS);
         }
     }
 

@@ -16,10 +16,15 @@ import org.junit.jupiter.api.Timeout;
 class SseLineReaderTest {
 
     static List<String> read(InputStream in) throws IOException {
-        SseLineReader reader = new SseLineReader(in);
+        return read(new SseLineReader(in));
+    }
+
+    /** Each event's data as text, {@code [DONE]} as {@code DONE} (to tell {@link SseLineReader#isDone} apart). */
+    static List<String> read(SseLineReader reader) throws IOException {
         List<String> payloads = new ArrayList<>();
-        for (String data; (data = reader.next()) != null; ) {
-            payloads.add(data);
+        while (reader.nextEvent()) {
+            payloads.add(reader.isDone() ? "DONE"
+                    : new String(reader.data(), reader.dataOffset(), reader.dataLength(), StandardCharsets.UTF_8));
         }
         return payloads;
     }
@@ -32,7 +37,7 @@ class SseLineReaderTest {
                 + "data: line one\ndata: line two\n\n"
                 + "data: [DONE]\n\n";
         assertThat(read(new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8))))
-                .containsExactly("{\"a\":1}", "{\"b\":2}", "line one\nline two", "[DONE]");
+                .containsExactly("{\"a\":1}", "{\"b\":2}", "line one\nline two", "DONE");
     }
 
     @Test
@@ -65,6 +70,62 @@ class SseLineReaderTest {
             }
         };
         assertThat(read(trickle)).containsExactly("{\"t\":\"" + big + "\"}", "2");
+    }
+
+    /**
+     * A body with what can be cut badly: two- and four-byte UTF-8 characters, {@code \r\n} endings, a comment, an
+     * event of three data lines (one empty), a field after an event's data, an event longer than the initial buffer.
+     */
+    private static final String AWKWARD_BODY = ": OPENROUTER PROCESSING\r\n\r\n"
+            + "data: {\"t\":\"héllo 😀\"}\r\n\r\n"
+            + "data: {\"x\":\"" + "z".repeat(SseLineReader.INITIAL_BUFFER_BYTES) + "é\"}\n"
+            + "id: 3\n\n"
+            + "data: a\ndata: é😀\r\ndata:\n\n"
+            + "data:[DONE]\r\n\r\n";
+    private static final List<String> AWKWARD_EVENTS = List.of("{\"t\":\"héllo 😀\"}",
+            "{\"x\":\"" + "z".repeat(SseLineReader.INITIAL_BUFFER_BYTES) + "é\"}", "a\né😀\n", "DONE");
+
+    @Test
+    void aBodySplitInTwoReadsAtAnyByteGivesTheSameEvents() throws IOException {
+        byte[] body = AWKWARD_BODY.getBytes(StandardCharsets.UTF_8);
+        for (int split = 0; split <= body.length; split++) {
+            assertThat(read(inTwoReads(body, split))).as("split at byte %d", split).isEqualTo(AWKWARD_EVENTS);
+        }
+    }
+
+    @Test
+    void aBodyTrickledInReadsOfAnySmallSizeGivesTheSameEvents() throws IOException {
+        byte[] body = AWKWARD_BODY.getBytes(StandardCharsets.UTF_8);
+        for (int chunk = 1; chunk <= 9; chunk++) {
+            assertThat(read(trickling(body, chunk))).as("reads of %d bytes", chunk).isEqualTo(AWKWARD_EVENTS);
+        }
+    }
+
+    /** Hands out the bytes before {@code split} in one read and the rest in the next, as two TCP segments would. */
+    static InputStream inTwoReads(byte[] bytes, int split) {
+        return new ByteArrayInputStream(bytes) {
+            @Override
+            public synchronized int read(byte[] b, int off, int len) {
+                return super.read(b, off, pos < split ? Math.min(len, split - pos) : len);
+            }
+        };
+    }
+
+    @Test
+    void onlyADataOfExactlyDoneIsDone() throws IOException {
+        String body = "data: [DONE]\n\ndata:[DONE]\n\ndata: [DONE] \n\ndata: [DONE\n\ndata: [done]\n\n"
+                + "data: [DONE]\ndata: more\n\n";
+        assertThat(read(new ByteArrayInputStream(body.getBytes(StandardCharsets.US_ASCII))))
+                .containsExactly("DONE", "DONE", "[DONE] ", "[DONE", "[done]", "[DONE]\nmore");
+    }
+
+    @Test
+    void anEventOfManyLinesIsJoinedWhateverTheirSizes() throws IOException {
+        List<String> lines = List.of("", "b", "c".repeat(100), "d".repeat(3000), "", "é".repeat(700), "f");
+        String body = lines.stream().map(line -> "data: " + line + "\n").reduce("", String::concat) + "\ndata: g\n\n";
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        assertThat(read(new ByteArrayInputStream(bytes))).containsExactly(String.join("\n", lines), "g");
+        assertThat(read(trickling(bytes, 5))).containsExactly(String.join("\n", lines), "g");
     }
 
     @Test
@@ -104,7 +165,7 @@ class SseLineReaderTest {
     void aLineOverTheMaximumEndsTheStreamWithAClearError() {
         byte[] body = ("data: " + "x".repeat(2 * 1024 * 1024)).getBytes(StandardCharsets.US_ASCII);
         SseLineReader reader = new SseLineReader(trickling(body, 4096), 1024 * 1024);
-        assertThatThrownBy(reader::next).isInstanceOf(SseLineReader.TooLong.class)
+        assertThatThrownBy(reader::nextEvent).isInstanceOf(SseLineReader.TooLong.class)
                 .hasMessage("the upstream sent an SSE line longer than 1048576 bytes");
     }
 
@@ -113,7 +174,7 @@ class SseLineReaderTest {
         String line = "data: " + "y".repeat(600) + "\n";
         byte[] body = line.repeat(4).getBytes(StandardCharsets.US_ASCII);
         SseLineReader reader = new SseLineReader(new ByteArrayInputStream(body), 1024);
-        assertThatThrownBy(reader::next).isInstanceOf(SseLineReader.TooLong.class)
+        assertThatThrownBy(reader::nextEvent).isInstanceOf(SseLineReader.TooLong.class)
                 .hasMessage("the upstream sent an SSE event longer than 1024 bytes");
     }
 }
