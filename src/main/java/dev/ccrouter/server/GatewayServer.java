@@ -140,7 +140,7 @@ public final class GatewayServer implements AutoCloseable {
                 new LedgerEntries(requestFacts, pricing, recorders), exchange -> pricing.requestEnded()));
         shared = new Shared(bodies, errors, accessLog);
         handlers.set(handlers(config));
-        WebPages pages = WebPages.load(config);
+        WebPages pages = new WebPages(config);
         status = new GatewayStatus(json, config);
 
         HttpRouting.Builder routing = HttpRouting.builder()
@@ -154,7 +154,7 @@ public final class GatewayServer implements AutoCloseable {
                 .get("/health", status::health)
                 .get("/metrics", LoopbackOnly.guard((req, res) -> metrics.scrape(req, res), errors))
                 .post("/statusline", LoopbackOnly.guard(new StatuslineHandler(ledger)::handle, errors))
-                .get("/install.sh", new InstallScriptHandler(InstallScript.load(), config))
+                .get("/install.sh", new InstallScriptHandler(config))
                 .head("/", (req, res) -> res.send())
                 .get("/", pages::landing)
                 .get("/terms", pages::terms)

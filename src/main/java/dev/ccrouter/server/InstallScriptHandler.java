@@ -9,16 +9,16 @@ import io.helidon.webserver.http.ServerResponse;
 /**
  * {@code GET /install.sh}: the installer, pointing at this instance's URL as {@link InstanceUrl} finds it — the same
  * URL the landing page shows. {@code no-store}: the script is made for the headers of one request, and a cache must
- * not hand it to users who came another way.
+ * not hand it to users who came another way. The template is read at the first request for it, not at start: its
+ * 36 KB, read and split, would be garbage in every fresh gateway's young generation, whose touched pages stay resident.
  */
 final class InstallScriptHandler implements Handler {
     static final String CONTENT_TYPE = "text/x-shellscript; charset=utf-8";
 
-    private final InstallScript script;
     private final GatewayConfig config;
+    private volatile InstallScript script;
 
-    InstallScriptHandler(InstallScript script, GatewayConfig config) {
-        this.script = script;
+    InstallScriptHandler(GatewayConfig config) {
         this.config = config;
     }
 
@@ -26,6 +26,16 @@ final class InstallScriptHandler implements Handler {
     public void handle(ServerRequest req, ServerResponse res) {
         res.header(HeaderNames.CONTENT_TYPE, CONTENT_TYPE);
         res.header(HeaderNames.CACHE_CONTROL, "no-store");
-        res.send(script.render(InstanceUrl.from(req, config)));
+        res.send(script().render(InstanceUrl.from(req, config)));
+    }
+
+    private InstallScript script() {
+        InstallScript loaded = script;
+        if (loaded == null) {
+            // Two first requests at once may both read it: the same template, either one is kept.
+            loaded = InstallScript.load();
+            script = loaded;
+        }
+        return loaded;
     }
 }

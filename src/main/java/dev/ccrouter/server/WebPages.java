@@ -13,8 +13,10 @@ import java.util.regex.Pattern;
 
 /**
  * The pages people open in a browser: the landing page at {@code /} with setup commands for this instance's URL, and
- * {@code /terms} and {@code /privacy}. Each page is assembled once from the templates under {@code ccrouter/web/};
- * a request only substitutes its {@link InstanceUrl}.
+ * {@code /terms} and {@code /privacy}. The pages are assembled once, at the first request for any of them, from the
+ * templates under {@code ccrouter/web/}; later requests only substitute their {@link InstanceUrl}. Not at start: the
+ * templates' strings and the SHA-256 set-up of their policies were ≈ 1 MB of a fresh gateway's garbage, and with
+ * Serial's fixed young generation every MB the start allocates stays resident until the first collection.
  */
 final class WebPages {
     private static final String TEMPLATES = "/ccrouter/web/";
@@ -28,18 +30,27 @@ final class WebPages {
             Pattern.compile("(https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~/%-]*)?|mailto:[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+)");
 
     private final GatewayConfig config;
-    private final HtmlPage landing;
-    private final HtmlPage terms;
-    private final HtmlPage privacy;
+    private volatile Assembled assembled;
 
-    private WebPages(GatewayConfig config, HtmlPage landing, HtmlPage terms, HtmlPage privacy) {
+    WebPages(GatewayConfig config) {
         this.config = config;
-        this.landing = landing;
-        this.terms = terms;
-        this.privacy = privacy;
     }
 
-    static WebPages load(GatewayConfig config) {
+    /** The three pages of this instance, the instance URL still a placeholder. */
+    private record Assembled(HtmlPage landing, HtmlPage terms, HtmlPage privacy) {
+    }
+
+    private Assembled assembled() {
+        Assembled pages = assembled;
+        if (pages == null) {
+            // Two first requests at once may both assemble them: the same pages, either one is kept.
+            pages = assemble(config);
+            assembled = pages;
+        }
+        return pages;
+    }
+
+    private static Assembled assemble(GatewayConfig config) {
         String layout = template("layout.html");
         // What stays the same for every request is filled in here, escaped once.
         Map<String, String> instance = Map.of(
@@ -50,22 +61,22 @@ final class WebPages {
                 "@OPERATOR@", operator(config.operator()),
                 "@SOURCE@", config.operator().sourceUrl() == null ? ""
                         : " (" + link(config.operator().sourceUrl(), "source") + ")");
-        return new WebPages(config,
+        return new Assembled(
                 HtmlPage.assemble(layout, "ccrouter — Claude Code on OpenRouter", template("landing.html"), instance),
                 HtmlPage.assemble(layout, "ccrouter — Terms of use", template("terms.html"), instance),
                 HtmlPage.assemble(layout, "ccrouter — Privacy", template("privacy.html"), instance));
     }
 
     void landing(ServerRequest req, ServerResponse res) {
-        send(landing, req, res);
+        send(assembled().landing(), req, res);
     }
 
     void terms(ServerRequest req, ServerResponse res) {
-        send(terms, req, res);
+        send(assembled().terms(), req, res);
     }
 
     void privacy(ServerRequest req, ServerResponse res) {
-        send(privacy, req, res);
+        send(assembled().privacy(), req, res);
     }
 
     private void send(HtmlPage page, ServerRequest req, ServerResponse res) {
