@@ -1,6 +1,7 @@
 package dev.ccrouter.server;
 
 import dev.ccrouter.config.GatewayConfig;
+import io.helidon.common.LazyValue;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
@@ -16,7 +17,7 @@ final class InstallScriptHandler implements Handler {
     static final String CONTENT_TYPE = "text/x-shellscript; charset=utf-8";
 
     private final GatewayConfig config;
-    private volatile InstallScript script;
+    private final LazyValue<InstallScript> script = LazyValue.create(InstallScript::load);
 
     InstallScriptHandler(GatewayConfig config) {
         this.config = config;
@@ -26,16 +27,7 @@ final class InstallScriptHandler implements Handler {
     public void handle(ServerRequest req, ServerResponse res) {
         res.header(HeaderNames.CONTENT_TYPE, CONTENT_TYPE);
         res.header(HeaderNames.CACHE_CONTROL, "no-store");
-        res.send(script().render(InstanceUrl.from(req, config)));
+        res.send(script.get().render(InstanceUrl.from(req, config)));
     }
 
-    private InstallScript script() {
-        InstallScript loaded = script;
-        if (loaded == null) {
-            // Two first requests at once may both read it: the same template, either one is kept.
-            loaded = InstallScript.load();
-            script = loaded;
-        }
-        return loaded;
-    }
 }

@@ -1,6 +1,7 @@
 package dev.ccrouter.server;
 
 import dev.ccrouter.config.GatewayConfig;
+import io.helidon.common.LazyValue;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
@@ -30,24 +31,15 @@ final class WebPages {
             Pattern.compile("(https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~/%-]*)?|mailto:[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+)");
 
     private final GatewayConfig config;
-    private volatile Assembled assembled;
+    private final LazyValue<Assembled> assembled;
 
     WebPages(GatewayConfig config) {
         this.config = config;
+        this.assembled = LazyValue.create(() -> assemble(config));
     }
 
     /** The three pages of this instance, the instance URL still a placeholder. */
     private record Assembled(HtmlPage landing, HtmlPage terms, HtmlPage privacy) {
-    }
-
-    private Assembled assembled() {
-        Assembled pages = assembled;
-        if (pages == null) {
-            // Two first requests at once may both assemble them: the same pages, either one is kept.
-            pages = assemble(config);
-            assembled = pages;
-        }
-        return pages;
     }
 
     private static Assembled assemble(GatewayConfig config) {
@@ -68,15 +60,15 @@ final class WebPages {
     }
 
     void landing(ServerRequest req, ServerResponse res) {
-        send(assembled().landing(), req, res);
+        send(assembled.get().landing(), req, res);
     }
 
     void terms(ServerRequest req, ServerResponse res) {
-        send(assembled().terms(), req, res);
+        send(assembled.get().terms(), req, res);
     }
 
     void privacy(ServerRequest req, ServerResponse res) {
-        send(assembled().privacy(), req, res);
+        send(assembled.get().privacy(), req, res);
     }
 
     private void send(HtmlPage page, ServerRequest req, ServerResponse res) {
