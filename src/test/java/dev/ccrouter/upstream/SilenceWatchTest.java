@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * {@link SilenceWatch}: a read silent for the patience tells its call once, one silent for the read timeout has its
- * socket closed once; only reads under way count, each from its own start. The clock is the test's, and the test
+ * socket closed once; a write not taken for the patience tells its call once and is never closed; only reads and
+ * writes under way count, each from its own start. The clock is the test's, and the test
  * looks ({@link SilenceWatch#tick()}) when it wants.
  */
 @Timeout(value = 20, unit = TimeUnit.SECONDS)
@@ -113,6 +114,38 @@ class SilenceWatchTest {
     }
 
     @Test
+    void aWriteNotTakenForThePatienceTellsItsCallOnceAndIsNeverClosed() {
+        SilenceWatch watch = watch(READ_TIMEOUT);
+        SilenceWatch.Reads reads = servingACall(watch);
+
+        reads.writing();
+        assertThat(at(49, watch)).as("a write under way").isTrue();
+        assertThat(told).isEmpty();
+        at(50, watch);
+        assertThat(told).containsExactly("waiting");
+        at(3_600_000, watch);
+        assertThat(told).containsExactly("waiting");
+        assertThat(closes).as("a write is bounded by the client's departure, not the read timeout").hasValue(0);
+        assertThat(reads.timedOut()).isFalse();
+    }
+
+    @Test
+    void aWriteTakenWithinThePatienceTellsNothingAndTheReadAfterItCountsFromItsOwnStart() {
+        SilenceWatch watch = watch(READ_TIMEOUT);
+        SilenceWatch.Reads reads = servingACall(watch);
+
+        reads.writing();
+        nowMillis = 40;
+        reads.written();
+        assertThat(at(45, watch)).as("nothing under way").isFalse();
+        reads.reading(); // at 45
+        at(94, watch);
+        assertThat(told).isEmpty();
+        at(95, watch);
+        assertThat(told).containsExactly("waiting");
+    }
+
+    @Test
     void aStoppedConnectionIsNoLongerWatched() {
         SilenceWatch watch = watch(READ_TIMEOUT);
         SilenceWatch.Reads reads = servingACall(watch);
@@ -122,6 +155,21 @@ class SilenceWatchTest {
         assertThat(at(1_000, watch)).isFalse();
         assertThat(told).isEmpty();
         assertThat(closes).hasValue(0);
+    }
+
+    @Test
+    void theThreadRestsWhenNothingIsUnderWayAndAWriteWakesIt() {
+        try (SilenceWatch watch = SilenceWatch.running(PATIENCE, Duration.ofMillis(200))) {
+            SilenceWatch.Reads reads = watch.watch(socket);
+            Cancellation call = new Cancellation();
+            call.whenWaiting(() -> told.add("waiting"));
+            reads.serve(call);
+            await().atMost(Duration.ofSeconds(10)).until(watch::resting);
+
+            reads.writing();
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(told).containsExactly("waiting"));
+            assertThat(watch.resting()).as("awake while the write was under way").isFalse();
+        }
     }
 
     @Test
