@@ -29,7 +29,7 @@ import java.util.function.LongSupplier;
 final class SilenceWatch implements AutoCloseable {
     /** How often the reads under way are looked at: the precision of the patience and of the read timeout. */
     static final Duration TICK = Duration.ofMillis(10);
-    /** How long without a read under way before the thread parks until the next. */
+    /** How long without a read or write under way before the thread parks until the next. */
     static final Duration REST_AFTER = Duration.ofSeconds(1);
     private static final long NOT_UNDER_WAY = Long.MIN_VALUE;
 
@@ -81,7 +81,7 @@ final class SilenceWatch implements AutoCloseable {
         private final Closeable socket;
         private volatile long readingSince = NOT_UNDER_WAY;
         private volatile long writingSince = NOT_UNDER_WAY;
-        /** The call the connection serves, told when a read of it waits long; null between calls. */
+        /** The call the connection serves, told when a read or write of it waits long; null between calls. */
         private volatile Cancellation call;
         private volatile boolean timedOut;
 
@@ -96,9 +96,7 @@ final class SilenceWatch implements AutoCloseable {
         /** A read from the socket begins. */
         void reading() {
             readingSince = clock.getAsLong();
-            if (resting) {
-                LockSupport.unpark(ticker);
-            }
+            wakeIfResting();
         }
 
         /** The read began last returned or failed. */
@@ -109,9 +107,7 @@ final class SilenceWatch implements AutoCloseable {
         /** A request's write to the socket begins. */
         void writing() {
             writingSince = clock.getAsLong();
-            if (resting) {
-                LockSupport.unpark(ticker);
-            }
+            wakeIfResting();
         }
 
         /** The write began last returned or failed. */
@@ -175,12 +171,19 @@ final class SilenceWatch implements AutoCloseable {
         return any;
     }
 
+    /** A read or write began (its start set first, see {@link #rest()}): the thread looks from now, if it rested. */
+    private void wakeIfResting() {
+        if (resting) {
+            LockSupport.unpark(ticker);
+        }
+    }
+
     /** Whether the thread is parked until a read or write begins. */
     boolean resting() {
         return resting;
     }
 
-    private boolean anyReading() {
+    private boolean anyUnderWay() {
         for (Reads reads : watched) {
             if (reads.readingSince != NOT_UNDER_WAY || reads.writingSince != NOT_UNDER_WAY) {
                 return true;
@@ -211,7 +214,7 @@ final class SilenceWatch implements AutoCloseable {
      */
     private void rest() {
         resting = true;
-        while (!closed && !anyReading()) {
+        while (!closed && !anyUnderWay()) {
             LockSupport.park(this);
         }
         resting = false;

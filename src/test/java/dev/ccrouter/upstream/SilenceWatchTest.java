@@ -33,11 +33,7 @@ class SilenceWatchTest {
         SilenceWatch watch = watch(READ_TIMEOUT);
         SilenceWatch.Reads reads = servingACall(watch);
 
-        reads.reading();
-        assertThat(at(49, watch)).as("a read under way").isTrue();
-        assertThat(told).isEmpty();
-        at(50, watch);
-        assertThat(told).containsExactly("waiting");
+        tellsAtThePatience(watch, reads::reading);
         at(60, watch);
         at(390, watch);
         assertThat(told).containsExactly("waiting");
@@ -77,14 +73,17 @@ class SilenceWatchTest {
     }
 
     @Test
-    void betweenReadsNothingIsWatched() {
+    void betweenReadsAndWritesNothingIsWatched() {
         SilenceWatch watch = watch(READ_TIMEOUT);
         SilenceWatch.Reads reads = servingACall(watch);
 
-        reads.reading();
+        reads.writing();
         nowMillis = 40;
+        reads.written();
+        reads.reading();
+        nowMillis = 80;
         reads.read();
-        assertThat(at(10_000, watch)).as("no read under way").isFalse();
+        assertThat(at(10_000, watch)).as("no read or write under way").isFalse();
         assertThat(told).isEmpty();
         assertThat(closes).hasValue(0);
     }
@@ -114,35 +113,20 @@ class SilenceWatchTest {
     }
 
     @Test
-    void aWriteNotTakenForThePatienceTellsItsCallOnceAndIsNeverClosed() {
+    void aWriteNotTakenForThePatienceTellsItsCallOnceIsNeverClosedAndTheReadAfterItTimesItsOwnSilence() {
         SilenceWatch watch = watch(READ_TIMEOUT);
         SilenceWatch.Reads reads = servingACall(watch);
 
-        reads.writing();
-        assertThat(at(49, watch)).as("a write under way").isTrue();
-        assertThat(told).isEmpty();
-        at(50, watch);
-        assertThat(told).containsExactly("waiting");
+        tellsAtThePatience(watch, reads::writing);
         at(3_600_000, watch);
-        assertThat(told).containsExactly("waiting");
         assertThat(closes).as("a write is bounded by the client's departure, not the read timeout").hasValue(0);
-        assertThat(reads.timedOut()).isFalse();
-    }
-
-    @Test
-    void aWriteTakenWithinThePatienceTellsNothingAndTheReadAfterItCountsFromItsOwnStart() {
-        SilenceWatch watch = watch(READ_TIMEOUT);
-        SilenceWatch.Reads reads = servingACall(watch);
-
-        reads.writing();
-        nowMillis = 40;
         reads.written();
-        assertThat(at(45, watch)).as("nothing under way").isFalse();
-        reads.reading(); // at 45
-        at(94, watch);
-        assertThat(told).isEmpty();
-        at(95, watch);
-        assertThat(told).containsExactly("waiting");
+        reads.reading();
+        at(3_600_399, watch);
+        assertThat(closes).hasValue(0);
+        at(3_600_400, watch);
+        assertThat(closes).as("the read's own silence").hasValue(1);
+        assertThat(told).as("told once per call").containsExactly("waiting");
     }
 
     @Test
@@ -196,6 +180,15 @@ class SilenceWatchTest {
         call.whenWaiting(() -> told.add("waiting"));
         reads.serve(call);
         return reads;
+    }
+
+    /** At 0 a read or write begins ({@code begin}): under way and untold at 49 ms, told once at 50. */
+    private void tellsAtThePatience(SilenceWatch watch, Runnable begin) {
+        begin.run();
+        assertThat(at(49, watch)).as("under way").isTrue();
+        assertThat(told).isEmpty();
+        at(50, watch);
+        assertThat(told).containsExactly("waiting");
     }
 
     /** Sets the clock and looks: whether a read was under way. */
