@@ -26,6 +26,7 @@ import java.util.Map;
  * HopBench bodies    OUT                                  request bodies for wrk (small, stream and not)
  * HopBench warmup    OUT DIRECT FLOOR GATEWAY REQUESTS    a fresh gateway: added p50 against request number
  * HopBench sequential OUT DIRECT FLOOR GATEWAY REQUESTS   warm: p50/p90/p99, first byte and stream span, per body
+ * (-Dhopbench.bodies=claude-code: the 78 KB body only)
  * </pre>
  * DIRECT and FLOOR are chat-completions URLs, GATEWAY the gateway's /v1/messages URL.
  */
@@ -168,8 +169,11 @@ public final class HopBench {
                 |---|---|---|---|---|---|---|
                 """);
         long[][] distribution = null;
+        // -Dhopbench.bodies=claude-code: only the 78 KB body (an A/B of its paths in less time)
+        boolean[] sizes = "claude-code".equals(System.getProperty("hopbench.bodies")) ? new boolean[] {true}
+                : new boolean[] {false, true};
         try (Paths paths = Paths.of(direct, floor, gateway)) {
-            for (boolean big : new boolean[] {false, true}) {
+            for (boolean big : sizes) {
                 for (boolean stream : new boolean[] {false, true}) {
                     Body body = body(big, stream);
                     byte[][] bytes = paths.requests(body);

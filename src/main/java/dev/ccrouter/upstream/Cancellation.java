@@ -34,11 +34,12 @@ public final class Cancellation {
 
     /**
      * Has {@code action} run once when the call is first about to wait on the upstream for long: a connection to be
-     * opened or a body too large to leave in one go (on the calling thread), a read that has waited
-     * {@link UpstreamClient#PATIENCE} without a byte (on the thread that times the reads, {@link SilenceWatch}, while
-     * the calling thread still waits: the action must not depend on the thread it runs on, nor block). What a request needs only while its upstream keeps it waiting — a watch on its
-     * client, a timer — is started there, so an upstream that answers at once costs neither. Actions added before the
-     * first wait all run, in order; one added after it runs at the next.
+     * opened (on the calling thread), a read that has waited {@link UpstreamClient#PATIENCE} without a byte or a
+     * request's write the upstream has not taken within it (on the thread that times the reads and writes,
+     * {@link SilenceWatch}, while the calling thread still waits: the action must not depend on the thread it runs on,
+     * nor block). What a request needs only while its upstream keeps it waiting — a watch on its client, a timer — is
+     * started there, so an upstream that takes the request and answers at once costs neither, whatever the body's
+     * size. Actions added before the first wait all run, in order; one added after it runs at the next.
      */
     public synchronized void whenWaiting(Runnable action) {
         Runnable before = waiting;

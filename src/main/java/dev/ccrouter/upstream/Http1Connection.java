@@ -32,7 +32,7 @@ final class Http1Connection implements java.io.Closeable {
     private final UpstreamInput in;
     private final OutputStream out;
     private final Endpoint endpoint;
-    /** Its reads, timed by the client's {@link SilenceWatch}. */
+    /** Its reads and writes, timed by the client's {@link SilenceWatch}. */
     private final SilenceWatch.Reads reads;
     private long idleSince;
 
@@ -88,7 +88,12 @@ final class Http1Connection implements java.io.Closeable {
      * write buffer did before, without keeping the buffer).
      */
     void send(byte[] head, RequestBody body) throws IOException {
-        body.writeWith(head, out);
+        reads.writing(); // one the upstream does not take within the patience: the call waits
+        try {
+            body.writeWith(head, out);
+        } finally {
+            reads.written();
+        }
     }
 
     void send(byte[] head, byte[] body) throws IOException {

@@ -16,16 +16,22 @@ import java.util.function.LongSupplier;
  * tells its call that it waits ({@link Cancellation#waiting}), one silent for the read timeout has its socket closed,
  * and the reader then fails with a {@link java.net.SocketTimeoutException} as a socket timeout made it do.
  *
- * <p>The thread rests (parked, no wake-ups) once no read has been under way for {@link #REST_AFTER}; the next read to
- * begin wakes it. Silences are thus measured to within a tick: a read times out after the read timeout and at most one
- * tick more.
+ * <p>The request's write is timed too, for the patience only: a write the upstream has not taken within it (its
+ * socket buffers full) tells the call that it waits, as a silent read does, and is never closed for its length. A
+ * large body thus costs nothing before it waits: told before every write over 64 KB, a Claude Code body's call armed
+ * a streaming request's early-start timer (a wake-up of the timers' thread) for an upstream that takes the body at
+ * once (docs/benchmarks.md, "The 78 KB body streamed").
+ *
+ * <p>The thread rests (parked, no wake-ups) once no read or write has been under way for {@link #REST_AFTER}; the next
+ * to begin wakes it. Silences are thus measured to within a tick: a read times out after the read timeout and at most
+ * one tick more.
  */
 final class SilenceWatch implements AutoCloseable {
     /** How often the reads under way are looked at: the precision of the patience and of the read timeout. */
     static final Duration TICK = Duration.ofMillis(10);
-    /** How long without a read under way before the thread parks until the next. */
+    /** How long without a read or write under way before the thread parks until the next. */
     static final Duration REST_AFTER = Duration.ofSeconds(1);
-    private static final long NOT_READING = Long.MIN_VALUE;
+    private static final long NOT_UNDER_WAY = Long.MIN_VALUE;
 
     private final long patienceNanos;
     /** The longest silence tolerated; 0: none. */
@@ -67,11 +73,15 @@ final class SilenceWatch implements AutoCloseable {
         return reads;
     }
 
-    /** One connection's reads: each bracketed by {@link #reading()} and {@link #read()}. */
+    /**
+     * One connection's reads, each bracketed by {@link #reading()} and {@link #read()}, and its requests' writes, each
+     * bracketed by {@link #writing()} and {@link #written()}.
+     */
     final class Reads {
         private final Closeable socket;
-        private volatile long readingSince = NOT_READING;
-        /** The call the connection serves, told when a read of it waits long; null between calls. */
+        private volatile long readingSince = NOT_UNDER_WAY;
+        private volatile long writingSince = NOT_UNDER_WAY;
+        /** The call the connection serves, told when a read or write of it waits long; null between calls. */
         private volatile Cancellation call;
         private volatile boolean timedOut;
 
@@ -86,14 +96,23 @@ final class SilenceWatch implements AutoCloseable {
         /** A read from the socket begins. */
         void reading() {
             readingSince = clock.getAsLong();
-            if (resting) {
-                LockSupport.unpark(ticker);
-            }
+            wakeIfResting();
         }
 
         /** The read began last returned or failed. */
         void read() {
-            readingSince = NOT_READING;
+            readingSince = NOT_UNDER_WAY;
+        }
+
+        /** A request's write to the socket begins. */
+        void writing() {
+            writingSince = clock.getAsLong();
+            wakeIfResting();
+        }
+
+        /** The write began last returned or failed. */
+        void written() {
+            writingSince = NOT_UNDER_WAY;
         }
 
         /** Whether the socket was closed because a read was silent for the read timeout. */
@@ -106,17 +125,18 @@ final class SilenceWatch implements AutoCloseable {
             watched.remove(this);
         }
 
-        /** Looks at the read under way, if any; whether there was one. */
+        /** Looks at the read and the write under way, if any; whether there was one. */
         private boolean look(long now) {
+            long writeSince = writingSince;
+            if (writeSince != NOT_UNDER_WAY) {
+                tellIfWaiting(now - writeSince);
+            }
             long since = readingSince;
-            if (since == NOT_READING) {
-                return false;
+            if (since == NOT_UNDER_WAY) {
+                return writeSince != NOT_UNDER_WAY;
             }
             long silence = now - since;
-            Cancellation waiting = call;
-            if (silence >= patienceNanos && waiting != null) {
-                waiting.waiting();
-            }
+            tellIfWaiting(silence);
             if (readTimeoutNanos > 0 && silence >= readTimeoutNanos && !timedOut) {
                 timedOut = true;
                 try {
@@ -127,9 +147,16 @@ final class SilenceWatch implements AutoCloseable {
             }
             return true;
         }
+
+        private void tellIfWaiting(long silence) {
+            Cancellation waiting = call;
+            if (silence >= patienceNanos && waiting != null) {
+                waiting.waiting();
+            }
+        }
     }
 
-    /** One look over every read under way; whether there was any. */
+    /** One look over every read and write under way; whether there was any. */
     boolean tick() {
         long now = clock.getAsLong();
         boolean any = false;
@@ -144,14 +171,21 @@ final class SilenceWatch implements AutoCloseable {
         return any;
     }
 
-    /** Whether the thread is parked until a read begins. */
+    /** A read or write began (its start set first, see {@link #rest()}): the thread looks from now, if it rested. */
+    private void wakeIfResting() {
+        if (resting) {
+            LockSupport.unpark(ticker);
+        }
+    }
+
+    /** Whether the thread is parked until a read or write begins. */
     boolean resting() {
         return resting;
     }
 
-    private boolean anyReading() {
+    private boolean anyUnderWay() {
         for (Reads reads : watched) {
-            if (reads.readingSince != NOT_READING) {
+            if (reads.readingSince != NOT_UNDER_WAY || reads.writingSince != NOT_UNDER_WAY) {
                 return true;
             }
         }
@@ -175,12 +209,12 @@ final class SilenceWatch implements AutoCloseable {
     }
 
     /**
-     * Parks until a read begins. {@code resting} is set before the last look, and a read sets its start before it
-     * looks at {@code resting}: either the look sees the read, or the read sees the rest and wakes the thread.
+     * Parks until a read or write begins. {@code resting} is set before the last look, and a read or write sets its
+     * start before it looks at {@code resting}: either the look sees it, or it sees the rest and wakes the thread.
      */
     private void rest() {
         resting = true;
-        while (!closed && !anyReading()) {
+        while (!closed && !anyUnderWay()) {
             LockSupport.park(this);
         }
         resting = false;

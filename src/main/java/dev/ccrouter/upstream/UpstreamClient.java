@@ -37,15 +37,13 @@ public final class UpstreamClient implements AutoCloseable {
      * than a local server or a cache takes to answer, far shorter than a model takes to start.
      */
     public static final Duration PATIENCE = Duration.ofMillis(50);
-    /** A request body larger than this may not leave at once (the socket's send buffer): sending it may wait. */
-    static final int SENT_AT_ONCE_BYTES = 64 * 1024;
 
     private final Duration connectTimeout;
     private final Duration readTimeout;
     private final String httpReferer;
     private final String appTitle;
     private final ConnectionPool pool = new ConnectionPool();
-    /** Times every connection's reads: the patience, and the read timeout. */
+    /** Times every connection's reads (the patience, and the read timeout) and writes (the patience). */
     private final SilenceWatch silences;
     /** Per provider URL, what its requests share; as many entries as configured endpoints. */
     private final Map<URI, Target> targets = new ConcurrentHashMap<>();
@@ -142,10 +140,7 @@ public final class UpstreamClient implements AutoCloseable {
         }
         try {
             cancellation.attach(connection);
-            connection.serve(cancellation);
-            if (head.length + body.length() > SENT_AT_ONCE_BYTES) {
-                cancellation.waiting();
-            }
+            connection.serve(cancellation); // from here a write or read that waits for the patience tells it so
             connection.send(head, body);
             ResponseHead response = connection.readHead();
             return new UpstreamResponse(response, new ResponseBody(connection, response, released -> {

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * {@link SilenceWatch}: a read silent for the patience tells its call once, one silent for the read timeout has its
- * socket closed once; only reads under way count, each from its own start. The clock is the test's, and the test
+ * socket closed once; a write not taken for the patience tells its call once and is never closed; only reads and
+ * writes under way count, each from its own start. The clock is the test's, and the test
  * looks ({@link SilenceWatch#tick()}) when it wants.
  */
 @Timeout(value = 20, unit = TimeUnit.SECONDS)
@@ -32,11 +33,7 @@ class SilenceWatchTest {
         SilenceWatch watch = watch(READ_TIMEOUT);
         SilenceWatch.Reads reads = servingACall(watch);
 
-        reads.reading();
-        assertThat(at(49, watch)).as("a read under way").isTrue();
-        assertThat(told).isEmpty();
-        at(50, watch);
-        assertThat(told).containsExactly("waiting");
+        tellsAtThePatience(watch, reads::reading);
         at(60, watch);
         at(390, watch);
         assertThat(told).containsExactly("waiting");
@@ -76,14 +73,17 @@ class SilenceWatchTest {
     }
 
     @Test
-    void betweenReadsNothingIsWatched() {
+    void betweenReadsAndWritesNothingIsWatched() {
         SilenceWatch watch = watch(READ_TIMEOUT);
         SilenceWatch.Reads reads = servingACall(watch);
 
-        reads.reading();
+        reads.writing();
         nowMillis = 40;
+        reads.written();
+        reads.reading();
+        nowMillis = 80;
         reads.read();
-        assertThat(at(10_000, watch)).as("no read under way").isFalse();
+        assertThat(at(10_000, watch)).as("no read or write under way").isFalse();
         assertThat(told).isEmpty();
         assertThat(closes).hasValue(0);
     }
@@ -113,6 +113,23 @@ class SilenceWatchTest {
     }
 
     @Test
+    void aWriteNotTakenForThePatienceTellsItsCallOnceIsNeverClosedAndTheReadAfterItTimesItsOwnSilence() {
+        SilenceWatch watch = watch(READ_TIMEOUT);
+        SilenceWatch.Reads reads = servingACall(watch);
+
+        tellsAtThePatience(watch, reads::writing);
+        at(3_600_000, watch);
+        assertThat(closes).as("a write is bounded by the client's departure, not the read timeout").hasValue(0);
+        reads.written();
+        reads.reading();
+        at(3_600_399, watch);
+        assertThat(closes).hasValue(0);
+        at(3_600_400, watch);
+        assertThat(closes).as("the read's own silence").hasValue(1);
+        assertThat(told).as("told once per call").containsExactly("waiting");
+    }
+
+    @Test
     void aStoppedConnectionIsNoLongerWatched() {
         SilenceWatch watch = watch(READ_TIMEOUT);
         SilenceWatch.Reads reads = servingACall(watch);
@@ -122,6 +139,21 @@ class SilenceWatchTest {
         assertThat(at(1_000, watch)).isFalse();
         assertThat(told).isEmpty();
         assertThat(closes).hasValue(0);
+    }
+
+    @Test
+    void theThreadRestsWhenNothingIsUnderWayAndAWriteWakesIt() {
+        try (SilenceWatch watch = SilenceWatch.running(PATIENCE, Duration.ofMillis(200))) {
+            SilenceWatch.Reads reads = watch.watch(socket);
+            Cancellation call = new Cancellation();
+            call.whenWaiting(() -> told.add("waiting"));
+            reads.serve(call);
+            await().atMost(Duration.ofSeconds(10)).until(watch::resting);
+
+            reads.writing();
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(told).containsExactly("waiting"));
+            assertThat(watch.resting()).as("awake while the write was under way").isFalse();
+        }
     }
 
     @Test
@@ -148,6 +180,15 @@ class SilenceWatchTest {
         call.whenWaiting(() -> told.add("waiting"));
         reads.serve(call);
         return reads;
+    }
+
+    /** At 0 a read or write begins ({@code begin}): under way and untold at 49 ms, told once at 50. */
+    private void tellsAtThePatience(SilenceWatch watch, Runnable begin) {
+        begin.run();
+        assertThat(at(49, watch)).as("under way").isTrue();
+        assertThat(told).isEmpty();
+        at(50, watch);
+        assertThat(told).containsExactly("waiting");
     }
 
     /** Sets the clock and looks: whether a read was under way. */

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
@@ -28,8 +29,9 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * {@link Cancellation#whenWaiting}: what a request needs only while its upstream keeps it waiting runs once the call
- * waits — a connection to open, a read silent for {@link UpstreamClient#PATIENCE} — and never for an answer that is
- * there at once; a read that outlasted the patience goes on reading the same response, within the read timeout.
+ * waits — a connection to open, a read silent for {@link UpstreamClient#PATIENCE}, a body the upstream does not take
+ * within it — and never for an answer that is there at once, whatever the body's size; a read that outlasted the
+ * patience goes on reading the same response, within the read timeout.
  */
 @Timeout(value = 20, unit = TimeUnit.SECONDS)
 class WaitingOnTheUpstreamTest {
@@ -41,6 +43,8 @@ class WaitingOnTheUpstreamTest {
     private Thread serving;
     /** Before answering the n-th request on the connection, the upstream waits for this (or forever: null). */
     private final List<Runnable> beforeAnswering = new ArrayList<>();
+    /** Before reading the n-th request's body, the upstream waits for this (none: it reads it at once). */
+    private final List<Runnable> beforeTaking = new ArrayList<>();
     /** Set by a test's waiting action: the call told its exchange that it waits. */
     private final AtomicBoolean toldWaiting = new AtomicBoolean();
     /** How many requests the upstream has answered. */
@@ -48,7 +52,10 @@ class WaitingOnTheUpstreamTest {
 
     @BeforeEach
     void start() throws IOException {
-        server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        server = new ServerSocket();
+        // A fixed receive buffer, so that a body the upstream does not read fills it (and the sender's) and waits.
+        server.setReceiveBufferSize(64 * 1024);
+        server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1);
         serving = Thread.ofPlatform().daemon().start(this::serve);
     }
 
@@ -102,6 +109,43 @@ class WaitingOnTheUpstreamTest {
     }
 
     @Test
+    void aClaudeCodeSizedBodyTheUpstreamTakesAtOnceRunsNothing() throws Exception {
+        beforeAnswering.addAll(List.of(AT_ONCE, AT_ONCE));
+        try (UpstreamClient client = client(Duration.ofSeconds(5))) {
+            call(client, new ArrayList<>());
+
+            List<String> ran = new ArrayList<>();
+            assertThat(call(client, ran, new byte[80 * 1024])).isEqualTo(ANSWER);
+            assertThat(ran).as("a pooled connection, an 80 KB body taken and answered at once").isEmpty();
+        }
+    }
+
+    @Test
+    void aBodyTheUpstreamDoesNotTakeWithinThePatienceRunsTheActionsWhileItIsSent() throws Exception {
+        beforeAnswering.addAll(List.of(AT_ONCE, AT_ONCE));
+        // The second body is not read until the call has said it waits: more than both sides' buffers hold, its write
+        // waits beyond the patience, and must say so.
+        beforeTaking.addAll(List.of(AT_ONCE, () -> await().atMost(Duration.ofSeconds(10)).untilTrue(toldWaiting)));
+        try (UpstreamClient client = client(Duration.ofSeconds(5))) {
+            call(client, new ArrayList<>());
+
+            List<Integer> answeredSoFar = new ArrayList<>();
+            Cancellation cancellation = new Cancellation();
+            cancellation.whenWaiting(() -> {
+                answeredSoFar.add(answers.get());
+                toldWaiting.set(true);
+            });
+            long begun = System.nanoTime();
+            try (UpstreamResponse response = client.post(call(), new byte[16 * 1024 * 1024], cancellation)) {
+                assertThat(Duration.ofNanos(System.nanoTime() - begun)).isGreaterThanOrEqualTo(UpstreamClient.PATIENCE);
+                assertThat(answeredSoFar).as("ran once, before the second answer").containsExactly(1);
+                assertThat(response.status()).isEqualTo(200);
+                assertThat(new String(response.readBody(1024), StandardCharsets.UTF_8)).isEqualTo(ANSWER);
+            }
+        }
+    }
+
+    @Test
     void theReadTimeoutStillBoundsTheWholeSilence() throws Exception {
         beforeAnswering.add(AT_ONCE);
         beforeAnswering.add(null); // never answers
@@ -121,9 +165,13 @@ class WaitingOnTheUpstreamTest {
 
     /** One call with its own cancellation, noting what ran as waiting; the answer's body. */
     private String call(UpstreamClient client, List<String> ran) throws IOException {
+        return call(client, ran, "{}".getBytes(StandardCharsets.UTF_8));
+    }
+
+    private String call(UpstreamClient client, List<String> ran, byte[] body) throws IOException {
         Cancellation cancellation = new Cancellation();
         cancellation.whenWaiting(() -> ran.add("waiting"));
-        try (UpstreamResponse response = client.post(call(), "{}".getBytes(StandardCharsets.UTF_8), cancellation)) {
+        try (UpstreamResponse response = client.post(call(), body, cancellation)) {
             return new String(response.readBody(1024), StandardCharsets.UTF_8);
         }
     }
@@ -138,14 +186,21 @@ class WaitingOnTheUpstreamTest {
         return new UpstreamClient(config);
     }
 
-    /** One connection; each request (a head and a body of its Content-Length) answered once its condition holds. */
+    /**
+     * One connection; each request's body (of its head's Content-Length) read once its condition holds, and the
+     * request answered once the next holds.
+     */
     private void serve() {
         try (Socket socket = server.accept()) {
             InputStream in = socket.getInputStream();
             OutputStream out = socket.getOutputStream();
-            for (Runnable before : beforeAnswering) {
+            for (int n = 0; n < beforeAnswering.size(); n++) {
+                Runnable before = beforeAnswering.get(n);
                 int length = contentLength(in);
-                in.readNBytes(length);
+                if (n < beforeTaking.size()) {
+                    beforeTaking.get(n).run();
+                }
+                in.skipNBytes(length);
                 if (before == null) {
                     in.read(); // until the client gives up and closes
                     return;
