@@ -107,6 +107,38 @@ class RouterTest {
     }
 
     @Test
+    void aSubagentTagInALaterSystemBlockNamesItsModel() {
+        ObjectNode body = request("claude-sonnet-5");
+        var system = body.putArray("system");
+        system.addObject().put("type", "text").put("text", "You are Claude Code.");
+        system.addObject().put("type", "text")
+                .put("text", "<CCR-SUBAGENT-MODEL>local,qwen3-coder</CCR-SUBAGENT-MODEL>You review code.");
+        RouteDecision decision = routed.decide(body, 10);
+        assertThat(decision.route()).isEqualTo("subagent");
+        assertThat(decision.first().label()).isEqualTo("local,qwen3-coder");
+    }
+
+    @Test
+    void aTagClosedInTheNextSystemBlockNamesTheModelAcrossTheJoin() {
+        ObjectNode body = request("claude-sonnet-5");
+        var system = body.putArray("system");
+        system.addObject().put("type", "text").put("text", "<CCR-SUBAGENT-MODEL>local,qwen3-coder");
+        system.addObject().put("type", "text").put("text", "</CCR-SUBAGENT-MODEL>You review code.");
+        RouteDecision decision = routed.decide(body, 10);
+        assertThat(decision.route()).isEqualTo("subagent");
+        assertThat(decision.first().label()).isEqualTo("local,qwen3-coder");
+    }
+
+    @Test
+    void systemBlocksWithoutTheTagTakeTheDefaultRoute() {
+        ObjectNode body = request("claude-sonnet-5");
+        var system = body.putArray("system");
+        system.addObject().put("type", "text").put("text", "You are Claude Code. <CCR-SUBAGENT-MODEL");
+        system.addObject().put("type", "text").put("text", ">local,qwen3-coder</CCR-SUBAGENT-MODEL>");
+        assertThat(routed.decide(body, 10).route()).isEqualTo("default");
+    }
+
+    @Test
     void haikuCallsAreBackground() {
         RouteDecision decision = routed.decide(request("claude-haiku-4-5-20251001"), 10);
         assertThat(decision.route()).isEqualTo("background");
