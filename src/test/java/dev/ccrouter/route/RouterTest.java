@@ -108,34 +108,37 @@ class RouterTest {
 
     @Test
     void aSubagentTagInALaterSystemBlockNamesItsModel() {
-        ObjectNode body = request("claude-sonnet-5");
-        var system = body.putArray("system");
-        system.addObject().put("type", "text").put("text", "You are Claude Code.");
-        system.addObject().put("type", "text")
-                .put("text", "<CCR-SUBAGENT-MODEL>local,qwen3-coder</CCR-SUBAGENT-MODEL>You review code.");
-        RouteDecision decision = routed.decide(body, 10);
-        assertThat(decision.route()).isEqualTo("subagent");
-        assertThat(decision.first().label()).isEqualTo("local,qwen3-coder");
+        assertThat(routeAndFirst(withSystemBlocks("You are Claude Code.",
+                "<CCR-SUBAGENT-MODEL>local,qwen3-coder</CCR-SUBAGENT-MODEL>You review code.")))
+                .isEqualTo("subagent local,qwen3-coder");
     }
 
     @Test
     void aTagClosedInTheNextSystemBlockNamesTheModelAcrossTheJoin() {
-        ObjectNode body = request("claude-sonnet-5");
-        var system = body.putArray("system");
-        system.addObject().put("type", "text").put("text", "<CCR-SUBAGENT-MODEL>local,qwen3-coder");
-        system.addObject().put("type", "text").put("text", "</CCR-SUBAGENT-MODEL>You review code.");
-        RouteDecision decision = routed.decide(body, 10);
-        assertThat(decision.route()).isEqualTo("subagent");
-        assertThat(decision.first().label()).isEqualTo("local,qwen3-coder");
+        assertThat(routeAndFirst(withSystemBlocks("<CCR-SUBAGENT-MODEL>local,qwen3-coder",
+                "</CCR-SUBAGENT-MODEL>You review code."))).isEqualTo("subagent local,qwen3-coder");
     }
 
     @Test
-    void systemBlocksWithoutTheTagTakeTheDefaultRoute() {
+    void anOpeningTagSplitAcrossTwoSystemBlocksIsNoTag() {
+        assertThat(routed.decide(withSystemBlocks("You are Claude Code. <CCR-SUBAGENT-MODEL",
+                ">local,qwen3-coder</CCR-SUBAGENT-MODEL>"), 10).route()).isEqualTo("default");
+    }
+
+    /** The route a body takes and its first target's label, as one string. */
+    private String routeAndFirst(ObjectNode body) {
+        RouteDecision decision = routed.decide(body, 10);
+        return decision.route() + " " + decision.first().label();
+    }
+
+    /** A claude-sonnet-5 request whose system prompt is text blocks, as Claude Code sends it. */
+    private static ObjectNode withSystemBlocks(String... texts) {
         ObjectNode body = request("claude-sonnet-5");
         var system = body.putArray("system");
-        system.addObject().put("type", "text").put("text", "You are Claude Code. <CCR-SUBAGENT-MODEL");
-        system.addObject().put("type", "text").put("text", ">local,qwen3-coder</CCR-SUBAGENT-MODEL>");
-        assertThat(routed.decide(body, 10).route()).isEqualTo("default");
+        for (String text : texts) {
+            system.addObject().put("type", "text").put("text", text);
+        }
+        return body;
     }
 
     @Test
