@@ -45,6 +45,24 @@ final class RequestTraits {
         return false;
     }
 
+    /**
+     * Whether the system prompt's text, or one of its blocks' texts, holds {@code needle}. Claude Code's system prompt is
+     * ≈ 12 KB in three blocks: asking each block spares joining them for every request, when {@code needle} holds no
+     * line break and so cannot span the line break {@link #systemText} joins them with.
+     */
+    static boolean systemHolds(JsonNode request, String needle) {
+        JsonNode system = request.path("system");
+        if (system.isTextual()) {
+            return system.asText().contains(needle);
+        }
+        for (JsonNode block : system) {
+            if (block.path("text").asText("").contains(needle)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The system prompt's text, joined; empty when there is none. */
     static String systemText(JsonNode request) {
         JsonNode system = request.path("system");

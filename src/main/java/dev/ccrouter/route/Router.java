@@ -243,6 +243,9 @@ public final class Router {
      * {@code <CCR-SUBAGENT-MODEL>provider,model</CCR-SUBAGENT-MODEL>} at the start of its system prompt.
      */
     private static ModelRef subagentModel(JsonNode request) {
+        if (!RequestTraits.systemHolds(request, SUBAGENT_TAG_OPEN)) { // the common case, without joining the blocks
+            return null;
+        }
         String system = RequestTraits.systemText(request);
         int open = system.indexOf(SUBAGENT_TAG_OPEN);
         int close = open < 0 ? -1 : system.indexOf(SUBAGENT_TAG_CLOSE, open);

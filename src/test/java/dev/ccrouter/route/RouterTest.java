@@ -107,6 +107,41 @@ class RouterTest {
     }
 
     @Test
+    void aSubagentTagInALaterSystemBlockNamesItsModel() {
+        assertThat(routeAndFirst(withSystemBlocks("You are Claude Code.",
+                "<CCR-SUBAGENT-MODEL>local,qwen3-coder</CCR-SUBAGENT-MODEL>You review code.")))
+                .isEqualTo("subagent local,qwen3-coder");
+    }
+
+    @Test
+    void aTagClosedInTheNextSystemBlockNamesTheModelAcrossTheJoin() {
+        assertThat(routeAndFirst(withSystemBlocks("<CCR-SUBAGENT-MODEL>local,qwen3-coder",
+                "</CCR-SUBAGENT-MODEL>You review code."))).isEqualTo("subagent local,qwen3-coder");
+    }
+
+    @Test
+    void anOpeningTagSplitAcrossTwoSystemBlocksIsNoTag() {
+        assertThat(routed.decide(withSystemBlocks("You are Claude Code. <CCR-SUBAGENT-MODEL",
+                ">local,qwen3-coder</CCR-SUBAGENT-MODEL>"), 10).route()).isEqualTo("default");
+    }
+
+    /** The route a body takes and its first target's label, as one string. */
+    private String routeAndFirst(ObjectNode body) {
+        RouteDecision decision = routed.decide(body, 10);
+        return decision.route() + " " + decision.first().label();
+    }
+
+    /** A claude-sonnet-5 request whose system prompt is text blocks, as Claude Code sends it. */
+    private static ObjectNode withSystemBlocks(String... texts) {
+        ObjectNode body = request("claude-sonnet-5");
+        var system = body.putArray("system");
+        for (String text : texts) {
+            system.addObject().put("type", "text").put("text", text);
+        }
+        return body;
+    }
+
+    @Test
     void haikuCallsAreBackground() {
         RouteDecision decision = routed.decide(request("claude-haiku-4-5-20251001"), 10);
         assertThat(decision.route()).isEqualTo("background");
