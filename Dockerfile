@@ -32,12 +32,12 @@ COPY --from=build /build/target/ccrouter.jar /app/ccrouter.jar
 # start. The collector is named as in ENTRYPOINT: without a heap or collector flag the jar restarts itself with
 # bounded settings (cli/BoundedHeap), and the cache would hold only the first JVM's classes.
 RUN if java -XX:+PrintFlagsFinal -version 2>/dev/null | grep -q ' AOTCacheOutput '; then \
-      java -XX:+UseSerialGC -Xmx768m -Xms176m -Xmn160m -XX:SurvivorRatio=4 -XX:MaxTenuringThreshold=4 -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:-ShrinkHeapInSteps -XX:+UnlockExperimentalVMOptions -XX:TrimNativeHeapInterval=5000 \
+      java -XX:+UseSerialGC -Xmx768m -Xms176m -Xmn160m -XX:SurvivorRatio=4 -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:-ShrinkHeapInSteps -XX:+UnlockExperimentalVMOptions -XX:TrimNativeHeapInterval=5000 \
         -XX:AOTCacheOutput=/app/ccrouter.aot -XX:+UnlockDiagnosticVMOptions -XX:-AOTRecordTraining -Xlog:aot*=off -Xlog:cds*=off \
         -cp /app/ccrouter.jar dev.ccrouter.training.AotTraining \
       && echo '-XX:AOTCache=/app/ccrouter.aot -Xlog:aot*=off -Xlog:cds*=off' >/app/cache.options; \
     else \
-      java -XX:+UseSerialGC -Xmx768m -Xms176m -Xmn160m -XX:SurvivorRatio=4 -XX:MaxTenuringThreshold=4 -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:-ShrinkHeapInSteps -XX:+UnlockExperimentalVMOptions -XX:TrimNativeHeapInterval=5000 \
+      java -XX:+UseSerialGC -Xmx768m -Xms176m -Xmn160m -XX:SurvivorRatio=4 -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:-ShrinkHeapInSteps -XX:+UnlockExperimentalVMOptions -XX:TrimNativeHeapInterval=5000 \
         -XX:ArchiveClassesAtExit=/app/ccrouter.jsa -Xlog:cds=off \
         -Xlog:cds+dynamic=off -jar /app/ccrouter.jar serve --port 0 --data-dir /tmp/cds-training --exit-when-ready \
       && rm -rf /tmp/cds-training \
@@ -56,6 +56,6 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=10s --retries=3 \
 # The launcher's heap and collector (cli/BoundedHeap.FLAGS): -Xmx768m holds 10,000 open streams under 1 GB of RSS. A
 # container limited below 1 GB should lower -Xmx to about its limit less 250 MB (command-line flags win over
 # JAVA_TOOL_OPTIONS, so override the entrypoint).
-ENTRYPOINT ["java", "-XX:+UseSerialGC", "-Xmx768m", "-Xms176m", "-Xmn160m", "-XX:SurvivorRatio=4", "-XX:MaxTenuringThreshold=4", "-XX:MinHeapFreeRatio=10", \
+ENTRYPOINT ["java", "-XX:+UseSerialGC", "-Xmx768m", "-Xms176m", "-Xmn160m", "-XX:SurvivorRatio=4", "-XX:MinHeapFreeRatio=10", \
             "-XX:MaxHeapFreeRatio=30", "-XX:-ShrinkHeapInSteps", \
             "-XX:+UnlockExperimentalVMOptions", "-XX:TrimNativeHeapInterval=5000", "@/app/cache.options", "-jar", "/app/ccrouter.jar", "serve"]

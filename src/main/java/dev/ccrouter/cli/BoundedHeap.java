@@ -26,16 +26,14 @@ import java.util.stream.Stream;
 final class BoundedHeap {
     /**
      * The same settings as the {@code ccrouter} launcher's run line, the Dockerfile and the systemd unit: Serial GC, a
-     * heap bounded to what 10,000 open streams need, a young generation sized so request garbage dies there and what
-     * outlives four young collections (the start's own state, open streams) moved out of it, an old
+     * heap bounded to what 10,000 open streams need, a young generation sized so request garbage dies there, an old
      * generation that starts small and shrinks back whole at a quiet gateway's collection, and the native heap
      * trimmed every 5 s, which hands back what the JIT's compiler arenas freed (the launcher's comment
      * and docs/benchmarks.md say why). The trim was an experimental flag in the JDK 21 updates that first had it
      * (JDK-8325496 made it a product flag): unlocking experimental options lets those start too.
      */
     static final List<String> FLAGS = List.of("-XX:+UseSerialGC", "-Xmx768m", "-Xms176m", "-Xmn160m",
-            "-XX:SurvivorRatio=4", "-XX:MaxTenuringThreshold=4", "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30",
-            "-XX:-ShrinkHeapInSteps",
+            "-XX:SurvivorRatio=4", "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30", "-XX:-ShrinkHeapInSteps",
             "-XX:+UnlockExperimentalVMOptions", "-XX:TrimNativeHeapInterval=5000");
     private static final String RELAUNCHED = "CCROUTER_BOUNDED_HEAP";
     /** A heap limit or a collector: -Xmx, -XX:MaxHeapSize=, -XX:MaxRAM=, -XX:MaxRAMPercentage=, -XX:+Use…GC. */

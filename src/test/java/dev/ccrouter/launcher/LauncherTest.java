@@ -160,8 +160,7 @@ class LauncherTest {
         List<String> lines = run.output().lines().toList();
         // the same collector and heap limit the jar gives itself when started bare (cli/BoundedHeap.FLAGS)
         assertThat(lines.getLast()).startsWith(
-                "-XX:+UseSerialGC -Xmx768m -Xms176m -Xmn160m -XX:SurvivorRatio=4 -XX:MaxTenuringThreshold=4 "
-                        + "-XX:MinHeapFreeRatio=10 "
+                "-XX:+UseSerialGC -Xmx768m -Xms176m -Xmn160m -XX:SurvivorRatio=4 -XX:MinHeapFreeRatio=10 "
                         + "-XX:MaxHeapFreeRatio=30 -XX:-ShrinkHeapInSteps");
         assertThat(run.output()).doesNotContain("jar ran");
     }
