@@ -132,6 +132,8 @@ public class StreamTranslationBench {
     private final class OneEventPerRead extends InputStream {
         private final ClientChannel client;
         private int next;
+        /** Bytes of events[next] already read. */
+        private int taken;
 
         OneEventPerRead(ClientChannel client) {
             this.client = client;
@@ -139,18 +141,26 @@ public class StreamTranslationBench {
 
         @Override
         public int read() {
-            throw new UnsupportedOperationException("the relay reads into arrays");
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
         }
 
+        /** At most the rest of one event: what the relay translated from the one before is sent first. */
         @Override
         public int read(byte[] b, int off, int len) {
             client.flush();
             if (next == events.size()) {
                 return -1;
             }
-            byte[] event = events.get(next++);
-            System.arraycopy(event, 0, b, off, Math.min(len, event.length)); // the events fit the reader's first buffer
-            return Math.min(len, event.length);
+            byte[] event = events.get(next);
+            int count = Math.min(len, event.length - taken);
+            System.arraycopy(event, taken, b, off, count);
+            taken += count;
+            if (taken == event.length) {
+                next++;
+                taken = 0;
+            }
+            return count;
         }
     }
 
