@@ -82,24 +82,23 @@ class HttpWireTest {
 
     // ---- requests, byte for byte
 
-    static String host() {
-        return "Host: 127.0.0.1:" + gateway.port() + "\r\n";
-    }
+    /** The Host field of every request here (any value routes alike). */
+    static final String HOST = "Host: 127.0.0.1\r\n";
 
     static String get(String target, String... headerLines) {
-        return "GET " + target + " HTTP/1.1\r\n" + host() + lines(headerLines) + "\r\n";
+        return "GET " + target + " HTTP/1.1\r\n" + HOST + lines(headerLines) + "\r\n";
     }
 
     /** A POST with a JSON body, a key and a Content-Length. */
     static String post(String target, String body, String... headerLines) {
-        return "POST " + target + " HTTP/1.1\r\n" + host() + "x-api-key: k\r\nContent-Type: application/json\r\n"
+        return "POST " + target + " HTTP/1.1\r\n" + HOST + "x-api-key: k\r\nContent-Type: application/json\r\n"
                 + lines(headerLines) + "Content-Length: " + body.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n"
                 + body;
     }
 
     /** A POST with a JSON body, a key, and {@code chunkedBody} as it stands (see {@link #chunked}). */
     static String postChunked(String target, String chunkedBody, String... headerLines) {
-        return "POST " + target + " HTTP/1.1\r\n" + host() + "x-api-key: k\r\nContent-Type: application/json\r\n"
+        return "POST " + target + " HTTP/1.1\r\n" + HOST + "x-api-key: k\r\nContent-Type: application/json\r\n"
                 + lines(headerLines) + "Transfer-Encoding: chunked\r\n\r\n" + chunkedBody;
     }
 
@@ -226,6 +225,35 @@ class HttpWireTest {
         assertThat(unsupported.status()).isEqualTo(415);
         assertThat(json(unsupported).path("error").path("type").asText()).isEqualTo("invalid_request_error");
         assertHealth(client.readResponse(T));
+    }
+
+    @Test
+    void aRequestArrivingInSmallPiecesIsReadWhole() {
+        RawClient client = connect();
+        String request = post("/v1/messages", userSays("in pieces")) + get("/health");
+        // cut everywhere a reader could trip: inside the method, between CR and LF, inside the blank line, the body
+        int[] cuts = {2, request.indexOf("\r\n") + 1, request.indexOf("Content-Length") + 9,
+                request.indexOf("\r\n\r\n") + 3, request.indexOf("\r\n\r\n") + 20, request.indexOf("GET /health") + 1};
+        int from = 0;
+        for (int cut : cuts) {
+            client.send(request.substring(from, cut));
+            from = cut;
+        }
+        client.send(request.substring(from));
+        assertMessage(client.readResponse(T), "echo in pieces");
+        assertHealth(client.readResponse(T));
+    }
+
+    @Test
+    void headerNamesAreMatchedWhateverTheirCase() {
+        RawClient client = connect();
+        String body = userSays("any case");
+        assertMessage(client.send("POST /v1/messages HTTP/1.1\r\nhOsT: 127.0.0.1\r\nX-API-KEY: k\r\n"
+                + "content-TYPE: application/json\r\nCONTENT-LENGTH: " + body.length() + "\r\n\r\n" + body)
+                .readResponse(T), "echo any case");
+        assertCounted(client.send("POST /v1/messages/count_tokens HTTP/1.1\r\nhost: 127.0.0.1\r\nx-api-key: k\r\n"
+                + "content-type: application/json\r\ntransfer-encoding: CHUNKED\r\n\r\n" + chunked(BODY, 40))
+                .readResponse(T));
     }
 
     // ---- Connection: close
@@ -417,7 +445,7 @@ class HttpWireTest {
     // ---- malformed requests: refused, and the connection closed (it cannot be trusted to be in step)
 
     static Stream<Arguments> malformed() {
-        String h = "Host: 127.0.0.1\r\n";
+        String h = HOST;
         String countTokens = "POST /v1/messages/count_tokens HTTP/1.1\r\n" + h + "x-api-key: k\r\n"
                 + "Content-Type: application/json\r\n";
         return Stream.of(
@@ -488,7 +516,7 @@ class HttpWireTest {
     @Test
     void headOfTheRootIs200WithoutABodyAndTheConnectionStaysInStep() {
         RawClient client = connect();
-        RawResponse head = client.send("HEAD / HTTP/1.1\r\n" + host() + "\r\n").readResponse(T, true);
+        RawResponse head = client.send("HEAD / HTTP/1.1\r\n" + HOST + "\r\n").readResponse(T, true);
         assertThat(head.status()).isEqualTo(200);
         assertThat(head.connectionHas("close")).isFalse();
         // no body bytes followed the head: the next response parses from its status line
