@@ -1,0 +1,26 @@
+package dev.ccrouter.http;
+
+/**
+ * Told of every connection the server accepts, on the connection's own thread before its first read, so it can keep
+ * what it knows of the connection where that thread's filters and handlers find it.
+ */
+@FunctionalInterface
+public interface ConnectionGate {
+    ConnectionGate OPEN = connection -> Observer.NONE;
+
+    Observer opened(Connection connection);
+
+    /** A connection's life, told on its own thread. */
+    interface Observer {
+        Observer NONE = new Observer() {
+        };
+
+        /** The first byte of a request head arrived. */
+        default void headStarted() {
+        }
+
+        /** The connection is closed; nothing more comes from it. */
+        default void closed() {
+        }
+    }
+}

@@ -1,0 +1,157 @@
+package dev.ccrouter.http;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+
+/**
+ * A request's body, read from the connection as the handler asks: a declared length, or chunks (RFC 9112 §7.1, with
+ * extensions ignored and trailers read past). {@code 100 Continue} goes out at the first read of a client that asked
+ * for it, so a handler that refuses a request without reading its body never invites it.
+ */
+final class RequestBodyInput extends InputStream {
+    /** The longest chunk-size line or trailer line accepted. */
+    private static final int MAX_LINE = 4096;
+
+    private final Http1Connection connection;
+    private final RequestHead.Framing framing;
+    private boolean continueDue;
+    /** Bytes left of the declared length, or of the current chunk. */
+    private long remaining;
+    private boolean done;
+    private boolean failed;
+
+    RequestBodyInput(Http1Connection connection, RequestHead head) {
+        this.connection = connection;
+        this.framing = head.framing;
+        this.remaining = head.framing == RequestHead.Framing.LENGTH ? head.contentLength : 0;
+        this.done = head.framing == RequestHead.Framing.NONE;
+        this.continueDue = head.expectsContinue && !done;
+    }
+
+    /** Whether the whole body was read. */
+    boolean done() {
+        return done;
+    }
+
+    /** Whether its framing broke (a malformed chunk, a client gone): the connection cannot be reused. */
+    boolean failed() {
+        return failed;
+    }
+
+    /** Bytes still to come of a declared length; -1 when unknown (chunks). */
+    long remainingDeclared() {
+        return framing == RequestHead.Framing.LENGTH ? remaining : -1;
+    }
+
+    @Override
+    public int read() throws IOException {
+        byte[] one = new byte[1];
+        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
+    }
+
+    @Override
+    public int read(byte[] bytes, int offset, int length) throws IOException {
+        if (length == 0) {
+            return 0;
+        }
+        if (done) {
+            return -1;
+        }
+        try {
+            if (continueDue) {
+                continueDue = false;
+                connection.sendContinue();
+            }
+            if (framing == RequestHead.Framing.CHUNKED && remaining == 0) {
+                remaining = nextChunkSize();
+                if (remaining == 0) {
+                    skipTrailers();
+                    done = true;
+                    return -1;
+                }
+            }
+            int read = connection.readBody(bytes, offset, (int) Math.min(length, remaining));
+            if (read < 0) {
+                throw new EOFException("the client closed its connection inside the request body");
+            }
+            remaining -= read;
+            if (remaining == 0) {
+                if (framing == RequestHead.Framing.LENGTH) {
+                    done = true;
+                } else {
+                    expectLineEnd();
+                }
+            }
+            return read;
+        } catch (IOException e) {
+            failed = true;
+            throw e;
+        }
+    }
+
+    @Override
+    public int available() {
+        return done ? 0 : (int) Math.min(connection.buffered(), remaining);
+    }
+
+    /**
+     * Whether what is left can be read and dropped so the connection serves another request: at most {@code limit}
+     * bytes of a declared length. Not a body the client holds back until invited ({@code 100-continue}): it may
+     * never come.
+     */
+    boolean drainable(long limit) {
+        return done || !failed && !continueDue && framing == RequestHead.Framing.LENGTH && remaining <= limit;
+    }
+
+    /** Reads and drops what is left ({@link #drainable}); false when it fails. */
+    boolean drain(long limit) {
+        if (done) {
+            return true;
+        }
+        if (!drainable(limit)) {
+            return false;
+        }
+        byte[] sink = new byte[(int) Math.min(8192, remaining)];
+        try {
+            while (read(sink, 0, sink.length) >= 0) {
+                // dropped
+            }
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private long nextChunkSize() throws IOException {
+        String line = connection.readLine(MAX_LINE);
+        int end = line.indexOf(';');
+        String size = (end < 0 ? line : line.substring(0, end)).strip();
+        if (size.isEmpty() || size.length() > 15) {
+            throw new BadRequest(400, "Malformed chunk size in the request body.");
+        }
+        long value = 0;
+        for (int i = 0; i < size.length(); i++) {
+            int digit = Character.digit(size.charAt(i), 16);
+            if (digit < 0) {
+                throw new BadRequest(400, "Malformed chunk size in the request body.");
+            }
+            value = value << 4 | digit;
+        }
+        return value;
+    }
+
+    private void expectLineEnd() throws IOException {
+        if (!connection.readLine(2).isEmpty()) {
+            throw new BadRequest(400, "A chunk of the request body is longer than its size.");
+        }
+    }
+
+    private void skipTrailers() throws IOException {
+        for (int lines = 0; !connection.readLine(MAX_LINE).isEmpty(); lines++) {
+            if (lines == 100) {
+                throw new BadRequest(431, "Too many trailer fields in the request body.");
+            }
+        }
+    }
+}
