@@ -59,13 +59,7 @@ public final class RawClient implements AutoCloseable {
     }
 
     public RawClient send(String text) {
-        try {
-            socket.getOutputStream().write(text.getBytes(StandardCharsets.UTF_8));
-            socket.getOutputStream().flush();
-            return this;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return send(text.getBytes(StandardCharsets.UTF_8));
     }
 
     /** Sends {@code bytes} as they are. */
