@@ -12,7 +12,7 @@ import ch.qos.logback.core.spi.ContextAwareBase;
  * One line per event on stderr, written in batches by one thread ({@link BatchingStderrAppender}; a full queue drops
  * lines rather than stall requests);
  * {@code CCROUTER_LOG_LEVEL} sets the level (default INFO; WARN silences the access
- * log). Helidon's own INFO chatter is kept at WARN.
+ * log).
  */
 public final class LogSetup extends ContextAwareBase implements Configurator {
 
@@ -33,12 +33,9 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
         ch.qos.logback.classic.Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         root.setLevel(Level.toLevel(System.getenv("CCROUTER_LOG_LEVEL"), Level.INFO));
         root.addAppender(stderr);
-        context.getLogger("io.helidon").setLevel(Level.WARN);
         // The ledger says in one line when its database goes and comes back; the pool would add a stack trace per try.
         context.getLogger("com.zaxxer.hikari").setLevel(Level.ERROR);
         context.getLogger("org.flywaydb").setLevel(Level.WARN);
-        // A port that cannot be bound is reported by `serve` in one line; Helidon would add a stack trace.
-        context.getLogger("io.helidon.webserver.LoomServer").setLevel(Level.OFF);
         return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
     }
 }

@@ -24,7 +24,7 @@ public final class Main implements Runnable {
 
     /** Runs one command in this JVM and returns its exit status (the AOT training run starts the gateway so). */
     public static int execute(String... args) {
-        // Helidon logs through java.util.logging; route it to SLF4J so there is one log format.
+        // The PostgreSQL driver logs through java.util.logging; route it to SLF4J so there is one log format.
         SLF4JBridgeHandler.removeHandlersForRootLogger();
         SLF4JBridgeHandler.install();
         Optional<ServeArguments> serve = plainServe(args);

@@ -76,7 +76,7 @@ final class ServeCommand implements Callable<Integer> {
      * {@link Main}'s reading of plain {@code serve} arguments without it ({@link ServeArguments}).
      */
     int serve(ServeArguments arguments, PrintWriter err) throws InterruptedException {
-        GatewayServer.prepare(); // Helidon's part of the start, while the settings are read
+        GatewayServer.prepare(); // what the start needs first, while the settings are read
         ConfigLoader loader = new ConfigLoader(env);
         ConfigLoader.Flags flags = arguments.flags();
         GatewayConfig settings;

@@ -50,7 +50,7 @@ public final class StreamRelay {
         } catch (MalformedChunk e) {
             translator.onUpstreamBroken(AnthropicError.of(ErrorType.API,
                     "The upstream sent a stream chunk that is not JSON: " + e.getMessage()));
-        } catch (IOException | RuntimeException e) { // Helidon reports broken framing and resets unchecked
+        } catch (IOException | RuntimeException e) { // a reset or broken framing may come unchecked
             if (!client.clientGone()) {
                 translator.onUpstreamBroken(UpstreamClient.isTimeout(e)
                         ? AnthropicError.of(ErrorType.TIMEOUT,

@@ -12,11 +12,10 @@ import dev.ccrouter.billing.Bill;
 import dev.ccrouter.billing.ModelPricing;
 import dev.ccrouter.translate.CarriedReasoning;
 import dev.ccrouter.upstream.UpstreamResponse;
-import io.helidon.http.HeaderName;
-import io.helidon.http.HeaderNames;
-import io.helidon.http.Headers;
-import io.helidon.webserver.ServerConnectionException;
-import io.helidon.webserver.http.ServerResponse;
+import dev.ccrouter.http.HeaderName;
+import dev.ccrouter.http.HeaderNames;
+import dev.ccrouter.http.RequestHeaders;
+import dev.ccrouter.http.ServerResponse;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -77,10 +76,10 @@ final class AnthropicPassthrough {
     }
 
     /** The client's {@code anthropic-version} (or the SDKs' default) and {@code anthropic-beta}. */
-    static Map<String, String> headers(Headers client) {
+    static Map<String, String> headers(RequestHeaders client) {
         Map<String, String> headers = new LinkedHashMap<>();
-        headers.put(VERSION.defaultCase(), client.first(VERSION).orElse(DEFAULT_VERSION));
-        client.first(BETA).ifPresent(beta -> headers.put(BETA.defaultCase(), beta));
+        headers.put(VERSION.text(), client.first(VERSION).orElse(DEFAULT_VERSION));
+        client.first(BETA).ifPresent(beta -> headers.put(BETA.text(), beta));
         return headers;
     }
 
@@ -132,8 +131,8 @@ final class AnthropicPassthrough {
                 try {
                     client.write(buffer, 0, read);
                     client.flush();
-                } catch (IOException | UncheckedIOException | ServerConnectionException e) {
-                    // Helidon reports a closed client connection as ServerConnectionException (unchecked)
+                } catch (IOException | UncheckedIOException e) {
+                    // the client closed its connection
                     exchange.clientGone = true;
                     response.close();
                     return;
@@ -144,7 +143,7 @@ final class AnthropicPassthrough {
                 exchange.bill = AnthropicUsage.account(usage.usage, pricing);
                 client.write((": " + comment.apply(exchange.bill) + "\n\n").getBytes(StandardCharsets.UTF_8));
             }
-        } catch (IOException | UncheckedIOException | ServerConnectionException e) {
+        } catch (IOException | UncheckedIOException e) {
             exchange.clientGone = true;
         }
     }

@@ -2,9 +2,9 @@ package dev.ccrouter.server;
 
 import dev.ccrouter.billing.Bill;
 import dev.ccrouter.billing.Money;
-import io.helidon.http.HeaderName;
-import io.helidon.http.HeaderNames;
-import io.helidon.webserver.http.ServerResponse;
+import dev.ccrouter.http.HeaderName;
+import dev.ccrouter.http.HeaderNames;
+import dev.ccrouter.http.ServerResponse;
 import java.math.BigDecimal;
 
 /**

@@ -3,16 +3,12 @@ package dev.ccrouter.server;
 import dev.ccrouter.api.anthropic.AnthropicError;
 import dev.ccrouter.api.anthropic.ErrorType;
 import dev.ccrouter.config.GatewayConfig;
-import io.helidon.http.HeaderName;
-import io.helidon.http.HeaderNames;
-import io.helidon.http.Method;
-import io.helidon.http.Status;
-import io.helidon.webserver.http.Filter;
-import io.helidon.webserver.http.FilterChain;
-import io.helidon.webserver.http.RoutingRequest;
-import io.helidon.webserver.http.RoutingResponse;
+import dev.ccrouter.http.HeaderName;
+import dev.ccrouter.http.HeaderNames;
+import dev.ccrouter.http.Filter;
+import dev.ccrouter.http.ServerRequest;
+import dev.ccrouter.http.ServerResponse;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.util.HashSet;
@@ -58,7 +54,7 @@ final class BrowserGuard implements Filter {
     }
 
     @Override
-    public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
+    public void filter(Filter.Chain chain, ServerRequest req, ServerResponse res) throws Exception {
         Optional<String> origin = req.headers().first(ORIGIN);
         boolean corsAllowed = origin.isPresent() && corsOrigins.contains(origin.get());
         if (corsAllowed) {
@@ -70,15 +66,15 @@ final class BrowserGuard implements Filter {
                     + "answers only requests addressed to localhost, 127.0.0.1 or [::1] (or server.public_url's host)."));
             return;
         }
-        Method method = req.prologue().method();
-        if (method == Method.OPTIONS && corsAllowed) {
+        String method = req.method();
+        if (method.equals("OPTIONS") && corsAllowed) {
             res.header(HeaderNames.ACCESS_CONTROL_ALLOW_METHODS, "GET, POST");
             res.header(HeaderNames.ACCESS_CONTROL_ALLOW_HEADERS, ALLOWED_HEADERS);
             res.header(HeaderNames.ACCESS_CONTROL_MAX_AGE, "600");
-            res.status(Status.NO_CONTENT_204).send();
+            res.status(204).send();
             return;
         }
-        if (method == Method.POST) {
+        if (method.equals("POST")) {
             if (origin.isPresent() && !corsAllowed) {
                 refuse(res, AnthropicError.of(ErrorType.PERMISSION, "Cross-origin requests are not accepted from this "
                         + "origin (allow it with server.cors_origins)."));
@@ -93,18 +89,20 @@ final class BrowserGuard implements Filter {
         chain.proceed();
     }
 
-    private void refuse(RoutingResponse res, AnthropicError error) {
+    private void refuse(ServerResponse res, AnthropicError error) {
         errors.send(res, error, Ids.next("req_"));
     }
 
-    private boolean fromTrustedProxy(RoutingRequest req) {
-        return req.remotePeer().address() instanceof InetSocketAddress peer && trustedProxies.trusts(peer.getAddress());
+    private boolean fromTrustedProxy(ServerRequest req) {
+        return trustedProxies.trusts(req.remotePeer().getAddress());
     }
 
     /** The host part of a {@code Host} header (any port) is one of the allowed names. */
     private boolean allowedHost(Optional<String> header) {
         if (header.isEmpty()) {
-            return false;
+            // Only HTTP/1.0 may omit Host (the server refuses an HTTP/1.1 request without one), and no browser does:
+            // such a request cannot be a page's rebound to this gateway.
+            return true;
         }
         String value = header.get().strip().toLowerCase(Locale.ROOT);
         String host;

@@ -3,7 +3,7 @@ package dev.ccrouter.server;
 import dev.ccrouter.api.anthropic.AnthropicError;
 import dev.ccrouter.api.anthropic.ErrorType;
 import dev.ccrouter.config.AuthSettings;
-import io.helidon.http.ServerRequestHeaders;
+import dev.ccrouter.http.RequestHeaders;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -36,7 +36,7 @@ final class ClientAuth {
      * @return the key to forward to providers that take the client's key: null under {@code auth.keys}
      * @throws Refused when the request may not pass
      */
-    String admit(ServerRequestHeaders headers) throws Refused {
+    String admit(RequestHeaders headers) throws Refused {
         String presented = ClientCredentials.apiKey(headers);
         if (presented == null) {
             throw new Refused(AnthropicError.of(ErrorType.AUTHENTICATION, required()
@@ -64,7 +64,7 @@ final class ClientAuth {
      * For endpoints that never call a provider ({@code count_tokens}, {@code models}): open without
      * {@code auth.keys}, else only with one of the gateway's keys.
      */
-    void checkGatewayKey(ServerRequestHeaders headers) throws Refused {
+    void checkGatewayKey(RequestHeaders headers) throws Refused {
         if (required()) {
             admit(headers);
         }

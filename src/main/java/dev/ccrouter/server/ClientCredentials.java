@@ -1,20 +1,21 @@
 package dev.ccrouter.server;
 
-import io.helidon.http.HeaderNames;
-import io.helidon.http.ServerRequestHeaders;
+import dev.ccrouter.http.HeaderName;
+import dev.ccrouter.http.HeaderNames;
+import dev.ccrouter.http.RequestHeaders;
 
 /**
  * The client's API key, which is the upstream key: Claude Code sends it as {@code x-api-key}
  * ({@code ANTHROPIC_API_KEY}) or {@code Authorization: Bearer} ({@code ANTHROPIC_AUTH_TOKEN}); either is accepted.
  */
 final class ClientCredentials {
-    private static final io.helidon.http.HeaderName X_API_KEY = HeaderNames.create("x-api-key");
+    private static final HeaderName X_API_KEY = HeaderNames.create("x-api-key");
 
     private ClientCredentials() {
     }
 
     /** The key, or null when the request carries none. */
-    static String apiKey(ServerRequestHeaders headers) {
+    static String apiKey(RequestHeaders headers) {
         String key = headers.first(X_API_KEY).map(String::strip).orElse("");
         if (!key.isEmpty()) {
             return key;

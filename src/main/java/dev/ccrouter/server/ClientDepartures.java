@@ -1,8 +1,7 @@
 package dev.ccrouter.server;
 
-import io.helidon.http.HeaderNames;
-import io.helidon.webserver.ServerConnectionException;
-import io.helidon.webserver.http.ServerResponse;
+import dev.ccrouter.http.HeaderNames;
+import dev.ccrouter.http.ServerResponse;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -34,10 +33,6 @@ interface ClientDepartures {
         public boolean polled() {
             return false;
         }
-
-        @Override
-        public void stopProbing() {
-        }
     };
 
     /**
@@ -65,13 +60,6 @@ interface ClientDepartures {
     boolean polled();
 
     /**
-     * A stream opened on the connection, and its keeper's writes notice a departure from now on: the read probe
-     * stops, since it costs a timed-out read every 101 ms for as long as it runs — ten exceptions a second per open
-     * stream, most of a busy gateway's CPU with thousands of slow streams open. Nothing to stop where {@link #polled}.
-     */
-    void stopProbing();
-
-    /**
      * Sends a whole response (its headers set) through {@link #bounded}; false when the client stopped reading or
      * left before taking it all, and its connection was closed.
      */
@@ -80,7 +68,7 @@ interface ClientDepartures {
         try (OutputStream out = bounded(res.outputStream())) {
             out.write(body);
             return true;
-        } catch (IOException | UncheckedIOException | ServerConnectionException e) {
+        } catch (IOException | UncheckedIOException e) {
             return false;
         }
     }

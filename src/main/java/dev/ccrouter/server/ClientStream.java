@@ -195,7 +195,7 @@ final class ClientStream implements ClientChannel, AutoCloseable {
                 }
                 lastWriteNanos = System.nanoTime();
             } catch (IOException | RuntimeException e) {
-                // Helidon reports a closed client as ServerConnectionException (unchecked): any failed write means gone.
+                // a closed client fails the write (an UncheckedIOException from a whole send): either way, gone
                 markGone();
             }
         }

@@ -2,8 +2,8 @@ package dev.ccrouter.server;
 
 import dev.ccrouter.api.anthropic.AnthropicError;
 import dev.ccrouter.api.anthropic.ErrorType;
-import io.helidon.common.buffers.BufferData;
-import io.helidon.webserver.ConnectionContext;
+import dev.ccrouter.http.Connection;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 
@@ -13,7 +13,7 @@ import java.nio.charset.StandardCharsets;
  * answered 408 and closed; a connection idle between requests is closed without a word (an unasked-for response on
  * an idle keep-alive connection would confuse a client that reuses it).
  *
- * <p>Transitions come from the connection's own thread (Helidon's callbacks, the routing filter, the body reader) and
+ * <p>Transitions come from the connection's own thread (the server's callbacks, the routing filter, the body reader) and
  * expiry from the watchdog's; both take this object's lock, so a request that completes just as its time runs out is
  * either served or cut off, never both.
  */
@@ -37,7 +37,7 @@ final class ConnectionWatch {
         EXPIRED
     }
 
-    private final ConnectionContext ctx;
+    private final Connection connection;
     private final InetAddress client;
     /** Why this connection is refused (over a connection cap), or null when it was admitted. */
     private final AnthropicError refusal;
@@ -52,9 +52,9 @@ final class ConnectionWatch {
     /** When the handler's write under way ({@link StallBoundedOutput}) started; {@link #NONE} between writes. */
     private long writingSince = NONE;
 
-    ConnectionWatch(ConnectionContext ctx, InetAddress client, AnthropicError refusal, EdgeGuard.Timeouts timeouts,
+    ConnectionWatch(Connection connection, InetAddress client, AnthropicError refusal, EdgeGuard.Timeouts timeouts,
                     long now) {
-        this.ctx = ctx;
+        this.connection = connection;
         this.client = client;
         this.refusal = refusal;
         this.timeouts = timeouts;
@@ -73,14 +73,9 @@ final class ConnectionWatch {
         return refusal == null;
     }
 
-    /** Whether part of a request sits unparsed in the connection's read buffer. */
-    boolean bytesWaiting() {
-        return ctx.dataReader().available() > 0;
-    }
-
-    /** Starts noticing the client's departure ({@link DepartureProbe}); nothing is watched where it cannot probe. */
+    /** Starts noticing the client's departure ({@link DepartureProbe}); nothing is watched where it cannot poll. */
     void watchDeparture(Runnable onDeparture) {
-        if (!DepartureProbe.start(ctx.serverSocket())) {
+        if (!DepartureProbe.polls()) {
             return;
         }
         synchronized (this) {
@@ -90,12 +85,7 @@ final class ConnectionWatch {
 
     /** Whether departures are noticed by polling the socket (no probe to start or stop). */
     boolean polled() {
-        return DepartureProbe.polls(ctx.serverSocket());
-    }
-
-    /** Ends the departure probe: the response's writes notice a departure from now on ({@link DepartureProbe#stop}). */
-    void stopProbing() {
-        DepartureProbe.stop(ctx.serverSocket());
+        return DepartureProbe.polls();
     }
 
     synchronized void stopWatchingDeparture() {
@@ -106,7 +96,7 @@ final class ConnectionWatch {
     void checkDeparture() {
         Runnable departure;
         synchronized (this) {
-            if (onDeparture == null || !DepartureProbe.departed(ctx.serverSocket())) {
+            if (onDeparture == null || !DepartureProbe.departed(connection.channel())) {
                 return;
             }
             departure = onDeparture;
@@ -134,7 +124,7 @@ final class ConnectionWatch {
         return phase;
     }
 
-    /** Helidon parsed a request line; the rest of the head must follow within the head timeout. */
+    /** The first byte of a request head arrived; the rest of it must follow within the head timeout. */
     synchronized void headStarted(long now) {
         if (phase == Phase.IDLE) {
             phase = Phase.HEAD;
@@ -166,7 +156,7 @@ final class ConnectionWatch {
 
     /**
      * The response is complete. A refused connection, or one whose client asked for {@code Connection: close}, is
-     * closed now (Helidon 4.5 leaves that to the client); others wait for their next request.
+     * closed at the next check; others wait for their next request.
      */
     synchronized void handlerFinished(long now, boolean clientAskedToClose) {
         if (phase == Phase.HANDLING || phase == Phase.BODY) {
@@ -177,12 +167,8 @@ final class ConnectionWatch {
         }
     }
 
-    /**
-     * Called by the watchdog. {@code bytesWaiting} says whether part of a request head sits unparsed in the
-     * connection's buffer: a client trickling its request line is in the head phase although Helidon has not seen a
-     * full line yet.
-     */
-    void check(long now, boolean bytesWaiting) {
+    /** Called by the watchdog: closes what overstayed its phase, answering 408 to a request not received in time. */
+    void check(long now) {
         boolean answer = false;
         synchronized (this) {
             if (phase == Phase.EXPIRED) {
@@ -190,9 +176,6 @@ final class ConnectionWatch {
                     close();
                 }
                 return;
-            }
-            if (phase == Phase.IDLE && bytesWaiting) {
-                headStarted(now);
             }
             if (writingSince != NONE && now - writingSince >= timeouts.bodyNanos()) {
                 // The client reads nothing and its TCP window is full: closing the socket (below) fails the stuck
@@ -213,8 +196,8 @@ final class ConnectionWatch {
         // The write may block on a client that reads nothing; the next check closes the socket under it.
         Thread.ofVirtual().name("ccrouter-408").start(() -> {
             try {
-                ctx.serverSocket().write(BufferData.create(requestTimeout()));
-            } catch (RuntimeException e) {
+                connection.writeRaw(requestTimeout());
+            } catch (IOException | RuntimeException e) {
                 // The client is gone or not reading; closing is all that is left.
             } finally {
                 close();
@@ -223,11 +206,7 @@ final class ConnectionWatch {
     }
 
     private void close() {
-        try {
-            ctx.serverSocket().close();
-        } catch (RuntimeException e) {
-            // Already closed.
-        }
+        connection.close();
     }
 
     /** A whole HTTP response written straight to the socket: no handler owns the exchange at this point. */

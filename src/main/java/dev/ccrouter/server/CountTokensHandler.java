@@ -6,10 +6,10 @@ import dev.ccrouter.api.anthropic.AnthropicError;
 import dev.ccrouter.route.RouteDecision;
 import dev.ccrouter.route.Router;
 import dev.ccrouter.translate.TokenEstimator;
-import io.helidon.http.HeaderNames;
-import io.helidon.webserver.http.Handler;
-import io.helidon.webserver.http.ServerRequest;
-import io.helidon.webserver.http.ServerResponse;
+import dev.ccrouter.http.HeaderNames;
+import dev.ccrouter.http.Handler;
+import dev.ccrouter.http.ServerRequest;
+import dev.ccrouter.http.ServerResponse;
 import java.io.IOException;
 
 /**

@@ -14,10 +14,10 @@ import dev.ccrouter.ledger.LedgerEntry;
 import dev.ccrouter.ledger.LedgerStore;
 import dev.ccrouter.ledger.UsageTotals;
 import dev.ccrouter.ledger.UsageView;
-import io.helidon.common.LazyValue;
-import io.helidon.http.HeaderNames;
-import io.helidon.webserver.http.ServerRequest;
-import io.helidon.webserver.http.ServerResponse;
+
+import dev.ccrouter.http.HeaderNames;
+import dev.ccrouter.http.ServerRequest;
+import dev.ccrouter.http.ServerResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -54,7 +54,7 @@ final class DashboardHandler {
     private final ErrorResponses errors;
     private final ObjectWriter writer;
     /** Read at the first request for the dashboard, not at start, where their ≈ 0.25 MB would stay in eden's pages. */
-    private final LazyValue<Map<String, Asset>> assets;
+    private final Lazy<Map<String, Asset>> assets;
 
     private record Asset(String contentType, byte[] bytes) {
     }
@@ -63,7 +63,7 @@ final class DashboardHandler {
         this.ledger = ledger;
         this.errors = errors;
         this.writer = json.writer().with(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
-        this.assets = LazyValue.create(() -> Map.of(
+        this.assets = Lazy.create(() -> Map.of(
                 "", asset("text/html; charset=utf-8", "/ccrouter/web/dashboard/dashboard.html"),
                 "dashboard.js", asset("text/javascript; charset=utf-8", "/ccrouter/web/dashboard/dashboard.js"),
                 "dashboard.css", asset("text/css; charset=utf-8", "/ccrouter/web/dashboard/dashboard.css"),
@@ -73,7 +73,7 @@ final class DashboardHandler {
 
     /** {@code GET /dashboard} and its files. */
     void asset(ServerRequest req, ServerResponse res) {
-        String path = req.path().path();
+        String path = req.path();
         Asset asset = assets.get().get(path.startsWith("/dashboard/") ? path.substring("/dashboard/".length()) : "");
         if (asset == null) {
             errors.send(res, AnthropicError.of(ErrorType.NOT_FOUND, "Not found: GET " + path), Ids.next("req_"));
@@ -88,8 +88,8 @@ final class DashboardHandler {
         ZoneId zone;
         LocalDate since;
         try {
-            zone = req.query().first("tz").map(ZoneId::of).orElse(ZoneId.systemDefault());
-            since = req.query().first("since").map(LocalDate::parse)
+            zone = req.query("tz").map(ZoneId::of).orElse(ZoneId.systemDefault());
+            since = req.query("since").map(LocalDate::parse)
                     .orElse(LocalDate.now(zone).minusDays(DEFAULT_DAYS - 1));
         } catch (DateTimeException e) {
             errors.send(res, AnthropicError.invalidRequest("since must be a date (YYYY-MM-DD) and tz a time zone: "
@@ -185,9 +185,9 @@ final class DashboardHandler {
 
     private static Predicate<LedgerEntry> filter(ServerRequest req) {
         Predicate<LedgerEntry> filter = entry -> true;
-        String model = req.query().first("model").orElse("");
-        String status = req.query().first("status").orElse("");
-        String key = req.query().first("key").orElse("");
+        String model = req.query("model").orElse("");
+        String status = req.query("status").orElse("");
+        String key = req.query("key").orElse("");
         if (!model.isEmpty()) {
             filter = filter.and(entry -> model.equals(entry.billedModel()));
         }

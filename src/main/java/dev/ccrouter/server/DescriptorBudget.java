@@ -5,10 +5,10 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.OperatingSystemMXBean;
 
 /**
- * How many client connections the process's file-descriptor limit can carry. Helidon's listener stops for good when
- * {@code accept} fails with "Too many open files", so the gateway never lets it get there: it admits at most
- * {@link #admitted()} connections, each allowed two descriptors (itself and its upstream call), and lets Helidon
- * accept a quarter more so that connections over the cap can still be answered 503 rather than left in the backlog.
+ * How many client connections the process's file-descriptor limit can carry. An {@code accept} that fails with "Too
+ * many open files" leaves the new client waiting in the backlog, so the gateway never lets it get there: it admits
+ * at most {@link #admitted()} connections, each allowed two descriptors (itself and its upstream call), and lets the
+ * server accept a quarter more so that connections over the cap can still be answered 503 rather than left in the backlog.
  * Beyond {@link #accepted()}, new connections wait in the kernel's backlog until others close.
  *
  * @param admitted connections served

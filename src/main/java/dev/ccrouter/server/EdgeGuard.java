@@ -3,25 +3,14 @@ package dev.ccrouter.server;
 import dev.ccrouter.api.anthropic.AnthropicError;
 import dev.ccrouter.api.anthropic.ErrorType;
 import dev.ccrouter.config.GatewayConfig;
-import io.helidon.common.buffers.BufferData;
-import io.helidon.common.concurrency.limits.Limit;
-import io.helidon.http.HeaderValues;
-import io.helidon.http.HttpException;
-import io.helidon.http.HttpPrologue;
-import io.helidon.http.Method;
-import io.helidon.webserver.ConnectionContext;
-import io.helidon.webserver.http.Filter;
-import io.helidon.webserver.http.FilterChain;
-import io.helidon.webserver.http.RoutingRequest;
-import io.helidon.webserver.http.RoutingResponse;
-import io.helidon.webserver.http1.Http1Config;
-import io.helidon.webserver.http1.Http1ConnectionListener;
-import io.helidon.webserver.http1.Http1ConnectionSelector;
-import io.helidon.webserver.spi.ServerConnection;
-import io.helidon.webserver.spi.ServerConnectionSelector;
+import dev.ccrouter.http.Connection;
+import dev.ccrouter.http.ConnectionGate;
+import dev.ccrouter.http.Filter;
+import dev.ccrouter.http.Header;
+import dev.ccrouter.http.ServerRequest;
+import dev.ccrouter.http.ServerResponse;
 import java.io.OutputStream;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
@@ -33,7 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The gateway's edge: every client connection passes through here before Helidon's HTTP/1.1 code sees it.
+ * The gateway's edge: every client connection passes through here before its first request is read.
  *
  * <ul>
  *   <li><b>Admission.</b> At most {@code maxConnections} admitted connections in all and {@code maxPerClient} from one
@@ -50,11 +39,10 @@ import java.util.concurrent.atomic.AtomicLong;
  *   back what a burst left in the heap ({@link IdleCollection}).</li>
  * </ul>
  *
- * Helidon 4.5 offers neither: its socket read timeout resets with every byte, and its idle-connection sweep only
- * touches connections waiting for a request line (and runs every two minutes). So the HTTP/1.1 selector is wrapped,
- * and a watchdog thread checks every connection's {@link ConnectionWatch} a few times a second.
+ * A socket read timeout would reset with every byte a slow client sends; instead a watchdog thread checks every
+ * connection's {@link ConnectionWatch} a few times a second against the clock.
  */
-final class EdgeGuard implements ReadDeadlines, ClientDepartures, AutoCloseable {
+final class EdgeGuard implements ConnectionGate, ReadDeadlines, ClientDepartures, AutoCloseable {
     static final Duration TICK = Duration.ofMillis(200);
 
     /** The three read deadlines, in nanoseconds for the watchdog's arithmetic. */
@@ -71,7 +59,7 @@ final class EdgeGuard implements ReadDeadlines, ClientDepartures, AutoCloseable 
     private final Set<ConnectionWatch> watches = ConcurrentHashMap.newKeySet();
     private final AtomicInteger admitted = new AtomicInteger();
     private final Map<InetAddress, AtomicInteger> perClient = new ConcurrentHashMap<>();
-    /** Helidon runs a connection's callbacks, filters and handlers on the connection's own thread. */
+    /** The server runs a connection's callbacks, filters and handlers on the connection's own thread. */
     private final ThreadLocal<ConnectionWatch> current = new ThreadLocal<>();
     private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(
             task -> Thread.ofPlatform().daemon().name("ccrouter-edge-watchdog").unstarted(task));
@@ -95,43 +83,41 @@ final class EdgeGuard implements ReadDeadlines, ClientDepartures, AutoCloseable 
         return admitted.get();
     }
 
-    /** The HTTP/1.1 connection selector to install on the listener, wrapping Helidon's own. */
-    ServerConnectionSelector selector(Http1Config http1) {
-        Http1ConnectionSelector delegate = Http1ConnectionSelector.builder()
-                .config(Http1Config.builder().from(http1).addReceiveListener(new HeadListener()).build())
-                .build();
-        return new ServerConnectionSelector() {
+    /** Admits (or marks as refused) a connection, and watches it from its first byte to its close. */
+    @Override
+    public Observer opened(Connection connection) {
+        ConnectionWatch watch = admit(connection);
+        watches.add(watch);
+        current.set(watch);
+        return new Observer() {
             @Override
-            public int bytesToIdentifyConnection() {
-                return delegate.bytesToIdentifyConnection();
+            public void headStarted() {
+                watch.headStarted(System.nanoTime());
             }
 
             @Override
-            public Support supports(BufferData data) {
-                return delegate.supports(data);
-            }
-
-            @Override
-            public Set<String> supportedApplicationProtocols() {
-                return delegate.supportedApplicationProtocols();
-            }
-
-            @Override
-            public ServerConnection connection(ConnectionContext ctx) {
-                return new Guarded(delegate.connection(ctx), admit(ctx));
+            public void closed() {
+                current.remove();
+                watches.remove(watch);
+                if (watch.admitted()) {
+                    admitted.decrementAndGet();
+                    if (watch.client() != null) {
+                        release(watch.client());
+                    }
+                }
             }
         };
     }
 
     /**
      * The routing filter: answers a refused connection's request, and tells the connection's watch when a handler
-     * starts and ends (Helidon has no callback for the end of a response). A refused connection's {@code GET /health}
+     * starts and ends. A refused connection's {@code GET /health}
      * is served all the same, then the connection closed: a full gateway is alive, and a liveness probe that saw
      * {@code 503} would restart it and drop every stream it holds. The answer costs what the refusal would (the
      * connection was accepted and read either way), so the caps still bound what any client can hold.
      */
     Filter filter(ErrorResponses errors) {
-        return (FilterChain chain, RoutingRequest req, RoutingResponse res) -> {
+        return (chain, req, res) -> {
             ConnectionWatch watch = current.get();
             if (watch == null) {
                 chain.proceed();
@@ -146,26 +132,21 @@ final class EdgeGuard implements ReadDeadlines, ClientDepartures, AutoCloseable 
                 if (watch.admitted()) {
                     chain.proceed();
                 } else if (isHealthCheck(req)) {
-                    res.header(HeaderValues.CONNECTION_CLOSE);
+                    res.header(Header.CONNECTION_CLOSE);
                     chain.proceed();
                 } else {
+                    res.header(Header.CONNECTION_CLOSE);
                     errors.send(res, watch.refusal(), Ids.next("req_"));
-                }
-            } catch (HttpException e) {
-                // Helidon's complaint that a response was begun and not ended: its client left during it, noticed by
-                // the watchdog, and its end could not be sent. Nobody is there to answer; the access log has it.
-                if (res.isSent() || !watch.departed()) {
-                    throw e;
                 }
             } finally {
                 requestsInProgress.decrementAndGet();
-                watch.handlerFinished(System.nanoTime(), req.headers().contains(HeaderValues.CONNECTION_CLOSE));
+                watch.handlerFinished(System.nanoTime(), req.headers().contains(Header.CONNECTION_CLOSE));
             }
         };
     }
 
-    private static boolean isHealthCheck(RoutingRequest req) {
-        return req.prologue().method() == Method.GET && req.path().path().equals("/health");
+    private static boolean isHealthCheck(ServerRequest req) {
+        return req.method().equals("GET") && req.path().equals("/health");
     }
 
     @Override
@@ -201,14 +182,6 @@ final class EdgeGuard implements ReadDeadlines, ClientDepartures, AutoCloseable 
     }
 
     @Override
-    public void stopProbing() {
-        ConnectionWatch watch = current.get();
-        if (watch != null) {
-            watch.stopProbing();
-        }
-    }
-
-    @Override
     public ClientDepartures here() {
         ConnectionWatch watch = current.get();
         return watch == null ? ClientDepartures.NONE : new OfConnection(watch);
@@ -236,11 +209,6 @@ final class EdgeGuard implements ReadDeadlines, ClientDepartures, AutoCloseable 
         public boolean polled() {
             return connection.polled();
         }
-
-        @Override
-        public void stopProbing() {
-            connection.stopProbing();
-        }
     }
 
     @Override
@@ -248,8 +216,8 @@ final class EdgeGuard implements ReadDeadlines, ClientDepartures, AutoCloseable 
         watchdog.shutdownNow();
     }
 
-    private ConnectionWatch admit(ConnectionContext ctx) {
-        InetAddress client = ctx.remotePeer().address() instanceof InetSocketAddress socket ? socket.getAddress() : null;
+    private ConnectionWatch admit(Connection connection) {
+        InetAddress client = connection.remotePeer().getAddress();
         AnthropicError refusal = null;
         if (admitted.incrementAndGet() > maxConnections) {
             admitted.decrementAndGet();
@@ -262,7 +230,7 @@ final class EdgeGuard implements ReadDeadlines, ClientDepartures, AutoCloseable 
             refusal = new AnthropicError(429, ErrorType.RATE_LIMIT, "Too many connections from your address (at most "
                     + maxPerClient + "); close some or retry shortly.", "1");
         }
-        return new ConnectionWatch(ctx, client, refusal, timeouts, System.nanoTime());
+        return new ConnectionWatch(connection, client, refusal, timeouts, System.nanoTime());
     }
 
     private void release(InetAddress client) {
@@ -274,70 +242,8 @@ final class EdgeGuard implements ReadDeadlines, ClientDepartures, AutoCloseable 
         long now = System.nanoTime();
         for (ConnectionWatch watch : watches) {
             watch.checkDeparture();
-            watch.check(now, hasBufferedBytes(watch));
+            watch.check(now);
         }
         idleCollection.tick(now, requestsStarted.get(), requestsInProgress.get());
-    }
-
-    /**
-     * Whether the connection holds unparsed request bytes. Read from the watchdog thread without the reader's
-     * cooperation: a stale answer only shifts the head deadline's start by one tick.
-     */
-    private static boolean hasBufferedBytes(ConnectionWatch watch) {
-        try {
-            return watch.phase() == ConnectionWatch.Phase.IDLE && watch.bytesWaiting();
-        } catch (RuntimeException e) {
-            return false;
-        }
-    }
-
-    /** Marks the start of a request head on the connection's watch. */
-    private final class HeadListener implements Http1ConnectionListener {
-        @Override
-        public void prologue(ConnectionContext ctx, HttpPrologue prologue) {
-            ConnectionWatch watch = current.get();
-            if (watch != null) {
-                watch.headStarted(System.nanoTime());
-            }
-        }
-    }
-
-    /** Helidon's HTTP/1.1 connection, registered with the watchdog and counted while it lives. */
-    private final class Guarded implements ServerConnection {
-        private final ServerConnection delegate;
-        private final ConnectionWatch watch;
-
-        Guarded(ServerConnection delegate, ConnectionWatch watch) {
-            this.delegate = delegate;
-            this.watch = watch;
-        }
-
-        @Override
-        public void handle(Limit limit) throws InterruptedException {
-            watches.add(watch);
-            current.set(watch);
-            try {
-                delegate.handle(limit);
-            } finally {
-                current.remove();
-                watches.remove(watch);
-                if (watch.admitted()) {
-                    admitted.decrementAndGet();
-                    if (watch.client() != null) {
-                        release(watch.client());
-                    }
-                }
-            }
-        }
-
-        @Override
-        public Duration idleTime() {
-            return delegate.idleTime();
-        }
-
-        @Override
-        public void close(boolean interrupt) {
-            delegate.close(interrupt);
-        }
     }
 }

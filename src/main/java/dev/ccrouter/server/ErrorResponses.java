@@ -4,10 +4,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ccrouter.api.anthropic.AnthropicError;
-import io.helidon.http.HeaderName;
-import io.helidon.http.HeaderNames;
-import io.helidon.http.Status;
-import io.helidon.webserver.http.ServerResponse;
+import dev.ccrouter.http.HeaderName;
+import dev.ccrouter.http.HeaderNames;
+import dev.ccrouter.http.ServerResponse;
 
 /**
  * Writes an {@link AnthropicError} as an HTTP response: the Anthropic envelope, its status, {@code retry-after}, and
@@ -30,7 +29,7 @@ final class ErrorResponses {
     void send(ServerResponse res, AnthropicError error, String requestId) {
         ObjectNode envelope = error.toEnvelope();
         envelope.put("request_id", requestId);
-        res.status(Status.create(error.status(), reasonPhrase(error.status())));
+        res.status(error.status());
         res.header(REQUEST_ID, requestId);
         res.header(HeaderNames.CONTENT_TYPE, "application/json");
         res.header(SHOULD_RETRY, String.valueOf(retryMayHelp(error.status())));
@@ -46,14 +45,10 @@ final class ErrorResponses {
 
     /**
      * What the SDKs would retry by status (timeout, conflict, rate limit, server trouble, overload): the same request
-     * may succeed later. A bad request, key, permission, path or size gets the same answer every time.
+     * may succeed later. A bad request, key, permission, path or size, a coding or HTTP version not supported
+     * (501, 505), gets the same answer every time.
      */
     static boolean retryMayHelp(int status) {
-        return status == 408 || status == 409 || status == 429 || status >= 500;
-    }
-
-    /** Anthropic's 529 has no standard phrase; the SDKs read only the code. */
-    private static String reasonPhrase(int status) {
-        return status == 529 ? "Overloaded" : Status.create(status).reasonPhrase();
+        return status == 408 || status == 409 || status == 429 || status >= 500 && status != 501 && status != 505;
     }
 }

@@ -12,13 +12,11 @@ import dev.ccrouter.ledger.LedgerEntry;
 import dev.ccrouter.ledger.LedgerUnavailableException;
 import dev.ccrouter.route.Router;
 import dev.ccrouter.upstream.UpstreamClient;
-import io.helidon.webserver.WebServer;
-import io.helidon.webserver.http.HttpRouting;
-import io.helidon.webserver.http.HttpRules;
-import io.helidon.webserver.http.HttpService;
-import io.helidon.webserver.http.ServerRequest;
-import io.helidon.webserver.http.ServerResponse;
-import io.helidon.webserver.http1.Http1Config;
+import dev.ccrouter.http.HttpServer;
+import dev.ccrouter.http.Routing;
+import dev.ccrouter.http.ServerRequest;
+import dev.ccrouter.http.ServerResponse;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -47,14 +45,13 @@ public final class GatewayServer implements AutoCloseable {
     private final GatewayConfig config;
     private final LedgerSettings ledgerSettings;
     private final ObjectMapper json = JsonBuffers.mapper();
-    private WebServer server;
+    private HttpServer server;
     private PricingCatalog pricing;
     private UpstreamClient upstream;
     private Ledger ledger;
     private GatewayMetrics metrics;
     private SpendingLimits limits;
     private EdgeGuard edge;
-    private volatile boolean closing;
     private volatile Runnable onListenerLost = () -> { };
     private GatewayStatus status;
     private Shared shared;
@@ -74,18 +71,14 @@ public final class GatewayServer implements AutoCloseable {
     }
 
     /**
-     * Starts building, on a thread of its own, what every gateway's start needs first and that depends on no setting:
-     * Helidon's global service registry, which its routing and server builders look their parts up in (a tenth of
-     * the start's main thread, docs/benchmarks.md). {@code serve} calls it before reading its configuration, so that
-     * the two go on at once; {@link #start()} then finds the registry built, or waits for it (a class is initialised
-     * once per JVM, and a thread that needs it meanwhile waits). Without it, start() builds the registry itself.
+     * Starts, on a thread of its own, what every gateway's start needs first and that depends on no setting: Jackson's
+     * {@code ObjectMapper} class initialisation (its default date format, type factory and settings). {@code serve}
+     * calls it before reading its configuration, so that the two go on at once; {@link #start()} then finds the class
+     * initialised, or waits for it (a class is initialised once per JVM, and a thread that needs it meanwhile waits).
      */
     public static void prepare() {
         Thread.ofPlatform().daemon().name("ccrouter-prepare").start(() -> {
             try {
-                HttpRouting.builder();
-                // ObjectMapper's class initialisation (its default date format, type factory and settings), which the
-                // start's JSON needs next, runs here while the settings are read.
                 Class.forName("com.fasterxml.jackson.databind.ObjectMapper", true,
                         GatewayServer.class.getClassLoader());
             } catch (RuntimeException | Error | ClassNotFoundException e) {
@@ -143,7 +136,7 @@ public final class GatewayServer implements AutoCloseable {
         WebPages pages = new WebPages(config);
         status = new GatewayStatus(json, config);
 
-        HttpRouting.Builder routing = HttpRouting.builder()
+        Routing.Builder routing = Routing.builder()
                 .addFilter(edge.filter(errors))
                 .addFilter(new BrowserGuard(config, errors))
                 .addFilter(status)
@@ -155,7 +148,6 @@ public final class GatewayServer implements AutoCloseable {
                 .get("/metrics", LoopbackOnly.guard((req, res) -> metrics.scrape(req, res), errors))
                 .post("/statusline", LoopbackOnly.guard(new StatuslineHandler(ledger)::handle, errors))
                 .get("/install.sh", new InstallScriptHandler(config))
-                .head("/", (req, res) -> res.send())
                 .get("/", pages::landing)
                 .get("/terms", pages::terms)
                 .get("/privacy", pages::privacy);
@@ -166,38 +158,22 @@ public final class GatewayServer implements AutoCloseable {
                     .get("/dashboard/{file}", LoopbackOnly.guard(dashboard::asset, errors));
         }
         routing.any((req, res) -> errors.send(res, AnthropicError.of(ErrorType.NOT_FOUND,
-                        "Not found: " + req.prologue().method().text() + " "
-                                + SecretRedaction.path(req.path().path(), ClientCredentials.apiKey(req.headers()))),
+                        "Not found: " + req.method() + " "
+                                + SecretRedaction.path(req.path(), ClientCredentials.apiKey(req.headers()))),
                         Ids.next("req_")))
-                .error(Exception.class, (req, res, e) -> internalError(req, res, e, errors))
-                .register(new ListenerWatch());
+                .error((req, res, e) -> internalError(req, res, e, errors))
+                .rejections((status, message, res) -> errors.send(res, refusal(status, message), Ids.next("req_")));
 
-        WebServer built = WebServer.builder()
+        HttpServer built = HttpServer.builder()
                 .host(config.host())
                 .port(config.port())
-                .maxPayloadSize(-1)
-                .maxTcpConnections(budget.accepted())
-                .protocolsDiscoverServices(false)
-                // Response headers are the gateway's own values, and those it relays from an upstream are cleaned when read
-                // (upstream.ResponseHead): Helidon's check of every value on every response was ~8 % of its CPU.
-                // receive/send logs off: Helidon's logging listener is asked on every prologue, header block and
-                // buffer of every request and response whether its logger is on, which it never is here.
-                .addConnectionSelector(edge.selector(Http1Config.builder().validateResponseHeaders(false)
-                        .receiveLog(false).sendLog(false).build()))
-                // On stop Helidon closes the listening socket at once, then lets running requests finish this long.
-                .shutdownGracePeriod(config.shutdownGrace())
-                // The command that started the server stops it, and says so: no second hook racing it.
-                .shutdownHook(false)
-                // Blocking sockets: their probe notices a client that left while a handler waits on the upstream
-                // (ClientDepartures, DepartureProbe); NIO sockets have none.
-                .useNio(false)
-                .connectionOptions(options -> options.tcpNoDelay(true))
-                // Each response stream keeps a copy buffer this size for as long as it is open; every writer here
-                // (ClientStream, the passthrough) writes whole frames and flushes, so it never gathers anything:
-                // 4 KB by default, that was 40 MB at 10,000 open streams. Writes at least this large skip it.
-                .writeBufferSize(512)
-                .routing(routing)
+                .routing(routing.build())
+                .gate(edge)
+                .maxConnections(budget.accepted())
+                // On stop the listening socket closes at once, then running requests get this long to finish.
+                .shutdownGrace(config.shutdownGrace())
                 .build();
+        built.onListenerLost(() -> onListenerLost.run());
         metrics = built(metricsBuilt);
         // The classes the first request needs are initialised on a thread of their own from here, while this one
         // waits for the ledger's database (the start's longest wait): earlier, they held up classes this thread
@@ -205,11 +181,12 @@ public final class GatewayServer implements AutoCloseable {
         Thread.ofPlatform().daemon().name("ccrouter-first-request").start(FirstRequestClasses::prepare);
         awaitLedger();
         limits.start();
-        WebServer started = built.start();
-        if (!started.isRunning()) { // Helidon logs a failed bind and returns instead of throwing
+        try {
+            server = built.start();
+        } catch (UncheckedIOException e) {
+            LOG.error("cannot listen on {}:{}: {}", config.host(), config.port(), e.getCause().getMessage());
             throw new IllegalStateException("cannot listen there (address in use, or not this machine's)");
         }
-        server = started;
         LOG.info("ccrouter listening on http://{}:{} → upstream {}", config.host(), server.port(), config.upstreamBaseUrl());
         pricing.startRefreshing(FIRST_FETCH_AFTER_FIRST_REQUEST, FIRST_FETCH_AT_THE_LATEST);
         return this;
@@ -244,9 +221,8 @@ public final class GatewayServer implements AutoCloseable {
     }
 
     /**
-     * What to do if the listening socket stops while the server was not asked to close (Helidon ends its accept loop
-     * for good on an unexpected error): {@code serve} exits non-zero so that a supervisor restarts it, instead of
-     * living on without a listener.
+     * What to do if the listening socket stops while the server was not asked to close: {@code serve} exits non-zero
+     * so that a supervisor restarts it, instead of living on without a listener.
      */
     public void onListenerLost(Runnable action) {
         this.onListenerLost = action;
@@ -305,7 +281,6 @@ public final class GatewayServer implements AutoCloseable {
      */
     @Override
     public void close() {
-        closing = true;
         if (server != null) {
             long begun = System.nanoTime();
             int running = status.inFlight();
@@ -344,29 +319,24 @@ public final class GatewayServer implements AutoCloseable {
         return timers;
     }
 
-    /** Told by Helidon when the listener stops, whether asked to or not. */
-    private final class ListenerWatch implements HttpService {
-        @Override
-        public void routing(HttpRules rules) {
-        }
-
-        @Override
-        public void afterStop() {
-            if (!closing) {
-                LOG.error("the listening socket stopped unexpectedly; no new connection can be accepted");
-                onListenerLost.run();
-            }
-        }
-    }
-
     /** Whatever went wrong inside, the client gets the Anthropic envelope, never a stack trace. */
     private static void internalError(ServerRequest req, ServerResponse res, Exception e, ErrorResponses errors) {
         String requestId = Ids.next("req_");
-        LOG.error("{} {} {} failed: {}", requestId, req.prologue().method().text(), req.path().path(), e.toString());
+        LOG.error("{} {} {} failed: {}", requestId, req.method(), req.path(), e.toString());
         if (res.isSent()) {
             return;
         }
         errors.send(res, AnthropicError.of(ErrorType.API, "Internal gateway error (request " + requestId + ")."),
                 requestId);
+    }
+
+    /**
+     * The Anthropic error for a request the server refused before routing: a target, head or body too large is
+     * {@code request_too_large}, the rest is the client's malformed request.
+     */
+    private static AnthropicError refusal(int status, String message) {
+        ErrorType type = status == 413 || status == 414 || status == 431 ? ErrorType.REQUEST_TOO_LARGE
+                : ErrorType.INVALID_REQUEST;
+        return new AnthropicError(status, type, message, null);
     }
 }

@@ -3,13 +3,10 @@ package dev.ccrouter.server;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ccrouter.config.GatewayConfig;
-import io.helidon.http.HeaderNames;
-import io.helidon.webserver.http.Filter;
-import io.helidon.webserver.http.FilterChain;
-import io.helidon.webserver.http.RoutingRequest;
-import io.helidon.webserver.http.RoutingResponse;
-import io.helidon.webserver.http.ServerRequest;
-import io.helidon.webserver.http.ServerResponse;
+import dev.ccrouter.http.HeaderNames;
+import dev.ccrouter.http.Filter;
+import dev.ccrouter.http.ServerRequest;
+import dev.ccrouter.http.ServerResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -37,9 +34,9 @@ final class GatewayStatus implements Filter {
      * client that got its answer sees itself counted.
      */
     @Override
-    public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
+    public void filter(Filter.Chain chain, ServerRequest req, ServerResponse res) throws Exception {
         inFlight.incrementAndGet();
-        if (req.path().path().startsWith("/v1/")) {
+        if (req.path().startsWith("/v1/")) {
             res.beforeSend(served::incrementAndGet);
         }
         try {

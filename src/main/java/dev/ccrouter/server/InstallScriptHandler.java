@@ -1,11 +1,11 @@
 package dev.ccrouter.server;
 
 import dev.ccrouter.config.GatewayConfig;
-import io.helidon.common.LazyValue;
-import io.helidon.http.HeaderNames;
-import io.helidon.webserver.http.Handler;
-import io.helidon.webserver.http.ServerRequest;
-import io.helidon.webserver.http.ServerResponse;
+
+import dev.ccrouter.http.HeaderNames;
+import dev.ccrouter.http.Handler;
+import dev.ccrouter.http.ServerRequest;
+import dev.ccrouter.http.ServerResponse;
 
 /**
  * {@code GET /install.sh}: the installer, pointing at this instance's URL as {@link InstanceUrl} finds it — the same
@@ -17,7 +17,7 @@ final class InstallScriptHandler implements Handler {
     static final String CONTENT_TYPE = "text/x-shellscript; charset=utf-8";
 
     private final GatewayConfig config;
-    private final LazyValue<InstallScript> script = LazyValue.create(InstallScript::load);
+    private final Lazy<InstallScript> script = Lazy.create(InstallScript::load);
 
     InstallScriptHandler(GatewayConfig config) {
         this.config = config;

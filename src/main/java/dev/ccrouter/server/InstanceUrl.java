@@ -1,11 +1,10 @@
 package dev.ccrouter.server;
 
 import dev.ccrouter.config.GatewayConfig;
-import io.helidon.http.HeaderNames;
-import io.helidon.http.Headers;
-import io.helidon.webserver.http.ServerRequest;
+import dev.ccrouter.http.HeaderNames;
+import dev.ccrouter.http.RequestHeaders;
+import dev.ccrouter.http.ServerRequest;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -28,13 +27,13 @@ public final class InstanceUrl {
     }
 
     public static String from(ServerRequest request, GatewayConfig config) {
-        Headers headers = request.headers();
-        InetAddress peer = request.remotePeer().address() instanceof InetSocketAddress socket ? socket.getAddress() : null;
+        RequestHeaders headers = request.headers();
+        InetAddress peer = request.remotePeer().getAddress();
         boolean viaTrustedProxy = new TrustedProxies(config.edge().trustedProxies()).trusts(peer);
         return from(config.publicUrl(),
                 viaTrustedProxy ? headers.first(HeaderNames.X_FORWARDED_PROTO) : Optional.empty(),
                 viaTrustedProxy ? headers.first(HeaderNames.X_FORWARDED_HOST) : Optional.empty(),
-                headers.first(HeaderNames.HOST), request.localPeer().port());
+                headers.first(HeaderNames.HOST), request.localPeer().getPort());
     }
 
     /** The rule itself; {@code localPort} only serves when no header names a usable host (HTTP/1.0, a forged Host). */

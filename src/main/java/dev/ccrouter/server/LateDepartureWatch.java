@@ -3,10 +3,9 @@ package dev.ccrouter.server;
 /**
  * A request's watch for its client leaving ({@link ClientDepartures#watch}), started only once the upstream keeps the
  * request waiting ({@code Cancellation.whenWaiting}: a read silent for {@code UpstreamClient.PATIENCE}, a connection
- * to open). Where the socket cannot be polled ({@link DepartureProbe}), the watch probes it from a virtual thread of
- * its own, which Helidon's next read of the connection waits for: a thread started, run and joined per request, 7 % of
- * the gateway's CPU samples under load (docs/benchmarks.md), for an upstream that answers within milliseconds and a
- * client that had no time to leave. A polled socket's watch is cheap, but an entry the watchdog polls all the same.
+ * to open): a watch is cheap, but an entry the watchdog polls every tick, which an upstream that answers within
+ * milliseconds, to a client that had no time to leave, does not need. Where sockets cannot be polled
+ * ({@link DepartureProbe}), nothing is watched.
  *
  * <p>Started on the request's thread (a connection to open) or on the thread that times the upstream's reads (a read
  * silent for the patience), stopped from the request's thread or from the thread that started a stream early: each
@@ -34,9 +33,7 @@ final class LateDepartureWatch implements ClientDepartures.Watch {
     /**
      * A stream opens on the connection ({@code connection}: its departures from whatever thread opens it). Where the
      * socket is polled, watching costs nothing while nothing happens: the watch starts now if it has not, and the
-     * stream needs no liveness writes (true). Elsewhere its writes notice a departure from now (false), so a probe
-     * running ends and none starts any more; a probe never started is not told to stop: Helidon would keep that mark
-     * for the connection's next request and its probe would end before it began.
+     * stream needs no liveness writes (true). Elsewhere its writes notice a departure (false).
      */
     synchronized boolean watchStream(ClientDepartures connection) {
         if (connection.polled()) {
@@ -44,10 +41,6 @@ final class LateDepartureWatch implements ClientDepartures.Watch {
                 running = connection.watch(onDeparture);
             }
             return running != null;
-        }
-        stopped = true;
-        if (running != null) {
-            connection.stopProbing();
         }
         return false;
     }

@@ -67,7 +67,7 @@ final class LedgerEntries implements AccessLog.Listener {
         return comma < 0 ? label : label.substring(0, comma);
     }
 
-    /** What the client got; an exception that escaped the handler becomes Helidon's 500. */
+    /** What the client got; an exception that escaped the handler becomes the error handler's 500. */
     private static int status(Exchange exchange) {
         if (exchange.error != null) {
             return exchange.error.status();

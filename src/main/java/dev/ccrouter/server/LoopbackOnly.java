@@ -2,7 +2,7 @@ package dev.ccrouter.server;
 
 import dev.ccrouter.api.anthropic.AnthropicError;
 import dev.ccrouter.api.anthropic.ErrorType;
-import io.helidon.webserver.http.Handler;
+import dev.ccrouter.http.Handler;
 import java.net.InetSocketAddress;
 
 /**
@@ -15,11 +15,11 @@ final class LoopbackOnly {
 
     static Handler guard(Handler handler, ErrorResponses errors) {
         return (req, res) -> {
-            if (req.remotePeer().address() instanceof InetSocketAddress peer && peer.getAddress().isLoopbackAddress()) {
+            if (req.remotePeer() instanceof InetSocketAddress peer && peer.getAddress().isLoopbackAddress()) {
                 handler.handle(req, res);
             } else {
                 errors.send(res, AnthropicError.of(ErrorType.PERMISSION,
-                        req.path().path() + " is served to clients on this machine only."), Ids.next("req_"));
+                        req.path() + " is served to clients on this machine only."), Ids.next("req_"));
             }
         };
     }

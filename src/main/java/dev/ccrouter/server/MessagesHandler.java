@@ -35,13 +35,12 @@ import dev.ccrouter.upstream.RequestBody;
 import dev.ccrouter.upstream.UpstreamClient;
 import dev.ccrouter.upstream.UpstreamException;
 import dev.ccrouter.upstream.UpstreamResponse;
-import io.helidon.http.Header;
-import io.helidon.http.HeaderName;
-import io.helidon.http.HeaderNames;
-import io.helidon.http.HeaderValues;
-import io.helidon.webserver.http.Handler;
-import io.helidon.webserver.http.ServerRequest;
-import io.helidon.webserver.http.ServerResponse;
+import dev.ccrouter.http.Header;
+import dev.ccrouter.http.HeaderName;
+import dev.ccrouter.http.HeaderNames;
+import dev.ccrouter.http.Handler;
+import dev.ccrouter.http.ServerRequest;
+import dev.ccrouter.http.ServerResponse;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -65,11 +64,14 @@ import java.util.concurrent.ScheduledExecutorService;
  */
 final class MessagesHandler implements Handler {
     private static final HeaderName SESSION_ID = HeaderNames.create("x-claude-code-session-id");
-    /** A stream's response headers, the same for every stream: made once, their bytes kept (Helidon's cached headers). */
-    private static final Header EVENT_STREAM = HeaderValues.createCached(HeaderNames.CONTENT_TYPE,
+    /** OpenRouter's app attribution headers, passed on to the upstream as the client sent them. */
+    private static final HeaderName HTTP_REFERER = HeaderNames.create(UpstreamClient.HTTP_REFERER);
+    private static final HeaderName X_TITLE = HeaderNames.create(UpstreamClient.X_TITLE);
+    /** A stream's response headers, the same for every stream: made once. */
+    private static final Header EVENT_STREAM = Header.of(HeaderNames.CONTENT_TYPE,
             "text/event-stream; charset=utf-8");
-    private static final Header NO_CACHE = HeaderValues.createCached(HeaderNames.CACHE_CONTROL, "no-cache");
-    private static final Header NO_PROXY_BUFFERING = HeaderValues.createCached(HeaderNames.create("X-Accel-Buffering"),
+    private static final Header NO_CACHE = Header.of(HeaderNames.CACHE_CONTROL, "no-cache");
+    private static final Header NO_PROXY_BUFFERING = Header.of(HeaderNames.create("X-Accel-Buffering"),
             "no");
     private static final int MAX_UPSTREAM_BODY = 64 * 1024 * 1024;
     private static final int MAX_UPSTREAM_ERROR_BODY = 1024 * 1024;
@@ -292,8 +294,8 @@ final class MessagesHandler implements Handler {
                                String clientKey, Exchange exchange, List<String> secrets) {
         String sessionId = req.headers().first(SESSION_ID).orElse(null);
         UpstreamClient.Attribution attribution = new UpstreamClient.Attribution(
-                req.headers().first(UpstreamClient.HTTP_REFERER).orElse(null),
-                req.headers().first(UpstreamClient.X_TITLE).orElse(null));
+                req.headers().first(HTTP_REFERER).orElse(null),
+                req.headers().first(X_TITLE).orElse(null));
         JsonNode webSearch = WebSearch.tool(body);
         TargetCooldowns cooldowns = router.cooldowns();
         List<Candidate> targets = cooldowns.usable(fitting(searching(decision, webSearch), estimate));
@@ -467,7 +469,7 @@ final class MessagesHandler implements Handler {
     private ClientStream openStream(ServerResponse res, Exchange exchange, ClientDepartures connection) {
         startEventStream(res, exchange);
         boolean watched = exchange.departure.watchStream(connection); // else the keeper's writes notice a departure
-        return new ClientStream(json, connection.bounded(new CommittingOutput(res)), pingInterval, livenessCheck,
+        return new ClientStream(json, connection.bounded(res.outputStream()), pingInterval, livenessCheck,
                 watched, timers, exchange.cancellation);
     }
 
@@ -615,7 +617,7 @@ final class MessagesHandler implements Handler {
                 throw new IOException("not a JSON object");
             }
             return node;
-        } catch (IOException | RuntimeException e) { // Helidon reports broken framing and resets unchecked
+        } catch (IOException | RuntimeException e) { // Jackson reports some malformed input unchecked
             if (UpstreamClient.isTimeout(e)) {
                 throw new RequestFailure(AnthropicError.of(ErrorType.TIMEOUT,
                         "The upstream stopped sending its answer for longer than the read timeout."));

@@ -8,9 +8,9 @@ import dev.ccrouter.api.anthropic.ErrorType;
 import dev.ccrouter.config.GatewayConfig;
 import dev.ccrouter.config.RouteSettings;
 import dev.ccrouter.route.Router;
-import io.helidon.http.HeaderNames;
-import io.helidon.webserver.http.ServerRequest;
-import io.helidon.webserver.http.ServerResponse;
+import dev.ccrouter.http.HeaderNames;
+import dev.ccrouter.http.ServerRequest;
+import dev.ccrouter.http.ServerResponse;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -93,7 +93,7 @@ final class ModelsHandler {
         if (refused(req, res)) {
             return;
         }
-        String id = req.path().pathParameters().get("id");
+        String id = req.pathParameter("id");
         for (ObjectNode model : models) {
             if (model.get("id").asText().equals(id)) {
                 res.header(HeaderNames.CONTENT_TYPE, "application/json");

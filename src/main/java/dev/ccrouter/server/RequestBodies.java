@@ -10,8 +10,9 @@ import dev.ccrouter.api.anthropic.AnthropicError;
 import dev.ccrouter.api.anthropic.ErrorType;
 import dev.ccrouter.api.anthropic.JsonBuffers;
 import dev.ccrouter.api.anthropic.VerbatimTrees;
-import io.helidon.http.HeaderNames;
-import io.helidon.webserver.http.ServerRequest;
+import dev.ccrouter.http.BadRequest;
+import dev.ccrouter.http.HeaderNames;
+import dev.ccrouter.http.ServerRequest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -100,15 +101,19 @@ final class RequestBodies {
         return body;
     }
 
-    byte[] read(ServerRequest req) throws TooLarge {
+    /**
+     * The whole body; {@link Rejected} when it is too large, or its chunked framing is malformed (then with the
+     * server's status and reason, and its connection closes after the answer).
+     */
+    byte[] read(ServerRequest req) throws Rejected {
         long declared = req.headers().first(HeaderNames.CONTENT_LENGTH).map(Long::parseLong).orElse(-1L);
         if (declared > maxBytes) {
             throw tooLarge();
         }
-        if (!req.content().hasEntity()) {
+        if (!req.hasBody()) {
             return new byte[0];
         }
-        try (ReadDeadlines.Body deadline = deadlines.bodyStarted(); InputStream in = req.content().inputStream()) {
+        try (ReadDeadlines.Body deadline = deadlines.bodyStarted(); InputStream in = req.body()) {
             if (declared >= 0 && declared <= MAX_PRESIZED_BYTES) {
                 return readDeclared(in, (int) declared);
             }
@@ -119,6 +124,9 @@ final class RequestBodies {
                 throw tooLarge();
             }
             return body;
+        } catch (BadRequest e) {
+            throw new Rejected(new AnthropicError(e.status(), e.status() == 431 ? ErrorType.REQUEST_TOO_LARGE
+                    : ErrorType.INVALID_REQUEST, e.getMessage(), null));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -1,10 +1,10 @@
 package dev.ccrouter.server;
 
 import dev.ccrouter.config.AuthSettings;
-import io.helidon.http.HeaderName;
-import io.helidon.http.HeaderNames;
-import io.helidon.webserver.http.Handler;
-import io.helidon.webserver.http.ServerRequest;
+import dev.ccrouter.http.HeaderName;
+import dev.ccrouter.http.HeaderNames;
+import dev.ccrouter.http.Handler;
+import dev.ccrouter.http.ServerRequest;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -34,7 +34,7 @@ final class RequestFacts {
 
     /** The facts of the request being handled on this thread, or null outside a wrapped handler. */
     static final class Current implements Supplier<RequestFacts> {
-        // Helidon runs each request on its own virtual thread, start to finish, the access log included.
+        // The server runs each request on its connection's virtual thread, start to finish, the access log included.
         private final ThreadLocal<RequestFacts> current = new ThreadLocal<>();
         private final AtomicInteger openStreams = new AtomicInteger();
         private volatile ClientKeyNames keyNames = ClientKeyNames.none();
@@ -55,7 +55,7 @@ final class RequestFacts {
                 RequestFacts facts = of(req, keyNames);
                 res.beforeSend(() -> {
                     facts.firstByteNanos = System.nanoTime();
-                    facts.streaming = res.headers().first(HeaderNames.CONTENT_TYPE)
+                    facts.streaming = res.headerValue(HeaderNames.CONTENT_TYPE)
                             .map(RequestFacts::isEventStream).orElse(false);
                     if (facts.streaming) {
                         openStreams.incrementAndGet();

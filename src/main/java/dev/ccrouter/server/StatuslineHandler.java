@@ -2,9 +2,9 @@ package dev.ccrouter.server;
 
 import dev.ccrouter.ledger.Ledger;
 import dev.ccrouter.ledger.StatusLine;
-import io.helidon.http.HeaderNames;
-import io.helidon.webserver.http.ServerRequest;
-import io.helidon.webserver.http.ServerResponse;
+import dev.ccrouter.http.HeaderNames;
+import dev.ccrouter.http.ServerRequest;
+import dev.ccrouter.http.ServerResponse;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -33,7 +33,7 @@ final class StatuslineHandler {
 
     void handle(ServerRequest req, ServerResponse res) throws IOException {
         String sessionId;
-        try (InputStream body = req.content().inputStream()) {
+        try (InputStream body = req.body()) {
             sessionId = StatusLine.sessionId(new ByteArrayInputStream(body.readNBytes(MAX_BODY)));
         }
         res.header(HeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
@@ -54,7 +54,7 @@ final class StatuslineHandler {
 
     /** The caller's zone: {@code TZ} as the launcher passes it (an IANA name, perhaps after a colon). */
     private static ZoneId zone(ServerRequest req) {
-        String tz = req.query().first("tz").map(value -> value.startsWith(":") ? value.substring(1) : value)
+        String tz = req.query("tz").map(value -> value.startsWith(":") ? value.substring(1) : value)
                 .orElse("");
         try {
             return tz.isEmpty() ? ZoneId.systemDefault() : ZoneId.of(tz);

@@ -1,10 +1,10 @@
 package dev.ccrouter.server;
 
 import dev.ccrouter.config.GatewayConfig;
-import io.helidon.common.LazyValue;
-import io.helidon.http.HeaderNames;
-import io.helidon.webserver.http.ServerRequest;
-import io.helidon.webserver.http.ServerResponse;
+
+import dev.ccrouter.http.HeaderNames;
+import dev.ccrouter.http.ServerRequest;
+import dev.ccrouter.http.ServerResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -31,11 +31,11 @@ final class WebPages {
             Pattern.compile("(https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~/%-]*)?|mailto:[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+)");
 
     private final GatewayConfig config;
-    private final LazyValue<Assembled> assembled;
+    private final Lazy<Assembled> assembled;
 
     WebPages(GatewayConfig config) {
         this.config = config;
-        this.assembled = LazyValue.create(() -> assemble(config));
+        this.assembled = Lazy.create(() -> assemble(config));
     }
 
     /** The three pages of this instance, the instance URL still a placeholder. */

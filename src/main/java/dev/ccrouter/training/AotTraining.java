@@ -6,7 +6,7 @@ import dev.ccrouter.cli.Main;
 import dev.ccrouter.config.ConfigLoader;
 import dev.ccrouter.config.GatewayConfig;
 import dev.ccrouter.server.GatewayServer;
-import io.helidon.webserver.WebServer;
+import dev.ccrouter.http.HttpServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -39,7 +39,7 @@ public final class AotTraining {
     }
 
     public static void main(String[] args) throws Exception {
-        WebServer upstream = TrainingUpstream.start();
+        HttpServer upstream = TrainingUpstream.start();
         Path dataDir = Files.createTempDirectory("ccrouter-aot-training");
         String upstreamUrl = "http://127.0.0.1:" + upstream.port() + "/v1";
         int status = 1;

@@ -1,7 +1,8 @@
 package dev.ccrouter.training;
 
-import io.helidon.http.HeaderNames;
-import io.helidon.webserver.WebServer;
+import dev.ccrouter.http.HeaderNames;
+import dev.ccrouter.http.HttpServer;
+import dev.ccrouter.http.Routing;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -48,12 +49,11 @@ final class TrainingUpstream {
     private TrainingUpstream() {
     }
 
-    static WebServer start() {
+    static HttpServer start() {
         AtomicLong streams = new AtomicLong();
-        return WebServer.builder().host("127.0.0.1").port(0)
-                .connectionOptions(o -> o.tcpNoDelay(true))
-                .routing(r -> r.post("/v1/chat/completions", (req, res) -> {
-                    try (InputStream in = req.content().inputStream()) {
+        return HttpServer.builder().host("127.0.0.1").port(0)
+                .routing(Routing.builder().post("/v1/chat/completions", (req, res) -> {
+                    try (InputStream in = req.body()) {
                         in.transferTo(OutputStream.nullOutputStream());
                     }
                     boolean stream = req.headers().first(HeaderNames.ACCEPT).orElse("").contains("text/event-stream");
@@ -66,7 +66,7 @@ final class TrainingUpstream {
                         res.header(HeaderNames.CONTENT_TYPE, "application/json");
                         res.send(COMPLETION);
                     }
-                }))
+                }).build())
                 .build().start();
     }
 }

@@ -3,8 +3,6 @@ package dev.ccrouter.upstream;
 import dev.ccrouter.api.anthropic.AnthropicError;
 import dev.ccrouter.api.anthropic.ErrorType;
 import dev.ccrouter.config.GatewayConfig;
-import io.helidon.http.HeaderName;
-import io.helidon.http.HeaderNames;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
@@ -30,8 +28,8 @@ import javax.net.ssl.SSLSocketFactory;
  * was a third of the gateway's CPU under load.
  */
 public final class UpstreamClient implements AutoCloseable {
-    public static final HeaderName HTTP_REFERER = HeaderNames.create("HTTP-Referer");
-    public static final HeaderName X_TITLE = HeaderNames.create("X-Title");
+    public static final String HTTP_REFERER = "HTTP-Referer";
+    public static final String X_TITLE = "X-Title";
     /**
      * How long a call waits on the upstream before it counts as waiting ({@link Cancellation#whenWaiting}): longer
      * than a local server or a cache takes to answer, far shorter than a model takes to start.
@@ -190,10 +188,10 @@ public final class UpstreamClient implements AutoCloseable {
         String referer = attribution.httpReferer() != null ? attribution.httpReferer() : httpReferer;
         String title = attribution.title() != null ? attribution.title() : appTitle;
         if (referer != null) {
-            header(head, HTTP_REFERER.defaultCase(), referer);
+            header(head, HTTP_REFERER, referer);
         }
         if (title != null) {
-            header(head, X_TITLE.defaultCase(), title);
+            header(head, X_TITLE, title);
         }
         return head.append("\r\n").toString().getBytes(StandardCharsets.UTF_8);
     }

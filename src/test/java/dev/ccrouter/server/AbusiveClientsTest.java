@@ -79,7 +79,7 @@ class AbusiveClientsTest {
         }
 
         private static long countConnectionThreads() throws IOException {
-            return ThreadDump.count(Pattern.compile("\\] WebServer socket"));
+            return ThreadDump.count(Pattern.compile("\"ccrouter-connection\"|\\] WebServer socket"));
         }
 
         @Override

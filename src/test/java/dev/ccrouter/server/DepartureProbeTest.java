@@ -3,12 +3,12 @@ package dev.ccrouter.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.helidon.common.socket.PlainSocket;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -17,20 +17,20 @@ import org.junit.jupiter.api.Test;
 /**
  * The edge's departure check on a real server socket, polled (the tests run with {@code java.base} opened to the
  * code, as the jar's manifest opens it): a connected client is there, one that sent a byte early is still there and
- * the byte still waits for Helidon's read, and one that closed or reset its connection is gone — all without a read.
+ * the byte still waits for the server's read, and one that closed or reset its connection is gone — all without a read.
  */
 class DepartureProbeTest {
     ServerSocketChannel listener;
     Socket client;
+    SocketChannel server;
     Socket accepted;
-    PlainSocket server;
 
     @BeforeEach
     void connect() throws IOException {
         listener = ServerSocketChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         client = new Socket(InetAddress.getLoopbackAddress(), listener.socket().getLocalPort());
-        accepted = listener.accept().socket(); // as Helidon accepts
-        server = PlainSocket.server(accepted, "1", "test");
+        server = listener.accept(); // as the gateway's server accepts
+        accepted = server.socket();
     }
 
     @AfterEach
@@ -41,9 +41,8 @@ class DepartureProbeTest {
     }
 
     @Test
-    void aConnectedClientIsThereAndItsSocketIsPolledWithoutAProbe() {
-        assertThat(DepartureProbe.polls(server)).isTrue();
-        assertThat(DepartureProbe.start(server)).isTrue();
+    void aConnectedClientIsThereAndItsSocketIsPolled() {
+        assertThat(DepartureProbe.polls()).isTrue();
         assertThat(DepartureProbe.departed(server)).isFalse();
     }
 

@@ -465,7 +465,7 @@ class HttpWireTest {
                 Arguments.of("Transfer-Encoding gzip", countTokens + "Transfer-Encoding: gzip\r\n\r\n", 400),
                 Arguments.of("Transfer-Encoding gzip, chunked",
                         countTokens + "Transfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n", 501),
-                Arguments.of("version HTTP/2.0 as text", "GET /health HTTP/2.0\r\n" + h + "\r\n", 400),
+                Arguments.of("version HTTP/2.0 as text", "GET /health HTTP/2.0\r\n" + h + "\r\n", 505),
                 Arguments.of("invalid percent escape", "GET /heal%zzh HTTP/1.1\r\n" + h + "\r\n", 400),
                 Arguments.of("truncated percent escape", "GET /health% HTTP/1.1\r\n" + h + "\r\n", 400),
                 Arguments.of("bare LF line ends", "GET /health HTTP/1.1\n" + h.replace("\r\n", "\n") + "\n", 400),

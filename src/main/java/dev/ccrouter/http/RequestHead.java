@@ -126,8 +126,14 @@ final class RequestHead {
             if (http10) {
                 throw malformed("Transfer-Encoding is not defined for HTTP/1.0.");
             }
-            if (headers.count(HeaderNames.TRANSFER_ENCODING) != 1
-                    || !headers.value(HeaderNames.TRANSFER_ENCODING).equalsIgnoreCase("chunked")) {
+            // RFC 9112 §6.3: a request whose last coding is not chunked has no knowable end (400); chunked after
+            // another coding is understood but not supported (501).
+            String codings = String.join(",", headers.values(HeaderNames.TRANSFER_ENCODING));
+            String last = codings.substring(codings.lastIndexOf(',') + 1).strip();
+            if (!last.equalsIgnoreCase("chunked")) {
+                throw malformed("A request's last transfer coding is chunked.");
+            }
+            if (!codings.strip().equalsIgnoreCase("chunked")) {
                 throw new BadRequest(501, "Only the chunked transfer coding is supported.");
             }
             chunked = true;

@@ -13,9 +13,6 @@ public interface Connection {
     /** The socket, for a watcher that polls it without reading (it is in blocking mode). */
     SocketChannel channel();
 
-    /** Whether bytes of a next request sit read and not yet parsed. */
-    boolean bytesWaiting();
-
     /**
      * Writes a whole response of the watcher's own straight to the socket (a request that ran out of time: no handler
      * owns the exchange); the connection closes after it.

@@ -71,6 +71,15 @@ public final class RequestHeaders {
         return count;
     }
 
+    /** Every value of this header, in order. */
+    java.util.List<String> values(HeaderName name) {
+        java.util.List<String> values = new java.util.ArrayList<>(1);
+        for (int field = indexOf(name, 0); field >= 0; field = indexOf(name, field + 1)) {
+            values.add(valueAt(field));
+        }
+        return values;
+    }
+
     /** How many fields carry this name. */
     int count(HeaderName name) {
         int found = 0;

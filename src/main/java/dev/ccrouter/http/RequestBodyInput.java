@@ -96,15 +96,15 @@ final class RequestBodyInput extends InputStream {
     }
 
     /**
-     * Whether what is left can be read and dropped so the connection serves another request: at most {@code limit}
-     * bytes of a declared length. Not a body the client holds back until invited ({@code 100-continue}): it may
-     * never come.
+     * Whether what is left may be read and dropped so the connection serves another request: at most {@code limit}
+     * bytes of a declared length, or chunks (whose size shows only as they are read: {@link #drain} gives up past the
+     * limit). Not a body the client holds back until invited ({@code 100-continue}): it may never come.
      */
     boolean drainable(long limit) {
-        return done || !failed && !continueDue && framing == RequestHead.Framing.LENGTH && remaining <= limit;
+        return done || !failed && !continueDue && (framing == RequestHead.Framing.CHUNKED || remaining <= limit);
     }
 
-    /** Reads and drops what is left ({@link #drainable}); false when it fails. */
+    /** Reads and drops what is left, at most {@code limit} bytes ({@link #drainable}); false when it cannot. */
     boolean drain(long limit) {
         if (done) {
             return true;
@@ -112,10 +112,14 @@ final class RequestBodyInput extends InputStream {
         if (!drainable(limit)) {
             return false;
         }
-        byte[] sink = new byte[(int) Math.min(8192, remaining)];
+        byte[] sink = new byte[8192];
+        long dropped = 0;
         try {
-            while (read(sink, 0, sink.length) >= 0) {
-                // dropped
+            for (int read; (read = read(sink, 0, sink.length)) >= 0; ) {
+                dropped += read;
+                if (dropped > limit) {
+                    return false;
+                }
             }
             return true;
         } catch (IOException e) {

@@ -19,6 +19,11 @@ import java.util.Optional;
 public final class ServerResponse {
     /** What a response gathers before a write; a larger write goes out beside it, uncopied. */
     private static final int BUFFER = 2048;
+    /**
+     * How much of a streamed body is held back before its first flush: a body closed within it leaves in one write
+     * with its length; past it, the head goes out and the body is chunked.
+     */
+    private static final int HELD_BEFORE_FLUSH = 64 * 1024;
     private static final byte[] CRLF = {'\r', '\n'};
     private static final byte[] LAST_CHUNK = {'0', '\r', '\n', '\r', '\n'};
     private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
@@ -175,6 +180,16 @@ public final class ServerResponse {
         return status < 200 || status == 204 || status == 304;
     }
 
+    /** Whether the handler began a response: sent its head, or took its body's stream. */
+    boolean begun() {
+        return state != State.OPEN || output != null;
+    }
+
+    /** The response cannot be completed (its handler failed after its head went out): the connection closes. */
+    void markBroken() {
+        broken = true;
+    }
+
     boolean finished() {
         return state == State.FINISHED;
     }
@@ -308,7 +323,11 @@ public final class ServerResponse {
                 if (early == null) {
                     early = new byte[BUFFER];
                 }
-                if (early.length - earlyLength >= length) {
+                if (earlyLength + length <= HELD_BEFORE_FLUSH) {
+                    if (early.length - earlyLength < length) {
+                        early = Arrays.copyOf(early, Math.min(HELD_BEFORE_FLUSH,
+                                Math.max(early.length * 2, earlyLength + length)));
+                    }
                     System.arraycopy(bytes, offset, early, earlyLength, length);
                     earlyLength += length;
                     return;
