@@ -13,7 +13,7 @@ import java.util.List;
 
 /**
  * The classes a gateway's first request initialises: the HTTP server's request path, the translation, the upstream
- * client, the stream writer, the bill, the ledger's row and the metrics ({@code ccrouter/first-request-classes.txt}, ≈ 270).
+ * client, the stream writer, the bill, the ledger's row and the metrics ({@code ccrouter/first-request-classes.txt}, ≈ 230).
  * Initialising them is a large part of what makes the first request slower than the next; {@link GatewayServer#start}
  * has it done on a thread of its own while it waits for the ledger's database.
  *
