@@ -1,5 +1,6 @@
 package dev.ccrouter.cli;
 
+import ch.qos.logback.classic.LoggerContext;
 import dev.ccrouter.config.ConfigException;
 import dev.ccrouter.config.ConfigLoader;
 import dev.ccrouter.config.ConfigWatcher;
@@ -14,7 +15,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import ch.qos.logback.classic.LoggerContext;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -51,6 +51,8 @@ final class Http1Connection implements Connection, Runnable {
     private int limit;
     private RequestBodyInput body;
     private ServerResponse response;
+    /** The thread serving the connection, once it runs. */
+    private volatile Thread thread;
 
     Http1Connection(HttpServer server, SocketChannel channel) throws IOException {
         this.server = server;
@@ -61,6 +63,7 @@ final class Http1Connection implements Connection, Runnable {
 
     @Override
     public void run() {
+        thread = Thread.currentThread();
         try {
             observer = server.gate().opened(this);
             serve();
@@ -334,6 +337,18 @@ final class Http1Connection implements Connection, Runnable {
     @Override
     public void writeRaw(byte[] whole) throws IOException {
         write(whole, whole.length, null, 0, 0);
+    }
+
+    /**
+     * Ends the connection whatever it is doing (the server's grace ran out): the socket closes under any read or
+     * write, and a handler waiting on something else is interrupted.
+     */
+    void cutOff() {
+        close();
+        Thread serving = thread;
+        if (serving != null) {
+            serving.interrupt();
+        }
     }
 
     /** Closes the connection if no request is being served on it (the server is stopping); false if one is. */

@@ -175,7 +175,7 @@ public final class HttpServer {
 
     /**
      * Stops accepting, closes idle connections, waits up to the grace period for the requests in progress (streams
-     * included), then closes what is left. Returns once every connection has ended, or a moment after the grace.
+     * included), then cuts off what is left (its sockets closed, its handlers interrupted).
      */
     public void stop() {
         stopping = true;
@@ -199,7 +199,7 @@ public final class HttpServer {
         } finally {
             lock.unlock();
         }
-        connections.forEach(Http1Connection::close);
+        connections.forEach(Http1Connection::cutOff);
     }
 
     private void closeListener() {

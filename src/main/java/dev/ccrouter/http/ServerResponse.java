@@ -204,9 +204,12 @@ public final class ServerResponse {
         return keepsAlive && !broken && state == State.FINISHED;
     }
 
-    /** Ends a streamed body the handler left open. */
+    /**
+     * Ends a streamed body the handler left open; not one that broke (its handler failed after the head went out):
+     * a last chunk would tell the client the body was whole.
+     */
     void finish() throws IOException {
-        if (output != null && state != State.FINISHED) {
+        if (output != null && state != State.FINISHED && !broken) {
             output.close();
         }
     }
@@ -320,6 +323,11 @@ public final class ServerResponse {
                 throw new IOException("the response's body is closed");
             }
             if (framing == null) {
+                if (headerValue(HeaderNames.CONTENT_LENGTH).isPresent()) {
+                    commit(false); // the framing is known: nothing to hold back for
+                    emit(bytes, offset, length);
+                    return;
+                }
                 if (early == null) {
                     early = new byte[BUFFER];
                 }

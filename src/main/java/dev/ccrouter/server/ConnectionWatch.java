@@ -47,8 +47,6 @@ final class ConnectionWatch {
     private long expiredAt;
     /** Runs when the client closes its side while the handler waits on the upstream; null when not watched. */
     private Runnable onDeparture;
-    /** The departure action ran: the client left while its request was being handled. */
-    private boolean departed;
     /** When the handler's write under way ({@link StallBoundedOutput}) started; {@link #NONE} between writes. */
     private long writingSince = NONE;
 
@@ -101,14 +99,8 @@ final class ConnectionWatch {
             }
             departure = onDeparture;
             onDeparture = null;
-            departed = true;
         }
         departure.run();
-    }
-
-    /** Whether the client left while its request was being handled (noticed by {@link #checkDeparture}). */
-    synchronized boolean departed() {
-        return departed;
     }
 
     /** The handler starts a write to the client; it must end within the write-stall bound (the body timeout). */
@@ -120,10 +112,6 @@ final class ConnectionWatch {
         writingSince = NONE;
     }
 
-    synchronized Phase phase() {
-        return phase;
-    }
-
     /** The first byte of a request head arrived; the rest of it must follow within the head timeout. */
     synchronized void headStarted(long now) {
         if (phase == Phase.IDLE) {
@@ -133,7 +121,6 @@ final class ConnectionWatch {
     }
 
     synchronized void handlerStarted() {
-        departed = false;
         if (phase == Phase.IDLE || phase == Phase.HEAD) {
             phase = Phase.HANDLING;
             deadline = NONE;

@@ -3,13 +3,13 @@ package dev.ccrouter.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ccrouter.api.anthropic.AnthropicError;
+import dev.ccrouter.http.Handler;
+import dev.ccrouter.http.HeaderNames;
+import dev.ccrouter.http.ServerRequest;
+import dev.ccrouter.http.ServerResponse;
 import dev.ccrouter.route.RouteDecision;
 import dev.ccrouter.route.Router;
 import dev.ccrouter.translate.TokenEstimator;
-import dev.ccrouter.http.HeaderNames;
-import dev.ccrouter.http.Handler;
-import dev.ccrouter.http.ServerRequest;
-import dev.ccrouter.http.ServerResponse;
 import java.io.IOException;
 
 /**

@@ -10,14 +10,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ccrouter.api.anthropic.AnthropicError;
 import dev.ccrouter.api.anthropic.ErrorType;
 import dev.ccrouter.billing.Money;
+import dev.ccrouter.http.HeaderNames;
+import dev.ccrouter.http.ServerRequest;
+import dev.ccrouter.http.ServerResponse;
 import dev.ccrouter.ledger.LedgerEntry;
 import dev.ccrouter.ledger.LedgerStore;
 import dev.ccrouter.ledger.UsageTotals;
 import dev.ccrouter.ledger.UsageView;
-
-import dev.ccrouter.http.HeaderNames;
-import dev.ccrouter.http.ServerRequest;
-import dev.ccrouter.http.ServerResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

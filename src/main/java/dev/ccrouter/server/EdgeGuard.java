@@ -8,16 +8,15 @@ import dev.ccrouter.http.ConnectionGate;
 import dev.ccrouter.http.Filter;
 import dev.ccrouter.http.Header;
 import dev.ccrouter.http.ServerRequest;
-import dev.ccrouter.http.ServerResponse;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -111,9 +110,9 @@ final class EdgeGuard implements ConnectionGate, ReadDeadlines, ClientDepartures
 
     /**
      * The routing filter: answers a refused connection's request, and tells the connection's watch when a handler
-     * starts and ends. A refused connection's {@code GET /health}
-     * is served all the same, then the connection closed: a full gateway is alive, and a liveness probe that saw
-     * {@code 503} would restart it and drop every stream it holds. The answer costs what the refusal would (the
+     * starts and ends. A refused connection's {@code GET /health} is served all the same, then the connection closed:
+     * a full gateway is alive, and a liveness probe that saw {@code 503} would restart it and drop every stream it
+     * holds. The answer costs what the refusal would (the
      * connection was accepted and read either way), so the caps still bound what any client can hold.
      */
     Filter filter(ErrorResponses errors) {

@@ -1,10 +1,10 @@
 package dev.ccrouter.server;
 
-import dev.ccrouter.ledger.LedgerEntry;
-import dev.ccrouter.ledger.LedgerWriter;
 import dev.ccrouter.http.HeaderNames;
 import dev.ccrouter.http.ServerRequest;
 import dev.ccrouter.http.ServerResponse;
+import dev.ccrouter.ledger.LedgerEntry;
+import dev.ccrouter.ledger.LedgerWriter;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;

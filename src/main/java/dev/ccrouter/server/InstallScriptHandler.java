@@ -1,9 +1,8 @@
 package dev.ccrouter.server;
 
 import dev.ccrouter.config.GatewayConfig;
-
-import dev.ccrouter.http.HeaderNames;
 import dev.ccrouter.http.Handler;
+import dev.ccrouter.http.HeaderNames;
 import dev.ccrouter.http.ServerRequest;
 import dev.ccrouter.http.ServerResponse;
 

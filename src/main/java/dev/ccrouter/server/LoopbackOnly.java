@@ -3,7 +3,6 @@ package dev.ccrouter.server;
 import dev.ccrouter.api.anthropic.AnthropicError;
 import dev.ccrouter.api.anthropic.ErrorType;
 import dev.ccrouter.http.Handler;
-import java.net.InetSocketAddress;
 
 /**
  * Operator pages ({@code /metrics}, {@code /dashboard}) without a key, for clients on this machine only: whoever
@@ -15,7 +14,7 @@ final class LoopbackOnly {
 
     static Handler guard(Handler handler, ErrorResponses errors) {
         return (req, res) -> {
-            if (req.remotePeer() instanceof InetSocketAddress peer && peer.getAddress().isLoopbackAddress()) {
+            if (req.remotePeer().getAddress().isLoopbackAddress()) {
                 handler.handle(req, res);
             } else {
                 errors.send(res, AnthropicError.of(ErrorType.PERMISSION,

@@ -1,9 +1,9 @@
 package dev.ccrouter.server;
 
 import dev.ccrouter.config.AuthSettings;
+import dev.ccrouter.http.Handler;
 import dev.ccrouter.http.HeaderName;
 import dev.ccrouter.http.HeaderNames;
-import dev.ccrouter.http.Handler;
 import dev.ccrouter.http.ServerRequest;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicInteger;

@@ -1,10 +1,10 @@
 package dev.ccrouter.server;
 
-import dev.ccrouter.ledger.Ledger;
-import dev.ccrouter.ledger.StatusLine;
 import dev.ccrouter.http.HeaderNames;
 import dev.ccrouter.http.ServerRequest;
 import dev.ccrouter.http.ServerResponse;
+import dev.ccrouter.ledger.Ledger;
+import dev.ccrouter.ledger.StatusLine;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;

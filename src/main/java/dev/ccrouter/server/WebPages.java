@@ -1,14 +1,13 @@
 package dev.ccrouter.server;
 
 import dev.ccrouter.config.GatewayConfig;
-
 import dev.ccrouter.http.HeaderNames;
 import dev.ccrouter.http.ServerRequest;
 import dev.ccrouter.http.ServerResponse;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.regex.Pattern;
 
