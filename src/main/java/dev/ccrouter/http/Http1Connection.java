@@ -51,6 +51,11 @@ final class Http1Connection implements Connection, Runnable {
     private int limit;
     private RequestBodyInput body;
     private ServerResponse response;
+    /**
+     * The buffer a response gathers its head and small writes in, kept for the connection's next response: responses
+     * on a connection follow one another, and a new one for each was a tenth of a small request's garbage.
+     */
+    private byte[] responseBuffer;
     /** The thread serving the connection, once it runs. */
     private volatile Thread thread;
 
@@ -300,6 +305,14 @@ final class Http1Connection implements Connection, Runnable {
     /** Body bytes already read from the socket. */
     int buffered() {
         return limit - position;
+    }
+
+    /** The current response's gathering buffer ({@link ServerResponse#BUFFER} bytes). */
+    byte[] responseBuffer() {
+        if (responseBuffer == null) {
+            responseBuffer = new byte[ServerResponse.BUFFER];
+        }
+        return responseBuffer;
     }
 
     /** Invites the body of a client that sent {@code Expect: 100-continue}, unless the response has begun. */

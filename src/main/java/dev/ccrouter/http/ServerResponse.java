@@ -18,7 +18,7 @@ import java.util.Optional;
  */
 public final class ServerResponse {
     /** What a response gathers before a write; a larger write goes out beside it, uncopied. */
-    private static final int BUFFER = 2048;
+    static final int BUFFER = 2048;
     /**
      * How much of a streamed body is held back before its first flush: a body closed within it leaves in one write
      * with its length; past it, the head goes out and the body is chunked.
@@ -228,7 +228,7 @@ public final class ServerResponse {
             }
         }
         keepsAlive = clientKeepsAlive && !handlerCloses && framing != Framing.UNTIL_CLOSE && connection.mayKeepAlive();
-        out = new byte[BUFFER];
+        out = connection.responseBuffer();
         outLength = 0;
         append(StatusLines.line(status, reason));
         for (int i = 0; i < headerCount; i++) {

@@ -183,8 +183,7 @@ public final class GatewayServer implements AutoCloseable {
         limits.start();
         try {
             server = built.start();
-        } catch (UncheckedIOException e) {
-            LOG.error("cannot listen on {}:{}: {}", config.host(), config.port(), e.getCause().getMessage());
+        } catch (UncheckedIOException e) { // `serve` says so in one line, beside the address
             throw new IllegalStateException("cannot listen there (address in use, or not this machine's)");
         }
         LOG.info("ccrouter listening on http://{}:{} → upstream {}", config.host(), server.port(), config.upstreamBaseUrl());
