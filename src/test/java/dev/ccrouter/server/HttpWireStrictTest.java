@@ -5,6 +5,7 @@ import static dev.ccrouter.server.HttpWireTest.HOST;
 import static dev.ccrouter.server.HttpWireTest.STREAM_BODY;
 import static dev.ccrouter.server.HttpWireTest.T;
 import static dev.ccrouter.server.HttpWireTest.assertCounted;
+import static dev.ccrouter.server.HttpWireTest.assertEnvelope;
 import static dev.ccrouter.server.HttpWireTest.assertHealth;
 import static dev.ccrouter.server.HttpWireTest.assertLengthDelimited;
 import static dev.ccrouter.server.HttpWireTest.assertMessage;
@@ -17,15 +18,10 @@ import static dev.ccrouter.server.HttpWireTest.postChunked;
 import static dev.ccrouter.server.HttpWireTest.userSays;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.ccrouter.testing.RawClient;
 import dev.ccrouter.testing.RawResponse;
 import dev.ccrouter.testing.RawResponse.Framing;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The HTTP/1.1 wire as RFC 9110/9112 want it where Helidon SE 4.5, which served the gateway before its own server,
@@ -33,16 +29,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Helidon did instead is said at each test. {@link HttpWireTest} holds what both servers do.
  */
 class HttpWireStrictTest extends GatewayOverRawSockets {
-    /** The Anthropic error envelope, as JSON with a Content-Length. */
-    static void assertEnvelope(RawResponse response, int status, String type) {
-        assertThat(response.status()).as("%s", response).isEqualTo(status);
-        assertLengthDelimited(response);
-        JsonNode envelope = json(response);
-        assertThat(envelope.path("type").asText()).as("%s", response).isEqualTo("error");
-        assertThat(envelope.path("error").path("type").asText()).isEqualTo(type);
-        assertThat(envelope.path("error").path("message").asText()).isNotBlank();
-    }
-
     // ---- HTTP/1.0 (Helidon: 505 HTTP Version Not Supported to every HTTP/1.0 request, RFC 9112 §2.3 has 1.1 servers
     // answer 1.0 requests)
 
@@ -130,22 +116,8 @@ class HttpWireStrictTest extends GatewayOverRawSockets {
         return out.append("0").append(extension).append("\r\n\r\n").toString();
     }
 
-    // ---- malformed requests: Helidon answers 400 with an empty body; a client of the gateway expects the envelope
-
-    static Stream<Arguments> malformedAs400() {
-        return HttpWireTest.malformed().filter(arguments -> (int) arguments.get()[2] == 400);
-    }
-
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("malformedAs400")
-    void aMalformedRequestGetsTheErrorEnvelope(String what, String request, int status) {
-        RawClient client = connect();
-        client.sendAsFarAsAccepted(request);
-        RawResponse refused = client.readResponse(T);
-        assertEnvelope(refused, 400, "invalid_request_error");
-        assertThat(refused.connectionHas("close")).isTrue();
-        client.assertClosedWithin(T);
-    }
+    // ---- refusals: Helidon answered 400 with an empty body; a client of the gateway expects the envelope
+    // (every malformed request of HttpWireTest is held to it there)
 
     @Test
     void anOversizedRequestHeadIs431() {
