@@ -19,6 +19,17 @@ public interface ConnectionGate {
         default void headStarted() {
         }
 
+        /**
+         * A write to the client begins (once for each system call of it, so each call that returns made progress):
+         * one that never returns is a client that reads nothing, for the gate to end by closing the connection.
+         */
+        default void writeStarted() {
+        }
+
+        /** The write under way returned. */
+        default void writeEnded() {
+        }
+
         /** The connection is closed; nothing more comes from it. */
         default void closed() {
         }

@@ -44,13 +44,18 @@ final class Http1Connection implements Connection, Runnable {
     private final AtomicInteger state = new AtomicInteger(IDLE);
     /** Held by every write: a watcher's own response ({@link #writeRaw}) never interleaves with a handler's. */
     private final ReentrantLock writing = new ReentrantLock();
-    private ConnectionGate.Observer observer = ConnectionGate.Observer.NONE;
+    /** Set on the connection's thread; read by whatever thread writes. */
+    private volatile ConnectionGate.Observer observer = ConnectionGate.Observer.NONE;
     private byte[] buffer = new byte[INITIAL_BUFFER];
     /** The unread bytes are {@code buffer[position, limit)}. */
     private int position;
     private int limit;
     private RequestBodyInput body;
     private ServerResponse response;
+    /** A response of the current exchange has begun to be written ({@link #writing}'s). */
+    private boolean responding;
+    /** A watcher answered the request itself ({@link #writing}'s): nothing more goes out. */
+    private boolean answeredRaw;
     /**
      * The buffer a response gathers its head and small writes in, kept for the connection's next response: responses
      * on a connection follow one another, and a new one for each was a tenth of a small request's garbage.
@@ -77,8 +82,11 @@ final class Http1Connection implements Connection, Runnable {
         } finally {
             state.set(CLOSED);
             close();
-            observer.closed();
-            server.ended(this);
+            try {
+                observer.closed();
+            } finally {
+                server.ended(this);
+            }
         }
     }
 
@@ -122,10 +130,12 @@ final class Http1Connection implements Connection, Runnable {
             return false;
         }
         if (!body.drain(DRAIN_LIMIT)) {
+            linger();
             return false;
         }
         body = null;
         response = null;
+        exchangeEnded();
         return true;
     }
 
@@ -318,7 +328,12 @@ final class Http1Connection implements Connection, Runnable {
     /** Invites the body of a client that sent {@code Expect: 100-continue}, unless the response has begun. */
     void sendContinue() throws IOException {
         if (response != null && !response.isSent()) {
-            write(CONTINUE, CONTINUE.length, null, 0, 0);
+            writing.lock();
+            try {
+                writeAll(ByteBuffer.wrap(CONTINUE), null);
+            } finally {
+                writing.unlock();
+            }
         }
     }
 
@@ -327,29 +342,70 @@ final class Http1Connection implements Connection, Runnable {
         return !server.stopping() && body != null && body.drainable(DRAIN_LIMIT);
     }
 
-    /** Writes {@code first[0, firstLength)} then {@code second[offset, offset + length)}, in one system call. */
+    /**
+     * Writes a response's {@code first[0, firstLength)} then {@code second[offset, offset + length)}, in one system
+     * call when the socket takes it all.
+     *
+     * @throws IOException also when a watcher answered the request already ({@link #writeRaw})
+     */
     void write(byte[] first, int firstLength, byte[] second, int offset, int length) throws IOException {
         ByteBuffer head = ByteBuffer.wrap(first, 0, firstLength);
         writing.lock();
         try {
-            if (second == null || length == 0) {
-                while (head.hasRemaining()) {
-                    channel.write(head);
-                }
-            } else {
-                ByteBuffer[] both = {head, ByteBuffer.wrap(second, offset, length)};
-                while (both[1].hasRemaining()) {
-                    channel.write(both);
-                }
+            if (answeredRaw) {
+                throw new IOException("the request was answered already (it ran out of time)");
             }
+            responding = true;
+            writeAll(head, second == null || length == 0 ? null : ByteBuffer.wrap(second, offset, length));
         } finally {
             writing.unlock();
         }
     }
 
+    /**
+     * Writes a whole response of a watcher's own, unless the exchange's response has begun: the client gets one answer
+     * or the other, never both.
+     */
     @Override
     public void writeRaw(byte[] whole) throws IOException {
-        write(whole, whole.length, null, 0, 0);
+        writing.lock();
+        try {
+            if (responding) {
+                throw new IOException("a response is being written");
+            }
+            answeredRaw = true;
+            writeAll(ByteBuffer.wrap(whole), null);
+        } finally {
+            writing.unlock();
+        }
+    }
+
+    /** Writes both buffers (the second may be null), telling the gate of each system call. */
+    private void writeAll(ByteBuffer first, ByteBuffer second) throws IOException {
+        ByteBuffer[] both = second == null ? null : new ByteBuffer[] {first, second};
+        ByteBuffer last = second == null ? first : second;
+        try {
+            while (last.hasRemaining()) {
+                observer.writeStarted();
+                if (both == null) {
+                    channel.write(first);
+                } else {
+                    channel.write(both);
+                }
+            }
+        } finally {
+            observer.writeEnded();
+        }
+    }
+
+    /** The exchange is over: the next response may be written, and a watcher may answer the next request. */
+    private void exchangeEnded() {
+        writing.lock();
+        try {
+            responding = false;
+        } finally {
+            writing.unlock();
+        }
     }
 
     /**

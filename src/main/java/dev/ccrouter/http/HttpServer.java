@@ -137,6 +137,12 @@ public final class HttpServer {
             return;
         }
         connections.add(connection);
+        if (stopping) { // accepted as the listener closed: stop() may have looked at the connections already
+            connections.remove(connection);
+            connection.close();
+            connectionSlots.release();
+            return;
+        }
         Thread.ofVirtual().name("ccrouter-connection").start(connection);
     }
 
@@ -182,6 +188,11 @@ public final class HttpServer {
         closeListener();
         if (acceptor != null) {
             acceptor.interrupt();
+            try {
+                acceptor.join(TimeUnit.SECONDS.toMillis(1)); // no connection is added once it has ended
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         long deadline = System.nanoTime() + shutdownGrace.toNanos();
         lock.lock();

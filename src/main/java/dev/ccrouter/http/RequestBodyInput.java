@@ -20,6 +20,8 @@ final class RequestBodyInput extends InputStream {
     private long remaining;
     private boolean done;
     private boolean failed;
+    /** Some of the body was read: a handler that stops inside a chunked body found it larger than it wanted. */
+    private boolean started;
 
     RequestBodyInput(Http1Connection connection, RequestHead head) {
         this.connection = connection;
@@ -75,6 +77,7 @@ final class RequestBodyInput extends InputStream {
             if (read < 0) {
                 throw new EOFException("the client closed its connection inside the request body");
             }
+            started = true;
             remaining -= read;
             if (remaining == 0) {
                 if (framing == RequestHead.Framing.LENGTH) {
@@ -97,11 +100,13 @@ final class RequestBodyInput extends InputStream {
 
     /**
      * Whether what is left may be read and dropped so the connection serves another request: at most {@code limit}
-     * bytes of a declared length, or chunks (whose size shows only as they are read: {@link #drain} gives up past the
-     * limit). Not a body the client holds back until invited ({@code 100-continue}): it may never come.
+     * bytes of a declared length; chunks the handler did not begin to read (their size shows only as they are read:
+     * {@link #drain} gives up past the limit), not chunks it began and left (it found the body larger than it takes).
+     * Not a body the client holds back until invited ({@code 100-continue}): it may never come.
      */
     boolean drainable(long limit) {
-        return done || !failed && !continueDue && (framing == RequestHead.Framing.CHUNKED || remaining <= limit);
+        return done || !failed && !continueDue
+                && (framing == RequestHead.Framing.CHUNKED ? !started : remaining <= limit);
     }
 
     /** Reads and drops what is left, at most {@code limit} bytes ({@link #drainable}); false when it cannot. */
@@ -127,22 +132,39 @@ final class RequestBodyInput extends InputStream {
         }
     }
 
+    /**
+     * {@code chunk-size [ BWS ";" chunk-ext ]} (RFC 9112 §7.1), strictly: hex digits from the line's first byte, then
+     * only spaces or tabs before an extension, whose bytes are a header value's (no CR, NUL or other control). A
+     * lenient reader here is what lets a front proxy and this server cut the same bytes into different requests.
+     */
     private long nextChunkSize() throws IOException {
         String line = connection.readLine(MAX_LINE);
-        int end = line.indexOf(';');
-        String size = (end < 0 ? line : line.substring(0, end)).strip();
-        if (size.isEmpty() || size.length() > 15) {
-            throw new BadRequest(400, "Malformed chunk size in the request body.");
-        }
+        int digits = 0;
         long value = 0;
-        for (int i = 0; i < size.length(); i++) {
-            int digit = Character.digit(size.charAt(i), 16);
-            if (digit < 0) {
-                throw new BadRequest(400, "Malformed chunk size in the request body.");
+        while (digits < line.length() && Character.digit(line.charAt(digits), 16) >= 0) {
+            value = value << 4 | Character.digit(line.charAt(digits), 16);
+            digits++;
+        }
+        if (digits == 0 || digits > 15) {
+            throw malformedChunk();
+        }
+        int at = digits;
+        while (at < line.length() && (line.charAt(at) == ' ' || line.charAt(at) == '\t')) {
+            at++;
+        }
+        if (at < line.length() ? line.charAt(at) != ';' : at > digits) { // spaces only before an extension
+            throw malformedChunk();
+        }
+        for (int i = at; i < line.length(); i++) {
+            if (!Tokens.isValueByte(line.charAt(i))) {
+                throw malformedChunk();
             }
-            value = value << 4 | digit;
         }
         return value;
+    }
+
+    private static BadRequest malformedChunk() {
+        return new BadRequest(400, "Malformed chunk size in the request body.");
     }
 
     private void expectLineEnd() throws IOException {
@@ -151,10 +173,24 @@ final class RequestBodyInput extends InputStream {
         }
     }
 
+    /** Reads past the trailer fields, each checked as a header field is (a name, a colon, value bytes). */
     private void skipTrailers() throws IOException {
-        for (int lines = 0; !connection.readLine(MAX_LINE).isEmpty(); lines++) {
+        for (int lines = 0; ; lines++) {
+            String line = connection.readLine(MAX_LINE);
+            if (line.isEmpty()) {
+                return;
+            }
             if (lines == 100) {
                 throw new BadRequest(431, "Too many trailer fields in the request body.");
+            }
+            int colon = line.indexOf(':');
+            if (colon <= 0 || !Tokens.isToken(line.substring(0, colon))) {
+                throw new BadRequest(400, "Malformed trailer field in the request body.");
+            }
+            for (int i = colon + 1; i < line.length(); i++) {
+                if (!Tokens.isValueByte(line.charAt(i))) {
+                    throw new BadRequest(400, "Malformed trailer field in the request body.");
+                }
             }
         }
     }

@@ -131,7 +131,7 @@ final class RequestHead {
             String codings = String.join(",", headers.values(HeaderNames.TRANSFER_ENCODING));
             String last = codings.substring(codings.lastIndexOf(',') + 1).strip();
             if (!last.equalsIgnoreCase("chunked")) {
-                throw malformed("A request's last transfer coding is chunked.");
+                throw malformed("A request's last transfer coding is not chunked: its end cannot be known.");
             }
             if (!codings.strip().equalsIgnoreCase("chunked")) {
                 throw new BadRequest(501, "Only the chunked transfer coding is supported.");

@@ -41,7 +41,9 @@ public final class Routing {
                 throw new IllegalStateException("the handler sent no response");
             }
         } catch (UncheckedIOException clientGone) {
-            if (!res.isSent()) {
+            if (res.isSent()) {
+                res.markBroken(); // whatever broke, the body cannot be ended as if whole
+            } else {
                 fail(req, res, clientGone);
             }
         } catch (Exception failure) {

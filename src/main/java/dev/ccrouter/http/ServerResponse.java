@@ -45,6 +45,7 @@ public final class ServerResponse {
     private State state = State.OPEN;
     private boolean keepsAlive;
     private boolean broken;
+    private boolean abandoned;
     private Output output;
     /** The bytes gathered for the next write: the head, chunk framing, small bodies. */
     private byte[] out;
@@ -180,14 +181,23 @@ public final class ServerResponse {
         return status < 200 || status == 204 || status == 304;
     }
 
-    /** Whether the handler began a response: sent its head, or took its body's stream. */
+    /** Whether the handler began a response (sent its head, or took its body's stream), or abandoned it. */
     boolean begun() {
-        return state != State.OPEN || output != null;
+        return state != State.OPEN || output != null || abandoned;
     }
 
     /** The response cannot be completed (its handler failed after its head went out): the connection closes. */
     void markBroken() {
         broken = true;
+    }
+
+    /**
+     * Sends nothing and closes the connection after the exchange: the request was answered outside this response (a
+     * watcher's own {@link Connection#writeRaw}, such as a timeout's), and a second answer would confuse the client.
+     */
+    public void abandon() {
+        broken = true;
+        abandoned = true;
     }
 
     boolean finished() {

@@ -49,7 +49,15 @@ final class StatusLines {
             byte[] known = status >= 100 && status < LINES.length ? LINES[status] : null;
             return known != null ? known : line(status, "");
         }
-        return ("HTTP/1.1 " + status + " " + reason + "\r\n").getBytes(StandardCharsets.ISO_8859_1);
+        byte[] line = ("HTTP/1.1 " + status + " " + reason + "\r\n").getBytes(StandardCharsets.ISO_8859_1);
+        for (int i = 0; i < line.length - 2; i++) {
+            // a control character could split the head: it goes out as a space, as in header values (one beyond
+            // Latin-1 was encoded as '?')
+            if (!Tokens.isValueByte(line[i])) {
+                line[i] = ' ';
+            }
+        }
+        return line;
     }
 
     static String reason(int status) {

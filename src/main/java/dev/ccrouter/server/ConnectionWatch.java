@@ -27,13 +27,11 @@ final class ConnectionWatch {
         IDLE,
         /** Some bytes of a request head arrived, not all of it. */
         HEAD,
-        /** A handler is running; it bounds its own reads and writes. */
+        /** A handler is running: each write to the client is bounded (the body timeout), its body's reading too. */
         HANDLING,
         /** A handler is reading the body. */
         BODY,
-        /** The last response went out; the connection closes at the next check, whatever bytes are left unread. */
-        CLOSING,
-        /** Cut off: a 408 is on its way and the socket is about to close. */
+        /** Cut off: a 408 is on its way and the socket closes after the linger. */
         EXPIRED
     }
 
@@ -120,11 +118,19 @@ final class ConnectionWatch {
         }
     }
 
-    synchronized void handlerStarted() {
+    /**
+     * A handler is about to run; false when the request ran out of time just before (its 408 is on its way): the
+     * handler must not run, nor answer.
+     */
+    synchronized boolean handlerStarted() {
+        if (phase == Phase.EXPIRED) {
+            return false;
+        }
         if (phase == Phase.IDLE || phase == Phase.HEAD) {
             phase = Phase.HANDLING;
             deadline = NONE;
         }
+        return true;
     }
 
     synchronized void bodyStarted(long now) {
@@ -142,15 +148,14 @@ final class ConnectionWatch {
     }
 
     /**
-     * The response is complete. A refused connection, or one whose client asked for {@code Connection: close}, is
-     * closed at the next check; others wait for their next request.
+     * The handler is done; the connection waits for its next request (the server itself closes one whose response
+     * said {@code Connection: close}, after letting its client read the answer).
      */
-    synchronized void handlerFinished(long now, boolean clientAskedToClose) {
+    synchronized void handlerFinished(long now) {
         if (phase == Phase.HANDLING || phase == Phase.BODY) {
-            boolean closing = !admitted() || clientAskedToClose;
-            phase = closing ? Phase.CLOSING : Phase.IDLE;
+            phase = Phase.IDLE;
             onDeparture = null;
-            deadline = closing ? now : now + timeouts.idleNanos();
+            deadline = now + timeouts.idleNanos();
         }
     }
 
@@ -180,14 +185,15 @@ final class ConnectionWatch {
             close();
             return;
         }
-        // The write may block on a client that reads nothing; the next check closes the socket under it.
+        // The write may block on a client that reads nothing; a check after the linger closes the socket under it. A
+        // client still sending gets the answer and the end of the stream, and the socket closes after the linger:
+        // closed at once, the bytes still arriving would make the kernel reset the connection over the answer.
         Thread.ofVirtual().name("ccrouter-408").start(() -> {
             try {
                 connection.writeRaw(requestTimeout());
+                connection.channel().shutdownOutput();
             } catch (IOException | RuntimeException e) {
-                // The client is gone or not reading; closing is all that is left.
-            } finally {
-                close();
+                close(); // the client is gone or not reading, or a response is being written: closing is all left
             }
         });
     }

@@ -95,6 +95,16 @@ final class EdgeGuard implements ConnectionGate, ReadDeadlines, ClientDepartures
             }
 
             @Override
+            public void writeStarted() {
+                watch.writeStarted(System.nanoTime());
+            }
+
+            @Override
+            public void writeEnded() {
+                watch.writeEnded();
+            }
+
+            @Override
             public void closed() {
                 current.remove();
                 watches.remove(watch);
@@ -112,8 +122,9 @@ final class EdgeGuard implements ConnectionGate, ReadDeadlines, ClientDepartures
      * The routing filter: answers a refused connection's request, and tells the connection's watch when a handler
      * starts and ends. A refused connection's {@code GET /health} is served all the same, then the connection closed:
      * a full gateway is alive, and a liveness probe that saw {@code 503} would restart it and drop every stream it
-     * holds. The answer costs what the refusal would (the
-     * connection was accepted and read either way), so the caps still bound what any client can hold.
+     * holds. The answer costs what the refusal would (the connection was accepted and read either way), so the caps
+     * still bound what any client can hold. A request whose head arrived just as its time ran out, with the 408 on
+     * its way, is not handled: it gets that answer alone.
      */
     Filter filter(ErrorResponses errors) {
         return (chain, req, res) -> {
@@ -122,7 +133,10 @@ final class EdgeGuard implements ConnectionGate, ReadDeadlines, ClientDepartures
                 chain.proceed();
                 return;
             }
-            watch.handlerStarted();
+            if (!watch.handlerStarted()) {
+                res.abandon();
+                return;
+            }
             if (!isHealthCheck(req)) { // a supervisor's probes every few seconds leave a gateway quiet
                 requestsStarted.incrementAndGet();
             }
@@ -139,7 +153,7 @@ final class EdgeGuard implements ConnectionGate, ReadDeadlines, ClientDepartures
                 }
             } finally {
                 requestsInProgress.decrementAndGet();
-                watch.handlerFinished(System.nanoTime(), req.headers().contains(Header.CONNECTION_CLOSE));
+                watch.handlerFinished(System.nanoTime());
             }
         };
     }

@@ -263,6 +263,11 @@ public final class GatewayServer implements AutoCloseable {
                 new ModelsHandler(json, shared.errors(), settings.models(), router, auth));
     }
 
+    /** Client connections open now. */
+    int openConnections() {
+        return server.openConnections();
+    }
+
     /** The bound port (useful when configured as 0). */
     public int port() {
         return server.port();

@@ -172,6 +172,40 @@ class HttpServerTest {
     }
 
     @Test
+    void aBodyFailingUncheckedAfterTheHeadLeavesTheBodyUnfinishedToo() {
+        start(Routing.builder().get("/half", (req, res) -> {
+            OutputStream out = res.outputStream();
+            out.write("part".getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            throw new java.io.UncheckedIOException(new IOException("the upstream reset"));
+        }).get("/a", text("a")).build());
+        RawClient client = connect();
+
+        String received = client.send(get("/half") + get("/a")).readUntilClosed(T);
+        assertThat(received).endsWith("\r\n\r\n4\r\npart\r\n").doesNotContain("HTTP/1.1 200 OK\r\nContent-Type");
+    }
+
+    @Test
+    void aChunkedBodyTheHandlerBeganAndLeftClosesTheConnectionWhileOneItNeverReadIsDropped() {
+        start(Routing.builder()
+                .route("POST", "/peek", (req, res) -> {
+                    req.body().readNBytes(3);
+                    res.send("peeked");
+                })
+                .route("POST", "/ignore", text("ignored"))
+                .build());
+        String chunks = "Transfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n5\r\nworld\r\n0\r\n\r\n";
+        RawClient client = connect();
+
+        RawResponse ignored = client.send("POST /ignore HTTP/1.1\r\nHost: test\r\n" + chunks).readResponse(T);
+        assertThat(ignored.connectionHas("close")).isFalse();
+        RawResponse peeked = client.send("POST /peek HTTP/1.1\r\nHost: test\r\n" + chunks).readResponse(T);
+        assertThat(peeked.text()).isEqualTo("peeked");
+        assertThat(peeked.connectionHas("close")).isTrue();
+        client.assertClosedWithin(T);
+    }
+
+    @Test
     void aStreamClosedBeforeItsFirstFlushHasALengthAndAFlushedOneIsChunked() {
         start(Routing.builder()
                 .get("/whole", (req, res) -> {

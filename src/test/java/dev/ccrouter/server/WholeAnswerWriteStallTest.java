@@ -107,6 +107,27 @@ class WholeAnswerWriteStallTest {
     }
 
     @Test
+    void aClientThatPipelinesPagesAndReadsNothingIsCutOffToo() throws Exception {
+        // The gateway's own answers (the install script, pages, errors) go out with one send, not through a stream:
+        // the server bounds each write to the socket all the same.
+        try (FakeUpstream upstream = FakeUpstream.start();
+             RunningGateway gateway = RunningGateway.start(upstream, stallingAfter());
+             RawClient client = RawClient.withReceiveBuffer(gateway.port(), RECEIVE_BUFFER)) {
+            int requests = 400; // some 14 MB of install scripts, more than the socket buffers between hold
+            client.send("GET /install.sh HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".repeat(requests));
+            long sent = System.nanoTime();
+            assertThat(gateway.server().openConnections()).isEqualTo(1);
+            await().atMost(Duration.ofSeconds(30)).until(() -> gateway.server().openConnections() == 0);
+            assertThat(Duration.ofNanos(System.nanoTime() - sent)).isGreaterThanOrEqualTo(STALL);
+            String received = client.readUntilClosed(Duration.ofSeconds(10));
+            assertThat(received).startsWith("HTTP/1.1 200 OK\r\n");
+            assertThat(received.split("HTTP/1.1 200 OK\r\n", -1).length - 1).as("answers that arrived whole or in part")
+                    .isLessThan(requests);
+            assertThat(health(gateway)).isEqualTo(200);
+        }
+    }
+
+    @Test
     void aClientThatReadsSlowlyButSteadilyGetsTheWholeAnswerLongAfterTheBound() throws Exception {
         try (FakeUpstream upstream = FakeUpstream.start();
              RunningGateway gateway = RunningGateway.start(upstream, stallingAfter());
