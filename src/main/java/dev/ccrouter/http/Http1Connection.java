@@ -41,6 +41,10 @@ final class Http1Connection implements Connection, Runnable {
     private final SocketChannel channel;
     private final InetSocketAddress remotePeer;
     private final InetSocketAddress localPeer;
+    /**
+     * {@link #IDLE} between requests, {@link #BUSY} from a head's first byte to its exchange's end, then {@link #CLOSED}:
+     * a stopping server closes idle connections at once ({@link #closeIfIdle}) and lets busy ones finish.
+     */
     private final AtomicInteger state = new AtomicInteger(IDLE);
     /** Held by every write: a watcher's own response ({@link #writeRaw}) never interleaves with a handler's. */
     private final ReentrantLock writing = new ReentrantLock();
