@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
 public final class HttpServer {
     private static final Logger LOG = LoggerFactory.getLogger(HttpServer.class);
     private static final int BACKLOG = 1024;
-    /** After the accept fails for want of descriptors, how long before it is tried again. */
+    /** After the accept fails for want of descriptors, how long at most before it is tried again. */
     private static final long ACCEPT_RETRY_MILLIS = 100;
 
     private final String host;
@@ -114,7 +114,7 @@ public final class HttpServer {
                     LOG.warn("accepting a connection failed ({}); retrying", e.getMessage());
                     warned = true;
                 }
-                pause();
+                awaitConnectionEnd(TimeUnit.MILLISECONDS.toNanos(ACCEPT_RETRY_MILLIS));
                 continue;
             }
             warned = false;
@@ -146,11 +146,18 @@ public final class HttpServer {
         Thread.ofVirtual().name("ccrouter-connection").start(connection);
     }
 
-    private static void pause() {
+    /**
+     * Waits until a connection ends (its descriptor free again) or {@code nanos} pass; an interrupt (the stop) ends the
+     * wait and stays set, for the accept loop to see.
+     */
+    private void awaitConnectionEnd(long nanos) {
+        lock.lock();
         try {
-            Thread.sleep(ACCEPT_RETRY_MILLIS);
+            connectionEnded.await(nanos, TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -194,16 +201,14 @@ public final class HttpServer {
                 Thread.currentThread().interrupt();
             }
         }
+        connections.removeIf(Http1Connection::closeIfIdle);
+        // A busy connection, once its exchange ends, sees the server stopping and ends itself; each end signals. The
+        // check is made under the lock the signal takes, so an end between the check and the wait is not missed.
         long deadline = System.nanoTime() + shutdownGrace.toNanos();
         lock.lock();
         try {
-            while (true) {
-                connections.removeIf(Http1Connection::closeIfIdle);
-                long left = deadline - System.nanoTime();
-                if (connections.isEmpty() || left <= 0) {
-                    break;
-                }
-                connectionEnded.await(Math.min(left, TimeUnit.MILLISECONDS.toNanos(50)), TimeUnit.NANOSECONDS);
+            for (long left; !connections.isEmpty() && (left = deadline - System.nanoTime()) > 0; ) {
+                connectionEnded.await(left, TimeUnit.NANOSECONDS);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -1,6 +1,5 @@
 package dev.ccrouter.http;
 
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -32,19 +31,14 @@ public final class Routing {
 
     /**
      * Runs the filters and the matching handler. A handler that throws, or returns without having begun a response,
-     * is answered by the error handler; a response that broke because its client left is left as it is.
+     * is answered by the error handler; one that throws after its head went out (its client left, its upstream broke)
+     * leaves the body unfinished, and the connection closes.
      */
     void route(ServerRequest req, ServerResponse res) {
         try {
             new Chain(req, res).proceed();
             if (!res.begun()) {
                 throw new IllegalStateException("the handler sent no response");
-            }
-        } catch (UncheckedIOException clientGone) {
-            if (res.isSent()) {
-                res.markBroken(); // whatever broke, the body cannot be ended as if whole
-            } else {
-                fail(req, res, clientGone);
             }
         } catch (Exception failure) {
             fail(req, res, failure);
