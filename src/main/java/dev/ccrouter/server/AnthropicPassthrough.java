@@ -125,7 +125,7 @@ final class AnthropicPassthrough {
         UsageReader usage = new UsageReader(exchange);
         byte[] buffer = new byte[8192];
         InputStream upstream = response.body();
-        try (OutputStream client = departures.bounded(res.outputStream())) {
+        try (OutputStream client = res.outputStream()) {
             int read;
             while ((read = readUpstream(upstream, buffer, exchange)) > 0) {
                 try {

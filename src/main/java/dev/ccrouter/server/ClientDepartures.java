@@ -1,15 +1,13 @@
 package dev.ccrouter.server;
 
-import dev.ccrouter.http.HeaderNames;
 import dev.ccrouter.http.ServerResponse;
-import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 
 /**
  * Notices a client that closes its connection while a handler is busy with it — waiting for the upstream's answer,
- * reading a whole response — when nothing is being written to it, so no write can fail to tell; and ends a
- * connection whose client stopped reading, so that a write stuck on it does not hold the exchange forever.
+ * reading a whole response — when nothing is being written to it, so no write can fail to tell. (A client that stops
+ * reading is the edge's too, below any handler: every write to the socket is timed through the server's
+ * {@code ConnectionGate}, and one that makes no progress for the body timeout closes the connection.)
  */
 interface ClientDepartures {
     /** Nothing watched (a handler run without the gateway's edge). */
@@ -17,11 +15,6 @@ interface ClientDepartures {
         @Override
         public Watch watch(Runnable onDeparture) {
             return () -> { };
-        }
-
-        @Override
-        public OutputStream bounded(OutputStream out) {
-            return out;
         }
 
         @Override
@@ -42,14 +35,8 @@ interface ClientDepartures {
     Watch watch(Runnable onDeparture);
 
     /**
-     * The current connection's response output, with every write bounded: one that makes no progress for the body
-     * timeout closes the connection and fails ({@link StallBoundedOutput}).
-     */
-    OutputStream bounded(OutputStream out);
-
-    /**
      * This connection's departures, for use from another thread: the others answer for the connection whose handler
-     * thread calls them, so a stream opened from a timer's thread (started early) would get no bound without this.
+     * thread calls them, so a stream opened from a timer's thread (started early) would watch nothing without this.
      */
     ClientDepartures here();
 
@@ -60,15 +47,14 @@ interface ClientDepartures {
     boolean polled();
 
     /**
-     * Sends a whole response (its headers set) through {@link #bounded}; false when the client stopped reading or
-     * left before taking it all, and its connection was closed.
+     * Sends a whole response (its headers set); false when the client stopped reading or left before taking it all,
+     * and its connection was closed.
      */
     default boolean sendWhole(ServerResponse res, byte[] body) {
-        res.header(HeaderNames.CONTENT_LENGTH, String.valueOf(body.length)); // sent as one piece, not chunked
-        try (OutputStream out = bounded(res.outputStream())) {
-            out.write(body);
+        try {
+            res.send(body);
             return true;
-        } catch (IOException | UncheckedIOException e) {
+        } catch (UncheckedIOException e) {
             return false;
         }
     }

@@ -25,8 +25,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * ({@link ClientDepartures#polled()}, the socket polled), pings are all the keeping; elsewhere, every
  * {@code livenessCheck} without any write the stream sends an SSE comment, which every client ignores, because a
  * write is then the only way to learn that the client has gone. A client that stays connected but reads nothing fills
- * its TCP window and blocks the write: the output given here is bounded ({@link StallBoundedOutput}), so such a write
- * fails once it has made no progress for the write-stall bound, and the client counts as gone.
+ * its TCP window and blocks the write: every write to the socket is timed by the edge, so such a write fails once it
+ * has made no progress for the write-stall bound (the connection is closed under it), and the client counts as gone.
  *
  * <p>No thread waits per stream for that: the gateway's one timer thread looks at the stream now and then (every
  * {@code livenessCheck} when comments are sent, a tenth of the ping interval otherwise) and, only when a ping or a

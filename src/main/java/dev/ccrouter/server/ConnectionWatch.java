@@ -45,7 +45,10 @@ final class ConnectionWatch {
     private long expiredAt;
     /** Runs when the client closes its side while the handler waits on the upstream; null when not watched. */
     private Runnable onDeparture;
-    /** When the handler's write under way ({@link StallBoundedOutput}) started; {@link #NONE} between writes. */
+    /**
+     * When the system call of a write under way started (the server tells, {@code ConnectionGate.Observer}); {@link
+     * #NONE} between writes.
+     */
     private long writingSince = NONE;
 
     ConnectionWatch(Connection connection, InetAddress client, AnthropicError refusal, EdgeGuard.Timeouts timeouts,

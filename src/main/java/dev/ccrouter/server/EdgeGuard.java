@@ -8,7 +8,6 @@ import dev.ccrouter.http.ConnectionGate;
 import dev.ccrouter.http.Filter;
 import dev.ccrouter.http.Header;
 import dev.ccrouter.http.ServerRequest;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Map;
@@ -183,12 +182,6 @@ final class EdgeGuard implements ConnectionGate, ReadDeadlines, ClientDepartures
     }
 
     @Override
-    public OutputStream bounded(OutputStream out) {
-        ConnectionWatch watch = current.get();
-        return watch == null ? out : new StallBoundedOutput(out, watch);
-    }
-
-    @Override
     public boolean polled() {
         ConnectionWatch watch = current.get();
         return watch != null && watch.polled();
@@ -206,11 +199,6 @@ final class EdgeGuard implements ConnectionGate, ReadDeadlines, ClientDepartures
         public Watch watch(Runnable onDeparture) {
             connection.watchDeparture(onDeparture);
             return connection::stopWatchingDeparture;
-        }
-
-        @Override
-        public OutputStream bounded(OutputStream out) {
-            return new StallBoundedOutput(out, connection);
         }
 
         @Override

@@ -469,7 +469,7 @@ final class MessagesHandler implements Handler {
     private ClientStream openStream(ServerResponse res, Exchange exchange, ClientDepartures connection) {
         startEventStream(res, exchange);
         boolean watched = exchange.departure.watchStream(connection); // else the keeper's writes notice a departure
-        return new ClientStream(json, connection.bounded(res.outputStream()), pingInterval, livenessCheck,
+        return new ClientStream(json, res.outputStream(), pingInterval, livenessCheck,
                 watched, timers, exchange.cancellation);
     }
 
