@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -16,11 +17,13 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
@@ -55,6 +58,23 @@ class BareJavaJarIT {
                     .endsWith("-Dccrouter.bare=1", "-jar", jar.toString(), "serve", "--port", "0");
             assertThat(gateway.log).as("no JDK warning (native access is the manifest's)")
                     .noneMatch(line -> line.contains("WARNING"));
+            assertThat(threadNames(bounded.pid())).as("sockets waited on by platform-thread pollers (Main)")
+                    .contains("Read-Poller", "Write-Poller").doesNotContain("MasterPoller");
+        }
+    }
+
+    /** The process's thread names as the kernel has them (15 characters at most). */
+    private static List<String> threadNames(long pid) throws IOException {
+        try (Stream<Path> tasks = Files.list(Path.of("/proc", String.valueOf(pid), "task"))) {
+            List<String> names = new ArrayList<>();
+            for (Path task : tasks.toList()) {
+                try {
+                    names.add(Files.readString(task.resolve("comm")).strip());
+                } catch (IOException ended) {
+                    // a thread that ended as the folder was read
+                }
+            }
+            return names;
         }
     }
 
