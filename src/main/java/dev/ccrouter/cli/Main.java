@@ -40,7 +40,7 @@ public final class Main implements Runnable {
      * virtual threads under one platform "master" poller, so a request arriving at an idle gateway wakes the master,
      * then a carrier for the poller, then a carrier for the request; platform-thread pollers (mode 1) wake one thread
      * fewer at each of a request's two waits (the client's request, the upstream's answer). Measured in
-     * docs/benchmarks.md: 0.04–0.06 ms less added p50 and a lower p99, the same CPU per request under load. Set
+     * docs/benchmarks.md: 0.02–0.09 ms less added p50, a lower p99, the same CPU per request under load. Set
      * before the first socket wait (the pollers start there); a {@code -Djdk.pollerMode} given is left alone.
      */
     static void preferPlatformPollers() {

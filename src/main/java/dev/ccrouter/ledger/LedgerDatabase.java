@@ -120,7 +120,7 @@ public final class LedgerDatabase implements AutoCloseable {
             properties.setProperty("journal_mode", "WAL");
             properties.setProperty("synchronous", "NORMAL");
             // Each 64-row insert keeps a statement journal (to undo a half-run statement); in memory rather than in
-            // a temporary file it costs no system calls: 4.5–6.3 → 3.4–3.9 µs of CPU a row (docs/benchmarks.md).
+            // a temporary file it costs no system calls: 6.4–9.7 → 4.5–4.9 µs of CPU a row (docs/benchmarks.md).
             properties.setProperty("temp_store", "MEMORY");
             properties.setProperty("busy_timeout", "5000");
         }
