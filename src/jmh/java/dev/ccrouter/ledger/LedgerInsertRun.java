@@ -9,8 +9,10 @@ import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.Stream;
 
 /**
  * The ledger writer's CPU per row: batches of 1,000 rows (a busy gateway's 100 ms at 10k req/s) written the way
@@ -28,7 +30,16 @@ public final class LedgerInsertRun {
 
     public static void main(String[] pragmas) throws Exception {
         Path folder = Files.createTempDirectory("ccrouter-ledger-run");
-        LedgerSettings settings = LedgerSettings.defaults(folder);
+        try {
+            run(LedgerSettings.defaults(folder), pragmas);
+        } finally {
+            try (Stream<Path> files = Files.walk(folder)) { // the ledger of 1.2M rows is ≈ 250 MB
+                files.sorted(Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
+            }
+        }
+    }
+
+    private static void run(LedgerSettings settings, String[] pragmas) throws Exception {
         LedgerDatabase.open(settings).close(); // the schema
         var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         try (Connection connection = LedgerDatabase.connect(settings)) {
