@@ -12,6 +12,7 @@ import com.anthropic.helpers.MessageAccumulator;
 import com.anthropic.models.messages.Message;
 import com.anthropic.models.messages.MessageCreateParams;
 import com.anthropic.models.messages.RawMessageStreamEvent;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.ccrouter.config.RouteSettings;
 import dev.ccrouter.testing.AccessLogCapture;
 import dev.ccrouter.testing.FakeUpstream;
@@ -130,6 +131,33 @@ class FallbackEndToEndTest {
         assertThat(primary.requests()).as("the cooling target is skipped").hasSize(1);
         assertThat(backup.requests()).hasSize(2);
         assertThat(accessLog.line(second.requestId())).contains(" provider=backup,model-b ", " fallbacks=0 ");
+    }
+
+    @Test
+    void claudeCodeSizedBodiesReachEveryTargetWhole() {
+        primary.answer(FakeUpstream.json(503, OVERLOADED));
+        startGateway();
+        String first = "first ".repeat(20_000); // 120 KB, to the primary and then the backup
+        String second = "two ".repeat(15_000); // 60 KB, straight to the backup while the primary cools down
+
+        Message viaBackup = client.messages().create(MessageCreateParams.builder().model("claude-sonnet-5")
+                .maxTokens(1024).addUserMessage(first).build()).validate();
+        Message again = client.messages().create(MessageCreateParams.builder().model("claude-sonnet-5")
+                .maxTokens(1024).addUserMessage(second).build()).validate();
+
+        assertThat(viaBackup.content().getFirst().asText().text()).isEqualTo("From the backup.");
+        assertThat(again.content().getFirst().asText().text()).isEqualTo("From the backup.");
+        assertThat(primary.requests()).hasSize(1); // cooling down for the second
+        assertThat(primary.requests().getFirst().body().path("model").asText()).isEqualTo("model-a");
+        assertThat(userText(primary.requests().getFirst())).isEqualTo(first);
+        assertThat(backup.requests()).extracting(request -> request.body().path("model").asText())
+                .containsExactly("model-b", "model-b");
+        assertThat(backup.requests()).extracting(FallbackEndToEndTest::userText).containsExactly(first, second);
+    }
+
+    private static String userText(FakeUpstream.Recorded request) {
+        JsonNode content = request.body().path("messages").path(0).path("content");
+        return content.isTextual() ? content.asText() : content.path(0).path("text").asText();
     }
 
     @Test
