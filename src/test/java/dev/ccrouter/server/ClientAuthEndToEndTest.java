@@ -152,10 +152,15 @@ class ClientAuthEndToEndTest {
 
     @Test
     void keysNeverReachTheAccessLog() throws Exception {
-        SseCapture.post(gateway.baseUrl() + "/v1/messages", BODY, "x-api-key", GATEWAY_KEY);
-        SseCapture.post(gateway.baseUrl() + "/v1/messages", BODY, "x-api-key", "wrong-key-000000");
+        HttpResponse<String> admitted = SseCapture.post(gateway.baseUrl() + "/v1/messages", BODY,
+                "x-api-key", GATEWAY_KEY);
+        HttpResponse<String> refused = SseCapture.post(gateway.baseUrl() + "/v1/messages", BODY,
+                "x-api-key", "wrong-key-000000");
 
-        assertThat(String.join("\n", accessLog.lines())).contains(" status=401 ")
+        // line() waits for each request's line, which is written once its answer is on the wire.
+        assertThat(accessLog.line(admitted.headers().firstValue("request-id").orElseThrow())).contains(" status=200 ");
+        assertThat(accessLog.line(refused.headers().firstValue("request-id").orElseThrow())).contains(" status=401 ");
+        assertThat(String.join("\n", accessLog.lines()))
                 .doesNotContain(GATEWAY_KEY, PROVIDER_KEY, "wrong-key-000000");
     }
 

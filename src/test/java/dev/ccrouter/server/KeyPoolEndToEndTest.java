@@ -15,6 +15,7 @@ import dev.ccrouter.testing.FakeUpstream;
 import dev.ccrouter.testing.Providers;
 import dev.ccrouter.testing.RunningGateway;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -102,7 +103,9 @@ class KeyPoolEndToEndTest {
                 + "provided: " + request.headers().get("authorization").substring(7) + "\",\"code\":401}}")
                 .answer(request, res));
 
+        List<String> refusedRequestId = new ArrayList<>();
         assertThatThrownBy(this::ask).isInstanceOfSatisfying(AnthropicServiceException.class, e -> {
+            refusedRequestId.addAll(e.headers().values("request-id"));
             assertThat(e.statusCode()).isEqualTo(401);
             assertThat(e.getMessage()).contains("Incorrect API key provided: [redacted]")
                     .doesNotContain(KEY_ONE, KEY_TWO, KEY_THREE, "sk-client-own-key");
@@ -110,9 +113,11 @@ class KeyPoolEndToEndTest {
         assertThat(keysSent()).containsExactly("Bearer " + KEY_ONE, "Bearer " + KEY_TWO, "Bearer " + KEY_THREE);
 
         provider.answer(FakeUpstream.text("Done."));
-        ask();
+        HttpResponseFor<Message> answered = ask();
 
         assertThat(keysSent().getLast()).as("every key rests; key one's rest ends first").isEqualTo("Bearer " + KEY_ONE);
+        assertThat(accessLog.line(refusedRequestId.getFirst())).contains(" status=401 ");
+        accessLog.line(answered.headers().values("request-id").getFirst()); // written once the answer is sent
         assertThat(String.join("\n", accessLog.lines())).doesNotContain(KEY_ONE, KEY_TWO, KEY_THREE);
     }
 }

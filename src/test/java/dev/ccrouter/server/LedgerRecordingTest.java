@@ -119,33 +119,38 @@ class LedgerRecordingTest {
         assertThat(SseCapture.post(gateway.baseUrl() + "/v1/messages", BillingEndToEndTest.REQUEST.formatted(""))
                 .statusCode()).isEqualTo(401);
 
-        HttpResponse<String> scrape = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create(gateway.baseUrl() + "/metrics")).timeout(Duration.ofSeconds(10)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(scrape.statusCode()).isEqualTo(200);
-        assertThat(scrape.headers().firstValue("content-type").orElseThrow()).startsWith("text/plain");
-        List<Sample> samples = parse(scrape.body());
+        // Each request is counted once its answer is written, so a scrape may briefly run ahead of the count.
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            HttpResponse<String> scrape = HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(URI.create(gateway.baseUrl() + "/metrics"))
+                            .timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(scrape.statusCode()).isEqualTo(200);
+            assertThat(scrape.headers().firstValue("content-type").orElseThrow()).startsWith("text/plain");
+            List<Sample> samples = parse(scrape.body());
 
-        String sonnet = "anthropic/claude-sonnet-4.6";
-        assertThat(value(samples, "ccrouter_requests_total",
-                Map.of("provider", "openrouter", "model", sonnet, "status", "200"))).contains(2.0);
-        assertThat(value(samples, "ccrouter_requests_total",
-                Map.of("provider", "none", "model", "none", "status", "401"))).contains(1.0); // rejected before reading
-        assertThat(value(samples, "ccrouter_errors_total", Map.of("type", "authentication_error"))).contains(1.0);
-        assertThat(value(samples, "ccrouter_tokens_total", Map.of("model", sonnet, "kind", "cache_read")))
-                .contains(96000.0);
-        assertThat(value(samples, "ccrouter_tokens_total", Map.of("model", sonnet, "kind", "cache_write")))
-                .contains(7000.0);
-        assertThat(value(samples, "ccrouter_cost_usd_total", Map.of("model", sonnet)).orElseThrow())
-                .isCloseTo(0.06705, offset(1e-12));
-        assertThat(value(samples, "ccrouter_request_duration_seconds_count",
-                Map.of("provider", "openrouter", "model", sonnet))).contains(2.0);
-        assertThat(value(samples, "ccrouter_time_to_first_byte_seconds_bucket",
-                Map.of("provider", "openrouter", "model", sonnet, "le", "+Inf"))).contains(2.0);
-        assertThat(value(samples, "ccrouter_open_streams", Map.of())).contains(0.0);
-        assertThat(value(samples, "ccrouter_ledger_queue_depth_rows", Map.of())).isPresent();
-        assertThat(value(samples, "ccrouter_ledger_dropped_rows_total", Map.of())).contains(0.0);
-        assertThat(samples).anyMatch(sample -> sample.name().equals("jvm_memory_used_bytes"));
+            String sonnet = "anthropic/claude-sonnet-4.6";
+            assertThat(value(samples, "ccrouter_requests_total",
+                    Map.of("provider", "openrouter", "model", sonnet, "status", "200"))).contains(2.0);
+            assertThat(value(samples, "ccrouter_requests_total",
+                    Map.of("provider", "none", "model", "none", "status", "401")))
+                    .contains(1.0); // rejected before reading
+            assertThat(value(samples, "ccrouter_errors_total", Map.of("type", "authentication_error"))).contains(1.0);
+            assertThat(value(samples, "ccrouter_tokens_total", Map.of("model", sonnet, "kind", "cache_read")))
+                    .contains(96000.0);
+            assertThat(value(samples, "ccrouter_tokens_total", Map.of("model", sonnet, "kind", "cache_write")))
+                    .contains(7000.0);
+            assertThat(value(samples, "ccrouter_cost_usd_total", Map.of("model", sonnet)).orElseThrow())
+                    .isCloseTo(0.06705, offset(1e-12));
+            assertThat(value(samples, "ccrouter_request_duration_seconds_count",
+                    Map.of("provider", "openrouter", "model", sonnet))).contains(2.0);
+            assertThat(value(samples, "ccrouter_time_to_first_byte_seconds_bucket",
+                    Map.of("provider", "openrouter", "model", sonnet, "le", "+Inf"))).contains(2.0);
+            assertThat(value(samples, "ccrouter_open_streams", Map.of())).contains(0.0);
+            assertThat(value(samples, "ccrouter_ledger_queue_depth_rows", Map.of())).isPresent();
+            assertThat(value(samples, "ccrouter_ledger_dropped_rows_total", Map.of())).contains(0.0);
+            assertThat(samples).anyMatch(sample -> sample.name().equals("jvm_memory_used_bytes"));
+        });
     }
 
     /** A stream that ends with {@link BillingEndToEndTest#USAGE}: $0.033525, 48 000 cache reads. */

@@ -104,7 +104,9 @@ class PricingOffTheRequestPathTest {
 
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
                 assertThat(post().headers().firstValue("X-CCRouter-Cost-Total")).contains("0.009"));
-        assertThat(gateway.dataDir().resolve("pricing/models.json")).exists();
+        // The prices are swapped in memory first and saved for the next start just after.
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                assertThat(gateway.dataDir().resolve("pricing/models.json")).exists());
     }
 
     private HttpResponse<String> post() throws Exception {
