@@ -187,6 +187,7 @@ public final class GatewayServer implements AutoCloseable {
             throw new IllegalStateException("cannot listen there (address in use, or not this machine's)");
         }
         LOG.info("ccrouter listening on http://{}:{} → upstream {}", config.host(), server.port(), config.upstreamBaseUrl());
+        upstream.prepareTls();
         pricing.startRefreshing(FIRST_FETCH_AFTER_FIRST_REQUEST, FIRST_FETCH_AT_THE_LATEST);
         return this;
     }

@@ -8,7 +8,7 @@ import javax.net.ssl.SSLSocketFactory;
  * The TLS context connections to https providers use, made once and only when one is https: the JDK's default
  * context loads and parses its trust store (a third of a second, and megabytes of certificates kept in the heap), which
  * a gateway whose providers are all http (a model server on the same machine, a sidecar) never needs. It is made
- * beside the server's start when the configuration names an https provider, else at the first https connection (a
+ * once the server listens when the configuration names an https provider, else at the first https connection (a
  * provider a configuration reload added).
  */
 final class UpstreamTls {

@@ -55,14 +55,16 @@ class UpstreamTlsTest {
     @Test
     void aGatewayWhoseProvidersAreAllHttpMakesNoTlsContext() {
         try (UpstreamClient client = new UpstreamClient(HTTP_PROVIDERS_ONLY, countingContext)) {
+            client.prepareTls();
             assertThatThrownBy(() -> client.post(call("http"), new byte[0])).isInstanceOf(UpstreamException.class);
             assertThat(contextsMade).hasValue(0);
         }
     }
 
     @Test
-    void anHttpsProviderHasItsContextMadeBesideTheStartBeforeAnyCall() {
+    void anHttpsProviderHasItsContextMadeOnceTheServerListensBeforeAnyCall() {
         try (UpstreamClient client = new UpstreamClient(HTTPS_PROVIDER, countingContext)) {
+            client.prepareTls();
             await().atMost(Duration.ofSeconds(10)).until(() -> contextsMade.get() == 1);
             assertThatThrownBy(() -> client.post(call("https"), new byte[0])).isInstanceOf(UpstreamException.class);
             assertThat(contextsMade).hasValue(1);
