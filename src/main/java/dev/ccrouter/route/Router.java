@@ -210,6 +210,17 @@ public final class Router {
     private record CapabilityKey(String provider, String model, ModelCatalog.Facts listed) {
     }
 
+    /**
+     * Links the capability key's record methods and its listed facts': a record's {@code equals} and
+     * {@code hashCode} are bootstrapped, their method handles spun into classes, at their first call. Called at start
+     * (server/FirstRequestClasses) so that it is not the first request's work, interpreted.
+     */
+    public static void linkKeys() {
+        CapabilityKey key = new CapabilityKey("provider", "model", new ModelCatalog.Facts(1, 1, true));
+        key.equals(new CapabilityKey("provider", "model", new ModelCatalog.Facts(1, 1, true)));
+        key.hashCode();
+    }
+
     String familyModel(String model) {
         if (model.contains("/")) {
             return model;

@@ -1,5 +1,6 @@
 package dev.ccrouter.server;
 
+import dev.ccrouter.route.Router;
 import dev.ccrouter.upstream.UpstreamClient;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -42,12 +43,14 @@ final class FirstRequestClasses {
 
     /**
      * Does ahead what the first request would do first and that depends on no request: initialises its classes, links
-     * the upstream connection pool key's record methods and looks up the JDK's SHA-256 (the hashed user id), whose
-     * provider search is slow the first time.
+     * the record methods of the keys it looks up (the upstream connection pool's, the router's capabilities', the
+     * metrics') and looks up the JDK's SHA-256 (the hashed user id), whose provider search is slow the first time.
      */
     static void prepare() {
         initialise();
         UpstreamClient.linkPoolKey();
+        Router.linkKeys();
+        GatewayMetrics.linkKeys();
         try {
             MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {

@@ -208,6 +208,13 @@ final class GatewayMetrics implements AutoCloseable {
     private record MeterKey(String kind, String provider, String model, String detail) {
     }
 
+    /** Links the meter key's record methods, as {@code Router.linkKeys} does its key's. */
+    static void linkKeys() {
+        MeterKey key = new MeterKey("kind", "provider", "model", "detail");
+        key.equals(new MeterKey("kind", "provider", "model", "detail"));
+        key.hashCode();
+    }
+
     private static String orNone(String value) {
         return value == null || value.isBlank() ? NONE : value;
     }
