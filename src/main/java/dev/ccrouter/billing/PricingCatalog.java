@@ -22,6 +22,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -65,6 +66,8 @@ public final class PricingCatalog implements AutoCloseable {
     private final CountDownLatch closed = new CountDownLatch(1);
     /** Released by the first request's end (or by close): the first fetch may begin. */
     private final CountDownLatch firstRequestEnded = new CountDownLatch(1);
+    /** Completed when the first fetch has ended, with whether it took new prices (false also when closed before). */
+    private final CompletableFuture<Boolean> firstFetch = new CompletableFuture<>();
     private HttpClient http;
     private String lastProblem;
     private boolean refreshed;
@@ -120,6 +123,9 @@ public final class PricingCatalog implements AutoCloseable {
             LOG.info("pricing: {}", startedFrom);
             startedFrom = null;
         }
+        if (refreshEvery.isZero()) {
+            firstFetch.complete(false);
+        }
         if (refresher != null || refreshEvery.isZero() || closed.getCount() == 0) {
             return;
         }
@@ -129,13 +135,25 @@ public final class PricingCatalog implements AutoCloseable {
                         && closed.await(afterFirstRequest.toMillis(), TimeUnit.MILLISECONDS)) {
                     return;
                 }
-                do {
+                firstFetch.complete(refresh());
+                while (!closed.await(refreshEvery.toMillis(), TimeUnit.MILLISECONDS)) {
                     refresh();
-                } while (!closed.await(refreshEvery.toMillis(), TimeUnit.MILLISECONDS));
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+            } finally {
+                firstFetch.complete(false);
             }
         });
+    }
+
+    /**
+     * Completes once the first fetch has ended, with whether it took new prices; with false when the catalog is
+     * closed first or never fetches (a refresh period of zero). The start-up cache's training waits for it, so that
+     * what the fetch loads is in every cache (training/AotTraining).
+     */
+    public CompletableFuture<Boolean> firstFetch() {
+        return firstFetch;
     }
 
     /** A request has ended: the first fetch, when it waits for one, may begin (see {@link #startRefreshing}). */
@@ -179,6 +197,7 @@ public final class PricingCatalog implements AutoCloseable {
     @Override
     public void close() {
         closed.countDown();
+        firstFetch.complete(false);
         firstRequestEnded.countDown(); // a refresher still waiting for the first request then sees it closed
         Thread thread;
         HttpClient client;

@@ -192,6 +192,11 @@ public final class GatewayServer implements AutoCloseable {
         return this;
     }
 
+    /** The price catalog's first fetch ({@link PricingCatalog#firstFetch}); the start-up cache's training waits for it. */
+    public CompletableFuture<Boolean> pricesFirstFetched() {
+        return pricing.firstFetch();
+    }
+
     /** What a thread of the start built, or its failure thrown here as it would have been on this thread. */
     private static <T> T built(CompletableFuture<T> building) {
         try {

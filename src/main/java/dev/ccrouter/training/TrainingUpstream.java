@@ -3,15 +3,18 @@ package dev.ccrouter.training;
 import dev.ccrouter.http.HeaderNames;
 import dev.ccrouter.http.HttpServer;
 import dev.ccrouter.http.Routing;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * An OpenAI-compatible upstream on 127.0.0.1 that answers every chat completion at once from memory: a JSON
  * completion when asked for JSON, otherwise a stream that is in turn a short answer or a tool call (Claude Code's two
- * kinds of turn), usage last. It reads and discards each request body, like a real upstream.
+ * kinds of turn), usage last. It reads and discards each request body, like a real upstream, and serves a small model
+ * catalog at {@code /v1/models} for the gateway's price catalog.
  */
 final class TrainingUpstream {
     private static final byte[] TEXT_STREAM = ("""
@@ -46,7 +49,18 @@ final class TrainingUpstream {
             "usage":{"prompt_tokens":300,"completion_tokens":4,"cost":0.00032}}
             """.getBytes(StandardCharsets.UTF_8);
 
+    /** OpenRouter's catalog as the gateway bundles it (three models), for the price catalog's first fetch. */
+    private static final byte[] CATALOG = catalog();
+
     private TrainingUpstream() {
+    }
+
+    private static byte[] catalog() {
+        try (InputStream in = TrainingUpstream.class.getResourceAsStream("/ccrouter/pricing-snapshot.json")) {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     static HttpServer start() {
@@ -66,6 +80,9 @@ final class TrainingUpstream {
                         res.header(HeaderNames.CONTENT_TYPE, "application/json");
                         res.send(COMPLETION);
                     }
+                }).get("/v1/models", (req, res) -> {
+                    res.header(HeaderNames.CONTENT_TYPE, "application/json");
+                    res.send(CATALOG);
                 }).build())
                 .build().start();
     }

@@ -220,6 +220,34 @@ class PricingCatalogTest {
 
         assertNothingFetched(fetching);
         assertThat(dataDir.resolve("pricing/models.json")).doesNotExist();
+        assertThat(catalog.firstFetch()).isCompletedWithValue(false);
+    }
+
+    @Test
+    void theFirstFetchIsAwaitableAndSaysWhetherItTookPrices() throws Exception {
+        CountDownLatch fetching = new CountDownLatch(1);
+        PricingCatalog catalog = waitingForARequest(fetching);
+        assertNothingFetched(fetching);
+        assertThat(catalog.firstFetch()).isNotDone();
+
+        catalog.requestEnded();
+
+        assertThat(catalog.firstFetch().get(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(catalog.find(SONNET).pricesAsOf()).startsWith("fetched");
+        assertThat(dataDir.resolve("pricing/models.json")).exists();
+    }
+
+    @Test
+    void aFailedFirstFetchCompletesWithFalseAndACatalogThatNeverFetchesAtOnce() throws Exception {
+        upstream.models(FakeUpstream.json(503, "{\"error\":{\"code\":503,\"message\":\"down\"}}"));
+        PricingCatalog failing = open(Duration.ofHours(1));
+        failing.startRefreshing(Duration.ZERO, Duration.ZERO);
+        assertThat(failing.firstFetch().get(10, TimeUnit.SECONDS)).isFalse();
+        failing.close();
+
+        PricingCatalog offline = open(Duration.ZERO);
+        offline.startRefreshing(Duration.ZERO, Duration.ZERO);
+        assertThat(offline.firstFetch()).isCompletedWithValue(false);
     }
 
     /** A catalog refreshing as a gateway's does, its first fetch held until a request ends; counts fetching down. */
