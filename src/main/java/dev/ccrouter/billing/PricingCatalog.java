@@ -123,10 +123,10 @@ public final class PricingCatalog implements AutoCloseable {
             LOG.info("pricing: {}", startedFrom);
             startedFrom = null;
         }
-        if (refreshEvery.isZero()) {
-            firstFetch.complete(false);
-        }
         if (refresher != null || refreshEvery.isZero() || closed.getCount() == 0) {
+            if (refresher == null) {
+                firstFetch.complete(false); // none will come
+            }
             return;
         }
         refresher = Thread.ofVirtual().name("ccrouter-pricing-refresh").start(() -> {
