@@ -4,7 +4,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ccrouter.bench.SoakUpstream.Fault;
-import dev.ccrouter.training.ClaudeCodeBodies;
+import dev.ccrouter.rehearsal.ClaudeCodeBodies;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ccrouter.config.ConfigLoader;
 import dev.ccrouter.config.GatewayConfig;
 import dev.ccrouter.route.Router;
-import dev.ccrouter.training.ClaudeCodeBodies;
+import dev.ccrouter.rehearsal.ClaudeCodeBodies;
 import dev.ccrouter.translate.MessagesRequestTranslator;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -7,7 +7,7 @@ import dev.ccrouter.api.anthropic.VerbatimTrees;
 import dev.ccrouter.config.ConfigLoader;
 import dev.ccrouter.config.GatewayConfig;
 import dev.ccrouter.route.Router;
-import dev.ccrouter.training.ClaudeCodeBodies;
+import dev.ccrouter.rehearsal.ClaudeCodeBodies;
 import dev.ccrouter.translate.MessagesRequestTranslator;
 import dev.ccrouter.translate.TokenEstimator;
 import dev.ccrouter.translate.UpstreamTarget;

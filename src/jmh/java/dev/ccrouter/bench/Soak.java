@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ccrouter.bench.SoakUpstream.Fault;
-import dev.ccrouter.training.ClaudeCodeBodies;
+import dev.ccrouter.rehearsal.ClaudeCodeBodies;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;

@@ -31,6 +31,11 @@ import picocli.CommandLine.Spec;
                 "A configuration file is watched: a valid change is applied, a broken one is logged and ignored."})
 final class ServeCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
+    /**
+     * Whether the gateway rehearses a turn once it listens (GatewayServer.rehearse); the system property
+     * {@code ccrouter.rehearse=false} leaves it out, to measure what it does.
+     */
+    private static final boolean REHEARSE = !"false".equals(System.getProperty("ccrouter.rehearse"));
 
     @Option(names = "--port", description = "Port to listen on (CCROUTER_PORT, default 8787).")
     Integer port;
@@ -105,6 +110,9 @@ final class ServeCommand implements Callable<Integer> {
         if (arguments.exitWhenReady()) {
             server.close();
             return 0;
+        }
+        if (REHEARSE) {
+            server.rehearse();
         }
         System.err.println("ccrouter: point Claude Code at it with  ANTHROPIC_BASE_URL="
                 + new LocalGateway(settings.withPort(server.port()), System.getenv()).baseUrl()

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.helpers.NOPLogger;
 
 /**
  * One line per {@code /v1/messages} request: what was asked, where it went, how it ended, what it used and cost
@@ -32,6 +33,8 @@ final class AccessLog {
     static final int NOTES_KEPT = 64;
 
     private final List<Listener> listeners;
+    /** Where the lines go: {@code ccrouter.access}, or nowhere for the start's rehearsal. */
+    private final Logger lines;
     /**
      * The bill's notes as the line writes them, by the notes. The same few sentences come with every request to a
      * model ("no prices for this model…"), and escaping their spaces afresh for each line was most of what the
@@ -40,7 +43,17 @@ final class AccessLog {
     private final Map<List<String>, String> notesText = new ConcurrentHashMap<>();
 
     AccessLog(List<Listener> listeners) {
+        this(listeners, LOG);
+    }
+
+    private AccessLog(List<Listener> listeners, Logger lines) {
         this.listeners = List.copyOf(listeners);
+        this.lines = lines;
+    }
+
+    /** Tells nobody and writes no line: what the start's rehearsal (not a user's request) does leaves no trace. */
+    static AccessLog silent() {
+        return new AccessLog(List.of(), NOPLogger.NOP_LOGGER);
     }
 
     AccessLog() {
@@ -55,7 +68,7 @@ final class AccessLog {
                 LOG.warn("{} could not be recorded: {}", exchange.requestId, e.toString());
             }
         }
-        if (!LOG.isInfoEnabled()) {
+        if (!lines.isInfoEnabled()) {
             return;
         }
         long micros = (System.nanoTime() - exchange.startNanos) / 1_000;
@@ -88,7 +101,7 @@ final class AccessLog {
         if (exchange.startedEarly) {
             line.append(" early_start=true");
         }
-        LOG.info(line.toString());
+        lines.info(line.toString());
     }
 
     private void appendBill(StringBuilder line, Bill bill) {

@@ -21,6 +21,7 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -190,6 +191,22 @@ public final class GatewayServer implements AutoCloseable {
         upstream.prepareTls();
         pricing.startRefreshing(FIRST_FETCH_AFTER_FIRST_REQUEST, FIRST_FETCH_AT_THE_LATEST);
         return this;
+    }
+
+    /**
+     * Sends the gateway's request path one Claude Code turn of its own, on a stage that shares only its code
+     * ({@link Rehearsal}), so that the first real request does not run it cold; {@code serve} calls it once the server
+     * listens.
+     *
+     * @return completes with how long it took, or with why it failed
+     */
+    public CompletableFuture<Duration> rehearse() {
+        return rehearse(() -> Rehearsal.claudeCodeTurns(json));
+    }
+
+    /** The same with other request bodies. */
+    CompletableFuture<Duration> rehearse(Callable<List<byte[]>> turns) {
+        return Rehearsal.begin(config, json, shared.errors(), pricing, timers, turns);
     }
 
     /** The price catalog's first fetch ({@link PricingCatalog#firstFetch}); the start-up cache's training waits for it. */

@@ -6,6 +6,9 @@ import dev.ccrouter.cli.Main;
 import dev.ccrouter.config.ConfigLoader;
 import dev.ccrouter.config.GatewayConfig;
 import dev.ccrouter.http.HttpServer;
+import dev.ccrouter.rehearsal.CannedUpstream;
+import dev.ccrouter.rehearsal.ClaudeCodeBodies;
+import dev.ccrouter.rehearsal.PlainClient;
 import dev.ccrouter.server.GatewayServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -23,12 +26,13 @@ import java.util.stream.Stream;
  * {@code java -XX:AOTCacheOutput=target/ccrouter.aot -cp ccrouter.jar dev.ccrouter.training.AotTraining}, and later
  * starts map the classes it loaded and linked (trained without method profiles: the launcher says why).
  * Everything this JVM loads goes into the cache, which every start maps resident: so the session is driven by a
- * plain-socket client ({@link TrainingClient}) and the ledger is created by a gateway in a JVM of its own.
+ * plain-socket client ({@link PlainClient}) and the ledger is created by a gateway in a JVM of its own.
  *
  * <p>The workload is what a Claude Code session does, replayed against an in-process upstream on 127.0.0.1: the
- * gateway's start-up through {@code ccrouter serve} exactly as users run it, then per turn a token count, a small
- * non-streaming Haiku call (Claude Code's title and topic requests) and two streaming Sonnet turns, one with the 80 KB
- * first request that carries the tool definitions, answered in turn with text and with a tool call.
+ * gateway's start-up through {@code ccrouter serve} exactly as users run it and the rehearsal {@code serve} follows it
+ * with, then per turn a token count, a small non-streaming Haiku call (Claude Code's title and topic requests) and two
+ * streaming Sonnet turns, one with the 80 KB first request that carries the tool definitions, answered in turn with
+ * text and with a tool call.
  */
 public final class AotTraining {
     /**
@@ -39,13 +43,15 @@ public final class AotTraining {
     private static final int TURNS = Integer.getInteger("ccrouter.training.turns", 200);
     /** The first fetch begins 10 s after "listening" at the latest (GatewayServer), and takes milliseconds here. */
     private static final Duration CATALOG_FETCH_PATIENCE = Duration.ofSeconds(30);
+    /** The rehearsal takes a tenth of a second; a training whose rehearsal fails fails. */
+    private static final Duration REHEARSAL_PATIENCE = Duration.ofSeconds(60);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private AotTraining() {
     }
 
     public static void main(String[] args) throws Exception {
-        HttpServer upstream = TrainingUpstream.start();
+        HttpServer upstream = CannedUpstream.start();
         Path dataDir = Files.createTempDirectory("ccrouter-aot-training");
         String upstreamUrl = "http://127.0.0.1:" + upstream.port() + "/v1";
         int status = 1;
@@ -61,7 +67,8 @@ public final class AotTraining {
             GatewayConfig config = new ConfigLoader(System.getenv())
                     .load(new ConfigLoader.Flags(0, null, upstreamUrl, null, dataDir));
             try (GatewayServer gateway = new GatewayServer(config).start()) {
-                try (TrainingClient client = new TrainingClient(gateway.port())) {
+                gateway.rehearse().get(REHEARSAL_PATIENCE.toMillis(), TimeUnit.MILLISECONDS); // as serve does
+                try (PlainClient client = new PlainClient(gateway.port())) {
                     replay(client);
                 }
                 awaitCatalogFetch(gateway);
@@ -93,7 +100,7 @@ public final class AotTraining {
         }
     }
 
-    private static void replay(TrainingClient client) throws IOException {
+    private static void replay(PlainClient client) throws IOException {
         byte[] firstTurn = bytes(ClaudeCodeBodies.toolRoundTrip("claude-sonnet-4-5-20250929", 80_000, true));
         byte[] laterTurn = bytes(ClaudeCodeBodies.toolRoundTrip("claude-sonnet-4-5-20250929", 10_000, true));
         byte[] countTokens = bytes(ClaudeCodeBodies.toolRoundTrip("claude-sonnet-4-5-20250929", 10_000, false));

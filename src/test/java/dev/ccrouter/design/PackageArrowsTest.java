@@ -39,9 +39,10 @@ class PackageArrowsTest {
             Map.entry("ledger", Set.of("config", "billing", "api.anthropic")),
             Map.entry("metrics", Set.of("config", "billing", "ledger", "api.anthropic")),
             Map.entry("server", Set.of("http", "config", "route", "translate", "billing", "upstream", "relay", "ledger",
-                    "metrics", "api.anthropic", "api.openai")),
+                    "metrics", "rehearsal", "api.anthropic", "api.openai")),
             Map.entry("cli", Set.of("config", "server", "ledger", "route", "billing", "api.anthropic")),
-            Map.entry("training", Set.of("http", "cli", "config", "server")));
+            Map.entry("rehearsal", Set.of("http")),
+            Map.entry("training", Set.of("http", "cli", "config", "server", "rehearsal")));
 
     @Test
     void everyReferenceBetweenRoomsFollowsAnArrow() throws IOException {

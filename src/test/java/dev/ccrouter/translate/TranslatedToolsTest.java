@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ccrouter.api.anthropic.VerbatimTrees;
 import dev.ccrouter.api.anthropic.WrittenArray;
-import dev.ccrouter.training.ClaudeCodeBodies;
+import dev.ccrouter.rehearsal.ClaudeCodeBodies;
 import dev.ccrouter.upstream.RequestBody;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;

@@ -1,4 +1,4 @@
-package dev.ccrouter.training;
+package dev.ccrouter.rehearsal;
 
 import dev.ccrouter.http.HeaderNames;
 import dev.ccrouter.http.HttpServer;
@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * kinds of turn), usage last. It reads and discards each request body, like a real upstream, and serves a small model
  * catalog at {@code /v1/models} for the gateway's price catalog.
  */
-final class TrainingUpstream {
+public final class CannedUpstream {
     private static final byte[] TEXT_STREAM = ("""
             data: {"id":"gen-1","model":"anthropic/claude-sonnet-4.6","choices":[{"index":0,"delta":{"role":"assistant","content":"All"}}]}
 
@@ -52,18 +52,18 @@ final class TrainingUpstream {
     /** OpenRouter's catalog as the gateway bundles it (three models), for the price catalog's first fetch. */
     private static final byte[] CATALOG = catalog();
 
-    private TrainingUpstream() {
+    private CannedUpstream() {
     }
 
     private static byte[] catalog() {
-        try (InputStream in = TrainingUpstream.class.getResourceAsStream("/ccrouter/pricing-snapshot.json")) {
+        try (InputStream in = CannedUpstream.class.getResourceAsStream("/ccrouter/pricing-snapshot.json")) {
             return in.readAllBytes();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    static HttpServer start() {
+    public static HttpServer start() {
         AtomicLong streams = new AtomicLong();
         return HttpServer.builder().host("127.0.0.1").port(0)
                 .routing(Routing.builder().post("/v1/chat/completions", (req, res) -> {

@@ -1,8 +1,9 @@
-package dev.ccrouter.training;
+package dev.ccrouter.rehearsal;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
 
 /**
  * Request bodies shaped like Claude Code's (claude-code.md): a 3-block system with the attribution block, a
@@ -11,16 +12,41 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  */
 public final class ClaudeCodeBodies {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String[] TOOLS = {"Task", "Bash", "Glob", "Grep", "LS", "ExitPlanMode", "Read", "Edit",
-            "MultiEdit", "Write", "NotebookEdit", "WebFetch", "TodoWrite", "WebSearch", "BashOutput", "KillShell",
-            "SlashCommand", "Skill", "AskUserQuestion", "EnterPlanMode", "ListMcpResources", "ReadMcpResource",
-            "mcp__github__create_pull_request", "mcp__github__search_issues"};
+
+    /**
+     * What a body's texts are made of: its tools' names, the sentence its prose repeats, the line its test output
+     * repeats.
+     */
+    public record Words(List<String> tools, String prose, String output) {
+        /** Claude Code's own tools; the benchmarks', the tests' and the training's bodies. */
+        public static final Words SESSION = new Words(List.of("Task", "Bash", "Glob", "Grep", "LS", "ExitPlanMode",
+                "Read", "Edit", "MultiEdit", "Write", "NotebookEdit", "WebFetch", "TodoWrite", "WebSearch",
+                "BashOutput", "KillShell", "SlashCommand", "Skill", "AskUserQuestion", "EnterPlanMode",
+                "ListMcpResources", "ReadMcpResource", "mcp__github__create_pull_request", "mcp__github__search_issues"),
+                "Use the dedicated tools for file operations instead of shell commands when you can. ",
+                "[INFO] Tests run: 12, Failures: 0, Errors: 0, Skipped: 0, Time elapsed: 0.42 s -- in dev.example.SomeTest\n");
+        /**
+         * Other tools and other texts, for the start's rehearsal: a first request it helps is never one whose bytes it
+         * has already seen, and no benchmark's body is.
+         */
+        public static final Words REHEARSAL = new Words(List.of("Agent", "Shell", "FindFiles", "SearchText", "List",
+                "LeavePlan", "View", "Patch", "PatchMany", "Create", "EditCell", "Fetch", "Plan", "Search",
+                "ShellOutput", "StopShell", "Command", "Recipe", "Ask", "StartPlan", "ListResources", "ViewResource",
+                "mcp__tracker__open_change", "mcp__tracker__find_tickets"),
+                "Prefer reading a file before changing it, and keep each change as small as the task allows. ",
+                "ok 17 - parses the configuration file and reports every unknown key with its line (3 ms)\n");
+    }
 
     private ClaudeCodeBodies() {
     }
 
     /** A first-turn-plus-tool-round-trip body of about {@code targetBytes} (the real first request is ~78 KB). */
     public static ObjectNode toolRoundTrip(String model, int targetBytes, boolean stream) {
+        return toolRoundTrip(Words.SESSION, model, targetBytes, stream);
+    }
+
+    /** The same made of other {@code words}. */
+    public static ObjectNode toolRoundTrip(Words words, String model, int targetBytes, boolean stream) {
         ObjectNode body = JSON.createObjectNode();
         body.put("model", model);
         ArrayNode messages = body.putArray("messages");
@@ -28,9 +54,9 @@ public final class ClaudeCodeBodies {
         ArrayNode userContent = user.putArray("content");
         userContent.addObject().put("type", "text").put("text",
                 "<system-reminder>\nAs you answer the user's questions, you can use the following context:\n"
-                        + "# claudeMd\n" + prose(1500) + "\n</system-reminder>");
+                        + "# claudeMd\n" + prose(words, 1500) + "\n</system-reminder>");
         userContent.addObject().put("type", "text").put("text", "Run the test suite and fix what fails.");
-        messages.addObject().put("role", "system").put("content", "Available agent types and skills:\n" + prose(6000));
+        messages.addObject().put("role", "system").put("content", "Available agent types and skills:\n" + prose(words, 6000));
         ObjectNode assistant = messages.addObject().put("role", "assistant");
         ArrayNode assistantContent = assistant.putArray("content");
         assistantContent.addObject().put("type", "text").put("text", "I'll run the tests first.");
@@ -49,17 +75,17 @@ public final class ClaudeCodeBodies {
         ObjectNode identity = system.addObject().put("type", "text")
                 .put("text", "You are Claude Code, Anthropic's official CLI for Claude.");
         identity.putObject("cache_control").put("type", "ephemeral");
-        ObjectNode main = system.addObject().put("type", "text").put("text", prose(5600));
+        ObjectNode main = system.addObject().put("type", "text").put("text", prose(words, 5600));
         main.putObject("cache_control").put("type", "ephemeral");
 
         ArrayNode tools = body.putArray("tools");
-        for (String name : TOOLS) {
-            ObjectNode tool = tools.addObject().put("name", name).put("description", prose(900));
+        for (String name : words.tools()) {
+            ObjectNode tool = tools.addObject().put("name", name).put("description", prose(words, 900));
             ObjectNode schema = tool.putObject("input_schema");
             schema.put("$schema", "https://json-schema.org/draft/2020-12/schema");
             schema.put("type", "object");
             ObjectNode properties = schema.putObject("properties");
-            properties.putObject("command").put("type", "string").put("description", prose(160));
+            properties.putObject("command").put("type", "string").put("description", prose(words, 160));
             properties.putObject("timeout").put("type", "number").put("description", "Optional timeout in milliseconds");
             properties.putObject("paths").put("type", "array").putObject("items").put("type", "string");
             schema.putArray("required").add("command");
@@ -76,7 +102,7 @@ public final class ClaudeCodeBodies {
             body.put("stream", true);
         }
         int size = body.toString().length();
-        toolResult.put("content", size < targetBytes ? testOutput(targetBytes - size) : "BUILD SUCCESS");
+        toolResult.put("content", size < targetBytes ? repeated(words.output(), targetBytes - size) : "BUILD SUCCESS");
         return body;
     }
 
@@ -92,13 +118,8 @@ public final class ClaudeCodeBodies {
         return body;
     }
 
-    private static String prose(int chars) {
-        return repeated("Use the dedicated tools for file operations instead of shell commands when you can. ", chars);
-    }
-
-    private static String testOutput(int chars) {
-        return repeated("[INFO] Tests run: 12, Failures: 0, Errors: 0, Skipped: 0, Time elapsed: 0.42 s -- in dev.example.SomeTest\n",
-                chars);
+    private static String prose(Words words, int chars) {
+        return repeated(words.prose(), chars);
     }
 
     /** {@code unit} repeated and cut to exactly {@code chars} characters. */

@@ -1,4 +1,4 @@
-package dev.ccrouter.training;
+package dev.ccrouter.rehearsal;
 
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
@@ -13,19 +13,19 @@ import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
 /**
- * The training's client: HTTP/1.1 written and read on one plain kept-alive socket, as Claude Code keeps its connection.
- * Whatever the training run loads goes into the ahead-of-time cache that every later start maps (resident memory), so
- * its own client must load next to nothing the gateway does not: Helidon's web client put ≈ 130 classes of its own
+ * The training's and the rehearsal's client: HTTP/1.1 written and read on one plain kept-alive socket, as Claude Code
+ * keeps its connection. Whatever the training run loads goes into the ahead-of-time cache that every later start maps
+ * (resident memory), so its own client must load next to nothing the gateway does not: Helidon's web client put ≈ 130 classes of its own
  * there, and its default TLS set-up ≈ 80 of the JDK's certificate classes (docs/benchmarks.md, "A cache of only what
  * the gateway loads"). It reads what the gateway sends: a body of a Content-Length, or chunks.
  */
-final class TrainingClient implements Closeable {
+public final class PlainClient implements Closeable {
     private final int port;
     private final Socket socket;
     private final InputStream in;
     private final OutputStream out;
 
-    TrainingClient(int port) throws IOException {
+    public PlainClient(int port) throws IOException {
         this.port = port;
         this.socket = new Socket(InetAddress.getLoopbackAddress(), port);
         socket.setTcpNoDelay(true);
@@ -34,7 +34,7 @@ final class TrainingClient implements Closeable {
     }
 
     /** Sends a request as Claude Code does and reads the whole response; fails unless it is a 200. */
-    void exchange(String method, String path, byte[] body) throws IOException {
+    public void exchange(String method, String path, byte[] body) throws IOException {
         ByteArrayOutputStream request = new ByteArrayOutputStream(body.length + 256);
         request.writeBytes(head(method, path, body.length).getBytes(StandardCharsets.US_ASCII));
         request.writeBytes(body);
@@ -55,7 +55,7 @@ final class TrainingClient implements Closeable {
         String content = new String(chunked ? chunks() : in.readNBytes((int) Math.max(length, 0)),
                 StandardCharsets.UTF_8);
         if (!status.startsWith("HTTP/1.1 200 ")) {
-            throw new IllegalStateException("training request " + method + " " + path + " answered " + status
+            throw new IllegalStateException("request " + method + " " + path + " answered " + status
                     + ": " + content);
         }
     }
@@ -64,7 +64,7 @@ final class TrainingClient implements Closeable {
         return method + " " + path + " HTTP/1.1\r\n"
                 + "Host: 127.0.0.1:" + port + "\r\n"
                 + "Content-Type: application/json\r\n"
-                + "x-api-key: sk-training\r\n"
+                + "x-api-key: sk-local-rehearsal\r\n"
                 + "anthropic-version: 2023-06-01\r\n"
                 + "Content-Length: " + contentLength + "\r\n\r\n";
     }

@@ -1,4 +1,4 @@
-package dev.ccrouter.training;
+package dev.ccrouter.rehearsal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -13,7 +13,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class TrainingClientTest {
+class PlainClientTest {
     private final List<String> received = new CopyOnWriteArrayList<>();
     private WebServer server;
 
@@ -45,7 +45,7 @@ class TrainingClientTest {
 
     @Test
     void readsSizedAndChunkedResponsesOnOneConnection() throws Exception {
-        try (TrainingClient client = new TrainingClient(server.port())) {
+        try (PlainClient client = new PlainClient(server.port())) {
             client.exchange("POST", "/streamed", "{\"turn\":1}".getBytes(StandardCharsets.UTF_8));
             client.exchange("POST", "/sized", "{\"turn\":2}".getBytes(StandardCharsets.UTF_8));
             client.exchange("GET", "/models", new byte[0]);
@@ -57,20 +57,20 @@ class TrainingClientTest {
 
     @Test
     void failsOnAnythingButOk() throws Exception {
-        try (TrainingClient client = new TrainingClient(server.port())) {
+        try (PlainClient client = new PlainClient(server.port())) {
             assertThatThrownBy(() -> client.exchange("POST", "/refused", new byte[0]))
                     .isInstanceOf(IllegalStateException.class)
-                    .hasMessage("training request POST /refused answered HTTP/1.1 400 Bad Request: no model");
+                    .hasMessage("request POST /refused answered HTTP/1.1 400 Bad Request: no model");
         }
     }
 
     @Test
     void sendsClaudeCodesHeaders() throws Exception {
-        try (TrainingClient client = new TrainingClient(server.port())) {
+        try (PlainClient client = new PlainClient(server.port())) {
             assertThat(client.head("POST", "/v1/messages", 12)).isEqualTo("POST /v1/messages HTTP/1.1\r\n"
                     + "Host: 127.0.0.1:" + server.port() + "\r\n"
                     + "Content-Type: application/json\r\n"
-                    + "x-api-key: sk-training\r\n"
+                    + "x-api-key: sk-local-rehearsal\r\n"
                     + "anthropic-version: 2023-06-01\r\n"
                     + "Content-Length: 12\r\n\r\n");
         }
