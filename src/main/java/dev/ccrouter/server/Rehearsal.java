@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * rather than run cold by the interpreter. The start has already loaded and initialised every class that request needs
  * (the ahead-of-time cache, {@link FirstRequestClasses}); what was left is the interpreter on the 80 KB body's loops —
  * parsing, translating, writing it upstream, the stream's translation — while C1 compiles them. The same methods
- * compiled once serve every later request, whatever its bytes (docs/benchmarks.md, "The first request").
+ * compiled once serve every later request, whatever its bytes (docs/benchmarks.md, "A rehearsal at start").
  *
  * <p>The turn is sent from a client on 127.0.0.1 to a stage of its own — a server on an ephemeral loopback port with
  * only {@code /v1/messages}, answered by the same {@link MessagesHandler} code — and goes to a canned upstream on
