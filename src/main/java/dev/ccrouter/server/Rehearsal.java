@@ -25,18 +25,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A Claude Code turn the gateway sends itself once it listens, so that a user's first request finds its path warmed
- * rather than run cold by the interpreter. The start has already loaded and initialised every class that request needs
- * (the ahead-of-time cache, {@link FirstRequestClasses}); what was left is the interpreter on the 80 KB body's loops —
- * parsing, translating, writing it upstream, the stream's translation — while C1 compiles them. The same methods
- * compiled once serve every later request, whatever its bytes (docs/benchmarks.md, "A rehearsal at start").
+ * Claude Code's first turns, which the gateway sends itself once it listens, so that a user's first request finds its
+ * path compiled rather than run cold by the interpreter. The start has already loaded and initialised every class that
+ * request needs (the ahead-of-time cache, {@link FirstRequestClasses}); what was left is the interpreter on the 78 KB
+ * body's loops — parsing, translating, writing it upstream, the stream's translation — while C1 compiles them. The
+ * same methods compiled once serve every later request, whatever its bytes (docs/benchmarks.md, "A rehearsal at
+ * start").
  *
- * <p>The turn is sent from a client on 127.0.0.1 to a stage of its own — a server on an ephemeral loopback port with
- * only {@code /v1/messages}, answered by the same {@link MessagesHandler} code — and goes to a canned upstream on
- * another: it shares code with the gateway and nothing else. No configured provider is called, no key is sent anywhere,
+ * <p>The turns are sent from a client on 127.0.0.1 to a stage of its own — a server on an ephemeral loopback port with
+ * only {@code /v1/messages}, answered by the same {@link MessagesHandler} code — and go to a canned upstream on
+ * another: the stage shares code with the gateway and nothing else. No configured provider is called, no key is sent anywhere,
  * and the ledger, the metrics, the access log, the spending limits and the price catalog never hear of it. Its bodies
  * are made of {@linkplain Words#REHEARSAL words of their own}, so it is never a rehearsal of the very bytes that come
- * next. It ends in a few tens of milliseconds; a request arriving meanwhile is served as it would have been, beside it.
+ * next. It ends about a tenth of a second after "listening"; a request arriving meanwhile is served as it would have
+ * been, beside it.
  */
 final class Rehearsal {
     private static final Logger LOG = LoggerFactory.getLogger(Rehearsal.class);
@@ -47,6 +49,7 @@ final class Rehearsal {
      * queue the rest (docs/benchmarks.md, "A rehearsal at start").
      */
     private static final int ROUNDS = 3;
+    /** The stage's own: a gateway configured to refuse bodies as large as Claude Code's first still rehearses. */
     private static final long STAGE_BODY_LIMIT = 1 << 20;
 
     private Rehearsal() {
@@ -101,7 +104,6 @@ final class Rehearsal {
                 .withAuth(AuthSettings.OPEN);
         HttpServer server = null;
         try (UpstreamClient client = new UpstreamClient(stage)) {
-            // The body limit is the stage's own: a gateway configured below Claude Code's first turn still rehearses.
             MessagesHandler messages = new MessagesHandler(json, new RequestBodies(STAGE_BODY_LIMIT), errors,
                     new Router(stage, new CatalogFacts(pricing)), client, stage.pingInterval(),
                     GatewayServer.LIVENESS_CHECK, AccessLog.silent(), new PriceBook(pricing, stage.prices()),
