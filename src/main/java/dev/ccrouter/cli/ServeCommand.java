@@ -32,7 +32,7 @@ import picocli.CommandLine.Spec;
 final class ServeCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
     /**
-     * Whether the gateway rehearses a turn once it listens (GatewayServer.rehearse); the system property
+     * Whether the gateway rehearses Claude Code's first turns once it listens (GatewayServer.rehearse); the property
      * {@code ccrouter.rehearse=false} leaves it out, to measure what it does.
      */
     private static final boolean REHEARSE = !"false".equals(System.getProperty("ccrouter.rehearse"));

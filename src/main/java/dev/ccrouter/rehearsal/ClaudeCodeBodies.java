@@ -22,9 +22,11 @@ public final class ClaudeCodeBodies {
         public static final Words SESSION = new Words(List.of("Task", "Bash", "Glob", "Grep", "LS", "ExitPlanMode",
                 "Read", "Edit", "MultiEdit", "Write", "NotebookEdit", "WebFetch", "TodoWrite", "WebSearch",
                 "BashOutput", "KillShell", "SlashCommand", "Skill", "AskUserQuestion", "EnterPlanMode",
-                "ListMcpResources", "ReadMcpResource", "mcp__github__create_pull_request", "mcp__github__search_issues"),
+                "ListMcpResources", "ReadMcpResource", "mcp__github__create_pull_request",
+                "mcp__github__search_issues"),
                 "Use the dedicated tools for file operations instead of shell commands when you can. ",
-                "[INFO] Tests run: 12, Failures: 0, Errors: 0, Skipped: 0, Time elapsed: 0.42 s -- in dev.example.SomeTest\n");
+                "[INFO] Tests run: 12, Failures: 0, Errors: 0, Skipped: 0, Time elapsed: 0.42 s -- in "
+                        + "dev.example.SomeTest\n");
         /**
          * Other tools and other texts, for the start's rehearsal: a first request it helps is never one whose bytes it
          * has already seen, and no benchmark's body is.
@@ -56,7 +58,8 @@ public final class ClaudeCodeBodies {
                 "<system-reminder>\nAs you answer the user's questions, you can use the following context:\n"
                         + "# claudeMd\n" + prose(words, 1500) + "\n</system-reminder>");
         userContent.addObject().put("type", "text").put("text", "Run the test suite and fix what fails.");
-        messages.addObject().put("role", "system").put("content", "Available agent types and skills:\n" + prose(words, 6000));
+        messages.addObject().put("role", "system")
+                .put("content", "Available agent types and skills:\n" + prose(words, 6000));
         ObjectNode assistant = messages.addObject().put("role", "assistant");
         ArrayNode assistantContent = assistant.putArray("content");
         assistantContent.addObject().put("type", "text").put("text", "I'll run the tests first.");

@@ -15,9 +15,9 @@ import java.util.Locale;
 /**
  * The training's and the rehearsal's client: HTTP/1.1 written and read on one plain kept-alive socket, as Claude Code
  * keeps its connection. Whatever the training run loads goes into the ahead-of-time cache that every later start maps
- * (resident memory), so its own client must load next to nothing the gateway does not: Helidon's web client put ≈ 130 classes of its own
- * there, and its default TLS set-up ≈ 80 of the JDK's certificate classes (docs/benchmarks.md, "A cache of only what
- * the gateway loads"). It reads what the gateway sends: a body of a Content-Length, or chunks.
+ * (resident memory), so its own client must load next to nothing the gateway does not: Helidon's web client put ≈ 130
+ * classes of its own there, and its default TLS set-up ≈ 80 of the JDK's certificate classes (docs/benchmarks.md, "A
+ * cache of only what the gateway loads"). It reads what the gateway sends: a body of a Content-Length, or chunks.
  */
 public final class PlainClient implements Closeable {
     private final int port;

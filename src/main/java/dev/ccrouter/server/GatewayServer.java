@@ -194,7 +194,7 @@ public final class GatewayServer implements AutoCloseable {
     }
 
     /**
-     * Sends the gateway's request path one Claude Code turn of its own, on a stage that shares only its code
+     * Sends Claude Code's first turns through the gateway's request path, on a stage that shares only its code
      * ({@link Rehearsal}), so that the first real request does not run it cold; {@code serve} calls it once the server
      * listens.
      *

@@ -34,11 +34,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The turns are sent from a client on 127.0.0.1 to a stage of its own — a server on an ephemeral loopback port with
  * only {@code /v1/messages}, answered by the same {@link MessagesHandler} code — and go to a canned upstream on
- * another: the stage shares code with the gateway and nothing else. No configured provider is called, no key is sent anywhere,
- * and the ledger, the metrics, the access log, the spending limits and the price catalog never hear of it. Its bodies
- * are made of {@linkplain Words#REHEARSAL words of their own}, so it is never a rehearsal of the very bytes that come
- * next. It ends about a tenth of a second after "listening"; a request arriving meanwhile is served as it would have
- * been, beside it.
+ * another: the stage shares code with the gateway and nothing else. No configured provider is called, no key is sent
+ * anywhere, and the ledger, the metrics, the access log, the spending limits and the price catalog never hear of it.
+ * Its bodies are made of {@linkplain Words#REHEARSAL words of their own}, so it is never a rehearsal of the very bytes
+ * that come next. It ends about a tenth of a second after "listening"; a request arriving meanwhile is served as it
+ * would have been, beside it.
  */
 final class Rehearsal {
     private static final Logger LOG = LoggerFactory.getLogger(Rehearsal.class);
@@ -84,7 +84,8 @@ final class Rehearsal {
             try {
                 run(config, json, errors, pricing, timers, turns.call());
                 Duration took = Duration.ofNanos(System.nanoTime() - begun);
-                LOG.info("warmed up: rehearsed Claude Code's first turns on a stage of its own in {} ms", took.toMillis());
+                LOG.info("warmed up: rehearsed Claude Code's first turns on a stage of its own in {} ms",
+                        took.toMillis());
                 done.complete(took);
             } catch (Exception e) {
                 LOG.warn("the start's rehearsal failed, so the first request will be slower: {}", e.toString());
