@@ -45,7 +45,7 @@ final class AssistantTurnTranslator {
      */
     ObjectNode translate(JsonNode body) {
         if (body.isTextual()) {
-            return body.textValue().isEmpty() ? null
+            return Fields.isEmptyText(body) ? null
                     : nodes.objectNode().put("role", "assistant").set("content", body);
         }
         List<ObjectNode> texts = new ArrayList<>();

@@ -131,7 +131,7 @@ final class CacheMarkers {
         if (content instanceof ArrayNode parts && !parts.isEmpty() && parts.get(parts.size() - 1) instanceof ObjectNode last) {
             return last;
         }
-        if (content != null && content.isTextual() && !content.textValue().isEmpty()) {
+        if (content != null && content.isTextual() && !Fields.isEmptyText(content)) {
             ObjectNode part = nodes.objectNode().put("type", "text").set("text", content);
             message.putArray("content").add(part);
             return part;

@@ -52,7 +52,7 @@ final class ContentTranslator {
 
     /** The same for a client's string node, passed on as it is (see {@link Fields#requiredText}). */
     ObjectNode textPart(JsonNode text, ObjectNode marker) {
-        if (text.textValue().isEmpty()) {
+        if (Fields.isEmptyText(text)) {
             return null;
         }
         ObjectNode part = nodes.objectNode().put("type", "text").set("text", text);

@@ -120,7 +120,7 @@ final class ConversationTranslator {
     private void midConversationSystem(JsonNode body) {
         ObjectNode system;
         if (body.isTextual()) {
-            if (body.textValue().isEmpty()) {
+            if (Fields.isEmptyText(body)) {
                 return;
             }
             system = nodes.objectNode().put("role", "system").set("content", body);
@@ -147,7 +147,7 @@ final class ConversationTranslator {
                     throw FieldProblem.at("type", Fields.oneOf("text"));
                 }
                 ObjectNode part = content.text(block);
-                if (dropAttribution && part != null && part.path("text").asText().startsWith(ATTRIBUTION_PREFIX)) {
+                if (dropAttribution && part != null && Fields.startsWith(part.path("text"), ATTRIBUTION_PREFIX)) {
                     continue;
                 }
                 ContentBlocks.addIfPresent(parts, part);
@@ -164,7 +164,7 @@ final class ConversationTranslator {
     private void user(JsonNode body) {
         if (body.isTextual()) {
             answerOpenCalls();
-            if (!body.textValue().isEmpty()) {
+            if (!Fields.isEmptyText(body)) {
                 out.add(nodes.objectNode().put("role", "user").set("content", body));
             }
             return;

@@ -1,6 +1,7 @@
 package dev.ccrouter.translate;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.ccrouter.api.anthropic.VerbatimText;
 
 /**
  * Typed reads of client JSON that fail with Anthropic's (pydantic) wording, e.g. {@code Field required} or
@@ -48,6 +49,19 @@ final class Fields {
             throw FieldProblem.at(field, NOT_STRING);
         }
         return value;
+    }
+
+    /**
+     * Whether a string node holds the empty string, without decoding a client's string to know: a
+     * {@link VerbatimText} is never empty, and an {@link dev.ccrouter.api.anthropic.EscapedText} decodes only when read.
+     */
+    static boolean isEmptyText(JsonNode text) {
+        return !(text instanceof VerbatimText) && text.textValue().isEmpty();
+    }
+
+    /** Whether a string node's value starts with {@code prefix}, decoding a client's string only if it must. */
+    static boolean startsWith(JsonNode text, String prefix) {
+        return text instanceof VerbatimText verbatim ? verbatim.startsWith(prefix) : text.asText().startsWith(prefix);
     }
 
     static String optionalString(JsonNode owner, String field) {

@@ -3,6 +3,7 @@ package dev.ccrouter.translate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.ccrouter.api.anthropic.EscapedText;
 import dev.ccrouter.api.anthropic.VerbatimText;
 import dev.ccrouter.api.anthropic.VerbatimTrees;
 import dev.ccrouter.api.anthropic.WrittenArray;
@@ -91,19 +92,25 @@ class VerbatimUpstreamBodyTest {
 
         List<JsonNode> big = new ArrayList<>();
         collectStringsOver(500, upstream.get("messages"), big); // system prompt, reminders, the tool result
-        assertThat(big.stream().map(text -> text.getClass().getSimpleName()).distinct()).containsExactly("VerbatimText");
-        assertThat(big).hasSizeGreaterThan(3);
+        assertThat(big).hasSizeGreaterThan(3).allSatisfy(text -> assertThat(text).isInstanceOf(VerbatimText.class));
+        // most are spelled with escapes (Claude Code's texts are full of newlines) and were never decoded: the
+        // translation passes them on
+        List<EscapedText> escaped = big.stream().filter(EscapedText.class::isInstance).map(EscapedText.class::cast).toList();
+        assertThat(escaped.stream().mapToInt(EscapedText::utf8Length).sum()).isGreaterThan(30_000);
+        assertThat(escaped).noneMatch(EscapedText::decoded);
         assertThat(big.stream().mapToInt(text -> text.textValue().length()).sum()).isGreaterThan(40_000);
         // the tools (their 24 descriptions) are written once and copied whole, every request
         assertThat(upstream.get("tools")).isInstanceOf(WrittenArray.class).hasSize(24);
         assertThat(((WrittenArray) upstream.get("tools")).jsonLength()).isGreaterThan(30_000); // of the 80 KB
     }
 
-    private static void collectStringsOver(int chars, JsonNode node, List<JsonNode> sink) {
-        if (node.isTextual() && node.textValue().length() > chars) {
+    /** The strings of more than {@code bytes} UTF-8 bytes under {@code node}, measured without decoding any. */
+    private static void collectStringsOver(int bytes, JsonNode node, List<JsonNode> sink) {
+        if (node.isTextual() && (node instanceof VerbatimText verbatim ? verbatim.utf8Length()
+                : node.textValue().getBytes(StandardCharsets.UTF_8).length) > bytes) {
             sink.add(node);
         }
-        node.forEach(child -> collectStringsOver(chars, child, sink));
+        node.forEach(child -> collectStringsOver(bytes, child, sink));
     }
 
     private static UpstreamTarget claude() {

@@ -25,8 +25,8 @@ import java.nio.charset.StandardCharsets;
  * the limit) is left to Jackson's own code from the same place, so the values and the errors are Jackson's. (Strings
  * with escapes decoded here as well measured no faster than Jackson's loop: see docs/benchmarks.md.)
  *
- * <p>It also tells {@link VerbatimTrees} where the last plain ASCII string lay (no rescan to know it may be copied),
- * and skips an array already known to be well formed in one step ({@link #skipKnownArray}).
+ * <p>For {@link VerbatimTrees} it also reads a string spelled as Jackson writes it without decoding it
+ * ({@link #readVerbatim}), and skips an array already known to be well formed in one step ({@link #skipKnownArray}).
  */
 final class BodyParser extends UTF8StreamJsonParser {
     private static final VarHandle WORDS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
@@ -35,9 +35,6 @@ final class BodyParser extends UTF8StreamJsonParser {
     private static final long QUOTES = '"' * ONES;
     private static final long BACKSLASHES = '\\' * ONES;
     private static final long SPACES = ' ' * ONES;
-
-    /** Where the last string read by one copy began, when it was all ASCII; else -1. */
-    private int asciiStart = -1;
 
     BodyParser(IOContext context, int features, InputStream in, ObjectCodec codec, ByteQuadsCanonicalizer names,
             byte[] buffer, int start, int end, boolean recyclable) {
@@ -66,7 +63,6 @@ final class BodyParser extends UTF8StreamJsonParser {
 
     @Override
     protected String _finishAndReturnString() throws IOException {
-        asciiStart = -1;
         byte[] buffer = _inputBuffer;
         int start = _inputPtr;
         int end = _inputEnd;
@@ -113,25 +109,104 @@ final class BodyParser extends UTF8StreamJsonParser {
         }
         _textBuffer.resetWithString(value);
         _inputPtr = quote + 1;
-        if (high == 0) {
-            asciiStart = start;
-        }
         return value;
     }
 
-    @Override
-    protected void _finishString() throws IOException {
-        asciiStart = -1; // read Jackson's way, for its chars
-        super._finishString();
+    /**
+     * Reads the string whose opening quote was the last token as a {@link VerbatimText} of {@code body} (the array this
+     * parser reads), when its JSON text is spelled exactly as Jackson writes the string: then the parser moves past
+     * it without decoding it, and a string with escapes is an {@link EscapedText} whose value is decoded only if read.
+     * Returns null, having moved nothing, for any other string: another spelling ({@code \/}, lower-case hex, a
+     * four-byte character), what is not JSON (a raw control character, malformed UTF-8), a string longer than the
+     * limit or not whole in the buffer. The caller then reads it with {@code getText()}, Jackson's way, errors
+     * included. The parser's own text buffer does not hold the string read here: read it from the node.
+     */
+    VerbatimText readVerbatim(byte[] body) {
+        if (_currToken != JsonToken.VALUE_STRING || !_tokenIncomplete || _inputBuffer != body || _inputPtr < 1
+                || body[_inputPtr - 1] != '"') {
+            return null;
+        }
+        int start = _inputPtr;
+        int end = _inputEnd;
+        int i = start;
+        int escapeExtra = 0; // bytes of escape syntax beyond the one byte each escape stands for
+        int continuations = 0; // UTF-8 continuation bytes, which add no char
+        while (true) {
+            while (end - i >= Long.BYTES) {
+                long word = (long) WORDS.get(body, i);
+                long stops = hasByte(word, QUOTES) | hasByte(word, BACKSLASHES) | hasLess(word, SPACES) | word & HIGH_BITS;
+                if (stops != 0) {
+                    i += Long.numberOfTrailingZeros(stops) >>> 3;
+                    break;
+                }
+                i += Long.BYTES;
+            }
+            if (i >= end) {
+                return null; // not whole in the buffer
+            }
+            int b = body[i] & 0xFF;
+            if (b == '"') {
+                break;
+            } else if (b == '\\') {
+                int escape = end - i > 1 && (body[i + 1] != 'u' || end - i > 5) ? DecodedText.writtenEscapeLength(body, i) : 0;
+                if (escape == 0) {
+                    return null;
+                }
+                escapeExtra += escape - 1;
+                i += escape;
+            } else if (b >= 0x80) {
+                int sequence = utf8SequenceLength(body, i, end);
+                if (sequence == 0) {
+                    return null;
+                }
+                continuations += sequence - 1;
+                i += sequence;
+            } else if (b < ' ') {
+                return null;
+            } else {
+                i++;
+            }
+        }
+        int length = i - start;
+        int utf8Length = length - escapeExtra;
+        if (length == 0 || utf8Length - continuations > _streamReadConstraints.getMaxStringLength()) {
+            return null;
+        }
+        VerbatimText read;
+        if (escapeExtra > 0) {
+            read = new EscapedText(body, start, length, utf8Length);
+        } else if (continuations == 0) {
+            read = DecodedText.ascii(new String(body, start, length, StandardCharsets.ISO_8859_1), body, start);
+        } else {
+            read = DecodedText.unescaped(new String(body, start, length, StandardCharsets.UTF_8), body, start, length);
+        }
+        _inputPtr = i + 1;
+        _tokenIncomplete = false;
+        return read;
     }
 
     /**
-     * Where the string just read with {@code getText()} began in the buffer (after its opening quote) when it was read
-     * by one copy and is all ASCII, with no escape: then its bytes up to the closing quote are its text, exactly as
-     * Jackson writes it. Otherwise -1.
+     * How many bytes the UTF-8 character at {@code at} takes when it is one of two or three bytes, well formed (not
+     * overlong, not a surrogate): exactly the sequences Jackson decodes and writes again as they are. Else 0 — a
+     * four-byte character (Jackson writes it as two escapes) or what Jackson refuses.
      */
-    int asciiStringStart() {
-        return asciiStart;
+    private static int utf8SequenceLength(byte[] body, int at, int end) {
+        int lead = body[at] & 0xFF;
+        if (lead >= 0xC2 && lead <= 0xDF) {
+            return end - at > 1 && isContinuation(body[at + 1]) ? 2 : 0;
+        }
+        if (lead >= 0xE0 && lead <= 0xEF && end - at > 2) {
+            int second = body[at + 1] & 0xFF;
+            boolean secondFits = lead == 0xE0 ? second >= 0xA0 && second <= 0xBF // not overlong
+                    : lead == 0xED ? second >= 0x80 && second <= 0x9F // not a surrogate
+                    : isContinuation(body[at + 1]);
+            return secondFits && isContinuation(body[at + 2]) ? 3 : 0;
+        }
+        return 0;
+    }
+
+    private static boolean isContinuation(byte b) {
+        return (b & 0xC0) == 0x80;
     }
 
     /**

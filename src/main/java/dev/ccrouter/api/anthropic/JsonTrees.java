@@ -55,7 +55,7 @@ public final class JsonTrees {
                 out.writeEndArray();
             }
             case STRING -> {
-                if (copyVerbatim && node instanceof VerbatimText verbatim) {
+                if (copyVerbatim && node instanceof VerbatimText verbatim) { // an EscapedText stays undecoded
                     verbatim.writeTo(out);
                 } else {
                     out.writeString(node.textValue());

@@ -2,154 +2,34 @@ package dev.ccrouter.api.anthropic;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.json.UTF8JsonGenerator;
-import com.fasterxml.jackson.databind.node.TextNode;
 import java.io.IOException;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 
 /**
- * A string of the client's body that remembers its JSON text there, when that text is exactly what Jackson would
- * write for the string: the upstream body copies those bytes instead of escaping the string again, char by char.
- * A Claude Code request is mostly such strings (system prompt, tool descriptions, tool results), passed through
+ * A string node of the client's body that remembers its JSON text there, when that text is exactly what Jackson
+ * would write for the string: the upstream body copies those bytes instead of escaping the string again, char by
+ * char. A Claude Code request is mostly such strings (system prompt, tool descriptions, tool results), passed through
  * unchanged.
  *
- * <p>Jackson writes non-ASCII characters of the Basic Multilingual Plane as UTF-8, characters outside it as a pair
- * of escapes (<code>&#92;uD83D&#92;uDE00</code>), {@code "} and {@code \} and the control characters with a backslash: the short
- * forms {@code \b \t \n \f \r}, the others as <code>&#92;u00XX</code> in upper-case hex. A string written the same way by the
- * client is verbatim; any other spelling ({@code \/}, <code>&#92;u0041</code>, lower-case hex, a raw four-byte character)
- * is not, and such a string is a plain {@link TextNode}, written as before. The parser has already refused what is not
- * JSON (unescaped control characters, malformed, overlong or surrogate UTF-8), so the scan need not check it again.
+ * <p>Two kinds: a {@link DecodedText} is a {@code TextNode} whose value was made as the body was read; an
+ * {@link EscapedText}, a string spelled with escapes ({@code \n}, {@code \"}: most of Claude Code's long texts),
+ * makes its value only when something reads it, which the gateway seldom does.
  */
-public final class VerbatimText extends TextNode {
-    private static final VarHandle WORDS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final long ONES = 0x0101010101010101L;
-    private static final long HIGH_BITS = 0x8080808080808080L;
-    private static final long BACKSLASHES = '\\' * ONES;
+public sealed interface VerbatimText permits DecodedText, EscapedText {
 
-    private final byte[] body;
-    private final int start;
-    private final int length;
-    private final int utf8Length;
-
-    private VerbatimText(String value, byte[] body, int start, int length, int utf8Length) {
-        super(value);
-        this.body = body;
-        this.start = start;
-        this.length = length;
-        this.utf8Length = utf8Length;
-    }
-
-    /**
-     * The string node for {@code value}, whose JSON text in {@code body} is the quote at {@code quote} to the quote at
-     * {@code endQuote}: a {@code VerbatimText} when that text is spelled as Jackson writes it, a plain
-     * {@link TextNode} otherwise. The body must come from a parser that refuses unescaped control characters.
-     */
-    static TextNode of(String value, byte[] body, int quote, int endQuote) {
-        if (value.isEmpty() || quote < 0 || endQuote >= body.length || quote >= endQuote
-                || body[quote] != '"' || body[endQuote] != '"') {
-            return TextNode.valueOf(value);
-        }
-        // Eight bytes at a time while none is a backslash (the usual case: prose and code), counting continuation bytes
-        // to know the number of chars; byte by byte around an escape.
-        int i = quote + 1;
-        int continuations = 0;
-        int escapedExtra = 0; // bytes of escape syntax beyond the one char each escape stands for
-        while (i < endQuote) {
-            while (endQuote - i >= Long.BYTES) {
-                long word = (long) WORDS.get(body, i);
-                long backslashes = hasByte(word, BACKSLASHES);
-                if (backslashes != 0) {
-                    int plain = Long.numberOfTrailingZeros(backslashes) >>> 3; // the bytes before the first backslash
-                    continuations += continuations(word & ((1L << (plain * 8)) - 1));
-                    i += plain;
-                    break;
-                }
-                continuations += continuations(word);
-                i += Long.BYTES;
-            }
-            if (i == endQuote) {
-                break;
-            }
-            int b = body[i] & 0xFF;
-            if (b == '\\') {
-                int escape = writtenEscapeLength(body, i);
-                if (escape == 0) {
-                    return TextNode.valueOf(value);
-                }
-                i += escape;
-                escapedExtra += escape - 1;
-            } else {
-                if ((b & 0xC0) == 0x80) {
-                    continuations++;
-                }
-                i++;
-            }
-        }
-        // Every one- to three-byte character and every escape accepted above is one char. A four-byte character (outside
-        // the Basic Multilingual Plane, which Jackson writes as two escapes) is two chars counted as one: the counts
-        // differ, and so they would for a span that is not this string's text.
-        int length = endQuote - quote - 1;
-        if (i != endQuote || length - continuations - escapedExtra != value.length()) {
-            return TextNode.valueOf(value);
-        }
-        return new VerbatimText(value, body, quote + 1, length, length - escapedExtra);
-    }
-
-    /**
-     * The string node for {@code value}, whose JSON text in {@code body} starts at {@code start} and is exactly the
-     * value's chars: ASCII without quote, backslash or control character, as {@link BodyParser} found it.
-     */
-    static VerbatimText ascii(String value, byte[] body, int start) {
-        return new VerbatimText(value, body, start, value.length(), value.length());
-    }
-
-    /** Non-zero when one of the word's bytes equals the byte repeated in {@code pattern}; its lowest set bit is the first such byte's. */
-    private static long hasByte(long word, long pattern) {
-        long diff = word ^ pattern;
-        return (diff - ONES) & ~diff & HIGH_BITS;
-    }
-
-    /** How many of the word's bytes are UTF-8 continuation bytes (10xxxxxx), which add no char. */
-    private static int continuations(long word) {
-        return Long.bitCount(word & ~(word << 1) & HIGH_BITS);
-    }
-
-    /** The length of the escape at {@code at} when Jackson writes that character so, else 0. */
-    private static int writtenEscapeLength(byte[] body, int at) {
-        switch (body[at + 1]) {
-            case '"', '\\', 'b', 't', 'n', 'f', 'r' -> {
-                return 2;
-            }
-            case 'u' -> {
-                // backslash-u 00XX for the control characters without a short form, upper-case hex
-                if (body[at + 2] != '0' || body[at + 3] != '0') {
-                    return 0;
-                }
-                int high = body[at + 4];
-                int low = body[at + 5];
-                boolean lowHex = low >= '0' && low <= '9' || low >= 'A' && low <= 'F';
-                if (!lowHex || high != '0' && high != '1') {
-                    return 0;
-                }
-                boolean shortForm = high == '0' && (low == '8' || low == '9' || low == 'A' || low == 'C' || low == 'D');
-                return shortForm ? 0 : 6;
-            }
-            default -> {
-                return 0; // \/ and anything else Jackson would not write
-            }
-        }
-    }
-
-    /** This string in {@code other}, a copy of its body from {@code shift} on: its text {@code shift} bytes earlier there. */
-    VerbatimText movedTo(byte[] other, int shift) {
-        return new VerbatimText(textValue(), other, start - shift, length, utf8Length);
-    }
+    /** The string's value (a JsonNode's {@code textValue()}; an {@link EscapedText} decodes it now if it has not). */
+    String textValue();
 
     /** The string's length in UTF-8 bytes, as {@code textValue().getBytes(UTF_8).length}, without encoding it. */
-    public int utf8Length() {
-        return utf8Length;
-    }
+    int utf8Length();
+
+    /** Whether the value starts with {@code prefix}, as {@code textValue().startsWith(prefix)}, decoding nothing if it can. */
+    boolean startsWith(String prefix);
+
+    /** Writes the string by copying its escaped bytes; only to a generator that {@link #copiesTo}. */
+    void writeTo(JsonGenerator out) throws IOException;
+
+    /** This string in {@code other}, a copy of its body from {@code shift} on: its text {@code shift} bytes earlier there. */
+    VerbatimText movedTo(byte[] other, int shift);
 
     /** Whether {@link #writeTo} gives what {@code out.writeString(textValue())} would: a UTF-8 generator that escapes as Jackson does by default. */
     static boolean copiesTo(JsonGenerator out) {
@@ -159,10 +39,5 @@ public final class VerbatimText extends TextNode {
                 && out.isEnabled(JsonGenerator.Feature.WRITE_HEX_UPPER_CASE)
                 && !out.isEnabled(JsonGenerator.Feature.ESCAPE_NON_ASCII)
                 && !out.isEnabled(JsonGenerator.Feature.ESCAPE_FORWARD_SLASHES);
-    }
-
-    /** Writes the string by copying its escaped bytes; only to a generator that {@link #copiesTo}. */
-    void writeTo(JsonGenerator out) throws IOException {
-        out.writeRawUTF8String(body, start, length);
     }
 }

@@ -90,7 +90,7 @@ public final class VerbatimTrees {
         int shift = read.spelledFrom();
         List<JsonNode> elements = new ArrayList<>(read.size());
         for (JsonNode element : read) {
-            elements.add(copy(element, nodes, text -> text.movedTo(spelling, shift)));
+            elements.add(copy(element, nodes, text -> (JsonNode) text.movedTo(spelling, shift)));
         }
         return new VerbatimArray(nodes, List.copyOf(elements), spelling, 0, spelling.length); // nor replaced elements
     }
@@ -222,14 +222,16 @@ public final class VerbatimTrees {
             if (body == null) {
                 return nodes.textNode(parser.getText());
             }
-            String value = parser.getText(); // reads the string to its end: the parser is now past the closing quote
-            if (parser instanceof BodyParser bodyParser && bodyParser.asciiStringStart() >= 0 && !value.isEmpty()) {
-                // read by one copy: all ASCII, no escape, so spelled exactly as Jackson writes it
-                return VerbatimText.ascii(value, body, bodyParser.asciiStringStart());
+            if (parser instanceof BodyParser bodyParser) {
+                VerbatimText read = bodyParser.readVerbatim(body);
+                if (read != null) {
+                    return (JsonNode) read;
+                }
             }
+            String value = parser.getText(); // reads the string to its end: the parser is now past the closing quote
             long quote = parser.currentTokenLocation().getByteOffset();
             long endQuote = parser.currentLocation().getByteOffset() - 1;
-            return endQuote >= body.length ? nodes.textNode(value) : VerbatimText.of(value, body, (int) quote, (int) endQuote);
+            return endQuote >= body.length ? nodes.textNode(value) : DecodedText.of(value, body, (int) quote, (int) endQuote);
         }
 
         private JsonNode integer() throws IOException {

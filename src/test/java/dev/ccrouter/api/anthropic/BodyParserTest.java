@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.core.io.ContentReference;
 import com.fasterxml.jackson.core.io.IOContext;
 import com.fasterxml.jackson.core.json.UTF8StreamJsonParser;
@@ -65,21 +66,28 @@ class BodyParserTest {
     }
 
     @Test
-    void theStartOfAPlainAsciiStringIsKnownAndOfAnyOtherIsNot() throws IOException {
-        byte[] body = "{\"a\":\"plain text, long enough for words\",\"b\":\"esc\\\"aped\",\"c\":\"caf\u00e9\",\"d\":\"\"}"
-                .getBytes(StandardCharsets.UTF_8);
-        List<Integer> starts = new ArrayList<>();
+    void readsStringsSpelledAsJacksonWritesThemWithoutDecodingThoseWithEscapes() throws IOException {
+        byte[] body = ("{\"a\":\"plain text, long enough for words\",\"b\":\"esc\\\"aped\\n\",\"c\":\"caf\u00e9 \u20ac\","
+                + "\"d\":\"\",\"e\":\"\\/\",\"f\":\"\ud83d\ude00\",\"g\":\"ctl \\u001F\"}").getBytes(StandardCharsets.UTF_8);
+        List<String> read = new ArrayList<>();
         try (JsonParser parser = BODIES.createParser(body)) {
-            assertThat(parser).isInstanceOf(BodyParser.class);
             for (JsonToken token = parser.nextToken(); token != null; token = parser.nextToken()) {
                 if (token == JsonToken.VALUE_STRING) {
-                    parser.getText();
-                    starts.add(((BodyParser) parser).asciiStringStart());
+                    VerbatimText verbatim = ((BodyParser) parser).readVerbatim(body);
+                    String value = verbatim == null ? parser.getText() : ((JsonNode) verbatim).textValue();
+                    read.add((verbatim == null ? "-" : verbatim.getClass().getSimpleName()) + " " + value);
                 }
             }
         }
 
-        assertThat(starts).containsExactly(6, -1, -1, 74); // the empty string too: right after its quote
+        assertThat(read).containsExactly(
+                "DecodedText plain text, long enough for words",
+                "EscapedText esc\"aped\n",
+                "DecodedText caf\u00e9 \u20ac",
+                "- ", // the empty string: nothing to copy
+                "- /", // spelled otherwise than Jackson writes it
+                "- \ud83d\ude00", // a four-byte character, which Jackson writes as two escapes
+                "EscapedText ctl \u001F");
     }
 
     @Test

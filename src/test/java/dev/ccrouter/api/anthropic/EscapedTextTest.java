@@ -1,0 +1,154 @@
+package dev.ccrouter.api.anthropic;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.TextNode;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A string of the client's body spelled with escapes is read without being decoded, and behaves as Jackson's
+ * {@link TextNode} of the same value wherever the gateway or Jackson reads it.
+ */
+class EscapedTextTest {
+    private final ObjectMapper json = new ObjectMapper();
+    private final VerbatimTrees verbatim = new VerbatimTrees(json.getFactory(), json.getNodeFactory());
+
+    private JsonNode read(String body) throws Exception {
+        return verbatim.read(body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void aStringWithEscapesIsReadUndecodedAndDecodesToJacksonsValue() throws Exception {
+        JsonNode tree = read("{\"s\":\"line one\\nsaid \\\"hi\\\" in caf\u00e9 \u20ac\\t\\\\ \\u001F\\b\\f\\r end\"}");
+
+        EscapedText text = (EscapedText) tree.get("s");
+        assertThat(text.decoded()).isFalse();
+        assertThat(text.utf8Length()).isEqualTo("line one\nsaid \"hi\" in caf\u00e9 \u20ac\t\\ \u001F\b\f\r end"
+                .getBytes(StandardCharsets.UTF_8).length);
+        assertThat(text.decoded()).isFalse();
+
+        assertThat(text.textValue()).isEqualTo("line one\nsaid \"hi\" in caf\u00e9 \u20ac\t\\ \u001F\b\f\r end");
+        assertThat(text.decoded()).isTrue();
+        assertThat(text.textValue()).isSameAs(text.textValue()); // decoded once
+    }
+
+    @Test
+    void itIsAStringNodeEqualToJacksonsOneWay() throws Exception {
+        JsonNode text = read("[\"a\\nb\"]").get(0);
+        TextNode jackson = TextNode.valueOf("a\nb");
+
+        assertThat(text).isInstanceOf(EscapedText.class);
+        assertThat(text.isTextual()).isTrue();
+        assertThat(text.isValueNode()).isTrue();
+        assertThat(text.asText()).isEqualTo("a\nb");
+        assertThat(text.asText("default")).isEqualTo("a\nb");
+        assertThat(text.equals(jackson)).isTrue();
+        assertThat(text.hashCode()).isEqualTo(jackson.hashCode());
+        assertThat(text).isEqualTo(read("[\"a\\nb\"]").get(0)).isNotEqualTo(read("[\"a\\nc\"]").get(0))
+                .isNotEqualTo(TextNode.valueOf("a\nc"));
+        // Jackson's TextNode.equals accepts only TextNodes: the one comparison that does not hold
+        assertThat(jackson.equals(text)).isFalse();
+        // so a tree read here equals Jackson's from this side
+        assertThat(read("{\"s\":[\"x\\ty\"]}")).isEqualTo(json.readTree("{\"s\":[\"x\\ty\"]}"));
+    }
+
+    @Test
+    void jacksonWritesAndConvertsItAsTheStringItIs() throws Exception {
+        JsonNode tree = read("{\"s\":\"caf\u00e9 \\\"q\\\"\\n\"}");
+
+        assertThat(tree.toString()).isEqualTo("{\"s\":\"caf\u00e9 \\\"q\\\"\\n\"}");
+        assertThat(tree.toPrettyString()).isEqualTo(json.readTree(tree.toString()).toPrettyString());
+        assertThat(json.writeValueAsString(tree)).isEqualTo("{\"s\":\"caf\u00e9 \\\"q\\\"\\n\"}");
+        assertThat(json.treeToValue(tree, Map.class)).isEqualTo(Map.of("s", "caf\u00e9 \"q\"\n"));
+        assertThat(json.treeToValue(tree.get("s"), String.class)).isEqualTo("caf\u00e9 \"q\"\n");
+    }
+
+    @Test
+    void numbersBooleansAndBase64SpelledAsStringsReadAsATextNodeReadsThem() throws Exception {
+        String data = Base64.getEncoder().encodeToString("bytes\n".getBytes(StandardCharsets.UTF_8));
+        // each with an escape (a trailing newline or tab), so each is an EscapedText
+        JsonNode tree = read("{\"n\":\"42\\n\",\"t\":\"true\\t\",\"b\":\"" + data + "\\n\"}");
+
+        for (String field : new String[] {"n", "t", "b"}) {
+            JsonNode escaped = tree.get(field);
+            TextNode jackson = TextNode.valueOf(escaped.textValue());
+            assertThat(escaped).isInstanceOf(EscapedText.class);
+            assertThat(escaped.asInt(-1)).isEqualTo(jackson.asInt(-1));
+            assertThat(escaped.asLong(-1)).isEqualTo(jackson.asLong(-1));
+            assertThat(escaped.asDouble(-1)).isEqualTo(jackson.asDouble(-1));
+            assertThat(escaped.asBoolean(true)).isEqualTo(jackson.asBoolean(true));
+        }
+        assertThat(tree.get("b").binaryValue()).isEqualTo(TextNode.valueOf(tree.get("b").textValue()).binaryValue());
+    }
+
+    @Test
+    void aPlainPrefixIsFoundWithoutDecoding() throws Exception {
+        JsonNode tree = read("[\"x-anthropic-billing-header: cc_version=2\\n\",\"other\\n\",\"a\\\"b\\n\",\"ab\\n\"]");
+        EscapedText header = (EscapedText) tree.get(0);
+
+        assertThat(header.startsWith("x-anthropic-billing-header:")).isTrue();
+        assertThat(header.startsWith("x-anthropic-billing-header: cc_version=2 and more")).isFalse(); // longer
+        assertThat(((EscapedText) tree.get(1)).startsWith("x-anthropic")).isFalse();
+        assertThat(header.decoded()).isFalse();
+        assertThat(((EscapedText) tree.get(1)).decoded()).isFalse();
+        // a prefix with a char spelled otherwise (a quote, a newline) is compared with the decoded value
+        assertThat(((EscapedText) tree.get(2)).startsWith("a\"")).isTrue();
+        assertThat(((EscapedText) tree.get(3)).startsWith("ab\n")).isTrue();
+        assertThat(((EscapedText) tree.get(3)).startsWith("ab\\")).isFalse();
+    }
+
+    @Test
+    void anythingSpelledOtherwiseOrNotJsonIsLeftToJackson() throws Exception {
+        // An escape Jackson would not write, then a raw four-byte character: decoded as the body is read, as before.
+        assertThat(read("[\"a\\nb\\/\"]").get(0)).isExactlyInstanceOf(TextNode.class);
+        assertThat(read("[\"a\\n\uD83D\uDE00\"]").get(0)).isExactlyInstanceOf(TextNode.class);
+        // After an escape, what is not JSON fails with Jackson's own message.
+        for (byte[] body : new byte[][] {
+                {'[', '"', '\\', 'n', 1, '"', ']'}, // a raw control character
+                {'[', '"', '\\', 'n', (byte) 0xC0, (byte) 0x80, '"', ']'}, // an overlong encoding
+                {'[', '"', '\\', 'n', (byte) 0xED, (byte) 0xA0, (byte) 0x80, '"', ']'}, // a surrogate in UTF-8
+                {'[', '"', '\\', 'n', '\\', 'q', '"', ']'}, // no such escape
+                {'[', '"', '\\', 'n', 'a', 'b'}, // no closing quote
+        }) {
+            assertThat(failure(() -> verbatim.read(body))).isEqualTo(failure(() -> json.readTree(body))).isNotEmpty();
+        }
+    }
+
+    @Test
+    void aStringLongerThanTheParsersLimitFailsAsJacksonFails() {
+        JsonFactory small = JsonFactory.builder()
+                .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(8).build())
+                .build();
+        ObjectMapper limited = new ObjectMapper(small);
+        VerbatimTrees limitedTrees = new VerbatimTrees(small, limited.getNodeFactory());
+        byte[] nine = "[\"1234\\n6789\"]".getBytes(StandardCharsets.UTF_8);
+        byte[] eight = "[\"1234\\n678\"]".getBytes(StandardCharsets.UTF_8);
+
+        assertThat(failure(() -> limitedTrees.read(nine))).isEqualTo(failure(() -> limited.readTree(nine)))
+                .contains("String value length (9) exceeds the maximum allowed (8");
+        assertThat(failure(() -> limitedTrees.read(eight))).isEmpty();
+    }
+
+    private static String failure(ThrowingRead read) {
+        try {
+            read.run();
+            return "";
+        } catch (JsonProcessingException e) {
+            return e.getOriginalMessage() + " at " + (e.getLocation() == null ? "?" : e.getLocation().getByteOffset());
+        } catch (Exception e) {
+            return e.toString();
+        }
+    }
+
+    private interface ThrowingRead {
+        void run() throws Exception;
+    }
+}
