@@ -338,6 +338,8 @@ final class MessagesHandler implements Handler {
                 }
                 exchange.fallbacks++;
                 continue;
+            } finally {
+                payload.recycle(); // sent, or given up on: its array may serve the next body
             }
             if (!worthAnotherTarget(response.status())) {
                 cooldowns.answered(candidate);

@@ -14,24 +14,30 @@ import java.util.Arrays;
  * A request body to post, serialized behind room for the request head: the head is written into that room when the
  * request is sent, and head and body leave in one socket write, whatever the body's size (a head and a body written
  * apart cost a second system call per request, and a copy of the body to join them).
+ *
+ * <p>A body serialized here ({@link #json}) is written into an array kept from an earlier body when one is free
+ * ({@link BodyArrays}); whoever made it gives the array back with {@link #recycle} once the call is over.
  */
 public final class RequestBody {
     /** Room kept for the head: enough for the usual heads. */
     static final int HEAD_ROOM = 1024;
+    private static final BodyArrays ARRAYS = new BodyArrays();
 
-    private final byte[] bytes;
+    private byte[] bytes; // null once recycled: a use after that fails instead of sending another body's bytes
     private final int start;
     private final int length;
+    private final boolean kept; // the array is the shelf's to reuse, not a caller's
 
-    private RequestBody(byte[] bytes, int start, int length) {
+    private RequestBody(byte[] bytes, int start, int length, boolean kept) {
         this.bytes = bytes;
         this.start = start;
         this.length = length;
+        this.kept = kept;
     }
 
-    /** A body already in bytes (no room for a head: see {@link #writeWith}). */
+    /** A body already in bytes (no room for a head: see {@link #writeWith}); its array stays the caller's. */
     public static RequestBody of(byte[] body) {
-        return new RequestBody(body, 0, body.length);
+        return new RequestBody(body, 0, body.length, false);
     }
 
     /**
@@ -43,13 +49,26 @@ public final class RequestBody {
      */
     public static RequestBody json(ObjectMapper json, JsonNode tree, long sizeHint) {
         long hint = Math.max(sizeHint, 0);
-        Buffer buffer = new Buffer((int) Math.min(Integer.MAX_VALUE - 16, HEAD_ROOM + hint + hint / 8 + 256));
+        int capacity = (int) Math.min(Integer.MAX_VALUE - 16, HEAD_ROOM + hint + hint / 8 + 256);
+        Buffer buffer = new Buffer(ARRAYS.take(capacity));
         try (JsonGenerator out = json.getFactory().createGenerator(buffer)) {
             JsonTrees.write(out, tree);
         } catch (IOException e) {
             throw new UncheckedIOException("writing to memory cannot fail", e);
         }
-        return new RequestBody(buffer.bytes(), HEAD_ROOM, buffer.size() - HEAD_ROOM);
+        return new RequestBody(buffer.bytes(), HEAD_ROOM, buffer.size() - HEAD_ROOM, true);
+    }
+
+    /**
+     * Gives a serialized body's array back for a later body: once the calls that send it are over (their responses'
+     * heads read, or failed). The body must not be used after.
+     */
+    public void recycle() {
+        byte[] array = bytes;
+        bytes = null;
+        if (kept && array != null) {
+            ARRAYS.give(array);
+        }
     }
 
     /** The body's length in bytes (the request's {@code Content-Length}). */
@@ -59,7 +78,15 @@ public final class RequestBody {
 
     /** A copy of the body's bytes. */
     public byte[] toByteArray() {
-        return Arrays.copyOfRange(bytes, start, start + length);
+        return Arrays.copyOfRange(array(), start, start + length);
+    }
+
+    private byte[] array() {
+        byte[] array = bytes;
+        if (array == null) {
+            throw new IllegalStateException("this request body was recycled: its array may hold another body now");
+        }
+        return array;
     }
 
     /**
@@ -68,6 +95,7 @@ public final class RequestBody {
      * room goes after its head, straight from its array.
      */
     void writeWith(byte[] head, OutputStream out) throws IOException {
+        byte[] bytes = array();
         if (head.length <= start) {
             int from = start - head.length;
             System.arraycopy(head, 0, bytes, from, head.length);
@@ -83,10 +111,14 @@ public final class RequestBody {
         out.flush();
     }
 
-    /** A byte buffer whose first {@link #HEAD_ROOM} bytes are kept free, and whose array is taken without a copy. */
+    /**
+     * A byte buffer over a given array (a former body's contents are overwritten, never read) whose first
+     * {@link #HEAD_ROOM} bytes are kept free, and whose array is taken without a copy.
+     */
     private static final class Buffer extends ByteArrayOutputStream {
-        Buffer(int capacity) {
-            super(capacity);
+        Buffer(byte[] array) {
+            super(0);
+            buf = array;
             count = HEAD_ROOM;
         }
 

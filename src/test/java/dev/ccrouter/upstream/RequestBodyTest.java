@@ -1,6 +1,7 @@
 package dev.ccrouter.upstream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -47,6 +48,32 @@ class RequestBodyTest {
         RequestBody.of("{}".getBytes(StandardCharsets.US_ASCII)).writeWith("H\r\n\r\n".getBytes(StandardCharsets.US_ASCII), out);
 
         assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("H\r\n\r\n{}");
+    }
+
+    @Test
+    void aBodyWrittenIntoAFormerBodysArrayIsExactlyItsOwn() throws IOException {
+        ObjectNode large = json.createObjectNode().put("text", "a long former body\n".repeat(4_000));
+        ObjectNode small = json.createObjectNode().put("model", "m").put("text", "shorter\n".repeat(3_000));
+        RequestBody former = RequestBody.json(json, large, 76_000);
+        former.recycle();
+
+        RequestBody body = RequestBody.json(json, small, 24_000);
+        Writes out = new Writes();
+        body.writeWith("H\r\n\r\n".getBytes(StandardCharsets.US_ASCII), out);
+
+        assertThat(body.toByteArray()).isEqualTo(json.writeValueAsBytes(small));
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("H\r\n\r\n" + json.writeValueAsString(small));
+    }
+
+    @Test
+    void aRecycledBodyCannotBeSentAgain() {
+        RequestBody body = RequestBody.json(json, json.createObjectNode().put("text", "x".repeat(20_000)), 20_000);
+        body.recycle();
+        body.recycle(); // a second time gives nothing back twice
+
+        assertThatThrownBy(() -> body.writeWith("H\r\n\r\n".getBytes(StandardCharsets.US_ASCII), new Writes()))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("recycled");
+        assertThatThrownBy(body::toByteArray).isInstanceOf(IllegalStateException.class);
     }
 
     /** Counts the write calls that reach the "socket". */
