@@ -17,9 +17,13 @@ final class BodyArrays {
 
     private final AtomicReferenceArray<byte[]> shelf = new AtomicReferenceArray<>(SLOTS);
 
-    /** A kept array of at least {@code capacity} bytes (its contents are a former body's), or a new one. */
+    /**
+     * A kept array of at least {@code capacity} bytes (its contents are a former body's), or a new one. A small body
+     * always gets a new one: the shelf's few slots are shared by every connection, and touching them costs more than
+     * a small array.
+     */
     byte[] take(int capacity) {
-        if (capacity <= LARGEST) {
+        if (capacity >= SMALLEST && capacity <= LARGEST) {
             for (int i = 0; i < SLOTS; i++) {
                 byte[] kept = shelf.get(i);
                 if (kept != null && kept.length >= capacity && shelf.compareAndSet(i, kept, null)) {

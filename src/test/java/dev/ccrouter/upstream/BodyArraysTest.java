@@ -29,6 +29,15 @@ class BodyArraysTest {
     }
 
     @Test
+    void aSmallBodyGetsANewArrayEvenWhenALargeOneIsKept() {
+        byte[] former = new byte[90_000];
+        arrays.give(former);
+
+        assertThat(arrays.take(2_000)).isNotSameAs(former).hasSize(2_000);
+        assertThat(arrays.take(80_000)).isSameAs(former);
+    }
+
+    @Test
     void atMostFourAreKept() {
         byte[][] given = new byte[5][];
         for (int i = 0; i < given.length; i++) {
