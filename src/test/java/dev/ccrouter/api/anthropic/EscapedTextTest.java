@@ -1,9 +1,9 @@
 package dev.ccrouter.api.anthropic;
 
+import static dev.ccrouter.api.anthropic.VerbatimTreesTest.messageOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -118,7 +118,7 @@ class EscapedTextTest {
                 {'[', '"', '\\', 'n', '\\', 'q', '"', ']'}, // no such escape
                 {'[', '"', '\\', 'n', 'a', 'b'}, // no closing quote
         }) {
-            assertThat(failure(() -> verbatim.read(body))).isEqualTo(failure(() -> json.readTree(body))).isNotEmpty();
+            assertThat(messageOf(() -> verbatim.read(body))).isEqualTo(messageOf(() -> json.readTree(body))).isNotEmpty();
         }
     }
 
@@ -132,23 +132,8 @@ class EscapedTextTest {
         byte[] nine = "[\"1234\\n6789\"]".getBytes(StandardCharsets.UTF_8);
         byte[] eight = "[\"1234\\n678\"]".getBytes(StandardCharsets.UTF_8);
 
-        assertThat(failure(() -> limitedTrees.read(nine))).isEqualTo(failure(() -> limited.readTree(nine)))
+        assertThat(messageOf(() -> limitedTrees.read(nine))).isEqualTo(messageOf(() -> limited.readTree(nine)))
                 .contains("String value length (9) exceeds the maximum allowed (8");
-        assertThat(failure(() -> limitedTrees.read(eight))).isEmpty();
-    }
-
-    private static String failure(ThrowingRead read) {
-        try {
-            read.run();
-            return "";
-        } catch (JsonProcessingException e) {
-            return e.getOriginalMessage() + " at " + (e.getLocation() == null ? "?" : e.getLocation().getByteOffset());
-        } catch (Exception e) {
-            return e.toString();
-        }
-    }
-
-    private interface ThrowingRead {
-        void run() throws Exception;
+        assertThat(messageOf(() -> limitedTrees.read(eight))).isEmpty();
     }
 }

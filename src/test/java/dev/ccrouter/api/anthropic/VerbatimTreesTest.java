@@ -222,7 +222,8 @@ class VerbatimTreesTest {
         return new Spelled(value.toString(), spelling.toString());
     }
 
-    private static String messageOf(ThrowingRead read) {
+    /** Jackson's message and where it failed, for comparing two readers' failures; empty when the read succeeds. */
+    static String messageOf(ThrowingRead read) {
         try {
             read.run();
             return "";
@@ -233,7 +234,7 @@ class VerbatimTreesTest {
         }
     }
 
-    private interface ThrowingRead {
+    interface ThrowingRead {
         void run() throws Exception;
     }
 
