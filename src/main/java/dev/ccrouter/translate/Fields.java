@@ -53,7 +53,8 @@ final class Fields {
 
     /**
      * Whether a string node holds the empty string, without decoding a client's string to know: a
-     * {@link VerbatimText} is never empty, and an {@link dev.ccrouter.api.anthropic.EscapedText} decodes only when read.
+     * {@link VerbatimText} is never empty, and an {@link dev.ccrouter.api.anthropic.EscapedText} decodes only when
+     * read.
      */
     static boolean isEmptyText(JsonNode text) {
         return !(text instanceof VerbatimText) && text.textValue().isEmpty();

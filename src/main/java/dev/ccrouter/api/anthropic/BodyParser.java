@@ -134,7 +134,8 @@ final class BodyParser extends UTF8StreamJsonParser {
         while (true) {
             while (end - i >= Long.BYTES) {
                 long word = (long) WORDS.get(body, i);
-                long stops = hasByte(word, QUOTES) | hasByte(word, BACKSLASHES) | hasLess(word, SPACES) | word & HIGH_BITS;
+                long stops = hasByte(word, QUOTES) | hasByte(word, BACKSLASHES) | hasLess(word, SPACES)
+                        | word & HIGH_BITS;
                 if (stops != 0) {
                     i += Long.numberOfTrailingZeros(stops) >>> 3;
                     break;
@@ -148,7 +149,8 @@ final class BodyParser extends UTF8StreamJsonParser {
             if (b == '"') {
                 break;
             } else if (b == '\\') {
-                int escape = end - i > 1 && (body[i + 1] != 'u' || end - i > 5) ? DecodedText.writtenEscapeLength(body, i) : 0;
+                boolean whole = end - i > 1 && (body[i + 1] != 'u' || end - i > 5); // its bytes all in the buffer
+                int escape = whole ? DecodedText.writtenEscapeLength(body, i) : 0;
                 if (escape == 0) {
                     return null;
                 }

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.databind.node.ValueNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * A string of the client's body spelled with escapes, exactly as Jackson writes it, whose value is decoded only when
@@ -173,7 +174,7 @@ public final class EscapedText extends ValueNode implements VerbatimText {
         return true;
     }
 
-    /** Whether every char of {@code text} is ASCII that JSON writes as itself: no quote, backslash or control character. */
+    /** Whether every char of {@code text} is ASCII that JSON writes as itself: no quote, backslash, control char. */
     private static boolean spelledAsItself(String text) {
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
@@ -210,8 +211,10 @@ public final class EscapedText extends ValueNode implements VerbatimText {
         if (other == this) {
             return true;
         }
-        if (other instanceof EscapedText escaped && escaped.utf8Length != utf8Length) {
-            return false;
+        if (other instanceof EscapedText escaped) {
+            // Only Jackson's own spelling is read so: one spelling per value, so equal bytes mean equal values.
+            return Arrays.equals(body, start, start + length,
+                    escaped.body, escaped.start, escaped.start + escaped.length);
         }
         return other instanceof JsonNode node && node.isTextual() && textValue().equals(node.textValue());
     }

@@ -22,16 +22,19 @@ public sealed interface VerbatimText permits DecodedText, EscapedText {
     /** The string's length in UTF-8 bytes, as {@code textValue().getBytes(UTF_8).length}, without encoding it. */
     int utf8Length();
 
-    /** Whether the value starts with {@code prefix}, as {@code textValue().startsWith(prefix)}, decoding nothing if it can. */
+    /** Whether the value starts with {@code prefix}, as {@code textValue().startsWith(prefix)}, decoding only if need be. */
     boolean startsWith(String prefix);
 
     /** Writes the string by copying its escaped bytes; only to a generator that {@link #copiesTo}. */
     void writeTo(JsonGenerator out) throws IOException;
 
-    /** This string in {@code other}, a copy of its body from {@code shift} on: its text {@code shift} bytes earlier there. */
+    /** This string in {@code other}, a copy of its body from {@code shift} on: its text {@code shift} bytes earlier. */
     VerbatimText movedTo(byte[] other, int shift);
 
-    /** Whether {@link #writeTo} gives what {@code out.writeString(textValue())} would: a UTF-8 generator that escapes as Jackson does by default. */
+    /**
+     * Whether {@link #writeTo} gives what {@code out.writeString(textValue())} would: a UTF-8 generator that escapes as
+     * Jackson does by default.
+     */
     static boolean copiesTo(JsonGenerator out) {
         return out instanceof UTF8JsonGenerator
                 && out.getCharacterEscapes() == null

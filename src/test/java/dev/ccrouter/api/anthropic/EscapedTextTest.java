@@ -8,6 +8,10 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.TextNode;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Map;
@@ -52,12 +56,26 @@ class EscapedTextTest {
         assertThat(text.asText("default")).isEqualTo("a\nb");
         assertThat(text.equals(jackson)).isTrue();
         assertThat(text.hashCode()).isEqualTo(jackson.hashCode());
-        assertThat(text).isEqualTo(read("[\"a\\nb\"]").get(0)).isNotEqualTo(read("[\"a\\nc\"]").get(0))
-                .isNotEqualTo(TextNode.valueOf("a\nc"));
+        EscapedText same = (EscapedText) read("[\"a\\nb\"]").get(0);
+        assertThat(text.equals(same)).isTrue();
+        assertThat(same.decoded()).isFalse(); // two such strings compare by their bytes: one spelling per value
+        assertThat(text).isNotEqualTo(read("[\"a\\nc\"]").get(0)).isNotEqualTo(TextNode.valueOf("a\nc"));
         // Jackson's TextNode.equals accepts only TextNodes: the one comparison that does not hold
         assertThat(jackson.equals(text)).isFalse();
         // so a tree read here equals Jackson's from this side
         assertThat(read("{\"s\":[\"x\\ty\"]}")).isEqualTo(json.readTree("{\"s\":[\"x\\ty\"]}"));
+    }
+
+    @Test
+    void javaSerializationKeepsItsValue() throws Exception { // Jackson serializes a tree as its JSON text
+        JsonNode tree = read("{\"s\":\"a\\nb\"}");
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+            out.writeObject(tree);
+        }
+        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
+            assertThat(in.readObject()).isEqualTo(json.readTree("{\"s\":\"a\\nb\"}"));
+        }
     }
 
     @Test
@@ -118,7 +136,8 @@ class EscapedTextTest {
                 {'[', '"', '\\', 'n', '\\', 'q', '"', ']'}, // no such escape
                 {'[', '"', '\\', 'n', 'a', 'b'}, // no closing quote
         }) {
-            assertThat(messageOf(() -> verbatim.read(body))).isEqualTo(messageOf(() -> json.readTree(body))).isNotEmpty();
+            assertThat(messageOf(() -> verbatim.read(body))).isEqualTo(messageOf(() -> json.readTree(body)))
+                    .isNotEmpty();
         }
     }
 
