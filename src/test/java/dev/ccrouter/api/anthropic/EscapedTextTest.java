@@ -15,6 +15,13 @@ import java.io.ObjectOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Map;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
+import net.jqwik.api.statistics.Statistics;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -139,6 +146,68 @@ class EscapedTextTest {
             assertThat(messageOf(() -> verbatim.read(body))).isEqualTo(messageOf(() -> json.readTree(body)))
                     .isNotEmpty();
         }
+    }
+
+    /**
+     * Any bytes between two quotes — escapes right or wrong, control characters, UTF-8 well or badly formed, a quote
+     * that ends the string early — read as Jackson reads them: the same failure, or the same tree written to the same
+     * bytes, with the right UTF-8 length for every string read verbatim.
+     */
+    @Property(tries = 3000)
+    void anyBytesInAStringReadAsJacksonReadsThem(@ForAll("stringContents") byte[] content) throws Exception {
+        byte[] body = new byte[content.length + 4];
+        body[0] = '[';
+        body[1] = '"';
+        System.arraycopy(content, 0, body, 2, content.length);
+        body[body.length - 2] = '"';
+        body[body.length - 1] = ']';
+
+        String failure = messageOf(() -> json.readTree(body));
+        assertThat(messageOf(() -> verbatim.read(body))).isEqualTo(failure);
+        Statistics.collect(failure.isEmpty() ? verbatim.read(body).get(0).getClass().getSimpleName() : "failed");
+        if (failure.isEmpty()) {
+            JsonNode read = verbatim.read(body);
+            JsonNode jackson = json.readTree(body);
+            assertThat(read).isEqualTo(jackson);
+            assertThat(JsonTrees.bytes(json.getFactory(), read)).isEqualTo(JsonTrees.bytes(json.getFactory(), jackson));
+            for (JsonNode element : read) {
+                if (element instanceof VerbatimText text) {
+                    assertThat(text.utf8Length()).isEqualTo(element.textValue().getBytes(StandardCharsets.UTF_8).length);
+                }
+            }
+        }
+        // each way through the reader is taken often enough to mean something
+        Statistics.coverage(coverage -> {
+            for (String kind : new String[] {"EscapedText", "DecodedText", "TextNode", "failed"}) {
+                coverage.check(kind).percentage(share -> share >= 3);
+            }
+        });
+    }
+
+    /**
+     * Contents made of pieces, most of them well formed so that a whole string often is: plain text, the escapes
+     * Jackson writes and others, UTF-8 of one to four bytes, and what is not JSON (a raw control character, a bad
+     * escape, overlong, surrogate or cut UTF-8, a quote in the middle).
+     */
+    @Provide
+    Arbitrary<byte[]> stringContents() {
+        Arbitrary<String> wellFormed = Arbitraries.of("a", "text ", "\\n", "\\\"", "\\\\", "\\t", "\\u001F", "\\u0001",
+                "\u00e9", "\u20ac", "\u2028");
+        Arbitrary<String> spelledOtherwise = Arbitraries.of("\\/", "\\u0041", "\\u001b", "\\u000A", "\\u00E9",
+                "\uD83D\uDE00", "\\uD83D\\uDE00", "\\ud800");
+        Arbitrary<String> notJson = Arbitraries.of("\\q", "\\u12", "\u0001", "\u001F", "\"", "\\");
+        Arbitrary<byte[]> text = Arbitraries.frequencyOf(
+                Tuple.of(12, wellFormed.map(piece -> piece.getBytes(StandardCharsets.UTF_8))),
+                Tuple.of(2, spelledOtherwise.map(piece -> piece.getBytes(StandardCharsets.UTF_8))),
+                Tuple.of(1, notJson.map(piece -> piece.getBytes(StandardCharsets.UTF_8))),
+                Tuple.of(1, Arbitraries.of(new byte[] {(byte) 0xC0, (byte) 0x80}, new byte[] {(byte) 0xED, (byte) 0xA0,
+                        (byte) 0x80}, new byte[] {(byte) 0x80}, new byte[] {(byte) 0xE2, (byte) 0x82},
+                        new byte[] {(byte) 0xFF}, new byte[] {(byte) 0xE0, (byte) 0x9F, (byte) 0xBF})));
+        return text.list().ofMaxSize(10).map(pieces -> {
+            ByteArrayOutputStream joined = new ByteArrayOutputStream();
+            pieces.forEach(joined::writeBytes);
+            return joined.toByteArray();
+        });
     }
 
     @Test
