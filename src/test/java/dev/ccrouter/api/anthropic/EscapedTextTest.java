@@ -8,10 +8,7 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.TextNode;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Map;
@@ -71,18 +68,6 @@ class EscapedTextTest {
         assertThat(jackson.equals(text)).isFalse();
         // so a tree read here equals Jackson's from this side
         assertThat(read("{\"s\":[\"x\\ty\"]}")).isEqualTo(json.readTree("{\"s\":[\"x\\ty\"]}"));
-    }
-
-    @Test
-    void javaSerializationKeepsItsValue() throws Exception { // Jackson serializes a tree as its JSON text
-        JsonNode tree = read("{\"s\":\"a\\nb\"}");
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
-            out.writeObject(tree);
-        }
-        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
-            assertThat(in.readObject()).isEqualTo(json.readTree("{\"s\":\"a\\nb\"}"));
-        }
     }
 
     @Test
