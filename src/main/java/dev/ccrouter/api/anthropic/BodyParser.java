@@ -150,7 +150,7 @@ final class BodyParser extends UTF8StreamJsonParser {
                 break;
             } else if (b == '\\') {
                 boolean whole = end - i > 1 && (body[i + 1] != 'u' || end - i > 5); // its bytes all in the buffer
-                int escape = whole ? DecodedText.writtenEscapeLength(body, i) : 0;
+                int escape = whole ? writtenEscapeLength(body, i) : 0;
                 if (escape == 0) {
                     return null;
                 }
@@ -178,13 +178,42 @@ final class BodyParser extends UTF8StreamJsonParser {
         if (escapeExtra > 0) {
             read = new EscapedText(body, start, length, utf8Length);
         } else if (continuations == 0) {
-            read = DecodedText.ascii(new String(body, start, length, StandardCharsets.ISO_8859_1), body, start);
+            read = DecodedText.of(new String(body, start, length, StandardCharsets.ISO_8859_1), body, start, length);
         } else {
-            read = DecodedText.unescaped(new String(body, start, length, StandardCharsets.UTF_8), body, start, length);
+            read = DecodedText.of(new String(body, start, length, StandardCharsets.UTF_8), body, start, length);
         }
         _inputPtr = i + 1;
         _tokenIncomplete = false;
         return read;
+    }
+
+    /**
+     * The length of the escape at {@code at} when Jackson writes that character so, else 0: {@code \" \\ \b \t \n
+     * \f \r}, and <code>&#92;u00XX</code> in upper-case hex for the other control characters. The bytes after the
+     * backslash must be in the array.
+     */
+    private static int writtenEscapeLength(byte[] body, int at) {
+        switch (body[at + 1]) {
+            case '"', '\\', 'b', 't', 'n', 'f', 'r' -> {
+                return 2;
+            }
+            case 'u' -> {
+                if (body[at + 2] != '0' || body[at + 3] != '0') {
+                    return 0;
+                }
+                int high = body[at + 4];
+                int low = body[at + 5];
+                boolean lowHex = low >= '0' && low <= '9' || low >= 'A' && low <= 'F';
+                if (!lowHex || high != '0' && high != '1') {
+                    return 0;
+                }
+                boolean shortForm = high == '0' && (low == '8' || low == '9' || low == 'A' || low == 'C' || low == 'D');
+                return shortForm ? 0 : 6;
+            }
+            default -> {
+                return 0; // \/ and anything else Jackson would not write
+            }
+        }
     }
 
     /**

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
-import com.fasterxml.jackson.core.json.UTF8StreamJsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -72,9 +71,10 @@ public final class VerbatimTrees {
             if (first == null) {
                 return null;
             }
-            // Only a parser over the UTF-8 bytes themselves counts byte offsets into them (UTF-16 or UTF-32 bodies are
-            // read through a decoder); and a string with raw control characters, if they were allowed, is no JSON to copy.
-            boolean copyable = parser instanceof UTF8StreamJsonParser
+            // Only our parser over the UTF-8 bytes themselves reads strings as spelled (a UTF-16 or UTF-32 body, or one
+            // with a byte-order mark, is Jackson's parser's); and a string with raw control characters, if they were
+            // allowed, is no JSON to copy.
+            boolean copyable = parser instanceof BodyParser
                     && !parser.isEnabled(JsonReadFeature.ALLOW_UNESCAPED_CONTROL_CHARS.mappedFeature());
             Reading reading = new Reading(parser, copyable ? body : null);
             return first == JsonToken.START_OBJECT ? reading.root() : reading.value(first);
@@ -222,16 +222,10 @@ public final class VerbatimTrees {
             if (body == null) {
                 return nodes.textNode(parser.getText());
             }
-            if (parser instanceof BodyParser bodyParser) {
-                VerbatimText read = bodyParser.readVerbatim(body);
-                if (read != null) {
-                    return (JsonNode) read;
-                }
-            }
-            String value = parser.getText(); // reads the string to its end: the parser is now past the closing quote
-            long quote = parser.currentTokenLocation().getByteOffset();
-            long endQuote = parser.currentLocation().getByteOffset() - 1;
-            return endQuote >= body.length ? nodes.textNode(value) : DecodedText.of(value, body, (int) quote, (int) endQuote);
+            // A body to copy from means our parser. A string spelled otherwise than Jackson writes it (or no JSON) is read
+            // Jackson's way, and escaped again when written.
+            VerbatimText read = ((BodyParser) parser).readVerbatim(body);
+            return read != null ? (JsonNode) read : nodes.textNode(parser.getText());
         }
 
         private JsonNode integer() throws IOException {
