@@ -162,6 +162,26 @@ public final class HopBench {
                 List.of(new Svg.Series("gateway", "#d62728", gatewayPoints), new Svg.Series("nginx floor", "#1f77b4", floorPoints))));
     }
 
+    /**
+     * With {@code -Dhopbench.rounds=DIR}: each round's start ({@link System#nanoTime}, the clock the gateway's
+     * {@code -Xlog} uptime decorations can be matched against) and each path's time, one CSV per body, to find what
+     * the slowest requests of a row met.
+     */
+    private static void writeRounds(Body body, long[] started, long[][] total) throws IOException {
+        String dir = System.getProperty("hopbench.rounds");
+        if (dir == null) {
+            return;
+        }
+        StringBuilder csv = new StringBuilder("start_ns,direct_ns,floor_ns,gateway_ns\n");
+        for (int i = 0; i < started.length; i++) {
+            csv.append(started[i]).append(',').append(total[0][i]).append(',').append(total[1][i]).append(',')
+                    .append(total[2][i]).append('\n');
+        }
+        String name = (body.anthropic().length > 10_000 ? "claude-code-" : "small-") + (body.stream() ? "stream" : "json");
+        Files.createDirectories(Path.of(dir));
+        Files.writeString(Path.of(dir, name + ".csv"), csv);
+    }
+
     private static void sequential(Path out, String direct, String floor, String gateway, int requests) throws IOException {
         StringBuilder table = new StringBuilder("""
                 | body | mode | direct p50 / p90 / p99 | floor added p50 / p90 / p99 | **gateway added** p50 / p90 / p99 \
@@ -183,9 +203,12 @@ public final class HopBench {
                     long[][] total = new long[3][requests];
                     long[][] firstByte = new long[3][requests];
                     long[][] span = new long[3][requests];
+                    long[] started = new long[requests];
                     for (int i = 0; i < requests; i++) {
+                        started[i] = System.nanoTime();
                         paths.round(i, bytes, total, firstByte, span);
                     }
+                    writeRounds(body, started, total);
                     table.append("| ").append(body.name()).append(" | ").append(stream ? "stream" : "JSON")
                             .append(" | ").append(triple(total, 0, false))
                             .append(" | ").append(triple(total, 1, true))

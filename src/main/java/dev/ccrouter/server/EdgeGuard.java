@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -236,6 +237,15 @@ final class EdgeGuard implements ConnectionGate, ReadDeadlines, ClientDepartures
 
     private void release(InetAddress client) {
         perClient.computeIfPresent(client, (address, count) -> count.decrementAndGet() <= 0 ? null : count);
+    }
+
+    /** The start is over: on the watchdog's thread, the collection of what it left ({@link IdleCollection#startOver}). */
+    void startOver() {
+        try {
+            watchdog.execute(() -> idleCollection.startOver(requestsStarted.get(), requestsInProgress.get()));
+        } catch (RejectedExecutionException stopped) {
+            // the gateway stopped before its start was over: nothing to collect for
+        }
     }
 
     /** One tick of the watchdog: every connection's deadlines against the clock, then the heap of a quiet gateway. */

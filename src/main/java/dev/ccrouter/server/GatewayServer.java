@@ -206,7 +206,8 @@ public final class GatewayServer implements AutoCloseable {
 
     /** The same with other request bodies. */
     CompletableFuture<Duration> rehearse(Callable<List<byte[]>> turns) {
-        return Rehearsal.begin(config, json, shared.errors(), pricing, timers, turns);
+        return Rehearsal.begin(config, json, shared.errors(), pricing, timers, turns)
+                .whenComplete((took, failure) -> edge.startOver());
     }
 
     /** The price catalog's first fetch ({@link PricingCatalog#firstFetch}); the start-up cache's training waits for it. */

@@ -8,7 +8,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * When a quiet gateway collects its heap: once per quiet spell, after the quiet period with no request started or in
- * progress, and never while a request (an open stream) is being handled however long it lasts.
+ * progress, and never while a request (an open stream) is being handled however long it lasts; and once when the start
+ * is over, if no request came before it.
  */
 class IdleCollectionTest {
     static final long SECOND = 1_000_000_000L;
@@ -48,5 +49,31 @@ class IdleCollectionTest {
         assertThat(collections).hasValue(0);
         idle.tick(130 * SECOND, 1, 0);
         assertThat(collections).hasValue(1);
+    }
+
+    @Test
+    void theEndOfTheStartCollectsAtOnceWhenNoRequestCameAndCountsAsTheQuietSpellsCollection() {
+        idle.tick(0, 0, 0);
+        idle.startOver(0, 0);
+        assertThat(collections).as("at once, not after the quiet period").hasValue(1);
+
+        idle.tick(30 * SECOND, 0, 0);
+        idle.tick(600 * SECOND, 0, 0);
+        assertThat(collections).as("nothing served since: no second one").hasValue(1);
+
+        idle.tick(601 * SECOND, 5, 0);
+        idle.tick(631 * SECOND, 5, 0);
+        assertThat(collections).as("the quiet rule goes on after it").hasValue(2);
+    }
+
+    @Test
+    void aRequestBeforeTheEndOfTheStartIsNeverPausedForItsCollection() {
+        idle.startOver(0, 1); // the first request arrived as the gateway listened, and is still running
+        idle.startOver(1, 0); // or came and went
+        assertThat(collections).hasValue(0);
+
+        idle.tick(1 * SECOND, 1, 0);
+        idle.tick(31 * SECOND, 1, 0);
+        assertThat(collections).as("the quiet rule collects the start's garbage instead").hasValue(1);
     }
 }
