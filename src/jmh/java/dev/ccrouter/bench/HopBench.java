@@ -163,9 +163,9 @@ public final class HopBench {
     }
 
     /**
-     * With {@code -Dhopbench.rounds=DIR}: each round's start ({@link System#nanoTime}, the clock the gateway's
-     * {@code -Xlog} uptime decorations can be matched against) and each path's time, one CSV per body, to find what
-     * the slowest requests of a row met.
+     * With {@code -Dhopbench.rounds=DIR}: each round's start ({@link System#nanoTime}, the clock of the gateway's
+     * {@code -Xlog} {@code timenanos} decoration) and each path's time, one CSV per body, to find what the slowest
+     * requests of a row met.
      */
     private static void writeRounds(Body body, long[] started, long[][] total) throws IOException {
         String dir = System.getProperty("hopbench.rounds");

@@ -17,6 +17,8 @@ import dev.ccrouter.testing.AccessLogCapture;
 import dev.ccrouter.testing.FakeUpstream;
 import dev.ccrouter.testing.RunningGateway;
 import dev.ccrouter.testing.SseCapture;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -33,7 +35,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The start's rehearsal sends Claude Code's turns through the gateway's own request path and leaves no trace a user
  * could see: the configured upstream never hears of it, and the ledger, the access log and the metrics count only the
- * requests that came after.
+ * requests that came after. When it is over before any request, the start's survivors are collected at once.
  */
 class RehearsalTest {
     private static final String REQUEST = """
@@ -78,6 +80,26 @@ class RehearsalTest {
             assertThat(upstream.requests()).hasSize(1);
             assertThat(upstream.lastRequest().headers()).containsEntry("authorization", "Bearer sk-test");
         }
+    }
+
+    @Test
+    void whenItIsOverBeforeAnyRequestTheStartsSurvivorsAreCollectedOnce() throws Exception {
+        gateway = RunningGateway.start(upstream);
+        long before = fullCollections();
+
+        gateway.server().rehearse().get(30, TimeUnit.SECONDS);
+
+        // on the edge's watchdog thread, just after: the test JVM's own collector counts it as a full collection
+        await().atMost(Duration.ofSeconds(10)).until(() -> fullCollections() > before);
+    }
+
+    /** Full collections so far, by the collector that makes them (Serial's or G1's, as the JVM runs). */
+    private static long fullCollections() {
+        return ManagementFactory.getGarbageCollectorMXBeans().stream()
+                .filter(collector -> collector.getName().equals("MarkSweepCompact")
+                        || collector.getName().equals("G1 Old Generation"))
+                .mapToLong(GarbageCollectorMXBean::getCollectionCount)
+                .sum();
     }
 
     @Test
