@@ -48,7 +48,7 @@ final class CountTokensHandler implements Handler {
         }
         JsonNode body;
         try {
-            body = bodies.readJsonObject(req);
+            body = bodies.readJsonObject(req).tree(); // its array is not given back: a new one for the next body
         } catch (RequestBodies.Rejected e) {
             errors.send(res, e.error, requestId);
             return;

@@ -137,12 +137,14 @@ final class MessagesHandler implements Handler {
         res.header(ErrorResponses.REQUEST_ID, exchange.requestId);
         // Every key this request touched (the client's, the provider's): none may leave in an error message.
         List<String> secrets = new ArrayList<>(2);
+        RequestBodies.JsonBody body = null;
         try {
             String presented = ClientCredentials.apiKey(req.headers());
             secrets.add(presented);
             String forwardedKey = auth.admit(req.headers());
             limits.admit(presented); // budgets and rates, before anything goes upstream
-            serve(req, res, exchange, forwardedKey, secrets);
+            body = parseBody(req);
+            serve(req, res, body.tree(), exchange, forwardedKey, secrets);
         } catch (ClientAuth.Refused refused) {
             exchange.error = refused.error;
             errors.send(res, refused.error, exchange.requestId);
@@ -155,6 +157,9 @@ final class MessagesHandler implements Handler {
             }
         } finally {
             accessLog.log(exchange);
+            if (body != null) { // answered and logged: nothing reads its tree any more
+                bodies.giveBack(body);
+            }
         }
     }
 
@@ -162,9 +167,8 @@ final class MessagesHandler implements Handler {
      * @param clientKey the key to forward to providers without keys of their own; null under {@code auth.keys}
      * @param secrets   collects the provider key used, for redaction
      */
-    private void serve(ServerRequest req, ServerResponse res, Exchange exchange, String clientKey,
+    private void serve(ServerRequest req, ServerResponse res, JsonNode body, Exchange exchange, String clientKey,
                        List<String> secrets) {
-        JsonNode body = parseBody(req);
         exchange.stream = body.path("stream").asBoolean(false); // for the log, should the client leave before an answer
         // The request is read whole: from here a client that leaves cancels the upstream call, noticed as soon as the
         // upstream keeps the request waiting (an answer within the patience leaves the client no time to).
@@ -598,7 +602,7 @@ final class MessagesHandler implements Handler {
         out.writeEndObject();
     }
 
-    private JsonNode parseBody(ServerRequest req) {
+    private RequestBodies.JsonBody parseBody(ServerRequest req) {
         try {
             return bodies.readJsonObject(req);
         } catch (RequestBodies.Rejected e) {

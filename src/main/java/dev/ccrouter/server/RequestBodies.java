@@ -13,10 +13,10 @@ import dev.ccrouter.api.anthropic.VerbatimTrees;
 import dev.ccrouter.http.BadRequest;
 import dev.ccrouter.http.HeaderNames;
 import dev.ccrouter.http.ServerRequest;
+import dev.ccrouter.upstream.BodyArrays;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.util.Arrays;
 
 /**
  * Reads a request body with a size limit, answering 413 {@code request_too_large} before reading what is too big, and
@@ -37,6 +37,8 @@ final class RequestBodies {
     private final long maxBytes;
     private final VerbatimTrees json;
     private final ReadDeadlines deadlines;
+    /** Former bodies' arrays, for the next bodies to be read into. */
+    private final BodyArrays arrays = new BodyArrays();
 
     RequestBodies(long maxBytes) {
         this(maxBytes, ReadDeadlines.NONE);
@@ -74,18 +76,31 @@ final class RequestBodies {
         }
     }
 
+    /** A request body's bytes: the first {@code length} of {@code array}, which is longer when it was a kept one. */
+    record Bytes(byte[] array, int length) {
+        static final Bytes NONE = new Bytes(new byte[0], 0);
+    }
+
+    /**
+     * A body read as a JSON object, and the array its strings keep their bytes in: give it back ({@link #giveBack})
+     * once the request is over.
+     */
+    record JsonBody(JsonNode tree, byte[] array) {
+    }
+
     /**
      * The body as a JSON object, or {@link Rejected} with a 413 (too large) or a 400 (empty, not JSON, over a parser
      * limit, not an object) whose message says which.
      */
-    JsonNode readJsonObject(ServerRequest req) throws Rejected {
-        byte[] raw = read(req);
-        if (raw.length == 0) {
+    JsonBody readJsonObject(ServerRequest req) throws Rejected {
+        Bytes raw = read(req);
+        if (raw.length() == 0) {
             throw new Rejected(AnthropicError.invalidRequest("Request body is empty: expected a JSON object."));
         }
         JsonNode body;
         try {
-            body = json.read(raw); // its strings keep their bytes in raw, for the upstream body to copy
+            // its strings keep their bytes in raw's array, for the upstream body to copy
+            body = json.read(raw.array(), raw.length());
         } catch (StreamConstraintsException e) {
             throw new Rejected(AnthropicError.invalidRequest("Request body exceeds a JSON limit: " + limitNamed(e)
                     + where(e.getLocation())));
@@ -98,24 +113,32 @@ final class RequestBodies {
         if (body == null || !body.isObject()) {
             throw new Rejected(AnthropicError.invalidRequest("Request body must be a JSON object."));
         }
-        return body;
+        return new JsonBody(body, raw.array());
+    }
+
+    /**
+     * Keeps a body's array for a later body ({@link BodyArrays}). The request must be over: its answer sent and logged,
+     * and nothing of its tree kept — the next body overwrites the bytes its strings point at.
+     */
+    void giveBack(JsonBody body) {
+        arrays.give(body.array());
     }
 
     /**
      * The whole body; {@link Rejected} when it is too large, or its chunked framing is malformed (then with the
      * server's status and reason, and its connection closes after the answer).
      */
-    byte[] read(ServerRequest req) throws Rejected {
+    Bytes read(ServerRequest req) throws Rejected {
         long declared = req.headers().first(HeaderNames.CONTENT_LENGTH).map(Long::parseLong).orElse(-1L);
         if (declared > maxBytes) {
             throw tooLarge();
         }
         if (!req.hasBody()) {
-            return new byte[0];
+            return Bytes.NONE;
         }
         try (ReadDeadlines.Body deadline = deadlines.bodyStarted(); InputStream in = req.body()) {
             if (declared >= 0 && declared <= MAX_PRESIZED_BYTES) {
-                return readDeclared(in, (int) declared);
+                return readDeclared(in, arrays.take((int) declared), (int) declared);
             }
             // Unknown or large: read in growing pieces, so that a declared length alone never allocates its array.
             int limit = declared >= 0 ? (int) declared : (int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1);
@@ -123,7 +146,7 @@ final class RequestBodies {
             if (body.length > maxBytes) {
                 throw tooLarge();
             }
-            return body;
+            return new Bytes(body, body.length);
         } catch (BadRequest e) {
             throw new Rejected(new AnthropicError(e.status(), e.status() == 431 ? ErrorType.REQUEST_TOO_LARGE
                     : ErrorType.INVALID_REQUEST, e.getMessage(), null));
@@ -133,14 +156,12 @@ final class RequestBodies {
     }
 
     /**
-     * A body of a declared length (the server delivers no more than it), read into one array of exactly that size:
-     * {@code readNBytes(int)} would gather it in 16 KB pieces and copy them all into the result once more (a 78 KB
-     * Claude Code body: six arrays and two copies instead of one of each).
+     * A body of a declared length (the server delivers no more than it), read into {@code array} (that long or longer,
+     * a kept one) from its start: {@code readNBytes(int)} would gather it in 16 KB pieces and copy them all into the
+     * result once more (a 78 KB Claude Code body: six arrays and two copies instead of one of each).
      */
-    static byte[] readDeclared(InputStream in, int declared) throws IOException {
-        byte[] body = new byte[declared];
-        int read = in.readNBytes(body, 0, declared);
-        return read == declared ? body : Arrays.copyOf(body, read);
+    static Bytes readDeclared(InputStream in, byte[] array, int declared) throws IOException {
+        return new Bytes(array, in.readNBytes(array, 0, declared));
     }
 
     /**

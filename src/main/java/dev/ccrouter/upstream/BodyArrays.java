@@ -1,48 +1,115 @@
 package dev.ccrouter.upstream;
 
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
- * The arrays of a few finished upstream bodies, kept for the next ones. A Claude Code body is 80 KB and more, and a
- * new array of that size is zeroed and then written through memory the caches have not seen (5 % of a one-connection
- * request's CPU, measured); an array just used is still in the cache. A few, for the few large requests a session
- * has in flight at once (its main agent and subagents); under many connections most bodies find none and allocate
- * as before. Arrays over {@link #LARGEST} are not kept, so the shelf holds at most a few megabytes.
+ * The arrays of finished bodies, kept for the next ones. A Claude Code body is 80 KB and more, and a new array of that
+ * size is zeroed and then written through memory the caches have not seen since the last collection: under 64
+ * connections of such bodies that was a tenth of the gateway's CPU a request (docs/benchmarks.md). A kept array is
+ * warmer, is not zeroed, and is not garbage for the collector. There are slots for as many bodies as a busy gateway
+ * has in flight at once ({@value #SLOTS}), and never more than {@link #BUDGET} bytes on one shelf, so a shelf costs at
+ * most a few megabytes of heap; arrays under {@link #SMALLEST} (cheap to make) or over {@link #LARGEST} are not kept.
+ * Thread-safe without locks: each slot is taken or filled by one compare-and-set.
+ *
+ * <p>Whoever gives an array back must be done with it, and so must everything that points into it: the next body
+ * overwrites it. Under the tests ({@code -Dccrouter.poisonGivenArrays=true}) every array given back is overwritten at
+ * once, so that anything still reading one reads nonsense and fails its test instead of another request's bytes.
  */
-final class BodyArrays {
-    private static final int SLOTS = 4;
-    /** Smaller arrays cost little to make; larger ones are not worth keeping resident. */
-    private static final int SMALLEST = 16 * 1024;
+public final class BodyArrays {
+    static final int SLOTS = 64;
+    /** Smaller arrays cost little to make. */
+    static final int SMALLEST = 16 * 1024;
+    /** Larger ones are not worth keeping resident. */
     static final int LARGEST = 1024 * 1024;
+    /** The bytes one shelf keeps at most. */
+    static final long BUDGET = 8L * 1024 * 1024;
+    /** What a poisoned array is filled with: not JSON, so no reader mistakes it for a body. */
+    static final byte POISON = (byte) 0xFF;
+    private static final boolean POISONED = Boolean.getBoolean("ccrouter.poisonGivenArrays");
 
     private final AtomicReferenceArray<byte[]> shelf = new AtomicReferenceArray<>(SLOTS);
+    private final AtomicLong keptBytes = new AtomicLong();
 
     /**
-     * A kept array of at least {@code capacity} bytes (its contents are a former body's), or a new one. A small body
-     * always gets a new one: the shelf's few slots are shared by every connection, and touching them costs more than
-     * a small array.
+     * The smallest kept array of at least {@code capacity} bytes (its contents are a former body's), or a new one. A new
+     * array that the shelf could keep has an eighth more room than asked, so that the next turn of a conversation,
+     * a little longer each time, fits in it; a small body always gets a new one of its size.
      */
-    byte[] take(int capacity) {
-        if (capacity >= SMALLEST && capacity <= LARGEST) {
-            for (int i = 0; i < SLOTS; i++) {
-                byte[] kept = shelf.get(i);
-                if (kept != null && kept.length >= capacity && shelf.compareAndSet(i, kept, null)) {
-                    return kept;
-                }
+    public byte[] take(int capacity) {
+        if (capacity < SMALLEST || capacity > LARGEST) {
+            return new byte[capacity];
+        }
+        int slot = -1;
+        byte[] best = null;
+        for (int i = 0; i < SLOTS; i++) {
+            byte[] kept = shelf.get(i);
+            if (kept != null && kept.length >= capacity && (best == null || kept.length < best.length)) {
+                slot = i;
+                best = kept;
             }
         }
-        return new byte[capacity];
+        if (best != null && shelf.compareAndSet(slot, best, null)) {
+            keptBytes.addAndGet(-best.length);
+            return best;
+        }
+        return new byte[Math.min(LARGEST, capacity + capacity / 8)];
     }
 
-    /** Keeps {@code array} for a later body when there is room; the caller must not use it again. */
-    void give(byte[] array) {
+    /**
+     * Keeps {@code array} for a later body: in a free slot within the budget, else in place of the smallest array
+     * kept when that is smaller, so that the shelf follows the sizes bodies grow to. The caller must not use the array
+     * again, nor let anything else.
+     */
+    public void give(byte[] array) {
+        if (POISONED) {
+            Arrays.fill(array, POISON);
+        }
         if (array.length < SMALLEST || array.length > LARGEST) {
             return;
         }
+        if (reserve(array.length)) {
+            for (int i = 0; i < SLOTS; i++) {
+                if (shelf.get(i) == null && shelf.compareAndSet(i, null, array)) {
+                    return;
+                }
+            }
+            keptBytes.addAndGet(-array.length); // every slot taken
+        }
+        replaceSmallest(array);
+    }
+
+    private void replaceSmallest(byte[] array) {
+        int slot = -1;
+        byte[] smallest = null;
         for (int i = 0; i < SLOTS; i++) {
-            if (shelf.get(i) == null && shelf.compareAndSet(i, null, array)) {
-                return;
+            byte[] kept = shelf.get(i);
+            if (kept != null && kept.length < array.length && (smallest == null || kept.length < smallest.length)) {
+                slot = i;
+                smallest = kept;
             }
         }
+        if (smallest == null) {
+            return;
+        }
+        int growth = array.length - smallest.length;
+        if (reserve(growth) && !shelf.compareAndSet(slot, smallest, array)) {
+            keptBytes.addAndGet(-growth); // taken or replaced meanwhile: this one is not kept
+        }
+    }
+
+    /** Counts {@code bytes} more on the shelf when they fit in the budget. */
+    private boolean reserve(long bytes) {
+        if (keptBytes.addAndGet(bytes) <= BUDGET) {
+            return true;
+        }
+        keptBytes.addAndGet(-bytes);
+        return false;
+    }
+
+    /** The bytes on the shelf now. */
+    long keptBytes() {
+        return keptBytes.get();
     }
 }

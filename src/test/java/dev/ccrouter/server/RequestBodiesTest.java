@@ -17,23 +17,40 @@ class RequestBodiesTest {
             sent[i] = (byte) (i * 31);
         }
 
-        byte[] read = RequestBodies.readDeclared(inPiecesOf(1000, sent), sent.length);
+        RequestBodies.Bytes read = RequestBodies.readDeclared(inPiecesOf(1000, sent), new byte[sent.length], sent.length);
 
-        assertThat(read).hasSize(78_123).isEqualTo(sent);
+        assertThat(read.length()).isEqualTo(78_123);
+        assertThat(read.array()).isEqualTo(sent);
+    }
+
+    @Test
+    void aBodyReadIntoAKeptLongerArrayTakesItsFirstBytesAndLeavesTheRest() throws IOException {
+        byte[] kept = new byte[30_000];
+        Arrays.fill(kept, (byte) 'x'); // a former body's bytes
+        byte[] sent = new byte[20_000];
+        Arrays.fill(sent, (byte) 'a');
+
+        RequestBodies.Bytes read = RequestBodies.readDeclared(inPiecesOf(1000, sent), kept, sent.length);
+
+        assertThat(read.array()).isSameAs(kept);
+        assertThat(read.length()).isEqualTo(20_000);
+        assertThat(Arrays.copyOf(kept, 20_000)).isEqualTo(sent);
+        assertThat(kept[20_000]).isEqualTo((byte) 'x');
     }
 
     @Test
     void aBodyEndingBeforeItsDeclaredLengthIsWhatArrived() throws IOException {
         byte[] sent = "{\"model\":\"m\"}".getBytes();
 
-        byte[] read = RequestBodies.readDeclared(inPiecesOf(4, sent), 100);
+        RequestBodies.Bytes read = RequestBodies.readDeclared(inPiecesOf(4, sent), new byte[100], 100);
 
-        assertThat(read).isEqualTo(sent);
+        assertThat(read.length()).isEqualTo(sent.length);
+        assertThat(Arrays.copyOf(read.array(), read.length())).isEqualTo(sent);
     }
 
     @Test
     void anEmptyDeclaredBodyIsEmpty() throws IOException {
-        assertThat(RequestBodies.readDeclared(inPiecesOf(4, new byte[0]), 0)).isEmpty();
+        assertThat(RequestBodies.readDeclared(inPiecesOf(4, new byte[0]), new byte[0], 0).length()).isZero();
     }
 
     /** A stream that hands out at most {@code piece} bytes per read, as a socket does. */

@@ -32,10 +32,10 @@ public final class VerbatimArray extends ArrayNode {
         return Arrays.equals(body, start, end, json, 0, json.length);
     }
 
-    /** Whether {@code other} holds this array's JSON text from {@code at} on. */
-    boolean spelledAt(byte[] other, int at) {
+    /** Whether {@code other} holds this array's JSON text from {@code at} on, before {@code otherEnd}. */
+    boolean spelledAt(byte[] other, int at, int otherEnd) {
         int length = end - start;
-        return at >= 0 && other.length - at >= length && Arrays.equals(body, start, end, other, at, at + length);
+        return at >= 0 && otherEnd - at >= length && Arrays.equals(body, start, end, other, at, at + length);
     }
 
     /** Where this array's JSON text begins in its body. */

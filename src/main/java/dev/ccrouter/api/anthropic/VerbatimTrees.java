@@ -66,7 +66,15 @@ public final class VerbatimTrees {
 
     /** The body's first JSON value as a tree, or null when it holds none (only whitespace). */
     public JsonNode read(byte[] body) throws IOException {
-        try (JsonParser parser = factory.createParser(body)) {
+        return read(body, body.length);
+    }
+
+    /**
+     * The same for a body in the first {@code length} bytes of {@code body}; what follows them (a former body's bytes,
+     * in a kept array) is never read.
+     */
+    public JsonNode read(byte[] body, int length) throws IOException {
+        try (JsonParser parser = factory.createParser(body, 0, length)) {
             JsonToken first = parser.nextToken();
             if (first == null) {
                 return null;
@@ -76,7 +84,7 @@ public final class VerbatimTrees {
             // allowed, is no JSON to copy.
             boolean copyable = parser instanceof BodyParser
                     && !parser.isEnabled(JsonReadFeature.ALLOW_UNESCAPED_CONTROL_CHARS.mappedFeature());
-            Reading reading = new Reading(parser, copyable ? body : null);
+            Reading reading = new Reading(parser, copyable ? body : null, length);
             return first == JsonToken.START_OBJECT ? reading.root() : reading.value(first);
         }
     }
@@ -120,10 +128,13 @@ public final class VerbatimTrees {
     private final class Reading {
         private final JsonParser parser;
         private final byte[] body;
+        /** Where the body's bytes end in {@code body}. */
+        private final int bodyEnd;
 
-        Reading(JsonParser parser, byte[] body) {
+        Reading(JsonParser parser, byte[] body, int bodyEnd) {
             this.parser = parser;
             this.body = body;
+            this.bodyEnd = bodyEnd;
         }
 
         JsonNode value(JsonToken token) throws IOException {
@@ -168,7 +179,7 @@ public final class VerbatimTrees {
             for (int i = 0; i < recentTools.length(); i++) {
                 RememberedTools remembered = recentTools.get(i);
                 VerbatimArray recent = remembered == null ? null : remembered.array();
-                if (recent != null && recent.spelledAt(body, start)) {
+                if (recent != null && recent.spelledAt(body, start, bodyEnd)) {
                     // the same bytes read to the same tree: only the parser's place moves on, at once when it can
                     int end = start + recent.spelledLength();
                     if (remembered.oneLine() && parser instanceof BodyParser bodyParser && bodyParser.skipKnownArray(end)) {
@@ -196,7 +207,7 @@ public final class VerbatimTrees {
                 elements.add(value(token));
             }
             long end = parser.currentLocation().getByteOffset(); // just past the closing bracket
-            if (start < 0 || end > body.length || body[(int) start] != '[' || body[(int) end - 1] != ']') {
+            if (start < 0 || end > bodyEnd || body[(int) start] != '[' || body[(int) end - 1] != ']') {
                 return nodes.arrayNode().addAll(elements); // not where the offsets say: no span to remember
             }
             return new VerbatimArray(nodes, elements, body, (int) start, (int) end);

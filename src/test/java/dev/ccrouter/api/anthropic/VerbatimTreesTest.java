@@ -290,6 +290,28 @@ class VerbatimTreesTest {
     }
 
     @Test
+    void aBodyInTheFirstBytesOfALongerArrayIsReadAsIfAlone() throws Exception {
+        String tools = "[{\"name\":\"Bash\"}]";
+        byte[] former = bytes("{\"tools\":" + tools + ",\"messages\":[\"a former body's text\"]}");
+        verbatim.read(former); // its tools are remembered
+        byte[] body = bytes("{\"messages\":[\"short\\n\"]}");
+        byte[] cut = bytes("{\"tools\":" + tools.substring(0, tools.length() - 1)); // ends where the tools' last ] was
+        for (byte[] current : List.of(body, cut)) {
+            byte[] kept = former.clone(); // the kept array still holds the former body after the current one
+            System.arraycopy(current, 0, kept, 0, current.length);
+
+            if (current == body) {
+                JsonNode read = verbatim.read(kept, current.length);
+                assertThat(read).isEqualTo(json.readTree(body));
+                assertThat(utf8(JsonTrees.bytes(json.getFactory(), read))).isEqualTo(escapedAgain(body));
+            } else { // the remembered tools' bytes continue past the body's end, in the former body's bytes
+                assertThat(messageOf(() -> verbatim.read(kept, current.length)))
+                        .isEqualTo(messageOf(() -> json.readTree(cut))).isNotEmpty();
+            }
+        }
+    }
+
+    @Test
     void twoSpellingsOfToolsTakingTurnsAreBothRemembered() throws Exception {
         byte[] main = bytes("{\"tools\":[{\"name\":\"Bash\"},{\"name\":\"Task\"}]}");
         byte[] subagent = bytes("{\"tools\":[{\"name\":\"Bash\"}]}");
