@@ -46,13 +46,21 @@ final class CountTokensHandler implements Handler {
             errors.send(res, refused.error, requestId);
             return;
         }
-        JsonNode body;
+        RequestBodies.JsonBody body;
         try {
-            body = bodies.readJsonObject(req).tree(); // its array is not given back: a new one for the next body
+            body = bodies.readJsonObject(req);
         } catch (RequestBodies.Rejected e) {
             errors.send(res, e.error, requestId);
             return;
         }
+        try {
+            count(body.tree(), res, requestId);
+        } finally {
+            bodies.giveBack(body); // answered: nothing reads its tree any more
+        }
+    }
+
+    private void count(JsonNode body, ServerResponse res, String requestId) throws IOException {
         if (!body.path("messages").isArray()) {
             errors.send(res, AnthropicError.invalidRequest("messages: Field required"), requestId);
             return;

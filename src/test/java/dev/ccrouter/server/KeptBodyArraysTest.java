@@ -10,6 +10,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.HashMap;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -24,10 +26,6 @@ class KeptBodyArraysTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String TOOLS = "[{\"name\":\"Bash\",\"description\":\"Runs a command.\\nQuote \\\"paths\\\".\","
             + "\"input_schema\":{\"type\":\"object\",\"properties\":{\"command\":{\"type\":\"string\"}}}}]";
-    private static final String ANSWER_CHUNK = "{\"id\":\"gen-1\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"ok\"},"
-            + "\"finish_reason\":\"stop\"}]}";
-    private static final String USAGE_CHUNK = "{\"id\":\"gen-1\",\"choices\":[],"
-            + "\"usage\":{\"prompt_tokens\":9000,\"completion_tokens\":1}}";
     private static final String ANSWER = "{\"id\":\"gen-1\",\"choices\":[{\"index\":0,\"finish_reason\":\"stop\","
             + "\"message\":{\"role\":\"assistant\",\"content\":\"ok\"}}],"
             + "\"usage\":{\"prompt_tokens\":9000,\"completion_tokens\":1}}";
@@ -52,22 +50,25 @@ class KeptBodyArraysTest {
     void eachOfLargeBodiesTakingTurnsReachesTheUpstreamAsItsOwn() throws Exception {
         // longer, shorter (read into the longer one's array), longer again; the same tools each time
         String[] texts = {"alpha\n".repeat(8_000), "beta \"b\"\n".repeat(3_000), "gamma\n".repeat(9_000)};
+        Map<String, Long> counts = new HashMap<>(); // a text's count the first time, for its later turns
         for (int turn = 0; turn < 6; turn++) {
             String text = texts[turn % texts.length];
             boolean stream = turn % 2 == 1;
-            upstream.answer(stream ? FakeUpstream.sse(ANSWER_CHUNK, USAGE_CHUNK, "[DONE]") : FakeUpstream.json(200, ANSWER));
+            upstream.answer(stream
+                    ? FakeUpstream.sse(MessagesEndpointTest.chunk("{\"content\":\"ok\"}"),
+                            MessagesEndpointTest.finish("stop"), MessagesEndpointTest.usage(9000, 1), "[DONE]")
+                    : FakeUpstream.json(200, ANSWER));
             String body = "{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":100,\"stream\":" + stream
                     + ",\"tools\":" + TOOLS
                     + ",\"messages\":[{\"role\":\"user\",\"content\":" + JSON.writeValueAsString(text) + "}]}";
             assertThat(body.length()).isGreaterThan(16 * 1024); // large enough for its array to be kept
 
-            HttpResponse<String> response = client.send(
-                    HttpRequest.newBuilder(URI.create(gateway.baseUrl() + "/v1/messages"))
-                            .header("content-type", "application/json").header("x-api-key", "sk-test")
-                            .header("anthropic-version", "2023-06-01")
-                            .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> counted = post("/v1/messages/count_tokens", body); // its array given back too
+            HttpResponse<String> response = post("/v1/messages", body);
 
+            assertThat(counted.statusCode()).isEqualTo(200);
+            long tokens = JSON.readTree(counted.body()).path("input_tokens").asLong();
+            assertThat(tokens).as("turn %d", turn).isEqualTo(counts.computeIfAbsent(text, t -> tokens)).isPositive();
             assertThat(response.statusCode()).as("turn %d", turn).isEqualTo(200);
             assertThat(response.body()).contains("\"ok\"");
             JsonNode sent = upstream.lastRequest().body();
@@ -78,5 +79,14 @@ class KeptBodyArraysTest {
             assertThat(sent.at("/tools/0/function/description").asText()).isEqualTo("Runs a command.\nQuote \"paths\".");
             assertThat(sent.at("/tools/0/function/parameters/properties/command/type").asText()).isEqualTo("string");
         }
+        assertThat(counts.values()).doesNotHaveDuplicates();
+    }
+
+    private static HttpResponse<String> post(String path, String body) throws Exception {
+        return client.send(HttpRequest.newBuilder(URI.create(gateway.baseUrl() + path))
+                        .header("content-type", "application/json").header("x-api-key", "sk-test")
+                        .header("anthropic-version", "2023-06-01")
+                        .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 }
