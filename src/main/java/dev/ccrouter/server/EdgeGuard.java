@@ -8,6 +8,7 @@ import dev.ccrouter.http.ConnectionGate;
 import dev.ccrouter.http.Filter;
 import dev.ccrouter.http.Header;
 import dev.ccrouter.http.ServerRequest;
+import dev.ccrouter.upstream.BodyArrays;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Map;
@@ -68,7 +69,8 @@ final class EdgeGuard implements ConnectionGate, ReadDeadlines, ClientDepartures
      */
     private final AtomicLong requestsStarted = new AtomicLong();
     private final AtomicInteger requestsInProgress = new AtomicInteger();
-    private final IdleCollection idleCollection = new IdleCollection(IdleCollection.QUIET, System::gc, System.nanoTime());
+    private final IdleCollection idleCollection = new IdleCollection(IdleCollection.QUIET, EdgeGuard::giveTheHeapBack,
+            System.nanoTime());
 
     EdgeGuard(GatewayConfig.Edge edge, int maxConnections) {
         this.timeouts = Timeouts.of(edge);
@@ -246,6 +248,15 @@ final class EdgeGuard implements ConnectionGate, ReadDeadlines, ClientDepartures
         } catch (RejectedExecutionException stopped) {
             // the gateway stopped before its start was over: nothing to collect for
         }
+    }
+
+    /**
+     * The quiet gateway's collection ({@link IdleCollection}): the bodies' arrays kept for the next requests are let go
+     * first, so that it frees them too (up to 16 MB the old generation would otherwise keep).
+     */
+    private static void giveTheHeapBack() {
+        BodyArrays.emptyAll();
+        System.gc();
     }
 
     /** One tick of the watchdog: every connection's deadlines against the clock, then the heap of a quiet gateway. */

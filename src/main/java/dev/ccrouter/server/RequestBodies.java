@@ -33,12 +33,12 @@ final class RequestBodies {
     static final int MAX_NUMBER_LENGTH = 1000;
     /** Declared lengths up to this are read into one array allocated before the first byte arrives. */
     static final int MAX_PRESIZED_BYTES = 1 << 20;
+    /** Former bodies' arrays, for the next bodies to be read into: one shelf for every gateway of the process. */
+    private static final BodyArrays ARRAYS = BodyArrays.shelf();
 
     private final long maxBytes;
     private final VerbatimTrees json;
     private final ReadDeadlines deadlines;
-    /** Former bodies' arrays, for the next bodies to be read into. */
-    private final BodyArrays arrays = new BodyArrays();
 
     RequestBodies(long maxBytes) {
         this(maxBytes, ReadDeadlines.NONE);
@@ -121,7 +121,7 @@ final class RequestBodies {
      * and nothing of its tree kept — the next body overwrites the bytes its strings point at.
      */
     void giveBack(JsonBody body) {
-        arrays.give(body.array());
+        ARRAYS.give(body.array());
     }
 
     /**
@@ -138,7 +138,7 @@ final class RequestBodies {
         }
         try (ReadDeadlines.Body deadline = deadlines.bodyStarted(); InputStream in = req.body()) {
             if (declared >= 0 && declared <= MAX_PRESIZED_BYTES) {
-                return readDeclared(in, arrays.take((int) declared), (int) declared);
+                return readDeclared(in, ARRAYS.take((int) declared), (int) declared);
             }
             // Unknown or large: read in growing pieces, so that a declared length alone never allocates its array.
             int limit = declared >= 0 ? (int) declared : (int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1);

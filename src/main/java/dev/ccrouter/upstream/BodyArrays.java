@@ -1,6 +1,8 @@
 package dev.ccrouter.upstream;
 
 import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
@@ -12,6 +14,8 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * has in flight at once ({@value #SLOTS}), and never more than {@link #BUDGET} bytes on one shelf, so a shelf costs at
  * most a few megabytes of heap; arrays under {@link #SMALLEST} (cheap to make) or over {@link #LARGEST} are not kept.
  * Thread-safe without locks: each slot is taken or filled by one compare-and-set.
+ *
+ * <p>A quiet gateway keeps none ({@link #emptyAll}, before the collection that gives a burst's heap back).
  *
  * <p>Whoever gives an array back must be done with it, and so must everything that points into it: the next body
  * overwrites it. Under the tests ({@code -Dccrouter.poisonGivenArrays=true}) every array given back is overwritten at
@@ -29,8 +33,41 @@ public final class BodyArrays {
     static final byte POISON = (byte) 0xFF;
     private static final boolean POISONED = Boolean.getBoolean("ccrouter.poisonGivenArrays");
 
+    /** Every shelf {@link #shelf()} made: a gateway has two, its client bodies' and its upstream bodies'. */
+    private static final List<BodyArrays> SHELVES = new CopyOnWriteArrayList<>();
+
     private final AtomicReferenceArray<byte[]> shelf = new AtomicReferenceArray<>(SLOTS);
     private final AtomicLong keptBytes = new AtomicLong();
+
+    /** A shelf for the process's life, emptied with the others by {@link #emptyAll}. */
+    public static BodyArrays shelf() {
+        BodyArrays shelf = new BodyArrays();
+        SHELVES.add(shelf);
+        return shelf;
+    }
+
+    /** A shelf of its own (the tests'). */
+    BodyArrays() {
+    }
+
+    /**
+     * Lets go of every array kept, for the collection that follows to free: after a burst the shelves would otherwise
+     * hold up to {@link #BUDGET} each in the old generation, which a quiet gateway gives back.
+     */
+    public static void emptyAll() {
+        for (BodyArrays shelf : SHELVES) {
+            shelf.empty();
+        }
+    }
+
+    void empty() {
+        for (int i = 0; i < SLOTS; i++) {
+            byte[] kept = shelf.getAndSet(i, null);
+            if (kept != null) {
+                keptBytes.addAndGet(-kept.length);
+            }
+        }
+    }
 
     /**
      * The smallest kept array of at least {@code capacity} bytes (its contents are a former body's), or a new one. A new

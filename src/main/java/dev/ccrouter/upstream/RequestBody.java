@@ -21,7 +21,7 @@ import java.util.Arrays;
 public final class RequestBody {
     /** Room kept for the head: enough for the usual heads. */
     static final int HEAD_ROOM = 1024;
-    private static final BodyArrays ARRAYS = new BodyArrays();
+    private static final BodyArrays ARRAYS = BodyArrays.shelf();
 
     private byte[] bytes; // null once recycled: a use after that fails instead of sending another body's bytes
     private final int start;

@@ -112,6 +112,20 @@ class BodyArraysTest {
     }
 
     @Test
+    void emptiedShelvesKeepNothing() {
+        BodyArrays shelf = BodyArrays.shelf();
+        byte[] former = new byte[90_000];
+        shelf.give(former);
+        arrays.give(new byte[90_000]); // a shelf of its own: not among those emptied together
+
+        BodyArrays.emptyAll();
+
+        assertThat(shelf.keptBytes()).isZero();
+        assertThat(shelf.take(80_000)).isNotSameAs(former);
+        assertThat(arrays.keptBytes()).isEqualTo(90_000);
+    }
+
+    @Test
     void underTheTestsAnArrayGivenBackIsOverwrittenAtOnce() {
         // pom.xml's surefire argLine: a body's bytes read after its request gave them back then fail their test
         byte[] body = "{\"messages\":[]}".getBytes();
