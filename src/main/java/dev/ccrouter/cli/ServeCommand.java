@@ -32,8 +32,8 @@ import picocli.CommandLine.Spec;
 final class ServeCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
     /**
-     * Whether the gateway rehearses Claude Code's first turns once it listens (GatewayServer.rehearse); the property
-     * {@code ccrouter.rehearse=false} leaves it out, to measure what it does.
+     * Whether the gateway rehearses Claude Code's first turns before it listens (GatewayServer.startRehearsed); the
+     * property {@code ccrouter.rehearse=false} leaves it out, to measure what it does.
      */
     private static final boolean REHEARSE = !"false".equals(System.getProperty("ccrouter.rehearse"));
 
@@ -96,7 +96,9 @@ final class ServeCommand implements Callable<Integer> {
         }
         GatewayServer server;
         try {
-            server = new GatewayServer(settings, ledger).start();
+            GatewayServer gateway = new GatewayServer(settings, ledger);
+            // --exit-when-ready checks that the gateway starts: there is no first request to rehearse for
+            server = REHEARSE && !arguments.exitWhenReady() ? gateway.startRehearsed() : gateway.start();
         } catch (LedgerUnavailableException | ConfigException e) {
             // an unreachable ledger, or a setting only the providers' construction can judge (such as auth.keys)
             System.err.println("ccrouter: " + e.getMessage());
@@ -110,9 +112,6 @@ final class ServeCommand implements Callable<Integer> {
         if (arguments.exitWhenReady()) {
             server.close();
             return 0;
-        }
-        if (REHEARSE) {
-            server.rehearse();
         }
         System.err.println("ccrouter: point Claude Code at it with  ANTHROPIC_BASE_URL="
                 + new LocalGateway(settings.withPort(server.port()), System.getenv()).baseUrl()

@@ -13,8 +13,10 @@ import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -241,12 +243,16 @@ final class EdgeGuard implements ConnectionGate, ReadDeadlines, ClientDepartures
         perClient.computeIfPresent(client, (address, count) -> count.decrementAndGet() <= 0 ? null : count);
     }
 
-    /** The start is over: on the watchdog's thread, the collection of what it left ({@link IdleCollection#startOver}). */
-    void startOver() {
+    /**
+     * The start is over: on the watchdog's thread, the collection of what it left ({@link IdleCollection#startOver}).
+     *
+     * @return done once that collection has run (or was not needed)
+     */
+    Future<?> startOver() {
         try {
-            watchdog.execute(() -> idleCollection.startOver(requestsStarted.get(), requestsInProgress.get()));
+            return watchdog.submit(() -> idleCollection.startOver(requestsStarted.get(), requestsInProgress.get()));
         } catch (RejectedExecutionException stopped) {
-            // the gateway stopped before its start was over: nothing to collect for
+            return CompletableFuture.completedFuture(null); // stopped before its start was over: nothing to collect
         }
     }
 

@@ -24,7 +24,11 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -42,6 +46,8 @@ public final class GatewayServer implements AutoCloseable {
     static final Duration FIRST_FETCH_AFTER_FIRST_REQUEST = Duration.ofSeconds(1);
     /** When no request comes, the first fetch begins this long after "listening". */
     static final Duration FIRST_FETCH_AT_THE_LATEST = Duration.ofSeconds(10);
+    /** How long a start waits for its rehearsal before listening (≈ 0.1 s on 2 cores, beside the rest of the start). */
+    static final Duration REHEARSAL_PATIENCE = Duration.ofSeconds(5);
 
     private final GatewayConfig config;
     private final LedgerSettings ledgerSettings;
@@ -57,6 +63,10 @@ public final class GatewayServer implements AutoCloseable {
     private GatewayStatus status;
     private Shared shared;
     private RequestFacts.Current requestFacts;
+    /** What {@link #startRehearsed()} rehearses before the server listens; none for {@link #start()}. */
+    private Callable<List<byte[]>> rehearsalTurns;
+    /** The start's rehearsal, when it had one. */
+    private CompletableFuture<Duration> rehearsal;
     private final AtomicReference<Handlers> handlers = new AtomicReference<>();
     /** Per-request timers (streams started early); its one thread starts with the first timer. */
     private final ScheduledThreadPoolExecutor timers = timers();
@@ -89,6 +99,25 @@ public final class GatewayServer implements AutoCloseable {
     }
 
     /**
+     * Starts as {@link #start()} does, but opens the port only once Claude Code's first turns have been rehearsed
+     * ({@link Rehearsal}) and the start's survivors collected, so that the first request, even one sent the moment
+     * "listening" is printed, finds its path compiled and no collection due. The rehearsal runs beside the ledger's
+     * opening and the start's other threads; a failed one is logged, and the gateway listens all the same.
+     * {@code serve} starts this way.
+     *
+     * @throws LedgerUnavailableException when the ledger's database cannot be reached (before listening)
+     */
+    public GatewayServer startRehearsed() {
+        return startRehearsed(() -> Rehearsal.claudeCodeTurns(json));
+    }
+
+    /** The same with other request bodies. */
+    GatewayServer startRehearsed(Callable<List<byte[]>> turns) {
+        rehearsalTurns = turns;
+        return start();
+    }
+
+    /**
      * @throws LedgerUnavailableException when the ledger's database cannot be reached (before listening)
      */
     public GatewayServer start() {
@@ -98,7 +127,11 @@ public final class GatewayServer implements AutoCloseable {
             return listen();
         } catch (RuntimeException | Error e) {
             // A refused configuration, a database that cannot be opened, an address in use: release what was built,
-            // the ledger's database once its opening has ended, so nothing is left writing in the data directory.
+            // the ledger's database once its opening has ended, so nothing is left writing in the data directory;
+            // after the rehearsal, which uses some of it.
+            if (rehearsal != null) {
+                rehearsalOver();
+            }
             close();
             throw e;
         }
@@ -134,6 +167,8 @@ public final class GatewayServer implements AutoCloseable {
                 new LedgerEntries(requestFacts, pricing, recorders), exchange -> pricing.requestEnded()));
         shared = new Shared(bodies, errors, accessLog);
         handlers.set(handlers(config));
+        // Everything the rehearsal's stage shares with the gateway is built: it goes on beside the rest of the start.
+        rehearsal = rehearsalTurns == null ? null : rehearse(rehearsalTurns);
         WebPages pages = new WebPages(config);
         status = new GatewayStatus(json, config);
 
@@ -182,6 +217,9 @@ public final class GatewayServer implements AutoCloseable {
         Thread.ofPlatform().daemon().name("ccrouter-first-request").start(FirstRequestClasses::prepare);
         awaitLedger();
         limits.start();
+        if (rehearsal != null) {
+            sayHowTheRehearsalWent();
+        }
         try {
             server = built.start();
         } catch (UncheckedIOException e) { // `serve` says so in one line, beside the address
@@ -194,20 +232,70 @@ public final class GatewayServer implements AutoCloseable {
     }
 
     /**
-     * Sends Claude Code's first turns through the gateway's request path, on a stage that shares only its code
-     * ({@link Rehearsal}), so that the first real request does not run it cold; {@code serve} calls it once the server
-     * listens.
+     * The rehearsal {@link #startRehearsed()} waited for: how long it took, or why it failed.
      *
-     * @return completes with how long it took, or with why it failed
+     * @throws IllegalStateException when the gateway was started without one
      */
-    public CompletableFuture<Duration> rehearse() {
-        return rehearse(() -> Rehearsal.claudeCodeTurns(json));
+    public CompletableFuture<Duration> rehearsal() {
+        if (rehearsal == null) {
+            throw new IllegalStateException("started without a rehearsal");
+        }
+        return rehearsal;
     }
 
-    /** The same with other request bodies. */
-    CompletableFuture<Duration> rehearse(Callable<List<byte[]>> turns) {
+    /**
+     * Sends the turns through the gateway's request path, on a stage that shares only its code ({@link Rehearsal}), so
+     * that the first real request does not run it cold, then collects what the start left ({@link EdgeGuard#startOver}).
+     *
+     * @return completes, once the collection has run, with how long the rehearsal took, or with why it failed
+     */
+    private CompletableFuture<Duration> rehearse(Callable<List<byte[]>> turns) {
         return Rehearsal.begin(config, json, shared.errors(), pricing, timers, turns)
-                .whenComplete((took, failure) -> edge.startOver());
+                .whenComplete((took, failure) -> awaitQuietly(edge.startOver()));
+    }
+
+    /**
+     * Waits for the rehearsal before listening, and says how it went; here rather than on its end, so that a start that
+     * fails says only why.
+     */
+    private void sayHowTheRehearsalWent() {
+        if (!rehearsalOver()) {
+            LOG.warn("the start's rehearsal is taking over {} s: listening without waiting for its end",
+                    REHEARSAL_PATIENCE.toSeconds());
+        } else if (!rehearsal.isCompletedExceptionally()) {
+            LOG.info("warmed up: rehearsed Claude Code's first turns on a stage of its own in {} ms",
+                    rehearsal.join().toMillis());
+        }
+    }
+
+    /**
+     * Waits for the rehearsal, at most {@link #REHEARSAL_PATIENCE}: false when it is still going (on a machine far
+     * slower than any measured; it then finishes beside the first requests). One that failed was logged by
+     * {@link Rehearsal} and costs only speed.
+     */
+    private boolean rehearsalOver() {
+        try {
+            rehearsal.get(REHEARSAL_PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            // said by the rehearsal
+        } catch (TimeoutException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+        return true;
+    }
+
+    /** The start's collection, awaited on the rehearsal's thread: the rehearsal is over once it has run. */
+    private static void awaitQuietly(Future<?> collection) {
+        try {
+            collection.get();
+        } catch (ExecutionException e) {
+            LOG.warn("the start's collection failed: {}", e.getCause().toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** The price catalog's first fetch ({@link PricingCatalog#firstFetch}); the start-up cache's training waits for it. */

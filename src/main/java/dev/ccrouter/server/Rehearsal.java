@@ -25,8 +25,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Claude Code's first turns, which the gateway sends itself once it listens, so that a user's first request finds its
- * path compiled rather than run cold by the interpreter. The start has already loaded and initialised every class that
+ * Claude Code's first turns, which the gateway sends itself before it listens, so that a user's first request finds
+ * its path compiled rather than run cold by the interpreter. The start has already loaded and initialised every class that
  * request needs (the ahead-of-time cache, {@link FirstRequestClasses}); what was left is the interpreter on the 78 KB
  * body's loops — parsing, translating, writing it upstream, the stream's translation — while C1 compiles them. The
  * same methods compiled once serve every later request, whatever its bytes (docs/benchmarks.md, "A rehearsal at
@@ -37,8 +37,9 @@ import org.slf4j.LoggerFactory;
  * another: the stage shares code with the gateway and nothing else. No configured provider is called, no key is sent
  * anywhere, and the ledger, the metrics, the access log, the spending limits and the price catalog never hear of it.
  * Its bodies are made of {@linkplain Words#REHEARSAL words of their own}, so it is never a rehearsal of the very bytes
- * that come next. It ends about a tenth of a second after "listening"; a request arriving meanwhile is served as it
- * would have been, beside it.
+ * that come next. It runs beside the start's last tenth of a second, and the server listens once it is over
+ * ({@link GatewayServer#startRehearsed()}): a request sent the moment the port opens finds the path compiled too,
+ * rather than running beside the rehearsal, both interpreted (docs/benchmarks.md, "The rehearsal before listening").
  */
 final class Rehearsal {
     private static final Logger LOG = LoggerFactory.getLogger(Rehearsal.class);
@@ -84,10 +85,7 @@ final class Rehearsal {
             long begun = System.nanoTime();
             try {
                 run(config, json, errors, pricing, timers, turns.call());
-                Duration took = Duration.ofNanos(System.nanoTime() - begun);
-                LOG.info("warmed up: rehearsed Claude Code's first turns on a stage of its own in {} ms",
-                        took.toMillis());
-                done.complete(took);
+                done.complete(Duration.ofNanos(System.nanoTime() - begun)); // said by the start, as it listens
             } catch (Exception e) {
                 LOG.warn("the start's rehearsal failed, so the first request will be slower: {}", e.toString());
                 done.completeExceptionally(e);

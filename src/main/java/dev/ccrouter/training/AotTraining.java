@@ -43,7 +43,7 @@ public final class AotTraining {
     private static final int TURNS = Integer.getInteger("ccrouter.training.turns", 200);
     /** The first fetch begins 10 s after "listening" at the latest (GatewayServer), and takes milliseconds here. */
     private static final Duration CATALOG_FETCH_PATIENCE = Duration.ofSeconds(30);
-    /** The rehearsal takes a tenth of a second; a training whose rehearsal fails fails. */
+    /** The rehearsal was over before the gateway listened; a training whose rehearsal failed fails. */
     private static final Duration REHEARSAL_PATIENCE = Duration.ofSeconds(60);
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -63,11 +63,11 @@ public final class AotTraining {
                     "--exit-when-ready") != 0) {
                 throw new IllegalStateException("the gateway did not start for the training run");
             }
-            // Then the same gateway, kept running for the workload: start() returns once it listens.
+            // Then the same gateway, kept running for the workload: it returns once it listens, its rehearsal over.
             GatewayConfig config = new ConfigLoader(System.getenv())
                     .load(new ConfigLoader.Flags(0, null, upstreamUrl, null, dataDir));
-            try (GatewayServer gateway = new GatewayServer(config).start()) {
-                gateway.rehearse().get(REHEARSAL_PATIENCE.toMillis(), TimeUnit.MILLISECONDS); // as serve does
+            try (GatewayServer gateway = new GatewayServer(config).startRehearsed()) { // as serve does
+                gateway.rehearsal().get(REHEARSAL_PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
                 try (PlainClient client = new PlainClient(gateway.port())) {
                     replay(client);
                 }

@@ -60,9 +60,12 @@ class BareJavaJarIT {
                     .noneMatch(line -> line.contains("WARNING"));
             assertThat(threadNames(bounded.pid())).as("sockets waited on by platform-thread pollers (Main)")
                     .contains("Read-Poller", "Write-Poller").doesNotContain("MasterPoller");
-            await("serve's rehearsal (server/Rehearsal)").atMost(Duration.ofSeconds(30))
-                    .until(() -> gateway.log.stream().anyMatch(line -> line.matches(
-                            ".* warmed up: rehearsed Claude Code's first turns on a stage of its own in \\d+ ms")));
+            assertThat(gateway.log).as("serve's rehearsal (server/Rehearsal), over before it listens")
+                    .filteredOn(line -> line.contains(" warmed up: ") || line.contains(" ccrouter listening on "))
+                    .satisfiesExactly(
+                            line -> assertThat(line).matches(".* warmed up: rehearsed Claude Code's first turns on a "
+                                    + "stage of its own in \\d+ ms"),
+                            line -> assertThat(line).contains(" ccrouter listening on http://127.0.0.1:"));
         }
     }
 

@@ -8,6 +8,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import dev.ccrouter.api.anthropic.JsonBuffers;
 import dev.ccrouter.config.AuthSettings;
 import dev.ccrouter.config.LedgerSettings;
 import dev.ccrouter.config.ProviderSettings;
@@ -25,17 +26,23 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
 /**
- * The start's rehearsal sends Claude Code's turns through the gateway's own request path and leaves no trace a user
- * could see: the configured upstream never hears of it, and the ledger, the access log and the metrics count only the
- * requests that came after. When it is over before any request, the start's survivors are collected at once.
+ * The start's rehearsal sends Claude Code's turns through the gateway's own request path before the server listens, and
+ * leaves no trace a user could see: the configured upstream never hears of it, and the ledger, the access log and the
+ * metrics count only the requests that came after. The start's survivors are collected before the port opens too. A
+ * rehearsal that fails or does not end costs the start nothing but its patience.
  */
 class RehearsalTest {
     private static final String REQUEST = """
@@ -59,11 +66,10 @@ class RehearsalTest {
 
     @Test
     void rehearsesOnAStageOfItsOwnAndOnlyTheRealRequestIsRecorded() throws Exception {
-        gateway = RunningGateway.start(upstream);
+        gateway = RunningGateway.start(upstream, UnaryOperator.identity(), GatewayServer::startRehearsed);
         LedgerStore ledger = new LedgerStore(() -> LedgerDatabase.connect(LedgerSettings.defaults(gateway.dataDir())));
         try (AccessLogCapture accessLog = new AccessLogCapture()) {
-            Duration took = gateway.server().rehearse().get(30, TimeUnit.SECONDS);
-            assertThat(took).isPositive();
+            assertThat(gateway.server().rehearsal()).isCompletedWithValueMatching(Duration::isPositive);
 
             upstream.answer(FakeUpstream.json(200, """
                     {"choices":[{"index":0,"message":{"content":"ok"},"finish_reason":"stop"}],
@@ -83,14 +89,28 @@ class RehearsalTest {
     }
 
     @Test
-    void whenItIsOverBeforeAnyRequestTheStartsSurvivorsAreCollectedOnce() throws Exception {
-        gateway = RunningGateway.start(upstream);
+    void theServerListensOnceTheRehearsalIsOverAndTheStartsSurvivorsAreCollected() {
         long before = fullCollections();
+        List<String> said = new CopyOnWriteArrayList<>();
+        // each line with the full collections the test JVM had made by the time it was logged
+        try (var logs = new LogLines(said, event -> event.getFormattedMessage().substring(0, 12) + " "
+                + (fullCollections() - before), Rehearsal.class, GatewayServer.class)) {
+            gateway = RunningGateway.start(upstream, UnaryOperator.identity(), GatewayServer::startRehearsed);
+        }
 
-        gateway.server().rehearse().get(30, TimeUnit.SECONDS);
+        assertThat(gateway.server().rehearsal()).isCompletedWithValueMatching(Duration::isPositive);
+        assertThat(said).extracting(line -> line.substring(0, 12)).containsExactly("warmed up: r", "ccrouter lis");
+        // the start's collection (the test JVM's collector counts it as a full one) ran before the port opened
+        assertThat(Long.parseLong(said.get(1).substring(13))).isPositive();
+    }
 
-        // on the edge's watchdog thread, just after: the test JVM's own collector counts it as a full collection
-        await().atMost(Duration.ofSeconds(10)).until(() -> fullCollections() > before);
+    @Test
+    void aGatewayStartedWithoutARehearsalSaysSo() {
+        gateway = RunningGateway.start(upstream);
+
+        assertThatThrownBy(() -> gateway.server().rehearsal())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("started without a rehearsal");
     }
 
     /** Full collections so far, by the collector that makes them (Serial's or G1's, as the JVM runs). */
@@ -108,9 +128,9 @@ class RehearsalTest {
                 .withProviders(List.of(new ProviderSettings("openrouter", "openrouter",
                         URI.create(upstream.baseUrl()), List.of("sk-or-provider-key"), null, Map.of())))
                 .withAuth(new AuthSettings(List.of(AuthSettings.ClientKey.of("sk-gateway-only")), List.of()))
-                .withMaxBodyBytes(10_000));
+                .withMaxBodyBytes(10_000), GatewayServer::startRehearsed);
 
-        assertThat(gateway.server().rehearse().get(30, TimeUnit.SECONDS)).isPositive();
+        assertThat(gateway.server().rehearsal()).isCompletedWithValueMatching(Duration::isPositive);
         assertThat(upstream.requests()).isEmpty();
         // the gateway itself still asks for its key and keeps its limit
         assertThat(SseCapture.post(gateway.baseUrl() + "/v1/messages", REQUEST, "x-api-key", "sk-test").statusCode())
@@ -119,30 +139,85 @@ class RehearsalTest {
 
     @Test
     void aFailedRehearsalIsReportedAndTheGatewayServesOn() throws Exception {
-        gateway = RunningGateway.start(upstream);
-        ListAppender<ILoggingEvent> warnings = new ListAppender<>();
-        warnings.start();
-        Logger rehearsalLog = (Logger) LoggerFactory.getLogger(Rehearsal.class);
-        rehearsalLog.addAppender(warnings);
-        try {
-            assertThatThrownBy(() -> gateway.server()
-                    .rehearse(() -> List.of("{\"model\":".getBytes(StandardCharsets.UTF_8)))
-                    .get(30, TimeUnit.SECONDS))
-                    .isInstanceOf(ExecutionException.class)
-                    .cause().isInstanceOf(IllegalStateException.class)
-                    .hasMessageStartingWith("request POST /v1/messages answered HTTP/1.1 400 ");
-        } finally {
-            rehearsalLog.detachAppender(warnings);
+        List<String> said = new CopyOnWriteArrayList<>();
+        try (var logs = new LogLines(said, Rehearsal.class)) {
+            gateway = RunningGateway.start(upstream, UnaryOperator.identity(),
+                    server -> server.startRehearsed(() -> List.of("{\"model\":".getBytes(StandardCharsets.UTF_8))));
         }
-        assertThat(warnings.list).singleElement().satisfies(warning -> {
-            assertThat(warning.getLevel()).isEqualTo(Level.WARN);
-            assertThat(warning.getFormattedMessage())
-                    .startsWith("the start's rehearsal failed, so the first request will be slower: ");
-        });
+
+        assertThatThrownBy(() -> gateway.server().rehearsal().get())
+                .isInstanceOf(ExecutionException.class)
+                .cause().isInstanceOf(IllegalStateException.class)
+                .hasMessageStartingWith("request POST /v1/messages answered HTTP/1.1 400 ");
+        assertThat(said).singleElement().asString()
+                .startsWith("WARN the start's rehearsal failed, so the first request will be slower: ");
 
         upstream.answer(FakeUpstream.json(200, """
                 {"choices":[{"index":0,"message":{"content":"ok"},"finish_reason":"stop"}]}"""));
         assertThat(SseCapture.post(gateway.baseUrl() + "/v1/messages", REQUEST, "x-api-key", "sk-test").statusCode())
                 .isEqualTo(200);
+    }
+
+    @Test
+    void aRehearsalThatDoesNotEndHoldsTheStartNoLongerThanItsPatience() throws Exception {
+        CountDownLatch released = new CountDownLatch(1);
+        List<String> said = new CopyOnWriteArrayList<>();
+        try (var logs = new LogLines(said, GatewayServer.class)) {
+            gateway = RunningGateway.start(upstream, UnaryOperator.identity(), server -> server.startRehearsed(() -> {
+                released.await();
+                return Rehearsal.claudeCodeTurns(JsonBuffers.mapper());
+            }));
+        }
+        try {
+            assertThat(said).contains("WARN the start's rehearsal is taking over 5 s: listening without waiting for its end");
+            assertThat(gateway.server().rehearsal()).isNotDone();
+            upstream.answer(FakeUpstream.json(200, """
+                    {"choices":[{"index":0,"message":{"content":"ok"},"finish_reason":"stop"}]}"""));
+            assertThat(SseCapture.post(gateway.baseUrl() + "/v1/messages", REQUEST, "x-api-key", "sk-test")
+                    .statusCode()).isEqualTo(200);
+        } finally {
+            released.countDown();
+        }
+        assertThat(gateway.server().rehearsal().get(30, TimeUnit.SECONDS)).isPositive();
+        assertThat(upstream.requests()).hasSize(1);
+    }
+
+    /** The lines the given classes log while open (INFO and above, whatever the tests' level). */
+    private static final class LogLines implements AutoCloseable {
+        private final ListAppender<ILoggingEvent> appender = new ListAppender<>() {
+            @Override
+            protected void append(ILoggingEvent event) {
+                lines.add(format.apply(event));
+            }
+        };
+        private final List<String> lines;
+        private final Function<ILoggingEvent, String> format;
+        private final List<Logger> loggers;
+        private final List<Level> levels;
+
+        /** Each line as "LEVEL message". */
+        LogLines(List<String> lines, Class<?>... classes) {
+            this(lines, event -> event.getLevel() + " " + event.getFormattedMessage(), classes);
+        }
+
+        LogLines(List<String> lines, Function<ILoggingEvent, String> format, Class<?>... classes) {
+            this.lines = lines;
+            this.format = format;
+            this.loggers = Stream.of(classes).map(type -> (Logger) LoggerFactory.getLogger(type)).toList();
+            this.levels = loggers.stream().map(Logger::getLevel).toList();
+            appender.start();
+            loggers.forEach(logger -> {
+                logger.addAppender(appender);
+                logger.setLevel(Level.INFO);
+            });
+        }
+
+        @Override
+        public void close() {
+            for (int i = 0; i < loggers.size(); i++) {
+                loggers.get(i).detachAppender(appender);
+                loggers.get(i).setLevel(levels.get(i));
+            }
+        }
     }
 }

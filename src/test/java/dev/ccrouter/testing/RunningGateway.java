@@ -47,8 +47,22 @@ public final class RunningGateway implements AutoCloseable {
         return start(upstream.baseUrl(), adjust, ledger);
     }
 
+    /**
+     * A gateway started another way than {@link GatewayServer#start()}, such as {@code GatewayServer::startRehearsed}
+     * (as {@code serve} starts it).
+     */
+    public static RunningGateway start(FakeUpstream upstream, UnaryOperator<GatewayConfig> adjust,
+                                       UnaryOperator<GatewayServer> starting) {
+        return start(upstream.baseUrl(), adjust, null, starting);
+    }
+
     private static RunningGateway start(String upstreamBaseUrl, UnaryOperator<GatewayConfig> adjust,
                                         LedgerSettings ledger) {
+        return start(upstreamBaseUrl, adjust, ledger, GatewayServer::start);
+    }
+
+    private static RunningGateway start(String upstreamBaseUrl, UnaryOperator<GatewayConfig> adjust,
+                                        LedgerSettings ledger, UnaryOperator<GatewayServer> starting) {
         Path dataDir;
         try {
             dataDir = Files.createTempDirectory("ccrouter-test-");
@@ -62,7 +76,7 @@ public final class RunningGateway implements AutoCloseable {
         try {
             GatewayConfig adjusted = adjust.apply(config);
             GatewayServer server = ledger == null ? new GatewayServer(adjusted) : new GatewayServer(adjusted, ledger);
-            return new RunningGateway(server.start(), adjusted, dataDir);
+            return new RunningGateway(starting.apply(server), adjusted, dataDir);
         } catch (RuntimeException e) { // a configuration the gateway refuses: leave nothing behind
             delete(dataDir);
             throw e;
