@@ -245,7 +245,8 @@ public final class GatewayServer implements AutoCloseable {
 
     /**
      * Sends the turns through the gateway's request path, on a stage that shares only its code ({@link Rehearsal}), so
-     * that the first real request does not run it cold, then collects what the start left ({@link EdgeGuard#startOver}).
+     * that the first real request does not run it cold, then collects what the start left
+     * ({@link EdgeGuard#startOver}).
      *
      * @return completes, once the collection has run, with how long the rehearsal took, or with why it failed
      */

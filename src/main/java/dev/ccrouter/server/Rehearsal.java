@@ -26,10 +26,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Claude Code's first turns, which the gateway sends itself before it listens, so that a user's first request finds
- * its path compiled rather than run cold by the interpreter. The start has already loaded and initialised every class that
- * request needs (the ahead-of-time cache, {@link FirstRequestClasses}); what was left is the interpreter on the 78 KB
- * body's loops — parsing, translating, writing it upstream, the stream's translation — while C1 compiles them. The
- * same methods compiled once serve every later request, whatever its bytes (docs/benchmarks.md, "A rehearsal at
+ * its path compiled rather than run cold by the interpreter. The start has already loaded and initialised every class
+ * that request needs (the ahead-of-time cache, {@link FirstRequestClasses}); what was left is the interpreter on the
+ * 78 KB body's loops — parsing, translating, writing it upstream, the stream's translation — while C1 compiles them.
+ * The same methods compiled once serve every later request, whatever its bytes (docs/benchmarks.md, "A rehearsal at
  * start").
  *
  * <p>The turns are sent from a client on 127.0.0.1 to a stage of its own — a server on an ephemeral loopback port with

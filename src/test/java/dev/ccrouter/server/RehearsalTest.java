@@ -93,7 +93,7 @@ class RehearsalTest {
         long before = fullCollections();
         List<String> said = new CopyOnWriteArrayList<>();
         // each line with the full collections the test JVM had made by the time it was logged
-        try (var logs = new LogLines(said, event -> event.getFormattedMessage().substring(0, 12) + " "
+        try (var logs = new LoggedLines(said, event -> event.getFormattedMessage().substring(0, 12) + " "
                 + (fullCollections() - before), Rehearsal.class, GatewayServer.class)) {
             gateway = RunningGateway.start(upstream, UnaryOperator.identity(), GatewayServer::startRehearsed);
         }
@@ -140,7 +140,7 @@ class RehearsalTest {
     @Test
     void aFailedRehearsalIsReportedAndTheGatewayServesOn() throws Exception {
         List<String> said = new CopyOnWriteArrayList<>();
-        try (var logs = new LogLines(said, Rehearsal.class)) {
+        try (var logs = new LoggedLines(said, Rehearsal.class)) {
             gateway = RunningGateway.start(upstream, UnaryOperator.identity(),
                     server -> server.startRehearsed(() -> List.of("{\"model\":".getBytes(StandardCharsets.UTF_8))));
         }
@@ -162,14 +162,15 @@ class RehearsalTest {
     void aRehearsalThatDoesNotEndHoldsTheStartNoLongerThanItsPatience() throws Exception {
         CountDownLatch released = new CountDownLatch(1);
         List<String> said = new CopyOnWriteArrayList<>();
-        try (var logs = new LogLines(said, GatewayServer.class)) {
+        try (var logs = new LoggedLines(said, GatewayServer.class)) {
             gateway = RunningGateway.start(upstream, UnaryOperator.identity(), server -> server.startRehearsed(() -> {
                 released.await();
                 return Rehearsal.claudeCodeTurns(JsonBuffers.mapper());
             }));
         }
         try {
-            assertThat(said).contains("WARN the start's rehearsal is taking over 5 s: listening without waiting for its end");
+            assertThat(said)
+                    .contains("WARN the start's rehearsal is taking over 5 s: listening without waiting for its end");
             assertThat(gateway.server().rehearsal()).isNotDone();
             upstream.answer(FakeUpstream.json(200, """
                     {"choices":[{"index":0,"message":{"content":"ok"},"finish_reason":"stop"}]}"""));
@@ -183,7 +184,7 @@ class RehearsalTest {
     }
 
     /** The lines the given classes log while open (INFO and above, whatever the tests' level). */
-    private static final class LogLines implements AutoCloseable {
+    private static final class LoggedLines implements AutoCloseable {
         private final ListAppender<ILoggingEvent> appender = new ListAppender<>() {
             @Override
             protected void append(ILoggingEvent event) {
@@ -196,11 +197,11 @@ class RehearsalTest {
         private final List<Level> levels;
 
         /** Each line as "LEVEL message". */
-        LogLines(List<String> lines, Class<?>... classes) {
+        LoggedLines(List<String> lines, Class<?>... classes) {
             this(lines, event -> event.getLevel() + " " + event.getFormattedMessage(), classes);
         }
 
-        LogLines(List<String> lines, Function<ILoggingEvent, String> format, Class<?>... classes) {
+        LoggedLines(List<String> lines, Function<ILoggingEvent, String> format, Class<?>... classes) {
             this.lines = lines;
             this.format = format;
             this.loggers = Stream.of(classes).map(type -> (Logger) LoggerFactory.getLogger(type)).toList();
