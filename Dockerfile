@@ -32,12 +32,12 @@ COPY --from=build /build/target/ccrouter.jar /app/ccrouter.jar
 # start. The collector is named as in ENTRYPOINT: without a heap or collector flag the jar restarts itself with
 # bounded settings (cli/BoundedHeap), and the cache would hold only the first JVM's classes.
 RUN if java -XX:+PrintFlagsFinal -version 2>/dev/null | grep -q ' AOTCacheOutput '; then \
-      java -XX:+UseSerialGC -Xmx768m -Xms176m -Xmn160m -XX:SurvivorRatio=4 -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:-ShrinkHeapInSteps -XX:+UnlockExperimentalVMOptions -XX:TrimNativeHeapInterval=5000 \
+      java -XX:+UseSerialGC -Xmx768m -Xms176m -Xmn160m -XX:SurvivorRatio=4 -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:-ShrinkHeapInSteps -XX:+UnlockExperimentalVMOptions -XX:TrimNativeHeapInterval=5000 -XX:CompileCommand=quiet '-XX:CompileCommand=CompileThresholdScaling,dev.ccrouter.*::*,0.25' \
         -XX:AOTCacheOutput=/app/ccrouter.aot -XX:+UnlockDiagnosticVMOptions -XX:-AOTRecordTraining -Xlog:aot*=off -Xlog:cds*=off \
         -cp /app/ccrouter.jar dev.ccrouter.training.AotTraining \
       && echo '-XX:AOTCache=/app/ccrouter.aot -Xlog:aot*=off -Xlog:cds*=off' >/app/cache.options; \
     else \
-      java -XX:+UseSerialGC -Xmx768m -Xms176m -Xmn160m -XX:SurvivorRatio=4 -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:-ShrinkHeapInSteps -XX:+UnlockExperimentalVMOptions -XX:TrimNativeHeapInterval=5000 \
+      java -XX:+UseSerialGC -Xmx768m -Xms176m -Xmn160m -XX:SurvivorRatio=4 -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:-ShrinkHeapInSteps -XX:+UnlockExperimentalVMOptions -XX:TrimNativeHeapInterval=5000 -XX:CompileCommand=quiet '-XX:CompileCommand=CompileThresholdScaling,dev.ccrouter.*::*,0.25' \
         -XX:ArchiveClassesAtExit=/app/ccrouter.jsa -Xlog:cds=off \
         -Xlog:cds+dynamic=off -jar /app/ccrouter.jar serve --port 0 --data-dir /tmp/cds-training --exit-when-ready \
       && rm -rf /tmp/cds-training \
@@ -58,4 +58,6 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=10s --retries=3 \
 # JAVA_TOOL_OPTIONS, so override the entrypoint).
 ENTRYPOINT ["java", "-XX:+UseSerialGC", "-Xmx768m", "-Xms176m", "-Xmn160m", "-XX:SurvivorRatio=4", "-XX:MinHeapFreeRatio=10", \
             "-XX:MaxHeapFreeRatio=30", "-XX:-ShrinkHeapInSteps", \
-            "-XX:+UnlockExperimentalVMOptions", "-XX:TrimNativeHeapInterval=5000", "@/app/cache.options", "-jar", "/app/ccrouter.jar", "serve"]
+            "-XX:+UnlockExperimentalVMOptions", "-XX:TrimNativeHeapInterval=5000", "-XX:CompileCommand=quiet", \
+            "-XX:CompileCommand=CompileThresholdScaling,dev.ccrouter.*::*,0.25", \
+            "@/app/cache.options", "-jar", "/app/ccrouter.jar", "serve"]
