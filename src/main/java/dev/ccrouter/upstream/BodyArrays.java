@@ -33,7 +33,7 @@ public final class BodyArrays {
     static final byte POISON = (byte) 0xFF;
     private static final boolean POISONED = Boolean.getBoolean("ccrouter.poisonGivenArrays");
 
-    /** Every shelf {@link #shelf()} made: a gateway has two, its client bodies' and its upstream bodies'. */
+    /** Every shelf {@link #shelf()} made: the process has two, its client bodies' and its upstream bodies'. */
     private static final List<BodyArrays> SHELVES = new CopyOnWriteArrayList<>();
 
     private final AtomicReferenceArray<byte[]> shelf = new AtomicReferenceArray<>(SLOTS);
