@@ -219,7 +219,13 @@ final class EdgeGuard implements ConnectionGate, ReadDeadlines, ClientDepartures
 
     @Override
     public void close() {
-        watchdog.shutdownNow();
+        // A task still queued is dropped by shutdownNow without being cancelled: its future would never be done, and
+        // whoever waits for the start's collection (the rehearsal's thread) would wait for ever.
+        for (Runnable dropped : watchdog.shutdownNow()) {
+            if (dropped instanceof Future<?> task) {
+                task.cancel(false);
+            }
+        }
     }
 
     private ConnectionWatch admit(Connection connection) {
@@ -246,7 +252,7 @@ final class EdgeGuard implements ConnectionGate, ReadDeadlines, ClientDepartures
     /**
      * The start is over: on the watchdog's thread, the collection of what it left ({@link IdleCollection#startOver}).
      *
-     * @return done once that collection has run (or was not needed)
+     * @return done once that collection has run (or was not needed), or cancelled when the gateway closed first
      */
     Future<?> startOver() {
         try {

@@ -22,6 +22,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -46,7 +47,10 @@ public final class GatewayServer implements AutoCloseable {
     static final Duration FIRST_FETCH_AFTER_FIRST_REQUEST = Duration.ofSeconds(1);
     /** When no request comes, the first fetch begins this long after "listening". */
     static final Duration FIRST_FETCH_AT_THE_LATEST = Duration.ofSeconds(10);
-    /** How long a start waits for its rehearsal before listening (≈ 0.1 s on 2 cores, beside the rest of the start). */
+    /**
+     * How long after its beginning a start waits for its rehearsal (≈ 0.1 s on 2 cores, beside the rest of the start),
+     * before listening and, when the start fails, before closing what the rehearsal uses: the two waits together.
+     */
     static final Duration REHEARSAL_PATIENCE = Duration.ofSeconds(5);
 
     private final GatewayConfig config;
@@ -67,6 +71,8 @@ public final class GatewayServer implements AutoCloseable {
     private Callable<List<byte[]>> rehearsalTurns;
     /** The start's rehearsal, when it had one. */
     private CompletableFuture<Duration> rehearsal;
+    /** When the start stops waiting for its rehearsal ({@link System#nanoTime}). */
+    private long rehearsalDeadline;
     private final AtomicReference<Handlers> handlers = new AtomicReference<>();
     /** Per-request timers (streams started early); its one thread starts with the first timer. */
     private final ScheduledThreadPoolExecutor timers = timers();
@@ -102,8 +108,9 @@ public final class GatewayServer implements AutoCloseable {
      * Starts as {@link #start()} does, but opens the port only once Claude Code's first turns have been rehearsed
      * ({@link Rehearsal}) and the start's survivors collected, so that the first request, even one sent the moment
      * "listening" is printed, finds its path compiled and no collection due. The rehearsal runs beside the ledger's
-     * opening and the start's other threads; a failed one is logged, and the gateway listens all the same.
-     * {@code serve} starts this way.
+     * opening and the start's other threads; a failed one is logged, and the gateway listens all the same, as it does
+     * when the rehearsal is still going {@link #REHEARSAL_PATIENCE} after it began (it then ends beside the first
+     * requests). {@code serve} starts this way.
      *
      * @throws LedgerUnavailableException when the ledger's database cannot be reached (before listening)
      */
@@ -217,13 +224,14 @@ public final class GatewayServer implements AutoCloseable {
         Thread.ofPlatform().daemon().name("ccrouter-first-request").start(FirstRequestClasses::prepare);
         awaitLedger();
         limits.start();
-        if (rehearsal != null) {
-            sayHowTheRehearsalWent();
-        }
+        boolean rehearsed = rehearsal == null || rehearsalOver();
         try {
             server = built.start();
         } catch (UncheckedIOException e) { // `serve` says so in one line, beside the address
             throw new IllegalStateException("cannot listen there (address in use, or not this machine's)");
+        }
+        if (rehearsal != null) {
+            sayHowTheRehearsalWent(rehearsed);
         }
         LOG.info("ccrouter listening on http://{}:{} → upstream {}", config.host(), server.port(), config.upstreamBaseUrl());
         upstream.prepareTls();
@@ -251,18 +259,21 @@ public final class GatewayServer implements AutoCloseable {
      * @return completes, once the collection has run, with how long the rehearsal took, or with why it failed
      */
     private CompletableFuture<Duration> rehearse(Callable<List<byte[]>> turns) {
+        rehearsalDeadline = System.nanoTime() + REHEARSAL_PATIENCE.toNanos();
         return Rehearsal.begin(config, json, shared.errors(), pricing, timers, turns)
                 .whenComplete((took, failure) -> awaitQuietly(edge.startOver()));
     }
 
     /**
-     * Waits for the rehearsal before listening, and says how it went; here rather than on its end, so that a start that
-     * fails says only why.
+     * Says how the rehearsal went, once the port is open: a start that fails says only why. A rehearsal that outlasted
+     * the start's patience says so, and again when it ends.
      */
-    private void sayHowTheRehearsalWent() {
-        if (!rehearsalOver()) {
+    private void sayHowTheRehearsalWent(boolean over) {
+        if (!over) {
             LOG.warn("the start's rehearsal is taking over {} s: listening without waiting for its end",
                     REHEARSAL_PATIENCE.toSeconds());
+            rehearsal.thenAccept(took -> LOG.info("warmed up: rehearsed Claude Code's first turns on a stage of its own"
+                    + " in {} ms, after listening", took.toMillis()));
         } else if (!rehearsal.isCompletedExceptionally()) {
             LOG.info("warmed up: rehearsed Claude Code's first turns on a stage of its own in {} ms",
                     rehearsal.join().toMillis());
@@ -270,13 +281,13 @@ public final class GatewayServer implements AutoCloseable {
     }
 
     /**
-     * Waits for the rehearsal, at most {@link #REHEARSAL_PATIENCE}: false when it is still going (on a machine far
-     * slower than any measured; it then finishes beside the first requests). One that failed was logged by
-     * {@link Rehearsal} and costs only speed.
+     * Waits for the rehearsal, until {@link #REHEARSAL_PATIENCE} after its beginning: false when it is still going (on
+     * a machine far slower than any measured; it then finishes beside the first requests). One that failed was logged
+     * by {@link Rehearsal} and costs only speed.
      */
     private boolean rehearsalOver() {
         try {
-            rehearsal.get(REHEARSAL_PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
+            rehearsal.get(Math.max(0, rehearsalDeadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (ExecutionException e) {
             // said by the rehearsal
         } catch (TimeoutException e) {
@@ -288,10 +299,15 @@ public final class GatewayServer implements AutoCloseable {
         return true;
     }
 
-    /** The start's collection, awaited on the rehearsal's thread: the rehearsal is over once it has run. */
+    /**
+     * The start's collection, awaited on the rehearsal's thread: the rehearsal is over once it has run, or once the
+     * gateway closed before it could.
+     */
     private static void awaitQuietly(Future<?> collection) {
         try {
             collection.get();
+        } catch (CancellationException e) {
+            // the gateway closed first: nothing left to collect for
         } catch (ExecutionException e) {
             LOG.warn("the start's collection failed: {}", e.getCause().toString());
         } catch (InterruptedException e) {

@@ -73,7 +73,8 @@ final class Rehearsal {
      * @param config the gateway's configuration; the stage keeps its models, output limits and stream settings and
      *               routes everything to the canned upstream
      * @param turns  the request bodies sent, in order, {@link #ROUNDS} times; made on the rehearsal's thread, so that
-     *               writing the 78 KB body is not the caller's work (serve's main thread, once it listens)
+     *               writing the 78 KB body is not the caller's work (the start's main thread, which goes on
+     *               building the gateway)
      * @return completes with how long the rehearsal took, or with its failure (which costs only the first request's
      * speed, and is logged as such)
      */

@@ -43,7 +43,10 @@ public final class AotTraining {
     private static final int TURNS = Integer.getInteger("ccrouter.training.turns", 200);
     /** The first fetch begins 10 s after "listening" at the latest (GatewayServer), and takes milliseconds here. */
     private static final Duration CATALOG_FETCH_PATIENCE = Duration.ofSeconds(30);
-    /** The rehearsal was over before the gateway listened; a training whose rehearsal failed fails. */
+    /**
+     * The rehearsal is over before the gateway listens unless it outlasted the start's patience; a training waits
+     * for it a while longer, and one whose rehearsal failed or never ended fails.
+     */
     private static final Duration REHEARSAL_PATIENCE = Duration.ofSeconds(60);
     private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -20,6 +20,8 @@ import dev.ccrouter.testing.RunningGateway;
 import dev.ccrouter.testing.SseCapture;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -163,24 +165,62 @@ class RehearsalTest {
         CountDownLatch released = new CountDownLatch(1);
         List<String> said = new CopyOnWriteArrayList<>();
         try (var logs = new LoggedLines(said, GatewayServer.class)) {
+            long begun = System.nanoTime();
             gateway = RunningGateway.start(upstream, UnaryOperator.identity(), server -> server.startRehearsed(() -> {
                 released.await();
                 return Rehearsal.claudeCodeTurns(JsonBuffers.mapper());
             }));
+            assertThat(Duration.ofNanos(System.nanoTime() - begun))
+                    .isGreaterThanOrEqualTo(GatewayServer.REHEARSAL_PATIENCE)
+                    .isLessThan(GatewayServer.REHEARSAL_PATIENCE.multipliedBy(2));
+            try {
+                assertThat(said).startsWith(
+                        "WARN the start's rehearsal is taking over 5 s: listening without waiting for its end");
+                assertThat(said.get(1)).startsWith("INFO ccrouter listening on http://");
+                assertThat(gateway.server().rehearsal()).isNotDone();
+                upstream.answer(FakeUpstream.json(200, """
+                        {"choices":[{"index":0,"message":{"content":"ok"},"finish_reason":"stop"}]}"""));
+                assertThat(SseCapture.post(gateway.baseUrl() + "/v1/messages", REQUEST, "x-api-key", "sk-test")
+                        .statusCode()).isEqualTo(200);
+            } finally {
+                released.countDown();
+            }
+            assertThat(gateway.server().rehearsal().get(30, TimeUnit.SECONDS)).isPositive();
+            // the late end is said too, once the rehearsal's last step (the start's collection) is over
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(said).last().asString()
+                    .matches("INFO warmed up: rehearsed Claude Code's first turns on a stage of its own in \\d+ ms,"
+                            + " after listening"));
         }
-        try {
-            assertThat(said)
-                    .contains("WARN the start's rehearsal is taking over 5 s: listening without waiting for its end");
-            assertThat(gateway.server().rehearsal()).isNotDone();
-            upstream.answer(FakeUpstream.json(200, """
-                    {"choices":[{"index":0,"message":{"content":"ok"},"finish_reason":"stop"}]}"""));
-            assertThat(SseCapture.post(gateway.baseUrl() + "/v1/messages", REQUEST, "x-api-key", "sk-test")
-                    .statusCode()).isEqualTo(200);
+        assertThat(upstream.requests()).hasSize(1);
+    }
+
+    /**
+     * A start that cannot open its port while its rehearsal outlasts the patience fails once the patience is spent,
+     * not after a second wait on its way out, and says nothing of a rehearsal or of listening.
+     */
+    @Test
+    void aStartThatCannotListenWaitsForItsRehearsalOnceAndSaysOnlyWhy() throws Exception {
+        CountDownLatch released = new CountDownLatch(1);
+        List<String> said = new CopyOnWriteArrayList<>();
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+             var logs = new LoggedLines(said, GatewayServer.class)) {
+            long begun = System.nanoTime();
+            assertThatThrownBy(() -> RunningGateway.start(upstream, config -> config.withPort(taken.getLocalPort()),
+                    server -> server.startRehearsed(() -> {
+                        released.await();
+                        return Rehearsal.claudeCodeTurns(JsonBuffers.mapper());
+                    })))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessage("cannot listen there (address in use, or not this machine's)");
+            assertThat(Duration.ofNanos(System.nanoTime() - begun))
+                    .isGreaterThanOrEqualTo(GatewayServer.REHEARSAL_PATIENCE)
+                    .isLessThan(GatewayServer.REHEARSAL_PATIENCE.multipliedBy(2));
+            assertThat(said).noneMatch(line -> line.contains("rehearsal") || line.contains("warmed up")
+                    || line.contains("listening"));
         } finally {
             released.countDown();
         }
-        assertThat(gateway.server().rehearsal().get(30, TimeUnit.SECONDS)).isPositive();
-        assertThat(upstream.requests()).hasSize(1);
+        assertThat(upstream.requests()).isEmpty();
     }
 
     /** The lines the given classes log while open (INFO and above, whatever the tests' level). */
