@@ -12,7 +12,9 @@ import java.math.BigDecimal;
  *
  * <p>Cache hits are read wherever a provider puts them: {@code prompt_tokens_details.cached_tokens} (OpenAI,
  * OpenRouter, Groq, Qwen, Z.ai, vLLM), {@code prompt_cache_hit_tokens} (DeepSeek) or a top-level
- * {@code cached_tokens} (Moonshot). Every one of them counts tokens that {@code prompt_tokens} includes.
+ * {@code cached_tokens} (Moonshot). Every one of them counts tokens that {@code prompt_tokens} includes; so do cache
+ * writes, {@code prompt_tokens_details.cache_write_tokens} (OpenRouter) or {@code cache_creation_input_tokens} beside
+ * {@code cached_tokens} (DashScope, whose explicit cache is the Anthropic-style one).
  *
  * @param cacheWriteTokens null when the upstream did not report cache writes (0 is a report)
  * @param cost             null when the upstream reported no cost
@@ -28,7 +30,7 @@ record UpstreamUsage(long promptTokens,
 
     static UpstreamUsage of(JsonNode usage) {
         JsonNode prompt = usage.path("prompt_tokens_details");
-        JsonNode writes = prompt.get("cache_write_tokens");
+        JsonNode writes = cacheWriteTokens(prompt);
         return new UpstreamUsage(
                 count(usage.get("prompt_tokens")),
                 count(usage.get("completion_tokens")),
@@ -38,6 +40,12 @@ record UpstreamUsage(long promptTokens,
                 Money.parse(usage.get("cost")),
                 usage.path("is_byok").asBoolean(false),
                 Money.parse(usage.path("cost_details").get("upstream_inference_cost")));
+    }
+
+    /** OpenRouter's {@code cache_write_tokens}, or DashScope's {@code cache_creation_input_tokens}; null if neither. */
+    private static JsonNode cacheWriteTokens(JsonNode promptDetails) {
+        JsonNode openRouter = promptDetails.get("cache_write_tokens");
+        return openRouter != null && !openRouter.isNull() ? openRouter : promptDetails.get("cache_creation_input_tokens");
     }
 
     private static long cachedTokens(JsonNode usage, JsonNode promptDetails) {

@@ -2,8 +2,6 @@ package dev.ccrouter.translate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.ccrouter.api.anthropic.AnthropicError;
-import dev.ccrouter.api.anthropic.ErrorType;
 
 /**
  * A whole (non-streaming) OpenAI chat completion → an Anthropic Message, by the one translation path: the completion
@@ -23,11 +21,6 @@ public final class ChatResponseTranslator {
      *                                  holds no choice at all, which is no answer either
      */
     public WholeMessage translate(JsonNode completion, ResponseContext context) {
-        boolean reportsError = completion.hasNonNull("error")
-                || "error".equals(completion.path("choices").path(0).path("finish_reason").asText());
-        if (!reportsError && !completion.path("choices").path(0).isObject()) {
-            throw new UpstreamFailureException(AnthropicError.of(ErrorType.API, "The upstream answered without a choice."));
-        }
         MessageFold fold = new MessageFold();
         ChatStreamTranslator machine = new ChatStreamTranslator(json, context, fold);
         machine.onCompletion(completion);

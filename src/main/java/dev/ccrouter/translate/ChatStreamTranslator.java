@@ -37,9 +37,11 @@ public final class ChatStreamTranslator {
     private static final String REDACTED_PLACEHOLDER = "[REDACTED]";
     /**
      * Finish reasons that say the provider broke off: DeepSeek's {@code insufficient_system_resource} (its inference
-     * capacity ran out), Z.ai's {@code network_error}.
+     * capacity ran out), Z.ai's {@code network_error}, vLLM's and SGLang's {@code abort} (the engine dropped the
+     * request: shut down, scaled down, aborted by its operator).
      */
-    private static final java.util.Set<String> INTERRUPTIONS = java.util.Set.of("insufficient_system_resource", "network_error");
+    private static final java.util.Set<String> INTERRUPTIONS = java.util.Set.of("insufficient_system_resource",
+            "network_error", "abort");
 
     private enum OpenBlock { NONE, THINKING, TEXT }
 
@@ -131,7 +133,8 @@ public final class ChatStreamTranslator {
             }
             onDelta(choice.path("delta"));
             JsonNode reason = choice.get("finish_reason");
-            if (reason != null && reason.isTextual()) {
+            // Ollama and some GLM routes send "" on every chunk but the last where OpenAI sends null: not a finish.
+            if (reason != null && reason.isTextual() && !reason.asText().isBlank()) {
                 if ("error".equals(reason.asText())) {
                     // The error object sits at the top (handled above) or, like in whole responses, on the choice.
                     JsonNode choiceError = choice.get("error");
@@ -159,6 +162,13 @@ public final class ChatStreamTranslator {
      * how a whole answer reaches a streaming client, and how {@link ChatResponseTranslator} folds a Message.
      */
     public void onCompletion(JsonNode completion) {
+        boolean reportsError = completion.hasNonNull("error")
+                || "error".equals(completion.path("choices").path(0).path("finish_reason").asText());
+        if (!reportsError && !completion.path("choices").path(0).isObject()) {
+            // A 200 body with no choice (a provider's own error envelope, say) is no answer, not an empty one.
+            onFailure(AnthropicError.of(ErrorType.API, "The upstream answered without a choice."));
+            return;
+        }
         onChunk(CompletionChunk.of(completion));
         onDone();
     }

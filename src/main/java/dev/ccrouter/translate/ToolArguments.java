@@ -1,9 +1,11 @@
 package dev.ccrouter.translate;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.Deque;
 
@@ -52,11 +54,26 @@ final class ToolArguments {
         return null;
     }
 
+    /**
+     * The value the text holds, or null when it holds none, or two: some models (Gemini among them) pack parallel calls
+     * into one call's arguments as {@code {…}{…}}, and taking the first would drop the others without a word. Anything
+     * else after the value (a stray closing brace) is let be, as models add one now and then.
+     */
     private JsonNode tryParse(String text) {
-        try {
-            return json.readTree(text);
-        } catch (JsonProcessingException e) {
+        try (JsonParser parser = json.createParser(text)) {
+            JsonNode value = json.readTree(parser);
+            return anotherValueFollows(parser) ? null : value;
+        } catch (IOException e) {
             return null;
+        }
+    }
+
+    private static boolean anotherValueFollows(JsonParser parser) {
+        try {
+            JsonToken next = parser.nextToken();
+            return next != null && next != JsonToken.END_OBJECT && next != JsonToken.END_ARRAY;
+        } catch (IOException strayCharacters) {
+            return false;
         }
     }
 

@@ -154,6 +154,14 @@ class UsageAccountingTest {
                         noted(expect(usage(500, 300, 48000, 3500, 0, 0), CacheWrites.REPORTED,
                                 "0.0015", "0.0045", "0.0144", "0.013125", "0.033525", null, null),
                                 "the upstream reported no cost")),
+                // DashScope's explicit cache reports its writes as cache_creation_input_tokens beside cached_tokens.
+                arguments("DashScope's reported writes, no cost", sonnet, FIVE_MINUTES, """
+                        {"prompt_tokens": 52000, "completion_tokens": 300,
+                         "prompt_tokens_details": {"cached_tokens": 48000, "cache_creation_input_tokens": 3500,
+                           "cache_creation": {"ephemeral_5m_input_tokens": 3500}, "cache_type": "ephemeral"}}""",
+                        noted(expect(usage(500, 300, 48000, 3500, 0, 0), CacheWrites.REPORTED,
+                                "0.0015", "0.0045", "0.0144", "0.013125", "0.033525", null, null),
+                                "the upstream reported no cost")),
                 arguments("missing prices: exact tokens, no cost", "someone/unlisted-model", FIVE_MINUTES, """
                         {"prompt_tokens": 52000, "completion_tokens": 300,
                          "prompt_tokens_details": {"cached_tokens": 48000, "cache_write_tokens": 3500}, "cost": 0.03}""",

@@ -124,6 +124,25 @@ class UpstreamFaultsTest {
                 "The upstream returned a response that could not be read as JSON: the body is empty");
     }
 
+    /**
+     * A 200 JSON body that holds no choice (here a provider's own error envelope) is no answer, streaming or not: not
+     * an empty message that ends with {@code end_turn}.
+     */
+    @Test
+    void aJsonAnswerWithoutAChoiceIsAnErrorStreamingOrNot() throws Exception {
+        String noChoice = "{\"id\":\"x1\",\"base_resp\":{\"status_code\":1008,\"status_msg\":\"insufficient balance\"}}";
+        upstream.behave((socket, out) -> {
+            out.write(head(200, "content-type", "application/json", "content-length", String.valueOf(noChoice.length())));
+            out.write(noChoice.getBytes(StandardCharsets.UTF_8));
+            out.flush();
+        });
+
+        assertError(post(WHOLE), 500, "api_error", "The upstream answered without a choice.");
+        HttpResponse<String> streamed = post(STREAM);
+        assertThat(streamed.statusCode()).isEqualTo(200);
+        assertEndsWithError(streamed.body(), "api_error", "The upstream answered without a choice.");
+    }
+
     @Test
     void aWholeAnswerCutShortIsA502() throws Exception {
         upstream.behave((socket, out) -> {

@@ -191,7 +191,7 @@ class StreamTranslationPropertiesTest {
                 weighted(2, Arbitraries.of("stop", "length", "tool_calls", "content_filter", "function_call")
                         .map(NODES::textNode)),
                 weighted(1, Arbitraries.of("end_turn", "max_tokens", "weird", "").map(NODES::textNode)),
-                weighted(1, Arbitraries.of("error", "network_error", "insufficient_system_resource")
+                weighted(1, Arbitraries.of("error", "network_error", "insufficient_system_resource", "abort")
                         .map(NODES::textNode).injectNull(0.6).map(r -> r == null ? NODES.nullNode() : r)),
                 weighted(1, Arbitraries.just(NODES.numberNode(3))));
     }

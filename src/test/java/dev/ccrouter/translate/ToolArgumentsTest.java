@@ -50,7 +50,13 @@ class ToolArgumentsTest {
                 Arguments.of("an array is not an object", "[1,2]", "{\"_invalid_arguments\":\"[1,2]\"}"),
                 Arguments.of("a number is not an object", "42", "{\"_invalid_arguments\":\"42\"}"),
                 Arguments.of("a string not holding an object", "\"hello\"", "{\"_invalid_arguments\":\"\\\"hello\\\"\"}"),
-                Arguments.of("a truncated literal", "{\"a\":tru", "{\"_invalid_arguments\":\"{\\\"a\\\":tru\"}"));
+                Arguments.of("a truncated literal", "{\"a\":tru", "{\"_invalid_arguments\":\"{\\\"a\\\":tru\"}"),
+                Arguments.of("two objects (parallel calls packed into one) are not the first alone",
+                        "{\"a\":1}{\"a\":2}", "{\"_invalid_arguments\":\"{\\\"a\\\":1}{\\\"a\\\":2}\"}"),
+                Arguments.of("two objects on two lines", "{\"a\":1}\n{\"a\":2}",
+                        "{\"_invalid_arguments\":\"{\\\"a\\\":1}\\n{\\\"a\\\":2}\"}"),
+                Arguments.of("a stray closing brace after the object", "{\"a\":{\"b\":1}}}", "{\"a\":{\"b\":1}}"),
+                Arguments.of("a stray closing tag after the object", "{\"a\":1}</tool_call>", "{\"a\":1}"));
     }
 
     @ParameterizedTest(name = "{0}")
