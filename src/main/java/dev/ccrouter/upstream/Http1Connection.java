@@ -8,6 +8,7 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
+import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
 
@@ -66,6 +67,11 @@ final class Http1Connection implements java.io.Closeable {
                 socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, readTimeout.toMillis()));
                 SSLSocket secure = (SSLSocket) tls.createSocket(socket, endpoint.host(), endpoint.port(), true);
                 secure.setUseClientMode(true);
+                // A socket made this way checks the certificate's chain only: without this, a certificate the JVM
+                // trusts but issued for another name would be accepted, and the provider's key sent to its holder.
+                SSLParameters parameters = secure.getSSLParameters();
+                parameters.setEndpointIdentificationAlgorithm("HTTPS");
+                secure.setSSLParameters(parameters);
                 secure.startHandshake();
                 socket.setSoTimeout(0);
                 // A timeout closes the plain socket under the TLS one: closing the TLS socket may wait for its reader.
