@@ -159,7 +159,9 @@ final class ResponseBody extends InputStream {
         }
         ended = true;
         in.beforeReading(null);
-        if (reusable && !closed) {
+        // Bytes past the body's end (a stray line break after its Content-Length) would be read as the start of the
+        // next request's answer on this connection: such a connection is not reused.
+        if (reusable && !closed && in.buffered() == 0) {
             release.accept(connection);
         } else {
             connection.close();

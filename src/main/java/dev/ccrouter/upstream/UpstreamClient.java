@@ -128,8 +128,9 @@ public final class UpstreamClient implements AutoCloseable {
             if (isTimeout(first)) {
                 throw timeout(call, first);
             }
-            if (cancellation.cancelled()) { // not a stale pooled connection: no second attempt
-                throw unreachable(call, first);
+            if (cancellation.cancelled() // not a stale pooled connection: no second attempt
+                    || first instanceof AnswerBegun) { // the upstream took the request: again would bill it twice
+                throw unreachable(call, first instanceof AnswerBegun begun ? begun.getCause() : first);
             }
             try {
                 return exchange(endpoint, head, body, false, cancellation);
@@ -151,15 +152,36 @@ public final class UpstreamClient implements AutoCloseable {
             cancellation.attach(connection);
             connection.serve(cancellation); // from here a write or read that waits for the patience tells it so
             connection.send(head, body);
+            return answer(connection, cancellation);
+        } catch (IOException | RuntimeException e) {
+            connection.close();
+            throw e;
+        }
+    }
+
+    /**
+     * The response to the request just sent; a failure once some of it came (a head cut short, or one that cannot be
+     * read) is the upstream's answer begun, and ends the call: only a request no byte answered is sent again.
+     */
+    private UpstreamResponse answer(Http1Connection connection, Cancellation cancellation) throws IOException {
+        try {
             ResponseHead response = connection.readHead();
             return new UpstreamResponse(response, new ResponseBody(connection, response, released -> {
                 released.serve(null);
                 cancellation.detach(released);
                 pool.release(released);
             }));
+        } catch (Http1Connection.NoResponseException nothing) {
+            throw nothing;
         } catch (IOException | RuntimeException e) {
-            connection.close();
-            throw e;
+            throw new AnswerBegun(e);
+        }
+    }
+
+    /** The upstream began to answer before the exchange failed. */
+    private static final class AnswerBegun extends IOException {
+        AnswerBegun(Throwable cause) {
+            super(cause.getMessage(), cause);
         }
     }
 

@@ -142,6 +142,11 @@ final class UpstreamInput extends InputStream {
         return limit - position + socket.available();
     }
 
+    /** The bytes read from the socket and not yet taken (no system call). */
+    int buffered() {
+        return limit - position;
+    }
+
     /**
      * Has {@code action} run before each read from the socket, which may wait for the network: a stream relay sends on
      * there what it translated from the bytes read so far, so that nothing waits for the upstream in the gateway, and
