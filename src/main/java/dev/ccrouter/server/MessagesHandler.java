@@ -498,10 +498,12 @@ final class MessagesHandler implements Handler {
                 client.startKeeper();
             });
             boolean complete = relay.relay(response.body(), translator, client);
+            // The client's answer ends first: waiting for the upstream's last bytes, to keep its connection, is not
+            // the client's wait (an upstream that holds back its chunked terminator would hold it to the read timeout).
+            client.close();
             if (complete) {
                 response.finishReading();
             }
-            client.close();
             exchange.clientGone = client.clientGone() || exchange.cancellation.cancelled();
         }
     }
