@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ccrouter.api.anthropic.AnthropicError;
 import dev.ccrouter.api.anthropic.ErrorType;
+import dev.ccrouter.api.anthropic.SseFrames;
+import dev.ccrouter.api.anthropic.StreamEvent;
 import dev.ccrouter.billing.AnthropicUsage;
 import dev.ccrouter.billing.Bill;
 import dev.ccrouter.billing.ModelPricing;
@@ -14,7 +16,9 @@ import dev.ccrouter.http.HeaderName;
 import dev.ccrouter.http.HeaderNames;
 import dev.ccrouter.http.RequestHeaders;
 import dev.ccrouter.http.ServerResponse;
+import dev.ccrouter.relay.StreamRelay;
 import dev.ccrouter.translate.CarriedReasoning;
+import dev.ccrouter.upstream.UpstreamClient;
 import dev.ccrouter.upstream.UpstreamResponse;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -127,7 +131,18 @@ final class AnthropicPassthrough {
         InputStream upstream = response.body();
         try (OutputStream client = res.outputStream()) {
             int read;
-            while ((read = readUpstream(upstream, buffer, exchange)) > 0) {
+            AnthropicError broken = null;
+            while (true) {
+                try {
+                    read = upstream.read(buffer);
+                } catch (IOException | UncheckedIOException e) {
+                    broken = brokenOff(e);
+                    exchange.streamError = broken.type().wireName();
+                    break;
+                }
+                if (read <= 0) {
+                    break;
+                }
                 try {
                     client.write(buffer, 0, read);
                     client.flush();
@@ -143,19 +158,23 @@ final class AnthropicPassthrough {
                 exchange.bill = AnthropicUsage.account(usage.usage, pricing);
                 client.write((": " + comment.apply(exchange.bill) + "\n\n").getBytes(StandardCharsets.UTF_8));
             }
+            if (broken != null) { // the one failure contract: a stream that broke ends with an error, never just stops
+                SseFrames.Writer frames = new SseFrames.Writer(json.getFactory(), 256);
+                frames.event(new StreamEvent.Error(broken));
+                frames.sendTo(client);
+            }
         } catch (IOException | UncheckedIOException e) {
             exchange.clientGone = true;
         }
     }
 
-    /** The next bytes of the upstream stream, or -1 at its end or when it broke (noted, and ended for the client). */
-    private static int readUpstream(InputStream upstream, byte[] buffer, Exchange exchange) {
-        try {
-            return upstream.read(buffer);
-        } catch (IOException | UncheckedIOException e) {
-            exchange.streamError = ErrorType.API.wireName();
-            return -1;
-        }
+    /** What a client is told when the upstream's stream broke off: as a translated stream tells it. */
+    private static AnthropicError brokenOff(Exception e) {
+        return UpstreamClient.isTimeout(e)
+                ? AnthropicError.of(ErrorType.TIMEOUT,
+                        "The upstream sent nothing for longer than the read timeout during the stream.")
+                : AnthropicError.of(ErrorType.API,
+                        "The upstream connection failed during the stream: " + StreamRelay.rootCause(e));
     }
 
     private JsonNode usageOfBody(byte[] body) {

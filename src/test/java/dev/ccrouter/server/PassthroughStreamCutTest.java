@@ -1,0 +1,116 @@
+package dev.ccrouter.server;
+
+import static dev.ccrouter.testing.MisbehavingUpstream.head;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ccrouter.config.ProviderSettings;
+import dev.ccrouter.testing.MisbehavingUpstream;
+import dev.ccrouter.testing.RunningGateway;
+import dev.ccrouter.testing.SseCapture;
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * design.md's one failure contract holds for Anthropic-wire providers too: once the stream has started, an upstream
+ * that breaks off (a reset, a read timeout) ends the client's stream with {@code event: error}, never by just stopping
+ * — a stream that just stops reads, to a client, like an answer that is complete.
+ */
+class PassthroughStreamCutTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String STARTED = """
+            event: message_start
+            data: {"type":"message_start","message":{"id":"msg_up_1","type":"message","role":"assistant","model":"claude-sonnet-4-5","content":[],"stop_reason":null,"stop_sequence":null,"usage":{"input_tokens":12,"output_tokens":1}}}
+
+            event: content_block_start
+            data: {"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}
+
+            event: content_block_delta
+            data: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Hel"}}
+
+            """;
+    private static final String REQUEST = """
+            {"model":"claude,claude-sonnet-4-5","max_tokens":256,"stream":true,\
+            "messages":[{"role":"user","content":"hello"}]}""";
+
+    static MisbehavingUpstream upstream;
+    static RunningGateway gateway;
+
+    @BeforeAll
+    static void start() {
+        upstream = MisbehavingUpstream.start();
+        gateway = RunningGateway.start(upstream.baseUrl(), config -> config.withReadTimeout(Duration.ofSeconds(1))
+                .withProviders(List.of(new ProviderSettings("claude", "anthropic", URI.create(upstream.baseUrl()),
+                        List.of("sk-provider-0123456789"), null, Map.of()))));
+    }
+
+    @AfterAll
+    static void stop() {
+        gateway.close();
+        upstream.close();
+    }
+
+    @Test
+    void aStreamResetMidwayEndsWithAnErrorEvent() throws Exception {
+        upstream.behave((socket, out) -> {
+            out.write(head(200, "content-type", "text/event-stream", "transfer-encoding", "chunked"));
+            byte[] data = STARTED.getBytes(StandardCharsets.UTF_8);
+            out.write((Integer.toHexString(data.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(data);
+            out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            MisbehavingUpstream.reset(socket);
+        });
+
+        HttpResponse<String> response = post();
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).startsWith(STARTED);
+        JsonNode error = lastError(response.body());
+        assertThat(error.path("type").asText()).isEqualTo("api_error");
+        assertThat(error.path("message").asText()).startsWith("The upstream connection failed during the stream: ");
+    }
+
+    @Test
+    void aStreamThatStallsEndsWithAnErrorEvent() throws Exception {
+        upstream.behave((socket, out) -> {
+            out.write(head(200, "content-type", "text/event-stream", "transfer-encoding", "chunked"));
+            byte[] data = STARTED.getBytes(StandardCharsets.UTF_8);
+            out.write((Integer.toHexString(data.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(data);
+            out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            upstream.stall();
+        });
+
+        HttpResponse<String> response = post();
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).startsWith(STARTED);
+        JsonNode error = lastError(response.body());
+        assertThat(error.path("type").asText()).isEqualTo("timeout_error");
+        assertThat(error.path("message").asText())
+                .isEqualTo("The upstream sent nothing for longer than the read timeout during the stream.");
+    }
+
+    /** The stream's last event, which must be {@code error}: its {@code error} object. */
+    private static JsonNode lastError(String body) throws Exception {
+        List<SseCapture.Frame> frames = SseCapture.frames(body);
+        SseCapture.Frame last = frames.get(frames.size() - 1);
+        assertThat(last.event()).as(body).isEqualTo("error");
+        return JSON.readTree(last.data()).path("error");
+    }
+
+    private static HttpResponse<String> post() throws Exception {
+        return SseCapture.post(gateway.baseUrl() + "/v1/messages", REQUEST, "x-api-key", "sk-client",
+                "anthropic-version", "2023-06-01");
+    }
+}
