@@ -151,11 +151,30 @@ public final class UpstreamClient implements AutoCloseable {
         try {
             cancellation.attach(connection);
             connection.serve(cancellation); // from here a write or read that waits for the patience tells it so
-            connection.send(head, body);
-            return answer(connection, cancellation);
+            try {
+                connection.send(head, body);
+            } catch (IOException | RuntimeException unsent) {
+                // An upstream may answer before it has read the whole body (a 413 once it read the head) and then
+                // close: its answer may be waiting to be read, and is the call's outcome, not the broken write.
+                UpstreamResponse early = answerAfterUnsentBody(connection, cancellation);
+                if (early == null) {
+                    throw unsent;
+                }
+                return early;
+            }
+            return answer(connection, cancellation, true);
         } catch (IOException | RuntimeException e) {
             connection.close();
             throw e;
+        }
+    }
+
+    /** The answer that came while the body was still being sent; null when none came (the write's failure stands). */
+    private UpstreamResponse answerAfterUnsentBody(Http1Connection connection, Cancellation cancellation) {
+        try {
+            return answer(connection, cancellation, false);
+        } catch (IOException | RuntimeException none) {
+            return null;
         }
     }
 
@@ -163,12 +182,17 @@ public final class UpstreamClient implements AutoCloseable {
      * The response to the request just sent; a failure once some of it came (a head cut short, or one that cannot be
      * read) is the upstream's answer begun, and ends the call: only a request no byte answered is sent again.
      */
-    private UpstreamResponse answer(Http1Connection connection, Cancellation cancellation) throws IOException {
+    private UpstreamResponse answer(Http1Connection connection, Cancellation cancellation, boolean reusable)
+            throws IOException {
         try {
             ResponseHead response = connection.readHead();
             return new UpstreamResponse(response, new ResponseBody(connection, response, released -> {
-                released.serve(null);
                 cancellation.detach(released);
+                if (!reusable) { // part of a request body went out on it: nothing more can follow
+                    released.close();
+                    return;
+                }
+                released.serve(null);
                 pool.release(released);
             }));
         } catch (Http1Connection.NoResponseException nothing) {
