@@ -104,16 +104,18 @@ final class BrowserGuard implements Filter {
             // such a request cannot be a page's rebound to this gateway.
             return true;
         }
-        String value = header.get().strip().toLowerCase(Locale.ROOT);
-        String host;
+        return allowedHosts.contains(hostName(header.get()));
+    }
+
+    /** The name a {@code Host} header gives, lower-cased, without its port ({@code [::1]} keeps its brackets). */
+    static String hostName(String header) {
+        String value = header.strip().toLowerCase(Locale.ROOT);
         if (value.startsWith("[")) {
             int close = value.indexOf(']');
-            host = close < 0 ? value : value.substring(0, close + 1);
-        } else {
-            int colon = value.lastIndexOf(':');
-            host = colon < 0 ? value : value.substring(0, colon);
+            return close < 0 ? value : value.substring(0, close + 1);
         }
-        return allowedHosts.contains(host);
+        int colon = value.lastIndexOf(':');
+        return colon < 0 ? value : value.substring(0, colon);
     }
 
     /** {@code application/json}, with or without parameters such as {@code charset=utf-8}. */

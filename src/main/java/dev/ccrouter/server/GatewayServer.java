@@ -188,17 +188,17 @@ public final class GatewayServer implements AutoCloseable {
                 .get("/v1/models", (req, res) -> handlers.get().models().list(req, res))
                 .get("/v1/models/{+id}", (req, res) -> handlers.get().models().one(req, res))
                 .get("/health", status::health)
-                .get("/metrics", LoopbackOnly.guard((req, res) -> metrics.scrape(req, res), errors))
-                .post("/statusline", LoopbackOnly.guard(new StatuslineHandler(ledger)::handle, errors))
+                .get("/metrics", LoopbackOnly.guard((req, res) -> metrics.scrape(req, res), errors, this::adminKeys))
+                .post("/statusline", LoopbackOnly.guard(new StatuslineHandler(ledger)::handle, errors, this::adminKeys))
                 .get("/install.sh", new InstallScriptHandler(config))
                 .get("/", pages::landing)
                 .get("/terms", pages::terms)
                 .get("/privacy", pages::privacy);
         if (ledger != null) {
             DashboardHandler dashboard = new DashboardHandler(ledger.store(), errors, json);
-            routing.get("/dashboard", LoopbackOnly.guard(dashboard::asset, errors))
-                    .get("/dashboard/data", LoopbackOnly.guard(dashboard::data, errors))
-                    .get("/dashboard/{file}", LoopbackOnly.guard(dashboard::asset, errors));
+            routing.get("/dashboard", LoopbackOnly.guard(dashboard::asset, errors, this::adminKeys))
+                    .get("/dashboard/data", LoopbackOnly.guard(dashboard::data, errors, this::adminKeys))
+                    .get("/dashboard/{file}", LoopbackOnly.guard(dashboard::asset, errors, this::adminKeys));
         }
         routing.any((req, res) -> errors.send(res, AnthropicError.of(ErrorType.NOT_FOUND,
                         "Not found: " + req.method() + " "
@@ -372,7 +372,13 @@ public final class GatewayServer implements AutoCloseable {
     }
 
     /** What answers the API for one configuration; swapped whole on a reload. */
-    private record Handlers(MessagesHandler messages, CountTokensHandler countTokens, ModelsHandler models) {
+    private record Handlers(MessagesHandler messages, CountTokensHandler countTokens, ModelsHandler models,
+                            AdminKeys adminKeys) {
+    }
+
+    /** The configuration's {@code auth.admin_keys}, as reloaded. */
+    private AdminKeys adminKeys() {
+        return handlers.get().adminKeys();
     }
 
     /** What every configuration's handlers share: the body reader, the error writer, the access log. */
@@ -389,7 +395,8 @@ public final class GatewayServer implements AutoCloseable {
                         LIVENESS_CHECK, shared.accessLog(), new PriceBook(pricing, settings.prices()), auth,
                         limits, edge, settings.earlyStart(), timers),
                 new CountTokensHandler(json, shared.bodies(), shared.errors(), auth, router),
-                new ModelsHandler(json, shared.errors(), settings.models(), router, auth));
+                new ModelsHandler(json, shared.errors(), settings.models(), router, auth),
+                new AdminKeys(settings.auth().adminKeys()));
     }
 
     /** Client connections open now. */
