@@ -62,7 +62,8 @@ record Preset(String description,
                        boolean sessionId,
                        boolean streamUsageOption,
                        String maxTokensField,
-                       Boolean promptCacheKey) {
+                       Boolean promptCacheKey,
+                       List<String> refusedFields) {
     }
 
     /** Capability settings; null fields keep what was there before. */

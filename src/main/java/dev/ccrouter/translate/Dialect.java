@@ -18,18 +18,33 @@ package dev.ccrouter.translate;
  *                          servers that took the newer name only
  * @param promptCacheKey    send Claude Code's session id as {@code prompt_cache_key}, which Moonshot and Mistral use
  *                          to route a conversation to the server that holds its cached prefix
+ * @param refusedFields     body fields the provider refuses rather than ignores, left out of every request: Mistral
+ *                          answers 422 to any field its schema lacks ({@code user}, {@code top_k}), OpenAI and Gemini
+ *                          400 to {@code top_k}
  */
 public record Dialect(ReasoningRequest reasoningRequest,
                       ReasoningReplay reasoningReplay,
                       boolean sessionId,
                       boolean streamUsageOption,
                       String maxTokensField,
-                      boolean promptCacheKey) {
+                      boolean promptCacheKey,
+                      java.util.Set<String> refusedFields) {
+
+    public Dialect {
+        refusedFields = java.util.Set.copyOf(refusedFields);
+    }
 
     /** A dialect without a cache key. */
     public Dialect(ReasoningRequest reasoningRequest, ReasoningReplay reasoningReplay, boolean sessionId,
                    boolean streamUsageOption, String maxTokensField) {
         this(reasoningRequest, reasoningReplay, sessionId, streamUsageOption, maxTokensField, false);
+    }
+
+    /** A dialect that refuses no field. */
+    public Dialect(ReasoningRequest reasoningRequest, ReasoningReplay reasoningReplay, boolean sessionId,
+                   boolean streamUsageOption, String maxTokensField, boolean promptCacheKey) {
+        this(reasoningRequest, reasoningReplay, sessionId, streamUsageOption, maxTokensField, promptCacheKey,
+                java.util.Set.of());
     }
 
     /** How a request asks for thinking. */

@@ -195,6 +195,7 @@ public final class MessagesRequestTranslator {
                 body.putObject("stream_options").put("include_usage", true);
             }
         }
+        body.remove(dialect.refusedFields());
         return new ChatRequest(body, toolNames.map(), stream, stopSequences, cacheTtls);
     }
 
