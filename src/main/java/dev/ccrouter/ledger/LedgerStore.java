@@ -84,12 +84,22 @@ public final class LedgerStore {
         return totals(TOTALS + " WHERE ts >= ?", query -> query.setLong(1, since.toEpochMilli()));
     }
 
-    /** The totals of one client key since {@code since}: what a daily or monthly budget compares (one index scan). */
-    public UsageTotals keySince(String clientKeyId, Instant since) throws SQLException {
-        return totals(TOTALS + " WHERE client_key_id = ? AND ts >= ?", query -> {
+    /**
+     * What one client key spent since {@code since}, as its daily or monthly budget counts it (one index scan): each
+     * request's cost at the catalog's prices, or, where the gateway had no price for the model, what the upstream said
+     * it charged.
+     */
+    public BigDecimal keySpentSince(String clientKeyId, Instant since) throws SQLException {
+        try (Connection connection = connections.get();
+             PreparedStatement query = connection.prepareStatement("SELECT COALESCE(SUM(COALESCE(cost_e10, "
+                     + "charged_e10)), 0) FROM ledger_entry WHERE client_key_id = ? AND ts >= ?")) {
             query.setString(1, clientKeyId);
             query.setLong(2, since.toEpochMilli());
-        });
+            try (ResultSet row = query.executeQuery()) {
+                row.next();
+                return BigDecimal.valueOf(row.getLong(1), AMOUNT_SCALE);
+            }
+        }
     }
 
     /** The number of rows. */

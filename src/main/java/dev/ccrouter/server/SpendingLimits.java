@@ -115,7 +115,9 @@ final class SpendingLimits implements AutoCloseable {
         if (key == null) {
             return;
         }
-        BigDecimal cost = entry.spend().computed();
+        // Where the gateway has no price for the model (not in the catalog yet, a provider without prices), what
+        // the upstream said it charged is still spent.
+        BigDecimal cost = entry.spend().computed() != null ? entry.spend().computed() : entry.spend().charged();
         if (cost != null && cost.signum() > 0) {
             Instant now = clock.instant();
             spend.compute(id, (k, known) -> (known == null ? KeySpend.none(now) : known).plus(cost, entry.time(), now));
@@ -138,8 +140,8 @@ final class SpendingLimits implements AutoCloseable {
             Instant now = clock.instant();
             KeySpend periods = KeySpend.none(now);
             try {
-                KeySpend written = new KeySpend(periods.day(), ledger.keySince(id, periods.day()).costUsd(),
-                        periods.month(), ledger.keySince(id, periods.month()).costUsd());
+                KeySpend written = new KeySpend(periods.day(), ledger.keySpentSince(id, periods.day()),
+                        periods.month(), ledger.keySpentSince(id, periods.month()));
                 spend.compute(id, (k, known) -> (known == null ? periods : known.at(clock.instant())).atLeast(written));
             } catch (SQLException | RuntimeException e) { // keep the figures we have; the next refresh tries again
                 LOG.warn("could not read {}'s spend from the ledger: {}", name(key, id), e.toString());

@@ -90,8 +90,12 @@ abstract class LedgerContract {
                     new BigDecimal("0.0515250000"), 0, new BigDecimal("0.1296000000")));
             assertThat(store.since(Instant.parse("2026-12-01T00:00:00Z"))).isEqualTo(new UsageTotals(4, 2100, 150,
                     8000, 0, new BigDecimal("0.0012100000"), 1, new BigDecimal("0.0016000000")));
-            assertThat(store.keySince("key_a", Instant.parse("2026-11-30T12:00:00Z"))).isEqualTo(new UsageTotals(2,
-                    1100, 250, 0, 2000, new BigDecimal("0.0180000000"), 1, new BigDecimal("0E-10")));
+            assertThat(store.keySpentSince("key_a", Instant.parse("2026-11-30T12:00:00Z")))
+                    .isEqualTo(new BigDecimal("0.0180000000"));
+            assertThat(store.keySpentSince("key_a", Instant.parse("2026-11-30T00:00:00Z")))
+                    .isEqualTo(new BigDecimal("0.0515250000"));
+            assertThat(store.keySpentSince("key_b", Instant.parse("2026-11-30T00:00:00Z")))
+                    .isEqualTo(new BigDecimal("0.0012100000"));
             assertThat(store.count()).isEqualTo(6);
         }
     }
