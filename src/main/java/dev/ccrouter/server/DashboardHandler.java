@@ -75,7 +75,8 @@ final class DashboardHandler {
         String path = req.path();
         Asset asset = assets.get().get(path.startsWith("/dashboard/") ? path.substring("/dashboard/".length()) : "");
         if (asset == null) {
-            errors.send(res, AnthropicError.of(ErrorType.NOT_FOUND, "Not found: GET " + path), Ids.next("req_"));
+            errors.send(res, AnthropicError.of(ErrorType.NOT_FOUND, "Not found: GET "
+                    + SecretRedaction.path(path, ClientCredentials.apiKey(req.headers()))), Ids.next("req_"));
             return;
         }
         secured(res, asset.contentType());

@@ -48,6 +48,9 @@ final class GatewayMetrics implements AutoCloseable {
     private final Map<MeterKey, Meter> meters = new ConcurrentHashMap<>();
     /** By provider, then model. */
     private final Map<String, Map<String, TargetMeters>> targets = new ConcurrentHashMap<>();
+    /** How many models of one provider get a label of their own; the rest are counted as {@link #OTHER_MODELS}. */
+    static final int MODELS_PER_PROVIDER = 100;
+    static final String OTHER_MODELS = "other";
 
     GatewayMetrics(IntSupplier openStreams, LedgerWriter ledger) {
         // Strong references: Micrometer holds a gauge's object weakly, and nothing else holds these.
@@ -116,7 +119,13 @@ final class GatewayMetrics implements AutoCloseable {
             models = targets.computeIfAbsent(provider, any -> new ConcurrentHashMap<>());
         }
         TargetMeters target = models.get(model);
-        return target != null ? target : models.computeIfAbsent(model, any -> new TargetMeters(provider, model));
+        if (target != null) {
+            return target;
+        }
+        // Model names are the client's to choose (a family route passes them on, an unknown one is still counted):
+        // past a bound they share one label, or made-up names would grow /metrics, and the heap, without end.
+        String label = models.size() < MODELS_PER_PROVIDER ? model : OTHER_MODELS;
+        return models.computeIfAbsent(label, any -> new TargetMeters(provider, label));
     }
 
     /**

@@ -45,10 +45,12 @@ final class LedgerEntries implements AccessLog.Listener {
                 exchange.requestId,
                 request == null ? null : request.clientKeyId,
                 request == null ? null : request.sessionId,
-                exchange.model,
+                // A key a client pasted into its model name is stored nowhere: not in the ledger, the dashboard or
+                // the metrics' labels, which all read these fields.
+                SecretRedaction.withoutKeys(exchange.model),
                 exchange.route.isEmpty() ? null : exchange.route,
                 reachedUpstream ? providerName(exchange.provider) : null,
-                reachedUpstream ? exchange.upstreamModel : null,
+                reachedUpstream ? SecretRedaction.withoutKeys(exchange.upstreamModel) : null,
                 exchange.stream,
                 status(exchange),
                 errorType(exchange),

@@ -101,7 +101,8 @@ final class ModelsHandler {
                 return;
             }
         }
-        errors.send(res, AnthropicError.of(ErrorType.NOT_FOUND, "model: " + id), Ids.next("req_"));
+        errors.send(res, AnthropicError.of(ErrorType.NOT_FOUND,
+                "model: " + SecretRedaction.path(id, ClientCredentials.apiKey(req.headers()))), Ids.next("req_"));
     }
 
     private boolean refused(ServerRequest req, ServerResponse res) {
