@@ -26,6 +26,9 @@ final class RequestTraits {
     /** The latest user turn holds an image, directly or inside a tool result. */
     static boolean latestUserTurnHasImage(JsonNode request) {
         JsonNode messages = request.path("messages");
+        if (!messages.isArray()) { // not a request the translator will take: it says why, as a 400
+            return false;
+        }
         for (int i = messages.size() - 1; i >= 0; i--) {
             JsonNode message = messages.get(i);
             if ("user".equals(message.path("role").asText())) {
