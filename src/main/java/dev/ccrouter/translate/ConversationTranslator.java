@@ -26,6 +26,10 @@ final class ConversationTranslator {
     static final String ATTRIBUTION_PREFIX = "x-anthropic-billing-header:";
 
     private final JsonNodeFactory nodes;
+    private final CacheMarkers markers;
+    private final ToolNames toolNames;
+    private final Dialect.ReasoningReplay replay;
+    private final ModelCapabilities caps;
     private final ContentTranslator content;
     private final AssistantTurnTranslator assistantTurns;
     private final ToolResultTranslator toolResults;
@@ -36,6 +40,10 @@ final class ConversationTranslator {
     ConversationTranslator(JsonNodeFactory nodes, CacheMarkers markers, ToolNames toolNames,
                            Dialect.ReasoningReplay replay, ModelCapabilities caps) {
         this.nodes = nodes;
+        this.markers = markers;
+        this.toolNames = toolNames;
+        this.replay = replay;
+        this.caps = caps;
         this.content = new ContentTranslator(nodes, markers, caps.imageInput());
         this.assistantTurns = new AssistantTurnTranslator(nodes, content, toolNames, replay, caps.toolCallIds());
         this.toolResults = new ToolResultTranslator(nodes, markers, content, caps.toolCallIds());
@@ -51,15 +59,72 @@ final class ConversationTranslator {
                 throw problem.under("system");
             }
         }
-        for (int i = 0; i < messages.size(); i++) {
+        for (int i = 0, end; i < messages.size(); i = end) {
+            end = endOfTurn(messages, i);
             try {
-                message(messages.get(i));
+                message(end - i == 1 ? messages.get(i) : joined(messages, i, end));
             } catch (FieldProblem problem) {
-                throw problem.under(i).under("messages");
+                throw (end - i == 1 ? problem.under(i) : whereIn(messages, i, end, problem)).under("messages");
             }
         }
         answerOpenCalls();
         return out;
+    }
+
+    /**
+     * Where the turn that begins at {@code first} ends: Anthropic's API takes consecutive user (or assistant)
+     * messages as one turn, so tool results split over two user messages still answer the calls before them, and
+     * calls split over two assistant messages are still one message with its results after it. Only well-formed
+     * messages join a turn; any other stands alone, to be refused with its own index.
+     */
+    private static int endOfTurn(JsonNode messages, int first) {
+        String role = joinableRole(messages.get(first));
+        int end = first + 1;
+        while (role != null && end < messages.size() && role.equals(joinableRole(messages.get(end)))) {
+            end++;
+        }
+        return end;
+    }
+
+    private static String joinableRole(JsonNode message) {
+        if (message == null || !message.isObject() || !(message.get("content") instanceof JsonNode body)
+                || !body.isTextual() && !body.isArray()) {
+            return null;
+        }
+        String role = message.path("role").asText();
+        return role.equals("user") || role.equals("assistant") ? role : null;
+    }
+
+    /** Consecutive messages of one role as one: their content blocks in order, a string content as a text block. */
+    private ObjectNode joined(JsonNode messages, int first, int end) {
+        ArrayNode blocks = nodes.arrayNode();
+        for (int i = first; i < end; i++) {
+            JsonNode body = messages.get(i).get("content");
+            if (body.isTextual()) {
+                blocks.addObject().put("type", "text").set("text", body);
+            } else {
+                blocks.addAll((ArrayNode) body);
+            }
+        }
+        ObjectNode turn = nodes.objectNode().put("role", messages.get(first).get("role").asText());
+        turn.set("content", blocks);
+        return turn;
+    }
+
+    /**
+     * The problem a joined turn met, at the message and block it came from: each of the turn's messages is read again
+     * alone (by a translator of its own, whose output is thrown away) until one meets it.
+     */
+    private FieldProblem whereIn(JsonNode messages, int first, int end, FieldProblem joinedProblem) {
+        ConversationTranslator alone = new ConversationTranslator(nodes, markers, toolNames, replay, caps);
+        for (int i = first; i < end; i++) {
+            try {
+                alone.message(messages.get(i));
+            } catch (FieldProblem problem) {
+                return problem.under(i);
+            }
+        }
+        return joinedProblem.under(first);
     }
 
     /**

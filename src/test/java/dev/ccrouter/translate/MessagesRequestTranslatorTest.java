@@ -340,8 +340,9 @@ class MessagesRequestTranslatorTest {
                 {"role":"system","content":"late reminder"}]""");
     }
 
+    /** Two assistant messages in a row are one turn, as Anthropic's API takes them: one message, its calls after it. */
     @Test
-    void answersOpenCallsBeforeTheNextAssistantTurn() {
+    void consecutiveAssistantMessagesAreOneTurnWhoseOpenCallsAreAnsweredBeforeTheNextUserTurn() {
         ChatRequest chat = translate(PLAIN, """
                 {"model": "m", "max_tokens": 10, "messages": [
                   {"role": "user", "content": "hi"},
@@ -349,8 +350,11 @@ class MessagesRequestTranslatorTest {
                   {"role": "assistant", "content": "Never mind."},
                   {"role": "user", "content": "ok"}]}""");
 
-        assertThat(chat.body().path("messages").findValuesAsText("role"))
-                .containsExactly("user", "assistant", "tool", "assistant", "user");
+        assertThat(chat.body().path("messages").toString()).isEqualTo("""
+                [{"role":"user","content":"hi"},\
+                {"role":"assistant","content":"Never mind.","tool_calls":[{"id":"toolu_1","type":"function","function":{"name":"Bash","arguments":"{}"}}]},\
+                {"role":"tool","tool_call_id":"toolu_1","content":"Tool call was interrupted: no result was recorded."},\
+                {"role":"user","content":"ok"}]""");
     }
 
     @Test

@@ -87,6 +87,11 @@ class MessagesRequestValidationTest {
                         "messages.0.content.0.title: Field required"),
                 arguments(userBlocks("{\"type\": \"tool_use\", \"id\": \"t\", \"name\": \"n\", \"input\": {}}"),
                         "messages.0.content.0.type: 'tool_use' blocks are only allowed in assistant messages"),
+                // consecutive user messages are one turn, but a problem is still named where it is
+                arguments(messages("{\"role\": \"user\", \"content\": \"hi\"}",
+                                "{\"role\": \"user\", \"content\": [{\"type\": \"text\", \"text\": \"a\"},"
+                                        + " {\"type\": \"tool_use\", \"id\": \"t\", \"name\": \"n\", \"input\": {}}]}"),
+                        "messages.1.content.1.type: 'tool_use' blocks are only allowed in assistant messages"),
                 arguments(userBlocks("{\"type\": \"thinking\", \"thinking\": \"t\", \"signature\": \"s\"}"),
                         "messages.0.content.0.type: 'thinking' blocks are only allowed in assistant messages"),
                 arguments(messages("{\"role\": \"assistant\", \"content\": [{\"type\": \"tool_result\", \"tool_use_id\": \"t\"}]}"),
