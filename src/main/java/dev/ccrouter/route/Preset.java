@@ -63,7 +63,8 @@ record Preset(String description,
                        boolean streamUsageOption,
                        String maxTokensField,
                        Boolean promptCacheKey,
-                       List<String> refusedFields) {
+                       List<String> refusedFields,
+                       Boolean assistantAfterToolResults) {
     }
 
     /** Capability settings; null fields keep what was there before. */

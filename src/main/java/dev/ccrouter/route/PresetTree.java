@@ -191,14 +191,15 @@ final class PresetTree {
         }
         ObjectNode map = map(dialect, "dialect");
         known(map, "dialect.", Set.of("reasoning_request", "reasoning_replay", "session_id", "stream_usage_option",
-                "max_tokens_field", "prompt_cache_key", "refused_fields"));
+                "max_tokens_field", "prompt_cache_key", "refused_fields", "assistant_after_tool_results"));
         JsonNode refused = map.get("refused_fields");
         return new Preset.DialectSpec(text(map, "reasoning_request", "dialect."),
                 text(map, "reasoning_replay", "dialect."), required(flag(map, "session_id", "dialect."),
                 "dialect.session_id"), required(flag(map, "stream_usage_option", "dialect."),
                 "dialect.stream_usage_option"), text(map, "max_tokens_field", "dialect."),
                 flag(map, "prompt_cache_key", "dialect."),
-                present(refused) ? texts(refused, "dialect.refused_fields") : List.of());
+                present(refused) ? texts(refused, "dialect.refused_fields") : List.of(),
+                flag(map, "assistant_after_tool_results", "dialect."));
     }
 
     private Preset.ModelSpec model(JsonNode entry, String where) {

@@ -294,6 +294,7 @@ public final class Router {
                 Dialect.ReasoningReplay.valueOf(spec.reasoningReplay().toUpperCase(Locale.ROOT)),
                 spec.sessionId(), spec.streamUsageOption(),
                 spec.maxTokensField() != null ? spec.maxTokensField() : "max_tokens",
-                Boolean.TRUE.equals(spec.promptCacheKey()), Set.copyOf(spec.refusedFields()));
+                Boolean.TRUE.equals(spec.promptCacheKey()), Set.copyOf(spec.refusedFields()),
+                Boolean.TRUE.equals(spec.assistantAfterToolResults()));
     }
 }

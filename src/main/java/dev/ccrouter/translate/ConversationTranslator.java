@@ -28,7 +28,7 @@ final class ConversationTranslator {
     private final JsonNodeFactory nodes;
     private final CacheMarkers markers;
     private final ToolNames toolNames;
-    private final Dialect.ReasoningReplay replay;
+    private final Dialect dialect;
     private final ModelCapabilities caps;
     private final ContentTranslator content;
     private final AssistantTurnTranslator assistantTurns;
@@ -38,14 +38,14 @@ final class ConversationTranslator {
     private final List<ObjectNode> heldSystemMessages = new ArrayList<>(0);
 
     ConversationTranslator(JsonNodeFactory nodes, CacheMarkers markers, ToolNames toolNames,
-                           Dialect.ReasoningReplay replay, ModelCapabilities caps) {
+                           Dialect dialect, ModelCapabilities caps) {
         this.nodes = nodes;
         this.markers = markers;
         this.toolNames = toolNames;
-        this.replay = replay;
+        this.dialect = dialect;
         this.caps = caps;
         this.content = new ContentTranslator(nodes, markers, caps.imageInput());
-        this.assistantTurns = new AssistantTurnTranslator(nodes, content, toolNames, replay, caps.toolCallIds());
+        this.assistantTurns = new AssistantTurnTranslator(nodes, content, toolNames, dialect.reasoningReplay(), caps.toolCallIds());
         this.toolResults = new ToolResultTranslator(nodes, markers, content, caps.toolCallIds());
         this.out = nodes.arrayNode();
     }
@@ -116,7 +116,7 @@ final class ConversationTranslator {
      * alone (by a translator of its own, whose output is thrown away) until one meets it.
      */
     private FieldProblem whereIn(JsonNode messages, int first, int end, FieldProblem joinedProblem) {
-        ConversationTranslator alone = new ConversationTranslator(nodes, markers, toolNames, replay, caps);
+        ConversationTranslator alone = new ConversationTranslator(nodes, markers, toolNames, dialect, caps);
         for (int i = first; i < end; i++) {
             try {
                 alone.message(messages.get(i));
@@ -230,6 +230,7 @@ final class ConversationTranslator {
         if (body.isTextual()) {
             answerOpenCalls();
             if (!Fields.isEmptyText(body)) {
+                bridgeAfterToolMessages();
                 out.add(nodes.objectNode().put("role", "user").set("content", body));
             }
             return;
@@ -266,7 +267,19 @@ final class ConversationTranslator {
         answerOpenCalls();
         attachments.addAll(parts);
         if (!attachments.isEmpty()) {
+            bridgeAfterToolMessages();
             out.add(message("user", attachments));
+        }
+    }
+
+    /**
+     * For a provider that takes no user message right after tool messages (Mistral: 400 "Unexpected role 'user' after
+     * role 'tool'"), an empty assistant message between them, which says nothing the conversation did not.
+     */
+    private void bridgeAfterToolMessages() {
+        if (dialect.assistantAfterToolResults() && !out.isEmpty()
+                && "tool".equals(out.get(out.size() - 1).path("role").asText())) {
+            out.add(nodes.objectNode().put("role", "assistant").put("content", ""));
         }
     }
 

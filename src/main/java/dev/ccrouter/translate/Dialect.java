@@ -21,6 +21,9 @@ package dev.ccrouter.translate;
  * @param refusedFields     body fields the provider refuses rather than ignores, left out of every request: Mistral
  *                          answers 422 to any field its schema lacks ({@code user}, {@code top_k}), OpenAI and Gemini
  *                          400 to {@code top_k}
+ * @param assistantAfterToolResults an empty assistant message between tool messages and a user message after them:
+ *                          Mistral answers 400 "Unexpected role 'user' after role 'tool'", and a Claude Code turn that
+ *                          carries text beside its tool results is sent that way
  */
 public record Dialect(ReasoningRequest reasoningRequest,
                       ReasoningReplay reasoningReplay,
@@ -28,7 +31,8 @@ public record Dialect(ReasoningRequest reasoningRequest,
                       boolean streamUsageOption,
                       String maxTokensField,
                       boolean promptCacheKey,
-                      java.util.Set<String> refusedFields) {
+                      java.util.Set<String> refusedFields,
+                      boolean assistantAfterToolResults) {
 
     public Dialect {
         refusedFields = java.util.Set.copyOf(refusedFields);
@@ -40,11 +44,11 @@ public record Dialect(ReasoningRequest reasoningRequest,
         this(reasoningRequest, reasoningReplay, sessionId, streamUsageOption, maxTokensField, false);
     }
 
-    /** A dialect that refuses no field. */
+    /** A dialect that refuses no field and takes any order of roles. */
     public Dialect(ReasoningRequest reasoningRequest, ReasoningReplay reasoningReplay, boolean sessionId,
                    boolean streamUsageOption, String maxTokensField, boolean promptCacheKey) {
         this(reasoningRequest, reasoningReplay, sessionId, streamUsageOption, maxTokensField, promptCacheKey,
-                java.util.Set.of());
+                java.util.Set.of(), false);
     }
 
     /** How a request asks for thinking. */

@@ -148,7 +148,7 @@ public final class MessagesRequestTranslator {
         ToolTranslator.Choice choice = clientChoice == null ? ToolTranslator.Choice.NONE
                 : toolTranslator.toolChoice(clientChoice);
 
-        ArrayNode chatMessages = new ConversationTranslator(nodes, markers, toolNames, target.dialect().reasoningReplay(), caps)
+        ArrayNode chatMessages = new ConversationTranslator(nodes, markers, toolNames, target.dialect(), caps)
                 .translate(Fields.optional(request, "system"), messages);
 
         int maxTokens = maxTokens(requestedMaxTokens, caps);
