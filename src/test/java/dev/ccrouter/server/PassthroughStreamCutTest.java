@@ -1,5 +1,6 @@
 package dev.ccrouter.server;
 
+import static dev.ccrouter.testing.MisbehavingUpstream.chunk;
 import static dev.ccrouter.testing.MisbehavingUpstream.head;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -11,7 +12,6 @@ import dev.ccrouter.testing.RunningGateway;
 import dev.ccrouter.testing.SseCapture;
 import java.net.URI;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -62,10 +62,7 @@ class PassthroughStreamCutTest {
     void aStreamResetMidwayEndsWithAnErrorEvent() throws Exception {
         upstream.behave((socket, out) -> {
             out.write(head(200, "content-type", "text/event-stream", "transfer-encoding", "chunked"));
-            byte[] data = STARTED.getBytes(StandardCharsets.UTF_8);
-            out.write((Integer.toHexString(data.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
-            out.write(data);
-            out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.write(chunk(STARTED));
             out.flush();
             MisbehavingUpstream.reset(socket);
         });
@@ -83,10 +80,7 @@ class PassthroughStreamCutTest {
     void aStreamThatStallsEndsWithAnErrorEvent() throws Exception {
         upstream.behave((socket, out) -> {
             out.write(head(200, "content-type", "text/event-stream", "transfer-encoding", "chunked"));
-            byte[] data = STARTED.getBytes(StandardCharsets.UTF_8);
-            out.write((Integer.toHexString(data.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
-            out.write(data);
-            out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.write(chunk(STARTED));
             out.flush();
             upstream.stall();
         });

@@ -1,5 +1,6 @@
 package dev.ccrouter.server;
 
+import static dev.ccrouter.testing.MisbehavingUpstream.chunk;
 import static dev.ccrouter.testing.MisbehavingUpstream.head;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -7,7 +8,6 @@ import dev.ccrouter.testing.MisbehavingUpstream;
 import dev.ccrouter.testing.RunningGateway;
 import dev.ccrouter.testing.SseCapture;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -51,10 +51,7 @@ class StreamEndAfterDoneTest {
     void aFinishedStreamEndsForTheClientThoughTheUpstreamHoldsBackItsTerminator() throws Exception {
         upstream.behave((socket, out) -> {
             out.write(head(200, "content-type", "text/event-stream", "transfer-encoding", "chunked"));
-            byte[] data = TRANSCRIPT.getBytes(StandardCharsets.UTF_8);
-            out.write((Integer.toHexString(data.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
-            out.write(data);
-            out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.write(chunk(TRANSCRIPT));
             out.flush();
             upstream.stall(); // the last chunk (0\r\n\r\n) never comes; the connection stays open
         });

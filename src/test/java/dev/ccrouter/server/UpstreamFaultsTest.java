@@ -1,5 +1,6 @@
 package dev.ccrouter.server;
 
+import static dev.ccrouter.testing.MisbehavingUpstream.chunk;
 import static dev.ccrouter.testing.MisbehavingUpstream.head;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -349,16 +350,5 @@ class UpstreamFaultsTest {
 
     private static HttpResponse<String> post(String body) throws Exception {
         return SseCapture.post(gateway.baseUrl() + "/v1/messages", body, "x-api-key", "sk-test");
-    }
-
-    private static byte[] chunk(String data) {
-        byte[] bytes = data.getBytes(StandardCharsets.UTF_8);
-        byte[] head = (Integer.toHexString(bytes.length) + "\r\n").getBytes(StandardCharsets.US_ASCII);
-        byte[] framed = new byte[head.length + bytes.length + 2];
-        System.arraycopy(head, 0, framed, 0, head.length);
-        System.arraycopy(bytes, 0, framed, head.length, bytes.length);
-        framed[framed.length - 2] = '\r';
-        framed[framed.length - 1] = '\n';
-        return bytes.length == 0 ? new byte[0] : framed;
     }
 }

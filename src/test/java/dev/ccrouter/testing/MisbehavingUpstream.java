@@ -147,6 +147,18 @@ public final class MisbehavingUpstream implements AutoCloseable {
         return text.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1);
     }
 
+    /** One chunk of a chunked body holding {@code data} (none for empty data: that would be the last chunk). */
+    public static byte[] chunk(String data) {
+        byte[] bytes = data.getBytes(StandardCharsets.UTF_8);
+        byte[] head = (Integer.toHexString(bytes.length) + "\r\n").getBytes(StandardCharsets.US_ASCII);
+        byte[] framed = new byte[head.length + bytes.length + 2];
+        System.arraycopy(head, 0, framed, 0, head.length);
+        System.arraycopy(bytes, 0, framed, head.length, bytes.length);
+        framed[framed.length - 2] = '\r';
+        framed[framed.length - 1] = '\n';
+        return bytes.length == 0 ? new byte[0] : framed;
+    }
+
     /** Resets the connection (RST, not FIN): what a crashed upstream or a middlebox dropping it looks like. */
     public static void reset(Socket socket) throws IOException {
         socket.setSoLinger(true, 0);
