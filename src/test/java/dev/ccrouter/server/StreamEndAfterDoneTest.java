@@ -19,18 +19,9 @@ import org.junit.jupiter.api.Test;
  */
 class StreamEndAfterDoneTest {
     private static final Duration READ_TIMEOUT = Duration.ofSeconds(5);
-    private static final String STREAM = "{\"model\":\"claude-sonnet-5\",\"max_tokens\":100,\"stream\":true,"
-            + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
-    private static final String TRANSCRIPT = """
-            data: {"choices":[{"index":0,"delta":{"role":"assistant","content":"Hello"},"finish_reason":null}]}
-
-            data: {"choices":[{"index":0,"delta":{"content":" there."},"finish_reason":"stop"}]}
-
-            data: {"choices":[],"usage":{"prompt_tokens":12,"completion_tokens":3,"total_tokens":15}}
-
-            data: [DONE]
-
-            """;
+    /** The stream request and the complete transcript the upstream faults are cut from. */
+    private static final String STREAM = UpstreamFaultsTest.STREAM;
+    private static final String TRANSCRIPT = UpstreamFaultsTest.TRANSCRIPT;
 
     static MisbehavingUpstream upstream;
     static RunningGateway gateway;

@@ -31,11 +31,11 @@ import org.junit.jupiter.params.provider.MethodSource;
 class UpstreamFaultsTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration READ_TIMEOUT = Duration.ofSeconds(1);
-    private static final String STREAM = "{\"model\":\"claude-sonnet-5\",\"max_tokens\":100,\"stream\":true,"
+    static final String STREAM = "{\"model\":\"claude-sonnet-5\",\"max_tokens\":100,\"stream\":true,"
             + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
     private static final String WHOLE = STREAM.replace("\"stream\":true,", "");
     /** A complete OpenAI stream of one short answer with usage. */
-    private static final String TRANSCRIPT = """
+    static final String TRANSCRIPT = """
             data: {"choices":[{"index":0,"delta":{"role":"assistant","content":"Hello"},"finish_reason":null}]}
 
             data: {"choices":[{"index":0,"delta":{"content":" there."},"finish_reason":"stop"}]}
