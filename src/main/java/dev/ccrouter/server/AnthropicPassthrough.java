@@ -153,6 +153,9 @@ final class AnthropicPassthrough {
                     return;
                 }
                 usage.feed(buffer, read);
+                if (usage.stopped) { // the answer is whole: what follows (the body's end) is read aside
+                    break;
+                }
             }
             if (usage.usage != null) {
                 exchange.bill = AnthropicUsage.account(usage.usage, pricing);
@@ -165,6 +168,9 @@ final class AnthropicPassthrough {
             }
         } catch (IOException | UncheckedIOException e) {
             exchange.clientGone = true;
+        }
+        if (usage.stopped) {
+            response.finishReadingAside();
         }
     }
 
@@ -191,6 +197,10 @@ final class AnthropicPassthrough {
         private final ByteArrayOutputStream line = new ByteArrayOutputStream();
         private final Exchange exchange;
         private ObjectNode usage;
+        /** {@code message_stop} came; the blank line that ends its event has not yet. */
+        private boolean stopping;
+        /** {@code message_stop}'s event is whole: the answer is. */
+        private boolean stopped;
 
         UsageReader(Exchange exchange) {
             this.exchange = exchange;
@@ -208,8 +218,12 @@ final class AnthropicPassthrough {
         }
 
         private void onLine(String text) {
+            if (stopping && text.isEmpty()) {
+                stopped = true;
+                return;
+            }
             if (!text.startsWith("data:") || !text.contains("\"message_start\"") && !text.contains("\"message_delta\"")
-                    && !text.contains("\"error\"")) {
+                    && !text.contains("\"error\"") && !text.contains("\"message_stop\"")) {
                 return;
             }
             JsonNode event;
@@ -244,6 +258,7 @@ final class AnthropicPassthrough {
                 }
                 // the upstream's own event: error, relayed as it is; the access log names it
                 case "error" -> exchange.streamError = event.path("error").path("type").asText("api_error");
+                case "message_stop" -> stopping = true;
                 default -> { }
             }
         }

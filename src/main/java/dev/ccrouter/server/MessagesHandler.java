@@ -498,11 +498,12 @@ final class MessagesHandler implements Handler {
                 client.startKeeper();
             });
             boolean complete = relay.relay(response.body(), translator, client);
-            // The client's answer ends first: waiting for the upstream's last bytes, to keep its connection, is not
-            // the client's wait (an upstream that holds back its chunked terminator would hold it to the read timeout).
+            // The client's answer ends first, and the upstream's last bytes are read aside: waiting for them, to keep
+            // the upstream connection, is neither this answer's wait nor its connection's next request's (an upstream
+            // that holds back its chunked terminator would hold both to the read timeout).
             client.close();
             if (complete) {
-                response.finishReading();
+                response.finishReadingAside();
             }
             exchange.clientGone = client.clientGone() || exchange.cancellation.cancelled();
         }

@@ -51,6 +51,17 @@ public final class UpstreamResponse implements AutoCloseable {
     }
 
     /**
+     * {@link #finishReading()} on a virtual thread of its own when the body has not ended yet, so that the handler
+     * returns at once: the client's connection serves its next request while an upstream that holds back its last bytes
+     * (up to the read timeout) is waited for aside.
+     */
+    public void finishReadingAside() {
+        if (!body.ended()) {
+            Thread.ofVirtual().name("ccrouter-upstream-drain").start(this::finishReading);
+        }
+    }
+
+    /**
      * Reads what little is left after the last event (the chunked terminator), so the keep-alive connection goes back
      * to the pool instead of being closed: a new TCP connection per request would cost more than the whole
      * translation. Gives up (and the connection is closed) if more than a few KB remain.

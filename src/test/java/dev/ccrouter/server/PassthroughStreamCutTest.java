@@ -37,6 +37,18 @@ class PassthroughStreamCutTest {
             data: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Hel"}}
 
             """;
+    /** The same answer, whole: its message_stop's event ends it. */
+    private static final String COMPLETE = STARTED + """
+            event: content_block_stop
+            data: {"type":"content_block_stop","index":0}
+
+            event: message_delta
+            data: {"type":"message_delta","delta":{"stop_reason":"end_turn","stop_sequence":null},"usage":{"output_tokens":2}}
+
+            event: message_stop
+            data: {"type":"message_stop"}
+
+            """;
     private static final String REQUEST = """
             {"model":"claude,claude-sonnet-4-5","max_tokens":256,"stream":true,\
             "messages":[{"role":"user","content":"hello"}]}""";
@@ -93,6 +105,26 @@ class PassthroughStreamCutTest {
         assertThat(error.path("type").asText()).isEqualTo("timeout_error");
         assertThat(error.path("message").asText())
                 .isEqualTo("The upstream sent nothing for longer than the read timeout during the stream.");
+    }
+
+    /**
+     * A stream whose message_stop has gone out is whole: an upstream that then holds back the body's end (or breaks)
+     * is read aside, and the client is told of no error after an answer it already has.
+     */
+    @Test
+    void aWholeStreamWhoseUpstreamThenStallsEndsWithItsMessageStop() throws Exception {
+        upstream.behave((socket, out) -> {
+            out.write(head(200, "content-type", "text/event-stream", "transfer-encoding", "chunked"));
+            out.write(chunk(COMPLETE));
+            out.flush();
+            upstream.stall();
+        });
+
+        HttpResponse<String> response = post();
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).startsWith(COMPLETE);
+        assertThat(SseCapture.eventNames(response.body())).as(response.body()).last().isEqualTo("message_stop");
     }
 
     /** The stream's last event, which must be {@code error}: its {@code error} object. */
