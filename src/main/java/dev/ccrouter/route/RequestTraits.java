@@ -23,16 +23,22 @@ final class RequestTraits {
         return "enabled".equals(thinking.path("type").asText()) && thinking.path("budget_tokens").asLong(0) > 0;
     }
 
-    /** The latest user turn holds an image, directly or inside a tool result. */
+    /**
+     * The latest user turn holds an image, directly or inside a tool result. A turn is every user message since the
+     * last other one: consecutive user messages are one turn, as the translation takes them.
+     */
     static boolean latestUserTurnHasImage(JsonNode request) {
         JsonNode messages = request.path("messages");
         if (!messages.isArray()) { // not a request the translator will take: it says why, as a 400
             return false;
         }
-        for (int i = messages.size() - 1; i >= 0; i--) {
-            JsonNode message = messages.get(i);
-            if ("user".equals(message.path("role").asText())) {
-                return containsImage(message.path("content"));
+        int last = messages.size() - 1;
+        while (last >= 0 && !"user".equals(messages.get(last).path("role").asText())) {
+            last--;
+        }
+        for (int i = last; i >= 0 && "user".equals(messages.get(i).path("role").asText()); i--) {
+            if (containsImage(messages.get(i).path("content"))) {
+                return true;
             }
         }
         return false;

@@ -57,6 +57,26 @@ abstract class LedgerContract {
         }
     }
 
+    /** A key's budget counts each request's computed cost, or what the upstream charged where there was no price. */
+    @Test
+    void aKeysSpendCountsTheChargedCostWhereNoneWasComputed() throws Exception {
+        LedgerEntry seed = SeededLedger.ENTRIES.getFirst();
+        List<LedgerEntry> rows = List.of(
+                new LedgerEntry.Spend(new BigDecimal("0.01"), new BigDecimal("0.011"), null, null),
+                new LedgerEntry.Spend(null, new BigDecimal("0.5"), null, null),
+                LedgerEntry.Spend.UNKNOWN).stream()
+                .map(spend -> new LedgerEntry(seed.time(), "req_spent_" + spend.charged(), "key_u", null,
+                        seed.requestedModel(), seed.route(), seed.provider(), seed.upstreamModel(), seed.stream(),
+                        seed.httpStatus(), null, seed.stopReason(), seed.tokens(), spend, seed.ttfbMillis(),
+                        seed.durationMillis(), 0, 0))
+                .toList();
+        try (Ledger ledger = Ledger.open(freshLedger()); LedgerInserts inserts = ledger.store().inserts()) {
+            inserts.insert(rows);
+            assertThat(ledger.store().keySpentSince("key_u", seed.time())).isEqualTo(new BigDecimal("0.5100000000"));
+            assertThat(ledger.store().keySpentSince("key_u", seed.time().plusMillis(1))).isEqualTo(new BigDecimal("0E-10"));
+        }
+    }
+
     @Test
     void batchesOfSeveralStatementsAreWrittenWholeAndInOrder() throws Exception {
         // two batches, each a statement of ROWS_PER_INSERT rows and single rows, on the statements prepared once; the

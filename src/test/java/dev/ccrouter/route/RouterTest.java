@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ccrouter.config.ConfigLoader;
 import dev.ccrouter.config.GatewayConfig;
@@ -170,6 +171,20 @@ class RouterTest {
         body.putArray("messages").addObject().put("role", "user").putArray("content").addObject()
                 .put("type", "image").putObject("source").put("type", "base64");
         assertThat(routed.decide(body, 10).first().label()).isEqualTo("openrouter,google/gemini-2.5-flash");
+    }
+
+    /** Consecutive user messages are one turn: an image in the first of two still takes the image route. */
+    @Test
+    void anImageInAnEarlierMessageOfTheLatestUserTurnTakesTheImageRoute() {
+        ObjectNode body = request("claude-sonnet-5");
+        ArrayNode messages = body.putArray("messages");
+        messages.addObject().put("role", "user").putArray("content").addObject()
+                .put("type", "image").putObject("source").put("type", "base64");
+        messages.addObject().put("role", "user").put("content", "what is it?");
+        assertThat(routed.decide(body, 10).first().label()).isEqualTo("openrouter,google/gemini-2.5-flash");
+
+        messages.insert(1, JSON.createObjectNode().put("role", "assistant").put("content", "An image."));
+        assertThat(routed.decide(body, 10).route()).as("an image of an earlier turn").isEqualTo("default");
     }
 
     @Test
