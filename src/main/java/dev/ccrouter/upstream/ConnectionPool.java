@@ -63,6 +63,12 @@ final class ConnectionPool {
         connections.connections().offerFirst(connection);
     }
 
+    /** How many idle connections to the endpoint there are (for tests: whether a connection came back). */
+    int idle(Http1Connection.Endpoint endpoint) {
+        Idle connections = idle.get(endpoint);
+        return connections == null ? 0 : connections.count().get();
+    }
+
     /** Closes every idle connection. */
     void close() {
         idle.values().forEach(connections -> {

@@ -140,6 +140,11 @@ public final class UpstreamClient implements AutoCloseable {
         }
     }
 
+    /** How many idle connections to the URL's endpoint the pool keeps (for tests). */
+    int idleConnections(URI url) {
+        return pool.idle(Target.of(url).endpoint());
+    }
+
     private UpstreamResponse exchange(Http1Connection.Endpoint endpoint, byte[] head, RequestBody body, boolean pooled,
                                       Cancellation cancellation) throws IOException {
         Http1Connection connection = pooled ? pool.take(endpoint) : null;

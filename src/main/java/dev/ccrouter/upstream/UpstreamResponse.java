@@ -50,6 +50,9 @@ public final class UpstreamResponse implements AutoCloseable {
         }
     }
 
+    /** Set once the body's end is read by a thread of its own ({@link #finishReadingAside}). */
+    private volatile boolean readingAside;
+
     /**
      * {@link #finishReading()} on a virtual thread of its own when the body has not ended yet, so that the handler
      * returns at once: the client's connection serves its next request while an upstream that holds back its last bytes
@@ -57,6 +60,7 @@ public final class UpstreamResponse implements AutoCloseable {
      */
     public void finishReadingAside() {
         if (!body.ended()) {
+            readingAside = true; // the caller's close() must not abort it: the reading thread releases the connection
             Thread.ofVirtual().name("ccrouter-upstream-drain").start(this::finishReading);
         }
     }
@@ -79,19 +83,23 @@ public final class UpstreamResponse implements AutoCloseable {
                 read += n;
             }
             if (read == LEFTOVER_LIMIT || !body.ended()) {
-                close();
+                body.close();
             }
         } catch (IOException | RuntimeException e) {
-            close();
+            body.close();
         }
     }
 
     /**
      * Releases the connection. Called while the body is still being read (the client went away) it aborts the
-     * transfer, which is what stops generation — and billing — at most providers.
+     * transfer, which is what stops generation — and billing — at most providers. A body being read aside
+     * ({@link #finishReadingAside}) is left to that reading, which releases or closes the connection itself.
      */
     @Override
     public void close() {
+        if (readingAside) {
+            return;
+        }
         body.close();
     }
 }

@@ -62,4 +62,5 @@ class StreamEndAfterDoneTest {
             assertThat(client.readResponse(Duration.ofSeconds(2)).status()).isEqualTo(200);
         }
     }
+
 }
