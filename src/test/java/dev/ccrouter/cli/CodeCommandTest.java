@@ -355,8 +355,9 @@ class CodeCommandTest {
         startedPid = Long.parseLong(started.group(1));
         assertThat(Files.readString(dataDir.resolve("ccrouter.pid"))).isEqualTo(startedPid + "\n");
         assertThat(claudeEnv()).contains("ANTHROPIC_BASE_URL=http://127.0.0.1:" + port + "\n");
-        assertThat(Files.readString(dataDir.resolve("ccrouter.log")))
-                .contains("ccrouter listening on http://127.0.0.1:" + port);
+        // The gateway answers /health from the moment it binds; its log writer writes the line it logs just after.
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(Files.readString(dataDir.resolve(
+                "ccrouter.log"))).contains("ccrouter listening on http://127.0.0.1:" + port));
 
         assertThat(code("-p", "again")).isZero();
         assertThat(err.toString()).as("the second run finds the first one's gateway").isEmpty();
