@@ -52,11 +52,7 @@ public final class StreamRelay {
                     "The upstream sent a stream chunk that is not JSON: " + e.getMessage()));
         } catch (IOException | RuntimeException e) { // a reset or broken framing may come unchecked
             if (!client.clientGone()) {
-                translator.onUpstreamBroken(UpstreamClient.isTimeout(e)
-                        ? AnthropicError.of(ErrorType.TIMEOUT,
-                                "The upstream sent nothing for longer than the read timeout during the stream.")
-                        : AnthropicError.of(ErrorType.API,
-                                "The upstream connection failed during the stream: " + rootCause(e)));
+                translator.onUpstreamBroken(brokenOff(e));
             }
         }
         return translator.ended() && translator.failure() == null && !client.clientGone();
@@ -81,6 +77,14 @@ public final class StreamRelay {
     }
 
     /** The innermost cause's message, for people; never a stack trace. */
+    /** What a client is told when the upstream's stream broke off (a reset, a read timeout), translated or not. */
+    public static AnthropicError brokenOff(Throwable e) {
+        return UpstreamClient.isTimeout(e)
+                ? AnthropicError.of(ErrorType.TIMEOUT,
+                        "The upstream sent nothing for longer than the read timeout during the stream.")
+                : AnthropicError.of(ErrorType.API, "The upstream connection failed during the stream: " + rootCause(e));
+    }
+
     public static String rootCause(Throwable e) {
         Throwable root = e;
         while (root.getCause() != null && root.getCause() != root) {

@@ -154,9 +154,7 @@ final class AccessLog {
         if (value == null) {
             return "";
         }
-        if (containsIgnoringCase(value, "sk-")) { // the pattern's own test, without a regex for every field
-            value = SecretRedaction.keyShaped(value);
-        }
+        value = SecretRedaction.withoutKeys(value);
         int keep = Math.min(value.length(), MAX_FIELD_CHARS);
         int first = firstToEscape(value, keep);
         if (first == keep && keep == value.length()) {
@@ -196,14 +194,6 @@ final class AccessLog {
                 || c > 0x9f && (Character.getType(c) == Character.FORMAT || Character.isSurrogate(c) && !validPair(value, i));
     }
 
-    private static boolean containsIgnoringCase(String value, String part) {
-        for (int i = value.length() - part.length(); i >= 0; i--) {
-            if (value.regionMatches(true, i, part, 0, part.length())) {
-                return true;
-            }
-        }
-        return false;
-    }
 
     private static boolean validPair(String value, int i) {
         char c = value.charAt(i);

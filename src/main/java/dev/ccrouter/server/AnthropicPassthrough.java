@@ -18,7 +18,6 @@ import dev.ccrouter.http.RequestHeaders;
 import dev.ccrouter.http.ServerResponse;
 import dev.ccrouter.relay.StreamRelay;
 import dev.ccrouter.translate.CarriedReasoning;
-import dev.ccrouter.upstream.UpstreamClient;
 import dev.ccrouter.upstream.UpstreamResponse;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -136,7 +135,7 @@ final class AnthropicPassthrough {
                 try {
                     read = upstream.read(buffer);
                 } catch (IOException | UncheckedIOException e) {
-                    broken = brokenOff(e);
+                    broken = StreamRelay.brokenOff(e);
                     exchange.streamError = broken.type().wireName();
                     break;
                 }
@@ -174,14 +173,6 @@ final class AnthropicPassthrough {
         }
     }
 
-    /** What a client is told when the upstream's stream broke off: as a translated stream tells it. */
-    private static AnthropicError brokenOff(Exception e) {
-        return UpstreamClient.isTimeout(e)
-                ? AnthropicError.of(ErrorType.TIMEOUT,
-                        "The upstream sent nothing for longer than the read timeout during the stream.")
-                : AnthropicError.of(ErrorType.API,
-                        "The upstream connection failed during the stream: " + StreamRelay.rootCause(e));
-    }
 
     private JsonNode usageOfBody(byte[] body) {
         try {

@@ -12,7 +12,6 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -39,7 +38,9 @@ final class BrowserGuard implements Filter {
 
     private final ErrorResponses errors;
     private final boolean loopbackBind;
-    private final Set<String> allowedHosts = new HashSet<>(List.of("localhost", "127.0.0.1", "[::1]"));
+    /** The loopback names a {@code Host} header may give, any port ({@code [::1]} with its brackets). */
+    static final Set<String> LOOPBACK_NAMES = Set.of("localhost", "127.0.0.1", "[::1]");
+    private final Set<String> allowedHosts = new HashSet<>(LOOPBACK_NAMES);
     private final Set<String> corsOrigins;
     private final TrustedProxies trustedProxies;
 

@@ -4,29 +4,24 @@ import dev.ccrouter.api.anthropic.AnthropicError;
 import dev.ccrouter.api.anthropic.ErrorType;
 import dev.ccrouter.config.AuthSettings;
 import dev.ccrouter.http.RequestHeaders;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.List;
 
 /**
  * The gateway's own keys ({@code auth.keys}). When set, every API request must present one, as {@code x-api-key} or
  * {@code Authorization: Bearer}, and the key stays here: providers are called with their own keys. When not set, the
  * client's key is the provider key and is forwarded, as the gateway has always done.
  *
- * <p>Keys are compared as SHA-256 digests with {@link MessageDigest#isEqual}, against every configured key without
- * stopping at a match, so neither a key's characters nor its length can be learnt from response times.
+ * <p>Keys are compared as {@link KeyDigests} compares them: response times tell nothing of them.
  */
 final class ClientAuth {
-    private final List<byte[]> digests;
+    private final KeyDigests keys;
 
     ClientAuth(AuthSettings settings) {
-        this.digests = settings.keys().stream().map(key -> digest(key.key())).toList();
+        this.keys = new KeyDigests(settings.keys().stream().map(AuthSettings.ClientKey::key).toList());
     }
 
     /** Whether clients must present a gateway key. */
     boolean required() {
-        return !digests.isEmpty();
+        return !keys.isEmpty();
     }
 
     /**
@@ -48,12 +43,7 @@ final class ClientAuth {
         if (!required()) {
             return presented;
         }
-        byte[] digest = digest(presented);
-        boolean known = false;
-        for (byte[] candidate : digests) {
-            known |= MessageDigest.isEqual(candidate, digest);
-        }
-        if (!known) {
+        if (!keys.contains(presented)) {
             throw new Refused(AnthropicError.of(ErrorType.AUTHENTICATION,
                     "Invalid API key: it is not one of this gateway's keys (auth.keys)."));
         }
@@ -77,14 +67,6 @@ final class ClientAuth {
         Refused(AnthropicError error) {
             super(error.message(), null, false, false);
             this.error = error;
-        }
-    }
-
-    static byte[] digest(String key) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-256", e);
         }
     }
 }

@@ -373,11 +373,11 @@ public final class GatewayServer implements AutoCloseable {
 
     /** What answers the API for one configuration; swapped whole on a reload. */
     private record Handlers(MessagesHandler messages, CountTokensHandler countTokens, ModelsHandler models,
-                            AdminKeys adminKeys) {
+                            KeyDigests adminKeys) {
     }
 
     /** The configuration's {@code auth.admin_keys}, as reloaded. */
-    private AdminKeys adminKeys() {
+    private KeyDigests adminKeys() {
         return handlers.get().adminKeys();
     }
 
@@ -396,7 +396,7 @@ public final class GatewayServer implements AutoCloseable {
                         limits, edge, settings.earlyStart(), timers),
                 new CountTokensHandler(json, shared.bodies(), shared.errors(), auth, router),
                 new ModelsHandler(json, shared.errors(), settings.models(), router, auth),
-                new AdminKeys(settings.auth().adminKeys()));
+                new KeyDigests(settings.auth().adminKeys()));
     }
 
     /** Client connections open now. */

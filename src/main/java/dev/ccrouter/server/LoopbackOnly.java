@@ -8,7 +8,6 @@ import dev.ccrouter.http.HeaderNames;
 import dev.ccrouter.http.RequestHeaders;
 import dev.ccrouter.http.ServerRequest;
 import java.util.List;
-import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -24,14 +23,13 @@ import java.util.function.Supplier;
 final class LoopbackOnly {
     private static final List<HeaderName> FORWARDING = List.of(HeaderNames.create("X-Forwarded-For"),
             HeaderNames.X_FORWARDED_HOST, HeaderNames.create("Forwarded"), HeaderNames.create("X-Real-IP"));
-    private static final Set<String> LOOPBACK_NAMES = Set.of("localhost", "127.0.0.1", "[::1]");
 
     private LoopbackOnly() {
     }
 
-    static Handler guard(Handler handler, ErrorResponses errors, Supplier<AdminKeys> adminKeys) {
+    static Handler guard(Handler handler, ErrorResponses errors, Supplier<KeyDigests> adminKeys) {
         return (req, res) -> {
-            if (fromThisMachine(req) || adminKeys.get().presented(req.headers())) {
+            if (fromThisMachine(req) || adminKeys.get().contains(ClientCredentials.apiKey(req.headers()))) {
                 handler.handle(req, res);
             } else {
                 errors.send(res, AnthropicError.of(ErrorType.PERMISSION, req.path() + " is served to clients on this"
@@ -52,7 +50,7 @@ final class LoopbackOnly {
             }
         }
         // Only HTTP/1.0 may leave Host out, and no browser does.
-        return headers.first(HeaderNames.HOST).map(host -> LOOPBACK_NAMES.contains(BrowserGuard.hostName(host)))
+        return headers.first(HeaderNames.HOST).map(host -> BrowserGuard.LOOPBACK_NAMES.contains(BrowserGuard.hostName(host)))
                 .orElse(true);
     }
 }
