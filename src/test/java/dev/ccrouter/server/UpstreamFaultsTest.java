@@ -35,6 +35,9 @@ class UpstreamFaultsTest {
             + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
     private static final String WHOLE = STREAM.replace("\"stream\":true,", "");
     /** A complete OpenAI stream of one short answer with usage. */
+    /** A whole (non-streaming) answer. */
+    private static final String WHOLE_ANSWER = "{\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\","
+            + "\"content\":\"Hi\"},\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":1}}";
     static final String TRANSCRIPT = """
             data: {"choices":[{"index":0,"delta":{"role":"assistant","content":"Hello"},"finish_reason":null}]}
 
@@ -87,6 +90,50 @@ class UpstreamFaultsTest {
         assertThat(errorOf(response).path("message").asText())
                 .startsWith("Could not reach the upstream at " + upstream.baseUrl() + "/chat/completions: ");
         assertThat(upstream.requests() - before).isEqualTo(2);
+    }
+
+    // The one retry on a fresh connection is for a request no answer byte came for (design.md): an upstream that
+    // has begun its answer has taken the POST, and may be generating (and billing) it; posting it again bills twice.
+
+    @Test
+    void aResponseHeadCutShortIsNotPostedAgain() throws Exception {
+        upstream.behave((socket, out) -> {
+            out.write("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            socket.close();
+        });
+        assertPostedOnceAnswered(502);
+    }
+
+    @Test
+    void aResponseWithAnUnreadableContentLengthIsNotPostedAgain() throws Exception {
+        upstream.behave((socket, out) -> {
+            out.write(head(200, "content-type", "application/json", "content-length", "12 34"));
+            out.write(WHOLE_ANSWER.getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            socket.close();
+        });
+        assertPostedOnceAnswered(502);
+    }
+
+    @Test
+    void bytesLeftOverFromOneAnswerDoNotGetTheNextRequestPostedTwice() throws Exception {
+        // The first answer sends two bytes past its Content-Length; its connection must not serve the next request.
+        upstream.behave((socket, out) -> {
+            out.write(head(200, "content-type", "application/json",
+                    "content-length", Integer.toString(WHOLE_ANSWER.length())));
+            out.write((WHOLE_ANSWER + "\r\n").getBytes(StandardCharsets.UTF_8));
+            out.flush();
+        });
+        assertThat(post(WHOLE).statusCode()).isEqualTo(200);
+        assertPostedOnceAnswered(200);
+    }
+
+    /** A whole request is answered {@code status}, having reached the upstream once. */
+    private static void assertPostedOnceAnswered(int status) throws Exception {
+        int before = upstream.requests();
+        assertThat(post(WHOLE).statusCode()).isEqualTo(status);
+        assertThat(upstream.requests() - before).as("POSTs the upstream received for one client request").isEqualTo(1);
     }
 
     @Test
