@@ -39,6 +39,7 @@ class SpendingLimitsTest {
     static final String MONTHLY = "ccr-monthly-budget-key";
     static final String BURST = "ccr-two-per-minute-key";
     static final String TOKENS = "ccr-thousand-tokens-key";
+    static final String UNPRICED = "ccr-unpriced-model-key";
 
     static FakeUpstream upstream;
     static RunningGateway gateway;
@@ -54,7 +55,8 @@ class SpendingLimitsTest {
                         new ClientKey("daily", DAILY, new BigDecimal("0.03"), null, null, null),
                         new ClientKey("monthly", MONTHLY, null, new BigDecimal("0.05"), null, null),
                         new ClientKey("burst", BURST, null, null, 2, null),
-                        new ClientKey(null, TOKENS, null, null, null, 1000)), List.of())));
+                        new ClientKey(null, TOKENS, null, null, null, 1000),
+                        new ClientKey("unpriced", UNPRICED, new BigDecimal("0.01"), null, null, null)), List.of())));
         LedgerSettings settings = LedgerSettings.defaults(gateway.dataDir());
         ledger = new LedgerStore(() -> LedgerDatabase.connect(settings));
     }
@@ -132,6 +134,32 @@ class SpendingLimitsTest {
                 + " s.");
     }
 
+    /**
+     * A model the gateway has no price for (the catalog not fetched yet or unreachable, leaving the bundled snapshot's
+     * Claude models; any provider without {@code prices:}): what the upstream says it charged is still spent.
+     */
+    @Test
+    void whatTheUpstreamChargedForAModelWithoutAPriceCountsAgainstTheBudget() throws Exception {
+        String unpriced = "{\"model\":\"openrouter,openai/gpt-5.2\",\"max_tokens\":100,\"stream\":true,"
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+        upstream.answer(FakeUpstream.sse(
+                "{\"id\":\"gen-u\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Done.\"},\"finish_reason\":\"stop\"}]}",
+                "{\"id\":\"gen-u\",\"choices\":[],\"usage\":{\"prompt_tokens\":90000,\"completion_tokens\":20000,"
+                        + "\"cost\":0.5,\"is_byok\":false}}",
+                "[DONE]"));
+        try {
+            assertThat(SseCapture.post(gateway.baseUrl() + "/v1/messages", unpriced, "x-api-key", UNPRICED)
+                    .statusCode()).isEqualTo(200);
+            LedgerEntry row = rowsOf(UNPRICED, 1).getFirst();
+            assertThat(row.spend().computed()).as("no price: no computed cost").isNull();
+
+            assertThat(SseCapture.post(gateway.baseUrl() + "/v1/messages", unpriced, "x-api-key", UNPRICED)
+                    .statusCode()).as("after $%s charged on a $0.01 budget", row.spend().charged()).isEqualTo(402);
+        } finally {
+            upstream.answer(billedStream());
+        }
+    }
+
     private static HttpResponse<String> send(String key) throws Exception {
         return SseCapture.post(gateway.baseUrl() + "/v1/messages",
                 BillingEndToEndTest.REQUEST.formatted("\"stream\":true,"), "x-api-key", key);
@@ -144,7 +172,7 @@ class SpendingLimitsTest {
     /** The key's ledger rows, oldest first, once all {@code expected} are written. */
     private static List<LedgerEntry> rowsOf(String key, int expected) {
         // Rows name a key by its configured name; the unnamed one by its short hash.
-        String id = Map.of(DAILY, "daily", MONTHLY, "monthly", BURST, "burst").getOrDefault(key, ClientKeyId.of(key));
+        String id = Map.of(DAILY, "daily", MONTHLY, "monthly", BURST, "burst", UNPRICED, "unpriced").getOrDefault(key, ClientKeyId.of(key));
         return await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> {
             List<LedgerEntry> rows = new ArrayList<>();
             ledger.forEach(null, null, row -> {
