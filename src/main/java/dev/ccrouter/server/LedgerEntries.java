@@ -59,7 +59,7 @@ final class LedgerEntries implements AccessLog.Listener {
                 spend(exchange.bill, exchange.upstreamModel),
                 ttfbMillis,
                 durationMillis,
-                0,
+                exchange.retries,
                 exchange.fallbacks);
     }
 

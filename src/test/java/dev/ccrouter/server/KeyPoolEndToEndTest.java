@@ -2,6 +2,7 @@ package dev.ccrouter.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.anthropic.client.AnthropicClient;
 import com.anthropic.client.okhttp.AnthropicOkHttpClient;
@@ -9,7 +10,10 @@ import com.anthropic.core.http.HttpResponseFor;
 import com.anthropic.errors.AnthropicServiceException;
 import com.anthropic.models.messages.Message;
 import com.anthropic.models.messages.MessageCreateParams;
+import dev.ccrouter.config.LedgerSettings;
 import dev.ccrouter.config.RouteSettings;
+import dev.ccrouter.ledger.LedgerDatabase;
+import dev.ccrouter.ledger.LedgerStore;
 import dev.ccrouter.testing.AccessLogCapture;
 import dev.ccrouter.testing.FakeUpstream;
 import dev.ccrouter.testing.Providers;
@@ -76,7 +80,7 @@ class KeyPoolEndToEndTest {
     }
 
     @Test
-    void aRateLimitedKeyRestsForItsRetryAfterAndTheCallIsRetriedWithTheNext() {
+    void aRateLimitedKeyRestsForItsRetryAfterAndTheCallIsRetriedWithTheNext() throws Exception {
         provider.answer((request, res) -> {
             if (request.headers().get("authorization").equals("Bearer " + KEY_ONE)) {
                 FakeUpstream.json(429, "{\"error\":{\"message\":\"Rate limit exceeded\",\"code\":429}}",
@@ -95,6 +99,11 @@ class KeyPoolEndToEndTest {
 
         assertThat(keysSent()).as("key one rests after its 429").containsExactly(
                 "Bearer " + KEY_ONE, "Bearer " + KEY_TWO, "Bearer " + KEY_THREE, "Bearer " + KEY_TWO);
+        LedgerStore ledger = new LedgerStore(() -> LedgerDatabase.connect(LedgerSettings.defaults(gateway.dataDir())));
+        await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> ledger.count() == 3);
+        List<Integer> retries = new ArrayList<>();
+        ledger.forEach(null, null, row -> retries.add(row.retries()));
+        assertThat(retries).as("the ledger's retries, as the access log's").containsExactly(1, 0, 0);
     }
 
     @Test
