@@ -76,7 +76,6 @@ public final class StreamRelay {
         }
     }
 
-    /** The innermost cause's message, for people; never a stack trace. */
     /** What a client is told when the upstream's stream broke off (a reset, a read timeout), translated or not. */
     public static AnthropicError brokenOff(Throwable e) {
         return UpstreamClient.isTimeout(e)
@@ -85,6 +84,7 @@ public final class StreamRelay {
                 : AnthropicError.of(ErrorType.API, "The upstream connection failed during the stream: " + rootCause(e));
     }
 
+    /** The innermost cause's message, for people; never a stack trace. */
     public static String rootCause(Throwable e) {
         Throwable root = e;
         while (root.getCause() != null && root.getCause() != root) {
