@@ -16,6 +16,9 @@ import java.util.List;
  * @param protocol     {@code openai} (translated) or {@code anthropic} (forwarded as it is)
  * @param auth         how the key is sent
  * @param prices       where the bill's prices come from
+ * @param generationStats the provider answers {@code GET <base_url>/generation?id=<the stream's id>} with what a
+ *                     generation used and cost, also when its stream was cut off (OpenRouter): the ledger asks it
+ *                     for a stream that ended before its usage came
  * @param dialect      how requests are written
  * @param capabilities the defaults for every model of the provider
  * @param models       overrides for models whose id matches a pattern; the first match wins
@@ -27,6 +30,7 @@ record Preset(String description,
               Protocol protocol,
               Auth auth,
               PriceSource prices,
+              boolean generationStats,
               DialectSpec dialect,
               CapabilitySpec capabilities,
               List<ModelSpec> models) {

@@ -167,7 +167,7 @@ final class PresetTree {
 
     private Preset bind(ObjectNode tree) {
         known(tree, "", Set.of("description", "base_url", "anthropic_base_url", "anthropic_auth", "protocol", "auth",
-                "prices", "dialect", "capabilities", "models"));
+                "prices", "generation_stats", "dialect", "capabilities", "models"));
         List<Preset.ModelSpec> models = null;
         if (present(tree.get("models"))) {
             JsonNode list = tree.get("models");
@@ -182,7 +182,7 @@ final class PresetTree {
         return new Preset(text(tree, "description", ""), uri(tree, "base_url"), uri(tree, "anthropic_base_url"),
                 choice(tree, "anthropic_auth", "", Preset.Auth.class), choice(tree, "protocol", "", Preset.Protocol.class),
                 choice(tree, "auth", "", Preset.Auth.class), choice(tree, "prices", "", Preset.PriceSource.class),
-                dialect(tree.get("dialect")), capabilities(tree.get("capabilities"), "capabilities", Set.of()), models);
+                Boolean.TRUE.equals(flag(tree, "generation_stats", "")), dialect(tree.get("dialect")), capabilities(tree.get("capabilities"), "capabilities", Set.of()), models);
     }
 
     private Preset.DialectSpec dialect(JsonNode dialect) {

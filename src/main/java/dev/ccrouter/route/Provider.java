@@ -66,6 +66,14 @@ public record Provider(String name,
         return apply(caps, modelOverrides.get(model));
     }
 
+    /**
+     * Whether the provider tells a generation's usage and cost afterwards, by its id ({@code GET <base>/generation}):
+     * how a stream cut off before its usage chunk is still billed exactly.
+     */
+    public boolean generationStats() {
+        return preset.generationStats();
+    }
+
     /** The credential to send: the provider's own key, or the client's when it has none. */
     public String credential(String clientKey) {
         return apiKeys.isEmpty() ? clientKey : apiKeys.getFirst();

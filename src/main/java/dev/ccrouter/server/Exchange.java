@@ -2,9 +2,13 @@ package dev.ccrouter.server;
 
 import dev.ccrouter.api.anthropic.AnthropicError;
 import dev.ccrouter.billing.Bill;
+import dev.ccrouter.billing.GenerationLookups;
 import dev.ccrouter.upstream.Cancellation;
 
-/** What happened to one {@code /v1/messages} request, filled in as it goes; read by the access log. Never holds a key. */
+/**
+ * What happened to one {@code /v1/messages} request, filled in as it goes; read by the access log. Holds no key but
+ * inside {@link #usageLookup}, which never prints it.
+ */
 final class Exchange {
     final String requestId;
     final long startNanos;
@@ -23,6 +27,13 @@ final class Exchange {
     int status;
     int upstreamStatus;
     Bill bill;
+    /** The upstream's id for the streamed completion ({@code gen-…} at OpenRouter); null when none came. */
+    String generationId;
+    /**
+     * Set when a stream ended before its usage came and its provider can tell the usage afterwards: the ledger row
+     * waits for that answer ({@link LedgerEntries}).
+     */
+    GenerationLookups.Lookup usageLookup;
     AnthropicError error;
     String streamError;
     boolean clientGone;

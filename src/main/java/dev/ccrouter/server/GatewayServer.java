@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ccrouter.api.anthropic.AnthropicError;
 import dev.ccrouter.api.anthropic.ErrorType;
 import dev.ccrouter.api.anthropic.JsonBuffers;
+import dev.ccrouter.billing.GenerationLookups;
 import dev.ccrouter.billing.PricingCatalog;
 import dev.ccrouter.config.GatewayConfig;
 import dev.ccrouter.config.LedgerSettings;
@@ -62,6 +63,7 @@ public final class GatewayServer implements AutoCloseable {
     private Ledger ledger;
     private GatewayMetrics metrics;
     private SpendingLimits limits;
+    private GenerationLookups lookups;
     private EdgeGuard edge;
     private volatile Runnable onListenerLost = () -> { };
     private GatewayStatus status;
@@ -170,8 +172,9 @@ public final class GatewayServer implements AutoCloseable {
         // The limits count a request before its row is queued: once a row is in the ledger, its spend counts here.
         List<Consumer<LedgerEntry>> recorders = ledger == null ? List.of(limits::record, countMetrics)
                 : List.of(limits::record, ledger::record, countMetrics);
+        lookups = new GenerationLookups(timers, GenerationLookups.WAITS, GenerationLookups.MAX_PENDING);
         AccessLog accessLog = new AccessLog(List.of(
-                new LedgerEntries(requestFacts, pricing, recorders), exchange -> pricing.requestEnded()));
+                new LedgerEntries(requestFacts, pricing, recorders, lookups), exchange -> pricing.requestEnded()));
         shared = new Shared(bodies, errors, accessLog);
         handlers.set(handlers(config));
         // Everything the rehearsal's stage shares with the gateway is built: it goes on beside the rest of the start.
@@ -430,6 +433,9 @@ public final class GatewayServer implements AutoCloseable {
                     + "period", (System.nanoTime() - begun) / 1_000_000, running - cutOff, running, cutOff,
                     config.shutdownGrace().toSeconds());
             server = null;
+        }
+        if (lookups != null) { // the rows still waiting for their usage are written now, without it
+            lookups.close();
         }
         if (pricing != null) {
             pricing.close();

@@ -3,6 +3,7 @@ package dev.ccrouter.server;
 import dev.ccrouter.api.anthropic.ErrorType;
 import dev.ccrouter.api.anthropic.Usage;
 import dev.ccrouter.billing.Bill;
+import dev.ccrouter.billing.GenerationLookups;
 import dev.ccrouter.billing.ModelPricing;
 import dev.ccrouter.billing.Prices;
 import dev.ccrouter.billing.PricingCatalog;
@@ -16,26 +17,42 @@ import java.util.function.Supplier;
 
 /**
  * Turns each finished exchange into its {@link LedgerEntry} and hands it to the ledger and the metrics. Runs on the
- * request's thread at its very end, so it only reads what is already in memory.
+ * request's thread at its very end, so it only reads what is already in memory; the one exception waits off that
+ * thread: a stream cut off before its usage, whose provider tells the usage afterwards, is recorded once the provider
+ * has told it ({@link GenerationLookups}), or has not within about a minute (then without usage, as before).
  */
 final class LedgerEntries implements AccessLog.Listener {
     private final Supplier<RequestFacts> facts;
     private final PricingCatalog pricing;
     private final List<Consumer<LedgerEntry>> sinks;
+    private final GenerationLookups lookups;
 
-    LedgerEntries(Supplier<RequestFacts> facts, PricingCatalog pricing, List<Consumer<LedgerEntry>> sinks) {
+    LedgerEntries(Supplier<RequestFacts> facts, PricingCatalog pricing, List<Consumer<LedgerEntry>> sinks,
+                  GenerationLookups lookups) {
         this.facts = facts;
         this.pricing = pricing;
         this.sinks = List.copyOf(sinks);
+        this.lookups = lookups;
     }
 
     @Override
     public void finished(Exchange exchange) {
-        LedgerEntry entry = entryOf(exchange, facts.get(), System.nanoTime());
+        RequestFacts request = facts.get(); // the request's own: read now, on its thread
+        long endNanos = System.nanoTime();
+        if (exchange.usageLookup != null && lookups.lookUp(exchange.usageLookup,
+                bill -> record(entryOf(exchange, request, endNanos, bill)),
+                () -> record(entryOf(exchange, request, endNanos, null)))) {
+            return;
+        }
+        record(entryOf(exchange, request, endNanos, exchange.bill));
+    }
+
+    private void record(LedgerEntry entry) {
         sinks.forEach(sink -> sink.accept(entry));
     }
 
-    LedgerEntry entryOf(Exchange exchange, RequestFacts request, long endNanos) {
+    /** @param bill the exchange's, or the one its provider told afterwards (the exchange is not changed) */
+    private LedgerEntry entryOf(Exchange exchange, RequestFacts request, long endNanos, Bill bill) {
         long durationMillis = TimeUnit.NANOSECONDS.toMillis(endNanos - exchange.startNanos);
         Long ttfbMillis = request == null || request.firstByteNanos == 0 ? null
                 : TimeUnit.NANOSECONDS.toMillis(request.firstByteNanos - exchange.startNanos);
@@ -55,8 +72,8 @@ final class LedgerEntries implements AccessLog.Listener {
                 status(exchange),
                 errorType(exchange),
                 exchange.stopReason,
-                tokens(exchange.bill),
-                spend(exchange.bill, exchange.upstreamModel),
+                tokens(bill),
+                spend(bill, exchange.upstreamModel),
                 ttfbMillis,
                 durationMillis,
                 exchange.retries,

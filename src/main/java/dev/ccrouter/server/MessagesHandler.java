@@ -9,6 +9,7 @@ import dev.ccrouter.api.anthropic.EventSink;
 import dev.ccrouter.api.anthropic.StreamEvent;
 import dev.ccrouter.api.anthropic.Usage;
 import dev.ccrouter.billing.Bill;
+import dev.ccrouter.billing.GenerationLookups;
 import dev.ccrouter.billing.ModelPricing;
 import dev.ccrouter.billing.UsageAccounting;
 import dev.ccrouter.http.Handler;
@@ -235,6 +236,9 @@ final class MessagesHandler implements Handler {
             if (chat.stream() && eventStream) {
                 stream(started != null ? started : openStream(res, exchange, departures), started != null, response,
                         context, exchange, secrets);
+                if (exchange.bill == null) {
+                    exchange.usageLookup = usageLookup(answer, exchange.generationId, chat);
+                }
             } else {
                 JsonNode completion = parseUpstreamJson(response);
                 if (chat.stream()) {
@@ -329,9 +333,9 @@ final class MessagesHandler implements Handler {
                 payload = RequestBody.json(json, chat.body(), req.headers().contentLength().orElse(0));
                 stream = chat.stream();
             }
-            UpstreamResponse response;
+            Posted posted;
             try {
-                response = post(candidate, payload, stream, headers, clientKey, attribution, exchange, secrets);
+                posted = post(candidate, payload, stream, headers, clientKey, attribution, exchange, secrets);
             } catch (UpstreamException e) {
                 if (exchange.cancellation.cancelled()) {
                     throw new RequestFailure(e.error()); // the client left: not the target's fault, no next target
@@ -345,6 +349,7 @@ final class MessagesHandler implements Handler {
             } finally {
                 payload.recycle(); // sent, or given up on: its array may serve the next body
             }
+            UpstreamResponse response = posted.response();
             if (!worthAnotherTarget(response.status())) {
                 cooldowns.answered(candidate);
             } else {
@@ -355,7 +360,7 @@ final class MessagesHandler implements Handler {
                     continue;
                 }
             }
-            return new Answer(candidate, chat, response);
+            return new Answer(candidate, chat, response, posted.key());
         }
         throw new IllegalStateException("a route always has a target");
     }
@@ -365,7 +370,7 @@ final class MessagesHandler implements Handler {
      * rate-limited (429) rests, and the call is retried with the next ready key. Without keys of its own, the
      * client's key is forwarded.
      */
-    private UpstreamResponse post(Candidate candidate, RequestBody body, boolean stream, Map<String, String> headers,
+    private Posted post(Candidate candidate, RequestBody body, boolean stream, Map<String, String> headers,
                                   String clientKey, UpstreamClient.Attribution attribution, Exchange exchange,
                                   List<String> secrets) {
         Provider provider = candidate.provider();
@@ -379,11 +384,11 @@ final class MessagesHandler implements Handler {
                     exchange.cancellation);
             int status = response.status();
             if (pool == null || status != 401 && status != 429) {
-                return response;
+                return new Posted(response, key);
             }
             pool.rest(key, RetryAfter.parse(response.header("retry-after"), clock));
             if (attempt >= pool.size() || !pool.anyReady()) {
-                return response;
+                return new Posted(response, key);
             }
             response.close();
             exchange.retries++;
@@ -464,8 +469,15 @@ final class MessagesHandler implements Handler {
         }
     }
 
-    /** The target that answered, the request as translated for it (null when forwarded as it is), and its response. */
-    private record Answer(Candidate candidate, ChatRequest chat, UpstreamResponse response) {
+    /**
+     * The target that answered, the request as translated for it (null when forwarded as it is), its response, and
+     * the key the call was made with (null without one).
+     */
+    private record Answer(Candidate candidate, ChatRequest chat, UpstreamResponse response, String key) {
+    }
+
+    /** One call's response and the key it was made with. */
+    private record Posted(UpstreamResponse response, String key) {
     }
 
     /**
@@ -506,7 +518,22 @@ final class MessagesHandler implements Handler {
                 response.finishReadingAside();
             }
             exchange.clientGone = client.clientGone() || exchange.cancellation.cancelled();
+            exchange.generationId = translator.upstreamId();
         }
+    }
+
+    /**
+     * How to ask the provider later what a stream that ended without its usage (the client left, the upstream broke
+     * off) used and cost; null when the provider keeps no such record or the stream never named its generation.
+     */
+    private GenerationLookups.Lookup usageLookup(Answer answer, String generationId, ChatRequest chat) {
+        Provider provider = answer.candidate.provider();
+        if (generationId == null || !provider.generationStats()) {
+            return null;
+        }
+        String header = answer.key != null ? provider.authHeader() : null;
+        return GenerationLookups.Lookup.of(provider.baseUrl(), generationId, header,
+                header != null ? provider.authValue(answer.key) : null, chat.cacheTtls(), prices(answer.candidate));
     }
 
     /** A streaming request answered by an upstream that does not stream: the whole answer as one stream. */

@@ -72,6 +72,8 @@ public final class ChatStreamTranslator {
     private boolean ended;
     private AnthropicError failure;
     private Usage finalUsage;
+    /** The upstream's id for this completion ({@code gen-…} at OpenRouter), from its first chunk that has one. */
+    private String upstreamId;
 
     public ChatStreamTranslator(ObjectMapper json, ResponseContext context, EventSink sink) {
         this.json = json;
@@ -118,6 +120,9 @@ public final class ChatStreamTranslator {
             return;
         }
         start();
+        if (upstreamId == null && chunk.get("id") instanceof JsonNode id && id.isTextual()) {
+            upstreamId = id.textValue();
+        }
         JsonNode error = chunk.get("error");
         if (error != null && !error.isNull()) {
             onFailure(errors.fromStreamError(error));
@@ -224,6 +229,11 @@ public final class ChatStreamTranslator {
     /** The error the stream ended with, or null. */
     public AnthropicError failure() {
         return failure;
+    }
+
+    /** The completion's id as the upstream named it, or null before a chunk that carries one. */
+    public String upstreamId() {
+        return upstreamId;
     }
 
     /** The usage sent in {@code message_delta}, once the stream finished normally; else null. */

@@ -21,7 +21,8 @@ import java.util.stream.Collectors;
 /**
  * An in-process OpenAI-compatible upstream for server tests: it records every request to {@code /v1/chat/completions}
  * and answers with the {@link Script} the test set. {@code GET /v1/models} (the price catalog) answers 404 unless a
- * test sets {@link #models(Script)}.
+ * test sets {@link #models(Script)}, and so does {@code GET /v1/generation} (OpenRouter's generation records) unless
+ * it sets {@link #generations(Script)}.
  */
 public final class FakeUpstream implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -31,6 +32,9 @@ public final class FakeUpstream implements AutoCloseable {
     private final AtomicReference<Script> script = new AtomicReference<>(json(200, "{}"));
     private final AtomicReference<Script> models = new AtomicReference<>(
             json(404, "{\"error\":{\"code\":404,\"message\":\"Not Found\"}}"));
+    private final List<Recorded> generationRequests = new CopyOnWriteArrayList<>();
+    private final AtomicReference<Script> generations = new AtomicReference<>(
+            json(404, "{\"error\":{\"code\":404,\"message\":\"Generation not found\"}}"));
 
     /** One request as the upstream received it; header names are lower-case. */
     public record Recorded(JsonNode body, Map<String, String> headers, String path) {
@@ -50,18 +54,28 @@ public final class FakeUpstream implements AutoCloseable {
                 .routing(routing -> routing.post("/v1/chat/completions", this::record)
                         // providers that speak Anthropic's protocol (the passthrough) are posted here
                         .post("/v1/messages", this::record)
-                        .get("/v1/models", (req, res) -> models.get().answer(null, res)))
+                        .get("/v1/models", (req, res) -> models.get().answer(null, res))
+                        .get("/v1/generation", this::generation))
                 .build()
                 .start();
     }
 
     private void record(ServerRequest req, ServerResponse res) throws Exception {
         byte[] raw = req.content().as(byte[].class);
-        Map<String, String> headers = req.headers().stream().collect(Collectors.toMap(
-                h -> h.name().toLowerCase(), h -> h.get(), (a, b) -> a));
-        Recorded recorded = new Recorded(JSON.readTree(raw), headers, req.path().path());
+        Recorded recorded = new Recorded(JSON.readTree(raw), headersOf(req), req.path().path());
         requests.add(recorded);
         script.get().answer(recorded, res);
+    }
+
+    /** OpenRouter's generation record: recorded (no body; the path with its query) and answered by its script. */
+    private void generation(ServerRequest req, ServerResponse res) throws Exception {
+        Recorded recorded = new Recorded(null, headersOf(req), req.path().path() + "?" + req.query().rawValue());
+        generationRequests.add(recorded);
+        generations.get().answer(recorded, res);
+    }
+
+    private static Map<String, String> headersOf(ServerRequest req) {
+        return req.headers().stream().collect(Collectors.toMap(h -> h.name().toLowerCase(), h -> h.get(), (a, b) -> a));
     }
 
     public static FakeUpstream start() {
@@ -80,6 +94,16 @@ public final class FakeUpstream implements AutoCloseable {
     /** How {@code GET /v1/models} answers from now on (its {@code request} argument is null). */
     public void models(Script next) {
         models.set(next);
+    }
+
+    /** How {@code GET /v1/generation?id=…} answers from now on (404 until a test sets it). */
+    public void generations(Script next) {
+        generations.set(next);
+    }
+
+    /** The generation lookups received, in order. */
+    public List<Recorded> generationRequests() {
+        return generationRequests;
     }
 
     public List<Recorded> requests() {
