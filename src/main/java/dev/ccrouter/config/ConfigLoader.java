@@ -277,7 +277,7 @@ public final class ConfigLoader {
     private static ProviderSettings immutable(ProviderSettings provider) {
         Map<String, ProviderSettings.ModelSettings> models = new LinkedHashMap<>();
         provider.models().forEach((id, model) -> models.put(id, new ProviderSettings.ModelSettings(
-                model.maxOutputTokens(), model.contextWindow(), model.images(), model.cacheControl(),
+                model.maxOutputTokens(), model.contextWindow(), model.images(), model.pdfs(), model.cacheControl(),
                 List.copyOf(model.schemaKeywordsToStrip()))));
         return new ProviderSettings(provider.name(), provider.preset(),
                 provider.baseUrl() == null ? null : withoutTrailingSlash(provider.baseUrl()),

@@ -40,16 +40,24 @@ public record ProviderSettings(String name,
      * @param maxOutputTokens        {@code max_tokens} above it is clamped
      * @param contextWindow          requests estimated above it get {@code prompt is too long} before any call
      * @param images                 whether the model takes image input
+     * @param pdfs                   whether the provider takes PDFs for the model (as OpenAI {@code file} parts)
      * @param cacheControl           whether Anthropic-style {@code cache_control} markers are forwarded
      * @param schemaKeywordsToStrip  JSON-Schema keywords removed from tool parameters
      */
     public record ModelSettings(Integer maxOutputTokens,
                                 Integer contextWindow,
                                 Boolean images,
+                                Boolean pdfs,
                                 Boolean cacheControl,
                                 List<String> schemaKeywordsToStrip) {
         public ModelSettings {
             schemaKeywordsToStrip = schemaKeywordsToStrip == null ? List.of() : schemaKeywordsToStrip;
+        }
+
+        /** Overrides that leave PDFs as the preset says. */
+        public ModelSettings(Integer maxOutputTokens, Integer contextWindow, Boolean images, Boolean cacheControl,
+                             List<String> schemaKeywordsToStrip) {
+            this(maxOutputTokens, contextWindow, images, null, cacheControl, schemaKeywordsToStrip);
         }
     }
 }

@@ -108,6 +108,8 @@ public final class Settings {
                     "requests estimated above it are refused before any call"),
             new Setting("providers[].models.<model>.images", null, null, new Rule.TrueOrFalse(), "the preset's",
                     "whether the model takes image input"),
+            new Setting("providers[].models.<model>.pdfs", null, null, new Rule.TrueOrFalse(), "the preset's",
+                    "whether the provider takes PDFs for the model; off, each PDF becomes a note"),
             new Setting("providers[].models.<model>.cache_control", null, null, new Rule.TrueOrFalse(),
                     "the preset's", "whether `cache_control` markers are forwarded"),
             new Setting("providers[].models.<model>.schema_keywords_to_strip[]", null, null, new Rule.Text(),

@@ -29,7 +29,7 @@ final class PresetTree {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final Set<String> CAPABILITIES = Set.of("cache_control", "cache_ttl", "auto_cache_breakpoints",
             "max_output_tokens", "context_window", "tool_name_limit", "schema_keywords_to_strip",
-            "stop_sequence_limit", "image_input", "tool_call_ids", "parallel_tool_calls", "forced_tool_choice",
+            "stop_sequence_limit", "image_input", "pdf_input", "tool_call_ids", "parallel_tool_calls", "forced_tool_choice",
             "nullable_types");
 
     private final String source;
@@ -228,7 +228,7 @@ final class PresetTree {
                 flag(map, "auto_cache_breakpoints", at), number(map, "max_output_tokens", at),
                 number(map, "context_window", at), number(map, "tool_name_limit", at),
                 present(strip) ? texts(strip, at + "schema_keywords_to_strip") : null,
-                number(map, "stop_sequence_limit", at), flag(map, "image_input", at),
+                number(map, "stop_sequence_limit", at), flag(map, "image_input", at), flag(map, "pdf_input", at),
                 choice(map, "tool_call_ids", at, Preset.ToolCallIds.class), flag(map, "parallel_tool_calls", at),
                 flag(map, "forced_tool_choice", at), flag(map, "nullable_types", at));
     }

@@ -61,7 +61,7 @@ public record Provider(String name,
         }
         if (listed != null) {
             caps = apply(caps, new Preset.CapabilitySpec(null, null, null, listed.maxOutputTokens(),
-                    listed.contextWindow(), null, null, null, listed.imageInput(), null, null, null, null));
+                    listed.contextWindow(), null, null, null, listed.imageInput(), null, null, null, null, null));
         }
         return apply(caps, modelOverrides.get(model));
     }
@@ -107,6 +107,7 @@ public record Provider(String name,
                 spec.schemaKeywordsToStrip() != null ? Set.copyOf(spec.schemaKeywordsToStrip()) : caps.schemaKeywordsToStrip(),
                 or(spec.stopSequenceLimit(), caps.stopSequenceLimit()),
                 or(spec.imageInput(), caps.imageInput()),
+                or(spec.pdfInput(), caps.pdfInput()),
                 spec.toolCallIds() != null ? ToolCallIdFormat.valueOf(spec.toolCallIds().name()) : caps.toolCallIds(),
                 or(spec.parallelToolCalls(), caps.parallelToolCalls()),
                 or(spec.forcedToolChoice(), caps.forcedToolChoice()),

@@ -279,7 +279,7 @@ public final class Router {
         Map<String, Preset.CapabilitySpec> overrides = new LinkedHashMap<>();
         settings.models().forEach((model, over) -> overrides.put(model, new Preset.CapabilitySpec(
                 over.cacheControl(), null, null, over.maxOutputTokens(), over.contextWindow(), null,
-                over.schemaKeywordsToStrip(), null, over.images(), null, null, null, null)));
+                over.schemaKeywordsToStrip(), null, over.images(), over.pdfs(), null, null, null, null)));
         return new Provider(settings.name(), baseUrl, anthropicWire, auth, List.copyOf(settings.apiKeys()),
                 dialect(preset.dialect()), preset.prices() == Preset.PriceSource.OPENROUTER_CATALOG, preset,
                 Map.copyOf(overrides));

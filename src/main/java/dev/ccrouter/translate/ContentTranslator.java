@@ -21,12 +21,17 @@ final class ContentTranslator {
     /** What stands in for an image sent to a model that cannot read images. */
     static final String IMAGE_OMITTED = "[Image omitted: this model cannot read images.]";
 
-    private final boolean imageInput;
+    /** What stands in for a PDF sent to a provider that takes none (the title, when the client gave one, leads it). */
+    static final String PDF_OMITTED = "[PDF omitted: PDF files cannot be sent to this model.]";
 
-    ContentTranslator(JsonNodeFactory nodes, CacheMarkers markers, boolean imageInput) {
+    private final boolean imageInput;
+    private final boolean pdfInput;
+
+    ContentTranslator(JsonNodeFactory nodes, CacheMarkers markers, boolean imageInput, boolean pdfInput) {
         this.nodes = nodes;
         this.markers = markers;
         this.imageInput = imageInput;
+        this.pdfInput = pdfInput;
     }
 
     /** Appends the parts for a user-side block whose type is one of {@code text, image, document, search_result}. */
@@ -89,8 +94,10 @@ final class ContentTranslator {
 
     /**
      * PDFs (base64 or URL) become {@code file} parts named by the title; a URL travels in {@code file_data}, which
-     * OpenRouter fetches. Plain-text and content-block documents become ordinary parts, the title leading the text.
-     * {@code context} and {@code citations} have no OpenAI counterpart and are dropped.
+     * OpenRouter fetches. For a provider that takes no PDFs a PDF becomes a short text note, as an image does for a
+     * model without image input: Claude Code keeps a PDF it read in the conversation, so a refused part would fail
+     * every later turn too. Plain-text and content-block documents become ordinary parts, the title leading the
+     * text. {@code context} and {@code citations} have no OpenAI counterpart and are dropped.
      */
     void document(JsonNode block, List<ObjectNode> sink) {
         JsonNode source = Fields.requiredObject(block, "source");
@@ -98,9 +105,9 @@ final class ContentTranslator {
         ObjectNode marker = markers.markerOf(block);
         try {
             switch (Fields.requiredString(source, "type")) {
-                case "base64" -> sink.add(withMarker(filePart(title,
+                case "base64" -> sink.add(withMarker(pdf(title,
                         dataUrl(Fields.requiredString(source, "media_type"), Fields.requiredString(source, "data"))), marker));
-                case "url" -> sink.add(withMarker(filePart(title, Fields.requiredString(source, "url")), marker));
+                case "url" -> sink.add(withMarker(pdf(title, Fields.requiredString(source, "url")), marker));
                 case "text" -> ContentBlocks.addIfPresent(sink,
                         textPart(titled(title, Fields.requiredString(source, "data")), marker));
                 case "content" -> contentDocument(source, title, marker, sink);
@@ -161,6 +168,14 @@ final class ContentTranslator {
             }
         }
         return textPart(text.toString(), markers.markerOf(block));
+    }
+
+    /** A PDF's part: a {@code file} part, or the note for a provider that takes none. */
+    private ObjectNode pdf(String title, String fileData) {
+        if (!pdfInput) {
+            return textPart(titled(title, PDF_OMITTED), null);
+        }
+        return filePart(title, fileData);
     }
 
     private ObjectNode filePart(String title, String fileData) {

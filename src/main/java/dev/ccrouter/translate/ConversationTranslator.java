@@ -44,7 +44,7 @@ final class ConversationTranslator {
         this.toolNames = toolNames;
         this.dialect = dialect;
         this.caps = caps;
-        this.content = new ContentTranslator(nodes, markers, caps.imageInput());
+        this.content = new ContentTranslator(nodes, markers, caps.imageInput(), caps.pdfInput());
         this.assistantTurns = new AssistantTurnTranslator(nodes, content, toolNames, dialect.reasoningReplay(), caps.toolCallIds());
         this.toolResults = new ToolResultTranslator(nodes, markers, content, caps.toolCallIds());
         this.out = nodes.arrayNode();

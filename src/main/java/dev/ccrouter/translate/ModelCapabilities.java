@@ -18,6 +18,9 @@ import java.util.Set;
  * @param stopSequenceLimit     how many stop sequences the upstream accepts (the first ones are sent)
  * @param imageInput            the model reads images; when it does not, each image becomes a short text note
  *                              instead of a part the upstream would answer with a 400
+ * @param pdfInput              the provider takes PDFs as OpenAI {@code file} parts (OpenRouter for every model,
+ *                              OpenAI); when it does not, each PDF becomes a short text note instead of a part the
+ *                              upstream would answer with a 400, on every later turn of the conversation too
  * @param toolCallIds           the tool-call id alphabet the upstream accepts in conversation history
  * @param parallelToolCalls     the upstream accepts {@code parallel_tool_calls}; when it does not, the field is left
  *                              out (the client's {@code disable_parallel_tool_use} cannot be expressed)
@@ -37,17 +40,18 @@ public record ModelCapabilities(boolean cacheControl,
                                 Set<String> schemaKeywordsToStrip,
                                 int stopSequenceLimit,
                                 boolean imageInput,
+                                boolean pdfInput,
                                 ToolCallIdFormat toolCallIds,
                                 boolean parallelToolCalls,
                                 boolean forcedToolChoice,
                                 boolean nullableTypes) {
 
-    /** A model that reads images, takes any tool-call id and the {@code parallel_tool_calls} switch. */
+    /** A model that reads images and PDFs, takes any tool-call id and the {@code parallel_tool_calls} switch. */
     public ModelCapabilities(boolean cacheControl, boolean cacheTtl, boolean autoCacheBreakpoints,
                              Integer maxOutputTokens, Integer contextWindow, int toolNameLimit,
                              Set<String> schemaKeywordsToStrip, int stopSequenceLimit) {
         this(cacheControl, cacheTtl, autoCacheBreakpoints, maxOutputTokens, contextWindow, toolNameLimit,
-                schemaKeywordsToStrip, stopSequenceLimit, true, ToolCallIdFormat.ANY, true, true, false);
+                schemaKeywordsToStrip, stopSequenceLimit, true, true, ToolCallIdFormat.ANY, true, true, false);
     }
 
     /** OpenAI function names are limited to 64 characters; Anthropic allows 128. */
@@ -67,25 +71,25 @@ public record ModelCapabilities(boolean cacheControl,
 
     public ModelCapabilities withCaching(boolean markers, boolean ttl, boolean autoBreakpoints) {
         return new ModelCapabilities(markers, ttl, autoBreakpoints, maxOutputTokens, contextWindow, toolNameLimit,
-                schemaKeywordsToStrip, stopSequenceLimit, imageInput, toolCallIds,
+                schemaKeywordsToStrip, stopSequenceLimit, imageInput, pdfInput, toolCallIds,
                 parallelToolCalls, forcedToolChoice, nullableTypes);
     }
 
     public ModelCapabilities withMaxOutputTokens(Integer limit) {
         return new ModelCapabilities(cacheControl, cacheTtl, autoCacheBreakpoints, limit, contextWindow, toolNameLimit,
-                schemaKeywordsToStrip, stopSequenceLimit, imageInput, toolCallIds,
+                schemaKeywordsToStrip, stopSequenceLimit, imageInput, pdfInput, toolCallIds,
                 parallelToolCalls, forcedToolChoice, nullableTypes);
     }
 
     public ModelCapabilities withContextWindow(Integer tokens) {
         return new ModelCapabilities(cacheControl, cacheTtl, autoCacheBreakpoints, maxOutputTokens, tokens,
-                toolNameLimit, schemaKeywordsToStrip, stopSequenceLimit, imageInput, toolCallIds,
+                toolNameLimit, schemaKeywordsToStrip, stopSequenceLimit, imageInput, pdfInput, toolCallIds,
                 parallelToolCalls, forcedToolChoice, nullableTypes);
     }
 
     public ModelCapabilities withSchemaKeywordsToStrip(Set<String> keywords) {
         return new ModelCapabilities(cacheControl, cacheTtl, autoCacheBreakpoints, maxOutputTokens, contextWindow,
-                toolNameLimit, Set.copyOf(keywords), stopSequenceLimit, imageInput, toolCallIds, parallelToolCalls,
+                toolNameLimit, Set.copyOf(keywords), stopSequenceLimit, imageInput, pdfInput, toolCallIds, parallelToolCalls,
                 forcedToolChoice, nullableTypes);
     }
 }

@@ -185,13 +185,14 @@ class ProvidersAndRoutesConfigTest {
                         max_output_tokens: 16384
                         context_window: 65536
                         images: false
+                        pdfs: true
                         cache_control: false
                         schema_keywords_to_strip: [$schema, additionalProperties]
                 """, Map.of());
         ProviderSettings local = config.providers().getFirst();
         assertThat(local.baseUrl()).isEqualTo(URI.create("http://127.0.0.1:8080/v1"));
         assertThat(local.models()).isEqualTo(Map.of("qwen3-coder-30b", new ProviderSettings.ModelSettings(
-                16384, 65536, false, false, List.of("$schema", "additionalProperties"))));
+                16384, 65536, false, true, false, List.of("$schema", "additionalProperties"))));
         assertThatThrownBy(() -> load("""
                 providers:
                   - name: local

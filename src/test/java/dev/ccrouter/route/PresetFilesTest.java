@@ -91,7 +91,7 @@ class PresetFilesTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("preset x.yaml: unknown key capabilities.max_output_token (known: auto_cache_breakpoints, "
                         + "cache_control, cache_ttl, context_window, forced_tool_choice, image_input, max_output_tokens, "
-                        + "nullable_types, parallel_tool_calls, schema_keywords_to_strip, stop_sequence_limit, "
+                        + "nullable_types, parallel_tool_calls, pdf_input, schema_keywords_to_strip, stop_sequence_limit, "
                         + "tool_call_ids, tool_name_limit)");
     }
 
@@ -110,7 +110,7 @@ class PresetFilesTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("preset x.yaml: unknown key models[0].context_windw (known: auto_cache_breakpoints, "
                         + "cache_control, cache_ttl, context_window, forced_tool_choice, image_input, match, "
-                        + "max_output_tokens, nullable_types, parallel_tool_calls, schema_keywords_to_strip, "
+                        + "max_output_tokens, nullable_types, parallel_tool_calls, pdf_input, schema_keywords_to_strip, "
                         + "stop_sequence_limit, tool_call_ids, tool_name_limit)");
     }
 
@@ -220,6 +220,20 @@ class PresetFilesTest {
                         new ProviderSettings.ModelSettings(null, null, false, null, null))))));
 
         assertThat(router.providers().get("ds").capabilities("deepseek-flash").imageInput()).isFalse();
+    }
+
+    @Test
+    void pdfsGoWhereTheProviderTakesThemAndTheConfigurationCanSayOtherwise() {
+        Router router = new Router(DEFAULTS.withProviders(List.of(
+                new ProviderSettings("openrouter", "openrouter", null, List.of(), null, Map.of()),
+                new ProviderSettings("local", "vllm", URI.create("http://127.0.0.1:8000/v1"), List.of(), null,
+                        Map.of("pdf-reader", new ProviderSettings.ModelSettings(null, null, null, true, null, null))),
+                new ProviderSettings("ds", "deepseek", null, List.of(), null, Map.of()))));
+
+        assertThat(router.providers().get("openrouter").capabilities("qwen/qwen3-coder").pdfInput()).isTrue();
+        assertThat(router.providers().get("ds").capabilities("deepseek-flash").pdfInput()).isFalse();
+        assertThat(router.providers().get("local").capabilities("Qwen/Qwen3-32B").pdfInput()).isFalse();
+        assertThat(router.providers().get("local").capabilities("pdf-reader").pdfInput()).isTrue();
     }
 
     @Test

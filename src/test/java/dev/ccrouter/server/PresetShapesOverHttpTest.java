@@ -32,7 +32,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * ({@code fixtures/presets/<preset>/}):
  * <ul>
  *   <li>{@code request.json}: the body the provider receives for one Claude Code turn (thinking, a tool with a
- *       JSON Schema, five stop sequences, an image, a signed thinking block and a tool round trip in the history,
+ *       JSON Schema, five stop sequences, an image, a PDF, a signed thinking block and a tool round trip in the history,
  *       a session id) — what each preset's dialect and capabilities make of it;</li>
  *   <li>{@code <case>.upstream.sse} / {@code <case>.upstream.json}: a stream or a whole answer as the provider
  *       writes it, and {@code <case>.expected.json}: the Message the client folds from what it receives (or the
@@ -76,7 +76,9 @@ class PresetShapesOverHttpTest {
              "messages": [
                {"role": "user", "content": [
                  {"type": "text", "text": "What is in this picture? Then list the files."},
-                 {"type": "image", "source": {"type": "base64", "media_type": "image/png", "data": "iVBORw0KGgo="}}]},
+                 {"type": "image", "source": {"type": "base64", "media_type": "image/png", "data": "iVBORw0KGgo="}},
+                 {"type": "document", "title": "spec.pdf",
+                  "source": {"type": "base64", "media_type": "application/pdf", "data": "JVBERi0xLjQK"}}]},
                {"role": "assistant", "content": [
                  {"type": "thinking", "thinking": "I should run ls.", "signature": "EqQBCkYIBxgCKkA"},
                  {"type": "tool_use", "id": "toolu_01ABCdef", "name": "Bash", "input": {"command": "ls"}}]},

@@ -13,13 +13,15 @@ import org.junit.jupiter.api.Test;
 class CapabilityShapingTest {
     private static final ModelCapabilities PLAIN = ModelCapabilities.PLAIN;
     private static final ModelCapabilities MISTRAL = new ModelCapabilities(false, false, false, null, null, 64,
-            Set.of(), 4, true, ToolCallIdFormat.ALNUM9, true, true, false);
+            Set.of(), 4, true, true, ToolCallIdFormat.ALNUM9, true, true, false);
     private static final ModelCapabilities TEXT_ONLY = new ModelCapabilities(false, false, false, null, null, 64,
-            Set.of(), 4, false, ToolCallIdFormat.ANY, true, true, false);
+            Set.of(), 4, false, true, ToolCallIdFormat.ANY, true, true, false);
+    private static final ModelCapabilities NO_PDFS = new ModelCapabilities(false, false, false, null, null, 64,
+            Set.of(), 4, true, false, ToolCallIdFormat.ANY, true, true, false);
     private static final ModelCapabilities NO_PARALLEL_SWITCH = new ModelCapabilities(false, false, false, null, null,
-            64, Set.of(), 4, true, ToolCallIdFormat.ANY, false, true, false);
+            64, Set.of(), 4, true, true, ToolCallIdFormat.ANY, false, true, false);
     private static final ModelCapabilities AUTO_ONLY = new ModelCapabilities(false, false, false, null, null,
-            64, Set.of(), 4, true, ToolCallIdFormat.ANY, true, false, false);
+            64, Set.of(), 4, true, true, ToolCallIdFormat.ANY, true, false, false);
 
     private static final String TWO_TOOL_TURNS = """
             {"model": "m", "max_tokens": 100,
@@ -95,6 +97,52 @@ class CapabilityShapingTest {
 
         assertThat(messages.toString()).doesNotContain("image_url").doesNotContain("iVBORw0KGgo=")
                 .contains("[Image omitted: this model cannot read images.]");
+    }
+
+    @Test
+    void aProviderWithoutPdfsGetsANoteInsteadOfThePdfNamedByItsTitle() {
+        String request = """
+                {"model": "m", "max_tokens": 100,
+                 "messages": [{"role": "user", "content": [
+                   {"type": "document", "title": "invoice.pdf",
+                    "source": {"type": "base64", "media_type": "application/pdf", "data": "JVBERi0xLjQK"}},
+                   {"type": "document", "source": {"type": "url", "url": "https://example.com/spec.pdf"}},
+                   {"type": "text", "text": "sum these up"}]}]}""";
+
+        JsonNode noPdfs = translate(NO_PDFS, Dialect.OPENAI_COMPATIBLE, request).get("messages").get(0).get("content");
+        JsonNode withPdfs = translate(PLAIN, Dialect.OPENAI_COMPATIBLE, request).get("messages").get(0).get("content");
+
+        assertThat(noPdfs.toString()).isEqualTo("""
+                [{"type":"text","text":"invoice.pdf\\n\\n[PDF omitted: PDF files cannot be sent to this model.]"},\
+                {"type":"text","text":"[PDF omitted: PDF files cannot be sent to this model.]"},\
+                {"type":"text","text":"sum these up"}]""");
+        assertThat(withPdfs.toString()).isEqualTo("""
+                [{"type":"file","file":{"filename":"invoice.pdf","file_data":"data:application/pdf;base64,\
+                JVBERi0xLjQK"}},\
+                {"type":"file","file":{"filename":"document.pdf","file_data":"https://example.com/spec.pdf"}},\
+                {"type":"text","text":"sum these up"}]""");
+    }
+
+    @Test
+    void aPdfClaudeCodeReadIsNotedInItsToolResultAndPlainTextDocumentsStillGo() {
+        String request = """
+                {"model": "m", "max_tokens": 100,
+                 "messages": [
+                   {"role": "user", "content": "read the paper"},
+                   {"role": "assistant", "content": [{"type": "tool_use", "id": "t1", "name": "Read",
+                                                      "input": {"file_path": "/tmp/paper.pdf"}}]},
+                   {"role": "user", "content": [{"type": "tool_result", "tool_use_id": "t1", "content": [
+                     {"type": "document", "source": {"type": "base64", "media_type": "application/pdf",
+                                                     "data": "JVBERi0xLjQK"}},
+                     {"type": "document", "source": {"type": "text", "media_type": "text/plain",
+                                                     "data": "notes.txt: hello"}}]}]}]}""";
+
+        JsonNode messages = translate(NO_PDFS, Dialect.OPENAI_COMPATIBLE, request).get("messages");
+
+        assertThat(messages.toString()).doesNotContain("\"file\"").doesNotContain("JVBERi0xLjQK");
+        assertThat(messages.get(2).get("role").asText()).isEqualTo("tool");
+        assertThat(messages.get(2).get("content").asText())
+                .isEqualTo("[PDF omitted: PDF files cannot be sent to this model.]\nnotes.txt: hello");
     }
 
     @Test
