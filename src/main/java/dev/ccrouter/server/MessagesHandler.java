@@ -371,8 +371,8 @@ final class MessagesHandler implements Handler {
      * client's key is forwarded.
      */
     private Posted post(Candidate candidate, RequestBody body, boolean stream, Map<String, String> headers,
-                                  String clientKey, UpstreamClient.Attribution attribution, Exchange exchange,
-                                  List<String> secrets) {
+                        String clientKey, UpstreamClient.Attribution attribution, Exchange exchange,
+                        List<String> secrets) {
         Provider provider = candidate.provider();
         KeyPool pool = router.keys(provider);
         for (int attempt = 1; ; attempt++) {
