@@ -21,6 +21,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,6 +53,8 @@ public final class GenerationLookups implements AutoCloseable {
     private final int maxPending;
     private final ObjectMapper json = new ObjectMapper();
     private final Set<Pending> pending = ConcurrentHashMap.newKeySet();
+    /** Lookups ending now (their row being recorded, or about to be): {@link #close} waits for them. */
+    private final AtomicInteger ending = new AtomicInteger();
     private volatile boolean closed;
     /** Made at the first lookup to an https / an http provider (most gateways never need either); guarded by this. */
     private HttpClient secure;
@@ -187,6 +190,9 @@ public final class GenerationLookups implements AutoCloseable {
      * JDK's default, which would load the trust store for nothing.
      */
     private synchronized HttpClient http(URI url) {
+        if (closed) { // a try that began as the gateway closed: no client made that nobody would shut down
+            throw new IllegalStateException("closed");
+        }
         if ("https".equalsIgnoreCase(url.getScheme())) {
             if (secure == null) {
                 secure = HttpClient.newBuilder().connectTimeout(TRY_TIMEOUT).build();
@@ -205,17 +211,39 @@ public final class GenerationLookups implements AutoCloseable {
         return pending.size();
     }
 
-    /** Ends every lookup still waiting without a bill (their rows are written now, without usage); starts no more. */
+    /**
+     * Ends every lookup still waiting without a bill (their rows are written now, without usage), waits for those
+     * recording a row found a moment ago, and starts no more.
+     */
     @Override
     public void close() {
         closed = true;
         for (Pending one : pending) {
             one.settle(null);
         }
+        awaitEnding(); // a lookup that found its record a moment ago may be recording its row: the ledger closes next
         synchronized (this) {
             for (HttpClient client : new HttpClient[] {secure, plain}) {
                 if (client != null) {
                     client.shutdownNow();
+                }
+            }
+        }
+    }
+
+    private void awaitEnding() {
+        long deadline = System.nanoTime() + TRY_TIMEOUT.toNanos();
+        synchronized (ending) {
+            while (ending.get() > 0) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return;
+                }
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(ending, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
                 }
             }
         }
@@ -235,11 +263,12 @@ public final class GenerationLookups implements AutoCloseable {
         }
 
         void settle(Bill bill) {
-            if (!settled.compareAndSet(false, true)) {
-                return;
-            }
-            pending.remove(this);
+            ending.incrementAndGet(); // before the claim: close() then waits for every claim it did not make itself
             try {
+                if (!settled.compareAndSet(false, true)) {
+                    return;
+                }
+                pending.remove(this);
                 if (bill != null) {
                     found.accept(bill);
                 } else {
@@ -247,6 +276,12 @@ public final class GenerationLookups implements AutoCloseable {
                 }
             } catch (RuntimeException e) {
                 LOG.warn("recording a cut-off stream failed: {}", e.toString());
+            } finally {
+                if (ending.decrementAndGet() == 0) {
+                    synchronized (ending) {
+                        ending.notifyAll();
+                    }
+                }
             }
         }
     }

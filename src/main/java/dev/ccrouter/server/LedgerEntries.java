@@ -41,7 +41,7 @@ final class LedgerEntries implements AccessLog.Listener {
         long endNanos = System.nanoTime();
         if (exchange.usageLookup != null && lookups.lookUp(exchange.usageLookup,
                 bill -> record(entryOf(exchange, request, endNanos, bill)),
-                () -> record(entryOf(exchange, request, endNanos, null)))) {
+                () -> record(entryOf(exchange, request, endNanos, exchange.bill)))) { // none, or the estimate
             return;
         }
         record(entryOf(exchange, request, endNanos, exchange.bill));

@@ -236,7 +236,7 @@ final class MessagesHandler implements Handler {
             if (chat.stream() && eventStream) {
                 stream(started != null ? started : openStream(res, exchange, departures), started != null, response,
                         context, exchange, secrets);
-                if (exchange.bill == null) {
+                if (exchange.bill == null || exchange.bill.estimated()) { // no usage chunk: cut off before it
                     exchange.usageLookup = usageLookup(answer, exchange.generationId, chat);
                 }
             } else {

@@ -9,9 +9,11 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -100,6 +102,32 @@ class GenerationLookupsTest {
         assertThat(lookups.pending()).isZero();
         assertThat(lookups.lookUp(lookup("gen-e"), outcome::found, outcome::unknown)).isFalse();
         assertThat(outcome.ends.get()).isEqualTo(1);
+    }
+
+    @Test
+    void closingWaitsForARowALookupIsWritingFromItsRecord() throws Exception {
+        upstream.generations(FakeUpstream.json(200, RECORD));
+        CountDownLatch writing = new CountDownLatch(1);
+        CountDownLatch closeReturned = new CountDownLatch(1);
+        AtomicBoolean written = new AtomicBoolean();
+        GenerationLookups lookups = new GenerationLookups(timers, QUICK, 10);
+        lookups.lookUp(lookup("gen-i"), bill -> { // the row being recorded: limits, ledger queue, metrics
+            writing.countDown();
+            try {
+                // a slow recording: it ends when close() has returned, or after a second if close() waits for it
+                closeReturned.await(1, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            written.set(true);
+        }, () -> { });
+        assertThat(writing.await(5, TimeUnit.SECONDS)).isTrue();
+
+        lookups.close(); // the gateway closes the ledger's writer next: a row queued after that is lost
+        boolean writtenWhenClosed = written.get();
+        closeReturned.countDown();
+
+        assertThat(writtenWhenClosed).as("close() returned before the found row was recorded").isTrue();
     }
 
     @Test

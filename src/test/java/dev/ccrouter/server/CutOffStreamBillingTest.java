@@ -100,6 +100,25 @@ class CutOffStreamBillingTest {
     }
 
     @Test
+    void aStreamBrokenOffBetweenItsFinishReasonAndItsUsageIsBilledFromTheRecord() throws Exception {
+        try (FakeUpstream upstream = FakeUpstream.start(); RunningGateway gateway = RunningGateway.start(upstream)) {
+            // OpenRouter sends the usage in a chunk after the finish reason: the body ends between the two
+            upstream.answer(FakeUpstream.sse(FIRST_CHUNK,
+                    "{\"id\":\"gen-cut-1\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}"));
+            upstream.generations(FakeUpstream.json(200, RECORD));
+
+            HttpResponse<String> response = SseCapture.post(gateway.baseUrl() + "/v1/messages", request(),
+                    "x-api-key", CLIENT_KEY);
+            assertThat(response.body()).contains("event: message_stop"); // the answer stands, its usage estimated
+
+            LedgerEntry row = onlyRowOnceBilled(gateway);
+            assertThat(row.tokens()).isEqualTo(new LedgerEntry.Tokens(500, 40, 48000, 3500, 0, 0, false));
+            assertThat(row.spend().charged()).isEqualByComparingTo("0.029625");
+            assertThat(row.stopReason()).isEqualTo("end_turn");
+        }
+    }
+
+    @Test
     void aProviderThatKeepsNoRecordsIsNotAskedAndItsRowIsWrittenAtOnce() throws Exception {
         try (FakeUpstream upstream = FakeUpstream.start();
              RunningGateway gateway = RunningGateway.start(upstream, config -> config
