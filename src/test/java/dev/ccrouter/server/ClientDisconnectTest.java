@@ -37,7 +37,8 @@ class ClientDisconnectTest {
         }
     }
 
-    private static void readUntil(InputStream in, String marker) throws Exception {
+    /** Reads a response until {@code marker} has come (a client reading a stream until it leaves). */
+    static void readUntil(InputStream in, String marker) throws Exception {
         StringBuilder seen = new StringBuilder();
         byte[] buffer = new byte[4096];
         while (!seen.toString().contains(marker)) {

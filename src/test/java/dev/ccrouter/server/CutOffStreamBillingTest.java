@@ -12,7 +12,6 @@ import dev.ccrouter.ledger.LedgerStore;
 import dev.ccrouter.testing.FakeUpstream;
 import dev.ccrouter.testing.RunningGateway;
 import dev.ccrouter.testing.SseCapture;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URI;
@@ -194,16 +193,7 @@ class CutOffStreamBillingTest {
                     + body.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n" + body)
                     .getBytes(StandardCharsets.UTF_8));
             out.flush();
-            InputStream in = socket.getInputStream();
-            StringBuilder seen = new StringBuilder();
-            byte[] buffer = new byte[4096];
-            while (!seen.toString().contains(marker)) {
-                int n = in.read(buffer);
-                if (n < 0) {
-                    throw new AssertionError("connection ended before '" + marker + "': " + seen);
-                }
-                seen.append(new String(buffer, 0, n, StandardCharsets.UTF_8));
-            }
+            ClientDisconnectTest.readUntil(socket.getInputStream(), marker);
         }
     }
 }
