@@ -110,7 +110,9 @@ final class AnthropicPassthrough {
             throw new PassthroughFailure(new AnthropicError(502, ErrorType.API,
                     "The upstream's answer could not be read: " + e.getMessage(), null));
         }
-        JsonNode usage = usageOfBody(body);
+        JsonNode answer = treeOf(body);
+        exchange.stopReason = answer.path("stop_reason").textValue();
+        JsonNode usage = answer.path("usage").isObject() ? answer.path("usage") : null;
         Bill bill = usage == null ? null : AnthropicUsage.account(usage, pricing);
         exchange.bill = bill;
         if (bill != null) {
@@ -174,12 +176,12 @@ final class AnthropicPassthrough {
     }
 
 
-    private JsonNode usageOfBody(byte[] body) {
+    private JsonNode treeOf(byte[] body) {
         try {
-            JsonNode usage = json.readTree(body).path("usage");
-            return usage.isObject() ? usage : null;
+            JsonNode tree = json.readTree(body);
+            return tree != null ? tree : json.missingNode();
         } catch (IOException e) {
-            return null; // not JSON: relayed as it is, billed as unreported
+            return json.missingNode(); // not JSON: relayed as it is, billed as unreported
         }
     }
 
@@ -234,6 +236,10 @@ final class AnthropicPassthrough {
                     }
                 }
                 case "message_delta" -> {
+                    String stopReason = event.path("delta").path("stop_reason").textValue();
+                    if (stopReason != null) {
+                        exchange.stopReason = stopReason;
+                    }
                     JsonNode delta = event.path("usage");
                     if (delta.isObject()) {
                         // message_delta's counts are cumulative: each one present replaces the start's

@@ -2,6 +2,7 @@ package dev.ccrouter.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.anthropic.client.AnthropicClient;
 import com.anthropic.client.okhttp.AnthropicOkHttpClient;
@@ -11,13 +12,18 @@ import com.anthropic.models.messages.MessageCreateParams;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ccrouter.config.LedgerSettings;
 import dev.ccrouter.config.ProviderSettings;
+import dev.ccrouter.ledger.LedgerDatabase;
+import dev.ccrouter.ledger.LedgerStore;
 import dev.ccrouter.testing.FakeUpstream;
 import dev.ccrouter.testing.RunningGateway;
 import dev.ccrouter.testing.SdkStreams;
 import dev.ccrouter.testing.SseCapture;
 import java.net.URI;
 import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -176,6 +182,26 @@ class AnthropicPassthroughOverHttpTest {
         assertThat(response.headers().firstValue("X-CCRouter-Tokens-Output")).hasValue("4");
         assertThat(message.id()).isEqualTo("msg_up_2");
         assertThat(message.content().getFirst().asText().text()).isEqualTo("Hi there");
+    }
+
+    @Test
+    void theLedgerRecordsTheStopReasonTheUpstreamGave() throws Exception {
+        upstream.answer(FakeUpstream.raw(UPSTREAM_STREAM.replace("\"stop_reason\":\"end_turn\"",
+                "\"stop_reason\":\"max_tokens\"")));
+        String streamed = SseCapture.post(gateway.baseUrl() + "/v1/messages", REQUEST.formatted(true),
+                "x-api-key", "sk-client").headers().firstValue("request-id").orElseThrow();
+        upstream.answer(FakeUpstream.json(200, UPSTREAM_MESSAGE.replace("\"stop_reason\":\"end_turn\"",
+                "\"stop_reason\":\"stop_sequence\"")));
+        String whole = SseCapture.post(gateway.baseUrl() + "/v1/messages", REQUEST.formatted(false),
+                "x-api-key", "sk-client").headers().firstValue("request-id").orElseThrow();
+
+        LedgerStore ledger = new LedgerStore(() -> LedgerDatabase.connect(LedgerSettings.defaults(gateway.dataDir())));
+        Map<String, String> stops = new HashMap<>();
+        await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> {
+            ledger.forEach(null, null, row -> stops.put(row.requestId(), String.valueOf(row.stopReason())));
+            return stops.containsKey(streamed) && stops.containsKey(whole);
+        });
+        assertThat(stops).containsEntry(streamed, "max_tokens").containsEntry(whole, "stop_sequence");
     }
 
     @Test
