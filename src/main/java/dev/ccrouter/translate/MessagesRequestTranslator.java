@@ -51,7 +51,8 @@ import java.util.List;
  *       rest of that user turn follows as one user message. Result text blocks are joined by a newline (text parts
  *       when a cache marker must survive). {@code is_error: true} prefixes the text with {@code Error: } (OpenAI has
  *       no error flag). Images and PDFs in a result open the following user message, behind
- *       {@code Attachments from tool result <id>:}, since tool messages carry text only.</li>
+ *       {@code Attachments from tool result <id>:}, since tool messages carry text only (a PDF's note, for a
+ *       provider without {@code pdf_input}, stays in the tool message's text).</li>
  *   <li>Pairing repair: a {@code tool_use} without a result in the next user turn gets a tool message
  *       {@value ConversationTranslator#INTERRUPTED}; a {@code tool_result} answering no call of the preceding
  *       assistant message becomes user text {@code [tool_result for <id>]: <content>}. Tool ids are kept, except
