@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * <p>Nothing here is on a request's path: a lookup is scheduled on the gateway's timer thread and each try runs on a
  * virtual thread. Each lookup ends exactly once, with the bill or without one ({@code unknown}: not found in time,
  * refused, or the gateway closing), so its ledger row is always written, once. At most {@code maxPending} wait at a
- * time; beyond that a cut-off stream is recorded at once without usage, as before lookups existed.
+ * time; beyond that a cut-off stream is recorded at once as it ended, as before lookups existed.
  */
 public final class GenerationLookups implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GenerationLookups.class);

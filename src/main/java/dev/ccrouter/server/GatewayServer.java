@@ -434,7 +434,7 @@ public final class GatewayServer implements AutoCloseable {
                     config.shutdownGrace().toSeconds());
             server = null;
         }
-        if (lookups != null) { // the rows still waiting for their usage are written now, without it
+        if (lookups != null) { // the rows still waiting for their usage are written now, as their streams ended
             lookups.close();
         }
         if (pricing != null) {

@@ -19,7 +19,7 @@ import java.util.function.Supplier;
  * Turns each finished exchange into its {@link LedgerEntry} and hands it to the ledger and the metrics. Runs on the
  * request's thread at its very end, so it only reads what is already in memory; the one exception waits off that
  * thread: a stream cut off before its usage, whose provider tells the usage afterwards, is recorded once the provider
- * has told it ({@link GenerationLookups}), or has not within about a minute (then without usage, as before).
+ * has told it ({@link GenerationLookups}), or has not within about a minute (then as it ended, as before).
  */
 final class LedgerEntries implements AccessLog.Listener {
     private final Supplier<RequestFacts> facts;
