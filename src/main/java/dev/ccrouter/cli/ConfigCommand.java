@@ -4,6 +4,7 @@ import dev.ccrouter.config.ConfigException;
 import dev.ccrouter.config.ConfigImport;
 import dev.ccrouter.config.ConfigLoader;
 import dev.ccrouter.config.Settings;
+import dev.ccrouter.route.Router;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Map;
@@ -43,8 +44,14 @@ final class ConfigCommand implements Runnable {
             + "environment) with every key masked.", "FILE defaults to CCROUTER_CONFIG."})
     int check(@Parameters(arity = "0..1", paramLabel = "FILE", description = "YAML, or claude-code-router's config.json")
               Path file) {
-        return print(warnings -> new ConfigLoader(env, warnings)
-                .effectiveYaml(new ConfigLoader.Flags(null, null, null, file, null)));
+        ConfigLoader.Flags flags = new ConfigLoader.Flags(null, null, null, file, null);
+        return print(warnings -> {
+            String effective = new ConfigLoader(env, warnings).effectiveYaml(flags);
+            // what only the providers' construction judges, as serve's start does (a provider without keys under
+            // auth.keys): a file check passes is one serve takes
+            new Router(new ConfigLoader(env, ignored -> { }).load(flags));
+            return effective;
+        });
     }
 
     @Command(name = "import-ccr", description = {"Write the ccrouter YAML equivalent to a claude-code-router "

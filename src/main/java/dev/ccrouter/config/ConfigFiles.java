@@ -24,7 +24,16 @@ final class ConfigFiles {
     static ObjectNode read(Path file, Consumer<String> warnings) {
         String text = text(file);
         if (text.strip().startsWith("{")) {
-            JsonNode json = parse(new ObjectMapper(), text, file, "JSON");
+            JsonNode json;
+            try {
+                json = parse(new ObjectMapper(), text, file, "JSON");
+            } catch (ConfigException notJson) {
+                // YAML's flow style begins with '{' too: {server: {port: 9000}} is YAML, not broken JSON
+                json = yamlOrNull(text);
+                if (json == null || CcrConfig.recognises(json)) {
+                    throw notJson;
+                }
+            }
             if (CcrConfig.recognises(json)) {
                 return CcrConfig.toSettings((ObjectNode) json, file, warnings);
             }
@@ -38,6 +47,15 @@ final class ConfigFiles {
                     + "such as server: or providers:");
         }
         return (ObjectNode) node;
+    }
+
+    private static JsonNode yamlOrNull(String text) {
+        try {
+            return new ObjectMapper(new YAMLFactory()).enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+                    .readTree(text);
+        } catch (JsonProcessingException e) {
+            return null;
+        }
     }
 
     /** Whether the file is a claude-code-router {@code config.json}. */

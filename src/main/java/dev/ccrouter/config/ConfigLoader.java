@@ -119,9 +119,13 @@ public final class ConfigLoader {
         tree.path("auth").path("keys").forEach(key -> mask((ObjectNode) key, "key"));
         maskAll(tree.path("auth").path("admin_keys"));
         tree.path("providers").forEach(provider -> maskAll(provider.path("api_keys")));
+        if (tree.path("ledger") instanceof ObjectNode ledger && ledger.hasNonNull("url")) {
+            ledger.put("url", Secrets.maskPassword(ledger.get("url").asText()));
+        }
         StringBuilder yaml = new StringBuilder("# defaults < " + configFile(flags).map(Path::toString)
                 .orElse("(no file)") + " < environment < flags\n");
-        if (config.providers().stream().noneMatch(p -> p.name().equals(GatewayConfig.IMPLICIT_PROVIDER))) {
+        if (config.providers().stream().noneMatch(p -> p.name().equals(GatewayConfig.IMPLICIT_PROVIDER))
+                && config.allProviders().size() > config.providers().size()) {
             yaml.append("# provider openrouter: implicit, at upstream.base_url, forwards the client's key\n");
         }
         try {

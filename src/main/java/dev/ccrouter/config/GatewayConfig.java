@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.Consumer;
 
 /**
@@ -106,16 +107,35 @@ public record GatewayConfig(String host,
 
     /**
      * The providers routes may name: the configured ones, and {@code openrouter} at {@code upstreamBaseUrl},
-     * forwarding the client's key, unless one of that name is configured.
+     * forwarding the client's key, unless one of that name is configured. Under {@code auth.keys}, where it would have
+     * no key to forward, it is left out when nothing routes to it: {@code routes.default} is set and no route or
+     * fallback names it (a claude-code-router file with an {@code APIKEY} and no OpenRouter provider, say).
      */
     public List<ProviderSettings> allProviders() {
         if (providers.stream().anyMatch(provider -> provider.name().equals(IMPLICIT_PROVIDER))) {
+            return providers;
+        }
+        if (auth.required() && !routedToImplicitProvider()) {
             return providers;
         }
         List<ProviderSettings> all = new ArrayList<>(providers);
         all.add(new ProviderSettings(IMPLICIT_PROVIDER, "openrouter", upstreamBaseUrl, List.of(),
                 null, Map.of()));
         return List.copyOf(all);
+    }
+
+    /** Whether a request may go to the implicit provider: the family mapping (no default route), or a target. */
+    private boolean routedToImplicitProvider() {
+        if (routes.defaultRoute() == null) {
+            return true;
+        }
+        List<String> targets = new ArrayList<>(routes.slots().values());
+        routes.fallbacks().forEach((target, fallbacks) -> {
+            targets.add(target);
+            targets.addAll(fallbacks);
+        });
+        return targets.stream().filter(Objects::nonNull).map(Targets::parse)
+                .anyMatch(parts -> parts.isPresent() && parts.get()[0].equals(IMPLICIT_PROVIDER));
     }
 
     /**

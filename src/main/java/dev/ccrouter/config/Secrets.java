@@ -1,7 +1,14 @@
 package dev.ccrouter.config;
 
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
 /** How a key may be shown: never whole. */
 public final class Secrets {
+    /** A password in a URL: {@code password=…} among its parameters, or {@code user:…@} before its host. */
+    private static final Pattern PASSWORD = Pattern.compile(
+            "(?i)((?:[?&;]password=)[^&;]*)|(//[^/@:?#]*:)[^/@?#]*@");
+
     /** Keys shorter than this show nothing of themselves; longer ones their last four characters. */
     private static final int SHOWN_FROM_LENGTH = 16;
 
@@ -14,5 +21,11 @@ public final class Secrets {
             return "…";
         }
         return (key.startsWith("sk-") ? "sk-" : "") + "…" + key.substring(key.length() - 4);
+    }
+
+    /** A URL with its password, if any, replaced by {@code …}: a database URL may carry one. */
+    public static String maskPassword(String url) {
+        return PASSWORD.matcher(url).replaceAll(match -> Matcher.quoteReplacement(match.group(1) != null
+                ? match.group(1).substring(0, match.group(1).indexOf('=') + 1) + "…" : match.group(2) + "…@"));
     }
 }

@@ -167,6 +167,10 @@ public final class Settings {
 
     /** Whether a value found at this path may be shown in a message: not a key, nor a list of keys. */
     static boolean mayShow(ConfigPath path) {
+        String pattern = path.pattern();
+        if (pattern.equals("auth.keys") || pattern.equals("auth.keys[]")) {
+            return false; // a key written where the list, or a key's mapping, belongs
+        }
         return forPath(path).or(() -> forPath(path.index(0))).map(setting -> setting.rule().echoesValue())
                 .orElse(true);
     }

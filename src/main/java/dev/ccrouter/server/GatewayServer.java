@@ -369,6 +369,7 @@ public final class GatewayServer implements AutoCloseable {
      */
     public void reconfigure(GatewayConfig next) {
         handlers.set(handlers(next));
+        status.reconfigure(next);
         List<String> needRestart = RestartOnlySettings.changed(config, next);
         LOG.info("configuration reloaded: routes, providers, models and keys apply to new requests{}",
                 needRestart.isEmpty() ? "" : "; a restart applies " + String.join(", ", needRestart));

@@ -19,7 +19,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class GatewayStatus implements Filter {
     private final ObjectMapper json;
-    private final GatewayConfig config;
+    /** The configuration in use: a reload's models (and upstream) are what the gateway serves with now. */
+    private volatile GatewayConfig config;
     private final Instant started = Instant.now();
     private final AtomicLong served = new AtomicLong();
     private final AtomicInteger inFlight = new AtomicInteger();
@@ -46,11 +47,17 @@ final class GatewayStatus implements Filter {
         }
     }
 
+    /** A reloaded configuration, applied to new requests: {@code /health} describes it from now on. */
+    void reconfigure(GatewayConfig next) {
+        this.config = next;
+    }
+
     int inFlight() {
         return inFlight.get();
     }
 
     void health(ServerRequest req, ServerResponse res) {
+        GatewayConfig config = this.config;
         ObjectNode body = json.createObjectNode()
                 .put("status", "ok")
                 .put("version", GatewayServer.version())

@@ -43,11 +43,30 @@ class ConfigCommandTest {
 
         String printed = out.toString();
         assertThat(printed).contains("port: 9000", "- key: …wxyz", "- name: ci\n      key: …", "- sk-…abcd",
-                "default: \"deepseek,deepseek-chat\"", "data_dir: " + dir.resolve(".ccrouter"),
-                "# provider openrouter: implicit, at upstream.base_url, forwards the client's key");
+                "default: \"deepseek,deepseek-chat\"", "data_dir: " + dir.resolve(".ccrouter"));
+        // under auth.keys, with nothing routed to it, there is no implicit openrouter forwarding clients' keys
+        assertThat(printed).doesNotContain("# provider openrouter: implicit");
         assertThat(printed).doesNotContain("gw-0123456789", "sk-0123456789", "short-key");
         assertThat(err.toString()).isEqualTo("ccrouter: warning: providers[0].api_keys[1] in " + file
                 + ": DEEPSEEK_API_KEY_2 is not set; that key is left out\n");
+    }
+
+    /** What {@code serve} would refuse (a provider without keys under auth.keys) {@code check} refuses too. */
+    @Test
+    void checkRefusesWhatServeRefuses() throws IOException {
+        Path file = Files.writeString(dir.resolve("ccrouter.yaml"), """
+                auth:
+                  keys: ["${CCROUTER_KEY}"]
+                providers:
+                  - name: deepseek
+                    preset: deepseek
+                routes:
+                  default: deepseek,deepseek-chat
+                """);
+        Map<String, String> env = Map.of("HOME", dir.toString(), "CCROUTER_KEY", "gw-0123456789-secret-wxyz");
+
+        assertThat(run(new ConfigCommand(env), "check", file.toString())).isEqualTo(2);
+        assertThat(err.toString()).startsWith("ccrouter: providers.deepseek.api_keys must be set");
     }
 
     @Test

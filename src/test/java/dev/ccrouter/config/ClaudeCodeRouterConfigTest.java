@@ -33,6 +33,32 @@ class ClaudeCodeRouterConfigTest {
         return new ConfigLoader(withFile, warnings::add).load(ConfigLoader.Flags.NONE);
     }
 
+    /**
+     * claude-code-router has no built-in OpenRouter: its file with an APIKEY and its own providers starts as it is,
+     * without the implicit openrouter provider (which would have no key to forward) stopping the start.
+     */
+    @Test
+    void aGatewayKeyWithoutAnOpenRouterProviderStarts() throws IOException {
+        Path file = Files.writeString(dir.resolve("config.json"), """
+                {"APIKEY": "$GATEWAY_KEY",
+                 "Providers": [{"name": "deepseek", "api_base_url": "https://api.deepseek.com/chat/completions",
+                                "api_key": "$DEEPSEEK_API_KEY", "models": ["deepseek-chat"],
+                                "transformer": {"use": ["deepseek"]}}],
+                 "Router": {"default": "deepseek,deepseek-chat"}}
+                """);
+        GatewayConfig config = load(file, Map.of("GATEWAY_KEY", "gateway-key-0123456789",
+                "DEEPSEEK_API_KEY", "sk-deepseek-0123456789"));
+
+        assertThat(new dev.ccrouter.route.Router(config).decide(
+                new com.fasterxml.jackson.databind.ObjectMapper().readTree("{\"model\":\"claude-sonnet-4-5\"}"), 10)
+                .toString()).contains("deepseek-chat");
+        // A route that does name it still needs it listed with its key, as the README says.
+        GatewayConfig namesIt = config.withRoutes(new RouteSettings("deepseek,deepseek-chat", null, null, null,
+                RouteSettings.DEFAULT_LONG_CONTEXT_THRESHOLD, "openrouter,x/y", null, Map.of()));
+        assertThatThrownBy(() -> new dev.ccrouter.route.Router(namesIt))
+                .hasMessageStartingWith("providers.openrouter.api_keys must be set");
+    }
+
     @Test
     void theReadmeExampleIsReadAsItIs() {
         GatewayConfig config = load(README_EXAMPLE, KEYS);

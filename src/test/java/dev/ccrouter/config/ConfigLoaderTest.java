@@ -126,6 +126,51 @@ class ConfigLoaderTest {
                 .hasMessage("providers in " + list + " must be a list, got 'a mapping'");
     }
 
+    /** A gateway key written where the list (or a key's mapping) belongs is still a key: never echoed. */
+    @Test
+    void aGatewayKeyInTheWrongShapeIsNotEchoed() throws IOException {
+        Path bare = write("bare.yaml", "auth:\n  keys: sk-gateway-secret-0123456789\n");
+        assertThatThrownBy(() -> loadFile(bare, Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("auth.keys in " + bare + " must be a list of keys")
+                .hasMessageNotContaining("sk-gateway-secret-0123456789");
+        Path fromEnv = write("env.yaml", "auth:\n  keys: \"${CCROUTER_KEY}\"\n");
+        assertThatThrownBy(() -> loadFile(fromEnv, Map.of("CCROUTER_KEY", "sk-from-the-environment-42")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageNotContaining("sk-from-the-environment-42");
+        Path number = write("number.yaml", "auth:\n  keys: [123456789012345678]\n");
+        assertThatThrownBy(() -> loadFile(number, Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("auth.keys[0] in " + number + " must be")
+                .hasMessageNotContaining("123456789012345678");
+    }
+
+    /** {@code config check} prints the configuration "with every key masked": the ledger's password too. */
+    @Test
+    void theEffectiveConfigurationHidesTheLedgersPassword() throws IOException {
+        Path file = write("ledger.yaml", "ledger:\n  url: jdbc:postgresql://db.internal/ccrouter?user=ccr&password=hunter2-secret\n");
+        Map<String, String> env = new HashMap<>(Map.of("CCROUTER_CONFIG", file.toString(), "HOME", dir.toString()));
+        assertThat(new ConfigLoader(env).effectiveYaml(ConfigLoader.Flags.NONE))
+                .doesNotContain("hunter2-secret")
+                .contains("jdbc:postgresql://db.internal/ccrouter");
+        env.put("CCROUTER_LEDGER_URL", "jdbc:postgresql://db/x?password=from-env-secret&user=ccr");
+        assertThat(new ConfigLoader(env).effectiveYaml(ConfigLoader.Flags.NONE)).doesNotContain("from-env-secret");
+        env.put("CCROUTER_LEDGER_URL", "jdbc:postgresql://ccr:userinfo-secret@db/x");
+        assertThat(new ConfigLoader(env).effectiveYaml(ConfigLoader.Flags.NONE)).doesNotContain("userinfo-secret");
+    }
+
+    /** YAML's flow style is YAML: a file that begins with '{' but is not JSON is read as YAML. */
+    @Test
+    void aYamlFileInFlowStyleIsReadAsYaml() throws IOException {
+        Path file = write("flow.yaml", "{server: {port: 9000}, models: {opus: x/opus}}\n");
+        GatewayConfig config = loadFile(file, Map.of());
+        assertThat(config.port()).isEqualTo(9000);
+        assertThat(config.models().opus()).isEqualTo("x/opus");
+        Path broken = write("broken.json", "{\"Providers\": [,]}\n");
+        assertThatThrownBy(() -> loadFile(broken, Map.of())).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("not valid JSON");
+    }
+
     @Test
     void unknownSettingsAreRejectedAtEveryDepthWithTheKnownOnes() throws IOException {
         Path top = write("top.yaml", "modles:\n  haiku: x\n");

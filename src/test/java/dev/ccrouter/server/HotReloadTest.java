@@ -55,6 +55,27 @@ class HotReloadTest {
         }
     }
 
+    /**
+     * {@code GET /health} is what {@code ccrouter status} shows and what {@code ccrouter code} and {@code start}
+     * compare with the settings asked for: after a reload it tells the mapping now in use, not the one at start.
+     */
+    @Test
+    void healthTellsTheReloadedModelMapping() throws Exception {
+        try (FakeUpstream upstream = FakeUpstream.start(); RunningGateway gateway = RunningGateway.start(upstream)) {
+            GatewayConfig.ModelMapping reloaded = new GatewayConfig.ModelMapping("x/haiku-2", "x/sonnet-2", "x/opus-2");
+            gateway.server().reconfigure(gateway.config().withModels(reloaded));
+
+            HttpResponse<String> health = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(URI.create(gateway.baseUrl() + "/health")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            com.fasterxml.jackson.databind.JsonNode models =
+                    new com.fasterxml.jackson.databind.ObjectMapper().readTree(health.body()).path("models");
+            assertThat(models.path("opus").asText()).isEqualTo("x/opus-2");
+            assertThat(models.path("sonnet").asText()).isEqualTo("x/sonnet-2");
+            assertThat(models.path("haiku").asText()).isEqualTo("x/haiku-2");
+        }
+    }
+
     private static GatewayConfig routedTo(GatewayConfig config, String name, FakeUpstream upstream) {
         return config
                 .withProviders(List.of(new ProviderSettings(name, "openai-compatible", URI.create(upstream.baseUrl()),
