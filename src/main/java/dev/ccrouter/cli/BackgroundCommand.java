@@ -4,6 +4,7 @@ import dev.ccrouter.config.ConfigException;
 import dev.ccrouter.config.ConfigLoader;
 import dev.ccrouter.config.GatewayConfig;
 import java.io.PrintWriter;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Model.CommandSpec;
@@ -34,7 +35,10 @@ abstract class BackgroundCommand implements Callable<Integer> {
             config = new ConfigLoader(env).load(ConfigLoader.Flags.NONE);
         } catch (ConfigException e) {
             err().println("ccrouter: " + e.getMessage());
-            return 2;
+            config = toleratesABrokenFile() ? withoutTheFile() : null;
+            if (config == null) {
+                return 2;
+            }
         }
         LocalGateway local = new LocalGateway(config, env);
         try {
@@ -46,6 +50,32 @@ abstract class BackgroundCommand implements Callable<Integer> {
     }
 
     abstract int run(GatewayConfig config, LocalGateway local, BackgroundGateway background);
+
+    /**
+     * Whether the command goes on when the configuration file does not load. A gateway that runs keeps its last good
+     * configuration when its file is edited into one it refuses, and stopping it, asking after it or reading its log
+     * must not wait for the file to be mended: those commands then use the environment's and the defaults' settings.
+     */
+    boolean toleratesABrokenFile() {
+        return false;
+    }
+
+    /** The settings without {@code CCROUTER_CONFIG}'s file, said so; null when there is no file or they fail too. */
+    private GatewayConfig withoutTheFile() {
+        if (env.get("CCROUTER_CONFIG") == null) {
+            return null; // the environment itself is what is wrong
+        }
+        Map<String, String> withoutFile = new HashMap<>(env);
+        withoutFile.remove("CCROUTER_CONFIG");
+        try {
+            GatewayConfig config = new ConfigLoader(withoutFile).load(ConfigLoader.Flags.NONE);
+            err().println("ccrouter: going on without that file: data directory " + config.dataDir() + ", port "
+                    + config.port() + " (the environment's and the defaults')");
+            return config;
+        } catch (ConfigException e) {
+            return null;
+        }
+    }
 
     PrintWriter out() {
         return spec.commandLine().getOut();

@@ -37,6 +37,11 @@ final class LogsCommand extends BackgroundCommand {
     }
 
     @Override
+    boolean toleratesABrokenFile() {
+        return true;
+    }
+
+    @Override
     int run(GatewayConfig config, LocalGateway local, BackgroundGateway background) {
         Path log = local.log();
         if (!Files.isRegularFile(log)) {

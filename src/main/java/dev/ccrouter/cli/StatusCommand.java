@@ -21,6 +21,11 @@ final class StatusCommand extends BackgroundCommand {
     }
 
     @Override
+    boolean toleratesABrokenFile() {
+        return true;
+    }
+
+    @Override
     int run(GatewayConfig config, LocalGateway local, BackgroundGateway background) {
         return switch (local.probe()) {
             case LocalGateway.Serving gateway -> {

@@ -20,6 +20,11 @@ final class StopCommand extends BackgroundCommand {
     }
 
     @Override
+    boolean toleratesABrokenFile() {
+        return true;
+    }
+
+    @Override
     int run(GatewayConfig config, LocalGateway local, BackgroundGateway background) {
         Optional<ProcessHandle> running = background.running();
         if (running.isEmpty()) {

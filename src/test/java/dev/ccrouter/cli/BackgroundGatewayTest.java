@@ -191,6 +191,29 @@ class BackgroundGatewayTest {
         assertThat(StatusCommand.readable(Duration.ofSeconds(273_600))).isEqualTo("3 d 4 h");
     }
 
+    @Test
+    void aGatewayWhoseFileWasEditedIntoABrokenOneCanStillBeAskedAfterAndStopped() throws Exception {
+        String url = "http://127.0.0.1:" + port;
+        Path file = dir.resolve("ccrouter.yaml");
+        Files.writeString(file, "# the user's settings\n");
+        env.put("CCROUTER_CONFIG", file.toString());
+        assertThat(run(StartCommand::new)).as(err).isZero();
+        long pid = startedPid(out, url, dataDir.resolve("ccrouter.log").toString());
+
+        Files.writeString(file, "server: [port\n"); // the running gateway keeps its settings; the file is refused
+        String fallback = "ccrouter: going on without that file: data directory " + dataDir + ", port " + port
+                + " (the environment's and the defaults')\n";
+        assertThat(run(StartCommand::new)).isEqualTo(2);
+        assertThat(err).startsWith("ccrouter: ").doesNotContain("going on");
+        assertThat(run(StatusCommand::new)).isZero();
+        assertThat(err).startsWith("ccrouter: ").endsWith(fallback);
+        assertThat(out).startsWith("ccrouter dev is running on " + url + " (pid " + pid + ", in the background");
+        assertThat(run(StopCommand::new)).isZero();
+        assertThat(err).endsWith(fallback);
+        assertThat(out).matches("ccrouter: stopped the background gateway \\(pid " + pid + "\\) in \\d+ ms\n");
+        assertGone(pid);
+    }
+
     /** Exited and reaped: an exited child stays a zombie until the JDK's reaper thread collects it, moments later. */
     private static void assertGone(long pid) {
         await().atMost(Duration.ofSeconds(5)).until(() -> ProcessHandle.of(pid).isEmpty());
