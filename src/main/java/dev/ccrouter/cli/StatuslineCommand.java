@@ -75,7 +75,8 @@ final class StatuslineCommand implements Callable<Integer> {
         if (!settings.enabled()) {
             return StatusLine.NO_LEDGER;
         }
-        if (!settings.isPostgres() && !Files.exists(Path.of(settings.url().substring("jdbc:sqlite:".length())))) {
+        if (!settings.isPostgres() && !Files.exists(Path.of(settings.url().substring("jdbc:sqlite:".length())
+                .replaceAll("\\?.*", "")))) { // the file before the query, as LedgerDatabase creates it
             return "ccrouter: no usage recorded yet";
         }
         LedgerStore store = new LedgerStore(() -> LedgerDatabase.connect(settings));

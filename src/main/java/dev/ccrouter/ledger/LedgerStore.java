@@ -1,6 +1,7 @@
 package dev.ccrouter.ledger;
 
 import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.math.RoundingMode;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -63,8 +64,8 @@ public final class LedgerStore {
         String sql = "SELECT " + COLUMNS + " FROM ledger_entry WHERE ts >= ? AND ts < ? ORDER BY ts, id";
         try (Connection connection = connections.get();
              PreparedStatement query = connection.prepareStatement(sql)) {
-            query.setLong(1, since == null ? Long.MIN_VALUE : since.toEpochMilli());
-            query.setLong(2, until == null ? Long.MAX_VALUE : until.toEpochMilli());
+            query.setLong(1, since == null ? Long.MIN_VALUE : millis(since));
+            query.setLong(2, until == null ? Long.MAX_VALUE : millis(until));
             query.setFetchSize(1000);
             try (ResultSet rows = query.executeQuery()) {
                 while (rows.next()) {
@@ -74,9 +75,21 @@ public final class LedgerStore {
         }
     }
 
+    /**
+     * Epoch milliseconds, held at the ends of their range: a bound given as a day (a year LocalDate accepts, such as
+     * +300000000) may lie beyond them, and then takes in nothing or everything.
+     */
+    private static long millis(Instant time) {
+        try {
+            return time.toEpochMilli();
+        } catch (ArithmeticException beyond) {
+            return time.isBefore(Instant.EPOCH) ? Long.MIN_VALUE : Long.MAX_VALUE;
+        }
+    }
+
     /** The totals of one Claude Code session (one indexed range scan). */
     public UsageTotals session(String sessionId) throws SQLException {
-        return totals(TOTALS + " WHERE session_id = ?", query -> query.setString(1, sessionId));
+        return totals(TOTALS + " WHERE session_id = ?", query -> query.setString(1, text(sessionId)));
     }
 
     /** The totals of every request since {@code since} (one indexed range scan). */
@@ -93,7 +106,7 @@ public final class LedgerStore {
         try (Connection connection = connections.get();
              PreparedStatement query = connection.prepareStatement("SELECT COALESCE(SUM(COALESCE(cost_e10, "
                      + "charged_e10)), 0) FROM ledger_entry WHERE client_key_id = ? AND ts >= ?")) {
-            query.setString(1, clientKeyId);
+            query.setString(1, text(clientKeyId));
             query.setLong(2, since.toEpochMilli());
             try (ResultSet row = query.executeQuery()) {
                 row.next();
@@ -151,17 +164,17 @@ public final class LedgerStore {
     static void bind(PreparedStatement insert, int offset, LedgerEntry entry) throws SQLException {
         int i = offset;
         insert.setLong(++i, entry.time().toEpochMilli());
-        insert.setString(++i, entry.requestId());
-        insert.setString(++i, entry.clientKeyId());
-        insert.setString(++i, entry.sessionId());
-        insert.setString(++i, entry.requestedModel());
-        insert.setString(++i, entry.route());
-        insert.setString(++i, entry.provider());
-        insert.setString(++i, entry.upstreamModel());
+        insert.setString(++i, text(entry.requestId()));
+        insert.setString(++i, text(entry.clientKeyId()));
+        insert.setString(++i, text(entry.sessionId()));
+        insert.setString(++i, text(entry.requestedModel()));
+        insert.setString(++i, text(entry.route()));
+        insert.setString(++i, text(entry.provider()));
+        insert.setString(++i, text(entry.upstreamModel()));
         insert.setBoolean(++i, entry.stream());
         insert.setInt(++i, entry.httpStatus());
-        insert.setString(++i, entry.errorType());
-        insert.setString(++i, entry.stopReason());
+        insert.setString(++i, text(entry.errorType()));
+        insert.setString(++i, text(entry.stopReason()));
         LedgerEntry.Tokens tokens = entry.tokens();
         insert.setLong(++i, tokens.input());
         insert.setLong(++i, tokens.output());
@@ -181,6 +194,14 @@ public final class LedgerStore {
         insert.setInt(++i, entry.fallbacks());
     }
 
+    /**
+     * The text as stored: NUL, which PostgreSQL's text refuses (the whole batch with it, again at every retry), becomes
+     * U+FFFD on both databases. A client chooses its model name, and JSON lets it hold NUL.
+     */
+    private static String text(String value) {
+        return value == null || value.indexOf('\u0000') < 0 ? value : value.replace('\u0000', '\uFFFD');
+    }
+
     private static LedgerEntry read(ResultSet row) throws SQLException {
         return new LedgerEntry(Instant.ofEpochMilli(row.getLong("ts")), row.getString("request_id"),
                 row.getString("client_key_id"), row.getString("session_id"), row.getString("requested_model"),
@@ -196,9 +217,16 @@ public final class LedgerStore {
                 nullableLong(row, "ttfb_ms"), row.getLong("duration_ms"), row.getInt("retries"), row.getInt("fallbacks"));
     }
 
-    /** The amount in whole 10^-10 USD, rounded half to even as every shown amount is. */
+    /**
+     * The amount in whole 10^-10 USD, rounded half to even as every shown amount is; null (unknown) when a bigint
+     * cannot hold it (beyond $922 million: absurd usage or cost reported upstream), which would fail the whole batch.
+     */
     static Long toUnits(BigDecimal usd) {
-        return usd == null ? null : usd.setScale(AMOUNT_SCALE, RoundingMode.HALF_EVEN).unscaledValue().longValueExact();
+        if (usd == null) {
+            return null;
+        }
+        BigInteger units = usd.setScale(AMOUNT_SCALE, RoundingMode.HALF_EVEN).unscaledValue();
+        return units.bitLength() < Long.SIZE ? units.longValue() : null;
     }
 
     private static void setAmount(PreparedStatement insert, int index, BigDecimal usd) throws SQLException {

@@ -78,8 +78,9 @@ public final class StatusLine {
 
     /** Dollars as a status line shows them: cents from a dollar up, else four decimals. */
     static String dollars(BigDecimal usd) {
-        int decimals = usd.compareTo(BigDecimal.ONE) >= 0 ? 2 : 4;
-        return "$" + usd.setScale(decimals, RoundingMode.HALF_EVEN).toPlainString();
+        BigDecimal fine = usd.setScale(4, RoundingMode.HALF_EVEN); // $0.99996 shows as a dollar: in cents
+        return "$" + (fine.compareTo(BigDecimal.ONE) >= 0 ? usd.setScale(2, RoundingMode.HALF_EVEN) : fine)
+                .toPlainString();
     }
 
     /** 950, 52.7k, 1.23M. */
@@ -87,7 +88,7 @@ public final class StatusLine {
         if (count < 1_000) {
             return String.valueOf(count);
         }
-        if (count < 1_000_000) {
+        if (count < 999_950) { // from there on %.1fk would say 1000.0k
             return String.format(Locale.ROOT, "%.1fk", count / 1_000.0);
         }
         return String.format(Locale.ROOT, "%.2fM", count / 1_000_000.0);

@@ -1,14 +1,19 @@
 package dev.ccrouter.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.ccrouter.config.LedgerSettings;
+import dev.ccrouter.ledger.Ledger;
+import dev.ccrouter.ledger.SeededLedger;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -28,6 +33,20 @@ class LedgerCommandsTest {
         assertThat(dir.resolve("ledger.db")).doesNotExist();
     }
 
+    /** sqlite-jdbc takes settings in the URL's query ({@code ledger.url}); the ledger is still the file before it. */
+    @Test
+    void statuslineReadsASqliteLedgerWhoseUrlHasAQuery() throws Exception {
+        LedgerSettings settings = new LedgerSettings(true, LedgerSettings.defaults(dir).url() + "?busy_timeout=3000",
+                10_000, Duration.ofMillis(100));
+        try (Ledger ledger = Ledger.open(settings)) {
+            SeededLedger.ENTRIES.forEach(ledger::record);
+            await().atMost(Duration.ofSeconds(10)).until(() -> ledger.writer().written() == SeededLedger.ENTRIES.size());
+        }
+        LedgerCli.Result result = LedgerCli.statusline(settings, "{\"session_id\":\"s-1\"}",
+                Clock.fixed(Instant.parse("2026-12-01T12:00:00Z"), ZoneOffset.UTC));
+        assertThat(result.out()).isEqualTo("ccrouter · session $0.0515 · 55.5k tokens · cache 87% · today $0.0012\n");
+    }
+
     @Test
     void usageWithAnUnknownViewOrDateIsExitTwo() throws IOException {
         LedgerSettings settings = LedgerSettings.defaults(dir);
@@ -38,6 +57,18 @@ class LedgerCommandsTest {
         assertThat(date.exitCode()).isEqualTo(2);
         assertThat(date.err())
                 .isEqualTo("ccrouter: --since must be a date such as 2026-12-01 or 20261201, got 'yesterday'\n");
+    }
+
+    /** Years LocalDate accepts but epoch milliseconds cannot hold: nothing that far, or everything, not a stack trace. */
+    @Test
+    void usageSinceOrUntilFarFromNowIsAnEmptyOrWholeReport() throws IOException {
+        LedgerSettings settings = LedgerSettings.defaults(dir);
+        LedgerCli.Result future = LedgerCli.usage(settings, "--since", "+300000000-01-01", "--json");
+        assertThat(future.err()).isEmpty();
+        assertThat(future.exitCode()).isZero();
+        LedgerCli.Result past = LedgerCli.usage(settings, "--until", "-300000000-01-01", "--json");
+        assertThat(past.err()).isEmpty();
+        assertThat(past.exitCode()).isZero();
     }
 
     @Test

@@ -77,6 +77,50 @@ abstract class LedgerContract {
         }
     }
 
+    /**
+     * A client chooses the model name it sends (JSON lets it hold NUL); PostgreSQL's text refuses NUL. Such a
+     * row must not make every batch after it fail, the writer retrying it forever while the queue fills and drops.
+     */
+    @Test
+    void aModelNameHoldingANulCharacterDoesNotStopTheWriter() throws Exception {
+        LedgerEntry seed = SeededLedger.ENTRIES.getFirst();
+        LedgerEntry nul = new LedgerEntry(seed.time(), "req_nul", seed.clientKeyId(), seed.sessionId(),
+                "claude\u0000sonnet", seed.route(), seed.provider(), "claude\u0000sonnet", seed.stream(),
+                seed.httpStatus(), seed.errorType(), seed.stopReason(), seed.tokens(), seed.spend(), seed.ttfbMillis(),
+                seed.durationMillis(), 0, 0);
+        try (Ledger ledger = Ledger.open(freshLedger())) {
+            ledger.record(nul);
+            ledger.record(SeededLedger.ENTRIES.get(1));
+            await().atMost(Duration.ofSeconds(10)).until(() -> ledger.writer().written() == 2);
+            List<String> models = new ArrayList<>();
+            ledger.store().forEach(null, null, entry -> models.add(entry.requestedModel()));
+            assertThat(models).containsExactly("claude\ufffdsonnet", SeededLedger.ENTRIES.get(1).requestedModel());
+        }
+    }
+
+    /**
+     * An amount too large for a bigint of 10^-10 USD (an upstream reporting absurd usage or cost; Money.parse admits
+     * up to 10^9 USD) is unknown, not an exception that fails its batch at every retry, every row after it waiting.
+     */
+    @Test
+    void anAmountBeyondTheColumnDoesNotStopTheWriter() throws Exception {
+        LedgerEntry seed = SeededLedger.ENTRIES.getFirst();
+        LedgerEntry absurd = new LedgerEntry(seed.time(), "req_absurd", seed.clientKeyId(), seed.sessionId(),
+                seed.requestedModel(), seed.route(), seed.provider(), seed.upstreamModel(), seed.stream(),
+                seed.httpStatus(), seed.errorType(), seed.stopReason(), seed.tokens(),
+                new LedgerEntry.Spend(new BigDecimal("0.01"), new BigDecimal("999999999"), null, null),
+                seed.ttfbMillis(), seed.durationMillis(), 0, 0);
+        try (Ledger ledger = Ledger.open(freshLedger())) {
+            ledger.record(absurd);
+            ledger.record(SeededLedger.ENTRIES.get(1));
+            await().atMost(Duration.ofSeconds(10)).until(() -> ledger.writer().written() == 2);
+            List<LedgerEntry> read = new ArrayList<>();
+            ledger.store().forEach(null, null, read::add);
+            assertThat(read.getFirst().spend().charged()).isNull();
+            assertThat(read.getFirst().spend().computed()).isEqualByComparingTo("0.01");
+        }
+    }
+
     @Test
     void batchesOfSeveralStatementsAreWrittenWholeAndInOrder() throws Exception {
         // two batches, each a statement of ROWS_PER_INSERT rows and single rows, on the statements prepared once; the
