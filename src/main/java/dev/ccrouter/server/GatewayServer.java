@@ -362,14 +362,16 @@ public final class GatewayServer implements AutoCloseable {
     /**
      * Applies a changed configuration's routing — providers, routes, models, output limits, gateway keys, the ping
      * interval — to the requests that arrive from now on; requests in flight finish with the handlers they started
-     * with. Settings of the listening socket, the ledger, the data directory, the upstream client's timeouts and the
-     * price catalog take a restart, and a line says which of them changed.
+     * with. Settings of the listening socket, the ledger, the data directory, the upstream client's timeouts, the
+     * upstream's address and the price catalog take a restart, and a line says which of them changed; until then the
+     * gateway goes on with the ones it started with (the built-in provider's address among them).
      *
      * @throws dev.ccrouter.config.ConfigException when the new providers cannot be built (the old ones stay)
      */
     public void reconfigure(GatewayConfig next) {
-        handlers.set(handlers(next));
-        status.reconfigure(next);
+        GatewayConfig applied = next.withUpstream(config.upstreamBaseUrl());
+        handlers.set(handlers(applied));
+        status.reconfigure(applied);
         List<String> needRestart = RestartOnlySettings.changed(config, next);
         LOG.info("configuration reloaded: routes, providers, models and keys apply to new requests{}",
                 needRestart.isEmpty() ? "" : "; a restart applies " + String.join(", ", needRestart));

@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class GatewayStatus implements Filter {
     private final ObjectMapper json;
-    /** The configuration in use: a reload's models (and upstream) are what the gateway serves with now. */
+    /** The configuration in use: a reload's models are what the gateway serves with now (its upstream waits). */
     private volatile GatewayConfig config;
     private final Instant started = Instant.now();
     private final AtomicLong served = new AtomicLong();

@@ -3,6 +3,8 @@ package dev.ccrouter.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ccrouter.config.AuthSettings;
 import dev.ccrouter.config.ConfigException;
 import dev.ccrouter.config.GatewayConfig;
@@ -12,6 +14,8 @@ import dev.ccrouter.testing.FakeUpstream;
 import dev.ccrouter.testing.RunningGateway;
 import dev.ccrouter.testing.SseCapture;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
@@ -65,15 +69,38 @@ class HotReloadTest {
             GatewayConfig.ModelMapping reloaded = new GatewayConfig.ModelMapping("x/haiku-2", "x/sonnet-2", "x/opus-2");
             gateway.server().reconfigure(gateway.config().withModels(reloaded));
 
-            HttpResponse<String> health = java.net.http.HttpClient.newHttpClient().send(
-                    java.net.http.HttpRequest.newBuilder(URI.create(gateway.baseUrl() + "/health")).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            com.fasterxml.jackson.databind.JsonNode models =
-                    new com.fasterxml.jackson.databind.ObjectMapper().readTree(health.body()).path("models");
+            JsonNode models = health(gateway).path("models");
             assertThat(models.path("opus").asText()).isEqualTo("x/opus-2");
             assertThat(models.path("sonnet").asText()).isEqualTo("x/sonnet-2");
             assertThat(models.path("haiku").asText()).isEqualTo("x/haiku-2");
         }
+    }
+
+    /**
+     * {@code upstream.base_url} takes a restart, as the reload's log line says: until then requests still go to the
+     * upstream the gateway started with, and {@code /health} says so, so {@code ccrouter start} sees the difference
+     * and restarts it.
+     */
+    @Test
+    void aNewUpstreamWaitsForARestart() throws Exception {
+        try (FakeUpstream first = FakeUpstream.start(); FakeUpstream second = FakeUpstream.start();
+             RunningGateway gateway = RunningGateway.start(first)) {
+            first.answer(FakeUpstream.json(200, ANSWER));
+            second.answer(FakeUpstream.json(200, ANSWER));
+            gateway.server().reconfigure(gateway.config().withUpstream(URI.create(second.baseUrl())));
+
+            assertThat(post(gateway).statusCode()).isEqualTo(200);
+            assertThat(first.requests()).hasSize(1);
+            assertThat(second.requests()).isEmpty();
+            assertThat(health(gateway).path("upstream").asText()).isEqualTo(first.baseUrl());
+        }
+    }
+
+    private static JsonNode health(RunningGateway gateway) throws Exception {
+        HttpResponse<String> health = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create(gateway.baseUrl() + "/health")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        return new ObjectMapper().readTree(health.body());
     }
 
     private static GatewayConfig routedTo(GatewayConfig config, String name, FakeUpstream upstream) {
