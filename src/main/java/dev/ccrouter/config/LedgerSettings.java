@@ -23,10 +23,10 @@ public record LedgerSettings(boolean enabled, String url, int queueSize, Duratio
         return url.startsWith("jdbc:postgresql:");
     }
 
-    /** The URL without its query (where a password may be), for messages. */
+    /** The URL for messages: without its query, where a password may be, and with a password before its host masked. */
     public String displayUrl() {
         int query = url.indexOf('?');
-        return query < 0 ? url : url.substring(0, query);
+        return Secrets.maskPassword(query < 0 ? url : url.substring(0, query)); // user:password@ in the address too
     }
 
     private static String sqliteUrl(Path dataDir) {

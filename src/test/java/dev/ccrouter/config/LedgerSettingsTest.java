@@ -40,6 +40,9 @@ class LedgerSettingsTest {
                 "jdbc:postgresql://db.internal:5432/ccrouter?user=ccrouter&password=pw", 500, Duration.ofMillis(250)));
         assertThat(settings.isPostgres()).isTrue();
         assertThat(settings.displayUrl()).isEqualTo("jdbc:postgresql://db.internal:5432/ccrouter");
+        assertThat(new LedgerSettings(true, "jdbc:postgresql://ccrouter:pw@db.internal:5432/ccrouter", 500,
+                Duration.ofMillis(250)).displayUrl())
+                .isEqualTo("jdbc:postgresql://ccrouter:…@db.internal:5432/ccrouter");
     }
 
     @Test
