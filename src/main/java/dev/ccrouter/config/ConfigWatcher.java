@@ -40,6 +40,8 @@ public final class ConfigWatcher implements AutoCloseable {
     private final Thread thread;
     private final AtomicInteger reads = new AtomicInteger();
     private GatewayConfig current;
+    /** The ledger's settings as the gateway started with them, or as last noticed changed; null if unreadable. */
+    private LedgerSettings ledger;
     private String lastProblem;
 
     private ConfigWatcher(ConfigLoader loader, ConfigLoader.Flags flags, Path file, GatewayConfig current,
@@ -49,6 +51,7 @@ public final class ConfigWatcher implements AutoCloseable {
         this.flags = flags;
         this.file = file.toAbsolutePath();
         this.current = current;
+        this.ledger = ledgerOrNull();
         this.onChange = onChange;
         this.onRejected = onRejected;
         this.debounce = debounce;
@@ -124,6 +127,7 @@ public final class ConfigWatcher implements AutoCloseable {
     private void reload() {
         try {
             apply(loader.load(flags));
+            noticeLedger(ledgerOrNull());
             lastProblem = null;
         } catch (ConfigException e) {
             reject(e.getMessage());
@@ -139,6 +143,26 @@ public final class ConfigWatcher implements AutoCloseable {
             current = next;
             LOG.info("configuration reloaded from {}", file);
             onChange.accept(next);
+        }
+    }
+
+    /**
+     * The ledger is opened once, at start: a change to {@code ledger.*} is said once, and the gateway goes on writing
+     * where it started (the values are not printed: the URL may hold a password).
+     */
+    private void noticeLedger(LedgerSettings next) {
+        if (ledger != null && next != null && !next.equals(ledger)) {
+            ledger = next;
+            LOG.info("the ledger's settings (ledger.*) changed in {}: a restart applies them; until then the gateway "
+                    + "writes to the ledger it started with", file);
+        }
+    }
+
+    private LedgerSettings ledgerOrNull() {
+        try {
+            return loader.loadLedger(flags);
+        } catch (ConfigException e) {
+            return null; // the configuration's own problem, said by its reload
         }
     }
 

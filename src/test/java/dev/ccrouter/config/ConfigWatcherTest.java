@@ -3,6 +3,7 @@ package dev.ccrouter.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.ccrouter.testing.AccessLogCapture;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -86,5 +87,23 @@ class ConfigWatcherTest {
         assertThat(rejections).containsExactly("configuration not reloaded, still serving the previous one: config "
                 + "file " + file + " does not exist (CCROUTER_CONFIG / --config)");
         assertThat(changes).isEmpty();
+    }
+
+    @Test
+    void aChangedLedgerIsSaidOnceToTakeARestartWithoutItsUrl() throws IOException {
+        try (AccessLogCapture log = new AccessLogCapture(ConfigWatcher.class.getName())) {
+            Files.writeString(file, "routes:\n  long_context_threshold: 1000\n"
+                    + "ledger:\n  url: jdbc:postgresql://db:5432/ccrouter?password=hunter2\n");
+            await().atMost(Duration.ofSeconds(10)).until(() -> watcher.reads() == 1);
+            Files.writeString(file, "routes:\n  long_context_threshold: 1000\n"
+                    + "ledger:\n  url: jdbc:postgresql://db:5432/ccrouter?password=hunter2\n  batch_interval_ms: 500\n");
+            await().atMost(Duration.ofSeconds(10)).until(() -> watcher.reads() == 2);
+
+            assertThat(log.lines()).containsExactly("the ledger's settings (ledger.*) changed in " + file
+                    + ": a restart applies them; until then the gateway writes to the ledger it started with",
+                    "the ledger's settings (ledger.*) changed in " + file
+                    + ": a restart applies them; until then the gateway writes to the ledger it started with");
+            assertThat(changes).isEmpty(); // nothing else changed: the routes, providers and keys stay as they were
+        }
     }
 }

@@ -11,13 +11,20 @@ import java.util.List;
 import java.util.Optional;
 import org.slf4j.LoggerFactory;
 
-/** Collects the gateway's access log lines ({@code ccrouter.access}) while open. */
+/** Collects the gateway's access log lines ({@code ccrouter.access}), or another logger's, while open. */
 public final class AccessLogCapture implements AutoCloseable {
     private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
+    private final Logger logger;
 
     public AccessLogCapture() {
+        this("ccrouter.access");
+    }
+
+    /** The lines of the logger of that name (a class's logger is named by the class). */
+    public AccessLogCapture(String loggerName) {
+        logger = (Logger) LoggerFactory.getLogger(loggerName);
         appender.start();
-        logger().addAppender(appender);
+        logger.addAppender(appender);
     }
 
     /**
@@ -39,10 +46,6 @@ public final class AccessLogCapture implements AutoCloseable {
 
     @Override
     public void close() {
-        logger().detachAppender(appender);
-    }
-
-    private static Logger logger() {
-        return (Logger) LoggerFactory.getLogger("ccrouter.access");
+        logger.detachAppender(appender);
     }
 }
