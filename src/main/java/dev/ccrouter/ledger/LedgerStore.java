@@ -59,18 +59,29 @@ public final class LedgerStore {
         return new LedgerInserts(connections);
     }
 
-    /** Every row from {@code since} (inclusive) to {@code until} (exclusive), oldest first; null bounds are open. */
+    /**
+     * Every row from {@code since} (inclusive) to {@code until} (exclusive), oldest first; null bounds are open. The
+     * rows come a thousand at a time, inside a read-only transaction: outside one, PostgreSQL's driver ignores the
+     * fetch size and reads the whole result into memory first (a shared ledger's month, for the dashboard's every
+     * refresh).
+     */
     public void forEach(Instant since, Instant until, Consumer<LedgerEntry> action) throws SQLException {
         String sql = "SELECT " + COLUMNS + " FROM ledger_entry WHERE ts >= ? AND ts < ? ORDER BY ts, id";
-        try (Connection connection = connections.get();
-             PreparedStatement query = connection.prepareStatement(sql)) {
-            query.setLong(1, since == null ? Long.MIN_VALUE : millis(since));
-            query.setLong(2, until == null ? Long.MAX_VALUE : millis(until));
-            query.setFetchSize(1000);
-            try (ResultSet rows = query.executeQuery()) {
-                while (rows.next()) {
-                    action.accept(read(rows));
+        try (Connection connection = connections.get()) {
+            boolean autoCommit = connection.getAutoCommit();
+            connection.setAutoCommit(false);
+            try (PreparedStatement query = connection.prepareStatement(sql)) {
+                query.setLong(1, since == null ? Long.MIN_VALUE : millis(since));
+                query.setLong(2, until == null ? Long.MAX_VALUE : millis(until));
+                query.setFetchSize(1000);
+                try (ResultSet rows = query.executeQuery()) {
+                    while (rows.next()) {
+                        action.accept(read(rows));
+                    }
                 }
+            } finally {
+                connection.rollback(); // it changed nothing
+                connection.setAutoCommit(autoCommit);
             }
         }
     }
