@@ -18,8 +18,14 @@ public final class UpstreamErrors {
     private static final int MAX_MESSAGE_CHARS = 2000;
     private static final Pattern MAX_CONTEXT = Pattern.compile("maximum context length is (\\d+)");
     private static final Pattern REQUESTED = Pattern.compile("(?:resulted in|requested about|requested) (\\d+) tokens");
-    private static final Pattern INPUT_PART = Pattern.compile("(\\d+) (?:of text input|in the messages)");
-    private static final Pattern OUTPUT_PART = Pattern.compile("(\\d+) (?:in the output|in the completion)");
+    /** vLLM today says "your request has N input tokens" (and, for the output, "'max_tokens' … is too large: N"). */
+    private static final Pattern INPUT_PART = Pattern.compile(
+            "(\\d+) (?:of text input|in the messages)|your request has (\\d+) input tokens");
+    private static final Pattern OUTPUT_PART = Pattern.compile(
+            "(\\d+) (?:in the output|in the completion)|max_(?:completion_)?tokens' is too large: (\\d+)");
+    /** llama.cpp's server: "request (N tokens) exceeds the available context size (M tokens), try increasing it". */
+    private static final Pattern CONTEXT_SIZE = Pattern.compile(
+            "\\((\\d+) tokens\\) exceeds the available context size \\((\\d+) tokens\\)");
 
     private final ObjectMapper json;
 
@@ -35,6 +41,12 @@ public final class UpstreamErrors {
         ErrorType type = typeFor(status, errorType);
         if (type == ErrorType.INVALID_REQUEST) {
             message = contextLengthWording(message);
+            if (error != null && error.path("n_prompt_tokens").isIntegralNumber()
+                    && error.path("n_ctx").isIntegralNumber() && !message.startsWith("prompt is too long")) {
+                // llama.cpp's exceed_context_size_error: older servers give the counts only as fields
+                message = "prompt is too long: " + error.get("n_prompt_tokens").asLong() + " tokens > "
+                        + error.get("n_ctx").asLong() + " maximum";
+            }
         }
         int anthropicStatus = switch (type) {
             case OVERLOADED, RATE_LIMIT, AUTHENTICATION, BILLING, PERMISSION, NOT_FOUND, REQUEST_TOO_LARGE, INVALID_REQUEST,
@@ -105,6 +117,10 @@ public final class UpstreamErrors {
      * {@code input length and `max_tokens` exceed context limit: I + O > M} (Claude Code then retries with less output).
      */
     static String contextLengthWording(String message) {
+        Matcher contextSize = CONTEXT_SIZE.matcher(message);
+        if (contextSize.find()) {
+            return "prompt is too long: " + contextSize.group(1) + " tokens > " + contextSize.group(2) + " maximum";
+        }
         Long max = number(MAX_CONTEXT, message);
         if (max == null) {
             return message;
@@ -126,7 +142,15 @@ public final class UpstreamErrors {
 
     private static Long number(Pattern pattern, String text) {
         Matcher m = pattern.matcher(text);
-        return m.find() ? Long.valueOf(m.group(1)) : null;
+        if (!m.find()) {
+            return null;
+        }
+        for (int group = 1; group <= m.groupCount(); group++) {
+            if (m.group(group) != null) {
+                return Long.valueOf(m.group(group));
+            }
+        }
+        return null;
     }
 
     private JsonNode errorObject(byte[] body) {

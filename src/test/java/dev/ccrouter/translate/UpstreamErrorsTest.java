@@ -118,6 +118,27 @@ class UpstreamErrorsTest {
                 response("Anthropic wording passes through", 400,
                         openRouter(400, "prompt is too long: 208310 tokens > 200000 maximum", null),
                         null, 400, ErrorType.INVALID_REQUEST, "prompt is too long: 208310 tokens > 200000 maximum", null),
+                response("vLLM today, max_tokens too large for the room left", 400,
+                        "{\"object\":\"error\",\"message\":\"'max_tokens' or 'max_completion_tokens' is too large: 32000. This "
+                                + "model's maximum context length is 32768 tokens and your request has 1000 input tokens (32000 > "
+                                + "32768 - 1000).\",\"type\":\"BadRequestError\",\"param\":null,\"code\":400}",
+                        null, 400, ErrorType.INVALID_REQUEST,
+                        "input length and `max_tokens` exceed context limit: 1000 + 32000 > 32768, decrease input length or "
+                                + "`max_tokens` and try again", null),
+                response("vLLM today, prompt alone too long", 400,
+                        "{\"object\":\"error\",\"message\":\"This model's maximum context length is 32768 tokens. However, your "
+                                + "request has 40000 input tokens. Please reduce the length of the input messages.\","
+                                + "\"type\":\"BadRequestError\",\"param\":null,\"code\":400}",
+                        null, 400, ErrorType.INVALID_REQUEST, "prompt is too long: 40000 tokens > 32768 maximum", null),
+                response("llama.cpp context size exceeded", 400,
+                        "{\"error\":{\"code\":400,\"message\":\"request (13392 tokens) exceeds the available context size "
+                                + "(8192 tokens), try increasing it\",\"type\":\"exceed_context_size_error\","
+                                + "\"n_prompt_tokens\":13392,\"n_ctx\":8192}}",
+                        null, 400, ErrorType.INVALID_REQUEST, "prompt is too long: 13392 tokens > 8192 maximum", null),
+                response("older llama.cpp, the counts only as fields", 400,
+                        "{\"error\":{\"code\":400,\"message\":\"the request exceeds the available context size, try increasing "
+                                + "it\",\"type\":\"exceed_context_size_error\",\"n_prompt_tokens\":13392,\"n_ctx\":8192}}",
+                        null, 400, ErrorType.INVALID_REQUEST, "prompt is too long: 13392 tokens > 8192 maximum", null),
                 response("context length without numbers stays verbatim", 400,
                         openRouter(400, "Input is too long for requested model.", "context_length_exceeded"),
                         null, 400, ErrorType.INVALID_REQUEST, "Input is too long for requested model.", null));
