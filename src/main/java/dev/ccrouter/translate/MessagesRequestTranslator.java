@@ -27,8 +27,8 @@ import java.util.List;
  *       {@code text} (system). A known block in the wrong role is a 400.</li>
  *   <li>Dropped silently: server-tool history ({@code server_tool_use}, {@code mcp_tool_use},
  *       {@code mcp_tool_result}, {@code container_upload} and every {@code *_tool_result} such as
- *       {@code web_search_tool_result}), because an OpenAI upstream can neither express nor re-run it; and
- *       {@code tool_reference} inside tool results.</li>
+ *       {@code web_search_tool_result}), because an OpenAI upstream can neither express nor re-run it. A
+ *       {@code tool_reference} inside a tool result becomes the text {@code Tool loaded: <name>}.</li>
  *   <li>Anything else is a 400 naming the path:
  *       {@code messages.1.content.0.type: Input should be 'text', 'image', …}.</li>
  *   <li>Files API references ({@code source.type: "file"}) are a 400: other providers cannot resolve them.</li>

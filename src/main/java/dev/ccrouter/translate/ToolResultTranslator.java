@@ -78,7 +78,13 @@ final class ToolResultTranslator {
                 }
             }
             case "tool_reference" -> {
-                // tool search: tells Anthropic to load a deferred tool definition; nothing to forward
+                // Tool search's answer: Anthropic loads the deferred tool's definition. Here every definition was
+                // sent (defer_loading is dropped), so the model only needs to know the search found it; a result of
+                // references alone would otherwise reach it empty, as if the search had found nothing.
+                String name = item.path("tool_name").textValue();
+                if (name != null) {
+                    ContentBlocks.addIfPresent(texts, content.textPart("Tool loaded: " + name, null));
+                }
             }
             default -> throw FieldProblem.at("type",
                     Fields.oneOf("text", "image", "document", "search_result", "tool_reference"));
