@@ -42,7 +42,8 @@ public final class Settings {
                     "client connections in all (503 beyond, except `GET /health`, answered then closed; lowered to fit "
                             + "the descriptor limit)"),
             new Setting("server.max_connections_per_client", null, null, new Rule.WholeNumber(1, 1_000_000), null,
-                    "connections from one address (429 beyond)"),
+                    "connections from one address (429 beyond); a proxy in `server.trusted_proxies` is bounded by "
+                            + "`server.max_connections` only"),
             new Setting("server.trusted_proxies[]", "CCROUTER_TRUSTED_PROXIES", null, new Rule.Text(), "none",
                     "addresses or CIDR ranges whose `X-Forwarded-*` headers are believed (comma-separated in the "
                             + "environment)"),

@@ -58,6 +58,8 @@ final class EdgeGuard implements ConnectionGate, ReadDeadlines, ClientDepartures
     private final Timeouts timeouts;
     private final int maxConnections;
     private final int maxPerClient;
+    /** A reverse proxy relays all its clients from one address: only the total cap bounds it. */
+    private final TrustedProxies trustedProxies;
     private final Set<ConnectionWatch> watches = ConcurrentHashMap.newKeySet();
     private final AtomicInteger admitted = new AtomicInteger();
     private final Map<InetAddress, AtomicInteger> perClient = new ConcurrentHashMap<>();
@@ -78,6 +80,7 @@ final class EdgeGuard implements ConnectionGate, ReadDeadlines, ClientDepartures
         this.timeouts = Timeouts.of(edge);
         this.maxConnections = maxConnections;
         this.maxPerClient = Math.min(edge.maxConnectionsPerClient(), maxConnections);
+        this.trustedProxies = new TrustedProxies(edge.trustedProxies());
         watchdog.scheduleWithFixedDelay(this::sweep, TICK.toNanos(), TICK.toNanos(), TimeUnit.NANOSECONDS);
     }
 
@@ -229,7 +232,9 @@ final class EdgeGuard implements ConnectionGate, ReadDeadlines, ClientDepartures
     }
 
     private ConnectionWatch admit(Connection connection) {
-        InetAddress client = connection.remotePeer().getAddress();
+        InetAddress peer = connection.remotePeer().getAddress();
+        // a trusted proxy's connections are many clients'; it is not counted as one
+        InetAddress client = trustedProxies.trusts(peer) ? null : peer;
         AnthropicError refusal = null;
         if (admitted.incrementAndGet() > maxConnections) {
             admitted.decrementAndGet();
