@@ -10,10 +10,16 @@
 # block of environment variables to your shell's rc file (a timestamped backup is kept; a second run replaces the
 # block) — or, with --claude-settings, only to Claude Code's own ~/.claude/settings.json. --help lists every option.
 # Written for bash 3.2 and later (macOS ships 3.2): no associative arrays, no ${var,,}, no mapfile.
-set -euo pipefail
 
 # The only line the server changes: the instance that served this script.
 INSTANCE_URL='__CCROUTER_INSTANCE_URL__'
+
+# `curl … | sh` runs this with sh (dash on Debian and Ubuntu), which would stop at pipefail with a cryptic error.
+if [ -z "${BASH_VERSION:-}" ]; then
+  printf '%s\n' "ccrouter install: this installer needs bash, not sh: curl -fsSL $INSTANCE_URL/install.sh | bash (or bash -c \"\$(curl -fsSL $INSTANCE_URL/install.sh)\")" >&2
+  exit 2
+fi
+set -euo pipefail
 
 BLOCK_BEGIN='# >>> ccrouter >>>'
 BLOCK_END='# <<< ccrouter <<<'

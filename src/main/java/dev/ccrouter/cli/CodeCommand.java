@@ -17,6 +17,8 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Unmatched;
+import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /**
  * {@code ccrouter code [claude args…]}: Claude Code through the local gateway. It starts a gateway in the background
@@ -49,6 +51,7 @@ final class CodeCommand implements Callable<Integer> {
             + "ccrouter code --resume (or --continue)";
     /** How long Claude Code gets to finish by itself when this process is told to stop. */
     private static final long CLAUDE_GRACE_SECONDS = 5;
+    private static final Signal INTERRUPT = new Signal("INT");
 
     @Option(names = "--help", usageHelp = true, description = "This help.")
     boolean help;
@@ -87,6 +90,8 @@ final class CodeCommand implements Callable<Integer> {
     void spec(CommandSpec spec) {
         this.spec = spec;
         spec.parser().stopAtUnmatched(true);
+        // "@file" is Claude Code's own file mention (claude -p "@src/main.c"), not picocli's argument file.
+        spec.parser().expandAtFiles(false);
     }
 
     @Override
@@ -144,7 +149,18 @@ final class CodeCommand implements Callable<Integer> {
         ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
         builder.environment().clear();
         builder.environment().putAll(claudeEnv);
-        Process process = builder.start();
+        // Ctrl-C on the terminal reaches this JVM as well as Claude Code, which handles it itself (clear the input,
+        // interrupt the turn, a second one to quit): this JVM must go on waiting rather than shut down and end the
+        // session. A handler that does nothing, not SIG_IGN: a caught signal is reset for the child at exec, an
+        // ignored one would stay ignored in Claude Code.
+        Optional<SignalHandler> previous = keepOnInterrupt();
+        Process process;
+        try {
+            process = builder.start();
+        } catch (IOException e) {
+            previous.ifPresent(handler -> Signal.handle(INTERRUPT, handler));
+            throw e;
+        }
         // Ctrl-C reaches Claude Code too, as it shares the terminal: let it finish rather than leave it orphaned.
         Thread stopClaude = new Thread(() -> {
             try {
@@ -156,13 +172,26 @@ final class CodeCommand implements Callable<Integer> {
             }
         }, "ccrouter-code-stop-claude");
         Runtime.getRuntime().addShutdownHook(stopClaude);
-        int exitCode = process.waitFor();
+        int exitCode;
+        try {
+            exitCode = process.waitFor();
+        } finally {
+            previous.ifPresent(handler -> Signal.handle(INTERRUPT, handler));
+        }
         try {
             Runtime.getRuntime().removeShutdownHook(stopClaude);
         } catch (IllegalStateException shuttingDown) {
             // the hook is running already, and finds Claude Code gone
         }
         return exitCode;
+    }
+
+    private static Optional<SignalHandler> keepOnInterrupt() {
+        try {
+            return Optional.of(Signal.handle(INTERRUPT, signal -> { }));
+        } catch (IllegalArgumentException | UnsupportedOperationException e) { // the JVM keeps SIGINT (-Xrs)
+            return Optional.empty();
+        }
     }
 
     /** A session on the terminal, not a one-shot {@code -p} answer. */

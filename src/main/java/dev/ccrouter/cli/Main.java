@@ -79,6 +79,8 @@ public final class Main implements Runnable {
         List<Class<?>> named = args.length == 0 || args[0].equals("help") ? List.of()
                 : commands.stream().filter(command -> command.getAnnotation(Command.class).name().equals(args[0])).toList();
         (named.isEmpty() ? commands : named).forEach(line::addSubcommand);
+        // No command reads argument files, and "ccrouter code" passes "@file" on: Claude Code's file mention.
+        line.setExpandAtFiles(false);
         return line;
     }
 

@@ -5,6 +5,8 @@ import dev.ccrouter.http.HeaderNames;
 import dev.ccrouter.http.RequestHeaders;
 import dev.ccrouter.http.ServerRequest;
 import java.net.InetAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -53,7 +55,15 @@ public final class InstanceUrl {
     }
 
     private static boolean isAuthority(String value) {
-        return AUTHORITY.matcher(value).matches();
+        if (!AUTHORITY.matcher(value).matches()) {
+            return false;
+        }
+        try { // "[1.2]" has the characters of an IPv6 literal, and is none: the page could not read its host back
+            new URI("http://" + value);
+            return true;
+        } catch (URISyntaxException e) {
+            return false;
+        }
     }
 
     private static String firstOfList(String value) {

@@ -380,6 +380,67 @@ class CodeCommandTest {
         assertThat(dir.resolve("claude-args")).doesNotExist();
     }
 
+    /**
+     * Ctrl-C on the terminal reaches every process of the foreground job: Claude Code, which treats one as "clear the
+     * input" or "interrupt the turn" and goes on, and this JVM, which must go on waiting for it rather than end the
+     * session (and report 130 instead of Claude Code's own status).
+     */
+    @Test
+    void ctrlCIsClaudeCodesToHandleAndTheSessionGoesOn() throws Exception {
+        runningGateway();
+        env.put("OPENROUTER_API_KEY", KEY);
+        // The terminal's Ctrl-C reaches the whole foreground job: here Claude Code sends it to ccrouter code itself,
+        // then goes on with its turn for a second (its pace, as a model's answer takes time) and ends it with 7.
+        writeProgram(bin.resolve("claude"), """
+                #!/bin/sh
+                PATH=/usr/bin:/bin
+                trap 'echo TERM >> "$STUB_DIR/signals"; exit 143' TERM
+                kill -INT $PPID
+                sleep 1
+                exit 7
+                """);
+        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
+                "-Xmx256m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
+                Main.class.getName(), "code", "-p", "hi"));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("code-output").toFile());
+        builder.environment().clear();
+        builder.environment().putAll(env);
+        Process code = builder.start();
+        try {
+            assertThat(code.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            // a ccrouter code that shut down on the signal would have exited 130, after waiting for Claude Code
+            assertThat(code.exitValue()).as("Claude Code's own status").isEqualTo(7);
+            assertThat(dir.resolve("signals")).as("Claude Code was not stopped").doesNotExist();
+        } finally {
+            code.destroyForcibly();
+        }
+    }
+
+    @Test
+    void anArgumentStartingWithAtGoesToClaudeAsItIs() throws Exception {
+        runningGateway();
+        env.put("OPENROUTER_API_KEY", KEY);
+        Path notes = Files.writeString(dir.resolve("notes.md"), "first line\nsecond line\n");
+
+        assertThat(code("-p", "@" + notes)).isZero();
+        assertThat(claudeArgs()).as("Claude Code reads @file mentions itself").containsExactly("-p", "@" + notes);
+
+        assertThat(code("@" + notes)).isZero();
+        assertThat(claudeArgs()).containsExactly("@" + notes);
+        assertThat(Main.commandLine("code", "-p", "@" + notes).isExpandAtFiles())
+                .as("the ccrouter command line expands no @file either").isFalse();
+    }
+
+    @Test
+    void doubleDashFirstGivesClaudeItsOwnHelp() throws Exception {
+        runningGateway();
+        env.put("OPENROUTER_API_KEY", KEY);
+
+        assertThat(code("--", "--help")).isZero();
+        assertThat(claudeArgs()).containsExactly("--help");
+    }
+
     private static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();

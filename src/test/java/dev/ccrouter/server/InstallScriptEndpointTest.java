@@ -177,6 +177,20 @@ class InstallScriptEndpointTest {
         assertThat(check.exitCode()).as(check.output()).isZero();
     }
 
+    /** {@code curl … | sh}: sh is dash on Debian and Ubuntu, which knows neither pipefail nor [[. */
+    @Test
+    void scriptRunBySaysItNeedsBash() throws Exception {
+        Path file = Files.writeString(Files.createTempFile(dir, "script", ".sh"),
+                get(gateway.port(), "Host", "gw.example.com").body());
+        Process process = new ProcessBuilder("dash", file.toString(), "--help").redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).isEqualTo(2);
+        assertThat(output).isEqualTo("ccrouter install: this installer needs bash, not sh: curl -fsSL "
+                + "http://gw.example.com/install.sh | bash (or bash -c \"$(curl -fsSL http://gw.example.com/install.sh)\")\n");
+    }
+
     record Bash(int exitCode, String output) {
     }
 

@@ -95,6 +95,17 @@ class WebPagesTest {
         assertThat(rawGet("/", "evil.example\"><script>alert(1)</script>")).startsWith("HTTP/1.1 400 Bad Request");
     }
 
+    /** Bracketed, so it passes for an IPv6 literal, but it is none: no URL can be made of it. */
+    @ParameterizedTest
+    @ValueSource(strings = {"[1.2]", "[::::::]", "[:]"})
+    void bracketedHostThatIsNoIpv6AddressIsIgnoredNotA500(String host) throws Exception {
+        HttpResponse<String> page = get(gateway, "/", "X-Forwarded-Host", host);
+        assertThat(page.statusCode()).isEqualTo(200);
+        SetupCommands.assertShownFor(page.body(), gateway.baseUrl());
+        HttpResponse<String> script = get(gateway, "/install.sh", "X-Forwarded-Host", host);
+        assertThat(script.body()).doesNotContain(host);
+    }
+
     @Test
     void hostileForwardedHostFallsBackToTheHostHeader() throws Exception {
         String body = get(gateway, "/", "X-Forwarded-Host", "x\"><img src=x onerror=alert(1)>",
