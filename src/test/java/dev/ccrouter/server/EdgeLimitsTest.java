@@ -29,6 +29,8 @@ class EdgeLimitsTest {
     static final String HEALTH = "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
     /** A request the gateway answers by itself, refused like any other over a cap (unlike {@link #HEALTH}). */
     static final String TERMS = "GET /terms HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+    /** A reverse proxy in {@code server.trusted_proxies}: it relays all its clients from this one address. */
+    static final String PROXY = "127.0.0.20";
     static FakeUpstream upstream;
     static RunningGateway gateway;
     final List<RawClient> clients = new ArrayList<>();
@@ -37,7 +39,7 @@ class EdgeLimitsTest {
     static void start() {
         upstream = FakeUpstream.start();
         gateway = RunningGateway.start(upstream, config -> config.withEdge(new GatewayConfig.Edge(HEAD, BODY, IDLE,
-                MAX_CONNECTIONS, PER_CLIENT, List.of(), List.of())));
+                MAX_CONNECTIONS, PER_CLIENT, List.of(PROXY + "/32"), List.of())));
     }
 
     @AfterAll
@@ -57,6 +59,20 @@ class EdgeLimitsTest {
         RawClient client = RawClient.connect(from, gateway.port());
         clients.add(client);
         return client;
+    }
+
+    /**
+     * The per-address cap is for clients, not for a trusted proxy, whose connections are many clients': only the total
+     * cap bounds it.
+     */
+    @Test
+    void aTrustedProxyCarriesMoreConnectionsThanOneClientMayUpToTheTotalCap() {
+        for (int i = 0; i < MAX_CONNECTIONS; i++) {
+            String response = connect(PROXY).send("GET /terms HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Forwarded-For: 203.0.113."
+                    + i + "\r\n\r\n").readUntil("\r\n\r\n", Duration.ofSeconds(5));
+            assertThat(response).as("connection %d through the proxy", i).startsWith("HTTP/1.1 200 ");
+        }
+        assertThat(connect(PROXY).send(TERMS).readUntilClosed(Duration.ofSeconds(5))).startsWith("HTTP/1.1 503 ");
     }
 
     /** Opens {@code count} connections, the i-th from {@code address(i)}, each served one request and held. */
