@@ -141,7 +141,17 @@ sealed interface Rule {
 
         @Override
         public boolean accepts(JsonNode value) {
-            return value.asText().isEmpty() || SAFE.matcher(value.asText()).matches();
+            String text = value.asText();
+            return text.isEmpty() || SAFE.matcher(text).matches() && isUri(text);
+        }
+
+        /** {@code http://[1.2]} has only safe characters and is no URL: the start would fail reading its host. */
+        private static boolean isUri(String text) {
+            try {
+                return new URI(text).getHost() != null;
+            } catch (URISyntaxException e) {
+                return false;
+            }
         }
     }
 

@@ -249,7 +249,7 @@ class ConfigLoaderTest {
     void publicUrlMayHoldNothingAShellOrHtmlWouldInterpret() {
         for (String bad : new String[] {"cc.example.com", "ftp://cc.example.com", "https://cc.example.com/?a=1",
                 "https://user@cc.example.com", "https://cc.example.com/$(id)", "https://cc.example.com\"><b>",
-                "https://cc.example.com/a b"}) {
+                "https://cc.example.com/a b", "http://[1.2]", "http://[::::::]:8787"}) {
             assertThatThrownBy(() -> load(Map.of("CCROUTER_PUBLIC_URL", bad)))
                     .as(bad)
                     .hasMessage("CCROUTER_PUBLIC_URL must be empty or an http(s) URL made of letters, digits and "
