@@ -166,7 +166,10 @@ final class RequestHead {
         throw malformed("Malformed request head.");
     }
 
-    /** True for HTTP/1.0, false for HTTP/1.1; 505 for another version, 400 for what is not one. */
+    /**
+     * True for HTTP/1.0, false for HTTP/1.1 and a later HTTP/1 (RFC 9110 §2.5: served as the highest minor version the
+     * server speaks); 505 for another major version, 400 for what is not one.
+     */
     private static boolean version(byte[] head, int from, int to) throws BadRequest {
         String version = new String(head, from, to - from, StandardCharsets.US_ASCII);
         if (version.equals("HTTP/1.1")) {
@@ -177,6 +180,9 @@ final class RequestHead {
         }
         if (version.length() == 8 && version.startsWith("HTTP/") && Character.isDigit(version.charAt(5))
                 && version.charAt(6) == '.' && Character.isDigit(version.charAt(7))) {
+            if (version.charAt(5) == '1') {
+                return false; // HTTP/1.2 … 1.9
+            }
             throw new BadRequest(505, "HTTP version not supported: " + version + "; this server speaks HTTP/1.1.");
         }
         throw malformed("Malformed HTTP version.");

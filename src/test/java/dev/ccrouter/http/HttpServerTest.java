@@ -90,6 +90,18 @@ class HttpServerTest {
         assertThat(client.send(get("/page")).readResponse(T).text()).isEqualTo("twelve bytes");
     }
 
+    /** RFC 9110 §2.5: a later minor version of HTTP/1 is served as the highest one the server speaks. */
+    @Test
+    void aLaterHttp1MinorVersionIsServedAsHttp11() {
+        start(Routing.builder().get("/page", text("twelve bytes")).build());
+        RawClient client = connect();
+
+        RawResponse response = client.send("GET /page HTTP/1.2\r\nHost: test\r\n\r\n").readResponse(T);
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.text()).isEqualTo("twelve bytes");
+        assertThat(client.send(get("/page")).readResponse(T).text()).as("kept alive, as 1.1").isEqualTo("twelve bytes");
+    }
+
     @Test
     void queryParametersAreDecodedAsAFormWould() {
         start(Routing.builder().get("/q", (req, res) -> res.send(req.query("tz").orElse("-") + "|"
