@@ -6,7 +6,7 @@ import java.time.ZoneOffset;
 import java.util.Map;
 
 /** Status lines made once, and the {@code Date} line made once a second. */
-final class StatusLines {
+public final class StatusLines {
     private static final Map<Integer, String> REASONS = Map.ofEntries(
             Map.entry(100, "Continue"), Map.entry(200, "OK"), Map.entry(201, "Created"), Map.entry(202, "Accepted"),
             Map.entry(204, "No Content"), Map.entry(301, "Moved Permanently"), Map.entry(302, "Found"),
@@ -64,8 +64,8 @@ final class StatusLines {
         return REASONS.getOrDefault(status, "");
     }
 
-    /** {@code Date: <IMF-fixdate>\r\n} for the current second. */
-    static byte[] dateLine() {
+    /** {@code Date: <IMF-fixdate>\r\n} for the current second: every response of a server with a clock has one. */
+    public static byte[] dateLine() {
         long second = System.currentTimeMillis() / 1000;
         DateLine current = date;
         if (current.second() != second) {

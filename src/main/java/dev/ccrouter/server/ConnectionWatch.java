@@ -3,6 +3,7 @@ package dev.ccrouter.server;
 import dev.ccrouter.api.anthropic.AnthropicError;
 import dev.ccrouter.api.anthropic.ErrorType;
 import dev.ccrouter.http.Connection;
+import dev.ccrouter.http.StatusLines;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
@@ -211,7 +212,8 @@ final class ConnectionWatch {
                 "Request timeout: the request was not received in time.").toEnvelope()
                 .put("request_id", Ids.next("req_")).toString();
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        return ("HTTP/1.1 408 Request Timeout\r\nContent-Type: application/json\r\nContent-Length: " + bytes.length
+        return ("HTTP/1.1 408 Request Timeout\r\n" + new String(StatusLines.dateLine(), StandardCharsets.US_ASCII)
+                + "Content-Type: application/json\r\nContent-Length: " + bytes.length
                 + "\r\nConnection: close\r\n\r\n" + body).getBytes(StandardCharsets.UTF_8);
     }
 }

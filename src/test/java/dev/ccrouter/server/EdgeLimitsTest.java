@@ -96,7 +96,8 @@ class EdgeLimitsTest {
         long start = System.nanoTime();
         String response = slow.readUntilClosed(Duration.ofSeconds(5));
         long elapsedMs = (System.nanoTime() - start) / 1_000_000;
-        assertThat(response).startsWith("HTTP/1.1 408 Request Timeout\r\n").contains("Connection: close");
+        assertThat(response).startsWith("HTTP/1.1 408 Request Timeout\r\n").contains("Connection: close")
+                .containsPattern("\r\nDate: [A-Z][a-z]{2}, \\d{2} [A-Z][a-z]{2} \\d{4} \\d{2}:\\d{2}:\\d{2} GMT\r\n");
         assertThat(errorOf(response).path("message").asText())
                 .isEqualTo("Request timeout: the request was not received in time.");
         assertThat(elapsedMs).isBetween(HEAD.toMillis() - 100, HEAD.toMillis() + 1_500);
