@@ -23,6 +23,8 @@ import java.util.Locale;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.slf4j.LoggerFactory;
 
 /** The client's key never comes back: not re-cased, not URL-encoded, not in part, not from a URL, not in a log line. */
@@ -141,5 +143,16 @@ class SecretsTest {
         assertThat(Canary.findIn(response.body())).isEmpty();
         JsonNode error = JSON.readTree(response.body()).path("error");
         assertThat(error.path("type").asText()).isNotEmpty();
+    }
+
+    /** docs/security.md: "A 404 names the path it did not find, with … anything shaped like a key replaced". */
+    @ParameterizedTest
+    @ValueSource(strings = {"/v1/models/", "/dashboard/"})
+    void aKeyInThePathOfA404IsNotEchoed(String prefix) throws Exception {
+        String key = "sk-or-v1-inpath-5d7f9b1c3e5a7c9e1b3d5f7a9c1e3b5d";
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(gateway.baseUrl() + prefix + key))
+                .header("x-api-key", key).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(404);
+        assertThat(response.body()).doesNotContain(key.substring(9));
     }
 }
