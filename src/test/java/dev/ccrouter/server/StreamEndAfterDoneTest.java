@@ -16,7 +16,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Once the upstream's stream has finished ({@code [DONE]}, message_stop sent), the client's response ends: waiting for
- * the upstream's chunked terminator, to keep its connection, must not hold the client for the read timeout.
+ * the upstream's chunked terminator, to keep its connection, must not hold the client for the read timeout. Apart from
+ * {@link UpstreamFaultsTest}, whose upstream and stream it shares, because its read timeout must be long (5 s against
+ * that class's 1 s) to tell an answer held until the timeout from one sent at once without a tight deadline.
  */
 class StreamEndAfterDoneTest {
     private static final Duration READ_TIMEOUT = Duration.ofSeconds(5);
