@@ -175,7 +175,7 @@ final class AnthropicPassthrough {
         }
     }
 
-
+    /** The whole answer's JSON; a missing node when it is not JSON (relayed as it is, billed as unreported). */
     private JsonNode treeOf(byte[] body) {
         try {
             JsonNode tree = json.readTree(body);
