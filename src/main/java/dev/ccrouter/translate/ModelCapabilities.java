@@ -27,9 +27,10 @@ import java.util.Set;
  * @param forcedToolChoice      the upstream honours a forced tool choice ({@code required} or a named function);
  *                              when it does not (Z.ai; DeepSeek in thinking mode answers 400), the choice is
  *                              sent as {@code auto}
- * @param nullableTypes         tool schemas are OpenAPI 3.0 (Gemini): a type list such as {@code ["string", "null"]}
- *                              becomes {@code type} + {@code nullable: true} and {@code const} a one-value
- *                              {@code enum}, where a plain JSON Schema upstream takes them as they are
+ * @param nullableTypes         tool schemas are OpenAPI 3.0 as Gemini reads them: a type list such as
+ *                              {@code ["string", "null"]} becomes {@code type} + {@code nullable: true}, {@code const}
+ *                              a one-value {@code enum}, and enums of other values than strings and unknown formats
+ *                              are told in the description, where a plain JSON Schema upstream takes them as they are
  */
 public record ModelCapabilities(boolean cacheControl,
                                 boolean cacheTtl,

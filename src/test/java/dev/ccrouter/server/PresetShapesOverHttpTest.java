@@ -70,7 +70,11 @@ class PresetShapesOverHttpTest {
                         "input_schema": {"$schema": "http://json-schema.org/draft-07/schema#", "type": "object",
                                          "properties": {"command": {"type": "string"},
                                                         "timeout": {"type": "number", "exclusiveMinimum": 0}},
-                                         "required": ["command"], "additionalProperties": false}}],
+                                         "required": ["command"], "additionalProperties": false}},
+                       {"name": "WebFetch", "description": "Fetch a URL",
+                        "input_schema": {"type": "object", "required": ["url"],
+                                         "properties": {"url": {"type": "string", "format": "uri",
+                                                                "description": "The URL to fetch content from"}}}}],
              "stop_sequences": ["</a>", "</b>", "</c>", "</d>", "</e>"],
              "metadata": {"user_id": "user_abc"},
              "messages": [
