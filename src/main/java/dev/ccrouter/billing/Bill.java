@@ -5,6 +5,7 @@ import dev.ccrouter.api.anthropic.Usage;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -37,6 +38,13 @@ public record Bill(Usage usage,
 
     public Bill {
         notes = List.copyOf(notes);
+    }
+
+    /** This bill with one more note. */
+    public Bill withNote(String note) {
+        List<String> more = new ArrayList<>(notes);
+        more.add(note);
+        return new Bill(usage, cacheWrites, cost, upstreamCost, byokFee, residual, pricesAsOf, more, estimated);
     }
 
     /** The share of the prompt read from the cache (0 to 1), or null for an empty or estimated prompt. */

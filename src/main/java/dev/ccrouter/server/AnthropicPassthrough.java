@@ -148,9 +148,10 @@ final class AnthropicPassthrough {
                     client.write(buffer, 0, read);
                     client.flush();
                 } catch (IOException | UncheckedIOException e) {
-                    // the client closed its connection
+                    // the client closed its connection (Esc in Claude Code): the prompt was charged all the same
                     exchange.clientGone = true;
                     response.close();
+                    exchange.bill = cutOffBill(usage, pricing);
                     return;
                 }
                 usage.feed(buffer, read);
@@ -159,7 +160,7 @@ final class AnthropicPassthrough {
                 }
             }
             if (usage.usage != null) {
-                exchange.bill = AnthropicUsage.account(usage.usage, pricing);
+                exchange.bill = usage.stopping ? AnthropicUsage.account(usage.usage, pricing) : cutOffBill(usage, pricing);
                 client.write((": " + comment.apply(exchange.bill) + "\n\n").getBytes(StandardCharsets.UTF_8));
             }
             if (broken != null) { // the one failure contract: a stream that broke ends with an error, never just stops
@@ -173,6 +174,20 @@ final class AnthropicPassthrough {
         if (usage.stopped) {
             response.finishReadingAside();
         }
+    }
+
+    /**
+     * The bill of a stream that ended before its {@code message_stop}, or null before its {@code message_start}. The
+     * start's usage already holds the prompt's exact counts (input, cache reads and writes), which the provider
+     * charges however the stream ends; the output is what the last {@code message_delta} reported, usually none yet,
+     * so it is a lower bound, and the bill says so.
+     */
+    private static Bill cutOffBill(UsageReader usage, ModelPricing pricing) {
+        if (usage.usage == null) {
+            return null;
+        }
+        return AnthropicUsage.account(usage.usage, pricing)
+                .withNote("the stream was cut off before its end: output tokens are those reported until then");
     }
 
     /** The whole answer's JSON; a missing node when it is not JSON (relayed as it is, billed as unreported). */

@@ -137,6 +137,41 @@ class CutOffStreamBillingTest {
         }
     }
 
+    /**
+     * An Anthropic-wire provider tells the prompt's counts in {@code message_start}, before any text: a turn
+     * interrupted after it is billed for them (the output so far is a lower bound, and the row's bill says so).
+     */
+    @Test
+    void anAnthropicWireTurnTheClientInterruptedIsBilledForItsPrompt() throws Exception {
+        try (FakeUpstream upstream = FakeUpstream.start();
+             RunningGateway gateway = RunningGateway.start(upstream, config -> config
+                     .withProviders(List.of(new ProviderSettings("claude", "anthropic", URI.create(upstream.baseUrl()),
+                             List.of("sk-ant-provider-0123456789"), null, Map.of()))))) {
+            CountDownLatch cancelled = new CountDownLatch(1);
+            upstream.answer(FakeUpstream.streamUntilCancelled(cancelled, """
+                    {"type":"message_start","message":{"id":"msg_cut","type":"message","role":"assistant",\
+                    "model":"claude-sonnet-4-5","content":[],"stop_reason":null,"stop_sequence":null,\
+                    "usage":{"input_tokens":500,"cache_read_input_tokens":48000,"cache_creation_input_tokens":3500,\
+                    "cache_creation":{"ephemeral_5m_input_tokens":3500,"ephemeral_1h_input_tokens":0},\
+                    "output_tokens":1}}}""",
+                    "{\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}",
+                    "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\","
+                            + "\"text\":\"Running the tests\"}}"));
+
+            readThenLeave(gateway, """
+                    {"model":"claude,claude-sonnet-4-5","max_tokens":256,"stream":true,\
+                    "messages":[{"role":"user","content":"run the tests"}]}""", "Running the tests");
+            assertThat(cancelled.await(5, TimeUnit.SECONDS)).as("upstream cancelled").isTrue();
+
+            LedgerStore ledger = ledgerOf(gateway);
+            await().atMost(Duration.ofSeconds(5)).ignoreExceptions().until(() -> ledger.count() == 1);
+            LedgerEntry row = rows(ledger).getFirst();
+            assertThat(row.tokens()).isEqualTo(new LedgerEntry.Tokens(500, 1, 48000, 3500, 0, 0, false));
+            assertThat(row.httpStatus()).isEqualTo(200); // a stream's head went out: the access log says client_disconnected
+            assertThat(row.provider()).isEqualTo("claude");
+        }
+    }
+
     @Test
     void aGatewayStoppingWritesTheRowsStillWaitingWithoutUsage() throws Exception {
         FakeUpstream upstream = FakeUpstream.start();
@@ -185,7 +220,10 @@ class CutOffStreamBillingTest {
 
     /** Sends a streaming request on a socket, reads until {@code marker}, and closes the connection (Esc). */
     private static void readThenLeave(RunningGateway gateway, String marker) throws Exception {
-        String body = request();
+        readThenLeave(gateway, request(), marker);
+    }
+
+    private static void readThenLeave(RunningGateway gateway, String body, String marker) throws Exception {
         try (Socket socket = new Socket("127.0.0.1", gateway.port())) {
             OutputStream out = socket.getOutputStream();
             out.write(("POST /v1/messages HTTP/1.1\r\nHost: 127.0.0.1\r\nx-api-key: " + CLIENT_KEY + "\r\n"
