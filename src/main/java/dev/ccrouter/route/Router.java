@@ -34,6 +34,8 @@ public final class Router {
     public static final String DEFAULT_PROVIDER = GatewayConfig.IMPLICIT_PROVIDER;
     /** The preset whose providers run web searches with OpenRouter's web plugin. */
     private static final String OPENROUTER_PRESET = "openrouter";
+    /** Anthropic's own API, which runs the {@code web_search} server tool itself when the request goes as it is. */
+    private static final String ANTHROPIC_PRESET = "anthropic";
     private static final String SUBAGENT_TAG_OPEN = "<CCR-SUBAGENT-MODEL>";
     private static final String SUBAGENT_TAG_CLOSE = "</CCR-SUBAGENT-MODEL>";
     private static final int MAX_REMEMBERED_CAPABILITIES = 4096;
@@ -67,8 +69,10 @@ public final class Router {
         Map<String, Provider> byName = new LinkedHashMap<>();
         Set<String> searching = new LinkedHashSet<>();
         for (ProviderSettings settings : config.allProviders()) {
-            byName.put(settings.name(), provider(settings, presets));
-            if (OPENROUTER_PRESET.equals(settings.preset())) {
+            Provider provider = provider(settings, presets);
+            byName.put(settings.name(), provider);
+            if (OPENROUTER_PRESET.equals(settings.preset())
+                    || ANTHROPIC_PRESET.equals(settings.preset()) && provider.anthropicWire()) {
                 searching.add(settings.name());
             }
         }
@@ -146,7 +150,8 @@ public final class Router {
 
     /**
      * Whether the provider can run Anthropic's {@code web_search} server tool for the client: OpenRouter can, with
-     * its web plugin; a plain OpenAI-compatible provider has no such thing.
+     * its web plugin, and Anthropic's own API (forwarded as it is) runs the tool itself; a plain OpenAI-compatible
+     * provider has no such thing.
      */
     public boolean runsWebSearch(Provider provider) {
         return webSearchProviders.contains(provider.name());

@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ccrouter.config.ProviderSettings;
 import dev.ccrouter.config.RouteSettings;
 import dev.ccrouter.testing.AnthropicStreamGrammar;
 import dev.ccrouter.testing.FakeUpstream;
 import dev.ccrouter.testing.Providers;
 import dev.ccrouter.testing.RunningGateway;
 import dev.ccrouter.testing.SseCapture;
+import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -146,6 +148,29 @@ class WebSearchEndToEndTest {
             assertThat(response.headers().firstValue("X-CCRouter-Provider")).hasValue("openrouter,openai/gpt-5.2");
             assertThat(openRouter.lastRequest().body().path("plugins").path(0).path("id").asText()).isEqualTo("web");
             assertThat(deepSeek.requests()).isEmpty();
+        }
+    }
+
+    /** Anthropic's own API runs the server tool itself: the request goes to it as it is, not refused. */
+    @Test
+    void anAnthropicProviderRunsTheSearchItself() throws Exception {
+        try (FakeUpstream anthropic = FakeUpstream.start();
+             RunningGateway direct = RunningGateway.start(anthropic, config -> config
+                     .withProviders(List.of(new ProviderSettings("claude", "anthropic",
+                             URI.create(anthropic.baseUrl()), List.of("sk-anthropic-key"), null, Map.of())))
+                     .withRoutes(new RouteSettings("claude,claude-opus-4-8", null, null, null, 60_000, null, null,
+                             Map.of())))) {
+            anthropic.answer(FakeUpstream.json(200, """
+                    {"id":"msg_1","type":"message","role":"assistant","model":"claude-opus-4-8",\
+                    "content":[{"type":"text","text":"ccrouter is a gateway."}],"stop_reason":"end_turn",\
+                    "stop_sequence":null,"usage":{"input_tokens":20,"output_tokens":6}}"""));
+
+            HttpResponse<String> response = search(direct, false);
+
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.headers().firstValue("X-CCRouter-Provider")).hasValue("claude,claude-opus-4-8");
+            assertThat(anthropic.lastRequest().body().path("tools"))
+                    .isEqualTo(JSON.readTree(WEB_SEARCH_REQUEST.formatted(false)).path("tools"));
         }
     }
 }
