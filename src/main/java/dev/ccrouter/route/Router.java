@@ -282,9 +282,12 @@ public final class Router {
         }
         Preset.Auth auth = sideDoor && preset.anthropicAuth() != null ? preset.anthropicAuth() : preset.auth();
         Map<String, Preset.CapabilitySpec> overrides = new LinkedHashMap<>();
+        // An override that lists no schema keywords (the configuration reads an absent list as empty) keeps the
+        // preset's: a model given only its output limit must not start sending keywords its provider refuses.
         settings.models().forEach((model, over) -> overrides.put(model, new Preset.CapabilitySpec(
                 over.cacheControl(), null, null, over.maxOutputTokens(), over.contextWindow(), null,
-                over.schemaKeywordsToStrip(), null, over.images(), over.pdfs(), null, null, null, null)));
+                over.schemaKeywordsToStrip().isEmpty() ? null : over.schemaKeywordsToStrip(), null, over.images(),
+                over.pdfs(), null, null, null, null)));
         return new Provider(settings.name(), baseUrl, anthropicWire, auth, List.copyOf(settings.apiKeys()),
                 dialect(preset.dialect()), preset.prices() == Preset.PriceSource.OPENROUTER_CATALOG, preset,
                 Map.copyOf(overrides));

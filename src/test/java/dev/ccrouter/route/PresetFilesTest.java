@@ -222,6 +222,20 @@ class PresetFilesTest {
         assertThat(router.providers().get("ds").capabilities("deepseek-flash").imageInput()).isFalse();
     }
 
+    /** A model's override that names only its output limit leaves the schema keywords the preset strips alone. */
+    @Test
+    void anOverrideWithoutSchemaKeywordsKeepsThePresets() {
+        Router router = new Router(DEFAULTS.withProviders(List.of(new ProviderSettings("g", "gemini", null,
+                List.of(), null, Map.of("gemini-2.5-pro",
+                        new ProviderSettings.ModelSettings(16000, null, null, null, null))))));
+        Provider gemini = router.providers().get("g");
+
+        assertThat(gemini.capabilities("gemini-2.5-pro").maxOutputTokens()).isEqualTo(16000);
+        assertThat(gemini.capabilities("gemini-2.5-pro").schemaKeywordsToStrip())
+                .isEqualTo(gemini.capabilities("gemini-2.5-flash").schemaKeywordsToStrip())
+                .contains("$schema", "additionalProperties");
+    }
+
     @Test
     void pdfsGoWhereTheProviderTakesThemAndTheConfigurationCanSayOtherwise() {
         Router router = new Router(DEFAULTS.withProviders(List.of(
