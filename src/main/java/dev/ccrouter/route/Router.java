@@ -187,7 +187,9 @@ public final class Router {
         ModelCapabilities caps = capabilities(provider, ref.model(),
                 provider.pricedByCatalog() ? catalog.facts(ref.model()) : null);
         Integer limit = outputLimits.get(ref.model());
-        if (limit != null) {
+        // The provider's own limit for the model (providers[].models) is more specific than max_output_tokens.
+        Preset.CapabilitySpec own = provider.modelOverrides().get(ref.model());
+        if (limit != null && (own == null || own.maxOutputTokens() == null)) {
             caps = caps.withMaxOutputTokens(limit);
         }
         return new RouteDecision.Candidate(provider,

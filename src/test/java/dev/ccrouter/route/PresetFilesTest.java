@@ -236,6 +236,20 @@ class PresetFilesTest {
                 .contains("$schema", "additionalProperties");
     }
 
+    /**
+     * A provider's own output limit for a model is more specific than {@code max_output_tokens} (which defaults.yaml
+     * sets for deepseek/deepseek-chat): it wins; other models keep the global clamp.
+     */
+    @Test
+    void aProvidersOwnOutputLimitWinsOverTheGlobalOne() {
+        Router router = new Router(DEFAULTS.withProviders(List.of(new ProviderSettings("openrouter", "openrouter",
+                null, List.of(), null, Map.of("deepseek/deepseek-chat",
+                        new ProviderSettings.ModelSettings(16000, null, null, null, null))))));
+
+        assertThat(candidate(router, "openrouter,deepseek/deepseek-chat").maxOutputTokens()).isEqualTo(16000);
+        assertThat(candidate(router, "openrouter,deepseek/deepseek-chat-v3.1").maxOutputTokens()).isEqualTo(8192);
+    }
+
     @Test
     void pdfsGoWhereTheProviderTakesThemAndTheConfigurationCanSayOtherwise() {
         Router router = new Router(DEFAULTS.withProviders(List.of(
