@@ -198,6 +198,7 @@ final class ConversationTranslator {
             system = message("system", parts);
         }
         if (openCalls.isEmpty()) {
+            bridgeAfterToolMessages();
             out.add(system);
         } else {
             heldSystemMessages.add(system);
@@ -274,7 +275,8 @@ final class ConversationTranslator {
 
     /**
      * For a provider that takes no user message right after tool messages (Mistral: 400 "Unexpected role 'user' after
-     * role 'tool'"), an empty assistant message between them, which says nothing the conversation did not.
+     * role 'tool'"), an empty assistant message between them, which says nothing the conversation did not. Mistral
+     * lets only an assistant or another tool message follow a tool message, so a system message needs it too.
      */
     private void bridgeAfterToolMessages() {
         if (dialect.assistantAfterToolResults() && !out.isEmpty()
@@ -290,6 +292,7 @@ final class ConversationTranslator {
         }
         openCalls.clear();
         if (!heldSystemMessages.isEmpty()) {
+            bridgeAfterToolMessages();
             out.addAll(heldSystemMessages);
             heldSystemMessages.clear();
         }

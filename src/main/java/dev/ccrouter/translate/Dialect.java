@@ -21,7 +21,8 @@ package dev.ccrouter.translate;
  * @param refusedFields     body fields the provider refuses rather than ignores, left out of every request: Mistral
  *                          answers 422 to any field its schema lacks ({@code user}, {@code top_k}), OpenAI and Gemini
  *                          400 to {@code top_k}
- * @param assistantAfterToolResults an empty assistant message between tool messages and a user message after them:
+ * @param assistantAfterToolResults an empty assistant message between tool messages and a user (or system) message
+ *                          after them:
  *                          Mistral answers 400 "Unexpected role 'user' after role 'tool'", and a Claude Code turn that
  *                          carries text beside its tool results is sent that way
  */

@@ -24,11 +24,6 @@ class MistralMessageOrderTest {
 
     @Test
     void noUserMessageFollowsAToolMessage() throws Exception {
-        Provider mistral = new Router(DEFAULTS.withProviders(List.of(
-                new ProviderSettings("m", "mistral", null, List.of(), null, Map.of())))).providers().get("m");
-        UpstreamTarget target = new UpstreamTarget("claude-sonnet-5", "devstral-medium-latest",
-                mistral.capabilities("devstral-medium-latest"), mistral.dialect());
-
         JsonNode messages = new MessagesRequestTranslator(JSON).translate(JSON.readTree("""
                 {"model": "claude-sonnet-5", "max_tokens": 1000, "messages": [
                   {"role": "user", "content": "list the files"},
@@ -36,12 +31,38 @@ class MistralMessageOrderTest {
                   {"role": "user", "content": [
                     {"type": "tool_result", "tool_use_id": "toolu_1", "content": "a.txt"},
                     {"type": "text", "text": "<system-reminder>The todo list is empty.</system-reminder>"}]}]}"""),
-                target, null).body().path("messages");
+                mistral(), null).body().path("messages");
 
         assertThat(messages.findValuesAsText("role")).containsExactly("user", "assistant", "tool", "assistant", "user");
         assertThat(messages.get(3).toString()).as("the bridge says nothing")
                 .isEqualTo("{\"role\":\"assistant\",\"content\":\"\"}");
         assertThat(messages.get(4).path("content").path(0).path("text").asText())
                 .isEqualTo("<system-reminder>The todo list is empty.</system-reminder>");
+    }
+    /** The same validator refuses "Unexpected role 'system' after role 'tool'": only assistant or tool may follow. */
+    @Test
+    void noSystemMessageFollowsAToolMessage() throws Exception {
+        JsonNode messages = new MessagesRequestTranslator(JSON).translate(JSON.readTree("""
+                {"model": "claude-sonnet-5", "max_tokens": 1000, "messages": [
+                  {"role": "user", "content": "list the files"},
+                  {"role": "assistant", "content": [{"type": "tool_use", "id": "toolu_1", "name": "Bash", "input": {"command": "ls"}}]},
+                  {"role": "user", "content": [{"type": "tool_result", "tool_use_id": "toolu_1", "content": "a.txt"}]},
+                  {"role": "system", "content": "Skills changed."},
+                  {"role": "assistant", "content": [{"type": "tool_use", "id": "toolu_2", "name": "Bash", "input": {"command": "pwd"}}]},
+                  {"role": "system", "content": "Agents changed."},
+                  {"role": "user", "content": [{"type": "tool_result", "tool_use_id": "toolu_2", "content": "/tmp"}]}]}"""),
+                mistral(), null).body().path("messages");
+
+        assertThat(messages.findValuesAsText("role")).containsExactly(
+                "user", "assistant", "tool", "assistant", "system", "assistant", "tool", "assistant", "system");
+        assertThat(messages.get(3).toString()).isEqualTo("{\"role\":\"assistant\",\"content\":\"\"}");
+        assertThat(messages.get(7).toString()).isEqualTo("{\"role\":\"assistant\",\"content\":\"\"}");
+    }
+
+    private static UpstreamTarget mistral() {
+        Provider mistral = new Router(DEFAULTS.withProviders(List.of(
+                new ProviderSettings("m", "mistral", null, List.of(), null, Map.of())))).providers().get("m");
+        return new UpstreamTarget("claude-sonnet-5", "devstral-medium-latest",
+                mistral.capabilities("devstral-medium-latest"), mistral.dialect());
     }
 }
