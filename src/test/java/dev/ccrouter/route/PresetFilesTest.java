@@ -159,6 +159,19 @@ class PresetFilesTest {
     }
 
     @Test
+    void moonshotV1ReadsImagesOnlyInItsVisionPreviews() {
+        Provider moonshot = provider("moonshot", null);
+
+        assertThat(moonshot.capabilities("moonshot-v1-32k").imageInput()).isFalse();
+        for (String size : new String[] {"8k", "32k", "128k"}) {
+            ModelCapabilities vision = moonshot.capabilities("moonshot-v1-" + size + "-vision-preview");
+            assertThat(vision.imageInput()).as(size).isTrue();
+            assertThat(vision.contextWindow()).as(size)
+                    .isEqualTo(moonshot.capabilities("moonshot-v1-" + size).contextWindow());
+        }
+    }
+
+    @Test
     void mistralGetsNineCharacterToolCallIdsAndOthersKeepTheirs() {
         assertThat(provider("mistral", null).capabilities("mistral-medium-3-5").toolCallIds())
                 .isEqualTo(ToolCallIdFormat.ALNUM9);
