@@ -26,6 +26,22 @@ public final class UpstreamErrors {
     /** llama.cpp's server: "request (N tokens) exceeds the available context size (M tokens), try increasing it". */
     private static final Pattern CONTEXT_SIZE = Pattern.compile(
             "\\((\\d+) tokens\\) exceeds the available context size \\((\\d+) tokens\\)");
+    /**
+     * Other providers' overflows that name the prompt's size, then the limit: Gemini's "The input token count (N)
+     * exceeds the maximum number of tokens allowed (M)" and Mistral's "Prompt contains N tokens, too large for model
+     * with M maximum context length".
+     */
+    private static final Pattern PROMPT_THEN_LIMIT = Pattern.compile(
+            "input token count \\((\\d+)\\) exceeds the maximum number of tokens allowed \\((\\d+)\\)"
+                    + "|Prompt contains (\\d+) tokens, too large for model with (\\d+) maximum context length");
+    /**
+     * And those that name the limit first: Moonshot's "exceeded model token limit: M (requested: N)" (N counts the
+     * output too, which the wording cannot tell apart) and xAI's "maximum prompt length is M but the request contains
+     * N tokens".
+     */
+    private static final Pattern LIMIT_THEN_PROMPT = Pattern.compile(
+            "exceeded model token limit: (\\d+) \\(requested: (\\d+)\\)"
+                    + "|maximum prompt length is (\\d+) but the request contains (\\d+) tokens");
 
     private final ObjectMapper json;
 
@@ -120,6 +136,16 @@ public final class UpstreamErrors {
         Matcher contextSize = CONTEXT_SIZE.matcher(message);
         if (contextSize.find()) {
             return "prompt is too long: " + contextSize.group(1) + " tokens > " + contextSize.group(2) + " maximum";
+        }
+        Matcher promptFirst = PROMPT_THEN_LIMIT.matcher(message);
+        if (promptFirst.find()) {
+            int at = promptFirst.group(1) != null ? 1 : 3;
+            return "prompt is too long: " + promptFirst.group(at) + " tokens > " + promptFirst.group(at + 1) + " maximum";
+        }
+        Matcher limitFirst = LIMIT_THEN_PROMPT.matcher(message);
+        if (limitFirst.find()) {
+            int at = limitFirst.group(1) != null ? 1 : 3;
+            return "prompt is too long: " + limitFirst.group(at + 1) + " tokens > " + limitFirst.group(at) + " maximum";
         }
         Long max = number(MAX_CONTEXT, message);
         if (max == null) {

@@ -139,6 +139,22 @@ class UpstreamErrorsTest {
                         "{\"error\":{\"code\":400,\"message\":\"the request exceeds the available context size, try increasing "
                                 + "it\",\"type\":\"exceed_context_size_error\",\"n_prompt_tokens\":13392,\"n_ctx\":8192}}",
                         null, 400, ErrorType.INVALID_REQUEST, "prompt is too long: 13392 tokens > 8192 maximum", null),
+                response("Gemini context length, its error wrapped in an array", 400,
+                        "[{\"error\":{\"code\":400,\"message\":\"The input token count (1200000) exceeds the maximum number of "
+                                + "tokens allowed (1048576).\",\"status\":\"INVALID_ARGUMENT\"}}]",
+                        null, 400, ErrorType.INVALID_REQUEST, "prompt is too long: 1200000 tokens > 1048576 maximum", null),
+                response("Mistral context length", 400,
+                        "{\"object\":\"error\",\"message\":\"Prompt contains 140000 tokens, too large for model with 131072 "
+                                + "maximum context length\",\"type\":\"invalid_request_error\",\"param\":null,\"code\":null}",
+                        null, 400, ErrorType.INVALID_REQUEST, "prompt is too long: 140000 tokens > 131072 maximum", null),
+                response("Moonshot context length", 400,
+                        "{\"error\":{\"message\":\"Invalid request: Your request exceeded model token limit: 262144 (requested: "
+                                + "269030)\",\"type\":\"invalid_request_error\"}}",
+                        null, 400, ErrorType.INVALID_REQUEST, "prompt is too long: 269030 tokens > 262144 maximum", null),
+                response("xAI context length", 400,
+                        "{\"code\":\"Client specified an invalid argument\",\"error\":\"This model's maximum prompt length is "
+                                + "131072 but the request contains 537812 tokens.\"}",
+                        null, 400, ErrorType.INVALID_REQUEST, "prompt is too long: 537812 tokens > 131072 maximum", null),
                 response("context length without numbers stays verbatim", 400,
                         openRouter(400, "Input is too long for requested model.", "context_length_exceeded"),
                         null, 400, ErrorType.INVALID_REQUEST, "Input is too long for requested model.", null));
