@@ -56,8 +56,9 @@ final class AnthropicPassthrough {
 
     /**
      * The client's body with the upstream's model id. Thinking blocks whose signature the gateway wrote for another
-     * provider's reasoning ({@link CarriedReasoning}) are left out: no Anthropic endpoint could verify them, and
-     * they belong to a turn another provider answered.
+     * provider's reasoning ({@link CarriedReasoning}), and thinking blocks without a signature (a provider's
+     * reasoning that came unsigned, as DeepSeek's or Kimi's does), are left out: no Anthropic endpoint could verify
+     * them ("Invalid signature in thinking block"), and they belong to a turn another provider answered.
      */
     byte[] body(JsonNode request, String upstreamModel) {
         ObjectNode forwarded = ((ObjectNode) request).deepCopy();
@@ -65,7 +66,7 @@ final class AnthropicPassthrough {
         for (JsonNode message : forwarded.path("messages")) {
             if (message.path("content") instanceof ArrayNode content) {
                 for (int i = content.size() - 1; i >= 0; i--) {
-                    if (CarriedReasoning.isCarrier(content.get(i))) {
+                    if (CarriedReasoning.isCarrier(content.get(i)) || unsignedThinking(content.get(i))) {
                         content.remove(i);
                     }
                 }
@@ -76,6 +77,10 @@ final class AnthropicPassthrough {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a JSON tree is always serializable", e);
         }
+    }
+
+    private static boolean unsignedThinking(JsonNode block) {
+        return "thinking".equals(block.path("type").asText()) && block.path("signature").asText("").isEmpty();
     }
 
     /** The client's {@code anthropic-version} (or the SDKs' default) and {@code anthropic-beta}. */

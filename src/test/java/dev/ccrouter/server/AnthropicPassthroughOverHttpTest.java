@@ -124,13 +124,15 @@ class AnthropicPassthroughOverHttpTest {
     }
 
     @Test
-    void thinkingTheGatewayCarriedForAnotherProviderIsNotForwarded() throws Exception {
+    void thinkingNoAnthropicEndpointCouldVerifyIsNotForwarded() throws Exception {
         upstream.answer(FakeUpstream.json(200, UPSTREAM_MESSAGE));
         String history = """
                 {"model":"claude,claude-sonnet-4-5","max_tokens":256,"messages":[
                   {"role":"user","content":"go"},
                   {"role":"assistant","content":[
                     {"type":"thinking","thinking":"Plan.","signature":"ccr1.eyJyZWFzb25pbmdfZGV0YWlscyI6W119"},
+                    {"type":"thinking","thinking":"DeepSeek's reasoning, never signed.","signature":""},
+                    {"type":"thinking","thinking":"Without a signature field."},
                     {"type":"thinking","thinking":"Signed.","signature":"EqQBCkYIBxgCKkA"},
                     {"type":"text","text":"Done."}]},
                   {"role":"user","content":"next"}]}""";
