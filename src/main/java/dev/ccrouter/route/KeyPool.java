@@ -6,7 +6,9 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * A provider's own keys, used round-robin. A key the provider refused (401) or rate-limited (429) rests until its
+ * A provider's own keys, used round-robin. A key the provider refused (401), found out of credits (402: OpenRouter's
+ * "Insufficient credits", which is the key's account or its credit limit, not the request) or rate-limited (429)
+ * rests until its
  * {@code retry-after} or for the cooldown; resting keys are passed over. When every key rests, the one whose rest
  * ends first is used: a request is never refused for want of a key.
  */
@@ -25,6 +27,11 @@ public final class KeyPool {
         this.restingUntil = new Instant[keys.size()];
         this.cooldown = cooldown;
         this.clock = clock;
+    }
+
+    /** Whether an answer with this status says something about the key rather than the request. */
+    public static boolean refusesKey(int status) {
+        return status == 401 || status == 402 || status == 429;
     }
 
     /** The key for the next call. */

@@ -366,9 +366,9 @@ final class MessagesHandler implements Handler {
     }
 
     /**
-     * One target's call. A provider with keys of its own uses the next key of its pool; a key refused (401) or
-     * rate-limited (429) rests, and the call is retried with the next ready key. Without keys of its own, the
-     * client's key is forwarded.
+     * One target's call. A provider with keys of its own uses the next key of its pool; a key refused (401), out of
+     * credits (402) or rate-limited (429) rests, and the call is retried with the next ready key. Without keys of its
+     * own, the client's key is forwarded.
      */
     private Posted post(Candidate candidate, RequestBody body, boolean stream, Map<String, String> headers,
                         String clientKey, UpstreamClient.Attribution attribution, Exchange exchange,
@@ -383,7 +383,7 @@ final class MessagesHandler implements Handler {
                     header != null ? provider.authValue(key) : null, stream, attribution, headers), body,
                     exchange.cancellation);
             int status = response.status();
-            if (pool == null || status != 401 && status != 429) {
+            if (pool == null || !KeyPool.refusesKey(status)) {
                 return new Posted(response, key);
             }
             pool.rest(key, RetryAfter.parse(response.header("retry-after"), clock));

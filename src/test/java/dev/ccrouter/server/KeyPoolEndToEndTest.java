@@ -106,6 +106,28 @@ class KeyPoolEndToEndTest {
         assertThat(retries).as("the ledger's retries, as the access log's").containsExactly(1, 0, 0);
     }
 
+    /** OpenRouter's 402: this key's account (or its credit limit) has run out; another key's has not. */
+    @Test
+    void aKeyOutOfCreditsRestsAndTheCallIsRetriedWithTheNext() {
+        provider.answer((request, res) -> {
+            if (request.headers().get("authorization").equals("Bearer " + KEY_ONE)) {
+                FakeUpstream.json(402, "{\"error\":{\"message\":\"Insufficient credits. Add more using "
+                        + "https://openrouter.ai/settings/credits\",\"code\":402}}").answer(request, res);
+            } else {
+                FakeUpstream.text("Done.").answer(request, res);
+            }
+        });
+
+        HttpResponseFor<Message> first = ask();
+        assertThat(first.parse().content().getFirst().asText().text()).isEqualTo("Done.");
+        assertThat(accessLog.line(first.headers().values("request-id").getFirst())).contains(" retries=1 ");
+        ask();
+        ask();
+
+        assertThat(keysSent()).as("key one rests after its 402").containsExactly(
+                "Bearer " + KEY_ONE, "Bearer " + KEY_TWO, "Bearer " + KEY_THREE, "Bearer " + KEY_TWO);
+    }
+
     @Test
     void whenEveryKeyIsRefusedTheClientGetsTheRefusalWithoutTheKeyAndTheLeastRestedKeyIsUsedNext() {
         provider.answer((request, res) -> FakeUpstream.json(401, "{\"error\":{\"message\":\"Incorrect API key "
