@@ -47,6 +47,7 @@ public final class Router {
     private final Map<String, KeyPool> keyPools;
     private final Set<String> webSearchProviders;
     private final TargetCooldowns cooldowns;
+    private final RefusedFields refusedFields = new RefusedFields();
     private final ModelCatalog catalog;
     private final Map<CapabilityKey, ModelCapabilities> capabilities = new ConcurrentHashMap<>();
 
@@ -141,6 +142,11 @@ public final class Router {
     /** The provider's own keys, or null when it forwards the client's key (or takes none). */
     public KeyPool keys(Provider provider) {
         return keyPools.get(provider.name());
+    }
+
+    /** The optional fields each target has refused, left out of its later requests. */
+    public RefusedFields refusedFields() {
+        return refusedFields;
     }
 
     /** Which targets are cooling down after a failure. */

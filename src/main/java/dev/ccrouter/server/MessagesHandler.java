@@ -3,6 +3,7 @@ package dev.ccrouter.server;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ccrouter.api.anthropic.AnthropicError;
 import dev.ccrouter.api.anthropic.ErrorType;
 import dev.ccrouter.api.anthropic.EventSink;
@@ -52,6 +53,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code POST /v1/messages}: parse once, translate once, forward, and translate the answer back — streamed event by
@@ -64,6 +67,7 @@ import java.util.concurrent.ScheduledExecutorService;
  * Prices come from the catalog's in-memory snapshot: nothing here waits for them.
  */
 final class MessagesHandler implements Handler {
+    private static final Logger LOG = LoggerFactory.getLogger(MessagesHandler.class);
     private static final HeaderName SESSION_ID = HeaderNames.create("x-claude-code-session-id");
     /** OpenRouter's app attribution headers, passed on to the upstream as the client sent them. */
     private static final HeaderName HTTP_REFERER = HeaderNames.create(UpstreamClient.HTTP_REFERER);
@@ -330,12 +334,19 @@ final class MessagesHandler implements Handler {
                 if (webSearch != null) {
                     chat.body().set("plugins", WebSearch.plugins(webSearch, json.getNodeFactory()));
                 }
+                router.refusedFields().leaveOut(candidate, chat.body());
                 payload = RequestBody.json(json, chat.body(), req.headers().contentLength().orElse(0));
                 stream = chat.stream();
             }
             Posted posted;
             try {
                 posted = post(candidate, payload, stream, headers, clientKey, attribution, exchange, secrets);
+                while (chat != null && leftOutRefusedField(candidate, posted.response(), chat.body())) {
+                    payload.recycle();
+                    payload = RequestBody.json(json, chat.body(), req.headers().contentLength().orElse(0));
+                    exchange.retries++;
+                    posted = post(candidate, payload, stream, headers, clientKey, attribution, exchange, secrets);
+                }
             } catch (UpstreamException e) {
                 if (exchange.cancellation.cancelled()) {
                     throw new RequestFailure(e.error()); // the client left: not the target's fault, no next target
@@ -393,6 +404,35 @@ final class MessagesHandler implements Handler {
             response.close();
             exchange.retries++;
         }
+    }
+
+    /**
+     * Whether the upstream refused an optional field of this body by name (a 400 such as OpenAI's "Unsupported
+     * parameter: 'reasoning_effort'"): then the field is taken out of the body, remembered for the target's later
+     * requests, and the refusal closed, for the caller to send the body again. Each round takes one field out of a
+     * finite body, so the rounds end. Any other answer is left to be read as it is (an error body read here is kept
+     * for that).
+     */
+    private boolean leftOutRefusedField(Candidate candidate, UpstreamResponse response, ObjectNode body) {
+        if (response.status() != 400 && response.status() != 422) {
+            return false;
+        }
+        String field;
+        try {
+            field = UpstreamErrors.refusedField(response.status(), response.peekBody(MAX_UPSTREAM_ERROR_BODY));
+        } catch (IOException | UncheckedIOException e) {
+            return false;
+        }
+        if (field == null || !body.has(field)) {
+            return false;
+        }
+        body.remove(field);
+        response.close();
+        if (router.refusedFields().learn(candidate, field)) {
+            LOG.info("{} refused the request field '{}' (HTTP {}): it is left out of that model's requests from now on",
+                    candidate.label(), field, response.status());
+        }
+        return true;
     }
 
     /**

@@ -43,6 +43,28 @@ public final class UpstreamErrors {
             "exceeded model token limit: (\\d+) \\(requested: (\\d+)\\)"
                     + "|maximum prompt length is (\\d+) but the request contains (\\d+) tokens");
 
+    /**
+     * Fields the translation adds as refinements: a request means the same without them, so one a provider refuses
+     * can be left out. Nothing else ({@code messages}, {@code tools}, {@code max_tokens}, {@code response_format}…)
+     * is ever dropped on an upstream's word.
+     */
+    private static final java.util.Set<String> OPTIONAL_FIELDS = java.util.Set.of("reasoning_effort", "reasoning",
+            "thinking", "enable_thinking", "chat_template_kwargs", "top_k", "top_p", "temperature", "stop",
+            "parallel_tool_calls", "stream_options", "user", "metadata", "session_id", "prompt_cache_key", "seed",
+            "service_tier", "frequency_penalty", "presence_penalty");
+    /**
+     * How providers name a top-level field they do not take: OpenAI ("Unsupported parameter: 'reasoning_effort' is
+     * not supported with this model.", "Unsupported value: 'temperature' does not support 0.5 with this model",
+     * "Unrecognized request argument supplied: top_k"), Gemini ("Invalid JSON payload received. Unknown name
+     * \"top_k\": Cannot find field." — a nested one says {@code at '…'} before the colon), xAI ("Model does not
+     * support parameter reasoningEffort"), Mistral's 422 ({@code "type":"extra_forbidden","loc":["body","user"]}).
+     */
+    private static final Pattern REFUSED_FIELD = Pattern.compile(
+            "Unsupported (?:parameter|value): '(\\w+)'"
+                    + "|Unrecognized request argument supplied: (\\w+)"
+                    + "|Unknown name \\\\?\"(\\w+)\\\\?\": Cannot find field"
+                    + "|does not support parameter (\\w+)"
+                    + "|extra_forbidden\"\\s*,\\s*\"loc\"\\s*:\\s*\\[\\s*\"body\"\\s*,\\s*\"(\\w+)\"");
     private final ObjectMapper json;
 
     public UpstreamErrors(ObjectMapper json) {
@@ -71,6 +93,42 @@ public final class UpstreamErrors {
         };
         return new AnthropicError(anthropicStatus, type, message, type == ErrorType.RATE_LIMIT || type == ErrorType.OVERLOADED
                 ? retryAfter : null);
+    }
+
+    /**
+     * The optional top-level field an upstream's 400 (422 at Mistral) says it does not take, in the body's own
+     * spelling ({@code reasoningEffort} → {@code reasoning_effort}), or null when the answer names none, or names one
+     * the request cannot do without.
+     */
+    public static String refusedField(int status, byte[] body) {
+        if (status != 400 && status != 422 || body.length == 0) {
+            return null;
+        }
+        Matcher refusal = REFUSED_FIELD.matcher(new String(body, 0, Math.min(body.length, 16 * 1024),
+                StandardCharsets.UTF_8));
+        if (!refusal.find()) {
+            return null;
+        }
+        for (int group = 1; group <= refusal.groupCount(); group++) {
+            if (refusal.group(group) != null) {
+                String field = snakeCase(refusal.group(group));
+                return OPTIONAL_FIELDS.contains(field) ? field : null;
+            }
+        }
+        return null;
+    }
+
+    private static String snakeCase(String name) {
+        StringBuilder snake = new StringBuilder(name.length() + 4);
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (Character.isUpperCase(c)) {
+                snake.append('_').append(Character.toLowerCase(c));
+            } else {
+                snake.append(c);
+            }
+        }
+        return snake.toString();
     }
 
     /**

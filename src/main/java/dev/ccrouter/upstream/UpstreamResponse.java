@@ -1,7 +1,9 @@
 package dev.ccrouter.upstream;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Arrays;
 
 /** One response from a provider: status, headers, and a body to read as it arrives. Close it to cancel. */
 public final class UpstreamResponse implements AutoCloseable {
@@ -10,6 +12,8 @@ public final class UpstreamResponse implements AutoCloseable {
 
     private final ResponseHead head;
     private final ResponseBody body;
+    /** The body, once {@link #peekBody} has read it. */
+    private byte[] peeked;
 
     UpstreamResponse(ResponseHead head, ResponseBody body) {
         this.head = head;
@@ -30,7 +34,7 @@ public final class UpstreamResponse implements AutoCloseable {
      * the read timeout fails with a {@link java.net.SocketTimeoutException}.
      */
     public InputStream body() {
-        return body;
+        return peeked != null ? new ByteArrayInputStream(peeked) : body;
     }
 
     /**
@@ -41,8 +45,22 @@ public final class UpstreamResponse implements AutoCloseable {
         body.beforeReading(action);
     }
 
+    /**
+     * Reads a whole (non-streaming) body, up to {@code limit} bytes, and keeps it: {@link #readBody} and
+     * {@link #body()} give it again. For an error answer looked at before it is relayed.
+     */
+    public byte[] peekBody(int limit) throws IOException {
+        if (peeked == null) {
+            peeked = readBody(limit);
+        }
+        return peeked;
+    }
+
     /** Reads a whole (non-streaming) body, up to {@code limit} bytes. */
     public byte[] readBody(int limit) throws IOException {
+        if (peeked != null) {
+            return peeked.length <= limit ? peeked : Arrays.copyOf(peeked, limit);
+        }
         try (InputStream in = body) {
             long declared = body.declaredRemaining();
             // A declared length is read into an array of that size: no 16 KB read buffer and copy per response.

@@ -206,4 +206,48 @@ class UpstreamErrorsTest {
         assertEquals(expected, actual);
         assertEquals(expected.type() == ErrorType.OVERLOADED ? 529 : 500, actual.status());
     }
+
+    static Stream<Arguments> refusals() {
+        return Stream.of(
+                Arguments.of("OpenAI, a parameter the model does not take", 400, """
+                        {"error":{"message":"Unsupported parameter: 'reasoning_effort' is not supported with this model.",\
+                        "type":"invalid_request_error","param":"reasoning_effort","code":"unsupported_parameter"}}""",
+                        "reasoning_effort"),
+                Arguments.of("OpenAI, a value only the default of which is taken", 400, """
+                        {"error":{"message":"Unsupported value: 'temperature' does not support 0.5 with this model. \
+                        Only the default (1) value is supported.","type":"invalid_request_error","param":"temperature",\
+                        "code":"unsupported_value"}}""", "temperature"),
+                Arguments.of("OpenAI, an argument it does not know", 400, """
+                        {"error":{"message":"Unrecognized request argument supplied: top_k",\
+                        "type":"invalid_request_error","param":null,"code":null}}""", "top_k"),
+                Arguments.of("Gemini, a top-level field", 400, """
+                        [{"error":{"code":400,"message":"Invalid JSON payload received. Unknown name \\"top_k\\": \
+                        Cannot find field.","status":"INVALID_ARGUMENT"}}]""", "top_k"),
+                Arguments.of("Gemini, a schema keyword deep in a tool: not a body field", 400, """
+                        [{"error":{"code":400,"message":"Invalid JSON payload received. Unknown name \\"exclusiveMinimum\\" \
+                        at 'tools[0].function_declarations[1].parameters': Cannot find field.","status":"INVALID_ARGUMENT"}}]""",
+                        null),
+                Arguments.of("xAI, in its own spelling", 400, """
+                        {"code":"Client specified an invalid argument","error":"Model does not support parameter reasoningEffort."}""",
+                        "reasoning_effort"),
+                Arguments.of("Mistral's 422", 422, """
+                        {"object":"error","message":{"detail":[{"type":"extra_forbidden","loc":["body","user"],\
+                        "msg":"Extra inputs are not permitted","input":"user_abc"}]},"type":"invalid_request_error",\
+                        "param":null,"code":null}""", "user"),
+                Arguments.of("a field the request cannot do without", 400, """
+                        {"error":{"message":"Unsupported parameter: 'max_tokens' is not supported with this model. \
+                        Use 'max_completion_tokens' instead.","param":"max_tokens","code":"unsupported_parameter"}}""",
+                        null),
+                Arguments.of("a message part, not a field", 400, """
+                        {"error":{"message":"Unsupported value: 'messages[0].role' does not support 'developer' with \
+                        this model.","param":"messages[0].role","code":"unsupported_value"}}""", null),
+                Arguments.of("the same words with another status", 500, """
+                        {"error":{"message":"Unsupported parameter: 'reasoning_effort'"}}""", null));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("refusals")
+    void namesTheOptionalFieldAnUpstreamRefused(String name, int status, String body, String field) {
+        assertEquals(field, UpstreamErrors.refusedField(status, body.getBytes(StandardCharsets.UTF_8)));
+    }
 }
