@@ -58,6 +58,8 @@ public final class ChatStreamTranslator {
     private String signature;
     private boolean signatureExpected;
     private final StringBuilder heldText = new StringBuilder();
+    /** Whitespace that came where a text block would open: it opens none until text follows ({@link #appendText}). */
+    private final StringBuilder blankText = new StringBuilder();
     /** Reasoning details of another format than Anthropic's, for the open thinking block's carrier signature. */
     private final List<ObjectNode> carried = new ArrayList<>();
     private final List<ToolCall> toolCalls = new ArrayList<>();
@@ -415,8 +417,20 @@ public final class ChatStreamTranslator {
 
     private void appendText(String text) {
         if (open != OpenBlock.TEXT) {
+            if (text.isBlank()) {
+                // Whitespace alone opens no text block: Anthropic's models never answer with one, and Anthropic
+                // refuses one in the history a later turn sends it ("text content blocks must contain non-whitespace
+                // text"), where other models' "\n\n" before a tool call would otherwise put it. It leads the text
+                // that follows, if any does.
+                blankText.append(text);
+                return;
+            }
+            String lead = blankText.isEmpty() ? "" : blankText.toString();
             closeOpenBlock();
             openBlock(OpenBlock.TEXT, new ContentBlock.Text());
+            if (!lead.isEmpty()) {
+                text = lead + text;
+            }
         }
         blockDelta(new ContentDelta.Text(text));
     }
@@ -531,6 +545,7 @@ public final class ChatStreamTranslator {
     }
 
     private void closeOpenBlock() {
+        blankText.setLength(0); // whitespace that no text followed before this block ended, or another began
         if (open == OpenBlock.NONE) {
             return;
         }

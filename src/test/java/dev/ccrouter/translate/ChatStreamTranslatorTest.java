@@ -50,6 +50,37 @@ class ChatStreamTranslatorTest {
         assertEquals(List.of("message_start", "content_block_start", "content_block_delta"), events());
     }
 
+    /**
+     * Many models write "\n\n" before a tool call. A block of whitespace alone would go back in Claude Code's history,
+     * where Anthropic refuses it ("text content blocks must contain non-whitespace text") should a later turn go to
+     * a Claude model; whitespace opens no block, and leads the text when text follows.
+     */
+    @Test
+    void whitespaceAloneOpensNoTextBlock() {
+        translator.start();
+        translator.onChunk(chunk("{\"content\":\"\\n\\n\"}", null));
+        translator.onChunk(chunk("{\"tool_calls\":[{\"index\":0,\"id\":\"call_1\",\"type\":\"function\","
+                + "\"function\":{\"name\":\"Bash\",\"arguments\":\"{}\"}}]}", "tool_calls"));
+        translator.onDone();
+
+        assertEquals(List.of("message_start", "content_block_start", "content_block_delta", "content_block_stop",
+                "message_delta", "message_stop"), events());
+        assertEquals("tool_use", frames.get(1).data().at("/content_block/type").asText());
+        assertTrue(AnthropicStreamGrammar.check(frames).completed());
+    }
+
+    @Test
+    void whitespaceBeforeTextLeadsIt() {
+        translator.start();
+        translator.onChunk(chunk("{\"content\":\" \\n\"}", null));
+        translator.onChunk(chunk("{\"content\":\"Hi\"}", "stop"));
+        translator.onDone();
+
+        assertEquals(List.of("message_start", "content_block_start", "content_block_delta", "content_block_stop",
+                "message_delta", "message_stop"), events());
+        assertEquals(" \nHi", frames.get(2).data().at("/delta/text").asText());
+    }
+
     @Test
     void aChunkBeforeStartStillOpensWithMessageStart() {
         translator.onChunk(chunk("{\"content\":\"Hi\"}", "stop"));
