@@ -9,6 +9,7 @@ import dev.ccrouter.api.anthropic.AnthropicError;
 import dev.ccrouter.api.anthropic.ErrorType;
 import dev.ccrouter.api.anthropic.SseFrames;
 import dev.ccrouter.api.anthropic.StreamEvent;
+import dev.ccrouter.api.openai.SseLineReader;
 import dev.ccrouter.billing.AnthropicUsage;
 import dev.ccrouter.billing.Bill;
 import dev.ccrouter.billing.ModelPricing;
@@ -44,6 +45,7 @@ final class AnthropicPassthrough {
     /** Anthropic requires a version header; this is the one every SDK sends. */
     private static final String DEFAULT_VERSION = "2023-06-01";
     private static final int MAX_BODY = 64 * 1024 * 1024;
+    private static final byte[] END_OF_EVENT = {'\n', '\n'};
 
     private final ObjectMapper json;
     /** Bounds every write to the client: one that reads nothing is cut off after the write-stall bound. */
@@ -159,10 +161,20 @@ final class AnthropicPassthrough {
                     exchange.bill = cutOffBill(usage, pricing);
                     return;
                 }
-                usage.feed(buffer, read);
+                try {
+                    usage.feed(buffer, read);
+                } catch (SseLineReader.TooLong e) {
+                    broken = StreamRelay.brokenOff(e);
+                    exchange.streamError = broken.type().wireName();
+                    break;
+                }
                 if (usage.stopped) { // the answer is whole: what follows (the body's end) is read aside
                     break;
                 }
+            }
+            if (broken != null && usage.insideEvent()) {
+                // the upstream broke off inside an event: end it, so that the bill and the error read as their own
+                client.write(END_OF_EVENT);
             }
             if (usage.usage != null) {
                 exchange.bill = usage.stopping ? AnthropicUsage.account(usage.usage, pricing) : cutOffBill(usage, pricing);
@@ -214,23 +226,37 @@ final class AnthropicPassthrough {
         private boolean stopping;
         /** {@code message_stop}'s event is whole: the answer is. */
         private boolean stopped;
+        /** The last whole line was not blank: an event is open. */
+        private boolean eventOpen;
 
         UsageReader(Exchange exchange) {
             this.exchange = exchange;
         }
 
-        void feed(byte[] bytes, int length) {
+        /** Whether the bytes read so far end inside an event (a line begun, or an event's blank line still to come). */
+        boolean insideEvent() {
+            return line.size() > 0 || eventOpen;
+        }
+
+        /**
+         * @throws SseLineReader.TooLong at a line longer than the translated streams allow: an upstream that never
+         *                               sends a newline would otherwise grow the line until the heap is gone
+         */
+        void feed(byte[] bytes, int length) throws SseLineReader.TooLong {
             for (int i = 0; i < length; i++) {
                 if (bytes[i] == '\n') {
                     onLine(line.toString(StandardCharsets.UTF_8).strip());
                     line.reset();
-                } else {
+                } else if (line.size() < SseLineReader.DEFAULT_MAX_BYTES) {
                     line.write(bytes[i]);
+                } else {
+                    throw new SseLineReader.TooLong("line", SseLineReader.DEFAULT_MAX_BYTES);
                 }
             }
         }
 
         private void onLine(String text) {
+            eventOpen = !text.isEmpty();
             if (stopping && text.isEmpty()) {
                 stopped = true;
                 return;

@@ -108,6 +108,32 @@ class PassthroughStreamCutTest {
     }
 
     /**
+     * An upstream that never ends its line is cut off at the limit the translated streams have (32 MiB), with an
+     * error: the line the gateway reads for usage must not grow until the heap is gone.
+     */
+    @Test
+    void aLineThatNeverEndsEndsTheStreamWithAnErrorAtTheLineLimit() throws Exception {
+        upstream.behave((socket, out) -> {
+            out.write(head(200, "content-type", "text/event-stream", "transfer-encoding", "chunked"));
+            out.write(chunk(STARTED + "data: "));
+            String part = "a".repeat(1024 * 1024);
+            for (int i = 0; i < 33; i++) {
+                out.write(chunk(part));
+            }
+            out.flush();
+            upstream.stall(); // without the limit the stream ends only at the read timeout
+        });
+
+        HttpResponse<String> response = post();
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        JsonNode error = lastError(response.body());
+        assertThat(error.path("type").asText()).isEqualTo("api_error");
+        assertThat(error.path("message").asText()).isEqualTo(
+                "The upstream connection failed during the stream: the upstream sent an SSE line longer than 33554432 bytes");
+    }
+
+    /**
      * A stream whose message_stop has gone out is whole: an upstream that then holds back the body's end (or breaks)
      * is read aside, and the client is told of no error after an answer it already has.
      */

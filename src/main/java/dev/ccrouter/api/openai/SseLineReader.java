@@ -65,7 +65,7 @@ public final class SseLineReader {
 
     /** A line or event over the maximum size; the stream cannot be read further. */
     public static final class TooLong extends IOException {
-        TooLong(String what, int maxBytes) {
+        public TooLong(String what, int maxBytes) {
             super("the upstream sent an SSE " + what + " longer than " + maxBytes + " bytes");
         }
     }
