@@ -193,7 +193,8 @@ public final class ServerResponse {
 
     /**
      * Sends nothing and closes the connection after the exchange: the request was answered outside this response (a
-     * watcher's own {@link Connection#writeRaw}, such as a timeout's), and a second answer would confuse the client.
+     * watcher's own {@link Connection#writeRaw}, such as a timeout's), and a second answer would confuse the client; or
+     * its client left before any answer, and there is nobody to answer.
      */
     public void abandon() {
         broken = true;

@@ -156,6 +156,7 @@ final class MessagesHandler implements Handler {
         } catch (RequestFailure failure) {
             if (exchange.cancellation.cancelled()) {
                 clientLeft(exchange); // nobody to answer: the failure is the cancelled call's
+                res.abandon(); // left unsent, the server would answer it as a failure of its own (500, logged)
             } else {
                 exchange.error = failure.error;
                 errors.send(res, SecretRedaction.redact(failure.error, secrets), exchange.requestId);

@@ -67,6 +67,32 @@ class ClientDepartureTest {
     }
 
     /**
+     * A request whose client left is not answered at all: the handler gives the response up, rather than leave it
+     * unsent for the server to answer as a failure of its own ("Internal gateway error", logged as an error). A client
+     * that only half-closed reads whatever is sent, so it shows what the server did.
+     */
+    @Test
+    void aClientGoneBeforeAnyAnswerGetsNoneAndNoErrorIsLogged() throws Exception {
+        CountDownLatch called = new CountDownLatch(1);
+        upstream.behave((socket, out) -> {
+            called.countDown();
+            awaitEndOfStream(socket);
+        });
+        String body = "{\"model\":\"claude-departure-half-close\",\"max_tokens\":100,"
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+        try (AccessLogCapture serverLog = new AccessLogCapture(GatewayServer.class.getName());
+             RawClient client = RawClient.connect(gateway.port())) {
+            client.send("POST /v1/messages HTTP/1.1\r\nHost: 127.0.0.1\r\nx-api-key: sk-test\r\n"
+                    + "content-type: application/json\r\ncontent-length: " + body.length() + "\r\n\r\n" + body);
+            assertThat(called.await(5, TimeUnit.SECONDS)).as("the upstream was called").isTrue();
+            client.finishSending();
+
+            assertThat(client.readUntilClosed(Duration.ofSeconds(5))).isEmpty();
+            assertThat(serverLog.lines()).noneMatch(line -> line.contains(" failed: "));
+        }
+    }
+
+    /**
      * The edge polls the client's socket: no read probe runs (it would cost a timed-out read every 101 ms, an
      * exception each) and a quiet open stream gets no liveness writes (they cost most of a busy gateway's CPU with
      * thousands of quiet streams), yet a client leaving it still cancels the upstream within a second.

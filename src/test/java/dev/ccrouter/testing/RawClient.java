@@ -73,6 +73,15 @@ public final class RawClient implements AutoCloseable {
         }
     }
 
+    /** Ends the sending side (a FIN) and keeps reading: a client that leaves, as the server sees it. */
+    public void finishSending() {
+        try {
+            socket.shutdownOutput();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /**
      * Sends {@code text}, and says whether all of it went: a server that answers and closes before reading a large
      * request (an oversized head) may reset the connection under the write.
