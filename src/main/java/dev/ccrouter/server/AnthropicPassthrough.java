@@ -27,13 +27,15 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
 /**
  * Providers that speak Anthropic's own protocol (Anthropic, and the {@code /v1/messages} side doors of DeepSeek,
  * Kimi, Z.ai, Qwen and the local servers): the client's request goes up as it is, only {@code model} set to the
- * upstream's id, and the answer comes back as it is — a stream byte for byte as it arrives, a whole body unchanged.
+ * upstream's id, and the answer comes back as it is — a stream byte for byte, each line once it is whole (an
+ * {@code error} event that quotes a key goes with the key redacted), a whole body unchanged.
  * The gateway only reads the answer's usage on the side, for the bill: {@code message_start}'s usage updated by every
  * {@code message_delta}'s, or the body's {@code usage}. A stream's bill follows its last byte as an SSE comment,
  * which SDKs ignore; a whole answer's goes in the billing headers.
@@ -98,16 +100,17 @@ final class AnthropicPassthrough {
      * when the upstream reported no usage).
      *
      * @param comment the SSE comment line (without the leading colon) that carries a stream's bill
+     * @param secrets the keys this request touched, kept out of an {@code error} event the upstream quotes them in
      */
     void relay(ServerResponse res, UpstreamResponse response, Exchange exchange, ModelPricing pricing,
-               Function<Bill, String> comment) {
+               Function<Bill, String> comment, List<String> secrets) {
         exchange.status = 200;
         String type = response.header("content-type");
         if (type != null && type.toLowerCase().startsWith("text/event-stream")) {
             res.header(HeaderNames.CONTENT_TYPE, type);
             res.header(HeaderNames.CACHE_CONTROL, "no-cache");
             res.header(HeaderNames.create("X-Accel-Buffering"), "no");
-            stream(res, response, exchange, pricing, comment);
+            stream(res, response, exchange, pricing, comment, secrets);
             return;
         }
         byte[] body;
@@ -132,9 +135,13 @@ final class AnthropicPassthrough {
         }
     }
 
+    /**
+     * Relays the stream line by line: what was read goes out after each read, through its last whole line (the line
+     * begun waits for its end), so that an {@code error} event quoting a key can go out with the key replaced.
+     */
     private void stream(ServerResponse res, UpstreamResponse response, Exchange exchange, ModelPricing pricing,
-                        Function<Bill, String> comment) {
-        UsageReader usage = new UsageReader(exchange);
+                        Function<Bill, String> comment, List<String> secrets) {
+        UsageReader usage = new UsageReader(exchange, secrets);
         byte[] buffer = new byte[8192];
         InputStream upstream = response.body();
         try (OutputStream client = res.outputStream()) {
@@ -152,7 +159,14 @@ final class AnthropicPassthrough {
                     break;
                 }
                 try {
-                    client.write(buffer, 0, read);
+                    usage.feed(buffer, read);
+                } catch (SseLineReader.TooLong e) {
+                    broken = StreamRelay.brokenOff(e);
+                    exchange.streamError = broken.type().wireName();
+                    break;
+                }
+                try {
+                    usage.sendLines(client);
                     client.flush();
                 } catch (IOException | UncheckedIOException e) {
                     // the client closed its connection (Esc in Claude Code): the prompt was charged all the same
@@ -161,18 +175,13 @@ final class AnthropicPassthrough {
                     exchange.bill = cutOffBill(usage, pricing);
                     return;
                 }
-                try {
-                    usage.feed(buffer, read);
-                } catch (SseLineReader.TooLong e) {
-                    broken = StreamRelay.brokenOff(e);
-                    exchange.streamError = broken.type().wireName();
-                    break;
-                }
                 if (usage.stopped) { // the answer is whole: what follows (the body's end) is read aside
                     break;
                 }
             }
-            if (broken != null && usage.insideEvent()) {
+            boolean insideEvent = usage.insideEvent();
+            usage.sendRest(client); // a last line without its end, relayed as it came
+            if (broken != null && insideEvent) {
                 // the upstream broke off inside an event: end it, so that the bill and the error read as their own
                 client.write(END_OF_EVENT);
             }
@@ -217,10 +226,16 @@ final class AnthropicPassthrough {
         }
     }
 
-    /** Reads the {@code data:} lines of the relayed bytes for usage, without holding more than one line. */
+    /**
+     * Reads the {@code data:} lines of the relayed bytes for usage, without holding more than one line, and keeps the
+     * whole lines read until they are sent.
+     */
     private final class UsageReader {
-        private final ByteArrayOutputStream line = new ByteArrayOutputStream();
+        private final LineBuffer line = new LineBuffer();
+        /** Whole lines read and not sent yet. */
+        private final ByteArrayOutputStream lines = new ByteArrayOutputStream();
         private final Exchange exchange;
+        private final List<String> secrets;
         private ObjectNode usage;
         /** {@code message_stop} came; the blank line that ends its event has not yet. */
         private boolean stopping;
@@ -229,8 +244,9 @@ final class AnthropicPassthrough {
         /** The last whole line was not blank: an event is open. */
         private boolean eventOpen;
 
-        UsageReader(Exchange exchange) {
+        UsageReader(Exchange exchange, List<String> secrets) {
             this.exchange = exchange;
+            this.secrets = secrets;
         }
 
         /** Whether the bytes read so far end inside an event (a line begun, or an event's blank line still to come). */
@@ -245,34 +261,57 @@ final class AnthropicPassthrough {
         void feed(byte[] bytes, int length) throws SseLineReader.TooLong {
             for (int i = 0; i < length; i++) {
                 if (bytes[i] == '\n') {
-                    onLine(line.toString(StandardCharsets.UTF_8).strip());
+                    byte[] replaced = onLine(line.toString(StandardCharsets.UTF_8).strip());
+                    if (replaced != null) {
+                        lines.writeBytes(replaced);
+                    } else {
+                        lines.write(line.buf(), 0, line.size());
+                    }
+                    lines.write('\n');
                     line.reset();
                 } else if (line.size() < SseLineReader.DEFAULT_MAX_BYTES) {
                     line.write(bytes[i]);
                 } else {
+                    line.reset(); // never sent: the stream ends here
                     throw new SseLineReader.TooLong("line", SseLineReader.DEFAULT_MAX_BYTES);
                 }
             }
         }
 
-        private void onLine(String text) {
+        /** Sends the whole lines read so far. */
+        void sendLines(OutputStream client) throws IOException {
+            if (lines.size() > 0) {
+                lines.writeTo(client);
+                lines.reset();
+            }
+        }
+
+        /** Sends what is left once the stream ends: whole lines not sent yet and a line without its end. */
+        void sendRest(OutputStream client) throws IOException {
+            sendLines(client);
+            line.writeTo(client);
+            line.reset();
+        }
+
+        /** Reads one whole line; returns what to send in its place (an error quoting a key), or null to send it as is. */
+        private byte[] onLine(String text) {
             eventOpen = !text.isEmpty();
             if (stopping && text.isEmpty()) {
                 stopped = true;
-                return;
+                return null;
             }
             if (!text.startsWith("data:") || !text.contains("\"message_start\"") && !text.contains("\"message_delta\"")
                     && !text.contains("\"error\"") && !text.contains("\"message_stop\"")) {
-                return;
+                return null;
             }
             JsonNode event;
             try {
                 event = json.readTree(text.substring("data:".length()));
             } catch (IOException e) {
-                return;
+                return null;
             }
             if (event == null) {
-                return;
+                return null;
             }
             switch (event.path("type").asText()) {
                 case "message_start" -> {
@@ -299,11 +338,43 @@ final class AnthropicPassthrough {
                         });
                     }
                 }
-                // the upstream's own event: error, relayed as it is; the access log names it
-                case "error" -> exchange.streamError = event.path("error").path("type").asText("api_error");
+                // the upstream's own event: error, relayed as it is but for a key it quotes; the access log names it
+                case "error" -> {
+                    exchange.streamError = event.path("error").path("type").asText("api_error");
+                    return withoutSecrets(event);
+                }
                 case "message_stop" -> stopping = true;
                 default -> { }
             }
+            return null;
+        }
+
+        /** The error event's {@code data:} line with its message redacted, or null when it quotes no key. */
+        private byte[] withoutSecrets(JsonNode event) {
+            JsonNode message = event.path("error").path("message");
+            if (!message.isTextual()) {
+                return null;
+            }
+            String redacted = message.textValue();
+            for (String secret : secrets) {
+                redacted = SecretRedaction.redact(redacted, secret);
+            }
+            if (redacted.equals(message.textValue())) {
+                return null;
+            }
+            ((ObjectNode) event.path("error")).put("message", redacted);
+            try {
+                return ("data: " + json.writeValueAsString(event)).getBytes(StandardCharsets.UTF_8);
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("a JSON tree is always serializable", e);
+            }
+        }
+    }
+
+    /** A line's bytes, lent to the lines that wait to be sent without a copy of their own. */
+    private static final class LineBuffer extends ByteArrayOutputStream {
+        byte[] buf() {
+            return buf;
         }
     }
 

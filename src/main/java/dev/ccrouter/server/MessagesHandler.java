@@ -218,7 +218,7 @@ final class MessagesHandler implements Handler {
             res.header(PROVIDER, candidate.label());
         }
         if (chat == null) {
-            forwardAnswer(res, answer, body, exchange);
+            forwardAnswer(res, answer, body, exchange, secrets);
             return;
         }
         exchange.stream = chat.stream();
@@ -498,13 +498,14 @@ final class MessagesHandler implements Handler {
     }
 
     /** An Anthropic-wire provider's answer, relayed as it is ({@link AnthropicPassthrough}). */
-    private void forwardAnswer(ServerResponse res, Answer answer, JsonNode body, Exchange exchange) {
+    private void forwardAnswer(ServerResponse res, Answer answer, JsonNode body, Exchange exchange,
+                               List<String> secrets) {
         exchange.stream = body.path("stream").asBoolean(false);
         try (UpstreamResponse response = answer.response) {
             exchange.upstreamStatus = response.status();
             requireSuccess(response);
             passthrough.relay(res, response, exchange, prices(answer.candidate),
-                    bill -> BILLING_COMMENT + billingJson(exchange));
+                    bill -> BILLING_COMMENT + billingJson(exchange), secrets);
         } catch (AnthropicPassthrough.PassthroughFailure failure) {
             throw new RequestFailure(failure.error);
         }

@@ -12,6 +12,7 @@ import dev.ccrouter.testing.RunningGateway;
 import dev.ccrouter.testing.SseCapture;
 import java.net.URI;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -53,6 +54,8 @@ class PassthroughStreamCutTest {
             {"model":"claude,claude-sonnet-4-5","max_tokens":256,"stream":true,\
             "messages":[{"role":"user","content":"hello"}]}""";
 
+    private static final String PROVIDER_KEY = "sk-provider-0123456789";
+
     static MisbehavingUpstream upstream;
     static RunningGateway gateway;
 
@@ -61,7 +64,7 @@ class PassthroughStreamCutTest {
         upstream = MisbehavingUpstream.start();
         gateway = RunningGateway.start(upstream.baseUrl(), config -> config.withReadTimeout(Duration.ofSeconds(1))
                 .withProviders(List.of(new ProviderSettings("claude", "anthropic", URI.create(upstream.baseUrl()),
-                        List.of("sk-provider-0123456789"), null, Map.of()))));
+                        List.of(PROVIDER_KEY), null, Map.of()))));
     }
 
     @AfterAll
@@ -105,6 +108,29 @@ class PassthroughStreamCutTest {
         assertThat(error.path("type").asText()).isEqualTo("timeout_error");
         assertThat(error.path("message").asText())
                 .isEqualTo("The upstream sent nothing for longer than the read timeout during the stream.");
+    }
+
+    /** The upstream's own error event, relayed as it is but for the provider's key it quotes (the client never had it). */
+    @Test
+    void anErrorEventQuotingTheProvidersKeyIsRelayedWithTheKeyRedacted() throws Exception {
+        String error = "event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"authentication_error\","
+                + "\"message\":\"key " + PROVIDER_KEY + " was revoked\"}}\n\n";
+        int split = error.indexOf(PROVIDER_KEY) + 8; // the key comes in two chunks
+        upstream.behave((socket, out) -> {
+            out.write(head(200, "content-type", "text/event-stream", "transfer-encoding", "chunked"));
+            out.write(chunk(STARTED + error.substring(0, split)));
+            out.flush();
+            out.write(chunk(error.substring(split)));
+            out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+        });
+
+        HttpResponse<String> response = post();
+
+        assertThat(response.body()).startsWith(STARTED).doesNotContain(PROVIDER_KEY.substring(3));
+        JsonNode last = lastError(response.body());
+        assertThat(last.path("type").asText()).isEqualTo("authentication_error");
+        assertThat(last.path("message").asText()).isEqualTo("key [redacted] was revoked");
     }
 
     /**
