@@ -115,10 +115,14 @@ final class AnthropicPassthrough {
         }
         byte[] body;
         try {
-            body = response.readBody(MAX_BODY);
+            body = response.readBody(MAX_BODY + 1); // a byte past the limit: an answer cut there is not passed on whole
         } catch (IOException | UncheckedIOException e) {
             throw new PassthroughFailure(new AnthropicError(502, ErrorType.API,
                     "The upstream's answer could not be read: " + e.getMessage(), null));
+        }
+        if (body.length > MAX_BODY) {
+            throw new PassthroughFailure(new AnthropicError(502, ErrorType.API,
+                    "The upstream's answer is longer than " + MAX_BODY + " bytes.", null));
         }
         JsonNode answer = treeOf(body);
         exchange.stopReason = answer.path("stop_reason").textValue();

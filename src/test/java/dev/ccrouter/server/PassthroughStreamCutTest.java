@@ -179,6 +179,25 @@ class PassthroughStreamCutTest {
         assertThat(SseCapture.eventNames(response.body())).as(response.body()).last().isEqualTo("message_stop");
     }
 
+    /** A whole answer over the relay's 64 MiB is refused, not cut at the limit and passed on as a 200. */
+    @Test
+    void aWholeAnswerLongerThanTheLimitIs502NotCutShort() throws Exception {
+        int limit = 64 * 1024 * 1024;
+        upstream.behave((socket, out) -> {
+            out.write(head(200, "content-type", "application/json", "content-length", String.valueOf(limit + 2)));
+            out.write(("{\"pad\":\"" + "a".repeat(limit - 8) + "\"}").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+        });
+
+        HttpResponse<String> response = SseCapture.post(gateway.baseUrl() + "/v1/messages",
+                REQUEST.replace("\"stream\":true", "\"stream\":false"), "x-api-key", "sk-client");
+
+        assertThat(response.statusCode()).isEqualTo(502);
+        JsonNode error = JSON.readTree(response.body()).path("error");
+        assertThat(error.path("type").asText()).isEqualTo("api_error");
+        assertThat(error.path("message").asText()).isEqualTo("The upstream's answer is longer than 67108864 bytes.");
+    }
+
     /** The stream's last event, which must be {@code error}: its {@code error} object. */
     private static JsonNode lastError(String body) throws Exception {
         List<SseCapture.Frame> frames = SseCapture.frames(body);
