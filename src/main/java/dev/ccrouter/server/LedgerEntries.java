@@ -64,10 +64,10 @@ final class LedgerEntries implements AccessLog.Listener {
                 request == null ? null : request.sessionId,
                 // A key a client pasted into its model name is stored nowhere: not in the ledger, the dashboard or
                 // the metrics' labels, which all read these fields.
-                SecretRedaction.withoutKeys(exchange.model),
+                stored(exchange.model),
                 exchange.route.isEmpty() ? null : exchange.route,
                 reachedUpstream ? providerName(exchange.provider) : null,
-                reachedUpstream ? SecretRedaction.withoutKeys(exchange.upstreamModel) : null,
+                reachedUpstream ? stored(exchange.upstreamModel) : null,
                 exchange.stream,
                 status(exchange),
                 errorType(exchange),
@@ -78,6 +78,17 @@ final class LedgerEntries implements AccessLog.Listener {
                 durationMillis,
                 exchange.retries,
                 exchange.fallbacks);
+    }
+
+    /**
+     * A model name as the ledger, the dashboard and the metrics keep it: without keys, and cut as the access log cuts
+     * it. The client chooses it, and a family route passes any name on: a metrics label megabytes long would stay in
+     * the heap for good and be written once per histogram bucket at every scrape.
+     */
+    private static String stored(String model) {
+        String stored = SecretRedaction.withoutKeys(model);
+        return stored.length() <= AccessLog.MAX_FIELD_CHARS ? stored
+                : stored.substring(0, AccessLog.MAX_FIELD_CHARS) + "...(" + stored.length() + " chars)";
     }
 
     /** The provider part of the {@code provider,model} that answered. */

@@ -85,6 +85,24 @@ class MetricLabelsTest {
         });
     }
 
+    /**
+     * A model name of 300 KB is kept cut, as the access log cuts it: whole, it would be a label held for good and
+     * written once per histogram bucket at each scrape (30 names of 5 MB took /metrics to an OutOfMemoryError).
+     */
+    @Test
+    void aModelNameOfThreeHundredKilobytesIsStoredCut() throws Exception {
+        String model = "long-model-" + "x".repeat(300_000);
+        assertThat(post(model, "sk-any-client-key").statusCode()).isEqualTo(404);
+        String cut = model.substring(0, AccessLog.MAX_FIELD_CHARS) + "...(300011 chars)";
+        String dashboard = await().atMost(Duration.ofSeconds(10)).until(() -> get("/dashboard/data"),
+                text -> text.contains("\"long-model-"));
+        String tooMuch = model.substring(0, AccessLog.MAX_FIELD_CHARS + 1);
+        // booleans, not the texts: a failure would print the whole name
+        assertThat(dashboard.contains(cut)).as("/dashboard/data names the model cut").isTrue();
+        assertThat(dashboard.contains(tooMuch)).as("/dashboard/data holds more of the name").isFalse();
+        assertThat(scrape().contains(tooMuch)).as("/metrics holds more of the name").isFalse();
+    }
+
     private static HttpResponse<String> post(String model, String key) throws Exception {
         return SseCapture.post(gateway.baseUrl() + "/v1/messages", "{\"model\":\"" + model + "\",\"max_tokens\":16,"
                 + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", "x-api-key", key);
