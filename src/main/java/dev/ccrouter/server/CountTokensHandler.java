@@ -68,7 +68,7 @@ final class CountTokensHandler implements Handler {
         long estimate = estimator.estimate(body);
         RouteDecision decision = router.decide(body, estimate);
         res.header(MessagesHandler.ROUTE, decision.route());
-        res.header(MessagesHandler.PROVIDER, decision.first().label());
+        res.header(MessagesHandler.PROVIDER, MessagesHandler.providerHeader(decision.first()));
         res.header(HeaderNames.CONTENT_TYPE, "application/json");
         res.send(json.writeValueAsBytes(json.createObjectNode().put("input_tokens", estimate)));
     }

@@ -215,7 +215,7 @@ final class MessagesHandler implements Handler {
         ChatRequest chat = answer.chat;
         if (started == null) { // a stream started early sent its head before the answering target was known
             res.header(ROUTE, decision.route());
-            res.header(PROVIDER, candidate.label());
+            res.header(PROVIDER, providerHeader(candidate));
         }
         if (chat == null) {
             forwardAnswer(res, answer, body, exchange, secrets);
@@ -254,6 +254,17 @@ final class MessagesHandler implements Handler {
                 }
             }
         }
+    }
+
+    /**
+     * The target as {@code X-CCRouter-Provider} names it, cut as the access log cuts a field: its model can be the
+     * client's own, of any length, and a header longer than a client's parser takes (Node's stops at 16 KB) turns
+     * whatever the answer was into a connection error.
+     */
+    static String providerHeader(Candidate candidate) {
+        String label = candidate.label();
+        return label.length() <= AccessLog.MAX_FIELD_CHARS ? label
+                : label.substring(0, AccessLog.MAX_FIELD_CHARS) + "...";
     }
 
     /**

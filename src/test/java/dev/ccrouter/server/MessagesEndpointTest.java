@@ -67,6 +67,27 @@ class MessagesEndpointTest {
                 + completion + "}}";
     }
 
+    /**
+     * A model of 400 KB, passed on by the family route, is named cut in {@code X-CCRouter-Provider}: whole, the
+     * header is more than clients read (this one stops at 384 KB, Node's at 16 KB) and the answer never arrives.
+     */
+    @Test
+    void aModelOfFourHundredKilobytesIsNamedCutInTheProviderHeader() throws Exception {
+        upstream.answer(FakeUpstream.json(404, "{\"error\":{\"code\":404,\"message\":\"No such model\"}}"));
+        String model = "long-model-" + "x".repeat(400_000);
+        String body = "{\"model\":\"" + model + "\",\"max_tokens\":16,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+        String named = ("openrouter," + model).substring(0, AccessLog.MAX_FIELD_CHARS) + "...";
+
+        HttpResponse<String> answer = SseCapture.post(gateway.baseUrl() + "/v1/messages", body, "x-api-key", "sk-test");
+        HttpResponse<String> count = SseCapture.post(gateway.baseUrl() + "/v1/messages/count_tokens", body,
+                "x-api-key", "sk-test");
+
+        assertThat(answer.statusCode()).isEqualTo(404);
+        assertThat(answer.headers().firstValue("X-CCRouter-Provider")).hasValue(named);
+        assertThat(count.statusCode()).isEqualTo(200);
+        assertThat(count.headers().firstValue("X-CCRouter-Provider")).hasValue(named);
+    }
+
     @Test
     void textStreamArrivesAsAnthropicEvents() {
         upstream.answer(FakeUpstream.sse(
