@@ -166,7 +166,7 @@ final class BackgroundGateway {
     /** The settings of the running gateway that differ from those asked for, as {@code what: old → new}. */
     private List<String> changes(LocalGateway.Serving serving) {
         List<String> changes = new ArrayList<>();
-        compare(changes, "upstream", serving.upstream(), config.upstreamBaseUrl().toString());
+        compare(changes, "upstream", serving.upstream(), config.upstreamDisplay()); // as /health shows it
         compare(changes, "opus", serving.models().opus(), config.models().opus());
         compare(changes, "sonnet", serving.models().sonnet(), config.models().sonnet());
         compare(changes, "haiku", serving.models().haiku(), config.models().haiku());

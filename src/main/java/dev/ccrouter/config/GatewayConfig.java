@@ -69,6 +69,14 @@ public record GatewayConfig(String host,
     public static final String IMPLICIT_PROVIDER = "openrouter";
 
     /**
+     * The upstream's base URL as logs and {@code /health} (which asks for no key) show it: a password before its host
+     * ({@code https://user:…@proxy/v1}) masked.
+     */
+    public String upstreamDisplay() {
+        return Secrets.maskPassword(upstreamBaseUrl.toString());
+    }
+
+    /**
      * What the listening socket tolerates and trusts.
      *
      * @param headerTimeout           a request head must arrive within this of its first byte (408 otherwise)

@@ -236,7 +236,7 @@ public final class GatewayServer implements AutoCloseable {
         if (rehearsal != null) {
             sayHowTheRehearsalWent(rehearsed);
         }
-        LOG.info("ccrouter listening on http://{}:{} → upstream {}", config.host(), server.port(), config.upstreamBaseUrl());
+        LOG.info("ccrouter listening on http://{}:{} → upstream {}", config.host(), server.port(), config.upstreamDisplay());
         upstream.prepareTls();
         pricing.startRefreshing(FIRST_FETCH_AFTER_FIRST_REQUEST, FIRST_FETCH_AT_THE_LATEST);
         return this;

@@ -62,7 +62,7 @@ final class GatewayStatus implements Filter {
                 .put("status", "ok")
                 .put("version", GatewayServer.version())
                 .put("pid", ProcessHandle.current().pid())
-                .put("upstream", config.upstreamBaseUrl().toString())
+                .put("upstream", config.upstreamDisplay())
                 .put("uptime_seconds", Duration.between(started, Instant.now()).toSeconds())
                 .put("requests_served", served.get());
         body.putObject("models")

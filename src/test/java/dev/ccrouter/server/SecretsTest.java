@@ -79,6 +79,20 @@ class SecretsTest {
                 json.createObjectNode().put("code", 401).put("message", message)).toString());
     }
 
+    /** A proxy's password in the upstream's address is shown neither by {@code /health}, which asks for no key, nor logged. */
+    @Test
+    void aPasswordInTheUpstreamAddressIsMasked() throws Exception {
+        try (RunningGateway proxied = RunningGateway.start("http://proxyuser:s3cret-proxy-pass@127.0.0.1:9/v1",
+                java.util.function.UnaryOperator.identity())) {
+            HttpResponse<String> health = HTTP.send(HttpRequest.newBuilder(URI.create(proxied.baseUrl() + "/health"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(JSON.readTree(health.body()).path("upstream").asText())
+                    .isEqualTo("http://proxyuser:…@127.0.0.1:9/v1");
+        }
+        assertThat(everything.list).map(ILoggingEvent::getFormattedMessage)
+                .noneMatch(line -> line.contains("s3cret-proxy-pass"));
+    }
+
     @Test
     void aKeyEchoedInAnotherCaseIsRedacted() throws Exception {
         upstream.answer(unauthorized("Incorrect API key provided: " + Canary.KEY.toUpperCase(Locale.ROOT) + "."));
