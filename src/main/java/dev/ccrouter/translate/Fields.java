@@ -127,6 +127,25 @@ final class Fields {
         return value;
     }
 
+    /**
+     * A number from 0 to 1, as Anthropic takes {@code temperature} and {@code top_p}: a value outside it (1e999,
+     * which reads as infinity, among them) is the client's mistake, told in Anthropic's words rather than forwarded
+     * for a provider to refuse in its own, or to accept on another scale (OpenAI's temperature goes to 2).
+     */
+    static JsonNode optionalUnitNumber(JsonNode owner, String field) {
+        JsonNode value = optionalNumber(owner, field);
+        if (value != null) {
+            double number = value.doubleValue();
+            if (number < 0) {
+                throw FieldProblem.at(field, "Input should be greater than or equal to 0");
+            }
+            if (!(number <= 1)) { // NaN too
+                throw FieldProblem.at(field, "Input should be less than or equal to 1");
+            }
+        }
+        return value;
+    }
+
     static boolean optionalBoolean(JsonNode owner, String field) {
         JsonNode value = optional(owner, field);
         if (value == null) {

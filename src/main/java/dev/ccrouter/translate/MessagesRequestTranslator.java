@@ -134,8 +134,8 @@ public final class MessagesRequestTranslator {
             throw FieldProblem.at("messages", "List should have at least 1 item after validation, not 0");
         }
         boolean stream = Fields.optionalBoolean(request, "stream");
-        JsonNode temperature = Fields.optionalNumber(request, "temperature");
-        JsonNode topP = Fields.optionalNumber(request, "top_p");
+        JsonNode temperature = Fields.optionalUnitNumber(request, "temperature");
+        JsonNode topP = Fields.optionalUnitNumber(request, "top_p");
         JsonNode topK = Fields.optionalInteger(request, "top_k");
         List<String> stopSequences = stopSequences(request);
         String user = hashedUser(Fields.optionalObject(request, "metadata"));

@@ -40,7 +40,13 @@ class MessagesRequestValidationTest {
                 arguments(with("messages", "[]"), "messages: List should have at least 1 item after validation, not 0"),
                 arguments(with("stream", "\"true\""), "stream: Input should be a valid boolean"),
                 arguments(with("temperature", "\"hot\""), "temperature: Input should be a valid number"),
+                arguments(with("temperature", "1.5"), "temperature: Input should be less than or equal to 1"),
+                arguments(with("temperature", "-0.1"), "temperature: Input should be greater than or equal to 0"),
+                // written as the client wrote it: a tree would write the infinity it reads as the string "Infinity"
+                arguments(VALID.replace("{\"model\"", "{\"temperature\": 1e999999999, \"model\""),
+                        "temperature: Input should be less than or equal to 1"),
                 arguments(with("top_p", "[]"), "top_p: Input should be a valid number"),
+                arguments(with("top_p", "2"), "top_p: Input should be less than or equal to 1"),
                 arguments(with("top_k", "1.5"), "top_k: Input should be a valid integer"),
                 arguments(with("stop_sequences", "\"STOP\""), "stop_sequences: Input should be a valid list"),
                 arguments(with("stop_sequences", "[\"a\", 1]"), "stop_sequences.1: Input should be a valid string"),
