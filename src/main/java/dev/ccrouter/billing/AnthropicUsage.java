@@ -28,7 +28,11 @@ public final class AnthropicUsage {
         ObjectNode openAi = JsonNodeFactory.instance.objectNode()
                 .put("prompt_tokens", input + reads + writes)
                 .put("completion_tokens", count(usage.get("output_tokens")));
-        openAi.putObject("prompt_tokens_details").put("cached_tokens", reads).put("cache_write_tokens", writes);
+        ObjectNode details = openAi.putObject("prompt_tokens_details")
+                .put("cached_tokens", reads).put("cache_write_tokens", writes);
+        if (usage.get("cache_creation") instanceof ObjectNode split) {
+            details.set("cache_creation", split); // the exact 5-minute / 1-hour split, which the cost cannot tell
+        }
         return UsageAccounting.account(openAi, ttls(usage, writes), pricing);
     }
 

@@ -14,15 +14,19 @@ import java.math.BigDecimal;
  * OpenRouter, Groq, Qwen, Z.ai, vLLM), {@code prompt_cache_hit_tokens} (DeepSeek) or a top-level
  * {@code cached_tokens} (Moonshot). Every one of them counts tokens that {@code prompt_tokens} includes; so do cache
  * writes, {@code prompt_tokens_details.cache_write_tokens} (OpenRouter) or {@code cache_creation_input_tokens} beside
- * {@code cached_tokens} (DashScope, whose explicit cache is the Anthropic-style one).
+ * {@code cached_tokens} (DashScope, whose explicit cache is the Anthropic-style one). Where the writes come split by
+ * TTL, as Anthropic's {@code cache_creation} (DashScope's {@code prompt_tokens_details.cache_creation}), the 1-hour
+ * part is read too.
  *
  * @param cacheWriteTokens null when the upstream did not report cache writes (0 is a report)
+ * @param oneHourWriteTokens the 1-hour part of the reported writes, or null when the upstream did not split them
  * @param cost             null when the upstream reported no cost
  */
 record UpstreamUsage(long promptTokens,
                      long completionTokens,
                      long cachedTokens,
                      Long cacheWriteTokens,
+                     Long oneHourWriteTokens,
                      long reasoningTokens,
                      BigDecimal cost,
                      boolean byok,
@@ -36,6 +40,7 @@ record UpstreamUsage(long promptTokens,
                 count(usage.get("completion_tokens")),
                 cachedTokens(usage, prompt),
                 writes == null || writes.isNull() ? null : count(writes),
+                oneHourWriteTokens(prompt.path("cache_creation")),
                 count(usage.path("completion_tokens_details").get("reasoning_tokens")),
                 Money.parse(usage.get("cost")),
                 usage.path("is_byok").asBoolean(false),
@@ -46,6 +51,16 @@ record UpstreamUsage(long promptTokens,
     private static JsonNode cacheWriteTokens(JsonNode promptDetails) {
         JsonNode openRouter = promptDetails.get("cache_write_tokens");
         return openRouter != null && !openRouter.isNull() ? openRouter : promptDetails.get("cache_creation_input_tokens");
+    }
+
+    /** The 1-hour writes of a TTL split ({@code ephemeral_5m_input_tokens}, {@code ephemeral_1h_input_tokens}). */
+    private static Long oneHourWriteTokens(JsonNode split) {
+        JsonNode oneHour = split.get("ephemeral_1h_input_tokens");
+        if (oneHour != null && oneHour.isNumber()) {
+            return count(oneHour);
+        }
+        JsonNode fiveMinutes = split.get("ephemeral_5m_input_tokens");
+        return fiveMinutes != null && fiveMinutes.isNumber() ? 0L : null; // all of them 5-minute writes
     }
 
     private static long cachedTokens(JsonNode usage, JsonNode promptDetails) {

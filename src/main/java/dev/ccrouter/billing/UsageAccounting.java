@@ -133,7 +133,12 @@ public final class UsageAccounting {
             if (reported > uncached) {
                 notes.add("the upstream reports more cache writes than uncached prompt tokens");
             }
-            return split(Math.min(reported, uncached), ttls, prices, charged, withoutWrites, notes);
+            long writes = Math.min(reported, uncached);
+            if (upstream.oneHourWriteTokens() != null) { // the upstream said which writes were 1-hour ones
+                long oneHour = Math.min(upstream.oneHourWriteTokens(), writes);
+                return new Writes(writes - oneHour, oneHour, CacheWrites.REPORTED);
+            }
+            return split(writes, ttls, prices, charged, withoutWrites, notes);
         }
         if (ttls == CacheTtls.NONE) {
             return new Writes(0, 0, CacheWrites.NONE);

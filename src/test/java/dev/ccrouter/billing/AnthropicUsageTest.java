@@ -33,6 +33,22 @@ class AnthropicUsageTest {
         assertThat(bill.usage().cacheCreation5m()).isZero();
     }
 
+    @Test
+    void mixedWritesAreBilledAtTheTtlsTheUsageSplitThemInto() throws Exception {
+        // Opus 4.6: $5 in, $25 out, $0.50 read, $6.25 5-minute write, $10 1-hour write per million.
+        Bill bill = AnthropicUsage.account(json("""
+                {"input_tokens": 50, "cache_creation_input_tokens": 3000, "cache_read_input_tokens": 2000,
+                 "cache_creation": {"ephemeral_5m_input_tokens": 1000, "ephemeral_1h_input_tokens": 2000},
+                 "output_tokens": 100}"""), UsageAccountingTest.CATALOG.get("anthropic/claude-opus-4.6"));
+
+        assertThat(bill.usage()).isEqualTo(new Usage(50, 100, 3000, 2000, 1000, 2000, 0));
+        assertThat(bill.cacheWrites()).isEqualTo(CacheWrites.REPORTED);
+        // 1 000 × 6.25 + 2 000 × 10, per million
+        assertThat(bill.cost().cacheWrite()).isEqualByComparingTo("0.02625");
+        assertThat(bill.cost().total()).isEqualByComparingTo("0.03");
+        assertThat(bill.notes()).noneMatch(note -> note.contains("split cannot be worked out"));
+    }
+
     private static JsonNode json(String text) throws Exception {
         return JSON.readTree(text);
     }
