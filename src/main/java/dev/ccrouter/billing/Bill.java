@@ -22,6 +22,8 @@ import java.util.List;
  * @param pricesAsOf   where and when the prices were read, or null without prices
  * @param notes        what is unknown, assumed or ambiguous, in plain ASCII (they travel in a header too)
  * @param estimated    the usage is the gateway's estimate: the upstream reported none
+ * @param cacheSavings what the cache reads saved at the prices the bill used: reads × (input rate − read rate), or
+ *                     null without both rates
  */
 public record Bill(Usage usage,
                    CacheWrites cacheWrites,
@@ -31,7 +33,8 @@ public record Bill(Usage usage,
                    BigDecimal residual,
                    String pricesAsOf,
                    List<String> notes,
-                   boolean estimated) {
+                   boolean estimated,
+                   BigDecimal cacheSavings) {
 
     /** Decimal places of the cache hit ratio. */
     static final int RATIO_SCALE = 4;
@@ -40,11 +43,18 @@ public record Bill(Usage usage,
         notes = List.copyOf(notes);
     }
 
+    /** A bill without a figure for what the cache saved. */
+    public Bill(Usage usage, CacheWrites cacheWrites, Cost cost, BigDecimal upstreamCost, BigDecimal byokFee,
+                BigDecimal residual, String pricesAsOf, List<String> notes, boolean estimated) {
+        this(usage, cacheWrites, cost, upstreamCost, byokFee, residual, pricesAsOf, notes, estimated, null);
+    }
+
     /** This bill with one more note. */
     public Bill withNote(String note) {
         List<String> more = new ArrayList<>(notes);
         more.add(note);
-        return new Bill(usage, cacheWrites, cost, upstreamCost, byokFee, residual, pricesAsOf, more, estimated);
+        return new Bill(usage, cacheWrites, cost, upstreamCost, byokFee, residual, pricesAsOf, more, estimated,
+                cacheSavings);
     }
 
     /** The share of the prompt read from the cache (0 to 1), or null for an empty or estimated prompt. */

@@ -96,8 +96,11 @@ public final class UsageAccounting {
             cost = Cost.of(priced(input, prices.prompt(), "input", notes), output, readCost, writeCost, request);
         }
         BigDecimal residual = charged != null && cost.total() != null ? charged.subtract(cost.total()) : null;
+        // What the reads would have cost as input, less what they cost: at these prices, the ones the bill used.
+        BigDecimal cacheSavings = prices.prompt() == null || prices.cacheRead() == null ? null
+                : times(reads, prices.prompt().subtract(prices.cacheRead()));
         return new Bill(usage, writes.source(), cost, charged, upstream.byok() ? upstream.cost() : null, residual,
-                pricing == null ? null : pricing.pricesAsOf(), notes, false);
+                pricing == null ? null : pricing.pricesAsOf(), notes, false, cacheSavings);
     }
 
     /** The bill of a response whose upstream reported no usage: the gateway's estimate, and no cost. */

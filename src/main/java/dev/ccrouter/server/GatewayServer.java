@@ -174,7 +174,7 @@ public final class GatewayServer implements AutoCloseable {
                 : List.of(limits::record, ledger::record, countMetrics);
         lookups = new GenerationLookups(timers, GenerationLookups.WAITS, GenerationLookups.MAX_PENDING);
         AccessLog accessLog = new AccessLog(List.of(
-                new LedgerEntries(requestFacts, pricing, recorders, lookups), exchange -> pricing.requestEnded()));
+                new LedgerEntries(requestFacts, recorders, lookups), exchange -> pricing.requestEnded()));
         shared = new Shared(bodies, errors, accessLog);
         handlers.set(handlers(config));
         // Everything the rehearsal's stage shares with the gateway is built: it goes on beside the rest of the start.

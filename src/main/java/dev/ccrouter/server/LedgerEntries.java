@@ -4,11 +4,7 @@ import dev.ccrouter.api.anthropic.ErrorType;
 import dev.ccrouter.api.anthropic.Usage;
 import dev.ccrouter.billing.Bill;
 import dev.ccrouter.billing.GenerationLookups;
-import dev.ccrouter.billing.ModelPricing;
-import dev.ccrouter.billing.Prices;
-import dev.ccrouter.billing.PricingCatalog;
 import dev.ccrouter.ledger.LedgerEntry;
-import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -23,14 +19,11 @@ import java.util.function.Supplier;
  */
 final class LedgerEntries implements AccessLog.Listener {
     private final Supplier<RequestFacts> facts;
-    private final PricingCatalog pricing;
     private final List<Consumer<LedgerEntry>> sinks;
     private final GenerationLookups lookups;
 
-    LedgerEntries(Supplier<RequestFacts> facts, PricingCatalog pricing, List<Consumer<LedgerEntry>> sinks,
-                  GenerationLookups lookups) {
+    LedgerEntries(Supplier<RequestFacts> facts, List<Consumer<LedgerEntry>> sinks, GenerationLookups lookups) {
         this.facts = facts;
-        this.pricing = pricing;
         this.sinks = List.copyOf(sinks);
         this.lookups = lookups;
     }
@@ -73,7 +66,7 @@ final class LedgerEntries implements AccessLog.Listener {
                 errorType(exchange),
                 exchange.stopReason,
                 tokens(bill),
-                spend(bill, exchange.upstreamModel),
+                spend(bill),
                 ttfbMillis,
                 durationMillis,
                 exchange.retries,
@@ -124,24 +117,11 @@ final class LedgerEntries implements AccessLog.Listener {
                 usage.cacheCreation5m(), usage.cacheCreation1h(), usage.thinkingTokens(), bill.estimated());
     }
 
-    private LedgerEntry.Spend spend(Bill bill, String upstreamModel) {
+    private static LedgerEntry.Spend spend(Bill bill) {
         if (bill == null) {
             return LedgerEntry.Spend.UNKNOWN;
         }
-        return new LedgerEntry.Spend(bill.cost().total(), bill.upstreamCost(), bill.residual(),
-                cacheSavings(bill.usage(), upstreamModel));
-    }
-
-    /** Cache reads at the input rate minus what they cost at the read rate; null without both rates. */
-    private BigDecimal cacheSavings(Usage usage, String upstreamModel) {
-        ModelPricing model = pricing.find(upstreamModel);
-        if (model == null) {
-            return null;
-        }
-        Prices prices = model.at(usage.inputTokens() + usage.cacheReadInputTokens() + usage.cacheCreationInputTokens());
-        if (prices.prompt() == null || prices.cacheRead() == null) {
-            return null;
-        }
-        return prices.prompt().subtract(prices.cacheRead()).multiply(BigDecimal.valueOf(usage.cacheReadInputTokens()));
+        // The savings come with the bill, priced as it was: a target's configured prices, not the catalog's.
+        return new LedgerEntry.Spend(bill.cost().total(), bill.upstreamCost(), bill.residual(), bill.cacheSavings());
     }
 }

@@ -1,12 +1,17 @@
 package dev.ccrouter.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.ccrouter.config.ConfigLoader;
 import dev.ccrouter.config.GatewayConfig;
+import dev.ccrouter.config.LedgerSettings;
 import dev.ccrouter.config.PriceSettings;
 import dev.ccrouter.config.ProviderSettings;
 import dev.ccrouter.config.RouteSettings;
+import dev.ccrouter.ledger.LedgerDatabase;
+import dev.ccrouter.ledger.LedgerEntry;
+import dev.ccrouter.ledger.LedgerStore;
 import dev.ccrouter.testing.FakeUpstream;
 import dev.ccrouter.testing.RunningGateway;
 import dev.ccrouter.testing.SseCapture;
@@ -15,6 +20,9 @@ import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -50,6 +58,8 @@ class ConfiguredPricesTest {
                     .isEqualByComparingTo("0.41");
             assertThat(new BigDecimal(response.headers().firstValue("x-ccrouter-cost-read").orElseThrow()))
                     .isEqualByComparingTo("0.028");
+            // What the cache saved, by the same prices: 400,000 reads × (0.27 − 0.07) per million
+            assertThat(onlyRow(gateway).spend().cacheSavings()).isNotNull().isEqualByComparingTo("0.08");
         }
     }
 
@@ -118,6 +128,14 @@ class ConfiguredPricesTest {
             assertThat(new BigDecimal(header(oneHour, "x-ccrouter-cost-write"))).isEqualByComparingTo("0.08");
             assertThat(new BigDecimal(header(oneHour, "x-ccrouter-cost-total"))).isEqualByComparingTo("0.463");
         }
+    }
+
+    private static LedgerEntry onlyRow(RunningGateway gateway) throws SQLException {
+        LedgerStore ledger = new LedgerStore(() -> LedgerDatabase.connect(LedgerSettings.defaults(gateway.dataDir())));
+        await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> ledger.count() == 1);
+        List<LedgerEntry> rows = new ArrayList<>();
+        ledger.forEach(null, null, rows::add);
+        return rows.getFirst();
     }
 
     private static String cached(String cacheControl) {
