@@ -180,7 +180,9 @@ public final class PricingCatalog implements AutoCloseable {
         }
         Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         Map<String, ModelPricing> fetched = OpenRouterModels.read(catalog, "fetched " + now);
-        if (fetched.isEmpty()) {
+        // Pricing objects without a single rate read here (other names, every price "-1") are no prices either:
+        // taken, they would leave every model they list unpriced.
+        if (fetched.values().stream().noneMatch(PricingCatalog::listsARate)) {
             problem("the model catalog at " + where() + " lists no prices");
             return false;
         }
@@ -319,6 +321,12 @@ public final class PricingCatalog implements AutoCloseable {
             LOG.warn("pricing: ignoring the unreadable saved catalog {} ({})", persisted, reason(e));
             return Snapshot.EMPTY;
         }
+    }
+
+    private static boolean listsARate(ModelPricing model) {
+        Prices rates = model.base();
+        return rates.prompt() != null || rates.completion() != null || rates.cacheRead() != null
+                || rates.cacheWrite5m() != null || rates.cacheWrite1h() != null || rates.request() != null;
     }
 
     private static Map<String, ModelPricing> overlay(Map<String, ModelPricing> older, Map<String, ModelPricing> newer) {

@@ -115,7 +115,11 @@ class PricingCatalogTest {
                 FakeUpstream.json(500, "{}"),
                 FakeUpstream.json(200, "not json"),
                 FakeUpstream.json(200, "{\"models\": []}"),
-                FakeUpstream.json(200, "{\"object\": \"list\", \"data\": [{\"id\": \"llama-3\", \"object\": \"model\"}]}")}) {
+                FakeUpstream.json(200, "{\"object\": \"list\", \"data\": [{\"id\": \"llama-3\", \"object\": \"model\"}]}"),
+                // pricing objects without one rate ccrouter reads (another catalog's names, or every price "-1")
+                FakeUpstream.json(200, "{\"data\": [{\"id\": \"anthropic/claude-sonnet-4.6\", "
+                        + "\"pricing\": {\"input\": 3, \"output\": 15}}, {\"id\": \"openrouter/auto\", "
+                        + "\"pricing\": {\"prompt\": \"-1\", \"completion\": \"-1\"}}]}")}) {
             upstream.models(answer);
             assertThat(catalog.refresh()).isFalse();
             assertThat(catalog.find(SONNET)).isEqualTo(before);
