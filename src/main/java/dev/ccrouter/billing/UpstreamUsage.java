@@ -6,7 +6,8 @@ import java.math.BigDecimal;
 /**
  * An OpenAI {@code usage} object read with OpenRouter's documented semantics: {@code prompt_tokens} counts the
  * whole prompt, cache reads ({@code cached_tokens}) and cache writes ({@code cache_write_tokens}) included;
- * {@code completion_tokens} includes {@code reasoning_tokens}; {@code cost} is what was charged in credits (1 credit
+ * {@code completion_tokens} includes {@code reasoning_tokens} (where {@code total_tokens} shows it does not, as at xAI,
+ * the two are added); {@code cost} is what was charged in credits (1 credit
  * = 1 USD), except with {@code is_byok}, where it is OpenRouter's fee and the provider's charge is
  * {@code cost_details.upstream_inference_cost}. Counts that are absent, malformed or negative read as 0.
  *
@@ -35,13 +36,23 @@ record UpstreamUsage(long promptTokens,
     static UpstreamUsage of(JsonNode usage) {
         JsonNode prompt = usage.path("prompt_tokens_details");
         JsonNode writes = cacheWriteTokens(prompt);
+        long promptTokens = count(usage.get("prompt_tokens"));
+        long completion = count(usage.get("completion_tokens"));
+        long reasoning = count(usage.path("completion_tokens_details").get("reasoning_tokens"));
+        // xAI counts reasoning beside completion_tokens, not inside it (its total_tokens is prompt + completion +
+        // reasoning); the output is then both together, as everywhere else.
+        JsonNode total = usage.get("total_tokens");
+        if (reasoning > 0 && total != null && total.canConvertToLong()
+                && total.asLong() == promptTokens + completion + reasoning) {
+            completion += reasoning;
+        }
         return new UpstreamUsage(
-                count(usage.get("prompt_tokens")),
-                count(usage.get("completion_tokens")),
+                promptTokens,
+                completion,
                 cachedTokens(usage, prompt),
                 writes == null || writes.isNull() ? null : count(writes),
                 oneHourWriteTokens(prompt.path("cache_creation")),
-                count(usage.path("completion_tokens_details").get("reasoning_tokens")),
+                reasoning,
                 Money.parse(usage.get("cost")),
                 usage.path("is_byok").asBoolean(false),
                 Money.parse(usage.path("cost_details").get("upstream_inference_cost")));

@@ -205,6 +205,14 @@ class UsageAccountingTest {
                         noted(expect(usage(4000, 300, 48000, 0, 0, 0), CacheWrites.INFERRED,
                                 "0.012", "0.0045", "0.0144", "0", "0.0309", "0.03", "-0.0009"),
                                 "the charged cost is below the price of the counted tokens")),
+                // xAI counts reasoning beside completion_tokens, not in it: total = 663 + 50 + 124 = 837.
+                arguments("reasoning outside completion_tokens, as total_tokens shows (xAI)", sonnet, NONE, """
+                        {"prompt_tokens": 663, "completion_tokens": 50, "total_tokens": 837,
+                         "prompt_tokens_details": {"cached_tokens": 654},
+                         "completion_tokens_details": {"reasoning_tokens": 124}}""",
+                        noted(expect(usage(9, 174, 654, 0, 0, 124), CacheWrites.NONE,
+                                "0.000027", "0.00261", "0.0001962", "0", "0.0028332", null, null),
+                                "the upstream reported no cost")),
                 arguments("reasoning priced apart, and a request fee", "test/reasoner", NONE, """
                         {"prompt_tokens": 1000, "completion_tokens": 1000,
                          "completion_tokens_details": {"reasoning_tokens": 600}, "cost": 0.0043}""",
