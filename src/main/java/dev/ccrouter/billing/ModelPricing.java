@@ -1,5 +1,6 @@
 package dev.ccrouter.billing;
 
+import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 
@@ -8,8 +9,9 @@ import java.util.Set;
  *
  * @param id                  the model id ({@code anthropic/claude-opus-4.6})
  * @param base                the rates that apply unless a tier says otherwise
- * @param tiers               long-context rates ({@code pricing.overrides} with {@code min_prompt_tokens}), in the
- *                            catalog's order; later tiers win
+ * @param tiers               long-context rates ({@code pricing.overrides} with {@code min_prompt_tokens}), kept
+ *                            from the lowest threshold up, whatever the catalog's order: the highest tier a prompt
+ *                            reaches wins
  * @param contextLength       the model's context window, when listed
  * @param maxCompletionTokens the top provider's output limit, when listed
  * @param inputModalities     what the model reads ({@code text}, {@code image}, {@code file}, …); empty when not listed
@@ -31,7 +33,7 @@ public record ModelPricing(String id,
     }
 
     public ModelPricing {
-        tiers = List.copyOf(tiers);
+        tiers = tiers.stream().sorted(Comparator.comparingLong(Tier::minPromptTokens)).toList();
         inputModalities = Set.copyOf(inputModalities);
         caveats = List.copyOf(caveats);
     }

@@ -287,6 +287,19 @@ class PricingCatalogTest {
                 "the catalog lists a discount of 0.25 for this model; not applied");
     }
 
+    /** Tiers listed from the highest threshold down still give a prompt the rates of the highest one it reaches. */
+    @Test
+    void theHighestTierAPromptReachesWinsWhateverTheCatalogsOrder() {
+        ModelPricing tiered = OpenRouterModels.read(UsageAccountingTest.json("""
+                {"data": [{"id": "x/tiered", "pricing": {"prompt": "0.000003", "completion": "0.000015",
+                  "overrides": [{"min_prompt_tokens": 200000, "prompt": "0.000006"},
+                                {"min_prompt_tokens": 100000, "prompt": "0.000004"}]}}]}"""), "test").get("x/tiered");
+
+        assertThat(tiered.at(99_999).prompt()).isEqualByComparingTo("0.000003");
+        assertThat(tiered.at(150_000).prompt()).isEqualByComparingTo("0.000004");
+        assertThat(tiered.at(250_000).prompt()).isEqualByComparingTo("0.000006");
+    }
+
     private static void assertPrices(Prices prices, String prompt, String completion, String read, String write5m,
                                      String write1h) {
         assertThat(prices.prompt()).isEqualByComparingTo(new BigDecimal(prompt));
