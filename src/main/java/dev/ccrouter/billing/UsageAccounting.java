@@ -54,6 +54,15 @@ public final class UsageAccounting {
      * @param pricing     the model's prices, or null when the catalog does not list the model
      */
     public static Bill account(JsonNode openAiUsage, CacheTtls ttls, ModelPricing pricing) {
+        return account(openAiUsage, ttls, pricing, false);
+    }
+
+    /**
+     * @param unpricedCharges the charged cost holds a charge the prices do not model — OpenRouter's web plugin bills
+     *                        its search results in the same {@code cost} — so cache writes are not inferred from it
+     *                        (the fee would pass for written tokens); the residual shows the fee
+     */
+    public static Bill account(JsonNode openAiUsage, CacheTtls ttls, ModelPricing pricing, boolean unpricedCharges) {
         UpstreamUsage upstream = UpstreamUsage.of(openAiUsage);
         List<String> notes = new ArrayList<>();
         Prices prices = Prices.NONE;
@@ -83,7 +92,8 @@ public final class UsageAccounting {
         BigDecimal withoutWrites = prices.prompt() == null ? null
                 : sum(times(uncached, prices.prompt()), readCost, output, request);
 
-        Writes writes = writes(upstream, uncached, ttls, prices, charged, withoutWrites, notes);
+        Writes writes = writes(upstream, uncached, ttls, prices, unpricedCharges ? null : charged, withoutWrites,
+                notes, unpricedCharges);
         long input = Math.max(0, uncached - writes.total());
         Usage usage = new Usage(input, upstream.completionTokens(), writes.total(), reads,
                 writes.fiveMinutes(), writes.oneHour(), reasoning);
@@ -130,7 +140,8 @@ public final class UsageAccounting {
     }
 
     private static Writes writes(UpstreamUsage upstream, long uncached, CacheTtls ttls, Prices prices,
-                                 BigDecimal charged, BigDecimal withoutWrites, List<String> notes) {
+                                 BigDecimal charged, BigDecimal withoutWrites, List<String> notes,
+                                 boolean unpricedCharges) {
         if (upstream.cacheWriteTokens() != null) {
             long reported = upstream.cacheWriteTokens();
             if (reported > uncached) {
@@ -148,7 +159,9 @@ public final class UsageAccounting {
         }
         BigDecimal writeRate = ttls == CacheTtls.ONE_HOUR ? prices.cacheWrite1h() : prices.cacheWrite5m();
         String unknown = null;
-        if (charged == null) {
+        if (unpricedCharges) {
+            unknown = "the charged cost includes a web search's fee";
+        } else if (charged == null) {
             unknown = "no charged cost";
         } else if (prices.prompt() == null) {
             unknown = "no input price";

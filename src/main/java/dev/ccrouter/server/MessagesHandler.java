@@ -222,8 +222,9 @@ final class MessagesHandler implements Handler {
             return;
         }
         exchange.stream = chat.stream();
+        boolean searchFee = chat.body().has("plugins"); // OpenRouter's web plugin ran: its fee is in the cost
         UsageMapper accounting = upstreamUsage -> {
-            exchange.bill = UsageAccounting.account(upstreamUsage, chat.cacheTtls(), prices(candidate));
+            exchange.bill = UsageAccounting.account(upstreamUsage, chat.cacheTtls(), prices(candidate), searchFee);
             return exchange.bill.usage();
         };
         ResponseContext context = new ResponseContext(messageId, exchange.model, chat.toolNames(),

@@ -258,6 +258,25 @@ class UsageAccountingTest {
         assertThat(String.join("", bill.notes())).matches("\\p{ASCII}*"); // notes travel in a header too
     }
 
+    /**
+     * OpenRouter's web plugin bills its results in the same {@code cost} ($0.02 for five): inferred from that cost,
+     * the fee would pass for 6,667 tokens written to the cache. The writes are left uninferred, and the residual
+     * shows the fee: 500 × $3/M + 48,000 × $0.30/M + 40 × $15/M = $0.0165 of tokens, charged $0.0365.
+     */
+    @Test
+    void aWebSearchFeeInTheChargedCostIsNotTakenForCacheWrites() {
+        Bill bill = UsageAccounting.account(json("""
+                {"prompt_tokens": 48500, "completion_tokens": 40, "prompt_tokens_details": {"cached_tokens": 48000},
+                 "cost": 0.0365}"""), FIVE_MINUTES, CATALOG.get("anthropic/claude-sonnet-4.6"), true);
+
+        assertThat(bill.usage()).isEqualTo(usage(500, 40, 48000, 0, 0, 0));
+        assertThat(bill.cacheWrites()).isEqualTo(CacheWrites.UNKNOWN);
+        assertMoney(bill.cost().total(), "0.0165");
+        assertMoney(bill.residual(), "0.02");
+        assertThat(bill.notes()).contains("cache writes not reported and not inferable (the charged cost includes a "
+                + "web search's fee): counted as input");
+    }
+
     @Test
     void byokFeeIsReportedApartFromTheProvidersCost() {
         Bill bill = UsageAccounting.account(json("""
