@@ -1,6 +1,7 @@
 package dev.ccrouter.route;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ccrouter.config.ConfigException;
 import dev.ccrouter.config.GatewayConfig;
 import dev.ccrouter.config.ProviderSettings;
@@ -274,6 +275,30 @@ public final class Router {
         int open = system.indexOf(SUBAGENT_TAG_OPEN);
         int close = open < 0 ? -1 : system.indexOf(SUBAGENT_TAG_CLOSE, open);
         return close < 0 ? null : ModelRef.parse(system.substring(open + SUBAGENT_TAG_OPEN.length(), close));
+    }
+
+    /**
+     * Takes claude-code-router's tag out of the system prompt of a request routed by it, as claude-code-router does:
+     * it is an instruction to the router, not words for the model (nor tokens to pay for on every turn).
+     */
+    public static void removeSubagentTag(JsonNode request) {
+        JsonNode system = request.path("system");
+        if (system.isTextual()) {
+            ((ObjectNode) request).put("system", withoutSubagentTag(system.asText()));
+            return;
+        }
+        for (JsonNode block : system) {
+            JsonNode text = block.path("text");
+            if (block.isObject() && text.isTextual() && text.asText().contains(SUBAGENT_TAG_OPEN)) {
+                ((ObjectNode) block).put("text", withoutSubagentTag(text.asText()));
+            }
+        }
+    }
+
+    private static String withoutSubagentTag(String text) {
+        int open = text.indexOf(SUBAGENT_TAG_OPEN);
+        int close = open < 0 ? -1 : text.indexOf(SUBAGENT_TAG_CLOSE, open);
+        return close < 0 ? text : text.substring(0, open) + text.substring(close + SUBAGENT_TAG_CLOSE.length());
     }
 
     private static Provider provider(ProviderSettings settings, Presets presets) {

@@ -192,6 +192,9 @@ final class MessagesHandler implements Handler {
         long estimate = estimator.estimate(body);
         RouteDecision decision = router.decide(body, estimate);
         exchange.route = decision.route();
+        if (decision.route().equals("subagent")) {
+            Router.removeSubagentTag(body);
+        }
         String messageId = Ids.next("msg_");
         try (EarlyStart early = earlyStart(res, body, decision, exchange, messageId, estimate)) {
             try {

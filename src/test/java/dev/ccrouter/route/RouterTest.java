@@ -114,6 +114,21 @@ class RouterTest {
                 .isEqualTo("subagent local,qwen3-coder");
     }
 
+    /** As claude-code-router does: the tag is for the router, not words for the model. */
+    @Test
+    void theTagIsTakenOutOfTheSystemPromptItRoutedBy() {
+        ObjectNode asText = request("claude-sonnet-5");
+        asText.put("system", "<CCR-SUBAGENT-MODEL>local,qwen3-coder</CCR-SUBAGENT-MODEL>You review code.");
+        Router.removeSubagentTag(asText);
+        assertThat(asText.path("system").asText()).isEqualTo("You review code.");
+
+        ObjectNode asBlocks = withSystemBlocks("You are Claude Code.",
+                "<CCR-SUBAGENT-MODEL>local,qwen3-coder</CCR-SUBAGENT-MODEL>You review code.");
+        Router.removeSubagentTag(asBlocks);
+        assertThat(asBlocks.path("system").toString()).isEqualTo("[{\"type\":\"text\",\"text\":\"You are Claude Code.\"},"
+                + "{\"type\":\"text\",\"text\":\"You review code.\"}]");
+    }
+
     @Test
     void aTagClosedInTheNextSystemBlockNamesTheModelAcrossTheJoin() {
         assertThat(routeAndFirst(withSystemBlocks("<CCR-SUBAGENT-MODEL>local,qwen3-coder",

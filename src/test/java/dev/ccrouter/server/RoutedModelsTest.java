@@ -75,6 +75,23 @@ class RoutedModelsTest {
         assertThat(upstream.requests()).isEmpty();
     }
 
+    /** A subagent's tag routes its turn, and the model reads its prompt without the tag, as claude-code-router does. */
+    @Test
+    void aSubagentsTagRoutesItsTurnAndStaysOutOfThePrompt() throws Exception {
+        upstream.answer(FakeUpstream.text("Reviewed."));
+        HttpResponse<String> response = SseCapture.post(gateway.baseUrl() + "/v1/messages", """
+                {"model":"claude-sonnet-4-6","max_tokens":100,"system":[{"type":"text","text":"You are Claude Code."},
+                 {"type":"text","text":"<CCR-SUBAGENT-MODEL>local,qwen3-coder</CCR-SUBAGENT-MODEL>You review code."}],
+                 "messages":[{"role":"user","content":"Review it"}]}""", "x-api-key", "sk-client");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("X-CCRouter-Route")).hasValue("subagent");
+        assertThat(upstream.lastRequest().body().path("model").asText()).isEqualTo("qwen3-coder");
+        assertThat(upstream.lastRequest().body().at("/messages/0/content").toString())
+                .isEqualTo("[{\"type\":\"text\",\"text\":\"You are Claude Code.\"},"
+                        + "{\"type\":\"text\",\"text\":\"You review code.\"}]");
+    }
+
     private static org.assertj.core.groups.Tuple tuple(Object... values) {
         return org.assertj.core.groups.Tuple.tuple(values);
     }
