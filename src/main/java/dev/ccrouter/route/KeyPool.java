@@ -3,6 +3,7 @@ package dev.ccrouter.route;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashSet;
 import java.util.List;
 
 /**
@@ -23,8 +24,9 @@ public final class KeyPool {
         if (keys.isEmpty()) {
             throw new IllegalArgumentException("a key pool needs at least one key");
         }
-        this.keys = List.copyOf(keys);
-        this.restingUntil = new Instant[keys.size()];
+        // A key listed twice is one key: resting it must rest it, not leave its copy to be refused again.
+        this.keys = List.copyOf(new LinkedHashSet<>(keys));
+        this.restingUntil = new Instant[this.keys.size()];
         this.cooldown = cooldown;
         this.clock = clock;
     }

@@ -33,6 +33,15 @@ class KeyPoolTest {
     }
 
     @Test
+    void aKeyListedTwiceIsOneKeyAndRestsWhole() {
+        KeyPool twice = new KeyPool(List.of("k1", "k2", "k1"), Duration.ofSeconds(30), clock);
+        assertThat(twice.size()).isEqualTo(2);
+
+        twice.rest("k1", null);
+        assertThat(IntStream.range(0, 3).mapToObj(i -> twice.next()).toList()).containsExactly("k2", "k2", "k2");
+    }
+
+    @Test
     void retryAfterSetsTheRestInsteadOfTheCooldown() {
         pool.rest("k1", Duration.ofSeconds(120));
         clock.advance(Duration.ofSeconds(31));
