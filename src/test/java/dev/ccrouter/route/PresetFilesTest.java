@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.ccrouter.config.AuthSettings;
 import dev.ccrouter.config.ConfigLoader;
 import dev.ccrouter.config.GatewayConfig;
 import dev.ccrouter.config.ProviderSettings;
@@ -214,7 +215,7 @@ class PresetFilesTest {
             "deepseek, https://api.deepseek.com/anthropic/v1/messages, x-api-key",
             "moonshot, https://api.moonshot.ai/anthropic/v1/messages, Authorization",
             "zai,      https://api.z.ai/api/anthropic/v1/messages,     Authorization",
-            "ollama,   http://localhost:11434/v1/messages,            x-api-key",
+            "ollama,   http://localhost:11434/v1/messages,            ",
     })
     void protocolAnthropicUsesThePresetsAnthropicSideDoor(String preset, URI endpoint, String authHeader) {
         Router router = new Router(DEFAULTS.withProviders(List.of(
@@ -224,6 +225,18 @@ class PresetFilesTest {
         assertThat(provider.anthropicWire()).isTrue();
         assertThat(provider.endpoint()).isEqualTo(endpoint);
         assertThat(provider.authHeader()).isEqualTo(authHeader);
+    }
+
+    /** Ollama takes no key on its Anthropic side door either: a gateway asking clients for keys needs none for it. */
+    @Test
+    void ollamasSideDoorNeedsNoKeyUnderClientAuth() {
+        Router router = new Router(DEFAULTS.withProviders(List.of(
+                        new ProviderSettings("openrouter", "openrouter", null, List.of("sk-or-own"), null, Map.of()),
+                        new ProviderSettings("local", "ollama", null, List.of(), "anthropic", Map.of())))
+                .withAuth(new AuthSettings(List.of(new AuthSettings.ClientKey(null, "sk-gateway-key-0001", null, null,
+                        null, null)), List.of())));
+
+        assertThat(router.providers().get("local").authHeader()).isNull();
     }
 
     @Test
