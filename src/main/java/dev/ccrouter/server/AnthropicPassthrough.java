@@ -263,23 +263,34 @@ final class AnthropicPassthrough {
          *                               sends a newline would otherwise grow the line until the heap is gone
          */
         void feed(byte[] bytes, int length) throws SseLineReader.TooLong {
+            int start = 0; // copied a line's run at a time: a locked write per byte cost a stream a CAS a byte
             for (int i = 0; i < length; i++) {
                 if (bytes[i] == '\n') {
-                    byte[] replaced = onLine(line.toString(StandardCharsets.UTF_8).strip());
-                    if (replaced != null) {
-                        lines.writeBytes(replaced);
-                    } else {
-                        lines.write(line.buf(), 0, line.size());
-                    }
-                    lines.write('\n');
-                    line.reset();
-                } else if (line.size() < SseLineReader.DEFAULT_MAX_BYTES) {
-                    line.write(bytes[i]);
-                } else {
-                    line.reset(); // never sent: the stream ends here
-                    throw new SseLineReader.TooLong("line", SseLineReader.DEFAULT_MAX_BYTES);
+                    extendLine(bytes, start, i - start);
+                    endLine();
+                    start = i + 1;
                 }
             }
+            extendLine(bytes, start, length - start);
+        }
+
+        private void extendLine(byte[] bytes, int from, int count) throws SseLineReader.TooLong {
+            if (line.size() + count > SseLineReader.DEFAULT_MAX_BYTES) {
+                line.reset(); // never sent: the stream ends here
+                throw new SseLineReader.TooLong("line", SseLineReader.DEFAULT_MAX_BYTES);
+            }
+            line.write(bytes, from, count);
+        }
+
+        private void endLine() {
+            byte[] replaced = onLine(line.toString(StandardCharsets.UTF_8).strip());
+            if (replaced != null) {
+                lines.writeBytes(replaced);
+            } else {
+                lines.write(line.buf(), 0, line.size());
+            }
+            lines.write('\n');
+            line.reset();
         }
 
         /** Sends the whole lines read so far. */
