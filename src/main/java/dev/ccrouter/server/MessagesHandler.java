@@ -699,15 +699,21 @@ final class MessagesHandler implements Handler {
 
     private JsonNode parseUpstreamJson(UpstreamResponse response) {
         try {
-            byte[] raw = response.readBody(MAX_UPSTREAM_BODY);
+            byte[] raw = response.readBody(MAX_UPSTREAM_BODY + 1); // a byte past the limit tells a cut answer
             if (raw.length == 0) {
                 throw new IOException("the body is empty");
+            }
+            if (raw.length > MAX_UPSTREAM_BODY) {
+                throw new RequestFailure(new AnthropicError(502, ErrorType.API,
+                        "The upstream's answer is longer than " + MAX_UPSTREAM_BODY + " bytes.", null));
             }
             JsonNode node = json.readTree(raw);
             if (node == null || !node.isObject()) {
                 throw new IOException("not a JSON object");
             }
             return node;
+        } catch (RequestFailure failure) {
+            throw failure;
         } catch (IOException | RuntimeException e) { // Jackson reports some malformed input unchecked
             if (UpstreamClient.isTimeout(e)) {
                 throw new RequestFailure(AnthropicError.of(ErrorType.TIMEOUT,

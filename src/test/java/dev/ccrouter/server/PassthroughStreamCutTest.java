@@ -198,6 +198,25 @@ class PassthroughStreamCutTest {
         assertThat(error.path("message").asText()).isEqualTo("The upstream's answer is longer than 67108864 bytes.");
     }
 
+    /** The same holds for a translated whole answer (the built-in openrouter provider, at the same upstream). */
+    @Test
+    void aTranslatedWholeAnswerLongerThanTheLimitIs502NotAJsonError() throws Exception {
+        int limit = 64 * 1024 * 1024;
+        upstream.behave((socket, out) -> {
+            out.write(head(200, "content-type", "application/json", "content-length", String.valueOf(limit + 2)));
+            out.write(("{\"pad\":\"" + "a".repeat(limit - 8) + "\"}").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+        });
+
+        HttpResponse<String> response = SseCapture.post(gateway.baseUrl() + "/v1/messages",
+                REQUEST.replace("\"stream\":true", "\"stream\":false").replace("claude,claude-sonnet-4-5",
+                        "openrouter,anthropic/claude-sonnet-4.6"), "x-api-key", "sk-client");
+
+        assertThat(response.statusCode()).isEqualTo(502);
+        assertThat(JSON.readTree(response.body()).path("error").path("message").asText())
+                .isEqualTo("The upstream's answer is longer than 67108864 bytes.");
+    }
+
     /** The stream's last event, which must be {@code error}: its {@code error} object. */
     private static JsonNode lastError(String body) throws Exception {
         List<SseCapture.Frame> frames = SseCapture.frames(body);
