@@ -44,6 +44,7 @@ final class JsonSchemas {
      * and 'date-time' are supported for STRING type" otherwise, for the whole request), the numeric ones for numbers.
      */
     private static final Set<String> OPEN_API_FORMATS = Set.of("enum", "date-time", "int32", "int64", "float", "double");
+    private static final Set<String> OPEN_API_STRING_FORMATS = Set.of("enum", "date-time");
     /** Bounds what a schema whose definitions refer to one another many times can grow to. */
     static final int MAX_INLINED_REFS = 256;
 
@@ -108,7 +109,7 @@ final class JsonSchemas {
                 typeList(value, copy);
             } else if (openApi && (keyword.equals("const") || keyword.equals("enum"))) {
                 openApiEnum(keyword, value, copy, told);
-            } else if (openApi && keyword.equals("format") && !(value.isTextual() && OPEN_API_FORMATS.contains(value.asText()))) {
+            } else if (openApi && keyword.equals("format") && !openApiFormat(schema, value)) {
                 tell(keyword, value, told);
             } else if (strip.contains(keyword)) {
                 if (keyword.equals("oneOf") && !strip.contains("anyOf") && !schema.has("anyOf")) {
@@ -202,6 +203,17 @@ final class JsonSchemas {
             }
         }
         return false;
+    }
+
+    /**
+     * Whether Gemini takes this format on this schema: on a string only {@code enum} and {@code date-time} (Google's
+     * APIs write 64-bit integers as strings with {@code format: int64}, which Gemini refuses there).
+     */
+    private static boolean openApiFormat(JsonNode schema, JsonNode format) {
+        JsonNode type = schema.get("type");
+        boolean string = type != null && (type.isTextual() ? type.asText().equals("string")
+                : type.isArray() && contains(type, JsonNodeFactory.instance.textNode("string")));
+        return format.isTextual() && (string ? OPEN_API_STRING_FORMATS : OPEN_API_FORMATS).contains(format.asText());
     }
 
     /** Gemini's enum is a list of strings: a const or enum of strings stays an enum, any other is told. */

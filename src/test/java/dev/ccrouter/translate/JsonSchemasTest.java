@@ -96,6 +96,21 @@ class JsonSchemasTest {
     }
 
     @Test
+    void forGeminiANumericFormatOnAStringIsToldInTheDescription() throws JsonProcessingException {
+        // Google's own APIs write 64-bit integers as strings with "format": "int64": on a STRING, Gemini takes only
+        // 'enum' and 'date-time' and refuses the whole request
+        assertThat(gemini("""
+                {"type": "object", "properties": {
+                   "id": {"type": "string", "format": "int64"},
+                   "size": {"type": ["string", "null"], "format": "double"},
+                   "count": {"type": "integer", "format": "int32"}}}"""))
+                .isEqualTo("{\"type\":\"object\",\"properties\":{"
+                        + "\"id\":{\"type\":\"string\",\"description\":\"(format: int64)\"},"
+                        + "\"size\":{\"type\":\"string\",\"nullable\":true,\"description\":\"(format: double)\"},"
+                        + "\"count\":{\"type\":\"integer\",\"format\":\"int32\"}}}");
+    }
+
+    @Test
     void forGeminiEnumsAreStringsAndOtherValuesAreToldInTheDescription() throws JsonProcessingException {
         assertThat(gemini("""
                 {"type": "object", "properties": {
