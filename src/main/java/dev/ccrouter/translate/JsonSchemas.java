@@ -97,10 +97,21 @@ final class JsonSchemas {
     private ObjectNode schemaObject(JsonNode schema) {
         ObjectNode copy = nodes.objectNode();
         List<String> told = new ArrayList<>(0);
+        fill(copy, schema, told);
+        if (!told.isEmpty()) {
+            JsonNode description = copy.get("description");
+            String said = description != null && description.isTextual() ? description.asText() + " " : "";
+            copy.put("description", said + "(" + String.join("; ", told) + ")");
+        }
+        return copy;
+    }
+
+    /** Copies the schema's keywords into {@code copy}, and adds to {@code told} the constraints to tell in words. */
+    private void fill(ObjectNode copy, JsonNode schema, List<String> told) {
         List<JsonNode> merged = List.of();
         JsonNode ref = inlineRefs ? schema.get("$ref") : null;
         if (ref != null && ref.isTextual()) {
-            inline(ref.asText(), copy);
+            inline(ref.asText(), copy, told);
         }
         for (Map.Entry<String, JsonNode> field : schema.properties()) {
             String keyword = field.getKey();
@@ -136,19 +147,14 @@ final class JsonSchemas {
         for (JsonNode part : merged) {
             mergeInto(copy, part);
         }
-        if (!told.isEmpty()) {
-            JsonNode description = copy.get("description");
-            String said = description != null && description.isTextual() ? description.asText() + " " : "";
-            copy.put("description", said + "(" + String.join("; ", told) + ")");
-        }
-        return copy;
     }
 
     /**
      * Puts the schema a local reference points at into {@code copy}, before the referring schema's own keywords,
-     * which then win (a {@code description} beside a {@code $ref} describes this use of the definition).
+     * which then win (a {@code description} beside a {@code $ref} describes this use of the definition); what the
+     * definition's constraints tell in words goes into {@code told}, to follow whichever description wins.
      */
-    private void inline(String ref, ObjectNode copy) {
+    private void inline(String ref, ObjectNode copy, List<String> told) {
         boolean local = ref.equals("#") || ref.startsWith("#/");
         if (!local || refsBeingInlined.contains(ref) || refsInlined >= MAX_INLINED_REFS) {
             return;
@@ -165,7 +171,7 @@ final class JsonSchemas {
         refsInlined++;
         refsBeingInlined.push(ref);
         try {
-            copy.setAll(schemaObject(target));
+            fill(copy, target, told);
         } finally {
             refsBeingInlined.pop();
         }

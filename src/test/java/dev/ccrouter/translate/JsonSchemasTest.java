@@ -160,6 +160,20 @@ class JsonSchemasTest {
     }
 
     @Test
+    void whatAnInlinedDefinitionToldStaysBesideTheReferencesOwnDescription() throws JsonProcessingException {
+        // pydantic: a field of an IntEnum type with a description is a $ref beside that description
+        assertThat(gemini("""
+                {"type": "object", "properties": {
+                   "level": {"$ref": "#/$defs/Level", "description": "How deep to look"},
+                   "size": {"$ref": "#/$defs/Size", "description": "Batch size"}},
+                 "$defs": {"Level": {"type": "integer", "enum": [1, 2, 3], "title": "Level"},
+                           "Size": {"type": "integer", "exclusiveMinimum": 0}}}"""))
+                .isEqualTo("{\"type\":\"object\",\"properties\":{"
+                        + "\"level\":{\"type\":\"integer\",\"title\":\"Level\",\"description\":\"How deep to look (enum: [1,2,3])\"},"
+                        + "\"size\":{\"type\":\"integer\",\"description\":\"Batch size (exclusiveMinimum: 0)\"}}}");
+    }
+
+    @Test
     void aDefinitionThatRefersToItselfIsInlinedOncePerPath() throws JsonProcessingException {
         assertThat(gemini("""
                 {"type": "object", "properties": {"root": {"$ref": "#/$defs/Node"}},
