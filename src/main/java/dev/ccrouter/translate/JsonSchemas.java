@@ -128,7 +128,11 @@ final class JsonSchemas {
                 } else if (keyword.equals("allOf") && value.isArray()) {
                     merged = new ArrayList<>(value.size());
                     for (JsonNode part : value) {
-                        merged.add(copy(part));
+                        if (part.isObject()) { // what the part tells in words follows this schema's description
+                            ObjectNode partCopy = nodes.objectNode();
+                            fill(partCopy, part, told);
+                            merged.add(partCopy);
+                        }
                     }
                 } else if (TOLD_CONSTRAINTS.contains(keyword)) {
                     tell(keyword, value, told);

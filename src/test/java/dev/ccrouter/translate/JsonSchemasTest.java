@@ -174,6 +174,18 @@ class JsonSchemasTest {
     }
 
     @Test
+    void whatAnAllOfPartToldStaysBesideTheSchemasOwnDescription() throws JsonProcessingException {
+        // pydantic 1: a field of an enum type with a description is an allOf of the $ref beside that description
+        assertThat(gemini("""
+                {"type": "object", "properties": {
+                   "mode": {"title": "Mode", "description": "The mode", "allOf": [{"$ref": "#/definitions/Mode"}]}},
+                 "definitions": {"Mode": {"title": "Mode", "description": "An enumeration.", "enum": [1, 2],
+                                          "type": "integer"}}}"""))
+                .isEqualTo("{\"type\":\"object\",\"properties\":{"
+                        + "\"mode\":{\"title\":\"Mode\",\"description\":\"The mode (enum: [1,2])\",\"type\":\"integer\"}}}");
+    }
+
+    @Test
     void aDefinitionThatRefersToItselfIsInlinedOncePerPath() throws JsonProcessingException {
         assertThat(gemini("""
                 {"type": "object", "properties": {"root": {"$ref": "#/$defs/Node"}},
