@@ -74,14 +74,19 @@ public final class GenerationLookups implements AutoCloseable {
     /**
      * Where and how to ask for one generation's record. It holds the key the stream was made with (the provider's
      * own, or the client's forwarded one), which is sent to that provider only and never printed.
+     *
+     * @param unpricedCharges the recorded cost holds a charge the prices do not model (OpenRouter's web plugin's fee),
+     *                        as {@link UsageAccounting#account(com.fasterxml.jackson.databind.JsonNode, CacheTtls,
+     *                        ModelPricing, boolean)} takes it
      */
-    public record Lookup(URI url, String authHeader, String authValue, CacheTtls ttls, ModelPricing pricing) {
+    public record Lookup(URI url, String authHeader, String authValue, CacheTtls ttls, ModelPricing pricing,
+                         boolean unpricedCharges) {
 
         /** The lookup of generation {@code id} at a provider whose base URL is {@code baseUrl}. */
         public static Lookup of(URI baseUrl, String id, String authHeader, String authValue, CacheTtls ttls,
-                                ModelPricing pricing) {
+                                ModelPricing pricing, boolean unpricedCharges) {
             return new Lookup(URI.create(baseUrl + "/generation?id=" + URLEncoder.encode(id, StandardCharsets.UTF_8)),
-                    authHeader, authValue, ttls, pricing);
+                    authHeader, authValue, ttls, pricing, unpricedCharges);
         }
 
         @Override
@@ -132,7 +137,8 @@ public final class GenerationLookups implements AutoCloseable {
             if (status == 200) {
                 JsonNode usage = GenerationStats.usage(parse(response.body()));
                 if (usage != null) {
-                    one.settle(UsageAccounting.account(usage, one.lookup.ttls(), one.lookup.pricing()));
+                    one.settle(UsageAccounting.account(usage, one.lookup.ttls(), one.lookup.pricing(),
+                            one.lookup.unpricedCharges()));
                     return;
                 }
                 outcome = "a record without token counts";

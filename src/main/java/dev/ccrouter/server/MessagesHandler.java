@@ -590,7 +590,8 @@ final class MessagesHandler implements Handler {
         }
         String header = answer.key != null ? provider.authHeader() : null;
         return GenerationLookups.Lookup.of(provider.baseUrl(), generationId, header,
-                header != null ? provider.authValue(answer.key) : null, chat.cacheTtls(), prices(answer.candidate));
+                header != null ? provider.authValue(answer.key) : null, chat.cacheTtls(), prices(answer.candidate),
+                chat.body().has("plugins")); // the web plugin's fee is in the recorded cost too
     }
 
     /** A streaming request answered by an upstream that does not stream: the whole answer as one stream. */

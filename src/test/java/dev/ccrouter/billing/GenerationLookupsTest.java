@@ -144,7 +144,8 @@ class GenerationLookupsTest {
 
     private GenerationLookups.Lookup lookup(String id) {
         return GenerationLookups.Lookup.of(URI.create(upstream.baseUrl()), id, "Authorization",
-                "Bearer sk-or-provider", CacheTtls.NONE, UsageAccountingTest.CATALOG.get("anthropic/claude-sonnet-4.6"));
+                "Bearer sk-or-provider", CacheTtls.NONE, UsageAccountingTest.CATALOG.get("anthropic/claude-sonnet-4.6"),
+                false);
     }
 
     @Test

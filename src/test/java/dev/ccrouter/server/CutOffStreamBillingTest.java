@@ -80,6 +80,31 @@ class CutOffStreamBillingTest {
         }
     }
 
+    /**
+     * A turn that ran OpenRouter's web plugin has its fee in the recorded cost, as a whole stream's usage has: no cache
+     * writes are inferred from it for the interrupted turn either. 4,000 × $3/M + 48,000 × $0.30/M + 40 × $15/M =
+     * $0.027 of tokens, charged $0.047: the $0.02 is five results' fee (inferred, it made the 4,000 tokens writes).
+     */
+    @Test
+    void aWebSearchTurnTheClientInterruptedHasNoCacheWritesInferredFromItsFee() throws Exception {
+        try (FakeUpstream upstream = FakeUpstream.start(); RunningGateway gateway = RunningGateway.start(upstream)) {
+            CountDownLatch cancelled = new CountDownLatch(1);
+            upstream.answer(FakeUpstream.streamUntilCancelled(cancelled, FIRST_CHUNK));
+            upstream.generations(FakeUpstream.json(200, RECORD.replace("\"total_cost\":0.029625", "\"total_cost\":0.047")));
+
+            readThenLeave(gateway, BillingEndToEndTest.REQUEST.formatted("\"stream\":true,"
+                    + "\"tools\":[{\"type\":\"web_search_20250305\",\"name\":\"web_search\",\"max_uses\":5}],"),
+                    "Running the tests");
+            assertThat(cancelled.await(5, TimeUnit.SECONDS)).as("upstream cancelled").isTrue();
+
+            assertThat(upstream.lastRequest().body().has("plugins")).as("the web plugin was asked for").isTrue();
+            LedgerEntry row = onlyRowOnceBilled(gateway);
+            assertThat(row.tokens()).isEqualTo(new LedgerEntry.Tokens(4000, 40, 48000, 0, 0, 0, false));
+            assertThat(row.spend().computed()).isEqualByComparingTo("0.027");
+            assertThat(row.spend().residual()).isEqualByComparingTo("0.02");
+        }
+    }
+
     @Test
     void aStreamTheUpstreamBrokeOffIsBilledToo() throws Exception {
         try (FakeUpstream upstream = FakeUpstream.start(); RunningGateway gateway = RunningGateway.start(upstream)) {
