@@ -34,7 +34,7 @@ import java.util.function.Function;
 /**
  * Providers that speak Anthropic's own protocol (Anthropic, and the {@code /v1/messages} side doors of DeepSeek,
  * Kimi, Z.ai, Qwen and the local servers): the client's request goes up as it is, only {@code model} set to the
- * upstream's id, and the answer comes back as it is — a stream byte for byte, each line once it is whole (an
+ * upstream's id, and the answer comes back as it is — a stream byte for byte, each event once it is whole (an
  * {@code error} event that quotes a key goes with the key redacted), a whole body unchanged.
  * The gateway only reads the answer's usage on the side, for the bill: {@code message_start}'s usage updated by every
  * {@code message_delta}'s, or the body's {@code usage}. A stream's bill follows its last byte as an SSE comment,
@@ -47,7 +47,6 @@ final class AnthropicPassthrough {
     /** Anthropic requires a version header; this is the one every SDK sends. */
     private static final String DEFAULT_VERSION = "2023-06-01";
     private static final int MAX_BODY = 64 * 1024 * 1024;
-    private static final byte[] END_OF_EVENT = {'\n', '\n'};
 
     private final ObjectMapper json;
     /** Bounds every write to the client: one that reads nothing is cut off after the write-stall bound. */
@@ -67,11 +66,18 @@ final class AnthropicPassthrough {
     byte[] body(JsonNode request, String upstreamModel) {
         ObjectNode forwarded = ((ObjectNode) request).deepCopy();
         forwarded.put("model", upstreamModel);
-        for (JsonNode message : forwarded.path("messages")) {
-            if (message.path("content") instanceof ArrayNode content) {
-                for (int i = content.size() - 1; i >= 0; i--) {
-                    if (CarriedReasoning.isCarrier(content.get(i)) || unsignedThinking(content.get(i))) {
-                        content.remove(i);
+        if (forwarded.path("messages") instanceof ArrayNode messages) {
+            for (int m = messages.size() - 1; m >= 0; m--) {
+                if (messages.get(m).path("content") instanceof ArrayNode content && !content.isEmpty()) {
+                    for (int i = content.size() - 1; i >= 0; i--) {
+                        if (CarriedReasoning.isCarrier(content.get(i)) || unsignedThinking(content.get(i))) {
+                            content.remove(i);
+                        }
+                    }
+                    if (content.isEmpty()) {
+                        // a turn that held nothing else (Anthropic refuses empty content): its neighbours, of the
+                        // other role, are taken as one turn, as Anthropic takes consecutive turns of a role
+                        messages.remove(m);
                     }
                 }
             }
@@ -140,8 +146,9 @@ final class AnthropicPassthrough {
     }
 
     /**
-     * Relays the stream line by line: what was read goes out after each read, through its last whole line (the line
-     * begun waits for its end), so that an {@code error} event quoting a key can go out with the key replaced.
+     * Relays the stream event by event: what was read goes out after each read, through its last whole event (the
+     * event begun waits for its end), so that an {@code error} event quoting a key can go out with the key replaced,
+     * and an upstream that breaks off mid-event leaves the client whole events and then {@code event: error}.
      */
     private void stream(ServerResponse res, UpstreamResponse response, Exchange exchange, ModelPricing pricing,
                         Function<Bill, String> comment, List<String> secrets) {
@@ -170,24 +177,29 @@ final class AnthropicPassthrough {
                     break;
                 }
                 try {
-                    usage.sendLines(client);
+                    usage.sendEvents(client);
                     client.flush();
                 } catch (IOException | UncheckedIOException e) {
                     // the client closed its connection (Esc in Claude Code): the prompt was charged all the same
                     exchange.clientGone = true;
                     response.close();
-                    exchange.bill = cutOffBill(usage, pricing);
+                    exchange.bill = usage.stopping && usage.usage != null ? AnthropicUsage.account(usage.usage, pricing)
+                            : cutOffBill(usage, pricing); // whole when message_stop had come
                     return;
                 }
                 if (usage.stopped) { // the answer is whole: what follows (the body's end) is read aside
                     break;
                 }
             }
-            boolean insideEvent = usage.insideEvent();
-            usage.sendRest(client); // a last line without its end, relayed as it came
-            if (broken != null && insideEvent) {
-                // the upstream broke off inside an event: end it, so that the bill and the error read as their own
-                client.write(END_OF_EVENT);
+            if (broken == null && !usage.stopping && exchange.streamError == null) {
+                // the body ended before message_stop, and the upstream said nothing of why: a dropped connection
+                broken = AnthropicError.of(ErrorType.API, "The upstream closed the stream before the response was complete.");
+                exchange.streamError = broken.type().wireName();
+            }
+            if (broken == null) {
+                usage.sendRest(client); // a last event or line without its end, relayed as it came
+            } else {
+                usage.sendEvents(client); // an event the upstream broke off inside is not sent: SDKs parse it whole
             }
             if (usage.usage != null) {
                 exchange.bill = usage.stopping ? AnthropicUsage.account(usage.usage, pricing) : cutOffBill(usage, pricing);
@@ -231,13 +243,15 @@ final class AnthropicPassthrough {
     }
 
     /**
-     * Reads the {@code data:} lines of the relayed bytes for usage, without holding more than one line, and keeps the
-     * whole lines read until they are sent.
+     * Reads the {@code data:} lines of the relayed bytes for usage, without holding more than one event, and keeps
+     * the whole events read until they are sent.
      */
     private final class UsageReader {
         private final LineBuffer line = new LineBuffer();
-        /** Whole lines read and not sent yet. */
-        private final ByteArrayOutputStream lines = new ByteArrayOutputStream();
+        /** The whole lines of the event being read. */
+        private final LineBuffer event = new LineBuffer();
+        /** Whole events read and not sent yet. */
+        private final ByteArrayOutputStream events = new ByteArrayOutputStream();
         private final Exchange exchange;
         private final List<String> secrets;
         private ObjectNode usage;
@@ -245,17 +259,10 @@ final class AnthropicPassthrough {
         private boolean stopping;
         /** {@code message_stop}'s event is whole: the answer is. */
         private boolean stopped;
-        /** The last whole line was not blank: an event is open. */
-        private boolean eventOpen;
 
         UsageReader(Exchange exchange, List<String> secrets) {
             this.exchange = exchange;
             this.secrets = secrets;
-        }
-
-        /** Whether the bytes read so far end inside an event (a line begun, or an event's blank line still to come). */
-        boolean insideEvent() {
-            return line.size() > 0 || eventOpen;
         }
 
         /**
@@ -283,34 +290,40 @@ final class AnthropicPassthrough {
         }
 
         private void endLine() {
-            byte[] replaced = onLine(line.toString(StandardCharsets.UTF_8).strip());
+            String text = line.toString(StandardCharsets.UTF_8).strip();
+            byte[] replaced = onLine(text);
             if (replaced != null) {
-                lines.writeBytes(replaced);
+                event.writeBytes(replaced);
             } else {
-                lines.write(line.buf(), 0, line.size());
+                event.write(line.buf(), 0, line.size());
             }
-            lines.write('\n');
+            event.write('\n');
             line.reset();
-        }
-
-        /** Sends the whole lines read so far. */
-        void sendLines(OutputStream client) throws IOException {
-            if (lines.size() > 0) {
-                lines.writeTo(client);
-                lines.reset();
+            if (text.isEmpty()) { // the blank line that ends an event: it can go
+                events.write(event.buf(), 0, event.size());
+                event.reset();
             }
         }
 
-        /** Sends what is left once the stream ends: whole lines not sent yet and a line without its end. */
+        /** Sends the whole events read so far. */
+        void sendEvents(OutputStream client) throws IOException {
+            if (events.size() > 0) {
+                events.writeTo(client);
+                events.reset();
+            }
+        }
+
+        /** Sends what is left once the stream ends: whole events not sent yet, an event and a line without their end. */
         void sendRest(OutputStream client) throws IOException {
-            sendLines(client);
+            sendEvents(client);
+            event.writeTo(client);
+            event.reset();
             line.writeTo(client);
             line.reset();
         }
 
         /** Reads one whole line; returns what to send in its place (an error quoting a key), or null to send it as is. */
         private byte[] onLine(String text) {
-            eventOpen = !text.isEmpty();
             if (stopping && text.isEmpty()) {
                 stopped = true;
                 return null;
@@ -386,7 +399,7 @@ final class AnthropicPassthrough {
         }
     }
 
-    /** A line's bytes, lent to the lines that wait to be sent without a copy of their own. */
+    /** A line's (or an event's) bytes, lent to what waits to be sent without a copy of their own. */
     private static final class LineBuffer extends ByteArrayOutputStream {
         byte[] buf() {
             return buf;

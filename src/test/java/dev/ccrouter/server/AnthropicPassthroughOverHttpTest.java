@@ -144,6 +144,22 @@ class AnthropicPassthroughOverHttpTest {
                         + "{\"type\":\"text\",\"text\":\"Done.\"}]");
     }
 
+    /** A turn that held nothing but such thinking goes too: Anthropic refuses an assistant turn with empty content. */
+    @Test
+    void aTurnLeftEmptyIsNotForwarded() throws Exception {
+        upstream.answer(FakeUpstream.json(200, UPSTREAM_MESSAGE));
+        String history = """
+                {"model":"claude,claude-sonnet-4-5","max_tokens":256,"messages":[
+                  {"role":"user","content":"go"},
+                  {"role":"assistant","content":[{"type":"thinking","thinking":"Unsigned.","signature":""}]},
+                  {"role":"user","content":"next"}]}""";
+
+        SseCapture.post(gateway.baseUrl() + "/v1/messages", history, "x-api-key", "sk-client");
+
+        assertThat(upstream.lastRequest().body().path("messages").toString()).isEqualTo(
+                "[{\"role\":\"user\",\"content\":\"go\"},{\"role\":\"user\",\"content\":\"next\"}]");
+    }
+
     @Test
     void aMidStreamErrorIsRelayedAsTheUpstreamWroteIt() throws Exception {
         String failing = UPSTREAM_STREAM.substring(0, UPSTREAM_STREAM.indexOf("event: content_block_stop"))

@@ -93,6 +93,40 @@ class PassthroughStreamCutTest {
         assertThat(error.path("message").asText()).startsWith("The upstream connection failed during the stream: ");
     }
 
+    /**
+     * An upstream that falls silent inside an event (the read timeout breaks it off), or ends its body there without
+     * an error of its own, leaves the client the whole events before it, then the error: half an event (an
+     * {@code event:} line without its data, a {@code data:} line cut short) would reach the SDKs' JSON parser before
+     * the error could.
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void anUpstreamBreakingOffInsideAnEventLeavesWholeEventsThenTheError(boolean silent) throws Exception {
+        upstream.behave((socket, out) -> {
+            out.write(head(200, "content-type", "text/event-stream", "transfer-encoding", "chunked"));
+            out.write(chunk(STARTED + "event: content_block_delta\ndata: {\"type\":\"content_block_del"));
+            out.flush();
+            if (silent) {
+                upstream.stall();
+            } else {
+                out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII)); // the body ends, cleanly but early
+                out.flush();
+            }
+        });
+
+        HttpResponse<String> response = post();
+
+        assertThat(response.body()).startsWith(STARTED).doesNotContain("content_block_del\n");
+        assertThat(SseCapture.eventNames(response.body())).containsExactly(
+                "message_start", "content_block_start", "content_block_delta", "error");
+        for (SseCapture.Frame frame : SseCapture.frames(response.body())) {
+            assertThat(JSON.readTree(frame.data()).isObject()).as(frame.data()).isTrue();
+        }
+        assertThat(lastError(response.body()).path("message").asText()).isEqualTo(silent
+                ? "The upstream sent nothing for longer than the read timeout during the stream."
+                : "The upstream closed the stream before the response was complete.");
+    }
+
     @Test
     void aStreamThatStallsEndsWithAnErrorEvent() throws Exception {
         upstream.behave((socket, out) -> {
