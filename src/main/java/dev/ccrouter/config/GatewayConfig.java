@@ -70,10 +70,17 @@ public record GatewayConfig(String host,
 
     /**
      * The upstream's base URL as logs and {@code /health} (which asks for no key) show it: a password before its host
-     * ({@code https://user:…@proxy/v1}) masked.
+     * masked ({@code https://user:…@proxy/v1}), a token there without a user too ({@code https://…@proxy/v1}), and
+     * no query, where a key may be.
      */
     public String upstreamDisplay() {
-        return Secrets.maskPassword(upstreamBaseUrl.toString());
+        String shown = Secrets.maskPassword(upstreamBaseUrl.toString());
+        String userInfo = upstreamBaseUrl.getRawUserInfo();
+        if (userInfo != null && !userInfo.contains(":")) {
+            shown = shown.replace("//" + userInfo + "@", "//…@");
+        }
+        int query = shown.indexOf('?');
+        return query < 0 ? shown : shown.substring(0, query);
     }
 
     /**

@@ -114,7 +114,8 @@ public final class Settings {
             new Setting("providers[].models.<model>.cache_control", null, null, new Rule.TrueOrFalse(),
                     "the preset's", "whether `cache_control` markers are forwarded"),
             new Setting("providers[].models.<model>.schema_keywords_to_strip[]", null, null, new Rule.Text(),
-                    "the preset's", "JSON-Schema keywords removed from tool parameters"),
+                    "the preset's", "JSON-Schema keywords removed from tool parameters, instead of the preset's "
+                            + "(an empty list keeps the preset's)"),
             new Setting("routes.default", null, null, TARGET, "the Claude family mapping on `openrouter`",
                     "where everything else goes"),
             new Setting("routes.background", null, null, TARGET, "`default`", "Claude Code's haiku background calls"),

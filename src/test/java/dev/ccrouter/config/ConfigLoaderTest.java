@@ -256,4 +256,15 @@ class ConfigLoaderTest {
                             + ". - _ ~ / only, such as https://ccrouter.example.com, got '" + bad + "'");
         }
     }
+
+    /** What /health and the log show of the upstream: no password, no token before the host, no query. */
+    @Test
+    void theUpstreamIsShownWithoutWhatMayBeAKey() {
+        assertThat(new ConfigLoader(Map.of("HOME", "/tmp", "OPENROUTER_BASE_URL",
+                "https://sk-or-v1-token@proxy.example/v1?key=abc")).load(ConfigLoader.Flags.NONE).upstreamDisplay())
+                .isEqualTo("https://…@proxy.example/v1");
+        assertThat(new ConfigLoader(Map.of("HOME", "/tmp", "OPENROUTER_BASE_URL",
+                "https://me:hunter2@proxy.example/v1")).load(ConfigLoader.Flags.NONE).upstreamDisplay())
+                .isEqualTo("https://me:…@proxy.example/v1");
+    }
 }
