@@ -107,7 +107,7 @@ final class BoundedHeap {
     }
 
     /** The jar this class was loaded from; empty when it was loaded from a folder (the tests' target/classes). */
-    private static Optional<Path> runningJar() {
+    static Optional<Path> runningJar() {
         try {
             Path location = Path.of(BoundedHeap.class.getProtectionDomain().getCodeSource().getLocation().toURI());
             return Files.isRegularFile(location) ? Optional.of(location) : Optional.empty();

@@ -198,9 +198,12 @@ final class LocalGateway {
             // Ignored signals stay ignored across exec, and the JVM does not install its handlers for them.
             command.addAll(List.of("/bin/sh", "-c", "trap '' INT HUP TSTP; exec \"$@\"", "ccrouter-gateway"));
         }
-        command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:+UseSerialGC", "-cp", absoluteClassPath(), Main.class.getName(),
-                "serve", "--host", config.host(), "--port", String.valueOf(config.port())));
+        // The bounded heap and the start-up cache the launcher runs the jar with: -XX:+UseSerialGC alone left the
+        // heap limit at a quarter of the machine's memory, which Serial grows into before it collects.
+        command.addAll(BoundedHeap.command(Path.of(System.getProperty("java.home")),
+                BoundedHeap.cacheBeside(BoundedHeap.runningJar(), Runtime.version().feature()),
+                new String[] {"-cp", absoluteClassPath(), Main.class.getName(),
+                        "serve", "--host", config.host(), "--port", String.valueOf(config.port())}));
         return command;
     }
 

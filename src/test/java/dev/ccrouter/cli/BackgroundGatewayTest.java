@@ -80,6 +80,10 @@ class BackgroundGatewayTest {
 
         assertThat(run(StartCommand::new)).as(err).isZero();
         long pid = startedPid(out, url, log);
+        // its command line as /proc has it (ProcessHandle.Info leaves out the arguments of one this long)
+        assertThat(Files.readString(Path.of("/proc", String.valueOf(pid), "cmdline")).split("\0"))
+                .as("the heap bound the launcher and a bare java -jar run it with")
+                .containsSubsequence(BoundedHeap.FLAGS.toArray(String[]::new));
         first.answer(FakeUpstream.json(200,
                 "{\"choices\":[{\"index\":0,\"message\":{\"content\":\"ok\"},\"finish_reason\":\"stop\"}]}"));
         HttpResponse<String> answer = SseCapture.post(url + "/v1/messages", BODY, "x-api-key", "k");
