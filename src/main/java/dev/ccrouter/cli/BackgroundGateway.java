@@ -103,7 +103,7 @@ final class BackgroundGateway {
         try {
             long pid = Long.parseLong(Files.readString(pidFile).strip());
             Instant written = Files.getLastModifiedTime(pidFile).toInstant();
-            return ProcessHandle.of(pid).filter(process -> startedBefore(process, written));
+            return ProcessHandle.of(pid).filter(process -> startedBefore(process, written) && servesCcrouter(process));
         } catch (IOException | NumberFormatException e) {
             return Optional.empty();
         }
@@ -177,6 +177,22 @@ final class BackgroundGateway {
         if (!running.equals(wanted)) {
             changes.add(what + ": " + running + " → " + wanted);
         }
+    }
+
+    /**
+     * Whether the process runs {@code ccrouter serve} as {@link LocalGateway} starts it: a pid file may be newer than
+     * an unrelated process holding its pid (a data directory copied, a home shared with another machine). The
+     * command line from /proc, whole (the JDK gives no arguments for one longer than a page); elsewhere the JDK's.
+     */
+    private static boolean servesCcrouter(ProcessHandle process) {
+        String commandLine;
+        try {
+            commandLine = Files.readString(Path.of("/proc", String.valueOf(process.pid()), "cmdline"))
+                    .replace('\0', ' ');
+        } catch (IOException | RuntimeException e) {
+            commandLine = process.info().commandLine().orElse("");
+        }
+        return commandLine.contains(" " + Main.class.getName() + " serve ");
     }
 
     /**

@@ -187,6 +187,27 @@ class BackgroundGatewayTest {
         }
     }
 
+    /**
+     * A pid file newer than an unrelated process that holds its pid: a data directory copied with {@code cp -r}, or a
+     * home shared between machines, where the pid is another machine's. That process is no gateway to stop.
+     */
+    @Test
+    void aPidFileNamingAnotherProgramIsNotBelieved() throws Exception {
+        Process other = new ProcessBuilder("sleep", "120").start();
+        try {
+            Files.createDirectories(dataDir);
+            Files.writeString(dataDir.resolve("ccrouter.pid"), other.pid() + "\n");
+
+            assertThat(run(StatusCommand::new)).isEqualTo(BackgroundCommand.NOT_RUNNING);
+            assertThat(out).isEqualTo("ccrouter: no gateway answers on http://127.0.0.1:" + port + "\n");
+            assertThat(run(StopCommand::new)).isZero();
+            assertThat(out).isEqualTo("ccrouter: no background gateway is running\n");
+            assertThat(other.isAlive()).isTrue();
+        } finally {
+            other.destroy();
+        }
+    }
+
     @Test
     void statusShowsUptimeInUnitsAPersonReads() {
         assertThat(StatusCommand.readable(Duration.ofSeconds(42))).isEqualTo("42 s");
