@@ -1,6 +1,7 @@
 package dev.ccrouter.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.ccrouter.config.LedgerSettings;
 import dev.ccrouter.testing.FakeUpstream;
@@ -14,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -60,6 +62,8 @@ class LauncherTest {
                   >> "$MAVEN_CALLS"
                 case " $* " in
                   *" package "*)
+                    # held, when the test asks, until it lets the build go on
+                    if [ -n "${MAVEN_HOLD:-}" ]; then while [ ! -e "$MAVEN_HOLD" ]; do sleep 0.05; done; fi
                     mkdir -p target/classes
                     printf '%s' 'public class Said { public static void main(String[] a) throws Exception {
                       System.out.println("jar ran: " + String.join(" ", a) + " on Java " + Runtime.version().feature());
@@ -112,6 +116,38 @@ class LauncherTest {
                 .contains("jar ran: serve --port 0");
         assertThat(Files.readAllLines(mavenCalls).stream().filter(line -> line.startsWith("args=")))
                 .containsExactly("args=-B --no-transfer-progress -q -DskipTests package");
+    }
+
+    /** Two terminals after a git pull: the second launch waits for the first's build instead of building too. */
+    @Test
+    void aSecondLaunchWaitsForTheBuildTheFirstIsMakingAndBuildsNothing() throws Exception {
+        Path release = root.resolve("release-the-build");
+        Map<String, String> held = Map.of("MAVEN_HOLD", release.toString());
+        Path firstOutput = root.resolve("first.txt");
+        Path secondOutput = root.resolve("second.txt");
+        Process first = start(held, firstOutput, "version");
+        await().atMost(Duration.ofSeconds(30)).until(() -> packageCalls() == 1);
+
+        Process second = start(held, secondOutput, "version");
+        await().atMost(Duration.ofSeconds(30)).until(() -> packageCalls() > 1
+                || Files.readString(secondOutput).contains("ccrouter: waiting for the build"));
+        Files.createFile(release);
+
+        assertThat(first.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(second.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(packageCalls()).as("builds run").isEqualTo(1);
+        assertThat(Files.readString(firstOutput)).contains("ccrouter: building target/ccrouter.jar")
+                .contains("jar ran: version");
+        assertThat(Files.readString(secondOutput))
+                .startsWith("ccrouter: waiting for the build another ccrouter is making…\n")
+                .doesNotContain("building").contains("jar ran: version");
+        assertThat(first.exitValue()).isZero();
+        assertThat(second.exitValue()).isZero();
+    }
+
+    private long packageCalls() throws IOException {
+        return Files.exists(mavenCalls) ? Files.readAllLines(mavenCalls).stream()
+                .filter(line -> line.startsWith("args=") && line.contains(" package")).count() : 0;
     }
 
     @Test
@@ -178,6 +214,22 @@ class LauncherTest {
 
     /** The same, with these variables added to the environment and {@code stdin} piped in. */
     private Run launch(Map<String, String> extraEnv, String stdin, String... args) throws Exception {
+        Process process = builder(extraEnv, args).start();
+        try (var in = process.getOutputStream()) {
+            in.write(stdin.getBytes(StandardCharsets.UTF_8));
+        }
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        return new Run(process.exitValue(), output);
+    }
+
+    /** The same, started with nothing on stdin and its output going to a file. */
+    private Process start(Map<String, String> extraEnv, Path output, String... args) throws IOException {
+        return builder(extraEnv, args).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .redirectOutput(output.toFile()).start();
+    }
+
+    private ProcessBuilder builder(Map<String, String> extraEnv, String... args) {
         List<String> command = new java.util.ArrayList<>(List.of(symlinkDir.resolve("ccrouter").toString()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).directory(elsewhere.toFile()).redirectErrorStream(true);
@@ -189,13 +241,7 @@ class LauncherTest {
         env.put("PATH", fakeBin + File.pathSeparator + "/usr/local/bin:/usr/bin:/bin");
         env.put("MAVEN_CALLS", mavenCalls.toString());
         env.putAll(extraEnv);
-        Process process = builder.start();
-        try (var in = process.getOutputStream()) {
-            in.write(stdin.getBytes(StandardCharsets.UTF_8));
-        }
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        return new Run(process.exitValue(), output);
+        return builder;
     }
 
     private static int jdkMajor(Path javaHome) throws IOException {
