@@ -118,10 +118,12 @@ public final class ConfigLoader {
         tree.put("data_dir", config.dataDir().toString());
         tree.path("auth").path("keys").forEach(key -> mask((ObjectNode) key, "key"));
         maskAll(tree.path("auth").path("admin_keys"));
-        tree.path("providers").forEach(provider -> maskAll(provider.path("api_keys")));
-        if (tree.path("ledger") instanceof ObjectNode ledger && ledger.hasNonNull("url")) {
-            ledger.put("url", Secrets.maskPassword(ledger.get("url").asText()));
-        }
+        tree.path("providers").forEach(provider -> {
+            maskAll(provider.path("api_keys"));
+            maskPassword(provider, "base_url");
+        });
+        maskPassword(tree.path("upstream"), "base_url"); // https://user:…@proxy/v1, as the log shows it
+        maskPassword(tree.path("ledger"), "url");
         StringBuilder yaml = new StringBuilder("# defaults < " + configFile(flags).map(Path::toString)
                 .orElse("(no file)") + " < environment < flags\n");
         if (config.providers().stream().noneMatch(p -> p.name().equals(GatewayConfig.IMPLICIT_PROVIDER))
@@ -138,6 +140,12 @@ public final class ConfigLoader {
     private static void mask(ObjectNode holder, String field) {
         if (holder.hasNonNull(field)) {
             holder.put(field, Secrets.mask(holder.get(field).asText()));
+        }
+    }
+
+    private static void maskPassword(JsonNode holder, String field) {
+        if (holder instanceof ObjectNode object && object.hasNonNull(field)) {
+            object.put(field, Secrets.maskPassword(object.get(field).asText()));
         }
     }
 

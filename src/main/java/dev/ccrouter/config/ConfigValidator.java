@@ -53,7 +53,8 @@ final class ConfigValidator {
 
     private ConfigException invalid(ConfigPath path, Rule rule, JsonNode value) {
         return new ConfigException(provenance.where(path) + " must be " + rule.valid()
-                + (rule.echoesValue() ? ", got '" + (value.isNull() ? "" : value.asText()) + "'" : ""));
+                + (rule.echoesValue() ? ", got '" + (value.isNull() ? "" : Secrets.maskPassword(value.asText())) + "'"
+                : ""));
     }
 
     private void checkProviders(List<ProviderSettings> providers) {

@@ -51,6 +51,40 @@ class ConfigCommandTest {
                 + ": DEEPSEEK_API_KEY_2 is not set; that key is left out\n");
     }
 
+    /** A password in a provider's address (a proxy's basic auth) is shown masked, as the log and /health show it. */
+    @Test
+    void checkMasksThePasswordsInProvidersAddresses() throws IOException {
+        Path file = Files.writeString(dir.resolve("ccrouter.yaml"), """
+                providers:
+                  - name: vllm
+                    base_url: https://me:hunter2-vllm@llm.example/v1
+                """);
+        Map<String, String> env = Map.of("HOME", dir.toString(),
+                "OPENROUTER_BASE_URL", "https://me:hunter2-proxy@proxy.example/api/v1");
+
+        assertThat(run(new ConfigCommand(env), "check", file.toString())).isZero();
+
+        assertThat(out.toString()).contains("  base_url: https://me:…@proxy.example/api/v1\n",
+                "    base_url: https://me:…@llm.example/v1\n").doesNotContain("hunter2");
+    }
+
+    @Test
+    void aRefusedAddressIsEchoedWithoutItsPassword() throws IOException {
+        Path file = Files.writeString(dir.resolve("ccrouter.yaml"), """
+                providers:
+                  - name: vllm
+                    base_url: "https://me:hunter2-vllm@llm.example/v1 bad"
+                """);
+        assertThat(run(new ConfigCommand(Map.of("HOME", dir.toString())), "check", file.toString())).isEqualTo(2);
+        assertThat(err.toString()).isEqualTo("ccrouter: providers[0].base_url in " + file + " must be an http(s) URL "
+                + "such as https://openrouter.ai/api/v1, got 'https://me:…@llm.example/v1 bad'\n");
+
+        assertThat(run(new ConfigCommand(Map.of("HOME", dir.toString(),
+                "OPENROUTER_BASE_URL", "ftp://me:hunter2-proxy@proxy.example/")), "check")).isEqualTo(2);
+        assertThat(err.toString()).endsWith("ccrouter: OPENROUTER_BASE_URL must be an http(s) URL such as "
+                + "https://openrouter.ai/api/v1, got 'ftp://me:…@proxy.example/'\n");
+    }
+
     /** What {@code serve} would refuse (a provider without keys under auth.keys) {@code check} refuses too. */
     @Test
     void checkRefusesWhatServeRefuses() throws IOException {
