@@ -14,7 +14,10 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -186,10 +189,22 @@ final class LocalGateway {
             process = builder.start();
             Files.writeString(pidFile, process.pid() + "\n");
         } catch (IOException e) {
-            throw new StartFailure("could not start a gateway: " + e.getMessage());
+            throw new StartFailure("could not start a gateway: " + describe(e));
         }
         awaitHealthy(process, log, startOfThisRun);
         return new Started(process.pid(), log, pidFile);
+    }
+
+    /** What failed, readably: a file the JDK was denied, or did not find, is named by its path alone. */
+    static String describe(IOException e) {
+        if (e instanceof FileSystemException file && file.getReason() == null) {
+            return e.getMessage() + switch (e) {
+                case AccessDeniedException denied -> ": permission denied";
+                case NoSuchFileException missing -> ": no such file or directory";
+                default -> " (" + e.getClass().getSimpleName() + ")";
+            };
+        }
+        return e.getMessage();
     }
 
     private List<String> serveCommand() {

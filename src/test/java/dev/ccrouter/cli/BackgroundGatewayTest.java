@@ -208,6 +208,17 @@ class BackgroundGatewayTest {
         }
     }
 
+    /** A data directory the user may not write to: the JDK's exception names the file and nothing else. */
+    @Test
+    void aFileTheGatewayMayNotWriteIsSaidSo() {
+        assertThat(LocalGateway.describe(new java.nio.file.AccessDeniedException("/srv/ccrouter/ccrouter.log")))
+                .isEqualTo("/srv/ccrouter/ccrouter.log: permission denied");
+        assertThat(LocalGateway.describe(new java.nio.file.NoSuchFileException("/srv/ccrouter")))
+                .isEqualTo("/srv/ccrouter: no such file or directory");
+        assertThat(LocalGateway.describe(new java.nio.file.FileSystemException("/dev/null/x", null, "Not a directory")))
+                .isEqualTo("/dev/null/x: Not a directory");
+    }
+
     @Test
     void statusShowsUptimeInUnitsAPersonReads() {
         assertThat(StatusCommand.readable(Duration.ofSeconds(42))).isEqualTo("42 s");
