@@ -266,8 +266,9 @@ final class AnthropicPassthrough {
         }
 
         /**
-         * @throws SseLineReader.TooLong at a line longer than the translated streams allow: an upstream that never
-         *                               sends a newline would otherwise grow the line until the heap is gone
+         * @throws SseLineReader.TooLong at a line or an event longer than the translated streams allow: an upstream
+         *                               that never sends a newline (or a blank line) would otherwise grow the line (or
+         *                               the event) until the heap is gone
          */
         void feed(byte[] bytes, int length) throws SseLineReader.TooLong {
             int start = 0; // copied a line's run at a time: a locked write per byte cost a stream a CAS a byte
@@ -289,7 +290,7 @@ final class AnthropicPassthrough {
             line.write(bytes, from, count);
         }
 
-        private void endLine() {
+        private void endLine() throws SseLineReader.TooLong {
             String text = line.toString(StandardCharsets.UTF_8).strip();
             byte[] replaced = onLine(text);
             if (replaced != null) {
@@ -302,6 +303,9 @@ final class AnthropicPassthrough {
             if (text.isEmpty()) { // the blank line that ends an event: it can go
                 events.write(event.buf(), 0, event.size());
                 event.reset();
+            } else if (event.size() > SseLineReader.DEFAULT_MAX_BYTES) { // lines that never end their event
+                event.reset(); // never sent: the stream ends here
+                throw new SseLineReader.TooLong("event", SseLineReader.DEFAULT_MAX_BYTES);
             }
         }
 

@@ -196,6 +196,33 @@ class PassthroughStreamCutTest {
     }
 
     /**
+     * An upstream that ends its lines but never its event (no blank line) is cut off at the same limit: the event the
+     * gateway holds until it is whole must not grow until the heap is gone either.
+     */
+    @Test
+    void anEventThatNeverEndsEndsTheStreamWithAnErrorAtTheLimit() throws Exception {
+        upstream.behave((socket, out) -> {
+            out.write(head(200, "content-type", "text/event-stream", "transfer-encoding", "chunked"));
+            out.write(chunk(STARTED));
+            String line = ": " + "a".repeat(1024 * 1024) + "\n";
+            for (int i = 0; i < 33; i++) {
+                out.write(chunk(line));
+            }
+            out.flush();
+            upstream.stall(); // without the limit the stream ends only at the read timeout
+        });
+
+        HttpResponse<String> response = post();
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).startsWith(STARTED);
+        JsonNode error = lastError(response.body());
+        assertThat(error.path("type").asText()).isEqualTo("api_error");
+        assertThat(error.path("message").asText()).isEqualTo(
+                "The upstream connection failed during the stream: the upstream sent an SSE event longer than 33554432 bytes");
+    }
+
+    /**
      * A stream whose message_stop has gone out is whole: an upstream that then holds back the body's end (or breaks)
      * is read aside, and the client is told of no error after an answer it already has.
      */
