@@ -145,6 +145,23 @@ class LauncherTest {
         assertThat(second.exitValue()).isZero();
     }
 
+    /**
+     * A lock file this user cannot open (left by a {@code sudo ./ccrouter} run, or a read-only {@code target/}; as
+     * root the test makes it a folder): the launch builds without the lock, as before there was one, rather than
+     * saying it waits for another build and then running the jar the sources left behind.
+     */
+    @Test
+    void aLockFileThatCannotBeOpenedIsBuiltWithout() throws Exception {
+        Files.createDirectories(checkout.resolve("target/.build.lock"));
+
+        Run run = launch("version");
+
+        assertThat(run.exitCode()).as(run.output()).isZero();
+        assertThat(run.output()).doesNotContain("waiting").doesNotContain(".build.lock")
+                .contains("ccrouter: building target/ccrouter.jar").contains("jar ran: version");
+        assertThat(packageCalls()).isEqualTo(1);
+    }
+
     private long packageCalls() throws IOException {
         return Files.exists(mavenCalls) ? Files.readAllLines(mavenCalls).stream()
                 .filter(line -> line.startsWith("args=") && line.contains(" package")).count() : 0;
