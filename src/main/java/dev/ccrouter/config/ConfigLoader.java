@@ -120,9 +120,9 @@ public final class ConfigLoader {
         maskAll(tree.path("auth").path("admin_keys"));
         tree.path("providers").forEach(provider -> {
             maskAll(provider.path("api_keys"));
-            maskPassword(provider, "base_url");
+            maskAddress(provider, "base_url");
         });
-        maskPassword(tree.path("upstream"), "base_url"); // https://user:…@proxy/v1, as the log shows it
+        maskAddress(tree.path("upstream"), "base_url"); // https://user:…@proxy/v1, as the log shows it
         maskPassword(tree.path("ledger"), "url");
         StringBuilder yaml = new StringBuilder("# defaults < " + configFile(flags).map(Path::toString)
                 .orElse("(no file)") + " < environment < flags\n");
@@ -140,6 +140,12 @@ public final class ConfigLoader {
     private static void mask(ObjectNode holder, String field) {
         if (holder.hasNonNull(field)) {
             holder.put(field, Secrets.mask(holder.get(field).asText()));
+        }
+    }
+
+    private static void maskAddress(JsonNode holder, String field) {
+        if (holder instanceof ObjectNode object && object.hasNonNull(field)) {
+            object.put(field, Secrets.maskAddress(object.get(field).asText()));
         }
     }
 

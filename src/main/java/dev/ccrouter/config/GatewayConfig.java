@@ -74,13 +74,7 @@ public record GatewayConfig(String host,
      * no query, where a key may be.
      */
     public String upstreamDisplay() {
-        String shown = Secrets.maskPassword(upstreamBaseUrl.toString());
-        String userInfo = upstreamBaseUrl.getRawUserInfo();
-        if (userInfo != null && !userInfo.contains(":")) {
-            shown = shown.replace("//" + userInfo + "@", "//…@");
-        }
-        int query = shown.indexOf('?');
-        return query < 0 ? shown : shown.substring(0, query);
+        return Secrets.maskAddress(upstreamBaseUrl.toString());
     }
 
     /**

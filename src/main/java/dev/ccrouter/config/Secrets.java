@@ -23,6 +23,19 @@ public final class Secrets {
         return (key.startsWith("sk-") ? "sk-" : "") + "…" + key.substring(key.length() - 4);
     }
 
+    /** A token before a URL's host without a user: {@code //token@}. */
+    private static final Pattern TOKEN = Pattern.compile("//[^/@:?#]+@");
+
+    /**
+     * A service's address as it may be shown: its password masked ({@code https://user:…@proxy/v1}), a token before
+     * its host without a user too ({@code https://…@proxy/v1}), and no query, where a key may be.
+     */
+    public static String maskAddress(String url) {
+        String shown = TOKEN.matcher(maskPassword(url)).replaceFirst("//…@");
+        int query = shown.indexOf('?');
+        return query < 0 ? shown : shown.substring(0, query);
+    }
+
     /** A URL with its password, if any, replaced by {@code …}: a database URL may carry one. */
     public static String maskPassword(String url) {
         return PASSWORD.matcher(url).replaceAll(match -> Matcher.quoteReplacement(match.group(1) != null

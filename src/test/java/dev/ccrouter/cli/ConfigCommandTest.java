@@ -68,6 +68,23 @@ class ConfigCommandTest {
                 "    base_url: https://me:…@llm.example/v1\n").doesNotContain("hunter2");
     }
 
+    /** A token before the host, or in the query, is a key too: shown as the log and /health show the address. */
+    @Test
+    void checkMasksATokenInAnAddressAsTheLogDoes() throws IOException {
+        Path file = Files.writeString(dir.resolve("ccrouter.yaml"), """
+                providers:
+                  - name: vllm
+                    base_url: https://sk-token-vllm-0123456789@llm.example/v1?key=secret-vllm
+                """);
+        Map<String, String> env = Map.of("HOME", dir.toString(),
+                "OPENROUTER_BASE_URL", "https://sk-or-v1-token-0123456789@proxy.example/api/v1");
+
+        assertThat(run(new ConfigCommand(env), "check", file.toString())).isZero();
+
+        assertThat(out.toString()).contains("  base_url: https://…@proxy.example/api/v1\n",
+                "    base_url: https://…@llm.example/v1\n").doesNotContain("token-").doesNotContain("secret-vllm");
+    }
+
     @Test
     void aRefusedAddressIsEchoedWithoutItsPassword() throws IOException {
         Path file = Files.writeString(dir.resolve("ccrouter.yaml"), """
