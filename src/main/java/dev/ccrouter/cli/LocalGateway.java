@@ -207,18 +207,25 @@ final class LocalGateway {
         return e.getMessage();
     }
 
-    private List<String> serveCommand() {
+    List<String> serveCommand() {
         List<String> command = new ArrayList<>();
         if (Files.isExecutable(Path.of("/bin/sh"))) {
             // Ignored signals stay ignored across exec, and the JVM does not install its handlers for them.
             command.addAll(List.of("/bin/sh", "-c", "trap '' INT HUP TSTP; exec \"$@\"", "ccrouter-gateway"));
         }
+        String[] serve = {"-cp", absoluteClassPath(), Main.class.getName(),
+                "serve", "--host", config.host(), "--port", String.valueOf(config.port())};
+        if (BoundedHeap.chosen(env, new String[0])) {
+            // a heap or collector chosen in JAVA_TOOL_OPTIONS or JDK_JAVA_OPTIONS is left alone, as a bare java -jar
+            // leaves it: the bound on the command line would override it
+            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            command.addAll(List.of(serve));
+            return command;
+        }
         // The bounded heap and the start-up cache the launcher runs the jar with: -XX:+UseSerialGC alone left the
         // heap limit at a quarter of the machine's memory, which Serial grows into before it collects.
         command.addAll(BoundedHeap.command(Path.of(System.getProperty("java.home")),
-                BoundedHeap.cacheBeside(BoundedHeap.runningJar(), Runtime.version().feature()),
-                new String[] {"-cp", absoluteClassPath(), Main.class.getName(),
-                        "serve", "--host", config.host(), "--port", String.valueOf(config.port())}));
+                BoundedHeap.cacheBeside(BoundedHeap.runningJar(), Runtime.version().feature()), serve));
         return command;
     }
 

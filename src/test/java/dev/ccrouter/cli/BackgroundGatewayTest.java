@@ -3,6 +3,8 @@ package dev.ccrouter.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.ccrouter.config.ConfigLoader;
+import dev.ccrouter.config.GatewayConfig;
 import dev.ccrouter.testing.FakeUpstream;
 import dev.ccrouter.testing.SseCapture;
 import java.io.IOException;
@@ -206,6 +208,23 @@ class BackgroundGatewayTest {
         } finally {
             other.destroy();
         }
+    }
+
+    /**
+     * A heap or collector the user chose in JAVA_TOOL_OPTIONS or JDK_JAVA_OPTIONS is left alone, as a bare
+     * {@code java -jar} leaves it ({@link BoundedHeap}): the bound given on the command line would override it.
+     */
+    @Test
+    void aHeapChosenInTheEnvironmentIsLeftToTheBackgroundGateway() {
+        env.put("JAVA_TOOL_OPTIONS", "-Xmx2g");
+        GatewayConfig config = new ConfigLoader(env).load(ConfigLoader.Flags.NONE);
+
+        assertThat(new LocalGateway(config, env).serveCommand()).doesNotContain("-Xmx768m", "-XX:+UseSerialGC")
+                .containsSubsequence(Main.class.getName(), "serve");
+
+        env.remove("JAVA_TOOL_OPTIONS");
+        assertThat(new LocalGateway(config, env).serveCommand())
+                .containsSubsequence(BoundedHeap.FLAGS.toArray(String[]::new));
     }
 
     /** A data directory the user may not write to: the JDK's exception names the file and nothing else. */
