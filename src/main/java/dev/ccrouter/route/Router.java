@@ -1,6 +1,7 @@
 package dev.ccrouter.route;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ccrouter.config.ConfigException;
 import dev.ccrouter.config.GatewayConfig;
@@ -287,10 +288,19 @@ public final class Router {
             ((ObjectNode) request).put("system", withoutSubagentTag(system.asText()));
             return;
         }
-        for (JsonNode block : system) {
+        if (!(system instanceof ArrayNode blocks)) {
+            return;
+        }
+        for (int i = blocks.size() - 1; i >= 0; i--) {
+            JsonNode block = blocks.get(i);
             JsonNode text = block.path("text");
             if (block.isObject() && text.isTextual() && text.asText().contains(SUBAGENT_TAG_OPEN)) {
-                ((ObjectNode) block).put("text", withoutSubagentTag(text.asText()));
+                String rest = withoutSubagentTag(text.asText());
+                if (rest.isBlank()) {
+                    blocks.remove(i); // a block that held the tag alone: Anthropic refuses an empty text block
+                } else {
+                    ((ObjectNode) block).put("text", rest);
+                }
             }
         }
     }

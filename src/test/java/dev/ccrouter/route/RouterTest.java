@@ -127,6 +127,11 @@ class RouterTest {
         Router.removeSubagentTag(asBlocks);
         assertThat(asBlocks.path("system").toString()).isEqualTo("[{\"type\":\"text\",\"text\":\"You are Claude Code.\"},"
                 + "{\"type\":\"text\",\"text\":\"You review code.\"}]");
+
+        ObjectNode tagAlone = withSystemBlocks("You are Claude Code.", "<CCR-SUBAGENT-MODEL>local,qwen3-coder</CCR-SUBAGENT-MODEL>\n");
+        Router.removeSubagentTag(tagAlone);
+        assertThat(tagAlone.path("system").toString())
+                .isEqualTo("[{\"type\":\"text\",\"text\":\"You are Claude Code.\"}]"); // no empty block left
     }
 
     @Test
