@@ -68,7 +68,8 @@ record Preset(String description,
                        String maxTokensField,
                        Boolean promptCacheKey,
                        List<String> refusedFields,
-                       Boolean assistantAfterToolResults) {
+                       Boolean assistantAfterToolResults,
+                       String sessionHeader) {
     }
 
     /** Capability settings; null fields keep what was there before. */

@@ -346,6 +346,6 @@ public final class Router {
                 spec.sessionId(), spec.streamUsageOption(),
                 spec.maxTokensField() != null ? spec.maxTokensField() : "max_tokens",
                 Boolean.TRUE.equals(spec.promptCacheKey()), Set.copyOf(spec.refusedFields()),
-                Boolean.TRUE.equals(spec.assistantAfterToolResults()));
+                Boolean.TRUE.equals(spec.assistantAfterToolResults()), spec.sessionHeader());
     }
 }

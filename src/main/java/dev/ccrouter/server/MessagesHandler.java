@@ -53,6 +53,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,6 +70,7 @@ import org.slf4j.LoggerFactory;
 final class MessagesHandler implements Handler {
     private static final Logger LOG = LoggerFactory.getLogger(MessagesHandler.class);
     private static final HeaderName SESSION_ID = HeaderNames.create("x-claude-code-session-id");
+    private static final Pattern SESSION_ID_SHAPE = Pattern.compile("[A-Za-z0-9-]{1,128}");
     /** OpenRouter's app attribution headers, passed on to the upstream as the client sent them. */
     private static final HeaderName HTTP_REFERER = HeaderNames.create(UpstreamClient.HTTP_REFERER);
     private static final HeaderName X_TITLE = HeaderNames.create(UpstreamClient.X_TITLE);
@@ -353,6 +355,7 @@ final class MessagesHandler implements Handler {
                 router.refusedFields().leaveOut(candidate, chat.body());
                 payload = RequestBody.json(json, chat.body(), req.headers().contentLength().orElse(0));
                 stream = chat.stream();
+                headers = sessionHeader(provider, sessionId);
             }
             Posted posted;
             try {
@@ -420,6 +423,18 @@ final class MessagesHandler implements Handler {
             response.close();
             exchange.retries++;
         }
+    }
+
+    /**
+     * The provider's header for Claude Code's session id (xAI's {@code x-grok-conv-id}), when it has one and the
+     * client sent an id of the usual shape (a UUID: nothing a header could be bent with).
+     */
+    private static Map<String, String> sessionHeader(Provider provider, String sessionId) {
+        String name = provider.dialect().sessionHeader();
+        if (name == null || sessionId == null || !SESSION_ID_SHAPE.matcher(sessionId).matches()) {
+            return Map.of();
+        }
+        return Map.of(name, sessionId);
     }
 
     /**

@@ -25,6 +25,8 @@ package dev.ccrouter.translate;
  *                          after them:
  *                          Mistral answers 400 "Unexpected role 'user' after role 'tool'", and a Claude Code turn that
  *                          carries text beside its tool results is sent that way
+ * @param sessionHeader     a request header that carries Claude Code's session id, or null: xAI's
+ *                          {@code x-grok-conv-id} sends a conversation to the server that holds its cached prefix
  */
 public record Dialect(ReasoningRequest reasoningRequest,
                       ReasoningReplay reasoningReplay,
@@ -33,7 +35,8 @@ public record Dialect(ReasoningRequest reasoningRequest,
                       String maxTokensField,
                       boolean promptCacheKey,
                       java.util.Set<String> refusedFields,
-                      boolean assistantAfterToolResults) {
+                      boolean assistantAfterToolResults,
+                      String sessionHeader) {
 
     public Dialect {
         refusedFields = java.util.Set.copyOf(refusedFields);
@@ -49,7 +52,7 @@ public record Dialect(ReasoningRequest reasoningRequest,
     public Dialect(ReasoningRequest reasoningRequest, ReasoningReplay reasoningReplay, boolean sessionId,
                    boolean streamUsageOption, String maxTokensField, boolean promptCacheKey) {
         this(reasoningRequest, reasoningReplay, sessionId, streamUsageOption, maxTokensField, promptCacheKey,
-                java.util.Set.of(), false);
+                java.util.Set.of(), false, null);
     }
 
     /** How a request asks for thinking. */

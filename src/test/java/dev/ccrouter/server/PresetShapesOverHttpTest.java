@@ -148,6 +148,8 @@ class PresetShapesOverHttpTest {
             default -> "Bearer sk-" + preset;
         };
         assertThat(received.headers().get("authorization")).isEqualTo(expectedAuth);
+        // xAI's cache is per server: the session's requests carry its id to land where its prefix is
+        assertThat(received.headers().get("x-grok-conv-id")).isEqualTo(preset.equals("xai") ? "session-1" : null);
         matchesGolden(FIXTURES.resolve(preset).resolve("request.json"), received.body());
     }
 
