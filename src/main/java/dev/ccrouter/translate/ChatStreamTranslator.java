@@ -60,6 +60,18 @@ public final class ChatStreamTranslator {
     private final StringBuilder heldText = new StringBuilder();
     /** Whitespace that came where a text block would open: it opens none until text follows ({@link #appendText}). */
     private final StringBuilder blankText = new StringBuilder();
+    /** Reasoning a server without a reasoning parser writes into the content, between think tags. */
+    private final ThinkTags thinkTags = new ThinkTags(new ThinkTags.Sink() {
+        @Override
+        public void thinking(String text) {
+            onThinking(text, null);
+        }
+
+        @Override
+        public void text(String text) {
+            onText(text);
+        }
+    });
     /** Reasoning details of another format than Anthropic's, for the open thinking block's carrier signature. */
     private final List<ObjectNode> carried = new ArrayList<>();
     private final List<ToolCall> toolCalls = new ArrayList<>();
@@ -273,7 +285,7 @@ public final class ChatStreamTranslator {
         }
         JsonNode content = delta.get("content");
         if (content != null && content.isTextual() && !content.asText().isEmpty()) {
-            onText(content.asText());
+            thinkTags.accept(content.asText());
         } else if (content != null && content.isArray()) {
             onContentParts(content);
         }
@@ -472,6 +484,7 @@ public final class ChatStreamTranslator {
                     "The upstream sent a tool call without a function name; the response is unusable."));
             return;
         }
+        thinkTags.end();
         settleThinking();
         closeOpenBlock();
         if (context.webSearchQuery() != null && !webSearchResults.isEmpty()) {

@@ -69,6 +69,26 @@ class ChatStreamTranslatorTest {
         assertTrue(AnthropicStreamGrammar.check(frames).completed());
     }
 
+    /** A server without a reasoning parser writes the thinking into the content, between think tags. */
+    @Test
+    void thinkTagsAtTheStartOfTheContentAreAThinkingBlock() {
+        translator.start();
+        translator.onChunk(chunk("{\"content\":\"<think>Plan\"}", null));
+        translator.onChunk(chunk("{\"content\":\" it.</thi\"}", null));
+        translator.onChunk(chunk("{\"content\":\"nk>\\n\\nDone.\"}", "stop"));
+        translator.onDone();
+
+        assertEquals(List.of("message_start", "content_block_start", "content_block_delta", "content_block_delta",
+                "content_block_stop", "content_block_start", "content_block_delta", "content_block_stop",
+                "message_delta", "message_stop"), events());
+        assertEquals("thinking", frames.get(1).data().at("/content_block/type").asText());
+        assertEquals("Plan it.", frames.get(2).data().at("/delta/thinking").asText()
+                + frames.get(3).data().at("/delta/thinking").asText());
+        assertEquals("text", frames.get(5).data().at("/content_block/type").asText());
+        assertEquals("Done.", frames.get(6).data().at("/delta/text").asText());
+        assertTrue(AnthropicStreamGrammar.check(frames).completed());
+    }
+
     @Test
     void whitespaceBeforeTextLeadsIt() {
         translator.start();
