@@ -11,17 +11,22 @@ import org.junit.jupiter.params.provider.CsvSource;
 class ThinkTagsTest {
     /** What came out, in order: "T:" thinking, "A:" answer text, consecutive pieces of a kind joined. */
     private final List<String> out = new ArrayList<>();
-    private final ThinkTags tags = new ThinkTags(new ThinkTags.Sink() {
-        @Override
-        public void thinking(String text) {
-            add("T:", text);
-        }
+    private final ThinkTags tags = reader();
 
-        @Override
-        public void text(String text) {
-            add("A:", text);
-        }
-    });
+    /** A reader whose pieces go to {@link #out}. */
+    private ThinkTags reader() {
+        return new ThinkTags(new ThinkTags.Sink() {
+            @Override
+            public void thinking(String text) {
+                add("T:", text);
+            }
+
+            @Override
+            public void text(String text) {
+                add("A:", text);
+            }
+        });
+    }
 
     private void add(String kind, String text) {
         if (!out.isEmpty() && out.getLast().startsWith(kind)) {
@@ -44,17 +49,7 @@ class ThinkTagsTest {
 
     private List<String> read(List<String> pieces) {
         out.clear();
-        ThinkTags fresh = new ThinkTags(new ThinkTags.Sink() {
-            @Override
-            public void thinking(String text) {
-                add("T:", text);
-            }
-
-            @Override
-            public void text(String text) {
-                add("A:", text);
-            }
-        });
+        ThinkTags fresh = reader();
         pieces.stream().filter(piece -> !piece.isEmpty()).forEach(fresh::accept);
         fresh.end();
         return List.copyOf(out);
