@@ -247,11 +247,10 @@ final class AnthropicPassthrough {
      * the whole events read until they are sent.
      */
     private final class UsageReader {
-        private final LineBuffer line = new LineBuffer();
-        /** The whole lines of the event being read. */
-        private final LineBuffer event = new LineBuffer();
-        /** Whole events read and not sent yet. */
-        private final ByteArrayOutputStream events = new ByteArrayOutputStream();
+        private final HeldBytes line = new HeldBytes();
+        /** Whole lines read and not sent yet: whole events ({@link #whole} bytes), then the lines of the event begun. */
+        private final HeldBytes pending = new HeldBytes();
+        private int whole;
         private final Exchange exchange;
         private final List<String> secrets;
         private ObjectNode usage;
@@ -294,34 +293,34 @@ final class AnthropicPassthrough {
             String text = line.toString(StandardCharsets.UTF_8).strip();
             byte[] replaced = onLine(text);
             if (replaced != null) {
-                event.writeBytes(replaced);
+                pending.writeBytes(replaced);
             } else {
-                event.write(line.buf(), 0, line.size());
+                pending.write(line.buf(), 0, line.size());
             }
-            event.write('\n');
+            pending.write('\n');
             line.reset();
             if (text.isEmpty()) { // the blank line that ends an event: it can go
-                events.write(event.buf(), 0, event.size());
-                event.reset();
-            } else if (event.size() > SseLineReader.DEFAULT_MAX_BYTES) { // lines that never end their event
-                event.reset(); // never sent: the stream ends here
+                whole = pending.size();
+            } else if (pending.size() - whole > SseLineReader.DEFAULT_MAX_BYTES) { // lines that never end their event
+                pending.keepFirst(whole); // the event begun is never sent: the stream ends here
                 throw new SseLineReader.TooLong("event", SseLineReader.DEFAULT_MAX_BYTES);
             }
         }
 
         /** Sends the whole events read so far. */
         void sendEvents(OutputStream client) throws IOException {
-            if (events.size() > 0) {
-                events.writeTo(client);
-                events.reset();
+            if (whole > 0) {
+                client.write(pending.buf(), 0, whole);
+                pending.dropFirst(whole);
+                whole = 0;
             }
         }
 
         /** Sends what is left once the stream ends: whole events not sent yet, an event and a line without their end. */
         void sendRest(OutputStream client) throws IOException {
-            sendEvents(client);
-            event.writeTo(client);
-            event.reset();
+            pending.writeTo(client);
+            pending.reset();
+            whole = 0;
             line.writeTo(client);
             line.reset();
         }
@@ -403,10 +402,21 @@ final class AnthropicPassthrough {
         }
     }
 
-    /** A line's (or an event's) bytes, lent to what waits to be sent without a copy of their own. */
-    private static final class LineBuffer extends ByteArrayOutputStream {
+    /** Bytes lent to what reads or sends them without a copy of their own. */
+    private static final class HeldBytes extends ByteArrayOutputStream {
         byte[] buf() {
             return buf;
+        }
+
+        /** Keeps the first {@code length} bytes. */
+        void keepFirst(int length) {
+            count = length;
+        }
+
+        /** Drops the first {@code length} bytes (sent), moving the rest (the event begun, usually short) up. */
+        void dropFirst(int length) {
+            System.arraycopy(buf, length, buf, 0, count - length);
+            count -= length;
         }
     }
 
