@@ -56,27 +56,34 @@ final class ThinkTags {
     }
 
     private void leading(String piece) {
-        held.append(piece);
-        String start = held.toString().stripLeading();
+        String content = withHeld(piece);
+        String start = content.stripLeading();
         if (start.startsWith(OPEN)) {
             state = State.THINKING;
-            held.setLength(0);
             thinking(start.substring(OPEN.length()));
-        } else if (!OPEN.startsWith(start)) { // not a tag, nor the beginning of one: the answer, whole
+        } else if (OPEN.startsWith(start)) { // only whitespace or the beginning of the tag so far: the next piece tells
+            held.append(content);
+        } else { // not a tag, nor the beginning of one: the answer, whole
             state = State.ANSWER;
-            String answer = held.toString();
-            held.setLength(0);
-            sink.text(answer);
-        } // else only whitespace or the beginning of the tag so far: the next piece tells
+            sink.text(content);
+        }
+    }
+
+    /** What is held, then the piece; nothing is held afterwards. Without a copy when nothing was (the usual case). */
+    private String withHeld(String piece) {
+        if (held.isEmpty()) {
+            return piece;
+        }
+        String content = held.append(piece).toString();
+        held.setLength(0);
+        return content;
     }
 
     private void thinking(String piece) {
-        held.append(piece);
-        String text = held.toString();
+        String text = withHeld(piece);
         int close = text.indexOf(CLOSE);
         if (close >= 0) {
             state = State.AFTER_THINKING;
-            held.setLength(0);
             if (close > 0) {
                 sink.thinking(text.substring(0, close));
             }
@@ -87,7 +94,6 @@ final class ThinkTags {
         if (kept < text.length()) {
             sink.thinking(text.substring(0, text.length() - kept));
         }
-        held.setLength(0);
         held.append(text, text.length() - kept, text.length());
     }
 
