@@ -248,7 +248,7 @@ final class MessagesHandler implements Handler {
                 stream(started != null ? started : openStream(res, exchange, departures), started != null, response,
                         context, exchange, secrets);
                 if (exchange.bill == null || exchange.bill.estimated()) { // no usage chunk: cut off before it
-                    exchange.usageLookup = usageLookup(answer, exchange.generationId, chat);
+                    exchange.usageLookup = usageLookup(answer, exchange.generationId, chat, searchFee);
                 }
             } else {
                 JsonNode completion = parseUpstreamJson(response);
@@ -598,7 +598,8 @@ final class MessagesHandler implements Handler {
      * How to ask the provider later what a stream that ended without its usage (the client left, the upstream broke
      * off) used and cost; null when the provider keeps no such record or the stream never named its generation.
      */
-    private GenerationLookups.Lookup usageLookup(Answer answer, String generationId, ChatRequest chat) {
+    private GenerationLookups.Lookup usageLookup(Answer answer, String generationId, ChatRequest chat,
+                                                 boolean searchFee) {
         Provider provider = answer.candidate.provider();
         if (generationId == null || !provider.generationStats()) {
             return null;
@@ -606,7 +607,7 @@ final class MessagesHandler implements Handler {
         String header = answer.key != null ? provider.authHeader() : null;
         return GenerationLookups.Lookup.of(provider.baseUrl(), generationId, header,
                 header != null ? provider.authValue(answer.key) : null, chat.cacheTtls(), prices(answer.candidate),
-                chat.body().has("plugins")); // the web plugin's fee is in the recorded cost too
+                searchFee); // the web plugin's fee is in the recorded cost too
     }
 
     /** A streaming request answered by an upstream that does not stream: the whole answer as one stream. */
