@@ -23,10 +23,9 @@ public record LedgerSettings(boolean enabled, String url, int queueSize, Duratio
         return url.startsWith("jdbc:postgresql:");
     }
 
-    /** The URL for messages: without its query, where a password may be, and with a password before its host masked. */
+    /** The URL for messages, as any service's address is shown ({@link Secrets#maskAddress}): no password, no query. */
     public String displayUrl() {
-        int query = url.indexOf('?');
-        return Secrets.maskPassword(query < 0 ? url : url.substring(0, query)); // user:password@ in the address too
+        return Secrets.maskAddress(url);
     }
 
     private static String sqliteUrl(Path dataDir) {
