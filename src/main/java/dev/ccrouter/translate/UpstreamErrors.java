@@ -6,6 +6,7 @@ import dev.ccrouter.api.anthropic.AnthropicError;
 import dev.ccrouter.api.anthropic.ErrorType;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -23,16 +24,15 @@ public final class UpstreamErrors {
             "(\\d+) (?:of text input|in the messages)|your request has (\\d+) input tokens");
     private static final Pattern OUTPUT_PART = Pattern.compile(
             "(\\d+) (?:in the output|in the completion)|max_(?:completion_)?tokens' is too large: (\\d+)");
-    /** llama.cpp's server: "request (N tokens) exceeds the available context size (M tokens), try increasing it". */
-    private static final Pattern CONTEXT_SIZE = Pattern.compile(
-            "\\((\\d+) tokens\\) exceeds the available context size \\((\\d+) tokens\\)");
     /**
-     * Other providers' overflows that name the prompt's size, then the limit: Gemini's "The input token count (N)
-     * exceeds the maximum number of tokens allowed (M)" and Mistral's "Prompt contains N tokens, too large for model
-     * with M maximum context length".
+     * Overflows that name the prompt's size, then the limit: llama.cpp's server's "request (N tokens) exceeds the
+     * available context size (M tokens), try increasing it", Gemini's "The input token count (N) exceeds the maximum
+     * number of tokens allowed (M)" and Mistral's "Prompt contains N tokens, too large for model with M maximum context
+     * length".
      */
     private static final Pattern PROMPT_THEN_LIMIT = Pattern.compile(
-            "input token count \\((\\d+)\\) exceeds the maximum number of tokens allowed \\((\\d+)\\)"
+            "\\((\\d+) tokens\\) exceeds the available context size \\((\\d+) tokens\\)"
+                    + "|input token count \\((\\d+)\\) exceeds the maximum number of tokens allowed \\((\\d+)\\)"
                     + "|Prompt contains (\\d+) tokens, too large for model with (\\d+) maximum context length");
     /**
      * And those that name the limit first: Moonshot's "exceeded model token limit: M (requested: N)" (N counts the
@@ -48,7 +48,7 @@ public final class UpstreamErrors {
      * can be left out. Nothing else ({@code messages}, {@code tools}, {@code max_tokens}, {@code response_format}…)
      * is ever dropped on an upstream's word.
      */
-    private static final java.util.Set<String> OPTIONAL_FIELDS = java.util.Set.of("reasoning_effort", "reasoning",
+    private static final Set<String> OPTIONAL_FIELDS = Set.of("reasoning_effort", "reasoning",
             "thinking", "enable_thinking", "chat_template_kwargs", "top_k", "top_p", "temperature", "stop",
             "parallel_tool_calls", "stream_options", "user", "metadata", "session_id", "prompt_cache_key", "seed",
             "service_tier", "frequency_penalty", "presence_penalty");
@@ -82,8 +82,7 @@ public final class UpstreamErrors {
             if (error != null && error.path("n_prompt_tokens").isIntegralNumber()
                     && error.path("n_ctx").isIntegralNumber() && !message.startsWith("prompt is too long")) {
                 // llama.cpp's exceed_context_size_error: older servers give the counts only as fields
-                message = "prompt is too long: " + error.get("n_prompt_tokens").asLong() + " tokens > "
-                        + error.get("n_ctx").asLong() + " maximum";
+                message = promptTooLong(error.get("n_prompt_tokens").asText(), error.get("n_ctx").asText());
             }
         }
         int anthropicStatus = switch (type) {
@@ -109,13 +108,8 @@ public final class UpstreamErrors {
         if (!refusal.find()) {
             return null;
         }
-        for (int group = 1; group <= refusal.groupCount(); group++) {
-            if (refusal.group(group) != null) {
-                String field = snakeCase(refusal.group(group));
-                return OPTIONAL_FIELDS.contains(field) ? field : null;
-            }
-        }
-        return null;
+        String field = snakeCase(refusal.group(matchedGroup(refusal)));
+        return OPTIONAL_FIELDS.contains(field) ? field : null;
     }
 
     private static String snakeCase(String name) {
@@ -191,19 +185,15 @@ public final class UpstreamErrors {
      * {@code input length and `max_tokens` exceed context limit: I + O > M} (Claude Code then retries with less output).
      */
     static String contextLengthWording(String message) {
-        Matcher contextSize = CONTEXT_SIZE.matcher(message);
-        if (contextSize.find()) {
-            return "prompt is too long: " + contextSize.group(1) + " tokens > " + contextSize.group(2) + " maximum";
-        }
         Matcher promptFirst = PROMPT_THEN_LIMIT.matcher(message);
         if (promptFirst.find()) {
-            int at = promptFirst.group(1) != null ? 1 : 3;
-            return "prompt is too long: " + promptFirst.group(at) + " tokens > " + promptFirst.group(at + 1) + " maximum";
+            int prompt = matchedGroup(promptFirst);
+            return promptTooLong(promptFirst.group(prompt), promptFirst.group(prompt + 1));
         }
         Matcher limitFirst = LIMIT_THEN_PROMPT.matcher(message);
         if (limitFirst.find()) {
-            int at = limitFirst.group(1) != null ? 1 : 3;
-            return "prompt is too long: " + limitFirst.group(at + 1) + " tokens > " + limitFirst.group(at) + " maximum";
+            int limit = matchedGroup(limitFirst);
+            return promptTooLong(limitFirst.group(limit + 1), limitFirst.group(limit));
         }
         Long max = number(MAX_CONTEXT, message);
         if (max == null) {
@@ -221,20 +211,26 @@ public final class UpstreamErrors {
         if (prompt == null) {
             return message;
         }
+        return promptTooLong(prompt.toString(), max.toString());
+    }
+
+    /** Anthropic's wording of a prompt over the context window, which Claude Code compacts on. */
+    private static String promptTooLong(String prompt, String max) {
         return "prompt is too long: " + prompt + " tokens > " + max + " maximum";
     }
 
     private static Long number(Pattern pattern, String text) {
         Matcher m = pattern.matcher(text);
-        if (!m.find()) {
-            return null;
+        return m.find() ? Long.valueOf(m.group(matchedGroup(m))) : null;
+    }
+
+    /** The first group that took part in a match of alternatives, each with groups of its own. */
+    private static int matchedGroup(Matcher match) {
+        int group = 1;
+        while (match.group(group) == null) {
+            group++;
         }
-        for (int group = 1; group <= m.groupCount(); group++) {
-            if (m.group(group) != null) {
-                return Long.valueOf(m.group(group));
-            }
-        }
-        return null;
+        return group;
     }
 
     private JsonNode errorObject(byte[] body) {
