@@ -42,14 +42,15 @@ public record Provider(String name,
 
     /** What {@code model} accepts: the preset's defaults, its model patterns, then the configuration's overrides. */
     public ModelCapabilities capabilities(String model) {
-        return capabilities(model, null);
+        return capabilities(model, null, null);
     }
 
     /**
      * What {@code model} accepts: the preset's defaults, its model patterns, what the provider's catalog lists for
-     * it (OpenRouter's {@code /models}; null when it lists nothing), then the configuration's overrides.
+     * it (OpenRouter's {@code /models}; null when it lists nothing), the configuration's {@code max_output_tokens}
+     * for the model (null: none), then the provider's own overrides ({@code providers[].models}), the most specific.
      */
-    public ModelCapabilities capabilities(String model, ModelCatalog.Facts listed) {
+    public ModelCapabilities capabilities(String model, ModelCatalog.Facts listed, Integer outputLimit) {
         ModelCapabilities caps = apply(ModelCapabilities.PLAIN, preset.capabilities());
         if (preset.models() != null) {
             for (Preset.ModelSpec spec : preset.models()) {
@@ -62,6 +63,9 @@ public record Provider(String name,
         if (listed != null) {
             caps = apply(caps, new Preset.CapabilitySpec(null, null, null, listed.maxOutputTokens(),
                     listed.contextWindow(), null, null, null, listed.imageInput(), null, null, null, null, null));
+        }
+        if (outputLimit != null) {
+            caps = caps.withMaxOutputTokens(outputLimit);
         }
         return apply(caps, modelOverrides.get(model));
     }

@@ -194,12 +194,6 @@ public final class Router {
         }
         ModelCapabilities caps = capabilities(provider, ref.model(),
                 provider.pricedByCatalog() ? catalog.facts(ref.model()) : null);
-        Integer limit = outputLimits.get(ref.model());
-        // The provider's own limit for the model (providers[].models) is more specific than max_output_tokens.
-        Preset.CapabilitySpec own = provider.modelOverrides().get(ref.model());
-        if (limit != null && (own == null || own.maxOutputTokens() == null)) {
-            caps = caps.withMaxOutputTokens(limit);
-        }
         return new RouteDecision.Candidate(provider,
                 new UpstreamTarget(requested, ref.model(), caps, provider.dialect()));
     }
@@ -215,7 +209,7 @@ public final class Router {
         if (known != null) {
             return known;
         }
-        ModelCapabilities caps = provider.capabilities(model, listed);
+        ModelCapabilities caps = provider.capabilities(model, listed, outputLimits.get(model));
         if (capabilities.size() < MAX_REMEMBERED_CAPABILITIES) {
             capabilities.put(key, caps);
         }
