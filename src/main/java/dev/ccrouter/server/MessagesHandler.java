@@ -328,7 +328,7 @@ final class MessagesHandler implements Handler {
                 req.headers().first(X_TITLE).orElse(null));
         JsonNode webSearch = WebSearch.tool(body);
         TargetCooldowns cooldowns = router.cooldowns();
-        List<Candidate> targets = cooldowns.usable(fitting(searching(decision, webSearch), estimate));
+        List<Candidate> targets = cooldowns.usable(fitting(searching(decision, webSearch), estimate), clientKey);
         for (int i = 0; i < targets.size(); i++) {
             Candidate candidate = targets.get(i);
             boolean last = i == targets.size() - 1;
@@ -380,10 +380,15 @@ final class MessagesHandler implements Handler {
                 payload.recycle(); // sent, or given up on: its array may serve the next body
             }
             UpstreamResponse response = posted.response();
+            String forwardedKey = router.keys(provider) == null ? posted.key() : null;
             if (!worthAnotherTarget(response.status())) {
-                cooldowns.answered(candidate);
+                cooldowns.answered(candidate, forwardedKey);
             } else {
-                cooldowns.failed(candidate);
+                if (response.status() == 429 && forwardedKey != null) {
+                    cooldowns.rateLimited(candidate, forwardedKey); // that client's key, not the target, is spent
+                } else {
+                    cooldowns.failed(candidate);
+                }
                 if (!last) {
                     response.close();
                     exchange.fallbacks++;

@@ -59,6 +59,29 @@ class TargetCooldownsTest {
     }
 
     @Test
+    void aForwardedKeysRateLimitCoolsTheTargetForThatKeyAloneForTheCooldown() {
+        cooldowns.rateLimited(targets.get(0), "sk-spent");
+
+        assertThat(usableFor("sk-spent")).containsExactly("b,m", "openrouter,x/m");
+        assertThat(usableFor("sk-other")).containsExactly("a,m", "b,m", "openrouter,x/m");
+        assertThat(usable()).containsExactly("a,m", "b,m", "openrouter,x/m");
+        clock.advance(Duration.ofSeconds(30));
+        assertThat(usableFor("sk-spent")).containsExactly("a,m", "b,m", "openrouter,x/m");
+    }
+
+    @Test
+    void aTargetThatAnswersAForwardedKeyIsTrustedAgainForIt() {
+        cooldowns.rateLimited(targets.get(0), "sk-spent");
+        cooldowns.answered(targets.get(0), "sk-spent");
+
+        assertThat(usableFor("sk-spent")).containsExactly("a,m", "b,m", "openrouter,x/m");
+    }
+
+    private List<String> usableFor(String callerKey) {
+        return cooldowns.usable(targets, callerKey).stream().map(Candidate::label).toList();
+    }
+
+    @Test
     void whenEveryTargetIsCoolingTheFirstAloneIsTried() {
         targets.forEach(cooldowns::failed);
 

@@ -134,6 +134,28 @@ class FallbackEndToEndTest {
     }
 
     @Test
+    void aRateLimitOnOneClientsForwardedKeyCoolsTheTargetForThatClientOnly() {
+        primary.answer((request, res) -> (request.headers().get("authorization").equals("Bearer sk-spent-key")
+                ? FakeUpstream.json(429, "{\"error\":{\"message\":\"Rate limit exceeded\",\"code\":429}}")
+                : FakeUpstream.text("From the primary.")).answer(request, res));
+        startGateway();
+        AnthropicClient spent = AnthropicOkHttpClient.builder().baseUrl(gateway.baseUrl()).apiKey("sk-spent-key")
+                .maxRetries(0).build();
+
+        Message first = spent.messages().create(params()).validate();
+        Message again = spent.messages().create(params()).validate();
+        Answered other = whole();
+
+        assertThat(first.content().getFirst().asText().text()).isEqualTo("From the backup.");
+        assertThat(again.content().getFirst().asText().text()).isEqualTo("From the backup.");
+        assertThat(other.provider()).as("another client's key is not rate-limited").isEqualTo("primary,model-a");
+        assertThat(primary.requests()).extracting(r -> r.headers().get("authorization"))
+                .as("the spent key's client skips the primary while it cools for that key")
+                .containsExactly("Bearer sk-spent-key", "Bearer sk-client-key");
+        assertThat(backup.requests()).hasSize(2);
+    }
+
+    @Test
     void claudeCodeSizedBodiesReachEveryTargetWhole() {
         primary.answer(FakeUpstream.json(503, OVERLOADED));
         startGateway();
