@@ -22,8 +22,9 @@ import java.util.Optional;
 final class ClaudeEnvironment {
     static final String NO_KEY = "no API key: export OPENROUTER_API_KEY=sk-or-… (or ANTHROPIC_AUTH_TOKEN / "
             + "ANTHROPIC_API_KEY) and run this again";
-    static final List<String> MODEL_VARIABLES = List.of("ANTHROPIC_MODEL", "ANTHROPIC_DEFAULT_OPUS_MODEL",
-            "ANTHROPIC_DEFAULT_SONNET_MODEL", "ANTHROPIC_DEFAULT_HAIKU_MODEL", "ANTHROPIC_SMALL_FAST_MODEL");
+    static final List<String> MODEL_VARIABLES = List.of("ANTHROPIC_MODEL", "ANTHROPIC_DEFAULT_FABLE_MODEL",
+            "ANTHROPIC_DEFAULT_OPUS_MODEL", "ANTHROPIC_DEFAULT_SONNET_MODEL", "ANTHROPIC_DEFAULT_HAIKU_MODEL",
+            "ANTHROPIC_SMALL_FAST_MODEL");
     private static final List<String> KEY_VARIABLES = List.of("OPENROUTER_API_KEY", "ANTHROPIC_AUTH_TOKEN",
             "ANTHROPIC_API_KEY");
 

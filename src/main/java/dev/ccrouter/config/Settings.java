@@ -66,7 +66,7 @@ public final class Settings {
             new Setting("models.sonnet", "CCROUTER_MODEL_SONNET", null, MODEL, null,
                     "upstream model for `*sonnet*` names"),
             new Setting("models.opus", "CCROUTER_MODEL_OPUS", null, MODEL, null,
-                    "upstream model for `*opus*` names (Claude Code's default)"),
+                    "upstream model for `*opus*` names (Claude Code's default) and the larger `*fable*` and `*mythos*`"),
             new Setting("max_output_tokens.<model>", null, null, POSITIVE, "a few models, see defaults.yaml",
                     "`max_tokens` above it is clamped for that upstream model"),
             new Setting("stream.ping_interval_seconds", null, null, SECONDS_TO_AN_HOUR, null,

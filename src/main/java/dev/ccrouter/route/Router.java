@@ -240,11 +240,18 @@ public final class Router {
         if (isFamily(model, "sonnet")) {
             return families.sonnet();
         }
-        if (isFamily(model, "opus")) {
+        if (isFamily(model, "opus") || LARGER_FAMILIES.stream().anyMatch(family -> isFamily(model, family))) {
             return families.opus();
         }
         return model;
     }
+
+    /**
+     * Claude families above opus that Claude Code names (its {@code fable} alias is {@code claude-fable-5-2} in
+     * 2.1.332, priced at twice opus): they map to the largest model configured, not through unchanged to an
+     * upstream that has never heard of them.
+     */
+    private static final List<String> LARGER_FAMILIES = List.of("fable", "mythos");
 
     /** Any dated or versioned Claude id ({@code claude-haiku-4-5-20251001}, {@code claude-sonnet-5}) or a bare alias. */
     private static boolean isFamily(String model, String family) {

@@ -207,6 +207,7 @@ class CodeCommandTest {
         runningGateway();
         env.putAll(Map.of("OPENROUTER_API_KEY", KEY, "ANTHROPIC_API_KEY", "sk-ant-mine", "ANTHROPIC_MODEL", "kimi-k2.5",
                 "ANTHROPIC_DEFAULT_HAIKU_MODEL", "kimi-k2-turbo-preview", "ANTHROPIC_SMALL_FAST_MODEL", "x",
+                "ANTHROPIC_DEFAULT_FABLE_MODEL", "kimi-k2.5",
                 "ANTHROPIC_CUSTOM_HEADERS", "X-Team: core", "CLAUDE_CODE_MAX_OUTPUT_TOKENS", "8192", "STUB_EXIT", "3"));
 
         int exit = code("-p", "hello world", "--model", "sonnet", "--", "--help", "--version");
