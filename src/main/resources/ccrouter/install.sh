@@ -26,7 +26,7 @@ BLOCK_END='# <<< ccrouter <<<'
 NODE_MIN_MAJOR=18
 CLAUDE_PACKAGE='@anthropic-ai/claude-code'
 # The Claude Code release this gateway is tested with; --claude-version installs another (or "latest").
-CLAUDE_CODE_VERSION='2.1.197'
+CLAUDE_CODE_VERSION='2.1.332'
 
 # Defaults per provider. For the gateway they are Claude names, which the gateway maps to the OpenRouter models its
 # operator chose: Claude Code knows them, so its model picker and /cost name and price the right model (an OpenRouter

@@ -125,7 +125,7 @@ final class InstallerSandbox {
     private String claudeScript() {
         return "#!/bin/sh\necho \"claude $*\" >> \"$STUB_CALLS\"\n"
                 + "env | grep '^ANTHROPIC_' | sort > '" + root.resolve("claude-env") + "'\n"
-                + "case $1 in --version) echo '2.1.197 (Claude Code)' ;; esac\n";
+                + "case $1 in --version) echo '2.1.332 (Claude Code)' ;; esac\n";
     }
 
     /** {@code sudo} runs its command; {@code apt-get install} puts a {@code node} of {@code nodeVersion} there. */

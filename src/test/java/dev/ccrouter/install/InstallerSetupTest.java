@@ -94,11 +94,11 @@ class InstallerSetupTest extends InstallerRuns {
 
         assertThat(run.exitCode()).as(run.output()).isZero();
         assertThat(sandbox.calls()).containsSubsequence("npm prefix -g",
-                "npm install -g @anthropic-ai/claude-code@2.1.197", "claude --version");
+                "npm install -g @anthropic-ai/claude-code@2.1.332", "claude --version");
         assertThat(run.stdout()).contains("""
-                ==> Installing Claude Code 2.1.197 (npm install -g @anthropic-ai/claude-code@2.1.197)
-                    $ npm install -g @anthropic-ai/claude-code@2.1.197
-                ==> Claude Code is installed: 2.1.197 (Claude Code)
+                ==> Installing Claude Code 2.1.332 (npm install -g @anthropic-ai/claude-code@2.1.332)
+                    $ npm install -g @anthropic-ai/claude-code@2.1.332
+                ==> Claude Code is installed: 2.1.332 (Claude Code)
                 """);
     }
 
@@ -112,7 +112,7 @@ class InstallerSetupTest extends InstallerRuns {
         assertThat(run.exitCode()).as(run.output()).isZero();
         assertThat(sandbox.calls()).contains("npm install -g @anthropic-ai/claude-code@latest");
         assertThat(bad.exitCode()).isEqualTo(2);
-        assertThat(bad.stderr()).isEqualTo("ccrouter install: --claude-version must be a version such as 2.1.197, "
+        assertThat(bad.stderr()).isEqualTo("ccrouter install: --claude-version must be a version such as 2.1.332, "
                 + "or latest\n");
     }
 

@@ -98,6 +98,11 @@ public final class ScriptedModel implements AutoCloseable {
             }
             chunks.add(delta(JSON.createObjectNode().put("content", results.toString())));
             chunks.add(finish("stop"));
+        } else if (prompt.contains("delegate")) {
+            // Claude Code's Agent tool, asked for a haiku subagent that answers before the main loop goes on
+            chunks.add(toolCallStart(0, "call_a1", "Agent", "{\"description\":\"Greet\",\"prompt\":\"Say hi\","
+                    + "\"subagent_type\":\"general-purpose\",\"model\":\"haiku\",\"run_in_background\":false}"));
+            chunks.add(finish("tool_calls"));
         } else if (prompt.contains("parallel")) {
             chunks.add(toolCallStart(0, "call_p1", "Bash", "{\"command\":"));
             chunks.add(toolCallStart(1, "call_p2", "Bash", "{\"command\":"));
