@@ -86,7 +86,8 @@ record Preset(String description,
                           ToolCallIds toolCallIds,
                           Boolean parallelToolCalls,
                           Boolean forcedToolChoice,
-                          Boolean nullableTypes) {
+                          Boolean nullableTypes,
+                          List<String> reasoningEfforts) {
     }
 
     /** The tool-call id alphabet; see {@link dev.ccrouter.translate.ToolCallIdFormat}. */

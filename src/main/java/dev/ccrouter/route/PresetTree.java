@@ -30,7 +30,7 @@ final class PresetTree {
     private static final Set<String> CAPABILITIES = Set.of("cache_control", "cache_ttl", "auto_cache_breakpoints",
             "max_output_tokens", "context_window", "tool_name_limit", "schema_keywords_to_strip",
             "stop_sequence_limit", "image_input", "pdf_input", "tool_call_ids", "parallel_tool_calls", "forced_tool_choice",
-            "nullable_types");
+            "nullable_types", "reasoning_efforts");
 
     private final String source;
 
@@ -225,13 +225,15 @@ final class PresetTree {
         String at = where + ".";
         known(map, at, keys);
         JsonNode strip = map.get("schema_keywords_to_strip");
+        JsonNode efforts = map.get("reasoning_efforts");
         return new Preset.CapabilitySpec(flag(map, "cache_control", at), flag(map, "cache_ttl", at),
                 flag(map, "auto_cache_breakpoints", at), number(map, "max_output_tokens", at),
                 number(map, "context_window", at), number(map, "tool_name_limit", at),
                 present(strip) ? texts(strip, at + "schema_keywords_to_strip") : null,
                 number(map, "stop_sequence_limit", at), flag(map, "image_input", at), flag(map, "pdf_input", at),
                 choice(map, "tool_call_ids", at, Preset.ToolCallIds.class), flag(map, "parallel_tool_calls", at),
-                flag(map, "forced_tool_choice", at), flag(map, "nullable_types", at));
+                flag(map, "forced_tool_choice", at), flag(map, "nullable_types", at),
+                present(efforts) ? texts(efforts, at + "reasoning_efforts") : null);
     }
 
     private void known(ObjectNode map, String at, Set<String> keys) {

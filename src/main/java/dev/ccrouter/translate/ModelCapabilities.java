@@ -1,5 +1,6 @@
 package dev.ccrouter.translate;
 
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -31,6 +32,10 @@ import java.util.Set;
  *                              {@code ["string", "null"]} becomes {@code type} + {@code nullable: true}, {@code const}
  *                              a one-value {@code enum}, and enums of other values than strings and unknown formats
  *                              are told in the description, where a plain JSON Schema upstream takes them as they are
+ * @param reasoningEfforts      the {@code reasoning_effort} values the model takes, lowest first, or null for the usual
+ *                              {@code low|medium|high}: a level it does not list is sent as the highest it lists, and
+ *                              {@code none}, when listed, turns thinking off for a client that disabled it (Groq's
+ *                              Qwen 3 models take only {@code none|default} and answer 400 to any other value)
  */
 public record ModelCapabilities(boolean cacheControl,
                                 boolean cacheTtl,
@@ -45,7 +50,23 @@ public record ModelCapabilities(boolean cacheControl,
                                 ToolCallIdFormat toolCallIds,
                                 boolean parallelToolCalls,
                                 boolean forcedToolChoice,
-                                boolean nullableTypes) {
+                                boolean nullableTypes,
+                                List<String> reasoningEfforts) {
+
+    public ModelCapabilities {
+        reasoningEfforts = reasoningEfforts == null || reasoningEfforts.isEmpty() ? null : List.copyOf(reasoningEfforts);
+    }
+
+    /** A model that takes the usual {@code reasoning_effort} levels. */
+    public ModelCapabilities(boolean cacheControl, boolean cacheTtl, boolean autoCacheBreakpoints,
+                             Integer maxOutputTokens, Integer contextWindow, int toolNameLimit,
+                             Set<String> schemaKeywordsToStrip, int stopSequenceLimit, boolean imageInput,
+                             boolean pdfInput, ToolCallIdFormat toolCallIds, boolean parallelToolCalls,
+                             boolean forcedToolChoice, boolean nullableTypes) {
+        this(cacheControl, cacheTtl, autoCacheBreakpoints, maxOutputTokens, contextWindow, toolNameLimit,
+                schemaKeywordsToStrip, stopSequenceLimit, imageInput, pdfInput, toolCallIds, parallelToolCalls,
+                forcedToolChoice, nullableTypes, null);
+    }
 
     /** A model that reads images and PDFs, takes any tool-call id and the {@code parallel_tool_calls} switch. */
     public ModelCapabilities(boolean cacheControl, boolean cacheTtl, boolean autoCacheBreakpoints,
@@ -73,24 +94,24 @@ public record ModelCapabilities(boolean cacheControl,
     public ModelCapabilities withCaching(boolean markers, boolean ttl, boolean autoBreakpoints) {
         return new ModelCapabilities(markers, ttl, autoBreakpoints, maxOutputTokens, contextWindow, toolNameLimit,
                 schemaKeywordsToStrip, stopSequenceLimit, imageInput, pdfInput, toolCallIds,
-                parallelToolCalls, forcedToolChoice, nullableTypes);
+                parallelToolCalls, forcedToolChoice, nullableTypes, reasoningEfforts);
     }
 
     public ModelCapabilities withMaxOutputTokens(Integer limit) {
         return new ModelCapabilities(cacheControl, cacheTtl, autoCacheBreakpoints, limit, contextWindow, toolNameLimit,
                 schemaKeywordsToStrip, stopSequenceLimit, imageInput, pdfInput, toolCallIds,
-                parallelToolCalls, forcedToolChoice, nullableTypes);
+                parallelToolCalls, forcedToolChoice, nullableTypes, reasoningEfforts);
     }
 
     public ModelCapabilities withContextWindow(Integer tokens) {
         return new ModelCapabilities(cacheControl, cacheTtl, autoCacheBreakpoints, maxOutputTokens, tokens,
                 toolNameLimit, schemaKeywordsToStrip, stopSequenceLimit, imageInput, pdfInput, toolCallIds,
-                parallelToolCalls, forcedToolChoice, nullableTypes);
+                parallelToolCalls, forcedToolChoice, nullableTypes, reasoningEfforts);
     }
 
     public ModelCapabilities withSchemaKeywordsToStrip(Set<String> keywords) {
         return new ModelCapabilities(cacheControl, cacheTtl, autoCacheBreakpoints, maxOutputTokens, contextWindow,
                 toolNameLimit, Set.copyOf(keywords), stopSequenceLimit, imageInput, pdfInput, toolCallIds, parallelToolCalls,
-                forcedToolChoice, nullableTypes);
+                forcedToolChoice, nullableTypes, reasoningEfforts);
     }
 }

@@ -3,6 +3,7 @@ package dev.ccrouter.translate;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
 
 /**
  * Anthropic {@code thinking} (+ {@code output_config.effort}) as OpenRouter {@code reasoning}.
@@ -30,10 +31,12 @@ final class ThinkingTranslator {
      * Writes the thinking request in the provider's dialect: OpenRouter's {@code reasoning} object as it is;
      * {@code reasoning_effort} from its effort, or from its budget ({@value #MEDIUM_BUDGET} tokens and more is
      * medium, {@value #HIGH_BUDGET} and more high); {@code thinking: {type}} enabled when reasoning was asked for and
-     * disabled when the client disabled it (left to the provider's default when the client said nothing).
+     * disabled when the client disabled it (left to the provider's default when the client said nothing). A model
+     * with its own {@code reasoning_effort} values ({@code efforts}, lowest first; null for the usual ones) gets a
+     * level it does not list as the highest it lists, and {@code none}, when it lists it, for disabled thinking.
      */
     static void request(ObjectNode body, ObjectNode reasoning, JsonNode thinking, Dialect.ReasoningRequest style,
-                        boolean stream) {
+                        boolean stream, List<String> efforts) {
         switch (style) {
             case REASONING_OBJECT -> {
                 if (reasoning != null) {
@@ -42,13 +45,15 @@ final class ThinkingTranslator {
             }
             case REASONING_EFFORT -> {
                 if (reasoning != null) {
-                    body.put("reasoning_effort", effort(reasoning));
+                    body.put("reasoning_effort", accepted(effort(reasoning), efforts));
+                } else if (efforts != null && efforts.contains("none") && disabled(thinking)) {
+                    body.put("reasoning_effort", "none");
                 }
             }
             case THINKING_TYPE -> {
                 if (reasoning != null) {
                     body.putObject("thinking").put("type", "enabled");
-                } else if (thinking != null && "disabled".equals(thinking.path("type").asText())) {
+                } else if (disabled(thinking)) {
                     body.putObject("thinking").put("type", "disabled");
                 }
             }
@@ -57,12 +62,21 @@ final class ThinkingTranslator {
                     body.put("enable_thinking", false);
                 } else if (reasoning != null) {
                     body.put("enable_thinking", true);
-                } else if (thinking != null && "disabled".equals(thinking.path("type").asText())) {
+                } else if (disabled(thinking)) {
                     body.put("enable_thinking", false);
                 }
             }
             case NONE -> { }
         }
+    }
+
+    private static boolean disabled(JsonNode thinking) {
+        return thinking != null && "disabled".equals(thinking.path("type").asText());
+    }
+
+    /** The level as it is when the model takes it, else the highest it lists (Groq's Qwen 3: none|default). */
+    private static String accepted(String level, List<String> efforts) {
+        return efforts == null || efforts.contains(level) ? level : efforts.getLast();
     }
 
     private static String effort(ObjectNode reasoning) {

@@ -9,9 +9,12 @@ import dev.ccrouter.config.AuthSettings;
 import dev.ccrouter.config.ConfigLoader;
 import dev.ccrouter.config.GatewayConfig;
 import dev.ccrouter.config.ProviderSettings;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.ccrouter.translate.Dialect;
+import dev.ccrouter.translate.MessagesRequestTranslator;
 import dev.ccrouter.translate.ModelCapabilities;
 import dev.ccrouter.translate.ToolCallIdFormat;
+import dev.ccrouter.translate.UpstreamTarget;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -92,8 +95,8 @@ class PresetFilesTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("preset x.yaml: unknown key capabilities.max_output_token (known: auto_cache_breakpoints, "
                         + "cache_control, cache_ttl, context_window, forced_tool_choice, image_input, max_output_tokens, "
-                        + "nullable_types, parallel_tool_calls, pdf_input, schema_keywords_to_strip, stop_sequence_limit, "
-                        + "tool_call_ids, tool_name_limit)");
+                        + "nullable_types, parallel_tool_calls, pdf_input, reasoning_efforts, schema_keywords_to_strip, "
+                        + "stop_sequence_limit, tool_call_ids, tool_name_limit)");
     }
 
     @Test
@@ -111,8 +114,8 @@ class PresetFilesTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("preset x.yaml: unknown key models[0].context_windw (known: auto_cache_breakpoints, "
                         + "cache_control, cache_ttl, context_window, forced_tool_choice, image_input, match, "
-                        + "max_output_tokens, nullable_types, parallel_tool_calls, pdf_input, schema_keywords_to_strip, "
-                        + "stop_sequence_limit, tool_call_ids, tool_name_limit)");
+                        + "max_output_tokens, nullable_types, parallel_tool_calls, pdf_input, reasoning_efforts, "
+                        + "schema_keywords_to_strip, stop_sequence_limit, tool_call_ids, tool_name_limit)");
     }
 
     @Test
@@ -170,6 +173,29 @@ class PresetFilesTest {
             assertThat(vision.contextWindow()).as(size)
                     .isEqualTo(moonshot.capabilities("moonshot-v1-" + size).contextWindow());
         }
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+            // Groq's Qwen 3 takes only none|default: any other level is a 400 on every thinking turn.
+            "qwen/qwen3-32b,      enabled,  default",
+            "qwen/qwen3-32b,      disabled, none",
+            "openai/gpt-oss-120b, enabled,  medium",
+            "openai/gpt-oss-120b, disabled, ",
+    })
+    void groqGetsTheReasoningEffortEachModelFamilyTakes(String model, String thinking, String effort)
+            throws IOException {
+        Provider groq = provider("groq", null);
+        String budget = thinking.equals("enabled") ? ", \"budget_tokens\": 8000" : "";
+        ObjectMapper json = new ObjectMapper();
+        JsonNode request = json.readTree("""
+                {"model": "m", "max_tokens": 32000, "thinking": {"type": "%s"%s},
+                 "messages": [{"role": "user", "content": "hi"}]}""".formatted(thinking, budget));
+
+        JsonNode body = new MessagesRequestTranslator(json).translate(request,
+                new UpstreamTarget("m", model, groq.capabilities(model), groq.dialect()), null).body();
+
+        assertThat(body.path("reasoning_effort").textValue()).isEqualTo(effort);
     }
 
     @Test
