@@ -76,7 +76,8 @@ public final class UpstreamErrors {
         JsonNode error = errorObject(body);
         String message = message(error, body, status);
         String errorType = error == null ? "" : error.path("metadata").path("error_type").asText("");
-        ErrorType type = typeFor(status, errorType);
+        ErrorType providerType = error == null ? null : providerType(error);
+        ErrorType type = providerType != null ? providerType : typeFor(status, errorType);
         if (type == ErrorType.INVALID_REQUEST) {
             message = contextLengthWording(message);
             if (error != null && error.path("n_prompt_tokens").isIntegralNumber()
@@ -156,6 +157,24 @@ public final class UpstreamErrors {
                     || errorType.equals("rate_limit_exceeded");
         };
         return AnthropicError.of(overloaded ? ErrorType.OVERLOADED : ErrorType.API, truncate(message));
+    }
+
+    /**
+     * What a provider's own classification says where its status says less, or null. Moonshot answers an overloaded
+     * engine with 429 and {@code engine_overloaded_error}; Z.ai answers 429 to an exhausted balance, a locked account
+     * and an overloaded model alike, told apart by the business code in {@code error.code} (docs.z.ai api-code), and
+     * a rate limit that a balance or a lock causes must not be retried as one.
+     */
+    private static ErrorType providerType(JsonNode error) {
+        if ("engine_overloaded_error".equals(error.path("type").asText())) {
+            return ErrorType.OVERLOADED;
+        }
+        return switch (error.path("code").asText("")) {
+            case "1113", "1309" -> ErrorType.BILLING;    // account in arrears; Coding Plan expired
+            case "1112", "1121" -> ErrorType.PERMISSION; // account locked
+            case "1312" -> ErrorType.OVERLOADED;
+            default -> null;
+        };
     }
 
     private static ErrorType typeFor(int status, String errorType) {

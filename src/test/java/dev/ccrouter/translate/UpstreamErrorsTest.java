@@ -54,6 +54,30 @@ class UpstreamErrorsTest {
                 response("429 keeps retry-after", 429,
                         openRouter(429, "Rate limit exceeded: free-models-per-min.", "rate_limit_exceeded"), "7",
                         429, ErrorType.RATE_LIMIT, "Rate limit exceeded: free-models-per-min.", "7"),
+                response("Moonshot's overloaded engine, a 429", 429,
+                        "{\"error\":{\"message\":\"The engine is currently overloaded, please try again later\","
+                                + "\"type\":\"engine_overloaded_error\"}}", "3",
+                        529, ErrorType.OVERLOADED, "The engine is currently overloaded, please try again later", "3"),
+                response("Z.ai's account in arrears, a 429", 429,
+                        "{\"error\":{\"code\":\"1113\",\"message\":\"Insufficient balance or no resource package. "
+                                + "Please recharge.\"}}", null,
+                        402, ErrorType.BILLING, "Insufficient balance or no resource package. Please recharge.", null),
+                response("Z.ai's coding plan expired, a 429", 429,
+                        "{\"error\":{\"code\":\"1309\",\"message\":\"Your GLM Coding Plan package has expired.\"}}",
+                        null, 402, ErrorType.BILLING, "Your GLM Coding Plan package has expired.", null),
+                response("Z.ai's locked account, a 429", 429,
+                        "{\"error\":{\"code\":\"1112\",\"message\":\"Your account has been locked, please contact "
+                                + "customer service to unlock\"}}", null,
+                        403, ErrorType.PERMISSION, "Your account has been locked, please contact customer service to unlock",
+                        null),
+                response("Z.ai's overloaded model, a 429", 429,
+                        "{\"error\":{\"code\":\"1312\",\"message\":\"The model is currently overloaded.\"}}", "5",
+                        529, ErrorType.OVERLOADED, "The model is currently overloaded.", "5"),
+                response("Z.ai's concurrency limit stays a rate limit", 429,
+                        "{\"error\":{\"code\":\"1302\",\"message\":\"High concurrency usage of this API, please reduce "
+                                + "concurrency or contact customer service to increase limits\"}}", "2",
+                        429, ErrorType.RATE_LIMIT, "High concurrency usage of this API, please reduce concurrency or contact "
+                                + "customer service to increase limits", "2"),
                 response("429 OpenAI without retry-after", 429,
                         "{\"error\":{\"message\":\"Rate limit reached for gpt-4.1 on tokens per min (TPM).\",\"type\":\"tokens\","
                                 + "\"param\":null,\"code\":\"rate_limit_exceeded\"}}",
