@@ -199,6 +199,17 @@ class PresetFilesTest {
     }
 
     @Test
+    void groqSendsImagesToItsVisionModelsOnly() {
+        Provider groq = provider("groq", null);
+
+        assertThat(groq.capabilities("openai/gpt-oss-120b").imageInput()).isFalse();
+        assertThat(groq.capabilities("qwen/qwen3-32b").imageInput()).isFalse();
+        assertThat(groq.capabilities("qwen/qwen3.6-27b").imageInput()).isTrue();
+        assertThat(groq.capabilities("qwen/qwen3.6-27b").reasoningEfforts()).containsExactly("none", "default");
+        assertThat(groq.capabilities("meta-llama/llama-4-maverick-17b-128e-instruct").imageInput()).isTrue();
+    }
+
+    @Test
     void mistralGetsNineCharacterToolCallIdsAndOthersKeepTheirs() {
         assertThat(provider("mistral", null).capabilities("mistral-medium-3-5").toolCallIds())
                 .isEqualTo(ToolCallIdFormat.ALNUM9);
