@@ -1,5 +1,6 @@
 package dev.ccrouter.route;
 
+import dev.ccrouter.translate.Dialect;
 import java.net.URI;
 import java.util.List;
 
@@ -87,7 +88,8 @@ record Preset(String description,
                           Boolean parallelToolCalls,
                           Boolean forcedToolChoice,
                           Boolean nullableTypes,
-                          List<String> reasoningEfforts) {
+                          List<String> reasoningEfforts,
+                          Dialect.ReasoningRequest reasoningRequest) {
     }
 
     /** The tool-call id alphabet; see {@link dev.ccrouter.translate.ToolCallIdFormat}. */

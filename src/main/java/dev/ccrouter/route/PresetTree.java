@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.ccrouter.config.YamlSliver;
+import dev.ccrouter.translate.Dialect;
 import java.net.URI;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -30,7 +31,7 @@ final class PresetTree {
     private static final Set<String> CAPABILITIES = Set.of("cache_control", "cache_ttl", "auto_cache_breakpoints",
             "max_output_tokens", "context_window", "tool_name_limit", "schema_keywords_to_strip",
             "stop_sequence_limit", "image_input", "pdf_input", "tool_call_ids", "parallel_tool_calls", "forced_tool_choice",
-            "nullable_types", "reasoning_efforts");
+            "nullable_types", "reasoning_efforts", "reasoning_request");
 
     private final String source;
 
@@ -233,7 +234,25 @@ final class PresetTree {
                 number(map, "stop_sequence_limit", at), flag(map, "image_input", at), flag(map, "pdf_input", at),
                 choice(map, "tool_call_ids", at, Preset.ToolCallIds.class), flag(map, "parallel_tool_calls", at),
                 flag(map, "forced_tool_choice", at), flag(map, "nullable_types", at),
-                present(efforts) ? texts(efforts, at + "reasoning_efforts") : null);
+                present(efforts) ? texts(efforts, at + "reasoning_efforts") : null, reasoningRequest(map, at));
+    }
+
+    /** A model's own way of being asked to think, spelt as the dialect's {@code reasoning_request} is. */
+    private Dialect.ReasoningRequest reasoningRequest(ObjectNode map, String at) {
+        String text = text(map, "reasoning_request", at);
+        if (text == null) {
+            return null;
+        }
+        List<String> names = new ArrayList<>();
+        for (Dialect.ReasoningRequest style : Dialect.ReasoningRequest.values()) {
+            String name = style.name().toLowerCase(Locale.ROOT);
+            if (name.equals(text)) {
+                return style;
+            }
+            names.add(name);
+        }
+        throw new IllegalArgumentException("preset " + source + ": " + at + "reasoning_request must be one of "
+                + String.join(", ", names) + ", got '" + text + "'");
     }
 
     private void known(ObjectNode map, String at, Set<String> keys) {

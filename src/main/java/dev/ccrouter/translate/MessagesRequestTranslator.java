@@ -177,7 +177,8 @@ public final class MessagesRequestTranslator {
         setIfPresent(body, "temperature", temperature);
         setIfPresent(body, "top_p", topP);
         setIfPresent(body, "top_k", topK);
-        ThinkingTranslator.request(body, reasoning, thinking, dialect.reasoningRequest(), stream,
+        ThinkingTranslator.request(body, reasoning, thinking,
+                caps.reasoningRequest() != null ? caps.reasoningRequest() : dialect.reasoningRequest(), stream,
                 caps.reasoningEfforts());
         setIfPresent(body, "response_format", responseFormat);
         if (user != null) {

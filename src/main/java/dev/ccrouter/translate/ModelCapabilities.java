@@ -36,6 +36,9 @@ import java.util.Set;
  *                              {@code low|medium|high}: a level it does not list is sent as the highest it lists, and
  *                              {@code none}, when listed, turns thinking off for a client that disabled it (Groq's
  *                              Qwen 3 models take only {@code none|default} and answer 400 to any other value)
+ * @param reasoningRequest      how this model is asked to think, where it differs from its provider's dialect, or null:
+ *                              Kimi K3 takes {@code reasoning_effort} where Moonshot's other models take
+ *                              {@code thinking: {type}}
  */
 public record ModelCapabilities(boolean cacheControl,
                                 boolean cacheTtl,
@@ -51,7 +54,8 @@ public record ModelCapabilities(boolean cacheControl,
                                 boolean parallelToolCalls,
                                 boolean forcedToolChoice,
                                 boolean nullableTypes,
-                                List<String> reasoningEfforts) {
+                                List<String> reasoningEfforts,
+                                Dialect.ReasoningRequest reasoningRequest) {
 
     public ModelCapabilities {
         reasoningEfforts = reasoningEfforts == null || reasoningEfforts.isEmpty() ? null : List.copyOf(reasoningEfforts);
@@ -65,7 +69,7 @@ public record ModelCapabilities(boolean cacheControl,
                              boolean forcedToolChoice, boolean nullableTypes) {
         this(cacheControl, cacheTtl, autoCacheBreakpoints, maxOutputTokens, contextWindow, toolNameLimit,
                 schemaKeywordsToStrip, stopSequenceLimit, imageInput, pdfInput, toolCallIds, parallelToolCalls,
-                forcedToolChoice, nullableTypes, null);
+                forcedToolChoice, nullableTypes, null, null);
     }
 
     /** A model that reads images and PDFs, takes any tool-call id and the {@code parallel_tool_calls} switch. */
@@ -94,24 +98,24 @@ public record ModelCapabilities(boolean cacheControl,
     public ModelCapabilities withCaching(boolean markers, boolean ttl, boolean autoBreakpoints) {
         return new ModelCapabilities(markers, ttl, autoBreakpoints, maxOutputTokens, contextWindow, toolNameLimit,
                 schemaKeywordsToStrip, stopSequenceLimit, imageInput, pdfInput, toolCallIds,
-                parallelToolCalls, forcedToolChoice, nullableTypes, reasoningEfforts);
+                parallelToolCalls, forcedToolChoice, nullableTypes, reasoningEfforts, reasoningRequest);
     }
 
     public ModelCapabilities withMaxOutputTokens(Integer limit) {
         return new ModelCapabilities(cacheControl, cacheTtl, autoCacheBreakpoints, limit, contextWindow, toolNameLimit,
                 schemaKeywordsToStrip, stopSequenceLimit, imageInput, pdfInput, toolCallIds,
-                parallelToolCalls, forcedToolChoice, nullableTypes, reasoningEfforts);
+                parallelToolCalls, forcedToolChoice, nullableTypes, reasoningEfforts, reasoningRequest);
     }
 
     public ModelCapabilities withContextWindow(Integer tokens) {
         return new ModelCapabilities(cacheControl, cacheTtl, autoCacheBreakpoints, maxOutputTokens, tokens,
                 toolNameLimit, schemaKeywordsToStrip, stopSequenceLimit, imageInput, pdfInput, toolCallIds,
-                parallelToolCalls, forcedToolChoice, nullableTypes, reasoningEfforts);
+                parallelToolCalls, forcedToolChoice, nullableTypes, reasoningEfforts, reasoningRequest);
     }
 
     public ModelCapabilities withSchemaKeywordsToStrip(Set<String> keywords) {
         return new ModelCapabilities(cacheControl, cacheTtl, autoCacheBreakpoints, maxOutputTokens, contextWindow,
                 toolNameLimit, Set.copyOf(keywords), stopSequenceLimit, imageInput, pdfInput, toolCallIds, parallelToolCalls,
-                forcedToolChoice, nullableTypes, reasoningEfforts);
+                forcedToolChoice, nullableTypes, reasoningEfforts, reasoningRequest);
     }
 }

@@ -32,8 +32,9 @@ final class ThinkingTranslator {
      * {@code reasoning_effort} from its effort, or from its budget ({@value #MEDIUM_BUDGET} tokens and more is
      * medium, {@value #HIGH_BUDGET} and more high); {@code thinking: {type}} enabled when reasoning was asked for and
      * disabled when the client disabled it (left to the provider's default when the client said nothing). A model
-     * with its own {@code reasoning_effort} values ({@code efforts}, lowest first; null for the usual ones) gets a
-     * level it does not list as the highest it lists, and {@code none}, when it lists it, for disabled thinking.
+     * with its own {@code reasoning_effort} values ({@code efforts}; null for the usual low, medium and high) gets
+     * the level asked for when it lists it, else the lowest it lists above it, else the highest it lists; and
+     * {@code none}, when it lists it, for disabled thinking.
      */
     static void request(ObjectNode body, ObjectNode reasoning, JsonNode thinking, Dialect.ReasoningRequest style,
                         boolean stream, List<String> efforts) {
@@ -45,7 +46,7 @@ final class ThinkingTranslator {
             }
             case REASONING_EFFORT -> {
                 if (reasoning != null) {
-                    body.put("reasoning_effort", accepted(effort(reasoning), efforts));
+                    body.put("reasoning_effort", efforts == null ? effort(reasoning) : listed(level(reasoning), efforts));
                 } else if (efforts != null && efforts.contains("none") && disabled(thinking)) {
                     body.put("reasoning_effort", "none");
                 }
@@ -74,9 +75,43 @@ final class ThinkingTranslator {
         return thinking != null && "disabled".equals(thinking.path("type").asText());
     }
 
-    /** The level as it is when the model takes it, else the highest it lists (Groq's Qwen 3: none|default). */
-    private static String accepted(String level, List<String> efforts) {
-        return efforts == null || efforts.contains(level) ? level : efforts.getLast();
+    /** Effort levels from least to most; a model's own word off this ladder (Groq's {@code default}) ranks above all. */
+    private static final List<String> LADDER = List.of("minimal", "low", "medium", "high", "xhigh", "max");
+
+    /**
+     * The level among the model's own ({@code none} is never chosen to think): the level itself, else the lowest
+     * listed above it (Kimi K3's low|high|max takes medium as high), else the highest listed.
+     */
+    private static String listed(String level, List<String> efforts) {
+        if (efforts.contains(level)) {
+            return level;
+        }
+        int wanted = LADDER.indexOf(level);
+        String chosen = null;
+        int chosenRank = Integer.MAX_VALUE;
+        String highest = null;
+        int highestRank = -1;
+        for (String effort : efforts) {
+            if (effort.equals("none")) {
+                continue;
+            }
+            int rank = LADDER.contains(effort) ? LADDER.indexOf(effort) : LADDER.size();
+            if (rank > wanted && rank < chosenRank) {
+                chosen = effort;
+                chosenRank = rank;
+            }
+            if (rank > highestRank) {
+                highest = effort;
+                highestRank = rank;
+            }
+        }
+        return chosen != null ? chosen : highest != null ? highest : level;
+    }
+
+    /** The effort asked for as the client said it, or from the budget. */
+    private static String level(ObjectNode reasoning) {
+        String effort = reasoning.path("effort").asText("");
+        return effort.isEmpty() ? effort(reasoning) : effort;
     }
 
     private static String effort(ObjectNode reasoning) {

@@ -95,8 +95,8 @@ class PresetFilesTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("preset x.yaml: unknown key capabilities.max_output_token (known: auto_cache_breakpoints, "
                         + "cache_control, cache_ttl, context_window, forced_tool_choice, image_input, max_output_tokens, "
-                        + "nullable_types, parallel_tool_calls, pdf_input, reasoning_efforts, schema_keywords_to_strip, "
-                        + "stop_sequence_limit, tool_call_ids, tool_name_limit)");
+                        + "nullable_types, parallel_tool_calls, pdf_input, reasoning_efforts, reasoning_request, "
+                        + "schema_keywords_to_strip, stop_sequence_limit, tool_call_ids, tool_name_limit)");
     }
 
     @Test
@@ -115,7 +115,8 @@ class PresetFilesTest {
                 .hasMessage("preset x.yaml: unknown key models[0].context_windw (known: auto_cache_breakpoints, "
                         + "cache_control, cache_ttl, context_window, forced_tool_choice, image_input, match, "
                         + "max_output_tokens, nullable_types, parallel_tool_calls, pdf_input, reasoning_efforts, "
-                        + "schema_keywords_to_strip, stop_sequence_limit, tool_call_ids, tool_name_limit)");
+                        + "reasoning_request, schema_keywords_to_strip, stop_sequence_limit, tool_call_ids, "
+                        + "tool_name_limit)");
     }
 
     @Test
@@ -178,24 +179,33 @@ class PresetFilesTest {
     @ParameterizedTest
     @CsvSource({
             // Groq's Qwen 3 takes only none|default: any other level is a 400 on every thinking turn.
-            "qwen/qwen3-32b,      enabled,  default",
-            "qwen/qwen3-32b,      disabled, none",
-            "openai/gpt-oss-120b, enabled,  medium",
-            "openai/gpt-oss-120b, disabled, ",
+            "groq,     qwen/qwen3-32b,      enabled,  ,     default, ",
+            "groq,     qwen/qwen3-32b,      disabled, ,     none,    ",
+            "groq,     openai/gpt-oss-120b, enabled,  ,     medium,  ",
+            "groq,     openai/gpt-oss-120b, disabled, ,     ,        ",
+            // Kimi K3 takes reasoning_effort low|high|max, not K2's thinking object.
+            "moonshot, kimi-k3,             enabled,  ,     high,    ",
+            "moonshot, kimi-k3,             adaptive, max,  max,     ",
+            "moonshot, kimi-k3,             adaptive, low,  low,     ",
+            "moonshot, kimi-k3,             disabled, ,     ,        ",
+            "moonshot, kimi-k2.6,           enabled,  ,     ,        enabled",
+            "moonshot, kimi-k2.6,           disabled, ,     ,        disabled",
     })
-    void groqGetsTheReasoningEffortEachModelFamilyTakes(String model, String thinking, String effort)
-            throws IOException {
-        Provider groq = provider("groq", null);
+    void eachModelIsAskedToThinkTheWayItTakes(String preset, String model, String thinking, String clientEffort,
+                                             String effort, String thinkingType) throws IOException {
+        Provider provider = provider(preset, null);
         String budget = thinking.equals("enabled") ? ", \"budget_tokens\": 8000" : "";
+        String outputConfig = clientEffort == null ? "" : ", \"output_config\": {\"effort\": \"" + clientEffort + "\"}";
         ObjectMapper json = new ObjectMapper();
         JsonNode request = json.readTree("""
-                {"model": "m", "max_tokens": 32000, "thinking": {"type": "%s"%s},
-                 "messages": [{"role": "user", "content": "hi"}]}""".formatted(thinking, budget));
+                {"model": "m", "max_tokens": 32000, "thinking": {"type": "%s"%s}%s,
+                 "messages": [{"role": "user", "content": "hi"}]}""".formatted(thinking, budget, outputConfig));
 
         JsonNode body = new MessagesRequestTranslator(json).translate(request,
-                new UpstreamTarget("m", model, groq.capabilities(model), groq.dialect()), null).body();
+                new UpstreamTarget("m", model, provider.capabilities(model), provider.dialect()), null).body();
 
-        assertThat(body.path("reasoning_effort").textValue()).isEqualTo(effort);
+        assertThat(body.path("reasoning_effort").textValue()).as("reasoning_effort").isEqualTo(effort);
+        assertThat(body.path("thinking").path("type").textValue()).as("thinking.type").isEqualTo(thinkingType);
     }
 
     @Test
