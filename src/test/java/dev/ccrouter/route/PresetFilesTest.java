@@ -143,6 +143,7 @@ class PresetFilesTest {
             "deepseek,  deepseek-flash,       393216,     1000000",
             "deepseek,  deepseek-chat,        8192,       131072",
             "moonshot,  kimi-k2.6,            -,          262144",
+            "moonshot,  kimi-k3,              -,          1048576",
             "moonshot,  moonshot-v1-32k,      -,          32768",
             "gemini,    gemini-3.5-flash,     -,          1048576",
             "groq,      openai/gpt-oss-120b,  -,          -",
