@@ -191,6 +191,9 @@ class PresetFilesTest {
             "moonshot, kimi-k3,             disabled, ,     ,        ",
             "moonshot, kimi-k2.6,           enabled,  ,     ,        enabled",
             "moonshot, kimi-k2.6,           disabled, ,     ,        disabled",
+            // Gemini 3 Pro knows low and high only; 3.1 Pro takes medium.
+            "gemini,   gemini-3-pro-preview, adaptive, medium, high,  ",
+            "gemini,   gemini-3.1-pro-preview, adaptive, medium, medium, ",
     })
     void eachModelIsAskedToThinkTheWayItTakes(String preset, String model, String thinking, String clientEffort,
                                              String effort, String thinkingType) throws IOException {
