@@ -32,10 +32,11 @@ import java.util.Set;
  *                              {@code ["string", "null"]} becomes {@code type} + {@code nullable: true}, {@code const}
  *                              a one-value {@code enum}, and enums of other values than strings and unknown formats
  *                              are told in the description, where a plain JSON Schema upstream takes them as they are
- * @param reasoningEfforts      the {@code reasoning_effort} values the model takes, lowest first, or null for the usual
- *                              {@code low|medium|high}: a level it does not list is sent as the highest it lists, and
- *                              {@code none}, when listed, turns thinking off for a client that disabled it (Groq's
- *                              Qwen 3 models take only {@code none|default} and answer 400 to any other value)
+ * @param reasoningEfforts      the {@code reasoning_effort} values the model takes, or null for the usual
+ *                              {@code low|medium|high}: the level asked for goes when listed, else the lowest listed
+ *                              above it, else the highest listed; {@code none}, when listed, turns thinking off for a
+ *                              client that disabled it (Groq's Qwen 3 models take only {@code none|default} and answer
+ *                              400 to any other value)
  * @param reasoningRequest      how this model is asked to think, where it differs from its provider's dialect, or null:
  *                              Kimi K3 takes {@code reasoning_effort} where Moonshot's other models take
  *                              {@code thinking: {type}}
