@@ -70,7 +70,8 @@ record Preset(String description,
                        Boolean promptCacheKey,
                        List<String> refusedFields,
                        Boolean assistantAfterToolResults,
-                       String sessionHeader) {
+                       String sessionHeader,
+                       Boolean systemFirstOnly) {
     }
 
     /** Capability settings; null fields keep what was there before. */

@@ -193,7 +193,7 @@ final class PresetTree {
         ObjectNode map = map(dialect, "dialect");
         known(map, "dialect.", Set.of("reasoning_request", "reasoning_replay", "session_id", "stream_usage_option",
                 "max_tokens_field", "prompt_cache_key", "refused_fields", "assistant_after_tool_results",
-                "session_header"));
+                "session_header", "system_first_only"));
         JsonNode refused = map.get("refused_fields");
         return new Preset.DialectSpec(text(map, "reasoning_request", "dialect."),
                 text(map, "reasoning_replay", "dialect."), required(flag(map, "session_id", "dialect."),
@@ -201,7 +201,8 @@ final class PresetTree {
                 "dialect.stream_usage_option"), text(map, "max_tokens_field", "dialect."),
                 flag(map, "prompt_cache_key", "dialect."),
                 present(refused) ? texts(refused, "dialect.refused_fields") : List.of(),
-                flag(map, "assistant_after_tool_results", "dialect."), text(map, "session_header", "dialect."));
+                flag(map, "assistant_after_tool_results", "dialect."), text(map, "session_header", "dialect."),
+                flag(map, "system_first_only", "dialect."));
     }
 
     private Preset.ModelSpec model(JsonNode entry, String where) {

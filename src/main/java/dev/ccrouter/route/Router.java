@@ -347,6 +347,7 @@ public final class Router {
                 spec.sessionId(), spec.streamUsageOption(),
                 spec.maxTokensField() != null ? spec.maxTokensField() : "max_tokens",
                 Boolean.TRUE.equals(spec.promptCacheKey()), Set.copyOf(spec.refusedFields()),
-                Boolean.TRUE.equals(spec.assistantAfterToolResults()), spec.sessionHeader());
+                Boolean.TRUE.equals(spec.assistantAfterToolResults()), spec.sessionHeader(),
+                Boolean.TRUE.equals(spec.systemFirstOnly()));
     }
 }

@@ -17,13 +17,21 @@ import java.util.Set;
  * other content. So this translator keeps the calls of the last assistant message open, answers them from the next
  * user turn, and repairs what does not pair (policy in {@link MessagesRequestTranslator}). Mid-conversation system
  * messages that arrive while calls are open are held back until the calls are answered, so they cannot come
- * between an assistant message and its tool messages.
+ * between an assistant message and its tool messages. For servers whose chat templates take a system message first
+ * only ({@link Dialect#systemFirstOnly()}), a mid-conversation system message becomes context in the user's turn
+ * beside it instead, in {@code <system-reminder>} tags (Claude Code's own spelling for context that is not the
+ * user's words): added to the user message before it, or to the one after it, or standing as a user message of its
+ * own where no user message is beside it. Earlier messages are never rewritten by a later one, so the prompt a
+ * turn sends is the prefix of the next turn's, and the server's prompt cache still holds it.
  */
 final class ConversationTranslator {
     /** Content of the tool message invented for a call the client never answered. */
     static final String INTERRUPTED = "Tool call was interrupted: no result was recorded.";
     /** How Claude Code's attribution block begins; Anthropic's API removes it before the model sees the prompt. */
     static final String ATTRIBUTION_PREFIX = "x-anthropic-billing-header:";
+    /** What encloses a system message given as the user's context, for servers that take system messages first only. */
+    static final String REMINDER_OPEN = "<system-reminder>\n";
+    static final String REMINDER_CLOSE = "\n</system-reminder>";
 
     private final JsonNodeFactory nodes;
     private final CacheMarkers markers;
@@ -197,12 +205,69 @@ final class ConversationTranslator {
             }
             system = message("system", parts);
         }
+        if (dialect.systemFirstOnly()) {
+            if (out.isEmpty() || out.size() == 1 && isRole(out.get(0), "system")) {
+                leadingSystem(system); // before the conversation: still the first message
+                return;
+            }
+            system = asUserContext(system);
+        }
         if (openCalls.isEmpty()) {
-            bridgeAfterToolMessages();
-            out.add(system);
+            addAfterToolMessages(system);
         } else {
             heldSystemMessages.add(system);
         }
+    }
+
+    /** A system message before any conversation message, into the leading system message (which it may begin). */
+    private void leadingSystem(ObjectNode system) {
+        if (out.isEmpty()) {
+            out.add(system);
+            return;
+        }
+        contentParts((ObjectNode) out.get(0)).addAll(contentParts(system));
+    }
+
+    /** A system message as the user's context: the same parts, in reminder tags, in a user message. */
+    private ObjectNode asUserContext(ObjectNode system) {
+        ArrayNode parts = nodes.arrayNode();
+        parts.addObject().put("type", "text").put("text", REMINDER_OPEN);
+        parts.addAll(contentParts(system));
+        parts.addObject().put("type", "text").put("text", REMINDER_CLOSE);
+        ObjectNode user = nodes.objectNode().put("role", "user");
+        user.set("content", parts);
+        return user;
+    }
+
+    /**
+     * Adds a user or system message where tool messages may come before it. Where system messages are taken first
+     * only, user messages never follow each other: a user message after a user message (one of them context that was
+     * a system message) joins it, as Anthropic joins consecutive user turns.
+     */
+    private void addAfterToolMessages(ObjectNode message) {
+        if (dialect.systemFirstOnly() && isRole(message, "user") && !out.isEmpty()
+                && isRole(out.get(out.size() - 1), "user")) {
+            contentParts((ObjectNode) out.get(out.size() - 1)).addAll(contentParts(message));
+            return;
+        }
+        bridgeAfterToolMessages();
+        out.add(message);
+    }
+
+    private static boolean isRole(JsonNode message, String role) {
+        return role.equals(message.path("role").asText());
+    }
+
+    /** A message's content as a list of parts: a string content becomes one text part, in place. */
+    private ArrayNode contentParts(ObjectNode message) {
+        JsonNode content = message.get("content");
+        if (content instanceof ArrayNode parts) {
+            return parts;
+        }
+        ArrayNode parts = nodes.arrayNode();
+        parts.addObject().put("type", "text").set("text", content);
+        message.set("content", parts);
+        return parts;
     }
 
     private void textBlocks(JsonNode blocks, List<ObjectNode> parts, boolean dropAttribution) {
@@ -231,8 +296,7 @@ final class ConversationTranslator {
         if (body.isTextual()) {
             answerOpenCalls();
             if (!Fields.isEmptyText(body)) {
-                bridgeAfterToolMessages();
-                out.add(nodes.objectNode().put("role", "user").set("content", body));
+                addAfterToolMessages(nodes.objectNode().put("role", "user").set("content", body));
             }
             return;
         }
@@ -268,8 +332,7 @@ final class ConversationTranslator {
         answerOpenCalls();
         attachments.addAll(parts);
         if (!attachments.isEmpty()) {
-            bridgeAfterToolMessages();
-            out.add(message("user", attachments));
+            addAfterToolMessages(message("user", attachments));
         }
     }
 
@@ -292,8 +355,7 @@ final class ConversationTranslator {
         }
         openCalls.clear();
         if (!heldSystemMessages.isEmpty()) {
-            bridgeAfterToolMessages();
-            out.addAll(heldSystemMessages);
+            heldSystemMessages.forEach(this::addAfterToolMessages);
             heldSystemMessages.clear();
         }
     }

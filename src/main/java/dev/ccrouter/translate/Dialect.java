@@ -27,6 +27,10 @@ package dev.ccrouter.translate;
  *                          carries text beside its tool results is sent that way
  * @param sessionHeader     a request header that carries Claude Code's session id, or null: xAI's
  *                          {@code x-grok-conv-id} sends a conversation to the server that holds its cached prefix
+ * @param systemFirstOnly   the server's chat templates take a system message as the first message only (Qwen 3.5
+ *                          and later: "System message must be at the beginning", a 400 or 500 on every Claude Code
+ *                          request, which carries system messages inside {@code messages}); those go as the user's
+ *                          context instead, in {@code <system-reminder>} tags
  */
 public record Dialect(ReasoningRequest reasoningRequest,
                       ReasoningReplay reasoningReplay,
@@ -36,10 +40,19 @@ public record Dialect(ReasoningRequest reasoningRequest,
                       boolean promptCacheKey,
                       java.util.Set<String> refusedFields,
                       boolean assistantAfterToolResults,
-                      String sessionHeader) {
+                      String sessionHeader,
+                      boolean systemFirstOnly) {
 
     public Dialect {
         refusedFields = java.util.Set.copyOf(refusedFields);
+    }
+
+    /** A dialect whose servers take system messages anywhere. */
+    public Dialect(ReasoningRequest reasoningRequest, ReasoningReplay reasoningReplay, boolean sessionId,
+                   boolean streamUsageOption, String maxTokensField, boolean promptCacheKey,
+                   java.util.Set<String> refusedFields, boolean assistantAfterToolResults, String sessionHeader) {
+        this(reasoningRequest, reasoningReplay, sessionId, streamUsageOption, maxTokensField, promptCacheKey,
+                refusedFields, assistantAfterToolResults, sessionHeader, false);
     }
 
     /** A dialect without a cache key. */
