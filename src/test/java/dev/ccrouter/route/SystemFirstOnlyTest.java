@@ -19,15 +19,16 @@ import org.junit.jupiter.api.Test;
 /**
  * Qwen 3.5 and later answer "System message must be at the beginning" (Ollama 500, vLLM and llama.cpp 400) to any
  * system message that is not the first, and Claude Code sends one inside {@code messages} on every request (2.1.332:
- * after the first user turn, and for haiku after a turn's tool results too). The local servers' presets give such a
- * message as the user's context instead, in reminder tags, without rewriting anything an earlier turn sent.
+ * after the first user turn, and for haiku after a turn's tool results too). The local servers' presets and
+ * DashScope's give such a message as the user's context instead, in reminder tags, without rewriting anything an
+ * earlier turn sent.
  */
 class SystemFirstOnlyTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final GatewayConfig DEFAULTS = new ConfigLoader(Map.of("HOME", "/tmp")).load(ConfigLoader.Flags.NONE);
 
     @ParameterizedTest
-    @ValueSource(strings = {"ollama", "vllm", "llamacpp", "lmstudio"})
+    @ValueSource(strings = {"ollama", "vllm", "llamacpp", "lmstudio", "dashscope"})
     void claudeCodesFirstRequestHasOneSystemMessageFirst(String preset) throws Exception {
         JsonNode messages = translate(preset, """
                 {"model": "claude-sonnet-5-5", "max_tokens": 1000,
