@@ -145,7 +145,10 @@ public final class UpstreamErrors {
 
     /** An error chunk inside a stream that had already started (HTTP 200 sent): overloaded or a plain API error. */
     public AnthropicError fromStreamError(JsonNode error) {
-        String message = error.isTextual() ? error.asText() : error.path("message").asText("");
+        String message = providerMessage(error);
+        if (message == null) {
+            message = error.isTextual() ? error.asText() : error.path("message").asText("");
+        }
         if (message.isBlank()) {
             message = "The upstream reported an error during the stream.";
         }
@@ -265,10 +268,13 @@ public final class UpstreamErrors {
         }
     }
 
-    private static String message(JsonNode error, byte[] body, int status) {
+    private String message(JsonNode error, byte[] body, int status) {
         String message = null;
         if (error != null) {
-            message = error.isTextual() ? error.asText() : error.path("message").asText(null);
+            message = providerMessage(error);
+            if (message == null) {
+                message = error.isTextual() ? error.asText() : error.path("message").asText(null);
+            }
         }
         if ((message == null || message.isBlank()) && body.length > 0) {
             // Not JSON, or JSON of another shape ({"detail": …}): the body itself is the upstream's wording.
@@ -278,6 +284,37 @@ public final class UpstreamErrors {
             message = "The upstream answered HTTP " + status + " without an error message.";
         }
         return truncate(message);
+    }
+
+    /**
+     * The provider's own words behind OpenRouter's "Provider returned error", which carries them in
+     * {@code error.metadata.raw}: the provider's error body as a string (Anthropic's or OpenAI's envelope, Google's
+     * one-element array) or its plain text. Anthropic's {@code prompt is too long: N tokens > M maximum} arrives
+     * this way, and Claude Code compacts only on those words; the wrapper's own message says nothing. Null when the
+     * error carries no such answer.
+     */
+    private String providerMessage(JsonNode error) {
+        JsonNode raw = error.path("metadata").path("raw");
+        JsonNode answer = raw;
+        if (raw.isTextual()) {
+            try {
+                answer = json.readTree(raw.textValue());
+            } catch (IOException e) {
+                answer = null; // not JSON: the text itself is the provider's wording
+            }
+        }
+        if (answer != null && answer.isArray()) {
+            answer = answer.path(0);
+        }
+        String message = null;
+        if (answer != null && answer.isObject()) {
+            JsonNode inner = answer.has("error") ? answer.get("error") : answer;
+            message = inner.isTextual() ? inner.asText() : inner.path("message").asText(null);
+        }
+        if ((message == null || message.isBlank()) && raw.isTextual()) {
+            message = raw.textValue().strip();
+        }
+        return message == null || message.isBlank() ? null : message;
     }
 
     private static String truncate(String message) {

@@ -221,6 +221,27 @@ class MessagesEndpointTest {
                 });
     }
 
+    /**
+     * OpenRouter wraps a provider's refusal as "Provider returned error" with the provider's own body in
+     * {@code metadata.raw}: Anthropic's context overflow must reach Claude Code in Anthropic's words, or it never
+     * compacts and every later turn fails the same way.
+     */
+    @Test
+    void providerErrorWrappedByOpenRouterReachesTheClientInTheProvidersWords() {
+        upstream.answer(FakeUpstream.json(400, "{\"error\":{\"message\":\"Provider returned error\",\"code\":400,"
+                + "\"metadata\":{\"raw\":\"{\\\"type\\\":\\\"error\\\",\\\"error\\\":{\\\"type\\\":"
+                + "\\\"invalid_request_error\\\",\\\"message\\\":\\\"prompt is too long: 208310 tokens > 200000 "
+                + "maximum\\\"}}\",\"provider_name\":\"Anthropic\"}}}"));
+
+        assertThatThrownBy(() -> streamed(params("claude-sonnet-5")))
+                .isInstanceOfSatisfying(AnthropicServiceException.class, e -> {
+                    assertThat(e.statusCode()).isEqualTo(400);
+                    assertThat(e.getMessage()).contains("invalid_request_error")
+                            .contains("prompt is too long: 208310 tokens > 200000 maximum")
+                            .doesNotContain("Provider returned error");
+                });
+    }
+
     @Test
     void midStreamErrorEndsWithAnErrorEventAndNoMessageStop() throws Exception {
         upstream.answer(FakeUpstream.sse(

@@ -179,6 +179,26 @@ class UpstreamErrorsTest {
                         "{\"code\":\"Client specified an invalid argument\",\"error\":\"This model's maximum prompt length is "
                                 + "131072 but the request contains 537812 tokens.\"}",
                         null, 400, ErrorType.INVALID_REQUEST, "prompt is too long: 537812 tokens > 131072 maximum", null),
+                response("OpenRouter wrapping Anthropic's overflow in metadata.raw", 400,
+                        "{\"error\":{\"message\":\"Provider returned error\",\"code\":400,\"metadata\":{\"raw\":"
+                                + "\"{\\\"type\\\":\\\"error\\\",\\\"error\\\":{\\\"type\\\":\\\"invalid_request_error\\\","
+                                + "\\\"message\\\":\\\"prompt is too long: 208310 tokens > 200000 maximum\\\"}}\","
+                                + "\"provider_name\":\"Anthropic\"}}}",
+                        null, 400, ErrorType.INVALID_REQUEST, "prompt is too long: 208310 tokens > 200000 maximum", null),
+                response("OpenRouter wrapping Google's array in metadata.raw", 400,
+                        "{\"error\":{\"message\":\"Provider returned error\",\"code\":400,\"metadata\":{\"raw\":"
+                                + "\"[{\\\"error\\\":{\\\"code\\\":400,\\\"message\\\":\\\"The input token count (1200000) "
+                                + "exceeds the maximum number of tokens allowed (1048576).\\\",\\\"status\\\":\\\"INVALID_ARGUMENT\\\"}}]\","
+                                + "\"provider_name\":\"Google\"}}}",
+                        null, 400, ErrorType.INVALID_REQUEST, "prompt is too long: 1200000 tokens > 1048576 maximum", null),
+                response("OpenRouter wrapping a provider's plain text in metadata.raw", 429,
+                        "{\"error\":{\"message\":\"Provider returned error\",\"code\":429,\"metadata\":{\"raw\":"
+                                + "\"z-ai/glm-4.7 is temporarily rate-limited upstream. Please retry shortly.\",\"provider_name\":\"BaseTen\"}}}",
+                        "4", 429, ErrorType.RATE_LIMIT, "z-ai/glm-4.7 is temporarily rate-limited upstream. Please retry shortly.",
+                        "4"),
+                response("OpenRouter's metadata.raw without words keeps its own message", 502,
+                        "{\"error\":{\"message\":\"Provider returned error\",\"code\":502,\"metadata\":{\"raw\":\"  \"}}}",
+                        null, 502, ErrorType.API, "Provider returned error", null),
                 response("context length without numbers stays verbatim", 400,
                         openRouter(400, "Input is too long for requested model.", "context_length_exceeded"),
                         null, 400, ErrorType.INVALID_REQUEST, "Input is too long for requested model.", null));
@@ -202,6 +222,11 @@ class UpstreamErrorsTest {
                 Arguments.of("int code with provider_overloaded",
                         "{\"code\":502,\"message\":\"Provider returned error\",\"metadata\":{\"error_type\":\"provider_overloaded\"}}",
                         AnthropicError.of(ErrorType.OVERLOADED, "Provider returned error")),
+                Arguments.of("the provider's words from metadata.raw",
+                        "{\"code\":502,\"message\":\"Provider returned error\",\"metadata\":{\"error_type\":\"provider_overloaded\","
+                                + "\"raw\":\"{\\\"type\\\":\\\"error\\\",\\\"error\\\":{\\\"type\\\":\\\"overloaded_error\\\","
+                                + "\\\"message\\\":\\\"Overloaded\\\"}}\"}}",
+                        AnthropicError.of(ErrorType.OVERLOADED, "Overloaded")),
                 Arguments.of("string code with provider_overloaded",
                         "{\"code\":\"server_error\",\"message\":\"Provider disconnected\",\"metadata\":{\"error_type\":\"provider_overloaded\"}}",
                         AnthropicError.of(ErrorType.OVERLOADED, "Provider disconnected")),
