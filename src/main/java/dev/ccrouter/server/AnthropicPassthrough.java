@@ -35,7 +35,8 @@ import java.util.function.Function;
  * Providers that speak Anthropic's own protocol (Anthropic, and the {@code /v1/messages} side doors of DeepSeek,
  * Kimi, Z.ai, Qwen and the local servers): the client's request goes up as it is, only {@code model} set to the
  * upstream's id, and the answer comes back as it is — a stream byte for byte, each event once it is whole (an
- * {@code error} event that quotes a key goes with the key redacted), a whole body unchanged.
+ * {@code error} event that quotes a key goes with the key redacted), a whole body unchanged — but for the model it
+ * names, which is the client's, as every answer of the gateway's is ({@code message_start}'s, the whole body's).
  * The gateway only reads the answer's usage on the side, for the bill: {@code message_start}'s usage updated by every
  * {@code message_delta}'s, or the body's {@code usage}. A stream's bill follows its last byte as an SSE comment,
  * which SDKs ignore; a whole answer's goes in the billing headers.
@@ -131,6 +132,10 @@ final class AnthropicPassthrough {
                     "The upstream's answer is longer than " + MAX_BODY + " bytes.", null));
         }
         JsonNode answer = treeOf(body);
+        if (namesAnotherModel(answer, exchange.model)) {
+            ((ObjectNode) answer).put("model", exchange.model);
+            body = bytesOf(answer);
+        }
         exchange.stopReason = answer.path("stop_reason").textValue();
         JsonNode usage = answer.path("usage").isObject() ? answer.path("usage") : null;
         Bill bill = usage == null ? null : AnthropicUsage.account(usage, pricing);
@@ -230,6 +235,26 @@ final class AnthropicPassthrough {
         }
         return AnthropicUsage.account(usage.usage, pricing)
                 .withNote("the stream was cut off before its end: output tokens are those reported until then");
+    }
+
+    /**
+     * Whether a message names a model other than the one the client asked for: an upstream answers with its own id
+     * ({@code claude-sonnet-4-5-20250929} for {@code claude,claude-sonnet-4-5}, Kimi's bare name for a routed one),
+     * and Claude Code sends back only the thinking of earlier answers whose model is the one it now asks for. Left
+     * as it came, every turn would lose the reasoning before it, which DeepSeek's and Kimi's tool loops need back.
+     */
+    private static boolean namesAnotherModel(JsonNode message, String requestedModel) {
+        JsonNode model = message.path("model");
+        return message.isObject() && model.isTextual() && !requestedModel.isEmpty()
+                && !model.textValue().equals(requestedModel);
+    }
+
+    private byte[] bytesOf(JsonNode tree) {
+        try {
+            return json.writeValueAsBytes(tree);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a JSON tree is always serializable", e);
+        }
     }
 
     /** The whole answer's JSON; a missing node when it is not JSON (relayed as it is, billed as unreported). */
@@ -346,9 +371,14 @@ final class AnthropicPassthrough {
             }
             switch (event.path("type").asText()) {
                 case "message_start" -> {
-                    JsonNode start = event.path("message").path("usage");
+                    JsonNode message = event.path("message");
+                    JsonNode start = message.path("usage");
                     if (start.isObject()) {
                         usage = ((ObjectNode) start).deepCopy();
+                    }
+                    if (namesAnotherModel(message, exchange.model)) {
+                        ((ObjectNode) message).put("model", exchange.model); // the one line not relayed as it came
+                        return dataLine(event);
                     }
                 }
                 case "message_delta" -> {
@@ -394,6 +424,10 @@ final class AnthropicPassthrough {
                 return null;
             }
             ((ObjectNode) event.path("error")).put("message", redacted);
+            return dataLine(event);
+        }
+
+        private byte[] dataLine(JsonNode event) {
             try {
                 return ("data: " + json.writeValueAsString(event)).getBytes(StandardCharsets.UTF_8);
             } catch (JsonProcessingException e) {

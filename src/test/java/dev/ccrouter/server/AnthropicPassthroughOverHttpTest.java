@@ -32,8 +32,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A provider that speaks Anthropic's protocol (preset {@code anthropic}) gets the client's request as it is, its model
- * set, with the provider's key; its answer reaches the client unchanged, stream and whole, and is billed from its
- * usage.
+ * set, with the provider's key; its answer reaches the client unchanged, stream and whole, but for the model it names
+ * (the client's, which Claude Code matches before it sends earlier thinking back), and is billed from its usage.
  */
 class AnthropicPassthroughOverHttpTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -65,6 +65,8 @@ class AnthropicPassthroughOverHttpTest {
             {"id":"msg_up_2","type":"message","role":"assistant","model":"claude-sonnet-4-5-20250929",\
             "content":[{"type":"text","text":"Hi there"}],"stop_reason":"end_turn","stop_sequence":null,\
             "usage":{"input_tokens":30,"cache_creation_input_tokens":0,"cache_read_input_tokens":500,"output_tokens":4}}""";
+    /** What the client receives: the upstream's stream, its message naming the model the client asked for. */
+    private static final String RELAYED_STREAM = askedModel(UPSTREAM_STREAM);
     private static final String REQUEST = """
             {"model":"claude,claude-sonnet-4-5","max_tokens":256,"stream":%s,\
             "system":[{"type":"text","text":"Be brief.","cache_control":{"type":"ephemeral","ttl":"1h"}}],\
@@ -88,16 +90,22 @@ class AnthropicPassthroughOverHttpTest {
         upstream.close();
     }
 
+    /** The upstream's text with the model it answered as replaced by the one the client asked for. */
+    private static String askedModel(String upstreamText) {
+        return upstreamText.replace("\"model\":\"claude-sonnet-4-5-20250929\"", "\"model\":\"claude,claude-sonnet-4-5\"");
+    }
+
     @Test
-    void theStreamReachesTheClientByteForByteFollowedByItsBill() throws Exception {
+    void theStreamReachesTheClientByteForByteButForTheModelFollowedByItsBill() throws Exception {
         upstream.answer(FakeUpstream.raw(UPSTREAM_STREAM));
 
         HttpResponse<String> response = SseCapture.post(gateway.baseUrl() + "/v1/messages", REQUEST.formatted(true),
                 "x-api-key", "sk-client", "anthropic-version", "2023-06-01");
 
         assertThat(response.statusCode()).isEqualTo(200);
-        assertThat(response.body()).startsWith(UPSTREAM_STREAM);
-        String comment = response.body().substring(UPSTREAM_STREAM.length());
+        assertThat(RELAYED_STREAM).isNotEqualTo(UPSTREAM_STREAM);
+        assertThat(response.body()).startsWith(RELAYED_STREAM);
+        String comment = response.body().substring(RELAYED_STREAM.length());
         assertThat(comment).startsWith(": " + MessagesHandler.BILLING_COMMENT).endsWith("\n\n");
         JsonNode bill = JSON.readTree(comment.substring(2 + MessagesHandler.BILLING_COMMENT.length()));
         assertThat(bill.path("usage").toString()).contains("\"input_tokens\":12", "\"output_tokens\":7",
@@ -169,7 +177,7 @@ class AnthropicPassthroughOverHttpTest {
         HttpResponse<String> response = SseCapture.post(gateway.baseUrl() + "/v1/messages", REQUEST.formatted(true),
                 "x-api-key", "sk-client");
 
-        assertThat(response.body()).startsWith(failing);
+        assertThat(response.body()).startsWith(askedModel(failing));
         assertThat(SseCapture.eventNames(response.body())).endsWith("error");
     }
 
@@ -180,13 +188,14 @@ class AnthropicPassthroughOverHttpTest {
         Message message = SdkStreams.streamed(client, params());
 
         assertThat(message.id()).isEqualTo("msg_up_1");
+        assertThat(message.model().asString()).isEqualTo("claude,claude-sonnet-4-5");
         assertThat(message.content().getFirst().asText().text()).isEqualTo("Hello");
         assertThat(message.usage().outputTokens()).isEqualTo(7);
         assertThat(message.usage().cacheReadInputTokens()).contains(2000L);
     }
 
     @Test
-    void aWholeAnswerIsRelayedUnchangedWithItsBillInTheHeaders() throws Exception {
+    void aWholeAnswerIsRelayedUnchangedButForTheModelWithItsBillInTheHeaders() throws Exception {
         upstream.answer(FakeUpstream.json(200, UPSTREAM_MESSAGE));
 
         HttpResponse<String> response = SseCapture.post(gateway.baseUrl() + "/v1/messages", REQUEST.formatted(false),
@@ -194,12 +203,24 @@ class AnthropicPassthroughOverHttpTest {
         Message message = client.messages().create(params());
 
         assertThat(response.statusCode()).isEqualTo(200);
-        assertThat(response.body()).isEqualTo(UPSTREAM_MESSAGE);
+        assertThat(response.body()).isEqualTo(askedModel(UPSTREAM_MESSAGE)).isNotEqualTo(UPSTREAM_MESSAGE);
         assertThat(response.headers().firstValue("X-CCRouter-Tokens-Input")).hasValue("30");
         assertThat(response.headers().firstValue("X-CCRouter-Tokens-CacheRead")).hasValue("500");
         assertThat(response.headers().firstValue("X-CCRouter-Tokens-Output")).hasValue("4");
         assertThat(message.id()).isEqualTo("msg_up_2");
+        assertThat(message.model().asString()).isEqualTo("claude,claude-sonnet-4-5");
         assertThat(message.content().getFirst().asText().text()).isEqualTo("Hi there");
+    }
+
+    /** An answer that already names the client's model is not written again: it goes as it came. */
+    @Test
+    void anAnswerNamingTheAskedModelGoesAsItCame() throws Exception {
+        upstream.answer(FakeUpstream.json(200, askedModel(UPSTREAM_MESSAGE).replace("{\"id\"", "{ \"id\"")));
+
+        HttpResponse<String> response = SseCapture.post(gateway.baseUrl() + "/v1/messages", REQUEST.formatted(false),
+                "x-api-key", "sk-client");
+
+        assertThat(response.body()).isEqualTo(askedModel(UPSTREAM_MESSAGE).replace("{\"id\"", "{ \"id\""));
     }
 
     @Test
