@@ -23,8 +23,10 @@ import java.util.Map;
  * never interleaved, each started, delta'd and stopped; a thinking block's {@code signature_delta} before its stop,
  * even when the upstream's signature arrives after the answer text or a tool call began (text is held back until the
  * signature, a redacted block or the end of the answer); tool calls kept apart per upstream index (a new id at a
- * reused index is a new call); then exactly one {@code message_delta} with the final cumulative usage and {@code message_stop} — or, when the
- * upstream fails or drops, {@code event: error} and nothing after it. Never a fake {@code end_turn}.
+ * reused index is a new call); text that ends at the first of the client's stop sequences, even when the upstream
+ * wrote on past it ({@link StopSequences}); then exactly one {@code message_delta} with the final cumulative usage
+ * and {@code message_stop} — or, when the upstream fails or drops, {@code event: error} and nothing after it. Never a
+ * fake {@code end_turn}.
  *
  * <p>Tool arguments are collected whole and each {@code tool_use} block is emitted when the upstream finishes,
  * because only then can broken JSON be repaired before the client's SDK parses it, and because parallel calls may
@@ -51,6 +53,8 @@ public final class ChatStreamTranslator {
     private final ToolArguments toolArguments;
     private final UpstreamErrors errors;
     private final WebSearchResults webSearchResults = new WebSearchResults();
+    /** The client's stop sequences, held to in the text; null without any. */
+    private final StopSequences stops;
 
     private int nextIndex;
     private OpenBlock open = OpenBlock.NONE;
@@ -95,6 +99,7 @@ public final class ChatStreamTranslator {
         this.sink = sink;
         this.toolArguments = new ToolArguments(json);
         this.errors = new UpstreamErrors(json);
+        this.stops = StopSequences.watching(context.stopSequences());
     }
 
     /** Emits {@code message_start}; call once the upstream has accepted the request. */
@@ -268,6 +273,10 @@ public final class ChatStreamTranslator {
     }
 
     private void onDelta(JsonNode delta) {
+        if (stoppedBySequence()) {
+            webSearchResults.collect(delta.get("annotations"));
+            return; // the answer ended at the stop sequence: what the model wrote after it is not part of it
+        }
         JsonNode details = delta.get("reasoning_details");
         if (details != null && details.isArray() && !details.isEmpty()) {
             for (JsonNode detail : details) {
@@ -293,8 +302,10 @@ public final class ChatStreamTranslator {
         if (refusal != null && refusal.isTextual() && !refusal.asText().isEmpty()) {
             onText(refusal.asText()); // OpenAI's refusal text: what the model said instead of an answer
         }
-        for (JsonNode call : delta.path("tool_calls")) {
-            onToolCallFragment(call);
+        if (!stoppedBySequence()) {
+            for (JsonNode call : delta.path("tool_calls")) {
+                onToolCallFragment(call);
+            }
         }
         webSearchResults.collect(delta.get("annotations"));
     }
@@ -420,6 +431,26 @@ public final class ChatStreamTranslator {
 
     private void onText(String text) {
         outputChars += text.length();
+        if (stops != null) {
+            boolean running = stops.matched() == null;
+            text = stops.accept(text);
+            if (running && stops.matched() != null) {
+                toolCalls.clear(); // they would have followed the text, past where the model stops
+                toolCallsByIndex.clear();
+            }
+        }
+        showText(text);
+    }
+
+    private boolean stoppedBySequence() {
+        return stops != null && stops.matched() != null;
+    }
+
+    /** Answer text, past the stop sequences' watch. */
+    private void showText(String text) {
+        if (text.isEmpty()) {
+            return;
+        }
         if (open == OpenBlock.THINKING && signatureExpected && signature == null) {
             heldText.append(text);
             return;
@@ -485,6 +516,9 @@ public final class ChatStreamTranslator {
             return;
         }
         thinkTags.end();
+        if (stops != null) {
+            showText(stops.rest()); // held in case a sequence began there: none did
+        }
         settleThinking();
         closeOpenBlock();
         if (context.webSearchQuery() != null && !webSearchResults.isEmpty()) {
@@ -516,7 +550,8 @@ public final class ChatStreamTranslator {
                     new ContentDelta.InputJson(toolArguments.parse(call.arguments.toString()).toString())));
             stopBlock(nextIndex - 1);
         }
-        StopReason stop = StopReason.of(finishChoice, finishReason, !toolCalls.isEmpty(), context.stopSequences());
+        StopReason stop = stoppedBySequence() ? new StopReason("stop_sequence", stops.matched())
+                : StopReason.of(finishChoice, finishReason, !toolCalls.isEmpty(), context.stopSequences());
         Usage finalUsage = usage != null
                 ? context.usage().map(usage)
                 : Usage.estimate(context.estimatedInputTokens(), (outputChars + 3) / 4);

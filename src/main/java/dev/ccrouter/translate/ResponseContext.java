@@ -9,7 +9,7 @@ import java.util.function.Supplier;
  * @param messageId            the {@code msg_…} id of this response
  * @param requestedModel       echoed as {@code model}: Claude Code drops thinking it believes came from another model
  * @param toolNames            to map shortened tool names back
- * @param stopSequences        the client's stop sequences, to say which one matched
+ * @param stopSequences        the client's stop sequences: the answer's text is held to them, and names the one matched
  * @param usage                the final usage function
  * @param estimatedInputTokens the local input estimate, shown in {@code message_start} before the upstream has counted
  * @param toolUseIds           makes ids for tool calls that the upstream sent without one

@@ -164,6 +164,51 @@ class MessagesEndpointTest {
         assertThat(upstream.lastRequest().body().path("model").asText()).isEqualTo("anthropic/claude-haiku-4.5");
     }
 
+    /**
+     * An upstream that runs on past the client's stop sequence (OpenAI's reasoning models refuse {@code stop}, and
+     * the gateway then leaves it out): the answer ends where the sequence is complete, as Anthropic's does. Claude
+     * Code's auto-mode check (later versions) allows a tool call only on exactly {@code <block>no}.
+     */
+    @Test
+    void aStopSequenceTheUpstreamWroteOnPastEndsTheStreamedAnswer() {
+        upstream.answer(FakeUpstream.sse(
+                chunk("{\"role\":\"assistant\",\"content\":\"<block>no</bl\"}"),
+                chunk("{\"content\":\"ock>\\n<reason>The command only reads.</reason>\"}"),
+                chunk("{\"tool_calls\":[{\"index\":0,\"id\":\"call_1\",\"type\":\"function\",\"function\":{\"name\":\"Bash\",\"arguments\":\"{}\"}}]}"),
+                finish("tool_calls"), usage(40, 30), "[DONE]"));
+
+        Message message = streamed(classifierParams());
+
+        assertThat(message.content()).hasSize(1);
+        assertThat(message.content().get(0).asText().text()).isEqualTo("<block>no");
+        assertThat(message.stopReason()).contains(StopReason.STOP_SEQUENCE);
+        assertThat(message.stopSequence()).contains("</block>");
+        assertThat(message.usage().outputTokens()).isEqualTo(30);
+    }
+
+    @Test
+    void aStopSequenceTheUpstreamWroteOnPastEndsTheWholeAnswer() {
+        upstream.answer(FakeUpstream.json(200, """
+                {"id":"gen-3","object":"chat.completion","choices":[{"index":0,"finish_reason":"length",
+                 "message":{"role":"assistant","content":"<block>no</block>\\n<reason>The command only"}}],
+                 "usage":{"prompt_tokens":40,"completion_tokens":64}}"""));
+
+        Message message = client.messages().create(classifierParams());
+        message.validate();
+
+        assertThat(message.content()).hasSize(1);
+        assertThat(message.content().get(0).asText().text()).isEqualTo("<block>no");
+        assertThat(message.stopReason()).contains(StopReason.STOP_SEQUENCE);
+        assertThat(message.stopSequence()).contains("</block>");
+    }
+
+    /** Claude Code's auto-mode check: a short answer that must stop at {@code </block>}. */
+    private static MessageCreateParams classifierParams() {
+        return MessageCreateParams.builder().model("claude-sonnet-5").maxTokens(64).addStopSequence("</block>")
+                .addUserMessage("Should this tool call be blocked? Answer <block>yes</block> or <block>no</block>.")
+                .build();
+    }
+
     @Test
     void nonStreamingAnswerIsOneMessage() {
         upstream.answer(FakeUpstream.json(200, """
