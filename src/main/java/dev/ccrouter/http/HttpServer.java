@@ -30,6 +30,11 @@ public final class HttpServer {
     private static final int BACKLOG = 1024;
     /** After the accept fails for want of descriptors, how long at most before it is tried again. */
     private static final long ACCEPT_RETRY_MILLIS = 100;
+    /**
+     * How long a stop waits for the handlers it cut off to end: interrupted, their sockets closed, they end within
+     * milliseconds; one that ignores both is left behind.
+     */
+    static final Duration UNWIND = Duration.ofSeconds(2);
 
     private final String host;
     private final int requestedPort;
@@ -188,9 +193,13 @@ public final class HttpServer {
 
     /**
      * Stops accepting, closes idle connections, waits up to the grace period for the requests in progress (streams
-     * included), then cuts off what is left (its sockets closed, its handlers interrupted).
+     * included), then cuts off what is left (its sockets closed, its handlers interrupted) and waits up to
+     * {@link #UNWIND} more for those handlers to end: what a handler does as it ends (a request's record of what it
+     * cost) must not run after whatever the caller closes next.
+     *
+     * @return how many connections were cut off
      */
-    public void stop() {
+    public int stop() {
         stopping = true;
         closeListener();
         if (acceptor != null) {
@@ -202,9 +211,23 @@ public final class HttpServer {
             }
         }
         connections.removeIf(Http1Connection::closeIfIdle);
-        // A busy connection, once its exchange ends, sees the server stopping and ends itself; each end signals. The
-        // check is made under the lock the signal takes, so an end between the check and the wait is not missed.
-        long deadline = System.nanoTime() + shutdownGrace.toNanos();
+        // A busy connection, once its exchange ends, sees the server stopping and ends itself.
+        awaitNoConnections(shutdownGrace);
+        int cutOff = 0;
+        for (Http1Connection connection : connections) {
+            connection.cutOff();
+            cutOff++;
+        }
+        awaitNoConnections(UNWIND);
+        return cutOff;
+    }
+
+    /**
+     * Waits until every connection has ended or {@code atMost} has passed. Each end signals; the check is made under
+     * the lock the signal takes, so an end between the check and the wait is not missed.
+     */
+    private void awaitNoConnections(Duration atMost) {
+        long deadline = System.nanoTime() + atMost.toNanos();
         lock.lock();
         try {
             for (long left; !connections.isEmpty() && (left = deadline - System.nanoTime()) > 0; ) {
@@ -215,7 +238,6 @@ public final class HttpServer {
         } finally {
             lock.unlock();
         }
-        connections.forEach(Http1Connection::cutOff);
     }
 
     private void closeListener() {

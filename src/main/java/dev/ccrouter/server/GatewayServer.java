@@ -430,10 +430,10 @@ public final class GatewayServer implements AutoCloseable {
         if (server != null) {
             long begun = System.nanoTime();
             int running = status.inFlight();
-            server.stop();
-            int cutOff = status.inFlight();
+            // Returns once the requests cut off have ended too: their rows are recorded before the ledger closes.
+            int cutOff = server.stop();
             LOG.info("ccrouter stopped in {} ms: {} of {} requests in flight finished, {} cut off after the {} s grace "
-                    + "period", (System.nanoTime() - begun) / 1_000_000, running - cutOff, running, cutOff,
+                    + "period", (System.nanoTime() - begun) / 1_000_000, Math.max(0, running - cutOff), running, cutOff,
                     config.shutdownGrace().toSeconds());
             server = null;
         }

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.ccrouter.config.LedgerSettings;
+import dev.ccrouter.ledger.LedgerDatabase;
+import dev.ccrouter.ledger.LedgerEntry;
 import dev.ccrouter.testing.FakeUpstream;
 import dev.ccrouter.testing.RunningGateway;
 import dev.ccrouter.testing.SseCapture;
@@ -11,17 +14,22 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Stopping the gateway (what SIGTERM does): the port closes at once, a stream in flight runs to its end within the
- * grace period, one still running after it is cut off, and an idle gateway stops at once.
+ * grace period, one still running after it is cut off (and still written to the ledger), and an idle gateway stops
+ * at once.
  */
 class GracefulStopTest {
     static final String STREAM = "{\"model\":\"claude-sonnet-5\",\"max_tokens\":100,\"stream\":true,"
@@ -81,6 +89,35 @@ class GracefulStopTest {
         assertThat(tookMillis).as("the grace period, not the upstream's 60 s").isBetween(900L, 5_000L);
         assertThat(stream).failsWithin(Duration.ofSeconds(10));
         never.countDown();
+    }
+
+    /** The stop used to close the ledger while a request it had just cut off was still ending: its row was lost. */
+    @Test
+    void aRequestCutOffAtTheStopIsWrittenToTheLedger(@TempDir Path dir) throws Exception {
+        LedgerSettings settings = new LedgerSettings(true, "jdbc:sqlite:" + dir.resolve("ledger.db"), 10_000,
+                Duration.ofSeconds(1));
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch never = new CountDownLatch(1);
+        upstream.answer(FakeUpstream.held(started, never, FakeUpstream.sse(ANSWER)));
+        RunningGateway gateway = RunningGateway.start(upstream,
+                config -> config.withShutdownGrace(Duration.ofMillis(200)), settings);
+        CompletableFuture<String> stream = CompletableFuture.supplyAsync(() -> post(gateway));
+        assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+
+        gateway.close();
+        never.countDown();
+
+        assertThat(stream).failsWithin(Duration.ofSeconds(10));
+        List<LedgerEntry> rows = new ArrayList<>();
+        try (LedgerDatabase database = LedgerDatabase.open(settings)) {
+            database.store().forEach(null, null, rows::add);
+        }
+        assertThat(rows).singleElement().satisfies(row -> {
+            assertThat(row.requestedModel()).isEqualTo("claude-sonnet-5");
+            assertThat(row.stream()).isTrue();
+            assertThat(row.httpStatus()).isEqualTo(502);
+            assertThat(row.errorType()).isEqualTo("api_error");
+        });
     }
 
     @Test
