@@ -62,12 +62,19 @@ public final class LedgerWriter implements AutoCloseable {
     }
 
     /**
-     * Queues the row; never blocks. A full queue drops it (counted, and said once per burst).
+     * Queues the row; never blocks. A full queue drops it (counted, and said once per burst), as does a closed writer
+     * (counted, and said for each row: it comes from a request that outlived the gateway's stop).
      *
      * @return whether the row was queued (rows queued before {@link #close} are all written, database permitting)
      */
     public boolean record(LedgerEntry entry) {
-        if (closing.getCount() == 0 || !queue.offer(entry)) {
+        if (closing.getCount() == 0) {
+            dropped.incrementAndGet();
+            LOG.warn("ledger closed: the row of {} ended after the gateway's stop and is not written",
+                    entry.requestId());
+            return false;
+        }
+        if (!queue.offer(entry)) {
             dropped.incrementAndGet();
             if (dropping.compareAndSet(false, true)) {
                 LOG.warn("ledger queue full ({} rows waiting for the database): dropping rows until it catches up",
@@ -83,7 +90,7 @@ public final class LedgerWriter implements AutoCloseable {
         return queue.size() + inHandCount;
     }
 
-    /** Rows dropped since start because the queue was full. */
+    /** Rows dropped since start: the queue was full, or the writer closed. */
     public long dropped() {
         return dropped.get();
     }

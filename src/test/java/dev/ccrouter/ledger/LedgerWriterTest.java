@@ -3,6 +3,9 @@ package dev.ccrouter.ledger;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.ccrouter.config.LedgerSettings;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,6 +14,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /** The writer never makes a request wait: a stalled database fills the bounded queue, then rows are dropped. */
 class LedgerWriterTest {
@@ -72,6 +76,27 @@ class LedgerWriterTest {
             assertThat(ledger.writer().written()).isZero();
             ledger.writer().close();
             assertThat(ledger.store().count()).isEqualTo(5000);
+        }
+    }
+
+    /** A row that comes after the close is not a "full queue": the warning says what happened to which request. */
+    @Test
+    void aRowAfterTheCloseIsDroppedAndSaidSo() throws Exception {
+        ListAppender<ILoggingEvent> warnings = new ListAppender<>();
+        Logger log = (Logger) LoggerFactory.getLogger(LedgerWriter.class);
+        warnings.start();
+        log.addAppender(warnings);
+        try (Ledger ledger = Ledger.open(LedgerSettings.defaults(dir))) {
+            ledger.writer().close();
+
+            assertThat(ledger.writer().record(row(7))).isFalse();
+
+            assertThat(ledger.writer().dropped()).isEqualTo(1);
+            assertThat(ledger.store().count()).isZero();
+            assertThat(warnings.list).extracting(ILoggingEvent::getFormattedMessage).containsExactly(
+                    "ledger closed: the row of req_7 ended after the gateway's stop and is not written");
+        } finally {
+            log.detachAppender(warnings);
         }
     }
 
