@@ -15,6 +15,11 @@ import java.util.List;
 final class SchemaHistory {
     /** The versions of the migrations in {@code ccrouter/db/ledger}, in order: a new migration is added here too. */
     static final List<String> MIGRATIONS = List.of("1");
+    /**
+     * The version Flyway records, before the migrations, when it found the database holding other tables
+     * ({@link SchemaMigration}); not a migration.
+     */
+    static final String BASELINE = "0";
 
     private SchemaHistory() {
     }
@@ -27,7 +32,7 @@ final class SchemaHistory {
         List<String> applied = new ArrayList<>();
         try (Statement statement = connection.createStatement();
              ResultSet rows = statement.executeQuery("SELECT version, success FROM flyway_schema_history"
-                     + " WHERE version IS NOT NULL ORDER BY installed_rank")) {
+                     + " WHERE version IS NOT NULL AND version <> '" + BASELINE + "' ORDER BY installed_rank")) {
             while (rows.next()) {
                 if (!rows.getBoolean("success")) {
                     return false;

@@ -23,6 +23,11 @@ final class SchemaMigration {
                     .locations("classpath:ccrouter/db/ledger")
                     .placeholders(Map.of("id_column", settings.isPostgres()
                             ? "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY" : "INTEGER PRIMARY KEY AUTOINCREMENT"))
+                    // A database that already holds other tables (an application's PostgreSQL database) gets the
+                    // ledger beside them: Flyway would refuse a non-empty schema without its history. The baseline
+                    // is version 0, before every migration, so that all of them run.
+                    .baselineOnMigrate(true)
+                    .baselineVersion(SchemaHistory.BASELINE)
                     .load()
                     .migrate();
         } catch (FlywayException e) {

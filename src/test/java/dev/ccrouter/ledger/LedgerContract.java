@@ -285,6 +285,25 @@ abstract class LedgerContract {
         }
     }
 
+    /** A database holding other tables (an application's) used to be refused: "Found non-empty schema(s)". */
+    @Test
+    void aDatabaseHoldingOtherTablesGetsTheLedgerBesideThem() throws Exception {
+        LedgerSettings settings = freshLedger();
+        try (Connection connection = LedgerDatabase.connect(settings);
+             Statement statement = connection.createStatement()) {
+            statement.execute("CREATE TABLE app_users (id INTEGER)");
+        }
+
+        try (Ledger ledger = Ledger.open(settings)) {
+            ledger.record(SeededLedger.ENTRIES.getFirst());
+            await().atMost(Duration.ofSeconds(10)).until(() -> ledger.writer().written() == 1);
+            assertThat(ledger.store().count()).isEqualTo(1);
+        }
+        try (Connection after = LedgerDatabase.connect(settings)) {
+            assertThat(SchemaHistory.isCurrent(after)).as("the next start needs no Flyway").isTrue();
+        }
+    }
+
     @Test
     void aCurrentSchemaIsOpenedWithoutRunningFlyway() throws Exception {
         LedgerSettings settings = freshLedger();
