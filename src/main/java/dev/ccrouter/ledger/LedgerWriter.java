@@ -47,6 +47,9 @@ public final class LedgerWriter implements AutoCloseable {
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong written = new AtomicLong();
     private final AtomicBoolean dropping = new AtomicBoolean();
+    /** The rows left at the close were given up on, and said so (by the writer, or by close() if it would not end). */
+    private final AtomicBoolean givenUp = new AtomicBoolean();
+    private final Duration closeTimeout;
     private final Thread thread;
     /** {@code inHand.size()}, for other threads. */
     private volatile int inHandCount;
@@ -54,8 +57,13 @@ public final class LedgerWriter implements AutoCloseable {
     private boolean failing;
 
     public LedgerWriter(LedgerStore store, int queueSize, Duration interval) {
+        this(store, queueSize, interval, CLOSE_TIMEOUT);
+    }
+
+    LedgerWriter(LedgerStore store, int queueSize, Duration interval, Duration closeTimeout) {
         this.inserts = store.inserts();
         this.interval = interval;
+        this.closeTimeout = closeTimeout;
         this.queue = new ArrayBlockingQueue<>(queueSize);
         this.thread = Thread.ofPlatform().name("ccrouter-ledger").daemon(true).unstarted(this::run);
         thread.start();
@@ -105,9 +113,20 @@ public final class LedgerWriter implements AutoCloseable {
     public void close() {
         closing.countDown();
         try {
-            thread.join(CLOSE_TIMEOUT.plusSeconds(1));
+            thread.join(closeTimeout.plusSeconds(1));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (thread.isAlive()) {
+            // Still waiting for a connection (PostgreSQL's pool waits 5 s for one) past the deadline: what it holds
+            // is lost with the database closed next, and the writer would say so only after the process is gone.
+            giveUp();
+        }
+    }
+
+    private void giveUp() {
+        if (givenUp.compareAndSet(false, true)) {
+            LOG.warn("ledger: database unreachable at shutdown, {} rows not written", depth());
         }
     }
 
@@ -134,10 +153,10 @@ public final class LedgerWriter implements AutoCloseable {
             // one go: that made its p99. An idle gateway wakes once per interval.
             wait = now - lastRows < interval.toNanos() && BUSY_TICK.compareTo(interval) < 0 ? BUSY_TICK : interval;
         }
-        long deadline = System.nanoTime() + CLOSE_TIMEOUT.toNanos();
+        long deadline = System.nanoTime() + closeTimeout.toNanos();
         while (!flush()) {
-            if (System.nanoTime() > deadline) {
-                LOG.warn("ledger: database unreachable at shutdown, {} rows not written", depth());
+            if (givenUp.get() || System.nanoTime() > deadline) {
+                giveUp();
                 return;
             }
             LockSupport.parkNanos(interval.toNanos()); // the database may come back: try again shortly

@@ -8,6 +8,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.ccrouter.config.LedgerSettings;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CountDownLatch;
@@ -96,6 +97,44 @@ class LedgerWriterTest {
             assertThat(warnings.list).extracting(ILoggingEvent::getFormattedMessage).containsExactly(
                     "ledger closed: the row of req_7 ended after the gateway's stop and is not written");
         } finally {
+            log.detachAppender(warnings);
+        }
+    }
+
+    /**
+     * A database that does not answer at the close (PostgreSQL's pool waits 5 s for a connection): the rows left are
+     * said to be lost when close() returns, not by a writer still waiting after the process has gone.
+     */
+    @Test
+    void rowsLeftWithADatabaseThatDoesNotAnswerAtTheCloseAreSaidLost() throws Exception {
+        ListAppender<ILoggingEvent> warnings = new ListAppender<>();
+        Logger log = (Logger) LoggerFactory.getLogger(LedgerWriter.class);
+        warnings.start();
+        log.addAppender(warnings);
+        CountDownLatch stalled = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        LedgerStore unanswering = new LedgerStore(() -> {
+            stalled.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            throw new SQLException("the pool is closed");
+        });
+        try {
+            LedgerWriter writer = new LedgerWriter(unanswering, 100, Duration.ofMillis(20), Duration.ofMillis(100));
+            writer.record(row(0));
+            assertThat(stalled.await(10, TimeUnit.SECONDS)).isTrue();
+            writer.record(row(1));
+            writer.record(row(2));
+
+            writer.close();
+
+            assertThat(warnings.list).extracting(ILoggingEvent::getFormattedMessage)
+                    .containsExactly("ledger: database unreachable at shutdown, 3 rows not written");
+        } finally {
+            release.countDown();
             log.detachAppender(warnings);
         }
     }
