@@ -1,12 +1,22 @@
 package dev.ccrouter.ledger;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.AppenderBase;
 import dev.ccrouter.config.LedgerSettings;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /** The ledger's contract on SQLite, the default: a WAL file in the data directory. */
 class SqliteLedgerTest extends LedgerContract {
@@ -24,6 +34,44 @@ class SqliteLedgerTest extends LedgerContract {
             assertThat(pragma(statement, "journal_mode")).isEqualTo("wal");
             assertThat(pragma(statement, "synchronous")).isEqualTo("1"); // NORMAL
             assertThat(pragma(statement, "temp_store")).isEqualTo("2"); // MEMORY
+        }
+    }
+
+    /**
+     * Two processes opening a new ledger at once (two gateways, a gateway and {@code ccrouter usage}) both set it up,
+     * and SQLite refuses whichever finds the database locked by the other past its wait: that one used to fail
+     * ("could not be set up: [SQLITE_BUSY] …") instead of setting it up again once the other was done. Here the other
+     * has begun its history and holds the database while it creates the tables.
+     */
+    @Test
+    void aNewLedgerLockedByAnotherProcessSettingItUpIsSetUpOnceThatEnds() throws Exception {
+        LedgerSettings settings = new LedgerSettings(true, freshLedger().url() + "?busy_timeout=300", 10_000,
+                Duration.ofSeconds(1));
+        Flyway.configure().dataSource(settings.url(), null, null).baselineVersion(SchemaHistory.BASELINE).load()
+                .baseline();
+        Logger migration = (Logger) LoggerFactory.getLogger(SchemaMigration.class);
+        CountDownLatch refused = new CountDownLatch(1);
+        AppenderBase<ILoggingEvent> log = new AppenderBase<>() {
+            @Override
+            protected void append(ILoggingEvent event) {
+                refused.countDown();
+            }
+        };
+        log.setContext(migration.getLoggerContext());
+        log.start();
+        migration.addAppender(log);
+        try (Connection other = LedgerDatabase.connect(settings); Statement lock = other.createStatement()) {
+            lock.execute("BEGIN EXCLUSIVE");
+            CompletableFuture<Ledger> opening = CompletableFuture.supplyAsync(() -> Ledger.open(settings));
+            await().atMost(Duration.ofSeconds(30)).until(() -> refused.getCount() == 0 || opening.isDone());
+            assertThat(opening).as("the first run, refused, waits to run again").isNotDone();
+            lock.execute("COMMIT");
+
+            try (Ledger ledger = opening.get(30, TimeUnit.SECONDS)) {
+                assertThat(ledger.store().count()).isZero();
+            }
+        } finally {
+            migration.detachAppender(log);
         }
     }
 
