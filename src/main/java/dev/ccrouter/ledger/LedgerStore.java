@@ -61,7 +61,7 @@ public final class LedgerStore {
 
     /**
      * Every row from {@code since} (inclusive) to {@code until} (exclusive), oldest first; null bounds are open. The
-     * rows come a thousand at a time, inside a read-only transaction: outside one, PostgreSQL's driver ignores the
+     * rows come a thousand at a time, inside a transaction that changes nothing: outside one, PostgreSQL's driver ignores the
      * fetch size and reads the whole result into memory first (a shared ledger's month, for the dashboard's every
      * refresh).
      */
