@@ -24,6 +24,7 @@ import java.sql.SQLException;
 import java.time.DateTimeException;
 import java.time.LocalDate;
 import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayDeque;
 import java.util.Comparator;
 import java.util.Deque;
@@ -48,6 +49,11 @@ final class DashboardHandler {
     private static final int DEFAULT_DAYS = 30;
     private static final int TOP_SESSIONS = 10;
     private static final int RECENT = 50;
+    /**
+     * A recent request's time in the dashboard's zone, as its days are, with the offset: the page shows its date and
+     * time beside a summary naming the zone (it used to show UTC there, unlabelled).
+     */
+    private static final DateTimeFormatter RECENT_TIME = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSXXX");
 
     private final LedgerStore ledger;
     private final ErrorResponses errors;
@@ -156,7 +162,7 @@ final class DashboardHandler {
         ArrayNode rows = body.putArray("recent");
         for (LedgerEntry entry : recent) {
             ObjectNode row = rows.addObject();
-            row.put("time", entry.time().toString());
+            row.put("time", RECENT_TIME.format(entry.time().atZone(zone)));
             row.put("request_id", entry.requestId());
             row.put("model", UsageView.MODEL.keyOf(entry, zone));
             row.put("status", entry.httpStatus());

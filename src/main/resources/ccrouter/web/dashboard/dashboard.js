@@ -109,7 +109,7 @@
     var recent = document.getElementById('recent');
     clear(recent);
     data.recent.forEach(function (r) {
-      row(recent, [r.time.replace('T', ' ').replace('Z', ''), r.model, String(r.status) + (r.error_type ? ' ' + r.error_type : ''),
+      row(recent, [r.time.slice(0, 23).replace('T', ' '), r.model, String(r.status) + (r.error_type ? ' ' + r.error_type : ''),
         r.key_id || '–', r.session_id || '–', count(r.total_tokens), dollars(r.cost_usd), count(r.duration_ms)],
         r.status >= 400 ? 'failed' : '');
     });
