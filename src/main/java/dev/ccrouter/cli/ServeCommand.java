@@ -143,19 +143,11 @@ final class ServeCommand implements Callable<Integer> {
     private static Optional<ConfigWatcher> watch(ConfigLoader loader, ConfigLoader.Flags flags, GatewayConfig settings,
                                                  GatewayServer server) {
         try {
-            return ConfigWatcher.start(loader, flags, settings, changed -> reconfigure(server, changed));
+            // a change the server's providers cannot be built from is refused there, and said by the watcher
+            return ConfigWatcher.start(loader, flags, settings, server::reconfigure);
         } catch (IOException e) {
             LOG.warn("the configuration file cannot be watched, changes need a restart: {}", e.getMessage());
             return Optional.empty();
-        }
-    }
-
-    /** A valid change reaches the server; one its providers cannot be built from is refused, keeping the old. */
-    private static void reconfigure(GatewayServer server, GatewayConfig changed) {
-        try {
-            server.reconfigure(changed);
-        } catch (ConfigException e) {
-            LOG.warn("the changed configuration was not applied (the previous one stays): {}", e.getMessage());
         }
     }
 

@@ -65,7 +65,8 @@ public final class ConfigWatcher implements AutoCloseable {
      * Starts watching the file these flags and the loader's environment name; a broken change is logged.
      *
      * @param current  the configuration in use, loaded with the same loader and flags
-     * @param onChange gets every valid configuration that differs from the one before
+     * @param onChange gets every valid configuration that differs from the one before; it refuses one it cannot
+     *                 apply by throwing a {@link ConfigException}, reported like a broken file
      * @return the watcher, to close on shutdown; empty when no configuration file is in use
      */
     public static Optional<ConfigWatcher> start(ConfigLoader loader, ConfigLoader.Flags flags,
@@ -138,11 +139,15 @@ public final class ConfigWatcher implements AutoCloseable {
         }
     }
 
+    /**
+     * Hands a changed configuration over; the listener may still refuse it with a {@link ConfigException} (providers
+     * it cannot build), which is then reported as any broken change, and the previous one stays the current one.
+     */
     private void apply(GatewayConfig next) {
         if (!Objects.equals(next, current)) {
+            onChange.accept(next);
             current = next;
             LOG.info("configuration reloaded from {}", file);
-            onChange.accept(next);
         }
     }
 

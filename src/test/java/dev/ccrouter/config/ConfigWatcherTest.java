@@ -65,6 +65,32 @@ class ConfigWatcherTest {
     }
 
     @Test
+    void aChangeTheListenerRefusesIsSaidOnceAsNotReloadedAndTheNextOneIsComparedWithTheOldOne() throws IOException {
+        watcher.close();
+        String refusal = "providers.deepseek.api_keys must be set: with auth.keys the gateway uses each provider's "
+                + "own keys and never forwards a client's key";
+        watcher = ConfigWatcher.start(loader, ConfigLoader.Flags.NONE, file, loader.load(ConfigLoader.Flags.NONE),
+                next -> {
+                    if (next.routes().longContextThreshold() == 2000) {
+                        throw new ConfigException(refusal); // as GatewayServer.reconfigure refuses what Router refuses
+                    }
+                    changes.add(next);
+                }, rejections::add, Duration.ofMillis(50));
+        try (AccessLogCapture log = new AccessLogCapture(ConfigWatcher.class.getName())) {
+            Files.writeString(file, "routes:\n  long_context_threshold: 2000\n");
+            await().atMost(Duration.ofSeconds(10)).until(() -> watcher.reads() == 1);
+            assertThat(rejections).containsExactly(
+                    "configuration not reloaded, still serving the previous one: " + refusal);
+            assertThat(log.lines()).isEmpty(); // no "configuration reloaded" for what was refused
+
+            Files.writeString(file, "routes:\n  long_context_threshold: 1000\n"); // back to what is served
+            await().atMost(Duration.ofSeconds(10)).until(() -> watcher.reads() == 2);
+            assertThat(changes).isEmpty();
+            assertThat(rejections).hasSize(1);
+        }
+    }
+
+    @Test
     void aFileReplacedByRenameIsReloaded() throws IOException {
         Path written = Files.writeString(dir.resolve(".ccrouter.yaml.tmp"), "server:\n  port: 9999\n");
         Files.move(written, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
