@@ -3,8 +3,10 @@ package dev.ccrouter.config;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
@@ -23,10 +25,10 @@ final class ConfigFiles {
 
     static ObjectNode read(Path file, Consumer<String> warnings) {
         String text = text(file);
-        if (text.strip().startsWith("{")) {
+        if (opensAsJson(text)) {
             JsonNode json;
             try {
-                json = parse(new ObjectMapper(), text, file, "JSON");
+                json = parse(json5(), text, file, "JSON");
             } catch (ConfigException notJson) {
                 // YAML's flow style begins with '{' too: {server: {port: 9000}} is YAML, not broken JSON
                 json = yamlOrNull(text);
@@ -61,7 +63,35 @@ final class ConfigFiles {
     /** Whether the file is a claude-code-router {@code config.json}. */
     static boolean isCcr(Path file) {
         String text = text(file);
-        return text.strip().startsWith("{") && CcrConfig.recognises(parse(new ObjectMapper(), text, file, "JSON"));
+        return opensAsJson(text) && CcrConfig.recognises(parse(json5(), text, file, "JSON"));
+    }
+
+    /**
+     * JSON as claude-code-router reads its file (JSON5): its README's own example has {@code //} comments, and
+     * trailing commas, single quotes and bare keys are accepted there too.
+     */
+    private static ObjectMapper json5() {
+        return JsonMapper.builder().enable(JsonReadFeature.ALLOW_JAVA_COMMENTS, JsonReadFeature.ALLOW_TRAILING_COMMA,
+                JsonReadFeature.ALLOW_SINGLE_QUOTES, JsonReadFeature.ALLOW_UNQUOTED_FIELD_NAMES).build();
+    }
+
+    /** Whether the text's first thing after blanks and JSON comments is a '{'. */
+    private static boolean opensAsJson(String text) {
+        int at = 0;
+        while (at < text.length()) {
+            if (Character.isWhitespace(text.charAt(at))) {
+                at++;
+            } else if (text.startsWith("//", at)) {
+                int end = text.indexOf('\n', at);
+                at = end < 0 ? text.length() : end + 1;
+            } else if (text.startsWith("/*", at)) {
+                int end = text.indexOf("*/", at + 2);
+                at = end < 0 ? text.length() : end + 2;
+            } else {
+                return text.charAt(at) == '{';
+            }
+        }
+        return false;
     }
 
     private static String text(Path file) {
@@ -69,7 +99,9 @@ final class ConfigFiles {
             throw new ConfigException("config file " + file + " does not exist (CCROUTER_CONFIG / --config)");
         }
         try {
-            return Files.readString(file);
+            String text = Files.readString(file);
+            // a byte-order mark (Windows editors write one) is no part of the settings; YAML skips it, JSON would not
+            return text.startsWith("\uFEFF") ? text.substring(1) : text;
         } catch (IOException e) {
             throw new ConfigException("config file " + file + " cannot be read: " + e.getMessage());
         }

@@ -139,10 +139,30 @@ class ClaudeCodeRouterConfigTest {
 
     @Test
     void brokenJsonIsReportedWithLineAndColumn() throws IOException {
-        Path file = Files.writeString(dir.resolve("config.json"), "{\n  \"Providers\": [\n    {\"name\": \"x\",}\n  ]\n}\n");
+        Path file = Files.writeString(dir.resolve("config.json"), "{\n  \"Providers\": [\n    {\"name\" \"x\"}\n  ]\n}\n");
         assertThatThrownBy(() -> load(file, Map.of()))
-                .hasMessage("config file " + file + " line 3, column 18: not valid JSON: Unexpected "
-                        + "character ('}' (code 125)): was expecting double-quote to start field name");
+                .hasMessage("config file " + file + " line 3, column 13: not valid JSON: Unexpected "
+                        + "character ('\"' (code 34)): was expecting a colon to separate field name and value");
+    }
+
+    /**
+     * claude-code-router reads its file as JSON5, and its README's example has comments: such a file, with a
+     * Windows editor's byte-order mark, a comment before the '{' and trailing commas, is the same configuration.
+     */
+    @Test
+    void aFileWithCommentsTrailingCommasAndAByteOrderMarkIsReadAsClaudeCodeRouterReadsIt() throws IOException {
+        String json5 = "\uFEFF// claude-code-router, as its README writes it\n" + Files.readString(README_EXAMPLE)
+                .replace("\"api_base_url\"", "// IMPORTANT: api_base_url must be a complete (full) URL.\n"
+                        + "      \"api_base_url\"")
+                .replace("\"PORT\": 3456,", "\"PORT\": 3456, /* the default */")
+                .replace("\"image\": \"openrouter,anthropic/claude-sonnet-4\"",
+                        "\"image\": \"openrouter,anthropic/claude-sonnet-4\",")
+                .replace("\"models\": [\"qwen2.5-coder:latest\"]", "'models': ['qwen2.5-coder:latest',]");
+        Path file = Files.writeString(dir.resolve("config.json"), json5);
+
+        assertThat(load(file, KEYS)).isEqualTo(load(README_EXAMPLE, KEYS));
+        assertThat(ConfigImport.fromClaudeCodeRouter(file, ignored -> { }))
+                .isEqualTo(ConfigImport.fromClaudeCodeRouter(README_EXAMPLE, ignored -> { }));
     }
 
     @Test
