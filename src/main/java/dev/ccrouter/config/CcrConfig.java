@@ -27,6 +27,7 @@ import java.util.regex.Pattern;
  */
 final class CcrConfig {
     private static final Pattern BARE_VARIABLE = Pattern.compile("\\$([A-Za-z_][A-Za-z0-9_]*)");
+    private static final Pattern DIGITS = Pattern.compile("[0-9]{1,15}");
     private static final Pattern CHAT_COMPLETIONS = Pattern.compile("/chat/completions/?$");
     private static final Map<String, String> PRESET_TRANSFORMERS = Map.of(
             "openrouter", "openrouter", "deepseek", "deepseek", "gemini", "gemini", "groq", "groq",
@@ -79,12 +80,7 @@ final class CcrConfig {
                     + "the gateway listens on 127.0.0.1");
         }
         copy(ccr, "PORT", settings, "server", "port");
-        JsonNode timeout = ccr.get("API_TIMEOUT_MS");
-        if (timeout != null && timeout.canConvertToLong()) {
-            section(settings, "upstream").put("read_timeout_seconds", (timeout.asLong() + 999) / 1000);
-        } else if (timeout != null) {
-            section(settings, "upstream").set("read_timeout_seconds", timeout);
-        }
+        readTimeout(ccr.get("API_TIMEOUT_MS"), settings);
         if (hasGatewayKey) {
             section(settings, "auth").putArray("keys").add(ccr.get("APIKEY").asText());
         }
@@ -102,6 +98,25 @@ final class CcrConfig {
             });
         }
         return settings;
+    }
+
+    /**
+     * {@code API_TIMEOUT_MS}, a number or digits in text, in whole seconds rounded up. What is neither (a
+     * {@code $VAR}, which holds milliseconds the translation cannot see) is left out with a note: taken as it is, it
+     * would be read as seconds, a thousand times too long.
+     */
+    private void readTimeout(JsonNode timeout, ObjectNode settings) {
+        if (timeout == null || timeout.isNull()) {
+            return;
+        }
+        String text = timeout.asText().strip();
+        if (timeout.canConvertToLong() || timeout.isTextual() && DIGITS.matcher(text).matches()) {
+            long milliseconds = timeout.canConvertToLong() ? timeout.asLong() : Long.parseLong(text);
+            section(settings, "upstream").put("read_timeout_seconds", (milliseconds + 999) / 1000);
+        } else {
+            notes.add("API_TIMEOUT_MS '" + text + "' is not a number of milliseconds written in the file; it is "
+                    + "ignored, and upstream.read_timeout_seconds keeps its default");
+        }
     }
 
     private ObjectNode provider(JsonNode ccr) {

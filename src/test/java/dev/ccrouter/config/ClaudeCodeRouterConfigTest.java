@@ -120,6 +120,23 @@ class ClaudeCodeRouterConfigTest {
                 + "does; the gateway listens on 127.0.0.1");
     }
 
+    /** A timeout written as text is milliseconds too: "60000" is a minute, not 60,000 seconds. */
+    @Test
+    void aTimeoutInTextIsMillisecondsAndAReferenceIsLeftOutWithANote() throws IOException {
+        Path inText = Files.writeString(dir.resolve("config.json"), """
+                {"API_TIMEOUT_MS": "60000", "Providers": [], "Router": {}}
+                """);
+        assertThat(load(inText, Map.of()).readTimeout()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(warnings).isEmpty();
+
+        Path aReference = Files.writeString(dir.resolve("config.json"), """
+                {"API_TIMEOUT_MS": "$TIMEOUT_MS", "Providers": [], "Router": {}}
+                """);
+        assertThat(load(aReference, Map.of("TIMEOUT_MS", "60000")).readTimeout()).isEqualTo(Duration.ofSeconds(600));
+        assertThat(warnings).containsExactly(aReference + ": API_TIMEOUT_MS '${TIMEOUT_MS}' is not a number of "
+                + "milliseconds written in the file; it is ignored, and upstream.read_timeout_seconds keeps its default");
+    }
+
     @Test
     void anUnsetVariableIsNamedAsInYamlFiles() {
         assertThatThrownBy(() -> load(DASHSCOPE, Map.of("DASHSCOPE_API_KEY", "sk-dashscope-0123456789")))
