@@ -143,10 +143,11 @@ final class CcrConfig {
         }
         ObjectNode models = json.createObjectNode();
         ccr.path("models").forEach(model -> models.putObject(model.asText()));
-        capabilities(ccr.path("transformer").path("use"), models, null);
+        String name = ccr.path("name").asText();
+        capabilities(name, ccr.path("transformer").path("use"), models, null);
         ccr.path("transformer").fields().forEachRemaining(entry -> {
             if (!entry.getKey().equals("use")) {
-                capabilities(entry.getValue().path("use"), models, entry.getKey());
+                capabilities(name, entry.getValue().path("use"), models, entry.getKey());
             }
         });
         if (!models.isEmpty()) {
@@ -165,8 +166,12 @@ final class CcrConfig {
         return Optional.empty();
     }
 
-    /** Transformers that mean a model capability set it on the models they apply to (all, or the one named). */
-    private void capabilities(JsonNode uses, ObjectNode models, String onlyModel) {
+    /**
+     * Transformers that mean a model capability set it on the models they apply to (all, or the one named). A
+     * provider's transformer stands for its preset, which takes no options: options given to it (OpenRouter's
+     * {@code provider} routing, say) are named in a note rather than dropped unsaid.
+     */
+    private void capabilities(String provider, JsonNode uses, ObjectNode models, String onlyModel) {
         for (JsonNode use : uses) {
             String name = use.isArray() ? use.path(0).asText() : use.asText();
             JsonNode options = use.isArray() ? use.path(1) : json.missingNode();
@@ -176,6 +181,12 @@ final class CcrConfig {
                 forModels(models, onlyModel, model -> model.put("cache_control", false));
             } else if (!PRESET_TRANSFORMERS.containsKey(name)) {
                 ignoredTransformers.add(name);
+            } else if (options.isObject() && !options.isEmpty()) {
+                List<String> keys = new ArrayList<>();
+                options.fieldNames().forEachRemaining(keys::add);
+                notes.add("provider " + provider + ": the options of transformer " + name + " ("
+                        + String.join(", ", keys) + ") are ignored; the " + PRESET_TRANSFORMERS.get(name)
+                        + " preset takes none");
             }
         }
     }

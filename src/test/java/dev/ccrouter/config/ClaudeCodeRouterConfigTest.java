@@ -120,6 +120,20 @@ class ClaudeCodeRouterConfigTest {
                 + "does; the gateway listens on 127.0.0.1");
     }
 
+    /** OpenRouter's provider routing, given to its transformer, is not something ccrouter sends: it is said. */
+    @Test
+    void optionsOfAProvidersTransformerAreNamedAsIgnored() throws IOException {
+        Path file = Files.writeString(dir.resolve("config.json"), """
+                {"Providers": [{"name": "or", "api_base_url": "https://openrouter.ai/api/v1/chat/completions",
+                  "api_key": "sk-or-v1-0123456789abcdef", "models": ["moonshotai/kimi-k2"],
+                  "transformer": {"use": [["openrouter", {"provider": {"only": ["groq"]}, "max_price": 1}]]}}],
+                 "Router": {"default": "or,moonshotai/kimi-k2"}}
+                """);
+        assertThat(load(file, Map.of()).providers().getFirst().preset()).isEqualTo("openrouter");
+        assertThat(warnings).containsExactly(file + ": provider or: the options of transformer openrouter (provider, "
+                + "max_price) are ignored; the openrouter preset takes none");
+    }
+
     /** A timeout written as text is milliseconds too: "60000" is a minute, not 60,000 seconds. */
     @Test
     void aTimeoutInTextIsMillisecondsAndAReferenceIsLeftOutWithANote() throws IOException {
