@@ -104,7 +104,7 @@ final class ServeCommand implements Callable<Integer> {
             System.err.println("ccrouter: " + e.getMessage());
             return 2;
         } catch (RuntimeException e) {
-            err.println("ccrouter: could not start on " + settings.host() + ":" + settings.port() + ": "
+            err.println("ccrouter: could not start on " + settings.listenAddress(settings.port()) + ": "
                     + rootMessage(e));
             err.flush();
             return 1;

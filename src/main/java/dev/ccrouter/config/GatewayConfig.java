@@ -69,6 +69,17 @@ public record GatewayConfig(String host,
     public static final String IMPLICIT_PROVIDER = "openrouter";
 
     /**
+     * Where the gateway listens, {@code host:port} as a URL writes it: an IPv6 address in brackets ({@code [::1]:8787})
+     * whether {@code server.host} was written {@code ::1} or {@code [::1]}.
+     *
+     * @param port the port listened on (the bound one, when {@code server.port} is 0)
+     */
+    public String listenAddress(int port) {
+        boolean ipv6 = host.contains(":") && !host.startsWith("[");
+        return (ipv6 ? "[" + host + "]" : host) + ":" + port;
+    }
+
+    /**
      * The upstream's base URL as logs and {@code /health} (which asks for no key) show it: a password before its host
      * masked ({@code https://user:…@proxy/v1}), a token there without a user too ({@code https://…@proxy/v1}), and
      * no query, where a key may be.

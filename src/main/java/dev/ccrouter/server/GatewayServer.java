@@ -18,6 +18,7 @@ import dev.ccrouter.ledger.LedgerUnavailableException;
 import dev.ccrouter.route.Router;
 import dev.ccrouter.upstream.UpstreamClient;
 import java.io.UncheckedIOException;
+import java.nio.channels.UnresolvedAddressException;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -232,11 +233,14 @@ public final class GatewayServer implements AutoCloseable {
             server = built.start();
         } catch (UncheckedIOException e) { // `serve` says so in one line, beside the address
             throw new IllegalStateException("cannot listen there (address in use, or not this machine's)");
+        } catch (UnresolvedAddressException e) {
+            throw new IllegalStateException("server.host is neither an address nor a name this machine resolves");
         }
         if (rehearsal != null) {
             sayHowTheRehearsalWent(rehearsed);
         }
-        LOG.info("ccrouter listening on http://{}:{} → upstream {}", config.host(), server.port(), config.upstreamDisplay());
+        LOG.info("ccrouter listening on http://{} → upstream {}", config.listenAddress(server.port()),
+                config.upstreamDisplay());
         upstream.prepareTls();
         pricing.startRefreshing(FIRST_FETCH_AFTER_FIRST_REQUEST, FIRST_FETCH_AT_THE_LATEST);
         return this;

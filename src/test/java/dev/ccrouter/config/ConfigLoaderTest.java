@@ -258,6 +258,16 @@ class ConfigLoaderTest {
     }
 
     /** What /health and the log show of the upstream: no password, no token before the host, no query. */
+    /** The address `serve` logs and names in its errors is one a browser or curl takes, IPv6 included. */
+    @Test
+    void theListenAddressBracketsAnIpv6HostHoweverItWasWritten() {
+        assertThat(load(Map.of("CCROUTER_HOST", "::1")).listenAddress(8787)).isEqualTo("[::1]:8787");
+        assertThat(load(Map.of("CCROUTER_HOST", "[::1]")).listenAddress(8787)).isEqualTo("[::1]:8787");
+        assertThat(load(Map.of("CCROUTER_HOST", "::")).listenAddress(40123)).isEqualTo("[::]:40123");
+        assertThat(load(Map.of()).listenAddress(8787)).isEqualTo("127.0.0.1:8787");
+        assertThat(load(Map.of("CCROUTER_HOST", "localhost")).listenAddress(1)).isEqualTo("localhost:1");
+    }
+
     @Test
     void theUpstreamIsShownWithoutWhatMayBeAKey() {
         assertThat(new ConfigLoader(Map.of("HOME", "/tmp", "OPENROUTER_BASE_URL",

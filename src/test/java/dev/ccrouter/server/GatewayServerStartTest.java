@@ -39,6 +39,15 @@ class GatewayServerStartTest {
         }
     }
 
+    @Test
+    void aHostThatIsNoAddressIsNamedAsTheSetting() {
+        GatewayConfig config = new ConfigLoader(Map.of("CCROUTER_HOST", "no such host")).load(ConfigLoader.Flags.NONE)
+                .withPort(0).withDataDir(dataDir).withPricingRefresh(Duration.ZERO);
+        assertThatThrownBy(() -> new GatewayServer(config).start())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("server.host is neither an address nor a name this machine resolves");
+    }
+
     /** Helidon reports every listener stop alike; only one the server did not ask for may end {@code serve}. */
     @Test
     void aDeliberateCloseIsNotALostListener(@TempDir Path dir) {
