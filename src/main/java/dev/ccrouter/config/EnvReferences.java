@@ -111,8 +111,9 @@ final class EnvReferences {
             if (matcher.group().startsWith("$$")) {
                 replacement = matcher.group().substring(1);
             } else if (isUnset(matcher.group(1))) {
-                throw new ConfigException(where.where(path) + " refers to ${" + matcher.group(1) + "}, which is not "
-                        + "set in the environment: set " + matcher.group(1) + ", or write the value itself");
+                throw new ConfigException(where.where(path) + " refers to ${" + matcher.group(1) + "}, which is "
+                        + (env.get(matcher.group(1)) == null ? "not set in the environment" : "empty")
+                        + ": set " + matcher.group(1) + ", or write the value itself");
             } else {
                 replacement = env.get(matcher.group(1));
             }

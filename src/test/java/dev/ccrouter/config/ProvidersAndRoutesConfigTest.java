@@ -259,6 +259,9 @@ class ProvidersAndRoutesConfigTest {
         assertThatThrownBy(() -> load("providers:\n  - {name: box, base_url: '${BOX_URL}/v1'}\n", Map.of()))
                 .hasMessage("providers[0].base_url in " + file() + " refers to ${BOX_URL}, which is not set in the "
                         + "environment: set BOX_URL, or write the value itself");
+        assertThatThrownBy(() -> load("providers:\n  - {name: box, base_url: '${BOX_URL}/v1'}\n", Map.of("BOX_URL", "")))
+                .hasMessage("providers[0].base_url in " + file() + " refers to ${BOX_URL}, which is empty: set "
+                        + "BOX_URL, or write the value itself");
     }
 
     @Test
