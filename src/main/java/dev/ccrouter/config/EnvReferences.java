@@ -23,7 +23,10 @@ import java.util.regex.Pattern;
  * literal {@code ${}.
  */
 final class EnvReferences {
-    private static final Pattern REFERENCE = Pattern.compile("\\$?\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
+    /** A reference, or the {@code $${} of a literal {@code ${} (whatever follows it). */
+    private static final Pattern REFERENCE = Pattern.compile("\\$\\$\\{|\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
+    /** A {@code ${} that opens no reference (and is not the {@code $${} of a literal). */
+    private static final Pattern MALFORMED = Pattern.compile("(?<!\\$)\\$\\{(?![A-Za-z_][A-Za-z0-9_]*})");
     private static final Set<String> POOLS = Set.of("providers[].api_keys", "auth.keys", "auth.admin_keys");
 
     private final Map<String, String> env;
@@ -96,7 +99,7 @@ final class EnvReferences {
         List<String> missing = new ArrayList<>();
         Matcher matcher = REFERENCE.matcher(text);
         while (matcher.find()) {
-            if (!matcher.group().startsWith("$$") && isUnset(matcher.group(1))) {
+            if (matcher.group(1) != null && isUnset(matcher.group(1))) {
                 missing.add(matcher.group(1));
             }
         }
@@ -104,12 +107,17 @@ final class EnvReferences {
     }
 
     private String substitute(String text, ConfigPath path) {
+        if (MALFORMED.matcher(text).find()) {
+            // ${KEY:-default}, ${ KEY }: taken as they are, they would reach a provider as the key itself
+            throw new ConfigException(where.where(path) + " holds a '${' that is no reference ccrouter reads: write "
+                    + "${NAME} (letters, digits and _; no default such as ${NAME:-value}), or $${ for a literal ${");
+        }
         Matcher matcher = REFERENCE.matcher(text);
         StringBuilder resolved = new StringBuilder();
         while (matcher.find()) {
             String replacement;
-            if (matcher.group().startsWith("$$")) {
-                replacement = matcher.group().substring(1);
+            if (matcher.group(1) == null) {
+                replacement = "${";
             } else if (isUnset(matcher.group(1))) {
                 throw new ConfigException(where.where(path) + " refers to ${" + matcher.group(1) + "}, which is "
                         + (env.get(matcher.group(1)) == null ? "not set in the environment" : "empty")

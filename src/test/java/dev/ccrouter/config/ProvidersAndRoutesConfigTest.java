@@ -264,6 +264,20 @@ class ProvidersAndRoutesConfigTest {
                         + "BOX_URL, or write the value itself");
     }
 
+    /** A shell's default ({@code ${KEY:-…}}) is no reference here: refused, rather than sent as the key itself. */
+    @Test
+    void aDollarBraceThatIsNoReferenceIsRefusedWithoutEchoingTheValue() throws IOException {
+        String refused = " holds a '${' that is no reference ccrouter reads: write ${NAME} (letters, digits and _; no "
+                + "default such as ${NAME:-value}), or $${ for a literal ${";
+        assertThatThrownBy(() -> load("providers:\n  - {name: ds, preset: deepseek, api_keys: ['${DEEPSEEK_API_KEY:-sk-x}']}\n",
+                Map.of("DEEPSEEK_API_KEY", "sk-deepseek-0123456789")))
+                .hasMessage("providers[0].api_keys[0] in " + file() + refused);
+        assertThatThrownBy(() -> load("upstream:\n  title: 'a ${ TITLE }'\n", Map.of("TITLE", "x")))
+                .hasMessage("upstream.title in " + file() + refused);
+        assertThat(load("upstream:\n  title: 'costs $${PRICE:-1}'\n", Map.of()).appTitle())
+                .isEqualTo("costs ${PRICE:-1}");
+    }
+
     @Test
     void variablesResolveAnywhereAndDollarDollarIsALiteral() throws IOException {
         GatewayConfig config = load("""
