@@ -134,7 +134,8 @@ final class CcrConfig {
             provider.put("base_url", url);
         } else if (!url.isEmpty()) {
             // Gemini's native endpoint and the like: the preset's OpenAI-compatible endpoint serves the same models.
-            notes.add("provider " + ccr.path("name").asText() + ": " + url + " is not a chat-completions URL; the "
+            notes.add("provider " + ccr.path("name").asText() + ": " + Secrets.maskAddress(url)
+                    + " is not a chat-completions URL; the "
                     + preset.get() + " preset's endpoint is used instead");
         }
         String key = ccr.path("api_key").asText("");

@@ -53,7 +53,7 @@ final class ConfigValidator {
 
     private ConfigException invalid(ConfigPath path, Rule rule, JsonNode value) {
         return new ConfigException(provenance.where(path) + " must be " + rule.valid()
-                + (rule.echoesValue() ? ", got '" + (value.isNull() ? "" : Secrets.maskPassword(value.asText())) + "'"
+                + (rule.echoesValue() ? ", got '" + (value.isNull() ? "" : rule.shown(value.asText())) + "'"
                 : ""));
     }
 

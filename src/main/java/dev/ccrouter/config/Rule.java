@@ -20,6 +20,11 @@ sealed interface Rule {
         return true;
     }
 
+    /** A rejected value as an error echoes it: without a password it may carry. */
+    default String shown(String value) {
+        return Secrets.maskPassword(value);
+    }
+
     record WholeNumber(long min, long max) implements Rule {
         @Override
         public String valid() {
@@ -112,6 +117,12 @@ sealed interface Rule {
         @Override
         public String valid() {
             return "an http(s) URL such as https://openrouter.ai/api/v1";
+        }
+
+        /** As any address is shown: a query may carry a key ({@code ?key=…}, as Gemini's URLs do). */
+        @Override
+        public String shown(String value) {
+            return Secrets.maskAddress(value);
         }
 
         @Override

@@ -102,6 +102,19 @@ class ConfigCommandTest {
                 + "https://openrouter.ai/api/v1, got 'ftp://me:…@proxy.example/'\n");
     }
 
+    /** A key in an address's query (Gemini's {@code ?key=}) is left out of the echo, as logs show addresses. */
+    @Test
+    void aRefusedAddressIsEchoedWithoutItsQuery() throws IOException {
+        Path file = Files.writeString(dir.resolve("ccrouter.yaml"), """
+                providers:
+                  - name: gemini
+                    base_url: "https://generative language.example/v1beta/openai?key=AIzaSyA-0123456789abcdef"
+                """);
+        assertThat(run(new ConfigCommand(Map.of("HOME", dir.toString())), "check", file.toString())).isEqualTo(2);
+        assertThat(err.toString()).isEqualTo("ccrouter: providers[0].base_url in " + file + " must be an http(s) URL "
+                + "such as https://openrouter.ai/api/v1, got 'https://generative language.example/v1beta/openai'\n");
+    }
+
     /** What {@code serve} would refuse (a provider without keys under auth.keys) {@code check} refuses too. */
     @Test
     void checkRefusesWhatServeRefuses() throws IOException {

@@ -134,6 +134,18 @@ class ClaudeCodeRouterConfigTest {
                 + "max_price) are ignored; the openrouter preset takes none");
     }
 
+    @Test
+    void aNativeAddressIsNamedWithoutTheKeyInItsQuery() throws IOException {
+        Path file = Files.writeString(dir.resolve("config.json"), """
+                {"Providers": [{"name": "gemini", "transformer": {"use": ["gemini"]},
+                  "api_base_url": "https://generativelanguage.googleapis.com/v1beta/models/?key=AIzaSyA-0123456789abcdef"}],
+                 "Router": {}}
+                """);
+        load(file, Map.of());
+        assertThat(warnings).containsExactly(file + ": provider gemini: https://generativelanguage.googleapis.com/"
+                + "v1beta/models/ is not a chat-completions URL; the gemini preset's endpoint is used instead");
+    }
+
     /** A timeout written as text is milliseconds too: "60000" is a minute, not 60,000 seconds. */
     @Test
     void aTimeoutInTextIsMillisecondsAndAReferenceIsLeftOutWithANote() throws IOException {
