@@ -52,6 +52,11 @@ final class ConfigValidator {
     }
 
     private ConfigException invalid(ConfigPath path, Rule rule, JsonNode value) {
+        if (rule instanceof Rule.Secret && value.isValueNode() && !value.isTextual() && !value.isNull()) {
+            // a key of digits (a local server's dummy key) is a number to YAML: the usual wording would say "empty"
+            return new ConfigException(provenance.where(path) + " must be a key in quotes: YAML reads this one as a "
+                    + (value.isBoolean() ? "true or false" : "number"));
+        }
         return new ConfigException(provenance.where(path) + " must be " + rule.valid()
                 + (rule.echoesValue() ? ", got '" + (value.isNull() ? "" : rule.shown(value.asText())) + "'"
                 : ""));

@@ -264,6 +264,17 @@ class ProvidersAndRoutesConfigTest {
                         + "BOX_URL, or write the value itself");
     }
 
+    @Test
+    void aKeyOfDigitsIsAskedForInQuotesWithoutBeingEchoed() {
+        assertThatThrownBy(() -> load("providers:\n  - {name: box, preset: vllm, base_url: 'http://box:8000/v1', "
+                + "api_keys: [80123456789]}\n", Map.of()))
+                .hasMessage("providers[0].api_keys[0] in " + file() + " must be a key in quotes: YAML reads this one "
+                        + "as a number");
+        assertThatThrownBy(() -> load("auth:\n  keys:\n    - {name: ci, key: 80123456789}\n", Map.of()))
+                .hasMessage("auth.keys[0].key in " + file() + " must be a key in quotes: YAML reads this one as a "
+                        + "number");
+    }
+
     /** A shell's default ({@code ${KEY:-…}}) is no reference here: refused, rather than sent as the key itself. */
     @Test
     void aDollarBraceThatIsNoReferenceIsRefusedWithoutEchoingTheValue() throws IOException {
