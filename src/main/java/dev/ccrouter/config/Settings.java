@@ -27,7 +27,8 @@ public final class Settings {
             new Setting("server.host", "CCROUTER_HOST", "--host", new Rule.Text(), null, "listen address"),
             new Setting("server.port", "CCROUTER_PORT", "--port", new Rule.WholeNumber(0, 65535), null,
                     "listen port; 0 picks a free one"),
-            new Setting("server.max_body_bytes", null, null, new Rule.WholeNumber(1024, Long.MAX_VALUE), null,
+            // a body is held in one array: beyond the largest one, a declared length overflowed its int
+            new Setting("server.max_body_bytes", null, null, new Rule.WholeNumber(1024, Integer.MAX_VALUE - 8), null,
                     "largest request body; larger ones get 413 `request_too_large`"),
             new Setting("server.public_url", "CCROUTER_PUBLIC_URL", null, new Rule.PublicUrl(), "from the request",
                     "the URL users reach this instance at, shown in the landing page and written into `/install.sh`"),

@@ -258,6 +258,17 @@ class ConfigLoaderTest {
     }
 
     /** What /health and the log show of the upstream: no password, no token before the host, no query. */
+    /** A body is read into one array: a limit beyond the largest one made a 3 GB Content-Length a negative size. */
+    @Test
+    void theBodyLimitIsOneAnArrayCanHold() throws IOException {
+        Path file = write("ccrouter.yaml", "server:\n  max_body_bytes: 2147483640\n");
+        assertThatThrownBy(() -> loadFile(file, Map.of()))
+                .hasMessage("server.max_body_bytes in " + file + " must be a whole number from 1024 to 2147483639, "
+                        + "got '2147483640'");
+        assertThat(loadFile(write("ccrouter.yaml", "server:\n  max_body_bytes: 2147483639\n"), Map.of())
+                .maxBodyBytes()).isEqualTo(2147483639L);
+    }
+
     /** The address `serve` logs and names in its errors is one a browser or curl takes, IPv6 included. */
     @Test
     void theListenAddressBracketsAnIpv6HostHoweverItWasWritten() {
