@@ -19,7 +19,8 @@ public final class Settings {
             "prices", "<target>");
 
     private static final Rule SECONDS_TO_AN_HOUR = new Rule.WholeNumber(1, 3600);
-    private static final Rule POSITIVE = new Rule.WholeNumber(1, Long.MAX_VALUE);
+    /** Bound as an int: a larger number is refused by the range it is told, not "at least 1, got 99999999999". */
+    private static final Rule POSITIVE = new Rule.WholeNumber(1, Integer.MAX_VALUE);
     private static final Rule MODEL = new Rule.Text();
     private static final Rule TARGET = new Rule.Target();
 

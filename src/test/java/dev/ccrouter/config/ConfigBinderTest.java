@@ -121,7 +121,8 @@ class ConfigBinderTest {
         assertThat(differences).hasSize(0);
         assertThat(compared).isEqualTo(3000);
         assertThat(failures).as("refused trees").isBetween(300, 2700);
-        assertThat(overflows).as("numbers out of range").isPositive();
+        // every whole-number row of the table is bounded within an int: a number too large is refused before binding
+        assertThat(overflows).as("numbers out of range").isZero();
     }
 
     private static String outcome(Supplier<ConfigFile> binding) {

@@ -131,8 +131,11 @@ class ProvidersAndRoutesConfigTest {
                 .hasMessage("routes.fallbacks.deepseek-chat in " + file() + ": the key must be provider,model such as "
                         + "deepseek,deepseek-chat, got 'deepseek-chat'");
         assertThatThrownBy(() -> load("routes:\n  long_context_threshold: 0\n", Map.of()))
-                .hasMessage("routes.long_context_threshold in " + file() + " must be a whole number of at least 1, "
-                        + "got '0'");
+                .hasMessage("routes.long_context_threshold in " + file() + " must be a whole number from 1 to "
+                        + "2147483647, got '0'");
+        assertThatThrownBy(() -> load("routes:\n  cooldown_seconds: 99999999999\n", Map.of()))
+                .hasMessage("routes.cooldown_seconds in " + file() + " must be a whole number from 1 to 2147483647, "
+                        + "got '99999999999'");
     }
 
     @Test
