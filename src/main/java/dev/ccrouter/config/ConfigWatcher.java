@@ -127,6 +127,7 @@ public final class ConfigWatcher implements AutoCloseable {
 
     private void reload() {
         try {
+            refuseAnEmptyFile();
             apply(loader.load(flags));
             noticeLedger(ledgerOrNull());
             lastProblem = null;
@@ -136,6 +137,21 @@ public final class ConfigWatcher implements AutoCloseable {
             reject(e.toString());
         } finally {
             reads.incrementAndGet();
+        }
+    }
+
+    /**
+     * A file emptied is most likely one being written (truncated, then filled by a slow writer or a copy) or a
+     * mistake: taken as it is, it would drop the gateway keys and providers and open the gateway until the next write.
+     */
+    private void refuseAnEmptyFile() {
+        try {
+            if (Files.isRegularFile(file) && Files.readString(file).isBlank()) {
+                throw new ConfigException("config file " + file + " is empty (to run on the defaults, restart with it "
+                        + "empty)");
+            }
+        } catch (IOException e) {
+            // unreadable: the load says so
         }
     }
 

@@ -90,6 +90,16 @@ class ConfigWatcherTest {
         }
     }
 
+    /** A file emptied (half-way through a slow write) would otherwise reload as the defaults: an open gateway. */
+    @Test
+    void anEmptiedFileKeepsTheOldConfiguration() throws IOException {
+        Files.writeString(file, "\n");
+        await().atMost(Duration.ofSeconds(10)).until(() -> !rejections.isEmpty());
+        assertThat(rejections).containsExactly("configuration not reloaded, still serving the previous one: config "
+                + "file " + file + " is empty (to run on the defaults, restart with it empty)");
+        assertThat(changes).isEmpty();
+    }
+
     @Test
     void aFileReplacedByRenameIsReloaded() throws IOException {
         Path written = Files.writeString(dir.resolve(".ccrouter.yaml.tmp"), "server:\n  port: 9999\n");
