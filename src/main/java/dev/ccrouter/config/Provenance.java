@@ -17,9 +17,11 @@ record Provenance(Path file, JsonNode fileTree, Map<ConfigPath, String> override
 
     /** How to name the value at this path in a message. */
     String where(ConfigPath path) {
-        String override = overrides.get(path);
-        if (override != null) {
-            return override;
+        for (ConfigPath overridden = path; !overridden.isEmpty(); overridden = overridden.parent()) {
+            String override = overrides.get(overridden); // a list's item comes from where the whole list came from
+            if (override != null) {
+                return override;
+            }
         }
         return file != null && inFile(path) ? path + " in " + file : path.toString();
     }

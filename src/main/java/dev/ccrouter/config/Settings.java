@@ -46,7 +46,7 @@ public final class Settings {
             new Setting("server.max_connections_per_client", null, null, new Rule.WholeNumber(1, 1_000_000), null,
                     "connections from one address (429 beyond); a proxy in `server.trusted_proxies` is bounded by "
                             + "`server.max_connections` only"),
-            new Setting("server.trusted_proxies[]", "CCROUTER_TRUSTED_PROXIES", null, new Rule.Text(), "none",
+            new Setting("server.trusted_proxies[]", "CCROUTER_TRUSTED_PROXIES", null, new Rule.AddressOrRange(), "none",
                     "addresses or CIDR ranges whose `X-Forwarded-*` headers are believed (comma-separated in the "
                             + "environment)"),
             new Setting("server.cors_origins[]", "CCROUTER_CORS_ORIGINS", null, new Rule.Text(), "none",

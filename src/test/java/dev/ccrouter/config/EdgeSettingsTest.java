@@ -49,6 +49,27 @@ class EdgeSettingsTest {
         assertThat(fromEnv.corsOrigins()).containsExactly("https://app.example.com");
     }
 
+    /** What the server would refuse at start, {@code config check} refuses too, naming where it came from. */
+    @Test
+    void aTrustedProxyThatIsNoAddressOrRangeIsRefusedBeforeTheStart() throws IOException {
+        Path file = dir.resolve("ccrouter.yaml");
+        Files.writeString(file, "server:\n  trusted_proxies: [10.0.0.0/8, 10.0.0.0/33]\n");
+        assertThatThrownBy(() -> new ConfigLoader(Map.of("CCROUTER_CONFIG", file.toString())).load(ConfigLoader.Flags.NONE))
+                .hasMessage("server.trusted_proxies[1] in " + file + " must be an IP address or CIDR range such as "
+                        + "10.0.0.0/8 or ::1 (not a host name), got '10.0.0.0/33'");
+        assertThatThrownBy(() -> new ConfigLoader(Map.of("CCROUTER_TRUSTED_PROXIES", "127.0.0.1, proxy.example"))
+                .load(ConfigLoader.Flags.NONE))
+                .hasMessage("CCROUTER_TRUSTED_PROXIES must be an IP address or CIDR range such as 10.0.0.0/8 or ::1 "
+                        + "(not a host name), got 'proxy.example'");
+        assertThat(new ConfigLoader(Map.of("CCROUTER_TRUSTED_PROXIES", "::1, fd00::/8, 192.168.0.0/16, 0.0.0.0/0"))
+                .load(ConfigLoader.Flags.NONE).edge().trustedProxies())
+                .containsExactly("::1", "fd00::/8", "192.168.0.0/16", "0.0.0.0/0");
+        for (String refused : List.of("::1/129", "1.2.3.4.5", "10.0.0.1/abc", "256.0.0.1", "10.0.0.0/", ":::x")) {
+            assertThatThrownBy(() -> new ConfigLoader(Map.of("CCROUTER_TRUSTED_PROXIES", refused))
+                    .load(ConfigLoader.Flags.NONE)).as(refused).isInstanceOf(ConfigException.class);
+        }
+    }
+
     @Test
     void aZeroTimeoutIsRefusedWithItsName() throws IOException {
         Path file = dir.resolve("ccrouter.yaml");
