@@ -252,6 +252,27 @@ sealed interface Rule {
         }
     }
 
+    /**
+     * A browser origin as browsers send it in {@code Origin}, which {@code server.cors_origins} is compared with
+     * exactly: scheme, lower-case host and port, no path and no trailing slash ({@code https://app.example.com/}
+     * or {@code *} would never match, and every call from that page would be refused without a word).
+     */
+    record Origin() implements Rule {
+        private static final Pattern ORIGIN =
+                Pattern.compile("[a-z][a-z0-9+.-]*://([a-z0-9.-]+|\\[[0-9a-f:.]+])(:[0-9]{1,5})?");
+
+        @Override
+        public String valid() {
+            return "an origin as browsers send it, such as https://app.example.com or http://localhost:3000 "
+                    + "(lower case, no path, no trailing /)";
+        }
+
+        @Override
+        public boolean accepts(JsonNode value) {
+            return value.isValueNode() && ORIGIN.matcher(value.asText().strip()).matches();
+        }
+    }
+
     /** A path on this machine; {@code ~} is the home directory. */
     record FilePath() implements Rule {
         @Override

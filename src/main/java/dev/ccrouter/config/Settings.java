@@ -49,7 +49,7 @@ public final class Settings {
             new Setting("server.trusted_proxies[]", "CCROUTER_TRUSTED_PROXIES", null, new Rule.AddressOrRange(), "none",
                     "addresses or CIDR ranges whose `X-Forwarded-*` headers are believed (comma-separated in the "
                             + "environment)"),
-            new Setting("server.cors_origins[]", "CCROUTER_CORS_ORIGINS", null, new Rule.Text(), "none",
+            new Setting("server.cors_origins[]", "CCROUTER_CORS_ORIGINS", null, new Rule.Origin(), "none",
                     "origins allowed to call from a browser (CORS; comma-separated in the environment)"),
             new Setting("server.shutdown_grace_seconds", "CCROUTER_SHUTDOWN_GRACE_SECONDS", null,
                     new Rule.WholeNumber(0, 3600), null,

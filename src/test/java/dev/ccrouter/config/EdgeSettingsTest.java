@@ -70,6 +70,25 @@ class EdgeSettingsTest {
         }
     }
 
+    /** Origins are compared with the browser's {@code Origin} exactly: one that could never match is refused. */
+    @Test
+    void aCorsOriginABrowserNeverSendsIsRefused() throws IOException {
+        Path file = dir.resolve("ccrouter.yaml");
+        Files.writeString(file, "server:\n  cors_origins: [\"http://localhost:3000\", \"https://app.example.com/\"]\n");
+        assertThatThrownBy(() -> new ConfigLoader(Map.of("CCROUTER_CONFIG", file.toString())).load(ConfigLoader.Flags.NONE))
+                .hasMessage("server.cors_origins[1] in " + file + " must be an origin as browsers send it, such as "
+                        + "https://app.example.com or http://localhost:3000 (lower case, no path, no trailing /), got "
+                        + "'https://app.example.com/'");
+        for (String refused : List.of("*", "https://App.example.com", "app.example.com", "https://a.example/app")) {
+            assertThatThrownBy(() -> new ConfigLoader(Map.of("CCROUTER_CORS_ORIGINS", refused))
+                    .load(ConfigLoader.Flags.NONE)).as(refused).hasMessageStartingWith("CCROUTER_CORS_ORIGINS must be");
+        }
+        assertThat(new ConfigLoader(Map.of("CCROUTER_CORS_ORIGINS",
+                "https://app.example.com, http://[::1]:8080, chrome-extension://abcdefghijklmnopabcdefghijklmnop"))
+                .load(ConfigLoader.Flags.NONE).edge().corsOrigins()).containsExactly("https://app.example.com",
+                "http://[::1]:8080", "chrome-extension://abcdefghijklmnopabcdefghijklmnop");
+    }
+
     @Test
     void aZeroTimeoutIsRefusedWithItsName() throws IOException {
         Path file = dir.resolve("ccrouter.yaml");
