@@ -299,7 +299,9 @@ final class ConfigBinder {
     }
 
     private Boolean trueOrFalse(JsonNode node, ConfigPath path) {
-        return leaf(node, path, JsonNode::isBoolean, "true or false", JsonNode::booleanValue);
+        return leaf(node, path, value -> value.isBoolean() || value.isTextual()
+                        && Rule.TrueOrFalse.parse(value.asText()) != null, "true or false",
+                value -> value.isBoolean() ? value.booleanValue() : Rule.TrueOrFalse.parse(value.asText()));
     }
 
     private URI uri(JsonNode node, ConfigPath path) {

@@ -110,9 +110,19 @@ sealed interface Rule {
             return "true or false";
         }
 
+        /** {@code "false"} in quotes is still false: refusing it, the message read "must be true or false, got 'false'". */
         @Override
         public boolean accepts(JsonNode value) {
-            return value.isBoolean();
+            return value.isBoolean() || value.isTextual() && parse(value.asText()) != null;
+        }
+
+        /** true or false written as text, in the three spellings YAML's own booleans have; null for other text. */
+        static Boolean parse(String text) {
+            return switch (text.strip()) {
+                case "true", "True", "TRUE" -> Boolean.TRUE;
+                case "false", "False", "FALSE" -> Boolean.FALSE;
+                default -> null;
+            };
         }
     }
 

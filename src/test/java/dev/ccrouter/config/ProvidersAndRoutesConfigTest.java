@@ -278,6 +278,22 @@ class ProvidersAndRoutesConfigTest {
                         + "number");
     }
 
+    @Test
+    void trueOrFalseInQuotesIsTheSameSetting() throws IOException {
+        GatewayConfig config = load("""
+                providers:
+                  - name: ds
+                    preset: deepseek
+                    models:
+                      deepseek-chat: {images: "false", cache_control: "True"}
+                """, Map.of());
+        ProviderSettings.ModelSettings model = config.providers().getFirst().models().get("deepseek-chat");
+        assertThat(model.images()).isFalse();
+        assertThat(model.cacheControl()).isTrue();
+        assertThatThrownBy(() -> load("providers:\n  - {name: ds, preset: deepseek, models: {m: {pdfs: 'nope'}}}\n",
+                Map.of())).hasMessage("providers[0].models.m.pdfs in " + file() + " must be true or false, got 'nope'");
+    }
+
     /** A shell's default ({@code ${KEY:-…}}) is no reference here: refused, rather than sent as the key itself. */
     @Test
     void aDollarBraceThatIsNoReferenceIsRefusedWithoutEchoingTheValue() throws IOException {
