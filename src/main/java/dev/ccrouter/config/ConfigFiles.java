@@ -10,6 +10,9 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.Consumer;
@@ -95,15 +98,36 @@ final class ConfigFiles {
     }
 
     private static String text(Path file) {
+        if (Files.isDirectory(file)) {
+            throw new ConfigException("config file " + file + " is a directory: name the file in it "
+                    + "(CCROUTER_CONFIG / --config)");
+        }
         if (!Files.isRegularFile(file)) {
             throw new ConfigException("config file " + file + " does not exist (CCROUTER_CONFIG / --config)");
         }
+        byte[] bytes;
         try {
-            String text = Files.readString(file);
-            // a byte-order mark (Windows editors write one) is no part of the settings; YAML skips it, JSON would not
-            return text.startsWith("\uFEFF") ? text.substring(1) : text;
+            bytes = Files.readAllBytes(file);
         } catch (IOException e) {
             throw new ConfigException("config file " + file + " cannot be read: " + e.getMessage());
+        }
+        String text = decoded(bytes, file);
+        // a byte-order mark (Windows editors write one) is no part of the settings; YAML skips it, JSON would not
+        return text.startsWith("\uFEFF") ? text.substring(1) : text;
+    }
+
+    /**
+     * UTF-8, or UTF-16 when the file opens with its byte-order mark (what Windows PowerShell's {@code >} writes);
+     * any other encoding is said, rather than "Input length = 1".
+     */
+    private static String decoded(byte[] bytes, Path file) {
+        boolean utf16 = bytes.length >= 2 && ((bytes[0] == (byte) 0xFF && bytes[1] == (byte) 0xFE)
+                || (bytes[0] == (byte) 0xFE && bytes[1] == (byte) 0xFF));
+        try {
+            return (utf16 ? StandardCharsets.UTF_16 : StandardCharsets.UTF_8).newDecoder()
+                    .decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw new ConfigException("config file " + file + " is not UTF-8 text: save it as UTF-8");
         }
     }
 

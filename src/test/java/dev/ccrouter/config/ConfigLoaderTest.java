@@ -258,6 +258,22 @@ class ConfigLoaderTest {
     }
 
     /** What /health and the log show of the upstream: no password, no token before the host, no query. */
+    /** Windows PowerShell's {@code >} writes UTF-16; another encoding, or a directory, is named as what it is. */
+    @Test
+    void aFileInUtf16IsReadAndOneInAnotherEncodingOrADirectoryIsNamed() throws IOException {
+        Path utf16 = dir.resolve("utf16.yaml");
+        Files.write(utf16, "server:\n  port: 9000\n".getBytes(java.nio.charset.StandardCharsets.UTF_16));
+        assertThat(loadFile(utf16, Map.of()).port()).isEqualTo(9000);
+
+        Path latin1 = dir.resolve("latin1.yaml");
+        Files.write(latin1, "upstream:\n  title: café\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        assertThatThrownBy(() -> loadFile(latin1, Map.of()))
+                .hasMessage("config file " + latin1 + " is not UTF-8 text: save it as UTF-8");
+
+        assertThatThrownBy(() -> loadFile(dir, Map.of()))
+                .hasMessage("config file " + dir + " is a directory: name the file in it (CCROUTER_CONFIG / --config)");
+    }
+
     /** A body is read into one array: a limit beyond the largest one made a 3 GB Content-Length a negative size. */
     @Test
     void theBodyLimitIsOneAnArrayCanHold() throws IOException {
