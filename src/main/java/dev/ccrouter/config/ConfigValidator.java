@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 
 /**
  * Every check of the configuration, in one place: each value against its row of the {@link Settings} table, then
@@ -14,6 +15,9 @@ import java.util.TreeSet;
  * is thrown as a {@link ConfigException} naming the setting, where it came from, and what would be valid.
  */
 final class ConfigValidator {
+    /** The endpoint a base URL's requests are posted to, written into the base URL itself. */
+    private static final Pattern ENDPOINT = Pattern.compile("/(chat/completions|messages)/?(\\?.*)?$");
+
     private final Provenance provenance;
 
     ConfigValidator(Provenance provenance) {
@@ -46,6 +50,12 @@ final class ConfigValidator {
             Settings.forPath(path).ifPresent(setting -> {
                 if (!setting.rule().accepts(node)) {
                     throw invalid(path, setting.rule(), node);
+                }
+                if (setting.rule() instanceof Rule.HttpUrl url && ENDPOINT.matcher(node.asText().strip()).find()) {
+                    // as claude-code-router's api_base_url is written: the gateway would post to …/chat/completions twice
+                    throw new ConfigException(provenance.where(path) + " must be the base URL the endpoint hangs off, "
+                            + "without /chat/completions or /messages, such as https://openrouter.ai/api/v1, got '"
+                            + url.shown(node.asText()) + "'");
                 }
             });
         }

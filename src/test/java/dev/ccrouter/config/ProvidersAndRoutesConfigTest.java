@@ -278,6 +278,21 @@ class ProvidersAndRoutesConfigTest {
                         + "number");
     }
 
+    /** A URL copied from claude-code-router's api_base_url would have every request posted to a 404. */
+    @Test
+    void aBaseUrlWithTheEndpointInItIsRefused() {
+        assertThatThrownBy(() -> load("providers:\n  - {name: box, base_url: 'http://box:8000/v1/chat/completions'}\n",
+                Map.of())).hasMessage("providers[0].base_url in " + file() + " must be the base URL the endpoint hangs "
+                + "off, without /chat/completions or /messages, such as https://openrouter.ai/api/v1, got "
+                + "'http://box:8000/v1/chat/completions'");
+        assertThatThrownBy(() -> load("providers:\n  - {name: claude, preset: anthropic, "
+                + "base_url: 'https://api.anthropic.com/v1/messages/'}\n", Map.of()))
+                .hasMessageStartingWith("providers[0].base_url in " + file() + " must be the base URL the endpoint");
+        assertThatThrownBy(() -> new ConfigLoader(Map.of("OPENROUTER_BASE_URL",
+                "https://openrouter.ai/api/v1/chat/completions")).load(ConfigLoader.Flags.NONE))
+                .hasMessageStartingWith("OPENROUTER_BASE_URL must be the base URL the endpoint hangs off");
+    }
+
     @Test
     void trueOrFalseInQuotesIsTheSameSetting() throws IOException {
         GatewayConfig config = load("""
