@@ -33,6 +33,7 @@ final class ConfigValidator {
     void checkAcrossSettings(ConfigFile config) {
         checkProviders(config.providers());
         checkRoutes(config.routes(), providerNames(config.providers()));
+        checkPrices(config.prices(), providerNames(config.providers()));
         checkAuth(config.auth());
     }
 
@@ -112,6 +113,18 @@ final class ConfigValidator {
             for (int i = 0; i < fallbacks.size(); i++) {
                 checkTarget(path.index(i), fallbacks.get(i), providers);
             }
+        });
+    }
+
+    /** A price is looked up by the target a request went to: a key no target can be would never be applied. */
+    private void checkPrices(Map<String, PriceSettings> prices, Set<String> providers) {
+        prices.keySet().forEach(target -> {
+            ConfigPath path = ConfigPath.of("prices", target);
+            if (Targets.parse(target).isEmpty()) {
+                throw new ConfigException(provenance.where(path) + ": the key must be " + new Rule.Target().valid()
+                        + ", got '" + target + "'");
+            }
+            checkTarget(path, target, providers);
         });
     }
 

@@ -278,6 +278,18 @@ class ProvidersAndRoutesConfigTest {
                         + "number");
     }
 
+    /** Prices are found by the request's target: a key that is no target, or names no provider, would bill nothing. */
+    @Test
+    void aPriceForNoTargetIsRefused() throws IOException {
+        assertThatThrownBy(() -> load("prices:\n  deepseek-chat: {input: 0.27, output: 1.10}\n", Map.of()))
+                .hasMessage("prices.deepseek-chat in " + file() + ": the key must be provider,model such as "
+                        + "deepseek,deepseek-chat, got 'deepseek-chat'");
+        assertThatThrownBy(() -> load("prices:\n  deepseek,deepseek-chat: {input: 0.27, output: 1.10}\n", Map.of()))
+                .hasMessage("prices.deepseek,deepseek-chat in " + file() + " names provider 'deepseek', which is not "
+                        + "configured (providers: openrouter)");
+        assertThat(load("prices:\n  openrouter, x/y: {input: 1}\n", Map.of()).prices()).containsOnlyKeys("openrouter,x/y");
+    }
+
     /** A URL copied from claude-code-router's api_base_url would have every request posted to a 404. */
     @Test
     void aBaseUrlWithTheEndpointInItIsRefused() {
