@@ -113,9 +113,7 @@ final class ServeCommand implements Callable<Integer> {
             server.close();
             return 0;
         }
-        System.err.println("ccrouter: point Claude Code at it with  ANTHROPIC_BASE_URL="
-                + new LocalGateway(settings.withPort(server.port()), System.getenv()).baseUrl()
-                + " ANTHROPIC_AUTH_TOKEN=<your OpenRouter key> ANTHROPIC_API_KEY= claude  (or run: ccrouter code)");
+        System.err.println(howToPointClaudeCode(settings.withPort(server.port())));
         Optional<ConfigWatcher> watching = watch(loader, flags, settings, server);
         CountDownLatch stopped = new CountDownLatch(1);
         AtomicBoolean listenerLost = new AtomicBoolean();
@@ -138,6 +136,17 @@ final class ServeCommand implements Callable<Integer> {
             return 1;
         }
         return 0;
+    }
+
+    /**
+     * The line {@code serve} ends its start with. Behind {@code auth.keys} the token Claude Code sends is one of those
+     * keys (its OpenRouter key would be refused 401); otherwise it is the key forwarded to OpenRouter.
+     */
+    static String howToPointClaudeCode(GatewayConfig listening) {
+        return "ccrouter: point Claude Code at it with  ANTHROPIC_BASE_URL="
+                + new LocalGateway(listening, System.getenv()).baseUrl()
+                + " ANTHROPIC_AUTH_TOKEN=" + (listening.auth().required() ? "<a key of auth.keys>"
+                : "<your OpenRouter key>") + " ANTHROPIC_API_KEY= claude  (or run: ccrouter code)";
     }
 
     private static Optional<ConfigWatcher> watch(ConfigLoader loader, ConfigLoader.Flags flags, GatewayConfig settings,

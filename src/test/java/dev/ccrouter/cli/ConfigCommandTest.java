@@ -2,12 +2,16 @@ package dev.ccrouter.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ccrouter.config.AuthSettings;
+import dev.ccrouter.config.ConfigLoader;
+import dev.ccrouter.config.GatewayConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -178,6 +182,19 @@ class ConfigCommandTest {
         assertThat(run(new ConfigCommand(Map.of()), "settings")).isZero();
         assertThat(out.toString()).contains("server.port  (CCROUTER_PORT, --port)\n    listen port; 0 picks a free one\n"
                 + "    valid: a whole number from 0 to 65535; default: 8787\n");
+    }
+
+    /** Behind gateway keys, the token to give Claude Code is one of them: an OpenRouter key would get 401. */
+    @Test
+    void serveTellsWhichKeyClaudeCodeSends() {
+        GatewayConfig open = new ConfigLoader(Map.of("HOME", dir.toString())).load(ConfigLoader.Flags.NONE);
+        assertThat(ServeCommand.howToPointClaudeCode(open)).isEqualTo("ccrouter: point Claude Code at it with  "
+                + "ANTHROPIC_BASE_URL=http://127.0.0.1:8787 ANTHROPIC_AUTH_TOKEN=<your OpenRouter key> "
+                + "ANTHROPIC_API_KEY= claude  (or run: ccrouter code)");
+        GatewayConfig keyed = open.withAuth(new AuthSettings(List.of(AuthSettings.ClientKey.of("gw-0123456789abcdef")),
+                List.of()));
+        assertThat(ServeCommand.howToPointClaudeCode(keyed)).contains(" ANTHROPIC_AUTH_TOKEN=<a key of auth.keys> ")
+                .doesNotContain("gw-0123456789abcdef");
     }
 
     @Test
