@@ -216,7 +216,7 @@ public final class ConfigLoader {
     /**
      * Brings what YAML allows into the shape the records take: a fallback list split at its commas is regrouped
      * into {@code provider,model} targets ({@link Targets#regroup}), a single fallback may be written without a
-     * list, and a client key may be a plain string.
+     * list, a client key may be a plain string, and keys lose the blanks around them.
      */
     private static void normalize(ObjectNode tree) {
         if (tree.path("routes").path("fallbacks") instanceof ObjectNode fallbacks) {
@@ -237,6 +237,25 @@ public final class ConfigLoader {
             for (int i = 0; i < keys.size(); i++) {
                 if (keys.get(i).isTextual()) {
                     keys.set(i, JsonNodeFactory.instance.objectNode().put("key", keys.get(i).asText()));
+                }
+                if (keys.get(i) instanceof ObjectNode key && key.get("key") != null && key.get("key").isTextual()) {
+                    key.put("key", key.get("key").asText().strip());
+                }
+            }
+        }
+        stripKeys(tree.path("auth").path("admin_keys"));
+        tree.path("providers").forEach(provider -> stripKeys(provider.path("api_keys")));
+    }
+
+    /**
+     * Keys lose the blanks around them, as a key a client presents does: one read from a file into the environment
+     * (a Kubernetes secret made with --from-file) ends in a newline, and would then match no client's key.
+     */
+    private static void stripKeys(JsonNode keys) {
+        if (keys instanceof ArrayNode list) {
+            for (int i = 0; i < list.size(); i++) {
+                if (list.get(i).isTextual()) {
+                    list.set(i, JsonNodeFactory.instance.textNode(list.get(i).asText().strip()));
                 }
             }
         }

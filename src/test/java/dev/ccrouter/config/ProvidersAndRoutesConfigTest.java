@@ -278,6 +278,23 @@ class ProvidersAndRoutesConfigTest {
                         + "number");
     }
 
+    /** A key from a file-made secret ends in a newline; the key a client presents is read without one. */
+    @Test
+    void keysFromTheEnvironmentLoseTheNewlineAroundThem() throws IOException {
+        GatewayConfig config = load("""
+                auth:
+                  keys: ["${GATEWAY_KEY}", {name: ci, key: "${CI_KEY}"}]
+                  admin_keys: ["${ADMIN_KEY}"]
+                providers:
+                  - {name: ds, preset: deepseek, api_keys: ["${DEEPSEEK_API_KEY}"]}
+                """, Map.of("GATEWAY_KEY", "gw-0123456789abcdef\n", "CI_KEY", " ci-0123456789abcdef\r\n",
+                "ADMIN_KEY", "admin-0123456789abcdef\n", "DEEPSEEK_API_KEY", "sk-deepseek-0123456789\n"));
+        assertThat(config.auth().keys()).extracting(AuthSettings.ClientKey::key)
+                .containsExactly("gw-0123456789abcdef", "ci-0123456789abcdef");
+        assertThat(config.auth().adminKeys()).containsExactly("admin-0123456789abcdef");
+        assertThat(config.providers().getFirst().apiKeys()).containsExactly("sk-deepseek-0123456789");
+    }
+
     /** Prices are found by the request's target: a key that is no target, or names no provider, would bill nothing. */
     @Test
     void aPriceForNoTargetIsRefused() throws IOException {
