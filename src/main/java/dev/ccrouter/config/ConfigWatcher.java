@@ -33,6 +33,8 @@ public final class ConfigWatcher implements AutoCloseable {
     private final ConfigLoader loader;
     private final ConfigLoader.Flags flags;
     private final Path file;
+    /** Where the file's symlink led when the watch began (the file itself when it is none). */
+    private final Path target;
     private final Consumer<GatewayConfig> onChange;
     private final Consumer<String> onRejected;
     private final Duration debounce;
@@ -56,8 +58,11 @@ public final class ConfigWatcher implements AutoCloseable {
         this.onRejected = onRejected;
         this.debounce = debounce;
         this.watch = FileSystems.getDefault().newWatchService();
-        this.file.getParent().register(watch, StandardWatchEventKinds.ENTRY_CREATE,
-                StandardWatchEventKinds.ENTRY_MODIFY, StandardWatchEventKinds.ENTRY_DELETE);
+        this.target = target(this.file);
+        register(this.file.getParent());
+        if (!target.getParent().equals(this.file.getParent())) {
+            register(target.getParent()); // a symlink to another directory (a dotfiles checkout) is edited there
+        }
         this.thread = Thread.ofPlatform().daemon().name("ccrouter-config-watcher").unstarted(this::run);
     }
 
@@ -89,6 +94,20 @@ public final class ConfigWatcher implements AutoCloseable {
         return watcher;
     }
 
+    private void register(Path directory) throws IOException {
+        directory.register(watch, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY,
+                StandardWatchEventKinds.ENTRY_DELETE);
+    }
+
+    /** The file a symlink leads to, as it was when the watch began; the file itself when it is none. */
+    private static Path target(Path file) {
+        try {
+            return file.toRealPath();
+        } catch (IOException e) {
+            return file;
+        }
+    }
+
     private void run() {
         try {
             while (true) {
@@ -112,9 +131,13 @@ public final class ConfigWatcher implements AutoCloseable {
     }
 
     private boolean concernsTheFile(WatchKey key) {
-        boolean concerns = Files.isSymbolicLink(file); // a symlinked file changes by its target's directory
+        boolean linksDirectory = file.getParent().equals(key.watchable());
+        // In the link's own directory any change may be one of the link's chain (Kubernetes swaps its ..data link);
+        // in the target's (a dotfiles checkout), only the target itself matters.
+        boolean concerns = linksDirectory && Files.isSymbolicLink(file);
+        Path watched = linksDirectory ? file.getFileName() : target.getFileName();
         for (WatchEvent<?> event : key.pollEvents()) {
-            concerns |= event.context() instanceof Path name && name.equals(file.getFileName());
+            concerns |= event.context() instanceof Path name && name.equals(watched);
         }
         key.reset();
         return concerns;

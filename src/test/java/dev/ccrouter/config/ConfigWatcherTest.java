@@ -108,6 +108,22 @@ class ConfigWatcherTest {
         assertThat(changes.getFirst().port()).isEqualTo(9999);
     }
 
+    /** A configuration symlinked from elsewhere (a dotfiles checkout) is edited in the directory it lives in. */
+    @Test
+    void aFileSymlinkedFromAnotherDirectoryIsReloadedWhenItsTargetChanges(@TempDir Path elsewhere) throws IOException {
+        watcher.close();
+        Path target = Files.writeString(elsewhere.resolve("dotfiles-ccrouter.yaml"),
+                "routes:\n  long_context_threshold: 1000\n");
+        Files.delete(file);
+        Files.createSymbolicLink(file, target);
+        watcher = ConfigWatcher.start(loader, ConfigLoader.Flags.NONE, file, loader.load(ConfigLoader.Flags.NONE),
+                changes::add, rejections::add, Duration.ofMillis(50));
+
+        Files.writeString(target, "routes:\n  long_context_threshold: 4000\n");
+        await().atMost(Duration.ofSeconds(10)).until(() -> !changes.isEmpty());
+        assertThat(changes.getFirst().routes().longContextThreshold()).isEqualTo(4000);
+    }
+
     @Test
     void rewritingTheSameSettingsHandsNothingOver() throws IOException {
         Files.writeString(file, "routes:\n  long_context_threshold: 1000   # unchanged, with a comment\n");
