@@ -85,9 +85,12 @@ public final class ConfigLoader {
         }
     }
 
-    /** The {@code ledger:} section, its empty URL resolved to SQLite in the data directory. */
+    /**
+     * The {@code ledger:} section, its empty URL resolved to SQLite in the data directory. The file's warnings are
+     * not said again here: {@link #load} says them, and {@code serve} and each reload read both.
+     */
     public LedgerSettings loadLedger(Flags flags) {
-        ConfigFile file = read(flags);
+        ConfigFile file = read(flags, alreadySaid -> { });
         ConfigFile.Ledger ledger = file.ledger();
         LedgerSettings defaults = LedgerSettings.defaults(gatewayConfig(file).dataDir());
         String url = blankToNull(ledger.url());
@@ -164,6 +167,10 @@ public final class ConfigLoader {
     }
 
     private ConfigFile read(Flags flags) {
+        return read(flags, warnings);
+    }
+
+    private ConfigFile read(Flags flags, Consumer<String> warnings) {
         ObjectNode tree = DefaultSettings.tree();
         Path file = configFile(flags).orElse(null);
         ObjectNode fileTree = null;

@@ -94,6 +94,17 @@ class ClaudeCodeRouterConfigTest {
                         + "a chat-completions URL; the gemini preset's endpoint is used instead");
     }
 
+    /** serve reads the settings and then the ledger's from one file: its warnings are said once. */
+    @Test
+    void theLedgersReadingDoesNotSayTheWarningsAgain() {
+        Map<String, String> env = new HashMap<>(KEYS);
+        env.put("CCROUTER_CONFIG", README_EXAMPLE.toString());
+        ConfigLoader loader = new ConfigLoader(env, warnings::add);
+        loader.load(ConfigLoader.Flags.NONE);
+        loader.loadLedger(ConfigLoader.Flags.NONE);
+        assertThat(warnings).hasSize(3).doesNotHaveDuplicates();
+    }
+
     @Test
     void providersAreRecognisedByTheirHostAndMaxtokenBecomesACapability() {
         GatewayConfig config = load(DASHSCOPE, Map.of("DASHSCOPE_API_KEY", "sk-dashscope-0123456789",
