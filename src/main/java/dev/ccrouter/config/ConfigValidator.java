@@ -52,13 +52,23 @@ final class ConfigValidator {
                 if (!setting.rule().accepts(node)) {
                     throw invalid(path, setting.rule(), node);
                 }
-                if (setting.rule() instanceof Rule.HttpUrl url && ENDPOINT.matcher(node.asText().strip()).find()) {
-                    // as claude-code-router's api_base_url is written: the gateway would post to …/chat/completions twice
-                    throw new ConfigException(provenance.where(path) + " must be the base URL the endpoint hangs off, "
-                            + "without /chat/completions or /messages, such as https://openrouter.ai/api/v1, got '"
-                            + url.shown(node.asText()) + "'");
+                if (setting.rule() instanceof Rule.HttpUrl url) {
+                    checkBase(path, url, node.asText().strip());
                 }
             });
+        }
+    }
+
+    /**
+     * The endpoint's path is appended to a base URL as text: written into it already (as claude-code-router's
+     * api_base_url is), it would be posted to twice; after a query or fragment, it would be part of them.
+     */
+    private void checkBase(ConfigPath path, Rule.HttpUrl rule, String url) {
+        String problem = ENDPOINT.matcher(url).find() ? "without /chat/completions or /messages"
+                : url.contains("?") || url.contains("#") ? "without a query or fragment" : null;
+        if (problem != null) {
+            throw new ConfigException(provenance.where(path) + " must be the base URL the endpoint hangs off, "
+                    + problem + ", such as https://openrouter.ai/api/v1, got '" + rule.shown(url) + "'");
         }
     }
 

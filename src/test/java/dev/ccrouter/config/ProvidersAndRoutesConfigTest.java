@@ -320,6 +320,11 @@ class ProvidersAndRoutesConfigTest {
         assertThatThrownBy(() -> new ConfigLoader(Map.of("OPENROUTER_BASE_URL",
                 "https://openrouter.ai/api/v1/chat/completions")).load(ConfigLoader.Flags.NONE))
                 .hasMessageStartingWith("OPENROUTER_BASE_URL must be the base URL the endpoint hangs off");
+        assertThatThrownBy(() -> load("providers:\n  - {name: azure, base_url: "
+                + "'https://x.openai.azure.com/openai/deployments/d?api-version=2024-10-21'}\n", Map.of()))
+                .hasMessage("providers[0].base_url in " + file() + " must be the base URL the endpoint hangs off, "
+                        + "without a query or fragment, such as https://openrouter.ai/api/v1, got "
+                        + "'https://x.openai.azure.com/openai/deployments/d'");
     }
 
     @Test
