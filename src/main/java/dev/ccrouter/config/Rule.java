@@ -219,6 +219,32 @@ sealed interface Rule {
     }
 
     /**
+     * Where to listen: a host name or an IP address, an IPv6 one bare or in brackets (with a zone after {@code %}).
+     * A scheme or a port written into it ({@code 0.0.0.0:8787}, {@code http://0.0.0.0}) passed {@code config check}
+     * and failed {@code serve}'s start.
+     */
+    record Host() implements Rule {
+        private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]+");
+
+        @Override
+        public String valid() {
+            return "a host name or IP address such as 127.0.0.1, 0.0.0.0 or ::1 (no scheme, no port)";
+        }
+
+        @Override
+        public boolean accepts(JsonNode value) {
+            String host = value.asText().strip();
+            if (!value.isValueNode() || host.startsWith("[") != host.endsWith("]")) {
+                return false;
+            }
+            String bare = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+            int zone = bare.indexOf('%');
+            return bare.contains(":") ? AddressOrRange.isIpv6Literal(zone < 0 ? bare : bare.substring(0, zone))
+                    : !host.startsWith("[") && NAME.matcher(bare).matches();
+        }
+    }
+
+    /**
      * An IP address or a CIDR range, as {@code server.trusted_proxies} takes them (the server reads them again at
      * start): never a host name, which would be looked up once and trusted whatever it later became. Checked here so
      * that {@code config check} refuses what {@code serve} would.
@@ -253,7 +279,7 @@ sealed interface Rule {
         }
 
         /** Text with a colon is read as an IPv6 literal, never looked up. */
-        private static boolean isIpv6Literal(String address) {
+        static boolean isIpv6Literal(String address) {
             try {
                 return InetAddress.getByName(address) instanceof Inet6Address;
             } catch (UnknownHostException e) {

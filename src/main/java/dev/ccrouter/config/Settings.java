@@ -25,7 +25,7 @@ public final class Settings {
     private static final Rule TARGET = new Rule.Target();
 
     static final List<Setting> ALL = List.of(
-            new Setting("server.host", "CCROUTER_HOST", "--host", new Rule.Text(), null, "listen address"),
+            new Setting("server.host", "CCROUTER_HOST", "--host", new Rule.Host(), null, "listen address"),
             new Setting("server.port", "CCROUTER_PORT", "--port", new Rule.WholeNumber(0, 65535), null,
                     "listen port; 0 picks a free one"),
             // a body is held in one array: beyond the largest one, a declared length overflowed its int

@@ -285,6 +285,20 @@ class ConfigLoaderTest {
                 .maxBodyBytes()).isEqualTo(2147483639L);
     }
 
+    /** A port or a scheme written into the host passed the check and failed the start: refused with the others. */
+    @Test
+    void aHostWithAPortOrASchemeInItIsRefused() {
+        assertThatThrownBy(() -> load(Map.of("CCROUTER_HOST", "0.0.0.0:8787")))
+                .hasMessage("CCROUTER_HOST must be a host name or IP address such as 127.0.0.1, 0.0.0.0 or ::1 (no "
+                        + "scheme, no port), got '0.0.0.0:8787'");
+        assertThatThrownBy(() -> new ConfigLoader(Map.of()).load(new ConfigLoader.Flags(null, "http://0.0.0.0", null,
+                null, null))).hasMessageStartingWith("--host must be a host name or IP address");
+        for (String host : List.of("127.0.0.1", "0.0.0.0", "localhost", "gateway.internal", "::", "::1", "[::1]",
+                "fe80::1%eth0", "host.docker.internal")) {
+            assertThat(load(Map.of("CCROUTER_HOST", host)).host()).isEqualTo(host);
+        }
+    }
+
     /** The address `serve` logs and names in its errors is one a browser or curl takes, IPv6 included. */
     @Test
     void theListenAddressBracketsAnIpv6HostHoweverItWasWritten() {

@@ -41,7 +41,7 @@ class GatewayServerStartTest {
 
     @Test
     void aHostThatIsNoAddressIsNamedAsTheSetting() {
-        GatewayConfig config = new ConfigLoader(Map.of("CCROUTER_HOST", "no such host")).load(ConfigLoader.Flags.NONE)
+        GatewayConfig config = new ConfigLoader(Map.of("CCROUTER_HOST", "no-such-host.invalid")).load(ConfigLoader.Flags.NONE)
                 .withPort(0).withDataDir(dataDir).withPricingRefresh(Duration.ZERO);
         assertThatThrownBy(() -> new GatewayServer(config).start())
                 .isInstanceOf(IllegalStateException.class)
