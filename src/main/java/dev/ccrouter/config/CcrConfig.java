@@ -29,6 +29,8 @@ final class CcrConfig {
     private static final Pattern BARE_VARIABLE = Pattern.compile("\\$([A-Za-z_][A-Za-z0-9_]*)");
     private static final Pattern DIGITS = Pattern.compile("[0-9]{1,15}");
     private static final Pattern CHAT_COMPLETIONS = Pattern.compile("/chat/completions/?$");
+    /** The endpoint of the Anthropic transformer's providers (Anthropic's, or Moonshot's …/anthropic/v1/messages). */
+    private static final Pattern MESSAGES = Pattern.compile("/messages/?$");
     private static final Map<String, String> PRESET_TRANSFORMERS = Map.of(
             "openrouter", "openrouter", "deepseek", "deepseek", "gemini", "gemini", "groq", "groq",
             "anthropic", "anthropic", "Anthropic", "anthropic");
@@ -128,8 +130,10 @@ final class CcrConfig {
             preset = hostOf(url).flatMap(Presets::byUrl);
         }
         provider.put("preset", preset.orElse(Presets.DEFAULT));
-        if (!url.isEmpty() && CHAT_COMPLETIONS.matcher(url).find()) {
-            provider.put("base_url", CHAT_COMPLETIONS.matcher(url).replaceFirst(""));
+        Pattern endpoint = preset.filter("anthropic"::equals).isPresent() ? MESSAGES : CHAT_COMPLETIONS;
+        if (!url.isEmpty() && endpoint.matcher(url).find()) {
+            // claude-code-router posts to api_base_url as it is; ccrouter appends the endpoint to the base
+            provider.put("base_url", endpoint.matcher(url).replaceFirst(""));
         } else if (!url.isEmpty() && preset.isEmpty()) {
             provider.put("base_url", url);
         } else if (!url.isEmpty()) {

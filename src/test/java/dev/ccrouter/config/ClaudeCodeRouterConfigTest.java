@@ -145,6 +145,21 @@ class ClaudeCodeRouterConfigTest {
                 + "max_price) are ignored; the openrouter preset takes none");
     }
 
+    /** The Anthropic transformer's api_base_url is a Messages endpoint: its base is kept, not Anthropic's put instead. */
+    @Test
+    void anAnthropicProvidersMessagesUrlKeepsItsBase() throws IOException {
+        Path file = Files.writeString(dir.resolve("config.json"), """
+                {"Providers": [{"name": "kimi", "api_base_url": "https://api.moonshot.ai/anthropic/v1/messages",
+                  "api_key": "sk-moonshot-0123456789", "models": ["kimi-k2-0905-preview"],
+                  "transformer": {"use": ["Anthropic"]}}],
+                 "Router": {"default": "kimi,kimi-k2-0905-preview"}}
+                """);
+        ProviderSettings kimi = load(file, Map.of()).providers().getFirst();
+        assertThat(kimi.preset()).isEqualTo("anthropic");
+        assertThat(kimi.baseUrl()).isEqualTo(URI.create("https://api.moonshot.ai/anthropic/v1"));
+        assertThat(warnings).isEmpty();
+    }
+
     @Test
     void aNativeAddressIsNamedWithoutTheKeyInItsQuery() throws IOException {
         Path file = Files.writeString(dir.resolve("config.json"), """
