@@ -405,6 +405,7 @@ public final class ChatStreamTranslator {
     private void onThinking(String text, String newSignature) {
         if (!text.isEmpty()) {
             if (open != OpenBlock.THINKING) {
+                releaseHeldText();
                 closeOpenBlock();
                 openBlock(OpenBlock.THINKING, new ContentBlock.Thinking());
             }
@@ -423,6 +424,7 @@ public final class ChatStreamTranslator {
         if (data.isEmpty() || REDACTED_PLACEHOLDER.equals(data)) {
             return;
         }
+        releaseHeldText();
         settleThinking();
         closeOpenBlock();
         openBlock(OpenBlock.NONE, new ContentBlock.RedactedThinking(data));
@@ -440,6 +442,16 @@ public final class ChatStreamTranslator {
             }
         }
         showText(text);
+    }
+
+    /**
+     * Text held back in case a stop sequence began there, shown before a thinking block begins: a sequence does not
+     * run on across one, and held past it the text would come after the thinking it preceded.
+     */
+    private void releaseHeldText() {
+        if (stops != null) {
+            showText(stops.rest());
+        }
     }
 
     private boolean stoppedBySequence() {
@@ -516,9 +528,7 @@ public final class ChatStreamTranslator {
             return;
         }
         thinkTags.end();
-        if (stops != null) {
-            showText(stops.rest()); // held in case a sequence began there: none did
-        }
+        releaseHeldText(); // held in case a sequence began there: none did
         settleThinking();
         closeOpenBlock();
         if (context.webSearchQuery() != null && !webSearchResults.isEmpty()) {

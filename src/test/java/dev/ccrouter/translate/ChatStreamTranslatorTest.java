@@ -89,6 +89,35 @@ class ChatStreamTranslatorTest {
         assertTrue(AnthropicStreamGrammar.check(frames).completed());
     }
 
+    /**
+     * Text that could begin a stop sequence is held back until the next text tells; when thinking comes first, the
+     * held text is its own answer's end, shown before the thinking, not moved after it.
+     */
+    @Test
+    void textHeldForAStopSequenceIsShownBeforeThinkingThatFollowsIt() {
+        ResponseContext context = new ResponseContext(Fixtures.MESSAGE_ID, "claude-sonnet-5",
+                ToolNameMap.forNames(List.of(), Fixtures.TOOL_NAME_LIMIT), List.of("</block>"),
+                Fixtures.tokenUsage(false), Fixtures.ESTIMATED_INPUT_TOKENS, () -> "toolu_gen_1", null);
+        ChatStreamTranslator stopping = new ChatStreamTranslator(Fixtures.JSON, context,
+                event -> frames.add(Frame.of(event)));
+        stopping.start();
+        stopping.onChunk(chunk("{\"content\":\"Use a <\"}", null));
+        stopping.onChunk(chunk("{\"reasoning\":\"Which tag?\"}", null));
+        stopping.onChunk(chunk("{\"content\":\"b> tag.\"}", "stop"));
+        stopping.onDone();
+
+        assertEquals(List.of("message_start", "content_block_start", "content_block_delta", "content_block_delta",
+                "content_block_stop", "content_block_start", "content_block_delta", "content_block_stop",
+                "content_block_start", "content_block_delta", "content_block_stop", "message_delta", "message_stop"),
+                events());
+        assertEquals("Use a <", frames.get(2).data().at("/delta/text").asText()
+                + frames.get(3).data().at("/delta/text").asText());
+        assertEquals("Which tag?", frames.get(6).data().at("/delta/thinking").asText());
+        assertEquals("b> tag.", frames.get(9).data().at("/delta/text").asText());
+        assertEquals("end_turn", frames.get(11).data().at("/delta/stop_reason").asText());
+        assertTrue(AnthropicStreamGrammar.check(frames).completed());
+    }
+
     @Test
     void whitespaceBeforeTextLeadsIt() {
         translator.start();
