@@ -21,8 +21,9 @@ import java.util.Set;
  * only ({@link Dialect#systemFirstOnly()}), a mid-conversation system message becomes context in the user's turn
  * beside it instead, in {@code <system-reminder>} tags (Claude Code's own spelling for context that is not the
  * user's words): added to the user message before it, or to the one after it, or standing as a user message of its
- * own where no user message is beside it. Earlier messages are never rewritten by a later one, so the prompt a
- * turn sends is the prefix of the next turn's, and the server's prompt cache still holds it.
+ * own where no user message is beside it; the system prompt goes as one text ({@link #leadingSystemAsOneText}).
+ * Earlier messages are never rewritten by a later one, so the prompt a turn sends is the prefix of the next turn's,
+ * and the server's prompt cache still holds it.
  */
 final class ConversationTranslator {
     /** Content of the tool message invented for a call the client never answered. */
@@ -76,7 +77,31 @@ final class ConversationTranslator {
             }
         }
         answerOpenCalls();
+        if (dialect.systemFirstOnly()) {
+            leadingSystemAsOneText();
+        }
         return out;
+    }
+
+    /**
+     * Where system messages are taken first only, the leading one goes as one text, its parts joined by a newline
+     * (as vLLM joins them), unless a part carries a cache marker. Ollama makes each text part of a message a message
+     * of its own, so a system prompt of two blocks (Claude Code's always is) reached the template as two system
+     * messages, and the second was refused as not at the beginning.
+     */
+    private void leadingSystemAsOneText() {
+        if (out.isEmpty() || !isRole(out.get(0), "system")
+                || !(out.get(0).get("content") instanceof ArrayNode parts) || parts.size() < 2) {
+            return;
+        }
+        StringBuilder text = new StringBuilder();
+        for (JsonNode part : parts) {
+            if (!"text".equals(part.path("type").asText()) || part.has("cache_control")) {
+                return;
+            }
+            text.append(text.isEmpty() ? "" : "\n").append(part.path("text").asText());
+        }
+        ((ObjectNode) out.get(0)).put("content", text.toString());
     }
 
     /**

@@ -91,8 +91,37 @@ class SystemFirstOnlyTest {
                   {"role": "user", "content": "hi"}]}""");
 
         assertThat(messages.toString()).isEqualTo("""
-                [{"role":"system","content":[{"type":"text","text":"Be brief."},\
-                {"type":"text","text":"Agents: Explore."}]},{"role":"user","content":"hi"}]""");
+                [{"role":"system","content":"Be brief.\\nAgents: Explore."},{"role":"user","content":"hi"}]""");
+    }
+
+    /**
+     * Ollama makes each text part of a message a message of its own: a system prompt in parts would reach Qwen's
+     * template as several system messages, and all but the first are refused as not at the beginning.
+     */
+    @Test
+    void aSystemPromptOfSeveralBlocksIsOneText() throws Exception {
+        JsonNode messages = translate("ollama", """
+                {"model": "claude-sonnet-5-5", "max_tokens": 1000,
+                 "system": [{"type": "text", "text": "x-anthropic-billing-header: cc_version=2.1.332;"},
+                            {"type": "text", "text": "You are Claude Code."},
+                            {"type": "text", "text": "Use the tools."}],
+                 "messages": [{"role": "user", "content": "hi"}]}""");
+
+        assertThat(messages.get(0).toString())
+                .isEqualTo("{\"role\":\"system\",\"content\":\"You are Claude Code.\\nUse the tools.\"}");
+    }
+
+    @Test
+    void aSystemPromptWithACacheMarkerKeepsItsParts() throws Exception {
+        JsonNode messages = translate("dashscope", """
+                {"model": "claude-sonnet-5-5", "max_tokens": 1000,
+                 "system": [{"type": "text", "text": "You are Claude Code."},
+                            {"type": "text", "text": "Use the tools.", "cache_control": {"type": "ephemeral"}}],
+                 "messages": [{"role": "user", "content": "hi"}]}""");
+
+        assertThat(messages.get(0).toString()).isEqualTo("""
+                {"role":"system","content":[{"type":"text","text":"You are Claude Code."},\
+                {"type":"text","text":"Use the tools.","cache_control":{"type":"ephemeral"}}]}""");
     }
 
     @Test
