@@ -94,14 +94,22 @@ final class ConversationTranslator {
                 || !(out.get(0).get("content") instanceof ArrayNode parts) || parts.size() < 2) {
             return;
         }
+        String text = oneText(parts);
+        if (text != null) {
+            ((ObjectNode) out.get(0)).put("content", text);
+        }
+    }
+
+    /** Text parts joined by a newline, or null when a part is no text or carries a cache marker, which joining loses. */
+    private static String oneText(ArrayNode parts) {
         StringBuilder text = new StringBuilder();
         for (JsonNode part : parts) {
             if (!"text".equals(part.path("type").asText()) || part.has("cache_control")) {
-                return;
+                return null;
             }
             text.append(text.isEmpty() ? "" : "\n").append(part.path("text").asText());
         }
-        ((ObjectNode) out.get(0)).put("content", text.toString());
+        return text.toString();
     }
 
     /**
@@ -253,12 +261,21 @@ final class ConversationTranslator {
         contentParts((ObjectNode) out.get(0)).addAll(contentParts(system));
     }
 
-    /** A system message as the user's context: the same parts, in reminder tags, in a user message. */
+    /**
+     * A system message as the user's context, in reminder tags, in a user message: one text part, since Ollama makes
+     * each part a message of its own and the tags would stand apart from what they enclose; the same parts between
+     * the tags' own when one carries a cache marker.
+     */
     private ObjectNode asUserContext(ObjectNode system) {
         ArrayNode parts = nodes.arrayNode();
-        parts.addObject().put("type", "text").put("text", REMINDER_OPEN);
-        parts.addAll(contentParts(system));
-        parts.addObject().put("type", "text").put("text", REMINDER_CLOSE);
+        String text = oneText(contentParts(system));
+        if (text != null) {
+            parts.addObject().put("type", "text").put("text", REMINDER_OPEN + text + REMINDER_CLOSE);
+        } else {
+            parts.addObject().put("type", "text").put("text", REMINDER_OPEN);
+            parts.addAll(contentParts(system));
+            parts.addObject().put("type", "text").put("text", REMINDER_CLOSE);
+        }
         ObjectNode user = nodes.objectNode().put("role", "user");
         user.set("content", parts);
         return user;

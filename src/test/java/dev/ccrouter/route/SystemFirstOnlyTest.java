@@ -41,8 +41,8 @@ class SystemFirstOnlyTest {
         assertThat(messages.toString()).isEqualTo("""
                 [{"role":"system","content":[{"type":"text","text":"You are Claude Code."}]},\
                 {"role":"user","content":[{"type":"text","text":"<system-reminder>date</system-reminder>"},\
-                {"type":"text","text":"Say hi"},{"type":"text","text":"<system-reminder>\\n"},\
-                {"type":"text","text":"# Environment"},{"type":"text","text":"\\n</system-reminder>"}]}]""");
+                {"type":"text","text":"Say hi"},\
+                {"type":"text","text":"<system-reminder>\\n# Environment\\n</system-reminder>"}]}]""");
     }
 
     @Test
@@ -58,12 +58,10 @@ class SystemFirstOnlyTest {
         assertThat(messages.findValuesAsText("role")).containsExactly("user", "assistant", "tool", "user");
         assertThat(messages.get(0).toString()).isEqualTo("""
                 {"role":"user","content":[{"type":"text","text":"print the marker"},\
-                {"type":"text","text":"<system-reminder>\\n"},{"type":"text","text":"# Environment"},\
-                {"type":"text","text":"\\n</system-reminder>"}]}""");
+                {"type":"text","text":"<system-reminder>\\n# Environment\\n</system-reminder>"}]}""");
         assertThat(messages.get(3).toString()).isEqualTo("""
-                {"role":"user","content":[{"type":"text","text":"<system-reminder>\\n"},\
-                {"type":"text","text":"<total_tokens>9000 tokens left</total_tokens>"},\
-                {"type":"text","text":"\\n</system-reminder>"}]}""");
+                {"role":"user","content":[{"type":"text","text":"<system-reminder>\\n\
+                <total_tokens>9000 tokens left</total_tokens>\\n</system-reminder>"}]}""");
     }
 
     @Test
@@ -78,8 +76,7 @@ class SystemFirstOnlyTest {
 
         assertThat(messages.findValuesAsText("role")).containsExactly("user", "assistant", "tool", "user");
         assertThat(messages.get(3).toString()).isEqualTo("""
-                {"role":"user","content":[{"type":"text","text":"<system-reminder>\\n"},\
-                {"type":"text","text":"Skills changed."},{"type":"text","text":"\\n</system-reminder>"},\
+                {"role":"user","content":[{"type":"text","text":"<system-reminder>\\nSkills changed.\\n</system-reminder>"},\
                 {"type":"text","text":"now count them"}]}""");
     }
 
@@ -109,6 +106,32 @@ class SystemFirstOnlyTest {
 
         assertThat(messages.get(0).toString())
                 .isEqualTo("{\"role\":\"system\",\"content\":\"You are Claude Code.\\nUse the tools.\"}");
+    }
+
+    /** Ollama makes each text part a message of its own: the tags in parts of their own would enclose nothing. */
+    @Test
+    void aSystemMessageOfSeveralBlocksIsOneReminder() throws Exception {
+        JsonNode messages = translate("ollama", """
+                {"model": "claude-sonnet-5-5", "max_tokens": 1000, "messages": [
+                  {"role": "user", "content": "hi"},
+                  {"role": "system", "content": [{"type": "text", "text": "# Environment"}, {"type": "text", "text": "# Agents"}]}]}""");
+
+        assertThat(messages.toString()).isEqualTo("""
+                [{"role":"user","content":[{"type":"text","text":"hi"},\
+                {"type":"text","text":"<system-reminder>\\n# Environment\\n# Agents\\n</system-reminder>"}]}]""");
+    }
+
+    @Test
+    void aSystemMessageWithACacheMarkerKeepsItsPartsBetweenTheTags() throws Exception {
+        JsonNode messages = translate("dashscope", """
+                {"model": "claude-sonnet-5-5", "max_tokens": 1000, "messages": [
+                  {"role": "user", "content": "hi"},
+                  {"role": "system", "content": [{"type": "text", "text": "# Environment", "cache_control": {"type": "ephemeral"}}]}]}""");
+
+        assertThat(messages.toString()).isEqualTo("""
+                [{"role":"user","content":[{"type":"text","text":"hi"},{"type":"text","text":"<system-reminder>\\n"},\
+                {"type":"text","text":"# Environment","cache_control":{"type":"ephemeral"}},\
+                {"type":"text","text":"\\n</system-reminder>"}]}]""");
     }
 
     @Test
