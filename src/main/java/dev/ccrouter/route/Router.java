@@ -306,6 +306,16 @@ public final class Router {
         }
     }
 
+    /**
+     * An Anthropic-wire address as providers publish it for Claude Code's {@code ANTHROPIC_BASE_URL}
+     * ({@code https://api.moonshot.ai/anthropic}), to which Anthropic's clients add {@code /v1/messages}: the
+     * version is added where it is missing, since {@code /messages} hangs off the base, as it does off the presets'.
+     */
+    static URI withApiVersion(URI base) {
+        String text = base.toString();
+        return text.endsWith("/v1") ? base : URI.create(text + "/v1");
+    }
+
     private static String withoutSubagentTag(String text) {
         int open = text.indexOf(SUBAGENT_TAG_OPEN);
         int close = open < 0 ? -1 : text.indexOf(SUBAGENT_TAG_CLOSE, open);
@@ -319,7 +329,8 @@ public final class Router {
                 : preset.protocol() == Preset.Protocol.ANTHROPIC;
         boolean sideDoor = anthropicWire && preset.protocol() != Preset.Protocol.ANTHROPIC;
         URI presetUrl = sideDoor ? preset.anthropicBaseUrl() : preset.baseUrl();
-        URI baseUrl = settings.baseUrl() != null ? settings.baseUrl() : presetUrl;
+        URI baseUrl = settings.baseUrl() == null ? presetUrl
+                : anthropicWire ? withApiVersion(settings.baseUrl()) : settings.baseUrl();
         if (baseUrl == null) {
             throw new IllegalArgumentException("providers." + settings.name() + ".base_url must be set: the "
                     + presetName + " preset has no default address" + (sideDoor ? " for protocol: anthropic" : ""));

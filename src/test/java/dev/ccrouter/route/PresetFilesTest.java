@@ -278,6 +278,33 @@ class PresetFilesTest {
         assertThat(provider.authHeader()).isEqualTo(authHeader);
     }
 
+    /**
+     * Providers publish their side doors as Claude Code's {@code ANTHROPIC_BASE_URL}, without the {@code /v1} that
+     * Anthropic's clients add; given so, the version is added, not {@code /messages} posted one level too high.
+     */
+    @ParameterizedTest
+    @CsvSource({
+            "moonshot,  https://api.moonshot.ai/anthropic,       https://api.moonshot.ai/anthropic/v1/messages",
+            "deepseek,  https://api.deepseek.com/anthropic/v1,   https://api.deepseek.com/anthropic/v1/messages",
+            "zai,       https://open.bigmodel.cn/api/anthropic,  https://open.bigmodel.cn/api/anthropic/v1/messages",
+            "anthropic, https://api.anthropic.com,               https://api.anthropic.com/v1/messages",
+    })
+    void anAnthropicWireAddressGivenAsClaudeCodesBaseUrlGetsItsVersion(String preset, URI baseUrl, URI endpoint) {
+        Router router = new Router(DEFAULTS.withProviders(List.of(
+                new ProviderSettings("p", preset, baseUrl, List.of("k"), "anthropic", Map.of()))));
+
+        assertThat(router.providers().get("p").endpoint()).isEqualTo(endpoint);
+    }
+
+    @Test
+    void anOpenAiWireAddressIsTakenAsItIs() {
+        Router router = new Router(DEFAULTS.withProviders(List.of(new ProviderSettings("p", "openai-compatible",
+                URI.create("https://llm.example.com/api"), List.of("k"), null, Map.of()))));
+
+        assertThat(router.providers().get("p").endpoint())
+                .isEqualTo(URI.create("https://llm.example.com/api/chat/completions"));
+    }
+
     /** Ollama takes no key on its Anthropic side door either: a gateway asking clients for keys needs none for it. */
     @Test
     void ollamasSideDoorNeedsNoKeyUnderClientAuth() {
