@@ -11,8 +11,8 @@ import ch.qos.logback.core.spi.ContextAwareBase;
  * Logging set up in code rather than {@code logback.xml}: parsing XML costs about a third of a second of start-up.
  * One line per event on stderr, written in batches by one thread ({@link BatchingStderrAppender}; a full queue drops
  * lines rather than stall requests);
- * {@code CCROUTER_LOG_LEVEL} sets the level (default INFO; WARN silences the access
- * log).
+ * {@code CCROUTER_LOG_LEVEL} sets the level (default INFO; WARN silences the access log; a value that names no level
+ * is said, and INFO used).
  */
 public final class LogSetup extends ContextAwareBase implements Configurator {
 
@@ -31,11 +31,33 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
         stderr.start();
 
         ch.qos.logback.classic.Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-        root.setLevel(Level.toLevel(System.getenv("CCROUTER_LOG_LEVEL"), Level.INFO));
+        String asked = System.getenv("CCROUTER_LOG_LEVEL");
+        Level level = level(asked);
+        root.setLevel(level != null ? level : Level.INFO);
         root.addAppender(stderr);
+        if (level == null) {
+            context.getLogger(LogSetup.class).warn("CCROUTER_LOG_LEVEL={} is no level (TRACE, DEBUG, INFO, WARN, "
+                    + "ERROR or OFF): logging at INFO", asked);
+        }
         // The ledger says in one line when its database goes and comes back; the pool would add a stack trace per try.
         context.getLogger("com.zaxxer.hikari").setLevel(Level.ERROR);
         context.getLogger("org.flywaydb").setLevel(Level.WARN);
         return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
+    }
+
+    /**
+     * The level {@code CCROUTER_LOG_LEVEL} names, in any case, {@code WARNING} taken for {@code WARN} as other tools
+     * spell it; INFO when unset or blank; null for anything else, which is said rather than quietly read as INFO.
+     */
+    static Level level(String value) {
+        if (value == null || value.isBlank()) {
+            return Level.INFO;
+        }
+        String name = value.strip().toUpperCase(java.util.Locale.ROOT);
+        if (name.equals("WARNING")) {
+            return Level.WARN;
+        }
+        Level level = Level.toLevel(name, null);
+        return level != null && level.toString().equals(name) ? level : null;
     }
 }
