@@ -5,9 +5,12 @@ import java.util.regex.Pattern;
 
 /** How a key may be shown: never whole. */
 public final class Secrets {
-    /** A password in a URL: {@code password=…} among its parameters, or {@code user:…@} before its host. */
+    /**
+     * A password in a URL: a parameter named {@code password} or ending in it ({@code sslpassword=…}, PostgreSQL's
+     * client key's), or {@code user:…@} before its host.
+     */
     private static final Pattern PASSWORD = Pattern.compile(
-            "(?i)((?:[?&;]password=)[^&;]*)|(//[^/@:?#]*:)[^/@?#]*@");
+            "(?i)((?:[?&;][a-z_.-]*password=)[^&;]*)|(//[^/@:?#]*:)[^/@?#]*@");
 
     /** Keys shorter than this show nothing of themselves; longer ones their last four characters. */
     private static final int SHOWN_FROM_LENGTH = 16;

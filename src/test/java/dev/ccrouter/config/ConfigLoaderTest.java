@@ -157,6 +157,9 @@ class ConfigLoaderTest {
         assertThat(new ConfigLoader(env).effectiveYaml(ConfigLoader.Flags.NONE)).doesNotContain("from-env-secret");
         env.put("CCROUTER_LEDGER_URL", "jdbc:postgresql://ccr:userinfo-secret@db/x");
         assertThat(new ConfigLoader(env).effectiveYaml(ConfigLoader.Flags.NONE)).doesNotContain("userinfo-secret");
+        env.put("CCROUTER_LEDGER_URL", "jdbc:postgresql://db/x?sslmode=verify-full&sslkey=/k.pk8&sslpassword=key-secret");
+        assertThat(new ConfigLoader(env).effectiveYaml(ConfigLoader.Flags.NONE)).doesNotContain("key-secret")
+                .contains("jdbc:postgresql://db/x?sslmode=verify-full&sslkey=/k.pk8&sslpassword=…");
     }
 
     /** YAML's flow style is YAML: a file that begins with '{' but is not JSON is read as YAML. */
