@@ -82,8 +82,7 @@ final class EnvReferences {
                 }
             } else {
                 unset.addAll(missing);
-                warnings.accept(where.where(path.index(i)) + ": " + String.join(", ", missing)
-                        + (missing.size() == 1 ? " is" : " are") + " not set; that key is left out");
+                warnings.accept(where.where(path.index(i)) + ": " + notSetOrEmpty(missing) + "; that key is left out");
             }
         }
         if (kept.isEmpty() && !unset.isEmpty()) {
@@ -93,6 +92,15 @@ final class EnvReferences {
         }
         pool.removeAll();
         pool.addAll(kept);
+    }
+
+    /** {@code A is not set, B is empty}: an empty variable is set, and the user's shell shows it so. */
+    private String notSetOrEmpty(List<String> variables) {
+        List<String> said = new ArrayList<>();
+        for (String variable : variables) {
+            said.add(variable + (env.get(variable) == null ? " is not set" : " is empty"));
+        }
+        return String.join(", ", said);
     }
 
     private List<String> missing(String text) {

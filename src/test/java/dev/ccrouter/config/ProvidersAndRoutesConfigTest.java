@@ -80,6 +80,15 @@ class ProvidersAndRoutesConfigTest {
     }
 
     @Test
+    void aPoolKeyWhoseVariableIsEmptyIsSaidToBeEmpty() throws IOException {
+        load(CONTRACT, Map.of("CCROUTER_KEY", "gw-key-0123456789", "DEEPSEEK_API_KEY", "sk-deepseek-first",
+                "DEEPSEEK_API_KEY_2", ""));
+
+        assertThat(warnings).containsExactly("providers[0].api_keys[1] in " + file()
+                + ": DEEPSEEK_API_KEY_2 is empty; that key is left out");
+    }
+
+    @Test
     void yamlSplitsAFlowSequenceAtEveryComma() throws IOException {
         JsonNode list = new ObjectMapper(new YAMLFactory())
                 .readTree("[openrouter,deepseek/deepseek-chat-v3.1, local,qwen3-coder]");
