@@ -11,11 +11,17 @@ import java.io.File;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -64,13 +70,17 @@ class LauncherTest {
                   *" package "*)
                     # held, when the test asks, until it lets the build go on
                     if [ -n "${MAVEN_HOLD:-}" ]; then while [ ! -e "$MAVEN_HOLD" ]; do sleep 0.05; done; fi
+                    if [ -n "${MAVEN_FAIL:-}" ]; then echo "[ERROR] COMPILATION ERROR"; exit 1; fi
                     mkdir -p target/classes
+                    cp src/main/Source.txt target/classes/ # the sources, in the jar: a new build differs
                     printf '%s' 'public class Said { public static void main(String[] a) throws Exception {
                       System.out.println("jar ran: " + String.join(" ", a) + " on Java " + Runtime.version().feature());
                       if (a.length > 0 && a[0].equals("statusline")) System.out.print("stdin: " + new String(System.in.readAllBytes())); } }' \\
                       > target/Said.java
                     "$JAVA_HOME/bin/javac" -d target/classes target/Said.java
-                    "$JAVA_HOME/bin/jar" --create --file target/ccrouter.jar --main-class Said -C target/classes . ;;
+                    "$JAVA_HOME/bin/jar" --create --file target/new.jar --main-class Said -C target/classes .
+                    # written over the jar that is there, in place, as Maven's archiver writes it
+                    cat target/new.jar > target/ccrouter.jar && rm target/new.jar ;;
                 esac
                 """);
         Files.setPosixFilePermissions(mvn, PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -116,6 +126,52 @@ class LauncherTest {
                 .contains("jar ran: serve --port 0");
         assertThat(Files.readAllLines(mavenCalls).stream().filter(line -> line.startsWith("args=")))
                 .containsExactly("args=-B --no-transfer-progress -q -DskipTests package");
+    }
+
+    /**
+     * A gateway started before a git pull runs from the old jar, and reads classes from it as it goes (its shutdown's
+     * among them): the rebuild makes a new file and leaves the one the gateway has open whole.
+     */
+    @Test
+    void aRebuildLeavesTheJarARunningGatewayHasOpenWhole() throws Exception {
+        assertThat(launch("version").exitCode()).isZero();
+        Path jar = checkout.resolve("target/ccrouter.jar");
+        byte[] built = Files.readAllBytes(jar);
+        try (FileChannel running = FileChannel.open(jar, StandardOpenOption.READ)) { // as the gateway's JVM has it
+            sourcesChanged();
+
+            Run rebuilt = launch("version");
+
+            assertThat(rebuilt.output()).contains("ccrouter: building target/ccrouter.jar");
+            assertThat(Files.readAllBytes(jar)).as("the new build").isNotEqualTo(built);
+            ByteBuffer seen = ByteBuffer.allocate(built.length + 1);
+            running.read(seen, 0);
+            assertThat(Arrays.copyOf(seen.array(), seen.position())).as("the file the gateway has open")
+                    .isEqualTo(built);
+        }
+        assertThat(checkout.resolve("target/ccrouter.jar.replaced")).doesNotExist();
+    }
+
+    @Test
+    void aBuildThatFailsLeavesTheJarThatWasThere() throws Exception {
+        assertThat(launch("version").exitCode()).isZero();
+        Path jar = checkout.resolve("target/ccrouter.jar");
+        byte[] built = Files.readAllBytes(jar);
+        sourcesChanged();
+
+        Run failed = launch(Map.of("MAVEN_FAIL", "1"), "", "version");
+
+        assertThat(failed.exitCode()).as(failed.output()).isEqualTo(1);
+        assertThat(failed.output()).contains("COMPILATION ERROR").doesNotContain("jar ran");
+        assertThat(Files.readAllBytes(jar)).isEqualTo(built);
+        assertThat(checkout.resolve("target/ccrouter.jar.replaced")).doesNotExist();
+    }
+
+    /** A source edited after the jar was built (its time set ahead: the file system's clock may be coarse). */
+    private void sourcesChanged() throws IOException {
+        Path source = checkout.resolve("src/main/Source.txt");
+        Files.writeString(source, "sources, changed\n");
+        Files.setLastModifiedTime(source, FileTime.from(Instant.now().plusSeconds(10)));
     }
 
     /** Two terminals after a git pull: the second launch waits for the first's build instead of building too. */
