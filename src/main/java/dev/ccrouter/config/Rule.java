@@ -2,11 +2,8 @@ package dev.ccrouter.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigDecimal;
-import java.net.Inet6Address;
-import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.net.UnknownHostException;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -239,22 +236,16 @@ sealed interface Rule {
             }
             String bare = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
             int zone = bare.indexOf('%');
-            return bare.contains(":") ? AddressOrRange.isIpv6Literal(zone < 0 ? bare : bare.substring(0, zone))
+            return bare.contains(":") ? IpRange.isIpv6Literal(zone < 0 ? bare : bare.substring(0, zone))
                     : !host.startsWith("[") && NAME.matcher(bare).matches();
         }
     }
 
     /**
-     * An IP address or a CIDR range, as {@code server.trusted_proxies} takes them (the server reads them again at
-     * start): never a host name, which would be looked up once and trusted whatever it later became. Checked here so
-     * that {@code config check} refuses what {@code serve} would.
+     * An IP address or a CIDR range, as {@code server.trusted_proxies} takes them ({@link IpRange}, which the server
+     * reads them with too), so that {@code config check} refuses what {@code serve} would.
      */
     record AddressOrRange() implements Rule {
-        private static final Pattern IPV4 = Pattern.compile("((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\\.){3}"
-                + "(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])");
-        private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
-        private static final Pattern PREFIX = Pattern.compile("[0-9]{1,3}");
-
         @Override
         public String valid() {
             return "an IP address or CIDR range such as 10.0.0.0/8 or ::1 (not a host name)";
@@ -262,27 +253,9 @@ sealed interface Rule {
 
         @Override
         public boolean accepts(JsonNode value) {
-            String text = value.asText().strip();
-            int slash = text.indexOf('/');
-            String address = slash < 0 ? text : text.substring(0, slash);
-            int bits;
-            if (IPV4.matcher(address).matches()) {
-                bits = 32;
-            } else if (IPV6.matcher(address).matches() && isIpv6Literal(address)) {
-                bits = 128;
-            } else {
-                return false;
-            }
-            String prefix = slash < 0 ? null : text.substring(slash + 1);
-            return value.isValueNode() && (prefix == null
-                    || PREFIX.matcher(prefix).matches() && Integer.parseInt(prefix) <= bits);
-        }
-
-        /** Text with a colon is read as an IPv6 literal, never looked up. */
-        static boolean isIpv6Literal(String address) {
             try {
-                return InetAddress.getByName(address) instanceof Inet6Address;
-            } catch (UnknownHostException e) {
+                return value.isValueNode() && IpRange.parse(value.asText()) != null;
+            } catch (IllegalArgumentException e) {
                 return false;
             }
         }
