@@ -380,7 +380,7 @@ final class MessagesHandler implements Handler {
                 payload.recycle(); // sent, or given up on: its array may serve the next body
             }
             UpstreamResponse response = posted.response();
-            String forwardedKey = router.keys(provider) == null ? posted.key() : null;
+            String forwardedKey = posted.forwardedKey();
             if (!worthAnotherTarget(response.status())) {
                 cooldowns.answered(candidate, forwardedKey);
             } else {
@@ -419,11 +419,11 @@ final class MessagesHandler implements Handler {
                     exchange.cancellation);
             int status = response.status();
             if (pool == null || !KeyPool.refusesKey(status)) {
-                return new Posted(response, key);
+                return new Posted(response, key, pool == null);
             }
             pool.rest(key, RetryAfter.parse(response.header("retry-after"), clock));
             if (attempt >= pool.size() || !pool.anyReady()) {
-                return new Posted(response, key);
+                return new Posted(response, key, false);
             }
             response.close();
             exchange.retries++;
@@ -553,8 +553,12 @@ final class MessagesHandler implements Handler {
     private record Answer(Candidate candidate, ChatRequest chat, UpstreamResponse response, String key) {
     }
 
-    /** One call's response and the key it was made with. */
-    private record Posted(UpstreamResponse response, String key) {
+    /** One call's response and the key it was made with: the client's own when {@code forwarded}. */
+    private record Posted(UpstreamResponse response, String key, boolean forwarded) {
+        /** The client's key the call carried, or null when it carried the provider's (or none). */
+        String forwardedKey() {
+            return forwarded ? key : null;
+        }
     }
 
     /**
