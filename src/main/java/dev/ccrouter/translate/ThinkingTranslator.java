@@ -95,7 +95,8 @@ final class ThinkingTranslator {
             if (effort.equals("none")) {
                 continue;
             }
-            int rank = LADDER.contains(effort) ? LADDER.indexOf(effort) : LADDER.size();
+            int known = LADDER.indexOf(effort);
+            int rank = known >= 0 ? known : LADDER.size();
             if (rank > wanted && rank < chosenRank) {
                 chosen = effort;
                 chosenRank = rank;

@@ -145,11 +145,8 @@ public final class UpstreamErrors {
 
     /** An error chunk inside a stream that had already started (HTTP 200 sent): overloaded or a plain API error. */
     public AnthropicError fromStreamError(JsonNode error) {
-        String message = providerMessage(error);
-        if (message == null) {
-            message = error.isTextual() ? error.asText() : error.path("message").asText("");
-        }
-        if (message.isBlank()) {
+        String message = wording(error);
+        if (message == null || message.isBlank()) {
             message = "The upstream reported an error during the stream.";
         }
         String code = error.path("code").asText("");
@@ -271,10 +268,7 @@ public final class UpstreamErrors {
     private String message(JsonNode error, byte[] body, int status) {
         String message = null;
         if (error != null) {
-            message = providerMessage(error);
-            if (message == null) {
-                message = error.isTextual() ? error.asText() : error.path("message").asText(null);
-            }
+            message = wording(error);
         }
         if ((message == null || message.isBlank()) && body.length > 0) {
             // Not JSON, or JSON of another shape ({"detail": …}): the body itself is the upstream's wording.
@@ -284,6 +278,12 @@ public final class UpstreamErrors {
             message = "The upstream answered HTTP " + status + " without an error message.";
         }
         return truncate(message);
+    }
+
+    /** An error's words: the provider's own behind OpenRouter's wrapper, else the error's message; null without any. */
+    private String wording(JsonNode error) {
+        String provider = providerMessage(error);
+        return provider != null ? provider : error.isTextual() ? error.asText() : error.path("message").asText(null);
     }
 
     /**
