@@ -144,7 +144,7 @@ public final class MessagesRequestTranslator {
         ToolNames toolNames = new ToolNames(caps.toolNameLimit());
         ToolTranslator toolTranslator = new ToolTranslator(nodes, caps, markers, toolNames, translatedTools);
         JsonNode clientTools = Fields.optionalArray(request, "tools");
-        ArrayNode tools = clientTools == null ? null : toolTranslator.tools(clientTools);
+        ArrayNode tools = clientTools == null ? null : toolTranslator.tools(clientTools, new LoadedTools(messages));
         JsonNode clientChoice = Fields.optional(request, "tool_choice");
         ToolTranslator.Choice choice = clientChoice == null ? ToolTranslator.Choice.NONE
                 : toolTranslator.toolChoice(clientChoice);

@@ -78,9 +78,9 @@ final class ToolResultTranslator {
                 }
             }
             case "tool_reference" -> {
-                // Tool search's answer: Anthropic loads the deferred tool's definition. Here every definition was
-                // sent (defer_loading is dropped), so the model only needs to know the search found it; a result of
-                // references alone would otherwise reach it empty, as if the search had found nothing.
+                // Tool search's answer: Anthropic loads the deferred tool's definition. Here the definition joins the
+                // functions from this request on (LoadedTools), so the model only needs to know the search found it;
+                // a result of references alone would otherwise reach it empty, as if the search had found nothing.
                 String name = item.path("tool_name").textValue();
                 if (name != null) {
                     ContentBlocks.addIfPresent(texts, content.textPart("Tool loaded: " + name, null));

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -21,6 +22,8 @@ final class ToolTranslator {
     private final TranslatedTools translated;
     /** Client names of the tools actually forwarded, to check what {@code tool_choice} may force. */
     private final Set<String> forwarded = new HashSet<>();
+    /** Client names of the tools marked {@code defer_loading}, loaded or not. */
+    private final List<String> deferred = new ArrayList<>();
 
     /** What {@code tool_choice} becomes: the OpenAI {@code tool_choice} and {@code parallel_tool_calls}, each maybe null. */
     record Choice(JsonNode toolChoice, Boolean parallelToolCalls) {
@@ -38,13 +41,14 @@ final class ToolTranslator {
 
     /**
      * The function tools, or null when none is forwarded. Server tools (a {@code type} other than {@code custom})
-     * run on Anthropic's side and have no OpenAI equivalent: they are dropped. Beta fields ({@code strict},
-     * {@code defer_loading}, {@code eager_input_streaming}, {@code input_examples}) are dropped with the rest of
-     * the unknown fields. The same bytes as an earlier request's, for the same capabilities, give that request's
-     * functions ({@link TranslatedTools}).
+     * run on Anthropic's side and have no OpenAI equivalent: they are dropped. A tool marked {@code defer_loading}
+     * goes only once the conversation has loaded it, as Anthropic shows it to the model ({@link LoadedTools}). Other
+     * beta fields ({@code strict}, {@code eager_input_streaming}, {@code input_examples}) are dropped with the rest
+     * of the unknown fields. The same bytes as an earlier request's, for the same capabilities and the same deferred
+     * tools loaded, give that request's functions ({@link TranslatedTools}).
      */
-    ArrayNode tools(JsonNode tools) {
-        TranslatedTools.Remembered remembered = translated.recall(tools, caps);
+    ArrayNode tools(JsonNode tools, LoadedTools loaded) {
+        TranslatedTools.Remembered remembered = translated.recall(tools, caps, loaded);
         if (remembered != null) {
             for (String name : remembered.clientNames()) {
                 toolNames.upstream(name); // a shortened name must still map back in the answer
@@ -55,7 +59,7 @@ final class ToolTranslator {
         ArrayNode functions = nodes.arrayNode(tools.size());
         for (int i = 0; i < tools.size(); i++) {
             try {
-                ObjectNode function = tool(tools.get(i));
+                ObjectNode function = tool(tools.get(i), loaded);
                 if (function != null) {
                     functions.add(function);
                 }
@@ -63,10 +67,11 @@ final class ToolTranslator {
                 throw problem.under(i).under("tools");
             }
         }
-        return functions.isEmpty() ? null : translated.remember(tools, caps, functions, List.copyOf(forwarded));
+        return functions.isEmpty() ? null
+                : translated.remember(tools, caps, functions, List.copyOf(forwarded), List.copyOf(deferred));
     }
 
-    private ObjectNode tool(JsonNode tool) {
+    private ObjectNode tool(JsonNode tool, LoadedTools loaded) {
         if (!tool.isObject()) {
             throw FieldProblem.here(Fields.NOT_OBJECT);
         }
@@ -77,6 +82,12 @@ final class ToolTranslator {
         String name = Fields.requiredString(tool, "name");
         JsonNode description = Fields.optionalText(tool, "description");
         JsonNode schema = Fields.requiredObject(tool, "input_schema");
+        if (Fields.optionalBoolean(tool, "defer_loading")) {
+            deferred.add(name);
+            if (!loaded.loaded(name)) {
+                return null;
+            }
+        }
         ObjectNode marker = markers.markerOf(tool);
 
         ObjectNode entry = nodes.objectNode().put("type", "function");

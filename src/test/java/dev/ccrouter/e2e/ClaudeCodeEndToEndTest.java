@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -88,6 +89,24 @@ class ClaudeCodeEndToEndTest {
         assertThat(toolMessage.path("tool_call_id").asText()).isEqualTo("call_b1");
         JsonNode firstRequest = model.requests().get(before);
         assertThat(roles(firstRequest)).as("the mid-conversation system message arrived").contains("system");
+    }
+
+    /**
+     * Claude Code defers most tools: it names them in a system message and loads one through {@code ToolSearch},
+     * whose result references it; from then on it sends the tool marked {@code defer_loading}, and a
+     * {@code DeferredToolPlaceholder} so marked all along. The model sees a deferred tool once loaded, as on Anthropic.
+     */
+    @Test
+    void aDeferredToolReachesTheModelOnceToolSearchHasLoadedIt() throws Exception {
+        int before = model.requests().size();
+        JsonNode result = run("sonnet", "Load the deferred web fetch tool");
+        assertThat(result.path("result").asText()).isEqualTo("Tool results: Tool loaded: WebFetch");
+        assertThat(model.requests().size() - before).isEqualTo(2);
+        List<String> first = model.requests().get(before).path("tools").findValuesAsText("name");
+        List<String> followUp = model.requests().getLast().path("tools").findValuesAsText("name");
+        assertThat(first).contains("Bash", "Read", "ToolSearch").doesNotContain("WebFetch", "DeferredToolPlaceholder");
+        assertThat(followUp).containsSequence(first.subList(0, first.indexOf("ToolSearch") + 1))
+                .contains("WebFetch").doesNotContain("DeferredToolPlaceholder").hasSize(first.size() + 1);
     }
 
     @ParameterizedTest

@@ -103,6 +103,10 @@ public final class ScriptedModel implements AutoCloseable {
             chunks.add(toolCallStart(0, "call_a1", "Agent", "{\"description\":\"Greet\",\"prompt\":\"Say hi\","
                     + "\"subagent_type\":\"general-purpose\",\"model\":\"haiku\",\"run_in_background\":false}"));
             chunks.add(finish("tool_calls"));
+        } else if (prompt.contains("deferred")) {
+            // Claude Code's ToolSearch, loading one of the tools it defers (named in its system message, not sent)
+            chunks.add(toolCallStart(0, "call_s1", "ToolSearch", "{\"query\":\"select:WebFetch\",\"max_results\":1}"));
+            chunks.add(finish("tool_calls"));
         } else if (prompt.contains("parallel")) {
             chunks.add(toolCallStart(0, "call_p1", "Bash", "{\"command\":"));
             chunks.add(toolCallStart(1, "call_p2", "Bash", "{\"command\":"));

@@ -166,4 +166,59 @@ class TranslatedToolsTest {
         assertThat(subagentAgain.body().get("tools")).isSameAs(subagent.body().get("tools")).hasSize(1);
         assertThat(upstream(subagentAgain)).isEqualTo(afresh(request(subagentTools, "subagent again"), PLAIN));
     }
+
+    private static final String DEFERRED_TOOLS = """
+            [{"name":"ToolSearch","description":"Loads deferred tools.","input_schema":{"type":"object"}},\
+            {"name":"WebFetch","description":"Fetches a URL.","input_schema":{"type":"object"},"defer_loading":true},\
+            {"name":"DeferredToolPlaceholder","description":"Never call this tool.","input_schema":{"type":"object"},\
+            "defer_loading":true}]""";
+
+    /** A conversation in which ToolSearch loaded WebFetch, or (without the reference) found nothing. */
+    private static String searched(boolean found) {
+        String result = found ? "[{\"type\":\"tool_reference\",\"tool_name\":\"WebFetch\"}]" : "\"No matching tools\"";
+        return """
+                {"model":"m","max_tokens":100,"tools":%s,"messages":[{"role":"user","content":"fetch it"},
+                 {"role":"assistant","content":[{"type":"tool_use","id":"toolu_1","name":"ToolSearch","input":{"query":"select:WebFetch"}}]},
+                 {"role":"user","content":[{"type":"tool_result","tool_use_id":"toolu_1","content":%s}]}]}"""
+                .formatted(DEFERRED_TOOLS, result);
+    }
+
+    private static java.util.List<String> functionNames(ChatRequest chat) {
+        return chat.body().path("tools").findValuesAsText("name");
+    }
+
+    @Test
+    void aDeferredToolGoesOnlyOnceTheConversationHasLoadedIt() throws Exception {
+        ChatRequest before = translate(request(DEFERRED_TOOLS, "fetch it"), PLAIN);
+        ChatRequest after = translate(searched(true), PLAIN);
+
+        assertThat(functionNames(before)).containsExactly("ToolSearch");
+        assertThat(functionNames(after)).containsExactly("ToolSearch", "WebFetch");
+        assertThat(after.body().at("/messages/2/content").textValue()).isEqualTo("Tool loaded: WebFetch");
+        assertThat(upstream(after)).isEqualTo(afresh(searched(true), PLAIN));
+    }
+
+    @Test
+    void theSameToolsWithOtherDeferredToolsLoadedAreNotShared() throws Exception {
+        ChatRequest loaded = translate(searched(true), PLAIN);
+        ChatRequest notLoaded = translate(searched(false), PLAIN);
+        ChatRequest loadedAgain = translate(searched(true), PLAIN);
+        ChatRequest notLoadedAgain = translate(searched(false), PLAIN);
+
+        assertThat(functionNames(loaded)).containsExactly("ToolSearch", "WebFetch");
+        assertThat(functionNames(notLoaded)).containsExactly("ToolSearch");
+        assertThat(loadedAgain.body().get("tools")).isSameAs(loaded.body().get("tools"));
+        assertThat(notLoadedAgain.body().get("tools")).isSameAs(notLoaded.body().get("tools"));
+    }
+
+    @Test
+    void aToolChoiceNamingADeferredToolNotYetLoadedIsNotSent() throws Exception {
+        String client = request(DEFERRED_TOOLS, "fetch it").replace("\"max_tokens\":100,",
+                "\"max_tokens\":100,\"tool_choice\":{\"type\":\"tool\",\"name\":\"WebFetch\"},");
+
+        ChatRequest chat = translate(client, PLAIN);
+
+        assertThat(functionNames(chat)).containsExactly("ToolSearch");
+        assertThat(chat.body().has("tool_choice")).isFalse();
+    }
 }
