@@ -2,6 +2,7 @@ package dev.ccrouter.route;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ccrouter.route.RouteDecision.Candidate;
+import dev.ccrouter.translate.UpstreamErrors;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -11,7 +12,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * take {@code reasoning_effort} (OpenAI's non-reasoning models), {@code top_k} (Gemini) or {@code user} (Mistral)
  * says so once, with a 400 that names the field; the request is sent again without it, and later requests to that
  * target leave it out from the start. The presets' {@code refused_fields} are the same knowledge written down in
- * advance; this is for the models and servers no preset describes.
+ * advance; this is for the models and servers no preset describes. One refusal is of a value, not a field: a model
+ * that always reasons refuses to be told not to ({@link UpstreamErrors#REASONING_OFF}), and only that is left out.
  */
 public final class RefusedFields {
     /** Targets remembered at most: a client may name any model, and the memory must not grow with them. */
@@ -19,7 +21,8 @@ public final class RefusedFields {
 
     private final Map<String, Set<String>> byTarget = new ConcurrentHashMap<>();
 
-    /** Remembers that the target refused the field; true when it was not known yet. */
+    /** Remembers that the target refused the field (as {@link UpstreamErrors#refusedField} names it); true when it was
+     * not known yet. */
     public boolean learn(Candidate target, String field) {
         String label = target.label();
         Set<String> refused = byTarget.get(label);
@@ -39,7 +42,9 @@ public final class RefusedFields {
         }
         Set<String> refused = byTarget.get(target.label());
         if (refused != null) {
-            body.remove(refused);
+            for (String field : refused) {
+                UpstreamErrors.leaveOut(field, body);
+            }
         }
     }
 }

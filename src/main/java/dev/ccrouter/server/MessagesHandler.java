@@ -459,10 +459,9 @@ final class MessagesHandler implements Handler {
         } catch (IOException | UncheckedIOException e) {
             return false;
         }
-        if (field == null || !body.has(field)) {
+        if (field == null || !UpstreamErrors.leaveOut(field, body)) {
             return false;
         }
-        body.remove(field);
         response.close();
         if (router.refusedFields().learn(candidate, field)) {
             LOG.info("{} refused the request field '{}' (HTTP {}): it is left out of that model's requests from now on",

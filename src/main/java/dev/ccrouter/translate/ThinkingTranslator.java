@@ -14,7 +14,11 @@ import java.util.List;
  *       {@code max_tokens - 1} (no reasoning at all when that leaves nothing).</li>
  *   <li>{@code adaptive} → {@code {enabled: true, effort: E}} with the client's effort as it is, or
  *       {@code {enabled: true}} without one.</li>
- *   <li>{@code disabled} or absent → no {@code reasoning} (effort alone does not switch reasoning on).</li>
+ *   <li>{@code disabled} → {@code {effort: "none"}}, which OpenRouter documents as turning reasoning off: a model
+ *       that reasons by default (DeepSeek, GLM, Kimi, Qwen thinking, gpt-5, Gemini 2.5 Pro…) would otherwise reason,
+ *       and bill it, though the client said no. A model whose reasoning is mandatory refuses it
+ *       ({@link UpstreamErrors#REASONING_OFF}), and the request goes again without it.</li>
+ *   <li>absent → no {@code reasoning}: the model's own default (effort alone does not switch reasoning on).</li>
  * </ul>
  * {@code display} is ignored: even {@code "omitted"} must not become {@code exclude}, because Claude Code needs the
  * signed reasoning back to replay it.
@@ -28,7 +32,8 @@ final class ThinkingTranslator {
     static final int HIGH_BUDGET = 16384;
 
     /**
-     * Writes the thinking request in the provider's dialect: OpenRouter's {@code reasoning} object as it is;
+     * Writes the thinking request in the provider's dialect: OpenRouter's {@code reasoning} object as it is, and
+     * {@code {effort: "none"}} when the client disabled thinking;
      * {@code reasoning_effort} from its effort, or from its budget ({@value #MEDIUM_BUDGET} tokens and more is
      * medium, {@value #HIGH_BUDGET} and more high); {@code thinking: {type}} enabled when reasoning was asked for and
      * disabled when the client disabled it (left to the provider's default when the client said nothing). A model
@@ -42,6 +47,8 @@ final class ThinkingTranslator {
             case REASONING_OBJECT -> {
                 if (reasoning != null) {
                     body.set("reasoning", reasoning);
+                } else if (disabled(thinking)) {
+                    body.putObject("reasoning").put("effort", "none");
                 }
             }
             case REASONING_EFFORT -> {

@@ -2,6 +2,7 @@ package dev.ccrouter.translate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ccrouter.api.anthropic.AnthropicError;
 import dev.ccrouter.api.anthropic.ErrorType;
 import java.io.IOException;
@@ -65,6 +66,14 @@ public final class UpstreamErrors {
                     + "|Unknown name \\\\?\"(\\w+)\\\\?\": Cannot find field"
                     + "|does not support parameter (\\w+)"
                     + "|extra_forbidden\"\\s*,\\s*\"loc\"\\s*:\\s*\\[\\s*\"body\"\\s*,\\s*\"(\\w+)\"");
+    /**
+     * Not a field but one value of one: {@code reasoning: {effort: "none"}} (thinking the client disabled), which a
+     * model that always reasons refuses — OpenRouter: 400 "Reasoning is mandatory for this endpoint and cannot be
+     * disabled." (its catalog's {@code reasoning.mandatory}). Only that value is left out: a later request that asks
+     * such a model for reasoning at some effort keeps its {@code reasoning}.
+     */
+    public static final String REASONING_OFF = "reasoning.effort=none";
+    private static final String REASONING_MANDATORY = "Reasoning is mandatory";
     private final ObjectMapper json;
 
     public UpstreamErrors(ObjectMapper json) {
@@ -97,20 +106,35 @@ public final class UpstreamErrors {
 
     /**
      * The optional top-level field an upstream's 400 (422 at Mistral) says it does not take, in the body's own
-     * spelling ({@code reasoningEffort} → {@code reasoning_effort}), or null when the answer names none, or names one
+     * spelling ({@code reasoningEffort} → {@code reasoning_effort}), or {@link #REASONING_OFF} for a model that cannot
+     * stop reasoning; null when the answer names none, or names one
      * the request cannot do without.
      */
     public static String refusedField(int status, byte[] body) {
         if (status != 400 && status != 422 || body.length == 0) {
             return null;
         }
-        Matcher refusal = REFUSED_FIELD.matcher(new String(body, 0, Math.min(body.length, 16 * 1024),
-                StandardCharsets.UTF_8));
+        String text = new String(body, 0, Math.min(body.length, 16 * 1024), StandardCharsets.UTF_8);
+        if (text.contains(REASONING_MANDATORY)) {
+            return REASONING_OFF;
+        }
+        Matcher refusal = REFUSED_FIELD.matcher(text);
         if (!refusal.find()) {
             return null;
         }
         String field = snakeCase(refusal.group(matchedGroup(refusal)));
         return OPTIONAL_FIELDS.contains(field) ? field : null;
+    }
+
+    /**
+     * Removes from an upstream body what a refusal ({@link #refusedField}) names: the field, or for
+     * {@link #REASONING_OFF} the {@code reasoning} that turns reasoning off. True when the body held it.
+     */
+    public static boolean leaveOut(String refusal, ObjectNode body) {
+        if (refusal.equals(REASONING_OFF)) {
+            return "none".equals(body.path("reasoning").path("effort").asText(null)) && body.remove("reasoning") != null;
+        }
+        return body.remove(refusal) != null;
     }
 
     private static String snakeCase(String name) {

@@ -39,8 +39,11 @@ class RefusedFieldsOverHttpTest {
     void start() {
         upstream = FakeUpstream.start();
         accessLog = new AccessLogCapture();
-        gateway = RunningGateway.start(upstream, config -> config.withProviders(List.of(new ProviderSettings("oai",
-                "openai", URI.create(upstream.baseUrl()), List.of("sk-oai-provider-key"), null, Map.of()))));
+        gateway = RunningGateway.start(upstream, config -> config.withProviders(List.of(
+                new ProviderSettings("oai", "openai", URI.create(upstream.baseUrl()), List.of("sk-oai-provider-key"),
+                        null, Map.of()),
+                new ProviderSettings("or", "openrouter", URI.create(upstream.baseUrl()), List.of("sk-or-provider-key"),
+                        null, Map.of()))));
     }
 
     @AfterEach
@@ -68,6 +71,38 @@ class RefusedFieldsOverHttpTest {
         assertThat(sent.get(1).has("reasoning_effort")).isFalse();
         assertThat(sent.get(1).path("messages")).isEqualTo(sent.get(0).path("messages"));
         assertThat(sent.get(2).has("reasoning_effort")).as("the second turn goes without it at once").isFalse();
+    }
+
+    @Test
+    void aModelThatAlwaysReasonsIsAskedAgainWithoutTheOffSwitchAndStillTakesAnEffort() throws Exception {
+        upstream.answer((request, res) -> ("none".equals(request.body().at("/reasoning/effort").asText())
+                ? FakeUpstream.json(400, """
+                        {"error":{"message":"Reasoning is mandatory for this endpoint and cannot be disabled.",\
+                        "code":400,"metadata":{"provider_name":null}}}""")
+                : FakeUpstream.text("Done.")).answer(request, res));
+        String thinkingOff = """
+                {"model":"or,deepseek/deepseek-r1","max_tokens":4000,"thinking":{"type":"disabled"},
+                 "messages":[{"role":"user","content":"Hi"}]}""";
+
+        HttpResponse<String> first = SseCapture.post(gateway.baseUrl() + "/v1/messages", thinkingOff,
+                "x-api-key", "sk-client");
+        assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
+        assertThat(accessLog.line(first.headers().firstValue("request-id").orElseThrow())).contains(" retries=1 ");
+        assertThat(SseCapture.post(gateway.baseUrl() + "/v1/messages", thinkingOff, "x-api-key", "sk-client")
+                .statusCode()).isEqualTo(200);
+        assertThat(SseCapture.post(gateway.baseUrl() + "/v1/messages", """
+                {"model":"or,deepseek/deepseek-r1","max_tokens":4000,"thinking":{"type":"adaptive"},
+                 "output_config":{"effort":"low"},"messages":[{"role":"user","content":"Hi"}]}""",
+                "x-api-key", "sk-client").statusCode()).isEqualTo(200);
+
+        List<JsonNode> sent = upstream.requests().stream().map(FakeUpstream.Recorded::body).toList();
+        assertThat(sent).hasSize(4);
+        assertThat(sent.get(0).path("reasoning").toString()).isEqualTo("{\"effort\":\"none\"}");
+        assertThat(sent.get(1).has("reasoning")).isFalse();
+        assertThat(sent.get(2).has("reasoning")).as("the next turn goes without the off switch at once").isFalse();
+        assertThat(sent.get(3).path("reasoning").toString())
+                .as("what was refused is turning reasoning off, not the field")
+                .isEqualTo("{\"enabled\":true,\"effort\":\"low\"}");
     }
 
     @Test

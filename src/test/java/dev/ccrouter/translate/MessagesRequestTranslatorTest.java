@@ -250,7 +250,9 @@ class MessagesRequestTranslatorTest {
                         "{\"max_tokens\":8192,\"reasoning\":{\"enabled\":true,\"effort\":\"max\"}}"),
                 arguments(CACHING, 64000, "{\"type\": \"adaptive\", \"display\": \"omitted\"}", null,
                         "{\"max_tokens\":64000,\"reasoning\":{\"enabled\":true}}"),
-                arguments(CACHING, 64000, "{\"type\": \"disabled\"}", "{\"effort\": \"low\"}", "{\"max_tokens\":64000}"),
+                // OpenRouter's documented off switch: a model that reasons by default would reason (and bill) anyway
+                arguments(CACHING, 64000, "{\"type\": \"disabled\"}", "{\"effort\": \"low\"}",
+                        "{\"max_tokens\":64000,\"reasoning\":{\"effort\":\"none\"}}"),
                 arguments(CACHING, 64000, null, "{\"effort\": \"low\"}", "{\"max_tokens\":64000}"));
     }
 

@@ -279,6 +279,9 @@ class UpstreamErrorsTest {
                 Arguments.of("xAI, in its own spelling", 400, """
                         {"code":"Client specified an invalid argument","error":"Model does not support parameter reasoningEffort."}""",
                         "reasoning_effort"),
+                Arguments.of("OpenRouter, a model whose reasoning cannot be turned off", 400, """
+                        {"error":{"message":"Reasoning is mandatory for this endpoint and cannot be disabled.",\
+                        "code":400,"metadata":{"provider_name":null}}}""", UpstreamErrors.REASONING_OFF),
                 Arguments.of("Mistral's 422", 422, """
                         {"object":"error","message":{"detail":[{"type":"extra_forbidden","loc":["body","user"],\
                         "msg":"Extra inputs are not permitted","input":"user_abc"}]},"type":"invalid_request_error",\
