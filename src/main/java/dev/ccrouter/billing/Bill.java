@@ -85,6 +85,7 @@ public record Bill(Usage usage,
         amount(out, "cache_read", cost.cacheRead());
         amount(out, "cache_write", cost.cacheWrite());
         amount(out, "request", cost.request());
+        amount(out, "web_search", cost.webSearch());
         amount(out, "total", cost.total());
         out.writeEndObject();
         amount(out, "upstream_cost_usd", upstreamCost);

@@ -75,18 +75,18 @@ public final class GenerationLookups implements AutoCloseable {
      * Where and how to ask for one generation's record. It holds the key the stream was made with (the provider's
      * own, or the client's forwarded one), which is sent to that provider only and never printed.
      *
-     * @param unpricedCharges the recorded cost holds a charge the prices do not model (OpenRouter's web plugin's fee),
-     *                        as {@link UsageAccounting#account(com.fasterxml.jackson.databind.JsonNode, CacheTtls,
-     *                        ModelPricing, boolean)} takes it
+     * @param webSearch OpenRouter's web plugin ran for the request (it searched, and its fee is in the recorded
+     *                  cost), as {@link UsageAccounting#account(com.fasterxml.jackson.databind.JsonNode, CacheTtls,
+     *                  ModelPricing, boolean)} takes it
      */
     public record Lookup(URI url, String authHeader, String authValue, CacheTtls ttls, ModelPricing pricing,
-                         boolean unpricedCharges) {
+                         boolean webSearch) {
 
         /** The lookup of generation {@code id} at a provider whose base URL is {@code baseUrl}. */
         public static Lookup of(URI baseUrl, String id, String authHeader, String authValue, CacheTtls ttls,
-                                ModelPricing pricing, boolean unpricedCharges) {
+                                ModelPricing pricing, boolean webSearch) {
             return new Lookup(URI.create(baseUrl + "/generation?id=" + URLEncoder.encode(id, StandardCharsets.UTF_8)),
-                    authHeader, authValue, ttls, pricing, unpricedCharges);
+                    authHeader, authValue, ttls, pricing, webSearch);
         }
 
         @Override
@@ -138,7 +138,7 @@ public final class GenerationLookups implements AutoCloseable {
                 JsonNode usage = GenerationStats.usage(parse(response.body()));
                 if (usage != null) {
                     one.settle(UsageAccounting.account(usage, one.lookup.ttls(), one.lookup.pricing(),
-                            one.lookup.unpricedCharges()));
+                            one.lookup.webSearch()));
                     return;
                 }
                 outcome = "a record without token counts";

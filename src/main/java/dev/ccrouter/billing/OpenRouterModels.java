@@ -16,7 +16,7 @@ import java.util.TreeSet;
 /**
  * Reads OpenRouter's {@code GET /models} shape: {@code {data: [{id, canonical_slug, context_length,
  * top_provider: {max_completion_tokens}, architecture: {input_modalities}, pricing: {prompt, completion, input_cache_read, input_cache_write,
- * input_cache_write_1h, internal_reasoning, request, discount, overrides}}]}}. One reader serves the live answer,
+ * input_cache_write_1h, internal_reasoning, request, web_search, discount, overrides}}]}}. One reader serves the live answer,
  * the copy persisted from it and the bundled snapshot, so the three can never disagree about what a field means.
  *
  * <p>Models without a {@code pricing} object (what plain OpenAI-compatible servers list) are skipped. A rate that
@@ -109,7 +109,7 @@ final class OpenRouterModels {
         return new Prices(rate(pricing.get("prompt")), rate(pricing.get("completion")),
                 rate(pricing.get("input_cache_read")), rate(pricing.get("input_cache_write")),
                 rate(pricing.get("input_cache_write_1h")), rate(pricing.get("internal_reasoning")),
-                rate(pricing.get("request")));
+                rate(pricing.get("request")), rate(pricing.get("web_search")));
     }
 
     private static Set<String> conditions(JsonNode override) {

@@ -15,6 +15,7 @@ import java.math.BigDecimal;
  * @param reasoning    reasoning output, where it is priced apart from the rest ({@code pricing.internal_reasoning};
  *                     OpenRouter lists {@code "0"} when reasoning is billed as ordinary output)
  * @param request      a fee per request ({@code pricing.request})
+ * @param webSearch    a fee per web search ({@code pricing.web_search}, "Price in USD per web search")
  */
 public record Prices(BigDecimal prompt,
                      BigDecimal completion,
@@ -22,16 +23,17 @@ public record Prices(BigDecimal prompt,
                      BigDecimal cacheWrite5m,
                      BigDecimal cacheWrite1h,
                      BigDecimal reasoning,
-                     BigDecimal request) {
+                     BigDecimal request,
+                     BigDecimal webSearch) {
 
-    static final Prices NONE = new Prices(null, null, null, null, null, null, null);
+    static final Prices NONE = new Prices(null, null, null, null, null, null, null, null);
 
     /** These rates, with each one {@code other} lists replacing this one (a long-context tier over the base). */
     Prices overriddenBy(Prices other) {
         return new Prices(pick(other.prompt, prompt), pick(other.completion, completion),
                 pick(other.cacheRead, cacheRead), pick(other.cacheWrite5m, cacheWrite5m),
                 pick(other.cacheWrite1h, cacheWrite1h), pick(other.reasoning, reasoning),
-                pick(other.request, request));
+                pick(other.request, request), pick(other.webSearch, webSearch));
     }
 
     /** The rate reasoning tokens are billed at: their own where one is listed, else the output rate. */

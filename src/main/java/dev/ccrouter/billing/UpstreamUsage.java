@@ -22,6 +22,10 @@ import java.math.BigDecimal;
  * @param cacheWriteTokens null when the upstream did not report cache writes (0 is a report)
  * @param oneHourWriteTokens the 1-hour part of the reported writes, or null when the upstream did not split them
  * @param cost             null when the upstream reported no cost
+ * @param webSearchRequests the web searches the upstream says it ran — OpenRouter's
+ *                          {@code server_tool_use_details.web_search_requests} (its API reference) or
+ *                          {@code server_tool_use.web_search_requests} (its web search guide) — or null when it did not
+ *                          say
  */
 record UpstreamUsage(long promptTokens,
                      long completionTokens,
@@ -31,7 +35,8 @@ record UpstreamUsage(long promptTokens,
                      long reasoningTokens,
                      BigDecimal cost,
                      boolean byok,
-                     BigDecimal upstreamInferenceCost) {
+                     BigDecimal upstreamInferenceCost,
+                     Long webSearchRequests) {
 
     static UpstreamUsage of(JsonNode usage) {
         JsonNode prompt = usage.path("prompt_tokens_details");
@@ -55,7 +60,18 @@ record UpstreamUsage(long promptTokens,
                 reasoning,
                 Money.parse(usage.get("cost")),
                 usage.path("is_byok").asBoolean(false),
-                Money.parse(usage.path("cost_details").get("upstream_inference_cost")));
+                Money.parse(usage.path("cost_details").get("upstream_inference_cost")),
+                webSearchRequests(usage));
+    }
+
+    private static Long webSearchRequests(JsonNode usage) {
+        for (JsonNode serverTools : new JsonNode[] {usage.get("server_tool_use_details"), usage.get("server_tool_use")}) {
+            JsonNode searches = serverTools == null ? null : serverTools.get("web_search_requests");
+            if (searches != null && searches.isNumber()) {
+                return count(searches);
+            }
+        }
+        return null;
     }
 
     /** OpenRouter's {@code cache_write_tokens}, or DashScope's {@code cache_creation_input_tokens}; null if neither. */

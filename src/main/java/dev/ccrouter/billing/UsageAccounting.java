@@ -36,9 +36,9 @@ import java.util.List;
  *
  * <h2>Cost</h2>
  * input·p, output (reasoning tokens at {@code internal_reasoning} where the catalog prices it apart, else at the
- * output rate), reads·r, writes at their TTL's rate, the request fee; the total is their sum. The upstream's charged
- * cost is reported beside it, with the residual {@code charged − total} (zero up to rounding when writes were
- * inferred; a stale price or an unmodelled charge shows here). With BYOK ({@code is_byok}) {@code cost} is
+ * output rate), reads·r, writes at their TTL's rate, the request fee, web searches at {@code web_search}; the total is
+ * their sum. The upstream's charged cost is reported beside it, with the residual {@code charged − total} (zero up
+ * to rounding when writes were inferred; a stale price or an unmodelled charge shows here). With BYOK ({@code is_byok}) {@code cost} is
  * OpenRouter's fee, reported as such, and the provider's {@code upstream_inference_cost} is the charged cost.
  * Whatever cannot be known (no cost, no price) stays null with a note: no figure is ever made up.
  */
@@ -58,11 +58,13 @@ public final class UsageAccounting {
     }
 
     /**
-     * @param unpricedCharges the charged cost holds a charge the prices do not model — OpenRouter's web plugin bills
-     *                        its search results in the same {@code cost} — so cache writes are not inferred from it
-     *                        (the fee would pass for written tokens); the residual shows the fee
+     * @param webSearch OpenRouter's web plugin ran for the request. It searches once per request (its documented
+     *                  frequency), which is the count reported unless the usage gives its own; the search is priced
+     *                  at the catalog's {@code web_search} rate where it lists one. Its fee is in the charged cost
+     *                  either way, so cache writes are not inferred from that cost (the fee would pass for written
+     *                  tokens); a fee the catalog does not price shows in the residual
      */
-    public static Bill account(JsonNode openAiUsage, CacheTtls ttls, ModelPricing pricing, boolean unpricedCharges) {
+    public static Bill account(JsonNode openAiUsage, CacheTtls ttls, ModelPricing pricing, boolean webSearch) {
         UpstreamUsage upstream = UpstreamUsage.of(openAiUsage);
         List<String> notes = new ArrayList<>();
         Prices prices = Prices.NONE;
@@ -92,18 +94,20 @@ public final class UsageAccounting {
         BigDecimal withoutWrites = prices.prompt() == null ? null
                 : sum(times(uncached, prices.prompt()), readCost, output, request);
 
-        Writes writes = writes(upstream, uncached, ttls, prices, unpricedCharges ? null : charged, withoutWrites,
-                notes, unpricedCharges);
+        Writes writes = writes(upstream, uncached, ttls, prices, webSearch ? null : charged, withoutWrites,
+                notes, webSearch);
         long input = Math.max(0, uncached - writes.total());
+        long searches = upstream.webSearchRequests() != null ? upstream.webSearchRequests() : webSearch ? 1 : 0;
         Usage usage = new Usage(input, upstream.completionTokens(), writes.total(), reads,
-                writes.fiveMinutes(), writes.oneHour(), reasoning);
+                writes.fiveMinutes(), writes.oneHour(), reasoning, searches);
 
         Cost cost = Cost.UNKNOWN;
         if (pricing != null) {
             BigDecimal writeCost = sum(
                     priced(writes.fiveMinutes(), prices.cacheWrite5m(), "5-minute cache-write", notes),
                     priced(writes.oneHour(), prices.cacheWrite1h(), "1-hour cache-write", notes));
-            cost = Cost.of(priced(input, prices.prompt(), "input", notes), output, readCost, writeCost, request);
+            cost = Cost.of(priced(input, prices.prompt(), "input", notes), output, readCost, writeCost, request,
+                    searchCost(searches, prices.webSearch(), notes));
         }
         BigDecimal residual = charged != null && cost.total() != null ? charged.subtract(cost.total()) : null;
         // What the reads would have cost as input, less what they cost: at these prices, the ones the bill used.
@@ -141,7 +145,7 @@ public final class UsageAccounting {
 
     private static Writes writes(UpstreamUsage upstream, long uncached, CacheTtls ttls, Prices prices,
                                  BigDecimal charged, BigDecimal withoutWrites, List<String> notes,
-                                 boolean unpricedCharges) {
+                                 boolean webSearch) {
         if (upstream.cacheWriteTokens() != null) {
             long reported = upstream.cacheWriteTokens();
             if (reported > uncached) {
@@ -159,7 +163,7 @@ public final class UsageAccounting {
         }
         BigDecimal writeRate = ttls == CacheTtls.ONE_HOUR ? prices.cacheWrite1h() : prices.cacheWrite5m();
         String unknown = null;
-        if (unpricedCharges) {
+        if (webSearch) {
             unknown = "the charged cost includes a web search's fee";
         } else if (charged == null) {
             unknown = "no charged cost";
@@ -227,6 +231,23 @@ public final class UsageAccounting {
             return rounded.signum() * Long.MAX_VALUE;
         }
         return rounded.longValueExact();
+    }
+
+    /**
+     * searches × the catalog's price per search. The catalog lists none (or {@code "0"}) for models without a search
+     * of their own, whose searches OpenRouter runs with its engine at that engine's rate: that fee is in the charged
+     * cost, not in this one, and the note says so.
+     */
+    private static BigDecimal searchCost(long searches, BigDecimal rate, List<String> notes) {
+        if (searches == 0) {
+            return BigDecimal.ZERO;
+        }
+        if (rate == null || rate.signum() == 0) {
+            notes.add("the catalog lists no web search price for this model: the search fee is in the charged cost "
+                    + "and the residual, not in the computed cost");
+            return BigDecimal.ZERO;
+        }
+        return times(searches, rate);
     }
 
     /** tokens × rate; zero for no tokens, null (with a note) when tokens have no rate. */

@@ -227,9 +227,9 @@ final class MessagesHandler implements Handler {
             return;
         }
         exchange.stream = chat.stream();
-        boolean searchFee = chat.body().has("plugins"); // OpenRouter's web plugin ran: its fee is in the cost
+        boolean webSearch = chat.body().has("plugins"); // OpenRouter's web plugin ran: it searched, and its fee is in the cost
         UsageMapper accounting = upstreamUsage -> {
-            exchange.bill = UsageAccounting.account(upstreamUsage, chat.cacheTtls(), prices(candidate), searchFee);
+            exchange.bill = UsageAccounting.account(upstreamUsage, chat.cacheTtls(), prices(candidate), webSearch);
             return exchange.bill.usage();
         };
         ResponseContext context = new ResponseContext(messageId, exchange.model, chat.toolNames(),
@@ -248,7 +248,7 @@ final class MessagesHandler implements Handler {
                 stream(started != null ? started : openStream(res, exchange, departures), started != null, response,
                         context, exchange, secrets);
                 if (exchange.bill == null || exchange.bill.estimated()) { // no usage chunk: cut off before it
-                    exchange.usageLookup = usageLookup(answer, exchange.generationId, chat, searchFee);
+                    exchange.usageLookup = usageLookup(answer, exchange.generationId, chat, webSearch);
                 }
             } else {
                 JsonNode completion = parseUpstreamJson(response);
@@ -607,7 +607,7 @@ final class MessagesHandler implements Handler {
      * off) used and cost; null when the provider keeps no such record or the stream never named its generation.
      */
     private GenerationLookups.Lookup usageLookup(Answer answer, String generationId, ChatRequest chat,
-                                                 boolean searchFee) {
+                                                 boolean webSearch) {
         Provider provider = answer.candidate.provider();
         if (generationId == null || !provider.generationStats()) {
             return null;
@@ -615,7 +615,7 @@ final class MessagesHandler implements Handler {
         String header = answer.key != null ? provider.authHeader() : null;
         return GenerationLookups.Lookup.of(provider.baseUrl(), generationId, header,
                 header != null ? provider.authValue(answer.key) : null, chat.cacheTtls(), prices(answer.candidate),
-                searchFee); // the web plugin's fee is in the recorded cost too
+                webSearch); // the web plugin searched, and its fee is in the recorded cost too
     }
 
     /** A streaming request answered by an upstream that does not stream: the whole answer as one stream. */

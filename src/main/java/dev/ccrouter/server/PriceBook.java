@@ -39,7 +39,7 @@ final class PriceBook {
 
     private static ModelPricing pricing(String target, PriceSettings prices) {
         Prices perToken = new Prices(perToken(prices.input()), perToken(prices.output()), perToken(prices.cacheRead()),
-                perToken(prices.cacheWrite5m()), perToken(prices.cacheWrite1h()), null, prices.request());
+                perToken(prices.cacheWrite5m()), perToken(prices.cacheWrite1h()), null, prices.request(), null);
         return new ModelPricing(target, perToken, List.of(), null, null, Set.of(), "configured (prices." + target + ")",
                 List.of());
     }

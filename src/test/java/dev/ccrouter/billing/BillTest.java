@@ -18,7 +18,7 @@ class BillTest {
     private static final Bill PRICED = new Bill(new Usage(1200, 35, 300, 19000, 100, 200, 12),
             CacheWrites.REPORTED,
             new Cost(new BigDecimal("0.0036000"), new BigDecimal("0.000525"), new BigDecimal("0.00570"),
-                    new BigDecimal("0.001125"), BigDecimal.ZERO, new BigDecimal("0.0107750000000000001")),
+                    new BigDecimal("0.001125"), BigDecimal.ZERO, BigDecimal.ZERO, new BigDecimal("0.0107750000000000001")),
             new BigDecimal("0.01078"), new BigDecimal("0.0005390"), new BigDecimal("0.000005"),
             "openrouter 2026-12-03T10:00:00Z", List.of("a note", "another \"quoted\" note"), false);
 
@@ -34,7 +34,7 @@ class BillTest {
                 + "\"service_tier\":\"standard\",\"inference_geo\":null},\"usage_estimated\":false,"
                 + "\"cache_writes\":\"reported\",\"cache_hit_ratio\":0.9268,\"cost_usd\":{\"input\":0.0036,"
                 + "\"output\":0.000525,\"cache_read\":0.0057,\"cache_write\":0.001125,\"request\":0,"
-                + "\"total\":0.010775},\"upstream_cost_usd\":0.01078,\"residual_usd\":0.000005,"
+                + "\"web_search\":0,\"total\":0.010775},\"upstream_cost_usd\":0.01078,\"residual_usd\":0.000005,"
                 + "\"byok_fee_usd\":0.000539,\"prices\":\"openrouter 2026-12-03T10:00:00Z\","
                 + "\"notes\":[\"a note\",\"another \\\"quoted\\\" note\"]}");
     }
@@ -46,7 +46,7 @@ class BillTest {
                 + "\"ephemeral_1h_input_tokens\":0},\"output_tokens\":3,\"output_tokens_details\":null,"
                 + "\"server_tool_use\":null,\"service_tier\":\"standard\",\"inference_geo\":null},\"usage_estimated\":true,"
                 + "\"cache_writes\":\"none\",\"cache_hit_ratio\":null,\"cost_usd\":{\"input\":null,\"output\":null,"
-                + "\"cache_read\":null,\"cache_write\":null,\"request\":null,\"total\":null},"
+                + "\"cache_read\":null,\"cache_write\":null,\"request\":null,\"web_search\":null,\"total\":null},"
                 + "\"upstream_cost_usd\":null,\"residual_usd\":null,\"prices\":null,\"notes\":[]}");
     }
 

@@ -48,7 +48,9 @@ class UsageAccountingTest {
                 "overrides": [{"min_prompt_tokens": 200000, "prompt": "0.000006", "completion": "0.0000225",
                                "input_cache_read": "0.0000006", "input_cache_write": "0.0000075"}]}},
               {"id": "test/no-write-price", "pricing": {"prompt": "0.000003", "completion": "0.000015",
-                "input_cache_read": "0.0000003"}}
+                "input_cache_read": "0.0000003"}},
+              {"id": "test/native-search", "pricing": {"prompt": "0.000003", "completion": "0.000015",
+                "input_cache_read": "0.0000003", "input_cache_write": "0.00000375", "web_search": "0.01"}}
             ]}"""), "test prices");
 
     /** What one row must come out as; money as decimal strings, null where it must be unknown. */
@@ -259,22 +261,47 @@ class UsageAccountingTest {
     }
 
     /**
-     * OpenRouter's web plugin bills its results in the same {@code cost} ($0.02 for five): inferred from that cost,
-     * the fee would pass for 6,667 tokens written to the cache. The writes are left uninferred, and the residual
-     * shows the fee: 500 × $3/M + 48,000 × $0.30/M + 40 × $15/M = $0.0165 of tokens, charged $0.0365.
+     * OpenRouter's web plugin bills its search in the same {@code cost} (Exa: $0.007 a request): inferred from that
+     * cost, the fee would pass for 9,333 tokens written to the cache. The writes are left uninferred, and the
+     * residual shows the fee the catalog does not price: 500 × $3/M + 48,000 × $0.30/M + 40 × $15/M = $0.0165 of
+     * tokens, charged $0.0235. The plugin searches once a request, so without a count of its own the usage says 1.
      */
     @Test
     void aWebSearchFeeInTheChargedCostIsNotTakenForCacheWrites() {
         Bill bill = UsageAccounting.account(json("""
                 {"prompt_tokens": 48500, "completion_tokens": 40, "prompt_tokens_details": {"cached_tokens": 48000},
-                 "cost": 0.0365}"""), FIVE_MINUTES, CATALOG.get("anthropic/claude-sonnet-4.6"), true);
+                 "cost": 0.0235}"""), FIVE_MINUTES, CATALOG.get("anthropic/claude-sonnet-4.6"), true);
 
-        assertThat(bill.usage()).isEqualTo(usage(500, 40, 48000, 0, 0, 0));
+        assertThat(bill.usage()).isEqualTo(new Usage(500, 40, 0, 48000, 0, 0, 0, 1));
         assertThat(bill.cacheWrites()).isEqualTo(CacheWrites.UNKNOWN);
+        assertMoney(bill.cost().webSearch(), "0");
         assertMoney(bill.cost().total(), "0.0165");
-        assertMoney(bill.residual(), "0.02");
+        assertMoney(bill.residual(), "0.007");
         assertThat(bill.notes()).contains("cache writes not reported and not inferable (the charged cost includes a "
-                + "web search's fee): counted as input");
+                + "web search's fee): counted as input", "the catalog lists no web search price for this model: the "
+                + "search fee is in the charged cost and the residual, not in the computed cost");
+    }
+
+    /**
+     * The searches the usage reports, in either of OpenRouter's spellings, are the ones Anthropic's usage shows, and
+     * where the catalog prices a search ({@code pricing.web_search}, per search) they are in the cost: 2 × $0.01 on
+     * top of the $0.0165 of tokens above, exactly what was charged.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "server_tool_use_details | {\"web_search_requests\": 2, \"tool_calls_requested\": 2, \"tool_calls_executed\": 2}",
+            "server_tool_use         | {\"web_search_requests\": 2}",
+    })
+    void reportedSearchesAreCountedAndPricedAtTheCatalogsRate(String field, String searches) {
+        Bill bill = UsageAccounting.account(json("""
+                {"prompt_tokens": 48500, "completion_tokens": 40, "prompt_tokens_details": {"cached_tokens": 48000},
+                 "cost": 0.0365, "%s": %s}""".formatted(field, searches)), NONE, CATALOG.get("test/native-search"),
+                true);
+
+        assertThat(bill.usage()).isEqualTo(new Usage(500, 40, 0, 48000, 0, 0, 0, 2));
+        assertMoney(bill.cost().webSearch(), "0.02");
+        assertMoney(bill.cost().total(), "0.0365");
+        assertMoney(bill.residual(), "0");
     }
 
     @Test
@@ -335,7 +362,7 @@ class UsageAccountingTest {
 
         assertThat(line).contains("\"cache_writes\":\"inferred\"", "\"cache_hit_ratio\":0.9231",
                 "\"cost_usd\":{\"input\":0.0015,\"output\":0.0045,\"cache_read\":0.0144,\"cache_write\":0.013125,"
-                        + "\"request\":0,\"total\":0.033525}",
+                        + "\"request\":0,\"web_search\":0,\"total\":0.033525}",
                 "\"upstream_cost_usd\":0.033525", "\"residual_usd\":0", "\"prices\":\"test prices\"",
                 "\"cache_creation\":{\"ephemeral_5m_input_tokens\":3500,\"ephemeral_1h_input_tokens\":0}");
         assertThat(line).doesNotContain("E-", "byok_fee_usd");

@@ -59,7 +59,7 @@ class AccessLogNotesTest {
         Exchange exchange = new Exchange(requestId, System.nanoTime());
         exchange.status = 200;
         exchange.bill = new Bill(new Usage(20, 3, 0, 0, 0, 0, 0), CacheWrites.NONE,
-                new Cost(null, null, null, null, null, null), null, null, null, null, notes, false);
+                new Cost(null, null, null, null, null, null, null), null, null, null, null, notes, false);
         return exchange;
     }
 }

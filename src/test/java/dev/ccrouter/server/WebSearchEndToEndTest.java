@@ -93,6 +93,9 @@ class WebSearchEndToEndTest {
         JsonNode results = content.get(2);
         assertThat(results.path("type").asText()).isEqualTo("web_search_tool_result");
         assertThat(results.path("tool_use_id").asText()).isEqualTo(search.path("id").asText()).startsWith("srvtoolu_");
+        assertThat(AnthropicStreamGrammar.check(response.body()).message().path("usage").path("server_tool_use"))
+                .as("the search OpenRouter counted, as Anthropic's usage counts it")
+                .isEqualTo(JSON.readTree("{\"web_search_requests\":1,\"web_fetch_requests\":0}"));
         assertThat(results.path("content")).isEqualTo(JSON.readTree("""
                 [{"type":"web_search_result","url":"https://github.com/ccrouter/ccrouter",
                   "title":"ccrouter: Claude Code on any model","encrypted_content":"","page_age":null},
@@ -114,6 +117,9 @@ class WebSearchEndToEndTest {
                 .containsExactly("text", "server_tool_use", "web_search_tool_result");
         assertThat(message.path("content").get(2).path("content")).extracting(result -> result.path("url").asText())
                 .containsExactly("https://github.com/ccrouter/ccrouter", "https://news.example.org/ccrouter-release");
+        assertThat(message.path("usage").path("server_tool_use"))
+                .as("no count in the usage: the web plugin searches once a request")
+                .isEqualTo(JSON.readTree("{\"web_search_requests\":1,\"web_fetch_requests\":0}"));
     }
 
     @Test

@@ -13,6 +13,9 @@ import java.io.IOException;
  * @param cacheCreation1h part of the cache writes that asked for the 1-hour TTL
  * @param thinkingTokens  part of {@code outputTokens} the model spent reasoning (0 when the upstream did not say);
  *                        shown as {@code output_tokens_details.thinking_tokens}
+ * @param webSearchRequests web searches run for the answer, shown as
+ *                          {@code server_tool_use: {web_search_requests, web_fetch_requests}} (null when none ran, as
+ *                          Anthropic shows it)
  */
 public record Usage(long inputTokens,
                     long outputTokens,
@@ -20,9 +23,17 @@ public record Usage(long inputTokens,
                     long cacheReadInputTokens,
                     long cacheCreation5m,
                     long cacheCreation1h,
-                    long thinkingTokens) {
+                    long thinkingTokens,
+                    long webSearchRequests) {
 
     public static final Usage ZERO = new Usage(0, 0, 0, 0, 0, 0, 0);
+
+    /** Usage of an answer that ran no web search. */
+    public Usage(long inputTokens, long outputTokens, long cacheCreationInputTokens, long cacheReadInputTokens,
+                 long cacheCreation5m, long cacheCreation1h, long thinkingTokens) {
+        this(inputTokens, outputTokens, cacheCreationInputTokens, cacheReadInputTokens, cacheCreation5m,
+                cacheCreation1h, thinkingTokens, 0);
+    }
 
     /** Usage the gateway estimated because the upstream has not counted (yet): no cache figures, no details. */
     public static Usage estimate(long inputTokens, long outputTokens) {
@@ -40,7 +51,11 @@ public record Usage(long inputTokens,
         creation.put("ephemeral_1h_input_tokens", cacheCreation1h);
         node.put("output_tokens", outputTokens);
         putOutputDetails(node);
-        node.putNull("server_tool_use");
+        if (webSearchRequests > 0) {
+            node.putObject("server_tool_use").put("web_search_requests", webSearchRequests).put("web_fetch_requests", 0);
+        } else {
+            node.putNull("server_tool_use");
+        }
         node.put("service_tier", "standard");
         node.putNull("inference_geo");
         return node;
@@ -60,7 +75,7 @@ public record Usage(long inputTokens,
         out.writeEndObject();
         WireNames.field(out, WireNames.OUTPUT_TOKENS, outputTokens);
         writeOutputDetails(out);
-        WireNames.nullField(out, WireNames.SERVER_TOOL_USE);
+        writeServerToolUse(out);
         WireNames.field(out, WireNames.SERVICE_TIER, WireNames.STANDARD);
         WireNames.nullField(out, WireNames.INFERENCE_GEO);
         out.writeEndObject();
@@ -75,7 +90,7 @@ public record Usage(long inputTokens,
         writeInputTokens(out);
         WireNames.field(out, WireNames.OUTPUT_TOKENS, outputTokens);
         writeOutputDetails(out);
-        WireNames.nullField(out, WireNames.SERVER_TOOL_USE);
+        writeServerToolUse(out);
         out.writeEndObject();
     }
 
@@ -84,6 +99,18 @@ public record Usage(long inputTokens,
         WireNames.field(out, WireNames.INPUT_TOKENS, inputTokens);
         WireNames.field(out, WireNames.CACHE_CREATION_INPUT_TOKENS, cacheCreationInputTokens);
         WireNames.field(out, WireNames.CACHE_READ_INPUT_TOKENS, cacheReadInputTokens);
+    }
+
+    private void writeServerToolUse(JsonGenerator out) throws IOException {
+        if (webSearchRequests > 0) {
+            out.writeFieldName(WireNames.SERVER_TOOL_USE);
+            out.writeStartObject();
+            WireNames.field(out, WireNames.WEB_SEARCH_REQUESTS, webSearchRequests);
+            WireNames.field(out, WireNames.WEB_FETCH_REQUESTS, 0);
+            out.writeEndObject();
+        } else {
+            WireNames.nullField(out, WireNames.SERVER_TOOL_USE);
+        }
     }
 
     private void writeOutputDetails(JsonGenerator out) throws IOException {

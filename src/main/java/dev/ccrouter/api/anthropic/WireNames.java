@@ -59,6 +59,8 @@ final class WireNames {
     static final SerializableString INFERENCE_GEO = of("inference_geo");
     static final SerializableString OUTPUT_TOKENS_DETAILS = of("output_tokens_details");
     static final SerializableString THINKING_TOKENS = of("thinking_tokens");
+    static final SerializableString WEB_SEARCH_REQUESTS = of("web_search_requests");
+    static final SerializableString WEB_FETCH_REQUESTS = of("web_fetch_requests");
     static final SerializableString TEXT_DELTA = of("text_delta");
     static final SerializableString THINKING_DELTA = of("thinking_delta");
     static final SerializableString SIGNATURE_DELTA = of("signature_delta");

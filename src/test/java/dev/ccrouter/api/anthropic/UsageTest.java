@@ -32,6 +32,17 @@ class UsageTest {
                         + ",\"server_tool_use\":null}");
     }
 
+    @ParameterizedTest(name = "web searches {0}")
+    @ValueSource(longs = {0, 2})
+    void webSearchesAreShownAsAnthropicShowsThemInBothForms(long searches) throws IOException {
+        Usage usage = new Usage(3, 250, 0, 0, 0, 0, 0, searches);
+        String serverToolUse = searches > 0 ? "{\"web_search_requests\":2,\"web_fetch_requests\":0}" : "null";
+
+        assertThat(written(usage::write)).isEqualTo(JsonTrees.plainText(json.getFactory(), usage.toJson()))
+                .contains(",\"server_tool_use\":" + serverToolUse + ",\"service_tier\"");
+        assertThat(written(usage::writeDelta)).endsWith(",\"server_tool_use\":" + serverToolUse + "}");
+    }
+
     private static String details(long thinkingTokens) {
         return thinkingTokens > 0 ? "{\"thinking_tokens\":" + thinkingTokens + "}" : "null";
     }
