@@ -191,6 +191,10 @@ class PresetFilesTest {
             "moonshot, kimi-k3,             disabled, ,     ,        ",
             "moonshot, kimi-k2.6,           enabled,  ,     ,        enabled",
             "moonshot, kimi-k2.6,           disabled, ,     ,        disabled",
+            // Ollama thinks by default on a model that can: thinking the client disabled must say "none".
+            "ollama,   qwen3:32b,           disabled, ,     none,    ",
+            "ollama,   qwen3:32b,           enabled,  ,     medium,  ",
+            "ollama,   qwen3:32b,           adaptive, max,  high,    ",
             // Gemini 3 Pro knows low and high only; 3.1 Pro takes medium.
             "gemini,   gemini-3-pro-preview, adaptive, medium, high,  ",
             "gemini,   gemini-3.1-pro-preview, adaptive, medium, medium, ",
