@@ -94,10 +94,12 @@ public final class UsageAccounting {
         BigDecimal withoutWrites = prices.prompt() == null ? null
                 : sum(times(uncached, prices.prompt()), readCost, output, request);
 
-        Writes writes = writes(upstream, uncached, ttls, prices, webSearch ? null : charged, withoutWrites,
-                notes, webSearch);
-        long input = Math.max(0, uncached - writes.total());
         long searches = upstream.webSearchRequests() != null ? upstream.webSearchRequests() : webSearch ? 1 : 0;
+        // A search's fee is in the charged cost whoever asked for it (the plugin, :online, a server tool).
+        boolean searchFee = webSearch || searches > 0;
+        Writes writes = writes(upstream, uncached, ttls, prices, searchFee ? null : charged, withoutWrites,
+                notes, searchFee);
+        long input = Math.max(0, uncached - writes.total());
         Usage usage = new Usage(input, upstream.completionTokens(), writes.total(), reads,
                 writes.fiveMinutes(), writes.oneHour(), reasoning, searches);
 
@@ -145,7 +147,7 @@ public final class UsageAccounting {
 
     private static Writes writes(UpstreamUsage upstream, long uncached, CacheTtls ttls, Prices prices,
                                  BigDecimal charged, BigDecimal withoutWrites, List<String> notes,
-                                 boolean webSearch) {
+                                 boolean searchFee) {
         if (upstream.cacheWriteTokens() != null) {
             long reported = upstream.cacheWriteTokens();
             if (reported > uncached) {
@@ -163,7 +165,7 @@ public final class UsageAccounting {
         }
         BigDecimal writeRate = ttls == CacheTtls.ONE_HOUR ? prices.cacheWrite1h() : prices.cacheWrite5m();
         String unknown = null;
-        if (webSearch) {
+        if (searchFee) {
             unknown = "the charged cost includes a web search's fee";
         } else if (charged == null) {
             unknown = "no charged cost";

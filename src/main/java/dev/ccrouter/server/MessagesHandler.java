@@ -227,7 +227,8 @@ final class MessagesHandler implements Handler {
             return;
         }
         exchange.stream = chat.stream();
-        boolean webSearch = chat.body().has("plugins"); // OpenRouter's web plugin ran: it searched, and its fee is in the cost
+        // OpenRouter's web plugin ran: it searched, and its fee is in the cost
+        boolean webSearch = chat.body().has("plugins") || WebSearch.online(candidate.target().upstreamModel());
         UsageMapper accounting = upstreamUsage -> {
             exchange.bill = UsageAccounting.account(upstreamUsage, chat.cacheTtls(), prices(candidate), webSearch);
             return exchange.bill.usage();

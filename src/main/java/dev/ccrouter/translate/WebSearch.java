@@ -17,6 +17,14 @@ public final class WebSearch {
     private WebSearch() {
     }
 
+    /**
+     * Whether OpenRouter runs its web plugin for the model whatever the request says: the {@code :online} variant,
+     * "exactly equivalent to" {@code plugins: [{id: "web"}]} (its docs, model variants).
+     */
+    public static boolean online(String upstreamModel) {
+        return upstreamModel.endsWith(":online");
+    }
+
     /** The request's {@code web_search_*} server tool, or null when it has none. */
     public static JsonNode tool(JsonNode request) {
         for (JsonNode tool : request.path("tools")) {

@@ -283,6 +283,22 @@ class UsageAccountingTest {
     }
 
     /**
+     * A search the usage reports (OpenRouter's web search server tool, say) put its fee in the charged cost though
+     * the gateway did not ask for the plugin: the fee is not taken for 9,333 tokens written to the cache either.
+     */
+    @Test
+    void aSearchTheUsageReportsKeepsItsFeeFromPassingForCacheWrites() {
+        Bill bill = UsageAccounting.account(json("""
+                {"prompt_tokens": 48500, "completion_tokens": 40, "prompt_tokens_details": {"cached_tokens": 48000},
+                 "cost": 0.0235, "server_tool_use_details": {"web_search_requests": 1}}"""), FIVE_MINUTES,
+                CATALOG.get("anthropic/claude-sonnet-4.6"), false);
+
+        assertThat(bill.usage()).isEqualTo(new Usage(500, 40, 0, 48000, 0, 0, 0, 1));
+        assertThat(bill.cacheWrites()).isEqualTo(CacheWrites.UNKNOWN);
+        assertMoney(bill.residual(), "0.007");
+    }
+
+    /**
      * The searches the usage reports, in either of OpenRouter's spellings, are the ones Anthropic's usage shows, and
      * where the catalog prices a search ({@code pricing.web_search}, per search) they are in the cost: 2 × $0.01 on
      * top of the $0.0165 of tokens above, exactly what was charged.

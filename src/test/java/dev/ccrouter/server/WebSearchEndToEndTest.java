@@ -122,6 +122,22 @@ class WebSearchEndToEndTest {
                 .isEqualTo(JSON.readTree("{\"web_search_requests\":1,\"web_fetch_requests\":0}"));
     }
 
+    /** {@code :online} runs the web plugin though the request carries no search tool: its one search is counted. */
+    @Test
+    void anOnlineModelsSearchIsCounted() throws Exception {
+        openRouter.answer(FakeUpstream.json(200, Files.readString(
+                Path.of("src/test/resources/fixtures/response/web_search_citations.openai.json"))));
+
+        HttpResponse<String> response = SseCapture.post(gateway.baseUrl() + "/v1/messages", """
+                {"model":"openrouter,openai/gpt-5.2:online","max_tokens":1000,
+                 "messages":[{"role":"user","content":"what is ccrouter?"}]}""", "x-api-key", "sk-client-key");
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertThat(openRouter.lastRequest().body().path("model").asText()).isEqualTo("openai/gpt-5.2:online");
+        assertThat(JSON.readTree(response.body()).path("usage").path("server_tool_use"))
+                .isEqualTo(JSON.readTree("{\"web_search_requests\":1,\"web_fetch_requests\":0}"));
+    }
+
     @Test
     void withoutARouteThatCanSearchTheRequestIs400NamingTheRoute() throws Exception {
         try (RunningGateway direct = RunningGateway.start(deepSeek, config -> config
