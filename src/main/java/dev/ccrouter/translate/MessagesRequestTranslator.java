@@ -177,9 +177,12 @@ public final class MessagesRequestTranslator {
         setIfPresent(body, "temperature", temperature);
         setIfPresent(body, "top_p", topP);
         setIfPresent(body, "top_k", topK);
-        ThinkingTranslator.request(body, reasoning, thinking,
-                caps.reasoningRequest() != null ? caps.reasoningRequest() : dialect.reasoningRequest(), stream,
-                caps.reasoningEfforts());
+        Dialect.ReasoningRequest reasoningRequest =
+                caps.reasoningRequest() != null ? caps.reasoningRequest() : dialect.reasoningRequest();
+        ThinkingTranslator.request(body, reasoning, thinking, reasoningRequest, stream, caps.reasoningEfforts());
+        if (reasoningRequest == Dialect.ReasoningRequest.REASONING_OBJECT) {
+            ThinkingTranslator.effortAsVerbosity(body, outputConfig, reasoning, target.upstreamModel());
+        }
         setIfPresent(body, "response_format", responseFormat);
         if (user != null) {
             body.put("user", user);

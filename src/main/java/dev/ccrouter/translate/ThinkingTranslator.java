@@ -78,6 +78,28 @@ final class ThinkingTranslator {
         }
     }
 
+    /**
+     * Claude's {@code output_config.effort} where OpenRouter's {@code reasoning} does not carry it (thinking
+     * disabled, absent, or asked for with a budget): as {@code verbosity}, which OpenRouter maps to Anthropic's
+     * {@code output_config.effort} on Claude 4.6 and later "whether or not reasoning is enabled", while
+     * {@code reasoning.effort} counts only when reasoning is on ({@code none} sends no effort at all). Without it
+     * the effort the client chose is lost and Claude answers at its default, {@code high}. Claude models only: on
+     * OpenAI's, {@code verbosity} is another setting (the answer's length, low to high).
+     */
+    static void effortAsVerbosity(ObjectNode body, JsonNode outputConfig, ObjectNode reasoning, String upstreamModel) {
+        if (outputConfig == null || reasoning != null && reasoning.has("effort") || !claude(upstreamModel)) {
+            return;
+        }
+        JsonNode effort = outputConfig.get("effort");
+        if (effort != null && effort.isTextual()) {
+            body.put("verbosity", effort.textValue());
+        }
+    }
+
+    private static boolean claude(String upstreamModel) {
+        return upstreamModel.startsWith("anthropic/") || upstreamModel.startsWith("~anthropic/");
+    }
+
     private static boolean disabled(JsonNode thinking) {
         return thinking != null && "disabled".equals(thinking.path("type").asText());
     }

@@ -52,7 +52,7 @@ public final class UpstreamErrors {
     private static final Set<String> OPTIONAL_FIELDS = Set.of("reasoning_effort", "reasoning",
             "thinking", "enable_thinking", "chat_template_kwargs", "top_k", "top_p", "temperature", "stop",
             "parallel_tool_calls", "stream_options", "user", "metadata", "session_id", "prompt_cache_key", "seed",
-            "service_tier", "frequency_penalty", "presence_penalty");
+            "service_tier", "frequency_penalty", "presence_penalty", "verbosity");
     /**
      * How providers name a top-level field they do not take: OpenAI ("Unsupported parameter: 'reasoning_effort' is
      * not supported with this model.", "Unsupported value: 'temperature' does not support 0.5 with this model",

@@ -251,9 +251,14 @@ class MessagesRequestTranslatorTest {
                 arguments(CACHING, 64000, "{\"type\": \"adaptive\", \"display\": \"omitted\"}", null,
                         "{\"max_tokens\":64000,\"reasoning\":{\"enabled\":true}}"),
                 // OpenRouter's documented off switch: a model that reasons by default would reason (and bill) anyway
+                // Claude's effort without reasoning goes as verbosity, OpenRouter's output_config.effort either way
                 arguments(CACHING, 64000, "{\"type\": \"disabled\"}", "{\"effort\": \"low\"}",
-                        "{\"max_tokens\":64000,\"reasoning\":{\"effort\":\"none\"}}"),
-                arguments(CACHING, 64000, null, "{\"effort\": \"low\"}", "{\"max_tokens\":64000}"));
+                        "{\"max_tokens\":64000,\"reasoning\":{\"effort\":\"none\"},\"verbosity\":\"low\"}"),
+                arguments(CACHING, 64000, null, "{\"effort\": \"low\"}", "{\"max_tokens\":64000,\"verbosity\":\"low\"}"),
+                arguments(CACHING, 32000, "{\"type\": \"enabled\", \"budget_tokens\": 16000}", "{\"effort\": \"max\"}",
+                        "{\"max_tokens\":32000,\"reasoning\":{\"max_tokens\":16000},\"verbosity\":\"max\"}"),
+                // other models' verbosity is another setting
+                arguments(PLAIN, 64000, null, "{\"effort\": \"low\"}", "{\"max_tokens\":64000}"));
     }
 
     @ParameterizedTest(name = "{0} max_tokens={1} thinking={2} output_config={3}")
@@ -266,7 +271,7 @@ class MessagesRequestTranslatorTest {
                 thinking == null ? "" : ", \"thinking\": " + thinking,
                 outputConfig == null ? "" : ", \"output_config\": " + outputConfig);
 
-        assertThat(pick(translate(target, body).body(), "max_tokens", "reasoning")).isEqualTo(expected);
+        assertThat(pick(translate(target, body).body(), "max_tokens", "reasoning", "verbosity")).isEqualTo(expected);
     }
 
     // ---- session and user --------------------------------------------------------------------------------------
