@@ -10,7 +10,8 @@ import dev.ccrouter.api.anthropic.CacheTtls;
  * usage counts the prompt in three disjoint parts ({@code input_tokens} after the last breakpoint,
  * {@code cache_read_input_tokens}, {@code cache_creation_input_tokens}); they are restated in the OpenAI shape
  * {@link UsageAccounting} reads (reads and writes included in {@code prompt_tokens}, writes reported), so both
- * protocols are billed by one computation. The write's TTL comes from {@code cache_creation}'s split when present.
+ * protocols are billed by one computation. The write's TTL comes from {@code cache_creation}'s split when present;
+ * {@code server_tool_use} goes along, so the bill counts the web searches the answer's usage counts.
  */
 public final class AnthropicUsage {
     private AnthropicUsage() {
@@ -32,6 +33,9 @@ public final class AnthropicUsage {
                 .put("cached_tokens", reads).put("cache_write_tokens", writes);
         if (usage.get("cache_creation") instanceof ObjectNode split) {
             details.set("cache_creation", split); // the exact 5-minute / 1-hour split, which the cost cannot tell
+        }
+        if (usage.get("server_tool_use") instanceof ObjectNode serverTools) {
+            openAi.set("server_tool_use", serverTools); // the web searches the provider ran
         }
         return UsageAccounting.account(openAi, ttls(usage, writes), pricing);
     }

@@ -22,6 +22,17 @@ class AnthropicUsageTest {
         assertThat(bill.cost().total()).isNull(); // no price known: none invented
     }
 
+    /** The bill's usage (the billing comment's, the access log's) says what the forwarded body says. */
+    @Test
+    void theSearchesAnthropicRanAreInTheBill() throws Exception {
+        Bill bill = AnthropicUsage.account(json("""
+                {"input_tokens": 12, "cache_creation_input_tokens": 0, "cache_read_input_tokens": 0,
+                 "output_tokens": 7, "server_tool_use": {"web_search_requests": 2, "web_fetch_requests": 0}}"""),
+                null);
+
+        assertThat(bill.usage()).isEqualTo(new Usage(12, 7, 0, 0, 0, 0, 0, 2));
+    }
+
     @Test
     void oneHourWritesAreCountedAsSuchWhenTheUsageSaysSo() throws Exception {
         Bill bill = AnthropicUsage.account(json("""
