@@ -148,6 +148,7 @@ public final class UpstreamClient implements AutoCloseable {
     private UpstreamResponse exchange(Http1Connection.Endpoint endpoint, byte[] head, RequestBody body, boolean pooled,
                                       Cancellation cancellation) throws IOException {
         Http1Connection connection = pooled ? pool.take(endpoint) : null;
+        boolean reused = connection != null;
         if (connection == null) {
             cancellation.waiting(); // a connect (and a TLS handshake) may take long
             connection = Http1Connection.open(endpoint, connectTimeout, readTimeout, endpoint.tls() ? tls.get() : null,
@@ -165,13 +166,28 @@ public final class UpstreamClient implements AutoCloseable {
                 if (early == null) {
                     throw unsent;
                 }
-                return early;
+                return reused ? unlessWrittenWhileIdle(early) : early;
             }
-            return answer(connection, cancellation, true);
+            UpstreamResponse response = answer(connection, cancellation, true);
+            return reused ? unlessWrittenWhileIdle(response) : response;
         } catch (IOException | RuntimeException e) {
             connection.close();
             throw e;
         }
+    }
+
+    /**
+     * The response read on a connection taken from the pool, unless it is a 408: some servers (HAProxy, Google's front
+     * ends) write one on a keep-alive connection whose idle timeout ended, and close it. That 408 was written before
+     * the request arrived and answers nothing; the request was not read, and is sent again on a fresh connection as
+     * for a pooled connection found closed (RFC 9110: a 408's request may be repeated on a new connection).
+     */
+    private static UpstreamResponse unlessWrittenWhileIdle(UpstreamResponse response) throws IOException {
+        if (response.status() != 408) {
+            return response;
+        }
+        response.close();
+        throw new Http1Connection.NoResponseException("the pooled connection was closed for idleness with a 408");
     }
 
     /** The answer that came while the body was still being sent; null when none came (the write's failure stands). */
