@@ -57,7 +57,7 @@ public final class Settings {
             new Setting("upstream.base_url", "OPENROUTER_BASE_URL", "--upstream", new Rule.HttpUrl(), null,
                     "base URL of the implicit `openrouter` provider; `/chat/completions` and `/models` hang off it"),
             new Setting("upstream.connect_timeout_seconds", null, null, SECONDS_TO_AN_HOUR, null,
-                    "time to open a connection to a provider"),
+                    "time to open a connection to a provider, its TLS handshake included"),
             new Setting("upstream.read_timeout_seconds", null, null, new Rule.WholeNumber(1, 86400), null,
                     "longest silence tolerated from a provider"),
             new Setting("upstream.http_referer", null, null, new Rule.OptionalText(), null,

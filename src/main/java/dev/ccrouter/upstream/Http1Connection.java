@@ -51,10 +51,11 @@ final class Http1Connection implements java.io.Closeable {
     }
 
     /**
-     * @param silences times its reads: the socket has no read timeout of its own once open (a TLS handshake has one)
+     * @param silences times its reads: the socket has no read timeout of its own once open (a TLS handshake has the
+     *                 connect timeout)
      */
-    static Http1Connection open(Endpoint endpoint, Duration connectTimeout, Duration readTimeout,
-                                SSLSocketFactory tls, Cancellation cancellation, SilenceWatch silences)
+    static Http1Connection open(Endpoint endpoint, Duration connectTimeout, SSLSocketFactory tls,
+                                Cancellation cancellation, SilenceWatch silences)
             throws IOException {
         Socket socket = new Socket();
         // Registered before connecting: closing the socket is what aborts a connect that hangs.
@@ -64,7 +65,10 @@ final class Http1Connection implements java.io.Closeable {
             socket.setKeepAlive(true);
             socket.connect(new InetSocketAddress(endpoint.host(), endpoint.port()), (int) connectTimeout.toMillis());
             if (endpoint.tls()) {
-                socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, readTimeout.toMillis()));
+                // The handshake is part of opening the connection: an endpoint that takes the TCP connection but never
+                // answers the handshake (a hung or overloaded front) fails within the connect timeout, as curl's and
+                // Go's clients have it, not after the read timeout (10 minutes by default) before any fallback.
+                socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()));
                 SSLSocket secure = (SSLSocket) tls.createSocket(socket, endpoint.host(), endpoint.port(), true);
                 secure.setUseClientMode(true);
                 // A socket made this way checks the certificate's chain only: without this, a certificate the JVM

@@ -151,7 +151,7 @@ public final class UpstreamClient implements AutoCloseable {
         boolean reused = connection != null;
         if (connection == null) {
             cancellation.waiting(); // a connect (and a TLS handshake) may take long
-            connection = Http1Connection.open(endpoint, connectTimeout, readTimeout, endpoint.tls() ? tls.get() : null,
+            connection = Http1Connection.open(endpoint, connectTimeout, endpoint.tls() ? tls.get() : null,
                     cancellation, silences);
         }
         try {

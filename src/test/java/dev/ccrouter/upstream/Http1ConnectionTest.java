@@ -1,6 +1,7 @@
 package dev.ccrouter.upstream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -8,17 +9,19 @@ import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import javax.net.ssl.SSLSocketFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** The connection's buffers are small; requests and responses larger than them must still pass whole. */
-@Timeout(value = 10, unit = TimeUnit.SECONDS)
+@Timeout(value = 20, unit = TimeUnit.SECONDS)
 class Http1ConnectionTest {
 
     @Test
@@ -66,6 +69,29 @@ class Http1ConnectionTest {
         }
     }
 
+    @Test
+    void aTlsHandshakeTheServerNeverAnswersFailsWithinTheConnectTimeoutNotTheReadTimeout() throws Exception {
+        Duration connectTimeout = Duration.ofMillis(500);
+        Duration readTimeout = Duration.ofSeconds(8);
+        try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            CompletableFuture<Socket> accepted = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return server.accept(); // takes the connection, and never says a word of TLS
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> Http1Connection.open(
+                    new Http1Connection.Endpoint(true, "127.0.0.1", server.getLocalPort()), connectTimeout,
+                    (SSLSocketFactory) SSLSocketFactory.getDefault(), new Cancellation(),
+                    new SilenceWatch(UpstreamClient.PATIENCE, readTimeout, System::nanoTime)).close())
+                    .isInstanceOf(SocketTimeoutException.class);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(readTimeout.dividedBy(2));
+            accepted.get(5, TimeUnit.SECONDS).close();
+        }
+    }
+
     /** What a server receives when a request with this head and body is sent. */
     private static byte[] sent(byte[] head, byte[] body) throws Exception {
         try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
@@ -93,7 +119,7 @@ class Http1ConnectionTest {
 
     private static Http1Connection open(ServerSocket server) throws IOException {
         return Http1Connection.open(new Http1Connection.Endpoint(false, "127.0.0.1", server.getLocalPort()),
-                Duration.ofSeconds(2), Duration.ofSeconds(5), null, new Cancellation(),
+                Duration.ofSeconds(2), null, new Cancellation(),
                 new SilenceWatch(UpstreamClient.PATIENCE, Duration.ofSeconds(5), System::nanoTime));
     }
 

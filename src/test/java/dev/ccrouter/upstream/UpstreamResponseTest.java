@@ -76,7 +76,7 @@ class UpstreamResponseTest {
             });
             Http1Connection connection = Http1Connection.open(
                     new Http1Connection.Endpoint(false, "127.0.0.1", server.getLocalPort()),
-                    Duration.ofSeconds(2), Duration.ofSeconds(5), null, new Cancellation(),
+                    Duration.ofSeconds(2), null, new Cancellation(),
                     new SilenceWatch(UpstreamClient.PATIENCE, Duration.ofSeconds(5), System::nanoTime));
             try {
                 connection.send(request, new byte[0]);
