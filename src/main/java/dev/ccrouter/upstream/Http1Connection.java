@@ -117,12 +117,16 @@ final class Http1Connection implements java.io.Closeable {
      *                             provider had already closed: the request may be sent again)
      */
     ResponseHead readHead() throws IOException {
-        while (true) {
-            ResponseHead head = ResponseHead.parse(in.readHead(MAX_HEAD_BYTES));
-            if (head.status() >= 200 || head.status() == 101) {
-                return head;
+        ResponseHead head = ResponseHead.parse(in.readHead(MAX_HEAD_BYTES));
+        while (head.status() < 200 && head.status() != 101) {
+            try {
+                head = ResponseHead.parse(in.readHead(MAX_HEAD_BYTES));
+            } catch (NoResponseException afterInterim) {
+                // A 100 or 103 is the upstream's answer begun: it took the request, which must not be sent again.
+                throw new IOException("the connection closed after an interim " + head.status() + " response");
             }
         }
+        return head;
     }
 
     UpstreamInput input() {
