@@ -73,11 +73,16 @@ public final class Cancellation {
         throw new IOException("the client went away");
     }
 
-    /** The connection is no longer this call's (its body ended and it went back to the pool). */
-    synchronized void detach(Closeable connection) {
+    /**
+     * The connection is no longer this call's (its body ended); whether it may serve another call. Not once the call
+     * was cancelled: {@link #cancel()} closes the connection outside the lock, maybe only now, and would close it
+     * under the next call — after that call's request went out, which would then be sent again.
+     */
+    synchronized boolean detach(Closeable connection) {
         if (inFlight == connection) {
             inFlight = null;
         }
+        return !cancelled;
     }
 
     private static void closeQuietly(Closeable connection) {

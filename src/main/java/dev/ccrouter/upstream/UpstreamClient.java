@@ -208,8 +208,8 @@ public final class UpstreamClient implements AutoCloseable {
         try {
             ResponseHead response = connection.readHead();
             return new UpstreamResponse(response, new ResponseBody(connection, response, released -> {
-                cancellation.detach(released);
-                if (!reusable) { // part of a request body went out on it: nothing more can follow
+                // not reused: part of a request body went out on it, or the call was cancelled (closing it)
+                if (!cancellation.detach(released) || !reusable) {
                     released.close();
                     return;
                 }
