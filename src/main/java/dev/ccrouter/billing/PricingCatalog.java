@@ -337,8 +337,9 @@ public final class PricingCatalog implements AutoCloseable {
 
     /** The catalog URL for logs: scheme, host, port and path, never user information or a query. */
     private String where() {
-        return modelsUrl.getScheme() + "://" + modelsUrl.getHost()
-                + (modelsUrl.getPort() < 0 ? "" : ":" + modelsUrl.getPort()) + modelsUrl.getRawPath();
+        String authority = modelsUrl.getRawAuthority(); // a host URI reads none from (llama_cpp) is still one
+        return modelsUrl.getScheme() + "://" + authority.substring(authority.lastIndexOf('@') + 1)
+                + modelsUrl.getRawPath();
     }
 
     /** A one-line cause for the log, never a stack trace. */

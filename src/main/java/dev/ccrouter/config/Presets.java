@@ -48,13 +48,14 @@ public final class Presets {
 
     /** The preset whose official endpoint (or local server's default port) this URL points at, if any. */
     static Optional<String> byUrl(URI url) {
-        if (url.getHost() == null) {
+        String host = UrlHosts.host(url);
+        if (host == null) {
             return Optional.empty();
         }
-        if (LOCAL_PORTS.containsKey(url.getPort()) && isLocal(url.getHost())) {
-            return Optional.of(LOCAL_PORTS.get(url.getPort()));
+        if (LOCAL_PORTS.containsKey(UrlHosts.port(url)) && isLocal(host)) {
+            return Optional.of(LOCAL_PORTS.get(UrlHosts.port(url)));
         }
-        return Optional.ofNullable(HOSTS.get(url.getHost()));
+        return Optional.ofNullable(HOSTS.get(host));
     }
 
     private static boolean isLocal(String host) {

@@ -139,7 +139,7 @@ sealed interface Rule {
         public boolean accepts(JsonNode value) {
             try {
                 URI uri = new URI(value.asText().strip());
-                return ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null;
+                return ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && UrlHosts.host(uri) != null;
             } catch (URISyntaxException e) {
                 return false;
             }

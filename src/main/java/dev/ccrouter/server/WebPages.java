@@ -1,6 +1,7 @@
 package dev.ccrouter.server;
 
 import dev.ccrouter.config.GatewayConfig;
+import dev.ccrouter.config.UrlHosts;
 import dev.ccrouter.http.HeaderNames;
 import dev.ccrouter.http.ServerRequest;
 import dev.ccrouter.http.ServerResponse;
@@ -48,7 +49,7 @@ final class WebPages {
                 "@MODEL_OPUS@", HtmlPage.escape(config.models().opus()),
                 "@MODEL_SONNET@", HtmlPage.escape(config.models().sonnet()),
                 "@MODEL_HAIKU@", HtmlPage.escape(config.models().haiku()),
-                "@UPSTREAM_HOST@", HtmlPage.escape(config.upstreamBaseUrl().getHost()),
+                "@UPSTREAM_HOST@", HtmlPage.escape(UrlHosts.host(config.upstreamBaseUrl())),
                 "@OPERATOR@", operator(config.operator()),
                 "@SOURCE@", config.operator().sourceUrl() == null ? ""
                         : " (" + link(config.operator().sourceUrl(), "source") + ")");

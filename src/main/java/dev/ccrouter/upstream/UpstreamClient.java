@@ -3,6 +3,7 @@ package dev.ccrouter.upstream;
 import dev.ccrouter.api.anthropic.AnthropicError;
 import dev.ccrouter.api.anthropic.ErrorType;
 import dev.ccrouter.config.GatewayConfig;
+import dev.ccrouter.config.UrlHosts;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
@@ -237,14 +238,15 @@ public final class UpstreamClient implements AutoCloseable {
     private record Target(Http1Connection.Endpoint endpoint, String jsonHead, String streamHead) {
         static Target of(URI url) {
             boolean tls = isHttps(url);
-            int port = url.getPort() > 0 ? url.getPort() : tls ? 443 : 80;
+            String host = UrlHosts.host(url);
+            int port = UrlHosts.port(url) > 0 ? UrlHosts.port(url) : tls ? 443 : 80;
             String path = (url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath())
                     + (url.getRawQuery() == null ? "" : "?" + url.getRawQuery());
             String start = "POST " + path + " HTTP/1.1\r\n"
-                    + "Host: " + url.getHost() + (port == (tls ? 443 : 80) ? "" : ":" + port) + "\r\n"
+                    + "Host: " + host + (port == (tls ? 443 : 80) ? "" : ":" + port) + "\r\n"
                     + "Content-Type: application/json\r\n"
                     + "Accept: ";
-            return new Target(new Http1Connection.Endpoint(tls, url.getHost(), port),
+            return new Target(new Http1Connection.Endpoint(tls, host, port),
                     start + "application/json\r\nContent-Length: ", start + "text/event-stream\r\nContent-Length: ");
         }
     }
@@ -338,6 +340,6 @@ public final class UpstreamClient implements AutoCloseable {
 
     /** The URL without any user-info or query, so credentials in it can never reach a message. */
     private static String describe(URI base) {
-        return base.getScheme() + "://" + base.getHost() + (base.getPort() > 0 ? ":" + base.getPort() : "") + base.getPath();
+        return base.getScheme() + "://" + UrlHosts.hostAndPort(base) + base.getPath();
     }
 }

@@ -378,6 +378,19 @@ class ProvidersAndRoutesConfigTest {
         assertThat(config.appTitle()).isEqualTo("costs ${PRICE}");
     }
 
+    /** Docker Compose names services and containers with underscores; java.net.URI reads no host from them. */
+    @Test
+    void aBaseUrlNamingAComposeServiceWithAnUnderscoreIsTaken() throws IOException {
+        GatewayConfig config = load("""
+                providers:
+                  - {name: box, preset: llamacpp, base_url: 'http://llama_cpp:8080/v1'}
+                upstream:
+                  base_url: http://or_proxy:3128/api/v1
+                """, Map.of());
+        assertThat(config.providers().getFirst().baseUrl()).isEqualTo(URI.create("http://llama_cpp:8080/v1"));
+        assertThat(config.upstreamBaseUrl()).isEqualTo(URI.create("http://or_proxy:3128/api/v1"));
+    }
+
     @Test
     void aPoolWithNoKeyLeftIsAnError() {
         assertThatThrownBy(() -> load(CONTRACT, Map.of("CCROUTER_KEY", "gw-key-0123456789")))
