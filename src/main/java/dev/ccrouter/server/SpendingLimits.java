@@ -149,15 +149,16 @@ final class SpendingLimits implements AutoCloseable {
         }
     }
 
+    /** The monthly budget first: a key past both gets in again only when the month ends, and is told so. */
     private void checkBudgets(String id, ClientKey key, Instant now) throws ClientAuth.Refused {
         KeySpend known = spend.get(id);
         KeySpend current = known == null ? KeySpend.none(now) : known.at(now);
-        if (key.budgetUsdPerDay() != null && current.daySpend().compareTo(key.budgetUsdPerDay()) >= 0) {
-            throw overBudget(key, id, current.daySpend(), key.budgetUsdPerDay(), "daily", "00:00 UTC");
-        }
         if (key.budgetUsdPerMonth() != null && current.monthSpend().compareTo(key.budgetUsdPerMonth()) >= 0) {
             throw overBudget(key, id, current.monthSpend(), key.budgetUsdPerMonth(), "monthly",
                     "the first day of next month (UTC)");
+        }
+        if (key.budgetUsdPerDay() != null && current.daySpend().compareTo(key.budgetUsdPerDay()) >= 0) {
+            throw overBudget(key, id, current.daySpend(), key.budgetUsdPerDay(), "daily", "00:00 UTC");
         }
     }
 

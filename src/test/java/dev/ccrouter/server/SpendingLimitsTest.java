@@ -40,6 +40,7 @@ class SpendingLimitsTest {
     static final String BURST = "ccr-two-per-minute-key";
     static final String TOKENS = "ccr-thousand-tokens-key";
     static final String UNPRICED = "ccr-unpriced-model-key";
+    static final String BOTH = "ccr-day-and-month-budget-key";
 
     static FakeUpstream upstream;
     static RunningGateway gateway;
@@ -56,7 +57,9 @@ class SpendingLimitsTest {
                         new ClientKey("monthly", MONTHLY, null, new BigDecimal("0.05"), null, null),
                         new ClientKey("burst", BURST, null, null, 2, null),
                         new ClientKey(null, TOKENS, null, null, null, 1000),
-                        new ClientKey("unpriced", UNPRICED, new BigDecimal("0.01"), null, null, null)), List.of())));
+                        new ClientKey("unpriced", UNPRICED, new BigDecimal("0.01"), null, null, null),
+                        new ClientKey("both", BOTH, new BigDecimal("0.03"), new BigDecimal("0.03"), null, null)),
+                        List.of())));
         LedgerSettings settings = LedgerSettings.defaults(gateway.dataDir());
         ledger = new LedgerStore(() -> LedgerDatabase.connect(settings));
     }
@@ -97,6 +100,22 @@ class SpendingLimitsTest {
         assertThat(refused.statusCode()).isEqualTo(402);
         assertThat(error(refused).path("message").asText()).isEqualTo("Budget reached: key 'monthly' has spent "
                 + "$0.0670 of its $0.05 monthly budget (auth.keys); requests resume at the first day of next month "
+                + "(UTC).");
+    }
+
+    /**
+     * A key past both budgets is told the monthly one, whose end lets it in again: "requests resume at 00:00 UTC"
+     * would send its user back at midnight to the same refusal.
+     */
+    @Test
+    void aKeyPastItsDailyAndMonthlyBudgetsIsToldTheMonthlyOne() throws Exception {
+        assertThat(send(BOTH).statusCode()).isEqualTo(200);
+        rowsOf(BOTH, 1);
+
+        HttpResponse<String> refused = send(BOTH);
+        assertThat(refused.statusCode()).isEqualTo(402);
+        assertThat(error(refused).path("message").asText()).isEqualTo("Budget reached: key 'both' has spent "
+                + "$0.0335 of its $0.03 monthly budget (auth.keys); requests resume at the first day of next month "
                 + "(UTC).");
     }
 
@@ -172,7 +191,8 @@ class SpendingLimitsTest {
     /** The key's ledger rows, oldest first, once all {@code expected} are written. */
     private static List<LedgerEntry> rowsOf(String key, int expected) {
         // Rows name a key by its configured name; the unnamed one by its short hash.
-        String id = Map.of(DAILY, "daily", MONTHLY, "monthly", BURST, "burst", UNPRICED, "unpriced").getOrDefault(key, ClientKeyId.of(key));
+        String id = Map.of(DAILY, "daily", MONTHLY, "monthly", BURST, "burst", UNPRICED, "unpriced",
+                BOTH, "both").getOrDefault(key, ClientKeyId.of(key));
         return await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> {
             List<LedgerEntry> rows = new ArrayList<>();
             ledger.forEach(null, null, row -> {
