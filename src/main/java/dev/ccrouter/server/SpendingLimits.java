@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -52,6 +53,9 @@ final class SpendingLimits implements AutoCloseable {
     private final Map<String, KeySpend> spend = new ConcurrentHashMap<>();
     private final Map<String, SlidingMinute> requests = new ConcurrentHashMap<>();
     private final Map<String, SlidingMinute> tokens = new ConcurrentHashMap<>();
+    /** Targets already said to leave budgets nothing to count; bounded, as clients choose model names. */
+    private final Set<String> uncountedTargets = ConcurrentHashMap.newKeySet();
+    private static final int MAX_UNCOUNTED_TARGETS = 256;
 
     /** @param ledger where spend is read back from; null: this instance's own spend only */
     SpendingLimits(LedgerStore ledger, Clock clock) {
@@ -121,6 +125,8 @@ final class SpendingLimits implements AutoCloseable {
         if (cost != null && cost.signum() > 0) {
             Instant now = clock.instant();
             spend.compute(id, (k, known) -> (known == null ? KeySpend.none(now) : known).plus(cost, entry.time(), now));
+        } else if (cost == null && hasBudget(key) && entry.tokens().total() > 0 && !entry.tokens().estimated()) {
+            sayUncounted(entry, key, id);
         }
         if (key.tokensPerMinute() != null) {
             LedgerEntry.Tokens used = entry.tokens();
@@ -129,11 +135,28 @@ final class SpendingLimits implements AutoCloseable {
         }
     }
 
+    private static boolean hasBudget(ClientKey key) {
+        return key.budgetUsdPerDay() != null || key.budgetUsdPerMonth() != null;
+    }
+
+    /**
+     * A target without prices (a direct provider without {@code prices:}) whose provider reports no cost leaves a
+     * budget nothing to count, so a budgeted key spends there without limit: said once per target, else the admin
+     * believes the budget holds.
+     */
+    private void sayUncounted(LedgerEntry entry, ClientKey key, String id) {
+        String target = entry.provider() + "," + entry.upstreamModel();
+        if (uncountedTargets.size() < MAX_UNCOUNTED_TARGETS && uncountedTargets.add(target)) {
+            LOG.warn("budgets cannot count what {} spends on {}: the target has no prices and its provider reported "
+                    + "no cost (set prices for {} under prices: in the configuration)", name(key, id), target, target);
+        }
+    }
+
     /** Reads every budgeted key's spend in this day and month from the ledger (on the background thread). */
     void refresh() {
         for (Map.Entry<String, ClientKey> configured : keys.entrySet()) {
             ClientKey key = configured.getValue();
-            if (key.budgetUsdPerDay() == null && key.budgetUsdPerMonth() == null) {
+            if (!hasBudget(key)) {
                 continue;
             }
             String id = configured.getKey();
