@@ -56,6 +56,8 @@ final class SpendingLimits implements AutoCloseable {
     /** Targets already said to leave budgets nothing to count; bounded, as clients choose model names. */
     private final Set<String> uncountedTargets = ConcurrentHashMap.newKeySet();
     private static final int MAX_UNCOUNTED_TARGETS = 256;
+    /** The last refresh could not read the ledger (so far said once); only the refreshing thread sets it. */
+    private volatile boolean unreadable;
 
     /** @param ledger where spend is read back from; null: this instance's own spend only */
     SpendingLimits(LedgerStore ledger, Clock clock) {
@@ -152,24 +154,39 @@ final class SpendingLimits implements AutoCloseable {
         }
     }
 
-    /** Reads every budgeted key's spend in this day and month from the ledger (on the background thread). */
+    /**
+     * Reads every budgeted key's spend in this day and month from the ledger (on the background thread). While the
+     * database is away the keys keep the figures they have, and that is said once, as its end is: not once per key
+     * and refresh for as long as the outage lasts.
+     */
     void refresh() {
         for (Map.Entry<String, ClientKey> configured : keys.entrySet()) {
-            ClientKey key = configured.getValue();
-            if (!hasBudget(key)) {
+            if (!hasBudget(configured.getValue())) {
                 continue;
             }
-            String id = configured.getKey();
-            Instant now = clock.instant();
-            KeySpend periods = KeySpend.none(now);
             try {
-                KeySpend written = new KeySpend(periods.day(), ledger.keySpentSince(id, periods.day()),
-                        periods.month(), ledger.keySpentSince(id, periods.month()));
-                spend.compute(id, (k, known) -> (known == null ? periods : known.at(clock.instant())).atLeast(written));
-            } catch (SQLException | RuntimeException e) { // keep the figures we have; the next refresh tries again
-                LOG.warn("could not read {}'s spend from the ledger: {}", name(key, id), e.toString());
+                read(configured.getKey());
+            } catch (SQLException | RuntimeException e) { // the next refresh tries again
+                if (!unreadable) {
+                    unreadable = true;
+                    LOG.warn("could not read the budgeted keys' spend from the ledger ({}): they go on with the spend "
+                            + "this gateway knows, and the ledger is read again every {} s", e.toString(),
+                            REFRESH.toSeconds());
+                }
+                return; // the database is away for the other keys too: each would wait for it again
             }
         }
+        if (unreadable) {
+            unreadable = false;
+            LOG.warn("read the budgeted keys' spend from the ledger again");
+        }
+    }
+
+    private void read(String id) throws SQLException {
+        KeySpend periods = KeySpend.none(clock.instant());
+        KeySpend written = new KeySpend(periods.day(), ledger.keySpentSince(id, periods.day()),
+                periods.month(), ledger.keySpentSince(id, periods.month()));
+        spend.compute(id, (k, known) -> (known == null ? periods : known.at(clock.instant())).atLeast(written));
     }
 
     /** The monthly budget first: a key past both gets in again only when the month ends, and is told so. */
