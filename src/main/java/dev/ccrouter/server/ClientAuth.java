@@ -60,13 +60,20 @@ final class ClientAuth {
         }
     }
 
-    /** A request without an acceptable key. */
+    /** A request without an acceptable key, or over one of its limits ({@link SpendingLimits}). */
     static final class Refused extends Exception {
         final AnthropicError error;
+        /** Over a rate: the wait to the millisecond, for {@code retry-after-ms}; else null. */
+        final Long retryAfterMillis;
 
         Refused(AnthropicError error) {
+            this(error, null);
+        }
+
+        Refused(AnthropicError error, Long retryAfterMillis) {
             super(error.message(), null, false, false);
             this.error = error;
+            this.retryAfterMillis = retryAfterMillis;
         }
     }
 }

@@ -20,6 +20,9 @@ final class ErrorResponses {
      */
     static final HeaderName SHOULD_RETRY = HeaderNames.create("x-should-retry");
 
+    /** The SDKs read it before {@code retry-after}: a wait to the millisecond (the gateway's own rate limits). */
+    static final HeaderName RETRY_AFTER_MS = HeaderNames.create("retry-after-ms");
+
     private final ObjectMapper json;
 
     ErrorResponses(ObjectMapper json) {

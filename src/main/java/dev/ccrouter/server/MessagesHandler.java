@@ -154,6 +154,9 @@ final class MessagesHandler implements Handler {
             serve(req, res, body.tree(), exchange, forwardedKey, secrets);
         } catch (ClientAuth.Refused refused) {
             exchange.error = refused.error;
+            if (refused.retryAfterMillis != null) {
+                res.header(ErrorResponses.RETRY_AFTER_MS, String.valueOf(refused.retryAfterMillis));
+            }
             errors.send(res, refused.error, exchange.requestId);
         } catch (RequestFailure failure) {
             if (exchange.cancellation.cancelled()) {

@@ -36,11 +36,13 @@ import org.slf4j.LoggerFactory;
  *   <li>Rates ({@code requests_per_minute}, {@code tokens_per_minute}) are sliding one-minute windows kept in this
  *       instance's memory only: with N replicas a key may use up to N times its rate. Tokens count when a request
  *       finishes (input, output, cache reads and writes); a request is admitted while the minute's tokens are below
- *       the limit. Over a rate: 429 {@code rate_limit_error} with {@code retry-after}.</li>
+ *       the limit. Over a rate: 429 {@code rate_limit_error} with {@code retry-after} and {@code retry-after-ms}.</li>
  * </ul>
  */
 final class SpendingLimits implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SpendingLimits.class);
+    /** The longest {@code retry-after-ms} Anthropic's TypeScript SDK obeys (it wants less than a minute). */
+    private static final long MAX_RETRY_AFTER_MILLIS = 59_999;
     /** How often spend is read back from the ledger. */
     static final Duration REFRESH = Duration.ofSeconds(2);
 
@@ -209,13 +211,20 @@ final class SpendingLimits implements AutoCloseable {
                 + budget.toPlainString() + " " + period + " budget (auth.keys); requests resume at " + resumes + "."));
     }
 
+    /**
+     * Refuses with the wait in whole seconds ({@code retry-after}) and in milliseconds ({@code retry-after-ms}).
+     * Anthropic's TypeScript SDK reads the milliseconds first, and takes a wait of a minute or more as unreasonable,
+     * retrying on its own backoff of 0.5 to 8 s instead: right after a burst the window's wait is just under a minute,
+     * which rounds up to 60 s, so the milliseconds are kept below a minute.
+     */
     private static void refuseAfter(long waitMillis, String limit) throws ClientAuth.Refused {
         if (waitMillis <= 0) {
             return;
         }
         long seconds = Math.max(1, (waitMillis + 999) / 1000);
         throw new ClientAuth.Refused(new AnthropicError(ErrorType.RATE_LIMIT.status(), ErrorType.RATE_LIMIT,
-                "Rate limit: " + limit + " (auth.keys); retry in " + seconds + " s.", String.valueOf(seconds)));
+                "Rate limit: " + limit + " (auth.keys); retry in " + seconds + " s.", String.valueOf(seconds)),
+                Math.min(waitMillis, MAX_RETRY_AFTER_MILLIS));
     }
 
     /** How a key is named in messages: its configured name, else its ledger id; never the key. */

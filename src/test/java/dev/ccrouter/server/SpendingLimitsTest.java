@@ -129,6 +129,7 @@ class SpendingLimitsTest {
         assertThat(limited.statusCode()).isEqualTo(429);
         String retryAfter = limited.headers().firstValue("retry-after").orElseThrow();
         assertThat(Integer.parseInt(retryAfter)).isBetween(50, 60);
+        assertRetryAfterMillisAgrees(limited, retryAfter);
         assertThat(limited.headers().firstValue("x-should-retry")).hasValue("true");
         assertThat(error(limited).path("type").asText()).isEqualTo("rate_limit_error");
         assertThat(error(limited).path("message").asText()).isEqualTo("Rate limit: key 'burst' may send 2 requests "
@@ -148,6 +149,7 @@ class SpendingLimitsTest {
         assertThat(limited.statusCode()).isEqualTo(429);
         String retryAfter = limited.headers().firstValue("retry-after").orElseThrow();
         assertThat(Integer.parseInt(retryAfter)).isBetween(50, 60);
+        assertRetryAfterMillisAgrees(limited, retryAfter);
         assertThat(error(limited).path("message").asText()).isEqualTo("Rate limit: key '"
                 + ClientKeyId.of(TOKENS) + "' may use 1000 tokens per minute (auth.keys); retry in " + retryAfter
                 + " s.");
@@ -177,6 +179,17 @@ class SpendingLimitsTest {
         } finally {
             upstream.answer(billedStream());
         }
+    }
+
+    /**
+     * The wait is also said in milliseconds, below a minute: Anthropic's TypeScript SDK takes a {@code retry-after}
+     * of 60 s as unreasonable and retries on its own backoff of 0.5 to 8 s instead, spending its retries in the
+     * seconds after a burst, while it reads {@code retry-after-ms} first. The whole seconds are that wait rounded up.
+     */
+    private static void assertRetryAfterMillisAgrees(HttpResponse<String> limited, String retryAfter) {
+        long millis = Long.parseLong(limited.headers().firstValue("retry-after-ms").orElseThrow());
+        assertThat(millis).isBetween(1L, 59_999L);
+        assertThat((millis + 999) / 1000).isEqualTo(Long.parseLong(retryAfter));
     }
 
     private static HttpResponse<String> send(String key) throws Exception {
