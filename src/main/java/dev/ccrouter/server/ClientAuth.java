@@ -13,6 +13,15 @@ import dev.ccrouter.http.RequestHeaders;
  * <p>Keys are compared as {@link KeyDigests} compares them: response times tell nothing of them.
  */
 final class ClientAuth {
+    private static final String NOT_A_KEY = "Invalid API key: it is not one of this gateway's keys (auth.keys).";
+    /**
+     * Both headers came and {@code x-api-key} was read: the user may well have set the gateway key as the Bearer. The
+     * Bearer is not checked, so the answer tells nothing of it.
+     */
+    private static final String NOT_A_KEY_BESIDE_BEARER = "Invalid API key: the x-api-key header is not one of this "
+            + "gateway's keys (auth.keys), and it is the one read when Authorization: Bearer comes too. Send the "
+            + "gateway key alone: in Claude Code and the SDKs, ANTHROPIC_AUTH_TOKEN set and ANTHROPIC_API_KEY empty.";
+
     private final KeyDigests keys;
 
     ClientAuth(AuthSettings settings) {
@@ -45,10 +54,11 @@ final class ClientAuth {
         }
         if (!keys.contains(presented)) {
             throw new Refused(AnthropicError.of(ErrorType.AUTHENTICATION,
-                    "Invalid API key: it is not one of this gateway's keys (auth.keys)."));
+                    ClientCredentials.bearerBeside(headers, presented) ? NOT_A_KEY_BESIDE_BEARER : NOT_A_KEY));
         }
         return null;
     }
+
 
     /**
      * For endpoints that never call a provider ({@code count_tokens}, {@code models}): open without

@@ -14,12 +14,22 @@ final class ClientCredentials {
     private ClientCredentials() {
     }
 
-    /** The key, or null when the request carries none. */
+    /** The key, or null when the request carries none; {@code x-api-key} when both headers come. */
     static String apiKey(RequestHeaders headers) {
         String key = headers.first(X_API_KEY).map(String::strip).orElse("");
-        if (!key.isEmpty()) {
-            return key;
-        }
+        return !key.isEmpty() ? key : bearer(headers);
+    }
+
+    /**
+     * Whether the request carries both headers with different keys, of which {@link #apiKey} read {@code x-api-key}:
+     * an SDK with both ANTHROPIC_API_KEY and ANTHROPIC_AUTH_TOKEN set sends both.
+     */
+    static boolean bearerBeside(RequestHeaders headers, String read) {
+        String bearer = bearer(headers);
+        return bearer != null && !bearer.equals(read);
+    }
+
+    private static String bearer(RequestHeaders headers) {
         String authorization = headers.first(HeaderNames.AUTHORIZATION).map(String::strip).orElse("");
         if (authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
             String token = authorization.substring(7).strip();

@@ -117,6 +117,30 @@ class ClientAuthEndToEndTest {
         assertThat(upstream.requests()).hasSize(before);
     }
 
+    /**
+     * An SDK with both ANTHROPIC_API_KEY and ANTHROPIC_AUTH_TOKEN set sends both headers, and x-api-key is the one
+     * read: with the gateway key in the Bearer and another key beside it, the refusal says which header it read,
+     * instead of calling the key the user did set a wrong one. The Bearer is not checked, so nothing is told of it.
+     */
+    @Test
+    void aWrongXApiKeyBesideABearerIsSaidToBeTheOneRead() throws Exception {
+        int before = upstream.requests().size();
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create(gateway.baseUrl() + "/v1/messages"))
+                .header("content-type", "application/json")
+                .header("x-api-key", "sk-ant-api03-personal-key")
+                .header("authorization", "Bearer " + GATEWAY_KEY)
+                .POST(HttpRequest.BodyPublishers.ofString(BODY)).build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).isEqualTo(401);
+        assertThat(error(response).path("message").asText()).isEqualTo("Invalid API key: the x-api-key header is "
+                + "not one of this gateway's keys (auth.keys), and it is the one read when Authorization: Bearer "
+                + "comes too. Send the gateway key alone: in Claude Code and the SDKs, ANTHROPIC_AUTH_TOKEN set and "
+                + "ANTHROPIC_API_KEY empty.");
+        assertThat(response.body()).doesNotContain("personal-key", GATEWAY_KEY);
+        assertThat(upstream.requests()).hasSize(before);
+    }
+
     @Test
     void noKeyIs401ForEveryApiEndpoint() throws Exception {
         HttpClient http = HttpClient.newHttpClient();
