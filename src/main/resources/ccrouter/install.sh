@@ -11,8 +11,10 @@
 # block) — or, with --claude-settings, only to Claude Code's own ~/.claude/settings.json. --help lists every option.
 # Written for bash 3.2 and later (macOS ships 3.2): no associative arrays, no ${var,,}, no mapfile.
 
-# The only line the server changes: the instance that served this script.
+# The only lines the server changes: the instance that served this script, and "required" when that instance has
+# keys of its own (auth.keys), which its users give instead of their OpenRouter key.
 INSTANCE_URL='__CCROUTER_INSTANCE_URL__'
+GATEWAY_KEYS='__CCROUTER_GATEWAY_KEYS__'
 
 # `curl … | sh` runs this with sh (dash on Debian and Ubuntu), which would stop at pipefail with a cryptic error.
 if [ -z "${BASH_VERSION:-}" ]; then
@@ -51,7 +53,7 @@ ccrouter installer: Claude Code through ${INSTANCE_URL} (or Moonshot).
 
 Usage: bash install.sh [options]         (or: curl -fsSL ${INSTANCE_URL}/install.sh | bash -s -- [options])
 
-  --provider NAME    gateway (this ccrouter, with an OpenRouter key; the default), moonshot (api.moonshot.ai)
+  --provider NAME    gateway (this ccrouter, with $(gateway_key_words); the default), moonshot (api.moonshot.ai)
                      or moonshot-cn (api.moonshot.cn)                                       [CCROUTER_PROVIDER]
   --key KEY          API key for that provider. Prefer the environment or the prompt: arguments show up in
                      ps and in your shell history                                           [CCROUTER_KEY]
@@ -77,7 +79,7 @@ Usage: bash install.sh [options]         (or: curl -fsSL ${INSTANCE_URL}/install
   --help, -h         this text
 
 When stdin is not a terminal (curl … | bash) it asks nothing either, and the key must come from --key or
-CCROUTER_KEY (or an OPENROUTER_API_KEY / MOONSHOT_API_KEY already in the environment).
+CCROUTER_KEY (or $(gateway_key_var) / MOONSHOT_API_KEY when the environment already has it).
 Exit status: 0 done, 1 a step failed, 2 bad or missing input.
 EOF
 }
@@ -198,7 +200,7 @@ choose_provider() {
     return
   fi
   say "Which provider should Claude Code use?"
-  say "  1) this ccrouter gateway ($(gateway_base_url)), with your OpenRouter key"
+  say "  1) this ccrouter gateway ($(gateway_base_url)), with $(gateway_key_words)"
   say "  2) Moonshot (Kimi), global: $MOONSHOT_URL"
   say "  3) Moonshot (Kimi), China:  $MOONSHOT_CN_URL"
   while :; do
@@ -214,6 +216,15 @@ choose_provider() {
     esac
     return
   done
+}
+
+# The key the gateway takes: its users' own OpenRouter keys, or one of its own keys when it has them; and the
+# variable that keeps it (not CCROUTER_KEY for a gateway key: a second run would take that one without asking).
+gateway_key_words() {
+  if [ "$GATEWAY_KEYS" = required ]; then printf 'a key from its operator'; else printf 'your OpenRouter key'; fi
+}
+gateway_key_var() {
+  if [ "$GATEWAY_KEYS" = required ]; then printf CCROUTER_GATEWAY_KEY; else printf OPENROUTER_API_KEY; fi
 }
 
 gateway_base_url() {
@@ -232,9 +243,13 @@ describe_provider() {
         die_usage "this script has no gateway URL filled in; fetch it from a ccrouter instance (<instance>/install.sh) or pass --url"
       }
       base_url=${base_url%/}
-      key_var=OPENROUTER_API_KEY
+      key_var=$(gateway_key_var)
       key_label="OpenRouter API key (https://openrouter.ai/keys)"
       provider_label="the ccrouter gateway at $base_url, with an OpenRouter key"
+      if [ "$GATEWAY_KEYS" = required ]; then
+        key_label="key for this gateway (its operator gives them out)"
+        provider_label="the ccrouter gateway at $base_url, with a gateway key"
+      fi
       default_model=$GATEWAY_MODEL
       default_small_model=$GATEWAY_SMALL_MODEL
       ;;
@@ -725,7 +740,7 @@ switch_aliases() {
   local gateway=$INSTANCE_URL
   [ "$provider" = gateway ] && gateway=$base_url
   if matches "$gateway" "$URL_PATTERN"; then
-    alias_line cc-openrouter "$gateway" OPENROUTER_API_KEY "$gateway_model" "$gateway_small"
+    alias_line cc-openrouter "$gateway" "$(gateway_key_var)" "$gateway_model" "$gateway_small"
   fi
   alias_line cc-moonshot "$MOONSHOT_URL" MOONSHOT_API_KEY "$moonshot_model" "$moonshot_small"
   alias_line cc-moonshot-cn "$MOONSHOT_CN_URL" MOONSHOT_API_KEY "$moonshot_model" "$moonshot_small"
@@ -831,10 +846,10 @@ print_summary() {
   say ""
   if [ -n "$write_aliases" ]; then
     say "To switch for one run: cc-openrouter, cc-moonshot, cc-moonshot-cn (each reads its key from"
-    say "\$OPENROUTER_API_KEY / \$MOONSHOT_API_KEY), or cc-anthropic for your own Anthropic account."
+    say "\$$(gateway_key_var) / \$MOONSHOT_API_KEY), or cc-anthropic for your own Anthropic account."
   else
     say "To switch configurations for one run, add these aliases to $rc_file (or run this again with --aliases);"
-    say "each reads its key from \$OPENROUTER_API_KEY or \$MOONSHOT_API_KEY, and cc-anthropic uses your own Anthropic account:"
+    say "each reads its key from \$$(gateway_key_var) or \$MOONSHOT_API_KEY, and cc-anthropic uses your own Anthropic account:"
     switch_aliases | sed 's/^/  /'
   fi
   say ""

@@ -68,6 +68,8 @@ public final class GatewayServer implements AutoCloseable {
     private EdgeGuard edge;
     private volatile Runnable onListenerLost = () -> { };
     private GatewayStatus status;
+    private WebPages pages;
+    private InstallScriptHandler installScript;
     private Shared shared;
     private RequestFacts.Current requestFacts;
     /** What {@link #startRehearsed()} rehearses before the server listens; none for {@link #start()}. */
@@ -180,7 +182,8 @@ public final class GatewayServer implements AutoCloseable {
         handlers.set(handlers(config));
         // Everything the rehearsal's stage shares with the gateway is built: it goes on beside the rest of the start.
         rehearsal = rehearsalTurns == null ? null : rehearse(rehearsalTurns);
-        WebPages pages = new WebPages(config);
+        pages = new WebPages(config);
+        installScript = new InstallScriptHandler(config);
         status = new GatewayStatus(json, config);
 
         Routing.Builder routing = Routing.builder()
@@ -194,7 +197,7 @@ public final class GatewayServer implements AutoCloseable {
                 .get("/health", status::health)
                 .get("/metrics", LoopbackOnly.guard((req, res) -> metrics.scrape(req, res), errors, this::adminKeys))
                 .post("/statusline", LoopbackOnly.guard(new StatuslineHandler(ledger)::handle, errors, this::adminKeys))
-                .get("/install.sh", new InstallScriptHandler(config))
+                .get("/install.sh", installScript)
                 .get("/", pages::landing)
                 .get("/terms", pages::terms)
                 .get("/privacy", pages::privacy);
@@ -376,6 +379,8 @@ public final class GatewayServer implements AutoCloseable {
         GatewayConfig applied = next.withUpstream(config.upstreamBaseUrl());
         handlers.set(handlers(applied));
         status.reconfigure(applied);
+        pages.reconfigure(applied);
+        installScript.reconfigure(applied);
         List<String> needRestart = RestartOnlySettings.changed(config, next);
         LOG.info("configuration reloaded: routes, providers, models and keys apply to new requests{}",
                 needRestart.isEmpty() ? "" : "; a restart applies " + String.join(", ", needRestart));

@@ -6,22 +6,36 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The installer served at {@code /install.sh}: the bash template {@code ccrouter/install.sh} with this instance's URL
- * in its one placeholder. The template is read and split once; each request only joins three strings.
+ * in one placeholder and, in another, whether its users need one of the gateway's keys. The template is read and split
+ * once; each request only joins five strings.
  */
 final class InstallScript {
     static final String RESOURCE = "/ccrouter/install.sh";
     static final String PLACEHOLDER = "__CCROUTER_INSTANCE_URL__";
+    static final String KEYS_PLACEHOLDER = "__CCROUTER_GATEWAY_KEYS__";
 
     private final String beforeUrl;
-    private final String afterUrl;
+    private final String betweenUrlAndKeys;
+    private final String afterKeys;
 
     InstallScript(String template) {
-        int at = template.indexOf(PLACEHOLDER);
-        if (at < 0 || template.indexOf(PLACEHOLDER, at + 1) >= 0) {
-            throw new IllegalStateException("the installer template must hold " + PLACEHOLDER + " exactly once");
+        int url = onlyOnce(template, PLACEHOLDER);
+        int keys = onlyOnce(template, KEYS_PLACEHOLDER);
+        if (keys < url) {
+            throw new IllegalStateException("the installer template must hold " + KEYS_PLACEHOLDER + " after "
+                    + PLACEHOLDER);
         }
-        this.beforeUrl = template.substring(0, at);
-        this.afterUrl = template.substring(at + PLACEHOLDER.length());
+        this.beforeUrl = template.substring(0, url);
+        this.betweenUrlAndKeys = template.substring(url + PLACEHOLDER.length(), keys);
+        this.afterKeys = template.substring(keys + KEYS_PLACEHOLDER.length());
+    }
+
+    private static int onlyOnce(String template, String placeholder) {
+        int at = template.indexOf(placeholder);
+        if (at < 0 || template.indexOf(placeholder, at + 1) >= 0) {
+            throw new IllegalStateException("the installer template must hold " + placeholder + " exactly once");
+        }
+        return at;
     }
 
     static InstallScript load() {
@@ -38,8 +52,12 @@ final class InstallScript {
     /**
      * The script for users of {@code instanceUrl}, which lands inside single quotes: {@link InstanceUrl} only gives
      * URLs made of characters that mean nothing to a shell there.
+     *
+     * @param gatewayKeys whether the instance has {@code auth.keys}: its users then give one of its keys, not their
+     *                    OpenRouter key
      */
-    byte[] render(String instanceUrl) {
-        return (beforeUrl + instanceUrl + afterUrl).getBytes(StandardCharsets.UTF_8);
+    byte[] render(String instanceUrl, boolean gatewayKeys) {
+        return (beforeUrl + instanceUrl + betweenUrlAndKeys + (gatewayKeys ? "required" : "") + afterKeys)
+                .getBytes(StandardCharsets.UTF_8);
     }
 }

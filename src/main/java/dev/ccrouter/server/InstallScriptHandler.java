@@ -17,16 +17,24 @@ final class InstallScriptHandler implements Handler {
 
     private final GatewayConfig config;
     private final Lazy<InstallScript> script = Lazy.create(InstallScript::load);
+    /** Whether users need one of the gateway's keys ({@code auth.keys}) rather than their own OpenRouter key. */
+    private volatile boolean gatewayKeys;
 
     InstallScriptHandler(GatewayConfig config) {
         this.config = config;
+        this.gatewayKeys = config.auth().required();
+    }
+
+    /** The key a reloaded configuration asks its users for; the instance URL stays the start's. */
+    void reconfigure(GatewayConfig next) {
+        gatewayKeys = next.auth().required();
     }
 
     @Override
     public void handle(ServerRequest req, ServerResponse res) {
         res.header(HeaderNames.CONTENT_TYPE, CONTENT_TYPE);
         res.header(HeaderNames.CACHE_CONTROL, "no-store");
-        res.send(script.get().render(InstanceUrl.from(req, config)));
+        res.send(script.get().render(InstanceUrl.from(req, config), gatewayKeys));
     }
 
 }

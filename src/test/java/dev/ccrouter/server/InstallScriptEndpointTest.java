@@ -168,7 +168,8 @@ class InstallScriptEndpointTest {
             template = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
         Reply reply = get(gateway.port(), "Host", "gw.example.com");
-        assertThat(reply.body()).isEqualTo(template.replace(InstallScript.PLACEHOLDER, "http://gw.example.com"));
+        assertThat(reply.body()).isEqualTo(template.replace(InstallScript.PLACEHOLDER, "http://gw.example.com")
+                .replace(InstallScript.KEYS_PLACEHOLDER, "")); // no auth.keys: users bring their OpenRouter key
     }
 
     @Test
