@@ -82,6 +82,24 @@ public final class KeyPool {
         return keys.size();
     }
 
+    /**
+     * Takes over the rests of the keys this pool shares with {@code previous}, the same provider's pool before a
+     * reload: a key the provider refused or rate-limited is not tried again because an unrelated setting changed.
+     * Keys are matched by value in memory only; a key not in {@code previous} starts ready.
+     */
+    void carryRestsFrom(KeyPool previous) {
+        synchronized (previous) {
+            synchronized (this) {
+                for (int i = 0; i < keys.size(); i++) {
+                    int before = previous.keys.indexOf(keys.get(i));
+                    if (before >= 0) {
+                        restingUntil[i] = previous.restingUntil[before];
+                    }
+                }
+            }
+        }
+    }
+
     private boolean resting(int index, Instant now) {
         return restingUntil[index] != null && now.isBefore(restingUntil[index]);
     }

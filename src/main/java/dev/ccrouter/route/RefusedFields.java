@@ -6,6 +6,7 @@ import dev.ccrouter.translate.UpstreamErrors;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 
 /**
  * The optional body fields each target ({@code provider,model}) has refused while running: a model that does not
@@ -33,6 +34,18 @@ public final class RefusedFields {
             refused = byTarget.computeIfAbsent(label, k -> ConcurrentHashMap.newKeySet());
         }
         return refused.add(field);
+    }
+
+    /**
+     * Takes over what {@code previous} (the router's before a reload) learned of the targets whose provider is still
+     * the same ({@code keep} says which by name), so that they are not asked again with a field they refused.
+     */
+    void carryFrom(RefusedFields previous, Predicate<String> keep) {
+        previous.byTarget.forEach((label, refused) -> {
+            if (keep.test(TargetCooldowns.providerOf(label)) && byTarget.size() < MAX_TARGETS) {
+                byTarget.computeIfAbsent(label, k -> ConcurrentHashMap.newKeySet()).addAll(refused);
+            }
+        });
     }
 
     /** Removes from an upstream body the fields its target has refused before. */

@@ -146,6 +146,35 @@ public final class Router {
         return keyPools.get(provider.name());
     }
 
+    /**
+     * Takes over what {@code previous}, the router of the configuration before a reload, learned about the providers
+     * this one keeps unchanged — the same name at the same address, on the same wire, with the same auth: its keys'
+     * rests (a key still in the pool), its targets' cooldowns and their refused fields. A reload for an unrelated
+     * edit (a log level, a route) must not send requests back to a key that was just rate-limited or a target that
+     * just failed. What a changed or removed provider learned is dropped.
+     */
+    public void carryOver(Router previous) {
+        Set<String> unchanged = new LinkedHashSet<>();
+        providers.forEach((name, provider) -> {
+            if (sameProvider(provider, previous.providers.get(name))) {
+                unchanged.add(name);
+            }
+        });
+        for (String name : unchanged) {
+            KeyPool pool = keyPools.get(name);
+            KeyPool before = previous.keyPools.get(name);
+            if (pool != null && before != null) {
+                pool.carryRestsFrom(before);
+            }
+        }
+        cooldowns.carryFrom(previous.cooldowns, unchanged::contains);
+        refusedFields.carryFrom(previous.refusedFields, unchanged::contains);
+    }
+
+    private static boolean sameProvider(Provider provider, Provider before) {
+        return before != null && provider.endpoint().equals(before.endpoint()) && provider.auth() == before.auth();
+    }
+
     /** The optional fields each target has refused, left out of its later requests. */
     public RefusedFields refusedFields() {
         return refusedFields;

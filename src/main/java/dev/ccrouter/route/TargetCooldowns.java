@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 
 /**
  * A circuit breaker per target ({@code provider,model}): a target that could not be reached, timed out or answered
@@ -91,6 +92,29 @@ public final class TargetCooldowns {
     /** The target answered: trust it again. */
     public void answered(Candidate target) {
         answered(target, null);
+    }
+
+    /**
+     * Takes over {@code previous}'s cooldowns (the router's before a reload) of the targets whose provider is still
+     * the same ({@code keep} says which by name): a target that failed is not tried again because an unrelated
+     * setting changed, and one whose provider changed or went is tried afresh.
+     */
+    void carryFrom(TargetCooldowns previous, Predicate<String> keep) {
+        previous.coolingUntil.forEach((label, until) -> {
+            if (keep.test(providerOf(label))) {
+                coolingUntil.put(label, until);
+            }
+        });
+        previous.coolingForCaller.forEach((caller, until) -> {
+            if (keep.test(providerOf(caller.label()))) {
+                coolingForCaller.put(caller, until);
+            }
+        });
+    }
+
+    /** The provider's name in a target's label, {@code provider,model}: a provider's name holds no comma. */
+    static String providerOf(String label) {
+        return label.substring(0, label.indexOf(','));
     }
 
     private static <K> boolean cooling(Map<K, Instant> coolingUntil, K key, Instant now) {

@@ -179,7 +179,7 @@ public final class GatewayServer implements AutoCloseable {
         AccessLog accessLog = new AccessLog(List.of(
                 new LedgerEntries(requestFacts, recorders, lookups), exchange -> pricing.requestEnded()));
         shared = new Shared(bodies, errors, accessLog);
-        handlers.set(handlers(config));
+        handlers.set(handlers(config, null));
         // Everything the rehearsal's stage shares with the gateway is built: it goes on beside the rest of the start.
         rehearsal = rehearsalTurns == null ? null : rehearse(rehearsalTurns);
         pages = new WebPages(config);
@@ -377,7 +377,7 @@ public final class GatewayServer implements AutoCloseable {
      */
     public void reconfigure(GatewayConfig next) {
         GatewayConfig applied = next.withUpstream(config.upstreamBaseUrl());
-        handlers.set(handlers(applied));
+        handlers.set(handlers(applied, handlers.get().router()));
         status.reconfigure(applied);
         pages.reconfigure(applied);
         installScript.reconfigure(applied);
@@ -388,7 +388,7 @@ public final class GatewayServer implements AutoCloseable {
 
     /** What answers the API for one configuration; swapped whole on a reload. */
     private record Handlers(MessagesHandler messages, CountTokensHandler countTokens, ModelsHandler models,
-                            KeyDigests adminKeys) {
+                            KeyDigests adminKeys, Router router) {
     }
 
     /** The configuration's {@code auth.admin_keys}, as reloaded. */
@@ -400,8 +400,15 @@ public final class GatewayServer implements AutoCloseable {
     private record Shared(RequestBodies bodies, ErrorResponses errors, AccessLog accessLog) {
     }
 
-    private Handlers handlers(GatewayConfig settings) {
+    /**
+     * @param previous the router of the configuration being replaced, whose resting keys and cooling targets carry
+     *                 over where their providers did not change; null at start
+     */
+    private Handlers handlers(GatewayConfig settings, Router previous) {
         Router router = new Router(settings, new CatalogFacts(pricing));
+        if (previous != null) {
+            router.carryOver(previous);
+        }
         ClientAuth auth = new ClientAuth(settings.auth());
         limits.configure(settings.auth());
         requestFacts.configure(settings.auth());
@@ -411,7 +418,7 @@ public final class GatewayServer implements AutoCloseable {
                         limits, edge, settings.earlyStart(), timers),
                 new CountTokensHandler(json, shared.bodies(), shared.errors(), auth, router),
                 new ModelsHandler(json, shared.errors(), settings.models(), router, auth),
-                new KeyDigests(settings.auth().adminKeys()));
+                new KeyDigests(settings.auth().adminKeys()), router);
     }
 
     /** Client connections open now. */
