@@ -181,9 +181,10 @@ public final class ConfigLoader {
             merge(tree, fileTree);
         }
         for (Setting setting : Settings.ALL) {
-            override(tree, setting, setting.env() == null ? null : env.get(setting.env()), setting.env(), overrides);
+            override(tree, setting, setting.env() == null ? null : env.get(setting.env()), setting.env(), overrides,
+                    file);
             override(tree, setting, setting.flag() == null ? null : flags.value(setting.flag()), setting.flag(),
-                    overrides);
+                    overrides, file);
         }
         normalize(tree);
         Provenance provenance = new Provenance(file, fileTree, overrides);
@@ -195,7 +196,7 @@ public final class ConfigLoader {
     }
 
     private static void override(ObjectNode tree, Setting setting, String value, String name,
-                                 Map<ConfigPath, String> overrides) {
+                                 Map<ConfigPath, String> overrides, Path file) {
         if (value == null || value.isBlank()) {
             return;
         }
@@ -204,8 +205,18 @@ public final class ConfigLoader {
         ConfigPath path = ConfigPath.parse(list ? setting.path().substring(0, setting.path().length() - 2)
                 : setting.path());
         ObjectNode section = tree;
+        ConfigPath at = ConfigPath.ROOT;
         for (String key : path.parent().segments()) {
-            section = section.get(key) instanceof ObjectNode existing ? existing : section.putObject(key);
+            at = at.key(key);
+            JsonNode existing = section.get(key);
+            if (existing != null && !existing.isNull() && !existing.isObject()) {
+                throw shapeConflict(name, path, at, existing, "a section of settings", file);
+            }
+            section = existing instanceof ObjectNode object ? object : section.putObject(key);
+        }
+        JsonNode existing = section.get(path.segments().getLast());
+        if (existing != null && !existing.isNull() && (list ? !existing.isArray() : existing.isContainerNode())) {
+            throw shapeConflict(name, path, path, existing, list ? "a list" : "a single value", file);
         }
         if (list) {
             ArrayNode items = section.putArray(path.segments().getLast());
@@ -218,6 +229,19 @@ public final class ConfigLoader {
             section.put(path.segments().getLast(), value.strip());
         }
         overrides.put(path, name);
+    }
+
+    /**
+     * An override for a setting the file writes in another shape (a value where the setting's section is, a section
+     * where its value is): taking the override would silently drop what the file says there, so neither is taken.
+     * The file's value is not shown: it may be a key, or a URL with a password.
+     */
+    private static ConfigException shapeConflict(String name, ConfigPath setting, ConfigPath conflicting,
+                                                 JsonNode found, String expected, Path file) {
+        String shape = found.isObject() ? "a section" : found.isArray() ? "a list" : "a single value";
+        return new ConfigException(name + " sets " + setting + ", but " + conflicting
+                + (file == null ? "" : " in " + file) + " is " + shape + " where " + expected
+                + " belongs: correct the file, or " + (name.startsWith("--") ? "leave out " : "unset ") + name);
     }
 
     /**

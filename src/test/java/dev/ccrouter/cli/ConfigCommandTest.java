@@ -119,6 +119,18 @@ class ConfigCommandTest {
                 + "such as https://openrouter.ai/api/v1, got 'https://generative language.example/v1beta/openai'\n");
     }
 
+    /** An environment override the file's shape would swallow is refused by {@code check} as by {@code serve}. */
+    @Test
+    void checkRefusesAnOverrideOfASettingTheFileWritesInAnotherShape() throws IOException {
+        Path file = Files.writeString(dir.resolve("ccrouter.yaml"), "operator: Alice\n");
+        Map<String, String> env = Map.of("HOME", dir.toString(), "CCROUTER_SOURCE_URL", "https://src.example/x");
+
+        assertThat(run(new ConfigCommand(env), "check", file.toString())).isEqualTo(2);
+        assertThat(err.toString()).isEqualTo("ccrouter: CCROUTER_SOURCE_URL sets operator.source_url, but operator in "
+                + file + " is a single value where a section of settings belongs: correct the file, or unset "
+                + "CCROUTER_SOURCE_URL" + System.lineSeparator());
+    }
+
     /** What {@code serve} would refuse (a provider without keys under auth.keys) {@code check} refuses too. */
     @Test
     void checkRefusesWhatServeRefuses() throws IOException {

@@ -126,6 +126,45 @@ class ConfigLoaderTest {
                 .hasMessage("providers in " + list + " must be a list, got 'a mapping'");
     }
 
+    /**
+     * An override for a setting the file writes in another shape would silently drop what the file says there (or,
+     * for a section missing its other settings, fail with a NullPointerException): it is refused, naming both.
+     */
+    @Test
+    void anOverrideOfASettingTheFileWritesInAnotherShapeIsRefused() throws IOException {
+        Path models = write("models.yaml", "models: x-ai/grok-4\n");
+        assertThatThrownBy(() -> loadFile(models, Map.of("CCROUTER_MODEL_HAIKU", "a/b")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("CCROUTER_MODEL_HAIKU sets models.haiku, but models in " + models + " is a single value "
+                        + "where a section of settings belongs: correct the file, or unset CCROUTER_MODEL_HAIKU");
+        Path server = write("server.yaml", "server: 8080\n");
+        assertThatThrownBy(() -> new ConfigLoader(Map.of()).load(new ConfigLoader.Flags(9000, null, null, server, null)))
+                .hasMessage("--port sets server.port, but server in " + server + " is a single value where a section "
+                        + "of settings belongs: correct the file, or leave out --port");
+        Path ledger = write("ledger.yaml", "ledger: jdbc:postgresql://db/x?password=file-secret\n");
+        assertThatThrownBy(() -> new ConfigLoader(Map.of("CCROUTER_CONFIG", ledger.toString(),
+                "CCROUTER_LEDGER_URL", "jdbc:postgresql://db/y")).loadLedger(ConfigLoader.Flags.NONE))
+                .hasMessage("CCROUTER_LEDGER_URL sets ledger.url, but ledger in " + ledger + " is a single value where "
+                        + "a section of settings belongs: correct the file, or unset CCROUTER_LEDGER_URL");
+        Path dataDir = write("data.yaml", "data_dir:\n  path: /srv/ccrouter\n");
+        assertThatThrownBy(() -> loadFile(dataDir, Map.of("CCROUTER_DATA_DIR", "/tmp/x")))
+                .hasMessage("CCROUTER_DATA_DIR sets data_dir, but data_dir in " + dataDir + " is a section where a "
+                        + "single value belongs: correct the file, or unset CCROUTER_DATA_DIR");
+        Path proxies = write("proxies.yaml", "server:\n  trusted_proxies: {office: 10.0.0.2}\n");
+        assertThatThrownBy(() -> loadFile(proxies, Map.of("CCROUTER_TRUSTED_PROXIES", "10.0.0.1")))
+                .hasMessage("CCROUTER_TRUSTED_PROXIES sets server.trusted_proxies, but server.trusted_proxies in "
+                        + proxies + " is a section where a list belongs: correct the file, or unset "
+                        + "CCROUTER_TRUSTED_PROXIES");
+        // The same shapes as the file's are overridden as before, and a null in the file is no value at all.
+        Path fine = write("fine.yaml", "models:\n  haiku: x/y\nserver:\n  trusted_proxies: [10.0.0.2]\n"
+                + "operator: null\n");
+        GatewayConfig overridden = loadFile(fine, Map.of("CCROUTER_MODEL_HAIKU", "a/b",
+                "CCROUTER_TRUSTED_PROXIES", "10.0.0.1", "CCROUTER_OPERATOR_NAME", "Ops"));
+        assertThat(overridden.models().haiku()).isEqualTo("a/b");
+        assertThat(overridden.edge().trustedProxies()).containsExactly("10.0.0.1");
+        assertThat(overridden.operator().name()).isEqualTo("Ops");
+    }
+
     /** A gateway key written where the list (or a key's mapping) belongs is still a key: never echoed. */
     @Test
     void aGatewayKeyInTheWrongShapeIsNotEchoed() throws IOException {
