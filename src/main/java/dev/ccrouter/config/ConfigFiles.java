@@ -69,6 +69,15 @@ final class ConfigFiles {
         return opensAsJson(text) && CcrConfig.recognises(parse(json5(), text, file, "JSON"));
     }
 
+    /** Whether the file is a claude-code-router {@code config.json}; false when it cannot be read now. */
+    static boolean isCcrOrFalse(Path file) {
+        try {
+            return isCcr(file);
+        } catch (ConfigException e) {
+            return false;
+        }
+    }
+
     /**
      * JSON as claude-code-router reads its file (JSON5): its README's own example has {@code //} comments, and
      * trailing commas, single quotes and bare keys are accepted there too.

@@ -65,7 +65,7 @@ public final class ConfigLoader {
     }
 
     public GatewayConfig load(Flags flags) {
-        GatewayConfig config = gatewayConfig(read(flags));
+        GatewayConfig config = gatewayConfig(read(flags)).withFile(configFile(flags).orElse(null));
         warnIfOthersCanSpendTheKeys(config);
         return config;
     }

@@ -41,6 +41,7 @@ import java.util.function.Consumer;
  *                         ({@code server.shutdown_grace_seconds}, {@code CCROUTER_SHUTDOWN_GRACE_SECONDS})
  * @param operator         who runs this instance, as the web pages name them
  * @param prices           prices by {@code provider,model} for models no catalog prices ({@code prices:})
+ * @param file             the configuration file it was read from, or null: messages name settings as it spells them
  */
 public record GatewayConfig(String host,
                             int port,
@@ -63,7 +64,19 @@ public record GatewayConfig(String host,
                             Edge edge,
                             Duration shutdownGrace,
                             Operator operator,
-                            Map<String, PriceSettings> prices) {
+                            Map<String, PriceSettings> prices,
+                            Path file) {
+
+    public GatewayConfig(String host, int port, URI upstreamBaseUrl, Path dataDir, long maxBodyBytes,
+                         ModelMapping models, Map<String, Integer> maxOutputTokens, Duration pingInterval,
+                         Duration earlyStart, Duration connectTimeout, Duration readTimeout, String httpReferer,
+                         String appTitle, Duration pricingRefresh, String publicUrl, List<ProviderSettings> providers,
+                         RouteSettings routes, AuthSettings auth, Edge edge, Duration shutdownGrace, Operator operator,
+                         Map<String, PriceSettings> prices) {
+        this(host, port, upstreamBaseUrl, dataDir, maxBodyBytes, models, maxOutputTokens, pingInterval, earlyStart,
+                connectTimeout, readTimeout, httpReferer, appTitle, pricingRefresh, publicUrl, providers, routes, auth,
+                edge, shutdownGrace, operator, prices, null);
+    }
 
     /** The provider that always exists, at {@code upstreamBaseUrl}, unless one of that name is configured. */
     public static final String IMPLICIT_PROVIDER = "openrouter";
@@ -237,6 +250,37 @@ public record GatewayConfig(String host,
         return edit(draft -> draft.prices = Map.copyOf(value));
     }
 
+    public GatewayConfig withFile(Path value) {
+        return edit(draft -> draft.file = value);
+    }
+
+    /**
+     * Why a provider that takes a key cannot be used under {@code auth.keys} without keys of its own, naming what to
+     * write where the user writes it: {@code providers[0].api_keys} in a YAML file, {@code Providers[0].api_key} and
+     * {@code APIKEY} in a claude-code-router {@code config.json}; for the built-in {@code openrouter} provider, which
+     * no file lists, how to list it.
+     */
+    public String providerWithoutKeys(String provider) {
+        boolean ccr = file != null && ConfigFiles.isCcrOrFalse(file);
+        String in = file == null ? "" : " in " + file;
+        String gatewayKeys = ccr ? "APIKEY" : "auth.keys";
+        String why = ": with " + gatewayKeys + " the gateway uses each provider's own " + (ccr ? "key" : "keys")
+                + " and never forwards a client's key";
+        int index = -1;
+        for (int i = 0; i < providers.size(); i++) {
+            if (providers.get(i).name().equals(provider)) {
+                index = i;
+            }
+        }
+        if (index < 0) {
+            return "the built-in " + provider + " provider has no key of its own" + why + " (add it"
+                    + (ccr ? " to Providers" + in + " with its api_key" : " under providers:" + in
+                    + " with api_keys: [\"${OPENROUTER_API_KEY}\"]") + ")";
+        }
+        return (ccr ? "Providers[" + index + "].api_key" : "providers[" + index + "].api_keys") + in
+                + " must be set for provider " + provider + why;
+    }
+
     public GatewayConfig withOperator(Operator value) {
         return edit(draft -> draft.operator = value);
     }
@@ -272,6 +316,7 @@ public record GatewayConfig(String host,
         private Duration shutdownGrace;
         private Operator operator;
         private Map<String, PriceSettings> prices;
+        private Path file;
 
         private Draft(GatewayConfig config) {
             host = config.host;
@@ -296,12 +341,13 @@ public record GatewayConfig(String host,
             shutdownGrace = config.shutdownGrace;
             operator = config.operator;
             prices = config.prices;
+            file = config.file;
         }
 
         private GatewayConfig build() {
             return new GatewayConfig(host, port, upstreamBaseUrl, dataDir, maxBodyBytes, models, maxOutputTokens,
                     pingInterval, earlyStart, connectTimeout, readTimeout, httpReferer, appTitle, pricingRefresh, publicUrl, providers, routes, auth,
-                    edge, shutdownGrace, operator, prices);
+                    edge, shutdownGrace, operator, prices, file);
         }
     }
 }

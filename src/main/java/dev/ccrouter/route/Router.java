@@ -90,11 +90,7 @@ public final class Router {
             if (!provider.apiKeys().isEmpty()) {
                 pools.put(provider.name(), new KeyPool(provider.apiKeys(), routes.cooldown(), clock));
             } else if (config.auth().required() && provider.auth() != Preset.Auth.NONE) {
-                throw new ConfigException("providers." + provider.name() + ".api_keys must be set: with auth.keys "
-                        + "the gateway uses each provider's own keys and never forwards a client's key"
-                        + (provider.name().equals(DEFAULT_PROVIDER)
-                        ? " (for the built-in openrouter provider, add it under providers: with api_keys: "
-                        + "[\"${OPENROUTER_API_KEY}\"])" : ""));
+                throw new ConfigException(config.providerWithoutKeys(provider.name()));
             }
         }
         this.keyPools = Map.copyOf(pools);

@@ -146,7 +146,9 @@ class ConfigCommandTest {
         Map<String, String> env = Map.of("HOME", dir.toString(), "CCROUTER_KEY", "gw-0123456789-secret-wxyz");
 
         assertThat(run(new ConfigCommand(env), "check", file.toString())).isEqualTo(2);
-        assertThat(err.toString()).startsWith("ccrouter: providers.deepseek.api_keys must be set");
+        assertThat(err.toString()).isEqualTo("ccrouter: providers[0].api_keys in " + file + " must be set for provider "
+                + "deepseek: with auth.keys the gateway uses each provider's own keys and never forwards a client's "
+                + "key" + System.lineSeparator());
     }
 
     @Test

@@ -56,7 +56,27 @@ class ClaudeCodeRouterConfigTest {
         GatewayConfig namesIt = config.withRoutes(new RouteSettings("deepseek,deepseek-chat", null, null, null,
                 RouteSettings.DEFAULT_LONG_CONTEXT_THRESHOLD, "openrouter,x/y", null, Map.of()));
         assertThatThrownBy(() -> new dev.ccrouter.route.Router(namesIt))
-                .hasMessageStartingWith("providers.openrouter.api_keys must be set");
+                .hasMessage("the built-in openrouter provider has no key of its own: with APIKEY the gateway uses "
+                        + "each provider's own key and never forwards a client's key (add it to Providers in " + file
+                        + " with its api_key)");
+    }
+
+    /** The provider without a key is named as the file names it: its api_key in Providers, the gateway's APIKEY. */
+    @Test
+    void aProviderWithoutItsApiKeyUnderAGatewayKeyIsNamedAsTheFileSpellsIt() throws IOException {
+        Path file = Files.writeString(dir.resolve("config.json"), """
+                {"APIKEY": "$GATEWAY_KEY",
+                 "Providers": [{"name": "local", "api_base_url": "http://127.0.0.1:11434/v1/chat/completions",
+                                "models": ["qwen3"]},
+                               {"name": "deepseek", "api_base_url": "https://api.deepseek.com/chat/completions",
+                                "models": ["deepseek-chat"]}],
+                 "Router": {"default": "deepseek,deepseek-chat"}}
+                """);
+        GatewayConfig config = load(file, Map.of("GATEWAY_KEY", "gateway-key-0123456789"));
+
+        assertThatThrownBy(() -> new dev.ccrouter.route.Router(config))
+                .hasMessage("Providers[1].api_key in " + file + " must be set for provider deepseek: with APIKEY the "
+                        + "gateway uses each provider's own key and never forwards a client's key");
     }
 
     @Test
@@ -229,7 +249,7 @@ class ClaudeCodeRouterConfigTest {
                 .replace("\"models\": [\"qwen2.5-coder:latest\"]", "'models': ['qwen2.5-coder:latest',]");
         Path file = Files.writeString(dir.resolve("config.json"), json5);
 
-        assertThat(load(file, KEYS)).isEqualTo(load(README_EXAMPLE, KEYS));
+        assertThat(load(file, KEYS).withFile(null)).isEqualTo(load(README_EXAMPLE, KEYS).withFile(null));
         assertThat(ConfigImport.fromClaudeCodeRouter(file, ignored -> { }))
                 .isEqualTo(ConfigImport.fromClaudeCodeRouter(README_EXAMPLE, ignored -> { }));
     }
@@ -249,7 +269,7 @@ class ClaudeCodeRouterConfigTest {
                       - "${DEEPSEEK_API_KEY}"
                 """);
         Path imported = Files.writeString(dir.resolve("ccrouter.yaml"), yaml);
-        assertThat(load(imported, KEYS)).isEqualTo(load(README_EXAMPLE, KEYS));
+        assertThat(load(imported, KEYS).withFile(null)).isEqualTo(load(README_EXAMPLE, KEYS).withFile(null));
     }
 
     @Test

@@ -192,13 +192,13 @@ class ClientAuthEndToEndTest {
     void aProviderWithoutKeysUnderAuthIsAConfigurationErrorNamingIt() {
         assertThatThrownBy(() -> RunningGateway.start(upstream, config -> config.withAuth(auth(GATEWAY_KEY))).close())
                 .isInstanceOf(ConfigException.class)
-                .hasMessage("providers.openrouter.api_keys must be set: with auth.keys the gateway uses each "
-                        + "provider's own keys and never forwards a client's key (for the built-in openrouter "
-                        + "provider, add it under providers: with api_keys: [\"${OPENROUTER_API_KEY}\"])");
+                .hasMessage("the built-in openrouter provider has no key of its own: with auth.keys the gateway "
+                        + "uses each provider's own keys and never forwards a client's key (add it under providers: "
+                        + "with api_keys: [\"${OPENROUTER_API_KEY}\"])");
         assertThatThrownBy(() -> RunningGateway.start(upstream, config -> config
                 .withProviders(List.of(Providers.openRouter(upstream, PROVIDER_KEY), Providers.at("deepseek", upstream)))
                 .withAuth(auth(GATEWAY_KEY))).close())
                 .isInstanceOf(ConfigException.class)
-                .hasMessageStartingWith("providers.deepseek.api_keys must be set: ");
+                .hasMessageStartingWith("providers[1].api_keys must be set for provider deepseek: ");
     }
 }

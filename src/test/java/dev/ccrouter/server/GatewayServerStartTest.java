@@ -74,7 +74,7 @@ class GatewayServerStartTest {
 
         assertThatThrownBy(() -> new GatewayServer(config).start())
                 .isInstanceOf(ConfigException.class)
-                .hasMessageStartingWith("providers.openrouter.api_keys must be set: ");
+                .hasMessageStartingWith("the built-in openrouter provider has no key of its own: ");
 
         assertThat(ledgerThreads()).isEqualTo(before);
     }
