@@ -121,12 +121,22 @@ public final class ConfigWatcher implements AutoCloseable {
         }
     }
 
-    /** Waits until no event came for the debounce time, so that one reload follows a burst of writes. */
+    /**
+     * Waits until the file has been quiet for the debounce time, so that one reload follows a burst of writes. Only
+     * the file's own events count: the directory often holds the gateway's log and ledger too (the data directory),
+     * whose writes while requests flow would otherwise put the reload off for as long as the gateway is busy.
+     */
     private void awaitQuiet() throws InterruptedException {
-        WatchKey key;
-        while ((key = watch.poll(debounce.toMillis(), TimeUnit.MILLISECONDS)) != null) {
-            key.pollEvents();
-            key.reset();
+        long quietSince = System.nanoTime();
+        long left;
+        while ((left = debounce.toNanos() - (System.nanoTime() - quietSince)) > 0) {
+            WatchKey key = watch.poll(left, TimeUnit.NANOSECONDS);
+            if (key == null) {
+                return;
+            }
+            if (concernsTheFile(key)) {
+                quietSince = System.nanoTime();
+            }
         }
     }
 
@@ -137,7 +147,9 @@ public final class ConfigWatcher implements AutoCloseable {
         boolean concerns = linksDirectory && Files.isSymbolicLink(file);
         Path watched = linksDirectory ? file.getFileName() : target.getFileName();
         for (WatchEvent<?> event : key.pollEvents()) {
-            concerns |= event.context() instanceof Path name && name.equals(watched);
+            // events lost to an overflowing queue may have been the file's: read it again (an unchanged file is no change)
+            concerns |= event.kind() == StandardWatchEventKinds.OVERFLOW
+                    || event.context() instanceof Path name && name.equals(watched);
         }
         key.reset();
         return concerns;

@@ -50,6 +50,35 @@ class ConfigWatcherTest {
         assertThat(rejections).isEmpty();
     }
 
+    /**
+     * The configuration's directory is often the data directory, where the gateway's log and ledger are written while
+     * it serves: their writes do not put the reload off, only the file's own do.
+     */
+    @Test
+    void otherFilesWrittenInTheDirectoryMeanwhileDoNotPutTheReloadOff() throws Exception {
+        Path log = dir.resolve("ccrouter.log");
+        Thread writer = Thread.ofPlatform().daemon().start(() -> {
+            try {
+                while (!Thread.currentThread().isInterrupted()) {
+                    Files.writeString(log, "a request's line\n", java.nio.file.StandardOpenOption.CREATE,
+                            java.nio.file.StandardOpenOption.APPEND);
+                    Thread.sleep(5); // a busy gateway's log: far more often than the 50 ms debounce
+                }
+            } catch (IOException | InterruptedException stopped) {
+                // the test is over
+            }
+        });
+        try {
+            Files.writeString(file, "routes:\n  long_context_threshold: 2000\n");
+            await().atMost(Duration.ofSeconds(5)).until(() -> !changes.isEmpty());
+            assertThat(writer.isAlive()).as("the log was still being written when the change arrived").isTrue();
+            assertThat(changes.getFirst().routes().longContextThreshold()).isEqualTo(2000);
+        } finally {
+            writer.interrupt();
+            writer.join();
+        }
+    }
+
     @Test
     void aBrokenChangeKeepsTheOldConfigurationAndSaysWhyInOneLine() throws IOException {
         Files.writeString(file, "routes:\n  long_context_treshold: 2000\n");
