@@ -261,24 +261,34 @@ public record GatewayConfig(String host,
      * no file lists, how to list it.
      */
     public String providerWithoutKeys(String provider) {
-        boolean ccr = file != null && ConfigFiles.isCcrOrFalse(file);
+        boolean ccr = readFromClaudeCodeRouter();
         String in = file == null ? "" : " in " + file;
-        String gatewayKeys = ccr ? "APIKEY" : "auth.keys";
-        String why = ": with " + gatewayKeys + " the gateway uses each provider's own " + (ccr ? "key" : "keys")
-                + " and never forwards a client's key";
-        int index = -1;
-        for (int i = 0; i < providers.size(); i++) {
-            if (providers.get(i).name().equals(provider)) {
-                index = i;
-            }
-        }
-        if (index < 0) {
+        String why = ": with " + (ccr ? "APIKEY" : "auth.keys") + " the gateway uses each provider's own "
+                + (ccr ? "key" : "keys") + " and never forwards a client's key";
+        if (providers.stream().noneMatch(listed -> listed.name().equals(provider))) {
             return "the built-in " + provider + " provider has no key of its own" + why + " (add it"
                     + (ccr ? " to Providers" + in + " with its api_key" : " under providers:" + in
                     + " with api_keys: [\"${OPENROUTER_API_KEY}\"]") + ")";
         }
-        return (ccr ? "Providers[" + index + "].api_key" : "providers[" + index + "].api_keys") + in
-                + " must be set for provider " + provider + why;
+        return providerSetting(provider, "api_keys", "api_key") + " must be set for provider " + provider + why;
+    }
+
+    /**
+     * A listed provider's setting as the file spells it, with the file: {@code providers[0].base_url in
+     * /x/ccrouter.yaml}, or {@code Providers[0].api_base_url in /x/config.json} ({@code ccrKey}) in a
+     * claude-code-router file.
+     */
+    public String providerSetting(String provider, String key, String ccrKey) {
+        int index = 0;
+        while (index < providers.size() && !providers.get(index).name().equals(provider)) {
+            index++;
+        }
+        return (readFromClaudeCodeRouter() ? "Providers[" + index + "]." + ccrKey : "providers[" + index + "]." + key)
+                + (file == null ? "" : " in " + file);
+    }
+
+    private boolean readFromClaudeCodeRouter() {
+        return file != null && ConfigFiles.isCcrOrFalse(file);
     }
 
     public GatewayConfig withOperator(Operator value) {

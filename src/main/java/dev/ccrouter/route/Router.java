@@ -72,7 +72,7 @@ public final class Router {
         Map<String, Provider> byName = new LinkedHashMap<>();
         Set<String> searching = new LinkedHashSet<>();
         for (ProviderSettings settings : config.allProviders()) {
-            Provider provider = provider(settings, presets);
+            Provider provider = provider(settings, presets, config);
             byName.put(settings.name(), provider);
             if (OPENROUTER_PRESET.equals(settings.preset())
                     || ANTHROPIC_PRESET.equals(settings.preset()) && provider.anthropicWire()) {
@@ -347,7 +347,7 @@ public final class Router {
         return close < 0 ? text : text.substring(0, open) + text.substring(close + SUBAGENT_TAG_CLOSE.length());
     }
 
-    private static Provider provider(ProviderSettings settings, Presets presets) {
+    private static Provider provider(ProviderSettings settings, Presets presets, GatewayConfig config) {
         String presetName = settings.preset() != null ? settings.preset() : "openai-compatible";
         Preset preset = presets.named(presetName);
         boolean anthropicWire = settings.protocol() != null ? "anthropic".equals(settings.protocol())
@@ -357,8 +357,10 @@ public final class Router {
         URI baseUrl = settings.baseUrl() == null ? presetUrl
                 : anthropicWire ? withApiVersion(settings.baseUrl()) : settings.baseUrl();
         if (baseUrl == null) {
-            throw new IllegalArgumentException("providers." + settings.name() + ".base_url must be set: the "
-                    + presetName + " preset has no default address" + (sideDoor ? " for protocol: anthropic" : ""));
+            // a ConfigException, as every setting's: serve exits 2 with this line, config check says it (not a trace)
+            throw new ConfigException(config.providerSetting(settings.name(), "base_url", "api_base_url")
+                    + " must be set: the " + presetName + " preset has no default address"
+                    + (sideDoor ? " for protocol: anthropic" : ""));
         }
         Preset.Auth auth = sideDoor && preset.anthropicAuth() != null ? preset.anthropicAuth() : preset.auth();
         Map<String, Preset.CapabilitySpec> overrides = new LinkedHashMap<>();

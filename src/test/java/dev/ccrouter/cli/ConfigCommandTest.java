@@ -131,6 +131,28 @@ class ConfigCommandTest {
                 + "CCROUTER_SOURCE_URL" + System.lineSeparator());
     }
 
+    /**
+     * A provider asked to speak Anthropic's protocol at a preset that has no such address, and given none: one line
+     * naming the setting as the file spells it, exit 2, as for any bad setting (it was a Java stack trace, exit 1).
+     */
+    @Test
+    void checkNamesAnAnthropicProviderWithoutAnAddressInOneLine() throws IOException {
+        Path file = Files.writeString(dir.resolve("ccrouter.yaml"), """
+                providers:
+                  - name: local
+                    preset: ollama
+                  - name: fast
+                    preset: groq
+                    protocol: anthropic
+                routes:
+                  default: fast,llama-3.3-70b
+                """);
+
+        assertThat(run(new ConfigCommand(Map.of("HOME", dir.toString())), "check", file.toString())).isEqualTo(2);
+        assertThat(err.toString()).isEqualTo("ccrouter: providers[1].base_url in " + file + " must be set: the groq "
+                + "preset has no default address for protocol: anthropic" + System.lineSeparator());
+    }
+
     /** What {@code serve} would refuse (a provider without keys under auth.keys) {@code check} refuses too. */
     @Test
     void checkRefusesWhatServeRefuses() throws IOException {

@@ -228,7 +228,8 @@ class RouterTest {
         GatewayConfig config = DEFAULTS.withProviders(List.of(
                 new ProviderSettings("box", "openai-compatible", null, List.of(), null, Map.of())));
         assertThatThrownBy(() -> new Router(config))
-                .hasMessage("providers.box.base_url must be set: the openai-compatible preset has no default address");
+                .isInstanceOf(dev.ccrouter.config.ConfigException.class)
+                .hasMessage("providers[0].base_url must be set: the openai-compatible preset has no default address");
     }
 
     private ModelCapabilities caps(String model) {
