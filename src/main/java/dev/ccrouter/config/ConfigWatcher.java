@@ -10,8 +10,10 @@ import java.nio.file.WatchEvent;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -29,6 +31,8 @@ public final class ConfigWatcher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ConfigWatcher.class);
     /** How long the file must be quiet before it is read again. */
     public static final Duration DEBOUNCE = Duration.ofMillis(250);
+    /** Links followed at most from the file, as the kernel's own limit on a path's links. */
+    private static final int MAX_LINKS = 40;
 
     private final ConfigLoader loader;
     private final ConfigLoader.Flags flags;
@@ -141,18 +145,45 @@ public final class ConfigWatcher implements AutoCloseable {
     }
 
     private boolean concernsTheFile(WatchKey key) {
-        boolean linksDirectory = file.getParent().equals(key.watchable());
-        // In the link's own directory any change may be one of the link's chain (Kubernetes swaps its ..data link);
-        // in the target's (a dotfiles checkout), only the target itself matters.
-        boolean concerns = linksDirectory && Files.isSymbolicLink(file);
-        Path watched = linksDirectory ? file.getFileName() : target.getFileName();
+        // In the file's own directory, the file and the links it leads through there (Kubernetes swaps its ..data
+        // link); in the target's (a dotfiles checkout), only the target itself. Not every name in the directory: it is
+        // often the data directory, whose log and ledger are written all the time.
+        Set<Path> watched = file.getParent().equals(key.watchable()) ? namesOnTheWay()
+                : Set.of(target.getFileName());
+        boolean concerns = false;
         for (WatchEvent<?> event : key.pollEvents()) {
             // events lost to an overflowing queue may have been the file's: read it again (an unchanged file is no change)
             concerns |= event.kind() == StandardWatchEventKinds.OVERFLOW
-                    || event.context() instanceof Path name && name.equals(watched);
+                    || event.context() instanceof Path name && watched.contains(name);
         }
         key.reset();
         return concerns;
+    }
+
+    /**
+     * The names in the file's directory that reading the file goes through: the file, and where it is a symlink,
+     * each entry of that directory on the way to what it leads to ({@code ..data} in a Kubernetes ConfigMap volume,
+     * a {@code ccrouter.prod.yaml} beside it).
+     */
+    private Set<Path> namesOnTheWay() {
+        Path directory = file.getParent();
+        Set<Path> names = new HashSet<>();
+        names.add(file.getFileName());
+        Path link = file;
+        try {
+            for (int hop = 0; hop < MAX_LINKS && Files.isSymbolicLink(link); hop++) {
+                Path next = link.getParent().resolve(Files.readSymbolicLink(link)).normalize();
+                for (Path step = next; step != null; step = step.getParent()) {
+                    if (directory.equals(step.getParent())) {
+                        names.add(step.getFileName());
+                    }
+                }
+                link = next;
+            }
+        } catch (IOException e) {
+            // a link changing under us: the names found so far, and the event that follows its change
+        }
+        return names;
     }
 
     /** How many times the file was read after a change, valid or not. */

@@ -56,18 +56,7 @@ class ConfigWatcherTest {
      */
     @Test
     void otherFilesWrittenInTheDirectoryMeanwhileDoNotPutTheReloadOff() throws Exception {
-        Path log = dir.resolve("ccrouter.log");
-        Thread writer = Thread.ofPlatform().daemon().start(() -> {
-            try {
-                while (!Thread.currentThread().isInterrupted()) {
-                    Files.writeString(log, "a request's line\n", java.nio.file.StandardOpenOption.CREATE,
-                            java.nio.file.StandardOpenOption.APPEND);
-                    Thread.sleep(5); // a busy gateway's log: far more often than the 50 ms debounce
-                }
-            } catch (IOException | InterruptedException stopped) {
-                // the test is over
-            }
-        });
+        Thread writer = busyLog(dir.resolve("ccrouter.log"));
         try {
             Files.writeString(file, "routes:\n  long_context_threshold: 2000\n");
             await().atMost(Duration.ofSeconds(5)).until(() -> !changes.isEmpty());
@@ -77,6 +66,21 @@ class ConfigWatcherTest {
             writer.interrupt();
             writer.join();
         }
+    }
+
+    /** A busy gateway's log, written far more often than the 50 ms debounce, until the thread is interrupted. */
+    private static Thread busyLog(Path log) {
+        return Thread.ofPlatform().daemon().start(() -> {
+            try {
+                while (!Thread.currentThread().isInterrupted()) {
+                    Files.writeString(log, "a request's line\n", java.nio.file.StandardOpenOption.CREATE,
+                            java.nio.file.StandardOpenOption.APPEND);
+                    Thread.sleep(5);
+                }
+            } catch (IOException | InterruptedException stopped) {
+                // the test is over
+            }
+        });
     }
 
     @Test
@@ -151,6 +155,51 @@ class ConfigWatcherTest {
         Files.writeString(target, "routes:\n  long_context_threshold: 4000\n");
         await().atMost(Duration.ofSeconds(10)).until(() -> !changes.isEmpty());
         assertThat(changes.getFirst().routes().longContextThreshold()).isEqualTo(4000);
+    }
+
+    /** A Kubernetes ConfigMap volume: the file is a link through ..data, which an update swaps for another. */
+    @Test
+    void aConfigMapUpdateThatSwapsItsDataLinkIsReloaded() throws IOException {
+        watcher.close();
+        Files.delete(file);
+        Path first = Files.createDirectory(dir.resolve("..2026_12_07_01"));
+        Files.writeString(first.resolve("ccrouter.yaml"), "routes:\n  long_context_threshold: 1000\n");
+        Files.createSymbolicLink(dir.resolve("..data"), first.getFileName());
+        Files.createSymbolicLink(file, Path.of("..data", "ccrouter.yaml"));
+        watcher = ConfigWatcher.start(loader, ConfigLoader.Flags.NONE, file, loader.load(ConfigLoader.Flags.NONE),
+                changes::add, rejections::add, Duration.ofMillis(50));
+
+        Path second = Files.createDirectory(dir.resolve("..2026_12_07_02"));
+        Files.writeString(second.resolve("ccrouter.yaml"), "routes:\n  long_context_threshold: 5000\n");
+        Path swapped = Files.createSymbolicLink(dir.resolve("..data_tmp"), second.getFileName());
+        Files.move(swapped, dir.resolve("..data"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        await().atMost(Duration.ofSeconds(10)).until(() -> !changes.isEmpty());
+        assertThat(changes.getFirst().routes().longContextThreshold()).isEqualTo(5000);
+    }
+
+    /**
+     * A symlinked file in the data directory (linked to a dotfiles checkout): the log written beside the link is not
+     * a change of the file, neither read as one nor putting the reload off.
+     */
+    @Test
+    void aSymlinkedFileBesideABusyLogIsReloadedWhileTheLogIsWritten(@TempDir Path elsewhere) throws Exception {
+        watcher.close();
+        Path target = Files.writeString(elsewhere.resolve("dotfiles-ccrouter.yaml"),
+                "routes:\n  long_context_threshold: 1000\n");
+        Files.delete(file);
+        Files.createSymbolicLink(file, target);
+        watcher = ConfigWatcher.start(loader, ConfigLoader.Flags.NONE, file, loader.load(ConfigLoader.Flags.NONE),
+                changes::add, rejections::add, Duration.ofMillis(50));
+        Thread writer = busyLog(dir.resolve("ccrouter.log"));
+        try {
+            Files.writeString(target, "routes:\n  long_context_threshold: 4000\n");
+            await().atMost(Duration.ofSeconds(5)).until(() -> !changes.isEmpty());
+            assertThat(writer.isAlive()).as("the log was still being written when the change arrived").isTrue();
+            assertThat(changes.getFirst().routes().longContextThreshold()).isEqualTo(4000);
+        } finally {
+            writer.interrupt();
+            writer.join();
+        }
     }
 
     @Test
