@@ -100,14 +100,16 @@ public final class TargetCooldowns {
      * setting changed, and one whose provider changed or went is tried afresh.
      */
     void carryFrom(TargetCooldowns previous, Predicate<String> keep) {
+        // a cooldown made shorter by the reload shortens those under way: they are the cooldown's length, nothing else
+        Instant latest = clock.instant().plus(cooldown);
         previous.coolingUntil.forEach((label, until) -> {
             if (keep.test(providerOf(label))) {
-                coolingUntil.put(label, until);
+                coolingUntil.put(label, until.isAfter(latest) ? latest : until);
             }
         });
         previous.coolingForCaller.forEach((caller, until) -> {
             if (keep.test(providerOf(caller.label()))) {
-                coolingForCaller.put(caller, until);
+                coolingForCaller.put(caller, until.isAfter(latest) ? latest : until);
             }
         });
     }

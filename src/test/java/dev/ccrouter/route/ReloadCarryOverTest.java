@@ -27,12 +27,16 @@ class ReloadCarryOverTest {
     private final SteppedClock clock = new SteppedClock();
 
     private Router router(String address, String... keys) {
+        return router(Duration.ofSeconds(30), address, keys);
+    }
+
+    private Router router(Duration cooldown, String address, String... keys) {
         return new Router(DEFAULTS
                 .withProviders(List.of(new ProviderSettings("pooled", "openai-compatible", URI.create(address),
                         List.of(keys), null, Map.of())))
                 .withRoutes(new RouteSettings("pooled,model-p", null, null, null, 60_000, null, null,
                         Map.of("pooled,model-p", List.of("openrouter,backup/model")))
-                        .withCooldown(Duration.ofSeconds(30))),
+                        .withCooldown(cooldown)),
                 ModelCatalog.NONE, clock);
     }
 
@@ -67,6 +71,21 @@ class ReloadCarryOverTest {
         clock.advance(Duration.ofSeconds(30)); // the target's cooldown ends as it would have without the reload
         assertThat(usable(after)).containsExactly("pooled,model-p", "openrouter,backup/model");
         assertThat(reloaded.next()).isEqualTo("k2"); // k1's hour is not over
+    }
+
+    /** A target cools for the cooldown and nothing else: one made shorter by the reload ends those under way sooner. */
+    @Test
+    void aShorterCooldownShortensTheCarriedOnes() {
+        Router before = router(Duration.ofHours(1), AT_ONE, "k1");
+        before.cooldowns().failed(primary(before));
+
+        Router after = router(Duration.ofSeconds(30), AT_ONE, "k1");
+        after.carryOver(before);
+
+        clock.advance(Duration.ofSeconds(29));
+        assertThat(usable(after)).containsExactly("openrouter,backup/model");
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(usable(after)).containsExactly("pooled,model-p", "openrouter,backup/model");
     }
 
     @Test
