@@ -379,7 +379,8 @@ public final class GatewayServer implements AutoCloseable {
         GatewayConfig applied = next.withUpstream(config.upstreamBaseUrl());
         handlers.set(handlers(applied, handlers.get().router()));
         status.reconfigure(applied);
-        pages.reconfigure(applied);
+        // the pages' operator and upstream take a restart; the model mapping and the keys users need do not
+        pages.reconfigure(config.withModels(applied.models()).withAuth(applied.auth()));
         installScript.reconfigure(applied);
         List<String> needRestart = RestartOnlySettings.changed(config, next);
         LOG.info("configuration reloaded: routes, providers, models and keys apply to new requests{}",

@@ -76,6 +76,23 @@ class HotReloadTest {
         }
     }
 
+    /** The landing page tells a shared instance's users where Claude's names lead: after a reload, where they lead now. */
+    @Test
+    void theLandingPageShowsTheReloadedModelMapping() throws Exception {
+        try (FakeUpstream upstream = FakeUpstream.start(); RunningGateway gateway = RunningGateway.start(upstream)) {
+            assertThat(WebPagesTest.get(gateway, "/").body())
+                    .contains("<td><code>anthropic/claude-opus-4.6</code></td>");
+            gateway.server().reconfigure(gateway.config().withModels(
+                    new GatewayConfig.ModelMapping("x/haiku-2", "x/sonnet-2", "x/opus-2")));
+
+            String page = WebPagesTest.get(gateway, "/").body();
+            assertThat(page).contains("<tr><td><code>opus</code></td><td><code>x/opus-2</code></td>",
+                    "<tr><td><code>sonnet</code></td><td><code>x/sonnet-2</code></td>",
+                    "<tr><td><code>haiku</code></td><td><code>x/haiku-2</code></td>");
+            assertThat(page).doesNotContain("anthropic/claude-opus-4.6");
+        }
+    }
+
     /**
      * {@code upstream.base_url} takes a restart, as the reload's log line says: until then requests still go to the
      * upstream the gateway started with, and {@code /health} says so, so {@code ccrouter start} sees the difference
