@@ -369,9 +369,11 @@ public final class GatewayServer implements AutoCloseable {
     /**
      * Applies a changed configuration's routing — providers, routes, models, output limits, gateway keys, the ping
      * interval — to the requests that arrive from now on; requests in flight finish with the handlers they started
-     * with. Settings of the listening socket, the ledger, the data directory, the upstream client's timeouts, the
-     * upstream's address and the price catalog take a restart, and a line says which of them changed; until then the
-     * gateway goes on with the ones it started with (the built-in provider's address among them).
+     * with. What the router learned of the providers left unchanged (resting keys, cooling targets, refused fields)
+     * carries over ({@link Router#carryOver}). Settings of the listening socket, the ledger, the data directory, the
+     * upstream client's timeouts, the upstream's address and the price catalog take a restart, and a line says which
+     * of them changed; until then the gateway goes on with the ones it started with (the built-in provider's address
+     * among them).
      *
      * @throws dev.ccrouter.config.ConfigException when the new providers cannot be built (the old ones stay)
      */
