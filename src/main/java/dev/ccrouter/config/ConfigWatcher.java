@@ -37,8 +37,8 @@ public final class ConfigWatcher implements AutoCloseable {
     private final ConfigLoader loader;
     private final ConfigLoader.Flags flags;
     private final Path file;
-    /** Where the file's symlink led when the watch began (the file itself when it is none). */
-    private final Path target;
+    /** Where the file's symlink leads (the file itself when it is none), as of the latest change of the link. */
+    private Path target;
     private final Consumer<GatewayConfig> onChange;
     private final Consumer<String> onRejected;
     private final Duration debounce;
@@ -117,11 +117,29 @@ public final class ConfigWatcher implements AutoCloseable {
             while (true) {
                 if (concernsTheFile(watch.take())) {
                     awaitQuiet();
+                    followTheLink();
                     reload();
                 }
             }
         } catch (ClosedWatchServiceException | InterruptedException stopped) {
             // closed: the gateway is stopping
+        }
+    }
+
+    /**
+     * A symlink pointed elsewhere since the watch began (a dotfiles checkout moved, {@code ln -sf} to another file):
+     * the new target's directory is watched from now on, where it is edited, and the old one's events no longer count.
+     */
+    private void followTheLink() {
+        Path now = target(file);
+        if (!now.equals(target)) {
+            target = now;
+            try {
+                register(now.getParent());
+            } catch (IOException e) {
+                LOG.warn("the configuration's new target {} cannot be watched, its changes need a restart: {}",
+                        now, e.getMessage());
+            }
         }
     }
 
@@ -149,7 +167,7 @@ public final class ConfigWatcher implements AutoCloseable {
         // link); in the target's (a dotfiles checkout), only the target itself. Not every name in the directory: it is
         // often the data directory, whose log and ledger are written all the time.
         Set<Path> watched = file.getParent().equals(key.watchable()) ? namesOnTheWay()
-                : Set.of(target.getFileName());
+                : target.getParent().equals(key.watchable()) ? Set.of(target.getFileName()) : Set.of();
         boolean concerns = false;
         for (WatchEvent<?> event : key.pollEvents()) {
             // events lost to an overflowing queue may have been the file's: read it again (an unchanged file is no change)

@@ -157,6 +157,28 @@ class ConfigWatcherTest {
         assertThat(changes.getFirst().routes().longContextThreshold()).isEqualTo(4000);
     }
 
+    /** A link pointed at a file in another directory is followed there: that file's later edits are reloaded too. */
+    @Test
+    void aSymlinkPointedElsewhereIsFollowedToItsNewDirectory(@TempDir Path first, @TempDir Path second)
+            throws IOException {
+        watcher.close();
+        Path before = Files.writeString(first.resolve("ccrouter.yaml"), "routes:\n  long_context_threshold: 1000\n");
+        Files.delete(file);
+        Files.createSymbolicLink(file, before);
+        watcher = ConfigWatcher.start(loader, ConfigLoader.Flags.NONE, file, loader.load(ConfigLoader.Flags.NONE),
+                changes::add, rejections::add, Duration.ofMillis(50));
+
+        Path after = Files.writeString(second.resolve("ccrouter.yaml"), "routes:\n  long_context_threshold: 2000\n");
+        Path relinked = Files.createSymbolicLink(dir.resolve(".ccrouter.yaml.new"), after);
+        Files.move(relinked, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        await().atMost(Duration.ofSeconds(10)).until(() -> changes.size() == 1);
+        assertThat(changes.getLast().routes().longContextThreshold()).isEqualTo(2000);
+
+        Files.writeString(after, "routes:\n  long_context_threshold: 3000\n");
+        await().atMost(Duration.ofSeconds(10)).until(() -> changes.size() == 2);
+        assertThat(changes.getLast().routes().longContextThreshold()).isEqualTo(3000);
+    }
+
     /** A Kubernetes ConfigMap volume: the file is a link through ..data, which an update swaps for another. */
     @Test
     void aConfigMapUpdateThatSwapsItsDataLinkIsReloaded() throws IOException {
