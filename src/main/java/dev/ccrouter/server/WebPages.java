@@ -15,8 +15,9 @@ import java.util.regex.Pattern;
 
 /**
  * The pages people open in a browser: the landing page at {@code /} with setup commands for this instance's URL, and
- * {@code /terms} and {@code /privacy}. The pages are assembled once, at the first request for any of them, from the
- * templates under {@code ccrouter/web/}; later requests only substitute their {@link InstanceUrl}. Not at start: the
+ * {@code /terms} and {@code /privacy}. The pages are assembled once (and again after a reload), at the first request
+ * for any of them, from the templates under {@code ccrouter/web/}; later requests only substitute their
+ * {@link InstanceUrl}. Not at start: the
  * templates' strings and the SHA-256 set-up of their policies were ≈ 1 MB of a fresh gateway's garbage, and with
  * Serial's fixed young generation every MB the start allocates stays resident until the first collection.
  */
