@@ -1,0 +1,73 @@
+package dev.ccrouter.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * Every YAML example the README and docs/ show is a configuration a user can copy: {@code ccrouter config check} takes
+ * it as it is, with its {@code ${VAR}}s set, as {@code serve} would.
+ */
+class DocumentedExamplesTest {
+    private static final Pattern YAML_BLOCK = Pattern.compile("```ya?ml\\n(.*?)```", Pattern.DOTALL);
+    private static final Pattern VARIABLE = Pattern.compile("\\$\\{([A-Z0-9_]+)}");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void everyYamlExampleInTheDocsPassesConfigCheck() throws IOException {
+        List<String> refused = new ArrayList<>();
+        int examples = 0;
+        for (Path doc : documents()) {
+            String text = Files.readString(doc);
+            Matcher block = YAML_BLOCK.matcher(text);
+            while (block.find()) {
+                examples++;
+                String where = doc + ":" + (text.substring(0, block.start()).lines().count() + 1);
+                Path file = Files.writeString(dir.resolve("example-" + examples + ".yaml"), block.group(1));
+                StringWriter err = new StringWriter();
+                int status = new CommandLine(new ConfigCommand(environment(block.group(1))))
+                        .setOut(new PrintWriter(new StringWriter())).setErr(new PrintWriter(err))
+                        .execute("check", file.toString());
+                if (status != 0) {
+                    refused.add(where + ": " + err.toString().strip());
+                }
+            }
+        }
+        assertThat(examples).isGreaterThanOrEqualTo(7);
+        assertThat(refused).as("YAML examples that ccrouter config check refuses").isEmpty();
+    }
+
+    private static List<Path> documents() throws IOException {
+        List<Path> documents = new ArrayList<>(List.of(Path.of("README.md")));
+        try (Stream<Path> docs = Files.list(Path.of("docs"))) {
+            docs.filter(path -> path.toString().endsWith(".md")).sorted().forEach(documents::add);
+        }
+        return documents;
+    }
+
+    /** HOME in the test's folder, and every variable the example names set to a key-like value. */
+    private Map<String, String> environment(String example) {
+        Map<String, String> env = new HashMap<>(Map.of("HOME", dir.toString()));
+        Matcher variable = VARIABLE.matcher(example);
+        while (variable.find()) {
+            env.put(variable.group(1), "example-" + variable.group(1).toLowerCase() + "-0123456789");
+        }
+        return env;
+    }
+}
