@@ -6,6 +6,7 @@ import dev.ccrouter.config.ConfigLoader;
 import dev.ccrouter.config.Settings;
 import dev.ccrouter.route.Router;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -59,7 +60,14 @@ final class ConfigCommand implements Runnable {
     int importCcr(@Parameters(arity = "0..1", paramLabel = "FILE") Path file) {
         Path source = file != null ? file : Path.of(env.getOrDefault("HOME", System.getProperty("user.home")),
                 ".claude-code-router", "config.json");
-        return print(warnings -> ConfigImport.fromClaudeCodeRouter(source, warnings));
+        return print(warnings -> {
+            // said here rather than as a missing CCROUTER_CONFIG / --config, which import-ccr does not read
+            if (!Files.exists(source)) {
+                throw new ConfigException("no claude-code-router config.json at " + source
+                        + (file == null ? " (name one: ccrouter config import-ccr path/to/config.json)" : ""));
+            }
+            return ConfigImport.fromClaudeCodeRouter(source, warnings);
+        });
     }
 
     /** Prints what the configuration code produces, its warnings on stderr; a bad configuration exits 2. */

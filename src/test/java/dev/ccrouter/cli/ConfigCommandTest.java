@@ -182,6 +182,19 @@ class ConfigCommandTest {
         assertThat(out.toString()).isEmpty();
     }
 
+    /** import-ccr reads no CCROUTER_CONFIG or --config: a missing file is said as what import-ccr looked for. */
+    @Test
+    void importCcrWithoutAClaudeCodeRouterFileSaysWhereItLookedAndHowToNameOne() {
+        assertThat(run(new ConfigCommand(Map.of("HOME", dir.toString())), "import-ccr")).isEqualTo(2);
+        assertThat(run(new ConfigCommand(Map.of("HOME", dir.toString())), "import-ccr", "ccr.json")).isEqualTo(2);
+
+        assertThat(err.toString()).isEqualTo("ccrouter: no claude-code-router config.json at "
+                + dir.resolve(".claude-code-router/config.json")
+                + " (name one: ccrouter config import-ccr path/to/config.json)\n"
+                + "ccrouter: no claude-code-router config.json at ccr.json\n");
+        assertThat(out.toString()).isEmpty();
+    }
+
     @Test
     void importCcrReadsTheDefaultLocation() throws IOException {
         Path ccr = Files.createDirectories(dir.resolve(".claude-code-router"));
