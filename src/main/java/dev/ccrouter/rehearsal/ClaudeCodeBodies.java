@@ -6,9 +6,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 
 /**
- * Request bodies shaped like Claude Code's (claude-code.md): a 3-block system with the attribution block, a
- * mid-conversation system message, 24 tools whose schemas carry {@code $schema}, a tool round trip, cache markers on
- * the last block. Deterministic, so the AOT training run and the benchmarks see the same bytes every run.
+ * Request bodies shaped like Claude Code's (docs/protocol.md, "What Claude Code sends"): a 3-block system with the
+ * attribution block, a mid-conversation system message, 24 tools whose schemas carry {@code $schema}, a tool round
+ * trip, cache markers on the last block. Deterministic, so the AOT training run and the benchmarks see the same bytes every run.
  */
 public final class ClaudeCodeBodies {
     private static final ObjectMapper JSON = new ObjectMapper();
