@@ -65,7 +65,16 @@ final class UsageTable {
     private static String[] line(String key, UsageTotals totals) {
         return new String[] {key, count(totals.requests()), count(totals.inputTokens()), count(totals.outputTokens()),
                 count(totals.cacheWriteTokens()), count(totals.cacheReadTokens()), count(totals.totalTokens()),
-                dollars(totals.costUsd()), percent(totals.cacheHitRatio()), dollars(totals.cacheSavingsUsd())};
+                cost(totals), percent(totals.cacheHitRatio()), dollars(totals.cacheSavingsUsd())};
+    }
+
+    /**
+     * The computed cost, or "-" for a line none of whose requests has one (a model without prices): $0.0000 there
+     * would read as free. A line only partly without prices shows what is known; the note under the table says the
+     * rest.
+     */
+    private static String cost(UsageTotals totals) {
+        return totals.unpricedRequests() > 0 && totals.costUsd().signum() == 0 ? "-" : dollars(totals.costUsd());
     }
 
     private static String format(String[] line, int[] widths) {
