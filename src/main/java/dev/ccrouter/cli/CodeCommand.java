@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
@@ -43,6 +44,8 @@ final class CodeCommand implements Callable<Integer> {
     static final int NOT_INSTALLED = 127;
     /** What a shell returns for a command it found but could not run. */
     static final int CANNOT_RUN = 126;
+    /** Claude Code's flags after which no conversation is left to resume or status line to show. */
+    private static final Set<String> ONE_SHOT = Set.of("-p", "--print", "-h", "--help", "-v", "--version");
     /**
      * Said after an interactive session: Claude Code's own parting advice, {@code claude --resume <id>}, would reach
      * Anthropic (or whatever the shell configures) rather than this gateway.
@@ -194,9 +197,12 @@ final class CodeCommand implements Callable<Integer> {
         }
     }
 
-    /** A session on the terminal, not a one-shot {@code -p} answer. */
+    /**
+     * A session on the terminal, not a one-shot {@code -p} answer, nor Claude Code's help or version, which it prints
+     * and exits on wherever the flag stands.
+     */
     private boolean interactive() {
-        return claudeArgs.stream().noneMatch(arg -> arg.equals("-p") || arg.equals("--print"));
+        return claudeArgs.stream().noneMatch(ONE_SHOT::contains);
     }
 
     private static int fail(PrintWriter err, String message, int exitCode) {

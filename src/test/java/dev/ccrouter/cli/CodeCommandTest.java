@@ -273,6 +273,19 @@ class CodeCommandTest {
     }
 
     @Test
+    void claudeCodesOwnHelpOrVersionIsNoSessionToResume() throws Exception {
+        runningGateway();
+        env.put("OPENROUTER_API_KEY", KEY);
+
+        for (List<String> args : List.of(List.of("--", "--help"), List.of("fix the bug", "-h"),
+                List.of("--", "--version"), List.of("--", "-v"))) {
+            assertThat(code(args.toArray(String[]::new))).isZero();
+            assertThat(err.toString()).as(String.join(" ", args)).isEmpty();
+        }
+        assertThat(claudeArgs()).containsExactly("-v");
+    }
+
+    @Test
     void ownHelpOnlyWhenItComesFirst() throws Exception {
         runningGateway();
         env.put("OPENROUTER_API_KEY", KEY);
