@@ -213,7 +213,12 @@ final class LocalGateway {
             // Ignored signals stay ignored across exec, and the JVM does not install its handlers for them.
             command.addAll(List.of("/bin/sh", "-c", "trap '' INT HUP TSTP; exec \"$@\"", "ccrouter-gateway"));
         }
-        String[] serve = {"-cp", absoluteClassPath(), Main.class.getName(),
+        // Started from the class path (so that its command line names Main, which is how a later command knows it),
+        // it reads no manifest: what the jar's manifest opens is opened here, the socket poll that notices a client
+        // leaving before its upstream answers (server/DepartureProbe) and sqlite-jdbc's native library without a
+        // warning in the log.
+        String[] serve = {"--add-opens=java.base/sun.nio.ch=ALL-UNNAMED", "--enable-native-access=ALL-UNNAMED",
+                "-cp", absoluteClassPath(), Main.class.getName(),
                 "serve", "--host", config.host(), "--port", String.valueOf(config.port())};
         if (BoundedHeap.chosen(env, new String[0])) {
             // a heap or collector chosen in JAVA_TOOL_OPTIONS or JDK_JAVA_OPTIONS is left alone, as a bare java -jar

@@ -11,7 +11,9 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,6 +21,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.regex.Matcher;
@@ -139,6 +142,36 @@ class BackgroundGatewayTest {
         assertThat(run(StopCommand::new)).isZero();
         assertThat(out).isEqualTo("ccrouter: no background gateway is running\n");
         assertThat(run(StatusCommand::new)).isEqualTo(BackgroundCommand.NOT_RUNNING);
+    }
+
+    /**
+     * The gateway {@code ccrouter start} and {@code ccrouter code} run notices a client that leaves while the upstream
+     * has not answered, as one started from the jar does: its JVM opens what the jar's manifest opens (the socket poll
+     * of server/DepartureProbe), though it is started from the class path, which reads no manifest.
+     */
+    @Test
+    void aClientThatLeavesBeforeTheUpstreamAnswersIsNoticedAtOnce() throws Exception {
+        assertThat(run(StartCommand::new)).as(err).isZero();
+        CountDownLatch asked = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        first.answer(FakeUpstream.held(asked, release, FakeUpstream.text("too late")));
+        Path log = dataDir.resolve("ccrouter.log");
+        try {
+            try (Socket client = new Socket("127.0.0.1", port)) {
+                byte[] body = BODY.getBytes(StandardCharsets.UTF_8);
+                client.getOutputStream().write(("POST /v1/messages HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                        + "Content-Type: application/json\r\nx-api-key: k\r\nContent-Length: " + body.length
+                        + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                client.getOutputStream().write(body);
+                client.getOutputStream().flush();
+                assertThat(asked.await(10, TimeUnit.SECONDS)).as("the upstream was asked").isTrue();
+            }
+            await("the departure in the access log, the upstream still silent").atMost(Duration.ofSeconds(5))
+                    .until(() -> Files.readString(log).contains("client_disconnected=true"));
+            assertThat(Files.readString(log)).contains(" status=499 ").doesNotContain("WARNING: A restricted method");
+        } finally {
+            release.countDown();
+        }
     }
 
     /**
