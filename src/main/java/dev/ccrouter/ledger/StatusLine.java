@@ -38,14 +38,23 @@ public final class StatusLine {
         StringBuilder line = new StringBuilder("ccrouter");
         if (sessionId != null) {
             UsageTotals session = store.session(sessionId);
-            line.append(" · session ").append(dollars(session.costUsd()))
+            line.append(" · session ").append(cost(session))
                     .append(" · ").append(tokens(session.totalTokens())).append(" tokens");
             if (session.cacheHitRatio() != null) {
                 line.append(" · cache ").append(session.cacheHitRatio().movePointRight(2)
                         .setScale(0, RoundingMode.HALF_EVEN).toPlainString()).append('%');
             }
         }
-        return line.append(" · today ").append(dollars(today.costUsd())).toString();
+        return line.append(" · today ").append(cost(today)).toString();
+    }
+
+    /**
+     * The computed cost, or "cost unknown" when none of the requests has one (a model without prices): $0.0000
+     * would read as free. Partly without prices, what is known.
+     */
+    private static String cost(UsageTotals totals) {
+        return totals.unpricedRequests() > 0 && totals.costUsd().signum() == 0 ? "cost unknown"
+                : dollars(totals.costUsd());
     }
 
     /** The line when the ledger's database cannot be read; its URL without the query, where a password may be. */

@@ -273,6 +273,18 @@ abstract class LedgerContract {
         }
     }
 
+    /** A session on a model without prices has no known cost: $0.0000 would read as free, as in the usage table. */
+    @Test
+    void statuslineSaysWhenNoCostIsKnown() throws Exception {
+        Clock afternoonDecember2 = Clock.fixed(Instant.parse("2026-12-02T15:00:00Z"), ZoneOffset.UTC);
+        try (Ledger ledger = seeded()) {
+            LedgerCli.Result result = LedgerCli.statusline(ledger.settings(), "{\"session_id\":\"s-3\"}",
+                    afternoonDecember2);
+            assertThat(result.out())
+                    .isEqualTo("ccrouter · session cost unknown · 150 tokens · cache 0% · today cost unknown\n");
+        }
+    }
+
     @Test
     void aFreshDatabaseIsMigratedAndItsHistoryThenSaysCurrent() throws Exception {
         LedgerSettings settings = freshLedger();
