@@ -77,7 +77,13 @@ class LauncherTest {
                       System.out.println("jar ran: " + String.join(" ", a) + " on Java " + Runtime.version().feature());
                       if (a.length > 0 && a[0].equals("statusline")) System.out.print("stdin: " + new String(System.in.readAllBytes())); } }' \\
                       > target/Said.java
-                    "$JAVA_HOME/bin/javac" -d target/classes target/Said.java
+                    # the start-up cache's training stand-in: like the real one, it fails on a gateway setting of
+                    # the user's (here, any at all)
+                    printf '%s' 'package dev.ccrouter.training; public class AotTraining {
+                      public static void main(String[] a) { if (System.getenv().keySet().stream().anyMatch(name ->
+                      name.startsWith("CCROUTER_") || name.equals("OPENROUTER_BASE_URL"))) System.exit(1); } }' \
+                      > target/AotTraining.java
+                    "$JAVA_HOME/bin/javac" -d target/classes target/Said.java target/AotTraining.java
                     "$JAVA_HOME/bin/jar" --create --file target/new.jar --main-class Said -C target/classes .
                     # written over the jar that is there, in place, as Maven's archiver writes it
                     cat target/new.jar > target/ccrouter.jar && rm target/new.jar ;;
@@ -165,6 +171,26 @@ class LauncherTest {
         assertThat(failed.output()).contains("COMPILATION ERROR").doesNotContain("jar ran");
         assertThat(Files.readAllBytes(jar)).isEqualTo(built);
         assertThat(checkout.resolve("target/ccrouter.jar.replaced")).doesNotExist();
+    }
+
+    /**
+     * The start-up cache is trained once per build whatever the user's settings: the training runs a gateway of its
+     * own, which a configuration file of the user's (one whose variables this shell lacks, one with auth.keys) or a
+     * ledger URL failed, and a failed training was tried again, for seconds, at every launch.
+     */
+    @Test
+    void theStartUpCacheIsTrainedOnceWhateverTheUsersGatewaySettings() throws Exception {
+        Map<String, String> settings = Map.of("CCROUTER_CONFIG", root.resolve("absent.yaml").toString(),
+                "OPENROUTER_BASE_URL", "http://127.0.0.1:9/v1", "CCROUTER_LEDGER_URL", "jdbc:postgresql://db/x");
+        Run first = launch(settings, "", "version");
+        org.junit.jupiter.api.Assumptions.assumeTrue(first.output().contains("training the start-up cache"),
+                "a JDK 25+ trains an ahead-of-time cache");
+
+        Run second = launch(settings, "", "version");
+
+        assertThat(checkout.resolve("target/ccrouter.aot")).exists();
+        assertThat(second.output()).as("a cache trained once per build").doesNotContain("training")
+                .contains("jar ran: version");
     }
 
     /** A source edited after the jar was built (its time set ahead: the file system's clock may be coarse). */
