@@ -1,10 +1,13 @@
 package dev.ccrouter.cli;
 
+import dev.ccrouter.config.AuthSettings;
 import java.net.URI;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The environment {@code ccrouter code} gives Claude Code: the caller's, pointed at the local gateway.
@@ -27,6 +30,9 @@ final class ClaudeEnvironment {
             "ANTHROPIC_SMALL_FAST_MODEL");
     private static final List<String> KEY_VARIABLES = List.of("OPENROUTER_API_KEY", "ANTHROPIC_AUTH_TOKEN",
             "ANTHROPIC_API_KEY");
+    /** Where a gateway key is looked for: Claude Code's own variables first, as they name a key for it. */
+    private static final List<String> GATEWAY_KEY_VARIABLES = List.of("ANTHROPIC_AUTH_TOKEN", "ANTHROPIC_API_KEY",
+            "OPENROUTER_API_KEY");
 
     private ClaudeEnvironment() {
     }
@@ -40,6 +46,27 @@ final class ClaudeEnvironment {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * Behind {@code auth.keys}, which refuses any other key: the first of the variables Claude Code's key may come
+     * from that holds one of the gateway's keys.
+     */
+    static Optional<String> gatewayKey(Map<String, String> env, AuthSettings auth) {
+        Set<String> keys = auth.keys().stream().map(AuthSettings.ClientKey::key).collect(Collectors.toSet());
+        for (String name : GATEWAY_KEY_VARIABLES) {
+            String value = env.get(name);
+            if (value != null && keys.contains(value.strip())) {
+                return Optional.of(value.strip());
+            }
+        }
+        return Optional.empty();
+    }
+
+    static String noGatewayKey(Map<String, String> env) {
+        return "this gateway takes only its own keys (auth.keys in " + env.get("CCROUTER_CONFIG") + "), and none is in "
+                + "ANTHROPIC_AUTH_TOKEN, ANTHROPIC_API_KEY or OPENROUTER_API_KEY: export ANTHROPIC_AUTH_TOKEN=<one of "
+                + "them> and run this again";
     }
 
     static Map<String, String> forGateway(Map<String, String> inherited, URI gateway, String key) {

@@ -32,8 +32,9 @@ import sun.misc.SignalHandler;
                 + "starting one in the background when none answers.",
                 "Every argument goes to claude: ccrouter code -p \"explain this repo\" --model sonnet.",
                 "Claude Code's own help: ccrouter code -- --help.",
-                "Key: OPENROUTER_API_KEY (else ANTHROPIC_AUTH_TOKEN or ANTHROPIC_API_KEY). Models: the gateway's "
-                        + "mapping (CCROUTER_MODEL_OPUS/SONNET/HAIKU) or claude's --model.",
+                "Key: OPENROUTER_API_KEY (else ANTHROPIC_AUTH_TOKEN or ANTHROPIC_API_KEY); with auth.keys, the one "
+                        + "of them that holds a gateway key. Models: the gateway's mapping "
+                        + "(CCROUTER_MODEL_OPUS/SONNET/HAIKU) or claude's --model.",
                 "Claude Code: CCROUTER_CLAUDE_BIN, else claude on the PATH. A started gateway logs to "
                         + "<data dir>/ccrouter.log and keeps its pid in <data dir>/ccrouter.pid; one started earlier "
                         + "with another upstream or model mapping is restarted. ccrouter stop stops it.",
@@ -118,6 +119,12 @@ final class CodeCommand implements Callable<Integer> {
             config = new ConfigLoader(env).load(ConfigLoader.Flags.NONE);
         } catch (ConfigException e) {
             return fail(err, e.getMessage(), 2);
+        }
+        if (config.auth().required()) {
+            key = ClaudeEnvironment.gatewayKey(env, config.auth());
+            if (key.isEmpty()) {
+                return fail(err, ClaudeEnvironment.noGatewayKey(env), 2);
+            }
         }
 
         LocalGateway gateway = new LocalGateway(config, env);

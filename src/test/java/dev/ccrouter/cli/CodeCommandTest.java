@@ -304,6 +304,34 @@ class CodeCommandTest {
         assertThat(claudeEnv()).contains("ANTHROPIC_AUTH_TOKEN=" + key + "\n", "ANTHROPIC_API_KEY=\n");
     }
 
+    /**
+     * Behind {@code auth.keys} the gateway refuses the OpenRouter key (401 on every call): Claude Code gets the
+     * gateway key the environment holds, and without one ccrouter code says so before anything starts.
+     */
+    @Test
+    void behindGatewayKeysClaudeCodeGetsAGatewayKeyNotTheOpenRouterKey() throws Exception {
+        runningGateway();
+        Path config = Files.writeString(dir.resolve("ccrouter.yaml"), """
+                auth:
+                  keys: ["${TEAM_KEY}", {name: ci, key: "${CI_KEY}"}]
+                providers:
+                  - name: openrouter
+                    preset: openrouter
+                    api_keys: ["${OPENROUTER_API_KEY}"]
+                """);
+        env.putAll(Map.of("CCROUTER_CONFIG", config.toString(), "OPENROUTER_API_KEY", KEY,
+                "TEAM_KEY", "gw-team-0123456789", "CI_KEY", "gw-ci-0123456789"));
+
+        assertThat(code("-p", "hi")).isEqualTo(2);
+        assertThat(err.toString()).isEqualTo("ccrouter: this gateway takes only its own keys (auth.keys in " + config
+                + "), and none is in ANTHROPIC_AUTH_TOKEN, ANTHROPIC_API_KEY or OPENROUTER_API_KEY: export "
+                + "ANTHROPIC_AUTH_TOKEN=<one of them> and run this again\n");
+
+        env.put("ANTHROPIC_API_KEY", "gw-ci-0123456789");
+        assertThat(code("-p", "hi")).as(() -> err.toString()).isZero();
+        assertThat(claudeEnv()).contains("ANTHROPIC_AUTH_TOKEN=gw-ci-0123456789\n", "ANTHROPIC_API_KEY=\n");
+    }
+
     @Test
     void missingClaudeIsSaidPlainlyWithTheShellsNotFoundStatus() throws Exception {
         env.put("PATH", Files.createDirectories(dir.resolve("empty")).toString());
