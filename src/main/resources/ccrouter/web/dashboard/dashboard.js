@@ -7,6 +7,8 @@
   var charts = {};
 
   function dollars(value) { return value == null ? '–' : '$' + Number(value).toFixed(4); }
+  // A group none of whose requests has a computed cost (a model without prices): '–', not $0.0000 as if free.
+  function cost(group) { return group.unpriced_requests && Number(group.cost_usd) === 0 ? '–' : dollars(group.cost_usd); }
   function percent(ratio) { return ratio == null ? '–' : (ratio * 100).toFixed(1) + '%'; }
   function count(value) { return Number(value).toLocaleString('en-US'); }
   function daySeconds(date) { return Date.parse(date + 'T00:00:00Z') / 1000; }
@@ -99,12 +101,12 @@
     data.models.forEach(function (m) {
       var bar = document.createElement('span');
       bar.style.width = (top > 0 ? Number(m.cost_usd) / top * 100 : 0) + '%';
-      row(models, [m.model, count(m.requests), count(m.total_tokens), dollars(m.cost_usd), bar]);
+      row(models, [m.model, count(m.requests), count(m.total_tokens), cost(m), bar]);
     });
     var sessions = document.getElementById('sessions');
     clear(sessions);
     data.sessions.forEach(function (s) {
-      row(sessions, [s.session_id, count(s.requests), count(s.total_tokens), percent(s.cache_hit_ratio), dollars(s.cost_usd)]);
+      row(sessions, [s.session_id, count(s.requests), count(s.total_tokens), percent(s.cache_hit_ratio), cost(s)]);
     });
     var recent = document.getElementById('recent');
     clear(recent);

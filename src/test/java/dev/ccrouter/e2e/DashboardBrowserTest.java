@@ -96,6 +96,9 @@ class DashboardBrowserTest {
         assertThat(page.dom()).contains("<td>" + SeededLedger.SONNET + "</td><td>2</td><td>55,500</td><td>$0.0515</td>",
                 "<td>s-1</td><td>2</td><td>55,500</td><td>87.3%</td><td>$0.0515</td>",
                 "<td>429 rate_limit_error</td>");
+        // a model without prices, and its session: no known cost, not $0.0000 as if free
+        assertThat(page.dom()).contains("<td>unknown/model</td><td>1</td><td>150</td><td>–</td>",
+                "<td>s-3</td><td>1</td><td>150</td><td>0.0%</td><td>–</td>");
 
         HeadlessChromium.Rendered deepseek = chromium.render(
                 gateway.baseUrl() + "/dashboard" + WINDOW + "&model=deepseek/deepseek-chat", WAIT_FOR_DATA);
