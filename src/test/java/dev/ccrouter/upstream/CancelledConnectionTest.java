@@ -35,12 +35,7 @@ class CancelledConnectionTest {
             Thread.ofVirtual().start(() -> {
                 try (Socket socket = server.accept()) {
                     InputStream in = socket.getInputStream();
-                    StringBuilder head = new StringBuilder();
-                    int b;
-                    while (!head.toString().endsWith("\r\n\r\n") && (b = in.read()) >= 0) {
-                        head.append((char) b);
-                    }
-                    in.readNBytes(2); // the body, {}
+                    RawRequests.readPostOfEmptyObject(in);
                     socket.getOutputStream().write(ANSWER.getBytes(StandardCharsets.US_ASCII)); // head and body at once
                     socket.getOutputStream().flush();
                     in.read(); // until the client closes

@@ -65,12 +65,7 @@ class InterimResponseTest {
                 while (!server.isClosed()) {
                     try (Socket socket = server.accept()) {
                         InputStream in = socket.getInputStream();
-                        StringBuilder head = new StringBuilder();
-                        int b;
-                        while (!head.toString().endsWith("\r\n\r\n") && (b = in.read()) >= 0) {
-                            head.append((char) b);
-                        }
-                        in.readNBytes(2); // the body, {}
+                        RawRequests.readPostOfEmptyObject(in);
                         requests.incrementAndGet();
                         OutputStream out = socket.getOutputStream();
                         out.write(answer.getBytes(StandardCharsets.US_ASCII));

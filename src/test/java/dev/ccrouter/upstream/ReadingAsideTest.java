@@ -34,7 +34,7 @@ class ReadingAsideTest {
         try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             Thread.ofVirtual().start(() -> {
                 try (Socket socket = server.accept()) {
-                    readRequest(socket.getInputStream());
+                    RawRequests.readPostOfEmptyObject(socket.getInputStream());
                     byte[] events = EVENTS.getBytes(StandardCharsets.US_ASCII);
                     socket.getOutputStream().write(("HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\n"
                             + "transfer-encoding: chunked\r\n\r\n" + Integer.toHexString(events.length) + "\r\n"
@@ -66,14 +66,5 @@ class ReadingAsideTest {
                 done.countDown();
             }
         }
-    }
-
-    private static void readRequest(InputStream in) throws java.io.IOException {
-        StringBuilder head = new StringBuilder();
-        int b;
-        while (!head.toString().endsWith("\r\n\r\n") && (b = in.read()) >= 0) {
-            head.append((char) b);
-        }
-        in.readNBytes(2); // the body, {}
     }
 }
