@@ -56,12 +56,17 @@ class ConfigWatcherTest {
      */
     @Test
     void otherFilesWrittenInTheDirectoryMeanwhileDoNotPutTheReloadOff() throws Exception {
+        changeWhileTheLogIsBusy(file, 2000);
+    }
+
+    /** Writes a new threshold into {@code written} while a busy log is written beside it; the change must arrive. */
+    private void changeWhileTheLogIsBusy(Path written, int threshold) throws Exception {
         Thread writer = busyLog(dir.resolve("ccrouter.log"));
         try {
-            Files.writeString(file, "routes:\n  long_context_threshold: 2000\n");
+            Files.writeString(written, "routes:\n  long_context_threshold: " + threshold + "\n");
             await().atMost(Duration.ofSeconds(5)).until(() -> !changes.isEmpty());
             assertThat(writer.isAlive()).as("the log was still being written when the change arrived").isTrue();
-            assertThat(changes.getFirst().routes().longContextThreshold()).isEqualTo(2000);
+            assertThat(changes.getFirst().routes().longContextThreshold()).isEqualTo(threshold);
         } finally {
             writer.interrupt();
             writer.join();
@@ -212,16 +217,7 @@ class ConfigWatcherTest {
         Files.createSymbolicLink(file, target);
         watcher = ConfigWatcher.start(loader, ConfigLoader.Flags.NONE, file, loader.load(ConfigLoader.Flags.NONE),
                 changes::add, rejections::add, Duration.ofMillis(50));
-        Thread writer = busyLog(dir.resolve("ccrouter.log"));
-        try {
-            Files.writeString(target, "routes:\n  long_context_threshold: 4000\n");
-            await().atMost(Duration.ofSeconds(5)).until(() -> !changes.isEmpty());
-            assertThat(writer.isAlive()).as("the log was still being written when the change arrived").isTrue();
-            assertThat(changes.getFirst().routes().longContextThreshold()).isEqualTo(4000);
-        } finally {
-            writer.interrupt();
-            writer.join();
-        }
+        changeWhileTheLogIsBusy(target, 4000);
     }
 
     @Test
