@@ -59,6 +59,17 @@ class ConfigWatcherTest {
         changeWhileTheLogIsBusy(file, 2000);
     }
 
+    /** Makes the watched file a symlink to {@code target} (written with a threshold of 1000) and watches it afresh. */
+    private Path watchALinkTo(Path target) throws IOException {
+        watcher.close();
+        Files.writeString(target, "routes:\n  long_context_threshold: 1000\n");
+        Files.delete(file);
+        Files.createSymbolicLink(file, target);
+        watcher = ConfigWatcher.start(loader, ConfigLoader.Flags.NONE, file, loader.load(ConfigLoader.Flags.NONE),
+                changes::add, rejections::add, Duration.ofMillis(50));
+        return target;
+    }
+
     /** Writes a new threshold into {@code written} while a busy log is written beside it; the change must arrive. */
     private void changeWhileTheLogIsBusy(Path written, int threshold) throws Exception {
         Thread writer = busyLog(dir.resolve("ccrouter.log"));
@@ -149,13 +160,7 @@ class ConfigWatcherTest {
     /** A configuration symlinked from elsewhere (a dotfiles checkout) is edited in the directory it lives in. */
     @Test
     void aFileSymlinkedFromAnotherDirectoryIsReloadedWhenItsTargetChanges(@TempDir Path elsewhere) throws IOException {
-        watcher.close();
-        Path target = Files.writeString(elsewhere.resolve("dotfiles-ccrouter.yaml"),
-                "routes:\n  long_context_threshold: 1000\n");
-        Files.delete(file);
-        Files.createSymbolicLink(file, target);
-        watcher = ConfigWatcher.start(loader, ConfigLoader.Flags.NONE, file, loader.load(ConfigLoader.Flags.NONE),
-                changes::add, rejections::add, Duration.ofMillis(50));
+        Path target = watchALinkTo(elsewhere.resolve("dotfiles-ccrouter.yaml"));
 
         Files.writeString(target, "routes:\n  long_context_threshold: 4000\n");
         await().atMost(Duration.ofSeconds(10)).until(() -> !changes.isEmpty());
@@ -210,13 +215,7 @@ class ConfigWatcherTest {
      */
     @Test
     void aSymlinkedFileBesideABusyLogIsReloadedWhileTheLogIsWritten(@TempDir Path elsewhere) throws Exception {
-        watcher.close();
-        Path target = Files.writeString(elsewhere.resolve("dotfiles-ccrouter.yaml"),
-                "routes:\n  long_context_threshold: 1000\n");
-        Files.delete(file);
-        Files.createSymbolicLink(file, target);
-        watcher = ConfigWatcher.start(loader, ConfigLoader.Flags.NONE, file, loader.load(ConfigLoader.Flags.NONE),
-                changes::add, rejections::add, Duration.ofMillis(50));
+        Path target = watchALinkTo(elsewhere.resolve("dotfiles-ccrouter.yaml"));
         changeWhileTheLogIsBusy(target, 4000);
     }
 
