@@ -155,6 +155,11 @@ public final class ChatStreamTranslator {
             if (choice.path("index").asInt(0) != 0) {
                 continue;
             }
+            if (chunkUsage == null && choice.get("usage") instanceof ObjectNode choiceUsage) {
+                // Moonshot puts the stream's usage on the finish chunk's choice; at the top only in a trailing chunk,
+                // when it sends one. Read there, the bill would be an estimate.
+                usage = choiceUsage;
+            }
             onDelta(choice.path("delta"));
             JsonNode reason = choice.get("finish_reason");
             // Ollama and some GLM routes send "" on every chunk but the last where OpenAI sends null: not a finish.
