@@ -501,8 +501,13 @@ public final class ChatStreamTranslator {
         // Some servers send fragments without index: they belong with the latest call (a new id at that index starts a
         // new call, as it does for servers that reuse index 0 for parallel calls).
         int index = fragment.path("index").isIntegralNumber() ? fragment.get("index").asInt() : Math.max(latestIndex, 0);
+        JsonNode function = fragment.path("function");
+        String name = function.path("name").asText("");
+        JsonNode argumentsNode = function.path("arguments");
+        String arguments = argumentsNode.isObject() ? argumentsNode.toString() : argumentsNode.asText("");
         ToolCall call = toolCallsByIndex.get(index);
-        if (call == null || id != null && !id.isEmpty() && call.id != null && !call.id.equals(id)) {
+        if (call == null || id != null && !id.isEmpty() && call.id != null && !call.id.equals(id)
+                || startsAnotherCall(call, id, name, arguments)) {
             call = new ToolCall(id);
             toolCalls.add(call);
             toolCallsByIndex.put(index, call);
@@ -510,19 +515,26 @@ public final class ChatStreamTranslator {
         } else if (call.id == null && id != null && !id.isEmpty()) {
             call.id = id;
         }
-        JsonNode function = fragment.path("function");
-        String name = function.path("name").asText("");
         if (call.name == null && !name.isEmpty()) {
             call.name = name;
         }
-        JsonNode argumentsNode = function.path("arguments");
-        String arguments = argumentsNode.isObject() ? argumentsNode.toString() : argumentsNode.asText("");
         call.arguments.append(arguments);
         outputChars += arguments.length();
         String thoughtSignature = fragment.path("extra_content").path("google").path("thought_signature").asText("");
         if (!thoughtSignature.isEmpty()) {
             call.thoughtSignature = thoughtSignature;
         }
+    }
+
+    /**
+     * A fragment without an id of the call's that names a function and brings arguments, at the index of a call already
+     * named whose arguments are complete, is the next call: servers that put parallel calls all at index 0 without
+     * ids send them so, each whole. Joined, the calls' arguments would be {@code {…}{…}}, and neither call would run.
+     * A server that repeats the name on every fragment of one call does so while its arguments are incomplete.
+     */
+    private boolean startsAnotherCall(ToolCall call, String id, String name, String arguments) {
+        return !name.isEmpty() && !arguments.isEmpty() && call.name != null
+                && (id == null || id.isEmpty() || !id.equals(call.id)) && toolArguments.isCompleteObject(call.arguments);
     }
 
     private void finish() {

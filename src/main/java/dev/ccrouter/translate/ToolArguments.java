@@ -42,6 +42,12 @@ final class ToolArguments {
         return invalid;
     }
 
+    /** Whether the arguments gathered so far are one whole JSON object, as they are once a call is complete. */
+    boolean isCompleteObject(CharSequence raw) {
+        String text = raw.toString().strip();
+        return text.endsWith("}") && tryParse(text) instanceof ObjectNode;
+    }
+
     /** An object as is; a JSON string that itself holds an object (double-encoded arguments) unwrapped. */
     private ObjectNode asObject(JsonNode node) {
         if (node instanceof ObjectNode object) {
