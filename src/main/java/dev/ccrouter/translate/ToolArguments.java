@@ -30,7 +30,13 @@ final class ToolArguments {
         if (text.isEmpty()) {
             return json.createObjectNode();
         }
-        ObjectNode parsed = asObject(tryParse(text));
+        JsonNode value = tryParse(text);
+        if (value != null && value.isNull()) {
+            // No arguments, said as JSON null: vLLM's tool parsers write a model's "arguments": null (or none at all)
+            // through json.dumps, as the string "null".
+            return json.createObjectNode();
+        }
+        ObjectNode parsed = asObject(value);
         if (parsed == null) {
             parsed = asObject(tryParse(repair(stripCodeFence(text))));
         }

@@ -20,6 +20,8 @@ class ToolArgumentsTest {
                 Arguments.of("null", null, "{}"),
                 Arguments.of("whitespace", " \n\t ", "{}"),
                 Arguments.of("empty object", "{}", "{}"),
+                Arguments.of("JSON null: a call without arguments (vLLM's parsers write None as \"null\")", "null", "{}"),
+                Arguments.of("JSON null with whitespace", " null\n", "{}"),
                 Arguments.of("code fence with language", "```json\n{\"a\": 1}\n```", "{\"a\":1}"),
                 Arguments.of("code fence without language", "```\n{\"a\": 1}\n```\n", "{\"a\":1}"),
                 Arguments.of("code fence and trailing comma", "```json\n{\"a\": 1,}\n```", "{\"a\":1}"),
