@@ -178,7 +178,8 @@ public final class UpstreamErrors {
         boolean overloaded = switch (code) {
             case "429", "502", "503", "529", "rate_limit_exceeded", "overloaded", "server_overloaded" -> true;
             default -> errorType.equals("provider_overloaded") || errorType.equals("provider_unavailable")
-                    || errorType.equals("rate_limit_exceeded");
+                    || errorType.equals("rate_limit_exceeded")
+                    || providerType(error) == ErrorType.OVERLOADED; // Moonshot's engine, Z.ai's 1312, as before a stream
         };
         return AnthropicError.of(overloaded ? ErrorType.OVERLOADED : ErrorType.API, truncate(message));
     }
