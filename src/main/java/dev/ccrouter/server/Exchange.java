@@ -4,6 +4,8 @@ import dev.ccrouter.api.anthropic.AnthropicError;
 import dev.ccrouter.billing.Bill;
 import dev.ccrouter.billing.GenerationLookups;
 import dev.ccrouter.upstream.Cancellation;
+import java.util.List;
+import java.util.Objects;
 
 /**
  * What happened to one {@code /v1/messages} request, filled in as it goes; read by the access log. Holds no key but
@@ -47,5 +49,26 @@ final class Exchange {
     Exchange(String requestId, long startNanos) {
         this.requestId = requestId;
         this.startNanos = startNanos;
+    }
+
+    /**
+     * Takes {@code keys} (nulls skipped) out of what the client chose and the access log, the ledger and the metrics
+     * keep: a client that pastes its key into {@code model} has it passed on as the upstream model (and in the
+     * provider's label) too. A key of any shape, not only the {@code sk-…} ones {@link SecretRedaction#withoutKeys}
+     * knows without the key at hand. Only the model is searched: the other two hold a key only through it.
+     */
+    void keepOut(List<String> keys) {
+        for (int i = 0; i < keys.size(); i++) {
+            String key = keys.get(i);
+            if (i > 0 && Objects.equals(key, keys.get(i - 1))) {
+                continue; // the client's key, forwarded: the same key twice
+            }
+            String shown = SecretRedaction.withoutKey(model, key);
+            if (shown != model) { // the text itself when it holds none of the key
+                model = shown;
+                upstreamModel = SecretRedaction.withoutKey(upstreamModel, key);
+                provider = SecretRedaction.withoutKey(provider, key);
+            }
+        }
     }
 }

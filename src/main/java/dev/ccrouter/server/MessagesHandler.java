@@ -167,6 +167,7 @@ final class MessagesHandler implements Handler {
                 errors.send(res, SecretRedaction.redact(failure.error, secrets), exchange.requestId);
             }
         } finally {
+            exchange.keepOut(secrets);
             accessLog.log(exchange);
             if (body != null) { // answered and logged: nothing reads its tree any more
                 bodies.giveBack(body);

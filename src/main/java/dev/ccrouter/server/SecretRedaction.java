@@ -100,6 +100,36 @@ final class SecretRedaction {
         return text;
     }
 
+    /**
+     * The text with the key replaced, or {@value #REDACTED} in its place when a run of the key would remain: for what
+     * is logged and stored of a client's own words (a key pasted into {@code model}). Text holding no
+     * {@value #RUN}-character run of the key, every model name, is returned as it is without allocating.
+     */
+    static String withoutKey(String text, String key) {
+        if (text == null || key == null || key.length() < MIN_SECRET_LENGTH || !sharesARun(text, key)) {
+            return text;
+        }
+        String redacted = redactOrNull(text, key);
+        return redacted == null ? REDACTED : redacted;
+    }
+
+    /**
+     * Whether the text holds {@value #RUN} consecutive characters of the key in any case, as it is: run for every
+     * request's model name, so without allocating, and comparing a run only where its first character matches.
+     */
+    private static boolean sharesARun(String text, String key) {
+        int run = Math.min(RUN, key.length());
+        for (int i = 0; i + run <= text.length(); i++) {
+            char first = Character.toLowerCase(text.charAt(i));
+            for (int j = 0; j + run <= key.length(); j++) {
+                if (Character.toLowerCase(key.charAt(j)) == first && text.regionMatches(true, i, key, j, run)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     private static String replaceIgnoringCase(String text, String secret) {
         return Pattern.compile(Pattern.quote(secret), Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE)
                 .matcher(text).replaceAll(Matcher.quoteReplacement(REDACTED));

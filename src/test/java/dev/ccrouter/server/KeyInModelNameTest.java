@@ -1,0 +1,96 @@
+package dev.ccrouter.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import dev.ccrouter.config.LedgerSettings;
+import dev.ccrouter.ledger.LedgerDatabase;
+import dev.ccrouter.ledger.LedgerEntry;
+import dev.ccrouter.ledger.LedgerStore;
+import dev.ccrouter.testing.FakeUpstream;
+import dev.ccrouter.testing.RunningGateway;
+import dev.ccrouter.testing.SseCapture;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A client that pastes its own key into the {@code model} field (ANTHROPIC_MODEL set to the key) finds it in no log
+ * line, no ledger row and no metrics label, whatever the key's shape: not only {@code sk-…} keys, but Google's
+ * {@code AIza…}, Groq's {@code gsk_…}, xAI's {@code xai-…} and a gateway key of any shape.
+ */
+class KeyInModelNameTest {
+    FakeUpstream upstream;
+    RunningGateway gateway;
+    ListAppender<ILoggingEvent> lines;
+    Level rootLevel;
+
+    @BeforeEach
+    void start() {
+        lines = new ListAppender<>();
+        lines.start();
+        Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        rootLevel = root.getLevel();
+        root.setLevel(Level.ALL);
+        root.addAppender(lines);
+        upstream = FakeUpstream.start();
+        gateway = RunningGateway.start(upstream);
+    }
+
+    @AfterEach
+    void stop() {
+        gateway.close();
+        upstream.close();
+        Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        root.detachAppender(lines);
+        root.setLevel(rootLevel);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"AIzaSyPLANTED3kQ9vX2mB7nR4tW8yZ1cF6hJ0", "gsk_PLANTEDb2c4d6e8f0a1c3e5g7i9k1m3o5q7",
+            "xai-PLANTED8d1e4b7c0f3a6d9e2b5c8f1a4d7e0b3c6f9a2d5"})
+    void aPastedKeyOfAnyShapeIsInNoLogLineLedgerRowOrMetricsLabel(String key) throws Exception {
+        upstream.answer(FakeUpstream.json(200, """
+                {"id":"gen-1","object":"chat.completion","model":"some/model",
+                 "choices":[{"index":0,"finish_reason":"stop","message":{"role":"assistant","content":"ok"}}],
+                 "usage":{"prompt_tokens":10,"completion_tokens":2}}"""));
+        HttpResponse<String> response = SseCapture.post(gateway.baseUrl() + "/v1/messages",
+                "{\"model\":\"" + key + "\",\"max_tokens\":100,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}",
+                "x-api-key", key);
+        String requestId = response.headers().firstValue("request-id").orElseThrow();
+        String planted = key.substring(4).toLowerCase(Locale.ROOT);
+
+        LedgerStore ledger = new LedgerStore(() -> LedgerDatabase.connect(LedgerSettings.defaults(gateway.dataDir())));
+        await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> ledger.count() == 1);
+        List<LedgerEntry> rows = new ArrayList<>();
+        ledger.forEach(null, null, rows::add);
+        assertThat(rows).singleElement().satisfies(row -> {
+            assertThat(row.requestId()).isEqualTo(requestId);
+            assertThat(row.requestedModel()).isEqualTo("[redacted]");
+            assertThat(String.valueOf(row.upstreamModel())).doesNotContainIgnoringCase(planted);
+            assertThat(row.toString()).doesNotContainIgnoringCase(planted);
+        });
+
+        String scrape = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(gateway.baseUrl() + "/metrics"))
+                .build(), HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(scrape).contains("ccrouter_requests_total").doesNotContainIgnoringCase(planted);
+
+        assertThat(lines.list).map(ILoggingEvent::getFormattedMessage)
+                .anyMatch(line -> line.startsWith(requestId + " status=" + response.statusCode() + " model=[redacted] "))
+                .noneMatch(line -> line.toLowerCase(Locale.ROOT).contains(planted));
+    }
+}
