@@ -91,7 +91,14 @@ public final class GenerationLookups implements AutoCloseable {
 
         @Override
         public String toString() {
-            return "Lookup[" + url + "]"; // never the key
+            return "Lookup[" + shownUrl() + "]"; // never the key
+        }
+
+        /** The URL for logs: never the user information (a proxy's password) a base URL may carry before its host. */
+        String shownUrl() {
+            String authority = url.getRawAuthority();
+            return url.getScheme() + "://" + authority.substring(authority.lastIndexOf('@') + 1) + url.getRawPath()
+                    + (url.getRawQuery() == null ? "" : "?" + url.getRawQuery());
         }
     }
 
@@ -159,7 +166,7 @@ public final class GenerationLookups implements AutoCloseable {
         if (worthAnotherTry && attempt + 1 < waits.size() && !closed) {
             schedule(one, attempt + 1);
         } else {
-            LOG.debug("usage of the cut-off stream at {} not known after {} tries: {}", one.lookup.url(), attempt + 1,
+            LOG.debug("usage of the cut-off stream at {} not known after {} tries: {}", one.lookup.shownUrl(), attempt + 1,
                     outcome);
             one.settle(null);
         }

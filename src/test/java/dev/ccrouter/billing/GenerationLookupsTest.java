@@ -3,6 +3,10 @@ package dev.ccrouter.billing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.ccrouter.api.anthropic.CacheTtls;
 import dev.ccrouter.testing.FakeUpstream;
 import java.net.URI;
@@ -18,6 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /**
  * A lookup ends exactly once — with the bill, or without one after its last try, after an answer that will not
@@ -140,6 +145,34 @@ class GenerationLookupsTest {
         }
         assertThat(second.ends.get()).isZero(); // the caller records it at once; no callback runs
         await().atMost(Duration.ofSeconds(1)).until(() -> first.ends.get() == 1);
+    }
+
+    /** A proxy's password in the provider's base URL is in no line the lookups log, at any level. */
+    @Test
+    void aPasswordInTheBaseUrlIsNotLogged() throws Exception {
+        ListAppender<ILoggingEvent> lines = new ListAppender<>();
+        lines.start();
+        Logger logger = (Logger) LoggerFactory.getLogger(GenerationLookups.class);
+        Level level = logger.getLevel();
+        logger.setLevel(Level.ALL);
+        logger.addAppender(lines);
+        try {
+            URI proxied = URI.create(upstream.baseUrl().replace("http://", "http://proxyuser:PLANTEDpw-4e9a1c@"));
+            GenerationLookups.Lookup lookup = GenerationLookups.Lookup.of(proxied, "gen-p", "Authorization",
+                    "Bearer sk-or-provider", CacheTtls.NONE, null, false);
+            Outcome outcome = new Outcome(); // the fake answers 404 to every lookup
+            try (GenerationLookups lookups = new GenerationLookups(timers, QUICK, 10)) {
+                lookups.lookUp(lookup, outcome::found, outcome::unknown);
+                assertThat(outcome.unknown.get(5, TimeUnit.SECONDS)).isTrue();
+            }
+            assertThat(lookup.toString()).isEqualTo("Lookup[" + upstream.baseUrl() + "/generation?id=gen-p]");
+            assertThat(lines.list).map(ILoggingEvent::getFormattedMessage).containsExactly(
+                    "usage of the cut-off stream at " + upstream.baseUrl() + "/generation?id=gen-p not known after 3 "
+                            + "tries: HTTP 404");
+        } finally {
+            logger.detachAppender(lines);
+            logger.setLevel(level);
+        }
     }
 
     private GenerationLookups.Lookup lookup(String id) {
