@@ -16,6 +16,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
@@ -23,6 +25,9 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  * {@code config.json} (recognised by its {@code Providers} or {@code Router}) translated by {@link CcrConfig}.
  */
 final class ConfigFiles {
+    /** The word in Jackson's "Unrecognized token 'word': was expecting …". */
+    private static final Pattern BARE_WORD = Pattern.compile("^Unrecognized token '([^']*)'");
+
     private ConfigFiles() {
     }
 
@@ -153,8 +158,18 @@ final class ConfigFiles {
             String where = at == null || at.getLineNr() < 1 ? ""
                     : " line " + at.getLineNr() + ", column " + at.getColumnNr();
             throw new ConfigException("config file " + file + where + ": not valid " + format + ": "
-                    + firstLine(e.getOriginalMessage()));
+                    + withoutBareWord(firstLine(e.getOriginalMessage())));
         }
+    }
+
+    /**
+     * Jackson's message with the bare word it could not read shown as a key is: a key written without its quotes
+     * ({@code "api_key": AIza…}) is such a word, and this message is printed and logged.
+     */
+    private static String withoutBareWord(String message) {
+        Matcher word = BARE_WORD.matcher(message);
+        return word.find() ? message.substring(0, word.start(1)) + Secrets.mask(word.group(1))
+                + message.substring(word.end(1)) : message;
     }
 
     /** SnakeYAML's context names the construct the problem is in, and where that began. */

@@ -235,6 +235,24 @@ class ClaudeCodeRouterConfigTest {
     }
 
     /**
+     * A key written without its quotes is not JSON, and Jackson's message quotes the bare word it stopped at: a
+     * Mistral or Gemini key is one such word. The message (printed by config check, the start and a reload's
+     * warning) shows only its last four characters, as keys are shown everywhere else.
+     */
+    @Test
+    void aKeyWrittenWithoutQuotesIsNotQuotedInTheError() throws IOException {
+        String key = "PLANTEDmistral0a1b2c3d4e5f6a7b8c9d";
+        Path file = Files.writeString(dir.resolve("config.json"), """
+                {"Providers": [{"name": "mistral", "api_base_url": "https://api.mistral.ai/v1/chat/completions",
+                                "api_key": %s, "models": ["mistral-large-latest"]}],
+                 "Router": {"default": "mistral,mistral-large-latest"}}
+                """.formatted(key));
+        assertThatThrownBy(() -> load(file, Map.of()))
+                .hasMessage("config file " + file + " line 2, column 28: not valid JSON: Unrecognized token '…8c9d': "
+                        + "was expecting (JSON String, Number, Array, Object or token 'null', 'true' or 'false')");
+    }
+
+    /**
      * claude-code-router reads its file as JSON5, and its README's example has comments: such a file, with a
      * Windows editor's byte-order mark, a comment before the '{' and trailing commas, is the same configuration.
      */
