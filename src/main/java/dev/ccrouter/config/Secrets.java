@@ -34,9 +34,26 @@ public final class Secrets {
      * its host without a user too ({@code https://…@proxy/v1}), and no query, where a key may be.
      */
     public static String maskAddress(String url) {
-        String shown = TOKEN.matcher(maskPassword(url)).replaceFirst("//…@");
+        String shown = withoutBrokenUserInfo(TOKEN.matcher(maskPassword(url)).replaceFirst("//…@"));
         int query = shown.indexOf('?');
         return query < 0 ? shown : shown.substring(0, query);
+    }
+
+    /** User information already masked: {@code …} or {@code user:…}. */
+    private static final Pattern MASKED_USER_INFO = Pattern.compile("(?:[^/@:?#]*:)?…");
+
+    /**
+     * An address with everything between {@code //} and its last {@code @} masked, unless that is masked already: a
+     * password written as it is, with a '/', '?' or '#' in it (base64 has '/'), ends the patterns above early, and
+     * such an address is shown in the error that says it is not one.
+     */
+    private static String withoutBrokenUserInfo(String shown) {
+        int start = shown.indexOf("//");
+        int at = shown.lastIndexOf('@');
+        if (start < 0 || at < start || MASKED_USER_INFO.matcher(shown).region(start + 2, at).matches()) {
+            return shown;
+        }
+        return shown.substring(0, start + 2) + "…" + shown.substring(at);
     }
 
     /** A URL with its password, if any, replaced by {@code …}: a database URL may carry one. */

@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class ConfigLoaderTest {
     @TempDir
@@ -360,5 +362,17 @@ class ConfigLoaderTest {
         assertThat(new ConfigLoader(Map.of("HOME", "/tmp", "OPENROUTER_BASE_URL",
                 "https://me:hunter2@proxy.example/v1")).load(ConfigLoader.Flags.NONE).upstreamDisplay())
                 .isEqualTo("https://me:…@proxy.example/v1");
+    }
+
+    /**
+     * A password written into the URL as it is, with a character an address cannot hold there unencoded ('/', '?',
+     * '#', as base64 passwords have), makes the URL invalid; the error that says so shows none of the password.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"PLANTED/pw8", "PLANTED?pw9", "PLANTED#pw7", "PLANTED/a+b=?c#d"})
+    void anInvalidUrlIsShownWithoutThePasswordInIt(String password) {
+        assertThatThrownBy(() -> load(Map.of("OPENROUTER_BASE_URL", "https://me:" + password + "@proxy.example/v1")))
+                .hasMessage("OPENROUTER_BASE_URL must be an http(s) URL such as https://openrouter.ai/api/v1, "
+                        + "got 'https://…@proxy.example/v1'");
     }
 }
