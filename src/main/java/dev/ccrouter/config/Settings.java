@@ -59,7 +59,7 @@ public final class Settings {
             new Setting("upstream.connect_timeout_seconds", null, null, SECONDS_TO_AN_HOUR, null,
                     "time to open a connection to a provider, its TLS handshake included"),
             new Setting("upstream.read_timeout_seconds", null, null, new Rule.WholeNumber(1, 86400), null,
-                    "longest silence tolerated from a provider"),
+                    "longest silence tolerated from a provider: no byte of its answer, or none of a request body taken"),
             new Setting("upstream.http_referer", null, null, new Rule.OptionalText(), null,
                     "sent as `HTTP-Referer` (OpenRouter app attribution)"),
             new Setting("upstream.title", null, null, new Rule.OptionalText(), null, "sent as `X-Title`"),

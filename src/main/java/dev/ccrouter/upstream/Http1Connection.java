@@ -28,6 +28,11 @@ final class Http1Connection implements java.io.Closeable {
     static final int READ_BUFFER_BYTES = 2048;
     /** A request up to this size is copied into one array and leaves in one write (one system call, no split head). */
     static final int ONE_WRITE_BYTES = 16 * 1024;
+    /**
+     * A body is handed to the socket in slices of at most this much, each one taken counting as progress for the
+     * {@link SilenceWatch}: a Claude Code body (≈ 80 KB, 400 KB with images) still leaves in one write.
+     */
+    static final int WRITE_SLICE_BYTES = 1024 * 1024;
 
     private final Socket socket;
     private final UpstreamInput in;
@@ -42,7 +47,7 @@ final class Http1Connection implements java.io.Closeable {
         this.socket = socket;
         this.endpoint = endpoint;
         this.in = new UpstreamInput(new WatchedInput(socket.getInputStream()), READ_BUFFER_BYTES);
-        this.out = socket.getOutputStream();
+        this.out = new WatchedOutput(socket.getOutputStream());
         this.reads = silences.watch(plain); // last: a connection that failed to open is not left watched
     }
 
@@ -202,6 +207,57 @@ final class Http1Connection implements java.io.Closeable {
         @Override
         public void close() throws IOException {
             socketInput.close();
+        }
+    }
+
+    /**
+     * The socket's output, handed over in slices that each count as progress: a write that has taken no slice for the
+     * read timeout (an upstream that stopped reading) has the socket closed under it, and fails as a timeout.
+     */
+    private final class WatchedOutput extends OutputStream {
+        private final OutputStream socketOutput;
+
+        WatchedOutput(OutputStream socketOutput) {
+            this.socketOutput = socketOutput;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] bytes, int offset, int length) throws IOException {
+            try {
+                int from = offset;
+                int left = length;
+                while (left > 0) {
+                    int slice = Math.min(left, WRITE_SLICE_BYTES);
+                    socketOutput.write(bytes, from, slice);
+                    from += slice;
+                    left -= slice;
+                    if (left > 0) {
+                        reads.progress();
+                    }
+                }
+            } catch (IOException e) {
+                if (reads.timedOut()) {
+                    SocketTimeoutException timeout = new SocketTimeoutException("Write timed out");
+                    timeout.initCause(e);
+                    throw timeout;
+                }
+                throw e;
+            }
+        }
+
+        @Override
+        public void flush() throws IOException {
+            socketOutput.flush();
+        }
+
+        @Override
+        public void close() throws IOException {
+            socketOutput.close();
         }
     }
 

@@ -16,11 +16,14 @@ import java.util.function.LongSupplier;
  * tells its call that it waits ({@link Cancellation#waiting}), one silent for the read timeout has its socket closed,
  * and the reader then fails with a {@link java.net.SocketTimeoutException} as a socket timeout made it do.
  *
- * <p>The request's write is timed too, for the patience only: a write the upstream has not taken within it (its
- * socket buffers full) tells the call that it waits, as a silent read does, and is never closed for its length. A
- * large body thus costs nothing before it waits: told before every write over 64 KB, a Claude Code body's call armed
- * a streaming request's early-start timer (a wake-up of the timers' thread) for an upstream that takes the body at
- * once (docs/benchmarks.md, "The 78 KB body streamed").
+ * <p>The request's write is timed too: a write the upstream has not taken within the patience (its socket buffers
+ * full) tells the call that it waits, as a silent read does, and one that has made no progress for the read timeout
+ * (an upstream that accepted the connection and stopped reading) has its socket closed as a silent read has, so a
+ * stalled upload fails instead of holding the request forever. Progress is a slice of the body taken
+ * ({@link #progress}), so a large body slowly taken is never closed for its length. A large body costs nothing before
+ * it waits: told before every write over 64 KB, a Claude Code body's call armed a streaming request's early-start
+ * timer (a wake-up of the timers' thread) for an upstream that takes the body at once (docs/benchmarks.md, "The
+ * 78 KB body streamed").
  *
  * <p>The thread rests (parked, no wake-ups) once no read or write has been under way for {@link #REST_AFTER}; the next
  * to begin wakes it. Silences are thus measured to within a tick: a read times out after the read timeout and at most
@@ -110,12 +113,17 @@ final class SilenceWatch implements AutoCloseable {
             wakeIfResting();
         }
 
+        /** The write under way took a slice of the body: its silence counts from now. */
+        void progress() {
+            writingSince = clock.getAsLong();
+        }
+
         /** The write began last returned or failed. */
         void written() {
             writingSince = NOT_UNDER_WAY;
         }
 
-        /** Whether the socket was closed because a read was silent for the read timeout. */
+        /** Whether the socket was closed because a read or a write was silent for the read timeout. */
         boolean timedOut() {
             return timedOut;
         }
@@ -129,13 +137,18 @@ final class SilenceWatch implements AutoCloseable {
         private boolean look(long now) {
             long writeSince = writingSince;
             if (writeSince != NOT_UNDER_WAY) {
-                tellIfWaiting(now - writeSince);
+                closeIfSilentTooLong(now - writeSince);
             }
             long since = readingSince;
             if (since == NOT_UNDER_WAY) {
                 return writeSince != NOT_UNDER_WAY;
             }
-            long silence = now - since;
+            closeIfSilentTooLong(now - since);
+            return true;
+        }
+
+        /** Tells the call once the silence reached the patience; closes the socket once it reached the read timeout. */
+        private void closeIfSilentTooLong(long silence) {
             tellIfWaiting(silence);
             if (readTimeoutNanos > 0 && silence >= readTimeoutNanos && !timedOut) {
                 timedOut = true;
@@ -145,7 +158,6 @@ final class SilenceWatch implements AutoCloseable {
                     // closed anyway
                 }
             }
-            return true;
         }
 
         private void tellIfWaiting(long silence) {

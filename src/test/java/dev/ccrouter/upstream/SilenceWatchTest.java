@@ -113,20 +113,51 @@ class SilenceWatchTest {
     }
 
     @Test
-    void aWriteNotTakenForThePatienceTellsItsCallOnceIsNeverClosedAndTheReadAfterItTimesItsOwnSilence() {
+    void aWriteNotTakenForThePatienceTellsItsCallOnceAndTheReadAfterItTimesItsOwnSilence() {
         SilenceWatch watch = watch(READ_TIMEOUT);
         SilenceWatch.Reads reads = servingACall(watch);
 
         tellsAtThePatience(watch, reads::writing);
-        at(3_600_000, watch);
-        assertThat(closes).as("a write is bounded by the client's departure, not the read timeout").hasValue(0);
+        at(399, watch);
         reads.written();
         reads.reading();
-        at(3_600_399, watch);
+        at(798, watch);
         assertThat(closes).hasValue(0);
-        at(3_600_400, watch);
+        at(799, watch);
         assertThat(closes).as("the read's own silence").hasValue(1);
         assertThat(told).as("told once per call").containsExactly("waiting");
+    }
+
+    @Test
+    void aWriteThatTakesNoSliceForTheReadTimeoutHasItsSocketClosedOnceAndCountsAsTimedOut() {
+        SilenceWatch watch = watch(READ_TIMEOUT);
+        SilenceWatch.Reads reads = servingACall(watch);
+
+        nowMillis = 1_000;
+        reads.writing();
+        at(1_399, watch);
+        assertThat(closes).hasValue(0);
+        at(1_400, watch);
+        assertThat(closes).hasValue(1);
+        assertThat(reads.timedOut()).isTrue();
+        at(1_410, watch);
+        assertThat(closes).as("closed once").hasValue(1);
+    }
+
+    @Test
+    void aLargeWriteSlowlyTakenIsTimedFromItsLastSliceNotItsStart() {
+        SilenceWatch watch = watch(READ_TIMEOUT);
+        SilenceWatch.Reads reads = servingACall(watch);
+
+        reads.writing();
+        for (long slice = 300; slice <= 3_000; slice += 300) {
+            at(slice, watch);
+            reads.progress();
+        }
+        at(3_399, watch);
+        assertThat(closes).as("ten times the read timeout in all, never that long without a slice").hasValue(0);
+        at(3_400, watch);
+        assertThat(closes).hasValue(1);
     }
 
     @Test
