@@ -490,12 +490,21 @@ public final class GatewayServer implements AutoCloseable {
     /** Whatever went wrong inside, the client gets the Anthropic envelope, never a stack trace. */
     private static void internalError(ServerRequest req, ServerResponse res, Exception e, ErrorResponses errors) {
         String requestId = Ids.next("req_");
-        LOG.error("{} {} {} failed: {}", requestId, req.method(), req.path(), e.toString());
+        LOG.error("{} {}", requestId, failure(req.method(), req.path(), ClientCredentials.apiKey(req.headers()), e));
         if (res.isSent()) {
             return;
         }
         errors.send(res, AnthropicError.of(ErrorType.API, "Internal gateway error (request " + requestId + ")."),
                 requestId);
+    }
+
+    /**
+     * An internal failure as logged: the path and the exception's message may quote the client's key (pasted into a
+     * URL, or into a field an exception's message echoes), so both are shown without it, nor anything shaped like one.
+     */
+    static String failure(String method, String path, String clientKey, Exception e) {
+        String what = SecretRedaction.keyShaped(SecretRedaction.withoutKey(e.toString(), clientKey));
+        return method + " " + SecretRedaction.path(path, clientKey) + " failed: " + what;
     }
 
     /**

@@ -169,4 +169,16 @@ class SecretsTest {
         assertThat(response.statusCode()).isEqualTo(404);
         assertThat(response.body()).doesNotContain(key.substring(9));
     }
+
+    /** An unexpected failure is logged with its path and message, never with the client's key or one shaped like it. */
+    @Test
+    void anInternalFailureIsLoggedWithoutTheKeyInItsPathOrMessage() {
+        String key = "sk-or-v1-internal-8e2a4c6b0d1f3a5c7e9b1d3f5a7c9e1b";
+        String other = "sk-ant-api03-another-key-of-a-colleague-00000000";
+        String logged = GatewayServer.failure("GET", "/v1/models/" + key, key, new IllegalStateException(
+                "cannot parse '" + key.toUpperCase(java.util.Locale.ROOT) + "' near " + other));
+
+        assertThat(logged).isEqualTo("GET /v1/models/[redacted] failed: java.lang.IllegalStateException: "
+                + "cannot parse '[redacted]' near [redacted]");
+    }
 }
