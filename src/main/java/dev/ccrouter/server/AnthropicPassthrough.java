@@ -399,9 +399,10 @@ final class AnthropicPassthrough {
                         });
                     }
                 }
-                // the upstream's own event: error, relayed as it is but for a key it quotes; the access log names it
+                // the upstream's own event: error, relayed as it is but for a key it quotes; the access log names
+                // its type when it is one of Anthropic's (a provider's own is recorded as api_error)
                 case "error" -> {
-                    exchange.streamError = event.path("error").path("type").asText("api_error");
+                    exchange.streamError = ErrorType.knownWireName(event.path("error").path("type").textValue());
                     return withoutSecrets(event);
                 }
                 case "message_stop" -> stopping = true;
@@ -410,21 +411,50 @@ final class AnthropicPassthrough {
             return null;
         }
 
-        /** The error event's {@code data:} line with its message redacted, or null when it quotes no key. */
+        /**
+         * The error event's {@code data:} line with every text in it that quotes a key redacted (its message, and any
+         * field a provider adds beside it), or null when none does.
+         */
         private byte[] withoutSecrets(JsonNode event) {
-            JsonNode message = event.path("error").path("message");
-            if (!message.isTextual()) {
-                return null;
+            return redactTexts(event) ? dataLine(event) : null;
+        }
+
+        /** Redacts, in place, every text value under {@code node} that quotes a key; whether any did. */
+        private boolean redactTexts(JsonNode node) {
+            boolean redacted = false;
+            if (node instanceof ObjectNode object) {
+                for (Map.Entry<String, JsonNode> field : List.copyOf(object.properties())) {
+                    String name = field.getKey();
+                    JsonNode value = field.getValue();
+                    String text = value.isTextual() ? redact(value.textValue()) : null;
+                    if (text != null) {
+                        object.put(name, text);
+                        redacted = true;
+                    } else {
+                        redacted |= redactTexts(value);
+                    }
+                }
+            } else if (node instanceof ArrayNode array) {
+                for (int i = 0; i < array.size(); i++) {
+                    String text = array.get(i).isTextual() ? redact(array.get(i).textValue()) : null;
+                    if (text != null) {
+                        array.set(i, array.textNode(text));
+                        redacted = true;
+                    } else {
+                        redacted |= redactTexts(array.get(i));
+                    }
+                }
             }
-            String redacted = message.textValue();
+            return redacted;
+        }
+
+        /** The text with the request's keys redacted, or null when it quotes none. */
+        private String redact(String text) {
+            String redacted = text;
             for (String secret : secrets) {
                 redacted = SecretRedaction.redact(redacted, secret);
             }
-            if (redacted.equals(message.textValue())) {
-                return null;
-            }
-            ((ObjectNode) event.path("error")).put("message", redacted);
-            return dataLine(event);
+            return redacted.equals(text) ? null : redacted;
         }
 
         private byte[] dataLine(JsonNode event) {

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ccrouter.config.ProviderSettings;
+import dev.ccrouter.testing.AccessLogCapture;
 import dev.ccrouter.testing.MisbehavingUpstream;
 import dev.ccrouter.testing.RunningGateway;
 import dev.ccrouter.testing.SseCapture;
@@ -167,6 +168,52 @@ class PassthroughStreamCutTest {
         JsonNode last = lastError(response.body());
         assertThat(last.path("type").asText()).isEqualTo("authentication_error");
         assertThat(last.path("message").asText()).isEqualTo("key [redacted] was revoked");
+    }
+
+    /** A key a provider quotes beside the message (in a field of its own, in a list) is redacted there too. */
+    @Test
+    void anErrorEventQuotingTheProvidersKeyOutsideItsMessageIsRelayedWithTheKeyRedactedEverywhere() throws Exception {
+        String error = "event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"authentication_error\","
+                + "\"message\":\"key revoked\",\"key\":\"" + PROVIDER_KEY + "\",\"details\":{\"tried\":[\"sk-other-key-1\",\""
+                + PROVIDER_KEY + "\"],\"attempts\":2}}}\n\n";
+        upstream.behave((socket, out) -> {
+            out.write(head(200, "content-type", "text/event-stream", "transfer-encoding", "chunked"));
+            out.write(chunk(STARTED + error));
+            out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+        });
+
+        HttpResponse<String> response = post();
+
+        assertThat(response.body()).startsWith(relayed(STARTED)).doesNotContain(PROVIDER_KEY.substring(3));
+        assertThat(lastError(response.body()).toString()).isEqualTo("{\"type\":\"authentication_error\","
+                + "\"message\":\"key revoked\",\"key\":\"[redacted]\",\"details\":{\"tried\":[\"sk-other-key-1\","
+                + "\"[redacted]\"],\"attempts\":2}}");
+    }
+
+    /**
+     * A provider's own error type reaches the client as the provider wrote it, but is recorded (access log, ledger,
+     * metrics' label) as {@code api_error}: no provider can add values to the error label without bound.
+     */
+    @Test
+    void anErrorEventOfAProvidersOwnTypeIsRelayedAsItIsAndRecordedAsAnApiError() throws Exception {
+        String error = "event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"quota_exceeded_2026_12_07\","
+                + "\"message\":\"Daily quota exceeded\"}}\n\n";
+        upstream.behave((socket, out) -> {
+            out.write(head(200, "content-type", "text/event-stream", "transfer-encoding", "chunked"));
+            out.write(chunk(STARTED + error));
+            out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+        });
+
+        try (AccessLogCapture log = new AccessLogCapture()) {
+            HttpResponse<String> response = post();
+
+            assertThat(response.body()).startsWith(relayed(STARTED) + error);
+            String requestId = response.headers().firstValue("request-id").orElseThrow();
+            assertThat(log.line(requestId)).contains(" status=200 ", " stream_error=api_error")
+                    .doesNotContain("quota_exceeded");
+        }
     }
 
     /**

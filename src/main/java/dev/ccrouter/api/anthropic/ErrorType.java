@@ -26,6 +26,19 @@ public enum ErrorType {
         return wireName;
     }
 
+    /**
+     * The type named on the wire when it is one of Anthropic's, else {@code api_error}: what the gateway records of a
+     * type a provider chose (the access log, the ledger, the metrics' labels), so no provider can add a label value.
+     */
+    public static String knownWireName(String wireName) {
+        for (ErrorType type : values()) {
+            if (type.wireName.equals(wireName)) {
+                return wireName;
+            }
+        }
+        return API.wireName;
+    }
+
     /** The HTTP status Anthropic answers with for this type. */
     public int status() {
         return status;
