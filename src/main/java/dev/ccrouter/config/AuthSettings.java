@@ -18,6 +18,12 @@ public record AuthSettings(List<ClientKey> keys, List<String> adminKeys) {
         adminKeys = adminKeys == null ? List.of() : adminKeys;
     }
 
+    /** As a record shows itself, but with every key masked: never whole in a message. */
+    @Override
+    public String toString() {
+        return "AuthSettings[keys=" + keys + ", adminKeys=" + adminKeys.stream().map(Secrets::mask).toList() + "]";
+    }
+
     /** Whether clients must present a gateway key. */
     public boolean required() {
         return !keys.isEmpty();
@@ -44,6 +50,14 @@ public record AuthSettings(List<ClientKey> keys, List<String> adminKeys) {
         /** A key written as a plain string. */
         public static ClientKey of(String key) {
             return new ClientKey(null, key, null, null, null, null);
+        }
+
+        /** As a record shows itself, but with the key masked. */
+        @Override
+        public String toString() {
+            return "ClientKey[name=" + name + ", key=" + Secrets.mask(key) + ", budgetUsdPerDay=" + budgetUsdPerDay
+                    + ", budgetUsdPerMonth=" + budgetUsdPerMonth + ", requestsPerMinute=" + requestsPerMinute
+                    + ", tokensPerMinute=" + tokensPerMinute + "]";
         }
     }
 }

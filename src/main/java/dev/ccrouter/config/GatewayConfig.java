@@ -93,6 +93,23 @@ public record GatewayConfig(String host,
     }
 
     /**
+     * As a record shows itself, but with the upstream's address as {@link #upstreamDisplay} shows it (the providers'
+     * and the clients' keys are masked by their own records): a configuration printed is never a key leaked.
+     */
+    @Override
+    public String toString() {
+        return "GatewayConfig[host=" + host + ", port=" + port + ", upstreamBaseUrl="
+                + (upstreamBaseUrl == null ? null : upstreamDisplay())
+                + ", dataDir=" + dataDir + ", maxBodyBytes=" + maxBodyBytes + ", models=" + models
+                + ", maxOutputTokens=" + maxOutputTokens + ", pingInterval=" + pingInterval + ", earlyStart="
+                + earlyStart + ", connectTimeout=" + connectTimeout + ", readTimeout=" + readTimeout
+                + ", httpReferer=" + httpReferer + ", appTitle=" + appTitle + ", pricingRefresh=" + pricingRefresh
+                + ", publicUrl=" + publicUrl + ", providers=" + providers + ", routes=" + routes + ", auth=" + auth
+                + ", edge=" + edge + ", shutdownGrace=" + shutdownGrace + ", operator=" + operator + ", prices="
+                + prices + ", file=" + file + "]";
+    }
+
+    /**
      * The upstream's base URL as logs and {@code /health} (which asks for no key) show it: a password before its host
      * masked ({@code https://user:…@proxy/v1}), a token there without a user too ({@code https://…@proxy/v1}), and
      * no query, where a key may be.

@@ -28,6 +28,13 @@ public record LedgerSettings(boolean enabled, String url, int queueSize, Duratio
         return Secrets.maskAddress(url);
     }
 
+    /** As a record shows itself, but with the URL as {@link #displayUrl} shows it. */
+    @Override
+    public String toString() {
+        return "LedgerSettings[enabled=" + enabled + ", url=" + displayUrl() + ", queueSize=" + queueSize
+                + ", batchInterval=" + batchInterval + "]";
+    }
+
     private static String sqliteUrl(Path dataDir) {
         return "jdbc:sqlite:" + dataDir.resolve("ledger.db");
     }

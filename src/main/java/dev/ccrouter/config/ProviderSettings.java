@@ -29,6 +29,14 @@ public record ProviderSettings(String name,
         models = models == null ? Map.of() : models;
     }
 
+    /** As a record shows itself, but with its keys and a password in its address masked: never whole in a message. */
+    @Override
+    public String toString() {
+        return "ProviderSettings[name=" + name + ", preset=" + preset + ", baseUrl="
+                + (baseUrl == null ? null : Secrets.maskAddress(baseUrl.toString())) + ", apiKeys="
+                + apiKeys.stream().map(Secrets::mask).toList() + ", protocol=" + protocol + ", models=" + models + "]";
+    }
+
     /** Whether the client's own key is forwarded to this provider (it has no keys of its own). */
     public boolean forwardsClientKey() {
         return apiKeys.isEmpty();
