@@ -142,8 +142,8 @@ public final class ChatStreamTranslator {
         if (upstreamId == null && chunk.get("id") instanceof JsonNode id && id.isTextual()) {
             upstreamId = id.textValue();
         }
-        JsonNode error = chunk.get("error");
-        if (error != null && !error.isNull()) {
+        JsonNode error = errorOf(chunk);
+        if (error != null) {
             onFailure(errors.fromStreamError(error));
             return;
         }
@@ -184,6 +184,25 @@ public final class ChatStreamTranslator {
         if (finishReason != null && usage != null) {
             finish();
         }
+    }
+
+    /**
+     * The error a chunk reports instead of a delta, or null: OpenAI's and OpenRouter's {@code {"error":{…}}}, Google's
+     * array-wrapped {@code [{"error":{…}}]} and Mistral's top-level {@code {"object":"error","message":…}} — the
+     * shapes their error bodies take. Without the last two, such a chunk was skipped as one without a choice, and
+     * the stream ended as cut off, the provider's words lost.
+     */
+    private static JsonNode errorOf(JsonNode chunk) {
+        JsonNode error = chunk.get("error");
+        if (error != null && !error.isNull()) {
+            return error;
+        }
+        if (chunk.isArray()) {
+            JsonNode wrapped = chunk.path(0).get("error");
+            return wrapped == null || wrapped.isNull() ? null : wrapped;
+        }
+        JsonNode object = chunk.get("object");
+        return object != null && "error".equals(object.textValue()) ? chunk : null;
     }
 
     /**

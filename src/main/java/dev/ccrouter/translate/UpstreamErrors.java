@@ -175,10 +175,13 @@ public final class UpstreamErrors {
         }
         String code = error.path("code").asText("");
         String errorType = error.path("metadata").path("error_type").asText("");
+        String status = error.path("status").asText(""); // Google's name for its code
         boolean overloaded = switch (code) {
             case "429", "502", "503", "529", "rate_limit_exceeded", "overloaded", "server_overloaded" -> true;
             default -> errorType.equals("provider_overloaded") || errorType.equals("provider_unavailable")
                     || errorType.equals("rate_limit_exceeded")
+                    || status.equals("UNAVAILABLE") || status.equals("RESOURCE_EXHAUSTED")
+                    || "rate_limited".equals(error.path("type").asText()) // Mistral's
                     || providerType(error) == ErrorType.OVERLOADED; // Moonshot's engine, Z.ai's 1312, as before a stream
         };
         return AnthropicError.of(overloaded ? ErrorType.OVERLOADED : ErrorType.API, truncate(message));

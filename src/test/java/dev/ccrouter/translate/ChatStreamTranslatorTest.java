@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -159,6 +160,31 @@ class ChatStreamTranslatorTest {
         translator.onFailure(AnthropicError.of(ErrorType.OVERLOADED, "Overloaded"));
         assertEquals(List.of("message_start", "error"), events());
         assertFalse(AnthropicStreamGrammar.check(frames).completed());
+    }
+
+    /**
+     * Providers report an error mid-stream in the shape of their error bodies: Google wraps it in an array, Mistral
+     * writes it at the top. Each ends the stream with its words and the retryable type when it says it is overloaded.
+     */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "[{\"error\":{\"code\":503,\"message\":\"The model is overloaded. Please try again later.\",\"status\":\"UNAVAILABLE\"}}]"
+                + "|overloaded_error|The model is overloaded. Please try again later.",
+        "[{\"error\":{\"code\":400,\"message\":\"Request contains an invalid argument.\",\"status\":\"INVALID_ARGUMENT\"}}]"
+                + "|api_error|Request contains an invalid argument.",
+        "{\"object\":\"error\",\"message\":\"Requests rate limit exceeded\",\"type\":\"rate_limited\",\"param\":null,\"code\":\"1300\"}"
+                + "|overloaded_error|Requests rate limit exceeded",
+        "{\"object\":\"error\",\"message\":\"Service unavailable.\",\"type\":\"internal_server_error\",\"param\":null,\"code\":\"3000\"}"
+                + "|api_error|Service unavailable."})
+    void anErrorInAProvidersOwnShapeEndsTheStreamWithItsWords(String errorChunk, String type, String message) {
+        translator.start();
+        translator.onChunk(chunk("{\"content\":\"Partial\"}", null));
+        translator.onChunk(Fixtures.readJson(errorChunk));
+        translator.onDone();
+
+        assertEquals(List.of("message_start", "content_block_start", "content_block_delta", "error"), events());
+        assertEquals("{\"type\":\"error\",\"error\":{\"type\":\"" + type + "\",\"message\":\"" + message + "\"}}",
+                frames.get(3).data().toString());
     }
 
     @Test
