@@ -22,8 +22,13 @@ final class LedgerInserts implements AutoCloseable {
         this.connections = connections;
     }
 
-    /** Writes the rows in one transaction, in their order: all of them or, on an exception, none. */
-    void insert(List<LedgerEntry> entries) throws SQLException {
+    /**
+     * Writes the rows in one transaction, in their order: all of them or, on an exception, none. A row already in the
+     * ledger is skipped: the batch was written before, and only the answer to its commit was lost.
+     *
+     * @return the rows added (fewer than given when some were already there)
+     */
+    int insert(List<LedgerEntry> entries) throws SQLException {
         try {
             if (connection == null) {
                 connection = connections.get();
@@ -31,19 +36,23 @@ final class LedgerInserts implements AutoCloseable {
                 rows = connection.prepareStatement(LedgerStore.INSERT_ROWS);
                 row = connection.prepareStatement(LedgerStore.INSERT_ROW);
             }
+            int added = 0;
             int full = entries.size() - entries.size() % LedgerStore.ROWS_PER_INSERT;
             for (int from = 0; from < full; from += LedgerStore.ROWS_PER_INSERT) {
                 LedgerStore.bindRows(rows, entries.subList(from, from + LedgerStore.ROWS_PER_INSERT));
-                rows.executeUpdate();
+                added += rows.executeUpdate();
             }
             if (full < entries.size()) {
                 for (LedgerEntry entry : entries.subList(full, entries.size())) {
                     LedgerStore.bind(row, 0, entry);
                     row.addBatch();
                 }
-                row.executeBatch();
+                for (int count : row.executeBatch()) {
+                    added += count;
+                }
             }
             connection.commit();
+            return added;
         } catch (SQLException | RuntimeException e) {
             try {
                 release(true);

@@ -33,7 +33,10 @@ public final class LedgerStore {
      * in batches of 40. 64 rows are 1,728 parameters, far below both databases' limits (32,766 and 65,535).
      */
     static final int ROWS_PER_INSERT = 64;
-    /** The statements {@link LedgerInserts} prepares: {@link #ROWS_PER_INSERT} rows, and one row. */
+    /**
+     * The statements {@link LedgerInserts} prepares: {@link #ROWS_PER_INSERT} rows, and one row. A row already present
+     * is skipped, so that a batch written again, after a commit whose answer was lost, adds nothing (migration V2).
+     */
     static final String INSERT_ROWS = insertOf(ROWS_PER_INSERT);
     static final String INSERT_ROW = insertOf(1);
     private static final String TOTALS = "SELECT COUNT(*), COALESCE(SUM(input_tokens), 0), "
@@ -149,9 +152,9 @@ public final class LedgerStore {
         }
     }
 
-    /** {@code INSERT} of {@code rows} rows of parameters. */
+    /** {@code INSERT} of {@code rows} rows of parameters, skipping those already present (same time and request). */
     private static String insertOf(int rows) {
-        StringBuilder sql = new StringBuilder(64 + COLUMNS.length() + rows * (COLUMN_COUNT * 3 + 2))
+        StringBuilder sql = new StringBuilder(128 + COLUMNS.length() + rows * (COLUMN_COUNT * 3 + 2))
                 .append("INSERT INTO ledger_entry (").append(COLUMNS).append(") VALUES ");
         for (int row = 0; row < rows; row++) {
             sql.append(row == 0 ? "(" : ", (");
@@ -160,7 +163,7 @@ public final class LedgerStore {
             }
             sql.append(')');
         }
-        return sql.toString();
+        return sql.append(" ON CONFLICT (ts, request_id) DO NOTHING").toString();
     }
 
     static void bindRows(PreparedStatement insert, List<LedgerEntry> rows) throws SQLException {

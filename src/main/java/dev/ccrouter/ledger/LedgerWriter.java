@@ -22,7 +22,9 @@ import org.slf4j.LoggerFactory;
  * most the rows of the last interval.
  *
  * <p>When the database is down the batch in hand is retried and new rows wait in the queue; once the queue is full
- * further rows are counted as dropped, with one warning per burst, and writing resumes when the database returns.
+ * further rows are counted as dropped, with one warning per burst, and writing resumes when the database returns. A
+ * retried batch may already be in the ledger (the server committed it, the answer was lost with the connection): its
+ * rows are then skipped, not written twice ({@link LedgerInserts}).
  */
 public final class LedgerWriter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LedgerWriter.class);
@@ -181,7 +183,11 @@ public final class LedgerWriter implements AutoCloseable {
 
     private boolean write() {
         try {
-            inserts.insert(inHand);
+            int added = inserts.insert(inHand);
+            if (added < inHand.size()) {
+                LOG.info("ledger: {} of {} rows retried were already written (the database committed them, its answer"
+                        + " was lost): not written again", inHand.size() - added, inHand.size());
+            }
             written.addAndGet(inHand.size());
             inHand.clear();
             inHandCount = 0;

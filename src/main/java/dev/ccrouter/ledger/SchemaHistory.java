@@ -14,7 +14,7 @@ import java.util.List;
  */
 final class SchemaHistory {
     /** The versions of the migrations in {@code ccrouter/db/ledger}, in order: a new migration is added here too. */
-    static final List<String> MIGRATIONS = List.of("1");
+    static final List<String> MIGRATIONS = List.of("1", "2");
     /**
      * The version Flyway records, before the migrations, when it found the database holding other tables
      * ({@link SchemaMigration}); not a migration.

@@ -8,6 +8,7 @@ import java.sql.Statement;
 import java.util.Map;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
+import org.flywaydb.core.api.configuration.FluentConfiguration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,7 +35,7 @@ final class SchemaMigration {
     static void migrate(LedgerSettings settings, HikariDataSource pool) {
         for (int run = 1; ; run++) {
             try {
-                flyway(settings, pool).migrate();
+                configuration(settings).dataSource(pool).load().migrate();
                 return;
             } catch (FlywayException e) {
                 String why = LedgerDatabase.rootMessage(e);
@@ -64,9 +65,9 @@ final class SchemaMigration {
         }
     }
 
-    private static Flyway flyway(LedgerSettings settings, HikariDataSource pool) {
+    /** Flyway as the ledger runs it, but for the database (a test takes a database to an older version too). */
+    static FluentConfiguration configuration(LedgerSettings settings) {
         return Flyway.configure()
-                .dataSource(pool)
                 .locations("classpath:ccrouter/db/ledger")
                 .placeholders(Map.of("id_column", settings.isPostgres()
                         ? "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY" : "INTEGER PRIMARY KEY AUTOINCREMENT"))
@@ -74,7 +75,6 @@ final class SchemaMigration {
                 // ledger beside them: Flyway would refuse a non-empty schema without its history. The baseline
                 // is version 0, before every migration, so that all of them run.
                 .baselineOnMigrate(true)
-                .baselineVersion(SchemaHistory.BASELINE)
-                .load();
+                .baselineVersion(SchemaHistory.BASELINE);
     }
 }

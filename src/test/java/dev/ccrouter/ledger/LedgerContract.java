@@ -4,13 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ccrouter.config.LedgerSettings;
 import dev.ccrouter.cli.LedgerCli;
 import java.math.BigDecimal;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
@@ -20,9 +27,11 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.assertj.core.api.recursive.comparison.RecursiveComparisonConfiguration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /**
  * What the ledger promises, run against SQLite and PostgreSQL alike: rows come back exactly as written, the indexed
@@ -123,26 +132,95 @@ abstract class LedgerContract {
 
     @Test
     void batchesOfSeveralStatementsAreWrittenWholeAndInOrder() throws Exception {
-        // two batches, each a statement of ROWS_PER_INSERT rows and single rows, on the statements prepared once; the
-        // seeded rows' nulls at every row's offset, in time order (as they are read back)
-        List<LedgerEntry> batch = new ArrayList<>();
-        Instant start = Instant.parse("2026-12-03T00:00:00Z");
-        for (int i = 0; i < 2 * LedgerStore.ROWS_PER_INSERT + 3; i++) {
-            LedgerEntry seed = SeededLedger.ENTRIES.get(i % SeededLedger.ENTRIES.size());
-            batch.add(new LedgerEntry(start.plusMillis(i), "req_batch_" + i, seed.clientKeyId(), seed.sessionId(),
-                    seed.requestedModel(), seed.route(), seed.provider(), seed.upstreamModel(), seed.stream(),
-                    seed.httpStatus(), seed.errorType(), seed.stopReason(), seed.tokens(), seed.spend(),
-                    seed.ttfbMillis(), seed.durationMillis() + i, seed.retries(), seed.fallbacks()));
-        }
+        // two batches, each a statement of ROWS_PER_INSERT rows and single rows, on the statements prepared once
+        List<LedgerEntry> batch = rowsForSeveralStatements();
         try (Ledger ledger = Ledger.open(freshLedger()); LedgerInserts inserts = ledger.store().inserts()) {
             inserts.insert(batch.subList(0, LedgerStore.ROWS_PER_INSERT + 1));
             inserts.insert(batch.subList(LedgerStore.ROWS_PER_INSERT + 1, batch.size())); // the statements again
-            List<LedgerEntry> read = new ArrayList<>();
-            ledger.store().forEach(null, null, read::add);
-            assertThat(read).usingRecursiveFieldByFieldElementComparator(
-                    RecursiveComparisonConfiguration.builder()
-                            .withComparatorForType(Comparator.nullsFirst(BigDecimal::compareTo), BigDecimal.class).build())
+            assertThat(readBack(ledger)).usingRecursiveFieldByFieldElementComparator(NULLABLE_AMOUNTS)
                     .containsExactlyElementsOf(batch);
+        }
+    }
+
+    /**
+     * The writer retries a batch whose commit failed exactly as it was. Both statements skip the rows already
+     * present, so a batch the database had committed (only the answer was lost) adds nothing the second time.
+     */
+    @Test
+    void aBatchInsertedAgainAddsNoRow() throws Exception {
+        List<LedgerEntry> batch = rowsForSeveralStatements();
+        try (Ledger ledger = Ledger.open(freshLedger()); LedgerInserts inserts = ledger.store().inserts()) {
+            assertThat(inserts.insert(batch)).isEqualTo(2 * LedgerStore.ROWS_PER_INSERT + 3);
+
+            assertThat(inserts.insert(batch)).isZero();
+
+            assertThat(readBack(ledger)).usingRecursiveFieldByFieldElementComparator(NULLABLE_AMOUNTS)
+                    .containsExactlyElementsOf(batch);
+        }
+    }
+
+    /**
+     * A commit the server made but whose answer never came back (the connection dropped: a shared PostgreSQL's
+     * failover, a network cut) makes the writer write the batch again: each request must still count once in the
+     * sums that budgets, {@code ccrouter usage} and the status line read.
+     */
+    @Test
+    void aBatchWrittenAgainAfterItsCommitsAnswerWasLostCountsOnce() throws Exception {
+        AtomicInteger answersLost = new AtomicInteger();
+        ListAppender<ILoggingEvent> log = new ListAppender<>();
+        Logger writerLog = (Logger) LoggerFactory.getLogger(LedgerWriter.class);
+        log.start();
+        writerLog.addAppender(log);
+        try (LedgerDatabase database = LedgerDatabase.open(freshLedger())) {
+            LedgerStore firstAnswerLost = new LedgerStore(() -> firstCommitsAnswerLost(database.connection(),
+                    answersLost));
+            try (LedgerWriter writer = new LedgerWriter(firstAnswerLost, 100, Duration.ofMillis(20))) {
+                SeededLedger.ENTRIES.forEach(writer::record);
+                await().atMost(Duration.ofSeconds(10)).until(() -> writer.written() == SeededLedger.ENTRIES.size());
+            }
+
+            assertThat(answersLost).as("a batch was committed, then written again").hasValue(1);
+            // however the rows fell into batches, all of the retried one were found already written
+            assertThat(log.list).extracting(ILoggingEvent::getFormattedMessage).filteredOn(m -> m.contains("retried"))
+                    .singleElement().asString().matches("ledger: (\\d+) of \\1 rows retried were already written "
+                            + "\\(the database committed them, its answer was lost\\): not written again");
+            LedgerStore store = database.store();
+            assertThat(store.count()).isEqualTo(6);
+            assertThat(store.since(Instant.EPOCH)).isEqualTo(new UsageTotals(6, 3600, 650, 56000, 5500,
+                    new BigDecimal("0.0527350000"), 1, new BigDecimal("0.1312000000")));
+            assertThat(store.keySpentSince("key_a", Instant.EPOCH)).isEqualTo(new BigDecimal("0.0515250000"));
+        } finally {
+            writerLog.detachAppender(log);
+        }
+    }
+
+    /**
+     * A ledger the retries had already written twice to: the upgrade keeps the first row of each request (the lowest
+     * id) and drops its copies, so that the unique index can be made and the sums are right from then on.
+     */
+    @Test
+    void upgradingALedgerHoldingCopiesKeepsTheFirstRowOfEachRequest() throws Exception {
+        LedgerSettings settings = freshLedger();
+        SchemaMigration.configuration(settings).dataSource(settings.url(), null, null).target("1").load().migrate();
+        try (Connection connection = LedgerDatabase.connect(settings)) {
+            // rows 1 to 6: req_a three times, req_c twice, as a retried batch wrote them (each copy the same)
+            insertVersion1Row(connection, 1_000, "req_a", 100, 100_000_000L);
+            insertVersion1Row(connection, 2_000, "req_b", 200, 200_000_000L);
+            insertVersion1Row(connection, 1_000, "req_a", 100, 100_000_000L);
+            insertVersion1Row(connection, 3_000, "req_c", 300, 50_000_000L);
+            insertVersion1Row(connection, 1_000, "req_a", 100, 100_000_000L);
+            insertVersion1Row(connection, 3_000, "req_c", 300, 50_000_000L);
+        }
+
+        try (Ledger ledger = Ledger.open(settings)) {
+            assertThat(readBack(ledger)).extracting(LedgerEntry::requestId).containsExactly("req_a", "req_b", "req_c");
+            assertThat(ids(settings)).containsExactly(1L, 2L, 4L);
+            assertThat(ledger.store().since(Instant.EPOCH)).isEqualTo(new UsageTotals(3, 600, 0, 0, 0,
+                    new BigDecimal("0.0350000000"), 0, BigDecimal.ZERO.setScale(10)));
+            assertThat(ledger.store().keySpentSince("key_u", Instant.EPOCH)).isEqualTo(new BigDecimal("0.0350000000"));
+        }
+        try (Connection after = LedgerDatabase.connect(settings)) {
+            assertThat(SchemaHistory.isCurrent(after)).isTrue();
         }
     }
 
@@ -339,6 +417,78 @@ abstract class LedgerContract {
         assertThatThrownBy(() -> Ledger.open(settings)).isInstanceOf(LedgerUnavailableException.class)
                 .hasMessage("ledger database " + settings.displayUrl() + " could not be set up: "
                         + "Validate failed: Migrations have failed validation");
+    }
+
+    private static final RecursiveComparisonConfiguration NULLABLE_AMOUNTS = RecursiveComparisonConfiguration.builder()
+            .withComparatorForType(Comparator.nullsFirst(BigDecimal::compareTo), BigDecimal.class).build();
+
+    /**
+     * Rows for two statements of {@link LedgerStore#ROWS_PER_INSERT} rows and three single ones; the seeded rows' nulls
+     * at every row's offset, in time order (as they are read back).
+     */
+    private static List<LedgerEntry> rowsForSeveralStatements() {
+        List<LedgerEntry> batch = new ArrayList<>();
+        Instant start = Instant.parse("2026-12-03T00:00:00Z");
+        for (int i = 0; i < 2 * LedgerStore.ROWS_PER_INSERT + 3; i++) {
+            LedgerEntry seed = SeededLedger.ENTRIES.get(i % SeededLedger.ENTRIES.size());
+            batch.add(new LedgerEntry(start.plusMillis(i), "req_batch_" + i, seed.clientKeyId(), seed.sessionId(),
+                    seed.requestedModel(), seed.route(), seed.provider(), seed.upstreamModel(), seed.stream(),
+                    seed.httpStatus(), seed.errorType(), seed.stopReason(), seed.tokens(), seed.spend(),
+                    seed.ttfbMillis(), seed.durationMillis() + i, seed.retries(), seed.fallbacks()));
+        }
+        return batch;
+    }
+
+    private static List<LedgerEntry> readBack(Ledger ledger) throws SQLException {
+        List<LedgerEntry> read = new ArrayList<>();
+        ledger.store().forEach(null, null, read::add);
+        return read;
+    }
+
+    /** The connection, except that the answer to its first commit is lost: the commit is made, then it "drops". */
+    private static Connection firstCommitsAnswerLost(Connection connection, AtomicInteger answersLost) {
+        return (Connection) Proxy.newProxyInstance(LedgerContract.class.getClassLoader(),
+                new Class<?>[] {Connection.class}, (proxy, method, args) -> {
+                    Object result;
+                    try {
+                        result = method.invoke(connection, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                    if (method.getName().equals("commit") && answersLost.compareAndSet(0, 1)) {
+                        throw new SQLException("An I/O error occurred while sending to the backend.", "08006");
+                    }
+                    return result;
+                });
+    }
+
+    /** A row of version 1's table, which let a request's row be written twice; 10^-10 USD for the cost. */
+    private static void insertVersion1Row(Connection connection, long ts, String requestId, long inputTokens,
+                                          long costE10) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO ledger_entry (ts, request_id, "
+                + "client_key_id, requested_model, stream, http_status, input_tokens, output_tokens, cache_read_tokens, "
+                + "cache_write_5m_tokens, cache_write_1h_tokens, reasoning_tokens, usage_estimated, cost_e10, "
+                + "duration_ms, retries, fallbacks) VALUES (?, ?, 'key_u', 'claude-sonnet-4-6', ?, 200, ?, 0, 0, 0, 0, "
+                + "0, ?, ?, 10, 0, 0)")) {
+            insert.setLong(1, ts);
+            insert.setString(2, requestId);
+            insert.setBoolean(3, false);
+            insert.setLong(4, inputTokens);
+            insert.setBoolean(5, false);
+            insert.setLong(6, costE10);
+            assertThat(insert.executeUpdate()).isEqualTo(1);
+        }
+    }
+
+    private static List<Long> ids(LedgerSettings settings) throws SQLException {
+        List<Long> ids = new ArrayList<>();
+        try (Connection connection = LedgerDatabase.connect(settings); Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery("SELECT id FROM ledger_entry ORDER BY id")) {
+            while (rows.next()) {
+                ids.add(rows.getLong(1));
+            }
+        }
+        return ids;
     }
 
     private static void history(LedgerSettings settings, String update) throws SQLException {
