@@ -84,6 +84,14 @@ final class EdgeGuard implements ConnectionGate, ReadDeadlines, ClientDepartures
         watchdog.scheduleWithFixedDelay(this::sweep, TICK.toNanos(), TICK.toNanos(), TimeUnit.NANOSECONDS);
     }
 
+    /**
+     * The watchdog's one thread, which ticks for as long as the gateway runs: for the gateway's other short chores
+     * that need a clock and no request (the upstream pool's sweep), rather than a thread of their own.
+     */
+    ScheduledExecutorService watchdog() {
+        return watchdog;
+    }
+
     /** Connections admitted and not yet closed. */
     int admittedConnections() {
         return admitted.get();

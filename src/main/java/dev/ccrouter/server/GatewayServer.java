@@ -155,6 +155,7 @@ public final class GatewayServer implements AutoCloseable {
         edge = new EdgeGuard(config.edge(), budget.admitted());
         RequestBodies bodies = new RequestBodies(config.maxBodyBytes(), edge);
         upstream = new UpstreamClient(config);
+        upstream.closeStaleConnectionsOn(edge.watchdog()); // closed when stale even if no request comes
         // Reads local files only; the catalog is fetched in the background once the server is up.
         pricing = new PricingCatalog(URI.create(config.upstreamBaseUrl() + "/models"), config.dataDir(),
                 config.pricingRefresh());

@@ -146,13 +146,14 @@ final class Http1Connection implements java.io.Closeable {
         reads.serve(call);
     }
 
-    void markIdle() {
-        idleSince = System.nanoTime();
+    /** @param now the pool's clock ({@link System#nanoTime} but in tests) */
+    void markIdle(long now) {
+        idleSince = now;
     }
 
     /** Whether it has sat unused in the pool long enough that the provider has likely closed it. */
-    boolean idleLongerThan(Duration limit) {
-        return System.nanoTime() - idleSince > limit.toNanos();
+    boolean idleLongerThan(Duration limit, long now) {
+        return now - idleSince > limit.toNanos();
     }
 
     @Override

@@ -14,6 +14,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLSocketFactory;
@@ -48,6 +51,9 @@ public final class UpstreamClient implements AutoCloseable {
     private final Map<URI, Target> targets = new ConcurrentHashMap<>();
     private final UpstreamTls tls;
     private final boolean httpsConfigured;
+    /** The pool's periodic sweep, once {@link #closeStaleConnectionsOn} scheduled it; cancelled at close. */
+    private Future<?> sweep; // guarded by this, as closed
+    private boolean closed;
 
     public UpstreamClient(GatewayConfig config) {
         this(config, () -> (SSLSocketFactory) SSLSocketFactory.getDefault());
@@ -137,6 +143,22 @@ public final class UpstreamClient implements AutoCloseable {
                 return exchange(endpoint, head, body, false, cancellation);
             } catch (IOException | RuntimeException second) {
                 throw isTimeout(second) ? timeout(call, second) : unreachable(call, second);
+            }
+        }
+    }
+
+    /**
+     * Has {@code timers} close, every {@link ConnectionPool#MAX_IDLE} until this client closes, the pooled connections
+     * idle longer than that: each release closes a few of them, but when no request comes at all nothing else would,
+     * and each would stay open for good (in CLOSE_WAIT once the provider closed its end), holding a descriptor.
+     *
+     * @param timers a thread that runs short chores (closing sockets) and is running anyway; none of this client's own
+     */
+    public void closeStaleConnectionsOn(ScheduledExecutorService timers) {
+        long period = ConnectionPool.MAX_IDLE.toNanos();
+        synchronized (this) {
+            if (sweep == null && !closed) {
+                sweep = timers.scheduleWithFixedDelay(pool::closeStale, period, period, TimeUnit.NANOSECONDS);
             }
         }
     }
@@ -280,9 +302,15 @@ public final class UpstreamClient implements AutoCloseable {
         head.append(name).append(": ").append(value.replace('\r', ' ').replace('\n', ' ')).append("\r\n");
     }
 
-    /** Closes the idle connections; the reads' watch stops. */
+    /** Closes the idle connections; the reads' watch and the pool's sweep stop. */
     @Override
     public void close() {
+        synchronized (this) {
+            closed = true;
+            if (sweep != null) {
+                sweep.cancel(false);
+            }
+        }
         pool.close();
         silences.close();
     }
