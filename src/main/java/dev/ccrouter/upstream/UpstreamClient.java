@@ -25,8 +25,10 @@ import javax.net.ssl.SSLSocketFactory;
  * HTTP/1.1 to providers, written for this one job: POST a JSON body, read a status, headers and a body as it arrives.
  * Keep-alive connections are pooled per endpoint, TCP_NODELAY is on (small SSE frames would otherwise wait ~40 ms for
  * Nagle), redirects are never followed (a key must not travel wherever an upstream points), and the read timeout is
- * the longest silence tolerated on any single read ({@link SilenceWatch}). A request that fails before any byte of a response arrived is
- * sent once more on a fresh connection: it is usually a pooled connection the provider had already closed.
+ * the longest silence tolerated on any single read ({@link SilenceWatch}). A request that fails on a pooled connection
+ * before any byte of a response arrived is sent once more on a fresh connection: the provider had most likely closed
+ * that connection, and never read the request. One that fails so on a fresh connection is not: the provider may have
+ * read it and be generating (and billing) its answer, so it fails at once, as browsers, curl and Go's client have it.
  *
  * <p>It replaces a general-purpose client whose per-request work (header validation, URI parsing, pool bookkeeping)
  * was a third of the gateway's CPU under load.
@@ -129,22 +131,31 @@ public final class UpstreamClient implements AutoCloseable {
         Target target = targets.computeIfAbsent(call.url(), Target::of);
         Http1Connection.Endpoint endpoint = target.endpoint();
         byte[] head = head(call, target, body.length());
-        try {
-            return exchange(endpoint, head, body, true, cancellation);
-        } catch (IOException | RuntimeException first) {
-            if (isTimeout(first)) {
-                throw timeout(call, first);
-            }
-            if (cancellation.cancelled() // not a stale pooled connection: no second attempt
-                    || first instanceof AnswerBegun) { // the upstream took the request: again would bill it twice
-                throw unreachable(call, first instanceof AnswerBegun begun ? begun.getCause() : first);
-            }
+        Http1Connection pooled = pool.take(endpoint);
+        if (pooled != null) {
             try {
-                return exchange(endpoint, head, body, false, cancellation);
-            } catch (IOException | RuntimeException second) {
-                throw isTimeout(second) ? timeout(call, second) : unreachable(call, second);
+                return exchange(pooled, true, head, body, cancellation);
+            } catch (IOException | RuntimeException onPooled) {
+                if (isTimeout(onPooled) || cancellation.cancelled() // not a stale pooled connection
+                        || onPooled instanceof AnswerBegun) { // the upstream took the request: again would bill it twice
+                    throw failed(call, onPooled);
+                }
+                // the provider closed it while it sat in the pool, and never read the request: on a fresh one
             }
         }
+        try {
+            return exchange(connect(endpoint, cancellation), false, head, body, cancellation);
+        } catch (IOException | RuntimeException onFresh) {
+            throw failed(call, onFresh);
+        }
+    }
+
+    /** What the caller is told of a failed exchange: it timed out, or the upstream could not be reached. */
+    private static UpstreamException failed(Call call, Exception e) {
+        if (isTimeout(e)) {
+            return timeout(call, e);
+        }
+        return unreachable(call, e instanceof AnswerBegun begun ? begun.getCause() : e);
     }
 
     /**
@@ -168,15 +179,15 @@ public final class UpstreamClient implements AutoCloseable {
         return pool.idle(Target.of(url).endpoint());
     }
 
-    private UpstreamResponse exchange(Http1Connection.Endpoint endpoint, byte[] head, RequestBody body, boolean pooled,
+    private Http1Connection connect(Http1Connection.Endpoint endpoint, Cancellation cancellation) throws IOException {
+        cancellation.waiting(); // a connect (and a TLS handshake) may take long
+        return Http1Connection.open(endpoint, connectTimeout, endpoint.tls() ? tls.get() : null, cancellation,
+                silences);
+    }
+
+    /** One request on {@code connection}, taken from the pool ({@code reused}) or just opened. */
+    private UpstreamResponse exchange(Http1Connection connection, boolean reused, byte[] head, RequestBody body,
                                       Cancellation cancellation) throws IOException {
-        Http1Connection connection = pooled ? pool.take(endpoint) : null;
-        boolean reused = connection != null;
-        if (connection == null) {
-            cancellation.waiting(); // a connect (and a TLS handshake) may take long
-            connection = Http1Connection.open(endpoint, connectTimeout, endpoint.tls() ? tls.get() : null,
-                    cancellation, silences);
-        }
         try {
             cancellation.attach(connection);
             connection.serve(cancellation); // from here a write or read that waits for the patience tells it so

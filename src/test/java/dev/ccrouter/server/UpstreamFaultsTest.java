@@ -6,15 +6,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ccrouter.config.GatewayConfig;
 import dev.ccrouter.testing.AnthropicStreamGrammar;
 import dev.ccrouter.testing.MisbehavingUpstream;
 import dev.ccrouter.testing.RunningGateway;
 import dev.ccrouter.testing.SseCapture;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.AfterAll;
@@ -79,7 +84,9 @@ class UpstreamFaultsTest {
     }
 
     @Test
-    void aConnectionResetBeforeAnyResponseIsRetriedOnceThenA502() throws Exception {
+    void aPooledConnectionResetBeforeAnyResponseIsRetriedOnceOnAFreshOneThenA502() throws Exception {
+        upstream.behave((socket, out) -> answerWhole(out));
+        assertThat(post(WHOLE).statusCode()).isEqualTo(200); // its connection waits in the pool for the next request
         upstream.behave((socket, out) -> MisbehavingUpstream.reset(socket));
         int before = upstream.requests();
 
@@ -92,7 +99,61 @@ class UpstreamFaultsTest {
         assertThat(upstream.requests() - before).isEqualTo(2);
     }
 
-    // The one retry on a fresh connection is for a request no answer byte came for (design.md): an upstream that
+    /**
+     * The one retry is for a pooled connection the provider closed while it waited: the request it was given was never
+     * read. A connection opened for the request (none was pooled) that ends without an answer may have carried the
+     * POST to a provider now generating (and billing) it: the client gets the 502 at once, the request sent once.
+     */
+    @Test
+    void aFreshConnectionClosedWithoutAnAnswerIsA502WithoutASecondConnection() throws Exception {
+        try (MisbehavingUpstream closing = MisbehavingUpstream.start();
+             RunningGateway alone = RunningGateway.start(closing.baseUrl(), UpstreamFaultsTest::alone)) {
+            closing.behave((socket, out) -> socket.close());
+
+            HttpResponse<String> response = post(alone, WHOLE);
+
+            assertError(response, 502, "api_error", "Could not reach the upstream at " + closing.baseUrl()
+                    + "/chat/completions: the connection closed before a response");
+            assertThat(closing.connections()).as("connections the gateway opened").isEqualTo(1);
+            assertThat(closing.requests()).as("POSTs the upstream received").isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aPooledConnectionTheProviderClosedHasTheRequestSentAgainOnAFreshOne() throws Exception {
+        try (MisbehavingUpstream closing = MisbehavingUpstream.start();
+             RunningGateway alone = RunningGateway.start(closing.baseUrl(), UpstreamFaultsTest::alone)) {
+            CompletableFuture<Void> closedWhileIdle = new CompletableFuture<>();
+            closing.behave((socket, out) -> { // each connection answers one request, then is closed by the provider
+                answerWhole(out);
+                socket.close();
+                closedWhileIdle.complete(null);
+            });
+            assertThat(post(alone, WHOLE).statusCode()).isEqualTo(200);
+            closedWhileIdle.get(5, TimeUnit.SECONDS);
+
+            HttpResponse<String> response = post(alone, WHOLE);
+
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+            assertThat(closing.connections()).as("connections the gateway opened").isEqualTo(2);
+            assertThat(closing.requests()).as("POSTs the upstream received: the closed one's was never read")
+                    .isEqualTo(2);
+        }
+    }
+
+    /** A gateway of its own, so that its pool holds only what the test put there, and no price catalog fetch. */
+    private static GatewayConfig alone(GatewayConfig config) {
+        return config.withReadTimeout(READ_TIMEOUT).withPricingRefresh(Duration.ZERO);
+    }
+
+    private static void answerWhole(OutputStream out) throws IOException {
+        out.write(head(200, "content-type", "application/json",
+                "content-length", Integer.toString(WHOLE_ANSWER.length())));
+        out.write(WHOLE_ANSWER.getBytes(StandardCharsets.UTF_8));
+        out.flush();
+    }
+
+    // Nor is a request retried, pooled connection or not, once an answer byte came (design.md): an upstream that
     // has begun its answer has taken the POST, and may be generating (and billing) it; posting it again bills twice.
 
     @Test
@@ -396,6 +457,10 @@ class UpstreamFaultsTest {
     }
 
     private static HttpResponse<String> post(String body) throws Exception {
-        return SseCapture.post(gateway.baseUrl() + "/v1/messages", body, "x-api-key", "sk-test");
+        return post(gateway, body);
+    }
+
+    private static HttpResponse<String> post(RunningGateway to, String body) throws Exception {
+        return SseCapture.post(to.baseUrl() + "/v1/messages", body, "x-api-key", "sk-test");
     }
 }

@@ -30,6 +30,7 @@ public final class MisbehavingUpstream implements AutoCloseable {
     private final ServerSocket listener;
     private final AtomicReference<Behaviour> behaviour = new AtomicReference<>();
     private final AtomicInteger requests = new AtomicInteger();
+    private final AtomicInteger connections = new AtomicInteger();
     private final CopyOnWriteArrayList<Socket> open = new CopyOnWriteArrayList<>();
     private final CountDownLatch closed = new CountDownLatch(1);
 
@@ -62,6 +63,11 @@ public final class MisbehavingUpstream implements AutoCloseable {
         return requests.get();
     }
 
+    /** Connections accepted so far. */
+    public int connections() {
+        return connections.get();
+    }
+
     /** Releases anything a behaviour waits on ({@link #stall}), then stops. */
     @Override
     public void close() {
@@ -89,6 +95,7 @@ public final class MisbehavingUpstream implements AutoCloseable {
         while (!listener.isClosed()) {
             try {
                 Socket socket = listener.accept();
+                connections.incrementAndGet();
                 open.add(socket);
                 Thread.ofVirtual().start(() -> serve(socket));
             } catch (IOException e) {
