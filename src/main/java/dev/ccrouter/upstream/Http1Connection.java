@@ -189,12 +189,7 @@ final class Http1Connection implements java.io.Closeable {
             try {
                 return socketInput.read(into, offset, length);
             } catch (IOException e) {
-                if (reads.timedOut()) {
-                    SocketTimeoutException timeout = new SocketTimeoutException("Read timed out");
-                    timeout.initCause(e);
-                    throw timeout;
-                }
-                throw e;
+                throw timedOutOr(e, "Read timed out");
             } finally {
                 reads.read();
             }
@@ -242,12 +237,7 @@ final class Http1Connection implements java.io.Closeable {
                     }
                 }
             } catch (IOException e) {
-                if (reads.timedOut()) {
-                    SocketTimeoutException timeout = new SocketTimeoutException("Write timed out");
-                    timeout.initCause(e);
-                    throw timeout;
-                }
-                throw e;
+                throw timedOutOr(e, "Write timed out");
             }
         }
 
@@ -260,6 +250,19 @@ final class Http1Connection implements java.io.Closeable {
         public void close() throws IOException {
             socketOutput.close();
         }
+    }
+
+    /**
+     * What a failed read or write throws: a socket timeout when the {@link SilenceWatch} closed the socket under it
+     * for its silence, else the failure itself.
+     */
+    private IOException timedOutOr(IOException failure, String timedOut) {
+        if (!reads.timedOut()) {
+            return failure;
+        }
+        SocketTimeoutException timeout = new SocketTimeoutException(timedOut);
+        timeout.initCause(failure);
+        return timeout;
     }
 
     /** The connection ended before any byte of a response arrived. */

@@ -46,15 +46,7 @@ class SilenceWatchTest {
         SilenceWatch watch = watch(READ_TIMEOUT);
         SilenceWatch.Reads reads = servingACall(watch);
 
-        nowMillis = 1_000;
-        reads.reading();
-        at(1_399, watch);
-        assertThat(closes).hasValue(0);
-        at(1_400, watch);
-        assertThat(closes).hasValue(1);
-        assertThat(reads.timedOut()).isTrue();
-        at(1_410, watch);
-        assertThat(closes).as("closed once").hasValue(1);
+        closesOnceAtTheReadTimeout(watch, reads, reads::reading);
     }
 
     @Test
@@ -133,15 +125,7 @@ class SilenceWatchTest {
         SilenceWatch watch = watch(READ_TIMEOUT);
         SilenceWatch.Reads reads = servingACall(watch);
 
-        nowMillis = 1_000;
-        reads.writing();
-        at(1_399, watch);
-        assertThat(closes).hasValue(0);
-        at(1_400, watch);
-        assertThat(closes).hasValue(1);
-        assertThat(reads.timedOut()).isTrue();
-        at(1_410, watch);
-        assertThat(closes).as("closed once").hasValue(1);
+        closesOnceAtTheReadTimeout(watch, reads, reads::writing);
     }
 
     @Test
@@ -211,6 +195,19 @@ class SilenceWatchTest {
         call.whenWaiting(() -> told.add("waiting"));
         reads.serve(call);
         return reads;
+    }
+
+    /** At 1 s a read or write begins ({@code begin}): open at 1.399 s, closed at 1.4 (the read timeout), and once. */
+    private void closesOnceAtTheReadTimeout(SilenceWatch watch, SilenceWatch.Reads reads, Runnable begin) {
+        nowMillis = 1_000;
+        begin.run();
+        at(1_399, watch);
+        assertThat(closes).hasValue(0);
+        at(1_400, watch);
+        assertThat(closes).hasValue(1);
+        assertThat(reads.timedOut()).isTrue();
+        at(1_410, watch);
+        assertThat(closes).as("closed once").hasValue(1);
     }
 
     /** At 0 a read or write begins ({@code begin}): under way and untold at 49 ms, told once at 50. */
