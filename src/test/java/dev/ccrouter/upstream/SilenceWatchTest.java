@@ -11,6 +11,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@link SilenceWatch}: a read silent for the patience tells its call once, one silent for the read timeout has its
@@ -41,12 +43,26 @@ class SilenceWatchTest {
         assertThat(reads.timedOut()).isFalse();
     }
 
-    @Test
-    void aReadSilentForTheReadTimeoutHasItsSocketClosedOnceAndCountsAsTimedOut() {
+    /** A read silent for the read timeout, or a write that took no slice of the body for as long (a stalled upload). */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"read", "write"})
+    void aReadOrWriteSilentForTheReadTimeoutHasItsSocketClosedOnceAndCountsAsTimedOut(String silent) {
         SilenceWatch watch = watch(READ_TIMEOUT);
         SilenceWatch.Reads reads = servingACall(watch);
 
-        closesOnceAtTheReadTimeout(watch, reads, reads::reading);
+        nowMillis = 1_000;
+        if (silent.equals("read")) {
+            reads.reading();
+        } else {
+            reads.writing();
+        }
+        at(1_399, watch);
+        assertThat(closes).hasValue(0);
+        at(1_400, watch);
+        assertThat(closes).hasValue(1);
+        assertThat(reads.timedOut()).isTrue();
+        at(1_410, watch);
+        assertThat(closes).as("closed once").hasValue(1);
     }
 
     @Test
@@ -121,14 +137,6 @@ class SilenceWatchTest {
     }
 
     @Test
-    void aWriteThatTakesNoSliceForTheReadTimeoutHasItsSocketClosedOnceAndCountsAsTimedOut() {
-        SilenceWatch watch = watch(READ_TIMEOUT);
-        SilenceWatch.Reads reads = servingACall(watch);
-
-        closesOnceAtTheReadTimeout(watch, reads, reads::writing);
-    }
-
-    @Test
     void aLargeWriteSlowlyTakenIsTimedFromItsLastSliceNotItsStart() {
         SilenceWatch watch = watch(READ_TIMEOUT);
         SilenceWatch.Reads reads = servingACall(watch);
@@ -195,19 +203,6 @@ class SilenceWatchTest {
         call.whenWaiting(() -> told.add("waiting"));
         reads.serve(call);
         return reads;
-    }
-
-    /** At 1 s a read or write begins ({@code begin}): open at 1.399 s, closed at 1.4 (the read timeout), and once. */
-    private void closesOnceAtTheReadTimeout(SilenceWatch watch, SilenceWatch.Reads reads, Runnable begin) {
-        nowMillis = 1_000;
-        begin.run();
-        at(1_399, watch);
-        assertThat(closes).hasValue(0);
-        at(1_400, watch);
-        assertThat(closes).hasValue(1);
-        assertThat(reads.timedOut()).isTrue();
-        at(1_410, watch);
-        assertThat(closes).as("closed once").hasValue(1);
     }
 
     /** At 0 a read or write begins ({@code begin}): under way and untold at 49 ms, told once at 50. */
