@@ -3,14 +3,12 @@ package dev.ccrouter.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import dev.ccrouter.config.LedgerSettings;
 import dev.ccrouter.ledger.LedgerDatabase;
 import dev.ccrouter.ledger.LedgerEntry;
 import dev.ccrouter.ledger.LedgerStore;
+import dev.ccrouter.testing.EveryLogLine;
 import dev.ccrouter.testing.FakeUpstream;
 import dev.ccrouter.testing.RunningGateway;
 import dev.ccrouter.testing.SseCapture;
@@ -26,7 +24,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.slf4j.LoggerFactory;
 
 /**
  * A client that pastes its own key into the {@code model} field (ANTHROPIC_MODEL set to the key) finds it in no log
@@ -36,17 +33,11 @@ import org.slf4j.LoggerFactory;
 class KeyInModelNameTest {
     FakeUpstream upstream;
     RunningGateway gateway;
-    ListAppender<ILoggingEvent> lines;
-    Level rootLevel;
+    EveryLogLine lines;
 
     @BeforeEach
     void start() {
-        lines = new ListAppender<>();
-        lines.start();
-        Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-        rootLevel = root.getLevel();
-        root.setLevel(Level.ALL);
-        root.addAppender(lines);
+        lines = new EveryLogLine();
         upstream = FakeUpstream.start();
         gateway = RunningGateway.start(upstream);
     }
@@ -55,9 +46,7 @@ class KeyInModelNameTest {
     void stop() {
         gateway.close();
         upstream.close();
-        Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-        root.detachAppender(lines);
-        root.setLevel(rootLevel);
+        lines.close();
     }
 
     @ParameterizedTest
@@ -89,7 +78,7 @@ class KeyInModelNameTest {
                 .build(), HttpResponse.BodyHandlers.ofString()).body();
         assertThat(scrape).contains("ccrouter_requests_total").doesNotContainIgnoringCase(planted);
 
-        assertThat(lines.list).map(ILoggingEvent::getFormattedMessage)
+        assertThat(lines.events()).map(ILoggingEvent::getFormattedMessage)
                 .anyMatch(line -> line.startsWith(requestId + " status=" + response.statusCode() + " model=[redacted] "))
                 .noneMatch(line -> line.toLowerCase(Locale.ROOT).contains(planted));
     }

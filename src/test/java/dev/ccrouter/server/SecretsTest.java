@@ -2,14 +2,12 @@ package dev.ccrouter.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
-import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ccrouter.testing.Canary;
+import dev.ccrouter.testing.EveryLogLine;
 import dev.ccrouter.testing.FakeUpstream;
 import dev.ccrouter.testing.RunningGateway;
 import dev.ccrouter.testing.SseCapture;
@@ -25,7 +23,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.slf4j.LoggerFactory;
 
 /** The client's key never comes back: not re-cased, not URL-encoded, not in part, not from a URL, not in a log line. */
 class SecretsTest {
@@ -35,17 +32,11 @@ class SecretsTest {
             + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
     static FakeUpstream upstream;
     static RunningGateway gateway;
-    static ListAppender<ILoggingEvent> everything;
-    static Level rootLevel;
+    static EveryLogLine everything;
 
     @BeforeAll
     static void start() {
-        everything = new ListAppender<>();
-        everything.start();
-        Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-        rootLevel = root.getLevel();
-        root.setLevel(Level.ALL);
-        root.addAppender(everything);
+        everything = new EveryLogLine();
         upstream = FakeUpstream.start();
         gateway = RunningGateway.start(upstream);
     }
@@ -54,11 +45,9 @@ class SecretsTest {
     static void stop() {
         gateway.close();
         upstream.close();
-        Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-        root.detachAppender(everything);
-        root.setLevel(rootLevel);
+        everything.close();
         // Every line any logger wrote while the key went through the gateway, at every level.
-        for (ILoggingEvent event : everything.list) {
+        for (ILoggingEvent event : everything.events()) {
             String line = event.getFormattedMessage() + " " + event.getMDCPropertyMap()
                     + (event.getThrowableProxy() == null ? "" : ThrowableProxyUtil.asString(event.getThrowableProxy()));
             assertThat(Canary.findIn(line)).as("log line: %s", line).isEmpty();
@@ -89,7 +78,7 @@ class SecretsTest {
             assertThat(JSON.readTree(health.body()).path("upstream").asText())
                     .isEqualTo("http://proxyuser:…@127.0.0.1:9/v1");
         }
-        assertThat(everything.list).map(ILoggingEvent::getFormattedMessage)
+        assertThat(everything.events()).map(ILoggingEvent::getFormattedMessage)
                 .noneMatch(line -> line.contains("s3cret-proxy-pass"));
     }
 
