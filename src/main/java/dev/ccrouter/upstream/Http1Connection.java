@@ -30,9 +30,11 @@ final class Http1Connection implements java.io.Closeable {
     static final int ONE_WRITE_BYTES = 16 * 1024;
     /**
      * A body is handed to the socket in slices of at most this much, each one taken counting as progress for the
-     * {@link SilenceWatch}: a Claude Code body (≈ 80 KB, 400 KB with images) still leaves in one write.
+     * {@link SilenceWatch}: an upload is cut only when the upstream takes less than this in a whole read timeout
+     * (≈ 4 KB/s at a 30 s timeout, ≈ 220 bytes/s at the default 600 s), and a Claude Code body (≈ 80 KB) still
+     * leaves in one write; one with images (≈ 400 KB) in four.
      */
-    static final int WRITE_SLICE_BYTES = 1024 * 1024;
+    static final int WRITE_SLICE_BYTES = 128 * 1024;
 
     private final Socket socket;
     private final UpstreamInput in;
