@@ -169,8 +169,17 @@ public final class UpstreamClient implements AutoCloseable {
         long period = ConnectionPool.MAX_IDLE.toNanos();
         synchronized (this) {
             if (sweep == null && !closed) {
-                sweep = timers.scheduleWithFixedDelay(pool::closeStale, period, period, TimeUnit.NANOSECONDS);
+                sweep = timers.scheduleWithFixedDelay(this::closeStale, period, period, TimeUnit.NANOSECONDS);
             }
+        }
+    }
+
+    /** One sweep: a failure is the sweep's alone, since a periodic task that throws is never run again. */
+    private void closeStale() {
+        try {
+            pool.closeStale();
+        } catch (RuntimeException e) {
+            // the next sweep, or a release, closes what this one left
         }
     }
 
