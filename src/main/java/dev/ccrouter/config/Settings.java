@@ -101,7 +101,8 @@ public final class Settings {
                     "built-in base URL, auth style and capabilities"),
             new Setting("providers[].base_url", null, null, new Rule.HttpUrl(), "the preset's",
                     "where `/chat/completions` hangs off; required with `openai-compatible`; a host may be a Docker "
-                            + "Compose service name with an underscore (`http://llama_cpp:8080/v1`)"),
+                            + "Compose service name with an underscore (`http://llama_cpp:8080/v1`); a query it carries "
+                            + "(`?api-version=…`) follows the endpoint's path"),
             new Setting("providers[].api_keys[]", null, null, new Rule.Secret(), "the client's key is forwarded",
                     "the provider's own keys, used in turn"),
             new Setting("providers[].protocol", null, null, new Rule.OneOf(List.of("openai", "anthropic")),

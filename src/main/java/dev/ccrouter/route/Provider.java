@@ -1,5 +1,6 @@
 package dev.ccrouter.route;
 
+import dev.ccrouter.config.BaseUrls;
 import dev.ccrouter.translate.Dialect;
 import dev.ccrouter.translate.ModelCapabilities;
 import dev.ccrouter.translate.ToolCallIdFormat;
@@ -37,7 +38,7 @@ public record Provider(String name,
                     Dialect dialect, boolean pricedByCatalog, Preset preset,
                     Map<String, Preset.CapabilitySpec> modelOverrides) {
         this(name, baseUrl, anthropicWire, auth, apiKeys, dialect, pricedByCatalog, preset, modelOverrides,
-                URI.create(baseUrl + (anthropicWire ? "/messages" : "/chat/completions")));
+                BaseUrls.under(baseUrl, anthropicWire ? "/messages" : "/chat/completions"));
     }
 
     /** What {@code model} accepts: the preset's defaults, its model patterns, then the configuration's overrides. */

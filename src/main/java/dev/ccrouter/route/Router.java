@@ -3,6 +3,7 @@ package dev.ccrouter.route;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ccrouter.config.BaseUrls;
 import dev.ccrouter.config.ConfigException;
 import dev.ccrouter.config.GatewayConfig;
 import dev.ccrouter.config.ProviderSettings;
@@ -337,8 +338,7 @@ public final class Router {
      * version is added where it is missing, since {@code /messages} hangs off the base, as it does off the presets'.
      */
     static URI withApiVersion(URI base) {
-        String text = base.toString();
-        return text.endsWith("/v1") ? base : URI.create(text + "/v1");
+        return BaseUrls.pathEndsWith(base, "/v1") ? base : BaseUrls.under(base, "/v1");
     }
 
     private static String withoutSubagentTag(String text) {

@@ -6,6 +6,7 @@ import dev.ccrouter.api.anthropic.ErrorType;
 import dev.ccrouter.api.anthropic.JsonBuffers;
 import dev.ccrouter.billing.GenerationLookups;
 import dev.ccrouter.billing.PricingCatalog;
+import dev.ccrouter.config.BaseUrls;
 import dev.ccrouter.config.GatewayConfig;
 import dev.ccrouter.config.LedgerSettings;
 import dev.ccrouter.http.HttpServer;
@@ -157,7 +158,7 @@ public final class GatewayServer implements AutoCloseable {
         upstream = new UpstreamClient(config);
         upstream.closeStaleConnectionsOn(edge.watchdog()); // closed when stale even if no request comes
         // Reads local files only; the catalog is fetched in the background once the server is up.
-        pricing = new PricingCatalog(URI.create(config.upstreamBaseUrl() + "/models"), config.dataDir(),
+        pricing = new PricingCatalog(BaseUrls.under(config.upstreamBaseUrl(), "/models"), config.dataDir(),
                 config.pricingRefresh());
         requestFacts = new RequestFacts.Current();
         // The metrics registry and its JVM meters are built beside the rest of the start (a twentieth of its main

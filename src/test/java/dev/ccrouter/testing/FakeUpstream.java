@@ -36,7 +36,7 @@ public final class FakeUpstream implements AutoCloseable {
     private final AtomicReference<Script> generations = new AtomicReference<>(
             json(404, "{\"error\":{\"code\":404,\"message\":\"Generation not found\"}}"));
 
-    /** One request as the upstream received it; header names are lower-case. */
+    /** One request as the upstream received it; header names are lower-case, the path with its query if any. */
     public record Recorded(JsonNode body, Map<String, String> headers, String path) {
     }
 
@@ -62,7 +62,9 @@ public final class FakeUpstream implements AutoCloseable {
 
     private void record(ServerRequest req, ServerResponse res) throws Exception {
         byte[] raw = req.content().as(byte[].class);
-        Recorded recorded = new Recorded(JSON.readTree(raw), headersOf(req), req.path().path());
+        String query = req.query().rawValue();
+        Recorded recorded = new Recorded(JSON.readTree(raw), headersOf(req),
+                req.path().path() + (query.isEmpty() ? "" : "?" + query));
         requests.add(recorded);
         script.get().answer(recorded, res);
     }

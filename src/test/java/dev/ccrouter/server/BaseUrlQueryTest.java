@@ -1,0 +1,46 @@
+package dev.ccrouter.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ccrouter.config.ProviderSettings;
+import dev.ccrouter.config.RouteSettings;
+import dev.ccrouter.testing.FakeUpstream;
+import dev.ccrouter.testing.RunningGateway;
+import dev.ccrouter.testing.SseCapture;
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A provider whose base URL carries a query (Azure OpenAI's {@code ?api-version=…}, a proxy's token) is posted to at
+ * {@code /chat/completions} with that query after it, not at the query's value with the path glued on.
+ */
+class BaseUrlQueryTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String BODY = "{\"model\":\"azure,gpt-4o\",\"max_tokens\":100,"
+            + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+
+    @Test
+    void aBaseUrlsQueryFollowsTheEndpointsPath() throws Exception {
+        try (FakeUpstream upstream = FakeUpstream.start();
+             RunningGateway gateway = RunningGateway.start(upstream, config -> config
+                     .withProviders(List.of(new ProviderSettings("azure", "openai-compatible",
+                             URI.create(upstream.baseUrl() + "?api-version=2024-10-21"), List.of("azure-key-1"), null,
+                             Map.of())))
+                     .withRoutes(new RouteSettings("azure,gpt-4o", null, null, null,
+                             RouteSettings.DEFAULT_LONG_CONTEXT_THRESHOLD, null, null, Map.of())))) {
+            upstream.answer(FakeUpstream.json(200, "{\"choices\":[{\"index\":0,\"message\":{\"content\":\"ok\"},"
+                    + "\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":1}}"));
+
+            HttpResponse<String> response = SseCapture.post(gateway.baseUrl() + "/v1/messages", BODY,
+                    "x-api-key", "sk-test");
+
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+            assertThat(JSON.readTree(response.body()).path("content").path(0).path("text").asText()).isEqualTo("ok");
+            assertThat(upstream.lastRequest().path()).isEqualTo("/v1/chat/completions?api-version=2024-10-21");
+        }
+    }
+}
