@@ -26,8 +26,8 @@ import javax.net.ssl.SSLSocketFactory;
  * Keep-alive connections are pooled per endpoint, TCP_NODELAY is on (small SSE frames would otherwise wait ~40 ms for
  * Nagle), redirects are never followed (a key must not travel wherever an upstream points), and the read timeout is
  * the longest silence tolerated on any single read ({@link SilenceWatch}). A request that fails on a pooled connection
- * before any byte of a response arrived is sent once more on a fresh connection: the provider had most likely closed
- * that connection, and never read the request. One that fails so on a fresh connection is not: the provider may have
+ * before any byte of a response arrived, and at once ({@link #STALE_WITHIN}), is sent once more on a fresh connection:
+ * the provider had most likely closed that connection, and never read the request. One that fails so on a fresh connection is not: the provider may have
  * read it and be generating (and billing) its answer, so it fails at once, as browsers, curl and Go's client have it.
  *
  * <p>It replaces a general-purpose client whose per-request work (header validation, URI parsing, pool bookkeeping)
@@ -137,7 +137,8 @@ public final class UpstreamClient implements AutoCloseable {
                 return exchange(pooled, true, head, body, cancellation);
             } catch (IOException | RuntimeException onPooled) {
                 if (isTimeout(onPooled) || cancellation.cancelled() // not a stale pooled connection
-                        || onPooled instanceof AnswerBegun) { // the upstream took the request: again would bill it twice
+                        || onPooled instanceof AnswerBegun // the upstream took the request: again would bill it twice
+                        || onPooled instanceof HeldThenDropped) { // so it did, most likely
                     throw failed(call, onPooled);
                 }
                 // the provider closed it while it sat in the pool, and never read the request: on a fresh one
@@ -155,7 +156,7 @@ public final class UpstreamClient implements AutoCloseable {
         if (isTimeout(e)) {
             return timeout(call, e);
         }
-        return unreachable(call, e instanceof AnswerBegun begun ? begun.getCause() : e);
+        return unreachable(call, e instanceof AnswerBegun || e instanceof HeldThenDropped ? e.getCause() : e);
     }
 
     /**
@@ -211,7 +212,13 @@ public final class UpstreamClient implements AutoCloseable {
                 }
                 return reused ? unlessWrittenWhileIdle(early) : early;
             }
-            UpstreamResponse response = answer(connection, cancellation, true);
+            long sent = reused ? System.nanoTime() : 0;
+            UpstreamResponse response;
+            try {
+                response = answer(connection, cancellation, true);
+            } catch (Http1Connection.NoResponseException none) {
+                throw reused && System.nanoTime() - sent > STALE_WITHIN_NANOS ? new HeldThenDropped(none) : none;
+            }
             return reused ? unlessWrittenWhileIdle(response) : response;
         } catch (IOException | RuntimeException e) {
             connection.close();
@@ -263,6 +270,22 @@ public final class UpstreamClient implements AutoCloseable {
             throw nothing;
         } catch (IOException | RuntimeException e) {
             throw new AnswerBegun(e);
+        }
+    }
+
+    /**
+     * A pooled connection the provider had closed while it sat idle answers its next request with the end of the
+     * connection at once, within a round trip; one that ends later held the request that long: the provider read it
+     * and was likely generating (and billing) the answer when the connection dropped (a crash, a proxy's timeout), so
+     * it is not sent again.
+     */
+    public static final Duration STALE_WITHIN = Duration.ofSeconds(1);
+    private static final long STALE_WITHIN_NANOS = STALE_WITHIN.toNanos();
+
+    /** A pooled connection ended without an answer after it held the request longer than {@link #STALE_WITHIN}. */
+    private static final class HeldThenDropped extends IOException {
+        HeldThenDropped(Throwable cause) {
+            super(cause.getMessage(), cause);
         }
     }
 
