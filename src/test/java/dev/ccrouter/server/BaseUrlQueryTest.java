@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ccrouter.config.ProviderSettings;
-import dev.ccrouter.config.RouteSettings;
 import dev.ccrouter.testing.FakeUpstream;
+import dev.ccrouter.testing.Routes;
 import dev.ccrouter.testing.RunningGateway;
 import dev.ccrouter.testing.SseCapture;
 import java.net.URI;
@@ -30,8 +30,7 @@ class BaseUrlQueryTest {
                      .withProviders(List.of(new ProviderSettings("azure", "openai-compatible",
                              URI.create(upstream.baseUrl() + "?api-version=2024-10-21"), List.of("azure-key-1"), null,
                              Map.of())))
-                     .withRoutes(new RouteSettings("azure,gpt-4o", null, null, null,
-                             RouteSettings.DEFAULT_LONG_CONTEXT_THRESHOLD, null, null, Map.of())))) {
+                     .withRoutes(Routes.to("azure,gpt-4o")))) {
             upstream.answer(FakeUpstream.json(200, "{\"choices\":[{\"index\":0,\"message\":{\"content\":\"ok\"},"
                     + "\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":1}}"));
 

@@ -8,11 +8,11 @@ import dev.ccrouter.config.GatewayConfig;
 import dev.ccrouter.config.LedgerSettings;
 import dev.ccrouter.config.PriceSettings;
 import dev.ccrouter.config.ProviderSettings;
-import dev.ccrouter.config.RouteSettings;
 import dev.ccrouter.ledger.LedgerDatabase;
 import dev.ccrouter.ledger.LedgerEntry;
 import dev.ccrouter.ledger.LedgerStore;
 import dev.ccrouter.testing.FakeUpstream;
+import dev.ccrouter.testing.Routes;
 import dev.ccrouter.testing.RunningGateway;
 import dev.ccrouter.testing.SseCapture;
 import java.math.BigDecimal;
@@ -43,8 +43,7 @@ class ConfiguredPricesTest {
              RunningGateway gateway = RunningGateway.start(upstream, config -> config
                      .withProviders(List.of(new ProviderSettings("ds", "openai-compatible",
                              URI.create(upstream.baseUrl()), List.of(), null, Map.of())))
-                     .withRoutes(new RouteSettings("ds,deepseek-chat", null, null, null,
-                             RouteSettings.DEFAULT_LONG_CONTEXT_THRESHOLD, null, null, Map.of()))
+                     .withRoutes(Routes.to("ds,deepseek-chat"))
                      .withPrices(Map.of("ds,deepseek-chat", new PriceSettings(new BigDecimal("0.27"),
                              new BigDecimal("1.10"), new BigDecimal("0.07"), null, null, null))))) {
             upstream.answer(FakeUpstream.json(200, ANSWER));
@@ -69,8 +68,7 @@ class ConfiguredPricesTest {
              RunningGateway gateway = RunningGateway.start(upstream, config -> config
                      .withProviders(List.of(new ProviderSettings("ds", "openai-compatible",
                              URI.create(upstream.baseUrl()), List.of(), null, Map.of())))
-                     .withRoutes(new RouteSettings("ds,deepseek-chat", null, null, null,
-                             RouteSettings.DEFAULT_LONG_CONTEXT_THRESHOLD, null, null, Map.of())))) {
+                     .withRoutes(Routes.to("ds,deepseek-chat")))) {
             upstream.answer(FakeUpstream.json(200, ANSWER));
 
             HttpResponse<String> response = SseCapture.post(gateway.baseUrl() + "/v1/messages", BODY,

@@ -5,11 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import dev.ccrouter.config.LedgerSettings;
 import dev.ccrouter.config.ProviderSettings;
-import dev.ccrouter.config.RouteSettings;
 import dev.ccrouter.ledger.LedgerDatabase;
 import dev.ccrouter.ledger.LedgerEntry;
 import dev.ccrouter.ledger.LedgerStore;
 import dev.ccrouter.testing.FakeUpstream;
+import dev.ccrouter.testing.Routes;
 import dev.ccrouter.testing.RunningGateway;
 import dev.ccrouter.testing.SseCapture;
 import java.io.OutputStream;
@@ -148,8 +148,7 @@ class CutOffStreamBillingTest {
              RunningGateway gateway = RunningGateway.start(upstream, config -> config
                      .withProviders(List.of(new ProviderSettings("local", "vllm", URI.create(upstream.baseUrl()),
                              List.of(), null, Map.of())))
-                     .withRoutes(new RouteSettings("local,qwen3-coder", null, null, null,
-                             RouteSettings.DEFAULT_LONG_CONTEXT_THRESHOLD, null, null, Map.of())))) {
+                     .withRoutes(Routes.to("local,qwen3-coder")))) {
             upstream.answer(FakeUpstream.sse(FIRST_CHUNK));
             upstream.generations(FakeUpstream.json(200, RECORD));
 

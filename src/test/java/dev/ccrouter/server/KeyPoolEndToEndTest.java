@@ -11,17 +11,16 @@ import com.anthropic.errors.AnthropicServiceException;
 import com.anthropic.models.messages.Message;
 import com.anthropic.models.messages.MessageCreateParams;
 import dev.ccrouter.config.LedgerSettings;
-import dev.ccrouter.config.RouteSettings;
 import dev.ccrouter.ledger.LedgerDatabase;
 import dev.ccrouter.ledger.LedgerStore;
 import dev.ccrouter.testing.AccessLogCapture;
 import dev.ccrouter.testing.FakeUpstream;
 import dev.ccrouter.testing.Providers;
+import dev.ccrouter.testing.Routes;
 import dev.ccrouter.testing.RunningGateway;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -47,7 +46,7 @@ class KeyPoolEndToEndTest {
         accessLog = new AccessLogCapture();
         gateway = RunningGateway.start(provider, config -> config
                 .withProviders(List.of(Providers.at("pooled", provider, KEY_ONE, KEY_TWO, KEY_THREE)))
-                .withRoutes(new RouteSettings("pooled,model-p", null, null, null, 60_000, null, null, Map.of())
+                .withRoutes(Routes.to("pooled,model-p")
                         .withCooldown(Duration.ofHours(1))));
         client = AnthropicOkHttpClient.builder().baseUrl(gateway.baseUrl()).apiKey("sk-client-own-key").maxRetries(0)
                 .build();

@@ -6,18 +6,17 @@ import static org.awaitility.Awaitility.await;
 import dev.ccrouter.config.AuthSettings;
 import dev.ccrouter.config.AuthSettings.ClientKey;
 import dev.ccrouter.config.LedgerSettings;
-import dev.ccrouter.config.RouteSettings;
 import dev.ccrouter.ledger.LedgerDatabase;
 import dev.ccrouter.ledger.LedgerStore;
 import dev.ccrouter.testing.AccessLogCapture;
 import dev.ccrouter.testing.FakeUpstream;
 import dev.ccrouter.testing.Providers;
+import dev.ccrouter.testing.Routes;
 import dev.ccrouter.testing.RunningGateway;
 import dev.ccrouter.testing.SseCapture;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -35,8 +34,7 @@ class UnpricedTargetBudgetTest {
         try (FakeUpstream upstream = FakeUpstream.start();
              RunningGateway gateway = RunningGateway.start(upstream, config -> config
                      .withProviders(List.of(Providers.at("direct", upstream, "sk-direct-provider-key")))
-                     .withRoutes(new RouteSettings("direct,deepseek-chat", null, null, null, 60_000, null, null,
-                             Map.of()))
+                     .withRoutes(Routes.to("direct,deepseek-chat"))
                      .withAuth(new AuthSettings(List.of(
                              new ClientKey("team", KEY, new BigDecimal("0.01"), null, null, null)), List.of())));
              AccessLogCapture log = new AccessLogCapture(SpendingLimits.class.getName())) {

@@ -9,6 +9,7 @@ import dev.ccrouter.config.RouteSettings;
 import dev.ccrouter.testing.AnthropicStreamGrammar;
 import dev.ccrouter.testing.FakeUpstream;
 import dev.ccrouter.testing.Providers;
+import dev.ccrouter.testing.Routes;
 import dev.ccrouter.testing.RunningGateway;
 import dev.ccrouter.testing.SseCapture;
 import java.net.URI;
@@ -142,8 +143,7 @@ class WebSearchEndToEndTest {
     void withoutARouteThatCanSearchTheRequestIs400NamingTheRoute() throws Exception {
         try (RunningGateway direct = RunningGateway.start(deepSeek, config -> config
                 .withProviders(List.of(Providers.at("deepseek", deepSeek, "sk-deepseek-key")))
-                .withRoutes(new RouteSettings("deepseek,deepseek-chat", null, null, null, 60_000, null, null,
-                        Map.of())))) {
+                .withRoutes(Routes.to("deepseek,deepseek-chat")))) {
             HttpResponse<String> response = search(direct, true);
 
             assertThat(response.statusCode()).isEqualTo(400);
@@ -180,8 +180,7 @@ class WebSearchEndToEndTest {
              RunningGateway direct = RunningGateway.start(anthropic, config -> config
                      .withProviders(List.of(new ProviderSettings("claude", "anthropic",
                              URI.create(anthropic.baseUrl()), List.of("sk-anthropic-key"), null, Map.of())))
-                     .withRoutes(new RouteSettings("claude,claude-opus-4-8", null, null, null, 60_000, null, null,
-                             Map.of())))) {
+                     .withRoutes(Routes.to("claude,claude-opus-4-8")))) {
             anthropic.answer(FakeUpstream.json(200, """
                     {"id":"msg_1","type":"message","role":"assistant","model":"claude-opus-4-8",\
                     "content":[{"type":"text","text":"ccrouter is a gateway."}],"stop_reason":"end_turn",\
