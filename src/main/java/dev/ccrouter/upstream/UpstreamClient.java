@@ -27,8 +27,9 @@ import javax.net.ssl.SSLSocketFactory;
  * Nagle), redirects are never followed (a key must not travel wherever an upstream points), and the read timeout is
  * the longest silence tolerated on any single read ({@link SilenceWatch}). A request that fails on a pooled connection
  * before any byte of a response arrived, and at once ({@link #STALE_WITHIN}), is sent once more on a fresh connection:
- * the provider had most likely closed that connection, and never read the request. One that fails so on a fresh connection is not: the provider may have
- * read it and be generating (and billing) its answer, so it fails at once, as browsers, curl and Go's client have it.
+ * the provider had most likely closed that connection, and never read the request. One that fails so on a fresh
+ * connection is not: the provider may have read it and be generating (and billing) its answer, so it fails at once,
+ * as browsers, curl and Go's client have it.
  *
  * <p>It replaces a general-purpose client whose per-request work (header validation, URI parsing, pool bookkeeping)
  * was a third of the gateway's CPU under load.
