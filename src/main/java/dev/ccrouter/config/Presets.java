@@ -12,7 +12,7 @@ import java.util.Optional;
 public final class Presets {
     /** Every preset a provider may name, in the order the documentation lists them. */
     public static final List<String> NAMES = List.of("openrouter", "deepseek", "moonshot", "zai", "dashscope", "groq",
-            "gemini", "mistral", "openai", "xai", "ollama", "vllm", "llamacpp", "lmstudio", "openai-compatible",
+            "gemini", "mistral", "openai", "azure", "xai", "ollama", "vllm", "llamacpp", "lmstudio", "openai-compatible",
             "anthropic");
 
     /** A provider that names no preset speaks plain OpenAI chat completions at its own {@code base_url}. */

@@ -47,6 +47,8 @@ record Preset(String description,
         BEARER,
         /** {@code x-api-key: <key>} (Anthropic-style endpoints) */
         X_API_KEY,
+        /** {@code api-key: <key>} (Azure OpenAI) */
+        API_KEY,
         /** no key (local servers) */
         NONE
     }

@@ -89,6 +89,7 @@ public record Provider(String name,
         return switch (auth) {
             case BEARER -> "Authorization";
             case X_API_KEY -> "x-api-key";
+            case API_KEY -> "api-key";
             case NONE -> null;
         };
     }

@@ -151,7 +151,7 @@ class ProvidersAndRoutesConfigTest {
     void providersAreNamedUniquelyWithAKnownPreset() {
         assertThatThrownBy(() -> load("providers:\n  - {name: a, preset: deepsek}\n", Map.of()))
                 .hasMessage("providers[0].preset in " + file() + " must be one of openrouter, deepseek, moonshot, zai, "
-                        + "dashscope, groq, gemini, mistral, openai, xai, ollama, vllm, llamacpp, lmstudio, "
+                        + "dashscope, groq, gemini, mistral, openai, azure, xai, ollama, vllm, llamacpp, lmstudio, "
                         + "openai-compatible, anthropic, got 'deepsek'");
         assertThatThrownBy(() -> load("providers:\n  - {name: a, preset: groq}\n  - {name: a, preset: groq}\n", Map.of()))
                 .hasMessage("providers[1].name in " + file() + ": another provider is named 'a' already; names must "
@@ -165,7 +165,7 @@ class ProvidersAndRoutesConfigTest {
         assertThatThrownBy(() -> load("providers:\n  - {name: vllm-box}\n", Map.of()))
                 .hasMessage("providers[0].base_url in " + file() + " must be set: preset openai-compatible has no "
                         + "base URL (or choose a preset: openrouter, deepseek, moonshot, zai, dashscope, groq, gemini, "
-                        + "mistral, openai, xai, ollama, vllm, llamacpp, lmstudio, openai-compatible, anthropic)");
+                        + "mistral, openai, azure, xai, ollama, vllm, llamacpp, lmstudio, openai-compatible, anthropic)");
         assertThatThrownBy(() -> load("providers:\n  - {name: a, base_url: 'localhost:8000/v1'}\n", Map.of()))
                 .hasMessage("providers[0].base_url in " + file() + " must be an http(s) URL such as "
                         + "https://openrouter.ai/api/v1, got 'localhost:8000/v1'");

@@ -32,7 +32,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class PresetFilesTest {
     private static final GatewayConfig DEFAULTS = new ConfigLoader(Map.of("HOME", "/tmp")).load(ConfigLoader.Flags.NONE);
     /** The presets that need the user's address: servers that live wherever the user runs them. */
-    private static final List<String> ADDRESS_REQUIRED = List.of("openai-compatible", "vllm");
+    private static final List<String> ADDRESS_REQUIRED = List.of("openai-compatible", "vllm", "azure");
 
     static Stream<String> presetNames() throws IOException, URISyntaxException {
         Path folder = Path.of(Presets.class.getResource("/ccrouter/presets/").toURI());
@@ -124,7 +124,7 @@ class PresetFilesTest {
         assertThatThrownBy(() -> PresetTree.preset("description: x\nprotocol: openai\nauth: barer\nprices: none\n",
                 "x.yaml"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("preset x.yaml: auth must be one of bearer, x-api-key, none, got 'barer'");
+                .hasMessage("preset x.yaml: auth must be one of bearer, x-api-key, api-key, none, got 'barer'");
     }
 
     @ParameterizedTest
@@ -253,6 +253,18 @@ class PresetFilesTest {
         assertThat(provider("openai", null).capabilities("gpt-5.1").forcedToolChoice()).isTrue();
         assertThat(provider("moonshot", null).dialect().maxTokensField()).isEqualTo("max_completion_tokens");
         assertThat(provider("groq", null).dialect().maxTokensField()).isEqualTo("max_completion_tokens");
+    }
+
+    @Test
+    void azureTakesItsKeyInAnApiKeyHeaderAndItsDeploymentsApiVersionAfterThePath() {
+        Provider azure = provider("azure", URI.create(
+                "https://res.openai.azure.com/openai/deployments/gpt-4o?api-version=2024-10-21"));
+
+        assertThat(azure.endpoint()).isEqualTo(URI.create(
+                "https://res.openai.azure.com/openai/deployments/gpt-4o/chat/completions?api-version=2024-10-21"));
+        assertThat(azure.authHeader()).isEqualTo("api-key");
+        assertThat(azure.authValue("azure-key")).isEqualTo("azure-key");
+        assertThat(azure.dialect().maxTokensField()).isEqualTo("max_completion_tokens");
     }
 
     @Test

@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A provider whose base URL carries a query (Azure OpenAI's {@code ?api-version=…}, a proxy's token) is posted to at
- * {@code /chat/completions} with that query after it, not at the query's value with the path glued on.
+ * {@code /chat/completions} with that query after it, not at the query's value with the path glued on; Azure's key
+ * goes in its {@code api-key} header.
  */
 class BaseUrlQueryTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -27,7 +28,7 @@ class BaseUrlQueryTest {
     void aBaseUrlsQueryFollowsTheEndpointsPath() throws Exception {
         try (FakeUpstream upstream = FakeUpstream.start();
              RunningGateway gateway = RunningGateway.start(upstream, config -> config
-                     .withProviders(List.of(new ProviderSettings("azure", "openai-compatible",
+                     .withProviders(List.of(new ProviderSettings("azure", "azure",
                              URI.create(upstream.baseUrl() + "?api-version=2024-10-21"), List.of("azure-key-1"), null,
                              Map.of())))
                      .withRoutes(Routes.to("azure,gpt-4o")))) {
@@ -40,6 +41,9 @@ class BaseUrlQueryTest {
             assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
             assertThat(JSON.readTree(response.body()).path("content").path(0).path("text").asText()).isEqualTo("ok");
             assertThat(upstream.lastRequest().path()).isEqualTo("/v1/chat/completions?api-version=2024-10-21");
+            assertThat(upstream.lastRequest().headers()).containsEntry("api-key", "azure-key-1")
+                    .doesNotContainKey("authorization");
+            assertThat(upstream.lastRequest().body().path("max_completion_tokens").asInt()).isEqualTo(100);
         }
     }
 }
