@@ -82,11 +82,17 @@ public final class GenerationLookups implements AutoCloseable {
     public record Lookup(URI url, String authHeader, String authValue, CacheTtls ttls, ModelPricing pricing,
                          boolean webSearch) {
 
-        /** The lookup of generation {@code id} at a provider whose base URL is {@code baseUrl}. */
+        /**
+         * The lookup of generation {@code id} at a provider whose base URL is {@code baseUrl}. A query the base URL
+         * carries is not sent along: it may hold a token, and this URL is logged; a lookup it was needed for fails,
+         * and the stream's usage stays the estimate it would be without a lookup.
+         */
         public static Lookup of(URI baseUrl, String id, String authHeader, String authValue, CacheTtls ttls,
                                 ModelPricing pricing, boolean webSearch) {
-            return new Lookup(URI.create(baseUrl + "/generation?id=" + URLEncoder.encode(id, StandardCharsets.UTF_8)),
-                    authHeader, authValue, ttls, pricing, webSearch);
+            String base = baseUrl.toString();
+            int query = base.indexOf('?');
+            return new Lookup(URI.create((query < 0 ? base : base.substring(0, query)) + "/generation?id="
+                    + URLEncoder.encode(id, StandardCharsets.UTF_8)), authHeader, authValue, ttls, pricing, webSearch);
         }
 
         @Override

@@ -28,9 +28,10 @@ import java.util.regex.Pattern;
 final class CcrConfig {
     private static final Pattern BARE_VARIABLE = Pattern.compile("\\$([A-Za-z_][A-Za-z0-9_]*)");
     private static final Pattern DIGITS = Pattern.compile("[0-9]{1,15}");
-    private static final Pattern CHAT_COMPLETIONS = Pattern.compile("/chat/completions/?$");
+    /** The endpoint at the end of a URL's path, before its query if any (Azure's {@code ?api-version=…}). */
+    private static final Pattern CHAT_COMPLETIONS = Pattern.compile("/chat/completions/?(?=\\?|$)");
     /** The endpoint of the Anthropic transformer's providers (Anthropic's, or Moonshot's …/anthropic/v1/messages). */
-    private static final Pattern MESSAGES = Pattern.compile("/messages/?$");
+    private static final Pattern MESSAGES = Pattern.compile("/messages/?(?=\\?|$)");
     private static final Map<String, String> PRESET_TRANSFORMERS = Map.of(
             "openrouter", "openrouter", "deepseek", "deepseek", "gemini", "gemini", "groq", "groq",
             "anthropic", "anthropic", "Anthropic", "anthropic");

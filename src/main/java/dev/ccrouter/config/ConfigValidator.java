@@ -60,12 +60,13 @@ final class ConfigValidator {
     }
 
     /**
-     * The endpoint's path is appended to a base URL as text: written into it already (as claude-code-router's
-     * api_base_url is), it would be posted to twice; after a query or fragment, it would be part of them.
+     * The endpoint's path is appended to a base URL's path: written into it already (as claude-code-router's
+     * api_base_url is), it would be posted to twice. A query stays the query, after the endpoint ({@link BaseUrls});
+     * a fragment never reaches a server, and is a URL pasted from a page rather than an API's base.
      */
     private void checkBase(ConfigPath path, Rule.HttpUrl rule, String url) {
         String problem = ENDPOINT.matcher(url).find() ? "without /chat/completions or /messages"
-                : url.contains("?") || url.contains("#") ? "without a query or fragment" : null;
+                : url.contains("#") ? "without a fragment" : null;
         if (problem != null) {
             throw new ConfigException(provenance.where(path) + " must be the base URL the endpoint hangs off, "
                     + problem + ", such as https://openrouter.ai/api/v1, got '" + rule.shown(url) + "'");

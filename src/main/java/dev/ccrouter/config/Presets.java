@@ -55,8 +55,14 @@ public final class Presets {
         if (LOCAL_PORTS.containsKey(UrlHosts.port(url)) && isLocal(host)) {
             return Optional.of(LOCAL_PORTS.get(UrlHosts.port(url)));
         }
+        if (host.endsWith(AZURE_HOSTS)) {
+            return Optional.of("azure");
+        }
         return Optional.ofNullable(HOSTS.get(host));
     }
+
+    /** Azure OpenAI's resources: {@code RESOURCE.openai.azure.com}, each its own host. */
+    private static final String AZURE_HOSTS = ".openai.azure.com";
 
     private static boolean isLocal(String host) {
         return host.equals("localhost") || host.equals("127.0.0.1") || host.equals("[::1]")

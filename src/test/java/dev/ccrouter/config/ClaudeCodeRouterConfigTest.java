@@ -180,6 +180,22 @@ class ClaudeCodeRouterConfigTest {
         assertThat(warnings).isEmpty();
     }
 
+    /** An Azure deployment's full URL: the azure preset, its endpoint cut off the path and its api-version kept. */
+    @Test
+    void anAzureDeploymentsUrlBecomesTheAzurePresetWithItsApiVersion() throws IOException {
+        Path file = Files.writeString(dir.resolve("config.json"), """
+                {"Providers": [{"name": "az", "api_key": "azure-key-0123456789",
+                  "api_base_url": "https://contoso.openai.azure.com/openai/deployments/gpt-4o/chat/completions?api-version=2024-10-21",
+                  "models": ["gpt-4o"]}],
+                 "Router": {"default": "az,gpt-4o"}}
+                """);
+        ProviderSettings azure = load(file, Map.of()).providers().getFirst();
+        assertThat(azure.preset()).isEqualTo("azure");
+        assertThat(azure.baseUrl()).isEqualTo(
+                URI.create("https://contoso.openai.azure.com/openai/deployments/gpt-4o?api-version=2024-10-21"));
+        assertThat(warnings).isEmpty();
+    }
+
     @Test
     void aNativeAddressIsNamedWithoutTheKeyInItsQuery() throws IOException {
         Path file = Files.writeString(dir.resolve("config.json"), """

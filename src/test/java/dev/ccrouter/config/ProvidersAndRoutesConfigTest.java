@@ -329,11 +329,20 @@ class ProvidersAndRoutesConfigTest {
         assertThatThrownBy(() -> new ConfigLoader(Map.of("OPENROUTER_BASE_URL",
                 "https://openrouter.ai/api/v1/chat/completions")).load(ConfigLoader.Flags.NONE))
                 .hasMessageStartingWith("OPENROUTER_BASE_URL must be the base URL the endpoint hangs off");
-        assertThatThrownBy(() -> load("providers:\n  - {name: azure, base_url: "
-                + "'https://x.openai.azure.com/openai/deployments/d?api-version=2024-10-21'}\n", Map.of()))
-                .hasMessage("providers[0].base_url in " + file() + " must be the base URL the endpoint hangs off, "
-                        + "without a query or fragment, such as https://openrouter.ai/api/v1, got "
-                        + "'https://x.openai.azure.com/openai/deployments/d'");
+        assertThatThrownBy(() -> load("providers:\n  - {name: docs, base_url: 'https://x.example/v1#usage'}\n",
+                Map.of())).hasMessage("providers[0].base_url in " + file() + " must be the base URL the endpoint "
+                        + "hangs off, without a fragment, such as https://openrouter.ai/api/v1, got "
+                        + "'https://x.example/v1#usage'");
+    }
+
+    /** Azure's deployment endpoints carry their API version as a query (it follows /chat/completions: BaseUrlsTest). */
+    @Test
+    void aBaseUrlWithAQueryIsTakenAndTheQueryFollowsTheEndpoint() throws IOException {
+        GatewayConfig config = load("providers:\n  - {name: az, preset: azure, api_keys: ['azure-key-1'], base_url: "
+                + "'https://x.openai.azure.com/openai/deployments/d?api-version=2024-10-21'}\n", Map.of());
+
+        assertThat(config.providers().getFirst().baseUrl())
+                .isEqualTo(URI.create("https://x.openai.azure.com/openai/deployments/d?api-version=2024-10-21"));
     }
 
     @Test
