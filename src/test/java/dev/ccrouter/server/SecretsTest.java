@@ -82,6 +82,31 @@ class SecretsTest {
                 .noneMatch(line -> line.contains("s3cret-proxy-pass"));
     }
 
+    /**
+     * A token in the upstream address's query (now taken: it follows the endpoint) goes to the upstream, and nowhere
+     * else: not into {@code /health}, an error the client reads, or any log line.
+     */
+    @Test
+    void aTokenInTheUpstreamAddressesQueryReachesTheUpstreamOnly() throws Exception {
+        String token = "PLANTEDqueryToken-7c1e9a3b5d";
+        try (FakeUpstream failing = FakeUpstream.start();
+             RunningGateway gateway = RunningGateway.start(failing.baseUrl() + "?token=" + token,
+                     java.util.function.UnaryOperator.identity())) {
+            failing.answer(FakeUpstream.json(500, "{\"error\":{\"code\":500,\"message\":\"boom\"}}"));
+            HttpResponse<String> failed = SseCapture.post(gateway.baseUrl() + "/v1/messages", BODY, "x-api-key",
+                    "sk-test");
+            HttpResponse<String> health = HTTP.send(HttpRequest.newBuilder(URI.create(gateway.baseUrl() + "/health"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+
+            assertThat(failing.lastRequest().path()).isEqualTo("/v1/chat/completions?token=" + token);
+            assertThat(failed.statusCode()).isEqualTo(500);
+            assertThat(failed.body()).doesNotContain(token);
+            assertThat(health.body()).doesNotContain(token);
+        }
+        assertThat(everything.events()).map(ILoggingEvent::getFormattedMessage)
+                .noneMatch(line -> line.contains(token));
+    }
+
     @Test
     void aKeyEchoedInAnotherCaseIsRedacted() throws Exception {
         upstream.answer(unauthorized("Incorrect API key provided: " + Canary.KEY.toUpperCase(Locale.ROOT) + "."));
