@@ -30,10 +30,6 @@ final class ConnectionPool {
     private final Map<Http1Connection.Endpoint, Idle> idle = new ConcurrentHashMap<>();
     private final LongSupplier clock;
 
-    ConnectionPool() {
-        this(System::nanoTime);
-    }
-
     /** @param clock nanoseconds, as {@link System#nanoTime} */
     ConnectionPool(LongSupplier clock) {
         this.clock = clock;

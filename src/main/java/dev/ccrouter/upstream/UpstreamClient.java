@@ -18,6 +18,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLSocketFactory;
 
@@ -47,7 +48,9 @@ public final class UpstreamClient implements AutoCloseable {
     private final Duration readTimeout;
     private final String httpReferer;
     private final String appTitle;
-    private final ConnectionPool pool = new ConnectionPool();
+    private final ConnectionPool pool;
+    /** Nanoseconds, as {@link System#nanoTime}: how long a pooled connection held a request, and idled in the pool. */
+    private final LongSupplier clock;
     /** Times every connection's reads (the patience, and the read timeout) and writes (the patience). */
     private final SilenceWatch silences;
     /** Per provider URL, what its requests share; as many entries as configured endpoints. */
@@ -64,6 +67,13 @@ public final class UpstreamClient implements AutoCloseable {
 
     /** With the TLS context https connections use made by {@code tlsContext}, when one is needed. */
     UpstreamClient(GatewayConfig config, Supplier<SSLSocketFactory> tlsContext) {
+        this(config, tlsContext, System::nanoTime);
+    }
+
+    /** With the clock that times pooled connections given (tests move it instead of waiting). */
+    UpstreamClient(GatewayConfig config, Supplier<SSLSocketFactory> tlsContext, LongSupplier clock) {
+        this.clock = clock;
+        this.pool = new ConnectionPool(clock);
         this.connectTimeout = config.connectTimeout();
         this.readTimeout = config.readTimeout();
         this.httpReferer = config.httpReferer();
@@ -213,12 +223,12 @@ public final class UpstreamClient implements AutoCloseable {
                 }
                 return reused ? unlessWrittenWhileIdle(early) : early;
             }
-            long sent = reused ? System.nanoTime() : 0;
+            long sent = reused ? clock.getAsLong() : 0;
             UpstreamResponse response;
             try {
                 response = answer(connection, cancellation, true);
             } catch (Http1Connection.NoResponseException none) {
-                throw reused && System.nanoTime() - sent > STALE_WITHIN_NANOS ? new HeldThenDropped(none) : none;
+                throw reused && clock.getAsLong() - sent > STALE_WITHIN_NANOS ? new HeldThenDropped(none) : none;
             }
             return reused ? unlessWrittenWhileIdle(response) : response;
         } catch (IOException | RuntimeException e) {
@@ -280,7 +290,7 @@ public final class UpstreamClient implements AutoCloseable {
      * and was likely generating (and billing) the answer when the connection dropped (a crash, a proxy's timeout), so
      * it is not sent again.
      */
-    public static final Duration STALE_WITHIN = Duration.ofSeconds(1);
+    static final Duration STALE_WITHIN = Duration.ofSeconds(1);
     private static final long STALE_WITHIN_NANOS = STALE_WITHIN.toNanos();
 
     /** A pooled connection ended without an answer after it held the request longer than {@link #STALE_WITHIN}. */
