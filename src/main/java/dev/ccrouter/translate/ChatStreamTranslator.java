@@ -142,7 +142,8 @@ public final class ChatStreamTranslator {
         if (upstreamId == null && chunk.get("id") instanceof JsonNode id && id.isTextual()) {
             upstreamId = id.textValue();
         }
-        JsonNode error = errorOf(chunk);
+        JsonNode choices = chunk.path("choices");
+        JsonNode error = errorOf(chunk, choices);
         if (error != null) {
             onFailure(errors.fromStreamError(error));
             return;
@@ -151,7 +152,7 @@ public final class ChatStreamTranslator {
         if (chunkUsage != null) {
             usage = chunkUsage;
         }
-        for (JsonNode choice : chunk.path("choices")) {
+        for (JsonNode choice : choices) {
             if (choice.path("index").asInt(0) != 0) {
                 continue;
             }
@@ -187,15 +188,19 @@ public final class ChatStreamTranslator {
     }
 
     /**
-     * The error a chunk reports instead of a delta, or null: OpenAI's and OpenRouter's {@code {"error":{…}}}, Google's
-     * array-wrapped {@code [{"error":{…}}]} and Mistral's top-level {@code {"object":"error","message":…}} — the
-     * shapes their error bodies take. Without the last two, such a chunk was skipped as one without a choice, and
-     * the stream ended as cut off, the provider's words lost.
+     * The error a chunk reports instead of a delta, or null: OpenAI's and OpenRouter's {@code {"error":{…}}}, and, in
+     * a chunk without choices, Google's array-wrapped {@code [{"error":{…}}]} and Mistral's top-level
+     * {@code {"object":"error","message":…}} — the shapes their error bodies take. Without the last two, such a chunk
+     * was skipped as one without a choice, and the stream ended as cut off, the provider's words lost. A chunk with
+     * choices (every other one) is looked at for no more than before.
      */
-    private static JsonNode errorOf(JsonNode chunk) {
+    private static JsonNode errorOf(JsonNode chunk, JsonNode choices) {
         JsonNode error = chunk.get("error");
         if (error != null && !error.isNull()) {
             return error;
+        }
+        if (!choices.isMissingNode()) {
+            return null;
         }
         if (chunk.isArray()) {
             JsonNode wrapped = chunk.path(0).get("error");
