@@ -3,15 +3,13 @@ package dev.ccrouter.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.ccrouter.config.ProviderSettings;
 import dev.ccrouter.testing.FakeUpstream;
+import dev.ccrouter.testing.Providers;
 import dev.ccrouter.testing.Routes;
 import dev.ccrouter.testing.RunningGateway;
 import dev.ccrouter.testing.SseCapture;
-import java.net.URI;
 import java.net.http.HttpResponse;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,9 +26,8 @@ class BaseUrlQueryTest {
     void aBaseUrlsQueryFollowsTheEndpointsPath() throws Exception {
         try (FakeUpstream upstream = FakeUpstream.start();
              RunningGateway gateway = RunningGateway.start(upstream, config -> config
-                     .withProviders(List.of(new ProviderSettings("azure", "azure",
-                             URI.create(upstream.baseUrl() + "?api-version=2024-10-21"), List.of("azure-key-1"), null,
-                             Map.of())))
+                     .withProviders(List.of(Providers.of("azure", "azure",
+                             upstream.baseUrl() + "?api-version=2024-10-21", "azure-key-1")))
                      .withRoutes(Routes.to("azure,gpt-4o")))) {
             upstream.answer(FakeUpstream.json(200, "{\"choices\":[{\"index\":0,\"message\":{\"content\":\"ok\"},"
                     + "\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":1}}"));

@@ -7,16 +7,15 @@ import dev.ccrouter.config.ConfigLoader;
 import dev.ccrouter.config.GatewayConfig;
 import dev.ccrouter.config.LedgerSettings;
 import dev.ccrouter.config.PriceSettings;
-import dev.ccrouter.config.ProviderSettings;
 import dev.ccrouter.ledger.LedgerDatabase;
 import dev.ccrouter.ledger.LedgerEntry;
 import dev.ccrouter.ledger.LedgerStore;
 import dev.ccrouter.testing.FakeUpstream;
+import dev.ccrouter.testing.Providers;
 import dev.ccrouter.testing.Routes;
 import dev.ccrouter.testing.RunningGateway;
 import dev.ccrouter.testing.SseCapture;
 import java.math.BigDecimal;
-import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,8 +40,7 @@ class ConfiguredPricesTest {
     void configuredPricesBillADirectProvidersModelExactly() throws Exception {
         try (FakeUpstream upstream = FakeUpstream.start();
              RunningGateway gateway = RunningGateway.start(upstream, config -> config
-                     .withProviders(List.of(new ProviderSettings("ds", "openai-compatible",
-                             URI.create(upstream.baseUrl()), List.of(), null, Map.of())))
+                     .withProviders(List.of(Providers.at("ds", upstream)))
                      .withRoutes(Routes.to("ds,deepseek-chat"))
                      .withPrices(Map.of("ds,deepseek-chat", new PriceSettings(new BigDecimal("0.27"),
                              new BigDecimal("1.10"), new BigDecimal("0.07"), null, null, null))))) {
@@ -66,8 +64,7 @@ class ConfiguredPricesTest {
     void withoutPricesADirectProvidersModelHasNoCost() throws Exception {
         try (FakeUpstream upstream = FakeUpstream.start();
              RunningGateway gateway = RunningGateway.start(upstream, config -> config
-                     .withProviders(List.of(new ProviderSettings("ds", "openai-compatible",
-                             URI.create(upstream.baseUrl()), List.of(), null, Map.of())))
+                     .withProviders(List.of(Providers.at("ds", upstream)))
                      .withRoutes(Routes.to("ds,deepseek-chat")))) {
             upstream.answer(FakeUpstream.json(200, ANSWER));
 

@@ -16,6 +16,11 @@ public final class Providers {
                 Map.of());
     }
 
+    /** A provider of that preset at {@code baseUrl}, with keys of its own (none: it forwards the client's key). */
+    public static ProviderSettings of(String name, String preset, String baseUrl, String... keys) {
+        return new ProviderSettings(name, preset, URI.create(baseUrl), List.of(keys), null, Map.of());
+    }
+
     /** The built-in OpenRouter provider at {@code upstream}, with keys of its own. */
     public static ProviderSettings openRouter(FakeUpstream upstream, String... keys) {
         return new ProviderSettings("openrouter", "openrouter", URI.create(upstream.baseUrl()), List.of(keys), null,
