@@ -112,9 +112,10 @@ final class ConfigBinder {
     private Shape<ProviderSettings> provider() {
         Shape<ProviderSettings.ModelSettings> model = new Shape<>(values -> new ProviderSettings.ModelSettings(
                 values.get("max_output_tokens"), values.get("context_window"), values.get("images"),
-                values.get("pdfs"), values.get("cache_control"), values.get("schema_keywords_to_strip")))
+                values.get("pdfs"), values.get("cache_control"), values.get("schema_keywords_to_strip"),
+                values.get("think_opened_in_prompt")))
                 .with(this::wholeNumber, "max_output_tokens", "context_window")
-                .with(this::trueOrFalse, "images", "pdfs", "cache_control")
+                .with(this::trueOrFalse, "images", "pdfs", "cache_control", "think_opened_in_prompt")
                 .with(list(this::text), "schema_keywords_to_strip");
         return new Shape<>(values -> new ProviderSettings(values.get("name"), values.get("preset"),
                 values.get("base_url"), values.get("api_keys"), values.get("protocol"), values.get("models")))

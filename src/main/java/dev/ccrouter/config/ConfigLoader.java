@@ -346,7 +346,7 @@ public final class ConfigLoader {
         Map<String, ProviderSettings.ModelSettings> models = new LinkedHashMap<>();
         provider.models().forEach((id, model) -> models.put(id, new ProviderSettings.ModelSettings(
                 model.maxOutputTokens(), model.contextWindow(), model.images(), model.pdfs(), model.cacheControl(),
-                List.copyOf(model.schemaKeywordsToStrip()))));
+                List.copyOf(model.schemaKeywordsToStrip()), model.thinkOpenedInPrompt())));
         return new ProviderSettings(provider.name(), provider.preset(),
                 provider.baseUrl() == null ? null : withoutTrailingSlash(provider.baseUrl()),
                 List.copyOf(provider.apiKeys()), provider.protocol(), Collections.unmodifiableMap(models));

@@ -51,21 +51,30 @@ public record ProviderSettings(String name,
      * @param pdfs                   whether the provider takes PDFs for the model (as OpenAI {@code file} parts)
      * @param cacheControl           whether Anthropic-style {@code cache_control} markers are forwarded
      * @param schemaKeywordsToStrip  JSON-Schema keywords removed from tool parameters
+     * @param thinkOpenedInPrompt    the model's chat template opens {@code <think>} at the end of the prompt, so its
+     *                               content begins inside the reasoning and {@code </think>} ends it
      */
     public record ModelSettings(Integer maxOutputTokens,
                                 Integer contextWindow,
                                 Boolean images,
                                 Boolean pdfs,
                                 Boolean cacheControl,
-                                List<String> schemaKeywordsToStrip) {
+                                List<String> schemaKeywordsToStrip,
+                                Boolean thinkOpenedInPrompt) {
         public ModelSettings {
             schemaKeywordsToStrip = schemaKeywordsToStrip == null ? List.of() : schemaKeywordsToStrip;
         }
 
-        /** Overrides that leave PDFs as the preset says. */
+        /** Overrides that leave the reasoning's tags as the preset reads them. */
+        public ModelSettings(Integer maxOutputTokens, Integer contextWindow, Boolean images, Boolean pdfs,
+                             Boolean cacheControl, List<String> schemaKeywordsToStrip) {
+            this(maxOutputTokens, contextWindow, images, pdfs, cacheControl, schemaKeywordsToStrip, null);
+        }
+
+        /** Overrides that leave PDFs and the reasoning's tags as the preset says. */
         public ModelSettings(Integer maxOutputTokens, Integer contextWindow, Boolean images, Boolean cacheControl,
                              List<String> schemaKeywordsToStrip) {
-            this(maxOutputTokens, contextWindow, images, null, cacheControl, schemaKeywordsToStrip);
+            this(maxOutputTokens, contextWindow, images, null, cacheControl, schemaKeywordsToStrip, null);
         }
     }
 }

@@ -120,6 +120,9 @@ public final class Settings {
             new Setting("providers[].models.<model>.schema_keywords_to_strip[]", null, null, new Rule.Text(),
                     "the preset's", "JSON-Schema keywords removed from tool parameters, instead of the preset's "
                             + "(an empty list keeps the preset's)"),
+            new Setting("providers[].models.<model>.think_opened_in_prompt", null, null, new Rule.TrueOrFalse(), "off",
+                    "the model's chat template opens `<think>` in the prompt: its content is reasoning up to "
+                            + "`</think>` (a server without a reasoning parser)"),
             new Setting("routes.default", null, null, TARGET, "the Claude family mapping on `openrouter`",
                     "where everything else goes"),
             new Setting("routes.background", null, null, TARGET, "`default`", "Claude Code's haiku background calls"),

@@ -92,7 +92,8 @@ record Preset(String description,
                           Boolean forcedToolChoice,
                           Boolean nullableTypes,
                           List<String> reasoningEfforts,
-                          Dialect.ReasoningRequest reasoningRequest) {
+                          Dialect.ReasoningRequest reasoningRequest,
+                          Boolean thinkOpenedInPrompt) {
     }
 
     /** The tool-call id alphabet; see {@link dev.ccrouter.translate.ToolCallIdFormat}. */

@@ -31,7 +31,7 @@ final class PresetTree {
     private static final Set<String> CAPABILITIES = Set.of("cache_control", "cache_ttl", "auto_cache_breakpoints",
             "max_output_tokens", "context_window", "tool_name_limit", "schema_keywords_to_strip",
             "stop_sequence_limit", "image_input", "pdf_input", "tool_call_ids", "parallel_tool_calls", "forced_tool_choice",
-            "nullable_types", "reasoning_efforts", "reasoning_request");
+            "nullable_types", "reasoning_efforts", "reasoning_request", "think_opened_in_prompt");
 
     private final String source;
 
@@ -235,7 +235,8 @@ final class PresetTree {
                 number(map, "stop_sequence_limit", at), flag(map, "image_input", at), flag(map, "pdf_input", at),
                 choice(map, "tool_call_ids", at, Preset.ToolCallIds.class), flag(map, "parallel_tool_calls", at),
                 flag(map, "forced_tool_choice", at), flag(map, "nullable_types", at),
-                present(efforts) ? texts(efforts, at + "reasoning_efforts") : null, reasoningRequest(map, at));
+                present(efforts) ? texts(efforts, at + "reasoning_efforts") : null, reasoningRequest(map, at),
+                flag(map, "think_opened_in_prompt", at));
     }
 
     /** A model's own way of being asked to think, spelt as the dialect's {@code reasoning_request} is. */

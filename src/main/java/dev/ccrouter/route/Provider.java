@@ -63,7 +63,8 @@ public record Provider(String name,
         }
         if (listed != null) {
             caps = apply(caps, new Preset.CapabilitySpec(null, null, null, listed.maxOutputTokens(),
-                    listed.contextWindow(), null, null, null, listed.imageInput(), null, null, null, null, null, null, null));
+                    listed.contextWindow(), null, null, null, listed.imageInput(), null, null, null, null, null, null, null,
+                    null));
         }
         if (outputLimit != null) {
             caps = caps.withMaxOutputTokens(outputLimit);
@@ -119,7 +120,8 @@ public record Provider(String name,
                 or(spec.forcedToolChoice(), caps.forcedToolChoice()),
                 or(spec.nullableTypes(), caps.nullableTypes()),
                 spec.reasoningEfforts() != null ? spec.reasoningEfforts() : caps.reasoningEfforts(),
-                or(spec.reasoningRequest(), caps.reasoningRequest()));
+                or(spec.reasoningRequest(), caps.reasoningRequest()),
+                or(spec.thinkOpenedInPrompt(), caps.thinkOpenedInPrompt()));
     }
 
     private static <T> T or(T value, T fallback) {

@@ -369,7 +369,7 @@ public final class Router {
         settings.models().forEach((model, over) -> overrides.put(model, new Preset.CapabilitySpec(
                 over.cacheControl(), null, null, over.maxOutputTokens(), over.contextWindow(), null,
                 over.schemaKeywordsToStrip().isEmpty() ? null : over.schemaKeywordsToStrip(), null, over.images(),
-                over.pdfs(), null, null, null, null, null, null)));
+                over.pdfs(), null, null, null, null, null, null, over.thinkOpenedInPrompt())));
         return new Provider(settings.name(), baseUrl, anthropicWire, auth, List.copyOf(settings.apiKeys()),
                 dialect(preset.dialect()), preset.prices() == Preset.PriceSource.OPENROUTER_CATALOG, preset,
                 Map.copyOf(overrides));

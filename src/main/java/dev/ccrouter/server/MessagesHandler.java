@@ -239,7 +239,8 @@ final class MessagesHandler implements Handler {
         };
         ResponseContext context = new ResponseContext(messageId, exchange.model, chat.toolNames(),
                 chat.stopSequences(), accounting, estimate, () -> Ids.next("toolu_"),
-                WebSearch.tool(body) != null ? WebSearch.query(body) : null);
+                WebSearch.tool(body) != null ? WebSearch.query(body) : null,
+                candidate.target().capabilities().thinkOpenedInPrompt());
 
         try (UpstreamResponse response = answer.response) {
             exchange.upstreamStatus = response.status();

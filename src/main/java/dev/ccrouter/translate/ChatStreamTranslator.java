@@ -65,17 +65,7 @@ public final class ChatStreamTranslator {
     /** Whitespace that came where a text block would open: it opens none until text follows ({@link #appendText}). */
     private final StringBuilder blankText = new StringBuilder();
     /** Reasoning a server without a reasoning parser writes into the content, between think tags. */
-    private final ThinkTags thinkTags = new ThinkTags(new ThinkTags.Sink() {
-        @Override
-        public void thinking(String text) {
-            onThinking(text, null);
-        }
-
-        @Override
-        public void text(String text) {
-            onText(text);
-        }
-    });
+    private final ThinkTags thinkTags;
     /** Reasoning details of another format than Anthropic's, for the open thinking block's carrier signature. */
     private final List<ObjectNode> carried = new ArrayList<>();
     private final List<ToolCall> toolCalls = new ArrayList<>();
@@ -97,6 +87,17 @@ public final class ChatStreamTranslator {
         this.json = json;
         this.context = context;
         this.sink = sink;
+        this.thinkTags = new ThinkTags(new ThinkTags.Sink() {
+            @Override
+            public void thinking(String text) {
+                onThinking(text, null);
+            }
+
+            @Override
+            public void text(String text) {
+                onText(text);
+            }
+        }, context.thinkOpenedInPrompt());
         this.toolArguments = new ToolArguments(json);
         this.errors = new UpstreamErrors(json);
         this.stops = StopSequences.watching(context.stopSequences());
@@ -432,6 +433,7 @@ public final class ChatStreamTranslator {
     }
 
     private void onThinking(String text, String newSignature) {
+        thinkTags.reasoningElsewhere(); // unless it is the tags' own: they say none before the content shows a tag
         if (!text.isEmpty()) {
             if (open != OpenBlock.THINKING) {
                 releaseHeldText();
@@ -568,7 +570,7 @@ public final class ChatStreamTranslator {
                     "The upstream sent a tool call without a function name; the response is unusable."));
             return;
         }
-        thinkTags.end();
+        thinkTags.end(StopReason.cutOff(finishReason));
         releaseHeldText(); // held in case a sequence began there: none did
         settleThinking();
         closeOpenBlock();

@@ -40,6 +40,10 @@ import java.util.Set;
  * @param reasoningRequest      how this model is asked to think, where it differs from its provider's dialect, or null:
  *                              Kimi K3 takes {@code reasoning_effort} where Moonshot's other models take
  *                              {@code thinking: {type}}
+ * @param thinkOpenedInPrompt   the model's chat template ends the prompt with {@code <think>}, so a server without a
+ *                              reasoning parser sends the reasoning as content that begins inside it and ends at
+ *                              {@code </think>} ({@link ThinkTags}): off unless configured, since the same model
+ *                              behind a server that parses its reasoning sends content that is the answer alone
  */
 public record ModelCapabilities(boolean cacheControl,
                                 boolean cacheTtl,
@@ -56,7 +60,8 @@ public record ModelCapabilities(boolean cacheControl,
                                 boolean forcedToolChoice,
                                 boolean nullableTypes,
                                 List<String> reasoningEfforts,
-                                Dialect.ReasoningRequest reasoningRequest) {
+                                Dialect.ReasoningRequest reasoningRequest,
+                                boolean thinkOpenedInPrompt) {
 
     public ModelCapabilities {
         reasoningEfforts = reasoningEfforts == null || reasoningEfforts.isEmpty() ? null : List.copyOf(reasoningEfforts);
@@ -70,7 +75,7 @@ public record ModelCapabilities(boolean cacheControl,
                              boolean forcedToolChoice, boolean nullableTypes) {
         this(cacheControl, cacheTtl, autoCacheBreakpoints, maxOutputTokens, contextWindow, toolNameLimit,
                 schemaKeywordsToStrip, stopSequenceLimit, imageInput, pdfInput, toolCallIds, parallelToolCalls,
-                forcedToolChoice, nullableTypes, null, null);
+                forcedToolChoice, nullableTypes, null, null, false);
     }
 
     /** A model that reads images and PDFs, takes any tool-call id and the {@code parallel_tool_calls} switch. */
@@ -99,24 +104,27 @@ public record ModelCapabilities(boolean cacheControl,
     public ModelCapabilities withCaching(boolean markers, boolean ttl, boolean autoBreakpoints) {
         return new ModelCapabilities(markers, ttl, autoBreakpoints, maxOutputTokens, contextWindow, toolNameLimit,
                 schemaKeywordsToStrip, stopSequenceLimit, imageInput, pdfInput, toolCallIds,
-                parallelToolCalls, forcedToolChoice, nullableTypes, reasoningEfforts, reasoningRequest);
+                parallelToolCalls, forcedToolChoice, nullableTypes, reasoningEfforts,
+                reasoningRequest, thinkOpenedInPrompt);
     }
 
     public ModelCapabilities withMaxOutputTokens(Integer limit) {
         return new ModelCapabilities(cacheControl, cacheTtl, autoCacheBreakpoints, limit, contextWindow, toolNameLimit,
                 schemaKeywordsToStrip, stopSequenceLimit, imageInput, pdfInput, toolCallIds,
-                parallelToolCalls, forcedToolChoice, nullableTypes, reasoningEfforts, reasoningRequest);
+                parallelToolCalls, forcedToolChoice, nullableTypes, reasoningEfforts,
+                reasoningRequest, thinkOpenedInPrompt);
     }
 
     public ModelCapabilities withContextWindow(Integer tokens) {
         return new ModelCapabilities(cacheControl, cacheTtl, autoCacheBreakpoints, maxOutputTokens, tokens,
                 toolNameLimit, schemaKeywordsToStrip, stopSequenceLimit, imageInput, pdfInput, toolCallIds,
-                parallelToolCalls, forcedToolChoice, nullableTypes, reasoningEfforts, reasoningRequest);
+                parallelToolCalls, forcedToolChoice, nullableTypes, reasoningEfforts,
+                reasoningRequest, thinkOpenedInPrompt);
     }
 
     public ModelCapabilities withSchemaKeywordsToStrip(Set<String> keywords) {
         return new ModelCapabilities(cacheControl, cacheTtl, autoCacheBreakpoints, maxOutputTokens, contextWindow,
                 toolNameLimit, Set.copyOf(keywords), stopSequenceLimit, imageInput, pdfInput, toolCallIds, parallelToolCalls,
-                forcedToolChoice, nullableTypes, reasoningEfforts, reasoningRequest);
+                forcedToolChoice, nullableTypes, reasoningEfforts, reasoningRequest, thinkOpenedInPrompt);
     }
 }

@@ -15,6 +15,8 @@ import java.util.function.Supplier;
  * @param toolUseIds           makes ids for tool calls that the upstream sent without one
  * @param webSearchQuery       what the request's {@code web_search} server tool searched for; null when it has none
  *                             (then citations in the answer are not reported as a search)
+ * @param thinkOpenedInPrompt  the model's chat template opened {@code <think>} in the prompt: its content begins
+ *                             inside the reasoning ({@link ModelCapabilities#thinkOpenedInPrompt()})
  */
 public record ResponseContext(String messageId,
                               String requestedModel,
@@ -23,9 +25,18 @@ public record ResponseContext(String messageId,
                               UsageMapper usage,
                               long estimatedInputTokens,
                               Supplier<String> toolUseIds,
-                              String webSearchQuery) {
+                              String webSearchQuery,
+                              boolean thinkOpenedInPrompt) {
 
-    /** A request without a web search. */
+    /** A model whose content begins outside any reasoning. */
+    public ResponseContext(String messageId, String requestedModel, ToolNameMap toolNames, List<String> stopSequences,
+                           UsageMapper usage, long estimatedInputTokens, Supplier<String> toolUseIds,
+                           String webSearchQuery) {
+        this(messageId, requestedModel, toolNames, stopSequences, usage, estimatedInputTokens, toolUseIds,
+                webSearchQuery, false);
+    }
+
+    /** A request without a web search, to a model whose content begins outside any reasoning. */
     public ResponseContext(String messageId, String requestedModel, ToolNameMap toolNames, List<String> stopSequences,
                            UsageMapper usage, long estimatedInputTokens, Supplier<String> toolUseIds) {
         this(messageId, requestedModel, toolNames, stopSequences, usage, estimatedInputTokens, toolUseIds, null);

@@ -21,13 +21,11 @@ public record StopReason(String reason, String sequence) {
      *                       {@code native_finish_reason: "stop_sequence"}, which names it only when the client gave one
      */
     static StopReason of(JsonNode choice, String finishReason, boolean hasToolCalls, List<String> stopSequences) {
+        if (cutOff(finishReason)) {
+            return new StopReason("max_tokens", null);
+        }
         if (finishReason != null) {
             switch (finishReason) {
-                // Mistral says model_length when the model's own limit cut the answer; Z.ai says
-                // model_context_window_exceeded when the context filled up. Either way the answer is cut off.
-                case "length", "model_length", "model_context_window_exceeded" -> {
-                    return new StopReason("max_tokens", null);
-                }
                 // Z.ai's sensitive: its content filter stopped the answer.
                 case "content_filter", "sensitive" -> {
                     return new StopReason("refusal", null);
@@ -48,5 +46,16 @@ public record StopReason(String reason, String sequence) {
             }
         }
         return new StopReason("end_turn", null);
+    }
+
+    /**
+     * Whether the answer was cut off by a token limit. Mistral says model_length when the model's own limit cut it;
+     * Z.ai says model_context_window_exceeded when the context filled up.
+     */
+    static boolean cutOff(String finishReason) {
+        return finishReason != null && switch (finishReason) {
+            case "length", "model_length", "model_context_window_exceeded" -> true;
+            default -> false;
+        };
     }
 }

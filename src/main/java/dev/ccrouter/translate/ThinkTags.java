@@ -4,7 +4,14 @@ package dev.ccrouter.translate;
  * Reasoning written into the answer's content as {@code <think>…</think>} at its very start, as a server without a
  * reasoning parser sends it (vLLM started without {@code --reasoning-parser}, Groq's default raw format on requests
  * without tools, chat templates of Qwen3 and DeepSeek-R1 distills): what is inside the tags is thinking, what follows
- * is the answer. Content that does not begin with the tag (leading whitespace aside) is the answer, as it came.
+ * is the answer. Content that does not begin with the tag (leading whitespace aside) is the answer, as it came —
+ * unless the model's chat template opened the tag in the prompt (DeepSeek-R1's and Qwen3's thinking templates end the
+ * prompt with {@code <think>}), so the model writes only the reasoning and the closing tag: configured per model
+ * ({@code think_opened_in_prompt}), its content is read as thinking from the start (a repeated opening tag is left
+ * out), as vLLM's DeepSeek-R1 parser reads it. Reasoning that came in a field of its own first means the server parsed
+ * it, and the content is then read as usual. When such content ends without the closing tag and the answer was not
+ * cut off, the model did not think after all (a template that closed the tag itself, thinking switched off): what
+ * was sent as thinking is repeated as the answer's text, so that the client never ends without an answer.
  *
  * <p>The content arrives in pieces, and a tag may be split between two: the few characters that could begin one are
  * held back until the next piece tells. After the first piece has decided, an answer's content passes straight on.
@@ -27,9 +34,25 @@ final class ThinkTags {
     private State state = State.LEADING;
     /** Content not passed on yet: the start of the answer until it shows a tag or not, or what may begin {@code </think>}. */
     private final StringBuilder held = new StringBuilder();
+    /** The content begins inside reasoning the prompt opened; cleared when the reasoning comes in a field of its own. */
+    private boolean openedInPrompt;
+    /** The thinking passed on since the prompt opened the tag, until the closing tag shows: repeated if it never does. */
+    private final StringBuilder unclosed = new StringBuilder();
 
     ThinkTags(Sink sink) {
+        this(sink, false);
+    }
+
+    ThinkTags(Sink sink, boolean openedInPrompt) {
         this.sink = sink;
+        this.openedInPrompt = openedInPrompt;
+    }
+
+    /** Reasoning came in a field of its own (the server parsed it): content that has not begun yet is the answer. */
+    void reasoningElsewhere() {
+        if (state == State.LEADING) {
+            openedInPrompt = false;
+        }
     }
 
     void accept(String piece) {
@@ -41,17 +64,24 @@ final class ThinkTags {
         }
     }
 
-    /** The content ended (the answer finished, or a tool call follows it): what is held goes as what it was. */
-    void end() {
-        if (held.isEmpty()) {
-            return;
+    /**
+     * The content ended: what is held goes as what it was. Reasoning the prompt opened and the model never closed is
+     * repeated as the answer, unless the answer was cut off (then it ended inside the reasoning, as the tokens ran out).
+     */
+    void end(boolean cutOff) {
+        if (!held.isEmpty()) {
+            String rest = held.toString();
+            held.setLength(0);
+            if (state == State.THINKING) {
+                thinkingOut(rest);
+            } else {
+                sink.text(rest);
+            }
         }
-        String rest = held.toString();
-        held.setLength(0);
-        if (state == State.THINKING) {
-            sink.thinking(rest);
-        } else {
-            sink.text(rest);
+        if (state == State.THINKING && openedInPrompt && !cutOff && !unclosed.isEmpty()) {
+            state = State.ANSWER;
+            sink.text(unclosed.toString());
+            unclosed.setLength(0);
         }
     }
 
@@ -63,6 +93,9 @@ final class ThinkTags {
             thinking(start.substring(OPEN.length()));
         } else if (OPEN.startsWith(start)) { // only whitespace or the beginning of the tag so far: the next piece tells
             held.append(content);
+        } else if (openedInPrompt) { // the reasoning itself, the tag having been written in the prompt
+            state = State.THINKING;
+            thinking(start);
         } else { // not a tag, nor the beginning of one: the answer, whole
             state = State.ANSWER;
             sink.text(content);
@@ -87,14 +120,23 @@ final class ThinkTags {
             if (close > 0) {
                 sink.thinking(text.substring(0, close));
             }
+            unclosed.setLength(0);
             answerStart(text.substring(close + CLOSE.length()));
             return;
         }
         int kept = partialClose(text);
         if (kept < text.length()) {
-            sink.thinking(text.substring(0, text.length() - kept));
+            thinkingOut(text.substring(0, text.length() - kept));
         }
         held.append(text, text.length() - kept, text.length());
+    }
+
+    /** Thinking before any closing tag, kept as well while it may have to be repeated as the answer. */
+    private void thinkingOut(String text) {
+        if (openedInPrompt) {
+            unclosed.append(text);
+        }
+        sink.thinking(text);
     }
 
     /** The answer after the closing tag begins at its first word: the "\n\n" models write after the tag is not said. */

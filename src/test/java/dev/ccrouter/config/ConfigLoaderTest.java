@@ -243,7 +243,8 @@ class ConfigLoaderTest {
                 """);
         assertThatThrownBy(() -> loadFile(model, Map.of()))
                 .hasMessage("providers[0].models.qwen3-coder.max_tokens in " + model + ": unknown setting (known: "
-                        + "cache_control, context_window, images, max_output_tokens, pdfs, schema_keywords_to_strip)");
+                        + "cache_control, context_window, images, max_output_tokens, pdfs, schema_keywords_to_strip, "
+                        + "think_opened_in_prompt)");
         Path route = write("route.yaml", "routes:\n  long_context_treshold: 1000\n");
         assertThatThrownBy(() -> loadFile(route, Map.of()))
                 .hasMessage("routes.long_context_treshold in " + route + ": unknown setting (known: background, "

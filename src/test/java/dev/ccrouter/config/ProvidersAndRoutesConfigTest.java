@@ -200,11 +200,15 @@ class ProvidersAndRoutesConfigTest {
                         pdfs: true
                         cache_control: false
                         schema_keywords_to_strip: [$schema, additionalProperties]
+                      deepseek-r1-distill-qwen-32b:
+                        think_opened_in_prompt: true
                 """, Map.of());
         ProviderSettings local = config.providers().getFirst();
         assertThat(local.baseUrl()).isEqualTo(URI.create("http://127.0.0.1:8080/v1"));
         assertThat(local.models()).isEqualTo(Map.of("qwen3-coder-30b", new ProviderSettings.ModelSettings(
-                16384, 65536, false, true, false, List.of("$schema", "additionalProperties"))));
+                16384, 65536, false, true, false, List.of("$schema", "additionalProperties")),
+                "deepseek-r1-distill-qwen-32b", new ProviderSettings.ModelSettings(
+                        null, null, null, null, null, List.of(), true)));
         assertThatThrownBy(() -> load("""
                 providers:
                   - name: local

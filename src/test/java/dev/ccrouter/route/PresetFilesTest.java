@@ -96,7 +96,8 @@ class PresetFilesTest {
                 .hasMessage("preset x.yaml: unknown key capabilities.max_output_token (known: auto_cache_breakpoints, "
                         + "cache_control, cache_ttl, context_window, forced_tool_choice, image_input, max_output_tokens, "
                         + "nullable_types, parallel_tool_calls, pdf_input, reasoning_efforts, reasoning_request, "
-                        + "schema_keywords_to_strip, stop_sequence_limit, tool_call_ids, tool_name_limit)");
+                        + "schema_keywords_to_strip, stop_sequence_limit, think_opened_in_prompt, tool_call_ids, "
+                        + "tool_name_limit)");
     }
 
     @Test
@@ -115,8 +116,8 @@ class PresetFilesTest {
                 .hasMessage("preset x.yaml: unknown key models[0].context_windw (known: auto_cache_breakpoints, "
                         + "cache_control, cache_ttl, context_window, forced_tool_choice, image_input, match, "
                         + "max_output_tokens, nullable_types, parallel_tool_calls, pdf_input, reasoning_efforts, "
-                        + "reasoning_request, schema_keywords_to_strip, stop_sequence_limit, tool_call_ids, "
-                        + "tool_name_limit)");
+                        + "reasoning_request, schema_keywords_to_strip, stop_sequence_limit, think_opened_in_prompt, "
+                        + "tool_call_ids, tool_name_limit)");
     }
 
     @Test

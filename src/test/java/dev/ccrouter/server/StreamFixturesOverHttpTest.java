@@ -5,15 +5,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ccrouter.config.ProviderSettings;
 import dev.ccrouter.testing.AnthropicStreamGrammar;
 import dev.ccrouter.testing.FakeUpstream;
 import dev.ccrouter.testing.RunningGateway;
 import dev.ccrouter.testing.SseCapture;
 import java.io.IOException;
+import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,10 +36,16 @@ class StreamFixturesOverHttpTest {
     static FakeUpstream upstream;
     static RunningGateway gateway;
 
+    /** The model the cases whose context says {@code thinkOpenedInPrompt} are sent to, configured so. */
+    private static final String TEMPLATED_MODEL = "templated,r1";
+
     @BeforeAll
     static void start() {
         upstream = FakeUpstream.start();
-        gateway = RunningGateway.start(upstream);
+        ProviderSettings templated = new ProviderSettings("templated", "openai-compatible",
+                URI.create(upstream.baseUrl()), List.of(), null,
+                Map.of("r1", new ProviderSettings.ModelSettings(null, null, null, null, null, List.of(), true)));
+        gateway = RunningGateway.start(upstream, config -> config.withProviders(List.of(templated)));
     }
 
     @AfterAll
@@ -83,8 +93,9 @@ class StreamFixturesOverHttpTest {
     }
 
     /**
-     * The client's request: streaming, with the case's stop sequences and tools when its context names them, and
-     * Claude Code's WebSearch request when it names a web search query.
+     * The client's request: streaming, with the case's stop sequences and tools when its context names them, Claude
+     * Code's WebSearch request when it names a web search query, and a model whose chat template opens {@code <think>}
+     * in the prompt when it says so.
      */
     private static String requestBody(String name) throws IOException {
         ObjectNode body = JSON.createObjectNode();
@@ -95,6 +106,9 @@ class StreamFixturesOverHttpTest {
         Path context = FIXTURES.resolve(name + ".context.json");
         if (Files.exists(context)) {
             JsonNode facts = JSON.readTree(context.toFile());
+            if (facts.path("thinkOpenedInPrompt").asBoolean(false)) {
+                body.put("model", TEMPLATED_MODEL);
+            }
             if (facts.has("stopSequences")) {
                 body.set("stop_sequences", facts.get("stopSequences"));
             }

@@ -80,7 +80,8 @@ final class Fixtures {
     /**
      * The fixed context of a case; {@code <case>.context.json} may set {@code requestedModel}, {@code stopSequences},
      * {@code toolNames} (client tool names, shortened past 64 characters), {@code cacheTtl1h} and
-     * {@code webSearchQuery} (the request carried a web_search server tool that searched for it). Usage is mapped
+     * {@code webSearchQuery} (the request carried a web_search server tool that searched for it) and
+     * {@code thinkOpenedInPrompt} (the model's chat template opened {@code <think>} in the prompt). Usage is mapped
      * by {@link #tokenUsage}: the translators' job is to hand the final usage object over and place the result;
      * what the numbers are is billing's, tested there.
      */
@@ -97,7 +98,8 @@ final class Fixtures {
                 tokenUsage(options.path("cacheTtl1h").asBoolean(false)),
                 ESTIMATED_INPUT_TOKENS,
                 () -> "toolu_gen_" + ids.incrementAndGet(),
-                options.path("webSearchQuery").asText(null));
+                options.path("webSearchQuery").asText(null),
+                options.path("thinkOpenedInPrompt").asBoolean(false));
     }
 
     /** A stand-in for billing's accounting: OpenRouter token semantics, writes as reported, no prices. */

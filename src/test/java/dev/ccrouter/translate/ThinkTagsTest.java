@@ -15,6 +15,11 @@ class ThinkTagsTest {
 
     /** A reader whose pieces go to {@link #out}. */
     private ThinkTags reader() {
+        return reader(false);
+    }
+
+    /** A reader whose pieces go to {@link #out}, for a model whose chat template opened the tag in the prompt or not. */
+    private ThinkTags reader(boolean openedInPrompt) {
         return new ThinkTags(new ThinkTags.Sink() {
             @Override
             public void thinking(String text) {
@@ -25,7 +30,7 @@ class ThinkTagsTest {
             public void text(String text) {
                 add("A:", text);
             }
-        });
+        }, openedInPrompt);
     }
 
     private void add(String kind, String text) {
@@ -48,11 +53,21 @@ class ThinkTagsTest {
     }
 
     private List<String> read(List<String> pieces) {
+        return read(pieces, false, false);
+    }
+
+    private List<String> read(List<String> pieces, boolean openedInPrompt, boolean cutOff) {
         out.clear();
-        ThinkTags fresh = reader();
+        ThinkTags fresh = reader(openedInPrompt);
         pieces.stream().filter(piece -> !piece.isEmpty()).forEach(fresh::accept);
-        fresh.end();
+        fresh.end(cutOff);
         return List.copyOf(out);
+    }
+
+    /** The expected pieces of a case: "T:…" and "A:…", with "\\n" for a line break; a missing second one is none. */
+    private static List<String> expected(String first, String second) {
+        return second == null ? List.of(first.replace("\\n", "\n"))
+                : List.of(first.replace("\\n", "\n"), second.replace("\\n", "\n"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -66,11 +81,52 @@ class ThinkTagsTest {
     })
     void readsTheTagsWhereverThePiecesBreak(String content, String first, String second) {
         String unescaped = content.strip().replace("\\n", "\n");
-        List<String> expected = second == null ? List.of(first.replace("\\n", "\n"))
-                : List.of(first.replace("\\n", "\n"), second.replace("\\n", "\n"));
         for (List<String> pieces : everySplit(unescaped)) {
-            assertThat(read(pieces)).as("%s", pieces).isEqualTo(expected);
+            assertThat(read(pieces)).as("%s", pieces).isEqualTo(expected(first, second));
         }
+    }
+
+    /**
+     * A model whose chat template ends the prompt with {@code <think>} (DeepSeek-R1's, Qwen3's thinking templates)
+     * writes the reasoning, then {@code </think>}, then the answer: read that way wherever the pieces break, a repeated
+     * opening tag left out, the tag's line breaks not said.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "Let me look.</think>\\n\\nHello.            | T:Let me look. | A:Hello.",
+            "\\nPlan first.\\n</think>\\n\\nDone      | T:Plan first.\\n | A:Done",
+            "<think>Repeated tag.</think>Answer      | T:Repeated tag. | A:Answer",
+            "a < b, so </thin is not it.</think>ok   | T:a < b, so </thin is not it. | A:ok",
+    })
+    void aTagOpenedInThePromptMakesTheContentReasoningUpToItsClose(String content, String first, String second) {
+        String unescaped = content.strip().replace("\\n", "\n");
+        for (List<String> pieces : everySplit(unescaped)) {
+            assertThat(read(pieces, true, false)).as("%s", pieces).isEqualTo(expected(first, second));
+        }
+    }
+
+    /**
+     * Content the prompt's tag opened that never closes: the model did not think after all (its template closed the
+     * tag, thinking was switched off), so the answer is told again as text; unless the tokens ran out inside the
+     * reasoning, which is where it ended.
+     */
+    @Test
+    void reasoningThePromptOpenedAndNeverClosedIsRepeatedAsTheAnswerUnlessCutOff() {
+        assertThat(read(List.of("The answer", " is 4."), true, false))
+                .containsExactly("T:The answer is 4.", "A:The answer is 4.");
+        assertThat(read(List.of("Still weighing", " it </thi"), true, true))
+                .containsExactly("T:Still weighing it </thi");
+    }
+
+    /** A server that parsed the reasoning sends it in a field of its own: the content after it is the answer. */
+    @Test
+    void reasoningThatCameInAFieldOfItsOwnLeavesTheContentTheAnswer() {
+        out.clear();
+        ThinkTags opened = reader(true);
+        opened.reasoningElsewhere();
+        opened.accept("Hello.");
+        opened.end(false);
+        assertThat(out).containsExactly("A:Hello.");
     }
 
     @Test
@@ -78,7 +134,7 @@ class ThinkTagsTest {
         tags.accept("Hel");
         tags.accept("lo <think>");
         assertThat(out).containsExactly("A:Hello <think>");
-        tags.end();
+        tags.end(false);
         assertThat(out).containsExactly("A:Hello <think>");
     }
 }
