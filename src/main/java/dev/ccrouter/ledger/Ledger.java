@@ -25,7 +25,18 @@ public final class Ledger implements AutoCloseable {
         this.database = database;
         this.opener = opener;
         this.store = new LedgerStore(() -> ready().connection());
-        this.writer = new LedgerWriter(store, settings.queueSize(), settings.batchInterval());
+        this.writer = new LedgerWriter(store, new LedgerWriter.Database() {
+            @Override
+            public boolean deleted() {
+                // rows wait in the queue while it opens; one that could not be opened has no file to lose
+                return database.isDone() && !database.isCompletedExceptionally() && database.join().deleted();
+            }
+
+            @Override
+            public void startAfresh() {
+                database.join().startAfreshIfDeleted();
+            }
+        }, settings.queueSize(), settings.batchInterval());
     }
 
     /** @throws LedgerUnavailableException when the database cannot be reached or set up */

@@ -10,6 +10,10 @@ import java.sql.Connection;
 import java.sql.Driver;
 import java.sql.SQLException;
 import java.util.Properties;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The ledger's database, SQLite or PostgreSQL, with its schema brought up to date (Flyway; one set of migrations
@@ -17,17 +21,30 @@ import java.util.Properties;
  * writes; PostgreSQL is shared by every instance of a fleet.
  */
 public final class LedgerDatabase implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(LedgerDatabase.class);
     /** Seconds to wait for a database at start before saying it is unreachable. */
     private static final int CONNECT_SECONDS = 5;
 
     private final LedgerSettings settings;
-    private final HikariDataSource pool;
-    private final PoolThreads poolThreads;
+    /** The SQLite file the ledger is in, to notice it deleted; null for PostgreSQL or a database without a file. */
+    private final Path file;
+    /** Held to take a connection, and exclusively to replace the pool ({@link #startAfreshIfDeleted}). */
+    private final ReadWriteLock replacing = new ReentrantReadWriteLock();
+    private volatile Pool pool;
 
-    private LedgerDatabase(LedgerSettings settings, HikariDataSource pool, PoolThreads poolThreads) {
+    /** A connection pool and the threads it made, to wait for their end once it is closed. */
+    private record Pool(HikariDataSource connections, PoolThreads threads) {
+        void close() {
+            connections.close();
+            threads.awaitEnd();
+        }
+    }
+
+    private LedgerDatabase(LedgerSettings settings, Pool pool) {
         this.settings = settings;
         this.pool = pool;
-        this.poolThreads = poolThreads;
+        Path sqlite = sqliteFile(settings);
+        this.file = sqlite != null && Files.isRegularFile(sqlite) ? sqlite : null;
     }
 
     /**
@@ -36,6 +53,11 @@ public final class LedgerDatabase implements AutoCloseable {
      * @throws LedgerUnavailableException when it cannot (one line, without the URL's password)
      */
     public static LedgerDatabase open(LedgerSettings settings) {
+        return new LedgerDatabase(settings, pool(settings));
+    }
+
+    /** A pool on the database, its schema brought up to date. */
+    private static Pool pool(LedgerSettings settings) {
         createSqliteDirectory(settings);
         // One plain connection first: a refused connection is then one clear message, not a pool's stack trace.
         try (Connection probe = connect(settings)) {
@@ -67,7 +89,41 @@ public final class LedgerDatabase implements AutoCloseable {
                 throw e;
             }
         }
-        return new LedgerDatabase(settings, pool, poolThreads);
+        return new Pool(pool, poolThreads);
+    }
+
+    /**
+     * Whether the SQLite file was deleted while the gateway ran (someone cleared the ledger with {@code rm}). Its rows
+     * would otherwise go on into the deleted file and be lost with the process, while {@code ccrouter usage} or a
+     * restarted gateway found none of them. One stat a batch.
+     */
+    boolean deleted() {
+        return file != null && !Files.exists(file);
+    }
+
+    /**
+     * When the SQLite file was deleted, closes every connection to it and starts a new ledger at its place, with its
+     * schema. The caller has given back any connection it held: the old pool waits for its connections to close,
+     * and only once the last one has closed does SQLite stop using the old write-ahead log, whose name the new file's
+     * would otherwise share. Taking a connection waits meanwhile.
+     *
+     * @return whether it did
+     * @throws LedgerUnavailableException when the new ledger cannot be set up (the old pool is then closed)
+     */
+    boolean startAfreshIfDeleted() {
+        replacing.writeLock().lock();
+        try {
+            if (!deleted()) {
+                return false;
+            }
+            LOG.warn("ledger database {} was deleted while the gateway ran: starting a new one there (what the deleted"
+                    + " file held is gone; spend and usage count from now on)", file);
+            pool.close();
+            pool = pool(settings);
+            return true;
+        } finally {
+            replacing.writeLock().unlock();
+        }
     }
 
     private static boolean isCurrent(HikariDataSource pool) {
@@ -97,7 +153,12 @@ public final class LedgerDatabase implements AutoCloseable {
     }
 
     Connection connection() throws SQLException {
-        return pool.getConnection();
+        replacing.readLock().lock();
+        try {
+            return pool.connections().getConnection();
+        } finally {
+            replacing.readLock().unlock();
+        }
     }
 
     public LedgerStore store() {
@@ -107,7 +168,6 @@ public final class LedgerDatabase implements AutoCloseable {
     @Override
     public void close() {
         pool.close();
-        poolThreads.awaitEnd();
     }
 
     private static Properties driverProperties(LedgerSettings settings) {
@@ -127,12 +187,19 @@ public final class LedgerDatabase implements AutoCloseable {
         return properties;
     }
 
+    /** The SQLite database's file as its URL names it (it may not exist yet), or null for PostgreSQL. */
+    private static Path sqliteFile(LedgerSettings settings) {
+        if (settings.isPostgres()) {
+            return null;
+        }
+        return Path.of(settings.url().substring("jdbc:sqlite:".length()).replaceAll("\\?.*", "")).toAbsolutePath();
+    }
+
     private static void createSqliteDirectory(LedgerSettings settings) {
         if (settings.isPostgres()) {
             return;
         }
-        Path parent = Path.of(settings.url().substring("jdbc:sqlite:".length()).replaceAll("\\?.*", ""))
-                .toAbsolutePath().getParent();
+        Path parent = sqliteFile(settings).getParent();
         try {
             Files.createDirectories(parent);
         } catch (IOException e) {

@@ -25,6 +25,10 @@ import org.slf4j.LoggerFactory;
  * further rows are counted as dropped, with one warning per burst, and writing resumes when the database returns. A
  * retried batch may already be in the ledger (the server committed it, the answer was lost with the connection): its
  * rows are then skipped, not written twice ({@link LedgerInserts}).
+ *
+ * <p>Before each batch the writer looks whether its SQLite file is still there: into a ledger deleted while the gateway
+ * runs ({@code rm ~/.ccrouter/ledger.db*} to clear it) the rows would go on being written, unseen by any other process
+ * and lost with this one. The writer then starts a new ledger at its place and writes the batch there.
  */
 public final class LedgerWriter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LedgerWriter.class);
@@ -41,6 +45,7 @@ public final class LedgerWriter implements AutoCloseable {
 
     /** The writer thread's. */
     private final LedgerInserts inserts;
+    private final Database database;
     private final Duration interval;
     private final BlockingQueue<LedgerEntry> queue;
     /** The batch being written (or retried while the database is down); the writer thread's alone. */
@@ -58,12 +63,47 @@ public final class LedgerWriter implements AutoCloseable {
     /** The last write failed (the writer thread's alone): the next success says the database is back. */
     private boolean failing;
 
+    /** The database behind the rows, as far as the writer must know it. */
+    interface Database {
+        /** A database whose file never goes away (PostgreSQL, or a writer's test). */
+        Database KEPT = new Database() {
+            @Override
+            public boolean deleted() {
+                return false;
+            }
+
+            @Override
+            public void startAfresh() {
+            }
+        };
+
+        /** Whether its file was deleted while the gateway ran. */
+        boolean deleted();
+
+        /**
+         * A new database where the deleted one was, once the writer has given back its connection.
+         *
+         * @throws LedgerUnavailableException when it cannot be set up
+         */
+        void startAfresh();
+    }
+
     public LedgerWriter(LedgerStore store, int queueSize, Duration interval) {
-        this(store, queueSize, interval, CLOSE_TIMEOUT);
+        this(store, Database.KEPT, queueSize, interval, CLOSE_TIMEOUT);
+    }
+
+    LedgerWriter(LedgerStore store, Database database, int queueSize, Duration interval) {
+        this(store, database, queueSize, interval, CLOSE_TIMEOUT);
     }
 
     LedgerWriter(LedgerStore store, int queueSize, Duration interval, Duration closeTimeout) {
+        this(store, Database.KEPT, queueSize, interval, closeTimeout);
+    }
+
+    private LedgerWriter(LedgerStore store, Database database, int queueSize, Duration interval,
+                         Duration closeTimeout) {
         this.inserts = store.inserts();
+        this.database = database;
         this.interval = interval;
         this.closeTimeout = closeTimeout;
         this.queue = new ArrayBlockingQueue<>(queueSize);
@@ -183,6 +223,10 @@ public final class LedgerWriter implements AutoCloseable {
 
     private boolean write() {
         try {
+            if (database.deleted()) {
+                inserts.close(); // its connection is to the deleted file, which the old pool waits to see closed
+                database.startAfresh();
+            }
             int added = inserts.insert(inHand);
             if (added < inHand.size()) {
                 LOG.info("ledger: {} of {} rows retried were already written (the database committed them, its answer"
@@ -199,7 +243,7 @@ public final class LedgerWriter implements AutoCloseable {
                 LOG.warn("ledger: {} rows dropped in all since start while the queue was full", dropped.get());
             }
             return true;
-        } catch (SQLException | RuntimeException e) {
+        } catch (SQLException | RuntimeException e) { // a new ledger that could not be set up too
             if (!failing) {
                 failing = true;
                 LOG.warn("ledger database unavailable ({}): keeping up to {} rows until it returns",

@@ -7,15 +7,22 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.AppenderBase;
 import dev.ccrouter.config.LedgerSettings;
+import dev.ccrouter.testing.EveryLogLine;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.slf4j.LoggerFactory;
 
 /** The ledger's contract on SQLite, the default: a WAL file in the data directory. */
@@ -72,6 +79,47 @@ class SqliteLedgerTest extends LedgerContract {
             }
         } finally {
             migration.detachAppender(log);
+        }
+    }
+
+    /**
+     * A ledger file deleted while the gateway runs ({@code rm ~/.ccrouter/ledger.db*} to clear it, or the database
+     * alone): the rows after it went on into the deleted file, which no other process sees (one found an empty
+     * database without the table) and which was gone with the gateway. The writer starts a new ledger at its place,
+     * says so, and writes the rows there, where the gateway and any other process read them.
+     */
+    @ParameterizedTest(name = "its write-ahead files deleted too: {0}")
+    @ValueSource(booleans = {true, false})
+    void aLedgerDeletedWhileRunningStartsAfreshWithTheRowsThatCameAfter(boolean withItsWal) throws Exception {
+        LedgerSettings settings = freshLedger();
+        Path file = Path.of(settings.url().substring("jdbc:sqlite:".length()));
+        try (EveryLogLine log = new EveryLogLine(); Ledger ledger = Ledger.open(settings)) {
+            ledger.record(SeededLedger.ENTRIES.get(0));
+            await().atMost(Duration.ofSeconds(10)).until(() -> ledger.writer().written() == 1);
+
+            Files.delete(file);
+            if (withItsWal) {
+                Files.deleteIfExists(Path.of(file + "-wal"));
+                Files.deleteIfExists(Path.of(file + "-shm"));
+            }
+            ledger.record(SeededLedger.ENTRIES.get(1));
+            ledger.record(SeededLedger.ENTRIES.get(2));
+            await().atMost(Duration.ofSeconds(10)).until(() -> ledger.writer().written() == 3);
+
+            assertThat(ledger.store().count()).isEqualTo(2);
+            try (Connection another = LedgerDatabase.connect(settings); Statement query = another.createStatement();
+                 ResultSet ids = query.executeQuery("SELECT request_id FROM ledger_entry ORDER BY id")) {
+                List<String> read = new ArrayList<>();
+                while (ids.next()) {
+                    read.add(ids.getString(1));
+                }
+                assertThat(read).containsExactly(SeededLedger.ENTRIES.get(1).requestId(),
+                        SeededLedger.ENTRIES.get(2).requestId());
+            }
+            assertThat(log.events()).extracting(ILoggingEvent::getFormattedMessage).contains("ledger database " + file
+                    + " was deleted while the gateway ran: starting a new one there (what the deleted file held is"
+                    + " gone; spend and usage count from now on)");
+            assertThat(ledger.writer().dropped()).isZero();
         }
     }
 
