@@ -116,9 +116,11 @@ public final class LedgerDatabase implements AutoCloseable {
             if (!deleted()) {
                 return false;
             }
-            LOG.warn("ledger database {} was deleted while the gateway ran: starting a new one there (what the deleted"
-                    + " file held is gone; spend and usage count from now on)", file);
-            pool.close();
+            if (!pool.connections().isClosed()) { // not a new ledger's setup tried again after it failed
+                LOG.warn("ledger database {} was deleted while the gateway ran: starting a new one there (what the"
+                        + " deleted file held is gone; spend and usage count from now on)", file);
+                pool.close();
+            }
             pool = pool(settings);
             return true;
         } finally {
