@@ -52,10 +52,6 @@ class ThinkTagsTest {
         return splits;
     }
 
-    private List<String> read(List<String> pieces) {
-        return read(pieces, false, false);
-    }
-
     private List<String> read(List<String> pieces, boolean openedInPrompt, boolean cutOff) {
         out.clear();
         ThinkTags fresh = reader(openedInPrompt);
@@ -80,10 +76,7 @@ class ThinkTagsTest {
             "<thin                                   | A:<thin |",
     })
     void readsTheTagsWhereverThePiecesBreak(String content, String first, String second) {
-        String unescaped = content.strip().replace("\\n", "\n");
-        for (List<String> pieces : everySplit(unescaped)) {
-            assertThat(read(pieces)).as("%s", pieces).isEqualTo(expected(first, second));
-        }
+        assertReadAtEverySplit(content, false, first, second);
     }
 
     /**
@@ -99,9 +92,13 @@ class ThinkTagsTest {
             "a < b, so </thin is not it.</think>ok   | T:a < b, so </thin is not it. | A:ok",
     })
     void aTagOpenedInThePromptMakesTheContentReasoningUpToItsClose(String content, String first, String second) {
-        String unescaped = content.strip().replace("\\n", "\n");
-        for (List<String> pieces : everySplit(unescaped)) {
-            assertThat(read(pieces, true, false)).as("%s", pieces).isEqualTo(expected(first, second));
+        assertReadAtEverySplit(content, true, first, second);
+    }
+
+    /** The case's content ("\\n" for a line break), cut at every pair of places, reads as the expected pieces. */
+    private void assertReadAtEverySplit(String content, boolean openedInPrompt, String first, String second) {
+        for (List<String> pieces : everySplit(content.strip().replace("\\n", "\n"))) {
+            assertThat(read(pieces, openedInPrompt, false)).as("%s", pieces).isEqualTo(expected(first, second));
         }
     }
 
