@@ -297,9 +297,12 @@ class PassthroughStreamCutTest {
     @ValueSource(strings = {"claude,claude-sonnet-4-5", "openrouter,anthropic/claude-sonnet-4.6"})
     void aWholeAnswerLongerThanTheLimitIs502NotCutShort(String model) throws Exception {
         int limit = 64 * 1024 * 1024;
+        // Made before the head goes out: making 64 MiB after it, on a loaded machine, took longer than the gateway's
+        // one-second read timeout, and the answer was a timeout instead of the limit.
+        byte[] body = ("{\"pad\":\"" + "a".repeat(limit - 8) + "\"}").getBytes(StandardCharsets.US_ASCII);
         upstream.behave((socket, out) -> {
             out.write(head(200, "content-type", "application/json", "content-length", String.valueOf(limit + 2)));
-            out.write(("{\"pad\":\"" + "a".repeat(limit - 8) + "\"}").getBytes(StandardCharsets.US_ASCII));
+            out.write(body);
             out.flush();
         });
 
