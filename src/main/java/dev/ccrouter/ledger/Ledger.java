@@ -27,14 +27,14 @@ public final class Ledger implements AutoCloseable {
         this.store = new LedgerStore(() -> ready().connection());
         this.writer = new LedgerWriter(store, new LedgerWriter.Database() {
             @Override
-            public boolean deleted() {
+            public boolean replaced() {
                 // rows wait in the queue while it opens; one that could not be opened has no file to lose
-                return database.isDone() && !database.isCompletedExceptionally() && database.join().deleted();
+                return database.isDone() && !database.isCompletedExceptionally() && database.join().replaced();
             }
 
             @Override
             public void startAfresh() {
-                database.join().startAfreshIfDeleted();
+                database.join().startAfreshIfReplaced();
             }
         }, settings.queueSize(), settings.batchInterval());
     }

@@ -2,6 +2,7 @@ package dev.ccrouter.ledger;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.HikariPoolMXBean;
 import dev.ccrouter.config.LedgerSettings;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -9,7 +10,11 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Driver;
 import java.sql.SQLException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
 import java.util.Properties;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.slf4j.Logger;
@@ -24,13 +29,19 @@ public final class LedgerDatabase implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LedgerDatabase.class);
     /** Seconds to wait for a database at start before saying it is unreachable. */
     private static final int CONNECT_SECONDS = 5;
+    /** How long a ledger file deleted while running waits for the reads still holding it before a new one is made. */
+    private static final Duration READS_PATIENCE = Duration.ofSeconds(10);
 
     private final LedgerSettings settings;
     /** The SQLite file the ledger is in, to notice it deleted; null for PostgreSQL or a database without a file. */
     private final Path file;
-    /** Held to take a connection, and exclusively to replace the pool ({@link #startAfreshIfDeleted}). */
+    /** Held to take a connection, and exclusively to replace the pool ({@link #startAfreshIfReplaced}) or close it. */
     private final ReadWriteLock replacing = new ReentrantReadWriteLock();
     private volatile Pool pool;
+    /** The file's identity (device and inode) when the pool in use was opened on it; null where it has none. */
+    private volatile Object fileKey;
+    /** Closed: no pool is made any more (under the write lock). */
+    private boolean closed;
 
     /** A connection pool and the threads it made, to wait for their end once it is closed. */
     private record Pool(HikariDataSource connections, PoolThreads threads) {
@@ -45,6 +56,7 @@ public final class LedgerDatabase implements AutoCloseable {
         this.pool = pool;
         Path sqlite = sqliteFile(settings);
         this.file = sqlite != null && Files.isRegularFile(sqlite) ? sqlite : null;
+        this.fileKey = identity(file);
     }
 
     /**
@@ -93,38 +105,78 @@ public final class LedgerDatabase implements AutoCloseable {
     }
 
     /**
-     * Whether the SQLite file was deleted while the gateway ran (someone cleared the ledger with {@code rm}). Its rows
-     * would otherwise go on into the deleted file and be lost with the process, while {@code ccrouter usage} or a
-     * restarted gateway found none of them. One stat a batch.
+     * Whether the SQLite file the pool writes to is no longer the one at its path: deleted while the gateway ran
+     * (someone cleared the ledger with {@code rm}), and perhaps made anew there since (by {@code ccrouter usage}, or
+     * by a connection the pool opened afresh). Its rows would otherwise go on into the deleted file and be lost with
+     * the process, while every other process read the file now there. One stat.
      */
-    boolean deleted() {
-        return file != null && !Files.exists(file);
+    boolean replaced() {
+        if (file == null) {
+            return false;
+        }
+        try {
+            Object now = Files.readAttributes(file, BasicFileAttributes.class).fileKey();
+            return fileKey != null && !fileKey.equals(now);
+        } catch (NoSuchFileException e) {
+            return true;
+        } catch (IOException e) {
+            return false; // unreadable, not gone: writing says what is wrong
+        }
     }
 
     /**
-     * When the SQLite file was deleted, closes every connection to it and starts a new ledger at its place, with its
-     * schema. The caller has given back any connection it held: the old pool waits for its connections to close,
-     * and only once the last one has closed does SQLite stop using the old write-ahead log, whose name the new file's
-     * would otherwise share. Taking a connection waits meanwhile.
+     * When the SQLite file was replaced ({@link #replaced}), closes every connection to the old one and goes on in the
+     * ledger at its path, set up there when there is none. The caller has given back any connection it held; the
+     * reads still holding one are waited for (taking a connection waits meanwhile), since only once the last
+     * connection has closed does SQLite stop using the old write-ahead log and its index, whose names the new
+     * file's share.
      *
      * @return whether it did
-     * @throws LedgerUnavailableException when the new ledger cannot be set up (the old pool is then closed)
+     * @throws LedgerUnavailableException when reads held the old file too long, or the new ledger cannot be set up
+     *                                    (both are tried again at the next call)
      */
-    boolean startAfreshIfDeleted() {
+    boolean startAfreshIfReplaced() {
         replacing.writeLock().lock();
         try {
-            if (!deleted()) {
+            if (closed || !replaced()) {
                 return false;
             }
             if (!pool.connections().isClosed()) { // not a new ledger's setup tried again after it failed
-                LOG.warn("ledger database {} was deleted while the gateway ran: starting a new one there (what the"
+                awaitReads(pool.connections());
+                LOG.warn("ledger database {} was deleted while the gateway ran: going on in a new one there (what the"
                         + " deleted file held is gone; spend and usage count from now on)", file);
                 pool.close();
             }
             pool = pool(settings);
+            fileKey = identity(file);
             return true;
         } finally {
             replacing.writeLock().unlock();
+        }
+    }
+
+    /** Waits until no connection of the pool is lent out (HikariCP's close would abandon them open). */
+    private void awaitReads(HikariDataSource connections) {
+        HikariPoolMXBean lent = connections.getHikariPoolMXBean();
+        long deadline = System.nanoTime() + READS_PATIENCE.toNanos();
+        while (lent.getActiveConnections() > 0) {
+            if (System.nanoTime() > deadline) {
+                throw new LedgerUnavailableException("ledger database " + file + " was deleted while the gateway ran,"
+                        + " and a read still holds it");
+            }
+            LockSupport.parkNanos(Duration.ofMillis(10).toNanos());
+        }
+    }
+
+    /** A file's identity (device and inode), or null when it has none or is not there. */
+    private static Object identity(Path file) {
+        if (file == null) {
+            return null;
+        }
+        try {
+            return Files.readAttributes(file, BasicFileAttributes.class).fileKey();
+        } catch (IOException e) {
+            return null;
         }
     }
 
@@ -169,7 +221,13 @@ public final class LedgerDatabase implements AutoCloseable {
 
     @Override
     public void close() {
-        pool.close();
+        replacing.writeLock().lock();
+        try {
+            closed = true;
+            pool.close();
+        } finally {
+            replacing.writeLock().unlock();
+        }
     }
 
     private static Properties driverProperties(LedgerSettings settings) {

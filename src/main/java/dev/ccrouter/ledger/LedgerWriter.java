@@ -26,9 +26,10 @@ import org.slf4j.LoggerFactory;
  * retried batch may already be in the ledger (the server committed it, the answer was lost with the connection): its
  * rows are then skipped, not written twice ({@link LedgerInserts}).
  *
- * <p>Before each batch the writer looks whether its SQLite file is still there: into a ledger deleted while the gateway
- * runs ({@code rm ~/.ccrouter/ledger.db*} to clear it) the rows would go on being written, unseen by any other process
- * and lost with this one. The writer then starts a new ledger at its place and writes the batch there.
+ * <p>Each time it wakes the writer looks whether its SQLite file is still the one at its path: into a ledger deleted
+ * while the gateway runs ({@code rm ~/.ccrouter/ledger.db*} to clear it) the rows would go on being written, unseen by
+ * any other process and lost with this one. The writer then goes on in the ledger at that path, made anew when there
+ * is none.
  */
 public final class LedgerWriter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LedgerWriter.class);
@@ -68,7 +69,7 @@ public final class LedgerWriter implements AutoCloseable {
         /** A database whose file never goes away (PostgreSQL, or a writer's test). */
         Database KEPT = new Database() {
             @Override
-            public boolean deleted() {
+            public boolean replaced() {
                 return false;
             }
 
@@ -77,13 +78,14 @@ public final class LedgerWriter implements AutoCloseable {
             }
         };
 
-        /** Whether its file was deleted while the gateway ran. */
-        boolean deleted();
+        /** Whether its file was deleted while the gateway ran (and perhaps made anew since). */
+        boolean replaced();
 
         /**
-         * A new database where the deleted one was, once the writer has given back its connection.
+         * The database now at the deleted one's place, made when there is none, once the writer has given back its
+         * connection.
          *
-         * @throws LedgerUnavailableException when it cannot be set up
+         * @throws LedgerUnavailableException when it cannot be had yet
          */
         void startAfresh();
     }
@@ -207,6 +209,9 @@ public final class LedgerWriter implements AutoCloseable {
 
     /** Writes batches until nothing is queued; false when the database refused one (it stays in hand). */
     private boolean flush() {
+        if (!onItsFile()) {
+            return false;
+        }
         while (true) {
             if (inHand.isEmpty()) {
                 queue.drainTo(inHand, MAX_BATCH);
@@ -221,12 +226,22 @@ public final class LedgerWriter implements AutoCloseable {
         }
     }
 
-    private boolean write() {
+    /** Goes on in the ledger at its file's path when the one written so far was deleted; false when it cannot yet. */
+    private boolean onItsFile() {
         try {
-            if (database.deleted()) {
+            if (database.replaced()) {
                 inserts.close(); // its connection is to the deleted file, which the old pool waits to see closed
                 database.startAfresh();
             }
+            return true;
+        } catch (RuntimeException e) {
+            failed(e);
+            return false;
+        }
+    }
+
+    private boolean write() {
+        try {
             int added = inserts.insert(inHand);
             if (added < inHand.size()) {
                 LOG.info("ledger: {} of {} rows retried were already written (the database committed them, its answer"
@@ -243,13 +258,18 @@ public final class LedgerWriter implements AutoCloseable {
                 LOG.warn("ledger: {} rows dropped in all since start while the queue was full", dropped.get());
             }
             return true;
-        } catch (SQLException | RuntimeException e) { // a new ledger that could not be set up too
-            if (!failing) {
-                failing = true;
-                LOG.warn("ledger database unavailable ({}): keeping up to {} rows until it returns",
-                        LedgerDatabase.rootMessage(e), queue.remainingCapacity() + queue.size() + inHand.size());
-            }
+        } catch (SQLException | RuntimeException e) {
+            failed(e);
             return false;
+        }
+    }
+
+    /** Says once, until a batch is written again, that the database cannot be written. */
+    private void failed(Exception e) {
+        if (!failing) {
+            failing = true;
+            LOG.warn("ledger database unavailable ({}): keeping up to {} rows until it returns",
+                    LedgerDatabase.rootMessage(e), queue.remainingCapacity() + queue.size() + inHand.size());
         }
     }
 

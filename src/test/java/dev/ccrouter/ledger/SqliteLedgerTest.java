@@ -107,19 +107,49 @@ class SqliteLedgerTest extends LedgerContract {
             await().atMost(Duration.ofSeconds(10)).until(() -> ledger.writer().written() == 3);
 
             assertThat(ledger.store().count()).isEqualTo(2);
-            try (Connection another = LedgerDatabase.connect(settings); Statement query = another.createStatement();
-                 ResultSet ids = query.executeQuery("SELECT request_id FROM ledger_entry ORDER BY id")) {
-                List<String> read = new ArrayList<>();
-                while (ids.next()) {
-                    read.add(ids.getString(1));
-                }
-                assertThat(read).containsExactly(SeededLedger.ENTRIES.get(1).requestId(),
-                        SeededLedger.ENTRIES.get(2).requestId());
-            }
+            assertThat(requestIds(settings)).containsExactly(SeededLedger.ENTRIES.get(1).requestId(),
+                    SeededLedger.ENTRIES.get(2).requestId());
             assertThat(log.events()).extracting(ILoggingEvent::getFormattedMessage).contains("ledger database " + file
-                    + " was deleted while the gateway ran: starting a new one there (what the deleted file held is"
+                    + " was deleted while the gateway ran: going on in a new one there (what the deleted file held is"
                     + " gone; spend and usage count from now on)");
             assertThat(ledger.writer().dropped()).isZero();
+        }
+    }
+
+    /**
+     * A ledger deleted and made anew before the gateway wrote again ({@code rm}, then {@code ccrouter usage}, which
+     * sets a new one up; or a connection the pool opened on the path): the file is there, but not the one the
+     * gateway writes to. Its rows go to the one at the path, which every other process reads.
+     */
+    @Test
+    void aLedgerDeletedAndMadeAnewByAnotherProcessGetsTheRowsThatCameAfter() throws Exception {
+        LedgerSettings settings = freshLedger();
+        Path file = Path.of(settings.url().substring("jdbc:sqlite:".length()));
+        try (Ledger ledger = Ledger.open(settings)) {
+            ledger.record(SeededLedger.ENTRIES.get(0));
+            await().atMost(Duration.ofSeconds(10)).until(() -> ledger.writer().written() == 1);
+
+            for (String suffix : List.of("", "-wal", "-shm")) {
+                Files.deleteIfExists(Path.of(file + suffix));
+            }
+            LedgerDatabase.open(settings).close(); // as `ccrouter usage` opens it: a new ledger, set up
+            ledger.record(SeededLedger.ENTRIES.get(1));
+            await().atMost(Duration.ofSeconds(10)).until(() -> ledger.writer().written() == 2);
+
+            assertThat(requestIds(settings)).containsExactly(SeededLedger.ENTRIES.get(1).requestId());
+            assertThat(ledger.store().count()).isEqualTo(1);
+        }
+    }
+
+    /** The request ids in the ledger, in their order, as another process reads them. */
+    private static List<String> requestIds(LedgerSettings settings) throws Exception {
+        try (Connection another = LedgerDatabase.connect(settings); Statement query = another.createStatement();
+             ResultSet ids = query.executeQuery("SELECT request_id FROM ledger_entry ORDER BY id")) {
+            List<String> read = new ArrayList<>();
+            while (ids.next()) {
+                read.add(ids.getString(1));
+            }
+            return read;
         }
     }
 
