@@ -97,6 +97,12 @@ public final class ChatStreamTranslator {
             public void text(String text) {
                 onText(text);
             }
+
+            @Override
+            public void repeated(String text) {
+                onText(text);
+                outputChars -= text.length(); // an estimate of the output counts what the model wrote, once
+            }
         }, context.thinkOpenedInPrompt());
         this.toolArguments = new ToolArguments(json);
         this.errors = new UpstreamErrors(json);

@@ -25,6 +25,11 @@ final class ThinkTags {
         void thinking(String text);
 
         void text(String text);
+
+        /** Thinking told again as the answer's text: the model wrote it once. */
+        default void repeated(String text) {
+            text(text);
+        }
     }
 
     /** Before the content showed a tag or not; inside the tags; between the closing tag and the answer's first word. */
@@ -80,7 +85,7 @@ final class ThinkTags {
         }
         if (state == State.THINKING && openedInPrompt && !cutOff && !unclosed.isEmpty()) {
             state = State.ANSWER;
-            sink.text(unclosed.toString());
+            sink.repeated(unclosed.toString());
             unclosed.setLength(0);
         }
     }
