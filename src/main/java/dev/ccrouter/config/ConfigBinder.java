@@ -118,8 +118,9 @@ final class ConfigBinder {
                 .with(this::trueOrFalse, "images", "pdfs", "cache_control", "think_opened_in_prompt")
                 .with(list(this::text), "schema_keywords_to_strip");
         return new Shape<>(values -> new ProviderSettings(values.get("name"), values.get("preset"),
-                values.get("base_url"), values.get("api_keys"), values.get("protocol"), values.get("models")))
-                .with(this::text, "name", "preset", "protocol")
+                values.get("base_url"), values.get("api_keys"), values.get("protocol"), values.get("models"),
+                values.get("auth")))
+                .with(this::text, "name", "preset", "protocol", "auth")
                 .with(this::uri, "base_url")
                 .with(list(this::text), "api_keys")
                 .with(map(model), "models");

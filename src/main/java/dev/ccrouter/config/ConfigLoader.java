@@ -349,7 +349,8 @@ public final class ConfigLoader {
                 List.copyOf(model.schemaKeywordsToStrip()), model.thinkOpenedInPrompt())));
         return new ProviderSettings(provider.name(), provider.preset(),
                 provider.baseUrl() == null ? null : withoutTrailingSlash(provider.baseUrl()),
-                List.copyOf(provider.apiKeys()), provider.protocol(), Collections.unmodifiableMap(models));
+                List.copyOf(provider.apiKeys()), provider.protocol(), Collections.unmodifiableMap(models),
+                provider.auth());
     }
 
     private static RouteSettings immutable(RouteSettings routes) {

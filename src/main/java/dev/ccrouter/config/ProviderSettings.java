@@ -14,13 +14,19 @@ import java.util.Map;
  * @param apiKeys  the provider's own keys, used round-robin; empty: the client's key is forwarded
  * @param protocol {@code openai} or {@code anthropic}; null: the preset's
  * @param models   per-model capability overrides, by upstream model id
+ * @param auth     how a key goes to the provider ({@code bearer}, {@code x-api-key}, {@code api-key} or {@code none});
+ *                 null: the preset's
  */
 public record ProviderSettings(String name,
                                String preset,
                                URI baseUrl,
                                List<String> apiKeys,
                                String protocol,
-                               Map<String, ModelSettings> models) {
+                               Map<String, ModelSettings> models,
+                               String auth) {
+
+    /** The values {@code auth} takes. */
+    public static final List<String> AUTH_STYLES = List.of("bearer", "x-api-key", "api-key", "none");
 
     /** Absent lists and maps are empty, an absent preset is {@value Presets#DEFAULT}. */
     public ProviderSettings {
@@ -29,12 +35,19 @@ public record ProviderSettings(String name,
         models = models == null ? Map.of() : models;
     }
 
+    /** A provider whose keys go as its preset says. */
+    public ProviderSettings(String name, String preset, URI baseUrl, List<String> apiKeys, String protocol,
+                            Map<String, ModelSettings> models) {
+        this(name, preset, baseUrl, apiKeys, protocol, models, null);
+    }
+
     /** As a record shows itself, but with its keys and a password in its address masked: never whole in a message. */
     @Override
     public String toString() {
         return "ProviderSettings[name=" + name + ", preset=" + preset + ", baseUrl="
                 + (baseUrl == null ? null : Secrets.maskAddress(baseUrl.toString())) + ", apiKeys="
-                + apiKeys.stream().map(Secrets::mask).toList() + ", protocol=" + protocol + ", models=" + models + "]";
+                + apiKeys.stream().map(Secrets::mask).toList() + ", protocol=" + protocol + ", models=" + models
+                + ", auth=" + auth + "]";
     }
 
     /** Whether the client's own key is forwarded to this provider (it has no keys of its own). */

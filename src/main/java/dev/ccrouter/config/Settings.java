@@ -107,6 +107,8 @@ public final class Settings {
                     "the provider's own keys, used in turn"),
             new Setting("providers[].protocol", null, null, new Rule.OneOf(List.of("openai", "anthropic")),
                     "the preset's", "`anthropic` forwards Messages requests untranslated"),
+            new Setting("providers[].auth", null, null, new Rule.OneOf(ProviderSettings.AUTH_STYLES), "the preset's",
+                    "how a key goes: `Authorization: Bearer`, an `x-api-key` or `api-key` header, or not at all"),
             new Setting("providers[].models.<model>.max_output_tokens", null, null, POSITIVE, "the preset's",
                     "`max_tokens` above it is clamped"),
             new Setting("providers[].models.<model>.context_window", null, null, POSITIVE, "the preset's",

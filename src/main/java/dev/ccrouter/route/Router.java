@@ -362,7 +362,9 @@ public final class Router {
                     + " must be set: the " + presetName + " preset has no default address"
                     + (sideDoor ? " for protocol: anthropic" : ""));
         }
-        Preset.Auth auth = sideDoor && preset.anthropicAuth() != null ? preset.anthropicAuth() : preset.auth();
+        Preset.Auth auth = settings.auth() != null
+                ? Preset.Auth.valueOf(settings.auth().toUpperCase(Locale.ROOT).replace('-', '_'))
+                : sideDoor && preset.anthropicAuth() != null ? preset.anthropicAuth() : preset.auth();
         Map<String, Preset.CapabilitySpec> overrides = new LinkedHashMap<>();
         // An override that lists no schema keywords (the configuration reads an absent list as empty) keeps the
         // preset's: a model given only its output limit must not start sending keywords its provider refuses.

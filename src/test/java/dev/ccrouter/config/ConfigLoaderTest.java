@@ -232,8 +232,8 @@ class ConfigLoaderTest {
                     api_key: sk-one
                 """);
         assertThatThrownBy(() -> loadFile(provider, Map.of()))
-                .hasMessage("providers[0].api_key in " + provider + ": unknown setting (known: api_keys, base_url, "
-                        + "models, name, preset, protocol)");
+                .hasMessage("providers[0].api_key in " + provider + ": unknown setting (known: api_keys, auth, "
+                        + "base_url, models, name, preset, protocol)");
         Path model = write("model.yaml", """
                 providers:
                   - name: local

@@ -28,7 +28,8 @@ class PrintedSettingsTest {
                 null, Map.of());
 
         assertThat(provider.toString()).isEqualTo("ProviderSettings[name=openrouter, preset=openrouter, "
-                + "baseUrl=https://router:…@proxy.example/api/v1, apiKeys=[sk-…e1f0, …], protocol=null, models={}]");
+                + "baseUrl=https://router:…@proxy.example/api/v1, apiKeys=[sk-…e1f0, …], protocol=null, models={}, "
+                + "auth=null]");
     }
 
     @Test

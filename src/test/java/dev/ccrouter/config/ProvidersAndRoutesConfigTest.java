@@ -185,6 +185,22 @@ class ProvidersAndRoutesConfigTest {
                 List.of("sk-or-v1-team"), null, Map.of()));
     }
 
+    /** A server that takes its key another way than its preset's (a proxy wanting x-api-key, Azure with an Entra token). */
+    @Test
+    void aProvidersAuthStyleOverridesItsPresets() throws IOException {
+        GatewayConfig config = load("""
+                providers:
+                  - name: proxy
+                    base_url: http://10.0.0.5:4000/v1
+                    api_keys: [proxy-key-1]
+                    auth: x-api-key
+                """, Map.of());
+        assertThat(config.providers().getFirst().auth()).isEqualTo("x-api-key");
+        assertThatThrownBy(() -> load("providers:\n  - {name: p, base_url: 'http://h:1/v1', auth: basic}\n", Map.of()))
+                .hasMessage("providers[0].auth in " + file() + " must be one of bearer, x-api-key, api-key, none, "
+                        + "got 'basic'");
+    }
+
     @Test
     void modelCapabilitiesAreTyped() throws IOException {
         GatewayConfig config = load("""
