@@ -63,8 +63,12 @@ final class AnthropicPassthrough {
      * provider's reasoning ({@link CarriedReasoning}), and thinking blocks without a signature (a provider's
      * reasoning that came unsigned, as DeepSeek's or Kimi's does), are left out: no Anthropic endpoint could verify
      * them ("Invalid signature in thinking block"), and they belong to a turn another provider answered.
+     *
+     * @param systemFirstOnly the server's chat templates take a system message first only
+     *                        ({@link dev.ccrouter.translate.Dialect#systemFirstOnly()}): the system messages Claude
+     *                        Code sends inside {@code messages} go as the user's context ({@link SystemMessages})
      */
-    byte[] body(JsonNode request, String upstreamModel) {
+    byte[] body(JsonNode request, String upstreamModel, boolean systemFirstOnly) {
         ObjectNode forwarded = ((ObjectNode) request).deepCopy();
         forwarded.put("model", upstreamModel);
         if (forwarded.path("messages") instanceof ArrayNode messages) {
@@ -82,6 +86,9 @@ final class AnthropicPassthrough {
                     }
                 }
             }
+        }
+        if (systemFirstOnly) {
+            SystemMessages.asUserContext(forwarded);
         }
         try {
             return json.writeValueAsBytes(forwarded);

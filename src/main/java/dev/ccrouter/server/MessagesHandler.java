@@ -346,7 +346,8 @@ final class MessagesHandler implements Handler {
             boolean stream;
             Map<String, String> headers = Map.of();
             if (provider.anthropicWire()) {
-                payload = RequestBody.of(passthrough.body(body, candidate.target().upstreamModel()));
+                payload = RequestBody.of(passthrough.body(body, candidate.target().upstreamModel(),
+                        provider.dialect().systemFirstOnly()));
                 stream = body.path("stream").asBoolean(false);
                 headers = AnthropicPassthrough.headers(req.headers());
             } else {
