@@ -19,6 +19,7 @@ import dev.ccrouter.http.RequestHeaders;
 import dev.ccrouter.http.ServerResponse;
 import dev.ccrouter.relay.StreamRelay;
 import dev.ccrouter.translate.CarriedReasoning;
+import dev.ccrouter.translate.SystemMessages;
 import dev.ccrouter.upstream.UpstreamResponse;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

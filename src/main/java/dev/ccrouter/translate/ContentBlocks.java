@@ -1,6 +1,7 @@
 package dev.ccrouter.translate;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import java.util.List;
@@ -29,6 +30,20 @@ final class ContentBlocks {
     static boolean isServerToolHistory(String type) {
         return type.equals("server_tool_use") || type.equals("mcp_tool_use") || type.equals("mcp_tool_result")
                 || type.equals("container_upload") || type.endsWith("_tool_result");
+    }
+
+    /**
+     * A message's content as a list of blocks, for adding to it: a string content becomes one text block, in place
+     * (Anthropic's and OpenAI's messages spell a text part alike).
+     */
+    static ArrayNode asList(ObjectNode message) {
+        if (message.get("content") instanceof ArrayNode blocks) {
+            return blocks;
+        }
+        ArrayNode blocks = message.arrayNode();
+        blocks.addObject().put("type", "text").set("text", message.get("content"));
+        message.set("content", blocks);
+        return blocks;
     }
 
     /** The texts of text parts, joined by {@code separator}: a single part's own string node, passed on as it is. */

@@ -301,15 +301,8 @@ final class ConversationTranslator {
     }
 
     /** A message's content as a list of parts: a string content becomes one text part, in place. */
-    private ArrayNode contentParts(ObjectNode message) {
-        JsonNode content = message.get("content");
-        if (content instanceof ArrayNode parts) {
-            return parts;
-        }
-        ArrayNode parts = nodes.arrayNode();
-        parts.addObject().put("type", "text").set("text", content);
-        message.set("content", parts);
-        return parts;
+    private static ArrayNode contentParts(ObjectNode message) {
+        return ContentBlocks.asList(message);
     }
 
     private void textBlocks(JsonNode blocks, List<ObjectNode> parts, boolean dropAttribution) {

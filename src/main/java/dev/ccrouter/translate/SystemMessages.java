@@ -1,4 +1,4 @@
-package dev.ccrouter.server;
+package dev.ccrouter.translate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -9,22 +9,18 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * after the first user turn, a note on the remaining context after tool results), for an Anthropic-compatible endpoint
  * whose chat templates take a system message first only: Qwen 3.5 and later behind Ollama, vLLM, llama.cpp or LM
  * Studio, whose templates refuse any other ("System message must be at the beginning"), so every request failed.
- * They go as the OpenAI path sends them to such servers (docs/providers.md, {@code dialect.system_first_only}): one
- * before the conversation joins the system prompt; any other becomes the user's context in
- * {@code <system-reminder>} tags, Claude Code's own spelling for context that is not the user's words, at the end of
- * the user turn before it, or else at the start of the one after it, or else as a user turn of its own. A turn is
- * never rewritten by a later one, so each request's prompt is the prefix of the next one's and the server's prompt
- * cache still holds it.
+ * They go as {@link ConversationTranslator} sends them to such servers (docs/providers.md,
+ * {@code dialect.system_first_only}), in the same tags: one before the conversation joins the system prompt; any other
+ * becomes the user's context in {@code <system-reminder>} tags at the end of the user turn before it, or else at the
+ * start of the one after it, or else as a user turn of its own. A turn is never rewritten by a later one, so each
+ * request's prompt is the prefix of the next one's and the server's prompt cache still holds it.
  */
-final class SystemMessages {
-    private static final String REMINDER_OPEN = "<system-reminder>\n";
-    private static final String REMINDER_CLOSE = "\n</system-reminder>";
-
+public final class SystemMessages {
     private SystemMessages() {
     }
 
-    /** Rewrites the request's system messages in place; one whose content is not text is left as it came. */
-    static void asUserContext(ObjectNode request) {
+    /** Rewrites the Anthropic request's system messages in place; one whose content is not text is left as it came. */
+    public static void asUserContext(ObjectNode request) {
         if (!(request.get("messages") instanceof ArrayNode messages)) {
             return;
         }
@@ -42,16 +38,16 @@ final class SystemMessages {
                 continue;
             }
             ObjectNode reminder = messages.objectNode().put("type", "text")
-                    .put("text", REMINDER_OPEN + text + REMINDER_CLOSE);
+                    .put("text", ConversationTranslator.REMINDER_OPEN + text + ConversationTranslator.REMINDER_CLOSE);
             JsonNode marker = lastCacheMarker(system.get("content"));
             if (marker != null) {
                 reminder.set("cache_control", marker);
             }
             if (isRole(messages.get(m - 1), "user")) {
-                blocks((ObjectNode) messages.get(m - 1)).add(reminder);
+                ContentBlocks.asList((ObjectNode) messages.get(m - 1)).add(reminder);
                 messages.remove(m--);
             } else if (m + 1 < messages.size() && isRole(messages.get(m + 1), "user")) {
-                blocks((ObjectNode) messages.get(m + 1)).insert(0, reminder);
+                ContentBlocks.asList((ObjectNode) messages.get(m + 1)).insert(0, reminder);
                 messages.remove(m--);
             } else {
                 system.put("role", "user");
@@ -99,17 +95,6 @@ final class SystemMessages {
             }
         }
         return marker;
-    }
-
-    /** A message's content as blocks: a string content becomes one text block, in place. */
-    private static ArrayNode blocks(ObjectNode message) {
-        if (message.get("content") instanceof ArrayNode blocks) {
-            return blocks;
-        }
-        ArrayNode blocks = message.arrayNode();
-        blocks.addObject().put("type", "text").set("text", message.get("content"));
-        message.set("content", blocks);
-        return blocks;
     }
 
     private static boolean isRole(JsonNode message, String role) {
