@@ -1,5 +1,6 @@
 package dev.ccrouter.cli;
 
+import dev.ccrouter.server.StartAhead;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.util.Arrays;
@@ -25,10 +26,13 @@ public final class Main implements Runnable {
     /** Runs one command in this JVM and returns its exit status (the AOT training run starts the gateway so). */
     public static int execute(String... args) {
         preferPlatformPollers();
+        Optional<ServeArguments> serve = plainServe(args);
+        if (serve.isPresent()) {
+            StartAhead.begin(); // beside the logging's set-up below
+        }
         // The PostgreSQL driver logs through java.util.logging; route it to SLF4J so there is one log format.
         SLF4JBridgeHandler.removeHandlersForRootLogger();
         SLF4JBridgeHandler.install();
-        Optional<ServeArguments> serve = plainServe(args);
         if (serve.isPresent()) {
             return serve(serve.get());
         }

@@ -8,6 +8,7 @@ import dev.ccrouter.config.GatewayConfig;
 import dev.ccrouter.config.LedgerSettings;
 import dev.ccrouter.ledger.LedgerUnavailableException;
 import dev.ccrouter.server.GatewayServer;
+import dev.ccrouter.server.StartAhead;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -81,7 +82,7 @@ final class ServeCommand implements Callable<Integer> {
      * {@link Main}'s reading of plain {@code serve} arguments without it ({@link ServeArguments}).
      */
     int serve(ServeArguments arguments, PrintWriter err) throws InterruptedException {
-        GatewayServer.prepare(); // what the start needs first, while the settings are read
+        StartAhead.begin(); // what the start needs first, while the settings are read (Main has begun it already)
         ConfigLoader loader = new ConfigLoader(env);
         ConfigLoader.Flags flags = arguments.flags();
         GatewayConfig settings;

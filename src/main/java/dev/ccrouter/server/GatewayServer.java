@@ -94,23 +94,6 @@ public final class GatewayServer implements AutoCloseable {
     }
 
     /**
-     * Starts, on a thread of its own, what every gateway's start needs first and that depends on no setting: Jackson's
-     * {@code ObjectMapper} class initialisation (its default date format, type factory and settings). {@code serve}
-     * calls it before reading its configuration, so that the two go on at once; {@link #start()} then finds the class
-     * initialised, or waits for it (a class is initialised once per JVM, and a thread that needs it meanwhile waits).
-     */
-    public static void prepare() {
-        Thread.ofPlatform().daemon().name("ccrouter-prepare").start(() -> {
-            try {
-                Class.forName("com.fasterxml.jackson.databind.ObjectMapper", true,
-                        GatewayServer.class.getClassLoader());
-            } catch (RuntimeException | Error | ClassNotFoundException e) {
-                // start() (or the first request) meets the same failure on its own thread and reports it there
-            }
-        });
-    }
-
-    /**
      * Starts as {@link #start()} does, but opens the port only once Claude Code's first turns have been rehearsed
      * ({@link Rehearsal}) and the start's survivors collected, so that the first request, even one sent the moment
      * "listening" is printed, finds its path compiled and no collection due. The rehearsal runs beside the ledger's
