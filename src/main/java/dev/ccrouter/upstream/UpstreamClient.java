@@ -212,6 +212,9 @@ public final class UpstreamClient implements AutoCloseable {
         try {
             cancellation.attach(connection);
             connection.serve(cancellation); // from here a write or read that waits for the patience tells it so
+            // Read before the request goes out: the provider may have read it, and the clock moved, before the
+            // write returns here. A long write counts as held, which is the safe side (the provider was reading).
+            long sent = reused ? clock.getAsLong() : 0;
             try {
                 connection.send(head, body);
             } catch (IOException | RuntimeException unsent) {
@@ -223,7 +226,6 @@ public final class UpstreamClient implements AutoCloseable {
                 }
                 return reused ? unlessWrittenWhileIdle(early) : early;
             }
-            long sent = reused ? clock.getAsLong() : 0;
             UpstreamResponse response;
             try {
                 response = answer(connection, cancellation, true);
