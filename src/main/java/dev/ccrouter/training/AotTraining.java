@@ -107,7 +107,7 @@ public final class AotTraining {
     /**
      * A configuration file of the kind users write (providers from presets, routes, a fallback), every provider at the
      * training's upstream: a start that reads one — most do, once providers are configured — then finds YAML's
-     * parser and the settings' binding in the cache, where ≈ 120 classes were loaded from the jar and verified
+     * parser and the settings' binding in the cache, where ≈ 100 more classes were loaded from the jar and verified
      * before "listening" (docs/benchmarks.md, "A configuration file at start"). It is only read: the workload's
      * gateway below runs on the defaults, as before.
      */
