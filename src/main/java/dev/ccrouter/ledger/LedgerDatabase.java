@@ -6,12 +6,12 @@ import com.zaxxer.hikari.HikariPoolMXBean;
 import dev.ccrouter.config.LedgerSettings;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.sql.Connection;
 import java.sql.Driver;
 import java.sql.SQLException;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.locks.LockSupport;
@@ -115,8 +115,7 @@ public final class LedgerDatabase implements AutoCloseable {
             return false;
         }
         try {
-            Object now = Files.readAttributes(file, BasicFileAttributes.class).fileKey();
-            return fileKey != null && !fileKey.equals(now);
+            return fileKey != null && !fileKey.equals(fileKeyOf(file));
         } catch (NoSuchFileException e) {
             return true;
         } catch (IOException e) {
@@ -174,10 +173,14 @@ public final class LedgerDatabase implements AutoCloseable {
             return null;
         }
         try {
-            return Files.readAttributes(file, BasicFileAttributes.class).fileKey();
+            return fileKeyOf(file);
         } catch (IOException e) {
             return null;
         }
+    }
+
+    private static Object fileKeyOf(Path file) throws IOException {
+        return Files.readAttributes(file, BasicFileAttributes.class).fileKey();
     }
 
     private static boolean isCurrent(HikariDataSource pool) {

@@ -258,7 +258,7 @@ final class ConversationTranslator {
             out.add(system);
             return;
         }
-        contentParts((ObjectNode) out.get(0)).addAll(contentParts(system));
+        ContentBlocks.asList((ObjectNode) out.get(0)).addAll(ContentBlocks.asList(system));
     }
 
     /**
@@ -268,12 +268,12 @@ final class ConversationTranslator {
      */
     private ObjectNode asUserContext(ObjectNode system) {
         ArrayNode parts = nodes.arrayNode();
-        String text = oneText(contentParts(system));
+        String text = oneText(ContentBlocks.asList(system));
         if (text != null) {
             parts.addObject().put("type", "text").put("text", REMINDER_OPEN + text + REMINDER_CLOSE);
         } else {
             parts.addObject().put("type", "text").put("text", REMINDER_OPEN);
-            parts.addAll(contentParts(system));
+            parts.addAll(ContentBlocks.asList(system));
             parts.addObject().put("type", "text").put("text", REMINDER_CLOSE);
         }
         ObjectNode user = nodes.objectNode().put("role", "user");
@@ -289,7 +289,7 @@ final class ConversationTranslator {
     private void addAfterToolMessages(ObjectNode message) {
         if (dialect.systemFirstOnly() && isRole(message, "user") && !out.isEmpty()
                 && isRole(out.get(out.size() - 1), "user")) {
-            contentParts((ObjectNode) out.get(out.size() - 1)).addAll(contentParts(message));
+            ContentBlocks.asList((ObjectNode) out.get(out.size() - 1)).addAll(ContentBlocks.asList(message));
             return;
         }
         bridgeAfterToolMessages();
@@ -298,11 +298,6 @@ final class ConversationTranslator {
 
     private static boolean isRole(JsonNode message, String role) {
         return role.equals(message.path("role").asText());
-    }
-
-    /** A message's content as a list of parts: a string content becomes one text part, in place. */
-    private static ArrayNode contentParts(ObjectNode message) {
-        return ContentBlocks.asList(message);
     }
 
     private void textBlocks(JsonNode blocks, List<ObjectNode> parts, boolean dropAttribution) {

@@ -14,7 +14,9 @@ import dev.ccrouter.translate.Dialect;
 import dev.ccrouter.translate.ModelCapabilities;
 import dev.ccrouter.translate.UpstreamTarget;
 import java.net.URI;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -22,6 +24,17 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 class RouterTest {
+    /**
+     * The configuration checks {@code providers[].auth} against its own list, and the router reads the value as the
+     * preset files spell an {@code auth} (lower case, {@code -} for {@code _}): a style added to one and not the other
+     * would be refused, or fail the router.
+     */
+    @Test
+    void everyAuthStyleTheSettingsAcceptIsOneAPresetHas() {
+        assertThat(ProviderSettings.AUTH_STYLES).containsExactlyElementsOf(Arrays.stream(Preset.Auth.values())
+                .map(style -> style.name().toLowerCase(Locale.ROOT).replace('_', '-')).toList());
+    }
+
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final GatewayConfig DEFAULTS = new ConfigLoader(Map.of("HOME", "/tmp")).load(ConfigLoader.Flags.NONE);
 
