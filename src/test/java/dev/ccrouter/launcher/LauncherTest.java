@@ -75,6 +75,7 @@ class LauncherTest {
                     cp src/main/Source.txt target/classes/ # the sources, in the jar: a new build differs
                     printf '%s' 'public class Said { public static void main(String[] a) throws Exception {
                       System.out.println("jar ran: " + String.join(" ", a) + " on Java " + Runtime.version().feature());
+                      System.out.println("launcher: " + System.getenv("CCROUTER_LAUNCHER"));
                       if (a.length > 0 && a[0].equals("statusline")) System.out.print("stdin: " + new String(System.in.readAllBytes())); } }' \\
                       > target/Said.java
                     # the start-up cache's training stand-in: like the real one, it fails on a gateway setting of
@@ -132,6 +133,71 @@ class LauncherTest {
                 .contains("jar ran: serve --port 0");
         assertThat(Files.readAllLines(mavenCalls).stream().filter(line -> line.startsWith("args=")))
                 .containsExactly("args=-B --no-transfer-progress -q -DskipTests package");
+    }
+
+    /**
+     * However it is launched — through a symlink on the PATH, as {@code ./ccrouter} in its folder, by a relative path
+     * from elsewhere — it works in its real checkout and tells the jar its own absolute path, which {@code ccrouter
+     * code} writes into Claude Code's settings as the status-line command.
+     */
+    @Test
+    void everyWayOfLaunchingItFindsItsCheckoutAndItsOwnPath() throws Exception {
+        String launcher = "launcher: " + checkout.toRealPath().resolve("ccrouter");
+        Run bySymlink = launch("version");
+        assertThat(bySymlink.output()).as(bySymlink.output()).contains("jar ran: version", launcher);
+
+        for (String[] how : List.of(new String[] {"./ccrouter", checkout.toString()},
+                new String[] {"checkout/ccrouter", root.toString()}, new String[] {"../checkout/ccrouter",
+                elsewhere.toString()})) {
+            ProcessBuilder builder = builder(Map.of(), "version");
+            builder.command().set(0, how[0]);
+            builder.directory(new File(how[1]));
+            Process process = builder.start();
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+
+            assertThat(output).as(how[0] + " from " + how[1]).doesNotContain("building").contains("jar ran: version");
+            assertThat(Path.of(output.lines().filter(line -> line.startsWith("launcher: ")).findFirst().orElseThrow()
+                    .substring("launcher: ".length())).toRealPath()).as(how[0]).isEqualTo(
+                    checkout.toRealPath().resolve("ccrouter"));
+        }
+    }
+
+    /** A source changed deep in the tree, or one removed (only its folder is newer), is built again; nothing else. */
+    @Test
+    void aChangeAnywhereUnderTheSourcesIsBuiltAgain() throws Exception {
+        Path nested = Files.createDirectories(checkout.resolve("src/main/java/dev/ccrouter/deep"));
+        Path source = Files.writeString(nested.resolve("Deep.java"), "class Deep {}\n");
+        Path gone = Files.writeString(nested.resolve("Gone.java"), "class Gone {}\n");
+        assertThat(launch("version").output()).contains("building");
+        Instant built = Instant.now().minus(Duration.ofMinutes(30));
+        sourcesAndJarAsBuiltAt(built);
+        assertThat(launch("version").output()).doesNotContain("building");
+
+        Files.setLastModifiedTime(source, FileTime.from(built.plusSeconds(60)));
+        assertThat(launch("version").output()).as("a changed source").contains("building", "jar ran: version");
+        assertThat(launch("version").output()).doesNotContain("building");
+
+        sourcesAndJarAsBuiltAt(built);
+        Files.delete(gone);
+        Files.setLastModifiedTime(nested, FileTime.from(built.plusSeconds(60)));
+        assertThat(launch("version").output()).as("a removed source").contains("building", "jar ran: version");
+        assertThat(launch("version").output()).doesNotContain("building");
+    }
+
+    /** Every source and folder a minute older than the jar, and the jar (with its start-up cache) made at {@code at}. */
+    private void sourcesAndJarAsBuiltAt(Instant at) throws IOException {
+        try (var entries = Files.walk(checkout.resolve("src"))) {
+            for (Path entry : (Iterable<Path>) entries::iterator) {
+                Files.setLastModifiedTime(entry, FileTime.from(at.minusSeconds(60)));
+            }
+        }
+        Files.setLastModifiedTime(checkout.resolve("pom.xml"), FileTime.from(at.minusSeconds(60)));
+        Files.setLastModifiedTime(checkout.resolve("target/ccrouter.jar"), FileTime.from(at));
+        Path cache = checkout.resolve("target/ccrouter.aot");
+        if (Files.exists(cache)) {
+            Files.setLastModifiedTime(cache, FileTime.from(at.plusSeconds(1)));
+        }
     }
 
     /**
