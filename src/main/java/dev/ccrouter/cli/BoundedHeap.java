@@ -11,7 +11,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * Keeps {@code java -jar ccrouter.jar} from growing to a gigabyte. Started without heap or collector flags, the JVM
@@ -41,6 +40,9 @@ final class BoundedHeap {
     private static final String RELAUNCHED = "CCROUTER_BOUNDED_HEAP";
     /** A heap limit or a collector: -Xmx, -XX:MaxHeapSize=, -XX:MaxRAM=, -XX:MaxRAMPercentage=, -XX:+Use…GC. */
     private static final Pattern CHOICE = Pattern.compile("-Xmx.*|-XX:Max(HeapSize|RAM|RAMPercentage)=.*|-XX:\\+Use\\w*GC");
+    /** Where the JVM reads options from the environment. */
+    private static final List<String> OPTION_VARIABLES =
+            List.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS");
 
     private BoundedHeap() {
     }
@@ -52,7 +54,7 @@ final class BoundedHeap {
      * Empty when this JVM is the one to run the command.
      */
     static OptionalInt relaunchIfUnbounded(Map<String, String> env) {
-        Optional<String[]> arguments = ProcessHandle.current().info().arguments();
+        Optional<String[]> arguments = ownArguments();
         if (env.containsKey(RELAUNCHED) || arguments.isEmpty() || chosen(env, arguments.get())) {
             return OptionalInt.empty();
         }
@@ -73,6 +75,20 @@ final class BoundedHeap {
             Thread.currentThread().interrupt();
             return OptionalInt.of(130);
         }
+    }
+
+    /**
+     * Whether this JVM's own options choose a heap or a collector, as {@link #relaunchIfUnbounded} first asks (true
+     * when they cannot be read). The training of the start-up cache asks it too, so that what every start runs first
+     * is mapped from the cache rather than loaded from the jar and verified.
+     */
+    static boolean chosenHere(Map<String, String> env) {
+        Optional<String[]> arguments = ownArguments();
+        return arguments.isEmpty() || chosen(env, arguments.get());
+    }
+
+    private static Optional<String[]> ownArguments() {
+        return ProcessHandle.current().info().arguments();
     }
 
     /** The bounded JVM's command line: this JDK's java, {@link #FLAGS}, the cache if any, then this JVM's arguments. */
@@ -116,12 +132,27 @@ final class BoundedHeap {
         }
     }
 
-    /** Whether the JVM options (the arguments before {@code -jar} or the main class, and the environment) choose. */
+    /**
+     * Whether the JVM options (the arguments before {@code -jar} or the main class, and the environment) choose. Plain
+     * loops: every command's start runs this first, on its main thread, and streams with lambdas here took 12–16 ms
+     * of it (their classes spun at run time; docs/benchmarks.md, "Every command's first 15 ms").
+     */
     static boolean chosen(Map<String, String> env, String[] arguments) {
-        Stream<String> jvmOptions = Stream.of(arguments)
-                .takeWhile(argument -> !argument.equals("-jar") && !argument.equals(Main.class.getName()));
-        Stream<String> environment = Stream.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS")
-                .flatMap(name -> Stream.of(env.getOrDefault(name, "").trim().split("\\s+")));
-        return Stream.concat(jvmOptions, environment).anyMatch(option -> CHOICE.matcher(option).matches());
+        for (String argument : arguments) {
+            if (argument.equals("-jar") || argument.equals(Main.class.getName())) {
+                break; // the command's own arguments follow
+            }
+            if (CHOICE.matcher(argument).matches()) {
+                return true;
+            }
+        }
+        for (String variable : OPTION_VARIABLES) {
+            for (String option : env.getOrDefault(variable, "").trim().split("\\s+")) {
+                if (CHOICE.matcher(option).matches()) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 }

@@ -23,6 +23,14 @@ public final class Main implements Runnable {
         System.exit(bounded.isPresent() ? bounded.getAsInt() : execute(args));
     }
 
+    /**
+     * Whether this JVM's options choose a heap or a collector: what {@link #main} asks before anything else, here for
+     * the start-up cache's training (training/AotTraining), which runs with the launcher's options and so only asks.
+     */
+    public static boolean heapChosen() {
+        return BoundedHeap.chosenHere(System.getenv());
+    }
+
     /** Runs one command in this JVM and returns its exit status (the AOT training run starts the gateway so). */
     public static int execute(String... args) {
         preferPlatformPollers();

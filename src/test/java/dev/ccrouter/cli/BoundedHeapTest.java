@@ -36,6 +36,14 @@ class BoundedHeapTest {
     }
 
     @Test
+    void thisJvmsOwnOptionsAreReadWhereTheEnvironmentChoosesNothing() {
+        assertThat(BoundedHeap.chosenHere(Map.of("JDK_JAVA_OPTIONS", "-XX:+UseSerialGC"))).isTrue();
+        String[] own = ProcessHandle.current().info().arguments().orElseThrow();
+        assertThat(BoundedHeap.chosenHere(NO_ENV)).as(String.join(" ", own))
+                .isEqualTo(BoundedHeap.chosen(NO_ENV, own));
+    }
+
+    @Test
     void theCommandsOwnArgumentsAreNotJvmOptions() {
         assertThat(BoundedHeap.chosen(NO_ENV, new String[] {"-jar", "ccrouter.jar", "code", "-Xmx4g"})).isFalse();
     }
