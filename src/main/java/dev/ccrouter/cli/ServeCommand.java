@@ -88,8 +88,9 @@ final class ServeCommand implements Callable<Integer> {
         GatewayConfig settings;
         LedgerSettings ledger;
         try {
-            settings = loader.load(flags);
-            ledger = loader.loadLedger(flags);
+            ConfigLoader.Loaded loaded = loader.loadWithLedger(flags);
+            settings = loaded.gateway();
+            ledger = loaded.ledger();
         } catch (ConfigException e) {
             err.println("ccrouter: " + e.getMessage());
             err.flush();

@@ -64,8 +64,26 @@ public final class ConfigLoader {
         }
     }
 
+    /** The gateway's settings and the ledger's, as {@code serve} starts with them and each reload reads them. */
+    public record Loaded(GatewayConfig gateway, LedgerSettings ledger) {
+    }
+
     public GatewayConfig load(Flags flags) {
-        GatewayConfig config = gatewayConfig(read(flags)).withFile(configFile(flags).orElse(null));
+        return gatewayConfig(read(flags), flags);
+    }
+
+    /**
+     * {@link #load} and {@link #loadLedger} from one read of the file: the start's main thread read, resolved,
+     * validated and bound it twice (docs/benchmarks.md, "Every command's first 15 ms").
+     */
+    public Loaded loadWithLedger(Flags flags) {
+        ConfigFile file = read(flags);
+        GatewayConfig config = gatewayConfig(file, flags);
+        return new Loaded(config, ledgerSettings(file, config.dataDir()));
+    }
+
+    private GatewayConfig gatewayConfig(ConfigFile file, Flags flags) {
+        GatewayConfig config = gatewayConfig(file).withFile(configFile(flags).orElse(null));
         warnIfOthersCanSpendTheKeys(config);
         return config;
     }
@@ -91,8 +109,12 @@ public final class ConfigLoader {
      */
     public LedgerSettings loadLedger(Flags flags) {
         ConfigFile file = read(flags, alreadySaid -> { });
+        return ledgerSettings(file, gatewayConfig(file).dataDir());
+    }
+
+    private static LedgerSettings ledgerSettings(ConfigFile file, Path dataDir) {
         ConfigFile.Ledger ledger = file.ledger();
-        LedgerSettings defaults = LedgerSettings.defaults(gatewayConfig(file).dataDir());
+        LedgerSettings defaults = LedgerSettings.defaults(dataDir);
         String url = blankToNull(ledger.url());
         return new LedgerSettings(ledger.enabled() == null || ledger.enabled(),
                 url == null ? defaults.url() : url.strip(),

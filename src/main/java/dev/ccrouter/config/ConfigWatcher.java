@@ -212,8 +212,9 @@ public final class ConfigWatcher implements AutoCloseable {
     private void reload() {
         try {
             refuseAnEmptyFile();
-            apply(loader.load(flags));
-            noticeLedger(ledgerOrNull());
+            ConfigLoader.Loaded loaded = loader.loadWithLedger(flags);
+            apply(loaded.gateway());
+            noticeLedger(loaded.ledger());
             lastProblem = null;
         } catch (ConfigException e) {
             reject(e.getMessage());
@@ -263,6 +264,7 @@ public final class ConfigWatcher implements AutoCloseable {
         }
     }
 
+    /** The ledger's settings the watch begins with (read once more, off the start's path: after "listening"). */
     private LedgerSettings ledgerOrNull() {
         try {
             return loader.loadLedger(flags);

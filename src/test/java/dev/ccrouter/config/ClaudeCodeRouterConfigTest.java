@@ -125,6 +125,22 @@ class ClaudeCodeRouterConfigTest {
         assertThat(warnings).hasSize(3).doesNotHaveDuplicates();
     }
 
+    /** serve and each reload read both from one reading of the file: the same settings, its warnings said once. */
+    @Test
+    void bothFromOneReadingAreTheSettingsOfTheTwoReadings() {
+        Map<String, String> env = new HashMap<>(KEYS);
+        env.put("CCROUTER_CONFIG", README_EXAMPLE.toString());
+        env.put("CCROUTER_LEDGER_URL", "jdbc:postgresql://db.internal/ccrouter");
+        ConfigLoader.Loaded both = new ConfigLoader(env, warnings::add).loadWithLedger(ConfigLoader.Flags.NONE);
+        assertThat(warnings).hasSize(3).doesNotHaveDuplicates();
+
+        ConfigLoader separately = new ConfigLoader(env, ignored -> { });
+        assertThat(both.gateway()).isEqualTo(separately.load(ConfigLoader.Flags.NONE));
+        assertThat(both.ledger()).isEqualTo(separately.loadLedger(ConfigLoader.Flags.NONE))
+                .isEqualTo(new LedgerSettings(true, "jdbc:postgresql://db.internal/ccrouter", 10_000,
+                        Duration.ofSeconds(1)));
+    }
+
     @Test
     void providersAreRecognisedByTheirHostAndMaxtokenBecomesACapability() {
         GatewayConfig config = load(DASHSCOPE, Map.of("DASHSCOPE_API_KEY", "sk-dashscope-0123456789",
