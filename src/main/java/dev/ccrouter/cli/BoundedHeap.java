@@ -134,8 +134,8 @@ final class BoundedHeap {
 
     /**
      * Whether the JVM options (the arguments before {@code -jar} or the main class, and the environment) choose. Plain
-     * loops: every command's start runs this first, on its main thread, and streams with lambdas here took 12–16 ms
-     * of it (their classes spun at run time; docs/benchmarks.md, "Every command's first 15 ms").
+     * loops: every command's start runs this first, on its main thread, where streams and their lambdas (spun at run
+     * time) took 5–8 of its 12–16 ms (docs/benchmarks.md, "Every command's first 15 ms").
      */
     static boolean chosen(Map<String, String> env, String[] arguments) {
         for (String argument : arguments) {

@@ -25,7 +25,7 @@ public final class Main implements Runnable {
 
     /**
      * Whether this JVM's options choose a heap or a collector: what {@link #main} asks before anything else, here for
-     * the start-up cache's training (training/AotTraining), which runs with the launcher's options and so only asks.
+     * the start-up cache's training (training/AotTraining). It only asks: it never starts another JVM.
      */
     public static boolean heapChosen() {
         return BoundedHeap.chosenHere(System.getenv());

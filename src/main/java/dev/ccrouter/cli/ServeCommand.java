@@ -85,17 +85,16 @@ final class ServeCommand implements Callable<Integer> {
         StartAhead.begin(); // what the start needs first, while the settings are read (Main has begun it already)
         ConfigLoader loader = new ConfigLoader(env);
         ConfigLoader.Flags flags = arguments.flags();
-        GatewayConfig settings;
-        LedgerSettings ledger;
+        ConfigLoader.Loaded loaded;
         try {
-            ConfigLoader.Loaded loaded = loader.loadWithLedger(flags);
-            settings = loaded.gateway();
-            ledger = loaded.ledger();
+            loaded = loader.loadWithLedger(flags);
         } catch (ConfigException e) {
             err.println("ccrouter: " + e.getMessage());
             err.flush();
             return ConfigCommand.BAD_CONFIGURATION;
         }
+        GatewayConfig settings = loaded.gateway();
+        LedgerSettings ledger = loaded.ledger();
         GatewayServer server;
         try {
             GatewayServer gateway = new GatewayServer(settings, ledger);
@@ -116,7 +115,7 @@ final class ServeCommand implements Callable<Integer> {
             return 0;
         }
         System.err.println(howToPointClaudeCode(settings.withPort(server.port())));
-        Optional<ConfigWatcher> watching = watch(loader, flags, settings, server);
+        Optional<ConfigWatcher> watching = watch(loader, flags, loaded, server);
         CountDownLatch stopped = new CountDownLatch(1);
         AtomicBoolean listenerLost = new AtomicBoolean();
         server.onListenerLost(() -> {
@@ -151,11 +150,11 @@ final class ServeCommand implements Callable<Integer> {
                 : "<your OpenRouter key>") + " ANTHROPIC_API_KEY= claude  (or run: ccrouter code)";
     }
 
-    private static Optional<ConfigWatcher> watch(ConfigLoader loader, ConfigLoader.Flags flags, GatewayConfig settings,
-                                                 GatewayServer server) {
+    private static Optional<ConfigWatcher> watch(ConfigLoader loader, ConfigLoader.Flags flags,
+                                                 ConfigLoader.Loaded started, GatewayServer server) {
         try {
             // a change the server's providers cannot be built from is refused there, and said by the watcher
-            return ConfigWatcher.start(loader, flags, settings, server::reconfigure);
+            return ConfigWatcher.start(loader, flags, started, server::reconfigure);
         } catch (IOException e) {
             LOG.warn("the configuration file cannot be watched, changes need a restart: {}", e.getMessage());
             return Optional.empty();

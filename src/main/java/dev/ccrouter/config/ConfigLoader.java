@@ -104,8 +104,9 @@ public final class ConfigLoader {
     }
 
     /**
-     * The {@code ledger:} section, its empty URL resolved to SQLite in the data directory. The file's warnings are
-     * not said again here: {@link #load} says them, and {@code serve} and each reload read both.
+     * The {@code ledger:} section, its empty URL resolved to SQLite in the data directory (for the commands that read
+     * the ledger; {@code serve} and each reload read both with {@link #loadWithLedger}). The file's warnings are not
+     * said here: {@link #load} says them.
      */
     public LedgerSettings loadLedger(Flags flags) {
         ConfigFile file = read(flags, alreadySaid -> { });

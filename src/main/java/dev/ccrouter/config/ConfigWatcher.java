@@ -50,14 +50,14 @@ public final class ConfigWatcher implements AutoCloseable {
     private LedgerSettings ledger;
     private String lastProblem;
 
-    private ConfigWatcher(ConfigLoader loader, ConfigLoader.Flags flags, Path file, GatewayConfig current,
+    private ConfigWatcher(ConfigLoader loader, ConfigLoader.Flags flags, Path file, ConfigLoader.Loaded current,
                           Consumer<GatewayConfig> onChange, Consumer<String> onRejected, Duration debounce)
             throws IOException {
         this.loader = loader;
         this.flags = flags;
         this.file = file.toAbsolutePath();
-        this.current = current;
-        this.ledger = ledgerOrNull();
+        this.current = current.gateway();
+        this.ledger = current.ledger();
         this.onChange = onChange;
         this.onRejected = onRejected;
         this.debounce = debounce;
@@ -73,13 +73,13 @@ public final class ConfigWatcher implements AutoCloseable {
     /**
      * Starts watching the file these flags and the loader's environment name; a broken change is logged.
      *
-     * @param current  the configuration in use, loaded with the same loader and flags
+     * @param current  the configuration in use and the ledger's settings, loaded with the same loader and flags
      * @param onChange gets every valid configuration that differs from the one before; it refuses one it cannot
      *                 apply by throwing a {@link ConfigException}, reported like a broken file
      * @return the watcher, to close on shutdown; empty when no configuration file is in use
      */
     public static Optional<ConfigWatcher> start(ConfigLoader loader, ConfigLoader.Flags flags,
-                                                          GatewayConfig current, Consumer<GatewayConfig> onChange)
+                                                ConfigLoader.Loaded current, Consumer<GatewayConfig> onChange)
             throws IOException {
         Optional<Path> file = loader.configFile(flags);
         if (file.isEmpty()) {
@@ -89,8 +89,8 @@ public final class ConfigWatcher implements AutoCloseable {
                 problem -> LOG.warn("{}", problem), DEBOUNCE));
     }
 
-    /** As {@link #start(ConfigLoader, ConfigLoader.Flags, GatewayConfig, Consumer)}, with every part chosen. */
-    static ConfigWatcher start(ConfigLoader loader, ConfigLoader.Flags flags, Path file, GatewayConfig current,
+    /** As {@link #start(ConfigLoader, ConfigLoader.Flags, ConfigLoader.Loaded, Consumer)}, with every part chosen. */
+    static ConfigWatcher start(ConfigLoader loader, ConfigLoader.Flags flags, Path file, ConfigLoader.Loaded current,
                                Consumer<GatewayConfig> onChange, Consumer<String> onRejected, Duration debounce)
             throws IOException {
         ConfigWatcher watcher = new ConfigWatcher(loader, flags, file, current, onChange, onRejected, debounce);
@@ -261,15 +261,6 @@ public final class ConfigWatcher implements AutoCloseable {
             ledger = next;
             LOG.info("the ledger's settings (ledger.*) changed in {}: a restart applies them; until then the gateway "
                     + "writes to the ledger it started with", file);
-        }
-    }
-
-    /** The ledger's settings the watch begins with (read once more, off the start's path: after "listening"). */
-    private LedgerSettings ledgerOrNull() {
-        try {
-            return loader.loadLedger(flags);
-        } catch (ConfigException e) {
-            return null; // the configuration's own problem, said by its reload
         }
     }
 

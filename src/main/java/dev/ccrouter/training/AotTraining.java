@@ -54,8 +54,9 @@ public final class AotTraining {
     }
 
     public static void main(String[] args) throws Exception {
-        // What every start runs first, on its main thread (cli/BoundedHeap): it was the one class of ours a start
-        // loaded from the jar (12–16 ms with the streams it used, docs/benchmarks.md "Every command's first 15 ms").
+        // What every start runs first, on its main thread (cli/BoundedHeap): the one class of ours a start loaded
+        // from the jar, read and verified in ≈ 5 of the 16–24 ms its check took (docs/benchmarks.md, "Every
+        // command's first 15 ms").
         Main.heapChosen();
         HttpServer upstream = CannedUpstream.start();
         Path dataDir = Files.createTempDirectory("ccrouter-aot-training");

@@ -31,7 +31,7 @@ class ConfigWatcherTest {
     void watch() throws IOException {
         file = Files.writeString(dir.resolve("ccrouter.yaml"), "routes:\n  long_context_threshold: 1000\n");
         loader = new ConfigLoader(Map.of("CCROUTER_CONFIG", file.toString(), "HOME", dir.toString()));
-        GatewayConfig initial = loader.load(ConfigLoader.Flags.NONE);
+        ConfigLoader.Loaded initial = loader.loadWithLedger(ConfigLoader.Flags.NONE);
         watcher = ConfigWatcher.start(loader, ConfigLoader.Flags.NONE, file, initial, changes::add, rejections::add,
                 Duration.ofMillis(50));
     }
@@ -65,7 +65,8 @@ class ConfigWatcherTest {
         Files.writeString(target, "routes:\n  long_context_threshold: 1000\n");
         Files.delete(file);
         Files.createSymbolicLink(file, target);
-        watcher = ConfigWatcher.start(loader, ConfigLoader.Flags.NONE, file, loader.load(ConfigLoader.Flags.NONE),
+        watcher = ConfigWatcher.start(loader, ConfigLoader.Flags.NONE, file,
+                loader.loadWithLedger(ConfigLoader.Flags.NONE),
                 changes::add, rejections::add, Duration.ofMillis(50));
         return target;
     }
@@ -118,7 +119,8 @@ class ConfigWatcherTest {
         watcher.close();
         String refusal = "providers.deepseek.api_keys must be set: with auth.keys the gateway uses each provider's "
                 + "own keys and never forwards a client's key";
-        watcher = ConfigWatcher.start(loader, ConfigLoader.Flags.NONE, file, loader.load(ConfigLoader.Flags.NONE),
+        watcher = ConfigWatcher.start(loader, ConfigLoader.Flags.NONE, file,
+                loader.loadWithLedger(ConfigLoader.Flags.NONE),
                 next -> {
                     if (next.routes().longContextThreshold() == 2000) {
                         throw new ConfigException(refusal); // as GatewayServer.reconfigure refuses what Router refuses
@@ -175,7 +177,8 @@ class ConfigWatcherTest {
         Path before = Files.writeString(first.resolve("ccrouter.yaml"), "routes:\n  long_context_threshold: 1000\n");
         Files.delete(file);
         Files.createSymbolicLink(file, before);
-        watcher = ConfigWatcher.start(loader, ConfigLoader.Flags.NONE, file, loader.load(ConfigLoader.Flags.NONE),
+        watcher = ConfigWatcher.start(loader, ConfigLoader.Flags.NONE, file,
+                loader.loadWithLedger(ConfigLoader.Flags.NONE),
                 changes::add, rejections::add, Duration.ofMillis(50));
 
         Path after = Files.writeString(second.resolve("ccrouter.yaml"), "routes:\n  long_context_threshold: 2000\n");
@@ -198,7 +201,8 @@ class ConfigWatcherTest {
         Files.writeString(first.resolve("ccrouter.yaml"), "routes:\n  long_context_threshold: 1000\n");
         Files.createSymbolicLink(dir.resolve("..data"), first.getFileName());
         Files.createSymbolicLink(file, Path.of("..data", "ccrouter.yaml"));
-        watcher = ConfigWatcher.start(loader, ConfigLoader.Flags.NONE, file, loader.load(ConfigLoader.Flags.NONE),
+        watcher = ConfigWatcher.start(loader, ConfigLoader.Flags.NONE, file,
+                loader.loadWithLedger(ConfigLoader.Flags.NONE),
                 changes::add, rejections::add, Duration.ofMillis(50));
 
         Path second = Files.createDirectory(dir.resolve("..2026_12_07_02"));

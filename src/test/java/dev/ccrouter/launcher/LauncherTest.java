@@ -148,14 +148,16 @@ class LauncherTest {
 
         for (String[] how : List.of(new String[] {"./ccrouter", checkout.toString()},
                 new String[] {"checkout/ccrouter", root.toString()}, new String[] {"../checkout/ccrouter",
-                elsewhere.toString()})) {
+                elsewhere.toString()}, new String[] {"bash ccrouter", checkout.toString()})) {
             ProcessBuilder builder = builder(Map.of(), "version");
-            builder.command().set(0, how[0]);
+            builder.command().remove(0);
+            builder.command().addAll(0, List.of(how[0].split(" ")));
             builder.directory(new File(how[1]));
             Process process = builder.start();
             String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
 
+            assertThat(process.exitValue()).as(output).isZero();
             assertThat(output).as(how[0] + " from " + how[1]).doesNotContain("building").contains("jar ran: version");
             assertThat(Path.of(output.lines().filter(line -> line.startsWith("launcher: ")).findFirst().orElseThrow()
                     .substring("launcher: ".length())).toRealPath()).as(how[0]).isEqualTo(
@@ -183,9 +185,30 @@ class LauncherTest {
         Files.setLastModifiedTime(nested, FileTime.from(built.plusSeconds(60)));
         assertThat(launch("version").output()).as("a removed source").contains("building", "jar ran: version");
         assertThat(launch("version").output()).doesNotContain("building");
+
+        Path hidden = Files.writeString(Files.createDirectories(checkout.resolve("src/main/.hidden")).resolve(".x"),
+                "x\n");
+        sourcesAndJarAsBuiltAt(built);
+        Files.setLastModifiedTime(hidden, FileTime.from(built.plusSeconds(60)));
+        assertThat(launch("version").output()).as("a hidden file changed").contains("building", "jar ran: version");
     }
 
-    /** Every source and folder a minute older than the jar, and the jar (with its start-up cache) made at {@code at}. */
+    /** A JDK 21+ that the PATH's java belongs to is the one chosen, before any other on the machine. */
+    @Test
+    void theJdkOfThePathsJavaIsChosenWhenItIsRecentEnough() throws Exception {
+        Path jdk = Files.createDirectories(root.resolve("jdk-on-the-path/bin"));
+        Files.writeString(jdk.resolveSibling("release"), "IMPLEMENTOR=\"test\"\nJAVA_VERSION=\"25.0.1\"\n");
+        Path java = Files.writeString(jdk.resolve("java"), "#!/bin/sh\nexit 0\n");
+        Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.createSymbolicLink(fakeBin.resolve("java"), java); // as the distribution's alternatives link does
+
+        Run run = launch("test", "-Dtest=Nothing");
+
+        assertThat(run.exitCode()).as(run.output()).isZero();
+        assertThat(Files.readAllLines(mavenCalls)).contains("java_home=" + jdk.getParent().toRealPath());
+    }
+
+    /** Every source and folder a minute older than the jar, and the jar (and its start-up cache) made at {@code at}. */
     private void sourcesAndJarAsBuiltAt(Instant at) throws IOException {
         try (var entries = Files.walk(checkout.resolve("src"))) {
             for (Path entry : (Iterable<Path>) entries::iterator) {

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ccrouter.config.ConfigLoader;
 import dev.ccrouter.config.ConfigWatcher;
-import dev.ccrouter.config.GatewayConfig;
 import dev.ccrouter.testing.FakeUpstream;
 import dev.ccrouter.testing.SseCapture;
 import java.net.http.HttpResponse;
@@ -63,10 +62,10 @@ class ReloadKeepsWhatWasLearnedTest {
             Path config = Files.writeString(dir.resolve("ccrouter.yaml"), file(limited, pooled, spare, 10));
             ConfigLoader loader = new ConfigLoader(Map.of("HOME", dir.toString()));
             ConfigLoader.Flags flags = new ConfigLoader.Flags(null, null, null, config, null);
-            GatewayConfig settings = loader.load(flags);
+            ConfigLoader.Loaded loaded = loader.loadWithLedger(flags);
             CountDownLatch reloaded = new CountDownLatch(1);
-            try (GatewayServer server = new GatewayServer(settings, loader.loadLedger(flags)).start();
-                 ConfigWatcher watcher = ConfigWatcher.start(loader, flags, settings, next -> {
+            try (GatewayServer server = new GatewayServer(loaded.gateway(), loaded.ledger()).start();
+                 ConfigWatcher watcher = ConfigWatcher.start(loader, flags, loaded, next -> {
                      server.reconfigure(next);
                      reloaded.countDown();
                  }).orElseThrow()) {

@@ -1,8 +1,9 @@
-package dev.ccrouter.training;
+package dev.ccrouter.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.ccrouter.training.AotTraining;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,18 +14,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The start-up cache as the launcher trains it (JDK 25+): a start of the packaged jar with it (on a ledger made
- * before, as every start but the first) finds every class of ours it loads in the cache. One that is not was loaded from the jar and verified before "listening", on whichever
- * thread needed it first; the one such class, the heap check {@code main} runs first, cost every command 12–16 ms
+ * before, as every start but the first) finds every class of ours it loads in the cache. One that is not was loaded
+ * from the jar and verified before "listening", on whichever thread needed it first: the one such class, the heap
+ * check {@code main} runs first ({@link BoundedHeap}), was read and verified in ≈ 5 of the 16–24 ms that check took
  * (docs/benchmarks.md, "Every command's first 15 ms"). Nothing else would say so: such a start only runs slower.
  * Runs after {@code package}; the training takes 10–30 s.
  */
 class TrainedStartIT {
-    /** The launcher's run flags (cli/BoundedHeap.FLAGS, which BoundedHeapTest holds equal to the launcher's). */
-    private static final List<String> RUN_FLAGS = List.of("-XX:+UseSerialGC", "-Xmx768m", "-Xms176m", "-Xmn160m",
-            "-XX:SurvivorRatio=4", "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30", "-XX:-ShrinkHeapInSteps",
-            "-XX:+UnlockExperimentalVMOptions", "-XX:TrimNativeHeapInterval=5000", "-XX:CompileCommand=quiet",
-            "-XX:CompileCommand=CompileThresholdScaling,dev.ccrouter.*::*,0.25");
-
     @TempDir
     Path dir;
 
@@ -38,7 +34,7 @@ class TrainedStartIT {
 
         // as the launcher trains it: its run flags, the cache's output, no method profiles
         List<String> training = new ArrayList<>(List.of(java));
-        training.addAll(RUN_FLAGS);
+        training.addAll(BoundedHeap.FLAGS); // the launcher's run flags (BoundedHeapTest holds them equal)
         training.addAll(List.of("-XX:AOTCacheOutput=" + cache, "-XX:+UnlockDiagnosticVMOptions",
                 "-XX:-AOTRecordTraining", "-Xlog:aot*=off", "-Xlog:cds*=off", "-cp", jar.toString(),
                 AotTraining.class.getName()));
@@ -49,7 +45,7 @@ class TrainedStartIT {
         // second is every later one's.
         Path classes = dir.resolve("classes.txt");
         List<String> start = new ArrayList<>(List.of(java));
-        start.addAll(RUN_FLAGS);
+        start.addAll(BoundedHeap.FLAGS);
         start.addAll(List.of("-XX:AOTCache=" + cache, "-Xlog:aot*=off", "-Xlog:cds*=off", "-jar", jar.toString(),
                 "serve", "--port", "0", "--data-dir", dir.resolve("data").toString(),
                 "--upstream", "http://127.0.0.1:9/v1", "--exit-when-ready"));
@@ -57,7 +53,8 @@ class TrainedStartIT {
         start.add(1, "-Xlog:class+load=info:file=" + classes);
         assertThat(run(start, "start.txt")).as(Files.readString(dir.resolve("start.txt"))).isZero();
 
-        List<String> ours = Files.readAllLines(classes).stream().filter(line -> line.contains(" dev.ccrouter.")).toList();
+        List<String> ours = Files.readAllLines(classes).stream().filter(line -> line.contains(" dev.ccrouter."))
+                .toList();
         assertThat(ours).as("classes of ours the start loaded from the cache").filteredOn(TrainedStartIT::fromTheCache)
                 .hasSizeGreaterThan(300);
         assertThat(ours).as("classes of ours the start loaded from elsewhere")
