@@ -84,7 +84,9 @@ final class Http1Connection implements Connection, Runnable {
         } catch (IOException | RuntimeException e) {
             // The client left, or broke the exchange: nothing more can be said to it.
         } finally {
-            state.set(CLOSED);
+            if (state.getAndSet(CLOSED) == BUSY) {
+                server.crowd().left();
+            }
             close();
             try {
                 observer.closed();
@@ -107,6 +109,7 @@ final class Http1Connection implements Connection, Runnable {
                 return;
             }
             state.set(IDLE);
+            server.crowd().left();
             if (server.stopping()) {
                 return;
             }
@@ -210,6 +213,7 @@ final class Http1Connection implements Connection, Runnable {
                     if (!state.compareAndSet(IDLE, BUSY)) {
                         return -1; // the server is stopping and closed this idle connection
                     }
+                    server.crowd().entered();
                     observer.headStarted();
                     position = i;
                     lineStart = i;
@@ -234,6 +238,9 @@ final class Http1Connection implements Connection, Runnable {
                 throw lineStart == position
                         ? new BadRequest(414, "The request target is longer than " + MAX_HEAD / 1024 + " KB.")
                         : new BadRequest(431, "The request head is larger than " + MAX_HEAD / 1024 + " KB.");
+            }
+            if (!started && position == limit) {
+                server.crowd().makeWay(); // the client's next request may not be here yet
             }
             int shift = position;
             if (!fill()) {

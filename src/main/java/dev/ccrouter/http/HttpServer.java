@@ -40,6 +40,7 @@ public final class HttpServer {
     private final int requestedPort;
     private final Routing routing;
     private final ConnectionGate gate;
+    private final Crowd crowd;
     private final Semaphore connectionSlots;
     private final Duration shutdownGrace;
     private final Set<Http1Connection> connections = ConcurrentHashMap.newKeySet();
@@ -56,6 +57,7 @@ public final class HttpServer {
         this.requestedPort = builder.port;
         this.routing = builder.routing;
         this.gate = builder.gate;
+        this.crowd = builder.crowd;
         this.connectionSlots = new Semaphore(builder.maxConnections);
         this.shutdownGrace = builder.shutdownGrace;
     }
@@ -187,6 +189,10 @@ public final class HttpServer {
         return gate;
     }
 
+    Crowd crowd() {
+        return crowd;
+    }
+
     boolean stopping() {
         return stopping;
     }
@@ -259,6 +265,7 @@ public final class HttpServer {
         private int port;
         private Routing routing = Routing.builder().build();
         private ConnectionGate gate = ConnectionGate.OPEN;
+        private Crowd crowd = new Crowd();
         private int maxConnections = 10_000;
         private Duration shutdownGrace = Duration.ofSeconds(10);
 
@@ -282,6 +289,12 @@ public final class HttpServer {
 
         public Builder gate(ConnectionGate gate) {
             this.gate = gate;
+            return this;
+        }
+
+        /** Counts the server's exchanges in progress; shared with what else waits on sockets for them. */
+        public Builder crowd(Crowd crowd) {
+            this.crowd = crowd;
             return this;
         }
 

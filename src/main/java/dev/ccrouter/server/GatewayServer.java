@@ -9,6 +9,7 @@ import dev.ccrouter.billing.PricingCatalog;
 import dev.ccrouter.config.BaseUrls;
 import dev.ccrouter.config.GatewayConfig;
 import dev.ccrouter.config.LedgerSettings;
+import dev.ccrouter.http.Crowd;
 import dev.ccrouter.http.HttpServer;
 import dev.ccrouter.http.Routing;
 import dev.ccrouter.http.ServerRequest;
@@ -138,7 +139,9 @@ public final class GatewayServer implements AutoCloseable {
         DescriptorBudget budget = DescriptorBudget.of(config.edge().maxConnections());
         edge = new EdgeGuard(config.edge(), budget.admitted());
         RequestBodies bodies = new RequestBodies(config.maxBodyBytes(), edge);
-        upstream = new UpstreamClient(config);
+        // The exchanges in progress decide whether a thread about to wait for bytes lets the others run first.
+        Crowd crowd = new Crowd();
+        upstream = new UpstreamClient(config, crowd::makeWay);
         upstream.closeStaleConnectionsOn(edge.watchdog()); // closed when stale even if no request comes
         // Reads local files only; the catalog is fetched in the background once the server is up.
         pricing = new PricingCatalog(BaseUrls.under(config.upstreamBaseUrl(), "/models"), config.dataDir(),
@@ -204,6 +207,7 @@ public final class GatewayServer implements AutoCloseable {
                 .port(config.port())
                 .routing(routing.build())
                 .gate(edge)
+                .crowd(crowd)
                 .maxConnections(budget.accepted())
                 // On stop the listening socket closes at once, then running requests get this long to finish.
                 .shutdownGrace(config.shutdownGrace())

@@ -57,12 +57,22 @@ public final class UpstreamClient implements AutoCloseable {
     private final Map<URI, Target> targets = new ConcurrentHashMap<>();
     private final UpstreamTls tls;
     private final boolean httpsConfigured;
+    /**
+     * Run between sending a request and reading its answer, by the calling (virtual) thread: the server's way of letting
+     * other exchanges run first when its carriers are all busy (the http package's {@code Crowd}).
+     */
+    private final Runnable beforeAwaitingAnswer;
     /** The pool's periodic sweep, once {@link #closeStaleConnectionsOn} scheduled it; cancelled at close. */
     private Future<?> sweep; // guarded by this, as closed
     private boolean closed;
 
     public UpstreamClient(GatewayConfig config) {
-        this(config, () -> (SSLSocketFactory) SSLSocketFactory.getDefault());
+        this(config, () -> { });
+    }
+
+    /** As {@link #UpstreamClient(GatewayConfig)}, running {@code beforeAwaitingAnswer} once each request is sent. */
+    public UpstreamClient(GatewayConfig config, Runnable beforeAwaitingAnswer) {
+        this(config, () -> (SSLSocketFactory) SSLSocketFactory.getDefault(), System::nanoTime, beforeAwaitingAnswer);
     }
 
     /** With the TLS context https connections use made by {@code tlsContext}, when one is needed. */
@@ -72,7 +82,13 @@ public final class UpstreamClient implements AutoCloseable {
 
     /** With the clock that times pooled connections given (tests move it instead of waiting). */
     UpstreamClient(GatewayConfig config, Supplier<SSLSocketFactory> tlsContext, LongSupplier clock) {
+        this(config, tlsContext, clock, () -> { });
+    }
+
+    private UpstreamClient(GatewayConfig config, Supplier<SSLSocketFactory> tlsContext, LongSupplier clock,
+                           Runnable beforeAwaitingAnswer) {
         this.clock = clock;
+        this.beforeAwaitingAnswer = beforeAwaitingAnswer;
         this.pool = new ConnectionPool(clock);
         this.connectTimeout = config.connectTimeout();
         this.readTimeout = config.readTimeout();
@@ -226,6 +242,7 @@ public final class UpstreamClient implements AutoCloseable {
                 }
                 return reused ? unlessWrittenWhileIdle(early) : early;
             }
+            beforeAwaitingAnswer.run();
             UpstreamResponse response;
             try {
                 response = answer(connection, cancellation, true);

@@ -321,6 +321,51 @@ class HttpServerTest {
     }
 
     @Test
+    void theCrowdCountsTheExchangesInProgressAndForgetsEachHoweverItEnds() throws Exception {
+        Crowd crowd = new Crowd(2);
+        CountDownLatch handling = new CountDownLatch(3);
+        CountDownLatch release = new CountDownLatch(1);
+        start(HttpServer.builder().crowd(crowd).routing(Routing.builder()
+                .get("/slow", (req, res) -> {
+                    handling.countDown();
+                    release.await(10, TimeUnit.SECONDS);
+                    res.send("finished");
+                })
+                .get("/fails", (req, res) -> {
+                    throw new IllegalStateException("a handler's bug");
+                })
+                .get("/a", text("a")).build()));
+        List<RawClient> slow = List.of(connect(), connect(), connect());
+        slow.get(0).send(get("/slow"));
+        slow.get(1).send(get("/slow"));
+        await().atMost(T).until(() -> crowd.inProgress() == 2);
+        assertThat(crowd.crowded()).isFalse(); // as many exchanges as carriers: each thread has one to run on
+        slow.get(2).send(get("/slow"));
+        assertThat(handling.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(crowd.inProgress()).isEqualTo(3);
+        assertThat(crowd.crowded()).isTrue();
+
+        release.countDown();
+        for (RawClient client : slow) {
+            assertThat(client.readResponse(T).text()).isEqualTo("finished");
+        }
+        await().atMost(T).until(() -> crowd.inProgress() == 0);
+        RawClient keptAlive = connect();
+        assertThat(keptAlive.send(get("/a")).readResponse(T).text()).isEqualTo("a");
+        assertThat(keptAlive.send(get("/fails")).readResponse(T).status()).isEqualTo(500);
+        RawClient refused = connect();
+        refused.sendAsFarAsAccepted("GET /a HTTP/1.1\r\nHost: test\r\nX-Big: " + "a".repeat(40_000) + "\r\n\r\n");
+        assertThat(refused.readResponse(T).status()).isEqualTo(431);
+        refused.assertClosedWithin(T);
+        RawClient leaving = connect().send("GET /a HTTP/1.1\r\nHost: te");
+        await().atMost(T).until(() -> crowd.inProgress() == 1);
+        leaving.close();
+        await().atMost(T).until(() -> crowd.inProgress() == 0);
+        assertThat(keptAlive.send(get("/a")).readResponse(T).text()).isEqualTo("a");
+        await().atMost(T).until(() -> crowd.inProgress() == 0);
+    }
+
+    @Test
     void beyondTheConnectionCapNewClientsWaitUntilAConnectionCloses() {
         start(HttpServer.builder().routing(Routing.builder().get("/a", text("a")).build()).maxConnections(1));
         RawClient first = connect();
