@@ -3,9 +3,9 @@ package dev.ccrouter.http;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * How many exchanges a server is in the middle of, and what a virtual thread does about it before it waits on a
- * socket: when there are more exchanges than carrier threads to run them, it first lets the others run
- * ({@link Thread#yield()}).
+ * How many exchanges a server is in the middle of (from a request's whole head to the exchange's end), and what a
+ * virtual thread does about it before it waits on a socket: when there are more exchanges than carrier threads to run
+ * them, it first lets the others run ({@link Thread#yield()}).
  *
  * <p>Why: a virtual thread whose read finds no bytes parks, and the JDK's poller must then be told of the socket
  * ({@code epoll_ctl}), wake when it is ready and hand the thread back to a carrier — about a tenth of a small request's
@@ -32,7 +32,7 @@ public final class Crowd {
         this.carriers = carriers;
     }
 
-    /** An exchange's request began to arrive. */
+    /** An exchange's request head has arrived whole. */
     void entered() {
         exchanges.incrementAndGet();
     }
@@ -42,13 +42,13 @@ public final class Crowd {
         exchanges.decrementAndGet();
     }
 
-    /** Exchanges in progress now. */
-    int inProgress() {
+    /** Exchanges in progress now: also what tells the gateway's watchdog that it is quiet. */
+    public int inProgress() {
         return exchanges.get();
     }
 
     /** More exchanges are in progress than there are carriers to run their threads. */
-    public boolean crowded() {
+    boolean crowded() {
         return exchanges.get() > carriers;
     }
 

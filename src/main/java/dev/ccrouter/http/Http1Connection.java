@@ -84,9 +84,7 @@ final class Http1Connection implements Connection, Runnable {
         } catch (IOException | RuntimeException e) {
             // The client left, or broke the exchange: nothing more can be said to it.
         } finally {
-            if (state.getAndSet(CLOSED) == BUSY) {
-                server.crowd().left();
-            }
+            state.set(CLOSED);
             close();
             try {
                 observer.closed();
@@ -105,11 +103,20 @@ final class Http1Connection implements Connection, Runnable {
                 reject(refusal);
                 return;
             }
-            if (headEnd < 0 || !exchange(headEnd)) {
+            if (headEnd < 0) {
+                return;
+            }
+            boolean keepOpen;
+            server.crowd().entered();
+            try {
+                keepOpen = exchange(headEnd);
+            } finally {
+                server.crowd().left();
+            }
+            if (!keepOpen) {
                 return;
             }
             state.set(IDLE);
-            server.crowd().left();
             if (server.stopping()) {
                 return;
             }
@@ -213,7 +220,6 @@ final class Http1Connection implements Connection, Runnable {
                     if (!state.compareAndSet(IDLE, BUSY)) {
                         return -1; // the server is stopping and closed this idle connection
                     }
-                    server.crowd().entered();
                     observer.headStarted();
                     position = i;
                     lineStart = i;

@@ -5,6 +5,7 @@ import dev.ccrouter.api.anthropic.ErrorType;
 import dev.ccrouter.config.GatewayConfig;
 import dev.ccrouter.http.Connection;
 import dev.ccrouter.http.ConnectionGate;
+import dev.ccrouter.http.Crowd;
 import dev.ccrouter.http.Filter;
 import dev.ccrouter.http.Header;
 import dev.ccrouter.http.ServerRequest;
@@ -68,15 +69,16 @@ final class EdgeGuard implements ConnectionGate, ReadDeadlines, ClientDepartures
     private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(
             task -> Thread.ofPlatform().daemon().name("ccrouter-edge-watchdog").unstarted(task));
     /**
-     * Requests started since the start (health checks aside), and those in their handler now: what tells the watchdog
-     * that the gateway is quiet.
+     * Requests started since the start (health checks aside), and the server's exchanges in progress now: what tells
+     * the watchdog that the gateway is quiet.
      */
     private final AtomicLong requestsStarted = new AtomicLong();
-    private final AtomicInteger requestsInProgress = new AtomicInteger();
+    private final Crowd exchanges;
     private final IdleCollection idleCollection = new IdleCollection(IdleCollection.QUIET, EdgeGuard::giveTheHeapBack,
             System.nanoTime());
 
-    EdgeGuard(GatewayConfig.Edge edge, int maxConnections) {
+    EdgeGuard(GatewayConfig.Edge edge, int maxConnections, Crowd exchanges) {
+        this.exchanges = exchanges;
         this.timeouts = Timeouts.of(edge);
         this.maxConnections = maxConnections;
         this.maxPerClient = Math.min(edge.maxConnectionsPerClient(), maxConnections);
@@ -155,7 +157,6 @@ final class EdgeGuard implements ConnectionGate, ReadDeadlines, ClientDepartures
             if (!isHealthCheck(req)) { // a supervisor's probes every few seconds leave a gateway quiet
                 requestsStarted.incrementAndGet();
             }
-            requestsInProgress.incrementAndGet();
             try {
                 if (watch.admitted()) {
                     chain.proceed();
@@ -167,7 +168,6 @@ final class EdgeGuard implements ConnectionGate, ReadDeadlines, ClientDepartures
                     errors.send(res, watch.refusal(), Ids.next("req_"));
                 }
             } finally {
-                requestsInProgress.decrementAndGet();
                 watch.handlerFinished(System.nanoTime());
             }
         };
@@ -269,7 +269,7 @@ final class EdgeGuard implements ConnectionGate, ReadDeadlines, ClientDepartures
      */
     Future<?> startOver() {
         try {
-            return watchdog.submit(() -> idleCollection.startOver(requestsStarted.get(), requestsInProgress.get()));
+            return watchdog.submit(() -> idleCollection.startOver(requestsStarted.get(), exchanges.inProgress()));
         } catch (RejectedExecutionException stopped) {
             return CompletableFuture.completedFuture(null); // stopped before its start was over: nothing to collect
         }
@@ -291,6 +291,6 @@ final class EdgeGuard implements ConnectionGate, ReadDeadlines, ClientDepartures
             watch.checkDeparture();
             watch.check(now);
         }
-        idleCollection.tick(now, requestsStarted.get(), requestsInProgress.get());
+        idleCollection.tick(now, requestsStarted.get(), exchanges.inProgress());
     }
 }

@@ -137,10 +137,11 @@ public final class GatewayServer implements AutoCloseable {
     private GatewayServer listen() {
         ErrorResponses errors = new ErrorResponses(json);
         DescriptorBudget budget = DescriptorBudget.of(config.edge().maxConnections());
-        edge = new EdgeGuard(config.edge(), budget.admitted());
-        RequestBodies bodies = new RequestBodies(config.maxBodyBytes(), edge);
-        // The exchanges in progress decide whether a thread about to wait for bytes lets the others run first.
+        // The exchanges in progress: whether a thread about to wait for bytes lets the others run first, and whether
+        // the gateway is quiet.
         Crowd crowd = new Crowd();
+        edge = new EdgeGuard(config.edge(), budget.admitted(), crowd);
+        RequestBodies bodies = new RequestBodies(config.maxBodyBytes(), edge);
         upstream = new UpstreamClient(config, crowd::makeWay);
         upstream.closeStaleConnectionsOn(edge.watchdog()); // closed when stale even if no request comes
         // Reads local files only; the catalog is fetched in the background once the server is up.

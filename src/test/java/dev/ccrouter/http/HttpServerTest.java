@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -325,15 +326,29 @@ class HttpServerTest {
         Crowd crowd = new Crowd(2);
         CountDownLatch handling = new CountDownLatch(3);
         CountDownLatch release = new CountDownLatch(1);
-        start(HttpServer.builder().crowd(crowd).routing(Routing.builder()
+        CountDownLatch holding = new CountDownLatch(1);
+        CountDownLatch letGo = new CountDownLatch(1);
+        AtomicInteger headsStarted = new AtomicInteger();
+        start(HttpServer.builder().crowd(crowd).gate(connection -> new ConnectionGate.Observer() {
+            @Override
+            public void headStarted() {
+                headsStarted.incrementAndGet();
+            }
+        }).routing(Routing.builder()
                 .get("/slow", (req, res) -> {
                     handling.countDown();
                     release.await(10, TimeUnit.SECONDS);
                     res.send("finished");
                 })
+                .get("/held", (req, res) -> {
+                    holding.countDown();
+                    letGo.await(10, TimeUnit.SECONDS);
+                    res.send("too late");
+                })
                 .get("/fails", (req, res) -> {
                     throw new IllegalStateException("a handler's bug");
                 })
+                .post("/ignores", text("answered unread"))
                 .get("/a", text("a")).build()));
         List<RawClient> slow = List.of(connect(), connect(), connect());
         slow.get(0).send(get("/slow"));
@@ -357,10 +372,24 @@ class HttpServerTest {
         refused.sendAsFarAsAccepted("GET /a HTTP/1.1\r\nHost: test\r\nX-Big: " + "a".repeat(40_000) + "\r\n\r\n");
         assertThat(refused.readResponse(T).status()).isEqualTo(431);
         refused.assertClosedWithin(T);
-        RawClient leaving = connect().send("GET /a HTTP/1.1\r\nHost: te");
-        await().atMost(T).until(() -> crowd.inProgress() == 1);
+        RawClient leaving = connect().send(get("/held"));
+        assertThat(holding.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(crowd.inProgress()).isEqualTo(1);
         leaving.close();
+        letGo.countDown(); // its answer finds the client gone
         await().atMost(T).until(() -> crowd.inProgress() == 0);
+        RawClient halfSent = connect().send("POST /ignores HTTP/1.1\r\nHost: test\r\nContent-Length: 1000\r\n\r\n"
+                + "x".repeat(10));
+        assertThat(halfSent.readResponse(T).text()).isEqualTo("answered unread");
+        assertThat(crowd.inProgress()).isEqualTo(1); // the rest of the body is still awaited, to keep the connection
+        halfSent.close(); // ... which ends the exchange with the connection's end
+        await().atMost(T).until(() -> crowd.inProgress() == 0);
+
+        // A head still arriving is no exchange yet: a client trickling one holds nothing up.
+        int heads = headsStarted.get();
+        connect().send("GET /a HTTP/1.1\r\nHost: te");
+        await().atMost(T).until(() -> headsStarted.get() == heads + 1);
+        assertThat(crowd.inProgress()).isZero();
         assertThat(keptAlive.send(get("/a")).readResponse(T).text()).isEqualTo("a");
         await().atMost(T).until(() -> crowd.inProgress() == 0);
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.ccrouter.config.ConfigLoader;
+import dev.ccrouter.http.Crowd;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Future;
@@ -16,7 +17,7 @@ import org.junit.jupiter.api.Test;
 class EdgeGuardCloseTest {
     @Test
     void aCollectionStillQueuedWhenTheEdgeClosesIsCancelledRatherThanLeftPending() {
-        EdgeGuard edge = new EdgeGuard(new ConfigLoader(Map.of()).load(ConfigLoader.Flags.NONE).edge(), 16);
+        EdgeGuard edge = new EdgeGuard(new ConfigLoader(Map.of()).load(ConfigLoader.Flags.NONE).edge(), 16, new Crowd());
         Future<?> collecting = edge.startOver(); // a full collection on the watchdog's one thread: milliseconds
         Future<?> queued = edge.startOver();     // behind it
 
