@@ -19,6 +19,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * An upstream that breaks HTTP on purpose, on a raw socket on 127.0.0.1: it reads each request whole, then lets the
  * test's {@link Behaviour} write whatever bytes it likes — garbage, a cut-off body, nothing at all — or reset the
  * connection. Helidon cannot be made to misbehave this way, which is why this one is not built on it.
+ *
+ * <p>Only the chat requests ({@code POST}) are counted and given to the behaviour. The gateway's price catalog
+ * fetches {@code GET /models} in the background about a second after its first request; that fetch is answered 404
+ * and its connection closed, so it can neither land in a test's count nor be stalled or reset by its behaviour.
  */
 public final class MisbehavingUpstream implements AutoCloseable {
     /** What the upstream does once it has read a request. */
@@ -58,12 +62,12 @@ public final class MisbehavingUpstream implements AutoCloseable {
         return "http://127.0.0.1:" + listener.getLocalPort() + "/v1";
     }
 
-    /** Requests read so far. */
+    /** Chat requests ({@code POST}) read so far. */
     public int requests() {
         return requests.get();
     }
 
-    /** Connections accepted so far. */
+    /** Connections accepted so far, the price catalog's among them: tests counting these turn its fetch off. */
     public int connections() {
         return connections.get();
     }
@@ -107,7 +111,11 @@ public final class MisbehavingUpstream implements AutoCloseable {
     private void serve(Socket socket) {
         try (socket) {
             InputStream in = socket.getInputStream();
-            while (readRequest(in)) {
+            for (String line = readRequest(in); line != null; line = readRequest(in)) {
+                if (!line.startsWith("POST ")) { // the price catalog's fetch: none of the test's business
+                    socket.getOutputStream().write(head(404, "Content-Length", "0", "Connection", "close"));
+                    return;
+                }
                 requests.incrementAndGet();
                 behaviour.get().answer(socket, socket.getOutputStream());
                 if (socket.isClosed()) {
@@ -121,26 +129,27 @@ public final class MisbehavingUpstream implements AutoCloseable {
         }
     }
 
-    /** Reads one request's head and its Content-Length body; false at the end of the connection. */
-    private static boolean readRequest(InputStream in) throws IOException {
+    /** Reads one request's head and its Content-Length body, and returns its request line; null at the end. */
+    private static String readRequest(InputStream in) throws IOException {
         ByteArrayOutputStream head = new ByteArrayOutputStream();
         int matched = 0;
         while (matched < 4) {
             int b = in.read();
             if (b < 0) {
-                return false;
+                return null;
             }
             head.write(b);
             matched = (b == "\r\n\r\n".charAt(matched)) ? matched + 1 : (b == '\r' ? 1 : 0);
         }
         long length = 0;
-        for (String line : head.toString(StandardCharsets.ISO_8859_1).split("\r\n")) {
+        String[] lines = head.toString(StandardCharsets.ISO_8859_1).split("\r\n");
+        for (String line : lines) {
             if (line.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
                 length = Long.parseLong(line.substring("content-length:".length()).strip());
             }
         }
         in.skipNBytes(length);
-        return true;
+        return lines[0];
     }
 
     // ---- building blocks for behaviours --------------------------------------------------------------------------
