@@ -130,7 +130,7 @@ class GracefulStopTest {
         gateway.close();
         long tookMillis = (System.nanoTime() - begun) / 1_000_000;
 
-        assertThat(tookMillis).isLessThan(1_000L);
+        assertThat(tookMillis).isLessThan(5_000L); // not the 20 s grace
     }
 
     private static String post(RunningGateway gateway) {

@@ -63,7 +63,7 @@ class PricingOffTheRequestPathTest {
         CountDownLatch release = new CountDownLatch(1);
         upstream.models(FakeUpstream.held(fetching, release, FakeUpstream.json(200, "{\"data\": []}")));
         try {
-            assertTimeoutPreemptively(Duration.ofSeconds(5), () -> {
+            assertTimeoutPreemptively(Duration.ofSeconds(15), () -> { // a hang, not a slow machine
                 gateway = RunningGateway.start(upstream);
                 post(); // the first request, after which the fetch begins
                 assertThat(fetching.await(5, TimeUnit.SECONDS)).isTrue(); // the fetch is under way, and stuck
