@@ -56,7 +56,7 @@ class LedgerWriterTest {
             assertThat(accepted).isEqualTo(100);
             assertThat(writer.dropped()).isEqualTo(900);
             assertThat(writer.depth()).isEqualTo(101);
-            // a record() waiting on the stalled database would wait until the release below: any bound tells the two apart
+            // a record() waiting on the stalled database would wait until the release below: any bound tells them apart
             assertThat(Duration.ofNanos(slowest)).isLessThan(Duration.ofMillis(500));
 
             release.countDown();

@@ -62,9 +62,9 @@ class AbusiveClientsTest {
     }
 
     /**
-     * What the process holds: open descriptors, the sockets among them, Helidon connection threads (virtual, one per open connection, counted
-     * from a full thread dump since no MXBean sees virtual threads), platform threads (the JDK grows its carrier pool
-     * under load and shrinks it later, so those are reported, not asserted), resident memory.
+     * What the process holds: open descriptors, the sockets among them, Helidon connection threads (virtual, one per
+     * open connection, counted from a full thread dump since no MXBean sees virtual threads), platform threads (the JDK
+     * grows its carrier pool under load and shrinks it later, so those are reported, not asserted), resident memory.
      */
     record Footprint(long fds, long sockets, long connectionThreads, int platformThreads, long rssKb) {
         static Footprint now() {
@@ -95,8 +95,8 @@ class AbusiveClientsTest {
 
         @Override
         public String toString() {
-            return "fds=" + fds + " sockets=" + sockets + " connection_threads=" + connectionThreads + " platform_threads=" + platformThreads
-                    + " rss_mb=" + rssKb / 1024;
+            return "fds=" + fds + " sockets=" + sockets + " connection_threads=" + connectionThreads
+                    + " platform_threads=" + platformThreads + " rss_mb=" + rssKb / 1024;
         }
     }
 

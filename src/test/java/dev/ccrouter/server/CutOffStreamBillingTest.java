@@ -71,7 +71,7 @@ class CutOffStreamBillingTest {
             assertThat(row.stream()).isTrue();
             // the row is the request's: when it arrived and how long it took, not when the record was found
             assertThat(row.time()).isBetween(sent.minusSeconds(1), sent.plusSeconds(1));
-            assertThat(row.durationMillis()).isLessThan(2000); // the record is found 3 s on (a lookup at 1 s, then at 3 s)
+            assertThat(row.durationMillis()).isLessThan(2000); // the record was found 3 s on (lookups at 1 s and 3 s)
 
             assertThat(upstream.generationRequests()).hasSize(2).allSatisfy(lookup -> {
                 assertThat(lookup.path()).isEqualTo("/v1/generation?id=gen-cut-1");

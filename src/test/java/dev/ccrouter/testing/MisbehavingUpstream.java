@@ -20,9 +20,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * test's {@link Behaviour} write whatever bytes it likes — garbage, a cut-off body, nothing at all — or reset the
  * connection. Helidon cannot be made to misbehave this way, which is why this one is not built on it.
  *
- * <p>Only the chat requests ({@code POST}) are counted and given to the behaviour. The gateway's price catalog
- * fetches {@code GET /models} in the background about a second after its first request; that fetch is answered 404
- * and its connection closed, so it can neither land in a test's count nor be stalled or reset by its behaviour.
+ * <p>Only the chat requests ({@code POST}) are counted and given to the behaviour. The gateway also asks in the
+ * background: its price catalog ({@code GET /models}, about a second after its first request) and OpenRouter's
+ * generation records for a stream cut short ({@code GET /generation}, seconds later, when a test may have moved on).
+ * Those are answered 404 and their connection closed, so they neither land in a test's count nor meet its behaviour.
  */
 public final class MisbehavingUpstream implements AutoCloseable {
     /** What the upstream does once it has read a request. */
