@@ -449,12 +449,21 @@ public final class ChatStreamTranslator {
             blockDelta(new ContentDelta.Thinking(text));
             outputChars += text.length();
         }
-        if (newSignature != null && !newSignature.isEmpty() && open == OpenBlock.THINKING) {
-            // The signature ends the thinking block; answer text held back for it can now follow.
-            signature = newSignature;
-            closeOpenBlock();
-            flushHeldText();
+        if (newSignature == null || newSignature.isEmpty()) {
+            return;
         }
+        if (open != OpenBlock.THINKING) {
+            // A signed block with no text (Anthropic's thinking with display "omitted", a summary that came out
+            // empty) is still the model's turn: it goes back with the next request, which Anthropic refuses when a
+            // thinking turn's tool use comes back without its thinking block.
+            releaseHeldText();
+            closeOpenBlock();
+            openBlock(OpenBlock.THINKING, new ContentBlock.Thinking());
+        }
+        // The signature ends the thinking block; answer text held back for it can now follow.
+        signature = newSignature;
+        closeOpenBlock();
+        flushHeldText();
     }
 
     private void onRedactedThinking(String data) {
