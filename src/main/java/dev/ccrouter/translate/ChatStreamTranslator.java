@@ -2,7 +2,6 @@ package dev.ccrouter.translate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ccrouter.api.anthropic.AnthropicError;
 import dev.ccrouter.api.anthropic.ContentBlock;
@@ -68,6 +67,11 @@ public final class ChatStreamTranslator {
     private final ThinkTags thinkTags;
     /** Reasoning details of another format than Anthropic's, for the open thinking block's carrier signature. */
     private final List<ObjectNode> carried = new ArrayList<>();
+    /**
+     * Reasoning details of another format that arrived while answer text was open, for a {@code redacted_thinking}
+     * block each once that text block ends: the answer stays one text block, as Anthropic's would.
+     */
+    private final List<ObjectNode> afterText = new ArrayList<>();
     private final List<ToolCall> toolCalls = new ArrayList<>();
     private final Map<Integer, ToolCall> toolCallsByIndex = new HashMap<>();
     /** The upstream index of the call begun last. */
@@ -411,9 +415,18 @@ public final class ChatStreamTranslator {
             carry(detail);
             return;
         }
+        if (open == OpenBlock.TEXT) {
+            afterText.add(detail.deepCopy()); // Gemini's often comes with the answer's last words
+            return;
+        }
         closeOpenBlock();
-        ArrayNode alone = json.createArrayNode().add(detail.deepCopy());
-        openBlock(OpenBlock.NONE, new ContentBlock.RedactedThinking(CarriedReasoning.details(alone)));
+        redactedBlock(detail.deepCopy());
+    }
+
+    /** A detail of another format in a {@code redacted_thinking} block of its own, to go back as it came. */
+    private void redactedBlock(ObjectNode detail) {
+        openBlock(OpenBlock.NONE, new ContentBlock.RedactedThinking(
+                CarriedReasoning.details(json.createArrayNode().add(detail))));
         stopBlock(nextIndex - 1);
     }
 
@@ -675,7 +688,12 @@ public final class ChatStreamTranslator {
             }
         }
         stopBlock(openIndex);
+        boolean textEnded = open == OpenBlock.TEXT;
         open = OpenBlock.NONE;
+        if (textEnded && !afterText.isEmpty()) {
+            afterText.forEach(this::redactedBlock);
+            afterText.clear();
+        }
     }
 
     private void stopBlock(int index) {

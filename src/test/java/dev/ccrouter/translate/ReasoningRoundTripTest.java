@@ -72,6 +72,22 @@ class ReasoningRoundTripTest {
     }
 
     @Test
+    void aDetailThatArrivesInTheMiddleOfTheAnswerLeavesTheAnswerOneTextBlock() {
+        ObjectNode message = streamed(
+                chunk("{\"content\":\"Hi\"}"),
+                chunk("{\"content\":\" there.\",\"reasoning_details\":[" + GEMINI_ENCRYPTED + "]}"),
+                chunk("{\"content\":\" Bye.\"}"),
+                finish("stop"));
+
+        assertThat(message.get("content")).hasSize(2);
+        assertThat(message.at("/content/0/text").asText()).isEqualTo("Hi there. Bye.");
+        assertThat(message.at("/content/1/type").asText()).isEqualTo("redacted_thinking");
+        assertThat(nextRequest(message, Dialect.OPENROUTER).at("/messages/1/reasoning_details")).isEqualTo(json("""
+                [{"type":"reasoning.encrypted","data":"CiQBjz1rX0sig==","id":"tool_Bash_7f3a",
+                  "format":"google-gemini-v1","index":1}]"""));
+    }
+
+    @Test
     void geminisThoughtSignatureGoesBackOnItsToolCall() {
         ObjectNode message = new ChatResponseTranslator(Fixtures.JSON).translate(json("""
                 {"id":"c1","object":"chat.completion","choices":[{"index":0,"finish_reason":"tool_calls",
