@@ -12,6 +12,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -103,6 +104,20 @@ class GatewayEdgesTest {
         JsonNode error = error(response);
         assertThat(error.path("type").asText()).isEqualTo("invalid_request_error");
         assertThat(error.path("message").asText()).startsWith("Request body is not valid JSON");
+    }
+
+    @Test
+    void contentAfterTheBodysObjectIs400AndNothingGoesUpstream() throws Exception {
+        int before = upstream.requests().size();
+        for (String after : List.of(" {\"model\":\"claude-opus-5\"}", "garbage", "}")) {
+            HttpResponse<String> response = SseCapture.post(gateway.baseUrl() + "/v1/messages", BODY + after,
+                    "x-api-key", "k");
+            assertThat(response.statusCode()).as(after).isEqualTo(400);
+            assertThat(error(response).path("message").asText()).as(after)
+                    .startsWith("Request body is not valid JSON: ")
+                    .endsWith("(line 1, column " + (BODY.length() + (after.startsWith(" ") ? 2 : 1)) + ")");
+        }
+        assertThat(upstream.requests()).hasSize(before);
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.ccrouter.api.anthropic;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
@@ -19,8 +20,10 @@ import java.util.function.Function;
 /**
  * Reads a JSON body into the tree {@code ObjectMapper.readTree(byte[])} makes, except that its strings are
  * {@link VerbatimText} where the body spells them as Jackson writes them, so that writing the tree again copies them.
- * Same parser, same limits, same errors; numbers, duplicate keys (the last value wins, in the first one's place) and
- * trailing content (ignored) are treated as Jackson's tree reader treats them with its default settings.
+ * Same parser, same limits, same errors; numbers and duplicate keys (the last value wins, in the first one's place)
+ * are treated as Jackson's tree reader treats them with its default settings. Content after the value is an error,
+ * where Jackson's reader ignores it: {@code {…}garbage} or two objects in one body is no JSON document, and a request
+ * sent so is a broken one, not the first of its values.
  *
  * <p>The arrays of a top-level object are {@link VerbatimArray}s that know their bytes. Its {@code tools} (Claude
  * Code sends the same 35 KB every turn) are remembered, the last {@value #REMEMBERED_TOOLS} spellings: when a later
@@ -85,7 +88,12 @@ public final class VerbatimTrees {
             boolean copyable = parser instanceof BodyParser
                     && !parser.isEnabled(JsonReadFeature.ALLOW_UNESCAPED_CONTROL_CHARS.mappedFeature());
             Reading reading = new Reading(parser, copyable ? body : null, length);
-            return first == JsonToken.START_OBJECT ? reading.root() : reading.value(first);
+            JsonNode value = first == JsonToken.START_OBJECT ? reading.root() : reading.value(first);
+            if (parser.nextToken() != null) { // anything but whitespace: an unknown token fails in nextToken itself
+                throw new JsonParseException(parser, "Unexpected content after the JSON value",
+                        parser.currentTokenLocation());
+            }
+            return value;
         }
     }
 

@@ -107,8 +107,12 @@ class VerbatimTreesTest {
     }
 
     @Test
-    void trailingContentIsIgnoredAndWhitespaceIsNoValue() throws Exception {
-        assertThat(verbatim.read(bytes("{\"a\":1} {\"b\":2}"))).isEqualTo(json.readTree("{\"a\":1}"));
+    void contentAfterTheValueIsRefusedAndWhitespaceIsNoValue() throws Exception {
+        assertThat(messageOf(() -> verbatim.read(bytes("{\"a\":1} {\"b\":2}"))))
+                .startsWith("Unexpected content after the JSON value");
+        assertThat(messageOf(() -> verbatim.read(bytes("{\"a\":1}}")))).startsWith("Unexpected close marker '}'");
+        assertThat(messageOf(() -> verbatim.read(bytes("{\"a\":1}garbage")))).startsWith("Unrecognized token 'garbage'");
+        assertThat(verbatim.read(bytes("{\"a\":1} \r\n"))).isEqualTo(json.readTree("{\"a\":1}"));
         assertThat(verbatim.read(bytes(" \n\t "))).isNull();
     }
 
