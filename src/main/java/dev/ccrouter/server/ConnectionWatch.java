@@ -44,6 +44,8 @@ final class ConnectionWatch {
     private Phase phase = Phase.IDLE;
     private long deadline;
     private long expiredAt;
+    /** The id of the request whose body is being read, for its 408 should the body not arrive in time. */
+    private String bodyRequestId;
     /** Runs when the client closes its side while the handler waits on the upstream; null when not watched. */
     private Runnable onDeparture;
     /**
@@ -137,10 +139,11 @@ final class ConnectionWatch {
         return true;
     }
 
-    synchronized void bodyStarted(long now) {
+    synchronized void bodyStarted(long now, String requestId) {
         if (phase == Phase.HANDLING) {
             phase = Phase.BODY;
             deadline = now + timeouts.bodyNanos();
+            bodyRequestId = requestId;
         }
     }
 
@@ -148,7 +151,13 @@ final class ConnectionWatch {
         if (phase == Phase.BODY) {
             phase = Phase.HANDLING;
             deadline = NONE;
+            bodyRequestId = null;
         }
+    }
+
+    /** Whether the request was cut off: its 408 is written (or being written) by the watchdog. */
+    synchronized boolean expired() {
+        return phase == Phase.EXPIRED;
     }
 
     /**
@@ -166,6 +175,7 @@ final class ConnectionWatch {
     /** Called by the watchdog: closes what overstayed its phase, answering 408 to a request not received in time. */
     void check(long now) {
         boolean answer = false;
+        String requestId = null;
         synchronized (this) {
             if (phase == Phase.EXPIRED) {
                 if (now - expiredAt > LINGER_NANOS) {
@@ -181,6 +191,9 @@ final class ConnectionWatch {
                 return;
             } else {
                 answer = phase == Phase.HEAD || phase == Phase.BODY;
+                // A handler reading the body has given its request an id, which it records the request under: the
+                // client's 408 carries the same one. A head not received in time has none yet.
+                requestId = phase == Phase.BODY && bodyRequestId != null ? bodyRequestId : Ids.next("req_");
                 phase = Phase.EXPIRED;
                 expiredAt = now;
             }
@@ -192,9 +205,10 @@ final class ConnectionWatch {
         // The write may block on a client that reads nothing; a check after the linger closes the socket under it. A
         // client still sending gets the answer and the end of the stream, and the socket closes after the linger:
         // closed at once, the bytes still arriving would make the kernel reset the connection over the answer.
+        String answered = requestId;
         Thread.ofVirtual().name("ccrouter-408").start(() -> {
             try {
-                connection.writeRaw(requestTimeout());
+                connection.writeRaw(requestTimeout(answered));
                 connection.channel().shutdownOutput();
             } catch (IOException | RuntimeException e) {
                 close(); // the client is gone or not reading, or a response is being written: closing is all left
@@ -206,14 +220,20 @@ final class ConnectionWatch {
         connection.close();
     }
 
+    /** The error of a request not received in time, as its client gets it and the ledger records it. */
+    static AnthropicError requestTimeout() {
+        return new AnthropicError(408, ErrorType.INVALID_REQUEST,
+                "Request timeout: the request was not received in time.", null);
+    }
+
     /** A whole HTTP response written straight to the socket: no handler owns the exchange at this point. */
-    private static byte[] requestTimeout() {
-        String body = AnthropicError.of(ErrorType.INVALID_REQUEST,
-                "Request timeout: the request was not received in time.").toEnvelope()
-                .put("request_id", Ids.next("req_")).toString();
+    private static byte[] requestTimeout(String requestId) {
+        String body = requestTimeout().toEnvelope().put("request_id", requestId).toString();
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         return ("HTTP/1.1 408 Request Timeout\r\n" + new String(StatusLines.dateLine(), StandardCharsets.US_ASCII)
                 + "Content-Type: application/json\r\nContent-Length: " + bytes.length
+                + "\r\n" + ErrorResponses.REQUEST_ID.text() + ": " + requestId
+                + "\r\n" + ErrorResponses.SHOULD_RETRY.text() + ": " + ErrorResponses.retryMayHelp(408)
                 + "\r\nConnection: close\r\n\r\n" + body).getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -48,7 +48,10 @@ final class CountTokensHandler implements Handler {
         }
         RequestBodies.JsonBody body;
         try {
-            body = bodies.readJsonObject(req);
+            body = bodies.readJsonObject(req, requestId);
+        } catch (RequestBodies.TimedOut e) {
+            res.abandon(); // answered 408 by the connection's watch
+            return;
         } catch (RequestBodies.Rejected e) {
             errors.send(res, e.error, requestId);
             return;

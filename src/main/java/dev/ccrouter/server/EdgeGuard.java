@@ -178,13 +178,23 @@ final class EdgeGuard implements ConnectionGate, ReadDeadlines, ClientDepartures
     }
 
     @Override
-    public Body bodyStarted() {
+    public Body bodyStarted(String requestId) {
         ConnectionWatch watch = current.get();
         if (watch == null) {
-            return ReadDeadlines.NONE.bodyStarted();
+            return ReadDeadlines.NONE.bodyStarted(requestId);
         }
-        watch.bodyStarted(System.nanoTime());
-        return watch::bodyRead;
+        watch.bodyStarted(System.nanoTime(), requestId);
+        return new Body() {
+            @Override
+            public void close() {
+                watch.bodyRead();
+            }
+
+            @Override
+            public boolean expired() {
+                return watch.expired();
+            }
+        };
     }
 
     @Override

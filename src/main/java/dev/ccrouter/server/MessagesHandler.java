@@ -150,8 +150,11 @@ final class MessagesHandler implements Handler {
             secrets.add(presented);
             String forwardedKey = auth.admit(req.headers());
             limits.admit(presented); // budgets and rates, before anything goes upstream
-            body = parseBody(req);
+            body = parseBody(req, exchange.requestId);
             serve(req, res, body.tree(), exchange, forwardedKey, secrets);
+        } catch (RequestBodies.TimedOut timedOut) {
+            exchange.error = timedOut.error;
+            res.abandon(); // its client has the 408, with this request's id, from the connection's watch
         } catch (ClientAuth.Refused refused) {
             exchange.error = refused.error;
             if (refused.retryAfterMillis != null) {
@@ -721,9 +724,11 @@ final class MessagesHandler implements Handler {
         out.writeEndObject();
     }
 
-    private RequestBodies.JsonBody parseBody(ServerRequest req) {
+    private RequestBodies.JsonBody parseBody(ServerRequest req, String requestId) throws RequestBodies.TimedOut {
         try {
-            return bodies.readJsonObject(req);
+            return bodies.readJsonObject(req, requestId);
+        } catch (RequestBodies.TimedOut e) {
+            throw e;
         } catch (RequestBodies.Rejected e) {
             throw new RequestFailure(e.error);
         }

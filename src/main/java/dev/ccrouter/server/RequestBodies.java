@@ -76,6 +76,16 @@ final class RequestBodies {
         }
     }
 
+    /**
+     * Thrown for a body that did not arrive within the body timeout: its client has had the 408 already, from the
+     * connection's watch, under the request's id; the handler records the request and answers nothing more.
+     */
+    static final class TimedOut extends Rejected {
+        TimedOut() {
+            super(ConnectionWatch.requestTimeout());
+        }
+    }
+
     /** A request body's bytes: the first {@code length} of {@code array}, which is longer when it was a kept one. */
     record Bytes(byte[] array, int length) {
         static final Bytes NONE = new Bytes(new byte[0], 0);
@@ -89,11 +99,13 @@ final class RequestBodies {
     }
 
     /**
-     * The body as a JSON object, or {@link Rejected} with a 413 (too large) or a 400 (empty, not JSON, over a parser
-     * limit, not an object) whose message says which.
+     * The body as a JSON object, or {@link Rejected} with a 413 (too large) or a 400 (empty, cut short, not JSON, over
+     * a parser limit, not an object) whose message says which, or {@link TimedOut}.
+     *
+     * @param requestId the id the request is answered under, for the 408 of a body not received in time
      */
-    JsonBody readJsonObject(ServerRequest req) throws Rejected {
-        Bytes raw = read(req);
+    JsonBody readJsonObject(ServerRequest req, String requestId) throws Rejected {
+        Bytes raw = read(req, requestId);
         if (raw.length() == 0) {
             throw new Rejected(AnthropicError.invalidRequest("Request body is empty: expected a JSON object."));
         }
@@ -126,9 +138,10 @@ final class RequestBodies {
 
     /**
      * The whole body; {@link Rejected} when it is too large, or its chunked framing is malformed (then with the
-     * server's status and reason, and its connection closes after the answer).
+     * server's status and reason, and its connection closes after the answer), or it ends before it is whole (the
+     * client closed its side inside it); {@link TimedOut} when it did not arrive in time.
      */
-    Bytes read(ServerRequest req) throws Rejected {
+    Bytes read(ServerRequest req, String requestId) throws Rejected {
         long declared = req.headers().first(HeaderNames.CONTENT_LENGTH).map(Long::parseLong).orElse(-1L);
         if (declared > maxBytes) {
             throw tooLarge();
@@ -136,7 +149,8 @@ final class RequestBodies {
         if (!req.hasBody()) {
             return Bytes.NONE;
         }
-        try (ReadDeadlines.Body deadline = deadlines.bodyStarted(); InputStream in = req.body()) {
+        ReadDeadlines.Body deadline = deadlines.bodyStarted(requestId);
+        try (deadline; InputStream in = req.body()) {
             if (declared >= 0 && declared <= MAX_PRESIZED_BYTES) {
                 return readDeclared(in, ARRAYS.take((int) declared), (int) declared);
             }
@@ -151,7 +165,14 @@ final class RequestBodies {
             throw new Rejected(new AnthropicError(e.status(), e.status() == 431 ? ErrorType.REQUEST_TOO_LARGE
                     : ErrorType.INVALID_REQUEST, e.getMessage(), null));
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            if (deadline.expired()) { // the watchdog closed the socket under the read, after its 408
+                throw new TimedOut();
+            }
+            // The client closed its side (or reset the connection) inside the body: what came is no request. A client
+            // that only half-closed still reads this answer; one that left never will, and the exchange is recorded.
+            throw new Rejected(AnthropicError.invalidRequest("The request body ended before it was complete ("
+                    + (declared >= 0 ? declared + " bytes declared" : "chunked") + "): "
+                    + (e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName()) + "."));
         }
     }
 

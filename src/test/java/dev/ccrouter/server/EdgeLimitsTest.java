@@ -6,8 +6,10 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ccrouter.config.GatewayConfig;
+import dev.ccrouter.testing.AccessLogCapture;
 import dev.ccrouter.testing.FakeUpstream;
 import dev.ccrouter.testing.RawClient;
+import dev.ccrouter.testing.RawResponse;
 import dev.ccrouter.testing.RunningGateway;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -115,6 +117,48 @@ class EdgeLimitsTest {
                 + "Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"messages\":[");
         String response = slow.readUntilClosed(Duration.ofSeconds(5));
         assertThat(response).startsWith("HTTP/1.1 408 ");
+    }
+
+    /** A {@code /v1/messages} head declaring 100 bytes of body, and the first of them. */
+    static final String MESSAGES_BODY_BEGUN = "POST /v1/messages HTTP/1.1\r\nHost: 127.0.0.1\r\nx-api-key: k\r\n"
+            + "Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"model\":\"claude-sonnet-5\"";
+
+    /**
+     * The client, the access log and the ledger (which the log's listeners feed) know the request by one id, the one
+     * its 408 carries in the header and the body; the gateway logs no failure of its own.
+     */
+    @Test
+    void aMessagesBodyTrickledPastTheBodyTimeoutIs408UnderTheIdItIsRecordedBy() {
+        try (AccessLogCapture access = new AccessLogCapture();
+             AccessLogCapture failures = new AccessLogCapture(GatewayServer.class.getName())) {
+            RawResponse response = connect("127.0.0.1").send(MESSAGES_BODY_BEGUN).readResponse(Duration.ofSeconds(5));
+
+            assertThat(response.status()).isEqualTo(408);
+            String id = response.header("request-id").orElseThrow();
+            assertThat(response.header("x-should-retry")).contains("true");
+            assertThat(response.text()).isEqualTo("{\"type\":\"error\",\"error\":{\"type\":\"invalid_request_error\","
+                    + "\"message\":\"Request timeout: the request was not received in time.\"},\"request_id\":\"" + id + "\"}");
+            assertThat(access.line(id)).contains(" status=408 ").endsWith(" error=invalid_request_error");
+            assertThat(failures.lines()).isEmpty();
+        }
+    }
+
+    /** A client that closes its side inside the body sent no request: a 400 saying so, recorded as one, not a 500. */
+    @Test
+    void aMessagesBodyTheClientCutShortIs400UnderTheIdItIsRecordedBy() {
+        try (AccessLogCapture access = new AccessLogCapture();
+             AccessLogCapture failures = new AccessLogCapture(GatewayServer.class.getName())) {
+            RawClient client = connect("127.0.0.1").send(MESSAGES_BODY_BEGUN);
+            client.finishSending();
+            RawResponse response = client.readResponse(Duration.ofSeconds(5));
+
+            assertThat(response.status()).isEqualTo(400);
+            String id = response.header("request-id").orElseThrow();
+            assertThat(response.text()).contains("\"message\":\"The request body ended before it was complete (100 bytes "
+                    + "declared): the client closed its connection inside the request body.\"");
+            assertThat(access.line(id)).contains(" status=400 ").endsWith(" error=invalid_request_error");
+            assertThat(failures.lines()).isEmpty();
+        }
     }
 
     @Test
