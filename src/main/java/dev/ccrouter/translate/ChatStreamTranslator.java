@@ -226,11 +226,13 @@ public final class ChatStreamTranslator {
      * how a whole answer reaches a streaming client, and how {@link ChatResponseTranslator} folds a Message.
      */
     public void onCompletion(JsonNode completion) {
-        boolean reportsError = completion.hasNonNull("error")
-                || "error".equals(completion.path("choices").path(0).path("finish_reason").asText());
-        if (!reportsError && !completion.path("choices").path(0).isObject()) {
-            // A 200 body with no choice (a provider's own error envelope, say) is no answer, not an empty one.
-            onFailure(AnthropicError.of(ErrorType.API, "The upstream answered without a choice."));
+        JsonNode choice = completion.path("choices").path(0);
+        boolean reportsError = completion.hasNonNull("error") || "error".equals(choice.path("finish_reason").asText());
+        if (!reportsError && !choice.path("message").isObject()) {
+            // A 200 body with no choice (a provider's own error envelope, say), or a choice without its message, is no
+            // answer, not an empty one: a stream that carried nothing would not have finished either.
+            onFailure(AnthropicError.of(ErrorType.API, choice.isObject() ? "The upstream answered without a message."
+                    : "The upstream answered without a choice."));
             return;
         }
         onChunk(CompletionChunk.of(completion));
