@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ccrouter.api.anthropic.AnthropicError;
 import dev.ccrouter.api.anthropic.ErrorType;
+import dev.ccrouter.api.anthropic.JsonProblems;
 import dev.ccrouter.api.openai.SseLineReader;
 import dev.ccrouter.translate.ChatStreamTranslator;
 import dev.ccrouter.upstream.UpstreamClient;
@@ -71,7 +72,7 @@ public final class StreamRelay {
             try {
                 return json.readTree(new String(data, offset, length, StandardCharsets.UTF_8));
             } catch (JsonProcessingException asText) {
-                throw new MalformedChunk(asText.getOriginalMessage());
+                throw new MalformedChunk(JsonProblems.plain(asText.getOriginalMessage()));
             }
         }
     }
@@ -90,7 +91,7 @@ public final class StreamRelay {
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        String message = root.getMessage();
+        String message = JsonProblems.plain(root.getMessage()); // an unreadable answer's parser names its switches
         return message == null || message.isBlank() ? root.getClass().getSimpleName() : message;
     }
 

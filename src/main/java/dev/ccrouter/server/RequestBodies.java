@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ccrouter.api.anthropic.AnthropicError;
 import dev.ccrouter.api.anthropic.ErrorType;
 import dev.ccrouter.api.anthropic.JsonBuffers;
+import dev.ccrouter.api.anthropic.JsonProblems;
 import dev.ccrouter.api.anthropic.VerbatimTrees;
 import dev.ccrouter.http.BadRequest;
 import dev.ccrouter.http.HeaderNames;
@@ -117,8 +118,8 @@ final class RequestBodies {
             throw new Rejected(AnthropicError.invalidRequest("Request body exceeds a JSON limit: " + limitNamed(e)
                     + where(e.getLocation())));
         } catch (JsonProcessingException e) {
-            throw new Rejected(AnthropicError.invalidRequest("Request body is not valid JSON: " + e.getOriginalMessage()
-                    + where(e.getLocation())));
+            throw new Rejected(AnthropicError.invalidRequest("Request body is not valid JSON: "
+                    + JsonProblems.plain(e.getOriginalMessage()) + where(e.getLocation())));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
