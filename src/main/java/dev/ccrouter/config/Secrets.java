@@ -1,5 +1,9 @@
 package dev.ccrouter.config;
 
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -54,6 +58,40 @@ public final class Secrets {
             return shown;
         }
         return shown.substring(0, start + 2) + "…" + shown.substring(at);
+    }
+
+    /**
+     * Text that may quote an address, as it may be shown: a database driver's message names the URL it could not
+     * parse, or the user information before a host it took for the host's name ({@code u:pw@127.0.0.1}). The address
+     * is shown as {@link #maskAddress} shows it, passwords written as URLs write them are masked, and none of the
+     * address's own passwords is left anywhere in it, however the text quotes them (a password's every occurrence
+     * goes, even inside another word: a message made harder to read is better than a password shown).
+     */
+    public static String maskAddressIn(String text, String url) {
+        String shown = maskPassword(text.replace(url, maskAddress(url)));
+        for (String password : passwordsIn(url)) {
+            shown = shown.replace(password, "…");
+        }
+        return shown;
+    }
+
+    /** The passwords an address holds, as written and percent-decoded (as a driver reads them); none empty. */
+    private static Set<String> passwordsIn(String url) {
+        Set<String> passwords = new LinkedHashSet<>();
+        Matcher match = PASSWORD.matcher(url);
+        while (match.find()) {
+            String password = match.group(1) != null ? match.group(1).substring(match.group(1).indexOf('=') + 1)
+                    : match.group(0).substring(match.group(2).length(), match.group(0).length() - 1);
+            if (!password.isEmpty()) {
+                passwords.add(password);
+                try {
+                    passwords.add(URLDecoder.decode(password, StandardCharsets.UTF_8));
+                } catch (IllegalArgumentException notEncoded) {
+                    // a '%' not followed by two hex digits: the password as written is all there is
+                }
+            }
+        }
+        return passwords;
     }
 
     /** A URL with its password, if any, replaced by {@code …}: a database URL may carry one. */

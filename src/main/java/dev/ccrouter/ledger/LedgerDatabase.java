@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
 import dev.ccrouter.config.LedgerSettings;
+import dev.ccrouter.config.Secrets;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -274,7 +275,15 @@ public final class LedgerDatabase implements AutoCloseable {
 
     private static LedgerUnavailableException unavailable(LedgerSettings settings, Exception e) {
         return new LedgerUnavailableException("ledger database " + settings.displayUrl() + " is unreachable: "
-                + rootMessage(e) + " (ledger.url; ledger.enabled: false runs without a ledger)");
+                + why(settings, e) + " (ledger.url; ledger.enabled: false runs without a ledger)");
+    }
+
+    /**
+     * Why the database failed, as the driver says, without the URL's password: PostgreSQL's driver quotes a URL it
+     * cannot parse whole, query and all, and takes {@code user:password@} before a host for part of the host's name.
+     */
+    static String why(LedgerSettings settings, Throwable e) {
+        return Secrets.maskAddressIn(rootMessage(e), settings.url());
     }
 
     static String rootMessage(Throwable e) {

@@ -38,7 +38,7 @@ final class SchemaMigration {
                 configuration(settings).dataSource(pool).load().migrate();
                 return;
             } catch (FlywayException e) {
-                String why = LedgerDatabase.rootMessage(e);
+                String why = LedgerDatabase.why(settings, e);
                 if (run < SQLITE_RUNS && !settings.isPostgres() && why.contains("SQLITE_BUSY")) {
                     LOG.info("ledger database {} being set up by another process too ({}): setting it up again",
                             settings.displayUrl(), why);
