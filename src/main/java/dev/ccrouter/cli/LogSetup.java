@@ -18,6 +18,11 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
 
     @Override
     public ExecutionStatus configure(LoggerContext context) {
+        return configure(context, System.getenv("CCROUTER_LOG_LEVEL"));
+    }
+
+    /** As {@link #configure(LoggerContext)}, with the level asked for given. */
+    ExecutionStatus configure(LoggerContext context, String asked) {
         PatternLayoutEncoder encoder = new PatternLayoutEncoder();
         encoder.setContext(context);
         encoder.setPattern(LogLines.PATTERN);
@@ -31,7 +36,6 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
         stderr.start();
 
         ch.qos.logback.classic.Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-        String asked = System.getenv("CCROUTER_LOG_LEVEL");
         Level level = level(asked);
         root.setLevel(level != null ? level : Level.INFO);
         root.addAppender(stderr);
@@ -40,9 +44,20 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
                     + "ERROR or OFF): logging at INFO", asked);
         }
         // The ledger says in one line when its database goes and comes back; the pool would add a stack trace per try.
-        context.getLogger("com.zaxxer.hikari").setLevel(Level.ERROR);
-        context.getLogger("org.flywaydb").setLevel(Level.WARN);
+        cap(context, "com.zaxxer.hikari", Level.ERROR);
+        cap(context, "org.flywaydb", Level.WARN);
+        // The database drivers log below INFO what they connect to and run, passwords included: sqlite-jdbc each
+        // statement at TRACE, a ?password='s key among them ("pragma key = '…'"); PostgreSQL's driver its URL at FINE
+        // (DEBUG through the java.util.logging bridge, should that logging be set to pass it on).
+        cap(context, "org.sqlite", Level.INFO);
+        cap(context, "org.postgresql", Level.INFO);
         return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
+    }
+
+    /** A library's loggers at {@code ceiling} or quieter: never louder than the level asked for either. */
+    private static void cap(LoggerContext context, String name, Level ceiling) {
+        Level asked = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).getLevel();
+        context.getLogger(name).setLevel(asked.isGreaterOrEqual(ceiling) ? asked : ceiling);
     }
 
     /**

@@ -45,6 +45,27 @@ class SqliteLedgerTest extends LedgerContract {
     }
 
     /**
+     * sqlite-jdbc logs each statement it runs itself at TRACE, the key of a {@code ?password=} among them
+     * ({@code [SQLite EXEC] pragma key = '…'}): its loggers are held above DEBUG whatever level the gateway logs at.
+     */
+    @Test
+    void aPasswordInTheUrlReachesNoLogLineAtAnyLevel() throws Exception {
+        String password = "PLANTEDsqlitePassword7f3a";
+        LedgerSettings settings = new LedgerSettings(true, freshLedger().url() + "?password=" + password, 10_000,
+                Duration.ofSeconds(1));
+        List<String> lines = new ArrayList<>();
+        try (EveryLogLine log = new EveryLogLine()) {
+            try (Ledger ledger = Ledger.open(settings)) {
+                ledger.record(SeededLedger.ENTRIES.get(0));
+                await().atMost(Duration.ofSeconds(10)).until(() -> ledger.writer().written() == 1);
+            }
+            log.events().forEach(event -> lines.add(event.getLoggerName() + " " + event.getFormattedMessage()));
+        }
+
+        assertThat(lines).noneMatch(line -> line.contains(password));
+    }
+
+    /**
      * Two processes opening a new ledger at once (two gateways, a gateway and {@code ccrouter usage}) both set it up,
      * and SQLite refuses whichever finds the database locked by the other past its wait: that one used to fail
      * ("could not be set up: [SQLITE_BUSY] …") instead of setting it up again once the other was done. Here the other
