@@ -324,6 +324,6 @@ final class ConfigBinder {
         String got = value == null ? "nothing" : value.isValueNode() ? value.asText()
                 : value.isArray() ? "a list" : "a mapping";
         return new ConfigException(provenance.where(path) + " must be " + valid
-                + (Settings.mayShow(path) ? ", got '" + Secrets.maskPassword(got) + "'" : ""));
+                + (Settings.mayShow(path) ? ", got '" + Secrets.maskKeys(Secrets.maskPassword(got)) + "'" : ""));
     }
 }

@@ -95,7 +95,7 @@ final class ConfigValidator {
             }
             if (!seen.add(provider.name())) {
                 throw new ConfigException(provenance.where(path.key("name")) + ": another provider is named '"
-                        + provider.name() + "' already; names must be unique");
+                        + Secrets.maskKeys(provider.name()) + "' already; names must be unique");
             }
             if (provider.baseUrl() == null && Presets.needsBaseUrl(provider.preset())) {
                 throw new ConfigException(provenance.where(path.key("base_url")) + " must be set: preset "
@@ -118,7 +118,7 @@ final class ConfigValidator {
             ConfigPath path = ConfigPath.of("routes", "fallbacks", target);
             if (Targets.parse(target).isEmpty()) {
                 throw new ConfigException(provenance.where(path) + ": the key must be " + new Rule.Target().valid()
-                        + ", got '" + target + "'");
+                        + ", got '" + Secrets.maskKeys(target) + "'");
             }
             checkTarget(path, target, providers);
             for (int i = 0; i < fallbacks.size(); i++) {
@@ -133,7 +133,7 @@ final class ConfigValidator {
             ConfigPath path = ConfigPath.of("prices", target);
             if (Targets.parse(target).isEmpty()) {
                 throw new ConfigException(provenance.where(path) + ": the key must be " + new Rule.Target().valid()
-                        + ", got '" + target + "'");
+                        + ", got '" + Secrets.maskKeys(target) + "'");
             }
             checkTarget(path, target, providers);
         });
@@ -144,9 +144,10 @@ final class ConfigValidator {
             return;
         }
         String[] parts = Targets.parse(target).orElseThrow(() -> new ConfigException(provenance.where(path)
-                + " must be " + new Rule.Target().valid() + ", got '" + target + "'"));
+                + " must be " + new Rule.Target().valid() + ", got '" + Secrets.maskKeys(target) + "'"));
         if (!providers.contains(parts[0])) {
-            throw new ConfigException(provenance.where(path) + " names provider '" + parts[0] + "', which is not "
+            throw new ConfigException(provenance.where(path) + " names provider '" + Secrets.maskKeys(parts[0])
+                    + "', which is not "
                     + "configured (providers: " + String.join(", ", providers) + ")");
         }
     }
@@ -166,7 +167,7 @@ final class ConfigValidator {
             }
             if (key.name() != null && !names.add(key.name())) {
                 throw new ConfigException(provenance.where(path.key("name")) + ": another key is named '"
-                        + key.name() + "' already; names must be unique");
+                        + Secrets.maskKeys(key.name()) + "' already; names must be unique");
             }
         }
     }

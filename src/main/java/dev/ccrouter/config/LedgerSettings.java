@@ -23,9 +23,17 @@ public record LedgerSettings(boolean enabled, String url, int queueSize, Duratio
         return url.startsWith("jdbc:postgresql:");
     }
 
-    /** The URL for messages, as any service's address is shown ({@link Secrets#maskAddress}): no password, no query. */
+    /**
+     * The URL for messages: PostgreSQL's as any service's address is shown ({@link Secrets#maskAddress}), no password,
+     * no query; SQLite's without its query. That one names a file, whose path may hold an '@' that is no user's (a
+     * home directory named user@domain), and any password it has is in its query.
+     */
     public String displayUrl() {
-        return Secrets.maskAddress(url);
+        if (isPostgres()) {
+            return Secrets.maskAddress(url);
+        }
+        int query = url.indexOf('?');
+        return query < 0 ? url : url.substring(0, query);
     }
 
     /** As a record shows itself, but with the URL as {@link #displayUrl} shows it. */

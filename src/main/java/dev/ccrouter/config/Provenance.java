@@ -15,7 +15,10 @@ import java.util.Map;
  */
 record Provenance(Path file, JsonNode fileTree, Map<ConfigPath, String> overrides) {
 
-    /** How to name the value at this path in a message. */
+    /**
+     * How to name the value at this path in a message; a key written as a setting's name, or as a model's or a
+     * target's, is shown masked ({@link Secrets#maskKeys}).
+     */
     String where(ConfigPath path) {
         for (ConfigPath overridden = path; !overridden.isEmpty(); overridden = overridden.parent()) {
             String override = overrides.get(overridden); // a list's item comes from where the whole list came from
@@ -23,7 +26,8 @@ record Provenance(Path file, JsonNode fileTree, Map<ConfigPath, String> override
                 return override;
             }
         }
-        return file != null && inFile(path) ? path + " in " + file : path.toString();
+        String shown = Secrets.maskKeys(path.toString());
+        return file != null && inFile(path) ? shown + " in " + file : shown;
     }
 
     private boolean inFile(ConfigPath path) {

@@ -20,9 +20,9 @@ sealed interface Rule {
         return true;
     }
 
-    /** A rejected value as an error echoes it: without a password it may carry. */
+    /** A rejected value as an error echoes it: without a password it may carry, a key pasted into it masked. */
     default String shown(String value) {
-        return Secrets.maskPassword(value);
+        return Secrets.maskKeys(Secrets.maskPassword(value));
     }
 
     record WholeNumber(long min, long max) implements Rule {
@@ -132,7 +132,7 @@ sealed interface Rule {
         /** As any address is shown: a query may carry a key ({@code ?key=…}, as Gemini's URLs do). */
         @Override
         public String shown(String value) {
-            return Secrets.maskAddress(value);
+            return Secrets.maskKeys(Secrets.maskAddress(value));
         }
 
         @Override

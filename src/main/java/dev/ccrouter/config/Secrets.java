@@ -16,6 +16,13 @@ public final class Secrets {
     private static final Pattern PASSWORD = Pattern.compile(
             "(?i)((?:[?&;][a-z_.-]*password=)[^&;]*)|(//[^/@:?#]*:)[^/@?#]*@");
 
+    /**
+     * What a provider's key looks like, found without the key at hand: OpenAI's, OpenRouter's, Anthropic's and most
+     * others' start so. The configuration's messages show such tokens masked; the server redacts them from what it
+     * logs and stores.
+     */
+    public static final Pattern KEY_SHAPED = Pattern.compile("(?i)sk-[a-z0-9_-]{6,}");
+
     /** Keys shorter than this show nothing of themselves; longer ones their last four characters. */
     private static final int SHOWN_FROM_LENGTH = 16;
 
@@ -30,6 +37,14 @@ public final class Secrets {
         return (key.startsWith("sk-") ? "sk-" : "") + "…" + key.substring(key.length() - 4);
     }
 
+    /**
+     * The text with every key-shaped token ({@link #KEY_SHAPED}) shown as a key is ({@link #mask}): a key pasted
+     * where another value, or a setting's name, belongs is echoed by the error that refuses it.
+     */
+    public static String maskKeys(String text) {
+        return KEY_SHAPED.matcher(text).replaceAll(token -> Matcher.quoteReplacement(mask(token.group())));
+    }
+
     /** A token before a URL's host without a user: {@code //token@}. */
     private static final Pattern TOKEN = Pattern.compile("//[^/@:?#]+@");
 
@@ -38,9 +53,29 @@ public final class Secrets {
      * its host without a user too ({@code https://…@proxy/v1}), and no query, where a key may be.
      */
     public static String maskAddress(String url) {
-        String shown = withoutBrokenUserInfo(TOKEN.matcher(maskPassword(url)).replaceFirst("//…@"));
+        String masked = maskPassword(withoutBareUserInfo(url));
+        String shown = withoutBrokenUserInfo(TOKEN.matcher(masked).replaceFirst("//…@"));
         int query = shown.indexOf('?');
         return query < 0 ? shown : shown.substring(0, query);
+    }
+
+    /**
+     * User information with no {@code //} before it, the scheme left out or written without its slashes
+     * ({@code user:pw@proxy/v1}, {@code https:user:pw@proxy/v1}): all before the last {@code @} (a password may hold
+     * a '/'), after an http(s) scheme; a user name before a ':' is kept.
+     */
+    private static final Pattern BARE_USER_INFO = Pattern.compile("(?i)^(https?:)?(?:([^:@]*):)?.*@");
+
+    /** The address with user information written without {@code //} before it masked ({@link #BARE_USER_INFO}). */
+    private static String withoutBareUserInfo(String url) {
+        int slashes = url.indexOf("//");
+        int at = url.lastIndexOf('@');
+        if (at < 0 || slashes >= 0 && slashes < at) {
+            return url;
+        }
+        return BARE_USER_INFO.matcher(url).replaceFirst(match -> Matcher.quoteReplacement(
+                (match.group(1) == null ? "" : match.group(1)) + (match.group(2) == null ? "" : match.group(2) + ":")
+                        + "…@"));
     }
 
     /** User information already masked: {@code …} or {@code user:…}. */

@@ -1,6 +1,7 @@
 package dev.ccrouter.server;
 
 import dev.ccrouter.api.anthropic.AnthropicError;
+import dev.ccrouter.config.Secrets;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
@@ -22,8 +23,8 @@ final class SecretRedaction {
     private static final int MIN_SECRET_LENGTH = 8;
     /** A run of the key this long is too much of it to show; shorter runs occur by chance in ordinary text. */
     static final int RUN = 12;
-    /** Provider keys (OpenAI, OpenRouter, Anthropic and most others) start so. */
-    private static final Pattern SK_TOKEN = Pattern.compile("(?i)sk-[a-z0-9_-]{6,}");
+    /** Provider keys (OpenAI, OpenRouter, Anthropic and most others) start so: the configuration masks the same. */
+    private static final Pattern SK_TOKEN = Secrets.KEY_SHAPED;
     /** Path segments that look like a key whatever the request's own key: sk-… tokens and long opaque strings. */
     private static final Pattern KEY_LIKE = Pattern.compile("(?i)sk-[a-z0-9_-]{6,}|[a-z0-9_-]{32,}");
     private static final int MAX_PATH_CHARS = 200;

@@ -14,6 +14,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class ConfigLoaderTest {
@@ -363,6 +364,54 @@ class ConfigLoaderTest {
         assertThat(new ConfigLoader(Map.of("HOME", "/tmp", "OPENROUTER_BASE_URL",
                 "https://me:hunter2@proxy.example/v1")).load(ConfigLoader.Flags.NONE).upstreamDisplay())
                 .isEqualTo("https://me:…@proxy.example/v1");
+    }
+
+    /**
+     * A key pasted where another value or a setting's name belongs is shown as keys are shown everywhere, in the
+     * error that refuses it: at start, in {@code config check} and in a reload's warning, which all print it.
+     */
+    @Test
+    void aKeyInAnotherSettingOrForASettingsNameIsShownMasked() throws IOException {
+        String key = "sk-or-v1-RELOADLEAK0123456789abcdef";
+        Path budget = write("budget.yaml", "auth:\n  keys:\n    - {key: abc, budget_usd_per_day: " + key + "}\n");
+        assertThatThrownBy(() -> loadFile(budget, Map.of()))
+                .hasMessage("auth.keys[0].budget_usd_per_day in " + budget + " must be an amount in US dollars of at "
+                        + "least 0, such as 12.50, got 'sk-…cdef'");
+        Path auth = write("auth.yaml", "providers:\n  - {name: p, base_url: 'http://h:1/v1', auth: " + key + "}\n");
+        assertThatThrownBy(() -> loadFile(auth, Map.of()))
+                .hasMessage("providers[0].auth in " + auth + " must be one of bearer, x-api-key, api-key, none, "
+                        + "got 'sk-…cdef'");
+        Path preset = write("preset.yaml", "providers:\n  - {name: p, preset: " + key + "}\n");
+        assertThatThrownBy(() -> loadFile(preset, Map.of()))
+                .hasMessageStartingWith("providers[0].preset in " + preset + " must be one of openrouter, ")
+                .hasMessageEndingWith(", got 'sk-…cdef'");
+        Path route = write("route.yaml", "routes:\n  default: " + key + "\n");
+        assertThatThrownBy(() -> loadFile(route, Map.of()))
+                .hasMessage("routes.default in " + route + " must be provider,model such as deepseek,deepseek-chat, "
+                        + "got 'sk-…cdef'");
+        Path name = write("name.yaml", key + ": x\n");
+        assertThatThrownBy(() -> loadFile(name, Map.of()))
+                .hasMessageStartingWith("sk-…cdef in " + name + ": unknown setting (known: auth, ");
+        Path nested = write("nested.yaml", "providers:\n  - name: p\n    preset: groq\n    " + key + ": x\n");
+        assertThatThrownBy(() -> loadFile(nested, Map.of()))
+                .hasMessageStartingWith("providers[0].sk-…cdef in " + nested + ": unknown setting (known: ");
+    }
+
+    /** An address with a password but no {@code //} before it (the scheme left out, or written without slashes). */
+    @ParameterizedTest
+    @CsvSource({
+            "user:FLAGLEAKPW7@proxy.example/v1, user:…@proxy.example/v1",
+            "https:user:FLAGLEAKPW9@proxy.example/v1, https:user:…@proxy.example/v1",
+            "https:FLAGLEAKTOKEN@proxy.example/v1, https:…@proxy.example/v1",
+    })
+    void anAddressWithAPasswordButNoSlashesIsShownMasked(String address, String shown) {
+        assertThatThrownBy(() -> load(Map.of("OPENROUTER_BASE_URL", address)))
+                .hasMessage("OPENROUTER_BASE_URL must be an http(s) URL such as https://openrouter.ai/api/v1, "
+                        + "got '" + shown + "'");
+        assertThatThrownBy(() -> new ConfigLoader(Map.of()).load(new ConfigLoader.Flags(null, null,
+                address, null, null)))
+                .hasMessage("--upstream must be an http(s) URL such as https://openrouter.ai/api/v1, "
+                        + "got '" + shown + "'");
     }
 
     /**

@@ -114,6 +114,17 @@ class ConfigWatcherTest {
         assertThat(changes.getFirst().routes().longContextThreshold()).isEqualTo(3000);
     }
 
+    /** The warning is logged: a key pasted into the wrong setting is shown in it as keys are shown everywhere. */
+    @Test
+    void aKeyInARefusedChangeIsShownMasked() throws IOException {
+        Files.writeString(file,
+                "auth:\n  keys:\n    - {key: abc, budget_usd_per_day: sk-or-v1-RELOADLEAK0123456789abcdef}\n");
+        await().atMost(Duration.ofSeconds(10)).until(() -> !rejections.isEmpty());
+        assertThat(rejections).containsExactly("configuration not reloaded, still serving the previous one: "
+                + "auth.keys[0].budget_usd_per_day in " + file + " must be an amount in US dollars of at least 0, "
+                + "such as 12.50, got 'sk-…cdef'");
+    }
+
     @Test
     void aChangeTheListenerRefusesIsSaidOnceAsNotReloadedAndTheNextOneIsComparedWithTheOldOne() throws IOException {
         watcher.close();
