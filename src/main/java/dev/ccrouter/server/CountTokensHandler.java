@@ -11,6 +11,7 @@ import dev.ccrouter.route.RouteDecision;
 import dev.ccrouter.route.Router;
 import dev.ccrouter.translate.TokenEstimator;
 import java.io.IOException;
+import java.util.Collections;
 
 /**
  * {@code POST /v1/messages/count_tokens}: a local estimate (see {@link TokenEstimator} for how it is made and how far
@@ -57,13 +58,14 @@ final class CountTokensHandler implements Handler {
             return;
         }
         try {
-            count(body.tree(), res, requestId);
+            count(body.tree(), res, requestId, ClientCredentials.apiKey(req.headers()));
         } finally {
             bodies.giveBack(body); // answered: nothing reads its tree any more
         }
     }
 
-    private void count(JsonNode body, ServerResponse res, String requestId) throws IOException {
+    /** @param clientKey the key the request presented, or null: kept out of the provider header */
+    private void count(JsonNode body, ServerResponse res, String requestId, String clientKey) throws IOException {
         if (!body.path("messages").isArray()) {
             errors.send(res, AnthropicError.invalidRequest("messages: Field required"), requestId);
             return;
@@ -71,7 +73,8 @@ final class CountTokensHandler implements Handler {
         long estimate = estimator.estimate(body);
         RouteDecision decision = router.decide(body, estimate);
         res.header(MessagesHandler.ROUTE, decision.route());
-        res.header(MessagesHandler.PROVIDER, MessagesHandler.providerHeader(decision.first()));
+        res.header(MessagesHandler.PROVIDER, MessagesHandler.providerHeader(decision.first(),
+                Collections.singletonList(clientKey)));
         res.header(HeaderNames.CONTENT_TYPE, "application/json");
         res.send(json.writeValueAsBytes(json.createObjectNode().put("input_tokens", estimate)));
     }

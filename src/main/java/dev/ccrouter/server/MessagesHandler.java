@@ -227,7 +227,7 @@ final class MessagesHandler implements Handler {
         ChatRequest chat = answer.chat;
         if (started == null) { // a stream started early sent its head before the answering target was known
             res.header(ROUTE, decision.route());
-            res.header(PROVIDER, providerHeader(candidate));
+            res.header(PROVIDER, providerHeader(candidate, secrets));
         }
         if (chat == null) {
             forwardAnswer(res, answer, body, exchange, secrets);
@@ -272,12 +272,18 @@ final class MessagesHandler implements Handler {
     }
 
     /**
-     * The target as {@code X-CCRouter-Provider} names it, cut as the access log cuts a field: its model can be the
-     * client's own, of any length, and a header longer than a client's parser takes (Node's stops at 16 KB) turns
-     * whatever the answer was into a connection error.
+     * The target as {@code X-CCRouter-Provider} names it. Its model can be the client's own, a key pasted into it
+     * included: that is redacted as an error's body redacts it ({@code keys}, the request's, whatever their shape) and
+     * as the access log does (anything shaped like a key), since a header is logged by proxies and clients that would
+     * never print a body. And it is cut as the access log cuts a field: a model of any length makes a header longer
+     * than a client's parser takes (Node's stops at 16 KB), which turns whatever the answer was into a connection
+     * error.
      */
-    static String providerHeader(Candidate candidate) {
-        String label = candidate.label();
+    static String providerHeader(Candidate candidate, List<String> keys) {
+        String label = SecretRedaction.withoutKeys(candidate.label());
+        for (String key : keys) {
+            label = SecretRedaction.withoutKey(label, key);
+        }
         return label.length() <= AccessLog.MAX_FIELD_CHARS ? label
                 : label.substring(0, AccessLog.MAX_FIELD_CHARS) + "...";
     }

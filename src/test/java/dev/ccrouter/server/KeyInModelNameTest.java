@@ -23,6 +23,7 @@ import java.util.Locale;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -81,5 +82,30 @@ class KeyInModelNameTest {
         assertThat(lines.events()).map(ILoggingEvent::getFormattedMessage)
                 .anyMatch(line -> line.startsWith(requestId + " status=" + response.statusCode() + " model=[redacted] "))
                 .noneMatch(line -> line.toLowerCase(Locale.ROOT).contains(planted));
+    }
+
+    /**
+     * {@code X-CCRouter-Provider} names the target, whose model is the client's own when the route passes it on: a key
+     * in it is redacted there as in the error's body, whether it is the request's key (of any shape) or shaped like
+     * one, on the answer (an error here) and on {@code count_tokens}.
+     */
+    @ParameterizedTest
+    @CsvSource({
+            "sk-or-v1-LEAKCHECK0123456789abcdef, sk-test",
+            "AIzaSyPLANTED3kQ9vX2mB7nR4tW8yZ1cF6hJ0, AIzaSyPLANTED3kQ9vX2mB7nR4tW8yZ1cF6hJ0",
+    })
+    void aPastedKeyIsRedactedInTheProviderHeader(String pasted, String key) throws Exception {
+        upstream.answer(FakeUpstream.json(404, "{\"error\":{\"code\":404,\"message\":\"No such model\"}}"));
+        String body = "{\"model\":\"echomodel-" + pasted + "\",\"max_tokens\":16,"
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+
+        HttpResponse<String> answer = SseCapture.post(gateway.baseUrl() + "/v1/messages", body, "x-api-key", key);
+        HttpResponse<String> count = SseCapture.post(gateway.baseUrl() + "/v1/messages/count_tokens", body,
+                "x-api-key", key);
+
+        assertThat(answer.statusCode()).isEqualTo(404);
+        assertThat(answer.headers().firstValue("X-CCRouter-Provider")).hasValue("openrouter,echomodel-[redacted]");
+        assertThat(count.statusCode()).isEqualTo(200);
+        assertThat(count.headers().firstValue("X-CCRouter-Provider")).hasValue("openrouter,echomodel-[redacted]");
     }
 }
