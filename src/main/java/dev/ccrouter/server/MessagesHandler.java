@@ -376,7 +376,7 @@ final class MessagesHandler implements Handler {
             Posted posted;
             try {
                 posted = post(candidate, payload, stream, headers, clientKey, attribution, exchange, secrets);
-                while (chat != null && leftOutRefusedField(candidate, posted.response(), chat.body())) {
+                while (chat != null && leftOutRefusedField(candidate, posted.response(), chat.body(), secrets)) {
                     payload.recycle();
                     payload = RequestBody.json(json, chat.body(), req.headers().contentLength().orElse(0));
                     exchange.retries++;
@@ -464,8 +464,11 @@ final class MessagesHandler implements Handler {
      * requests, and the refusal closed, for the caller to send the body again. Each round takes one field out of a
      * finite body, so the rounds end. Any other answer is left to be read as it is (an error body read here is kept
      * for that).
+     *
+     * @param secrets the keys the request touched: its model, in the target's label, is the client's words
      */
-    private boolean leftOutRefusedField(Candidate candidate, UpstreamResponse response, ObjectNode body) {
+    private boolean leftOutRefusedField(Candidate candidate, UpstreamResponse response, ObjectNode body,
+                                        List<String> secrets) {
         if (response.status() != 400 && response.status() != 422) {
             return false;
         }
@@ -480,8 +483,9 @@ final class MessagesHandler implements Handler {
         }
         response.close();
         if (router.refusedFields().learn(candidate, field)) {
+            // The label holds the model as the client wrote it: a key pasted there is shown as the access log shows it.
             LOG.info("{} refused the request field '{}' (HTTP {}): it is left out of that model's requests from now on",
-                    candidate.label(), field, response.status());
+                    AccessLog.field(SecretRedaction.withoutKeys(candidate.label(), secrets)), field, response.status());
         }
         return true;
     }

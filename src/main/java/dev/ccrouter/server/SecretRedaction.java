@@ -121,6 +121,19 @@ final class SecretRedaction {
     }
 
     /**
+     * {@link #withoutKey} for each of {@code keys} (nulls skipped), then {@link #withoutKeys(String)}: for a client's
+     * words logged while its request is handled (a target's {@code provider,model} label), before
+     * {@link Exchange#keepOut} has taken the keys out of what the access log and the ledger read.
+     */
+    static String withoutKeys(String text, java.util.Collection<String> keys) {
+        String shown = text;
+        for (String key : keys) {
+            shown = withoutKey(shown, key);
+        }
+        return withoutKeys(shown);
+    }
+
+    /**
      * Model names and keys found to share no run, a few of them: a session sends the same model with the same keys
      * (the client's, the provider's) on every request, and comparing every run of a name with every run of a key took
      * ≈ 0.9 µs a key, against ≈ 0.1 µs to find the pair here. Held in memory only, as the key pools hold keys.

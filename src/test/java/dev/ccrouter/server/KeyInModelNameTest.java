@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.spi.ILoggingEvent;
+import dev.ccrouter.config.AuthSettings;
 import dev.ccrouter.config.LedgerSettings;
 import dev.ccrouter.ledger.LedgerDatabase;
 import dev.ccrouter.ledger.LedgerEntry;
 import dev.ccrouter.ledger.LedgerStore;
 import dev.ccrouter.testing.EveryLogLine;
 import dev.ccrouter.testing.FakeUpstream;
+import dev.ccrouter.testing.Providers;
 import dev.ccrouter.testing.RunningGateway;
 import dev.ccrouter.testing.SseCapture;
 import java.net.URI;
@@ -107,5 +109,42 @@ class KeyInModelNameTest {
         assertThat(answer.headers().firstValue("X-CCRouter-Provider")).hasValue("openrouter,echomodel-[redacted]");
         assertThat(count.statusCode()).isEqualTo(200);
         assertThat(count.headers().firstValue("X-CCRouter-Provider")).hasValue("openrouter,echomodel-[redacted]");
+    }
+
+    /**
+     * A model that refuses an optional field by name is logged at INFO with its {@code provider,model} label, the
+     * client's words: a key pasted into the model is redacted there as in the access log's {@code model=} — the
+     * client's own key forwarded, a gateway key of any shape under {@code auth.keys}, and any {@code sk-…} token.
+     */
+    @ParameterizedTest
+    @CsvSource({
+            "sk-or-v1-LEAKCHECK0123456789abcdef, sk-or-v1-LEAKCHECK0123456789abcdef, false",
+            "gk-GATEWAYLEAK-0123456789abcdef, gk-GATEWAYLEAK-0123456789abcdef, true",
+            "sk-or-v1-LEAKCHECK0123456789abcdef, gk-OTHERGATEWAYKEY-zyxwvutsrq, true"})
+    void aPastedKeyIsInNoLineSayingTheModelRefusedAField(String pasted, String presented, boolean gatewayKeys)
+            throws Exception {
+        if (gatewayKeys) {
+            gateway.close();
+            gateway = RunningGateway.start(upstream, config -> config
+                    .withProviders(List.of(Providers.openRouter(upstream, "sk-or-provider-key-0123456789")))
+                    .withAuth(new AuthSettings(List.of(AuthSettings.ClientKey.of(presented)), List.of())));
+        }
+        upstream.answer((request, res) -> (request.body().has("temperature")
+                ? FakeUpstream.json(400, """
+                        {"error":{"message":"Unsupported parameter: 'temperature' is not supported with this model.",\
+                        "type":"invalid_request_error","param":"temperature","code":"unsupported_parameter"}}""")
+                : FakeUpstream.text("Done.")).answer(request, res));
+
+        HttpResponse<String> response = SseCapture.post(gateway.baseUrl() + "/v1/messages",
+                "{\"model\":\"erefused-" + pasted + "\",\"temperature\":0.5,\"max_tokens\":100,"
+                        + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}",
+                "x-api-key", presented);
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        String planted = pasted.substring(4).toLowerCase(Locale.ROOT);
+        assertThat(lines.events()).map(ILoggingEvent::getFormattedMessage)
+                .contains("openrouter,erefused-[redacted] refused the request field 'temperature' (HTTP 400): "
+                        + "it is left out of that model's requests from now on")
+                .noneMatch(line -> line.toLowerCase(Locale.ROOT).contains(planted));
     }
 }

@@ -26,4 +26,15 @@ class ModelNameKeysTest {
         assertThat(SecretRedaction.withoutKey(KEY_A.substring(0, 20), KEY_A)).isEqualTo("[redacted]");
         assertThat(SecretRedaction.withoutKey("claude-opus-4-6", KEY_A)).isEqualTo("claude-opus-4-6");
     }
+
+    /** A target's label, logged while the request runs: every key the request touched, and any sk-… token, go. */
+    @Test
+    void aLabelLosesEveryKeyOfTheRequestAndAnySkToken() {
+        assertThat(SecretRedaction.withoutKeys("openrouter,erefused-" + KEY_A,
+                java.util.Arrays.asList(null, KEY_B, KEY_A))).isEqualTo("openrouter,erefused-[redacted]");
+        assertThat(SecretRedaction.withoutKeys("openrouter,erefused-sk-or-v1-LEAKCHECK0123456789abcdef",
+                java.util.List.of(KEY_A))).isEqualTo("openrouter,erefused-[redacted]");
+        assertThat(SecretRedaction.withoutKeys("openrouter,openai/gpt-4.1", java.util.List.of(KEY_A, KEY_B)))
+                .isEqualTo("openrouter,openai/gpt-4.1");
+    }
 }
