@@ -54,9 +54,9 @@ final class LedgerEntries implements AccessLog.Listener {
                 request != null ? request.arrived : Instant.now().minusMillis(durationMillis),
                 exchange.requestId,
                 request == null ? null : request.clientKeyId,
-                request == null ? null : request.sessionId,
-                // A key a client pasted into its model name is stored nowhere: not in the ledger, the dashboard or
-                // the metrics' labels, which all read these fields.
+                // A key a client pasted into its model name or its session id is stored nowhere: not in the
+                // ledger, the dashboard or the metrics' labels, which all read these fields.
+                request == null || request.sessionId == null ? null : stored(request.sessionId),
                 stored(exchange.model),
                 exchange.route.isEmpty() ? null : exchange.route,
                 reachedUpstream ? providerName(exchange.provider) : null,
@@ -74,9 +74,9 @@ final class LedgerEntries implements AccessLog.Listener {
     }
 
     /**
-     * A model name as the ledger, the dashboard and the metrics keep it: without keys, and cut as the access log cuts
-     * it. The client chooses it, and a family route passes any name on: a metrics label megabytes long would stay in
-     * the heap for good and be written once per histogram bucket at every scrape.
+     * A model name (or a session id) as the ledger, the dashboard and the metrics keep it: without keys, and cut as
+     * the access log cuts it. The client chooses it, and a family route passes any name on: a metrics label megabytes
+     * long would stay in the heap for good and be written once per histogram bucket at every scrape.
      */
     private static String stored(String model) {
         String stored = SecretRedaction.withoutKeys(model);

@@ -11,9 +11,10 @@ import java.util.function.Supplier;
 
 /**
  * What the ledger needs about a {@code /v1/messages} request beyond its {@link Exchange}: who sent it (as a key id:
- * the key's configured name or short hash, {@link ClientKeyNames}, never the key), its Claude Code session, when it arrived and when its first byte went out. A handler wrapped by
- * {@link #around} makes them available, on the request's own thread, to whatever {@link AccessLog} tells about the
- * exchange at its end.
+ * the key's configured name or short hash, {@link ClientKeyNames}, never the key), its Claude Code session (without
+ * the request's key, should the client have sent it there), when it arrived and when its first byte went out. A
+ * handler wrapped by {@link #around} makes them available, on the request's own thread, to whatever {@link AccessLog}
+ * tells about the exchange at its end.
  */
 final class RequestFacts {
     private static final HeaderName SESSION_ID = HeaderNames.create("x-claude-code-session-id");
@@ -94,7 +95,10 @@ final class RequestFacts {
     }
 
     private static RequestFacts of(ServerRequest req, ClientKeyNames keyNames) {
+        String key = ClientCredentials.apiKey(req.headers());
         String session = req.headers().first(SESSION_ID).map(String::strip).filter(s -> !s.isEmpty()).orElse(null);
-        return new RequestFacts(Instant.now(), session, keyNames.idOf(ClientCredentials.apiKey(req.headers())));
+        // The session id is the client's words, stored and shown as they are: a key sent there, of any shape, is
+        // taken out here, where the key is at hand (the ledger takes out sk-… tokens, as for the model).
+        return new RequestFacts(Instant.now(), SecretRedaction.withoutKey(session, key), keyNames.idOf(key));
     }
 }
