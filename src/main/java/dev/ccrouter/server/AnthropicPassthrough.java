@@ -27,16 +27,18 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
  * Providers that speak Anthropic's own protocol (Anthropic, and the {@code /v1/messages} side doors of DeepSeek,
  * Kimi, Z.ai, Qwen and the local servers): the client's request goes up as it is, only {@code model} set to the
- * upstream's id, and the answer comes back as it is — a stream byte for byte, each event once it is whole (an
- * {@code error} event that quotes a key goes with the key redacted), a whole body unchanged — but for the model it
+ * upstream's id, and the answer comes back as it is — a stream byte for byte, each event once it is whole (a key
+ * in it goes redacted, whatever the event's framing: {@link UsageReader}), a whole body unchanged — but for the model it
  * names, which is the client's, as every answer of the gateway's is ({@code message_start}'s, the whole body's).
  * The gateway only reads the answer's usage on the side, for the bill: {@code message_start}'s usage updated by every
  * {@code message_delta}'s, or the body's {@code usage}. A stream's bill follows its last byte as an SSE comment,
@@ -204,6 +206,9 @@ final class AnthropicPassthrough {
                     break;
                 }
             }
+            if (broken == null) {
+                usage.finish(); // what the body ended inside is read as the rest was
+            }
             if (broken == null && !usage.stopping && exchange.streamError == null) {
                 // the body ended before message_stop, and the upstream said nothing of why: a dropped connection
                 broken = AnthropicError.of(ErrorType.API, "The upstream closed the stream before the response was complete.");
@@ -276,10 +281,22 @@ final class AnthropicPassthrough {
     }
 
     /**
-     * Reads the {@code data:} lines of the relayed bytes for usage, without holding more than one event, and keeps
-     * the whole events read until they are sent.
+     * Reads the relayed bytes event by event for usage, without holding more than one event, and keeps the whole
+     * events read until they are sent. An event's {@code data:} lines are read joined, as SSE clients join them; what
+     * reaches the client is what came but for the model (in {@code message_start}) and the keys: none the request
+     * touched, and nothing shaped like one, leaves in any line, however the upstream framed it — an error event or an
+     * event of the provider's own type (its texts and member names), data that is not JSON, a comment or another
+     * field.
      */
     private final class UsageReader {
+        /** Types whose events carry the answer itself: relayed unread when the data names one first, plainly. */
+        private static final List<String> ORDINARY_TYPES = List.of("\"content_block_delta\"",
+                "\"content_block_start\"", "\"content_block_stop\"", "\"ping\"");
+        /** Anthropic's event names: an {@code event:} line naming one holds nothing to search. */
+        private static final Set<String> EVENT_NAMES = Set.of("message_start",
+                "content_block_start", "content_block_delta", "content_block_stop", "message_delta", "message_stop",
+                "ping", "error");
+
         private final HeldBytes line = new HeldBytes();
         /** Whole lines read and not sent yet: whole events ({@link #whole} bytes), then the lines of the event begun. */
         private final HeldBytes pending = new HeldBytes();
@@ -291,6 +308,13 @@ final class AnthropicPassthrough {
         private boolean stopping;
         /** {@code message_stop}'s event is whole: the answer is. */
         private boolean stopped;
+        /**
+         * The event begun: its data lines, the first one (the line, {@code data:} included: most events have one, and
+         * most are read no further than its type), and all their data joined once a second one came.
+         */
+        private int dataLines;
+        private String firstData;
+        private StringBuilder joined;
 
         UsageReader(Exchange exchange, List<String> secrets) {
             this.exchange = exchange;
@@ -324,20 +348,137 @@ final class AnthropicPassthrough {
 
         private void endLine() throws SseLineReader.TooLong {
             String text = line.toString(StandardCharsets.UTF_8).strip();
-            byte[] replaced = onLine(text);
-            if (replaced != null) {
-                pending.writeBytes(replaced);
-            } else {
+            if (text.isEmpty()) { // the blank line that ends an event: it is read, and can go
+                endEvent();
                 pending.write(line.buf(), 0, line.size());
+                pending.write('\n');
+                line.reset();
+                whole = pending.size();
+                stopped = stopping;
+                return;
             }
+            keepLine(text);
             pending.write('\n');
             line.reset();
-            if (text.isEmpty()) { // the blank line that ends an event: it can go
-                whole = pending.size();
-            } else if (pending.size() - whole > SseLineReader.DEFAULT_MAX_BYTES) { // lines that never end their event
+            if (pending.size() - whole > SseLineReader.DEFAULT_MAX_BYTES) { // lines that never end their event
                 pending.keepFirst(whole); // the event begun is never sent: the stream ends here
                 throw new SseLineReader.TooLong("event", SseLineReader.DEFAULT_MAX_BYTES);
             }
+        }
+
+        /**
+         * Reads the line and the event the body ended inside (when it ended, not broke off), as the others are read:
+         * they are sent as they came, but for what {@link #endEvent} changes.
+         */
+        void finish() {
+            String text = line.toString(StandardCharsets.UTF_8).strip();
+            if (!text.isEmpty()) {
+                keepLine(text);
+            } else {
+                pending.write(line.buf(), 0, line.size());
+            }
+            line.reset();
+            endEvent();
+        }
+
+        /** Keeps a line of the event begun: a data line as it came, to be read with the event; another one searched now. */
+        private void keepLine(String text) {
+            if (isData(text)) {
+                if (dataLines++ == 0) {
+                    firstData = text;
+                } else {
+                    if (joined == null) {
+                        joined = new StringBuilder().append(firstData, dataStart(firstData), firstData.length());
+                    }
+                    joined.append('\n').append(text, dataStart(text), text.length());
+                }
+                pending.write(line.buf(), 0, line.size());
+                return;
+            }
+            boolean named = text.startsWith("event:") && EVENT_NAMES.contains(text.substring(6).strip());
+            String shown = named ? text : SecretRedaction.relayed(text, secrets);
+            if (shown.equals(text)) {
+                pending.write(line.buf(), 0, line.size());
+            } else {
+                pending.writeBytes(shown.getBytes(StandardCharsets.UTF_8));
+            }
+        }
+
+        /** Reads the event begun, whole: its usage, its end, and what of it is written again. */
+        private void endEvent() {
+            if (dataLines == 0) {
+                return;
+            }
+            String first = firstData;
+            String text = joined != null ? joined.toString() : null;
+            dataLines = 0;
+            firstData = null;
+            joined = null;
+            if (text == null) {
+                if (ordinary(first, dataStart(first))) {
+                    return; // the usual event: a delta of the answer, relayed unread
+                }
+                text = first.substring(dataStart(first));
+            }
+            JsonNode event;
+            try {
+                event = json.readTree(text);
+            } catch (IOException e) {
+                event = null;
+            }
+            if (!(event instanceof ObjectNode)) { // not an event: its lines go as they came but for the keys in them
+                rewriteEvent(null);
+                return;
+            }
+            byte[] replaced = onEvent(event);
+            if (replaced != null) {
+                rewriteEvent(replaced);
+            }
+        }
+
+        /**
+         * Whether the data names, as its first member and written plainly, a type whose events carry the answer itself
+         * (a text delta, a block's start or end, a ping): the one check most events get, instead of a parse.
+         */
+        private static boolean ordinary(String data, int from) {
+            int i = skipSpace(data, from);
+            if (!data.startsWith("{", i)) {
+                return false;
+            }
+            i = skipSpace(data, i + 1);
+            if (!data.startsWith("\"type\"", i)) {
+                return false;
+            }
+            i = skipSpace(data, i + "\"type\"".length());
+            if (!data.startsWith(":", i)) {
+                return false;
+            }
+            i = skipSpace(data, i + 1);
+            for (String type : ORDINARY_TYPES) {
+                if (data.startsWith(type, i)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /** A {@code data:} field's line, stripped as lines are here ({@code data} alone is one, with no data). */
+        private static boolean isData(String text) {
+            return text.startsWith("data:") || text.equals("data");
+        }
+
+        /** Where a data line's data begins: past {@code data:} (its space, if any, is JSON's to skip). */
+        private static int dataStart(String text) {
+            return Math.min(text.length(), "data:".length());
+        }
+
+        private static int skipSpace(String text, int from) {
+            int i = from;
+            while (i < text.length() && (text.charAt(i) == ' ' || text.charAt(i) == '\t' || text.charAt(i) == '\n'
+                    || text.charAt(i) == '\r')) {
+                i++;
+            }
+            return i;
         }
 
         /** Sends the whole events read so far. */
@@ -358,25 +499,8 @@ final class AnthropicPassthrough {
             line.reset();
         }
 
-        /** Reads one whole line; returns what to send in its place (an error quoting a key), or null to send it as is. */
-        private byte[] onLine(String text) {
-            if (stopping && text.isEmpty()) {
-                stopped = true;
-                return null;
-            }
-            if (!text.startsWith("data:") || !text.contains("\"message_start\"") && !text.contains("\"message_delta\"")
-                    && !text.contains("\"error\"") && !text.contains("\"message_stop\"")) {
-                return null;
-            }
-            JsonNode event;
-            try {
-                event = json.readTree(text.substring("data:".length()));
-            } catch (IOException e) {
-                return null;
-            }
-            if (event == null) {
-                return null;
-            }
+        /** Reads one whole event; returns the data line to send in place of its own (a model, a key), or null. */
+        private byte[] onEvent(JsonNode event) {
             switch (event.path("type").asText()) {
                 case "message_start" -> {
                     JsonNode message = event.path("message");
@@ -385,7 +509,7 @@ final class AnthropicPassthrough {
                         usage = ((ObjectNode) start).deepCopy();
                     }
                     if (namesAnotherModel(message, exchange.model)) {
-                        ((ObjectNode) message).put("model", exchange.model); // the one line not relayed as it came
+                        ((ObjectNode) message).put("model", exchange.model); // the one event not relayed as it came
                         return dataLine(event);
                     }
                 }
@@ -407,40 +531,45 @@ final class AnthropicPassthrough {
                         });
                     }
                 }
+                case "message_stop" -> stopping = true;
+                case "content_block_start", "content_block_delta", "content_block_stop", "ping" -> { }
                 // the upstream's own event: error, relayed as it is but for a key it quotes; the access log names
                 // its type when it is one of Anthropic's (a provider's own is recorded as api_error)
                 case "error" -> {
                     exchange.streamError = ErrorType.knownWireName(event.path("error").path("type").textValue());
                     return withoutSecrets(event);
                 }
-                case "message_stop" -> stopping = true;
-                default -> { }
+                default -> { // an event of the provider's own: relayed as it is too, but for a key it quotes
+                    return withoutSecrets(event);
+                }
             }
             return null;
         }
 
         /**
-         * The error event's {@code data:} line with every text in it that quotes a key redacted (its message, and any
-         * field a provider adds beside it), or null when none does.
+         * The event's {@code data:} line with every text and member name in it that quotes a key redacted (its
+         * message, and any field a provider adds beside it), or null when none does.
          */
         private byte[] withoutSecrets(JsonNode event) {
             return redactTexts(event) ? dataLine(event) : null;
         }
 
-        /** Redacts, in place, every text value under {@code node} that quotes a key; whether any did. */
+        /** Redacts, in place, every text value and member name under {@code node} that quotes a key; whether any did. */
         private boolean redactTexts(JsonNode node) {
             boolean redacted = false;
             if (node instanceof ObjectNode object) {
-                for (Map.Entry<String, JsonNode> field : List.copyOf(object.properties())) {
-                    String name = field.getKey();
+                Map<String, JsonNode> fields = new LinkedHashMap<>();
+                for (Map.Entry<String, JsonNode> field : object.properties()) {
+                    String name = redact(field.getKey());
                     JsonNode value = field.getValue();
                     String text = value.isTextual() ? redact(value.textValue()) : null;
-                    if (text != null) {
-                        object.put(name, text);
-                        redacted = true;
-                    } else {
-                        redacted |= redactTexts(value);
-                    }
+                    boolean inside = text == null && redactTexts(value);
+                    redacted |= name != null || text != null || inside;
+                    fields.put(name != null ? name : field.getKey(), text != null ? object.textNode(text) : value);
+                }
+                if (redacted) { // written again in the same order, a member's name replaced where it quoted a key
+                    object.removeAll();
+                    object.setAll(fields);
                 }
             } else if (node instanceof ArrayNode array) {
                 for (int i = 0; i < array.size(); i++) {
@@ -456,13 +585,50 @@ final class AnthropicPassthrough {
             return redacted;
         }
 
-        /** The text with the request's keys redacted, or null when it quotes none. */
+        /** The text with the request's keys and anything shaped like a key redacted, or null when it quotes none. */
         private String redact(String text) {
-            String redacted = text;
-            for (String secret : secrets) {
-                redacted = SecretRedaction.redact(redacted, secret);
-            }
+            String redacted = SecretRedaction.relayed(text, secrets);
             return redacted.equals(text) ? null : redacted;
+        }
+
+        /**
+         * Writes the event begun again: its data lines as the one line given, in the first one's place, or, given
+         * none (data that is no JSON object), each as it came but for the keys in it. Its other lines stay as kept.
+         */
+        private void rewriteEvent(byte[] dataLine) {
+            byte[] event = Arrays.copyOfRange(pending.buf(), whole, pending.size());
+            pending.keepFirst(whole);
+            boolean placed = false;
+            for (int start = 0; start < event.length; ) {
+                int end = start;
+                while (end < event.length && event[end] != '\n') {
+                    end++;
+                }
+                boolean ended = end < event.length; // else the body's last line, which came without its end
+                String text = new String(event, start, end - start, StandardCharsets.UTF_8).strip();
+                if (!isData(text)) {
+                    pending.write(event, start, end - start + (ended ? 1 : 0));
+                } else if (dataLine != null) {
+                    if (!placed) {
+                        pending.writeBytes(dataLine);
+                        if (ended) {
+                            pending.write('\n');
+                        }
+                        placed = true;
+                    }
+                } else {
+                    String shown = SecretRedaction.relayed(text, secrets);
+                    if (shown.equals(text)) {
+                        pending.write(event, start, end - start + (ended ? 1 : 0));
+                    } else {
+                        pending.writeBytes(shown.getBytes(StandardCharsets.UTF_8));
+                        if (ended) {
+                            pending.write('\n');
+                        }
+                    }
+                }
+                start = end + 1;
+            }
         }
 
         private byte[] dataLine(JsonNode event) {

@@ -27,6 +27,11 @@ final class SecretRedaction {
     private static final Pattern SK_TOKEN = Secrets.KEY_SHAPED;
     /** Path segments that look like a key whatever the request's own key: sk-… tokens and long opaque strings. */
     private static final Pattern KEY_LIKE = Pattern.compile("(?i)sk-[a-z0-9_-]{6,}|[a-z0-9_-]{32,}");
+    /**
+     * {@code sk-…} tokens that begin a word, for what an upstream writes to the client: replacing one inside a word
+     * ("task-specific") would mangle the provider's wording, which Claude Code shows.
+     */
+    private static final Pattern SK_WORD = Pattern.compile("(?i)(?<![a-z0-9])sk-[a-z0-9_-]{6,}");
     private static final int MAX_PATH_CHARS = 200;
 
     private SecretRedaction() {
@@ -50,6 +55,28 @@ final class SecretRedaction {
     static String redact(String text, String secret) {
         String redacted = redactOrNull(text, secret);
         return redacted == null ? WITHHELD : redacted;
+    }
+
+    /**
+     * Text an upstream sends on to the client outside an error answer of its own (a text of a stream's
+     * {@code event: error}, a member's name there, a line of the stream it could not be read from): every one of
+     * {@code keys} (nulls skipped) replaced as {@link #redact(String, String)} replaces it, the whole text withheld
+     * when a run of one would remain, and {@code sk-…} tokens replaced, whoever's keys they are.
+     */
+    static String relayed(String text, java.util.Collection<String> keys) {
+        String shown = text;
+        for (String key : keys) {
+            // most texts share no run with the key: no pattern compiled for them (a '%' may hide an encoded key)
+            if (key != null && key.length() >= MIN_SECRET_LENGTH && (shown.indexOf('%') >= 0 || sharesARun(shown, key))) {
+                shown = redact(shown, key);
+            }
+        }
+        for (int i = 0; i + 3 <= shown.length(); i++) {
+            if (shown.regionMatches(true, i, "sk-", 0, 3)) {
+                return SK_WORD.matcher(shown).replaceAll(REDACTED);
+            }
+        }
+        return shown;
     }
 
     /**

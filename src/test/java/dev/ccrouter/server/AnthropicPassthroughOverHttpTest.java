@@ -181,6 +181,29 @@ class AnthropicPassthroughOverHttpTest {
         assertThat(SseCapture.eventNames(response.body())).endsWith("error");
     }
 
+    /**
+     * An ordinary event whose data runs over two lines (SSE joins them) is read joined and still relayed as it came:
+     * only an event that must change (its model, a key it quotes) is written again.
+     */
+    @Test
+    void anEventWhoseDataRunsOverTwoLinesIsRelayedAsItCame() throws Exception {
+        String split = UPSTREAM_STREAM.replace(
+                "data: {\"type\":\"content_block_delta\",\"index\":0,\"delta\"",
+                "data: {\"type\":\"content_block_delta\",\"index\":0,\ndata:  \"delta\"").replace(
+                "data: {\"type\":\"message_delta\",", "data:{\r\ndata: \"type\":\"message_delta\",");
+        assertThat(split).isNotEqualTo(UPSTREAM_STREAM);
+        upstream.answer(FakeUpstream.raw(split));
+
+        HttpResponse<String> response = SseCapture.post(gateway.baseUrl() + "/v1/messages", REQUEST.formatted(true),
+                "x-api-key", "sk-client");
+
+        assertThat(response.body()).startsWith(askedModel(split));
+        String comment = response.body().substring(askedModel(split).length());
+        JsonNode bill = JSON.readTree(comment.substring(2 + MessagesHandler.BILLING_COMMENT.length()));
+        assertThat(bill.path("usage").path("output_tokens").asLong()).as("the split message_delta's, read joined")
+                .isEqualTo(7);
+    }
+
     @Test
     void theSdkReadsTheForwardedStream() {
         upstream.answer(FakeUpstream.raw(UPSTREAM_STREAM));

@@ -58,6 +58,8 @@ class PassthroughStreamCutTest {
             "messages":[{"role":"user","content":"hello"}]}""";
 
     private static final String PROVIDER_KEY = "sk-provider-0123456789";
+    /** Shaped like a key, and no key of this request's: redacted all the same. */
+    private static final String KEY_SHAPED = "sk-ant-api03-PROVIDERLEAK0123456789abcdefghij";
 
     static MisbehavingUpstream upstream;
     static RunningGateway gateway;
@@ -170,7 +172,10 @@ class PassthroughStreamCutTest {
         assertThat(last.path("message").asText()).isEqualTo("key [redacted] was revoked");
     }
 
-    /** A key a provider quotes beside the message (in a field of its own, in a list) is redacted there too. */
+    /**
+     * A key a provider quotes beside the message (in a field of its own, in a list) is redacted there too, and so is
+     * anything shaped like a key ({@code sk-…}) that the request did not touch: the operator's other keys are as secret.
+     */
     @Test
     void anErrorEventQuotingTheProvidersKeyOutsideItsMessageIsRelayedWithTheKeyRedactedEverywhere() throws Exception {
         String error = "event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"authentication_error\","
@@ -187,8 +192,80 @@ class PassthroughStreamCutTest {
 
         assertThat(response.body()).startsWith(relayed(STARTED)).doesNotContain(PROVIDER_KEY.substring(3));
         assertThat(lastError(response.body()).toString()).isEqualTo("{\"type\":\"authentication_error\","
-                + "\"message\":\"key revoked\",\"key\":\"[redacted]\",\"details\":{\"tried\":[\"sk-other-key-1\","
+                + "\"message\":\"key revoked\",\"key\":\"[redacted]\",\"details\":{\"tried\":[\"[redacted]\","
                 + "\"[redacted]\"],\"attempts\":2}}");
+    }
+
+    /**
+     * SSE lets an event's data run over several {@code data:} lines, which clients join with a newline: an error
+     * event written so is read joined, and relayed as one line with the keys it quotes redacted (the provider's, and
+     * one shaped like a key that the request did not touch).
+     */
+    @Test
+    void anErrorEventWhoseDataRunsOverTwoLinesIsRelayedWithTheKeysRedacted() throws Exception {
+        String error = "event: error\ndata: {\"type\":\"error\",\n"
+                + "data: \"error\":{\"type\":\"api_error\",\"message\":\"bad key " + PROVIDER_KEY + " or " + KEY_SHAPED
+                + "\"}}\n\n";
+        upstream.behave((socket, out) -> {
+            out.write(head(200, "content-type", "text/event-stream", "transfer-encoding", "chunked"));
+            out.write(chunk(STARTED + error));
+            out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+        });
+
+        try (AccessLogCapture log = new AccessLogCapture()) {
+            HttpResponse<String> response = post();
+
+            assertThat(response.body()).isEqualTo(relayed(STARTED) + "event: error\ndata: {\"type\":\"error\","
+                    + "\"error\":{\"type\":\"api_error\",\"message\":\"bad key [redacted] or [redacted]\"}}\n\n"
+                    + ": " + MessagesHandler.BILLING_COMMENT + response.body().split(MessagesHandler.BILLING_COMMENT, 2)[1]);
+            assertThat(response.body()).doesNotContain(PROVIDER_KEY.substring(3)).doesNotContain("PROVIDERLEAK");
+            String requestId = response.headers().firstValue("request-id").orElseThrow();
+            assertThat(log.line(requestId)).contains(" stream_error=api_error");
+        }
+    }
+
+    /** A key a provider writes as a member's name, not its value, is redacted there too. */
+    @Test
+    void anErrorEventWithAKeyAsAMemberNameIsRelayedWithTheNameRedacted() throws Exception {
+        String error = "event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"api_error\",\"message\":\"bad\",\""
+                + KEY_SHAPED + "\":\"x\",\"keys\":{\"" + PROVIDER_KEY + "\":1}}}\n\n";
+        upstream.behave((socket, out) -> {
+            out.write(head(200, "content-type", "text/event-stream", "transfer-encoding", "chunked"));
+            out.write(chunk(STARTED + error));
+            out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+        });
+
+        HttpResponse<String> response = post();
+
+        assertThat(response.body()).doesNotContain(PROVIDER_KEY.substring(3)).doesNotContain("PROVIDERLEAK");
+        assertThat(lastError(response.body()).toString()).isEqualTo(
+                "{\"type\":\"api_error\",\"message\":\"bad\",\"[redacted]\":\"x\",\"keys\":{\"[redacted]\":1}}");
+    }
+
+    /**
+     * What cannot be read as JSON (a data line of the provider's own making, a comment) is relayed as it came but
+     * for the keys in its text: the client may show it, and a relay that only redacts what it can parse would pass
+     * the rest on whole.
+     */
+    @Test
+    void linesThatAreNotJsonAreRelayedWithTheKeysTheyQuoteRedacted() throws Exception {
+        String quoting = ": retrying with " + PROVIDER_KEY + "\n\n"
+                + "event: error\ndata: upstream failure: key " + PROVIDER_KEY.toUpperCase() + " refused, try " + KEY_SHAPED
+                + "\n\n";
+        upstream.behave((socket, out) -> {
+            out.write(head(200, "content-type", "text/event-stream", "transfer-encoding", "chunked"));
+            out.write(chunk(STARTED + quoting));
+            out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+        });
+
+        HttpResponse<String> response = post();
+
+        assertThat(response.body()).startsWith(relayed(STARTED) + ": retrying with [redacted]\n\n"
+                + "event: error\ndata: upstream failure: key [redacted] refused, try [redacted]\n\n");
+        assertThat(response.body().toLowerCase()).doesNotContain(PROVIDER_KEY.substring(3)).doesNotContain("providerleak");
     }
 
     /**
