@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ccrouter.api.anthropic.ContentBlock;
 import dev.ccrouter.api.anthropic.JsonTrees;
+import dev.ccrouter.api.anthropic.StreamEvent;
 import dev.ccrouter.api.anthropic.Usage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -35,7 +36,7 @@ public record WholeMessage(String id, String model, List<Block> content, String 
         out.writeEndArray();
         out.writeStringField("stop_reason", stopReason);
         out.writeStringField("stop_sequence", stopSequence);
-        out.writeNullField("stop_details");
+        StreamEvent.writeStopDetails(out, stopReason); // as the stream's message_delta says it
         out.writeNullField("container");
         out.writeFieldName("usage");
         usage.write(out);

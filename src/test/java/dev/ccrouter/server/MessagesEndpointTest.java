@@ -209,6 +209,28 @@ class MessagesEndpointTest {
                 .build();
     }
 
+    /** A content filter's stop is Anthropic's refusal, with the details the SDK reads: a refusal, of no known category. */
+    @Test
+    void aContentFiltersStopIsARefusalWithItsDetailsStreamedAndWhole() {
+        upstream.answer(FakeUpstream.sse(chunk("{\"role\":\"assistant\",\"content\":\"I can\"}"),
+                "{\"id\":\"gen-1\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"content_filter\"}]}"));
+        Message fromStream = streamed(params("claude-sonnet-5"));
+        upstream.answer(FakeUpstream.json(200, """
+                {"id":"gen-2","object":"chat.completion","choices":[{"index":0,"finish_reason":"content_filter",
+                 "message":{"role":"assistant","content":"I can"}}],"usage":{"prompt_tokens":12,"completion_tokens":2}}"""));
+        Message whole = client.messages().create(params("claude-sonnet-5"));
+
+        for (Message message : List.of(fromStream, whole)) {
+            message.validate();
+            assertThat(message.stopReason()).contains(StopReason.REFUSAL);
+            assertThat(message.stopDetails()).hasValueSatisfying(details -> {
+                assertThat(details._type()).isEqualTo(JsonValue.from("refusal"));
+                assertThat(details.category()).isEmpty();
+                assertThat(details.explanation()).isEmpty();
+            });
+        }
+    }
+
     @Test
     void nonStreamingAnswerIsOneMessage() {
         upstream.answer(FakeUpstream.json(200, """

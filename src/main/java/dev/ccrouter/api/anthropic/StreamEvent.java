@@ -126,13 +126,30 @@ public sealed interface StreamEvent {
             out.writeStartObject();
             WireNames.field(out, WireNames.STOP_REASON, stopReason);
             WireNames.field(out, WireNames.STOP_SEQUENCE, stopSequence);
-            WireNames.nullField(out, WireNames.STOP_DETAILS);
+            writeStopDetails(out, stopReason);
             WireNames.nullField(out, WireNames.CONTAINER);
             out.writeEndObject();
             out.writeFieldName(WireNames.USAGE);
             usage.writeDelta(out);
             out.writeEndObject();
         }
+    }
+
+    /**
+     * {@code stop_details} for a stop reason: a refusal's says so ({@code {"type":"refusal"}}) with its category and
+     * explanation unknown (OpenAI's {@code content_filter} names neither); every other stop has none.
+     */
+    static void writeStopDetails(JsonGenerator out, String stopReason) throws IOException {
+        out.writeFieldName(WireNames.STOP_DETAILS);
+        if (!"refusal".equals(stopReason)) {
+            out.writeNull();
+            return;
+        }
+        out.writeStartObject();
+        WireNames.field(out, WireNames.TYPE, "refusal");
+        WireNames.nullField(out, WireNames.CATEGORY);
+        WireNames.nullField(out, WireNames.EXPLANATION);
+        out.writeEndObject();
     }
 
     record MessageStop() implements StreamEvent {

@@ -23,6 +23,8 @@ final class WireNames {
     static final SerializableString STOP_REASON = of("stop_reason");
     static final SerializableString STOP_SEQUENCE = of("stop_sequence");
     static final SerializableString STOP_DETAILS = of("stop_details");
+    static final SerializableString CATEGORY = of("category");
+    static final SerializableString EXPLANATION = of("explanation");
     static final SerializableString CONTAINER = of("container");
     static final SerializableString USAGE = of("usage");
     static final SerializableString CONTENT_BLOCK_START = of("content_block_start");
