@@ -167,7 +167,7 @@ public class StreamTranslationBench {
     private static ResponseContext context() {
         int[] ids = {0};
         return new ResponseContext("msg_bench", "claude-sonnet-5", ToolNameMap.forNames(List.of("Bash"), 64),
-                List.of(), usage -> new Usage(usage.path("prompt_tokens").asLong(), usage.path("completion_tokens").asLong(),
+                List.of(), (usage, estimate) -> new Usage(usage.path("prompt_tokens").asLong(), usage.path("completion_tokens").asLong(),
                         0, 0, 0, 0, 0),
                 20_000, () -> "toolu_bench_" + ++ids[0]);
     }

@@ -21,14 +21,28 @@ public final class AnthropicUsage {
      * @param usage   the Message's {@code usage}, or a stream's {@code message_start} usage updated by its
      *                {@code message_delta}s
      * @param pricing the model's prices, or null
+     * @return the bill, or null when the usage is no report: a count in it is not a count (as {@link UpstreamUsage}
+     *         reads one), which is then billed as a usage never sent
      */
     public static Bill account(JsonNode usage, ModelPricing pricing) {
-        long input = count(usage.get("input_tokens"));
-        long reads = count(usage.get("cache_read_input_tokens"));
-        long writes = count(usage.get("cache_creation_input_tokens"));
+        long input;
+        long reads;
+        long writes;
+        long output;
+        CacheTtls ttls;
+        try {
+            input = UpstreamUsage.count(usage.get("input_tokens"), "input_tokens");
+            reads = UpstreamUsage.count(usage.get("cache_read_input_tokens"), "cache_read_input_tokens");
+            writes = UpstreamUsage.count(usage.get("cache_creation_input_tokens"), "cache_creation_input_tokens");
+            output = UpstreamUsage.count(usage.get("output_tokens"), "output_tokens");
+            ttls = ttls(usage, writes);
+        } catch (UpstreamUsage.NotACount e) {
+            return null;
+        }
         ObjectNode openAi = JsonNodeFactory.instance.objectNode()
+                // a whole prompt beyond the bound is no count either: UsageAccounting finds that one
                 .put("prompt_tokens", input + reads + writes)
-                .put("completion_tokens", count(usage.get("output_tokens")));
+                .put("completion_tokens", output);
         ObjectNode details = openAi.putObject("prompt_tokens_details")
                 .put("cached_tokens", reads).put("cache_write_tokens", writes);
         if (usage.get("cache_creation") instanceof ObjectNode split) {
@@ -37,22 +51,20 @@ public final class AnthropicUsage {
         if (usage.get("server_tool_use") instanceof ObjectNode serverTools) {
             openAi.set("server_tool_use", serverTools); // the web searches the provider ran
         }
-        return UsageAccounting.account(openAi, ttls(usage, writes), pricing);
+        return UsageAccounting.account(openAi, ttls, pricing);
     }
 
-    private static CacheTtls ttls(JsonNode usage, long writes) {
+    private static CacheTtls ttls(JsonNode usage, long writes) throws UpstreamUsage.NotACount {
         if (writes == 0) {
             return CacheTtls.NONE;
         }
-        long oneHour = count(usage.path("cache_creation").get("ephemeral_1h_input_tokens"));
-        long fiveMinutes = count(usage.path("cache_creation").get("ephemeral_5m_input_tokens"));
+        long oneHour = UpstreamUsage.count(usage.path("cache_creation").get("ephemeral_1h_input_tokens"),
+                "cache_creation.ephemeral_1h_input_tokens");
+        long fiveMinutes = UpstreamUsage.count(usage.path("cache_creation").get("ephemeral_5m_input_tokens"),
+                "cache_creation.ephemeral_5m_input_tokens");
         if (oneHour > 0) {
             return fiveMinutes > 0 ? CacheTtls.MIXED : CacheTtls.ONE_HOUR;
         }
         return CacheTtls.FIVE_MINUTES;
-    }
-
-    private static long count(JsonNode value) {
-        return value == null ? 0 : Math.max(0, value.asLong(0));
     }
 }

@@ -149,12 +149,15 @@ public final class GenerationLookups implements AutoCloseable {
             int status = response.statusCode();
             if (status == 200) {
                 JsonNode usage = GenerationStats.usage(parse(response.body()));
-                if (usage != null) {
-                    one.settle(UsageAccounting.account(usage, one.lookup.ttls(), one.lookup.pricing(),
-                            one.lookup.webSearch()));
+                Bill bill = usage == null ? null : UsageAccounting.account(usage, one.lookup.ttls(),
+                        one.lookup.pricing(), one.lookup.webSearch());
+                if (bill != null) {
+                    one.settle(bill);
                     return;
                 }
-                outcome = "a record without token counts";
+                // a count that is none will not become one: the row is written without usage at once
+                worthAnotherTry = usage == null;
+                outcome = usage == null ? "a record without token counts" : "a record whose counts are not counts";
             } else {
                 outcome = "HTTP " + status;
                 // 404: not recorded yet; 408, 429, 5xx: try later. Any other answer will not change.

@@ -1,6 +1,7 @@
 package dev.ccrouter.billing;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.ccrouter.api.anthropic.Usage;
 import java.math.BigDecimal;
 
 /**
@@ -9,7 +10,10 @@ import java.math.BigDecimal;
  * {@code completion_tokens} includes {@code reasoning_tokens} (where {@code total_tokens} shows it does not, as at xAI,
  * the two are added); {@code cost} is what was charged in credits (1 credit
  * = 1 USD), except with {@code is_byok}, where it is OpenRouter's fee and the provider's charge is
- * {@code cost_details.upstream_inference_cost}. Counts that are absent, malformed or negative read as 0.
+ * {@code cost_details.upstream_inference_cost}. A count that is absent (or null) reads as 0; one that is there but is
+ * no count — not a whole number from 0 to {@link Usage#MAX_TOKENS}: negative, fractional, text, {@code 1e30}, an
+ * integer past 64 bits — makes the whole object no report of usage ({@link NotACount}): its other figures cannot be
+ * trusted either, and one such value summed into the ledger turns every total into nonsense.
  *
  * <p>Cache hits are read wherever a provider puts them: {@code prompt_tokens_details.cached_tokens} (OpenAI,
  * OpenRouter, Groq, Qwen, Z.ai, vLLM), {@code prompt_cache_hit_tokens} (DeepSeek) or a top-level
@@ -38,12 +42,20 @@ record UpstreamUsage(long promptTokens,
                      BigDecimal upstreamInferenceCost,
                      Long webSearchRequests) {
 
-    static UpstreamUsage of(JsonNode usage) {
+    /** A usage object one of whose counts is no count: the object reports no usage. */
+    static final class NotACount extends Exception {
+        NotACount(String field) {
+            super(field + " is not a count (a whole number from 0 to " + Usage.MAX_TOKENS + ")", null, false, false);
+        }
+    }
+
+    /** @throws NotACount when a count the object holds is not one */
+    static UpstreamUsage of(JsonNode usage) throws NotACount {
         JsonNode prompt = usage.path("prompt_tokens_details");
-        JsonNode writes = cacheWriteTokens(prompt);
-        long promptTokens = count(usage.get("prompt_tokens"));
-        long completion = count(usage.get("completion_tokens"));
-        long reasoning = count(usage.path("completion_tokens_details").get("reasoning_tokens"));
+        long promptTokens = count(usage.get("prompt_tokens"), "prompt_tokens");
+        long completion = count(usage.get("completion_tokens"), "completion_tokens");
+        long reasoning = count(usage.path("completion_tokens_details").get("reasoning_tokens"),
+                "completion_tokens_details.reasoning_tokens");
         // xAI counts reasoning beside completion_tokens, not inside it (its total_tokens is prompt + completion +
         // reasoning); the output is then both together, as everywhere else.
         JsonNode total = usage.get("total_tokens");
@@ -55,7 +67,7 @@ record UpstreamUsage(long promptTokens,
                 promptTokens,
                 completion,
                 cachedTokens(usage, prompt),
-                writes == null || writes.isNull() ? null : count(writes),
+                cacheWriteTokens(prompt),
                 oneHourWriteTokens(prompt.path("cache_creation")),
                 reasoning,
                 Money.parse(usage.get("cost")),
@@ -64,43 +76,75 @@ record UpstreamUsage(long promptTokens,
                 webSearchRequests(usage));
     }
 
-    private static Long webSearchRequests(JsonNode usage) {
-        for (JsonNode serverTools : new JsonNode[] {usage.get("server_tool_use_details"), usage.get("server_tool_use")}) {
-            JsonNode searches = serverTools == null ? null : serverTools.get("web_search_requests");
-            if (searches != null && searches.isNumber()) {
-                return count(searches);
+    private static Long webSearchRequests(JsonNode usage) throws NotACount {
+        for (String field : new String[] {"server_tool_use_details", "server_tool_use"}) {
+            JsonNode searches = usage.path(field).get("web_search_requests");
+            if (given(searches)) {
+                return count(searches, field + ".web_search_requests");
             }
         }
         return null;
     }
 
     /** OpenRouter's {@code cache_write_tokens}, or DashScope's {@code cache_creation_input_tokens}; null if neither. */
-    private static JsonNode cacheWriteTokens(JsonNode promptDetails) {
-        JsonNode openRouter = promptDetails.get("cache_write_tokens");
-        return openRouter != null && !openRouter.isNull() ? openRouter : promptDetails.get("cache_creation_input_tokens");
+    private static Long cacheWriteTokens(JsonNode promptDetails) throws NotACount {
+        for (String field : new String[] {"cache_write_tokens", "cache_creation_input_tokens"}) {
+            JsonNode writes = promptDetails.get(field);
+            if (given(writes)) {
+                return count(writes, "prompt_tokens_details." + field);
+            }
+        }
+        return null;
     }
 
     /** The 1-hour writes of a TTL split ({@code ephemeral_5m_input_tokens}, {@code ephemeral_1h_input_tokens}). */
-    private static Long oneHourWriteTokens(JsonNode split) {
+    private static Long oneHourWriteTokens(JsonNode split) throws NotACount {
         JsonNode oneHour = split.get("ephemeral_1h_input_tokens");
-        if (oneHour != null && oneHour.isNumber()) {
-            return count(oneHour);
+        if (given(oneHour)) {
+            return count(oneHour, "prompt_tokens_details.cache_creation.ephemeral_1h_input_tokens");
         }
         JsonNode fiveMinutes = split.get("ephemeral_5m_input_tokens");
-        return fiveMinutes != null && fiveMinutes.isNumber() ? 0L : null; // all of them 5-minute writes
+        if (given(fiveMinutes)) {
+            count(fiveMinutes, "prompt_tokens_details.cache_creation.ephemeral_5m_input_tokens");
+            return 0L; // all of them 5-minute writes
+        }
+        return null;
     }
 
-    private static long cachedTokens(JsonNode usage, JsonNode promptDetails) {
-        for (JsonNode hits : new JsonNode[] {promptDetails.get("cached_tokens"), usage.get("prompt_cache_hit_tokens"),
-                usage.get("cached_tokens")}) {
-            if (hits != null && hits.isNumber()) {
-                return count(hits);
+    private static long cachedTokens(JsonNode usage, JsonNode promptDetails) throws NotACount {
+        JsonNode[] spellings = {promptDetails.get("cached_tokens"), usage.get("prompt_cache_hit_tokens"),
+                usage.get("cached_tokens")};
+        String[] names = {"prompt_tokens_details.cached_tokens", "prompt_cache_hit_tokens", "cached_tokens"};
+        for (int i = 0; i < spellings.length; i++) {
+            if (given(spellings[i])) {
+                return count(spellings[i], names[i]);
             }
         }
         return 0;
     }
 
-    private static long count(JsonNode value) {
-        return value == null ? 0 : Math.max(0, value.asLong(0));
+    private static boolean given(JsonNode value) {
+        return value != null && !value.isNull();
+    }
+
+    /**
+     * A token count: absent or null is 0 (not reported), a whole JSON number from 0 to {@link Usage#MAX_TOKENS} is
+     * itself ({@code 1200.0} too: some servers write counts as floats), anything else is {@link NotACount}.
+     */
+    static long count(JsonNode value, String field) throws NotACount {
+        if (!given(value)) {
+            return 0;
+        }
+        if (value.isIntegralNumber()) {
+            if (value.canConvertToLong() && value.longValue() >= 0 && value.longValue() <= Usage.MAX_TOKENS) {
+                return value.longValue();
+            }
+        } else if (value.isNumber()) {
+            double number = value.doubleValue();
+            if (number >= 0 && number <= Usage.MAX_TOKENS && number == Math.rint(number)) {
+                return (long) number;
+            }
+        }
+        throw new NotACount(field);
     }
 }

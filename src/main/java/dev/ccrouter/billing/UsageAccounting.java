@@ -52,6 +52,7 @@ public final class UsageAccounting {
      * @param openAiUsage the upstream's final {@code usage} object
      * @param ttls        the TTLs of the breakpoints the request sent upstream
      * @param pricing     the model's prices, or null when the catalog does not list the model
+     * @return the bill, or null when the usage is no report: a count in it is not a count ({@link UpstreamUsage})
      */
     public static Bill account(JsonNode openAiUsage, CacheTtls ttls, ModelPricing pricing) {
         return account(openAiUsage, ttls, pricing, false);
@@ -63,9 +64,33 @@ public final class UsageAccounting {
      *                  at the catalog's {@code web_search} rate where it lists one. Its fee is in the charged cost
      *                  either way, so cache writes are not inferred from that cost (the fee would pass for written
      *                  tokens); a fee the catalog does not price shows in the residual
+     * @return the bill, or null when the usage is no report: a count in it is not a count ({@link UpstreamUsage})
      */
     public static Bill account(JsonNode openAiUsage, CacheTtls ttls, ModelPricing pricing, boolean webSearch) {
-        UpstreamUsage upstream = UpstreamUsage.of(openAiUsage);
+        try {
+            return account(UpstreamUsage.of(openAiUsage), ttls, pricing, webSearch);
+        } catch (UpstreamUsage.NotACount e) {
+            return null;
+        }
+    }
+
+    /**
+     * The bill of an answer that ended with a usage object: that usage's, or, when it is no report (a count in it is
+     * not a count), the gateway's estimate, as for an answer without usage, with a note naming the field. Never null.
+     *
+     * @param estimate the gateway's count of the answer, which the client is shown instead
+     */
+    public static Bill account(JsonNode openAiUsage, Usage estimate, CacheTtls ttls, ModelPricing pricing,
+                               boolean webSearch) {
+        try {
+            return account(UpstreamUsage.of(openAiUsage), ttls, pricing, webSearch);
+        } catch (UpstreamUsage.NotACount e) {
+            return unreported(estimate, "the upstream's usage is no report, " + e.getMessage()
+                    + ": token counts are the gateway's estimate, cost unknown");
+        }
+    }
+
+    private static Bill account(UpstreamUsage upstream, CacheTtls ttls, ModelPricing pricing, boolean webSearch) {
         List<String> notes = new ArrayList<>();
         Prices prices = Prices.NONE;
         if (pricing == null) {
@@ -121,8 +146,12 @@ public final class UsageAccounting {
 
     /** The bill of a response whose upstream reported no usage: the gateway's estimate, and no cost. */
     public static Bill unreported(Usage estimate) {
-        return new Bill(estimate, CacheWrites.UNKNOWN, Cost.UNKNOWN, null, null, null, null,
-                List.of("the upstream reported no usage: token counts are the gateway's estimate, cost unknown"), true);
+        return unreported(estimate,
+                "the upstream reported no usage: token counts are the gateway's estimate, cost unknown");
+    }
+
+    private static Bill unreported(Usage estimate, String note) {
+        return new Bill(estimate, CacheWrites.UNKNOWN, Cost.UNKNOWN, null, null, null, null, List.of(note), true);
     }
 
     /** What the model's provider charged: {@code cost}, or with BYOK the provider's own inference cost. */

@@ -221,6 +221,8 @@ final class AnthropicPassthrough {
             }
             if (usage.usage != null) {
                 exchange.bill = usage.stopping ? AnthropicUsage.account(usage.usage, pricing) : cutOffBill(usage, pricing);
+            }
+            if (exchange.bill != null) { // null too when the usage held a count that is none: billed as unreported
                 client.write((": " + comment.apply(exchange.bill) + "\n\n").getBytes(StandardCharsets.UTF_8));
             }
             if (broken != null) { // the one failure contract: a stream that broke ends with an error, never just stops
@@ -240,14 +242,12 @@ final class AnthropicPassthrough {
      * The bill of a stream that ended before its {@code message_stop}, or null before its {@code message_start}. The
      * start's usage already holds the prompt's exact counts (input, cache reads and writes), which the provider
      * charges however the stream ends; the output is what the last {@code message_delta} reported, usually none yet,
-     * so it is a lower bound, and the bill says so.
+     * so it is a lower bound, and the bill says so. Null too when that usage holds a count that is none.
      */
     private static Bill cutOffBill(UsageReader usage, ModelPricing pricing) {
-        if (usage.usage == null) {
-            return null;
-        }
-        return AnthropicUsage.account(usage.usage, pricing)
-                .withNote("the stream was cut off before its end: output tokens are those reported until then");
+        Bill bill = usage.usage == null ? null : AnthropicUsage.account(usage.usage, pricing);
+        return bill == null ? null
+                : bill.withNote("the stream was cut off before its end: output tokens are those reported until then");
     }
 
     /**

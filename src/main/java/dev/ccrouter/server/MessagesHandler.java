@@ -236,8 +236,9 @@ final class MessagesHandler implements Handler {
         exchange.stream = chat.stream();
         // OpenRouter's web plugin ran: it searched, and its fee is in the cost
         boolean webSearch = chat.body().has("plugins") || WebSearch.online(candidate.target().upstreamModel());
-        UsageMapper accounting = upstreamUsage -> {
-            exchange.bill = UsageAccounting.account(upstreamUsage, chat.cacheTtls(), prices(candidate), webSearch);
+        UsageMapper accounting = (upstreamUsage, gatewayCount) -> {
+            exchange.bill = UsageAccounting.account(upstreamUsage, gatewayCount, chat.cacheTtls(), prices(candidate),
+                    webSearch);
             return exchange.bill.usage();
         };
         ResponseContext context = new ResponseContext(messageId, exchange.model, chat.toolNames(),

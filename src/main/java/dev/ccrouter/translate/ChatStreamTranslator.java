@@ -635,9 +635,8 @@ public final class ChatStreamTranslator {
         }
         StopReason stop = stoppedBySequence() ? new StopReason("stop_sequence", stops.matched())
                 : StopReason.of(finishChoice, finishReason, !toolCalls.isEmpty(), context.stopSequences());
-        Usage finalUsage = usage != null
-                ? context.usage().map(usage)
-                : Usage.estimate(context.estimatedInputTokens(), (outputChars + 3) / 4);
+        Usage estimate = Usage.estimate(context.estimatedInputTokens(), (outputChars + 3) / 4);
+        Usage finalUsage = usage != null ? context.usage().map(usage, estimate) : estimate;
 
         this.finalUsage = finalUsage;
         sink.event(new StreamEvent.MessageDelta(stop.reason(), stop.sequence(), finalUsage));

@@ -11,6 +11,14 @@ import dev.ccrouter.api.anthropic.Usage;
  */
 @FunctionalInterface
 public interface UsageMapper {
-    /** Called at most once per response, with the upstream's usage object; never called when it sent none. */
-    Usage map(JsonNode openAiUsage);
+    /**
+     * Called at most once per response, when it ends, with the upstream's usage object; never called when it sent
+     * none.
+     *
+     * @param estimate the gateway's own count of the answer (input estimated from the request, output at four
+     *                 characters a token), for a usage object that is no report: one whose counts are not counts
+     *                 ({@code 1e30}, {@code -5}, {@code "ten"}) is treated as usage never sent
+     * @return the usage the answer shows
+     */
+    Usage map(JsonNode openAiUsage, Usage estimate);
 }

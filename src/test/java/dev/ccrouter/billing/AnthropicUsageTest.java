@@ -33,6 +33,21 @@ class AnthropicUsageTest {
         assertThat(bill.usage()).isEqualTo(new Usage(12, 7, 0, 0, 0, 0, 0, 2));
     }
 
+    /** A count that is no count (as {@code UsageAccountingTest} shows) leaves the answer without a bill. */
+    @Test
+    void aCountThatIsNoCountIsNoReport() throws Exception {
+        assertThat(AnthropicUsage.account(json("""
+                {"input_tokens": 1e30, "cache_creation_input_tokens": 0, "cache_read_input_tokens": 0,
+                 "output_tokens": 7}"""), null)).isNull();
+        assertThat(AnthropicUsage.account(json("""
+                {"input_tokens": 12, "cache_creation_input_tokens": 0, "cache_read_input_tokens": 0,
+                 "output_tokens": -7}"""), null)).isNull();
+        // three parts each within the bound, a prompt beyond it
+        assertThat(AnthropicUsage.account(json("""
+                {"input_tokens": 600000000, "cache_creation_input_tokens": 0, "cache_read_input_tokens": 600000000,
+                 "output_tokens": 7}"""), null)).isNull();
+    }
+
     @Test
     void oneHourWritesAreCountedAsSuchWhenTheUsageSaysSo() throws Exception {
         Bill bill = AnthropicUsage.account(json("""

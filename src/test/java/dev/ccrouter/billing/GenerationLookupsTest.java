@@ -82,6 +82,21 @@ class GenerationLookupsTest {
         assertThat(outcome.bill).isNotDone();
     }
 
+    /** A record whose counts are not counts will not become one: the row is written without usage, at once. */
+    @Test
+    void aRecordWhoseCountsAreNoneIsNotAskedAgain() throws Exception {
+        upstream.generations(FakeUpstream.json(200,
+                "{\"data\":{\"native_tokens_prompt\":1e30,\"native_tokens_completion\":10,\"total_cost\":0.00315}}"));
+        Outcome outcome = new Outcome();
+        try (GenerationLookups lookups = new GenerationLookups(timers, QUICK, 10)) {
+            lookups.lookUp(lookup("gen-n"), outcome::found, outcome::unknown);
+
+            assertThat(outcome.unknown.get(5, TimeUnit.SECONDS)).isTrue();
+        }
+        assertThat(upstream.generationRequests()).hasSize(1);
+        assertThat(outcome.bill).isNotDone();
+    }
+
     @Test
     void aRefusedKeyIsNotAskedAgain() throws Exception {
         upstream.generations(FakeUpstream.json(401, "{\"error\":{\"code\":401,\"message\":\"No auth credentials found\"}}"));

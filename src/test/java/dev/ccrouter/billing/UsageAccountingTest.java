@@ -230,12 +230,18 @@ class UsageAccountingTest {
                         {"prompt_tokens": 100, "completion_tokens": 20, "total_tokens": 120}""",
                         noted(expect(usage(100, 20, 0, 0, 0, 0), CacheWrites.NONE,
                                 null, null, null, null, null, null, null), "the upstream reported no cost")),
-                arguments("malformed counts read as zero, cached above prompt never goes negative", sonnet, NONE, """
-                        {"prompt_tokens": "many", "completion_tokens": -5,
+                arguments("absent and null counts read as zero, cached above prompt never goes negative", sonnet,
+                        NONE, """
+                        {"completion_tokens": null,
                          "prompt_tokens_details": {"cached_tokens": 90, "cache_write_tokens": null}, "cost": "n/a"}""",
                         noted(expect(usage(0, 0, 90, 0, 0, 0), CacheWrites.NONE,
                                 "0", "0", "0.000027", "0", "0.000027", null, null),
-                                "the upstream reports more cached tokens than prompt tokens")));
+                                "the upstream reports more cached tokens than prompt tokens")),
+                // The bound itself is a count, written as an integer or as a whole float (some servers do).
+                arguments("counts at the bound, one written as a float", sonnet, NONE, """
+                        {"prompt_tokens": 1000000000, "completion_tokens": 1000000000.0, "cost": 18000}""",
+                        expect(usage(1_000_000_000, 1_000_000_000, 0, 0, 0, 0), CacheWrites.NONE,
+                                "3000", "15000", "0", "0", "18000", "18000", "0")));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -382,6 +388,57 @@ class UsageAccountingTest {
                 "\"upstream_cost_usd\":0.033525", "\"residual_usd\":0", "\"prices\":\"test prices\"",
                 "\"cache_creation\":{\"ephemeral_5m_input_tokens\":3500,\"ephemeral_1h_input_tokens\":0}");
         assertThat(line).doesNotContain("E-", "byok_fee_usd");
+    }
+
+    /**
+     * A count that is no count makes the whole usage no report, billed as a usage never sent: the gateway's estimate,
+     * no cost, and a note naming the field. Before, {@code 1e30} was read as 2^63 − 1 tokens (a cost of
+     * $9,223,372,036,854 that no ledger column holds, and a budget spent for good), an integer past 64 bits as its
+     * low 64 bits ({@code 99999999999999999999999} as 200376420520689663), and a negative or a text as an exact 0.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "a float beyond any prompt | {\"prompt_tokens\": 1e30, \"completion_tokens\": 300, \"cost\": 0.0309}"
+                    + " | prompt_tokens",
+            "an integer past 64 bits   | {\"prompt_tokens\": 99999999999999999999999, \"completion_tokens\": 300}"
+                    + " | prompt_tokens",
+            "one past the bound        | {\"prompt_tokens\": 52000, \"completion_tokens\": 1000000001}"
+                    + " | completion_tokens",
+            "a negative count          | {\"prompt_tokens\": 52000, \"completion_tokens\": -1000000}"
+                    + " | completion_tokens",
+            "a text                    | {\"prompt_tokens\": \"ten\", \"completion_tokens\": 300}"
+                    + " | prompt_tokens",
+            "a fraction of a token     | {\"prompt_tokens\": 52000, \"prompt_tokens_details\": {\"cached_tokens\": 12.5}}"
+                    + " | prompt_tokens_details.cached_tokens",
+            "DeepSeek's hits, negative | {\"prompt_tokens\": 52000, \"prompt_cache_hit_tokens\": -48000}"
+                    + " | prompt_cache_hit_tokens",
+            "reasoning past the bound  | {\"prompt_tokens\": 52000, \"completion_tokens\": 300,"
+                    + " \"completion_tokens_details\": {\"reasoning_tokens\": 1e12}}"
+                    + " | completion_tokens_details.reasoning_tokens",
+            "cache writes past 64 bits | {\"prompt_tokens\": 52000,"
+                    + " \"prompt_tokens_details\": {\"cache_write_tokens\": 18446744073709551616}}"
+                    + " | prompt_tokens_details.cache_write_tokens",
+            "1-hour writes as a text   | {\"prompt_tokens\": 52000, \"prompt_tokens_details\": {\"cache_write_tokens\": 10,"
+                    + " \"cache_creation\": {\"ephemeral_1h_input_tokens\": \"all\"}}}"
+                    + " | prompt_tokens_details.cache_creation.ephemeral_1h_input_tokens",
+            "negative web searches     | {\"prompt_tokens\": 52000, \"server_tool_use\": {\"web_search_requests\": -1}}"
+                    + " | server_tool_use.web_search_requests",
+    })
+    void aCountThatIsNoCountMakesTheUsageNoReport(String name, String upstreamUsage, String field) {
+        ModelPricing sonnet = CATALOG.get("anthropic/claude-sonnet-4.6");
+        assertThat(UsageAccounting.account(json(upstreamUsage), FIVE_MINUTES, sonnet)).isNull();
+
+        Bill bill = UsageAccounting.account(json(upstreamUsage), Usage.estimate(1200, 40), FIVE_MINUTES, sonnet,
+                false);
+
+        assertThat(bill.usage()).isEqualTo(Usage.estimate(1200, 40));
+        assertThat(bill.estimated()).isTrue();
+        assertThat(bill.cost()).isEqualTo(Cost.UNKNOWN);
+        assertThat(bill.upstreamCost()).isNull();
+        assertThat(bill.cacheWrites()).isEqualTo(CacheWrites.UNKNOWN);
+        assertThat(bill.notes()).containsExactly("the upstream's usage is no report, " + field
+                + " is not a count (a whole number from 0 to 1000000000): token counts are the gateway's estimate, "
+                + "cost unknown");
     }
 
     @Test

@@ -78,7 +78,7 @@ class StreamRelayTest {
 
     private static boolean relay(InputStream body, Client client) {
         ResponseContext context = new ResponseContext("msg_relay", "claude-sonnet-5", ToolNameMap.forNames(List.of(), 64),
-                List.of(), usage -> new Usage(usage.path("prompt_tokens").asLong(), usage.path("completion_tokens").asLong(),
+                List.of(), (usage, estimate) -> new Usage(usage.path("prompt_tokens").asLong(), usage.path("completion_tokens").asLong(),
                         0, 0, 0, 0, 0),
                 40, () -> "toolu_relay");
         ChatStreamTranslator translator = new ChatStreamTranslator(JSON, context, client);

@@ -104,7 +104,7 @@ final class Fixtures {
 
     /** A stand-in for billing's accounting: OpenRouter token semantics, writes as reported, no prices. */
     static UsageMapper tokenUsage(boolean cacheTtl1h) {
-        return usage -> {
+        return (usage, estimate) -> {
             long prompt = usage.path("prompt_tokens").asLong(0);
             long cached = usage.path("prompt_tokens_details").path("cached_tokens").asLong(0);
             long writes = usage.path("prompt_tokens_details").path("cache_write_tokens").asLong(0);

@@ -28,6 +28,15 @@ public record Usage(long inputTokens,
 
     public static final Usage ZERO = new Usage(0, 0, 0, 0, 0, 0, 0);
 
+    /**
+     * The largest token count one request can report: 10^9. The largest context windows on offer hold 10^7 tokens, so
+     * no real prompt or answer comes within a hundredfold of it; a larger "count" is an upstream's fault (a float such
+     * as {@code 1e30}, an integer that wrapped), not usage. Bounded so, a sum of counts stays below 2^63 for
+     * 9.2 × 10^9 rows each at the bound (29 years of ten requests a second, every one claiming a billion tokens):
+     * no total the ledger reports can overflow.
+     */
+    public static final long MAX_TOKENS = 1_000_000_000L;
+
     /** Usage of an answer that ran no web search. */
     public Usage(long inputTokens, long outputTokens, long cacheCreationInputTokens, long cacheReadInputTokens,
                  long cacheCreation5m, long cacheCreation1h, long thinkingTokens) {
