@@ -1,5 +1,6 @@
 package dev.ccrouter.ledger;
 
+import dev.ccrouter.api.anthropic.Usage;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.math.RoundingMode;
@@ -39,11 +40,22 @@ public final class LedgerStore {
      */
     static final String INSERT_ROWS = insertOf(ROWS_PER_INSERT);
     static final String INSERT_ROW = insertOf(1);
-    private static final String TOTALS = "SELECT COUNT(*), COALESCE(SUM(input_tokens), 0), "
-            + "COALESCE(SUM(output_tokens), 0), COALESCE(SUM(cache_read_tokens), 0), "
-            + "COALESCE(SUM(cache_write_5m_tokens + cache_write_1h_tokens), 0), COALESCE(SUM(cost_e10), 0), "
-            + "SUM(CASE WHEN cost_e10 IS NULL AND input_tokens + output_tokens + cache_read_tokens + cache_write_5m_tokens "
-            + "+ cache_write_1h_tokens > 0 THEN 1 ELSE 0 END), COALESCE(SUM(cache_savings_e10), 0) FROM ledger_entry";
+    /**
+     * The sums of {@link UsageTotals}. Each token column is summed as {@link #read} reads it, a stored value that is no
+     * count as 0 ({@link #count(String)}): bounded so, no sum comes near 2^63 (Usage.MAX_TOKENS), and SQLite's
+     * {@code SUM}, which fails the whole query with "integer overflow" past it, stays exact on both databases.
+     * ({@code TOTAL()} would not fail, but it sums in floating point, exact only to 2^53.) The computed cost is left
+     * as it is: it is bounded counts times the model's rates, at most $300,000 a row at $75 per million tokens, and
+     * SUM reaches 2^63 units ($922 million) only after three thousand such rows.
+     */
+    private static final String TOTALS = "SELECT COUNT(*), COALESCE(SUM(" + count("input_tokens") + "), 0), "
+            + "COALESCE(SUM(" + count("output_tokens") + "), 0), COALESCE(SUM(" + count("cache_read_tokens") + "), 0), "
+            + "COALESCE(SUM(" + count("cache_write_5m_tokens") + " + " + count("cache_write_1h_tokens") + "), 0), "
+            + "COALESCE(SUM(cost_e10), 0), "
+            + "SUM(CASE WHEN cost_e10 IS NULL AND " + count("input_tokens") + " + " + count("output_tokens") + " + "
+            + count("cache_read_tokens") + " + " + count("cache_write_5m_tokens") + " + "
+            + count("cache_write_1h_tokens") + " > 0 THEN 1 ELSE 0 END), COALESCE(SUM(cache_savings_e10), 0) "
+            + "FROM ledger_entry";
 
     /** Where connections come from: a pool, or one plain connection. */
     @FunctionalInterface
@@ -222,13 +234,28 @@ public final class LedgerStore {
                 row.getString("route"), row.getString("provider"), row.getString("upstream_model"),
                 row.getBoolean("stream"), row.getInt("http_status"), row.getString("error_type"),
                 row.getString("stop_reason"),
-                new LedgerEntry.Tokens(row.getLong("input_tokens"), row.getLong("output_tokens"),
-                        row.getLong("cache_read_tokens"), row.getLong("cache_write_5m_tokens"),
-                        row.getLong("cache_write_1h_tokens"), row.getLong("reasoning_tokens"),
+                new LedgerEntry.Tokens(count(row, "input_tokens"), count(row, "output_tokens"),
+                        count(row, "cache_read_tokens"), count(row, "cache_write_5m_tokens"),
+                        count(row, "cache_write_1h_tokens"), count(row, "reasoning_tokens"),
                         row.getBoolean("usage_estimated")),
                 new LedgerEntry.Spend(amount(row, "cost_e10"), amount(row, "charged_e10"), amount(row, "residual_e10"),
                         amount(row, "cache_savings_e10")),
                 nullableLong(row, "ttfb_ms"), row.getLong("duration_ms"), row.getInt("retries"), row.getInt("fallbacks"));
+    }
+
+    /**
+     * A stored token count, or 0 when it is none: a value outside 0 to {@link Usage#MAX_TOKENS} was written by a version
+     * that took an upstream's {@code 1e30} for 2^63 − 1 tokens, and read as such it would turn every total negative.
+     * The gateway now treats such usage as not reported; its old rows count no tokens, as in {@link #TOTALS}.
+     */
+    private static long count(ResultSet row, String column) throws SQLException {
+        long stored = row.getLong(column);
+        return stored >= 0 && stored <= Usage.MAX_TOKENS ? stored : 0;
+    }
+
+    /** The SQL of {@link #count(ResultSet, String)}: the column's value when it is a count, else 0. */
+    private static String count(String column) {
+        return "(CASE WHEN " + column + " BETWEEN 0 AND " + Usage.MAX_TOKENS + " THEN " + column + " ELSE 0 END)";
     }
 
     /**

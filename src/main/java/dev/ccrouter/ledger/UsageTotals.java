@@ -25,13 +25,13 @@ public record UsageTotals(long requests, long inputTokens, long outputTokens, lo
 
     /** Cache reads as a share of the whole prompt (0 to 1), or null when there was no prompt. */
     public BigDecimal cacheHitRatio() {
-        long prompt = inputTokens + cacheReadTokens + cacheWriteTokens;
+        long prompt = sum(sum(inputTokens, cacheReadTokens), cacheWriteTokens);
         return prompt == 0 ? null : BigDecimal.valueOf(cacheReadTokens)
                 .divide(BigDecimal.valueOf(prompt), RATIO_SCALE, RoundingMode.HALF_EVEN);
     }
 
     public long totalTokens() {
-        return inputTokens + outputTokens + cacheReadTokens + cacheWriteTokens;
+        return sum(sum(inputTokens, outputTokens), sum(cacheReadTokens, cacheWriteTokens));
     }
 
     /**
@@ -55,10 +55,24 @@ public record UsageTotals(long requests, long inputTokens, long outputTokens, lo
     public UsageTotals plus(LedgerEntry entry) {
         LedgerEntry.Tokens tokens = entry.tokens();
         LedgerEntry.Spend spend = entry.spend();
-        return new UsageTotals(requests + 1, inputTokens + tokens.input(), outputTokens + tokens.output(),
-                cacheReadTokens + tokens.cacheRead(), cacheWriteTokens + tokens.cacheWrite(),
+        return new UsageTotals(requests + 1, sum(inputTokens, tokens.input()), sum(outputTokens, tokens.output()),
+                sum(cacheReadTokens, tokens.cacheRead()), sum(cacheWriteTokens, tokens.cacheWrite()),
                 spend.computed() == null ? costUsd : costUsd.add(spend.computed()),
                 unpricedRequests + (spend.computed() == null && tokens.total() > 0 ? 1 : 0),
                 spend.cacheSavings() == null ? cacheSavingsUsd : cacheSavingsUsd.add(spend.cacheSavings()));
+    }
+
+    /**
+     * a + b, held at the ends of a long instead of wrapping. Saturating, not {@link Math#addExact}: a report must
+     * neither turn negative nor fail because of one row, and an exception would end {@code ccrouter usage} and the
+     * dashboard as surely as the wrap made them lie. Counts are read bounded ({@code LedgerStore}), so a total held
+     * here would take 9.2 × 10^9 rows each of a billion tokens; it is the last guard, not the rule.
+     */
+    static long sum(long a, long b) {
+        long sum = a + b;
+        if (((a ^ sum) & (b ^ sum)) < 0) { // both had the other sign than the result: it wrapped
+            return a < 0 ? Long.MIN_VALUE : Long.MAX_VALUE;
+        }
+        return sum;
     }
 }

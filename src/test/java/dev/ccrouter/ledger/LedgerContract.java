@@ -242,6 +242,53 @@ abstract class LedgerContract {
         }
     }
 
+    /**
+     * Rows an older version stored from an upstream's absurd usage ({@code 1e30} read as 2^63 − 1 tokens,
+     * {@code 99999999999999999999999} as 200376420520689663) count no tokens where they are no counts: before, SQLite's
+     * sums failed with "integer overflow" (the status line said "ledger unavailable"), PostgreSQL's did not fit a long,
+     * and {@code ccrouter usage} and the dashboard added them into negative totals.
+     */
+    @Test
+    void tokenCountsAnOlderVersionStoredFromAbsurdUsageCountAsNone() throws Exception {
+        LedgerEntry seed = SeededLedger.ENTRIES.getFirst(); // session s-1, 2026-11-30 10:00
+        List<LedgerEntry.Tokens> stored = List.of(
+                new LedgerEntry.Tokens(Long.MAX_VALUE, 3, 0, 0, 0, 0, false),
+                new LedgerEntry.Tokens(1000, 200376420520689663L, Long.MAX_VALUE, 0, 0, 200376420520689663L, false));
+        List<LedgerEntry> absurd = new ArrayList<>();
+        for (int i = 0; i < stored.size(); i++) { // a minute apart, after the seeded request
+            absurd.add(new LedgerEntry(seed.time().plusSeconds(60L * (i + 1)), "req_absurd_" + i, seed.clientKeyId(),
+                    seed.sessionId(), seed.requestedModel(), seed.route(), seed.provider(), seed.upstreamModel(),
+                    seed.stream(), 200, null, "end_turn", stored.get(i), LedgerEntry.Spend.UNKNOWN,
+                    seed.ttfbMillis(), seed.durationMillis(), 0, 0));
+        }
+        try (Ledger ledger = seeded()) {
+            absurd.forEach(ledger::record);
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> ledger.writer().written() == SeededLedger.ENTRIES.size() + absurd.size());
+            LedgerStore store = ledger.store();
+
+            // s-1's two seeded requests, and the two absurd ones with the 3 and the 1000 tokens that are counts
+            assertThat(store.session("s-1")).isEqualTo(new UsageTotals(4, 2500, 503, 48000, 5500,
+                    new BigDecimal("0.0515250000"), 2, new BigDecimal("0.1296000000")));
+            assertThat(store.since(Instant.parse("2026-11-30T00:00:00Z"))).isEqualTo(new UsageTotals(8, 4600, 653,
+                    56000, 5500, new BigDecimal("0.0527350000"), 3, new BigDecimal("0.1312000000")));
+            List<LedgerEntry> read = new ArrayList<>();
+            store.forEach(seed.time().plusSeconds(1), seed.time().plusSeconds(3600), read::add);
+            assertThat(read).extracting(LedgerEntry::tokens).containsExactly(
+                    new LedgerEntry.Tokens(0, 3, 0, 0, 0, 0, false),
+                    new LedgerEntry.Tokens(1000, 0, 0, 0, 0, 0, false));
+
+            assertThat(usageJson(ledger, "daily", "--timezone", "UTC").path("totals").toString())
+                    .isEqualTo("{\"requests\":8,\"input_tokens\":4600,\"output_tokens\":653,"
+                            + "\"cache_creation_input_tokens\":5500,\"cache_read_input_tokens\":56000,"
+                            + "\"total_tokens\":66753,\"cost_usd\":0.052735,\"unpriced_requests\":3,"
+                            + "\"cache_hit_ratio\":0.8472,\"cache_savings_usd\":0.1312}");
+            Clock noonDecember1 = Clock.fixed(Instant.parse("2026-12-01T12:00:00Z"), ZoneOffset.UTC);
+            assertThat(LedgerCli.statusline(ledger.settings(), "{\"session_id\":\"s-1\"}", noonDecember1).out())
+                    .isEqualTo("ccrouter · session $0.0515 · 56.5k tokens · cache 86% · today $0.0012\n");
+        }
+    }
+
     @Test
     void dailyJsonHasExactTotalsInTheGivenTimeZone() throws Exception {
         try (Ledger ledger = seeded()) {
