@@ -236,11 +236,7 @@ final class MessagesHandler implements Handler {
         exchange.stream = chat.stream();
         // OpenRouter's web plugin ran: it searched, and its fee is in the cost
         boolean webSearch = chat.body().has("plugins") || WebSearch.online(candidate.target().upstreamModel());
-        UsageMapper accounting = (upstreamUsage, gatewayCount) -> {
-            exchange.bill = UsageAccounting.account(upstreamUsage, gatewayCount, chat.cacheTtls(), prices(candidate),
-                    webSearch);
-            return exchange.bill.usage();
-        };
+        UsageMapper accounting = new AnswerBilling(exchange, chat.cacheTtls(), () -> prices(candidate), webSearch);
         ResponseContext context = new ResponseContext(messageId, exchange.model, chat.toolNames(),
                 chat.stopSequences(), accounting, estimate, () -> Ids.next("toolu_"),
                 WebSearch.tool(body) != null ? WebSearch.query(body) : null,
@@ -664,6 +660,7 @@ final class MessagesHandler implements Handler {
         try {
             message = responseTranslator.translate(completion, context);
         } catch (UpstreamFailureException e) {
+            // the usage the failed answer carried, if any, is billed already (AnswerBilling.failed), for its row
             throw new RequestFailure(e.error());
         }
         if (exchange.bill == null) { // the translator's own estimate: the upstream reported no usage, so no cost

@@ -154,14 +154,14 @@ public final class ChatStreamTranslator {
             upstreamId = id.textValue();
         }
         JsonNode choices = chunk.path("choices");
+        JsonNode chunkUsage = usageOf(chunk);
+        if (chunkUsage != null) { // read before any error the chunk reports: a failed answer's usage is billed too
+            usage = chunkUsage;
+        }
         JsonNode error = errorOf(chunk, choices);
         if (error != null) {
             onFailure(errors.fromStreamError(error));
             return;
-        }
-        JsonNode chunkUsage = usageOf(chunk);
-        if (chunkUsage != null) {
-            usage = chunkUsage;
         }
         for (JsonNode choice : choices) {
             if (choice.path("index").asInt(0) != 0) {
@@ -230,7 +230,9 @@ public final class ChatStreamTranslator {
         boolean reportsError = completion.hasNonNull("error") || "error".equals(choice.path("finish_reason").asText());
         if (!reportsError && !choice.path("message").isObject()) {
             // A 200 body with no choice (a provider's own error envelope, say), or a choice without its message, is no
-            // answer, not an empty one: a stream that carried nothing would not have finished either.
+            // answer, not an empty one: a stream that carried nothing would not have finished either. What usage it
+            // reports was charged all the same.
+            usage = usageOf(completion);
             onFailure(AnthropicError.of(ErrorType.API, choice.isObject() ? "The upstream answered without a message."
                     : "The upstream answered without a choice."));
             return;
@@ -276,7 +278,11 @@ public final class ChatStreamTranslator {
         }
     }
 
-    /** Ends the stream with {@code event: error}: what the client has is incomplete, and it must know. */
+    /**
+     * Ends the stream with {@code event: error}: what the client has is incomplete, and it must know. Usage the
+     * upstream sent before failing (with the failure itself, as OpenRouter's {@code finish_reason: "error"} can) is
+     * billed ({@link UsageMapper#failed}): the provider charged for it.
+     */
     public void onFailure(AnthropicError error) {
         if (ended) {
             return;
@@ -284,6 +290,9 @@ public final class ChatStreamTranslator {
         start();
         ended = true;
         failure = error;
+        if (usage != null) {
+            context.usage().failed(usage);
+        }
         sink.event(new StreamEvent.Error(error));
     }
 

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ccrouter.api.anthropic.AnthropicError;
 import dev.ccrouter.api.anthropic.JsonTrees;
+import dev.ccrouter.api.anthropic.Usage;
 import dev.ccrouter.testing.AnthropicStreamGrammar;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -23,7 +24,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Golden non-stream fixtures: {@code fixtures/response/<case>.openai.json} (a whole chat completion) must translate to
  * exactly the Message in {@code <case>.anthropic.json} (JSON tree equality, and byte for byte once compact), or, for a 200 body that reports a
- * failure, to the error in {@code <case>.error.json} ({@code status}, {@code retry_after}, {@code body}).
+ * failure, to the error in {@code <case>.error.json} ({@code status}, {@code retry_after}, {@code body}), with the
+ * usage the failed answer is billed with ({@code billed_usage}, by the fixtures' stand-in accounting; null when the
+ * answer carried none).
  */
 class ChatResponseTranslatorFixturesTest {
     private static final String FOLDER = "response";
@@ -39,7 +42,8 @@ class ChatResponseTranslatorFixturesTest {
     @MethodSource("cases")
     void translatesTheCompletionExactly(String name) {
         JsonNode completion = Fixtures.readJson(Fixtures.file(FOLDER, name + UPSTREAM));
-        ResponseContext context = Fixtures.context(FOLDER, name);
+        List<Usage> billed = new ArrayList<>();
+        ResponseContext context = billingFailures(Fixtures.context(FOLDER, name), billed);
         JsonNode actual;
         String written = null;
         boolean failed;
@@ -49,7 +53,7 @@ class ChatResponseTranslatorFixturesTest {
             actual = Fixtures.readJson(written);
             failed = false;
         } catch (UpstreamFailureException e) {
-            actual = errorJson(e.error());
+            actual = errorJson(e.error(), billed);
             failed = true;
         }
         Path expectedFile = Fixtures.file(FOLDER, name + (failed ? EXPECTED_ERROR : EXPECTED));
@@ -78,12 +82,32 @@ class ChatResponseTranslatorFixturesTest {
         assertEquals(cases(), expected.stream().sorted().toList());
     }
 
-    private static JsonNode errorJson(AnthropicError error) {
+    /** The error, and the usage its failed answer is billed with (null when the answer carried none). */
+    private static JsonNode errorJson(AnthropicError error, List<Usage> billed) {
         ObjectNode node = Fixtures.JSON.createObjectNode();
         node.put("status", error.status());
         node.put("retry_after", error.retryAfter());
         node.set("body", error.toEnvelope());
+        node.set("billed_usage", billed.isEmpty() ? null : billed.getFirst().toJson());
         return node;
+    }
+
+    /** The context, its accounting also noting each failed answer's usage as it would bill it. */
+    private static ResponseContext billingFailures(ResponseContext context, List<Usage> billed) {
+        UsageMapper accounting = new UsageMapper() {
+            @Override
+            public Usage map(JsonNode openAiUsage, Usage estimate) {
+                return context.usage().map(openAiUsage, estimate);
+            }
+
+            @Override
+            public void failed(JsonNode openAiUsage) {
+                billed.add(context.usage().map(openAiUsage, Usage.ZERO));
+            }
+        };
+        return new ResponseContext(context.messageId(), context.requestedModel(), context.toolNames(),
+                context.stopSequences(), accounting, context.estimatedInputTokens(), context.toolUseIds(),
+                context.webSearchQuery(), context.thinkOpenedInPrompt());
     }
 
     private static String pretty(JsonNode node) {

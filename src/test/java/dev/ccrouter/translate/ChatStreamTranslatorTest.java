@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ccrouter.api.anthropic.AnthropicError;
 import dev.ccrouter.api.anthropic.ErrorType;
+import dev.ccrouter.api.anthropic.Usage;
 import dev.ccrouter.testing.AnthropicStreamGrammar;
 import dev.ccrouter.testing.AnthropicStreamGrammar.Frame;
 import dev.ccrouter.testing.AnthropicStreamGrammar.Outcome;
@@ -68,6 +69,83 @@ class ChatStreamTranslatorTest {
                 "message_delta", "message_stop"), events());
         assertEquals("tool_use", frames.get(1).data().at("/content_block/type").asText());
         assertTrue(AnthropicStreamGrammar.check(frames).completed());
+    }
+
+    /**
+     * An answer that fails after its upstream sent usage (OpenRouter puts it on the very chunk whose
+     * {@code finish_reason} is {@code "error"}) hands that usage to the accounting, which bills it: the provider
+     * charged for it. No {@code message_delta} shows it, and {@code map} is not called.
+     */
+    @Test
+    void aFailureThatCarriedUsageHandsItToTheAccounting() {
+        BilledUsage billed = new BilledUsage();
+        ChatStreamTranslator failing = billedTranslator(billed);
+        failing.start();
+        failing.onChunk(chunk("{\"content\":\"The partial ans\"}", null));
+        ObjectNode last = (ObjectNode) chunk("{}", "error");
+        last.putObject("usage").put("prompt_tokens", 10).put("completion_tokens", 3);
+        failing.onChunk(last);
+
+        assertEquals(List.of("message_start", "content_block_start", "content_block_delta", "error"), events());
+        assertEquals(List.of("{\"prompt_tokens\":10,\"completion_tokens\":3}"), billed.failed);
+        assertEquals(0, billed.mapped);
+    }
+
+    /** A chunk that reports an error at its top (OpenAI's, OpenRouter's mid-stream shape) is read for usage first. */
+    @Test
+    void usageBesideAnErrorObjectIsBilledToo() {
+        BilledUsage billed = new BilledUsage();
+        ChatStreamTranslator failing = billedTranslator(billed);
+        failing.start();
+        failing.onChunk(Fixtures.readJson("{\"error\":{\"code\":502,\"message\":\"Provider disconnected\"},"
+                + "\"usage\":{\"prompt_tokens\":52000,\"completion_tokens\":0}}"));
+
+        assertEquals(List.of("message_start", "error"), events());
+        assertEquals(List.of("{\"prompt_tokens\":52000,\"completion_tokens\":0}"), billed.failed);
+    }
+
+    /** A failure without usage has nothing to bill; an answer that ends normally is billed once, by {@code map}. */
+    @Test
+    void onlyAFailureWithUsageIsBilledAsAFailure() {
+        BilledUsage withoutUsage = new BilledUsage();
+        ChatStreamTranslator failing = billedTranslator(withoutUsage);
+        failing.onChunk(chunk("{\"content\":\"Partial\"}", "error"));
+        failing.onEndOfStream();
+        assertEquals(List.of(), withoutUsage.failed);
+
+        BilledUsage complete = new BilledUsage();
+        ChatStreamTranslator ending = billedTranslator(complete);
+        ObjectNode last = (ObjectNode) chunk("{\"content\":\"Done.\"}", "stop");
+        last.putObject("usage").put("prompt_tokens", 10).put("completion_tokens", 3);
+        ending.onChunk(last);
+        ending.onEndOfStream();
+        assertEquals(List.of(), complete.failed);
+        assertEquals(1, complete.mapped);
+    }
+
+    /** What the translator handed to the accounting: usage objects of failures, and how often it mapped one. */
+    private static final class BilledUsage implements UsageMapper {
+        final List<String> failed = new ArrayList<>();
+        int mapped;
+
+        @Override
+        public Usage map(JsonNode openAiUsage, Usage estimate) {
+            mapped++;
+            return Fixtures.tokenUsage(false).map(openAiUsage, estimate);
+        }
+
+        @Override
+        public void failed(JsonNode openAiUsage) {
+            failed.add(openAiUsage.toString());
+        }
+    }
+
+    private ChatStreamTranslator billedTranslator(UsageMapper billed) {
+        ResponseContext context = Fixtures.context("stream", "none");
+        return new ChatStreamTranslator(Fixtures.JSON, new ResponseContext(context.messageId(),
+                context.requestedModel(), context.toolNames(), context.stopSequences(), billed,
+                context.estimatedInputTokens(), context.toolUseIds(), context.webSearchQuery(),
+                context.thinkOpenedInPrompt()), event -> frames.add(Frame.of(event)));
     }
 
     /** A server without a reasoning parser writes the thinking into the content, between think tags. */
