@@ -1,26 +1,14 @@
 package dev.ccrouter.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.ccrouter.config.AuthSettings;
-import dev.ccrouter.config.AuthSettings.ClientKey;
-import dev.ccrouter.config.LedgerSettings;
-import dev.ccrouter.ledger.LedgerDatabase;
 import dev.ccrouter.ledger.LedgerEntry;
-import dev.ccrouter.ledger.LedgerStore;
 import dev.ccrouter.testing.FakeUpstream;
-import dev.ccrouter.testing.Providers;
 import dev.ccrouter.testing.RunningGateway;
 import dev.ccrouter.testing.SseCapture;
-import java.math.BigDecimal;
 import java.net.http.HttpResponse;
-import java.sql.SQLException;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -34,24 +22,18 @@ import org.junit.jupiter.api.Test;
  */
 class AbsurdUsageTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String KEY = "ccr-three-cents-a-day-key";
+    private static final String KEY = FailedAnswerBillingTest.KEY;
     /** The gateway's estimate of {@link BillingEndToEndTest#REQUEST}'s prompt, shown in every message_start. */
     private static final long INPUT_ESTIMATE = 15;
     private static final String NOTE_PREFIX = "the upstream's usage is no report, ";
 
     FakeUpstream upstream;
     RunningGateway gateway;
-    LedgerStore ledger;
 
     @BeforeEach
     void start() {
         upstream = FakeUpstream.start();
-        gateway = RunningGateway.start(upstream, config -> config
-                .withProviders(List.of(Providers.openRouter(upstream, "sk-or-provider-key")))
-                .withAuth(new AuthSettings(List.of(
-                        new ClientKey("capped", KEY, new BigDecimal("0.03"), null, null, null)), List.of())));
-        LedgerSettings settings = LedgerSettings.defaults(gateway.dataDir());
-        ledger = new LedgerStore(() -> LedgerDatabase.connect(settings));
+        gateway = FailedAnswerBillingTest.withCappedKey(upstream);
     }
 
     @AfterEach
@@ -77,7 +59,7 @@ class AbsurdUsageTest {
                 + "prompt_tokens is not a count (a whole number from 0 to 1000000000): token counts are the gateway's "
                 + "estimate, cost unknown");
 
-        LedgerEntry row = rows(1).getFirst();
+        LedgerEntry row = gateway.ledgerRows(1).getFirst();
         assertThat(row.tokens()).isEqualTo(new LedgerEntry.Tokens(INPUT_ESTIMATE, 3, 0, 0, 0, 0, true));
         assertThat(row.spend()).isEqualTo(LedgerEntry.Spend.UNKNOWN);
 
@@ -105,7 +87,7 @@ class AbsurdUsageTest {
         assertThat(deltaUsage.path("output_tokens").asLong()).isEqualTo(3);
         assertThat(response.body()).contains("\"usage_estimated\":true", "\"total\":null", NOTE_PREFIX + "prompt_tokens");
 
-        LedgerEntry row = rows(1).getFirst();
+        LedgerEntry row = gateway.ledgerRows(1).getFirst();
         assertThat(row.tokens()).isEqualTo(new LedgerEntry.Tokens(INPUT_ESTIMATE, 3, 0, 0, 0, 0, true));
         assertThat(row.spend()).isEqualTo(LedgerEntry.Spend.UNKNOWN);
     }
@@ -120,16 +102,5 @@ class AbsurdUsageTest {
     private HttpResponse<String> post(boolean stream) throws Exception {
         return SseCapture.post(gateway.baseUrl() + "/v1/messages",
                 BillingEndToEndTest.REQUEST.formatted(stream ? "\"stream\":true," : ""), "x-api-key", KEY);
-    }
-
-    private List<LedgerEntry> rows(int count) {
-        await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> ledger.count() >= count);
-        List<LedgerEntry> rows = new ArrayList<>();
-        try {
-            ledger.forEach(null, null, rows::add);
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
-        return rows;
     }
 }

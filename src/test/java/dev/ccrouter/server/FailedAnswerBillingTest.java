@@ -1,25 +1,18 @@
 package dev.ccrouter.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ccrouter.config.AuthSettings;
 import dev.ccrouter.config.AuthSettings.ClientKey;
-import dev.ccrouter.config.LedgerSettings;
-import dev.ccrouter.ledger.LedgerDatabase;
 import dev.ccrouter.ledger.LedgerEntry;
-import dev.ccrouter.ledger.LedgerStore;
 import dev.ccrouter.testing.FakeUpstream;
 import dev.ccrouter.testing.Providers;
 import dev.ccrouter.testing.RunningGateway;
 import dev.ccrouter.testing.SseCapture;
 import java.math.BigDecimal;
 import java.net.http.HttpResponse;
-import java.sql.SQLException;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -35,25 +28,27 @@ import org.junit.jupiter.api.Test;
  */
 class FailedAnswerBillingTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String KEY = "ccr-three-cents-a-day-key";
+    static final String KEY = "ccr-three-cents-a-day-key";
     private static final String USAGE = "{\"prompt_tokens\":10000,\"completion_tokens\":300,\"cost\":0.0345}";
     private static final LedgerEntry.Tokens BILLED = new LedgerEntry.Tokens(10000, 300, 0, 0, 0, 0, false);
 
     FakeUpstream upstream;
     RunningGateway gateway;
-    LedgerStore ledger;
 
     @BeforeEach
     void start() {
         upstream = FakeUpstream.start();
         // without usage, a failed stream's row would wait up to a minute for OpenRouter's record: refused at once
         upstream.generations(FakeUpstream.json(400, "{\"error\":{\"code\":400,\"message\":\"no\"}}"));
-        gateway = RunningGateway.start(upstream, config -> config
+        gateway = withCappedKey(upstream);
+    }
+
+    /** A gateway on OpenRouter behind one client key, {@link #KEY}, whose daily budget is $0.03. */
+    static RunningGateway withCappedKey(FakeUpstream upstream) {
+        return RunningGateway.start(upstream, config -> config
                 .withProviders(List.of(Providers.openRouter(upstream, "sk-or-provider-key")))
                 .withAuth(new AuthSettings(List.of(
                         new ClientKey("capped", KEY, new BigDecimal("0.03"), null, null, null)), List.of())));
-        LedgerSettings settings = LedgerSettings.defaults(gateway.dataDir());
-        ledger = new LedgerStore(() -> LedgerDatabase.connect(settings));
     }
 
     @AfterEach
@@ -70,7 +65,7 @@ class FailedAnswerBillingTest {
 
         assertThat(failed.statusCode()).isEqualTo(500);
         assertThat(JSON.readTree(failed.body()).path("error").path("type").asText()).isEqualTo("api_error");
-        LedgerEntry row = rows(1).getFirst();
+        LedgerEntry row = gateway.ledgerRows(1).getFirst();
         assertThat(row.httpStatus()).isEqualTo(500);
         assertThat(row.errorType()).isEqualTo("api_error");
         assertThat(row.stopReason()).isNull();
@@ -99,7 +94,7 @@ class FailedAnswerBillingTest {
         List<SseCapture.Frame> frames = SseCapture.frames(response.body());
         assertThat(frames.getLast().event()).isEqualTo("error");
         assertThat(JSON.readTree(frames.getLast().data()).path("error").path("type").asText()).isEqualTo("api_error");
-        LedgerEntry row = rows(1).getFirst();
+        LedgerEntry row = gateway.ledgerRows(1).getFirst();
         assertThat(row.httpStatus()).isEqualTo(200);
         assertThat(row.errorType()).isEqualTo("api_error");
         assertThat(row.tokens()).isEqualTo(BILLED);
@@ -117,7 +112,7 @@ class FailedAnswerBillingTest {
                 "[DONE]"));
         assertThat(post(true).statusCode()).isEqualTo(200);
 
-        assertThat(rows(2)).allSatisfy(row -> {
+        assertThat(gateway.ledgerRows(2)).allSatisfy(row -> {
             assertThat(row.errorType()).isEqualTo("api_error");
             assertThat(row.tokens()).isEqualTo(LedgerEntry.Tokens.NONE);
             assertThat(row.spend()).isEqualTo(LedgerEntry.Spend.UNKNOWN);
@@ -136,16 +131,5 @@ class FailedAnswerBillingTest {
     private HttpResponse<String> post(boolean stream) throws Exception {
         return SseCapture.post(gateway.baseUrl() + "/v1/messages",
                 BillingEndToEndTest.REQUEST.formatted(stream ? "\"stream\":true," : ""), "x-api-key", KEY);
-    }
-
-    private List<LedgerEntry> rows(int count) {
-        await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> ledger.count() >= count);
-        List<LedgerEntry> rows = new ArrayList<>();
-        try {
-            ledger.forEach(null, null, rows::add);
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
-        return rows;
     }
 }

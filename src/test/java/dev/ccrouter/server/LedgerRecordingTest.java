@@ -5,11 +5,8 @@ import static org.assertj.core.api.Assertions.offset;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
-import dev.ccrouter.config.LedgerSettings;
 import dev.ccrouter.ledger.ClientKeyId;
-import dev.ccrouter.ledger.LedgerDatabase;
 import dev.ccrouter.ledger.LedgerEntry;
-import dev.ccrouter.ledger.LedgerStore;
 import dev.ccrouter.testing.FakeUpstream;
 import dev.ccrouter.testing.RunningGateway;
 import dev.ccrouter.testing.SseCapture;
@@ -18,7 +15,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -38,14 +34,11 @@ class LedgerRecordingTest {
 
     FakeUpstream upstream;
     RunningGateway gateway;
-    LedgerStore ledger;
 
     @BeforeEach
     void start() {
         upstream = FakeUpstream.start();
         gateway = RunningGateway.start(upstream);
-        LedgerSettings settings = LedgerSettings.defaults(gateway.dataDir());
-        ledger = new LedgerStore(() -> LedgerDatabase.connect(settings));
     }
 
     @AfterEach
@@ -94,8 +87,7 @@ class LedgerRecordingTest {
                 BillingEndToEndTest.REQUEST.formatted(""), "x-api-key", "sk-test");
         assertThat(limited.statusCode()).isEqualTo(429);
 
-        await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> ledger.count() == 2);
-        List<LedgerEntry> rows = rows();
+        List<LedgerEntry> rows = gateway.ledgerRows(2);
         assertThat(rows).extracting(LedgerEntry::httpStatus, LedgerEntry::errorType, LedgerEntry::clientKeyId,
                         LedgerEntry::upstreamModel)
                 .containsExactly(
@@ -193,17 +185,8 @@ class LedgerRecordingTest {
     }
 
     private LedgerEntry onlyRow() {
-        await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> ledger.count() == 1);
-        return rows().getFirst();
-    }
-
-    private List<LedgerEntry> rows() {
-        List<LedgerEntry> rows = new ArrayList<>();
-        try {
-            ledger.forEach(null, null, rows::add);
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
-        return rows;
+        List<LedgerEntry> rows = gateway.ledgerRows(1);
+        assertThat(rows).hasSize(1);
+        return rows.getFirst();
     }
 }

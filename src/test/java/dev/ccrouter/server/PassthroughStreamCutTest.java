@@ -181,12 +181,7 @@ class PassthroughStreamCutTest {
         String error = "event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"authentication_error\","
                 + "\"message\":\"key revoked\",\"key\":\"" + PROVIDER_KEY + "\",\"details\":{\"tried\":[\"sk-other-key-1\",\""
                 + PROVIDER_KEY + "\"],\"attempts\":2}}}\n\n";
-        upstream.behave((socket, out) -> {
-            out.write(head(200, "content-type", "text/event-stream", "transfer-encoding", "chunked"));
-            out.write(chunk(STARTED + error));
-            out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-        });
+        answers(STARTED + error);
 
         HttpResponse<String> response = post();
 
@@ -206,12 +201,7 @@ class PassthroughStreamCutTest {
         String error = "event: error\ndata: {\"type\":\"error\",\n"
                 + "data: \"error\":{\"type\":\"api_error\",\"message\":\"bad key " + PROVIDER_KEY + " or " + KEY_SHAPED
                 + "\"}}\n\n";
-        upstream.behave((socket, out) -> {
-            out.write(head(200, "content-type", "text/event-stream", "transfer-encoding", "chunked"));
-            out.write(chunk(STARTED + error));
-            out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-        });
+        answers(STARTED + error);
 
         try (AccessLogCapture log = new AccessLogCapture()) {
             HttpResponse<String> response = post();
@@ -230,12 +220,7 @@ class PassthroughStreamCutTest {
     void anErrorEventWithAKeyAsAMemberNameIsRelayedWithTheNameRedacted() throws Exception {
         String error = "event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"api_error\",\"message\":\"bad\",\""
                 + KEY_SHAPED + "\":\"x\",\"keys\":{\"" + PROVIDER_KEY + "\":1}}}\n\n";
-        upstream.behave((socket, out) -> {
-            out.write(head(200, "content-type", "text/event-stream", "transfer-encoding", "chunked"));
-            out.write(chunk(STARTED + error));
-            out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-        });
+        answers(STARTED + error);
 
         HttpResponse<String> response = post();
 
@@ -254,12 +239,7 @@ class PassthroughStreamCutTest {
         String quoting = ": retrying with " + PROVIDER_KEY + "\n\n"
                 + "event: error\ndata: upstream failure: key " + PROVIDER_KEY.toUpperCase() + " refused, try " + KEY_SHAPED
                 + "\n\n";
-        upstream.behave((socket, out) -> {
-            out.write(head(200, "content-type", "text/event-stream", "transfer-encoding", "chunked"));
-            out.write(chunk(STARTED + quoting));
-            out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-        });
+        answers(STARTED + quoting);
 
         HttpResponse<String> response = post();
 
@@ -276,12 +256,7 @@ class PassthroughStreamCutTest {
     void anErrorEventOfAProvidersOwnTypeIsRelayedAsItIsAndRecordedAsAnApiError() throws Exception {
         String error = "event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"quota_exceeded_2026_12_07\","
                 + "\"message\":\"Daily quota exceeded\"}}\n\n";
-        upstream.behave((socket, out) -> {
-            out.write(head(200, "content-type", "text/event-stream", "transfer-encoding", "chunked"));
-            out.write(chunk(STARTED + error));
-            out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-        });
+        answers(STARTED + error);
 
         try (AccessLogCapture log = new AccessLogCapture()) {
             HttpResponse<String> response = post();
@@ -394,6 +369,16 @@ class PassthroughStreamCutTest {
     }
 
     /** What reaches the client of the upstream's events: the same, its message naming the model the client asked for. */
+    /** The upstream answers a whole chunked event stream of these events, and ends it. */
+    private static void answers(String events) {
+        upstream.behave((socket, out) -> {
+            out.write(head(200, "content-type", "text/event-stream", "transfer-encoding", "chunked"));
+            out.write(chunk(events));
+            out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+        });
+    }
+
     private static String relayed(String upstreamEvents) {
         return upstreamEvents.replace("\"model\":\"claude-sonnet-4-5\"", "\"model\":\"claude,claude-sonnet-4-5\"");
     }

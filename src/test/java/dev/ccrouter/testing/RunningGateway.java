@@ -1,12 +1,21 @@
 package dev.ccrouter.testing;
 
+import static org.awaitility.Awaitility.await;
+
 import dev.ccrouter.config.ConfigLoader;
 import dev.ccrouter.config.GatewayConfig;
 import dev.ccrouter.config.LedgerSettings;
+import dev.ccrouter.ledger.LedgerDatabase;
+import dev.ccrouter.ledger.LedgerEntry;
+import dev.ccrouter.ledger.LedgerStore;
 import dev.ccrouter.server.GatewayServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -104,6 +113,28 @@ public final class RunningGateway implements AutoCloseable {
     /** This gateway's data directory. */
     public Path dataDir() {
         return dataDir;
+    }
+
+    /** The ledger it writes (its default one, in its data directory), read on connections of the reader's own. */
+    public LedgerStore ledger() {
+        LedgerSettings settings = LedgerSettings.defaults(dataDir);
+        return new LedgerStore(() -> LedgerDatabase.connect(settings));
+    }
+
+    /**
+     * The ledger's rows, once it holds at least {@code atLeast} of them: the writer commits a request's row a moment
+     * after its answer went out, so this waits up to 10 s for them.
+     */
+    public List<LedgerEntry> ledgerRows(int atLeast) {
+        LedgerStore ledger = ledger();
+        await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> ledger.count() >= atLeast);
+        List<LedgerEntry> rows = new ArrayList<>();
+        try {
+            ledger.forEach(null, null, rows::add);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        return rows;
     }
 
     @Override
