@@ -128,8 +128,9 @@ record UpstreamUsage(long promptTokens,
     }
 
     /**
-     * A token count: absent or null is 0 (not reported), a whole JSON number from 0 to {@link Usage#MAX_TOKENS} is
-     * itself ({@code 1200.0} too: some servers write counts as floats), anything else is {@link NotACount}.
+     * A token count: absent or null is 0 (not reported), a whole number from 0 to {@link Usage#MAX_TOKENS} is itself
+     * ({@code 1200.0} too: some servers write counts as floats; and {@code "1200"}), anything else is
+     * {@link NotACount}.
      */
     static long count(JsonNode value, String field) throws NotACount {
         if (!given(value)) {
@@ -143,6 +144,15 @@ record UpstreamUsage(long promptTokens,
             double number = value.doubleValue();
             if (number >= 0 && number <= Usage.MAX_TOKENS && number == Math.rint(number)) {
                 return (long) number;
+            }
+        } else if (value.isTextual()) { // a whole number quoted ("1200"), read as such before counts were checked
+            try {
+                long number = Long.parseLong(value.textValue().strip());
+                if (number >= 0 && number <= Usage.MAX_TOKENS) {
+                    return number;
+                }
+            } catch (NumberFormatException notANumber) {
+                // "ten", "all": no count
             }
         }
         throw new NotACount(field);

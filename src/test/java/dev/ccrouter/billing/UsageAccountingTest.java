@@ -441,6 +441,19 @@ class UsageAccountingTest {
                 + "cost unknown");
     }
 
+    /** Counts written as floats or quoted are counts when they are whole numbers in range, as they always were read. */
+    @Test
+    void aWholeNumberWrittenAsAFloatOrQuotedIsACount() {
+        Bill bill = UsageAccounting.account(json("""
+                {"prompt_tokens": "52000", "completion_tokens": 300.0, "prompt_tokens_details": {"cached_tokens": " 48000"}}"""),
+                FIVE_MINUTES, CATALOG.get("anthropic/claude-sonnet-4.6"));
+
+        assertThat(bill.estimated()).isFalse();
+        assertThat(bill.usage().cacheReadInputTokens()).isEqualTo(48000);
+        assertThat(bill.usage().inputTokens()).isEqualTo(4000);
+        assertThat(bill.usage().outputTokens()).isEqualTo(300);
+    }
+
     @Test
     void absurdAmountsAreRejectedInsteadOfComputed() {
         Bill bill = UsageAccounting.account(json("""
