@@ -8,10 +8,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.RandomAccessFile;
 import java.io.OutputStream;
-import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
@@ -111,7 +109,9 @@ final class LocalGateway {
         try (Socket socket = new Socket()) {
             try {
                 socket.connect(new InetSocketAddress(host, config.port()), (int) CONNECT_TIMEOUT.toMillis());
-            } catch (ConnectException | SocketTimeoutException e) {
+            } catch (IOException e) {
+                // Refused, silent, a name that does not resolve, a network not reachable: nothing answers there,
+                // and nothing else holds the port either (serve says what is wrong with the address, if anything).
                 return new Nothing();
             }
             socket.setSoTimeout((int) PROBE_TIMEOUT.toMillis());

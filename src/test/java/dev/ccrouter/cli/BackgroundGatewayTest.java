@@ -244,6 +244,18 @@ class BackgroundGatewayTest {
     }
 
     /**
+     * A host no connection reaches (a name that does not resolve) has no gateway on it, and nothing else either: status
+     * says so (exit 3), not that something other than ccrouter holds the port.
+     */
+    @Test
+    void aHostNothingReachesHasNoGatewayRatherThanSomethingElse() {
+        env.put("CCROUTER_HOST", "nosuch.invalid");
+
+        assertThat(run(StatusCommand::new)).isEqualTo(3);
+        assertThat(out).startsWith("ccrouter: no gateway answers on http://nosuch.invalid:" + port);
+    }
+
+    /**
      * A heap or collector the user chose in JAVA_TOOL_OPTIONS or JDK_JAVA_OPTIONS is left alone, as a bare
      * {@code java -jar} leaves it ({@link BoundedHeap}): the bound given on the command line would override it.
      */
