@@ -91,9 +91,24 @@ public final class Main implements Runnable {
         List<Class<?>> named = args.length == 0 || args[0].equals("help") ? List.of()
                 : commands.stream().filter(command -> command.getAnnotation(Command.class).name().equals(args[0])).toList();
         (named.isEmpty() ? commands : named).forEach(line::addSubcommand);
+        VersionCommand.answeredBy(line.getSubcommands().values());
         // No command reads argument files, and "ccrouter code" passes "@file" on: Claude Code's file mention.
         line.setExpandAtFiles(false);
+        line.setParameterExceptionHandler(Main::refused);
         return line;
+    }
+
+    /**
+     * A command line that cannot be read: what is wrong, the suggestions for a misspelt name, and where the options
+     * are listed, instead of picocli's whole usage after the one line that matters.
+     */
+    private static int refused(CommandLine.ParameterException e, String[] args) {
+        CommandLine command = e.getCommandLine();
+        PrintWriter err = command.getErr();
+        err.println(e.getMessage());
+        CommandLine.UnmatchedArgumentException.printSuggestions(e, err);
+        err.println("'" + command.getCommandSpec().qualifiedName() + " --help' lists its options.");
+        return command.getCommandSpec().exitCodeOnInvalidInput();
     }
 
     @Override

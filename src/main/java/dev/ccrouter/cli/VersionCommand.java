@@ -1,6 +1,7 @@
 package dev.ccrouter.cli;
 
 import dev.ccrouter.server.GatewayServer;
+import java.util.Collection;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -18,6 +19,15 @@ final class VersionCommand implements Runnable {
     }
 
     /** Feeds {@code ccrouter --version}. */
+    /**
+     * Every command's help offers {@code --version}: each answers it as {@code ccrouter --version} does. (Here rather
+     * than in {@link Main}: a plain {@code serve} loads Main, and must load no class of picocli's.)
+     */
+    static void answeredBy(Collection<CommandLine> commands) {
+        Provider version = new Provider();
+        commands.forEach(command -> command.getCommandSpec().versionProvider(version));
+    }
+
     static final class Provider implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {

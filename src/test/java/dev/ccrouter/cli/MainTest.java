@@ -40,4 +40,29 @@ class MainTest {
         assertThat(misspelt.execute("serv")).isEqualTo(2);
         assertThat(err.toString()).startsWith("Unmatched argument at index 0: 'serv'");
     }
+
+    /** A value a command cannot take is said in a line, with where the options are, not with the whole usage. */
+    @Test
+    void aValueACommandCannotTakeIsOneLineAndAPointerToItsHelp() {
+        StringWriter err = new StringWriter();
+        CommandLine line = Main.commandLine("serve", "--port", "abc");
+        line.setErr(new PrintWriter(err));
+
+        assertThat(line.execute("serve", "--port", "abc")).isEqualTo(2);
+        assertThat(err.toString().lines()).containsExactly("Invalid value for option '--port': 'abc' is not an int",
+                "'ccrouter serve --help' lists its options.");
+    }
+
+    /** Every command's help offers {@code --version}, and every command answers it. */
+    @Test
+    void everyCommandAnswersVersion() {
+        for (String command : new String[] {"serve", "start", "status", "config", "usage"}) {
+            StringWriter out = new StringWriter();
+            CommandLine line = Main.commandLine(command, "--version");
+            line.setOut(new PrintWriter(out));
+
+            assertThat(line.execute(command, "--version")).as(command).isZero();
+            assertThat(out.toString()).as(command).isEqualTo("ccrouter " + VersionCommand.version() + System.lineSeparator());
+        }
+    }
 }
