@@ -127,6 +127,9 @@ public final class ConfigLoader {
     /** The file these flags and this environment configure from, if any. */
     public Optional<Path> configFile(Flags flags) {
         if (flags.config() != null) {
+            if (flags.config().toString().isBlank()) { // Path.of("") is the working directory: no file was named
+                throw new ConfigException(emptyFlag("--config", "CCROUTER_CONFIG"));
+            }
             return Optional.of(expandHome(flags.config().toString()));
         }
         String named = env.get("CCROUTER_CONFIG");
@@ -206,8 +209,13 @@ public final class ConfigLoader {
         for (Setting setting : Settings.ALL) {
             override(tree, setting, setting.env() == null ? null : env.get(setting.env()), setting.env(), overrides,
                     file);
-            override(tree, setting, setting.flag() == null ? null : flags.value(setting.flag()), setting.flag(),
-                    overrides, file);
+            String flag = setting.flag() == null ? null : flags.value(setting.flag());
+            if (flag != null && flag.isBlank()) {
+                // A variable set empty is one left unset, as shells have it; a flag given empty is a mistake, and
+                // skipping it would let the variable it is meant to beat decide after all.
+                throw new ConfigException(emptyFlag(setting.flag(), setting.env()));
+            }
+            override(tree, setting, flag, setting.flag(), overrides, file);
         }
         normalize(tree);
         Provenance provenance = new Provenance(file, fileTree, overrides);
@@ -410,6 +418,11 @@ public final class ConfigLoader {
 
     private static String withoutTrailingSlash(String text) {
         return text.endsWith("/") ? text.substring(0, text.length() - 1) : text;
+    }
+
+    private static String emptyFlag(String flag, String variable) {
+        return flag + " is empty: give it a value, or leave it out for "
+                + (variable == null ? "" : variable + " or ") + "the default";
     }
 
     private static String blankToNull(String text) {

@@ -320,6 +320,29 @@ class ConfigLoaderTest {
                 .hasMessage("config file " + dir + " is a directory: name the file in it (CCROUTER_CONFIG / --config)");
     }
 
+    /** A device or a pipe is no file of settings (a pipe's read would wait for a writer for good), nor a missing one. */
+    @Test
+    void aFileThatIsNoRegularFileIsNamedSo() {
+        Path device = Path.of("/dev/null");
+        assertThatThrownBy(() -> loadFile(device, Map.of())).hasMessage("config file /dev/null is not a regular file: "
+                + "name a YAML or JSON file (CCROUTER_CONFIG / --config)");
+    }
+
+    /**
+     * A flag given empty is a mistake, not a flag left out: the variable it is meant to beat would decide after all
+     * ({@code --upstream ""} over OPENROUTER_BASE_URL), and {@code --config ""} named the working directory.
+     */
+    @Test
+    void aFlagGivenEmptyIsRefusedRatherThanLeftToItsVariable() {
+        Map<String, String> env = Map.of("OPENROUTER_BASE_URL", "http://127.0.0.1:9/fromenv", "CCROUTER_HOST", "::1");
+        assertThatThrownBy(() -> new ConfigLoader(env).load(new ConfigLoader.Flags(null, null, "", null, null)))
+                .hasMessage("--upstream is empty: give it a value, or leave it out for OPENROUTER_BASE_URL or the default");
+        assertThatThrownBy(() -> new ConfigLoader(env).load(new ConfigLoader.Flags(null, " ", null, null, null)))
+                .hasMessage("--host is empty: give it a value, or leave it out for CCROUTER_HOST or the default");
+        assertThatThrownBy(() -> new ConfigLoader(env).load(new ConfigLoader.Flags(null, null, null, Path.of(""), null)))
+                .hasMessage("--config is empty: give it a value, or leave it out for CCROUTER_CONFIG or the default");
+    }
+
     /** A body is read into one array: a limit beyond the largest one made a 3 GB Content-Length a negative size. */
     @Test
     void theBodyLimitIsOneAnArrayCanHold() throws IOException {
