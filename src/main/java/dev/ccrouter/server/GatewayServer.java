@@ -19,6 +19,7 @@ import dev.ccrouter.ledger.LedgerEntry;
 import dev.ccrouter.ledger.LedgerUnavailableException;
 import dev.ccrouter.route.Router;
 import dev.ccrouter.upstream.UpstreamClient;
+import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.UnresolvedAddressException;
 import java.net.URI;
@@ -225,7 +226,7 @@ public final class GatewayServer implements AutoCloseable {
         try {
             server = built.start();
         } catch (UncheckedIOException e) { // `serve` says so in one line, beside the address
-            throw new IllegalStateException("cannot listen there (address in use, or not this machine's)");
+            throw new IllegalStateException("cannot listen there: " + whyNot(e.getCause()));
         } catch (UnresolvedAddressException e) {
             throw new IllegalStateException("server.host is neither an address nor a name this machine resolves");
         }
@@ -475,6 +476,21 @@ public final class GatewayServer implements AutoCloseable {
                 Thread.ofPlatform().daemon().name("ccrouter-timers").factory());
         timers.setRemoveOnCancelPolicy(true); // a timer cancelled is gone at once, not kept until it would have run
         return timers;
+    }
+
+    /** Why an address cannot be listened on, in the words a user acts on (the kernel's, as the JDK passes them on). */
+    static String whyNot(IOException bind) {
+        String said = String.valueOf(bind.getMessage());
+        if (said.contains("Address already in use")) {
+            return "the port is in use";
+        }
+        if (said.contains("Cannot assign requested address")) {
+            return "the address is not this machine's";
+        }
+        if (said.contains("Permission denied")) {
+            return "permission denied (ports below 1024 need privileges)";
+        }
+        return "address in use, or not this machine's (" + said + ")";
     }
 
     /** Whatever went wrong inside, the client gets the Anthropic envelope, never a stack trace. */

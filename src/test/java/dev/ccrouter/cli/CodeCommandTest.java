@@ -416,8 +416,8 @@ class CodeCommandTest {
 
         assertThat(err.toString()).startsWith("ccrouter: the gateway stopped while starting (exit 1); from "
                 + dataDir.resolve("ccrouter.log") + ":\n--- ")
-                .contains("\nccrouter: could not start on 192.0.2.1:8787: cannot listen there (address in use, or not "
-                        + "this machine's)\n")
+                .contains("\nccrouter: could not start on 192.0.2.1:8787: cannot listen there: the address is not this "
+                        + "machine's\n")
                 .doesNotContain("\tat ");
         assertThat(dir.resolve("claude-args")).doesNotExist();
     }

@@ -7,6 +7,7 @@ import dev.ccrouter.config.AuthSettings;
 import dev.ccrouter.config.ConfigException;
 import dev.ccrouter.config.ConfigLoader;
 import dev.ccrouter.config.GatewayConfig;
+import java.net.BindException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
@@ -35,8 +36,19 @@ class GatewayServerStartTest {
                     .withPort(taken.getLocalPort()).withDataDir(dataDir);
             assertThatThrownBy(() -> new GatewayServer(config).start())
                     .isInstanceOf(IllegalStateException.class)
-                    .hasMessage("cannot listen there (address in use, or not this machine's)");
+                    .hasMessage("cannot listen there: the port is in use");
         }
+    }
+
+    /** Why an address cannot be listened on, as the kernel says it, in the words a user acts on. */
+    @Test
+    void whyAnAddressCannotBeListenedOnIsSaid() {
+        assertThat(GatewayServer.whyNot(new BindException("Permission denied")))
+                .isEqualTo("permission denied (ports below 1024 need privileges)");
+        assertThat(GatewayServer.whyNot(new BindException("Cannot assign requested address")))
+                .isEqualTo("the address is not this machine's");
+        assertThat(GatewayServer.whyNot(new BindException("Protocol family unavailable")))
+                .isEqualTo("address in use, or not this machine's (Protocol family unavailable)");
     }
 
     @Test

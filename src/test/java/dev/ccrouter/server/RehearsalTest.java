@@ -211,7 +211,7 @@ class RehearsalTest {
                         return Rehearsal.claudeCodeTurns(JsonBuffers.mapper());
                     })))
                     .isInstanceOf(IllegalStateException.class)
-                    .hasMessage("cannot listen there (address in use, or not this machine's)");
+                    .hasMessage("cannot listen there: the port is in use");
             assertThat(Duration.ofNanos(System.nanoTime() - begun))
                     .isGreaterThanOrEqualTo(GatewayServer.REHEARSAL_PATIENCE)
                     .isLessThan(GatewayServer.REHEARSAL_PATIENCE.multipliedBy(2));
