@@ -4,10 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.ccrouter.api.anthropic.Usage;
 
 /**
- * Turns the upstream's final OpenAI {@code usage} object into Anthropic usage, and bills a failed answer's. The server supplies the one
- * implementation (billing's usage accounting, which also prices the request), so that the body, the stream's
- * {@code message_delta}, the billing headers and the access log all show the numbers of a single computation;
- * the translators only say when it is called.
+ * Turns the upstream's final OpenAI {@code usage} object into Anthropic usage, and bills a failed answer's. The
+ * server supplies the one implementation (billing's usage accounting, which also prices the request), so that the
+ * body, the stream's {@code message_delta}, the billing headers and the access log all show the numbers of a single
+ * computation; the translators only say when it is called.
  */
 @FunctionalInterface
 public interface UsageMapper {
