@@ -74,7 +74,7 @@ final class CountTokensHandler implements Handler {
         RouteDecision decision = router.decide(body, estimate);
         res.header(MessagesHandler.ROUTE, decision.route());
         res.header(MessagesHandler.PROVIDER, MessagesHandler.providerHeader(decision.first(),
-                body.path("model").asText(""), Collections.singletonList(clientKey)));
+                Collections.singletonList(clientKey)));
         res.header(HeaderNames.CONTENT_TYPE, "application/json");
         res.send(json.writeValueAsBytes(json.createObjectNode().put("input_tokens", estimate)));
     }

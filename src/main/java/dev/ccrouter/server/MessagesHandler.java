@@ -52,7 +52,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -228,7 +227,7 @@ final class MessagesHandler implements Handler {
         ChatRequest chat = answer.chat;
         if (started == null) { // a stream started early sent its head before the answering target was known
             res.header(ROUTE, decision.route());
-            res.header(PROVIDER, providerHeader(candidate, exchange.model, secrets));
+            res.header(PROVIDER, providerHeader(candidate, secrets));
         }
         if (chat == null) {
             forwardAnswer(res, answer, body, exchange, secrets);
@@ -276,19 +275,9 @@ final class MessagesHandler implements Handler {
      * never print a body. And it is cut as the access log cuts a field: a model of any length makes a header longer
      * than a client's parser takes (Node's stops at 16 KB), which turns whatever the answer was into a connection
      * error.
-     *
-     * @param clientModel the model the client asked for: the label holds a key only through it, so the label is
-     *                    searched for a key only when the model holds it (as {@link Exchange#keepOut} searches only the
-     *                    model). Its search is the one the exchange makes anyway, remembered; the label's, for every
-     *                    request, cost ≈ 5 µs of CPU a request under load ({@code bench/cpu-per-request})
      */
-    static String providerHeader(Candidate candidate, String clientModel, List<String> keys) {
-        String label = SecretRedaction.withoutKeys(candidate.label());
-        for (String key : keys) {
-            if (!Objects.equals(SecretRedaction.withoutKey(clientModel, key), clientModel)) {
-                label = SecretRedaction.withoutKey(label, key);
-            }
-        }
+    static String providerHeader(Candidate candidate, List<String> keys) {
+        String label = SecretRedaction.withoutKeys(candidate.label(), keys);
         return label.length() <= AccessLog.MAX_FIELD_CHARS ? label
                 : label.substring(0, AccessLog.MAX_FIELD_CHARS) + "...";
     }

@@ -71,12 +71,7 @@ final class SecretRedaction {
                 shown = redact(shown, key);
             }
         }
-        for (int i = 0; i + 3 <= shown.length(); i++) {
-            if (shown.regionMatches(true, i, "sk-", 0, 3)) {
-                return SK_WORD.matcher(shown).replaceAll(REDACTED);
-            }
-        }
-        return shown;
+        return mentionsSk(shown) ? SK_WORD.matcher(shown).replaceAll(REDACTED) : shown;
     }
 
     /**
@@ -121,12 +116,17 @@ final class SecretRedaction {
         if (text == null) {
             return null;
         }
+        return mentionsSk(text) ? keyShaped(text) : text;
+    }
+
+    /** Whether {@code sk-} is anywhere in the text, in any case: most texts hold none, and need no pattern run. */
+    private static boolean mentionsSk(String text) {
         for (int i = 0; i + 3 <= text.length(); i++) {
             if (text.regionMatches(true, i, "sk-", 0, 3)) {
-                return keyShaped(text);
+                return true;
             }
         }
-        return text;
+        return false;
     }
 
     /**
@@ -149,8 +149,9 @@ final class SecretRedaction {
 
     /**
      * {@link #withoutKey} for each of {@code keys} (nulls skipped), then {@link #withoutKeys(String)}: for a client's
-     * words logged while its request is handled (a target's {@code provider,model} label), before
-     * {@link Exchange#keepOut} has taken the keys out of what the access log and the ledger read.
+     * words shown while its request is handled (a target's {@code provider,model} label, in a log line and in the
+     * {@code X-CCRouter-Provider} header), before {@link Exchange#keepOut} has taken the keys out of what the access
+     * log and the ledger read.
      */
     static String withoutKeys(String text, java.util.Collection<String> keys) {
         String shown = text;
@@ -161,17 +162,22 @@ final class SecretRedaction {
     }
 
     /**
-     * Model names and keys found to share no run, a few of them: a session sends the same model with the same keys
+     * Client words and keys found to share no run: a session sends the same model and session id with the same keys
      * (the client's, the provider's) on every request, and comparing every run of a name with every run of a key took
-     * ≈ 0.9 µs a key, against ≈ 0.1 µs to find the pair here. Held in memory only, as the key pools hold keys.
+     * ≈ 0.9 µs a key, against ≈ 0.1 µs to find the pair here. A request asks about several pairs (its model, its
+     * session id and its target's label, each with each key) and a shared gateway serves many sessions: with eight
+     * slots the pairs pushed each other out and were compared afresh on every request, ≈ 5 µs a request under load
+     * (docs/benchmarks.md, "The review's fixes on the request path"). Held in memory only, as the key pools hold keys.
      */
-    private static final AtomicReferenceArray<CleanPair> CLEAN = new AtomicReferenceArray<>(8);
+    private static final int CLEAN_SLOTS = 64;
+    private static final AtomicReferenceArray<CleanPair> CLEAN = new AtomicReferenceArray<>(CLEAN_SLOTS);
 
     private record CleanPair(String text, String key) {
     }
 
     private static int cleanSlot(String text, String key) {
-        return (text.hashCode() * 31 + key.hashCode()) & 7;
+        int hash = text.hashCode() * 31 + key.hashCode();
+        return (hash ^ hash >>> 16) & (CLEAN_SLOTS - 1);
     }
 
     private static boolean knownClean(String text, String key) {
