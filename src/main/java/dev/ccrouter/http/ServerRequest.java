@@ -2,6 +2,8 @@ package dev.ccrouter.http;
 
 import java.io.InputStream;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -35,21 +37,36 @@ public final class ServerRequest {
 
     /** The first value of a query parameter, decoded; empty when absent or malformed. */
     public Optional<String> query(String name) {
+        List<String> values = values(name, true);
+        return values.isEmpty() ? Optional.empty() : Optional.of(values.getFirst());
+    }
+
+    /** Every value of a query parameter given more than once ({@code lifecycle[]=a&lifecycle[]=b}), decoded. */
+    public List<String> queryAll(String name) {
+        return values(name, false);
+    }
+
+    /** A parameter's values in their order; none when the query is malformed where it was looked for. */
+    private List<String> values(String name, boolean firstOnly) {
         if (head.query == null) {
-            return Optional.empty();
+            return List.of();
         }
+        List<String> values = new ArrayList<>(1);
         for (String pair : head.query.split("&")) {
             int equals = pair.indexOf('=');
             String key = equals < 0 ? pair : pair.substring(0, equals);
             try {
                 if (PercentDecoding.query(key).equals(name)) {
-                    return Optional.of(equals < 0 ? "" : PercentDecoding.query(pair.substring(equals + 1)));
+                    values.add(equals < 0 ? "" : PercentDecoding.query(pair.substring(equals + 1)));
+                    if (firstOnly) {
+                        break;
+                    }
                 }
             } catch (BadRequest malformed) {
-                return Optional.empty();
+                return List.of();
             }
         }
-        return Optional.empty();
+        return values;
     }
 
     /** A parameter of the route's path pattern ({@code {id}} or {@code {+id}}), or null. */

@@ -11,6 +11,7 @@ import dev.ccrouter.http.HeaderNames;
 import dev.ccrouter.http.ServerRequest;
 import dev.ccrouter.http.ServerResponse;
 import dev.ccrouter.route.Router;
+import dev.ccrouter.translate.ModelCapabilities;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -30,35 +31,47 @@ import java.util.function.BiConsumer;
  * when the upstream models are not Anthropic's. Then every model the configuration names: the mapping's upstream ids
  * when no default route is set, and each route target and fallback as {@code provider,model} — what a user types
  * after {@code /model} to pick one explicitly.
+ *
+ * <p>Each entry is a whole {@code ModelInfo} (the official SDKs' {@code validate()} requires {@code lifecycle}), and the
+ * list pages by Anthropic's rules ({@link ModelsQuery}).
  */
 final class ModelsHandler {
     private static final String CREATED_AT = "2025-01-01T00:00:00Z";
 
     private final ObjectMapper json;
     private final ErrorResponses errors;
+    private final Router router;
     private final ClientAuth auth;
-    private final List<ObjectNode> models;
+    private final List<Listed> models;
+    private final List<String> ids;
 
     ModelsHandler(ObjectMapper json, ErrorResponses errors, GatewayConfig.ModelMapping mapping, Router router,
                   ClientAuth auth) {
         this.json = json;
         this.errors = errors;
+        this.router = router;
         this.auth = auth;
         RouteSettings routes = router.routes();
         String main = routes.defaultRoute();
         String background = routes.background() != null ? routes.background() : main;
-        List<ObjectNode> list = new ArrayList<>();
-        list.add(model("claude-opus", "Opus via ccrouter → " + (main != null ? main : mapping.opus())));
-        list.add(model("claude-sonnet", "Sonnet via ccrouter → " + (main != null ? main : mapping.sonnet())));
-        list.add(model("claude-haiku", "Haiku via ccrouter → " + (background != null ? background : mapping.haiku())));
+        List<Listed> list = new ArrayList<>();
+        list.add(new Listed("claude-opus", "Opus via ccrouter → " + (main != null ? main : mapping.opus())));
+        list.add(new Listed("claude-sonnet", "Sonnet via ccrouter → " + (main != null ? main : mapping.sonnet())));
+        list.add(new Listed("claude-haiku",
+                "Haiku via ccrouter → " + (background != null ? background : mapping.haiku())));
         if (main == null) {
             for (String upstream : new LinkedHashSet<>(List.of(mapping.opus(), mapping.sonnet(), mapping.haiku()))) {
-                list.add(model(upstream, upstream));
+                list.add(new Listed(upstream, upstream));
             }
         }
         routeTargets(routes).forEach((target, slots) ->
-                list.add(model(target, target + " (" + String.join(", ", slots) + ")")));
+                list.add(new Listed(target, target + " (" + String.join(", ", slots) + ")")));
         this.models = List.copyOf(list);
+        this.ids = models.stream().map(Listed::id).toList();
+    }
+
+    /** One model of the list: what a client writes as {@code model}, and what it is called in a picker. */
+    private record Listed(String id, String displayName) {
     }
 
     /** Each configured {@code provider,model} with the routes that lead to it, in the order of the settings. */
@@ -79,14 +92,22 @@ final class ModelsHandler {
         if (refused(req, res)) {
             return;
         }
-        ObjectNode page = json.createObjectNode();
-        ArrayNode data = page.putArray("data");
-        models.forEach(data::add);
-        page.put("has_more", false);
-        page.put("first_id", models.getFirst().get("id").asText());
-        page.put("last_id", models.getLast().get("id").asText());
+        String secret = ClientCredentials.apiKey(req.headers());
+        ModelsQuery.Page page;
+        try {
+            page = ModelsQuery.of(req, secret).page(ids, secret);
+        } catch (ModelsQuery.Refused refused) {
+            errors.send(res, AnthropicError.invalidRequest(refused.getMessage()), Ids.next("req_"));
+            return;
+        }
+        ObjectNode body = json.createObjectNode();
+        ArrayNode data = body.putArray("data");
+        models.subList(page.from(), page.to()).forEach(model -> data.add(info(model)));
+        body.put("has_more", page.hasMore());
+        body.put("first_id", page.to() > page.from() ? ids.get(page.from()) : null);
+        body.put("last_id", page.to() > page.from() ? ids.get(page.to() - 1) : null);
         res.header(HeaderNames.CONTENT_TYPE, "application/json");
-        res.send(json.writeValueAsBytes(page));
+        res.send(json.writeValueAsBytes(body));
     }
 
     void one(ServerRequest req, ServerResponse res) throws IOException {
@@ -94,10 +115,10 @@ final class ModelsHandler {
             return;
         }
         String id = req.pathParameter("id");
-        for (ObjectNode model : models) {
-            if (model.get("id").asText().equals(id)) {
+        for (Listed model : models) {
+            if (model.id().equals(id)) {
                 res.header(HeaderNames.CONTENT_TYPE, "application/json");
-                res.send(json.writeValueAsBytes(model));
+                res.send(json.writeValueAsBytes(info(model)));
                 return;
             }
         }
@@ -115,12 +136,27 @@ final class ModelsHandler {
         }
     }
 
-    private ObjectNode model(String id, String displayName) {
+    /**
+     * Anthropic's {@code ModelInfo} for one model of the list. Its limits are those of the target a request naming
+     * it goes to now (the same decision a request makes, so an OpenRouter model's come from the catalog once it has
+     * loaded); a limit nobody states is left out, as the field is optional. Every model is {@code active}: the
+     * gateway lists only what its settings route to.
+     */
+    private ObjectNode info(Listed listed) {
+        ModelCapabilities limits = router.decide(json.createObjectNode().put("model", listed.id()), 0)
+                .first().target().capabilities();
         ObjectNode model = json.createObjectNode();
         model.put("type", "model");
-        model.put("id", id);
-        model.put("display_name", displayName);
+        model.put("id", listed.id());
+        model.put("display_name", listed.displayName());
         model.put("created_at", CREATED_AT);
+        model.put("lifecycle", "active");
+        if (limits.contextWindow() != null) {
+            model.put("max_input_tokens", limits.contextWindow());
+        }
+        if (limits.maxOutputTokens() != null) {
+            model.put("max_tokens", limits.maxOutputTokens());
+        }
         return model;
     }
 }
