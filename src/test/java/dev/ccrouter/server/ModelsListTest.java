@@ -20,9 +20,13 @@ import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * {@code GET /v1/models} as Anthropic's list: every entry a {@code ModelInfo} the official SDK validates, with the
@@ -121,23 +125,27 @@ class ModelsListTest {
                 .addLifecycle(ModelListParams.Lifecycle.DEPRECATED).build()).data()).isEmpty();
     }
 
-    @Test
-    void aQueryOutOfItsRangeIsRefusedNamingTheParameter() throws Exception {
-        assertThat(message(get("/v1/models?limit=0", 400)))
-                .isEqualTo("limit: must be a whole number from 1 to 1000, got '0'");
-        assertThat(message(get("/v1/models?limit=1001", 400)))
-                .isEqualTo("limit: must be a whole number from 1 to 1000, got '1001'");
-        assertThat(message(get("/v1/models?limit=ten", 400)))
-                .isEqualTo("limit: must be a whole number from 1 to 1000, got 'ten'");
-        assertThat(message(get("/v1/models?after_id=gpt-9", 400)))
-                .isEqualTo("after_id: no model 'gpt-9' in this gateway's list");
-        assertThat(message(get("/v1/models?after_id=claude-opus&before_id=claude-haiku", 400)))
-                .isEqualTo("after_id and before_id cannot both be given: a page goes one way from one cursor");
-        assertThat(message(get("/v1/models?lifecycle%5B%5D=legacy", 400)))
-                .isEqualTo("lifecycle: 'legacy' is not one of active, deprecated, retired");
-        assertThat(message(get("/v1/models?before_id=sk-client", 400)))
-                .as("the client's key, pasted as a cursor, is not echoed")
-                .isEqualTo("before_id: no model '[redacted]' in this gateway's list");
+    static Stream<Arguments> refusedQueries() {
+        return Stream.of(
+                Arguments.of("limit=0", "limit: must be a whole number from 1 to 1000, got '0'"),
+                Arguments.of("limit=1001", "limit: must be a whole number from 1 to 1000, got '1001'"),
+                Arguments.of("limit=ten", "limit: must be a whole number from 1 to 1000, got 'ten'"),
+                Arguments.of("after_id=gpt-9", "after_id: no model 'gpt-9' in this gateway's list"),
+                Arguments.of("after_id=claude-opus&before_id=claude-haiku",
+                        "after_id and before_id cannot both be given: a page goes one way from one cursor"),
+                Arguments.of("lifecycle%5B%5D=legacy", "lifecycle: 'legacy' is not one of active, deprecated, retired"),
+                // the client's key, pasted as a cursor, is not echoed
+                Arguments.of("before_id=sk-client", "before_id: no model '[redacted]' in this gateway's list"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("refusedQueries")
+    void aQueryOutOfItsRangeIsRefusedNamingTheParameter(String query, String message) throws Exception {
+        JsonNode error = get("/v1/models?" + query, 400);
+
+        assertThat(error.path("type").asText()).isEqualTo("error");
+        assertThat(error.at("/error/type").asText()).isEqualTo("invalid_request_error");
+        assertThat(error.at("/error/message").asText()).isEqualTo(message);
     }
 
     private static JsonNode get(String path, int status) throws Exception {
@@ -153,12 +161,6 @@ class ModelsListTest {
         List<String> ids = new ArrayList<>();
         page.path("data").forEach(model -> ids.add(model.path("id").asText()));
         return ids;
-    }
-
-    private static String message(JsonNode error) {
-        assertThat(error.path("type").asText()).isEqualTo("error");
-        assertThat(error.at("/error/type").asText()).isEqualTo("invalid_request_error");
-        return error.at("/error/message").asText();
     }
 
     private static org.assertj.core.groups.Tuple tuple(Object... values) {
