@@ -52,37 +52,26 @@ final class AssistantTurnTranslator {
         ArrayNode toolCalls = null;
         ReasoningDetails reasoning = null;
         StringBuilder reasoningContent = new StringBuilder();
-        for (int i = 0; i < body.size(); i++) {
-            try {
-                JsonNode block = body.get(i);
-                String type = ContentBlocks.type(block);
-                switch (type) {
-                    case "text" -> ContentBlocks.addIfPresent(texts, content.text(block));
-                    case "tool_use" -> {
-                        if (toolCalls == null) {
-                            toolCalls = nodes.arrayNode();
-                        }
-                        toolCalls.add(toolCall(block));
+        for (JsonNode block : body) {
+            String type = ContentBlocks.type(block);
+            switch (type) {
+                case "text" -> ContentBlocks.addIfPresent(texts, content.text(block));
+                case "tool_use" -> {
+                    if (toolCalls == null) {
+                        toolCalls = nodes.arrayNode();
                     }
-                    case "thinking", "redacted_thinking" -> {
-                        if (reasoning == null) {
-                            reasoning = new ReasoningDetails(nodes.arrayNode());
-                        }
-                        reasoning.add(type, block);
-                        if (type.equals("thinking")) {
-                            reasoningContent.append(Fields.requiredString(block, "thinking"));
-                        }
+                    toolCalls.add(toolCall(block));
+                }
+                case "thinking", "redacted_thinking" -> {
+                    if (reasoning == null) {
+                        reasoning = new ReasoningDetails(nodes.arrayNode());
                     }
-                    case "image", "document", "search_result", "tool_result" -> throw FieldProblem.at("type",
-                            "'" + type + "' blocks are only allowed in user messages");
-                    default -> {
-                        if (!ContentBlocks.isServerToolHistory(type)) {
-                            throw FieldProblem.at("type", ContentBlocks.UNKNOWN_TYPE);
-                        }
+                    reasoning.add(type, block);
+                    if (type.equals("thinking")) {
+                        reasoningContent.append(block.get("thinking").textValue());
                     }
                 }
-            } catch (FieldProblem problem) {
-                throw problem.under(i);
+                default -> { } // server-tool history, which the upstream can neither express nor run again
             }
         }
         if (texts.isEmpty() && toolCalls == null) {
@@ -145,9 +134,9 @@ final class AssistantTurnTranslator {
     }
 
     private ObjectNode toolCall(JsonNode block) {
-        String id = idFormat.upstream(ToolCallIds.toUpstream(Fields.requiredString(block, "id")));
-        String name = Fields.requiredString(block, "name");
-        JsonNode input = Fields.requiredObject(block, "input");
+        String id = idFormat.upstream(ToolCallIds.toUpstream(block.get("id").textValue()));
+        String name = block.get("name").textValue();
+        JsonNode input = block.get("input");
         ObjectNode call = nodes.objectNode().put("id", id).put("type", "function");
         // JsonNode.toString()'s compact JSON, whatever the injected mapper's pretty-printing says.
         call.putObject("function").put("name", toolNames.upstream(name)).put("arguments", JsonTrees.text(input));
@@ -179,15 +168,15 @@ final class AssistantTurnTranslator {
             ObjectNode detail = nodes.objectNode();
             String identity;
             if (type.equals("thinking")) {
-                String text = Fields.requiredString(block, "thinking");
-                String signature = Fields.optionalString(block, "signature");
+                String text = block.get("thinking").textValue();
+                String signature = Fields.string(block, "signature");
                 if (signature == null || signature.isEmpty()) {
                     return;
                 }
                 detail.put("type", "reasoning.text").put("text", text).put("signature", signature);
                 identity = "t" + signature + '\u0000' + text;
             } else {
-                String data = Fields.requiredString(block, "data");
+                String data = block.get("data").textValue();
                 detail.put("type", "reasoning.encrypted").put("data", data);
                 identity = "r" + data;
             }

@@ -11,11 +11,11 @@ import java.util.List;
 /**
  * Anthropic {@code cache_control} breakpoints on their way upstream.
  *
- * <p>Markers are validated on every route (so the same body gets the same 400 wherever it goes) but forwarded only
- * when the model {@linkplain ModelCapabilities#cacheControl() honours them}; their {@code ttl} is kept only where
- * {@linkplain ModelCapabilities#cacheTtl() 1-hour caching exists}. Once the body is built, {@link #settle} places
- * breakpoints for Claude models when the client sent none, keeps at most {@value #BREAKPOINT_LIMIT} (Anthropic
- * rejects a fifth) and reports their TTLs, which price the cache writes.
+ * <p>Markers are checked on every route ({@link MessagesRequestShape}: the same body gets the same 400 wherever it
+ * goes) but forwarded only when the model {@linkplain ModelCapabilities#cacheControl() honours them}; their
+ * {@code ttl} is kept only where {@linkplain ModelCapabilities#cacheTtl() 1-hour caching exists}. Once the body is
+ * built, {@link #settle} places breakpoints for Claude models when the client sent none, keeps at most
+ * {@value #BREAKPOINT_LIMIT} (Anthropic rejects a fifth) and reports their TTLs, which price the cache writes.
  */
 final class CacheMarkers {
     /** Anthropic allows four breakpoints per request, automatic caching (top-level {@code cache_control}) included. */
@@ -33,32 +33,12 @@ final class CacheMarkers {
 
     /** The marker to forward for {@code owner.cache_control}, or null when it has none or the model ignores markers. */
     ObjectNode markerOf(JsonNode owner) {
-        JsonNode control = owner.get(FIELD);
-        if (control == null || control.isNull()) {
-            return null;
-        }
-        try {
-            return marker(control);
-        } catch (FieldProblem problem) {
-            throw problem.under(FIELD);
-        }
-    }
-
-    private ObjectNode marker(JsonNode control) {
-        if (!control.isObject()) {
-            throw FieldProblem.here(Fields.NOT_OBJECT);
-        }
-        if (!"ephemeral".equals(Fields.requiredString(control, "type"))) {
-            throw FieldProblem.at("type", Fields.oneOf("ephemeral"));
-        }
-        String ttl = Fields.optionalString(control, "ttl");
-        if (ttl != null && !ttl.equals("5m") && !ttl.equals("1h")) {
-            throw FieldProblem.at("ttl", Fields.oneOf("5m", "1h"));
-        }
-        if (!caps.cacheControl()) {
+        JsonNode control = Fields.optional(owner, FIELD);
+        if (control == null || !caps.cacheControl()) {
             return null;
         }
         ObjectNode marker = nodes.objectNode().put("type", "ephemeral");
+        String ttl = Fields.string(control, "ttl");
         if (ttl != null && caps.cacheTtl()) {
             marker.put("ttl", ttl);
         }

@@ -47,7 +47,7 @@ final class ContentTranslator {
 
     /** A {@code text} block's part, or null when its text is empty. */
     ObjectNode text(JsonNode block) {
-        return textPart(Fields.requiredText(block, "text"), markers.markerOf(block));
+        return textPart(block.get("text"), markers.markerOf(block));
     }
 
     /** A text part with an optional cache marker, or null for empty text (whose marker Anthropic would reject). */
@@ -73,17 +73,8 @@ final class ContentTranslator {
      * and the upstream does not refuse the whole request.
      */
     ObjectNode image(JsonNode block) {
-        JsonNode source = Fields.requiredObject(block, "source");
-        String url;
-        try {
-            url = switch (Fields.requiredString(source, "type")) {
-                case "base64" -> dataUrl(Fields.requiredString(source, "media_type"), Fields.requiredString(source, "data"));
-                case "url" -> Fields.requiredString(source, "url");
-                default -> throw FieldProblem.at("type", Fields.oneOf("base64", "url"));
-            };
-        } catch (FieldProblem problem) {
-            throw problem.under("source");
-        }
+        JsonNode source = block.get("source");
+        String url = source.get("type").textValue().equals("base64") ? dataUrl(source) : source.get("url").textValue();
         if (!imageInput) {
             return withMarker(textPart(IMAGE_OMITTED, null), markers.markerOf(block));
         }
@@ -100,47 +91,34 @@ final class ContentTranslator {
      * text. {@code context} and {@code citations} have no OpenAI counterpart and are dropped.
      */
     void document(JsonNode block, List<ObjectNode> sink) {
-        JsonNode source = Fields.requiredObject(block, "source");
-        String title = Fields.optionalString(block, "title");
+        JsonNode source = block.get("source");
+        String title = Fields.string(block, "title");
         ObjectNode marker = markers.markerOf(block);
-        try {
-            switch (Fields.requiredString(source, "type")) {
-                case "base64" -> sink.add(withMarker(pdf(title,
-                        dataUrl(Fields.requiredString(source, "media_type"), Fields.requiredString(source, "data"))), marker));
-                case "url" -> sink.add(withMarker(pdf(title, Fields.requiredString(source, "url")), marker));
-                case "text" -> ContentBlocks.addIfPresent(sink,
-                        textPart(titled(title, Fields.requiredString(source, "data")), marker));
-                case "content" -> contentDocument(source, title, marker, sink);
-                default -> throw FieldProblem.at("type", Fields.oneOf("base64", "text", "content", "url"));
-            }
-        } catch (FieldProblem problem) {
-            throw problem.under("source");
+        switch (source.get("type").textValue()) {
+            case "base64" -> sink.add(withMarker(pdf(title, dataUrl(source)), marker));
+            case "url" -> sink.add(withMarker(pdf(title, source.get("url").textValue()), marker));
+            case "text" -> ContentBlocks.addIfPresent(sink,
+                    textPart(titled(title, source.get("data").textValue()), marker));
+            default -> contentDocument(source, title, marker, sink); // "content", the one type left
         }
     }
 
     private void contentDocument(JsonNode source, String title, ObjectNode marker, List<ObjectNode> sink) {
-        JsonNode content = Fields.required(source, "content");
+        JsonNode content = source.get("content");
         int first = sink.size();
         if (title != null) {
             ContentBlocks.addIfPresent(sink, textPart(title, null));
         }
         if (content.isTextual()) {
             ContentBlocks.addIfPresent(sink, textPart(content, null));
-        } else if (content.isArray()) {
-            for (int i = 0; i < content.size(); i++) {
-                try {
-                    JsonNode item = content.get(i);
-                    switch (ContentBlocks.type(item)) {
-                        case "text" -> ContentBlocks.addIfPresent(sink, text(item));
-                        case "image" -> sink.add(image(item));
-                        default -> throw FieldProblem.at("type", Fields.oneOf("text", "image"));
-                    }
-                } catch (FieldProblem problem) {
-                    throw problem.under(i).under("content");
+        } else {
+            for (JsonNode item : content) {
+                if (ContentBlocks.type(item).equals("text")) {
+                    ContentBlocks.addIfPresent(sink, text(item));
+                } else {
+                    sink.add(image(item));
                 }
             }
-        } else {
-            throw FieldProblem.at("content", Fields.NOT_STRING_OR_LIST);
         }
         if (marker != null && sink.size() > first) {
             sink.get(sink.size() - 1).set("cache_control", marker);
@@ -149,23 +127,10 @@ final class ContentTranslator {
 
     /** A search result the model can read and cite by hand: title, source, then its text blocks. */
     ObjectNode searchResult(JsonNode block) {
-        String title = Fields.requiredString(block, "title");
-        String source = Fields.requiredString(block, "source");
-        JsonNode content = Fields.required(block, "content");
-        if (!content.isArray()) {
-            throw FieldProblem.at("content", Fields.NOT_LIST);
-        }
-        StringBuilder text = new StringBuilder("Search result: ").append(title).append("\nSource: ").append(source);
-        for (int i = 0; i < content.size(); i++) {
-            try {
-                JsonNode item = content.get(i);
-                if (!"text".equals(ContentBlocks.type(item))) {
-                    throw FieldProblem.at("type", Fields.oneOf("text"));
-                }
-                text.append("\n\n").append(Fields.requiredString(item, "text"));
-            } catch (FieldProblem problem) {
-                throw problem.under(i).under("content");
-            }
+        StringBuilder text = new StringBuilder("Search result: ").append(block.get("title").textValue())
+                .append("\nSource: ").append(block.get("source").textValue());
+        for (JsonNode item : block.get("content")) {
+            text.append("\n\n").append(item.get("text").textValue());
         }
         return textPart(text.toString(), markers.markerOf(block));
     }
@@ -190,8 +155,9 @@ final class ContentTranslator {
         return title == null || title.isEmpty() ? text : title + "\n\n" + text;
     }
 
-    private static String dataUrl(String mediaType, String base64) {
-        return "data:" + mediaType + ";base64," + base64;
+    /** A base64 source as a data URL. */
+    private static String dataUrl(JsonNode source) {
+        return "data:" + source.get("media_type").textValue() + ";base64," + source.get("data").textValue();
     }
 
     private static ObjectNode withMarker(ObjectNode part, ObjectNode marker) {

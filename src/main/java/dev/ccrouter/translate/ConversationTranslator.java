@@ -35,10 +35,7 @@ final class ConversationTranslator {
     static final String REMINDER_CLOSE = "\n</system-reminder>";
 
     private final JsonNodeFactory nodes;
-    private final CacheMarkers markers;
-    private final ToolNames toolNames;
     private final Dialect dialect;
-    private final ModelCapabilities caps;
     private final ContentTranslator content;
     private final AssistantTurnTranslator assistantTurns;
     private final ToolResultTranslator toolResults;
@@ -49,32 +46,21 @@ final class ConversationTranslator {
     ConversationTranslator(JsonNodeFactory nodes, CacheMarkers markers, ToolNames toolNames,
                            Dialect dialect, ModelCapabilities caps) {
         this.nodes = nodes;
-        this.markers = markers;
-        this.toolNames = toolNames;
         this.dialect = dialect;
-        this.caps = caps;
         this.content = new ContentTranslator(nodes, markers, caps.imageInput(), caps.pdfInput());
         this.assistantTurns = new AssistantTurnTranslator(nodes, content, toolNames, dialect.reasoningReplay(), caps.toolCallIds());
         this.toolResults = new ToolResultTranslator(nodes, markers, content, caps.toolCallIds());
         this.out = nodes.arrayNode();
     }
 
-    /** Translates the top-level {@code system} (may be null) and the conversation. */
+    /** Translates the top-level {@code system} (may be null) and the conversation, as the shape has checked them. */
     ArrayNode translate(JsonNode system, JsonNode messages) {
         if (system != null) {
-            try {
-                systemPrompt(system);
-            } catch (FieldProblem problem) {
-                throw problem.under("system");
-            }
+            systemPrompt(system);
         }
         for (int i = 0, end; i < messages.size(); i = end) {
             end = endOfTurn(messages, i);
-            try {
-                message(end - i == 1 ? messages.get(i) : joined(messages, i, end));
-            } catch (FieldProblem problem) {
-                throw (end - i == 1 ? problem.under(i) : whereIn(messages, i, end, problem)).under("messages");
-            }
+            message(end - i == 1 ? messages.get(i) : joined(messages, i, end));
         }
         answerOpenCalls();
         if (dialect.systemFirstOnly()) {
@@ -115,8 +101,8 @@ final class ConversationTranslator {
     /**
      * Where the turn that begins at {@code first} ends: Anthropic's API takes consecutive user (or assistant)
      * messages as one turn, so tool results split over two user messages still answer the calls before them, and
-     * calls split over two assistant messages are still one message with its results after it. Only well-formed
-     * messages join a turn; any other stands alone, to be refused with its own index.
+     * calls split over two assistant messages are still one message with its results after it. System messages stand
+     * alone.
      */
     private static int endOfTurn(JsonNode messages, int first) {
         String role = joinableRole(messages.get(first));
@@ -128,11 +114,7 @@ final class ConversationTranslator {
     }
 
     private static String joinableRole(JsonNode message) {
-        if (message == null || !message.isObject() || !(message.get("content") instanceof JsonNode body)
-                || !body.isTextual() && !body.isArray()) {
-            return null;
-        }
-        String role = message.path("role").asText();
+        String role = message.get("role").textValue();
         return role.equals("user") || role.equals("assistant") ? role : null;
     }
 
@@ -153,22 +135,6 @@ final class ConversationTranslator {
     }
 
     /**
-     * The problem a joined turn met, at the message and block it came from: each of the turn's messages is read again
-     * alone (by a translator of its own, whose output is thrown away) until one meets it.
-     */
-    private FieldProblem whereIn(JsonNode messages, int first, int end, FieldProblem joinedProblem) {
-        ConversationTranslator alone = new ConversationTranslator(nodes, markers, toolNames, dialect, caps);
-        for (int i = first; i < end; i++) {
-            try {
-                alone.message(messages.get(i));
-            } catch (FieldProblem problem) {
-                return problem.under(i);
-            }
-        }
-        return joinedProblem.under(first);
-    }
-
-    /**
      * The top-level system prompt as the first message. Claude Code's attribution block is left out, as Anthropic's
      * own API leaves it out: it is billing metadata, not instructions, and it sits at the very start of the prompt,
      * where any change to it (clients before 2.1.181 changed it every request) would make every prompt-cache
@@ -178,10 +144,8 @@ final class ConversationTranslator {
         List<ObjectNode> parts = new ArrayList<>();
         if (system.isTextual()) {
             ContentBlocks.addIfPresent(parts, content.textPart(system, null));
-        } else if (system.isArray()) {
-            textBlocks(system, parts, true);
         } else {
-            throw FieldProblem.here(Fields.NOT_STRING_OR_LIST);
+            textBlocks(system, parts, true);
         }
         if (!parts.isEmpty()) {
             out.add(message("system", parts));
@@ -189,25 +153,11 @@ final class ConversationTranslator {
     }
 
     private void message(JsonNode message) {
-        if (!message.isObject()) {
-            throw FieldProblem.here(Fields.NOT_OBJECT);
-        }
-        String role = Fields.requiredString(message, "role");
-        if (!role.equals("user") && !role.equals("assistant") && !role.equals("system")) {
-            throw FieldProblem.at("role", Fields.oneOf("user", "assistant", "system"));
-        }
-        JsonNode body = Fields.required(message, "content");
-        if (!body.isTextual() && !body.isArray()) {
-            throw FieldProblem.at("content", Fields.NOT_STRING_OR_LIST);
-        }
-        try {
-            switch (role) {
-                case "user" -> user(body);
-                case "assistant" -> assistant(body);
-                default -> midConversationSystem(body);
-            }
-        } catch (FieldProblem problem) {
-            throw problem.under("content");
+        JsonNode body = message.get("content");
+        switch (message.get("role").textValue()) {
+            case "user" -> user(body);
+            case "assistant" -> assistant(body);
+            default -> midConversationSystem(body);
         }
     }
 
@@ -300,21 +250,14 @@ final class ConversationTranslator {
         return role.equals(message.path("role").asText());
     }
 
+    /** Text blocks, the only kind a system prompt or system message holds. */
     private void textBlocks(JsonNode blocks, List<ObjectNode> parts, boolean dropAttribution) {
-        for (int i = 0; i < blocks.size(); i++) {
-            try {
-                JsonNode block = blocks.get(i);
-                if (!"text".equals(ContentBlocks.type(block))) {
-                    throw FieldProblem.at("type", Fields.oneOf("text"));
-                }
-                ObjectNode part = content.text(block);
-                if (dropAttribution && part != null && Fields.startsWith(part.path("text"), ATTRIBUTION_PREFIX)) {
-                    continue;
-                }
-                ContentBlocks.addIfPresent(parts, part);
-            } catch (FieldProblem problem) {
-                throw problem.under(i);
+        for (JsonNode block : blocks) {
+            ObjectNode part = content.text(block);
+            if (dropAttribution && part != null && Fields.startsWith(part.path("text"), ATTRIBUTION_PREFIX)) {
+                continue;
             }
+            ContentBlocks.addIfPresent(parts, part);
         }
     }
 
@@ -332,31 +275,20 @@ final class ConversationTranslator {
         }
         List<ObjectNode> parts = new ArrayList<>();
         List<ObjectNode> attachments = new ArrayList<>(0);
-        for (int i = 0; i < body.size(); i++) {
-            try {
-                JsonNode block = body.get(i);
-                String type = ContentBlocks.type(block);
-                switch (type) {
-                    case "text", "image", "document", "search_result" -> content.userBlock(type, block, parts);
-                    case "tool_result" -> {
-                        ToolResultTranslator.ToolResult result = toolResults.read(block);
-                        if (openCalls.remove(result.toolUseId())) {
-                            out.add(toolResults.toolMessage(result));
-                        } else {
-                            ContentBlocks.addIfPresent(parts, toolResults.orphanText(result));
-                        }
-                        toolResults.addAttachments(result, attachments);
+        for (JsonNode block : body) {
+            String type = ContentBlocks.type(block);
+            switch (type) {
+                case "text", "image", "document", "search_result" -> content.userBlock(type, block, parts);
+                case "tool_result" -> {
+                    ToolResultTranslator.ToolResult result = toolResults.read(block);
+                    if (openCalls.remove(result.toolUseId())) {
+                        out.add(toolResults.toolMessage(result));
+                    } else {
+                        ContentBlocks.addIfPresent(parts, toolResults.orphanText(result));
                     }
-                    case "tool_use", "thinking", "redacted_thinking" -> throw FieldProblem.at("type",
-                            "'" + type + "' blocks are only allowed in assistant messages");
-                    default -> {
-                        if (!ContentBlocks.isServerToolHistory(type)) {
-                            throw FieldProblem.at("type", ContentBlocks.UNKNOWN_TYPE);
-                        }
-                    }
+                    toolResults.addAttachments(result, attachments);
                 }
-            } catch (FieldProblem problem) {
-                throw problem.under(i);
+                default -> { } // server-tool history, which the upstream can neither express nor run again
             }
         }
         answerOpenCalls();

@@ -4,9 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.ccrouter.api.anthropic.VerbatimText;
 
 /**
- * Typed reads of client JSON that fail with Anthropic's (pydantic) wording, e.g. {@code Field required} or
- * {@code Input should be a valid integer}. JSON {@code null} counts as absent everywhere: the SDKs send
- * {@code null} for unset optional fields.
+ * Reads of client JSON. The checked reads, for {@link MessagesRequestShape}, fail with Anthropic's (pydantic) wording,
+ * e.g. {@code Field required} or {@code Input should be a valid integer}; the plain ones ({@link #optional},
+ * {@link #string}, {@link #flag}) are the translation's, of a body the shape has passed. JSON {@code null} counts as
+ * absent everywhere: the SDKs send {@code null} for unset optional fields.
  */
 final class Fields {
     static final String REQUIRED = "Field required";
@@ -25,6 +26,18 @@ final class Fields {
     static JsonNode optional(JsonNode owner, String field) {
         JsonNode value = owner.get(field);
         return value == null || value.isNull() ? null : value;
+    }
+
+    /** The value of a string field the shape has checked, or null when it is missing. */
+    static String string(JsonNode owner, String field) {
+        JsonNode value = optional(owner, field);
+        return value == null ? null : value.textValue();
+    }
+
+    /** The value of a boolean field the shape has checked, false when it is missing. */
+    static boolean flag(JsonNode owner, String field) {
+        JsonNode value = optional(owner, field);
+        return value != null && value.booleanValue();
     }
 
     static JsonNode required(JsonNode owner, String field) {

@@ -11,14 +11,14 @@ import java.util.List;
 
 /**
  * Translates an Anthropic {@code POST /v1/messages} body into an OpenAI {@code /chat/completions} body for one
- * {@link UpstreamTarget}, validating it on the way (one pass over the client's tree, no re-parsing).
+ * {@link UpstreamTarget} (no re-parsing: the client's tree is read as it is).
  *
  * <h2>Validation</h2>
- * Bodies that cannot be translated raise {@link InvalidRequestException} with Anthropic's pydantic-style wording and
- * a dot-separated field path, e.g. {@code max_tokens: Field required}, {@code messages: Input should be a valid list},
- * {@code messages.1.content.0.text: Input should be a valid string}. The first problem found is reported. JSON
- * {@code null} counts as an absent field. Unknown top-level fields and unknown fields of known blocks are tolerated
- * and dropped.
+ * A body is checked by {@link MessagesRequestShape} first, which {@code count_tokens} shares, and refused there with
+ * {@link InvalidRequestException} in Anthropic's pydantic-style wording and a dot-separated field path, e.g.
+ * {@code max_tokens: Field required}, {@code messages.1.content.0.text: Input should be a valid string}. The
+ * translation reads a body that passed, without checking it again. Unknown top-level fields and unknown fields of
+ * known blocks are dropped.
  *
  * <h2>Content block policy</h2>
  * <ul>
@@ -30,8 +30,8 @@ import java.util.List;
  *       {@code web_search_tool_result}), because an OpenAI upstream can neither express nor re-run it. A
  *       {@code tool_reference} inside a tool result becomes the text {@code Tool loaded: <name>}.</li>
  *   <li>Anything else is a 400 naming the path:
- *       {@code messages.1.content.0.type: Input should be 'text', 'image', …}.</li>
- *   <li>Files API references ({@code source.type: "file"}) are a 400: other providers cannot resolve them.</li>
+ *       {@code messages.1.content.0.type: Input should be 'text', 'image', …}, and so are Files API references
+ *       ({@code source.type: "file"}), which other providers cannot resolve ({@link MessagesRequestShape}).</li>
  *   <li>Empty text never becomes a part (upstreams reject empty text); a message left with nothing is dropped.</li>
  * </ul>
  *
@@ -106,44 +106,25 @@ public final class MessagesRequestTranslator {
      * @throws InvalidRequestException when the body is not a valid Messages request
      */
     public ChatRequest translate(JsonNode anthropicBody, UpstreamTarget target, String sessionId) {
-        try {
-            return translateValid(anthropicBody, target, sessionId);
-        } catch (FieldProblem problem) {
-            throw problem.toInvalidRequest();
-        }
+        MessagesRequestShape.checkMessages(anthropicBody);
+        return translateChecked(anthropicBody, target, sessionId);
     }
 
-    private ChatRequest translateValid(JsonNode request, UpstreamTarget target, String sessionId) {
-        if (request == null || !request.isObject()) {
-            throw FieldProblem.here(Fields.NOT_OBJECT);
-        }
+    private ChatRequest translateChecked(JsonNode request, UpstreamTarget target, String sessionId) {
         ModelCapabilities caps = target.capabilities();
-        String model = Fields.requiredString(request, "model");
-        if (model.isEmpty()) {
-            throw FieldProblem.at("model", "String should have at least 1 character");
-        }
-        long requestedMaxTokens = Fields.requiredInteger(request, "max_tokens");
-        if (requestedMaxTokens < 0) {
-            throw FieldProblem.at("max_tokens", "Input should be greater than or equal to 0");
-        }
-        JsonNode messages = Fields.required(request, "messages");
-        if (!messages.isArray()) {
-            throw FieldProblem.at("messages", Fields.NOT_LIST);
-        }
-        if (messages.isEmpty()) {
-            throw FieldProblem.at("messages", "List should have at least 1 item after validation, not 0");
-        }
-        boolean stream = Fields.optionalBoolean(request, "stream");
-        JsonNode temperature = Fields.optionalUnitNumber(request, "temperature");
-        JsonNode topP = Fields.optionalUnitNumber(request, "top_p");
-        JsonNode topK = Fields.optionalInteger(request, "top_k");
+        long requestedMaxTokens = request.get("max_tokens").longValue();
+        JsonNode messages = request.get("messages");
+        boolean stream = Fields.flag(request, "stream");
+        JsonNode temperature = Fields.optional(request, "temperature");
+        JsonNode topP = Fields.optional(request, "top_p");
+        JsonNode topK = Fields.optional(request, "top_k");
         List<String> stopSequences = stopSequences(request);
-        String user = hashedUser(Fields.optionalObject(request, "metadata"));
+        String user = hashedUser(Fields.optional(request, "metadata"));
 
         CacheMarkers markers = new CacheMarkers(caps, nodes);
         ToolNames toolNames = new ToolNames(caps.toolNameLimit());
         ToolTranslator toolTranslator = new ToolTranslator(nodes, caps, markers, toolNames, translatedTools);
-        JsonNode clientTools = Fields.optionalArray(request, "tools");
+        JsonNode clientTools = Fields.optional(request, "tools");
         ArrayNode tools = clientTools == null ? null : toolTranslator.tools(clientTools, new LoadedTools(messages));
         JsonNode clientChoice = Fields.optional(request, "tool_choice");
         ToolTranslator.Choice choice = clientChoice == null ? ToolTranslator.Choice.NONE
@@ -153,7 +134,7 @@ public final class MessagesRequestTranslator {
                 .translate(Fields.optional(request, "system"), messages);
 
         int maxTokens = maxTokens(requestedMaxTokens, caps);
-        JsonNode outputConfig = Fields.optionalObject(request, "output_config");
+        JsonNode outputConfig = Fields.optional(request, "output_config");
         JsonNode thinking = Fields.optional(request, "thinking");
         ObjectNode reasoning = ThinkingTranslator.reasoning(thinking, outputConfig, maxTokens, nodes);
         ObjectNode responseFormat = outputConfig == null ? null : responseFormat(outputConfig, caps);
@@ -214,16 +195,12 @@ public final class MessagesRequestTranslator {
     }
 
     private static List<String> stopSequences(JsonNode request) {
-        JsonNode stop = Fields.optionalArray(request, "stop_sequences");
+        JsonNode stop = Fields.optional(request, "stop_sequences");
         if (stop == null || stop.isEmpty()) {
             return List.of();
         }
         List<String> sequences = new ArrayList<>(stop.size());
-        for (int i = 0; i < stop.size(); i++) {
-            JsonNode sequence = stop.get(i);
-            if (!sequence.isTextual()) {
-                throw FieldProblem.at(Integer.toString(i), Fields.NOT_STRING).under("stop_sequences");
-            }
+        for (JsonNode sequence : stop) {
             sequences.add(sequence.textValue());
         }
         return List.copyOf(sequences);
@@ -233,12 +210,7 @@ public final class MessagesRequestTranslator {
         if (metadata == null) {
             return null;
         }
-        String userId;
-        try {
-            userId = Fields.optionalString(metadata, "user_id");
-        } catch (FieldProblem problem) {
-            throw problem.under("metadata");
-        }
+        String userId = Fields.string(metadata, "user_id");
         if (userId == null || userId.isEmpty()) {
             return null;
         }
@@ -247,27 +219,16 @@ public final class MessagesRequestTranslator {
 
     /** {@code output_config.format} {@code {type:"json_schema", schema}} → an OpenAI strict json_schema response format. */
     private ObjectNode responseFormat(JsonNode outputConfig, ModelCapabilities caps) {
-        try {
-            JsonNode format = Fields.optionalObject(outputConfig, "format");
-            if (format == null) {
-                return null;
-            }
-            try {
-                if (!"json_schema".equals(Fields.requiredString(format, "type"))) {
-                    throw FieldProblem.at("type", Fields.oneOf("json_schema"));
-                }
-                JsonNode schema = Fields.requiredObject(format, "schema");
-                ObjectNode responseFormat = nodes.objectNode().put("type", "json_schema");
-                ObjectNode jsonSchema = responseFormat.putObject("json_schema").put("name", "output");
-                jsonSchema.set("schema", JsonSchemas.sanitize(schema, caps.schemaKeywordsToStrip(), caps.nullableTypes(), nodes));
-                jsonSchema.put("strict", true);
-                return responseFormat;
-            } catch (FieldProblem problem) {
-                throw problem.under("format");
-            }
-        } catch (FieldProblem problem) {
-            throw problem.under("output_config");
+        JsonNode format = Fields.optional(outputConfig, "format");
+        if (format == null) {
+            return null;
         }
+        ObjectNode responseFormat = nodes.objectNode().put("type", "json_schema");
+        ObjectNode jsonSchema = responseFormat.putObject("json_schema").put("name", "output");
+        jsonSchema.set("schema", JsonSchemas.sanitize(format.get("schema"), caps.schemaKeywordsToStrip(),
+                caps.nullableTypes(), nodes));
+        jsonSchema.put("strict", true);
+        return responseFormat;
     }
 
     private static void setIfPresent(ObjectNode body, String field, JsonNode value) {

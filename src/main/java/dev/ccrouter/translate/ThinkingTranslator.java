@@ -159,39 +159,20 @@ final class ThinkingTranslator {
 
     /** The {@code reasoning} object, or null to send none. */
     static ObjectNode reasoning(JsonNode thinking, JsonNode outputConfig, int maxTokens, JsonNodeFactory nodes) {
-        String effort = null;
-        if (outputConfig != null) {
-            try {
-                effort = Fields.optionalString(outputConfig, "effort");
-            } catch (FieldProblem problem) {
-                throw problem.under("output_config");
-            }
-        }
         if (thinking == null) {
             return null;
         }
-        try {
-            return reasoningOf(thinking, effort, maxTokens, nodes);
-        } catch (FieldProblem problem) {
-            throw problem.under("thinking");
-        }
-    }
-
-    private static ObjectNode reasoningOf(JsonNode thinking, String effort, int maxTokens, JsonNodeFactory nodes) {
-        if (!thinking.isObject()) {
-            throw FieldProblem.here(Fields.NOT_OBJECT);
-        }
-        return switch (Fields.requiredString(thinking, "type")) {
+        return switch (thinking.get("type").textValue()) {
             case "enabled" -> {
-                int budget = (int) Math.max(0, Math.min(Fields.requiredInteger(thinking, "budget_tokens"), maxTokens - 1L));
+                int budget = (int) Math.max(0, Math.min(thinking.get("budget_tokens").longValue(), maxTokens - 1L));
                 yield budget < 1 ? null : nodes.objectNode().put("max_tokens", budget);
             }
             case "adaptive" -> {
                 ObjectNode reasoning = nodes.objectNode().put("enabled", true);
+                String effort = outputConfig == null ? null : Fields.string(outputConfig, "effort");
                 yield effort == null ? reasoning : reasoning.put("effort", effort);
             }
-            case "disabled" -> null;
-            default -> throw FieldProblem.at("type", Fields.oneOf("enabled", "disabled", "adaptive"));
+            default -> null; // disabled
         };
     }
 }

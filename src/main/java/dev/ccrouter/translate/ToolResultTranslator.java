@@ -38,26 +38,18 @@ final class ToolResultTranslator {
     }
 
     ToolResult read(JsonNode block) {
-        String id = idFormat.upstream(ToolCallIds.toUpstream(Fields.requiredString(block, "tool_use_id")));
-        boolean isError = Fields.optionalBoolean(block, "is_error");
+        String id = idFormat.upstream(ToolCallIds.toUpstream(block.get("tool_use_id").textValue()));
+        boolean isError = Fields.flag(block, "is_error");
         ObjectNode marker = markers.markerOf(block);
         List<ObjectNode> texts = new ArrayList<>(1);
         List<ObjectNode> files = new ArrayList<>(0);
-        JsonNode result = Fields.optional(block, "content");
-        if (result == null) {
-            // no content: an empty result
-        } else if (result.isTextual()) {
+        JsonNode result = Fields.optional(block, "content"); // none: an empty result
+        if (result != null && result.isTextual()) {
             ContentBlocks.addIfPresent(texts, content.textPart(result, null));
-        } else if (result.isArray()) {
-            for (int i = 0; i < result.size(); i++) {
-                try {
-                    item(result.get(i), texts, files);
-                } catch (FieldProblem problem) {
-                    throw problem.under(i).under("content");
-                }
+        } else if (result != null) {
+            for (JsonNode item : result) {
+                item(item, texts, files);
             }
-        } else {
-            throw FieldProblem.at("content", Fields.NOT_STRING_OR_LIST);
         }
         if (isError) {
             markAsError(texts);
@@ -86,8 +78,6 @@ final class ToolResultTranslator {
                     ContentBlocks.addIfPresent(texts, content.textPart("Tool loaded: " + name, null));
                 }
             }
-            default -> throw FieldProblem.at("type",
-                    Fields.oneOf("text", "image", "document", "search_result", "tool_reference"));
         }
     }
 

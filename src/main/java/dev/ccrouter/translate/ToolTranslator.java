@@ -57,14 +57,10 @@ final class ToolTranslator {
             return remembered.tools();
         }
         ArrayNode functions = nodes.arrayNode(tools.size());
-        for (int i = 0; i < tools.size(); i++) {
-            try {
-                ObjectNode function = tool(tools.get(i), loaded);
-                if (function != null) {
-                    functions.add(function);
-                }
-            } catch (FieldProblem problem) {
-                throw problem.under(i).under("tools");
+        for (JsonNode tool : tools) {
+            ObjectNode function = tool(tool, loaded);
+            if (function != null) {
+                functions.add(function);
             }
         }
         return functions.isEmpty() ? null
@@ -72,17 +68,14 @@ final class ToolTranslator {
     }
 
     private ObjectNode tool(JsonNode tool, LoadedTools loaded) {
-        if (!tool.isObject()) {
-            throw FieldProblem.here(Fields.NOT_OBJECT);
-        }
-        String type = Fields.optionalString(tool, "type");
+        String type = Fields.string(tool, "type");
         if (type != null && !type.equals("custom")) {
             return null;
         }
-        String name = Fields.requiredString(tool, "name");
-        JsonNode description = Fields.optionalText(tool, "description");
-        JsonNode schema = Fields.requiredObject(tool, "input_schema");
-        if (Fields.optionalBoolean(tool, "defer_loading")) {
+        String name = tool.get("name").textValue();
+        JsonNode description = Fields.optional(tool, "description");
+        JsonNode schema = tool.get("input_schema");
+        if (Fields.flag(tool, "defer_loading")) {
             deferred.add(name);
             if (!loaded.loaded(name)) {
                 return null;
@@ -109,26 +102,14 @@ final class ToolTranslator {
      * nothing is sent: OpenAI rejects a choice that names no function of the request.
      */
     Choice toolChoice(JsonNode choice) {
-        try {
-            return choiceOf(choice);
-        } catch (FieldProblem problem) {
-            throw problem.under("tool_choice");
-        }
-    }
-
-    private Choice choiceOf(JsonNode choice) {
-        if (!choice.isObject()) {
-            throw FieldProblem.here(Fields.NOT_OBJECT);
-        }
-        String type = Fields.requiredString(choice, "type");
+        String type = choice.get("type").textValue();
         JsonNode upstream = switch (type) {
             case "auto" -> TextNode.valueOf("auto");
             case "any" -> TextNode.valueOf("required");
             case "none" -> TextNode.valueOf("none");
-            case "tool" -> named(Fields.requiredString(choice, "name"));
-            default -> throw FieldProblem.at("type", Fields.oneOf("auto", "any", "tool", "none"));
+            default -> named(choice.get("name").textValue()); // "tool", the one type left
         };
-        boolean serial = Fields.optionalBoolean(choice, "disable_parallel_tool_use");
+        boolean serial = Fields.flag(choice, "disable_parallel_tool_use");
         if (upstream != null && !caps.forcedToolChoice() && !type.equals("none")) {
             upstream = TextNode.valueOf("auto"); // a forced choice this upstream refuses: the model still sees the tools
         }

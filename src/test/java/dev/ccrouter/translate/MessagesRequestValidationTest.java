@@ -136,6 +136,10 @@ class MessagesRequestValidationTest {
                         "tools.0.defer_loading: Input should be a valid boolean"),
                 arguments(with("tools", "[{\"name\": \"Bash\", \"input_schema\": 1, \"defer_loading\": true}]"),
                         "tools.0.input_schema: Input should be a valid dictionary"),
+                // a deferred tool the conversation has not loaded is not sent, but the body is no less invalid
+                arguments(with("tools", "[{\"name\": \"Bash\", \"input_schema\": {}, \"defer_loading\": true, "
+                                + "\"cache_control\": {\"type\": \"persistent\"}}]"),
+                        "tools.0.cache_control.type: Input should be 'ephemeral'"),
                 arguments(with("tool_choice", "\"auto\""), "tool_choice: Input should be a valid dictionary"),
                 arguments(with("tool_choice", "{\"type\": \"sometimes\"}"),
                         "tool_choice.type: Input should be 'auto', 'any', 'tool' or 'none'"),
