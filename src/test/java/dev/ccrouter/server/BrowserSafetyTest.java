@@ -19,7 +19,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** What a web page in the user's browser can and cannot do with a gateway on 127.0.0.1. */
 class BrowserSafetyTest {
     static final ObjectMapper JSON = new ObjectMapper();
-    static final String BODY = "{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+    static final String BODY = "{\"model\":\"claude-sonnet-5\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
     static FakeUpstream upstream;
     static RunningGateway gateway;
     static RunningGateway withCors;

@@ -34,6 +34,15 @@ class JsonLimitsTest {
         return SseCapture.post(gateway.baseUrl() + "/v1/messages/count_tokens", body, "x-api-key", "sk-test");
     }
 
+    /**
+     * A valid count_tokens body whose one tool's schema holds {@code value}, four levels deep (the body, its tools, the
+     * tool, its schema): whatever is refused is refused for the limit, not for the body's shape.
+     */
+    static String withSchemaValue(String value) {
+        return "{\"model\":\"claude-sonnet-5\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],"
+                + "\"tools\":[{\"name\":\"Deep\",\"input_schema\":{\"default\":" + value + "}}]}";
+    }
+
     static JsonNode error(HttpResponse<String> response) throws Exception {
         return JSON.readTree(response.body()).path("error");
     }
@@ -41,7 +50,7 @@ class JsonLimitsTest {
     @Test
     void nestingTenThousandLevelsDeepIs400NamingTheDepthLimit() throws Exception {
         String deep = "[".repeat(10_000) + "]".repeat(10_000);
-        HttpResponse<String> response = countTokens("{\"messages\":" + deep + "}");
+        HttpResponse<String> response = countTokens(withSchemaValue(deep));
         assertThat(response.statusCode()).isEqualTo(400);
         assertThat(error(response).path("type").asText()).isEqualTo("invalid_request_error");
         assertThat(error(response).path("message").asText())
@@ -50,7 +59,8 @@ class JsonLimitsTest {
 
     @Test
     void aFiveThousandDigitNumberIs400NamingTheNumberLimit() throws Exception {
-        HttpResponse<String> response = countTokens("{\"messages\":[],\"max_tokens\":" + "9".repeat(5_000) + "}");
+        HttpResponse<String> response = countTokens("{\"model\":\"claude-sonnet-5\",\"max_tokens\":" + "9".repeat(5_000)
+                + ",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
         assertThat(response.statusCode()).isEqualTo(400);
         assertThat(error(response).path("message").asText())
                 .isEqualTo("Request body exceeds a JSON limit: a number longer than 1000 characters");
@@ -58,9 +68,9 @@ class JsonLimitsTest {
 
     @Test
     void nestingAtTheLimitIsAccepted() throws Exception {
-        // the body object and "messages" array are two levels; 254 more arrays reach exactly 256
-        String deep = "[".repeat(254) + "]".repeat(254);
-        HttpResponse<String> response = countTokens("{\"messages\":[" + deep + "]}");
+        // the body, its tools, the tool and its schema are four levels; 252 arrays reach exactly 256
+        String deep = "[".repeat(252) + "]".repeat(252);
+        HttpResponse<String> response = countTokens(withSchemaValue(deep));
         assertThat(response.statusCode()).isEqualTo(200);
     }
 
@@ -68,7 +78,7 @@ class JsonLimitsTest {
     void aTwentyFiveMillionCharacterStringWithinTheBodyLimitIsAccepted() throws Exception {
         String big = "a".repeat(25_000_000);
         HttpResponse<String> response = countTokens(
-                "{\"messages\":[{\"role\":\"user\",\"content\":\"" + big + "\"}]}");
+                "{\"model\":\"claude-sonnet-5\",\"messages\":[{\"role\":\"user\",\"content\":\"" + big + "\"}]}");
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(JSON.readTree(response.body()).path("input_tokens").asLong()).isPositive();
     }
