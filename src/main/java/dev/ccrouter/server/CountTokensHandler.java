@@ -9,6 +9,8 @@ import dev.ccrouter.http.ServerRequest;
 import dev.ccrouter.http.ServerResponse;
 import dev.ccrouter.route.RouteDecision;
 import dev.ccrouter.route.Router;
+import dev.ccrouter.translate.InvalidRequestException;
+import dev.ccrouter.translate.MessagesRequestShape;
 import dev.ccrouter.translate.TokenEstimator;
 import java.io.IOException;
 import java.util.Collections;
@@ -20,6 +22,10 @@ import java.util.Collections;
  * would be, and the response names the route and target in the same {@code X-CCRouter-Route} and
  * {@code X-CCRouter-Provider} headers, so a client can see which model the count is for. Under {@code auth.keys} it
  * needs a gateway key like every API endpoint.
+ *
+ * <p>A body Anthropic's count_tokens would refuse is refused, not estimated: a 400 {@code invalid_request_error} in the
+ * words {@code /v1/messages} uses for the same fault ({@link MessagesRequestShape#checkCountTokens}, which checks it
+ * without translating it).
  */
 final class CountTokensHandler implements Handler {
     private final ObjectMapper json;
@@ -66,8 +72,10 @@ final class CountTokensHandler implements Handler {
 
     /** @param clientKey the key the request presented, or null: kept out of the provider header */
     private void count(JsonNode body, ServerResponse res, String requestId, String clientKey) throws IOException {
-        if (!body.path("messages").isArray()) {
-            errors.send(res, AnthropicError.invalidRequest("messages: Field required"), requestId);
+        try {
+            MessagesRequestShape.checkCountTokens(body);
+        } catch (InvalidRequestException e) {
+            errors.send(res, AnthropicError.invalidRequest(e.getMessage()), requestId);
             return;
         }
         long estimate = estimator.estimate(body);

@@ -3,19 +3,22 @@ package dev.ccrouter.translate;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
- * What a Messages request must look like: the one place that says which bodies the gateway refuses.
- * {@link MessagesRequestTranslator} checks a {@code POST /v1/messages} body here before it translates it, and reads it
- * afterwards without checking again.
+ * What a Messages request must look like: the one place that says which bodies the gateway refuses, for both
+ * endpoints that take one. {@link MessagesRequestTranslator} checks a {@code POST /v1/messages} body here before it
+ * translates it, and reads it afterwards without checking again; {@code POST /v1/messages/count_tokens} checks its body
+ * here before the local estimate, which needs no translation. A fault that both endpoints check is told by both in
+ * the same words.
  *
  * <p>A problem is an {@link InvalidRequestException} in Anthropic's pydantic-style wording with a dot-separated
  * field path, e.g. {@code max_tokens: Field required}, {@code messages: Input should be a valid list},
  * {@code messages.1.content.0.text: Input should be a valid string}. The first problem found is reported, the fields
  * taken in this order: the body is an object, {@code model}, {@code max_tokens}, {@code messages} a list of at least
- * one, the other parameters of a generation, {@code tools}, {@code tool_choice}, {@code system}, each message,
- * {@code output_config}, its {@code effort}, {@code thinking}, {@code output_config.format}, the top-level
- * {@code cache_control}. JSON {@code null} counts as an absent field. Unknown top-level fields and unknown fields of
- * known blocks are tolerated (the translation drops them). A string is checked for being one, not decoded: a client's
- * long text spelled with escapes stays undecoded unless the translation reads it.
+ * one, the other parameters of a generation ({@code max_tokens} and these for {@code /v1/messages} only),
+ * {@code tools}, {@code tool_choice}, {@code system}, each message, {@code output_config}, its {@code effort},
+ * {@code thinking}, {@code output_config.format}, the top-level {@code cache_control}. JSON {@code null} counts as
+ * an absent field. Unknown top-level fields and unknown fields of known blocks are tolerated (the translation drops
+ * them). A string is checked for being one, not decoded: a client's long text spelled with escapes stays undecoded
+ * unless the translation reads it.
  *
  * <p>Content blocks: a user turn takes {@code text}, {@code image}, {@code document}, {@code search_result} and
  * {@code tool_result}; an assistant turn {@code text}, {@code tool_use}, {@code thinking} and
@@ -34,21 +37,43 @@ public final class MessagesRequestShape {
      * @throws InvalidRequestException naming the first problem
      */
     public static void checkMessages(JsonNode body) {
+        check(body, true);
+    }
+
+    /**
+     * A {@code POST /v1/messages/count_tokens} body: Anthropic's count_tokens takes no {@code max_tokens} and none of
+     * the parameters that steer a generation ({@code stream}, {@code temperature}, {@code top_p}, {@code top_k},
+     * {@code stop_sequences}, {@code metadata}). Here they are fields it does not know, left alone as
+     * {@code /v1/messages} leaves those: a client that sends a count_tokens body built from its message (Claude Code
+     * may) is answered.
+     *
+     * @throws InvalidRequestException naming the first problem
+     */
+    public static void checkCountTokens(JsonNode body) {
+        check(body, false);
+    }
+
+    /** @param generates whether the body asks for a generation, whose parameters are then checked too */
+    private static void check(JsonNode body, boolean generates) {
         try {
-            request(body);
+            request(body, generates);
         } catch (FieldProblem problem) {
             throw problem.toInvalidRequest();
         }
     }
 
-    private static void request(JsonNode request) {
+    private static void request(JsonNode request, boolean generates) {
         if (request == null || !request.isObject()) {
             throw FieldProblem.here(Fields.NOT_OBJECT);
         }
         model(request);
-        maxTokens(request);
+        if (generates) {
+            maxTokens(request);
+        }
         JsonNode messages = messageList(request);
-        generationParameters(request);
+        if (generates) {
+            generationParameters(request);
+        }
         tools(Fields.optionalArray(request, "tools"));
         toolChoice(Fields.optional(request, "tool_choice"));
         system(Fields.optional(request, "system"));

@@ -1,11 +1,13 @@
 package dev.ccrouter.translate;
 
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -176,6 +178,43 @@ class MessagesRequestValidationTest {
         assertThatThrownBy(() -> translator.translate(request, PLAIN, null))
                 .isInstanceOf(InvalidRequestException.class)
                 .hasMessage(message);
+    }
+
+    /** Each fault of a field count_tokens takes is told in the same words there. */
+    @ParameterizedTest(name = "{1}")
+    @MethodSource("countTokensFaults")
+    void countTokensRefusesTheSameFaultsInTheSameWords(String body, String message) throws JsonProcessingException {
+        JsonNode request = RequestFixtures.JSON.readTree(body);
+
+        assertThatThrownBy(() -> MessagesRequestShape.checkCountTokens(request))
+                .isInstanceOf(InvalidRequestException.class)
+                .hasMessage(message);
+    }
+
+    /** {@code max_tokens} and the other parameters of a generation are not count_tokens' fields: left alone. */
+    @ParameterizedTest(name = "{1}")
+    @MethodSource("generationFaults")
+    void countTokensLeavesAGenerationsParametersAlone(String body, String message) throws JsonProcessingException {
+        JsonNode request = RequestFixtures.JSON.readTree(body);
+
+        assertThatCode(() -> MessagesRequestShape.checkCountTokens(request)).doesNotThrowAnyException();
+    }
+
+    static Stream<Arguments> countTokensFaults() {
+        return invalidBodies().filter(fault -> !isGenerationFault(fault));
+    }
+
+    static Stream<Arguments> generationFaults() {
+        return invalidBodies().filter(MessagesRequestValidationTest::isGenerationFault);
+    }
+
+    private static final Set<String> GENERATION_PARAMETERS =
+            Set.of("max_tokens", "stream", "temperature", "top_p", "top_k", "stop_sequences", "metadata");
+
+    /** Whether the case's message names a parameter only a generation takes. */
+    private static boolean isGenerationFault(Arguments fault) {
+        String path = ((String) fault.get()[1]).split(":")[0];
+        return GENERATION_PARAMETERS.contains(path.split("\\.")[0]);
     }
 
     // ---- body builders --------------------------------------------------------------------------------------
