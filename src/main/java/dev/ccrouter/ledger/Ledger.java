@@ -36,7 +36,7 @@ public final class Ledger implements AutoCloseable {
             public void startAfresh() {
                 database.join().startAfreshIfReplaced();
             }
-        }, settings.queueSize(), settings.batchInterval());
+        }, settings);
     }
 
     /** @throws LedgerUnavailableException when the database cannot be reached or set up */

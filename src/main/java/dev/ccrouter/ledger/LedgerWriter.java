@@ -1,5 +1,6 @@
 package dev.ccrouter.ledger;
 
+import dev.ccrouter.config.LedgerSettings;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -90,25 +91,25 @@ public final class LedgerWriter implements AutoCloseable {
         void startAfresh();
     }
 
-    public LedgerWriter(LedgerStore store, int queueSize, Duration interval) {
-        this(store, Database.KEPT, queueSize, interval, CLOSE_TIMEOUT);
+    /** The writer of the ledger these settings describe (their queue size and batch interval), into this store. */
+    public LedgerWriter(LedgerStore store, LedgerSettings settings) {
+        this(store, Database.KEPT, settings, CLOSE_TIMEOUT);
     }
 
-    LedgerWriter(LedgerStore store, Database database, int queueSize, Duration interval) {
-        this(store, database, queueSize, interval, CLOSE_TIMEOUT);
+    LedgerWriter(LedgerStore store, Database database, LedgerSettings settings) {
+        this(store, database, settings, CLOSE_TIMEOUT);
     }
 
-    LedgerWriter(LedgerStore store, int queueSize, Duration interval, Duration closeTimeout) {
-        this(store, Database.KEPT, queueSize, interval, closeTimeout);
+    LedgerWriter(LedgerStore store, LedgerSettings settings, Duration closeTimeout) {
+        this(store, Database.KEPT, settings, closeTimeout);
     }
 
-    private LedgerWriter(LedgerStore store, Database database, int queueSize, Duration interval,
-                         Duration closeTimeout) {
+    private LedgerWriter(LedgerStore store, Database database, LedgerSettings settings, Duration closeTimeout) {
         this.inserts = store.inserts();
         this.database = database;
-        this.interval = interval;
+        this.interval = settings.batchInterval();
         this.closeTimeout = closeTimeout;
-        this.queue = new ArrayBlockingQueue<>(queueSize);
+        this.queue = new ArrayBlockingQueue<>(settings.queueSize());
         this.thread = Thread.ofPlatform().name("ccrouter-ledger").daemon(true).unstarted(this::run);
         thread.start();
     }

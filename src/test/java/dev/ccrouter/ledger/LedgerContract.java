@@ -174,7 +174,8 @@ abstract class LedgerContract {
         try (LedgerDatabase database = LedgerDatabase.open(freshLedger())) {
             LedgerStore firstAnswerLost = new LedgerStore(() -> firstCommitsAnswerLost(database.connection(),
                     answersLost));
-            try (LedgerWriter writer = new LedgerWriter(firstAnswerLost, 100, Duration.ofMillis(20))) {
+            try (LedgerWriter writer = new LedgerWriter(firstAnswerLost,
+                    new LedgerSettings(true, database.settings().url(), 100, Duration.ofMillis(20)))) {
                 SeededLedger.ENTRIES.forEach(writer::record);
                 await().atMost(Duration.ofSeconds(10)).until(() -> writer.written() == SeededLedger.ENTRIES.size());
             }

@@ -28,6 +28,11 @@ class LedgerWriterTest {
                 new LedgerEntry.Tokens(10, 5, 0, 0, 0, 0, false), LedgerEntry.Spend.UNKNOWN, 3L, 9, 0, 0);
     }
 
+    /** A SQLite ledger in the test's directory with this queue and interval. */
+    private LedgerSettings queued(int queueSize, Duration interval) {
+        return new LedgerSettings(true, LedgerSettings.defaults(dir).url(), queueSize, interval);
+    }
+
     @Test
     void aStalledDatabaseNeverBlocksRecordingAndAFullQueueDropsRows() throws Exception {
         try (LedgerDatabase database = LedgerDatabase.open(LedgerSettings.defaults(dir))) {
@@ -42,7 +47,7 @@ class LedgerWriterTest {
                 }
                 return database.connection();
             });
-            LedgerWriter writer = new LedgerWriter(stalling, 100, Duration.ofMillis(20));
+            LedgerWriter writer = new LedgerWriter(stalling, queued(100, Duration.ofMillis(20)));
             assertThat(writer.record(row(0))).isTrue();
             assertThat(stalled.await(10, TimeUnit.SECONDS)).isTrue(); // the writer holds row 0, waiting for the database
 
@@ -124,7 +129,8 @@ class LedgerWriterTest {
             throw new SQLException("the pool is closed");
         });
         try {
-            LedgerWriter writer = new LedgerWriter(unanswering, 100, Duration.ofMillis(20), Duration.ofMillis(100));
+            LedgerWriter writer = new LedgerWriter(unanswering, queued(100, Duration.ofMillis(20)),
+                    Duration.ofMillis(100));
             writer.record(row(0));
             assertThat(stalled.await(10, TimeUnit.SECONDS)).isTrue();
             writer.record(row(1));
@@ -144,7 +150,8 @@ class LedgerWriterTest {
     @Test
     void whileRowsKeepComingTheyAreWrittenWithinABusyTickNotAnInterval() throws Exception {
         try (LedgerDatabase database = LedgerDatabase.open(LedgerSettings.defaults(dir));
-             LedgerWriter writer = new LedgerWriter(new LedgerStore(database::connection), 1000, Duration.ofSeconds(4))) {
+             LedgerWriter writer = new LedgerWriter(new LedgerStore(database::connection),
+                     queued(1000, Duration.ofSeconds(4)))) {
             writer.record(row(0));
             await().atMost(Duration.ofSeconds(10)).until(() -> writer.written() == 1); // the first interval ends
             long start = System.nanoTime();
