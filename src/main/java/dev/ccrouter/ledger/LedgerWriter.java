@@ -48,6 +48,8 @@ public final class LedgerWriter implements AutoCloseable {
     /** The writer thread's. */
     private final LedgerInserts inserts;
     private final Database database;
+    /** The ledger's settings: the URL whose password its warnings leave out. */
+    private final LedgerSettings settings;
     private final Duration interval;
     private final BlockingQueue<LedgerEntry> queue;
     /** The batch being written (or retried while the database is down); the writer thread's alone. */
@@ -107,6 +109,7 @@ public final class LedgerWriter implements AutoCloseable {
     private LedgerWriter(LedgerStore store, Database database, LedgerSettings settings, Duration closeTimeout) {
         this.inserts = store.inserts();
         this.database = database;
+        this.settings = settings;
         this.interval = settings.batchInterval();
         this.closeTimeout = closeTimeout;
         this.queue = new ArrayBlockingQueue<>(settings.queueSize());
@@ -265,12 +268,15 @@ public final class LedgerWriter implements AutoCloseable {
         }
     }
 
-    /** Says once, until a batch is written again, that the database cannot be written. */
+    /**
+     * Says once, until a batch is written again, that the database cannot be written; in the driver's words, without
+     * the URL's password, as the opening's error says them: a driver may quote the URL, or its user information.
+     */
     private void failed(Exception e) {
         if (!failing) {
             failing = true;
             LOG.warn("ledger database unavailable ({}): keeping up to {} rows until it returns",
-                    LedgerDatabase.rootMessage(e), queue.remainingCapacity() + queue.size() + inHand.size());
+                    LedgerDatabase.why(settings, e), queue.remainingCapacity() + queue.size() + inHand.size());
         }
     }
 

@@ -15,6 +15,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.slf4j.LoggerFactory;
 
 /** The writer never makes a request wait: a stalled database fills the bounded queue, then rows are dropped. */
@@ -144,6 +146,42 @@ class LedgerWriterTest {
             release.countDown();
             log.detachAppender(warnings);
         }
+    }
+
+    /**
+     * A write that fails while the gateway runs is said with what the driver says, which may quote the database's URL
+     * or the user information before its host: the warning shows them as the opening's error does, without the
+     * password.
+     */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "jdbc:postgresql://user:secret@host/db | Connection to postgresql://user:secret@host/db refused"
+                    + " | Connection to postgresql://user:…@host/db refused",
+            "jdbc:postgresql://user:secret@host/db | The connection attempt failed: user:secret@host"
+                    + " | The connection attempt failed: user:…@host",
+            "jdbc:postgresql://host/db?user=u&password=secret"
+                    + " | Unable to parse URL jdbc:postgresql://host/db?user=u&password=secret"
+                    + " | Unable to parse URL jdbc:postgresql://host/db",
+    })
+    void theWarningOfAFailedWriteCarriesNoPasswordOfTheUrl(String url, String driverSays, String shown) {
+        ListAppender<ILoggingEvent> warnings = new ListAppender<>();
+        Logger log = (Logger) LoggerFactory.getLogger(LedgerWriter.class);
+        warnings.start();
+        log.addAppender(warnings);
+        LedgerStore refusing = new LedgerStore(() -> {
+            throw new SQLException(driverSays);
+        });
+        try (LedgerWriter writer = new LedgerWriter(refusing, new LedgerSettings(true, url, 100, Duration.ofMillis(20)),
+                Duration.ofMillis(100))) {
+            writer.record(row(0));
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> !warnings.list.isEmpty());
+            assertThat(warnings.list.getFirst().getFormattedMessage()).isEqualTo("ledger database unavailable ("
+                    + shown + "): keeping up to 101 rows until it returns");
+        } finally {
+            log.detachAppender(warnings);
+        }
+        assertThat(warnings.list).extracting(ILoggingEvent::getFormattedMessage).noneMatch(m -> m.contains("secret"));
     }
 
     /** Rows that keep coming are written in small batches soon after they arrive, not saved up for a whole interval. */
