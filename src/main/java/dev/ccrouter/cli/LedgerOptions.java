@@ -16,6 +16,22 @@ final class LedgerOptions {
 
     /** @throws dev.ccrouter.config.ConfigException when the settings are unusable */
     LedgerSettings settings(Map<String, String> env) {
-        return new ConfigLoader(env).loadLedger(new ConfigLoader.Flags(null, null, null, config, dataDir));
+        return new ConfigLoader(env).loadLedger(flags());
+    }
+
+    /**
+     * The settings of a ledger about to be opened, which creates it: the data directory made ready first when the
+     * ledger is kept there ({@link ConfigLoader.Loaded#ensureLedgerDirectory}).
+     *
+     * @throws dev.ccrouter.config.ConfigException when the settings are unusable, or the directory is
+     */
+    LedgerSettings settingsToOpen(Map<String, String> env) {
+        ConfigLoader.Loaded loaded = new ConfigLoader(env).loadForLedger(flags());
+        loaded.ensureLedgerDirectory();
+        return loaded.ledger();
+    }
+
+    private ConfigLoader.Flags flags() {
+        return new ConfigLoader.Flags(null, null, null, config, dataDir);
     }
 }

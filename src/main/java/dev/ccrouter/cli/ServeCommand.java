@@ -88,6 +88,9 @@ final class ServeCommand implements Callable<Integer> {
         ConfigLoader.Loaded loaded;
         try {
             loaded = loader.loadWithLedger(flags);
+            if (loaded.ledger().enabled()) {
+                loaded.ensureLedgerDirectory(); // said in words of its own, before the ledger's opening quotes a driver
+            }
         } catch (ConfigException e) {
             err.println("ccrouter: " + e.getMessage());
             err.flush();

@@ -83,7 +83,7 @@ final class UsageCommand implements Callable<Integer> {
             zone = timezone == null ? ZoneId.systemDefault() : ZoneId.of(timezone);
             from = since == null ? null : day(since, "--since").atStartOfDay(zone).toInstant();
             to = until == null ? null : day(until, "--until").plusDays(1).atStartOfDay(zone).toInstant();
-            settings = ledger.settings(env);
+            settings = ledger.settingsToOpen(env);
         } catch (ConfigException | DateTimeException e) {
             err.println("ccrouter: " + e.getMessage());
             return 2;

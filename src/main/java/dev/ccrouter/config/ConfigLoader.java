@@ -64,12 +64,35 @@ public final class ConfigLoader {
         }
     }
 
-    /** The gateway's settings and the ledger's, as {@code serve} starts with them and each reload reads them. */
-    public record Loaded(GatewayConfig gateway, LedgerSettings ledger) {
+    /**
+     * The gateway's settings and the ledger's, as {@code serve} starts with them and each reload reads them, and the
+     * data directory with what chose it.
+     */
+    public record Loaded(GatewayConfig gateway, LedgerSettings ledger, DataDirectory dataDirectory) {
+        /**
+         * Makes the data directory ready for the ledger when the ledger is kept there (SQLite, {@code ledger.url} left
+         * empty): created when missing, or refused in one line naming it and what chose it
+         * ({@link DataDirectory#ensureUsable}), before the ledger's opening names its file and quotes the driver.
+         *
+         * @throws ConfigException when it cannot hold the ledger
+         */
+        public void ensureLedgerDirectory() {
+            if (ledger.keptIn(dataDirectory.path())) {
+                dataDirectory.ensureUsable();
+            }
+        }
+    }
+
+    /** The configuration as read and bound, and what chose each of its values. */
+    private record Read(ConfigFile settings, Provenance provenance) {
+        Loaded loaded(GatewayConfig config) {
+            return new Loaded(config, ledgerSettings(settings, config.dataDir()),
+                    new DataDirectory(config.dataDir(), provenance.chosenBy(DataDirectory.SETTING)));
+        }
     }
 
     public GatewayConfig load(Flags flags) {
-        return gatewayConfig(read(flags), flags);
+        return gatewayConfig(read(flags).settings(), flags);
     }
 
     /**
@@ -77,9 +100,8 @@ public final class ConfigLoader {
      * validated and bound it twice (docs/benchmarks.md, "Every command's first 15 ms").
      */
     public Loaded loadWithLedger(Flags flags) {
-        ConfigFile file = read(flags);
-        GatewayConfig config = gatewayConfig(file, flags);
-        return new Loaded(config, ledgerSettings(file, config.dataDir()));
+        Read read = read(flags);
+        return read.loaded(gatewayConfig(read.settings(), flags));
     }
 
     private GatewayConfig gatewayConfig(ConfigFile file, Flags flags) {
@@ -109,8 +131,13 @@ public final class ConfigLoader {
      * said here: {@link #load} says them.
      */
     public LedgerSettings loadLedger(Flags flags) {
-        ConfigFile file = read(flags, alreadySaid -> { });
-        return ledgerSettings(file, gatewayConfig(file).dataDir());
+        return loadForLedger(flags).ledger();
+    }
+
+    /** What {@link #loadWithLedger} reads, for the commands that read the ledger: without the file's warnings. */
+    public Loaded loadForLedger(Flags flags) {
+        Read read = read(flags, alreadySaid -> { });
+        return read.loaded(gatewayConfig(read.settings()).withFile(configFile(flags).orElse(null)));
     }
 
     private static LedgerSettings ledgerSettings(ConfigFile file, Path dataDir) {
@@ -141,7 +168,7 @@ public final class ConfigLoader {
      * masked ({@link Secrets#mask}).
      */
     public String effectiveYaml(Flags flags) {
-        ConfigFile file = read(flags);
+        ConfigFile file = read(flags).settings();
         GatewayConfig config = gatewayConfig(file);
         ObjectNode tree = SettingsYaml.MAPPER.valueToTree(file);
         tree.put("data_dir", config.dataDir().toString());
@@ -192,11 +219,11 @@ public final class ConfigLoader {
         }
     }
 
-    private ConfigFile read(Flags flags) {
+    private Read read(Flags flags) {
         return read(flags, warnings);
     }
 
-    private ConfigFile read(Flags flags, Consumer<String> warnings) {
+    private Read read(Flags flags, Consumer<String> warnings) {
         ObjectNode tree = DefaultSettings.tree();
         Path file = configFile(flags).orElse(null);
         ObjectNode fileTree = null;
@@ -223,7 +250,7 @@ public final class ConfigLoader {
         validator.checkValues(tree);
         ConfigFile bound = ConfigBinder.bind(tree, provenance);
         validator.checkAcrossSettings(bound);
-        return bound;
+        return new Read(bound, provenance);
     }
 
     private static void override(ObjectNode tree, Setting setting, String value, String name,

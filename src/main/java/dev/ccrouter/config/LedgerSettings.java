@@ -19,6 +19,14 @@ public record LedgerSettings(boolean enabled, String url, int queueSize, Duratio
         return new LedgerSettings(true, sqliteUrl(dataDir), 10_000, Duration.ofSeconds(1));
     }
 
+    /**
+     * Whether this is the ledger a gateway keeps in that data directory when {@code ledger.url} is left empty:
+     * SQLite's {@code ledger.db} there.
+     */
+    public boolean keptIn(Path dataDir) {
+        return url.equals(sqliteUrl(dataDir));
+    }
+
     public boolean isPostgres() {
         return url.startsWith("jdbc:postgresql:");
     }

@@ -20,14 +20,36 @@ record Provenance(Path file, JsonNode fileTree, Map<ConfigPath, String> override
      * target's, is shown masked ({@link Secrets#maskKeys}).
      */
     String where(ConfigPath path) {
+        String override = override(path);
+        if (override != null) {
+            return override;
+        }
+        String shown = Secrets.maskKeys(path.toString());
+        return file != null && inFile(path) ? shown + " in " + file : shown;
+    }
+
+    /**
+     * What chose the value at this path, named as {@link #where} names it; null when no variable, flag or file did
+     * (a {@code null} in the file keeps the default too): the embedded defaults chose it.
+     */
+    String chosenBy(ConfigPath path) {
+        String override = override(path);
+        if (override != null) {
+            return override;
+        }
+        JsonNode written = fileTree == null ? null : path.find(fileTree);
+        return written == null || written.isNull() ? null : where(path);
+    }
+
+    /** The variable or flag that set this path, or null. */
+    private String override(ConfigPath path) {
         for (ConfigPath overridden = path; !overridden.isEmpty(); overridden = overridden.parent()) {
             String override = overrides.get(overridden); // a list's item comes from where the whole list came from
             if (override != null) {
                 return override;
             }
         }
-        String shown = Secrets.maskKeys(path.toString());
-        return file != null && inFile(path) ? shown + " in " + file : shown;
+        return null;
     }
 
     private boolean inFile(ConfigPath path) {

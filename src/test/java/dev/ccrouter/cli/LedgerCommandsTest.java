@@ -7,6 +7,8 @@ import dev.ccrouter.config.LedgerSettings;
 import dev.ccrouter.ledger.Ledger;
 import dev.ccrouter.ledger.SeededLedger;
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,12 +16,18 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
-/** The ledger commands when there is no ledger to read, and {@code serve} when its database is unreachable. */
+/**
+ * The ledger commands when there is no ledger to read, and {@code serve} when its database is unreachable or its data
+ * directory cannot hold it.
+ */
 class LedgerCommandsTest {
     @TempDir
     Path dir;
@@ -69,6 +77,80 @@ class LedgerCommandsTest {
         LedgerCli.Result past = LedgerCli.usage(settings, "--until", "-300000000-01-01", "--json");
         assertThat(past.err()).isEmpty();
         assertThat(past.exitCode()).isZero();
+    }
+
+    /** Exit code and standard error of a command run in this process; the home directory is the test's. */
+    private LedgerCli.Result run(Object command, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exit = new CommandLine(command).setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(args);
+        return new LedgerCli.Result(exit, out.toString(), err.toString());
+    }
+
+    private Map<String, String> home(String... variables) {
+        Map<String, String> env = new HashMap<>(Map.of("HOME", dir.toString()));
+        for (int i = 0; i < variables.length; i += 2) {
+            env.put(variables[i], variables[i + 1]);
+        }
+        return env;
+    }
+
+    /**
+     * A data directory that is a file is said as such, with the setting that chose it (the flag over the variable,
+     * the variable over the file, the file over the default), before the ledger's opening would name its file and
+     * quote the driver; a start that cannot proceed exits 2, as an unreachable ledger does.
+     */
+    @Test
+    void serveNamesADataDirectoryThatIsAFileAndTheSettingThatChoseIt() throws IOException {
+        Path file = Files.writeString(dir.resolve("file"), "x");
+        Path config = Files.writeString(dir.resolve("ccrouter.yaml"), "data_dir: " + file + "\n");
+        String isAFile = file + " (%s) is a file, not a directory\n";
+
+        assertThat(run(new ServeCommand(home("CCROUTER_DATA_DIR", dir.resolve("unused").toString())), "--port", "0",
+                "--data-dir", file.toString()))
+                .isEqualTo(new LedgerCli.Result(2, "", "ccrouter: the data directory "
+                        + isAFile.formatted("--data-dir")));
+        assertThat(run(new ServeCommand(home("CCROUTER_DATA_DIR", file.toString(), "CCROUTER_CONFIG",
+                config.toString())), "--port", "0"))
+                .isEqualTo(new LedgerCli.Result(2, "", "ccrouter: the data directory "
+                        + isAFile.formatted("CCROUTER_DATA_DIR")));
+        assertThat(run(new ServeCommand(home("CCROUTER_CONFIG", config.toString())), "--port", "0"))
+                .isEqualTo(new LedgerCli.Result(2, "", "ccrouter: the data directory "
+                        + isAFile.formatted("data_dir in " + config)));
+        Files.writeString(dir.resolve(".ccrouter"), "x");
+        assertThat(run(new ServeCommand(home()), "--port", "0")).isEqualTo(new LedgerCli.Result(2, "",
+                "ccrouter: the data directory " + dir.resolve(".ccrouter") + " (the default ~/.ccrouter; "
+                        + "CCROUTER_DATA_DIR or --data-dir chooses another) is a file, not a directory\n"));
+    }
+
+    /** {@code usage}, which opens (and so creates) the ledger, says it in the same words. */
+    @Test
+    void usageNamesADataDirectoryThatCannotBeCreated() throws IOException {
+        Path file = Files.writeString(dir.resolve("file"), "x");
+        assertThat(run(new UsageCommand(home()), "--data-dir", file.resolve("sub").toString()))
+                .isEqualTo(new LedgerCli.Result(2, "", "ccrouter: the data directory " + file.resolve("sub")
+                        + " (--data-dir) cannot be created: " + file + " is a file, not a directory\n"));
+    }
+
+    /** As a user runs it: the one line on standard error, and nothing else (no stack trace, no driver's words). */
+    @Test
+    void serveWithADataDirectoryThatIsAFileIsOneLineAndExitTwo() throws Exception {
+        Path file = Files.writeString(dir.resolve("file"), "x");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder builder = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+                Main.class.getName(), "serve", "--port", "0")
+                .redirectOutput(dir.resolve("out.txt").toFile())
+                .redirectError(dir.resolve("err.txt").toFile());
+        builder.environment().clear(); // no setting of the test's own environment decides (CCROUTER_LEDGER_URL…)
+        builder.environment().putAll(Map.of("HOME", dir.toString(), "CCROUTER_DATA_DIR", file.toString()));
+        Process serve = builder.start();
+        assertThat(serve.waitFor(Duration.ofSeconds(60).toSeconds(), TimeUnit.SECONDS)).isTrue();
+
+        assertThat(serve.exitValue()).isEqualTo(2);
+        List<String> err = Files.readAllLines(dir.resolve("err.txt")).stream()
+                .filter(line -> !line.startsWith("WARNING:")).toList(); // the JDK's own notes about native access
+        assertThat(err).containsExactly("ccrouter: the data directory " + file
+                + " (CCROUTER_DATA_DIR) is a file, not a directory");
     }
 
     @Test

@@ -1,0 +1,103 @@
+package dev.ccrouter.config;
+
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.function.Predicate;
+
+/**
+ * The data directory and what chose it, so that a directory the ledger cannot be kept in is said in words a user acts
+ * on: which directory, the setting to change, and what is wrong with it. The ledger's opening said it in the JDBC
+ * driver's words, naming the ledger's file ({@code ledger database jdbc:sqlite:/etc/passwd/ledger.db: cannot create
+ * directory /etc/passwd: /etc/passwd}).
+ *
+ * @param path     the directory, {@code ~} expanded
+ * @param chosenBy the flag, variable or file's setting that chose it, as messages name them ({@code --data-dir},
+ *                 {@code CCROUTER_DATA_DIR}, {@code data_dir in /x/ccrouter.yaml}); null when the default did
+ */
+public record DataDirectory(Path path, String chosenBy) {
+    static final ConfigPath SETTING = ConfigPath.of("data_dir");
+
+    /**
+     * Creates the directory when it is missing, and checks that it can be written in when it is there: a few
+     * file-system calls.
+     *
+     * @throws ConfigException in one line: the directory, what chose it, and what is wrong with it
+     */
+    public void ensureUsable() {
+        ensureUsable(Files::isWritable);
+    }
+
+    /**
+     * @param writable whether a directory can be written in: a test's own, since root may write in any directory of
+     *                 a file system mounted for writing
+     */
+    void ensureUsable(Predicate<Path> writable) {
+        if (Files.isDirectory(path)) {
+            if (!writable.test(path)) {
+                throw unusable("is not writable");
+            }
+            return;
+        }
+        if (Files.exists(path)) {
+            throw unusable("is a file, not a directory");
+        }
+        try {
+            Files.createDirectories(path);
+        } catch (IOException e) {
+            throw unusable("cannot be created: " + whyNotCreated(path, e));
+        }
+    }
+
+    /**
+     * Why a directory could not be made: a file where a directory on its way belongs (found by looking, since the
+     * system's reason, "Not a directory", names the path being made), else the system's reason in words.
+     */
+    static String whyNotCreated(Path directory, IOException e) {
+        Path file = fileOnTheWay(directory);
+        if (file != null) {
+            return file + " is a file, not a directory";
+        }
+        return switch (e) {
+            case AccessDeniedException denied -> "permission denied";
+            case NoSuchFileException missing -> "no such file or directory";
+            case FileAlreadyExistsException exists when Files.isSymbolicLink(Path.of(exists.getFile())) ->
+                    exists.getFile() + " is a broken link"; // Files.exists follows a link, and found nothing there
+            case FileAlreadyExistsException exists -> exists.getFile() + " is in the way";
+            case FileSystemException other when other.getReason() != null -> lowerFirst(other.getReason());
+            default -> e.getMessage();
+        };
+    }
+
+    /** The nearest of the directory's parents that exists, when it is not a directory; else null. */
+    private static Path fileOnTheWay(Path directory) {
+        for (Path parent = directory.toAbsolutePath().getParent(); parent != null; parent = parent.getParent()) {
+            if (Files.exists(parent)) {
+                return Files.isDirectory(parent) ? null : parent;
+            }
+        }
+        return null;
+    }
+
+    private ConfigException unusable(String what) {
+        return new ConfigException("the data directory " + path + " (" + chosenByInWords() + ") " + what);
+    }
+
+    /** What chose the directory; the default is named with the setting's variable and flag, which choose another. */
+    private String chosenByInWords() {
+        if (chosenBy != null) {
+            return chosenBy;
+        }
+        Setting setting = Settings.forPath(SETTING).orElseThrow();
+        return "the default " + SETTING.find(DefaultSettings.tree()).asText() + "; " + setting.env() + " or "
+                + setting.flag() + " chooses another";
+    }
+
+    private static String lowerFirst(String reason) {
+        return reason.isEmpty() ? reason : Character.toLowerCase(reason.charAt(0)) + reason.substring(1);
+    }
+}
