@@ -233,8 +233,9 @@ public final class GatewayServer implements AutoCloseable {
         if (rehearsal != null) {
             sayHowTheRehearsalWent(rehearsed);
         }
-        LOG.info("ccrouter listening on http://{} → upstream {}", config.listenAddress(server.port()),
-                config.upstreamDisplay());
+        // the file named as the user gave it (CCROUTER_CONFIG, --config), so that it is plain which one was read
+        LOG.info("ccrouter listening on http://{} → upstream {}{}", config.listenAddress(server.port()),
+                config.upstreamDisplay(), config.file() == null ? "" : " (config file " + config.file() + ")");
         upstream.prepareTls();
         pricing.startRefreshing(FIRST_FETCH_AFTER_FIRST_REQUEST, FIRST_FETCH_AT_THE_LATEST);
         return this;

@@ -2,9 +2,14 @@ package dev.ccrouter.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.ccrouter.config.AuthSettings;
 import dev.ccrouter.config.ConfigLoader;
 import dev.ccrouter.config.GatewayConfig;
+import dev.ccrouter.server.GatewayServer;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -13,8 +18,10 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 
 /** {@code ccrouter config check|import-ccr|settings} and {@code serve} refusing a bad configuration, in process. */
@@ -244,6 +251,39 @@ class ConfigCommandTest {
                 List.of()));
         assertThat(ServeCommand.howToPointClaudeCode(keyed)).contains(" ANTHROPIC_AUTH_TOKEN=<a key of auth.keys> ")
                 .doesNotContain("gw-0123456789abcdef");
+    }
+
+    /** The start's line names the configuration file read, and says nothing new without one. */
+    @Test
+    void serveSaysWhichConfigurationFileItStartedWith() throws IOException {
+        Path file = Files.writeString(dir.resolve("ccrouter.yaml"), "server:\n  port: 0\n");
+        String[] start = {"--port", "0", "--data-dir", dir.toString(), "--upstream", "http://127.0.0.1:9/v1",
+                "--exit-when-ready"};
+        String listening = "ccrouter listening on http://127\\.0\\.0\\.1:\\d+ → upstream http://127\\.0\\.0\\.1:9/v1";
+        Map<String, String> env = Map.of("HOME", dir.toString(), "CCROUTER_CONFIG", file.toString());
+
+        assertThat(startLines(new ServeCommand(env), start)).filteredOn(line -> line.contains(" listening on "))
+                .singleElement().asString()
+                .matches(listening + " \\(config file " + Pattern.quote(file.toString()) + "\\)");
+        assertThat(startLines(new ServeCommand(Map.of("HOME", dir.toString())), start))
+                .filteredOn(line -> line.contains(" listening on ")).singleElement().asString().matches(listening);
+    }
+
+    /** What the gateway logs while the command runs (at INFO, whatever the tests' level). */
+    private List<String> startLines(ServeCommand serve, String... args) {
+        ListAppender<ILoggingEvent> lines = new ListAppender<>();
+        Logger log = (Logger) LoggerFactory.getLogger(GatewayServer.class);
+        Level level = log.getLevel();
+        lines.start();
+        log.addAppender(lines);
+        log.setLevel(Level.INFO);
+        try {
+            assertThat(run(serve, args)).as(err::toString).isZero();
+        } finally {
+            log.detachAppender(lines);
+            log.setLevel(level);
+        }
+        return lines.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
     }
 
     @Test
