@@ -1,6 +1,7 @@
 package dev.ccrouter.translate;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.function.Consumer;
 
 /**
  * What a Messages request must look like: the one place that says which bodies the gateway refuses, for both
@@ -145,13 +146,7 @@ public final class MessagesRequestShape {
         if (tools == null) {
             return;
         }
-        for (int i = 0; i < tools.size(); i++) {
-            try {
-                tool(tools.get(i));
-            } catch (FieldProblem problem) {
-                throw problem.under(i).under("tools");
-            }
-        }
+        each("tools", tools, MessagesRequestShape::tool);
     }
 
     /**
@@ -214,13 +209,7 @@ public final class MessagesRequestShape {
      * named at the message it is in.
      */
     private static void messages(JsonNode messages) {
-        for (int i = 0; i < messages.size(); i++) {
-            try {
-                message(messages.get(i));
-            } catch (FieldProblem problem) {
-                throw problem.under(i).under("messages");
-            }
-        }
+        each("messages", messages, MessagesRequestShape::message);
     }
 
     /** A {@code system} message is Claude Code's mid-conversation system prompt (its agents, its skills). */
@@ -241,22 +230,12 @@ public final class MessagesRequestShape {
         }
         try {
             switch (role) {
-                case "user" -> userBlocks(content);
-                case "assistant" -> assistantBlocks(content);
+                case "user" -> each(content, MessagesRequestShape::userBlock);
+                case "assistant" -> each(content, MessagesRequestShape::assistantBlock);
                 default -> textBlocks(content);
             }
         } catch (FieldProblem problem) {
             throw problem.under("content");
-        }
-    }
-
-    private static void userBlocks(JsonNode blocks) {
-        for (int i = 0; i < blocks.size(); i++) {
-            try {
-                userBlock(blocks.get(i));
-            } catch (FieldProblem problem) {
-                throw problem.under(i);
-            }
         }
     }
 
@@ -271,16 +250,6 @@ public final class MessagesRequestShape {
             case "tool_use", "thinking", "redacted_thinking" -> throw FieldProblem.at("type",
                     "'" + type + "' blocks are only allowed in assistant messages");
             default -> serverToolHistory(type);
-        }
-    }
-
-    private static void assistantBlocks(JsonNode blocks) {
-        for (int i = 0; i < blocks.size(); i++) {
-            try {
-                assistantBlock(blocks.get(i));
-            } catch (FieldProblem problem) {
-                throw problem.under(i);
-            }
         }
     }
 
@@ -302,17 +271,12 @@ public final class MessagesRequestShape {
 
     /** Blocks where only text is taken: the system prompt's, a system message's. */
     private static void textBlocks(JsonNode blocks) {
-        for (int i = 0; i < blocks.size(); i++) {
-            try {
-                JsonNode block = blocks.get(i);
-                if (!"text".equals(blockType(block))) {
-                    throw FieldProblem.at("type", Fields.oneOf("text"));
-                }
-                text(block);
-            } catch (FieldProblem problem) {
-                throw problem.under(i);
+        each(blocks, block -> {
+            if (!"text".equals(blockType(block))) {
+                throw FieldProblem.at("type", Fields.oneOf("text"));
             }
-        }
+            text(block);
+        });
     }
 
     private static String blockType(JsonNode block) {
@@ -381,18 +345,13 @@ public final class MessagesRequestShape {
         if (!content.isArray()) {
             throw FieldProblem.at("content", Fields.NOT_STRING_OR_LIST);
         }
-        for (int i = 0; i < content.size(); i++) {
-            try {
-                JsonNode item = content.get(i);
-                switch (blockType(item)) {
-                    case "text" -> text(item);
-                    case "image" -> image(item);
-                    default -> throw FieldProblem.at("type", Fields.oneOf("text", "image"));
-                }
-            } catch (FieldProblem problem) {
-                throw problem.under(i).under("content");
+        each("content", content, item -> {
+            switch (blockType(item)) {
+                case "text" -> text(item);
+                case "image" -> image(item);
+                default -> throw FieldProblem.at("type", Fields.oneOf("text", "image"));
             }
-        }
+        });
     }
 
     private static void searchResult(JsonNode block) {
@@ -402,17 +361,12 @@ public final class MessagesRequestShape {
         if (!content.isArray()) {
             throw FieldProblem.at("content", Fields.NOT_LIST);
         }
-        for (int i = 0; i < content.size(); i++) {
-            try {
-                JsonNode item = content.get(i);
-                if (!"text".equals(blockType(item))) {
-                    throw FieldProblem.at("type", Fields.oneOf("text"));
-                }
-                Fields.requiredText(item, "text");
-            } catch (FieldProblem problem) {
-                throw problem.under(i).under("content");
+        each("content", content, item -> {
+            if (!"text".equals(blockType(item))) {
+                throw FieldProblem.at("type", Fields.oneOf("text"));
             }
-        }
+            Fields.requiredText(item, "text");
+        });
         cacheControl(block);
     }
 
@@ -427,13 +381,7 @@ public final class MessagesRequestShape {
         if (!content.isArray()) {
             throw FieldProblem.at("content", Fields.NOT_STRING_OR_LIST);
         }
-        for (int i = 0; i < content.size(); i++) {
-            try {
-                toolResultItem(content.get(i));
-            } catch (FieldProblem problem) {
-                throw problem.under(i).under("content");
-            }
-        }
+        each("content", content, MessagesRequestShape::toolResultItem);
     }
 
     /** A {@code tool_reference} (tool search's answer) needs nothing: its {@code tool_name} is read where present. */
@@ -534,6 +482,26 @@ public final class MessagesRequestShape {
             }
         } catch (FieldProblem problem) {
             throw problem.under("cache_control");
+        }
+    }
+
+    /** Checks each item of a list, a problem named at the item's index. */
+    private static void each(JsonNode items, Consumer<JsonNode> check) {
+        for (int i = 0; i < items.size(); i++) {
+            try {
+                check.accept(items.get(i));
+            } catch (FieldProblem problem) {
+                throw problem.under(i);
+            }
+        }
+    }
+
+    /** Checks each item of the list in that field, a problem named at the field and the item's index. */
+    private static void each(String field, JsonNode items, Consumer<JsonNode> check) {
+        try {
+            each(items, check);
+        } catch (FieldProblem problem) {
+            throw problem.under(field);
         }
     }
 }
