@@ -130,22 +130,12 @@ public final class MessagesRequestShape {
     }
 
     private static void metadata(JsonNode metadata) {
-        if (metadata == null) {
-            return;
-        }
-        try {
-            Fields.optionalText(metadata, "user_id");
-        } catch (FieldProblem problem) {
-            throw problem.under("metadata");
-        }
+        within("metadata", metadata, m -> Fields.optionalText(m, "user_id"));
     }
 
     // ---- tools ---------------------------------------------------------------------------------------------------
 
     private static void tools(JsonNode tools) {
-        if (tools == null) {
-            return;
-        }
         each("tools", tools, MessagesRequestShape::tool);
     }
 
@@ -170,38 +160,32 @@ public final class MessagesRequestShape {
     }
 
     private static void toolChoice(JsonNode choice) {
-        if (choice == null) {
-            return;
+        within("tool_choice", choice, MessagesRequestShape::choice);
+    }
+
+    private static void choice(JsonNode choice) {
+        if (!choice.isObject()) {
+            throw FieldProblem.here(Fields.NOT_OBJECT);
         }
-        try {
-            if (!choice.isObject()) {
-                throw FieldProblem.here(Fields.NOT_OBJECT);
-            }
-            switch (Fields.requiredString(choice, "type")) {
-                case "auto", "any", "none" -> { }
-                case "tool" -> Fields.requiredText(choice, "name");
-                default -> throw FieldProblem.at("type", Fields.oneOf("auto", "any", "tool", "none"));
-            }
-            Fields.optionalBoolean(choice, "disable_parallel_tool_use");
-        } catch (FieldProblem problem) {
-            throw problem.under("tool_choice");
+        switch (Fields.requiredString(choice, "type")) {
+            case "auto", "any", "none" -> { }
+            case "tool" -> Fields.requiredText(choice, "name");
+            default -> throw FieldProblem.at("type", Fields.oneOf("auto", "any", "tool", "none"));
         }
+        Fields.optionalBoolean(choice, "disable_parallel_tool_use");
     }
 
     // ---- the conversation ----------------------------------------------------------------------------------------
 
     private static void system(JsonNode system) {
-        if (system == null || system.isTextual()) {
-            return;
-        }
-        try {
-            if (!system.isArray()) {
+        within("system", system, prompt -> {
+            if (!prompt.isTextual() && !prompt.isArray()) {
                 throw FieldProblem.here(Fields.NOT_STRING_OR_LIST);
             }
-            textBlocks(system);
-        } catch (FieldProblem problem) {
-            throw problem.under("system");
-        }
+            if (prompt.isArray()) {
+                textBlocks(prompt);
+            }
+        });
     }
 
     /**
@@ -406,58 +390,31 @@ public final class MessagesRequestShape {
     // ---- output_config, thinking, cache markers ------------------------------------------------------------------
 
     private static void effort(JsonNode outputConfig) {
-        if (outputConfig == null) {
-            return;
-        }
-        try {
-            Fields.optionalText(outputConfig, "effort");
-        } catch (FieldProblem problem) {
-            throw problem.under("output_config");
-        }
+        within("output_config", outputConfig, config -> Fields.optionalText(config, "effort"));
     }
 
     private static void thinking(JsonNode thinking) {
-        if (thinking == null) {
-            return;
-        }
-        try {
-            if (!thinking.isObject()) {
+        within("thinking", thinking, config -> {
+            if (!config.isObject()) {
                 throw FieldProblem.here(Fields.NOT_OBJECT);
             }
-            switch (Fields.requiredString(thinking, "type")) {
-                case "enabled" -> Fields.requiredInteger(thinking, "budget_tokens");
+            switch (Fields.requiredString(config, "type")) {
+                case "enabled" -> Fields.requiredInteger(config, "budget_tokens");
                 case "adaptive", "disabled" -> { }
                 default -> throw FieldProblem.at("type", Fields.oneOf("enabled", "disabled", "adaptive"));
             }
-        } catch (FieldProblem problem) {
-            throw problem.under("thinking");
-        }
+        });
     }
 
     /** {@code output_config.format}: a JSON schema the answer must follow. */
     private static void format(JsonNode outputConfig) {
-        if (outputConfig == null) {
-            return;
-        }
-        try {
-            JsonNode format = Fields.optionalObject(outputConfig, "format");
-            if (format != null) {
-                jsonSchemaFormat(format);
-            }
-        } catch (FieldProblem problem) {
-            throw problem.under("output_config");
-        }
-    }
-
-    private static void jsonSchemaFormat(JsonNode format) {
-        try {
-            if (!"json_schema".equals(Fields.requiredString(format, "type"))) {
-                throw FieldProblem.at("type", Fields.oneOf("json_schema"));
-            }
-            Fields.requiredObject(format, "schema");
-        } catch (FieldProblem problem) {
-            throw problem.under("format");
-        }
+        within("output_config", outputConfig,
+                config -> within("format", Fields.optionalObject(config, "format"), format -> {
+                    if (!"json_schema".equals(Fields.requiredString(format, "type"))) {
+                        throw FieldProblem.at("type", Fields.oneOf("json_schema"));
+                    }
+                    Fields.requiredObject(format, "schema");
+                }));
     }
 
     /**
@@ -465,11 +422,7 @@ public final class MessagesRequestShape {
      * only to models that do): the same body gets the same answer on every route.
      */
     private static void cacheControl(JsonNode owner) {
-        JsonNode control = Fields.optional(owner, "cache_control");
-        if (control == null) {
-            return;
-        }
-        try {
+        within("cache_control", Fields.optional(owner, "cache_control"), control -> {
             if (!control.isObject()) {
                 throw FieldProblem.here(Fields.NOT_OBJECT);
             }
@@ -480,9 +433,7 @@ public final class MessagesRequestShape {
             if (ttl != null && !ttl.equals("5m") && !ttl.equals("1h")) {
                 throw FieldProblem.at("ttl", Fields.oneOf("5m", "1h"));
             }
-        } catch (FieldProblem problem) {
-            throw problem.under("cache_control");
-        }
+        });
     }
 
     /** Checks each item of a list, a problem named at the item's index. */
@@ -498,8 +449,16 @@ public final class MessagesRequestShape {
 
     /** Checks each item of the list in that field, a problem named at the field and the item's index. */
     private static void each(String field, JsonNode items, Consumer<JsonNode> check) {
+        within(field, items, list -> each(list, check));
+    }
+
+    /** Checks a field's value, a problem named under the field; nothing when the field is absent (null). */
+    private static void within(String field, JsonNode value, Consumer<JsonNode> check) {
+        if (value == null) {
+            return;
+        }
         try {
-            each(items, check);
+            check.accept(value);
         } catch (FieldProblem problem) {
             throw problem.under(field);
         }
