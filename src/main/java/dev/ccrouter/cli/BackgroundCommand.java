@@ -30,17 +30,18 @@ abstract class BackgroundCommand implements Callable<Integer> {
 
     @Override
     public final Integer call() {
-        GatewayConfig config;
+        ConfigLoader.Loaded loaded;
         try {
-            config = new ConfigLoader(env).load(ConfigLoader.Flags.NONE);
+            loaded = new ConfigLoader(env).loadWithLedger(ConfigLoader.Flags.NONE);
         } catch (ConfigException e) {
             err().println("ccrouter: " + e.getMessage());
-            config = toleratesABrokenFile() ? withoutTheFile() : null;
-            if (config == null) {
+            loaded = toleratesABrokenFile() ? withoutTheFile() : null;
+            if (loaded == null) {
                 return 2;
             }
         }
-        LocalGateway local = new LocalGateway(config, env);
+        GatewayConfig config = loaded.gateway();
+        LocalGateway local = new LocalGateway(config, loaded.dataDirectory().withoutTheFlag(), env);
         try {
             return run(config, local, new BackgroundGateway(config, local));
         } finally {
@@ -61,17 +62,17 @@ abstract class BackgroundCommand implements Callable<Integer> {
     }
 
     /** The settings without {@code CCROUTER_CONFIG}'s file, said so; null when there is no file or they fail too. */
-    private GatewayConfig withoutTheFile() {
+    private ConfigLoader.Loaded withoutTheFile() {
         if (env.get("CCROUTER_CONFIG") == null) {
             return null; // the environment itself is what is wrong
         }
         Map<String, String> withoutFile = new HashMap<>(env);
         withoutFile.remove("CCROUTER_CONFIG");
         try {
-            GatewayConfig config = new ConfigLoader(withoutFile).load(ConfigLoader.Flags.NONE);
-            err().println("ccrouter: going on without that file: data directory " + config.dataDir() + ", port "
-                    + config.port() + " (the environment's and the defaults')");
-            return config;
+            ConfigLoader.Loaded loaded = new ConfigLoader(withoutFile).loadWithLedger(ConfigLoader.Flags.NONE);
+            err().println("ccrouter: going on without that file: data directory " + loaded.gateway().dataDir()
+                    + ", port " + loaded.gateway().port() + " (the environment's and the defaults')");
+            return loaded;
         } catch (ConfigException e) {
             return null;
         }

@@ -114,12 +114,13 @@ final class CodeCommand implements Callable<Integer> {
         if (key.isEmpty()) {
             return fail(err, ClaudeEnvironment.NO_KEY, 2);
         }
-        GatewayConfig config;
+        ConfigLoader.Loaded loaded;
         try {
-            config = new ConfigLoader(env).load(ConfigLoader.Flags.NONE);
+            loaded = new ConfigLoader(env).loadWithLedger(ConfigLoader.Flags.NONE);
         } catch (ConfigException e) {
             return fail(err, e.getMessage(), 2);
         }
+        GatewayConfig config = loaded.gateway();
         if (config.auth().required()) {
             key = ClaudeEnvironment.gatewayKey(env, config.auth());
             if (key.isEmpty()) {
@@ -127,7 +128,7 @@ final class CodeCommand implements Callable<Integer> {
             }
         }
 
-        LocalGateway gateway = new LocalGateway(config, env);
+        LocalGateway gateway = new LocalGateway(config, loaded.dataDirectory().withoutTheFlag(), env);
         try {
             BackgroundGateway.announcement(new BackgroundGateway(config, gateway).ensure(), gateway)
                     .ifPresent(line -> err.println("ccrouter: " + line));

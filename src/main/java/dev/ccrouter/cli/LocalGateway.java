@@ -2,6 +2,8 @@ package dev.ccrouter.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ccrouter.config.ConfigException;
+import dev.ccrouter.config.DataDirectory;
 import dev.ccrouter.config.GatewayConfig;
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -47,6 +49,8 @@ final class LocalGateway {
     private static final Set<String> WILDCARDS = Set.of("", "0.0.0.0", "::", "[::]", "*");
 
     private final GatewayConfig config;
+    /** Where a started gateway logs and keeps its pid, with what chose it: a start it cannot hold names both. */
+    private final DataDirectory dataDirectory;
     private final Map<String, String> env;
     private final String host;
     private final URI baseUrl;
@@ -77,28 +81,43 @@ final class LocalGateway {
         }
     }
 
-    /** @param env the environment the gateway is configured from; a started one gets exactly this */
-    LocalGateway(GatewayConfig config, Map<String, String> env) {
+    /**
+     * @param dataDirectory the configuration's data directory ({@code config.dataDir()}) and what chose it
+     * @param env           the environment the gateway is configured from; a started one gets exactly this
+     */
+    LocalGateway(GatewayConfig config, DataDirectory dataDirectory, Map<String, String> env) {
         this.config = config;
+        this.dataDirectory = dataDirectory;
         this.env = env;
-        String listen = config.host().startsWith("[") && config.host().endsWith("]")
-                ? config.host().substring(1, config.host().length() - 1) : config.host();
-        this.host = WILDCARDS.contains(config.host()) ? "127.0.0.1" : listen;
-        this.baseUrl = URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + config.port());
+        this.host = reachableHost(config);
+        this.baseUrl = baseUrl(config);
     }
 
     URI baseUrl() {
         return baseUrl;
     }
 
+    /** Where a client on this machine reaches the gateway these settings configure. */
+    static URI baseUrl(GatewayConfig config) {
+        String host = reachableHost(config);
+        return URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + config.port());
+    }
+
+    /** The listening address without brackets; one that means every interface is reached through the loopback. */
+    private static String reachableHost(GatewayConfig config) {
+        String listen = config.host().startsWith("[") && config.host().endsWith("]")
+                ? config.host().substring(1, config.host().length() - 1) : config.host();
+        return WILDCARDS.contains(config.host()) ? "127.0.0.1" : listen;
+    }
+
     /** Where a background gateway keeps its process id: one background gateway per data directory. */
     Path pidFile() {
-        return config.dataDir().resolve("ccrouter.pid");
+        return dataDirectory.path().resolve("ccrouter.pid");
     }
 
     /** Where a background gateway writes its log. */
     Path log() {
-        return config.dataDir().resolve("ccrouter.log");
+        return dataDirectory.path().resolve("ccrouter.log");
     }
 
     /**
@@ -169,13 +188,12 @@ final class LocalGateway {
             throw new StartFailure("the configured port is 0 (any free port), which Claude Code could not find: "
                     + "set CCROUTER_PORT");
         }
-        Path dataDir = config.dataDir();
+        ensureDataDirectory();
         Path log = log();
         Path pidFile = pidFile();
         Process process;
         long startOfThisRun;
         try {
-            Files.createDirectories(dataDir);
             startOfThisRun = Files.exists(log) ? Files.size(log) : 0;
             Files.writeString(log, "--- " + Instant.now() + " starting a background gateway on " + baseUrl + "\n",
                     StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE,
@@ -193,6 +211,19 @@ final class LocalGateway {
         }
         awaitHealthy(process, log, startOfThisRun);
         return new Started(process.pid(), log, pidFile);
+    }
+
+    /**
+     * Creates the data directory when it is missing; one that cannot hold the log and pid file is refused in the line
+     * {@code serve} refuses it with, naming the setting that chose it ({@link DataDirectory#ensureUsable}), where the
+     * JDK's exception named only the path ({@code /etc/passwd (FileAlreadyExistsException)}).
+     */
+    private void ensureDataDirectory() throws StartFailure {
+        try {
+            dataDirectory.ensureUsable();
+        } catch (ConfigException unusable) {
+            throw new StartFailure(unusable.getMessage());
+        }
     }
 
     /** What failed, readably: a file the JDK was denied, or did not find, is named by its path alone. */

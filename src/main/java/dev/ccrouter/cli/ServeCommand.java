@@ -148,7 +148,7 @@ final class ServeCommand implements Callable<Integer> {
      */
     static String howToPointClaudeCode(GatewayConfig listening) {
         return "ccrouter: point Claude Code at it with  ANTHROPIC_BASE_URL="
-                + new LocalGateway(listening, System.getenv()).baseUrl()
+                + LocalGateway.baseUrl(listening)
                 + " ANTHROPIC_AUTH_TOKEN=" + (listening.auth().required() ? "<a key of auth.keys>"
                 : "<your OpenRouter key>") + " ANTHROPIC_API_KEY= claude  (or run: ccrouter code)";
     }

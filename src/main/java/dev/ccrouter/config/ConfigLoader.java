@@ -66,7 +66,8 @@ public final class ConfigLoader {
 
     /**
      * The gateway's settings and the ledger's, as {@code serve} starts with them and each reload reads them, and the
-     * data directory with what chose it.
+     * data directory with what chose it (which {@code start} and {@code code} name too when it cannot hold their
+     * gateway's log).
      */
     public record Loaded(GatewayConfig gateway, LedgerSettings ledger, DataDirectory dataDirectory) {
         /**

@@ -10,17 +10,33 @@ import java.nio.file.Path;
 import java.util.function.Predicate;
 
 /**
- * The data directory and what chose it, so that a directory the ledger cannot be kept in is said in words a user acts
- * on: which directory, the setting to change, and what is wrong with it. The ledger's opening said it in the JDBC
- * driver's words, naming the ledger's file ({@code ledger database jdbc:sqlite:/etc/passwd/ledger.db: cannot create
- * directory /etc/passwd: /etc/passwd}).
+ * The data directory and what chose it, so that a directory the ledger, or a background gateway's log and pid file,
+ * cannot be kept in is said in words a user acts on: which directory, the setting to change, and what is wrong with
+ * it. The ledger's opening said it in the JDBC driver's words, naming the ledger's file ({@code ledger database
+ * jdbc:sqlite:/etc/passwd/ledger.db: cannot create directory /etc/passwd: /etc/passwd}), and {@code ccrouter start} in
+ * the JDK's ({@code could not start a gateway: /etc/passwd (FileAlreadyExistsException)}).
  *
- * @param path     the directory, {@code ~} expanded
- * @param chosenBy the flag, variable or file's setting that chose it, as messages name them ({@code --data-dir},
- *                 {@code CCROUTER_DATA_DIR}, {@code data_dir in /x/ccrouter.yaml}); null when the default did
+ * @param path      the directory, {@code ~} expanded
+ * @param chosenBy  the flag, variable or file's setting that chose it, as messages name them ({@code --data-dir},
+ *                  {@code CCROUTER_DATA_DIR}, {@code data_dir in /x/ccrouter.yaml}); null when the default did
+ * @param flagTaken whether the command it was read for takes {@code --data-dir}, which a refusal of the default then
+ *                  names beside the variable ({@code start} and {@code code} take none)
  */
-public record DataDirectory(Path path, String chosenBy) {
+public record DataDirectory(Path path, String chosenBy, boolean flagTaken) {
     static final ConfigPath SETTING = ConfigPath.of("data_dir");
+
+    /** The data directory of a command that takes {@code --data-dir}, as {@code serve} and {@code usage} do. */
+    public DataDirectory(Path path, String chosenBy) {
+        this(path, chosenBy, true);
+    }
+
+    /**
+     * The same directory, for a command that takes no {@code --data-dir} ({@code start}, {@code code}): a refusal of
+     * the default names only the variable that chooses another, not a flag the command would refuse.
+     */
+    public DataDirectory withoutTheFlag() {
+        return new DataDirectory(path, chosenBy, false);
+    }
 
     /**
      * Creates the directory when it is missing, and checks that it can be written in when it is there: a few
@@ -87,14 +103,17 @@ public record DataDirectory(Path path, String chosenBy) {
         return new ConfigException("the data directory " + path + " (" + chosenByInWords() + ") " + what);
     }
 
-    /** What chose the directory; the default is named with the setting's variable and flag, which choose another. */
+    /**
+     * What chose the directory; the default is named with the setting's variable and, where the command takes it, its
+     * flag: they choose another.
+     */
     private String chosenByInWords() {
         if (chosenBy != null) {
             return chosenBy;
         }
         Setting setting = Settings.forPath(SETTING).orElseThrow();
-        return "the default " + SETTING.find(DefaultSettings.tree()).asText() + "; " + setting.env() + " or "
-                + setting.flag() + " chooses another";
+        return "the default " + SETTING.find(DefaultSettings.tree()).asText() + "; " + setting.env()
+                + (flagTaken ? " or " + setting.flag() : "") + " chooses another";
     }
 
     private static String lowerFirst(String reason) {

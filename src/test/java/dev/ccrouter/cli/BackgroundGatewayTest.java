@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.ccrouter.config.ConfigLoader;
-import dev.ccrouter.config.GatewayConfig;
 import dev.ccrouter.testing.FakeUpstream;
 import dev.ccrouter.testing.SseCapture;
 import java.io.IOException;
@@ -262,14 +261,46 @@ class BackgroundGatewayTest {
     @Test
     void aHeapChosenInTheEnvironmentIsLeftToTheBackgroundGateway() {
         env.put("JAVA_TOOL_OPTIONS", "-Xmx2g");
-        GatewayConfig config = new ConfigLoader(env).load(ConfigLoader.Flags.NONE);
+        ConfigLoader.Loaded loaded = new ConfigLoader(env).loadWithLedger(ConfigLoader.Flags.NONE);
 
-        assertThat(new LocalGateway(config, env).serveCommand()).doesNotContain("-Xmx768m", "-XX:+UseSerialGC")
+        assertThat(new LocalGateway(loaded.gateway(), loaded.dataDirectory(), env).serveCommand()).doesNotContain("-Xmx768m", "-XX:+UseSerialGC")
                 .containsSubsequence(Main.class.getName(), "serve");
 
         env.remove("JAVA_TOOL_OPTIONS");
-        assertThat(new LocalGateway(config, env).serveCommand())
+        assertThat(new LocalGateway(loaded.gateway(), loaded.dataDirectory(), env).serveCommand())
                 .containsSubsequence(BoundedHeap.FLAGS.toArray(String[]::new));
+    }
+
+    /**
+     * A data directory that cannot hold the background gateway's log and pid file is refused as {@code serve} refuses
+     * it, in one line naming the directory and the setting that chose it, where the JDK's exception named the path
+     * alone ({@code could not start a gateway: /etc/passwd (FileAlreadyExistsException)}); exit 1, as for any start
+     * that cannot proceed. {@code start} takes no {@code --data-dir}: the default is named with the variable alone.
+     */
+    @Test
+    void aDataDirectoryThatCannotHoldTheGatewayIsNamedWithTheSettingThatChoseIt() throws IOException {
+        Path file = Files.writeString(dir.resolve("file"), "x");
+        env.put("CCROUTER_DATA_DIR", file.toString());
+        String isAFile = "ccrouter: the data directory " + file + " (CCROUTER_DATA_DIR) is a file, not a directory\n";
+
+        assertThat(run(StartCommand::new)).isEqualTo(1);
+        assertThat(err).isEqualTo(isAFile);
+        assertThat(out).isEmpty();
+        assertThat(run(RestartCommand::new)).isEqualTo(1);
+        assertThat(err).isEqualTo(isAFile);
+
+        Path config = Files.writeString(dir.resolve("ccrouter.yaml"), "data_dir: " + file.resolve("sub") + "\n");
+        env.remove("CCROUTER_DATA_DIR");
+        env.put("CCROUTER_CONFIG", config.toString());
+        assertThat(run(StartCommand::new)).isEqualTo(1);
+        assertThat(err).isEqualTo("ccrouter: the data directory " + file.resolve("sub") + " (data_dir in " + config
+                + ") cannot be created: " + file + " is a file, not a directory\n");
+
+        env.remove("CCROUTER_CONFIG");
+        Files.writeString(dir.resolve(".ccrouter"), "x");
+        assertThat(run(StartCommand::new)).isEqualTo(1);
+        assertThat(err).isEqualTo("ccrouter: the data directory " + dir.resolve(".ccrouter") + " (the default "
+                + "~/.ccrouter; CCROUTER_DATA_DIR chooses another) is a file, not a directory\n");
     }
 
     /** A data directory the user may not write to: the JDK's exception names the file and nothing else. */

@@ -407,6 +407,23 @@ class CodeCommandTest {
         assertThat(ProcessHandle.of(startedPid)).hasValueSatisfying(process -> assertThat(process.isAlive()).isTrue());
     }
 
+    /**
+     * A data directory that cannot hold the gateway's log is refused as {@code serve} refuses it, naming the setting
+     * that chose it, before anything starts: not the JDK's {@code /etc/passwd (FileAlreadyExistsException)}.
+     */
+    @Test
+    void aDataDirectoryThatIsAFileIsNamedWithTheSettingThatChoseIt() throws Exception {
+        Path file = Files.writeString(dir.resolve("file"), "x");
+        env.putAll(Map.of("CCROUTER_DATA_DIR", file.toString(), "CCROUTER_PORT", String.valueOf(freePort()),
+                "OPENROUTER_API_KEY", KEY));
+
+        assertThat(code("-p", "hi")).isEqualTo(1);
+
+        assertThat(err.toString()).isEqualTo("ccrouter: the data directory " + file
+                + " (CCROUTER_DATA_DIR) is a file, not a directory\n");
+        assertThat(dir.resolve("claude-args")).doesNotExist();
+    }
+
     @Test
     void gatewayThatCannotStartIsReportedWithTheEndOfItsLog() throws Exception {
         // TEST-NET-1 is no address of this machine: nothing answers there and nothing can listen there.

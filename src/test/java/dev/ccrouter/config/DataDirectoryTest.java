@@ -97,6 +97,19 @@ class DataDirectoryTest {
                         + " chooses another) is not writable");
     }
 
+    /** {@code start} and {@code code} take no {@code --data-dir}: the default is named with the variable alone. */
+    @Test
+    void withoutTheFlagTheDefaultIsNamedWithTheVariableAlone() {
+        assertThatThrownBy(() -> new DataDirectory(dir, null).withoutTheFlag().ensureUsable(directory -> false))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("the data directory " + dir + " (the default ~/.ccrouter; CCROUTER_DATA_DIR chooses "
+                        + "another) is not writable");
+        assertThatThrownBy(() -> new DataDirectory(dir, "data_dir in /x/ccrouter.yaml").withoutTheFlag()
+                .ensureUsable(directory -> false))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("the data directory " + dir + " (data_dir in /x/ccrouter.yaml) is not writable");
+    }
+
     @Test
     void theSystemsReasonIsSaidInWords() throws IOException {
         Path missing = dir.resolve("missing");
