@@ -95,7 +95,7 @@ final class UsageCommand implements Callable<Integer> {
             err.println("ccrouter: " + e.getMessage());
             return 2;
         } catch (SQLException e) {
-            err.println("ccrouter: reading the ledger " + settings.displayUrl() + " failed: " + e.getMessage());
+            err.println("ccrouter: " + readingFailed(settings, e));
             return 1;
         }
         if (json) {
@@ -106,6 +106,15 @@ final class UsageCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
+    }
+
+    /**
+     * A read of the open ledger that failed, in one line: the database as every message names it, and what the driver
+     * said as the opening's error says it ({@link LedgerDatabase#why}), since it may quote the URL or the user
+     * information before its host, password and all.
+     */
+    static String readingFailed(LedgerSettings settings, SQLException e) {
+        return "reading the ledger " + settings.displayUrl() + " failed: " + LedgerDatabase.why(settings, e);
     }
 
     private static UsageView view(String name) {

@@ -12,6 +12,7 @@ import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,6 +23,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import picocli.CommandLine;
 
 /**
@@ -65,6 +68,47 @@ class LedgerCommandsTest {
         assertThat(date.exitCode()).isEqualTo(2);
         assertThat(date.err())
                 .isEqualTo("ccrouter: --since must be a date such as 2026-12-01 or 20261201, got 'yesterday'\n");
+    }
+
+    /**
+     * A read that fails once the ledger is open is said with what the driver says, which may quote the database's URL
+     * or the user information before its host: the line shows them as the opening's error does, without the password.
+     */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "jdbc:postgresql://user:secret@host/db | Connection to postgresql://user:secret@host/db refused"
+                    + " | jdbc:postgresql://user:…@host/db | Connection to postgresql://user:…@host/db refused",
+            "jdbc:postgresql://user:secret@host/db | The connection attempt failed: user:secret@host"
+                    + " | jdbc:postgresql://user:…@host/db | The connection attempt failed: user:…@host",
+            "jdbc:postgresql://host/db?user=u&password=secret"
+                    + " | Unable to parse URL jdbc:postgresql://host/db?user=u&password=secret"
+                    + " | jdbc:postgresql://host/db | Unable to parse URL jdbc:postgresql://host/db",
+    })
+    void usageSaysAFailedReadWithoutThePasswordOfTheUrl(String url, String driverSays, String shownUrl,
+                                                        String shown) {
+        LedgerSettings settings = new LedgerSettings(true, url, 100, Duration.ofSeconds(1));
+
+        assertThat(UsageCommand.readingFailed(settings, new SQLException(driverSays)))
+                .isEqualTo("reading the ledger " + shownUrl + " failed: " + shown)
+                .doesNotContain("secret");
+    }
+
+    /**
+     * Said as the opening says it: what the driver said last (the pool's timeout names only itself; the cause says
+     * why), on one line (PostgreSQL's server adds its position and hints on lines of their own).
+     */
+    @Test
+    void usageSaysAFailedReadInOneLineWithItsCause() {
+        LedgerSettings settings = new LedgerSettings(true, "jdbc:postgresql://db/ledger", 100, Duration.ofSeconds(1));
+        SQLException timedOut = new SQLException("ccrouter-ledger - Connection is not available, request timed out "
+                + "after 5001ms", new SQLException("Connection to db:5432 refused"));
+
+        assertThat(UsageCommand.readingFailed(settings, timedOut))
+                .isEqualTo("reading the ledger jdbc:postgresql://db/ledger failed: Connection to db:5432 refused");
+        assertThat(UsageCommand.readingFailed(settings, new SQLException("ERROR: permission denied for table "
+                + "ledger_entry\n  Where: SQL statement")))
+                .isEqualTo("reading the ledger jdbc:postgresql://db/ledger failed: ERROR: permission denied for table "
+                        + "ledger_entry");
     }
 
     /** Years LocalDate accepts but epoch milliseconds cannot hold: nothing that far, or everything, not a stack trace. */
