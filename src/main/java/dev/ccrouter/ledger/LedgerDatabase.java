@@ -281,7 +281,7 @@ public final class LedgerDatabase implements AutoCloseable {
     /**
      * Why the database failed, as the driver says, without the URL's password: PostgreSQL's driver quotes a URL it
      * cannot parse whole, query and all, and takes {@code user:password@} before a host for part of the host's name.
-     * The opening's error, the writer's warning and {@code ccrouter usage}'s failed read all say it so.
+     * The opening's error, the writer's and the budgets' warnings and {@code ccrouter usage}'s failed read say it so.
      */
     public static String why(LedgerSettings settings, Throwable e) {
         return Secrets.maskAddressIn(rootMessage(e), settings.url());

@@ -160,7 +160,8 @@ public final class GatewayServer implements AutoCloseable {
                 metricsBuilt.completeExceptionally(e);
             }
         });
-        limits = new SpendingLimits(ledger == null ? null : ledger.store(), Clock.systemUTC());
+        limits = new SpendingLimits(ledger == null ? null : ledger.store(), ledger == null ? null : ledger.settings(),
+                Clock.systemUTC());
         Consumer<LedgerEntry> countMetrics = entry -> metrics.record(entry);
         // The limits count a request before its row is queued: once a row is in the ledger, its spend counts here.
         List<Consumer<LedgerEntry>> recorders = ledger == null ? List.of(limits::record, countMetrics)

@@ -108,7 +108,7 @@ final class Rehearsal {
             MessagesHandler messages = new MessagesHandler(json, new RequestBodies(STAGE_BODY_LIMIT), errors,
                     new Router(stage, new CatalogFacts(pricing)), client, stage.pingInterval(),
                     GatewayServer.LIVENESS_CHECK, AccessLog.silent(), new PriceBook(pricing, stage.prices()),
-                    new ClientAuth(stage.auth()), new SpendingLimits(null, Clock.systemUTC()),
+                    new ClientAuth(stage.auth()), new SpendingLimits(null, null, Clock.systemUTC()),
                     ClientDepartures.NONE, stage.earlyStart(), timers);
             server = HttpServer.builder().host("127.0.0.1").port(0)
                     .routing(Routing.builder().post("/v1/messages", messages::handle).build())

@@ -4,6 +4,8 @@ import dev.ccrouter.api.anthropic.AnthropicError;
 import dev.ccrouter.api.anthropic.ErrorType;
 import dev.ccrouter.config.AuthSettings;
 import dev.ccrouter.config.AuthSettings.ClientKey;
+import dev.ccrouter.config.LedgerSettings;
+import dev.ccrouter.ledger.LedgerDatabase;
 import dev.ccrouter.ledger.LedgerEntry;
 import dev.ccrouter.ledger.LedgerStore;
 import java.math.BigDecimal;
@@ -47,6 +49,8 @@ final class SpendingLimits implements AutoCloseable {
     static final Duration REFRESH = Duration.ofSeconds(2);
 
     private final LedgerStore ledger;
+    /** The ledger's settings: the URL whose password the warning of a failed read leaves out. */
+    private final LedgerSettings ledgerSettings;
     private final Clock clock;
     private final ScheduledExecutorService refresher;
     /** The configured keys by ledger id (name, else short hash); swapped whole on a reload. */
@@ -61,9 +65,13 @@ final class SpendingLimits implements AutoCloseable {
     /** The last refresh could not read the ledger (so far said once); only the refreshing thread sets it. */
     private volatile boolean unreadable;
 
-    /** @param ledger where spend is read back from; null: this instance's own spend only */
-    SpendingLimits(LedgerStore ledger, Clock clock) {
+    /**
+     * @param ledger         where spend is read back from; null: this instance's own spend only
+     * @param ledgerSettings that ledger's settings; null without one
+     */
+    SpendingLimits(LedgerStore ledger, LedgerSettings ledgerSettings, Clock clock) {
         this.ledger = ledger;
+        this.ledgerSettings = ledgerSettings;
         this.clock = clock;
         this.refresher = ledger == null ? null : Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().daemon().name("ccrouter-budgets").factory());
@@ -171,9 +179,11 @@ final class SpendingLimits implements AutoCloseable {
             } catch (SQLException | RuntimeException e) { // the next refresh tries again
                 if (!unreadable) {
                     unreadable = true;
+                    // in the driver's words as the ledger's opening says them: a driver may quote the URL, password
+                    // and all, or the user information before its host
                     LOG.warn("could not read the budgeted keys' spend from the ledger ({}): they go on with the spend "
-                            + "this gateway knows, and the ledger is read again every {} s", e.toString(),
-                            REFRESH.toSeconds());
+                            + "this gateway knows, and the ledger is read again every {} s",
+                            LedgerDatabase.why(ledgerSettings, e), REFRESH.toSeconds());
                 }
                 return; // the database is away for the other keys too: each would wait for it again
             }

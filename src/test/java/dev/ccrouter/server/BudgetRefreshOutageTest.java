@@ -12,12 +12,15 @@ import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The budgets read the ledger every 2 s. While its database is away they go on with the spend they know, and say so
@@ -40,7 +43,7 @@ class BudgetRefreshOutageTest {
             return LedgerDatabase.connect(settings);
         });
         try (AccessLogCapture log = new AccessLogCapture(SpendingLimits.class.getName());
-             SpendingLimits limits = new SpendingLimits(ledger,
+             SpendingLimits limits = new SpendingLimits(ledger, settings,
                      Clock.fixed(Instant.parse("2026-12-07T10:00:00Z"), ZoneOffset.UTC))) {
             limits.configure(new AuthSettings(List.of(
                     new ClientKey("team-a", "ccr-team-a-key", new BigDecimal("5"), null, null, null),
@@ -53,10 +56,40 @@ class BudgetRefreshOutageTest {
             limits.refresh();
 
             assertThat(log.lines()).containsExactly(
-                    "could not read the budgeted keys' spend from the ledger (java.sql.SQLException: Connection to "
-                            + "db.internal:5432 refused): they go on with the spend this gateway knows, and the "
+                    "could not read the budgeted keys' spend from the ledger (Connection to db.internal:5432 refused): "
+                            + "they go on with the spend this gateway knows, and the "
                             + "ledger is read again every 2 s",
                     "read the budgeted keys' spend from the ledger again");
+        }
+    }
+
+    /**
+     * What the driver says may quote the database's URL or the user information before its host: the warning shows
+     * them as the ledger's opening error and its writer's warning do, without the password.
+     */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "jdbc:postgresql://user:secret@host/db | Connection to postgresql://user:secret@host/db refused"
+                    + " | Connection to postgresql://user:…@host/db refused",
+            "jdbc:postgresql://user:secret@host/db | The connection attempt failed: user:secret@host"
+                    + " | The connection attempt failed: user:…@host",
+            "jdbc:postgresql://host/db?user=u&password=secret"
+                    + " | Unable to parse URL jdbc:postgresql://host/db?user=u&password=secret"
+                    + " | Unable to parse URL jdbc:postgresql://host/db",
+    })
+    void theWarningCarriesNoPasswordOfTheUrl(String url, String driverSays, String shown) throws Exception {
+        LedgerStore unreadable = new LedgerStore(() -> {
+            throw new SQLException(driverSays);
+        });
+        try (AccessLogCapture log = new AccessLogCapture(SpendingLimits.class.getName());
+             SpendingLimits limits = new SpendingLimits(unreadable, new LedgerSettings(true, url, 100,
+                     Duration.ofSeconds(1)), Clock.fixed(Instant.parse("2026-12-07T10:00:00Z"), ZoneOffset.UTC))) {
+            limits.configure(new AuthSettings(List.of(
+                    new ClientKey("team-a", "ccr-team-a-key", new BigDecimal("5"), null, null, null)), List.of()));
+            limits.refresh();
+
+            assertThat(log.lines()).containsExactly("could not read the budgeted keys' spend from the ledger ("
+                    + shown + "): they go on with the spend this gateway knows, and the ledger is read again every 2 s");
         }
     }
 }
