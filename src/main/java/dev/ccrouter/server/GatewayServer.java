@@ -17,6 +17,7 @@ import dev.ccrouter.http.ServerResponse;
 import dev.ccrouter.ledger.Ledger;
 import dev.ccrouter.ledger.LedgerEntry;
 import dev.ccrouter.ledger.LedgerUnavailableException;
+import dev.ccrouter.route.Provider;
 import dev.ccrouter.route.Router;
 import dev.ccrouter.upstream.UpstreamClient;
 import java.io.IOException;
@@ -237,7 +238,7 @@ public final class GatewayServer implements AutoCloseable {
         // the file named as the user gave it (CCROUTER_CONFIG, --config), so that it is plain which one was read
         LOG.info("ccrouter listening on http://{} → upstream {}{}", config.listenAddress(server.port()),
                 config.upstreamDisplay(), config.file() == null ? "" : " (config file " + config.file() + ")");
-        upstream.prepareTls();
+        upstream.prepareTls(handlers.get().router().providers().values().stream().map(Provider::endpoint).toList());
         pricing.startRefreshing(FIRST_FETCH_AFTER_FIRST_REQUEST, FIRST_FETCH_AT_THE_LATEST);
         return this;
     }

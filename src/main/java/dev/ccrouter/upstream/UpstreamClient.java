@@ -12,6 +12,7 @@ import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
@@ -56,7 +57,6 @@ public final class UpstreamClient implements AutoCloseable {
     /** Per provider URL, what its requests share; as many entries as configured endpoints. */
     private final Map<URI, Target> targets = new ConcurrentHashMap<>();
     private final UpstreamTls tls;
-    private final boolean httpsConfigured;
     /**
      * Run between sending a request and reading its answer, by the calling (virtual) thread: the server's way of letting
      * other exchanges run first when its carriers are all busy (the http package's {@code Crowd}).
@@ -96,17 +96,19 @@ public final class UpstreamClient implements AutoCloseable {
         this.appTitle = config.appTitle();
         this.silences = SilenceWatch.running(PATIENCE, readTimeout);
         this.tls = new UpstreamTls(tlsContext);
-        this.httpsConfigured = config.allProviders().stream().anyMatch(provider -> isHttps(provider.baseUrl()));
     }
 
     /**
      * Starts making the TLS context on its own thread when a configured provider is https, so that the first request
-     * does not wait for it. Called once the server listens: beside the start it took ≈ 90 ms of CPU from the start's
+     * does not wait for it.
+     *
+     * @param endpoints where the configured providers are reached: their addresses as the routing resolved them (a
+     *                  provider set by its preset alone has no address in the settings; it is the preset's) Called once the server listens: beside the start it took ≈ 90 ms of CPU from the start's
      * other threads on 2 cores (≈ 40 ms later to "listening"), and a first request seldom comes sooner than a client
      * takes to start; one that does waits for the context being made, as it would have anyway.
      */
-    public void prepareTls() {
-        if (httpsConfigured) {
+    public void prepareTls(Collection<URI> endpoints) {
+        if (endpoints.stream().anyMatch(UpstreamClient::isHttps)) {
             tls.start();
         }
     }

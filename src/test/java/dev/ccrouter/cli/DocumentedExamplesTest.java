@@ -53,6 +53,39 @@ class DocumentedExamplesTest {
         assertThat(refused).as("YAML examples that ccrouter config check refuses").isEmpty();
     }
 
+    /**
+     * And a gateway starts on it: {@code serve} builds every provider the example names (a preset alone gives its
+     * address), on a port of its own, with its ledger in the test's folder (an example's PostgreSQL URL is replaced:
+     * no database runs here). The examples had passed {@code config check} while {@code serve} failed on a provider
+     * given by its preset alone.
+     */
+    @Test
+    void aGatewayStartsOnEveryYamlExampleInTheDocs() throws IOException {
+        List<String> refused = new ArrayList<>();
+        int examples = 0;
+        for (Path doc : documents()) {
+            String text = Files.readString(doc);
+            Matcher block = YAML_BLOCK.matcher(text);
+            while (block.find()) {
+                examples++;
+                String where = doc + ":" + (text.substring(0, block.start()).lines().count() + 1);
+                Path file = Files.writeString(dir.resolve("example-" + examples + ".yaml"), block.group(1));
+                Map<String, String> env = environment(block.group(1));
+                env.put("CCROUTER_LEDGER_URL", "jdbc:sqlite:" + dir.resolve("ledger-" + examples + ".db"));
+                StringWriter err = new StringWriter();
+                int status = new CommandLine(new ServeCommand(env))
+                        .setOut(new PrintWriter(new StringWriter())).setErr(new PrintWriter(err))
+                        .execute("--config", file.toString(), "--host", "127.0.0.1", "--port", "0",
+                                "--data-dir", dir.resolve("data-" + examples).toString(), "--exit-when-ready");
+                if (status != 0) {
+                    refused.add(where + ": " + err.toString().strip());
+                }
+            }
+        }
+        assertThat(examples).isGreaterThanOrEqualTo(7);
+        assertThat(refused).as("YAML examples on which serve does not start").isEmpty();
+    }
+
     private static List<Path> documents() throws IOException {
         List<Path> documents = new ArrayList<>(List.of(Path.of("README.md")));
         try (Stream<Path> docs = Files.list(Path.of("docs"))) {

@@ -12,6 +12,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -22,8 +23,7 @@ import org.junit.jupiter.api.Test;
 
 /** The TLS context (the JDK's trust store, loaded and parsed) is made only for https providers, and once. */
 class UpstreamTlsTest {
-    private static final GatewayConfig HTTPS_PROVIDER = new ConfigLoader(Map.of()).load(ConfigLoader.Flags.NONE);
-    private static final GatewayConfig HTTP_PROVIDERS_ONLY = HTTPS_PROVIDER.withUpstream(URI.create("http://127.0.0.1:9/v1"));
+    private static final GatewayConfig CONFIG = new ConfigLoader(Map.of()).load(ConfigLoader.Flags.NONE);
 
     private final AtomicInteger contextsMade = new AtomicInteger();
     private final Supplier<SSLSocketFactory> countingContext = () -> {
@@ -54,8 +54,8 @@ class UpstreamTlsTest {
 
     @Test
     void aGatewayWhoseProvidersAreAllHttpMakesNoTlsContext() {
-        try (UpstreamClient client = new UpstreamClient(HTTP_PROVIDERS_ONLY, countingContext)) {
-            client.prepareTls();
+        try (UpstreamClient client = new UpstreamClient(CONFIG, countingContext)) {
+            client.prepareTls(List.of(URI.create("http://127.0.0.1:9/v1/chat/completions")));
             assertThatThrownBy(() -> client.post(call("http"), new byte[0])).isInstanceOf(UpstreamException.class);
             assertThat(contextsMade).hasValue(0);
         }
@@ -63,8 +63,9 @@ class UpstreamTlsTest {
 
     @Test
     void anHttpsProviderHasItsContextMadeOnceTheServerListensBeforeAnyCall() {
-        try (UpstreamClient client = new UpstreamClient(HTTPS_PROVIDER, countingContext)) {
-            client.prepareTls();
+        try (UpstreamClient client = new UpstreamClient(CONFIG, countingContext)) {
+            client.prepareTls(List.of(URI.create("http://127.0.0.1:9/v1/chat/completions"),
+                    URI.create("https://openrouter.ai/api/v1/chat/completions")));
             await().atMost(Duration.ofSeconds(10)).until(() -> contextsMade.get() == 1);
             assertThatThrownBy(() -> client.post(call("https"), new byte[0])).isInstanceOf(UpstreamException.class);
             assertThat(contextsMade).hasValue(1);
@@ -73,7 +74,7 @@ class UpstreamTlsTest {
 
     @Test
     void anHttpsCallWithoutAnHttpsProviderAtStartMakesTheContextOnceThen() {
-        try (UpstreamClient client = new UpstreamClient(HTTP_PROVIDERS_ONLY, countingContext)) {
+        try (UpstreamClient client = new UpstreamClient(CONFIG, countingContext)) {
             assertThatThrownBy(() -> client.post(call("https"), new byte[0])).isInstanceOf(UpstreamException.class);
             assertThatThrownBy(() -> client.post(call("https"), new byte[0])).isInstanceOf(UpstreamException.class);
             assertThat(contextsMade).hasValue(1);
