@@ -32,24 +32,15 @@ class DocumentedExamplesTest {
     @Test
     void everyYamlExampleInTheDocsPassesConfigCheck() throws IOException {
         List<String> refused = new ArrayList<>();
-        int examples = 0;
-        for (Path doc : documents()) {
-            String text = Files.readString(doc);
-            Matcher block = YAML_BLOCK.matcher(text);
-            while (block.find()) {
-                examples++;
-                String where = doc + ":" + (text.substring(0, block.start()).lines().count() + 1);
-                Path file = Files.writeString(dir.resolve("example-" + examples + ".yaml"), block.group(1));
-                StringWriter err = new StringWriter();
-                int status = new CommandLine(new ConfigCommand(environment(block.group(1))))
-                        .setOut(new PrintWriter(new StringWriter())).setErr(new PrintWriter(err))
-                        .execute("check", file.toString());
-                if (status != 0) {
-                    refused.add(where + ": " + err.toString().strip());
-                }
+        for (Example example : examples()) {
+            StringWriter err = new StringWriter();
+            int status = new CommandLine(new ConfigCommand(environment(example.yaml())))
+                    .setOut(new PrintWriter(new StringWriter())).setErr(new PrintWriter(err))
+                    .execute("check", example.file().toString());
+            if (status != 0) {
+                refused.add(example.where() + ": " + err.toString().strip());
             }
         }
-        assertThat(examples).isGreaterThanOrEqualTo(7);
         assertThat(refused).as("YAML examples that ccrouter config check refuses").isEmpty();
     }
 
@@ -62,28 +53,43 @@ class DocumentedExamplesTest {
     @Test
     void aGatewayStartsOnEveryYamlExampleInTheDocs() throws IOException {
         List<String> refused = new ArrayList<>();
-        int examples = 0;
+        for (Example example : examples()) {
+            Map<String, String> env = environment(example.yaml());
+            env.put("CCROUTER_LEDGER_URL", "jdbc:sqlite:" + example.file() + ".ledger.db");
+            StringWriter err = new StringWriter();
+            int status = new CommandLine(new ServeCommand(env))
+                    .setOut(new PrintWriter(new StringWriter())).setErr(new PrintWriter(err))
+                    .execute("--config", example.file().toString(), "--host", "127.0.0.1", "--port", "0",
+                            "--data-dir", example.file() + ".data", "--exit-when-ready");
+            if (status != 0) {
+                refused.add(example.where() + ": " + err.toString().strip());
+            }
+        }
+        assertThat(refused).as("YAML examples on which serve does not start").isEmpty();
+    }
+
+    /**
+     * One YAML example, written to a file of its own.
+     *
+     * @param where the document and line it starts at
+     */
+    private record Example(String where, Path file, String yaml) {
+    }
+
+    /** Every YAML block of the README and docs/, at least the seven the docs have long shown. */
+    private List<Example> examples() throws IOException {
+        List<Example> examples = new ArrayList<>();
         for (Path doc : documents()) {
             String text = Files.readString(doc);
             Matcher block = YAML_BLOCK.matcher(text);
             while (block.find()) {
-                examples++;
                 String where = doc + ":" + (text.substring(0, block.start()).lines().count() + 1);
-                Path file = Files.writeString(dir.resolve("example-" + examples + ".yaml"), block.group(1));
-                Map<String, String> env = environment(block.group(1));
-                env.put("CCROUTER_LEDGER_URL", "jdbc:sqlite:" + dir.resolve("ledger-" + examples + ".db"));
-                StringWriter err = new StringWriter();
-                int status = new CommandLine(new ServeCommand(env))
-                        .setOut(new PrintWriter(new StringWriter())).setErr(new PrintWriter(err))
-                        .execute("--config", file.toString(), "--host", "127.0.0.1", "--port", "0",
-                                "--data-dir", dir.resolve("data-" + examples).toString(), "--exit-when-ready");
-                if (status != 0) {
-                    refused.add(where + ": " + err.toString().strip());
-                }
+                Path file = dir.resolve("example-" + (examples.size() + 1) + ".yaml");
+                examples.add(new Example(where, Files.writeString(file, block.group(1)), block.group(1)));
             }
         }
-        assertThat(examples).isGreaterThanOrEqualTo(7);
-        assertThat(refused).as("YAML examples on which serve does not start").isEmpty();
+        assertThat(examples).hasSizeGreaterThanOrEqualTo(7);
+        return examples;
     }
 
     private static List<Path> documents() throws IOException {

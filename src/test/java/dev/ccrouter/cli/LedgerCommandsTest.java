@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.ccrouter.config.LedgerSettings;
 import dev.ccrouter.ledger.Ledger;
 import dev.ccrouter.ledger.SeededLedger;
+import dev.ccrouter.testing.DriverMessages;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -24,7 +25,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 import picocli.CommandLine;
 
 /**
@@ -75,21 +76,12 @@ class LedgerCommandsTest {
      * or the user information before its host: the line shows them as the opening's error does, without the password.
      */
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-            "jdbc:postgresql://user:secret@host/db | Connection to postgresql://user:secret@host/db refused"
-                    + " | jdbc:postgresql://user:…@host/db | Connection to postgresql://user:…@host/db refused",
-            "jdbc:postgresql://user:secret@host/db | The connection attempt failed: user:secret@host"
-                    + " | jdbc:postgresql://user:…@host/db | The connection attempt failed: user:…@host",
-            "jdbc:postgresql://host/db?user=u&password=secret"
-                    + " | Unable to parse URL jdbc:postgresql://host/db?user=u&password=secret"
-                    + " | jdbc:postgresql://host/db | Unable to parse URL jdbc:postgresql://host/db",
-    })
-    void usageSaysAFailedReadWithoutThePasswordOfTheUrl(String url, String driverSays, String shownUrl,
-                                                        String shown) {
-        LedgerSettings settings = new LedgerSettings(true, url, 100, Duration.ofSeconds(1));
+    @MethodSource("dev.ccrouter.testing.DriverMessages#quotingThePassword")
+    void usageSaysAFailedReadWithoutThePasswordOfTheUrl(DriverMessages.Quoting failure) {
+        LedgerSettings settings = new LedgerSettings(true, failure.url(), 100, Duration.ofSeconds(1));
 
-        assertThat(UsageCommand.readingFailed(settings, new SQLException(driverSays)))
-                .isEqualTo("reading the ledger " + shownUrl + " failed: " + shown)
+        assertThat(UsageCommand.readingFailed(settings, new SQLException(failure.driverSays())))
+                .isEqualTo("reading the ledger " + failure.shownUrl() + " failed: " + failure.shown())
                 .doesNotContain("secret");
     }
 

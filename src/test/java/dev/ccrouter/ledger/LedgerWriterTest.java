@@ -7,6 +7,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.ccrouter.config.LedgerSettings;
+import dev.ccrouter.testing.DriverMessages;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -16,7 +17,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.slf4j.LoggerFactory;
 
 /** The writer never makes a request wait: a stalled database fills the bounded queue, then rows are dropped. */
@@ -154,30 +155,23 @@ class LedgerWriterTest {
      * password.
      */
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-            "jdbc:postgresql://user:secret@host/db | Connection to postgresql://user:secret@host/db refused"
-                    + " | Connection to postgresql://user:…@host/db refused",
-            "jdbc:postgresql://user:secret@host/db | The connection attempt failed: user:secret@host"
-                    + " | The connection attempt failed: user:…@host",
-            "jdbc:postgresql://host/db?user=u&password=secret"
-                    + " | Unable to parse URL jdbc:postgresql://host/db?user=u&password=secret"
-                    + " | Unable to parse URL jdbc:postgresql://host/db",
-    })
-    void theWarningOfAFailedWriteCarriesNoPasswordOfTheUrl(String url, String driverSays, String shown) {
+    @MethodSource("dev.ccrouter.testing.DriverMessages#quotingThePassword")
+    void theWarningOfAFailedWriteCarriesNoPasswordOfTheUrl(DriverMessages.Quoting failure) {
         ListAppender<ILoggingEvent> warnings = new ListAppender<>();
         Logger log = (Logger) LoggerFactory.getLogger(LedgerWriter.class);
         warnings.start();
         log.addAppender(warnings);
         LedgerStore refusing = new LedgerStore(() -> {
-            throw new SQLException(driverSays);
+            throw new SQLException(failure.driverSays());
         });
-        try (LedgerWriter writer = new LedgerWriter(refusing, new LedgerSettings(true, url, 100, Duration.ofMillis(20)),
+        try (LedgerWriter writer = new LedgerWriter(refusing, new LedgerSettings(true, failure.url(), 100,
+                Duration.ofMillis(20)),
                 Duration.ofMillis(100))) {
             writer.record(row(0));
 
             await().atMost(Duration.ofSeconds(10)).until(() -> !warnings.list.isEmpty());
             assertThat(warnings.list.getFirst().getFormattedMessage()).isEqualTo("ledger database unavailable ("
-                    + shown + "): keeping up to 101 rows until it returns");
+                    + failure.shown() + "): keeping up to 101 rows until it returns");
         } finally {
             log.detachAppender(warnings);
         }

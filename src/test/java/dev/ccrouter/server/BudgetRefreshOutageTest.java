@@ -8,6 +8,7 @@ import dev.ccrouter.config.LedgerSettings;
 import dev.ccrouter.ledger.LedgerDatabase;
 import dev.ccrouter.ledger.LedgerStore;
 import dev.ccrouter.testing.AccessLogCapture;
+import dev.ccrouter.testing.DriverMessages;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.sql.SQLException;
@@ -20,7 +21,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The budgets read the ledger every 2 s. While its database is away they go on with the spend they know, and say so
@@ -68,28 +69,20 @@ class BudgetRefreshOutageTest {
      * them as the ledger's opening error and its writer's warning do, without the password.
      */
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-            "jdbc:postgresql://user:secret@host/db | Connection to postgresql://user:secret@host/db refused"
-                    + " | Connection to postgresql://user:…@host/db refused",
-            "jdbc:postgresql://user:secret@host/db | The connection attempt failed: user:secret@host"
-                    + " | The connection attempt failed: user:…@host",
-            "jdbc:postgresql://host/db?user=u&password=secret"
-                    + " | Unable to parse URL jdbc:postgresql://host/db?user=u&password=secret"
-                    + " | Unable to parse URL jdbc:postgresql://host/db",
-    })
-    void theWarningCarriesNoPasswordOfTheUrl(String url, String driverSays, String shown) throws Exception {
+    @MethodSource("dev.ccrouter.testing.DriverMessages#quotingThePassword")
+    void theWarningCarriesNoPasswordOfTheUrl(DriverMessages.Quoting failure) throws Exception {
         LedgerStore unreadable = new LedgerStore(() -> {
-            throw new SQLException(driverSays);
+            throw new SQLException(failure.driverSays());
         });
         try (AccessLogCapture log = new AccessLogCapture(SpendingLimits.class.getName());
-             SpendingLimits limits = new SpendingLimits(unreadable, new LedgerSettings(true, url, 100,
+             SpendingLimits limits = new SpendingLimits(unreadable, new LedgerSettings(true, failure.url(), 100,
                      Duration.ofSeconds(1)), Clock.fixed(Instant.parse("2026-12-07T10:00:00Z"), ZoneOffset.UTC))) {
             limits.configure(new AuthSettings(List.of(
                     new ClientKey("team-a", "ccr-team-a-key", new BigDecimal("5"), null, null, null)), List.of()));
             limits.refresh();
 
             assertThat(log.lines()).containsExactly("could not read the budgeted keys' spend from the ledger ("
-                    + shown + "): they go on with the spend this gateway knows, and the ledger is read again every 2 s");
+                    + failure.shown() + "): they go on with the spend this gateway knows, and the ledger is read again every 2 s");
         }
     }
 }
