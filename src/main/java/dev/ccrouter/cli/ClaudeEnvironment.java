@@ -25,6 +25,11 @@ import java.util.stream.Collectors;
 final class ClaudeEnvironment {
     static final String NO_KEY = "no API key: export OPENROUTER_API_KEY=sk-or-… (or ANTHROPIC_AUTH_TOKEN / "
             + "ANTHROPIC_API_KEY) and run this again";
+    /**
+     * What Claude Code sends as its key when the routes need none of the client's (each provider has its own keys, or
+     * is a local server that takes none): Claude Code will not start without one, and the gateway forwards it nowhere.
+     */
+    static final String NO_KEY_NEEDED = "no-key-needed";
     static final List<String> MODEL_VARIABLES = List.of("ANTHROPIC_MODEL", "ANTHROPIC_DEFAULT_FABLE_MODEL",
             "ANTHROPIC_DEFAULT_OPUS_MODEL", "ANTHROPIC_DEFAULT_SONNET_MODEL", "ANTHROPIC_DEFAULT_HAIKU_MODEL",
             "ANTHROPIC_SMALL_FAST_MODEL");

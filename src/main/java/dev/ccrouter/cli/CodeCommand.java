@@ -3,6 +3,7 @@ package dev.ccrouter.cli;
 import dev.ccrouter.config.ConfigException;
 import dev.ccrouter.config.ConfigLoader;
 import dev.ccrouter.config.GatewayConfig;
+import dev.ccrouter.route.Router;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -110,21 +111,28 @@ final class CodeCommand implements Callable<Integer> {
         if (claude.isEmpty()) {
             return fail(err, ClaudeBinary.NOT_INSTALLED, NOT_INSTALLED);
         }
-        Optional<String> key = ClaudeEnvironment.key(env);
-        if (key.isEmpty()) {
-            return fail(err, ClaudeEnvironment.NO_KEY, 2);
-        }
         ConfigLoader.Loaded loaded;
+        boolean routesTakeClientKey;
         try {
             loaded = new ConfigLoader(env).loadWithLedger(ConfigLoader.Flags.NONE);
+            routesTakeClientKey = !new Router(loaded.gateway()).clientKeyTakers().isEmpty();
         } catch (ConfigException e) {
             return fail(err, e.getMessage(), 2);
         }
         GatewayConfig config = loaded.gateway();
+        Optional<String> key;
         if (config.auth().required()) {
             key = ClaudeEnvironment.gatewayKey(env, config.auth());
             if (key.isEmpty()) {
                 return fail(err, ClaudeEnvironment.noGatewayKey(env), 2);
+            }
+        } else {
+            key = ClaudeEnvironment.key(env);
+            if (key.isEmpty() && routesTakeClientKey) {
+                return fail(err, ClaudeEnvironment.NO_KEY, 2);
+            }
+            if (key.isEmpty()) {
+                key = Optional.of(ClaudeEnvironment.NO_KEY_NEEDED); // every route's provider has its own keys, or none
             }
         }
 

@@ -14,6 +14,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -117,7 +118,7 @@ final class ServeCommand implements Callable<Integer> {
             server.close();
             return 0;
         }
-        System.err.println(howToPointClaudeCode(settings.withPort(server.port())));
+        System.err.println(howToPointClaudeCode(settings.withPort(server.port()), server.clientKeyTakers()));
         Optional<ConfigWatcher> watching = watch(loader, flags, loaded, server);
         CountDownLatch stopped = new CountDownLatch(1);
         AtomicBoolean listenerLost = new AtomicBoolean();
@@ -144,13 +145,18 @@ final class ServeCommand implements Callable<Integer> {
 
     /**
      * The line {@code serve} ends its start with. Behind {@code auth.keys} the token Claude Code sends is one of those
-     * keys (its OpenRouter key would be refused 401); otherwise it is the key forwarded to OpenRouter.
+     * keys (its OpenRouter key would be refused 401); otherwise it is the key forwarded to the providers named, or any
+     * value when the routes forward it to none (each has its own keys, or takes none).
+     *
+     * @param clientKeyTakers the providers the routes send the client's key to ({@code route.Router.clientKeyTakers})
      */
-    static String howToPointClaudeCode(GatewayConfig listening) {
-        return "ccrouter: point Claude Code at it with  ANTHROPIC_BASE_URL="
-                + LocalGateway.baseUrl(listening)
-                + " ANTHROPIC_AUTH_TOKEN=" + (listening.auth().required() ? "<a key of auth.keys>"
-                : "<your OpenRouter key>") + " ANTHROPIC_API_KEY= claude  (or run: ccrouter code)";
+    static String howToPointClaudeCode(GatewayConfig listening, Set<String> clientKeyTakers) {
+        String token = listening.auth().required() ? "<a key of auth.keys>"
+                : clientKeyTakers.isEmpty() ? ClaudeEnvironment.NO_KEY_NEEDED
+                : clientKeyTakers.equals(Set.of(GatewayConfig.IMPLICIT_PROVIDER)) ? "<your OpenRouter key>"
+                : "<your key for " + String.join(", ", clientKeyTakers) + ">";
+        return "ccrouter: point Claude Code at it with  ANTHROPIC_BASE_URL=" + LocalGateway.baseUrl(listening)
+                + " ANTHROPIC_AUTH_TOKEN=" + token + " ANTHROPIC_API_KEY= claude  (or run: ccrouter code)";
     }
 
     private static Optional<ConfigWatcher> watch(ConfigLoader loader, ConfigLoader.Flags flags,

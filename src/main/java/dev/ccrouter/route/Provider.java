@@ -85,6 +85,11 @@ public record Provider(String name,
         return apiKeys.isEmpty() ? clientKey : apiKeys.getFirst();
     }
 
+    /** Whether requests to this provider carry the client's key: it has no keys of its own, and takes one. */
+    public boolean takesClientKey() {
+        return apiKeys.isEmpty() && auth != Preset.Auth.NONE;
+    }
+
     /** The header that carries a key, or null when the provider takes none. */
     public String authHeader() {
         return switch (auth) {

@@ -133,6 +133,31 @@ public final class Router {
         return decision("family", requested, new ModelRef(DEFAULT_PROVIDER, familyModel(model)));
     }
 
+    /**
+     * The providers the routes send the client's key to (no keys of their own, and not a local server that takes
+     * none), in the routes' order: the routes' targets and fallbacks, and the family mapping's provider when no default
+     * route catches every request. Empty: a client's key goes nowhere, and any value serves Claude Code (a client may
+     * still name another provider's model itself, {@code /model provider,model}).
+     */
+    public Set<String> clientKeyTakers() {
+        List<String> targets = new ArrayList<>(routes.slots().values());
+        for (List<String> fallbacks : routes.fallbacks().values()) {
+            targets.addAll(fallbacks);
+        }
+        if (routes.defaultRoute() == null) {
+            targets.add(DEFAULT_PROVIDER + "," + families.sonnet());
+        }
+        Set<String> takers = new LinkedHashSet<>();
+        for (String target : targets) {
+            ModelRef ref = target == null ? null : ModelRef.parse(target); // an unset slot is null
+            Provider provider = ref == null ? null : providers.get(ref.provider());
+            if (provider != null && provider.takesClientKey()) {
+                takers.add(provider.name());
+            }
+        }
+        return takers;
+    }
+
     /** The upstream ids the family mapping serves, for {@code GET /v1/models}. */
     public List<String> familyModels() {
         return new ArrayList<>(new LinkedHashSet<>(List.of(families.opus(), families.sonnet(), families.haiku())));

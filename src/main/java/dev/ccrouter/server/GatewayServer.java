@@ -27,6 +27,7 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -386,6 +387,11 @@ public final class GatewayServer implements AutoCloseable {
     /** What answers the API for one configuration; swapped whole on a reload. */
     private record Handlers(MessagesHandler messages, CountTokensHandler countTokens, ModelsHandler models,
                             KeyDigests adminKeys, Router router) {
+    }
+
+    /** The providers the routes in effect send the client's key to ({@link Router#clientKeyTakers}). */
+    public Set<String> clientKeyTakers() {
+        return handlers.get().router().clientKeyTakers();
     }
 
     /** The configuration's {@code auth.admin_keys}, as reloaded. */

@@ -332,6 +332,35 @@ class CodeCommandTest {
         assertThat(claudeEnv()).contains("ANTHROPIC_AUTH_TOKEN=gw-ci-0123456789\n", "ANTHROPIC_API_KEY=\n");
     }
 
+    /**
+     * When every route's provider has its own keys or takes none (a local server), no key is forwarded anywhere: Claude
+     * Code, which will not start without one, is given a stand-in rather than the user asked to export a key nobody
+     * reads. A route whose provider takes the client's key still asks for one.
+     */
+    @Test
+    void noKeyIsAskedForWhenTheRoutesForwardNone() throws Exception {
+        runningGateway();
+        Path config = Files.writeString(dir.resolve("ccrouter.yaml"), """
+                providers:
+                  - {name: deepseek, preset: deepseek, api_keys: ["${DEEPSEEK_API_KEY}"]}
+                  - {name: local, preset: ollama}
+                routes: {default: "deepseek,deepseek-chat", background: "local,qwen3"}
+                """);
+        env.putAll(Map.of("CCROUTER_CONFIG", config.toString(), "DEEPSEEK_API_KEY", "sk-ds-0123456789"));
+
+        assertThat(code("-p", "hi")).as(() -> err.toString()).isZero();
+        assertThat(claudeEnv()).contains("ANTHROPIC_AUTH_TOKEN=no-key-needed\n", "ANTHROPIC_API_KEY=\n");
+
+        Files.writeString(config, """
+                providers:
+                  - {name: deepseek, preset: deepseek}
+                routes: {default: "deepseek,deepseek-chat"}
+                """);
+        assertThat(code("-p", "hi")).isEqualTo(2);
+        assertThat(err.toString()).isEqualTo("ccrouter: no API key: export OPENROUTER_API_KEY=sk-or-… (or "
+                + "ANTHROPIC_AUTH_TOKEN / ANTHROPIC_API_KEY) and run this again\n");
+    }
+
     @Test
     void missingClaudeIsSaidPlainlyWithTheShellsNotFoundStatus() throws Exception {
         env.put("PATH", Files.createDirectories(dir.resolve("empty")).toString());

@@ -6,9 +6,9 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import dev.ccrouter.config.AuthSettings;
 import dev.ccrouter.config.ConfigLoader;
 import dev.ccrouter.config.GatewayConfig;
+import dev.ccrouter.route.Router;
 import dev.ccrouter.server.GatewayServer;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -240,17 +240,41 @@ class ConfigCommandTest {
                 + "    valid: a whole number from 0 to 65535; default: 8787\n");
     }
 
-    /** Behind gateway keys, the token to give Claude Code is one of them: an OpenRouter key would get 401. */
+    /**
+     * The token serve tells Claude Code to send: behind gateway keys one of them (an OpenRouter key would get 401);
+     * otherwise the key of the providers the routes forward it to, or any value when every route's provider has its
+     * own keys or takes none.
+     */
     @Test
-    void serveTellsWhichKeyClaudeCodeSends() {
-        GatewayConfig open = new ConfigLoader(Map.of("HOME", dir.toString())).load(ConfigLoader.Flags.NONE);
-        assertThat(ServeCommand.howToPointClaudeCode(open)).isEqualTo("ccrouter: point Claude Code at it with  "
-                + "ANTHROPIC_BASE_URL=http://127.0.0.1:8787 ANTHROPIC_AUTH_TOKEN=<your OpenRouter key> "
-                + "ANTHROPIC_API_KEY= claude  (or run: ccrouter code)");
-        GatewayConfig keyed = open.withAuth(new AuthSettings(List.of(AuthSettings.ClientKey.of("gw-0123456789abcdef")),
-                List.of()));
-        assertThat(ServeCommand.howToPointClaudeCode(keyed)).contains(" ANTHROPIC_AUTH_TOKEN=<a key of auth.keys> ")
-                .doesNotContain("gw-0123456789abcdef");
+    void serveTellsWhichKeyClaudeCodeSends() throws IOException {
+        assertThat(tokenToSend("")).isEqualTo("<your OpenRouter key>");
+        assertThat(tokenToSend("""
+                auth: {keys: [gw-0123456789abcdef]}
+                providers: [{name: openrouter, preset: openrouter, api_keys: [sk-or-0123456789]}]
+                """)).isEqualTo("<a key of auth.keys>");
+        assertThat(tokenToSend("""
+                providers:
+                  - {name: deepseek, preset: deepseek, api_keys: [sk-ds-0123456789]}
+                  - {name: local, preset: ollama}
+                routes: {default: "deepseek,deepseek-chat", background: "local,qwen3"}
+                """)).isEqualTo("no-key-needed");
+        assertThat(tokenToSend("""
+                providers:
+                  - {name: deepseek, preset: deepseek}
+                routes: {default: "deepseek,deepseek-chat"}
+                """)).isEqualTo("<your key for deepseek>");
+    }
+
+    /** What serve's last line says to export as ANTHROPIC_AUTH_TOKEN, for the configuration in that YAML. */
+    private String tokenToSend(String yaml) throws IOException {
+        Path file = Files.writeString(dir.resolve("token.yaml"), yaml);
+        GatewayConfig config = new ConfigLoader(Map.of("HOME", dir.toString()))
+                .load(new ConfigLoader.Flags(null, null, null, file, null));
+        String line = ServeCommand.howToPointClaudeCode(config, new Router(config).clientKeyTakers());
+        assertThat(line).startsWith("ccrouter: point Claude Code at it with  ANTHROPIC_BASE_URL=http://127.0.0.1:8787 "
+                + "ANTHROPIC_AUTH_TOKEN=").endsWith(" ANTHROPIC_API_KEY= claude  (or run: ccrouter code)")
+                .doesNotContain("0123456789");
+        return line.replaceAll(".* ANTHROPIC_AUTH_TOKEN=(.*) ANTHROPIC_API_KEY= .*", "$1");
     }
 
     /** The start's line names the configuration file read, and says nothing new without one. */
