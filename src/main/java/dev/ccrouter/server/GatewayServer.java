@@ -9,6 +9,7 @@ import dev.ccrouter.billing.PricingCatalog;
 import dev.ccrouter.config.BaseUrls;
 import dev.ccrouter.config.GatewayConfig;
 import dev.ccrouter.config.LedgerSettings;
+import dev.ccrouter.config.Secrets;
 import dev.ccrouter.http.Crowd;
 import dev.ccrouter.http.HttpServer;
 import dev.ccrouter.http.Routing;
@@ -17,6 +18,7 @@ import dev.ccrouter.http.ServerResponse;
 import dev.ccrouter.ledger.Ledger;
 import dev.ccrouter.ledger.LedgerEntry;
 import dev.ccrouter.ledger.LedgerUnavailableException;
+import dev.ccrouter.route.ModelRef;
 import dev.ccrouter.route.Provider;
 import dev.ccrouter.route.Router;
 import dev.ccrouter.upstream.UpstreamClient;
@@ -237,8 +239,8 @@ public final class GatewayServer implements AutoCloseable {
             sayHowTheRehearsalWent(rehearsed);
         }
         // the file named as the user gave it (CCROUTER_CONFIG, --config), so that it is plain which one was read
-        LOG.info("ccrouter listening on http://{} → upstream {}{}", config.listenAddress(server.port()),
-                config.upstreamDisplay(), config.file() == null ? "" : " (config file " + config.file() + ")");
+        LOG.info("ccrouter listening on http://{} → {}{}", config.listenAddress(server.port()), whereRequestsGo(),
+                config.file() == null ? "" : " (config file " + config.file() + ")");
         upstream.prepareTls(handlers.get().router().providers().values().stream().map(Provider::endpoint).toList());
         pricing.startRefreshing(FIRST_FETCH_AFTER_FIRST_REQUEST, FIRST_FETCH_AT_THE_LATEST);
         return this;
@@ -387,6 +389,19 @@ public final class GatewayServer implements AutoCloseable {
     /** What answers the API for one configuration; swapped whole on a reload. */
     private record Handlers(MessagesHandler messages, CountTokensHandler countTokens, ModelsHandler models,
                             KeyDigests adminKeys, Router router) {
+    }
+
+    /**
+     * Where a request goes unless a route of its own takes it, as the start line says it: the default route and its
+     * provider's address when one is set, else the family mapping's upstream ({@code OPENROUTER_BASE_URL}). An address
+     * is shown without a password or a query, as every log shows it.
+     */
+    private String whereRequestsGo() {
+        String defaultRoute = config.routes().defaultRoute();
+        ModelRef target = defaultRoute == null ? null : ModelRef.parse(defaultRoute);
+        Provider provider = target == null ? null : handlers.get().router().providers().get(target.provider());
+        return provider == null ? "upstream " + config.upstreamDisplay()
+                : "default route " + defaultRoute + " at " + Secrets.maskAddress(provider.baseUrl().toString());
     }
 
     /** The providers the routes in effect send the client's key to ({@link Router#clientKeyTakers}). */

@@ -293,6 +293,25 @@ class ConfigCommandTest {
                 .filteredOn(line -> line.contains(" listening on ")).singleElement().asString().matches(listening);
     }
 
+    /**
+     * With a default route, the start's line says where requests go: that route and its provider's address (the
+     * preset's, here), not the family mapping's upstream, which such a configuration may never use.
+     */
+    @Test
+    void serveSaysWhereItsDefaultRouteGoes() throws IOException {
+        Path file = Files.writeString(dir.resolve("ccrouter.yaml"), """
+                providers:
+                  - {name: deepseek, preset: deepseek, api_keys: [sk-ds-0123456789]}
+                routes: {default: "deepseek,deepseek-chat"}
+                """);
+        Map<String, String> env = Map.of("HOME", dir.toString(), "CCROUTER_CONFIG", file.toString());
+
+        assertThat(startLines(new ServeCommand(env), "--port", "0", "--data-dir", dir.toString(), "--exit-when-ready"))
+                .filteredOn(line -> line.contains(" listening on ")).singleElement().asString()
+                .matches("ccrouter listening on http://127\\.0\\.0\\.1:\\d+ → default route deepseek,deepseek-chat at "
+                        + "https://api\\.deepseek\\.com \\(config file " + Pattern.quote(file.toString()) + "\\)");
+    }
+
     /** What the gateway logs while the command runs (at INFO, whatever the tests' level). */
     private List<String> startLines(ServeCommand serve, String... args) {
         ListAppender<ILoggingEvent> lines = new ListAppender<>();
