@@ -98,8 +98,8 @@ final class ConfigValidator {
                         + Secrets.maskKeys(provider.name()) + "' already; names must be unique");
             }
             if (provider.baseUrl() == null && Presets.needsBaseUrl(provider.preset())) {
-                throw new ConfigException(provenance.where(path.key("base_url")) + " must be set: preset "
-                        + provider.preset() + " has no base URL (or choose a preset: "
+                throw new ConfigException(provenance.where(path.key("base_url")) + " must be set: the "
+                        + provider.preset() + " preset has no default address (or choose a preset: "
                         + String.join(", ", Presets.NAMES) + ")");
             }
         }

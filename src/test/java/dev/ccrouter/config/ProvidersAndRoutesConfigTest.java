@@ -163,9 +163,10 @@ class ProvidersAndRoutesConfigTest {
                 .hasMessage("providers[0].name in " + file() + " must be a name of letters, digits and . _ - "
                         + "(no commas), got 'my provider'");
         assertThatThrownBy(() -> load("providers:\n  - {name: vllm-box}\n", Map.of()))
-                .hasMessage("providers[0].base_url in " + file() + " must be set: preset openai-compatible has no "
-                        + "base URL (or choose a preset: openrouter, deepseek, moonshot, zai, dashscope, groq, gemini, "
-                        + "mistral, openai, azure, xai, ollama, vllm, llamacpp, lmstudio, openai-compatible, anthropic)");
+                .hasMessage("providers[0].base_url in " + file() + " must be set: the openai-compatible preset has "
+                        + "no default address (or choose a preset: openrouter, deepseek, moonshot, zai, dashscope, "
+                        + "groq, gemini, mistral, openai, azure, xai, ollama, vllm, llamacpp, lmstudio, "
+                        + "openai-compatible, anthropic)");
         assertThatThrownBy(() -> load("providers:\n  - {name: a, base_url: 'localhost:8000/v1'}\n", Map.of()))
                 .hasMessage("providers[0].base_url in " + file() + " must be an http(s) URL such as "
                         + "https://openrouter.ai/api/v1, got 'localhost:8000/v1'");
