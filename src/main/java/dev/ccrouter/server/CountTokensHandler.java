@@ -70,16 +70,26 @@ final class CountTokensHandler implements Handler {
         }
     }
 
-    /** @param clientKey the key the request presented, or null: kept out of the provider header */
+    /**
+     * A body is refused as {@code /v1/messages} would refuse it on the same route: by the gateway's check where the
+     * gateway translates, and not at all where the route's provider speaks Anthropic's protocol and takes the body as
+     * it is (its own check decides there, and a block type new to the gateway is no fault of the client's).
+     *
+     * @param clientKey the key the request presented, or null: kept out of the provider header
+     */
     private void count(JsonNode body, ServerResponse res, String requestId, String clientKey) throws IOException {
+        InvalidRequestException refused = null;
         try {
             MessagesRequestShape.checkCountTokens(body);
         } catch (InvalidRequestException e) {
-            errors.send(res, AnthropicError.invalidRequest(e.getMessage()), requestId);
-            return;
+            refused = e;
         }
         long estimate = estimator.estimate(body);
         RouteDecision decision = router.decide(body, estimate);
+        if (refused != null && !decision.first().provider().anthropicWire()) {
+            errors.send(res, AnthropicError.invalidRequest(refused.getMessage()), requestId);
+            return;
+        }
         res.header(MessagesHandler.ROUTE, decision.route());
         res.header(MessagesHandler.PROVIDER, MessagesHandler.providerHeader(decision.first(),
                 Collections.singletonList(clientKey)));

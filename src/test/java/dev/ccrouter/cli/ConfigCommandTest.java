@@ -271,8 +271,9 @@ class ConfigCommandTest {
         GatewayConfig config = new ConfigLoader(Map.of("HOME", dir.toString()))
                 .load(new ConfigLoader.Flags(null, null, null, file, null));
         String line = ServeCommand.howToPointClaudeCode(config, new Router(config).clientKeyTakers());
-        assertThat(line).startsWith("ccrouter: point Claude Code at it with  ANTHROPIC_BASE_URL=http://127.0.0.1:8787 "
-                + "ANTHROPIC_AUTH_TOKEN=").endsWith(" ANTHROPIC_API_KEY= claude  (or run: ccrouter code)")
+        assertThat(line).startsWith("ccrouter: point Claude Code at it with  "
+                + "ANTHROPIC_BASE_URL=http://127.0.0.1:8787 ANTHROPIC_AUTH_TOKEN=")
+                .endsWith(" ANTHROPIC_API_KEY= claude  (or run: ccrouter code)")
                 .doesNotContain("0123456789");
         return line.replaceAll(".* ANTHROPIC_AUTH_TOKEN=(.*) ANTHROPIC_API_KEY= .*", "$1");
     }
@@ -306,10 +307,11 @@ class ConfigCommandTest {
                 """);
         Map<String, String> env = Map.of("HOME", dir.toString(), "CCROUTER_CONFIG", file.toString());
 
-        assertThat(startLines(new ServeCommand(env), "--port", "0", "--data-dir", dir.toString(), "--exit-when-ready"))
-                .filteredOn(line -> line.contains(" listening on ")).singleElement().asString()
-                .matches("ccrouter listening on http://127\\.0\\.0\\.1:\\d+ → default route deepseek,deepseek-chat at "
-                        + "https://api\\.deepseek\\.com \\(config file " + Pattern.quote(file.toString()) + "\\)");
+        List<String> lines = startLines(new ServeCommand(env), "--port", "0", "--data-dir", dir.toString(),
+                "--exit-when-ready");
+        assertThat(lines).filteredOn(line -> line.contains(" listening on ")).singleElement().asString()
+                .matches("ccrouter listening on http://127\\.0\\.0\\.1:\\d+ → default route deepseek,deepseek-chat "
+                        + "at https://api\\.deepseek\\.com \\(config file " + Pattern.quote(file.toString()) + "\\)");
     }
 
     /** What the gateway logs while the command runs (at INFO, whatever the tests' level). */

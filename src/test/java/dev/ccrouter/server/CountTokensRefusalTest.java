@@ -6,10 +6,15 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ccrouter.config.ProviderSettings;
 import dev.ccrouter.testing.FakeUpstream;
+import dev.ccrouter.testing.Routes;
 import dev.ccrouter.testing.RunningGateway;
 import dev.ccrouter.testing.SseCapture;
+import java.net.URI;
 import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -133,5 +138,32 @@ class CountTokensRefusalTest {
     /** The body as /v1/messages takes it: with the {@code max_tokens} count_tokens does without. */
     static String withMaxTokens(String body) throws Exception {
         return ((ObjectNode) JSON.readTree(body)).put("max_tokens", 100).toString();
+    }
+
+    /**
+     * On a route to a provider that speaks Anthropic's protocol, {@code /v1/messages} sends the body as it is and the
+     * provider judges it: {@code count_tokens} counts it there rather than refuse a block type the gateway does not
+     * know.
+     */
+    @Test
+    void onARouteToAnAnthropicProviderTheBodyIsCountedAsItIs() throws Exception {
+        String body = "{\"model\":\"claude-sonnet-5\",\"messages\":[{\"role\":\"user\",\"content\":"
+                + "[{\"type\":\"text\",\"text\":\"Hello there\"},{\"type\":\"video\",\"file_id\":\"f\"}]}]}";
+        try (RunningGateway anthropicRoute = RunningGateway.start(upstream, config -> config
+                .withProviders(List.of(new ProviderSettings("claude", "anthropic", URI.create(upstream.baseUrl()),
+                        List.of("sk-provider"), null, Map.of())))
+                .withRoutes(Routes.to("claude,claude-sonnet-4-5")))) {
+            HttpResponse<String> counted = SseCapture.post(anthropicRoute.baseUrl() + "/v1/messages/count_tokens",
+                    body, "x-api-key", "sk-client");
+
+            assertThat(counted.statusCode()).as(counted.body()).isEqualTo(200);
+            assertThat(counted.headers().firstValue("X-CCRouter-Provider")).hasValue("claude,claude-sonnet-4-5");
+            assertThat(JSON.readTree(counted.body()).path("input_tokens").asLong()).isPositive();
+        }
+        HttpResponse<String> refused = SseCapture.post(gateway.baseUrl() + "/v1/messages/count_tokens", body,
+                "x-api-key", "sk-client");
+        assertThat(refused.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(refused.body()).at("/error/message").asText())
+                .startsWith("messages.0.content.1.type: ");
     }
 }
