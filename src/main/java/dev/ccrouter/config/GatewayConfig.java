@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.function.Consumer;
 
 /**
@@ -176,15 +175,7 @@ public record GatewayConfig(String host,
 
     /** Whether a request may go to the implicit provider: the family mapping (no default route), or a target. */
     private boolean routedToImplicitProvider() {
-        if (routes.defaultRoute() == null) {
-            return true;
-        }
-        List<String> targets = new ArrayList<>(routes.slots().values());
-        routes.fallbacks().forEach((target, fallbacks) -> {
-            targets.add(target);
-            targets.addAll(fallbacks);
-        });
-        return targets.stream().filter(Objects::nonNull).map(Targets::parse)
+        return routes.defaultRoute() == null || routes.targets().stream().map(Targets::parse)
                 .anyMatch(parts -> parts.isPresent() && parts.get()[0].equals(IMPLICIT_PROVIDER));
     }
 

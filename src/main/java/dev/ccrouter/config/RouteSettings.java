@@ -2,6 +2,7 @@ package dev.ccrouter.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -59,6 +60,25 @@ public record RouteSettings(@JsonProperty("default") String defaultRoute,
         slots.put("web_search", webSearch);
         slots.put("image", image);
         return Collections.unmodifiableMap(slots);
+    }
+
+    /**
+     * Every {@code provider,model} the routes name: the slots' targets, then each fallback chain's target and its
+     * fallbacks, in the settings' order (unset slots left out). Without a default route the family mapping also takes
+     * requests, which this list does not name.
+     */
+    public List<String> targets() {
+        List<String> targets = new ArrayList<>();
+        for (String target : slots().values()) {
+            if (target != null) {
+                targets.add(target);
+            }
+        }
+        fallbacks.forEach((target, chain) -> {
+            targets.add(target);
+            targets.addAll(chain);
+        });
+        return targets;
     }
 
     /** How long a failed target is skipped and a refused key rests. */

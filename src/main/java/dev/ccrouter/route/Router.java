@@ -135,24 +135,26 @@ public final class Router {
 
     /**
      * The providers the routes send the client's key to (no keys of their own, and not a local server that takes
-     * none), in the routes' order: the routes' targets and fallbacks, and the family mapping's provider when no default
-     * route catches every request. Empty: a client's key goes nowhere, and any value serves Claude Code (a client may
-     * still name another provider's model itself, {@code /model provider,model}).
+     * none), in the routes' order: the providers of every target and fallback the routes name, and the family
+     * mapping's when no default route catches every request. Empty: a client's key goes nowhere, and any value serves
+     * Claude Code (a client may still name another provider's model itself, {@code /model provider,model}).
      */
     public Set<String> clientKeyTakers() {
-        List<String> targets = new ArrayList<>(routes.slots().values());
-        for (List<String> fallbacks : routes.fallbacks().values()) {
-            targets.addAll(fallbacks);
+        List<String> names = new ArrayList<>();
+        for (String target : routes.targets()) {
+            ModelRef ref = ModelRef.parse(target);
+            if (ref != null) {
+                names.add(ref.provider());
+            }
         }
         if (routes.defaultRoute() == null) {
-            targets.add(DEFAULT_PROVIDER + "," + families.sonnet());
+            names.add(DEFAULT_PROVIDER);
         }
         Set<String> takers = new LinkedHashSet<>();
-        for (String target : targets) {
-            ModelRef ref = target == null ? null : ModelRef.parse(target); // an unset slot is null
-            Provider provider = ref == null ? null : providers.get(ref.provider());
+        for (String name : names) {
+            Provider provider = providers.get(name);
             if (provider != null && provider.takesClientKey()) {
-                takers.add(provider.name());
+                takers.add(name);
             }
         }
         return takers;
