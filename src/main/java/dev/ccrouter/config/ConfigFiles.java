@@ -13,8 +13,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.Consumer;
@@ -113,15 +111,6 @@ final class ConfigFiles {
         return false;
     }
 
-    /** Why a file cannot be read, in words: the JDK's message for a denied read is the file's name alone. */
-    private static String reason(IOException e) {
-        return switch (e) {
-            case AccessDeniedException denied -> "permission denied";
-            case FileSystemException other when other.getReason() != null -> other.getReason();
-            default -> e.getMessage();
-        };
-    }
-
     private static String text(Path file) {
         if (Files.isDirectory(file)) {
             throw new ConfigException("config file " + file + " is a directory: name the file in it "
@@ -138,7 +127,7 @@ final class ConfigFiles {
         try {
             bytes = Files.readAllBytes(file);
         } catch (IOException e) {
-            throw new ConfigException("config file " + file + " cannot be read: " + reason(e));
+            throw new ConfigException("config file " + file + " cannot be read: " + FileFailures.reason(e));
         }
         String text = decoded(bytes, file);
         // a byte-order mark (Windows editors write one) is no part of the settings; YAML skips it, JSON would not

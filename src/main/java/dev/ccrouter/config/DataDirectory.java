@@ -1,11 +1,8 @@
 package dev.ccrouter.config;
 
 import java.io.IOException;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.function.Predicate;
 
@@ -79,13 +76,10 @@ public record DataDirectory(Path path, String chosenBy, boolean flagTaken) {
             return file + " is a file, not a directory";
         }
         return switch (e) {
-            case AccessDeniedException denied -> "permission denied";
-            case NoSuchFileException missing -> "no such file or directory";
             case FileAlreadyExistsException exists when Files.isSymbolicLink(Path.of(exists.getFile())) ->
                     exists.getFile() + " is a broken link"; // Files.exists follows a link, and found nothing there
             case FileAlreadyExistsException exists -> exists.getFile() + " is in the way";
-            case FileSystemException other when other.getReason() != null -> lowerFirst(other.getReason());
-            default -> e.getMessage();
+            default -> FileFailures.reason(e);
         };
     }
 
@@ -114,9 +108,5 @@ public record DataDirectory(Path path, String chosenBy, boolean flagTaken) {
         Setting setting = Settings.forPath(SETTING).orElseThrow();
         return "the default " + SETTING.find(DefaultSettings.tree()).asText() + "; " + setting.env()
                 + (flagTaken ? " or " + setting.flag() : "") + " chooses another";
-    }
-
-    private static String lowerFirst(String reason) {
-        return reason.isEmpty() ? reason : Character.toLowerCase(reason.charAt(0)) + reason.substring(1);
     }
 }
