@@ -75,10 +75,11 @@ public final class MessagesRequestShape {
         if (generates) {
             generationParameters(request);
         }
-        tools(Fields.optionalArray(request, "tools"));
+        each("tools", Fields.optionalArray(request, "tools"), MessagesRequestShape::tool);
         toolChoice(Fields.optional(request, "tool_choice"));
         system(Fields.optional(request, "system"));
-        messages(messages);
+        // each message on its own, named at its index, though the translation reads a role's run of them as one turn
+        each("messages", messages, MessagesRequestShape::message);
         JsonNode outputConfig = Fields.optionalObject(request, "output_config");
         effort(outputConfig);
         thinking(Fields.optional(request, "thinking"));
@@ -135,10 +136,6 @@ public final class MessagesRequestShape {
 
     // ---- tools ---------------------------------------------------------------------------------------------------
 
-    private static void tools(JsonNode tools) {
-        each("tools", tools, MessagesRequestShape::tool);
-    }
-
     /**
      * A custom tool (no {@code type}, or {@code custom}); a server tool is Anthropic's to define and is not checked.
      * A tool marked {@code defer_loading} is checked whole whether the conversation has loaded it or not: whether a
@@ -186,14 +183,6 @@ public final class MessagesRequestShape {
                 textBlocks(prompt);
             }
         });
-    }
-
-    /**
-     * Each message on its own. The translation reads consecutive messages of one role as one turn; a problem is still
-     * named at the message it is in.
-     */
-    private static void messages(JsonNode messages) {
-        each("messages", messages, MessagesRequestShape::message);
     }
 
     /** A {@code system} message is Claude Code's mid-conversation system prompt (its agents, its skills). */
