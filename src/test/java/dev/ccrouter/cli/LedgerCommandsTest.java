@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.HashMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -172,19 +173,10 @@ class LedgerCommandsTest {
     @Test
     void serveWithADataDirectoryThatIsAFileIsOneLineAndExitTwo() throws Exception {
         Path file = Files.writeString(dir.resolve("file"), "x");
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder builder = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                Main.class.getName(), "serve", "--port", "0")
-                .redirectOutput(dir.resolve("out.txt").toFile())
-                .redirectError(dir.resolve("err.txt").toFile());
-        builder.environment().clear(); // no setting of the test's own environment decides (CCROUTER_LEDGER_URL…)
-        builder.environment().putAll(Map.of("HOME", dir.toString(), "CCROUTER_DATA_DIR", file.toString()));
-        Process serve = builder.start();
-        assertThat(serve.waitFor(Duration.ofSeconds(60).toSeconds(), TimeUnit.SECONDS)).isTrue();
 
-        assertThat(serve.exitValue()).isEqualTo(2);
-        List<String> err = Files.readAllLines(dir.resolve("err.txt")).stream()
-                .filter(line -> !line.startsWith("WARNING:")).toList(); // the JDK's own notes about native access
+        // no setting of the test's own environment decides (CCROUTER_LEDGER_URL…)
+        List<String> err = serveExitingTwo(Map.of("HOME", dir.toString(), "CCROUTER_DATA_DIR", file.toString()),
+                "--port", "0");
         assertThat(err).containsExactly("ccrouter: the data directory " + file
                 + " (CCROUTER_DATA_DIR) is a file, not a directory");
     }
@@ -201,18 +193,31 @@ class LedgerCommandsTest {
                 ledger:
                   url: jdbc:postgresql://127.0.0.1:%d/ccrouter?password=hunter2
                 """.formatted(closedPort));
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process serve = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-                "serve", "--config", config.toString(), "--data-dir", dir.toString())
-                .redirectOutput(dir.resolve("out.txt").toFile())
-                .redirectError(dir.resolve("err.txt").toFile())
-                .start();
-        assertThat(serve.waitFor(Duration.ofSeconds(60).toSeconds(), TimeUnit.SECONDS)).isTrue();
 
-        assertThat(serve.exitValue()).isEqualTo(2);
-        List<String> err = Files.readAllLines(dir.resolve("err.txt")).stream()
-                .filter(line -> !line.startsWith("WARNING:")).toList(); // the JDK's own notes about native access
+        List<String> err = serveExitingTwo(null, "--config", config.toString(), "--data-dir", dir.toString());
         assertThat(err).containsExactly("ccrouter: ledger database jdbc:postgresql://127.0.0.1:" + closedPort
                 + "/ccrouter is unreachable: Connection refused (ledger.url; ledger.enabled: false runs without a ledger)");
+    }
+
+    /**
+     * Runs {@code ccrouter serve} in a process of its own, as a user does, with these arguments and, when one is
+     * given, only that environment (else the test's own); it must exit 2. What it printed on standard error, without
+     * the JDK's own notes about native access.
+     */
+    private List<String> serveExitingTwo(Map<String, String> environment, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-cp", System.getProperty("java.class.path"), Main.class.getName(), "serve"));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectOutput(dir.resolve("out.txt").toFile())
+                .redirectError(dir.resolve("err.txt").toFile());
+        if (environment != null) {
+            builder.environment().clear();
+            builder.environment().putAll(environment);
+        }
+        Process serve = builder.start();
+        assertThat(serve.waitFor(Duration.ofSeconds(60).toSeconds(), TimeUnit.SECONDS)).isTrue();
+        assertThat(serve.exitValue()).isEqualTo(2);
+        return Files.readAllLines(dir.resolve("err.txt")).stream().filter(line -> !line.startsWith("WARNING:")).toList();
     }
 }
